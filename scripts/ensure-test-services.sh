@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the DNS lab's servers when missing and starts Redis when none answers.
+# Safe to run again: it does nothing when everything is already there.
+set -euo pipefail
+
+missing=()
+command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || missing+=(knot)
+command -v unbound >/dev/null 2>&1 || [ -x /usr/sbin/unbound ] || missing+=(unbound)
+command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]} from Debian's packages" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The packages start system services on install; the lab runs its own copies on high ports,
+# and port 53 must stay free, so stop any the install started.
+for svc in knot unbound; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
+done
+
+redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
+hostport="${redis_url#*://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
+host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=6379
+if ! redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1; then
+  echo "no Redis answering at $host:$port; starting one" >&2
+  mkdir -p /tmp/rdns-bot-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+    --dir /tmp/rdns-bot-redis --logfile /tmp/rdns-bot-redis/redis.log
+  for _ in $(seq 1 50); do redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -h "$host" -p "$port" ping >/dev/null
+fi

@@ -1,0 +1,41 @@
+// The facts read from a pasted bounce. `BounceFinding` is the `rdns bounce --json` contract in
+// DESIGN.md (one object per failure); add fields, never rename them.
+
+export type BounceReceiver = "gmail" | "microsoft" | "yahoo" | "other" | "unknown";
+
+export type BounceCategory =
+  | "rdns"
+  | "blocklist"
+  | "auth"
+  | "reputation"
+  | "ratelimit"
+  | "mailbox"
+  | "policy"
+  | "other";
+
+export interface BounceFinding {
+  /** Input name (file path, "-" for stdin, or a chat message id); null when not from a file. */
+  file: string | null;
+  /** The address the receiver refused (never its own MX address, never a private hop). */
+  ip: string | null;
+  /** The HELO name, when the text gives it. */
+  helo: string | null;
+  receiver: BounceReceiver;
+  smtpCode: number | null;
+  enhancedCode: string | null;
+  category: BounceCategory;
+  rdnsRelated: boolean;
+  /** The receiver's reply, unwrapped to one line. */
+  diagnostic: string;
+  /** The failed recipient, when the text names it. */
+  recipient: string | null;
+}
+
+export interface BounceReading {
+  /** One per failure found; empty when the text holds no bounce. */
+  findings: BounceFinding[];
+  /** True when the input was longer than the limit and only its head was read. */
+  truncated: boolean;
+  /** Bytes actually read. */
+  bytesRead: number;
+}

@@ -1,0 +1,156 @@
+// The check's public shapes. `CheckReport` is the `rdns check --json` contract in DESIGN.md:
+// tests outside this repository read these field names, so add fields, never rename them.
+
+/** Outcome of one DNS question, kept apart so a failure is never mistaken for "no record". */
+export type LookupStatus = "found" | "nxdomain" | "nodata" | "servfail" | "timeout" | "refused";
+
+/** The statuses that are answers; the others mean "could not tell". */
+export const CONCLUSIVE_STATUSES: ReadonlySet<LookupStatus> = new Set(["found", "nxdomain", "nodata"]);
+
+export type Verdict = "pass" | "fail" | "inconclusive";
+export type FcrdnsResult = "pass" | "fail" | "unknown";
+export type Severity = "error" | "warning";
+
+export type ProblemCode =
+  | "NO_PTR"
+  | "BROKEN_PAIR"
+  | "CACHED_NEGATIVE"
+  | "MULTIPLE_PTR"
+  | "GENERIC_PTR"
+  | "HELO_NOT_FQDN"
+  | "HELO_UNRESOLVED"
+  | "HELO_IP_MISMATCH"
+  | "HELO_MISMATCH"
+  | "DNS_ERROR"
+  | "NOT_PUBLIC";
+
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  /** One or two sentences a support engineer reads at 2 a.m. */
+  message: string;
+  /** What to do about it; empty when nothing is to be done but wait. */
+  fix: string;
+}
+
+export type ReceiverName = "gmail" | "microsoft" | "yahoo";
+export type ReceiverOutcome = "reject" | "accept" | "defer" | "unknown";
+
+export interface ReceiverVerdict {
+  outcome: ReceiverOutcome;
+  /** The bounce text this receiver would send, when it would reject or defer; otherwise null. */
+  bounce: string | null;
+  /** Why, in one line (which of the receiver's published rules applies). */
+  reason: string;
+}
+
+/** What one server said about the PTR question. */
+export interface PtrAnswer {
+  /** host:port as asked. */
+  server: string;
+  status: LookupStatus;
+  /** PTR target names, lower-case, without the trailing dot. */
+  names: string[];
+  /** CNAMEs followed on the way (RFC 2317), in order. */
+  cnames: string[];
+  /** TTL of the PTR records when found. */
+  ttl: number | null;
+  /**
+   * For a negative answer: the TTL of the SOA in the authority section. From a resolver's cache
+   * this is the time left before it asks again (RFC 2308 section 5).
+   */
+  negativeTtlRemaining: number | null;
+  /** Round-trip time of the answer, ms. */
+  rttMs: number | null;
+  /** A human note for failures (e.g. "no answer within 2000 ms"). */
+  error: string | null;
+}
+
+export interface AuthorityReport {
+  /** The servers asked, host:port. */
+  servers: string[];
+  /** The zone found to hold the reverse name (closest enclosing zone), when known. */
+  zone: string | null;
+  status: LookupStatus;
+  names: string[];
+  cnames: string[];
+  /** Each server's own answer, for the detail view. */
+  answers: PtrAnswer[];
+  /** The zone's SOA as the authority returns it with a negative answer. */
+  soa: { ttl: number; minimum: number } | null;
+}
+
+export interface ForwardLookup {
+  name: string;
+  status: LookupStatus;
+  /** A (IPv4 check) or AAAA (IPv6 check) addresses, normalised. */
+  addresses: string[];
+  cnames: string[];
+  server: string | null;
+  /** Whether the checked IP is among `addresses`. */
+  confirms: boolean;
+}
+
+export interface HeloReport {
+  name: string;
+  /** RFC 5321 4.1.4: the EHLO argument is an FQDN or an address literal. */
+  fqdn: boolean;
+  addressLiteral: boolean;
+  /** The HELO name resolved (A/AAAA) at all; address literals count as resolving to themselves. */
+  resolves: boolean | null;
+  resolvesToIp: boolean | null;
+  matchesPtr: boolean | null;
+  lookup: ForwardLookup | null;
+}
+
+export interface NegativeCacheReport {
+  /** RFC 2308: min(SOA MINIMUM, SOA TTL) of the zone that would hold the PTR, seconds. */
+  ttl: number;
+  /** When the last resolver still serving the negative answer lets go (ISO 8601, UTC). */
+  clearsBy: string;
+}
+
+export interface CheckReport {
+  ip: string;
+  family: 4 | 6;
+  reverseName: string;
+  verdict: Verdict;
+  /** One line: the verdict in words, first thing a person reads. */
+  summary: string;
+  ptr: { status: LookupStatus; names: string[] };
+  fcrdns: FcrdnsResult;
+  /** One forward lookup per PTR name. */
+  forward: ForwardLookup[];
+  helo: HeloReport | null;
+  resolvers: PtrAnswer[];
+  authority: AuthorityReport | null;
+  negativeCache: NegativeCacheReport | null;
+  /** Provider recognised from the PTR name or network, when any (aws, azure, gcp, hetzner, ...). */
+  provider: string | null;
+  receivers: Record<ReceiverName, ReceiverVerdict>;
+  problems: Problem[];
+  /** Ordered steps: A/AAAA first, then the PTR at the IP's owner, then HELO, then wait. */
+  fixSteps: string[];
+  checkedAt: string;
+  durationMs: number;
+}
+
+/** How the check is run; the I/O (servers, clock, timeouts) is passed in, never read from the environment. */
+export interface CheckOptions {
+  ip: string;
+  helo?: string | null;
+  /** Recursive resolvers, host:port. Empty means the system's (from /etc/resolv.conf). */
+  resolvers: string[];
+  /** Authoritative servers to ask instead of discovering them; empty means discover. */
+  authorities: string[];
+  /** Per-query timeout, ms. */
+  timeoutMs: number;
+  /** Retries per query after the first try (UDP). */
+  retries?: number;
+  now?: () => Date;
+}
+
+/** Thrown for input the check cannot run on (exit 64 in the CLI; UnrecoverableError in workers). */
+export class InvalidInputError extends Error {
+  override name = "InvalidInputError";
+}

@@ -1,0 +1,47 @@
+// `rdns <command>`: dispatches to one module per sub-command, loaded only when used so
+// `rdns check` never pays for Slack, Discord or BullMQ at start-up.
+export const EXIT = { ok: 0, fail: 1, inconclusive: 2, usage: 64, software: 70 } as const;
+
+type SubCommand = (argv: string[]) => Promise<number>;
+
+const subcommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {
+  check: {
+    summary: "check an IP's reverse DNS (PTR, FCrDNS, HELO, caches, receivers, fix)",
+    load: async () => (await import("./check.js")).runCheckCommand,
+  },
+  bounce: {
+    summary: "read pasted bounces or .eml files and say what was refused and why",
+    load: async () => (await import("./bounce.js")).runBounceCommand,
+  },
+  serve: {
+    summary: "run the bot, check and delivery workers in one process (what `npm start` runs)",
+    load: async () => (await import("./serve.js")).runServeCommand,
+  },
+  bot: {
+    summary: "run only the chat front ends and delivery worker",
+    load: async () => (await import("./serve.js")).runBotCommand,
+  },
+  worker: {
+    summary: "run only the DNS check workers",
+    load: async () => (await import("./serve.js")).runWorkerCommand,
+  },
+};
+
+export function usage(): string {
+  const lines = Object.entries(subcommands).map(([name, { summary }]) => `  ${name.padEnd(8)} ${summary}`);
+  return `usage: rdns <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nrun \`rdns <command> --help\` for a command's options\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const sub = subcommands[name];
+  if (sub === undefined) {
+    process.stderr.write(`rdns: unknown command "${name}"\n${usage()}`);
+    return EXIT.usage;
+  }
+  return (await sub.load())(rest);
+}

@@ -1,0 +1,45 @@
+// The only place that reads the environment (DESIGN.md "Configuration"). `loadConfig` is pure:
+// it takes the environment as an argument so tests can pass their own.
+import { z } from "zod";
+
+/** A comma- or space-separated list, e.g. "127.0.0.1:5301, 127.0.0.1:5302". */
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(/[\s,]+/).filter((item) => item.length > 0));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const schema = z.object({
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  RESOLVERS: list,
+  AUTHORITIES: list,
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_API_URL: optionalText,
+  SUPPORT_CHANNELS: list,
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates the environment; throws a ConfigError naming each bad variable and what it should be. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);
+}

@@ -1,0 +1,112 @@
+// The platform-neutral chat interface. Every platform folder (console/, slack/, discord/)
+// implements `ChatPlatform`; commands/ and workers/ only ever see these shapes, so a queued job
+// can carry a reply address back to the right thread on any platform.
+import type { BounceFinding } from "../bounce/types.js";
+import type { CheckReport } from "../check/types.js";
+
+export type PlatformName = "console" | "slack" | "discord";
+
+/**
+ * Where a message lives or a thread is, as a plain string a job can carry:
+ * `slack:C123:1700000000.000100` (channel and thread/message ts),
+ * `discord:<channelId>:<messageId>` (a thread's channel id, or a channel and message),
+ * `console:<channel>:<n>`.
+ * Only the platform that made an address parses it.
+ */
+export type ReplyAddress = string;
+
+/** Where results for one request go: the thread, and the parent message whose verdict line is updated. */
+export interface Origin {
+  platform: PlatformName;
+  /** The channel the request came from (for watches and rate limits). */
+  channel: string;
+  thread: ReplyAddress;
+  /** The parent message to update with the verdict (Slack chat.update, Discord edit original). */
+  parent: ReplyAddress | null;
+}
+
+export type WatchChange = "broke" | "recovered" | "drifted";
+
+/**
+ * Everything the bot says, as data. Platforms render these (src/render/): Block Kit, embeds or
+ * plain text. Text fields hold plain text; renderers escape them, markup is theirs alone.
+ */
+export type OutboundMessage =
+  | { kind: "notice"; text: string }
+  | { kind: "checking"; ip: string; helo: string | null }
+  | { kind: "verdict"; report: CheckReport }
+  | { kind: "report"; report: CheckReport }
+  | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
+  | { kind: "cleared"; report: CheckReport; elapsedSeconds: number; rechecks: number }
+  | { kind: "still-failing"; report: CheckReport; elapsedSeconds: number; rechecks: number }
+  | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
+  | {
+      kind: "watch-change";
+      target: string;
+      change: WatchChange;
+      report: CheckReport;
+      previousNames: string[];
+    }
+  | { kind: "watches"; channel: string; targets: string[] }
+  | { kind: "usage-error"; problem: string; example: string };
+
+/** The outbound half: what deliveries need. Implementations must be safe to retry. */
+export interface ChatSender {
+  readonly name: PlatformName;
+  /** Post a new top-level message in a channel; returns its address (usable as a thread). */
+  post(channel: string, message: OutboundMessage): Promise<ReplyAddress>;
+  /** Reply inside a thread; returns the reply's address. */
+  reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress>;
+  /** Replace a message the bot posted. */
+  update(target: ReplyAddress, message: OutboundMessage): Promise<void>;
+}
+
+/** A slash command, normalised across platforms. */
+export interface CommandRequest {
+  platform: PlatformName;
+  /** Unique per request (Slack trigger id / event id, Discord interaction id); used to de-duplicate. */
+  requestId: string;
+  channel: string;
+  user: string;
+  /** The words after `/rdns`, e.g. ["203.0.113.5", "mail.example.com"] or ["watch", "203.0.113.0/28"]. */
+  args: string[];
+}
+
+/** What a command may do in reply; the platform supplies it (it has already acknowledged). */
+export interface CommandResponder {
+  /** An answer only the asking user sees (ephemeral where the platform has it). */
+  replyPrivately(message: OutboundMessage): Promise<void>;
+  /** A public answer in the channel (no thread). */
+  replyPublicly(message: OutboundMessage): Promise<void>;
+  /** Post the public parent message and open the thread that results will go to. */
+  openThread(message: OutboundMessage): Promise<Origin>;
+}
+
+/** A message posted in a support channel (for pasted bounces), normalised. */
+export interface PastedMessage {
+  platform: PlatformName;
+  requestId: string;
+  channel: string;
+  user: string;
+  text: string;
+  /** Attached .eml files, already downloaded (bounded in size by the platform). */
+  attachments: { name: string; content: Buffer }[];
+}
+
+/** What the platform hands to the app for a pasted message it decided to read. */
+export interface PasteResponder {
+  /** Open (or name) the thread on the pasted message itself. */
+  openThread(): Promise<Origin>;
+}
+
+/** The app's entry points, called by each platform's inbound side. */
+export interface InboundHandlers {
+  onCommand(request: CommandRequest, respond: CommandResponder): Promise<void>;
+  onPaste(message: PastedMessage, respond: PasteResponder): Promise<void>;
+}
+
+/** A running chat front end: inbound (start with handlers) and outbound (ChatSender). */
+export interface ChatPlatform extends ChatSender {
+  start(handlers: InboundHandlers): Promise<void>;
+  stop(): Promise<void>;
+}
