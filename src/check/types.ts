@@ -154,3 +154,37 @@ export interface CheckOptions {
 export class InvalidInputError extends Error {
   override name = "InvalidInputError";
 }
+
+/**
+ * What the DNS side of the check observed (src/check/pipeline.ts builds it). `analyseObservations`
+ * in src/check/analyse.ts turns it into verdict, problems, receivers and fixes: pure, no I/O.
+ */
+export interface Observations {
+  ip: string;
+  family: 4 | 6;
+  reverseName: string;
+  /** One answer per configured resolver, in the configured order. */
+  resolvers: PtrAnswer[];
+  /** The authoritative answer (RD=0), or null when no authority could be found or asked. */
+  authority: AuthorityReport | null;
+  /** One forward lookup (A for IPv4, AAAA for IPv6) per distinct PTR name seen anywhere. */
+  forward: ForwardLookup[];
+  /** The HELO name given and its forward lookup (null lookup for an address literal or a non-FQDN). */
+  helo: { name: string; lookup: ForwardLookup | null } | null;
+  now: Date;
+}
+
+/** The verdict half of a report, computed from Observations alone. */
+export type Analysis = Pick<
+  CheckReport,
+  | "verdict"
+  | "summary"
+  | "ptr"
+  | "fcrdns"
+  | "helo"
+  | "negativeCache"
+  | "provider"
+  | "receivers"
+  | "problems"
+  | "fixSteps"
+>;
