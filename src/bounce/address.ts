@@ -105,7 +105,8 @@ export function findAddressCandidates(text: string): AddressCandidate[] {
     if (address === null) continue;
     const after = text.slice(index + run.length, index + run.length + 40);
     const bracketed = before.endsWith("[") && CLOSES_BRACKET.test(after);
-    const own = OWN_BEFORE.test(before) || OWN_AFTER.test(after);
+    // `(TCP|local|port|remote|port)` connection tuples (Oracle Messaging Server) name endpoints.
+    const own = OWN_BEFORE.test(before) || OWN_AFTER.test(after) || previousChar === "|";
     const anchored = !own && (CLIENT_BEFORE.test(before) || (bracketed && LEADING_BRACKET.test(before)));
     const first = Number(address.split(".")[0]);
     candidates.push({

@@ -76,10 +76,7 @@ export function parseDeliveryStatus(lines: string[]): DeliveryStatus {
         continue;
       }
       // A second Final-Recipient without a blank line between starts the next recipient's group.
-      if (
-        (name === "final-recipient" || name === "original-recipient") &&
-        group["final-recipient"] !== undefined
-      ) {
+      if ((name === "final-recipient" || name === "original-recipient") && group[name] !== undefined) {
         closeGroup();
       }
       group[name] = value;

@@ -121,6 +121,9 @@ export async function readBounce(
       add(build(file, diagnostic, block?.text ?? null, recipient));
     } else if (block !== null) {
       add(build(file, block.text, null, recipient));
+    } else if (recipient.status !== null && /^[45]\./.test(recipient.status)) {
+      // A failed DSN group with a status but no reply (queue expiry, unknown host).
+      add(build(file, `Status: ${recipient.status}`, null, recipient));
     }
   }
   if (findings.length === 0) {
