@@ -37,7 +37,6 @@ const NOT_PUBLIC: Record<string, string> = {
   private:
     "is private (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16): receivers see your NAT's public address",
   uniqueLocal: "is unique-local (fc00::/7, RFC 4193): it is not routed on the internet",
-  reserved: "is in a reserved IANA range (RFC 6890): it is not routed on the internet",
   benchmarking: "is benchmarking space (RFC 2544/5180): it is not routed on the internet",
   discard: "is discard-only space (100::/64, RFC 6666)",
   deprecatedSiteLocal: "is deprecated site-local space (fec0::/10, RFC 3879)",
@@ -60,7 +59,7 @@ export function parseIp(input: string): ParsedIp {
   // Accept an SMTP-style literal "[192.0.2.1]" or "[IPv6:2001:db8::1]" as a convenience.
   const bare = text.replace(/^\[(?:ipv6:)?(.*)\]$/i, "$1");
   if (!isStrictAddress(bare)) {
-    const what = /^[a-z0-9.-]+$/i.test(bare) && /[a-z]/i.test(bare) ? "a host name" : "not an IP address";
+    const what = /^([a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?$/i.test(bare) ? "a host name" : "not an IP address";
     throw new InvalidInputError(`"${printable(bare)}" is ${what}; ${EXAMPLE}`);
   }
   let addr = ipaddr.parse(bare);
@@ -84,11 +83,29 @@ function isStrictAddress(text: string): boolean {
   return text.includes(":") && !text.includes("%") && ipaddr.IPv6.isValid(text);
 }
 
+// ipaddr.js's "reserved" bundles several IANA blocks; name the one that matched.
+const RESERVED: Array<[string, string]> = [
+  ["192.0.0.0/24", "IETF protocol assignments (192.0.0.0/24, RFC 6890)"],
+  ["192.88.99.0/24", "the retired 6to4 relay anycast block (192.88.99.0/24, RFC 7526)"],
+  ["198.18.0.0/15", "benchmarking space (198.18.0.0/15, RFC 2544)"],
+  ["240.0.0.0/4", "reserved space (240.0.0.0/4, RFC 1112)"],
+  ["2001::/23", "IETF protocol assignments (2001::/23, RFC 2928)"],
+  ["3fff::/20", "the newer IPv6 documentation block (3fff::/20, RFC 9637)"],
+];
+
 function classify(addr: ipaddr.IPv4 | ipaddr.IPv6, ip: string): string | null {
   for (const [net, bits] of DOCUMENTATION) {
     if (addr.kind() === net.kind() && addr.match(net, bits)) return null;
   }
   const range = addr.range();
+  if (range === "reserved") {
+    for (const [cidr, name] of RESERVED) {
+      const [net, bits] = ipaddr.parseCIDR(cidr);
+      if (addr.kind() === net.kind() && addr.match(net, bits))
+        return `${ip} is in ${name}: it is not routed on the internet`;
+    }
+    return `${ip} is in a reserved IANA range (RFC 6890): it is not routed on the internet`;
+  }
   const why = NOT_PUBLIC[range];
   return why === undefined ? null : `${ip} ${why}`;
 }
