@@ -22,7 +22,13 @@ export type ProblemCode =
   | "HELO_IP_MISMATCH"
   | "HELO_MISMATCH"
   | "DNS_ERROR"
-  | "NOT_PUBLIC";
+  | "NOT_PUBLIC"
+  /**
+   * Warning (added by check-rules): a resolver serves a positive PTR answer the authority no
+   * longer gives (removed or renamed PTR still cached), or resolvers disagree when the authority
+   * could not be asked. The mirror image of CACHED_NEGATIVE; it never fails the check.
+   */
+  | "STALE_PTR";
 
 export interface Problem {
   code: ProblemCode;
