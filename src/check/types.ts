@@ -123,7 +123,8 @@ export interface CheckReport {
   verdict: Verdict;
   /** One line: the verdict in words, first thing a person reads. */
   summary: string;
-  ptr: { status: LookupStatus; names: string[] };
+  /** "skipped" only for a NOT_PUBLIC address, where no DNS is asked (added by check-dns). */
+  ptr: { status: LookupStatus | "skipped"; names: string[] };
   fcrdns: FcrdnsResult;
   /** One forward lookup per PTR name. */
   forward: ForwardLookup[];
@@ -153,6 +154,11 @@ export interface CheckOptions {
   timeoutMs: number;
   /** Retries per query after the first try (UDP). */
   retries?: number;
+  /**
+   * Port to ask discovered authoritative servers on (NS records carry no port): 53 by default;
+   * a lab on high ports sets it (added by check-dns).
+   */
+  authorityPort?: number;
   now?: () => Date;
 }
 
