@@ -122,7 +122,6 @@ describe("analyseObservations: PTR and FCrDNS", () => {
     expect(problem(result, "MULTIPLE_PTR").severity).toBe("warning");
     expect(problem(result, "MULTIPLE_PTR").message).toContain("other.example.test does not confirm");
     expect(result.summary).toMatch(/^PASS: .* \(warnings: MULTIPLE_PTR\)$/);
-    expect(result.fixSteps).toHaveLength(1);
     expect(result.fixSteps[0]).toMatch(
       /^Keep only one PTR for 203\.0\.113\.5: mail\.example\.test; have other\.example\.test removed/,
     );
