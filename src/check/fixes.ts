@@ -13,6 +13,7 @@
 
 import type { ProviderId } from "./providers.js";
 import { PROVIDERS } from "./providers.js";
+import type { FailedPtrAnswer } from "./ptr-rules.js";
 import type { HeloReport, NegativeCacheReport, ProblemCode } from "./types.js";
 
 export const PLACEHOLDER_NAME = "mail.<your-domain>";
@@ -62,8 +63,12 @@ export interface FixStepsInput {
   intendedConfirms: boolean;
   helo: HeloReport | null;
   negativeCache: NegativeCacheReport | null;
-  /** Servers that failed, for the "check again" step of an inconclusive check. */
-  failedServers: string[];
+  /** The longest TTL of the PTR answers seen (how long caches may keep the old PTR), if any. */
+  positiveTtl: number | null;
+  /** Servers that failed the PTR question, for the "check again" step of an inconclusive check. */
+  failedServers: FailedPtrAnswer[];
+  /** Nothing conclusive was learned: the only step is to check again. */
+  inconclusive: boolean;
 }
 
 export function buildFixSteps(input: FixStepsInput): string[] {
@@ -80,9 +85,13 @@ export function buildFixSteps(input: FixStepsInput): string[] {
   }
   const ptrAlreadyRight =
     ptrNames.length === 1 && ptrNames[0] === ctx.intendedName && !codes.has("GENERIC_PTR");
-  if ((ptrWrong && !ptrAlreadyRight) || codes.has("MULTIPLE_PTR")) {
-    const only = codes.has("MULTIPLE_PTR") && !ptrWrong ? ` Keep only one PTR for ${ctx.ip}: ${name}.` : "";
-    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}${only}`);
+  if (ptrWrong && !ptrAlreadyRight) {
+    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}`);
+  } else if (codes.has("MULTIPLE_PTR")) {
+    const extra = ptrNames.filter((ptrName) => ptrName !== name);
+    steps.push(
+      `Keep only one PTR for ${ctx.ip}: ${name}; have ${extra.join(", ")} removed by whoever manages the reverse zone (${ctx.provider ? setPtrInstruction(ctx) : "your hosting provider or ISP"}).`,
+    );
   }
   const heloCodes: ProblemCode[] = ["HELO_NOT_FQDN", "HELO_UNRESOLVED", "HELO_IP_MISMATCH", "HELO_MISMATCH"];
   if (heloCodes.some((code) => codes.has(code))) {
@@ -99,17 +108,36 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       `Nothing to change: the PTR is set at the authority. Wait ${when}; public flush pages (Google Public DNS, Cloudflare, OpenDNS) flush only their own resolver, not Gmail's or Microsoft's.`,
     );
   } else if (steps.length > 0) {
-    const ttl = negativeCache ? ` within the zone's negative TTL (${negativeCache.ttl} s)` : "";
+    const ttl = negativeCache
+      ? ` within the zone's negative TTL (${negativeCache.ttl} s)`
+      : input.positiveTtl !== null
+        ? ` within the old PTR's TTL (${input.positiveTtl} s)`
+        : "";
     const slow = ctx.provider === "vultr" ? " Vultr says a change may take 6-12 hours to apply." : "";
     steps.push(
       `Then wait: resolvers that cached the old answer let go${ttl}; check again after that.${slow}`,
     );
   }
 
-  if (steps.length === 0 && codes.has("DNS_ERROR") && input.failedServers.length > 0) {
-    steps.push(
-      `Check again in a few minutes; if ${input.failedServers.join(", ")} keep failing, the reverse zone's DNS servers need attention from the IP's owner.`,
+  if (steps.length === 0 && input.inconclusive) steps.push(checkAgainStep(input.failedServers));
+  return steps;
+}
+
+/** An inconclusive check: whose servers failed decides who has to look at them. */
+function checkAgainStep(failed: FailedPtrAnswer[]): string {
+  const authorities = failed
+    .filter((failure) => failure.role === "authority")
+    .map((failure) => failure.server);
+  const resolvers = failed.filter((failure) => failure.role === "resolver").map((failure) => failure.server);
+  const parts: string[] = [];
+  if (authorities.length > 0) {
+    parts.push(
+      `if the reverse zone's servers (${authorities.join(", ")}) keep failing, the IP's owner must fix them`,
     );
   }
-  return steps;
+  if (resolvers.length > 0) {
+    parts.push(`if the resolvers (${resolvers.join(", ")}) keep failing, check them or ask others`);
+  }
+  const detail = parts.length > 0 ? `; ${parts.join("; ")}` : "";
+  return `Check again in a few minutes: a DNS failure says nothing about the PTR${detail}.`;
 }
