@@ -1,0 +1,243 @@
+// Asking the zone's authoritative servers (RD=0) for the truth, independent of any cache.
+// Servers are either given (--authority / AUTHORITIES: every listed server is tried for every
+// zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
+// enclosing zone from the SOA the resolvers return, then its NS and their addresses.
+import { type DnsResponse, normaliseName } from "./dns-client.js";
+import { askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { formatServer, parseServer } from "./server.js";
+import type { AuthorityReport, PtrAnswer } from "./types.js";
+
+export interface AuthorityOptions extends QueryOptions {
+  reverseName: string;
+  /** Listed authoritative servers (host:port); empty means discover them. */
+  authorities: string[];
+  resolvers: string[];
+  /** Port to ask discovered name servers on (53 except in labs). */
+  authorityPort: number;
+  /** Called as soon as PTR names are known, so their forward lookups start early. */
+  onNames?: (names: string[]) => void;
+}
+
+const MAX_HOPS = 8;
+
+export interface AuthorityResult {
+  report: AuthorityReport;
+  /** The name the final answer was for (after CNAMEs) and the servers that answered it with AA. */
+  finalName: string;
+  answeredBy: string[];
+}
+
+export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
+  const asked = new Set<string>();
+  const cnames: string[] = [];
+  let name = normaliseName(options.reverseName);
+  let zone: string | null = null;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    let servers = options.authorities;
+    if (servers.length === 0) {
+      const found = await discoverServers(name, options);
+      if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, [], name);
+      zone = found.zone;
+      servers = found.servers;
+    }
+    for (const server of servers) asked.add(server);
+    const ptrs = await Promise.all(servers.map((server) => askPtr(server, name, false, options)));
+    // Only an authoritative answer (AA) counts; a listed server that does not serve the zone
+    // answers REFUSED or with a referral, and another listed server is the right one.
+    const authoritative = ptrs.find(
+      (result) =>
+        result.response.outcome === "answer" &&
+        result.response.aa &&
+        (result.response.rcode === "NOERROR" || result.response.rcode === "NXDOMAIN"),
+    );
+    const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
+    if (authoritative === undefined) return failed([...asked], zone, cnames, answers, name);
+    // Once one server answered with authority, a listed server that refused or referred us
+    // elsewhere simply does not serve this zone (the lab lists parent and child servers
+    // together): not a DNS error. Timeouts and SERVFAILs of the others stay in the detail.
+    const relevant = ptrs
+      .filter(
+        (result) =>
+          !(
+            result.response.outcome === "answer" &&
+            (!result.response.aa || result.response.rcode === "REFUSED")
+          ),
+      )
+      .map((result) => result.answer);
+    const chain = authoritative.chain;
+    cnames.push(...chain.cnames);
+    // RFC 2317: the parent answers with a CNAME into the child zone (and a referral); the PTR
+    // lives at the child's servers, so follow the alias there ourselves.
+    if (
+      chain.status === "nodata" &&
+      chain.cnames.length > 0 &&
+      !cnames.slice(0, -1).includes(chain.finalName)
+    ) {
+      name = chain.finalName;
+      continue;
+    }
+    if (chain.values.length > 0) options.onNames?.(chain.values);
+    // A negative answer carries the zone's SOA (RFC 2308 3); a positive one does not, and
+    // completeSoa asks for it only when a resolver's cached negative answer needs it.
+    const soa = authoritative.response.soa;
+    return {
+      finalName: chain.finalName,
+      answeredBy: ptrs
+        .filter((result) => result.response.aa && result.response.outcome === "answer")
+        .map((result) => result.answer.server),
+      report: {
+        servers: [...asked],
+        zone: soa?.zone ?? zone,
+        status: chain.status,
+        names: chain.values,
+        cnames,
+        answers: relevant.map((answer) => ({ ...answer, cnames: [...cnames] })),
+        soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
+      },
+    };
+  }
+  return failed([...asked], zone, cnames, [], name);
+}
+
+/**
+ * Fills in the zone and its SOA (RFC 2308 5: the negative TTL is min(MINIMUM, SOA TTL)) for a
+ * positive authoritative answer, by asking the servers that gave it for the SOA of the name.
+ */
+export async function completeSoa(result: AuthorityResult, options: QueryOptions): Promise<void> {
+  const soas = await Promise.all(
+    result.answeredBy.map((server) => askSoa(server, result.finalName, options)),
+  );
+  const soa = soas.find((found) => found !== null);
+  if (soa === undefined) return;
+  result.report.zone = soa.zone;
+  result.report.soa = { ttl: soa.ttl, minimum: soa.minimum };
+}
+
+/**
+ * A server that answers without AA (a referral, or a cache) gave no authoritative answer: for the
+ * report that is "could not tell" (what a resolver calls a lame server), never "no PTR".
+ */
+function notAuthoritative(response: DnsResponse): PtrAnswer | null {
+  if (response.outcome !== "answer" || response.aa || response.rcode !== "NOERROR") return null;
+  const referral = response.authorityNs.map((record) => record.data);
+  return {
+    server: response.server,
+    status: "servfail",
+    names: [],
+    cnames: [],
+    ttl: null,
+    negativeTtlRemaining: null,
+    rttMs: Math.round(response.rttMs * 10) / 10,
+    error:
+      referral.length > 0
+        ? `${response.server} is not authoritative here: it refers to ${referral.join(", ")}`
+        : `${response.server} answered without the authoritative (AA) flag`,
+  };
+}
+
+function failed(
+  servers: string[],
+  zone: string | null,
+  cnames: string[],
+  answers: PtrAnswer[],
+  finalName: string,
+): AuthorityResult {
+  // No authoritative answer: report the first server's failure (timeout, SERVFAIL, REFUSED).
+  const first =
+    answers.find((answer) => answer.status !== "found" && answer.status !== "nxdomain") ?? answers[0];
+  return {
+    finalName,
+    answeredBy: [],
+    report: { servers, zone, status: first?.status ?? "servfail", names: [], cnames, answers, soa: null },
+  };
+}
+
+/** SOA of the zone holding `name`, from an authoritative negative answer (or the apex's own SOA). */
+async function askSoa(
+  server: string,
+  name: string,
+  options: QueryOptions,
+): Promise<{ zone: string; ttl: number; minimum: number } | null> {
+  const response = await options.transport({
+    name,
+    type: "SOA",
+    server,
+    recursion: false,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+  });
+  if (response.outcome !== "answer" || !response.aa || response.soa === null) return null;
+  return { zone: response.soa.zone, ttl: response.soa.ttl, minimum: response.soa.minimum };
+}
+
+/**
+ * The closest enclosing zone of `name` and its name servers' addresses, through the resolvers.
+ * A resolver answers an SOA question with the zone's SOA (in the answer at the apex, in the
+ * authority section below it); where `name` is itself a CNAME the resolver would chase it, so
+ * the parent name is asked instead.
+ */
+export async function discoverServers(
+  name: string,
+  options: AuthorityOptions,
+): Promise<{ zone: string; servers: string[] } | null> {
+  let candidate = name;
+  let zone: string | null = null;
+  while (zone === null && candidate.includes(".")) {
+    const responses = await Promise.all(
+      options.resolvers.map((server) =>
+        options.transport({
+          name: candidate,
+          type: "SOA",
+          server,
+          recursion: true,
+          timeoutMs: options.timeoutMs,
+          retries: options.retries,
+        }),
+      ),
+    );
+    const response = responses.find(
+      (r) => r.outcome === "answer" && (r.rcode === "NOERROR" || r.rcode === "NXDOMAIN"),
+    );
+    if (response === undefined) return null;
+    const chain = readChain(response, candidate, "SOA");
+    if (chain.cnames.length > 0) {
+      candidate = candidate.slice(candidate.indexOf(".") + 1);
+      continue;
+    }
+    const apex = response.answers.find((record) => record.type === "SOA");
+    zone = apex !== undefined ? apex.name : (response.soa?.zone ?? null);
+    if (zone === null) return null;
+  }
+  if (zone === null) return null;
+  const nsResponses = await Promise.all(
+    options.resolvers.map((server) =>
+      options.transport({
+        name: zone as string,
+        type: "NS",
+        server,
+        recursion: true,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+      }),
+    ),
+  );
+  const nsResponse = nsResponses.find((r) => r.outcome === "answer" && r.rcode === "NOERROR");
+  const nsNames = nsResponse === undefined ? [] : readChain(nsResponse, zone, "NS").values;
+  if (nsNames.length === 0) return null;
+  const lookups = await Promise.all(
+    nsNames.flatMap((ns) => [
+      lookupAddresses(ns, 4, "0.0.0.0", options.resolvers, options),
+      lookupAddresses(ns, 6, "::", options.resolvers, options),
+    ]),
+  );
+  const servers = [
+    ...new Set(
+      lookups.flatMap((lookup) =>
+        lookup.addresses.map((address) =>
+          formatServer({ ...parseServer(address), port: options.authorityPort }),
+        ),
+      ),
+    ),
+  ];
+  return servers.length === 0 ? null : { zone, servers };
+}
