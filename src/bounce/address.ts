@@ -25,7 +25,7 @@ const PRIVATE_V6 = new Set(["unspecified", "linkLocal", "multicast", "loopback",
 // The receiver's own host as the sending MTA reports it (text just before the address) ...
 // `host NAME [` needs the name: `Client host [ip]` and `lookup for host ip` name the client.
 const OWN_BEFORE =
-  /(?:\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
+  /(?:\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
 // ... or just after it.
 const OWN_AFTER =
   /^(?:\s\d{1,5})?[\])>]?(?::\d{1,5})?:?\s*(?:does not like|did not like|said\b|refused to|failed after|failed with|responded|timed out|connection (?:refused|timed out|reset))/i;
@@ -52,7 +52,7 @@ const CLIENT_BEFORE = new RegExp(
 );
 // Gmail and others put the client first: `550-5.7.25 [ip] ...`, `said: [ip 18] ...`.
 const LEADING_BRACKET = /(?:^|said:|\b[45][0-5]\d[ -](?:\d\.\d{1,3}\.\d{1,3}\s)?)\s*\[$/i;
-const CLOSES_BRACKET = /^(?:\s\d{1,5})?\]/;
+const CLOSES_BRACKET = /^(?:\s{1,12}\d{1,5})?\]/;
 
 export interface AddressCandidate {
   address: string;

@@ -8,7 +8,8 @@ import { unwrapReply } from "./unwrap.js";
 // Where the bounce stops and the returned copy of the message starts (Exim, qmail, Sendmail,
 // Exchange, Postfix wordings). Text after it is the sender's own mail, not the receiver's reply.
 const RETURNED_COPY =
-  /^\s*-{0,}\s*(?:this is a copy of the message|below this line is a copy of the message|original message (?:follows|headers follow)|the original message (?:follows|headers|is attached)|undelivered message headers|returned message|text of the message follows|unsent message below|message headers follow|a copy of the original message)/i;
+  /^\s*-{0,}\s*(?:this is a copy of the message|below this line is a copy of the message|original message (?:follows|headers follow)|the original message (?:follows|headers|is attached)|undelivered message headers|returned message|original message headers|text of the message follows|unsent message below|message headers follow|a copy of the original message)/i;
+const BANNER = /^\s*-{3,}[^-]{0,100}-{3,}\s*$/;
 const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]{0,76}:/;
 const MESSAGE_START = /^(?:return-path|received|message-id|dkim-signature|x-received):/i;
 
@@ -60,6 +61,8 @@ export function findReplyBlocks(lines: string[]): TextBlock[] {
     current = [];
   };
   for (const line of lines) {
+    // Banners such as `----- Transcript of session follows -----` carry no reply text.
+    if (BANNER.test(line)) continue;
     if (line.trim() === "") {
       flush();
       continue;

@@ -103,7 +103,10 @@ export async function readBounce(
   const seen = new Set<string>();
   const add = (finding: BounceFinding) => {
     // Several recipients failing the same way are one finding; failing differently, several.
-    const key = `${finding.smtpCode}|${finding.enhancedCode}|${finding.diagnostic.replace(/\S+@\S+/g, "@")}`;
+    // (A Sendmail bounce also states one reply twice: in its summary and in the transcript.)
+    const key = [finding.smtpCode, finding.enhancedCode, finding.ip, finding.category, finding.receiver].join(
+      "|",
+    );
     if (seen.has(key) || findings.length >= MAX_FINDINGS) return;
     seen.add(key);
     findings.push(finding);
