@@ -32,7 +32,7 @@ const OWN_AFTER =
 
 // The client, named by the receiver (text just before the address).
 const CLIENT_BEFORE = new RegExp(
-  [
+  `(?:${[
     String.raw`[?&;]ip(?:src|addr)?=`,
     String.raw`\bip(?:v[46])?\s*[=:]\s*\[?`,
     String.raw`\bip(?:v[46])?(?:\s+address)?\s+\[?`,
@@ -47,7 +47,7 @@ const CLIENT_BEFORE = new RegExp(
     String.raw`<[^\s<>[\]]{1,253}\[`,
   ]
     .map((part) => `(?:${part})`)
-    .join("|") + "$",
+    .join("|")})$`,
   "i",
 );
 // Gmail and others put the client first: `550-5.7.25 [ip] ...`, `said: [ip 18] ...`.

@@ -80,6 +80,7 @@ export function categorise(diagnostic: string, enhancedCode: string | null): Cat
   if (fromCode === "blocklist" || BLOCKLIST_TEXT.test(text))
     return { category: "blocklist", rdnsRelated: false };
   if (fromCode === "auth" || AUTH_TEXT.test(prose)) return { category: "auth", rdnsRelated: false };
+  if (fromCode === "ratelimit") return { category: "ratelimit", rdnsRelated: false };
   if (fromCode === "reputation" || REPUTATION_TEXT.test(prose))
     return { category: "reputation", rdnsRelated: false };
   if (MAILBOX_TEXT.test(prose)) return { category: "mailbox", rdnsRelated: false };
