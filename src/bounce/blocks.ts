@@ -52,12 +52,18 @@ function isFieldBlock(lines: string[]): boolean {
 export function findReplyBlocks(lines: string[]): TextBlock[] {
   const blocks: TextBlock[] = [];
   let current: string[] = [];
+  let codedCount = 0;
   const flush = () => {
     if (current.length > 0 && !isFieldBlock(current)) {
       const text = unwrapReply(current);
       const coded = hasReplyCode(text);
-      if ((coded || KNOWN_WORDING.test(text)) && blocks.length < MAX_BLOCKS)
+      // Uncoded blocks count only when no block has a code: test their wording only until then.
+      if (coded) {
         blocks.push({ lines: current, text, coded });
+        codedCount++;
+      } else if (codedCount === 0 && blocks.length === 0 && KNOWN_WORDING.test(text)) {
+        blocks.push({ lines: current, text, coded });
+      }
     }
     current = [];
   };
