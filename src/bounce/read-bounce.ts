@@ -54,6 +54,7 @@ function build(
   diagnostic: string,
   context: string | null,
   dsn: RecipientStatus | null,
+  reportingMta: string | null,
 ): BounceFinding {
   const codes = readCodes(diagnostic);
   const status = dsn?.status ?? null;
@@ -73,6 +74,7 @@ function build(
     receiver: detectReceiver(
       dsn?.remoteMta ?? null,
       context === null ? diagnostic : `${context} ${diagnostic}`,
+      reportingMta,
     ),
     smtpCode: codes.smtpCode,
     enhancedCode,
@@ -123,18 +125,18 @@ export async function readBounce(
     const block = blocks.find((b) => recipientIn(b, recipient.finalRecipient)) ?? blocks[0] ?? null;
     if (recipient.diagnosticCode !== null) {
       const diagnostic = richerDiagnostic(unwrapReply([recipient.diagnosticCode]), blocks);
-      add(build(file, diagnostic, block?.text ?? null, recipient));
+      add(build(file, diagnostic, block?.text ?? null, recipient, status.reportingMta));
     } else if (block !== null) {
-      add(build(file, block.text, null, recipient));
+      add(build(file, block.text, null, recipient, status.reportingMta));
     } else if (recipient.status !== null && /^[45]\./.test(recipient.status)) {
       // A failed DSN group with a status but no reply (queue expiry, unknown host).
-      add(build(file, `Status: ${recipient.status}`, null, recipient));
+      add(build(file, `Status: ${recipient.status}`, null, recipient, status.reportingMta));
     }
   }
   if (findings.length === 0) {
     for (const block of blocks) {
       if (findings.length >= MAX_FINDINGS) break;
-      add(build(file, block.text, null, null));
+      add(build(file, block.text, null, null, status.reportingMta));
     }
   }
   return { findings, truncated, bytesRead: decoded.bytesRead };
