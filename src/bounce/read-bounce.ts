@@ -49,6 +49,18 @@ function richerDiagnostic(diagnostic: string, blocks: TextBlock[]): string {
   return best;
 }
 
+/**
+ * Exchange and Outlook NDRs quote the receiver's reply: `Remote Server returned '550 5.7.1 ...'`.
+ * The quoted reply is the diagnostic; the text around it stays as context.
+ */
+function focusReply(text: string): string {
+  const match = /\bremote server returned '/i.exec(text);
+  if (match === null) return text;
+  const start = match.index + match[0].length;
+  const end = text.lastIndexOf("'");
+  return end > start ? text.slice(start, end) : text.slice(start);
+}
+
 function build(
   file: string | null,
   diagnostic: string,
@@ -127,7 +139,7 @@ export async function readBounce(
       const diagnostic = richerDiagnostic(unwrapReply([recipient.diagnosticCode]), blocks);
       add(build(file, diagnostic, block?.text ?? null, recipient, status.reportingMta));
     } else if (block !== null) {
-      add(build(file, block.text, null, recipient, status.reportingMta));
+      add(build(file, focusReply(block.text), block.text, recipient, status.reportingMta));
     } else if (recipient.status !== null && /^[45]\./.test(recipient.status)) {
       // A failed DSN group with a status but no reply (queue expiry, unknown host).
       add(build(file, `Status: ${recipient.status}`, null, recipient, status.reportingMta));
@@ -136,7 +148,7 @@ export async function readBounce(
   if (findings.length === 0) {
     for (const block of blocks) {
       if (findings.length >= MAX_FINDINGS) break;
-      add(build(file, block.text, null, null, status.reportingMta));
+      add(build(file, focusReply(block.text), block.text, null, status.reportingMta));
     }
   }
   return { findings, truncated, bytesRead: decoded.bytesRead };
