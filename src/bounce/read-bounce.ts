@@ -6,7 +6,7 @@ import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
 import { MAX_FINDINGS, MAX_LINES } from "./limits.js";
 import { looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
-import { decodeInput, splitLines, splitLinesBounded, unmanglePaste } from "./normalise.js";
+import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
@@ -92,8 +92,11 @@ function build(
     enhancedCode,
     category,
     rdnsRelated,
-    diagnostic,
-    recipient: dsn?.finalRecipient ?? null,
+    diagnostic: withoutControls(diagnostic),
+    recipient:
+      dsn?.finalRecipient === undefined || dsn.finalRecipient === null
+        ? null
+        : withoutControls(dsn.finalRecipient),
   };
 }
 
