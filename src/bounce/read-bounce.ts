@@ -5,7 +5,7 @@ import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
 import { MAX_FINDINGS, MAX_LINES } from "./limits.js";
-import { looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
+import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
 import type { BounceFinding, BounceReading } from "./types.js";
@@ -153,6 +153,12 @@ export async function readBounce(
       if (findings.length >= MAX_FINDINGS) break;
       add(build(file, focusReply(block.text), block.text, null, status.reportingMta));
     }
+  }
+  // One failed recipient and none named by the report: the returned headers say who it was.
+  const only = findings.length === 1 ? findings[0] : undefined;
+  if (only !== undefined && only.recipient === null && message !== null) {
+    const recipient = fallbackRecipient(message);
+    if (recipient !== null) only.recipient = withoutControls(recipient);
   }
   return { findings, truncated, bytesRead: decoded.bytesRead };
 }

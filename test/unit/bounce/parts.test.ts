@@ -190,6 +190,26 @@ describe("codes and DSN fields", () => {
     ]);
   });
 
+  it("names the recipient from X-Failed-Recipients when no DSN part does (Exim)", async () => {
+    const exim = [
+      "Return-path: <>",
+      "X-Failed-Recipients: user@example.net",
+      "From: Mail Delivery System <Mailer-Daemon@sender.example>",
+      "Subject: Mail delivery failed: returning message to sender",
+      "",
+      "A message that you sent could not be delivered to one or more of its",
+      "recipients. This is a permanent error. The following address(es) failed:",
+      "",
+      "  user@example.net",
+      "    host mx.example.net [198.51.100.5]",
+      "    SMTP error from remote mail server after MAIL FROM:<a@sender.example>:",
+      "    550 5.7.1 Fix reverse DNS for 203.0.113.40",
+      "",
+    ].join("\n");
+    const [finding] = (await readBounce(exim)).findings;
+    expect(finding).toMatchObject({ ip: "203.0.113.40", recipient: "user@example.net", category: "rdns" });
+  });
+
   it("reports nothing for a DSN of successful deliveries", async () => {
     const dsn =
       "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; x@y.example\nAction: delivered\nStatus: 2.0.0\nDiagnostic-Code: smtp; 250 2.0.0 Ok\n";
