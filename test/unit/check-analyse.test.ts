@@ -163,6 +163,17 @@ describe("analyseObservations: IPv6", () => {
     expect(result.fcrdns).toBe("pass");
   });
 
+  it("fails a broken IPv6 pair with Gmail's IPv6 text; Microsoft accepts (the PTR exists)", () => {
+    const result = analyseObservations(
+      healthy({ ...v6, forward: [forward("mail.example.test", "found", ["2001:db8::99"], IP6)] }),
+    );
+    expect(result.verdict).toBe("fail");
+    expect(codes(result)).toEqual(["BROKEN_PAIR"]);
+    expect(problem(result, "BROKEN_PAIR").message).toContain("resolves to 2001:db8::99, not 2001:db8::25");
+    expect(result.receivers.gmail.bounce).toMatch(/^550-5\.7\.1 \[2001:db8::25\]/);
+    expect(result.receivers.microsoft.outcome).toBe("accept");
+  });
+
   it("fails without a PTR: Gmail's IPv6 text and Microsoft's 5.7.25", () => {
     const result = analyseObservations(observations({ ...v6, authority: authority("nxdomain") }));
     expect(result.verdict).toBe("fail");
@@ -285,6 +296,21 @@ describe("analyseObservations: DNS failures are never 'no PTR'", () => {
     expect(result.fcrdns).toBe("unknown");
     expect(codes(result)).toContain("DNS_ERROR");
     expect(codes(result)).toContain("HELO_NOT_FQDN");
+  });
+
+  it("fails on a bad HELO even when the PTR could not be learned, and says the PTR is unknown", () => {
+    const result = analyseObservations(
+      observations({
+        authority: authority("servfail"),
+        resolvers: [answer(RES1, "servfail")],
+        helo: { name: "localhost", lookup: null },
+      }),
+    );
+    expect(result.verdict).toBe("fail");
+    expect(codes(result)).not.toContain("NO_PTR");
+    expect(result.summary).toMatch(
+      /^FAIL: HELO localhost is not a fully-qualified name.*; PTR unknown \(SERVFAIL\)$/,
+    );
   });
 });
 

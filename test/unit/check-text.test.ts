@@ -1,5 +1,6 @@
 // The plain-text report: verdict first, and the facts a support engineer needs in five seconds.
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check/index.js";
 import { renderReportText, renderVerdictLine } from "../../src/render/check-text.js";
 import { answer, authority, forward, healthy, IP, observations, RES1, RES2 } from "./support/observations.js";
 import { reportFrom } from "./support/report.js";
@@ -74,6 +75,17 @@ describe("renderReportText", () => {
     const report = reportFrom(observations({ authority: authority("nxdomain") }));
     expect(renderReportText(report, { color: true })).toContain("\u001b[31mFAIL\u001b[0m");
     expect(renderVerdictLine(report, { color: true })).toMatch(/^\u001b\[31mFAIL\u001b\[0m: /);
+  });
+});
+
+describe("renderReportText for a non-public address", () => {
+  it("says the PTR was not looked up and shows NOT_PUBLIC", async () => {
+    // No DNS is asked for a private address: runCheck answers from the address alone.
+    const report = await runCheck({ ip: "10.1.2.3", resolvers: [], authorities: [], timeoutMs: 100 });
+    const text = renderReportText(report);
+    expect(text.split("\n")[0]).toMatch(/^FAIL: /);
+    expect(text).toContain("not looked up (not a public address)");
+    expect(text).toMatch(/^ {2}ERROR +NOT_PUBLIC: /m);
   });
 });
 
