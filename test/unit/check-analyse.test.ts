@@ -358,6 +358,24 @@ describe("analyseObservations: caches", () => {
     expect(problem(result, "STALE_PTR").message).toContain("old.example.test (120 s left)");
   });
 
+  it("warns when a resolver still serves the old name of a renamed PTR", () => {
+    const result = analyseObservations(
+      healthy({
+        resolvers: [
+          answer(RES1, "found", ["OLD.example.test"], { ttl: 42 }),
+          answer(RES2, "found", ["Mail.Example.Test"]),
+        ],
+        forward: [forward("mail.example.test", "found", [IP]), forward("old.example.test", "found", [IP])],
+      }),
+    );
+    expect(result.verdict).toBe("pass");
+    expect(codes(result)).toEqual(["STALE_PTR"]);
+    expect(problem(result, "STALE_PTR").message).toContain(
+      "resolver 127.0.0.1:5301 still serves OLD.example.test (42 s left)",
+    );
+    expect(problem(result, "STALE_PTR").message).not.toContain("127.0.0.1:5302");
+  });
+
   it("warns when resolvers disagree and no authority could be asked", () => {
     const result = analyseObservations(
       observations({
