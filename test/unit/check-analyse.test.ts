@@ -70,6 +70,18 @@ describe("analyseObservations: PTR and FCrDNS", () => {
     );
   });
 
+  it("says how long caches may hold the NXDOMAIN after the fix, with resolver caps for long TTLs", () => {
+    const short = analyseObservations(observations({ authority: authority("nxdomain") }));
+    expect(short.fixSteps.at(-1)).toBe(
+      "Then wait: caches holding the old answer let go at most 5 s after the PTR is set (the zone's negative TTL; the resolvers asked here hold theirs until 2026-11-27T12:00:05Z); check again after that.",
+    );
+    const rir = analyseObservations(
+      observations({ authority: authority("nxdomain", [], { soa: { ttl: 86400, minimum: 7200 } }) }),
+    );
+    expect(rir.negativeCache?.ttl).toBe(7200);
+    expect(rir.fixSteps.at(-1)).toContain("Most resolvers cap negative caching at 1-3 hours.");
+  });
+
   it("fails on NODATA and says the name exists without a PTR", () => {
     const result = analyseObservations(observations({ authority: authority("nodata"), resolvers: [] }));
     expect(result.verdict).toBe("fail");
