@@ -86,7 +86,12 @@ export function buildFixSteps(input: FixStepsInput): string[] {
   const ptrAlreadyRight =
     ptrNames.length === 1 && ptrNames[0] === ctx.intendedName && !codes.has("GENERIC_PTR");
   if (ptrWrong && !ptrAlreadyRight) {
-    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}`);
+    // Without a provider the instruction already says what to set: do not say it twice.
+    steps.push(
+      ctx.provider
+        ? `Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}`
+        : setPtrInstruction(ctx),
+    );
   } else if (codes.has("MULTIPLE_PTR")) {
     const extra = ptrNames.filter((ptrName) => ptrName !== name);
     steps.push(

@@ -46,7 +46,9 @@ describe("renderReportText", () => {
     expect(text).toMatch(/^ {2}ERROR +NO_PTR: /m);
     expect(text).toMatch(/^ {2}warning DNS_ERROR: /m);
     expect(text).toMatch(/^ {2}1\. Create \(or correct\) the A record/m);
-    expect(text).toMatch(/^ {2}2\. Set the PTR of 203\.0\.113\.5/m);
+    expect(text).toMatch(
+      /^ {2}2\. Ask whoever assigned you 203\.0\.113\.5 \(your hosting provider or ISP\)/m,
+    );
   });
 
   it("keeps every line within 100 columns except the verdict line", () => {
