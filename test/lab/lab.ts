@@ -72,7 +72,14 @@ export async function startLab(): Promise<Lab> {
   await new Promise<void>((resolve) => deadSocket.bind(0, HOST, resolve));
   const deadPort = deadSocket.address().port;
   const closedPort = await freePort();
+  // If the host process ends without stop() (a crash, Ctrl-C), do not leave servers running.
+  const killOnExit = () => {
+    for (const child of processes)
+      if (child.pid !== undefined && child.exitCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.removeListener("exit", killOnExit);
     await Promise.all(processes.map(stopProcess));
     deadSocket.close();
     await rm(dir, { recursive: true, force: true });
