@@ -267,8 +267,9 @@ async function startUnbound(
     cache-min-ttl: 0
     cache-max-negative-ttl: 60
     infra-host-ttl: 2
-    # Give up on a dead server after ~0.6 s (SERVFAIL), well inside a client's 2 s timeout.
-    infra-cache-max-rtt: 300
+    # Give up on a dead server after ~1.4 s (SERVFAIL), inside a client's 2 s timeout, yet not
+    # so soon that a Knot slowed by a busy machine is taken for dead.
+    infra-cache-max-rtt: 700
     infra-keep-probing: yes
     serve-expired: no
     prefetch: no
