@@ -210,6 +210,13 @@ describe("codes and DSN fields", () => {
     expect(finding).toMatchObject({ ip: "203.0.113.40", recipient: "user@example.net", category: "rdns" });
   });
 
+  it("takes no chat sentence with a number for a reply", async () => {
+    expect((await readBounce("we got 550 errors from gmail today, 421 of them yesterday")).findings).toEqual(
+      [],
+    );
+    expect((await readBounce("Gmail said: 550 5.7.25 again for 203.0.113.9")).findings).toHaveLength(1);
+  });
+
   it("reports nothing for a DSN of successful deliveries", async () => {
     const dsn =
       "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; x@y.example\nAction: delivered\nStatus: 2.0.0\nDiagnostic-Code: smtp; 250 2.0.0 Ok\n";
