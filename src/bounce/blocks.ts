@@ -21,6 +21,8 @@ const KNOWN_WORDING =
 export interface TextBlock {
   lines: string[];
   text: string;
+  /** `text` in lower case, computed once for the look-ups across recipients. */
+  lower: string;
   /** True when the block carries an SMTP reply or enhanced status code. */
   coded: boolean;
 }
@@ -59,10 +61,10 @@ export function findReplyBlocks(lines: string[]): TextBlock[] {
       const coded = linesCarryReply(current);
       // Uncoded blocks count only when no block has a code: test their wording only until then.
       if (coded) {
-        blocks.push({ lines: current, text, coded });
+        blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
         codedCount++;
       } else if (codedCount === 0 && blocks.length === 0 && KNOWN_WORDING.test(text)) {
-        blocks.push({ lines: current, text, coded });
+        blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
       }
     }
     current = [];

@@ -15,3 +15,5 @@ export const MAX_DIAGNOSTIC_CHARS = 1500;
 export const MAX_FINDINGS = 20;
 /** Candidate reply blocks kept per input (a real bounce has a handful). */
 export const MAX_BLOCKS = 50;
+/** DSN recipient groups read per input. */
+export const MAX_RECIPIENTS = 100;

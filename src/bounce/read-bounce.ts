@@ -4,7 +4,7 @@ import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
-import { MAX_FINDINGS, MAX_LINES } from "./limits.js";
+import { MAX_FINDINGS, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
@@ -30,7 +30,7 @@ async function messageParts(text: string, lines: string[]): Promise<MessageParts
 }
 
 function recipientIn(block: TextBlock, recipient: string | null): boolean {
-  return recipient !== null && block.text.toLowerCase().includes(recipient.toLowerCase());
+  return recipient !== null && block.lower.includes(recipient.toLowerCase());
 }
 
 /**
@@ -41,7 +41,7 @@ function richerDiagnostic(diagnostic: string, blocks: TextBlock[]): string {
   const probe = diagnostic.slice(0, 60).toLowerCase();
   let best = diagnostic;
   for (const block of blocks) {
-    const at = block.text.toLowerCase().indexOf(probe);
+    const at = block.lower.indexOf(probe);
     if (at < 0) continue;
     const candidate = block.text.slice(at);
     if (candidate.length > best.length) best = candidate;
@@ -136,7 +136,9 @@ export async function readBounce(
   if (status.recipients.length > 0 && failed.length === 0) {
     return { findings, truncated, bytesRead: decoded.bytesRead };
   }
-  for (const recipient of failed) {
+  // A mass bounce lists many recipients failing alike: the first MAX_RECIPIENTS are enough.
+  for (const recipient of failed.slice(0, MAX_RECIPIENTS)) {
+    if (findings.length >= MAX_FINDINGS) break;
     const block = blocks.find((b) => recipientIn(b, recipient.finalRecipient)) ?? blocks[0] ?? null;
     if (recipient.diagnosticCode !== null) {
       const diagnostic = richerDiagnostic(unwrapReply([recipient.diagnosticCode]), blocks);
