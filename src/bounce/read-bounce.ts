@@ -29,6 +29,17 @@ async function messageParts(text: string, lines: string[]): Promise<MessageParts
   }
 }
 
+/**
+ * The recipient a free-text block starts with: Postfix `<a@b>: host ...`, Exim's indented
+ * `  a@b` line, Sendmail's `<a@b>` before `(reason: ...)`.
+ */
+function blockRecipient(block: TextBlock): string | null {
+  const first = /^\s{0,8}<?([^\s<>@()]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?:?(?:\s|$)/.exec(
+    block.lines[0] ?? "",
+  );
+  return first?.[1] === undefined ? null : withoutControls(first[1]);
+}
+
 function recipientIn(block: TextBlock, recipient: string | null): boolean {
   return recipient !== null && block.lower.includes(recipient.toLowerCase());
 }
@@ -153,7 +164,9 @@ export async function readBounce(
   if (findings.length === 0) {
     for (const block of blocks) {
       if (findings.length >= MAX_FINDINGS) break;
-      add(build(file, focusReply(block.text), block.text, null, status.reportingMta));
+      const finding = build(file, focusReply(block.text), block.text, null, status.reportingMta);
+      finding.recipient = blockRecipient(block);
+      add(finding);
     }
   }
   // One failed recipient and none named by the report: the returned headers say who it was.

@@ -198,6 +198,18 @@ describe("readBounce on the receivers' documented texts", () => {
     expect(finding?.recipient).toBe("someone@gmail.com");
   });
 
+  it("names the recipient the bounce text starts with (Postfix, Exim, Sendmail, Exchange)", async () => {
+    const recipients: Record<string, string> = {
+      "yahoo-tss04.txt": "someone@yahoo.com",
+      "comcast-ptr.txt": "user@comcast.net",
+      "sendmail-fix-reverse-dns.txt": "user@example.org",
+      "microsoft-5.7.25-ipv6.txt": "someone@contoso.example",
+    };
+    for (const [name, recipient] of Object.entries(recipients)) {
+      expect((await read(name)).findings[0]?.recipient, name).toBe(recipient);
+    }
+  });
+
   it("takes the quoted reply out of an Exchange NDR", async () => {
     const [finding] = (await read("microsoft-5.7.25-ipv6.txt")).findings;
     expect(finding?.diagnostic).toMatch(
