@@ -9,6 +9,8 @@ import { unwrapReply } from "./unwrap.js";
 // Exchange, Postfix wordings). Text after it is the sender's own mail, not the receiver's reply.
 const RETURNED_COPY =
   /^\s*-{0,}\s*(?:this is a copy of the message|below this line is a copy of the message|original message (?:follows|headers follow)|the original message (?:follows|headers|is attached)|undelivered message headers|returned message|original message headers|text of the message follows|unsent message below|message headers follow|a copy of the original message)/i;
+// The returned message's MIME part, when a broken multipart is read as plain text.
+const RETURNED_PART = /^content-type:\s*(?:message\/rfc822|text\/rfc822-headers|message\/global)\b/i;
 const BANNER = /^\s*-{3,}[^-]{0,100}-{3,}\s*$/;
 const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]{0,76}:/;
 const MESSAGE_START = /^(?:return-path|received|message-id|dkim-signature|x-received):/i;
@@ -32,7 +34,7 @@ export function cutReturnedCopy(lines: string[]): string[] {
   let seenProse = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    if (RETURNED_COPY.test(line)) return lines.slice(0, i);
+    if (RETURNED_COPY.test(line) || RETURNED_PART.test(line)) return lines.slice(0, i);
     // A header block after some prose is the returned message's own header (non-MIME bounces).
     const previous = lines[i - 1] ?? "";
     if (seenProse && previous.trim() === "" && MESSAGE_START.test(line)) return lines.slice(0, i);

@@ -13,6 +13,8 @@ export interface MessageParts {
   subject: string | null;
   /** Exim's X-Failed-Recipients header, when present. */
   failedRecipients: string | null;
+  /** Whole attached messages (message/rfc822): a forwarded bounce is one. */
+  attachedMessages: string[];
 }
 
 const MESSAGE_HEADER =
@@ -49,12 +51,14 @@ export async function readMessage(raw: string): Promise<MessageParts> {
   });
   const dsn: string[] = [];
   const returned: string[] = [];
+  const attached: string[] = [];
   for (const attachment of parsed.attachments) {
     const type = attachment.contentType.toLowerCase();
     const content = attachment.content.toString("utf8");
     if (type === "message/delivery-status" || type === "message/global-delivery-status") dsn.push(content);
     else if (type === "message/rfc822" || type === "text/rfc822-headers" || type === "message/global") {
       returned.push(headerBlock(content));
+      if (type !== "text/rfc822-headers") attached.push(content);
     }
   }
   return {
@@ -63,6 +67,7 @@ export async function readMessage(raw: string): Promise<MessageParts> {
     returnedHeaders: returned.join("\n\n"),
     subject: parsed.subject ?? null,
     failedRecipients: headerText(parsed.headers.get("x-failed-recipients")),
+    attachedMessages: attached,
   };
 }
 

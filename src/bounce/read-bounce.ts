@@ -116,13 +116,31 @@ export async function readBounce(
   input: string | Buffer,
   options: ReadBounceOptions = {},
 ): Promise<BounceReading> {
-  const file = options.file ?? null;
   const decoded = decodeInput(input);
-  const head = splitLinesBounded(decoded.text, 201).lines;
-  const message = await messageParts(decoded.text, head);
+  const { findings, cut } = await readText(decoded.text, options.file ?? null, 1);
+  return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
+}
+
+/**
+ * Reads one text (a message or a paste). `nesting` is how many attached messages may still be
+ * opened: a bounce forwarded as a message/rfc822 attachment is read when the outer text holds none.
+ */
+async function readText(
+  text: string,
+  file: string | null,
+  nesting: number,
+): Promise<{ findings: BounceFinding[]; cut: boolean }> {
+  const head = splitLinesBounded(text, 201).lines;
+  const parsed = await messageParts(text, head);
+  // Broken MIME (a boundary the body never uses) leaves mailparser nothing: read the raw text.
+  const empty =
+    parsed !== null &&
+    parsed.text.trim() === "" &&
+    parsed.deliveryStatus === "" &&
+    parsed.attachedMessages.length === 0;
+  const message = empty ? null : parsed;
   // Past MAX_LINES the input is cut like past MAX_INPUT_BYTES: reported as truncated.
-  const split = splitLinesBounded(message === null ? decoded.text : message.text, MAX_LINES);
-  const truncated = decoded.truncated || split.cut;
+  const split = splitLinesBounded(message === null ? text : message.text, MAX_LINES);
   const bodyLines = unmanglePaste(split.lines);
   const dsnLines =
     message === null || message.deliveryStatus === "" ? bodyLines : splitLines(message.deliveryStatus);
@@ -144,9 +162,7 @@ export async function readBounce(
 
   const failed = status.recipients.filter((r) => r.action === null || FAILED_ACTIONS.has(r.action));
   // A DSN that reports only successful deliveries (RFC 3464 `delivered`, `relayed`, `expanded`) is no bounce.
-  if (status.recipients.length > 0 && failed.length === 0) {
-    return { findings, truncated, bytesRead: decoded.bytesRead };
-  }
+  if (status.recipients.length > 0 && failed.length === 0) return { findings, cut: split.cut };
   // A mass bounce lists many recipients failing alike: the first MAX_RECIPIENTS are enough.
   for (const recipient of failed.slice(0, MAX_RECIPIENTS)) {
     if (findings.length >= MAX_FINDINGS) break;
@@ -169,11 +185,14 @@ export async function readBounce(
       add(finding);
     }
   }
+  if (findings.length === 0 && nesting > 0 && message !== null && message.attachedMessages.length > 0) {
+    return readText(message.attachedMessages[0] ?? "", file, nesting - 1);
+  }
   // One failed recipient and none named by the report: the returned headers say who it was.
   const only = findings.length === 1 ? findings[0] : undefined;
   if (only !== undefined && only.recipient === null && message !== null) {
     const recipient = fallbackRecipient(message);
     if (recipient !== null) only.recipient = withoutControls(recipient);
   }
-  return { findings, truncated, bytesRead: decoded.bytesRead };
+  return { findings, cut: split.cut };
 }

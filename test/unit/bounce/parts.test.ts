@@ -217,6 +217,56 @@ describe("codes and DSN fields", () => {
     expect((await readBounce("Gmail said: 550 5.7.25 again for 203.0.113.9")).findings).toHaveLength(1);
   });
 
+  it("reads a bounce forwarded as an attached message", async () => {
+    const forwarded = [
+      "From: Support <support@sender.example>",
+      "To: ops@sender.example",
+      "Subject: Fwd: Undelivered Mail Returned to Sender",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="outer"',
+      "",
+      "--outer",
+      "Content-Type: text/plain",
+      "",
+      "Can someone look at this?",
+      "--outer",
+      "Content-Type: message/rfc822",
+      "",
+      "From: MAILER-DAEMON@mail.sender.example",
+      "Subject: Undelivered Mail Returned to Sender",
+      "",
+      "<a@gmail.com>: host gmail-smtp-in.l.google.com[142.250.27.26] said: 550-5.7.25",
+      "    [203.0.113.60] The IP address sending this message does not have a PTR",
+      "    record setup. - gsmtp (in reply to end of DATA command)",
+      "--outer--",
+      "",
+    ].join("\n");
+    const [finding] = (await readBounce(forwarded)).findings;
+    expect(finding).toMatchObject({
+      ip: "203.0.113.60",
+      receiver: "gmail",
+      enhancedCode: "5.7.25",
+      rdnsRelated: true,
+    });
+  });
+
+  it("reads a multipart whose boundary the body never uses as plain text", async () => {
+    const broken = [
+      "From: MAILER-DAEMON@mail.sender.example",
+      "Subject: Undelivered Mail Returned to Sender",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="declared"',
+      "",
+      "--used",
+      "Content-Type: text/plain",
+      "",
+      "<u@example.org>: host mx.example.org[198.51.100.3] said: 550 5.7.1 Fix reverse DNS for 192.0.2.70",
+      "--used--",
+      "",
+    ].join("\n");
+    expect((await readBounce(broken)).findings[0]).toMatchObject({ ip: "192.0.2.70", category: "rdns" });
+  });
+
   it("reports nothing for a DSN of successful deliveries", async () => {
     const dsn =
       "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; x@y.example\nAction: delivered\nStatus: 2.0.0\nDiagnostic-Code: smtp; 250 2.0.0 Ok\n";
