@@ -103,10 +103,17 @@ export function findAddressCandidates(text: string): AddressCandidate[] {
     const before = text.slice(Math.max(0, index - 80), index);
     const address = parseRun(run, before);
     if (address === null) continue;
-    const after = text.slice(index + run.length, index + run.length + 40);
+    // What follows the address itself (a trailing `:` or `.` of the run belongs to the text).
+    const end = index + run.replace(/[.:]+$/, "").length;
+    const after = text.slice(end, end + 40);
     const bracketed = before.endsWith("[") && CLOSES_BRACKET.test(after);
     // `(TCP|local|port|remote|port)` connection tuples (Oracle Messaging Server) name endpoints.
-    const own = OWN_BEFORE.test(before) || OWN_AFTER.test(after) || previousChar === "|";
+    const own =
+      OWN_BEFORE.test(before) ||
+      OWN_AFTER.test(after) ||
+      previousChar === "|" ||
+      // `host 192.0.2.8: 553 ...`: the MTA naming the host that replied.
+      (/(?<!client\s)\bhost\s+$/i.test(before) && /^:\s/.test(after));
     const anchored = !own && (CLIENT_BEFORE.test(before) || (bracketed && LEADING_BRACKET.test(before)));
     const first = Number(address.split(".")[0]);
     candidates.push({

@@ -12,7 +12,7 @@ const RETURNED_COPY =
 // The returned message's MIME part, when a broken multipart is read as plain text.
 const RETURNED_PART = /^content-type:\s*(?:message\/rfc822|text\/rfc822-headers|message\/global)\b/i;
 const BANNER = /^\s*-{3,}[^-]{0,100}-{3,}\s*$/;
-const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]{0,76}:/;
+const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]{0,76}:(?:[ \t]|$)/;
 const MESSAGE_START = /^(?:return-path|received|message-id|dkim-signature|x-received):/i;
 
 // Wordings that identify a refusal or failure even when no code survived the copy and paste, or

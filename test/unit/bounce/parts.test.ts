@@ -19,6 +19,12 @@ describe("refused address", () => {
     expect(extractRefusedAddress("host mx.example.com [198.51.100.9]: 550 Rejected")).toBeNull();
     expect(extractRefusedAddress("Connected to 198.51.100.9 but sender was rejected.")).toBeNull();
     expect(
+      extractRefusedAddress("SMTP:RCPT host 198.51.100.8: 553 5.3.0 <a@b.example>... No such user here"),
+    ).toBeNull();
+    expect(extractRefusedAddress("Reverse DNS lookup for host 203.0.113.22 failed permanently.")).toBe(
+      "203.0.113.22",
+    );
+    expect(
       extractRefusedAddress(
         "198.51.100.9 does not like recipient. Remote host said: 550 banned sending IP [192.0.2.8]",
       ),
