@@ -129,9 +129,10 @@ async function readText(
   text: string,
   file: string | null,
   nesting: number,
+  plain = false,
 ): Promise<{ findings: BounceFinding[]; cut: boolean }> {
   const head = splitLinesBounded(text, 201).lines;
-  const parsed = await messageParts(text, head);
+  const parsed = plain ? null : await messageParts(text, head);
   // Broken MIME (a boundary the body never uses) leaves mailparser nothing: read the raw text.
   const empty =
     parsed !== null &&
@@ -186,8 +187,11 @@ async function readText(
     }
   }
   if (findings.length === 0 && nesting > 0 && message !== null && message.attachedMessages.length > 0) {
-    return readText(message.attachedMessages[0] ?? "", file, nesting - 1);
+    const inner = await readText(message.attachedMessages[0] ?? "", file, nesting - 1);
+    if (inner.findings.length > 0) return inner;
   }
+  // Broken MIME can hide the report from mailparser (a part it does not see): read the raw text.
+  if (findings.length === 0 && message !== null) return readText(text, file, nesting, true);
   // One failed recipient and none named by the report: the returned headers say who it was.
   const only = findings.length === 1 ? findings[0] : undefined;
   if (only !== undefined && only.recipient === null && message !== null) {
