@@ -47,6 +47,14 @@ function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => rank(a) - rank(b));
 }
 
+/** The longest TTL a PTR answer carried: how long caches may keep the current (old) PTR. */
+function oldPtrTtl(obs: Observations): number | null {
+  const ttls = [...(obs.authority?.answers ?? []), ...obs.resolvers]
+    .filter((answer) => answer.status === "found" && answer.ttl !== null)
+    .map((answer) => answer.ttl ?? 0);
+  return ttls.length > 0 ? Math.max(...ttls) : null;
+}
+
 export function analyseObservations(obs: Observations): Analysis {
   const truth = choosePtrTruth(obs);
   const ptrNames = truth.status === "found" ? truth.names.map(normaliseName) : [];
@@ -81,7 +89,7 @@ export function analyseObservations(obs: Observations): Analysis {
 
   const problems: Problem[] = [...ptrProblems(obs, truth, negativeCache, fixContext)];
 
-  const fcrdns = analyseFcrdns(obs, ptrNames);
+  const fcrdns = analyseFcrdns(obs, ptrNames, isGeneric);
   problems.push(...fcrdns.problems);
   if (truth.status === "found" && ptrNames.length === 0) {
     problems.push({
@@ -99,7 +107,7 @@ export function analyseObservations(obs: Observations): Analysis {
     problems.push({
       code: "GENERIC_PTR",
       severity: "warning",
-      message: `${genericNames.map((entry) => `${entry.name} looks generic: ${entry.reasons.join("; ")}`).join(". ")}. Receivers and blocklists treat such names as end-user space; Yahoo asks for a meaningful, non-generic name.`,
+      message: `${genericNames.map((entry) => `${entry.name} looks generic (${entry.reasons.join("; ")})`).join("; ")}. Receivers and blocklists treat such names as end-user space; Yahoo asks for a meaningful, non-generic name.`,
       fix: `Set the PTR to your own mail host name${intendedName ? ` (${intendedName})` : ""}, with its ${obs.family === 4 ? "A" : "AAAA"} record pointing at ${obs.ip}.`,
     });
   }
@@ -133,6 +141,7 @@ export function analyseObservations(obs: Observations): Analysis {
     intendedConfirms,
     helo: heloReport,
     negativeCache,
+    positiveTtl: oldPtrTtl(obs),
     failedServers: failedPtrAnswers(obs).map((failure) => failure.server),
   });
 

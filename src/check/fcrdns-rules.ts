@@ -1,7 +1,7 @@
 // Forward-confirmed reverse DNS (FCrDNS), as RFC 8601's `iprev` and Haraka judge it.
 //
 // Exports:
-//   analyseFcrdns(obs, ptrNames) -> { result, problems, confirming, lookups }
+//   analyseFcrdns(obs, ptrNames, isGeneric?) -> { result, problems, confirming, lookups }
 //     pass    some PTR name's A (IPv4) / AAAA (IPv6) lookup includes the IP;
 //     fail    every name's lookup is conclusive and none includes it: BROKEN_PAIR (error);
 //     unknown none confirms and some lookup failed (RFC 8601: "temperror", not "fail"):
@@ -46,7 +46,11 @@ function describeLookup(name: string, lookup: ForwardLookup | null, ip: string, 
   }
 }
 
-export function analyseFcrdns(obs: Observations, ptrNames: string[]): FcrdnsAnalysis {
+export function analyseFcrdns(
+  obs: Observations,
+  ptrNames: string[],
+  isGeneric: (name: string) => boolean = () => false,
+): FcrdnsAnalysis {
   const lookups = ptrNames.map((name) => ({ name, lookup: findLookup(obs.forward, name) }));
   if (lookups.length === 0) return { result: "unknown", problems: [], confirming: [], lookups };
 
@@ -79,7 +83,9 @@ export function analyseFcrdns(obs: Observations, ptrNames: string[]): FcrdnsAnal
           code: "BROKEN_PAIR",
           severity: "error",
           message: `No PTR name resolves back to ${obs.ip}: ${descriptions.join("; ")} (FCrDNS, RFC 8601 iprev).`,
-          fix: `Point ${first}'s ${type} record at ${obs.ip}, or set the PTR to a name that resolves to it.`,
+          fix: isGeneric(first)
+            ? `Set the PTR to your own mail host name, after pointing its ${type} record at ${obs.ip}; ${first} is not a name you control.`
+            : `Point ${first}'s ${type} record at ${obs.ip}, or set the PTR to a name that resolves to it.`,
         },
       ],
     };

@@ -62,6 +62,8 @@ export interface FixStepsInput {
   intendedConfirms: boolean;
   helo: HeloReport | null;
   negativeCache: NegativeCacheReport | null;
+  /** The longest TTL of the PTR answers seen (how long caches may keep the old PTR), if any. */
+  positiveTtl: number | null;
   /** Servers that failed, for the "check again" step of an inconclusive check. */
   failedServers: string[];
 }
@@ -99,7 +101,11 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       `Nothing to change: the PTR is set at the authority. Wait ${when}; public flush pages (Google Public DNS, Cloudflare, OpenDNS) flush only their own resolver, not Gmail's or Microsoft's.`,
     );
   } else if (steps.length > 0) {
-    const ttl = negativeCache ? ` within the zone's negative TTL (${negativeCache.ttl} s)` : "";
+    const ttl = negativeCache
+      ? ` within the zone's negative TTL (${negativeCache.ttl} s)`
+      : input.positiveTtl !== null
+        ? ` within the old PTR's TTL (${input.positiveTtl} s)`
+        : "";
     const slow = ctx.provider === "vultr" ? " Vultr says a change may take 6-12 hours to apply." : "";
     steps.push(
       `Then wait: resolvers that cached the old answer let go${ttl}; check again after that.${slow}`,

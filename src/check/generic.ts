@@ -92,9 +92,7 @@ export function detectGenericName(name: string, ip: string): GenericNameResult {
 
   const provider = providerDefaultName(lower);
   if (provider) {
-    reasons.push(
-      `${provider}: receivers treat provider defaults as end-user space (Yahoo wants a meaningful name)`,
-    );
+    reasons.push(`${provider}, not a name the customer chose`);
     return { generic: true, reasons };
   }
   if (!lower.includes(".")) {
