@@ -52,6 +52,18 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     );
     const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
     if (authoritative === undefined) return failed([...asked], zone, cnames, answers, soa);
+    // Once one server answered with authority, a listed server that refused or referred us
+    // elsewhere simply does not serve this zone (the lab lists parent and child servers
+    // together): not a DNS error. Timeouts and SERVFAILs of the others stay in the detail.
+    const relevant = ptrs
+      .filter(
+        (result) =>
+          !(
+            result.response.outcome === "answer" &&
+            (!result.response.aa || result.response.rcode === "REFUSED")
+          ),
+      )
+      .map((result) => result.answer);
     const chain = authoritative.chain;
     cnames.push(...chain.cnames);
     // RFC 2317: the parent answers with a CNAME into the child zone (and a referral); the PTR
@@ -71,7 +83,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       status: chain.status,
       names: chain.values,
       cnames,
-      answers: answers.map((answer) => ({ ...answer, cnames: [...cnames] })),
+      answers: relevant.map((answer) => ({ ...answer, cnames: [...cnames] })),
       soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
     };
   }
