@@ -96,6 +96,8 @@ export function createDeliveryWorker(
       connection: deps.redis,
       prefix: deps.settings.prefix,
       concurrency: 4,
+      // BullMQ only honours queue.rateLimit() (a platform's Retry-After) when a limiter is set.
+      limiter: { max: deps.settings.deliveryRatePerSecond, duration: 1000 },
       lockDuration: deps.settings.lockDurationMs,
       stalledInterval: deps.settings.stalledIntervalMs,
       settings: { backoffStrategy: deliveryBackoff(deps.settings.deliveryRetryDelayMs) },
