@@ -36,7 +36,10 @@ describe("delivery worker", () => {
   beforeAll(async () => {
     queues = createQueues(createRedis(REDIS_URL, "client"), settings);
     worker = createDeliveryWorker(platform, { redis, queues, settings, logger });
-    events = new QueueEvents(deliveryQueueName("console"), { connection: createRedis(REDIS_URL, "worker"), prefix: settings.prefix });
+    events = new QueueEvents(deliveryQueueName("console"), {
+      connection: createRedis(REDIS_URL, "worker"),
+      prefix: settings.prefix,
+    });
     await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
   });
   afterAll(async () => {
@@ -47,14 +50,17 @@ describe("delivery worker", () => {
     await cleanupPrefix(settings.prefix);
   });
 
-  const texts = () => platform.posted.map((item) => (item.message.kind === "notice" ? item.message.text : ""));
+  const texts = () =>
+    platform.posted.map((item) => (item.message.kind === "notice" ? item.message.text : ""));
 
   it("posts a delivery once however often it is queued, and never again after success", async () => {
     await enqueueDeliveries(queues, [job("dlv-once"), job("dlv-once")]);
     await enqueueDeliveries(queues, [job("dlv-once")]);
     await platform.waitFor(() => texts().includes("dlv-once"));
     // The job's record gone (or a stalled copy re-run): the Redis marker still stops a second post.
-    const again = await queues.delivery("console").add("deliver", job("dlv-once"), { jobId: "dlv-once-rerun" });
+    const again = await queues
+      .delivery("console")
+      .add("deliver", job("dlv-once"), { jobId: "dlv-once-rerun" });
     const result = await again.waitUntilFinished(events, 10_000);
     expect(result).toMatchObject({ skipped: true });
     expect(texts().filter((text) => text === "dlv-once")).toHaveLength(1);
@@ -80,7 +86,10 @@ describe("delivery worker", () => {
     await retried.waitUntilFinished(events, 10_000);
     expect((await queues.delivery("console").getJob("dlv-503"))?.attemptsMade).toBe(3);
 
-    platform.failNext = { count: 1, error: () => Object.assign(new Error("channel_not_found"), { permanent: true }) };
+    platform.failNext = {
+      count: 1,
+      error: () => Object.assign(new Error("channel_not_found"), { permanent: true }),
+    };
     const doomed = await queues.delivery("console").add("deliver", job("dlv-404"), { jobId: "dlv-404" });
     await expect(doomed.waitUntilFinished(events, 10_000)).rejects.toThrow(/channel_not_found/);
     expect((await queues.delivery("console").getJob("dlv-404"))?.attemptsMade).toBe(1);

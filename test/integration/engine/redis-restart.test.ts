@@ -34,7 +34,20 @@ function exited(child: ChildProcess | undefined): Promise<unknown> {
 async function startRedis(dir: string, port: number): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--daemonize", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+      "--daemonize",
+      "no",
+    ],
     { stdio: "ignore" },
   );
   for (let i = 0; i < 100; i++) {
@@ -73,7 +86,8 @@ describe("Redis restart with AOF", () => {
     const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` });
     await control.removePtr(FAILING);
     redis = await startRedis(dir, port);
-    const start = () => startRuntime({ config, logger, bot: true, worker: true, settings, platforms: [platform] });
+    const start = () =>
+      startRuntime({ config, logger, bot: true, worker: true, settings, platforms: [platform] });
 
     runtime = await start();
     const watch = await platform.command(["watch", WATCHED]);
@@ -97,9 +111,16 @@ describe("Redis restart with AOF", () => {
     expect(delayed.some((job) => job.data.reason === "recheck" && job.data.ip === FAILING)).toBe(true);
     const before = platform.posted.length;
     await platform.command(["watches"]);
-    expect(platform.posted.slice(before)[0]?.message).toEqual({ kind: "watches", channel: "C1", targets: [WATCHED] });
+    expect(platform.posted.slice(before)[0]?.message).toEqual({
+      kind: "watches",
+      channel: "C1",
+      targets: [WATCHED],
+    });
 
     // The re-check scheduled before the restart fires after it, and the thread hears "cleared".
-    await platform.waitFor(() => platform.in(origin?.thread ?? "").some((item) => item.message.kind === "cleared"), 30_000);
+    await platform.waitFor(
+      () => platform.in(origin?.thread ?? "").some((item) => item.message.kind === "cleared"),
+      30_000,
+    );
   });
 });

@@ -43,7 +43,10 @@ describe("watches", () => {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const changes = () => platform.in(thread).map((item) => (item.message.kind === "watch-change" ? item.message.change : item.message.kind));
+    const changes = () =>
+      platform
+        .in(thread)
+        .map((item) => (item.message.kind === "watch-change" ? item.message.change : item.message.kind));
 
     await control.setRecord("new61.example.test", "A", IP, { replace: true });
     await control.setPtr(IP, "new61.example.test");
@@ -71,7 +74,9 @@ describe("watches", () => {
     await platform.command(["watch", "203.0.113.0/28"], "C-cap");
     const before = platform.posted.length;
     await platform.command(["watch", "203.0.113.16/29"], "C-cap");
-    expect(platform.posted.slice(before)).toMatchObject([{ op: "private", message: { kind: "usage-error" } }]);
+    expect(platform.posted.slice(before)).toMatchObject([
+      { op: "private", message: { kind: "usage-error" } },
+    ]);
     expect((platform.posted.at(-1)?.message as { problem: string }).problem).toMatch(/at most 20/);
     await platform.command(["unwatch", "203.0.113.0/28"], "C-cap");
     expect(await runtime.queues.check.getJobSchedulersCount()).toBe(0);
