@@ -64,6 +64,28 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
     }
   });
 
+  it("says 'could not tell' (never 'no PTR') only after BullMQ's retries of a SERVFAIL run out", async () => {
+    const origin = await platform.command(["198.51.100.7"]); // the lab's stub to a dead server
+    const thread = origin?.thread ?? "";
+    await platform.waitFor(() => platform.in(thread).length === 1, 30_000);
+    const [answer] = platform.in(thread);
+    expect(answer?.message).toMatchObject({
+      kind: "could-not-tell",
+      ip: "198.51.100.7",
+      attempts: settings.checkAttempts,
+    });
+    expect(platform.in(origin?.parent ?? "", "update")[0]?.message).toMatchObject({
+      report: { verdict: "inconclusive" },
+    });
+    const checks = await runtime.queues.check.getCompleted();
+    expect(checks.find((job) => job.data.ip === "198.51.100.7")?.attemptsMade).toBe(settings.checkAttempts);
+    expect(
+      platform.posted.some(
+        (item) => item.message.kind === "report" && item.message.report.ip === "198.51.100.7",
+      ),
+    ).toBe(false);
+  });
+
   it("reads a pasted bounce: the reading and the refused IP's check go into a thread on the message", async () => {
     const bounce = [
       "<someone@example.com>: host gmail-smtp-in.l.google.com[142.250.27.26] said:",
