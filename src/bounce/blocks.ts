@@ -1,7 +1,7 @@
 // Free text (a DSN's human part, an Exim or qmail bounce, a paste): the reply sits in a block of
 // consecutive non-blank lines, often wrapped and indented. Each block that carries an SMTP reply
 // code or a receiver's known wording is a candidate diagnostic.
-import { hasReplyCode } from "./codes.js";
+import { linesCarryReply } from "./codes.js";
 import { MAX_BLOCKS, MAX_REPLY_LINES } from "./limits.js";
 import { unwrapReply } from "./unwrap.js";
 
@@ -21,6 +21,8 @@ const KNOWN_WORDING =
 export interface TextBlock {
   lines: string[];
   text: string;
+  /** `text` in lower case, computed once for the look-ups across recipients. */
+  lower: string;
   /** True when the block carries an SMTP reply or enhanced status code. */
   coded: boolean;
 }
@@ -56,13 +58,13 @@ export function findReplyBlocks(lines: string[]): TextBlock[] {
   const flush = () => {
     if (current.length > 0 && !isFieldBlock(current)) {
       const text = unwrapReply(current);
-      const coded = hasReplyCode(text);
+      const coded = linesCarryReply(current);
       // Uncoded blocks count only when no block has a code: test their wording only until then.
       if (coded) {
-        blocks.push({ lines: current, text, coded });
+        blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
         codedCount++;
       } else if (codedCount === 0 && blocks.length === 0 && KNOWN_WORDING.test(text)) {
-        blocks.push({ lines: current, text, coded });
+        blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
       }
     }
     current = [];

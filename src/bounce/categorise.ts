@@ -36,7 +36,7 @@ const RDNS_TEXT = [
 ];
 
 const BLOCKLIST_TEXT =
-  /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using|listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network/;
+  /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network/;
 const AUTH_TEXT =
   /\bspf\b|\bdkim\b|\bdmarc\b|unauthenticated|authentication (?:results|failed|required|check)|not authorized to send/;
 const REPUTATION_TEXT =
@@ -44,7 +44,7 @@ const REPUTATION_TEXT =
 const MAILBOX_TEXT =
   /user unknown|unknown user|no such (?:user|mailbox|recipient)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive)|does not exist|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota)|recipient (?:address )?rejected: (?:user|undeliverable|unknown)|invalid (?:recipient|mailbox)|account (?:is )?(?:disabled|suspended|inactive)/;
 const RATELIMIT_TEXT =
-  /rate[\s-]limit|too many|frequency limited|temporarily deferred|unexpected volume|\[tss0[1-5]\]|\bquota\b|sending limit|throttl|try again later|exceeded the (?:rate|maximum)|connection limit/;
+  /rate[\s-]limit|too many|frequency limited|temporarily deferred|unexpected volume|\[tss0[1-5]\]|\bquota\b|sending limit|throttl|try (?:again )?later|exceeded the (?:rate|maximum)|connection limit/;
 const POLICY_TEXT =
   /policy|relay|not permitted|prohibited|spam|content|rejected|denied|refused|not accepted|blocked/;
 

@@ -24,8 +24,17 @@ export function findEnhancedCode(text: string): string | null {
   return ENHANCED_CODE.exec(text)?.[1] ?? null;
 }
 
-export function hasReplyCode(text: string): boolean {
-  return SMTP_CODE.test(text) || ENHANCED_CODE.test(text);
+// A reply code where a reply starts: at the start of a line (after quoting, `<<<` or an opening
+// quote), or after "said:", "returned", "reason:", "error:" and the like. "we got 550 errors
+// today" in a chat message is no reply.
+const REPLY_AT_LINE_START = /^[\s>'"(<[]*[45]\d\d(?:[ -]|$)/;
+const REPLY_AFTER_INTRO = /(?::|\bsaid|\breturned|\bwas)\s{0,3}['"(<[]?[45]\d\d(?:[ -]|$)/i;
+
+/** True when a line of the block carries a reply: an enhanced code anywhere, or an SMTP code where a reply starts. */
+export function linesCarryReply(lines: string[]): boolean {
+  return lines.some(
+    (line) => ENHANCED_CODE.test(line) || REPLY_AT_LINE_START.test(line) || REPLY_AFTER_INTRO.test(line),
+  );
 }
 
 export function readCodes(text: string): ReplyCodes {

@@ -1,7 +1,7 @@
 // RFC 3464 delivery-status fields: one per-message group (Reporting-MTA ...) and one group per
 // recipient (Final-Recipient, Action, Status, Remote-MTA, Diagnostic-Code), groups separated by
 // blank lines, long values folded onto lines that start with white space (RFC 5322 2.2.3).
-import { MAX_DIAGNOSTIC_CHARS } from "./limits.js";
+import { MAX_DIAGNOSTIC_CHARS, MAX_RECIPIENTS } from "./limits.js";
 
 export interface RecipientStatus {
   finalRecipient: string | null;
@@ -62,6 +62,7 @@ export function parseDeliveryStatus(lines: string[]): DeliveryStatus {
   };
 
   for (const line of lines) {
+    if (recipients.length >= MAX_RECIPIENTS) break;
     if (line.trim() === "") {
       closeGroup();
       continue;

@@ -11,6 +11,8 @@ export interface MessageParts {
   /** Header block of the returned message (message/rfc822 or text/rfc822-headers), when attached. */
   returnedHeaders: string;
   subject: string | null;
+  /** Exim's X-Failed-Recipients header, when present. */
+  failedRecipients: string | null;
 }
 
 const MESSAGE_HEADER =
@@ -60,10 +62,28 @@ export async function readMessage(raw: string): Promise<MessageParts> {
     deliveryStatus: dsn.join("\n\n"),
     returnedHeaders: returned.join("\n\n"),
     subject: parsed.subject ?? null,
+    failedRecipients: headerText(parsed.headers.get("x-failed-recipients")),
   };
 }
 
 function headerBlock(message: string): string {
   const end = message.search(/\r?\n\r?\n/);
   return end < 0 ? message : message.slice(0, end);
+}
+
+function headerText(value: unknown): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+}
+
+const ADDRESS = /<?([^\s<>@,;:"]{1,64}@[A-Za-z0-9.-]{1,253})>?/;
+
+/**
+ * The original recipient when the report names none: X-Failed-Recipients (Exim), else the To:
+ * of the returned message's headers (RFC 6522 text/rfc822-headers or the message/rfc822 part).
+ */
+export function fallbackRecipient(parts: MessageParts): string | null {
+  const failed = parts.failedRecipients === null ? null : ADDRESS.exec(parts.failedRecipients)?.[1];
+  if (failed) return failed;
+  const to = /^to:[ \t]*(.{0,1000})$/im.exec(parts.returnedHeaders)?.[1];
+  return to === undefined ? null : (ADDRESS.exec(to)?.[1] ?? null);
 }

@@ -18,13 +18,19 @@ export function decodeInput(input: string | Buffer): DecodedInput {
       : input;
   const truncated = bytes.length > MAX_INPUT_BYTES;
   const head = truncated ? bytes.subarray(0, MAX_INPUT_BYTES) : bytes;
-  // NUL and other C0 controls (but tab and newlines) carry nothing a person wrote.
-  const text = head.toString("utf8").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ");
-  return { text, truncated, bytesRead: head.length };
+  return { text: head.toString("utf8"), truncated, bytesRead: head.length };
 }
 
 const FENCE = /^\s*```[\w-]*\s*$/;
 const QUOTE_PREFIX = /^[ \t]*>[ \t>]*/;
+
+/**
+ * NUL, escape and the other C0/C1 controls (but tab) carry nothing a person wrote and could drive a
+ * terminal: they are blanked in what the reader reports.
+ */
+export function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, " ");
+}
 
 /**
  * Splits into lines, LF only, each at most MAX_LINE_CHARS long, stopping after `maxLines` lines

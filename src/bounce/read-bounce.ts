@@ -4,9 +4,9 @@ import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
-import { MAX_FINDINGS, MAX_LINES } from "./limits.js";
-import { looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
-import { decodeInput, splitLines, splitLinesBounded, unmanglePaste } from "./normalise.js";
+import { MAX_FINDINGS, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
+import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
+import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
@@ -29,8 +29,19 @@ async function messageParts(text: string, lines: string[]): Promise<MessageParts
   }
 }
 
+/**
+ * The recipient a free-text block starts with: Postfix `<a@b>: host ...`, Exim's indented
+ * `  a@b` line, Sendmail's `<a@b>` before `(reason: ...)`.
+ */
+function blockRecipient(block: TextBlock): string | null {
+  const first = /^\s{0,8}<?([^\s<>@()]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?:?(?:\s|$)/.exec(
+    block.lines[0] ?? "",
+  );
+  return first?.[1] === undefined ? null : withoutControls(first[1]);
+}
+
 function recipientIn(block: TextBlock, recipient: string | null): boolean {
-  return recipient !== null && block.text.toLowerCase().includes(recipient.toLowerCase());
+  return recipient !== null && block.lower.includes(recipient.toLowerCase());
 }
 
 /**
@@ -41,7 +52,7 @@ function richerDiagnostic(diagnostic: string, blocks: TextBlock[]): string {
   const probe = diagnostic.slice(0, 60).toLowerCase();
   let best = diagnostic;
   for (const block of blocks) {
-    const at = block.text.toLowerCase().indexOf(probe);
+    const at = block.lower.indexOf(probe);
     if (at < 0) continue;
     const candidate = block.text.slice(at);
     if (candidate.length > best.length) best = candidate;
@@ -49,11 +60,24 @@ function richerDiagnostic(diagnostic: string, blocks: TextBlock[]): string {
   return best;
 }
 
+/**
+ * Exchange and Outlook NDRs quote the receiver's reply: `Remote Server returned '550 5.7.1 ...'`.
+ * The quoted reply is the diagnostic; the text around it stays as context.
+ */
+function focusReply(text: string): string {
+  const match = /\bremote server returned '/i.exec(text);
+  if (match === null) return text;
+  const start = match.index + match[0].length;
+  const end = text.lastIndexOf("'");
+  return end > start ? text.slice(start, end) : text.slice(start);
+}
+
 function build(
   file: string | null,
   diagnostic: string,
   context: string | null,
   dsn: RecipientStatus | null,
+  reportingMta: string | null,
 ): BounceFinding {
   const codes = readCodes(diagnostic);
   const status = dsn?.status ?? null;
@@ -73,13 +97,17 @@ function build(
     receiver: detectReceiver(
       dsn?.remoteMta ?? null,
       context === null ? diagnostic : `${context} ${diagnostic}`,
+      reportingMta,
     ),
     smtpCode: codes.smtpCode,
     enhancedCode,
     category,
     rdnsRelated,
-    diagnostic,
-    recipient: dsn?.finalRecipient ?? null,
+    diagnostic: withoutControls(diagnostic),
+    recipient:
+      dsn?.finalRecipient === undefined || dsn.finalRecipient === null
+        ? null
+        : withoutControls(dsn.finalRecipient),
   };
 }
 
@@ -119,23 +147,33 @@ export async function readBounce(
   if (status.recipients.length > 0 && failed.length === 0) {
     return { findings, truncated, bytesRead: decoded.bytesRead };
   }
-  for (const recipient of failed) {
+  // A mass bounce lists many recipients failing alike: the first MAX_RECIPIENTS are enough.
+  for (const recipient of failed.slice(0, MAX_RECIPIENTS)) {
+    if (findings.length >= MAX_FINDINGS) break;
     const block = blocks.find((b) => recipientIn(b, recipient.finalRecipient)) ?? blocks[0] ?? null;
     if (recipient.diagnosticCode !== null) {
       const diagnostic = richerDiagnostic(unwrapReply([recipient.diagnosticCode]), blocks);
-      add(build(file, diagnostic, block?.text ?? null, recipient));
+      add(build(file, diagnostic, block?.text ?? null, recipient, status.reportingMta));
     } else if (block !== null) {
-      add(build(file, block.text, null, recipient));
+      add(build(file, focusReply(block.text), block.text, recipient, status.reportingMta));
     } else if (recipient.status !== null && /^[45]\./.test(recipient.status)) {
       // A failed DSN group with a status but no reply (queue expiry, unknown host).
-      add(build(file, `Status: ${recipient.status}`, null, recipient));
+      add(build(file, `Status: ${recipient.status}`, null, recipient, status.reportingMta));
     }
   }
   if (findings.length === 0) {
     for (const block of blocks) {
       if (findings.length >= MAX_FINDINGS) break;
-      add(build(file, block.text, null, null));
+      const finding = build(file, focusReply(block.text), block.text, null, status.reportingMta);
+      finding.recipient = blockRecipient(block);
+      add(finding);
     }
+  }
+  // One failed recipient and none named by the report: the returned headers say who it was.
+  const only = findings.length === 1 ? findings[0] : undefined;
+  if (only !== undefined && only.recipient === null && message !== null) {
+    const recipient = fallbackRecipient(message);
+    if (recipient !== null) only.recipient = withoutControls(recipient);
   }
   return { findings, truncated, bytesRead: decoded.bytesRead };
 }

@@ -13,12 +13,15 @@ export function unwrapReply(lines: string[]): string {
   let enhanced: string | null = null;
   let expectEnhanced = false;
   let afterDroppedCode = false;
+  let length = 0;
   for (const raw of lines) {
     // Sendmail transcripts: `>>> RCPT TO` is what we sent, `<<< 550 ...` what the receiver replied.
     if (/^\s*>>>/.test(raw)) continue;
     const line = raw.replace(/^\s*<<<\s?/, "");
+    if (length > MAX_DIAGNOSTIC_CHARS) break;
     for (const token of line.split(/\s+/)) {
       if (token === "") continue;
+      length += token.length + 1;
       if (code === null) {
         const first = FIRST_CODE.exec(token);
         if (first !== null) {

@@ -198,6 +198,25 @@ describe("readBounce on the receivers' documented texts", () => {
     expect(finding?.recipient).toBe("someone@gmail.com");
   });
 
+  it("names the recipient the bounce text starts with (Postfix, Exim, Sendmail, Exchange)", async () => {
+    const recipients: Record<string, string> = {
+      "yahoo-tss04.txt": "someone@yahoo.com",
+      "comcast-ptr.txt": "user@comcast.net",
+      "sendmail-fix-reverse-dns.txt": "user@example.org",
+      "microsoft-5.7.25-ipv6.txt": "someone@contoso.example",
+    };
+    for (const [name, recipient] of Object.entries(recipients)) {
+      expect((await read(name)).findings[0]?.recipient, name).toBe(recipient);
+    }
+  });
+
+  it("takes the quoted reply out of an Exchange NDR", async () => {
+    const [finding] = (await read("microsoft-5.7.25-ipv6.txt")).findings;
+    expect(finding?.diagnostic).toMatch(
+      /^550 5\.7\.25 Access denied, the sending IPv6 address \[2001:db8:5::10\] must have a reverse DNS record/,
+    );
+  });
+
   it("never takes the private hop of the returned headers or the receiver's MX address", async () => {
     const [finding] = (await read("gmail-5.7.25-wrapped.eml")).findings;
     expect(finding?.ip).not.toBe("10.20.30.40");

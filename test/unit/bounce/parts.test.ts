@@ -95,6 +95,28 @@ describe("categories", () => {
     );
   });
 
+  it("reads Gmail's temporary 4.7.23 PTR text and Postfix's HELO rejection as reverse DNS", async () => {
+    const gmail = await readBounce(
+      "421-4.7.23 [203.0.113.8] The IP address sending this message does not have a PTR record setup, or\n421 4.7.23 the corresponding forward DNS entry does not point to the sending IP. - gsmtp\n",
+    );
+    expect(gmail.findings[0]).toMatchObject({
+      ip: "203.0.113.8",
+      receiver: "gmail",
+      smtpCode: 421,
+      enhancedCode: "4.7.23",
+      category: "rdns",
+    });
+    const helo = await readBounce(
+      "<a@example.net>: host mx.example.net[198.51.100.2] said: 504 5.5.2 <localhost.localdomain>: Helo command rejected: need fully-qualified hostname (in reply to RCPT TO command)\n",
+    );
+    expect(helo.findings[0]).toMatchObject({
+      helo: "localhost.localdomain",
+      category: "rdns",
+      rdnsRelated: true,
+      ip: null,
+    });
+  });
+
   it("takes RFC 7372's x.7.25 as reverse DNS even without words", () => {
     expect(categorise("550 5.7.25 Access denied", "5.7.25")).toEqual({ category: "rdns", rdnsRelated: true });
   });
@@ -166,6 +188,33 @@ describe("codes and DSN fields", () => {
         diagnosticCode: null,
       },
     ]);
+  });
+
+  it("names the recipient from X-Failed-Recipients when no DSN part does (Exim)", async () => {
+    const exim = [
+      "Return-path: <>",
+      "X-Failed-Recipients: user@example.net",
+      "From: Mail Delivery System <Mailer-Daemon@sender.example>",
+      "Subject: Mail delivery failed: returning message to sender",
+      "",
+      "A message that you sent could not be delivered to one or more of its",
+      "recipients. This is a permanent error. The following address(es) failed:",
+      "",
+      "  user@example.net",
+      "    host mx.example.net [198.51.100.5]",
+      "    SMTP error from remote mail server after MAIL FROM:<a@sender.example>:",
+      "    550 5.7.1 Fix reverse DNS for 203.0.113.40",
+      "",
+    ].join("\n");
+    const [finding] = (await readBounce(exim)).findings;
+    expect(finding).toMatchObject({ ip: "203.0.113.40", recipient: "user@example.net", category: "rdns" });
+  });
+
+  it("takes no chat sentence with a number for a reply", async () => {
+    expect((await readBounce("we got 550 errors from gmail today, 421 of them yesterday")).findings).toEqual(
+      [],
+    );
+    expect((await readBounce("Gmail said: 550 5.7.25 again for 203.0.113.9")).findings).toHaveLength(1);
   });
 
   it("reports nothing for a DSN of successful deliveries", async () => {
