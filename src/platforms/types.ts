@@ -110,3 +110,19 @@ export interface ChatPlatform extends ChatSender {
   start(handlers: InboundHandlers): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Thrown by a ChatSender when the platform said "too many requests" (Slack 429 + Retry-After,
+ * Discord 429 + retry_after). The sender does not wait in-process, so other deliveries are not
+ * held up: the delivery worker re-schedules just this delivery `retryAfterMs` later.
+ */
+export class RateLimitedError extends Error {
+  override name = "RateLimitedError";
+  constructor(
+    message: string,
+    /** How long the platform asked us to wait before trying this call again, ms. */
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
