@@ -88,7 +88,7 @@ describe("Slack over HTTP: /rdns", () => {
     const answer = await command("203.0.113.7");
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(500);
-    expect(handlers.commands).toHaveLength(1);
+    await h.fake.waitFor(() => handlers.commands.length === 1, 2000, "command handed over");
     expect(handlers.commands[0]?.origin).toBeNull();
     await h.fake.waitFor(() => handlers.commands[0]?.origin != null, 6000, "parent after slow work");
   });
