@@ -166,6 +166,44 @@ describe("Slack over HTTP: pasted bounces", () => {
     });
   });
 
+  it("two bot processes sharing Redis answer an event once between them", async () => {
+    const otherHandlers = new RecordingHandlers();
+    const other = await startSlackHarness(otherHandlers, { keyPrefix: h.keyPrefix });
+    try {
+      const body = JSON.stringify(
+        eventCallback(
+          {
+            type: "message",
+            channel: SUPPORT_CHANNEL,
+            ts: "1700000100.000900",
+            user: "U0PASTER",
+            text: bounce,
+          },
+          "Ev0099",
+        ),
+      );
+      const results = await Promise.all(
+        [h.eventsUrl, other.eventsUrl].map((url, i) =>
+          postSigned(url, body, {
+            secret: SIGNING_SECRET,
+            contentType: JSON_TYPE,
+            retryNum: i === 0 ? undefined : 1,
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([200, 200]);
+      await h.fake.waitFor(
+        () => handlers.pastes.length + otherHandlers.pastes.length >= 1,
+        5000,
+        "one paste",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(handlers.pastes.length + otherHandlers.pastes.length).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("unwraps Slack's mrkdwn so the bounce reader sees the pasted text", async () => {
     const text =
       "550 5.7.25 &lt;<mailto:bob@example.com|bob@example.com>&gt; see <https://support.google.com/mail/?p=NotAuthorizedError>";

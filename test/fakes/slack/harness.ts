@@ -25,7 +25,7 @@ export interface SlackHarness {
 
 export async function startSlackHarness(
   handlers: InboundHandlers,
-  options: { mode?: "http" | "socket"; env?: Record<string, string>; redis?: Redis } = {},
+  options: { mode?: "http" | "socket"; env?: Record<string, string>; redis?: Redis; keyPrefix?: string } = {},
 ): Promise<SlackHarness> {
   const fake = new FakeSlackWebApi();
   await fake.start();
@@ -45,7 +45,7 @@ export async function startSlackHarness(
     ...options.env,
   });
   const redis = options.redis ?? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-  const keyPrefix = `test:slack:${randomUUID()}:`;
+  const keyPrefix = options.keyPrefix ?? `test:slack:${randomUUID()}:`;
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const platform = createSlackPlatform(config, logger, { redis, keyPrefix, port: 0 });
   await platform.start(handlers);
