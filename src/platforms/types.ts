@@ -125,10 +125,10 @@ export interface ChatPlatform extends ChatSender {
 
 /**
  * Thrown by a ChatSender when the platform said "too many requests" (Slack 429 + Retry-After,
- * Discord 429 + retry_after). The sender does not wait in-process, so other deliveries are not
- * held up: the delivery worker re-schedules just this delivery `retryAfterMs` later.
+ * Discord 429 + retry_after), carrying DeliveryErrorHints.retryAfterMs (added by slack). The
+ * sender does not wait in-process; the delivery worker re-schedules (see workers/delivery.ts).
  */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends Error implements DeliveryErrorHints {
   override name = "RateLimitedError";
   constructor(
     message: string,

@@ -67,8 +67,10 @@ function names(list: string[]): string {
   return list.length === 0 ? "none" : list.map(inlineCode).join(", ");
 }
 
-function statusWords(status: LookupStatus): string {
+function statusWords(status: LookupStatus | "skipped"): string {
   switch (status) {
+    case "skipped":
+      return "not asked (not a public address)";
     case "found":
       return "found";
     case "nxdomain":

@@ -5,13 +5,22 @@
 // delivery queue re-schedules just that delivery.
 import { webApi } from "@slack/bolt";
 import { renderSlackMessage, type SlackRendered } from "../../render/slack.js";
-import { type ChatSender, type OutboundMessage, RateLimitedError, type ReplyAddress } from "../types.js";
+import {
+  type ChatSender,
+  type DeliveryErrorHints,
+  type OutboundMessage,
+  RateLimitedError,
+  type ReplyAddress,
+} from "../types.js";
 import { formatSlackAddress, parseSlackAddress } from "./address.js";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
-/** A Web API call Slack refused (`ok: false`); `permanent` when retrying the same call cannot help. */
-export class SlackApiError extends Error {
+/**
+ * A Web API call Slack refused (`ok: false`); `permanent` (DeliveryErrorHints) when retrying the
+ * same call cannot help, so the delivery worker stops.
+ */
+export class SlackApiError extends Error implements DeliveryErrorHints {
   override name = "SlackApiError";
   constructor(
     message: string,
