@@ -85,7 +85,10 @@ export async function processDeliveryJob(
   return { address, skipped: false };
 }
 
-export function createDeliveryWorker(sender: ChatSender, deps: DeliveryWorkerDeps): Worker<DeliveryJob, DeliveryOutcome> {
+export function createDeliveryWorker(
+  sender: ChatSender,
+  deps: DeliveryWorkerDeps,
+): Worker<DeliveryJob, DeliveryOutcome> {
   const worker = new Worker<DeliveryJob, DeliveryOutcome>(
     deliveryQueueName(sender.name),
     (job) => processDeliveryJob(job, sender, deps),
@@ -99,7 +102,10 @@ export function createDeliveryWorker(sender: ChatSender, deps: DeliveryWorkerDep
     },
   );
   worker.on("failed", (job, error) => {
-    deps.logger.warn({ delivery: job?.id, platform: sender.name, err: error.message }, "delivery attempt failed");
+    deps.logger.warn(
+      { delivery: job?.id, platform: sender.name, err: error.message },
+      "delivery attempt failed",
+    );
   });
   worker.on("error", (error) => deps.logger.error({ err: error.message }, "delivery worker error"));
   return worker;

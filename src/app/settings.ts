@@ -48,7 +48,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
     watchCap: config.WATCH_CAP,
     recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
     stillFailingAfterMs: 24 * HOUR,
-    recheckMarginMs: 1000,
+    recheckMarginMs: 500,
     recheckBackoffMs: [5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR],
     maxQuickRechecks: 5,
     checkAttempts: 4,
