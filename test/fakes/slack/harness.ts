@@ -23,10 +23,25 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  mode?: "http" | "socket";
+  env?: Record<string, string>;
+  redis?: Redis;
+  keyPrefix?: string;
+}
+
+/** Starts the adapter with these handlers (the adapter-only tests). */
 export async function startSlackHarness(
   handlers: InboundHandlers,
-  options: { mode?: "http" | "socket"; env?: Record<string, string>; redis?: Redis; keyPrefix?: string } = {},
+  options: HarnessOptions = {},
 ): Promise<SlackHarness> {
+  const harness = await createSlackHarness(options);
+  await harness.platform.start(handlers);
+  return harness;
+}
+
+/** The fakes and an adapter not yet started (the engine's runtime starts it). */
+export async function createSlackHarness(options: HarnessOptions = {}): Promise<SlackHarness> {
   const fake = new FakeSlackWebApi();
   await fake.start();
   let socket: FakeSocketModeServer | null = null;
@@ -48,14 +63,15 @@ export async function startSlackHarness(
   const keyPrefix = options.keyPrefix ?? `test:slack:${randomUUID()}:`;
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const platform = createSlackPlatform(config, logger, { redis, keyPrefix, port: 0 });
-  await platform.start(handlers);
   return {
     fake,
     socket,
     platform,
     redis,
     keyPrefix,
-    eventsUrl: `http://127.0.0.1:${platform.port}/slack/events`,
+    get eventsUrl() {
+      return `http://127.0.0.1:${platform.port}/slack/events`;
+    },
     async close() {
       await platform.stop();
       await socket?.stop();

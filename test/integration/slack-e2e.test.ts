@@ -1,0 +1,138 @@
+// The whole path with nothing faked but Slack itself: a signed /rdns (or a Socket Mode envelope)
+// into the real Bolt receiver, the engine's handlers, BullMQ on real Redis, the check worker's
+// real runCheck against the DNS lab (Knot + Unbound), and the delivery worker posting through
+// this adapter into the right thread of the loopback fake Web API.
+import { afterEach, describe, expect, it } from "vitest";
+import { type Runtime, startRuntime } from "../../src/app/runtime.js";
+import { loadConfig } from "../../src/config.js";
+import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../fakes/slack/harness.js";
+import { postSigned, slashCommandForm, slashCommandPayload } from "../fakes/slack/requests.js";
+import type { RecordedCall } from "../fakes/slack/web-api.js";
+import { CASES } from "../lab/zones.js";
+import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./engine/support.js";
+
+let h: SlackHarness | null = null;
+let runtime: Runtime | null = null;
+let prefix: string | null = null;
+
+afterEach(async () => {
+  await runtime?.stop();
+  await h?.close();
+  if (prefix !== null) await cleanupPrefix(prefix);
+  runtime = null;
+  h = null;
+  prefix = null;
+});
+
+async function start(mode: "http" | "socket"): Promise<SlackHarness> {
+  h = await createSlackHarness({ mode });
+  const settings = labSettings(`slack-${mode}`);
+  prefix = settings.prefix;
+  runtime = await startRuntime({
+    config: loadConfig({ REDIS_URL }),
+    logger,
+    bot: true,
+    worker: true,
+    settings,
+    platforms: [h.platform],
+  });
+  return h;
+}
+
+function threadReplies(harness: SlackHarness, parentTs: string): RecordedCall[] {
+  return harness.fake.callsTo("chat.postMessage").filter((call) => call.args.thread_ts === parentTs);
+}
+
+async function expectCheckedIntoThread(
+  harness: SlackHarness,
+  ip: string,
+  verdict: "pass" | "fail",
+): Promise<void> {
+  await harness.fake.waitFor((f) => f.callsTo("chat.postMessage").length >= 1, 10_000, "parent message");
+  const parent = harness.fake.callsTo("chat.postMessage")[0];
+  expect(parent?.args.thread_ts).toBeUndefined();
+  expect(String(parent?.args.text)).toContain(`Checking \`${ip}\``);
+  const parentTs = "1700000000.000001";
+  await harness.fake.waitFor(
+    (f) => threadReplies(harness, parentTs).length >= 1 && f.callsTo("chat.update").length >= 1,
+    20_000,
+    "report in the thread and verdict in the parent",
+  );
+  const [report] = threadReplies(harness, parentTs);
+  expect(report?.args.channel).toBe("C0CMD");
+  const blocks = report?.args.blocks as { type: string; text?: { text: string } }[];
+  expect(blocks[0]).toMatchObject({
+    type: "header",
+    text: { text: `${ip} ${verdict === "pass" ? "passes" : "fails"}` },
+  });
+  const update = harness.fake.callsTo("chat.update")[0];
+  expect(update?.args).toMatchObject({ channel: "C0CMD", ts: parentTs });
+  expect(String(update?.args.text)).toContain(`*${ip}* ${verdict === "pass" ? "passes" : "fails"}`);
+}
+
+describe("Slack end to end (Bolt -> queue -> check worker on the lab -> delivery)", () => {
+  it("HTTP: a passing IP gets its report in the thread and the verdict in the parent", async () => {
+    const harness = await start("http");
+    const form = slashCommandForm({
+      text: `${CASES.pass} mail.example.test`,
+      responseUrl: `${harness.fake.url}/response/e2e`,
+    });
+    const answer = await postSigned(harness.eventsUrl, form, {
+      secret: SIGNING_SECRET,
+      contentType: "application/x-www-form-urlencoded",
+    });
+    expect(answer.status).toBe(200);
+    await expectCheckedIntoThread(harness, CASES.pass, "pass");
+    const report = JSON.stringify(threadReplies(harness, "1700000000.000001")[0]?.args.blocks);
+    expect(report).toContain("`mail.example.test`");
+  });
+
+  it("HTTP: a 429 on the verdict update is retried after Retry-After and lands once", async () => {
+    const harness = await start("http");
+    harness.fake.failNext("chat.update", { status: 429, retryAfter: 1 });
+    const form = slashCommandForm({ text: CASES.nxdomain, responseUrl: `${harness.fake.url}/response/e2e` });
+    await postSigned(harness.eventsUrl, form, {
+      secret: SIGNING_SECRET,
+      contentType: "application/x-www-form-urlencoded",
+    });
+    await expectCheckedIntoThread(harness, CASES.nxdomain, "fail");
+    const updates = harness.fake.calls.filter((call) => call.method === "chat.update");
+    expect(updates.map((call) => call.status)).toEqual([429, 200]);
+    expect((updates[1]?.at ?? 0) - (updates[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    const report = JSON.stringify(threadReplies(harness, "1700000000.000001")[0]?.args);
+    expect(report).toContain("NO_PTR");
+  });
+
+  it("HTTP: a private address is answered privately with an example, nothing queued", async () => {
+    const harness = await start("http");
+    const form = slashCommandForm({ text: "10.1.2.3", responseUrl: `${harness.fake.url}/response/e2e` });
+    await postSigned(harness.eventsUrl, form, {
+      secret: SIGNING_SECRET,
+      contentType: "application/x-www-form-urlencoded",
+    });
+    await harness.fake.waitFor(
+      (f) => f.callsTo("chat.postEphemeral").length === 1,
+      10_000,
+      "ephemeral usage error",
+    );
+    const text = String(harness.fake.callsTo("chat.postEphemeral")[0]?.args.text);
+    expect(text).toMatch(/Example: `/);
+    expect(harness.fake.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("Socket Mode: a slash command envelope ends with the report in the thread", async () => {
+    const harness = await start("socket");
+    const payload = slashCommandPayload(
+      slashCommandForm({
+        text: `${CASES.pass} mail.example.test`,
+        responseUrl: `${harness.fake.url}/response/e2e`,
+      }),
+    );
+    const { ack, sentAt } = await (harness.socket as NonNullable<SlackHarness["socket"]>).send(
+      "slash_commands",
+      payload,
+    );
+    expect(ack.at - sentAt).toBeLessThan(1000);
+    await expectCheckedIntoThread(harness, CASES.pass, "pass");
+  });
+});
