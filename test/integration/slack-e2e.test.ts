@@ -2,12 +2,13 @@
 // into the real Bolt receiver, the engine's handlers, BullMQ on real Redis, the check worker's
 // real runCheck against the DNS lab (Knot + Unbound), and the delivery worker posting through
 // this adapter into the right thread of the loopback fake Web API.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { type Runtime, startRuntime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config.js";
 import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../fakes/slack/harness.js";
 import { postSigned, slashCommandForm, slashCommandPayload } from "../fakes/slack/requests.js";
 import type { RecordedCall } from "../fakes/slack/web-api.js";
+import { connectLab } from "../lab/lab.js";
 import { CASES } from "../lab/zones.js";
 import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./engine/support.js";
 
@@ -118,6 +119,38 @@ describe("Slack end to end (Bolt -> queue -> check worker on the lab -> delivery
     const text = String(harness.fake.callsTo("chat.postEphemeral")[0]?.args.text);
     expect(text).toMatch(/Example: `/);
     expect(harness.fake.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it('HTTP: re-check news lands in the same thread: fixed at the authority, then "cleared"', async () => {
+    const ip = "192.0.2.57"; // spare57.example.test A 192.0.2.57; no PTR until this test adds it
+    const control = connectLab(inject("lab"));
+    await control.removePtr(ip);
+    try {
+      const harness = await start("http");
+      const form = slashCommandForm({ text: ip, responseUrl: `${harness.fake.url}/response/e2e` });
+      await postSigned(harness.eventsUrl, form, {
+        secret: SIGNING_SECRET,
+        contentType: "application/x-www-form-urlencoded",
+      });
+      await expectCheckedIntoThread(harness, ip, "fail");
+      await control.setPtr(ip, "spare57.example.test");
+      await harness.fake.waitFor(
+        () =>
+          threadReplies(harness, "1700000000.000001").some((call) =>
+            String(call.args.text).includes("cleared"),
+          ),
+        30_000,
+        "cleared in the same thread",
+      );
+      const cleared = threadReplies(harness, "1700000000.000001").filter((c) =>
+        String(c.args.text).includes("cleared"),
+      );
+      expect(cleared).toHaveLength(1);
+      expect(cleared[0]?.args.channel).toBe("C0CMD");
+      expect(String(cleared[0]?.args.text)).toContain(`\`${ip}\` cleared after`);
+    } finally {
+      await control.removePtr(ip);
+    }
   });
 
   it("Socket Mode: a slash command envelope ends with the report in the thread", async () => {
