@@ -5,8 +5,13 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type Runtime, startRuntime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config.js";
-import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../fakes/slack/harness.js";
-import { postSigned, slashCommandForm, slashCommandPayload } from "../fakes/slack/requests.js";
+import {
+  createSlackHarness,
+  SIGNING_SECRET,
+  type SlackHarness,
+  SUPPORT_CHANNEL,
+} from "../fakes/slack/harness.js";
+import { eventCallback, postSigned, slashCommandForm, slashCommandPayload } from "../fakes/slack/requests.js";
 import type { RecordedCall } from "../fakes/slack/web-api.js";
 import { connectLab } from "../lab/lab.js";
 import { CASES } from "../lab/zones.js";
@@ -167,5 +172,40 @@ describe("Slack end to end (Bolt -> queue -> check worker on the lab -> delivery
     );
     expect(ack.at - sentAt).toBeLessThan(1000);
     await expectCheckedIntoThread(harness, CASES.pass, "pass");
+  });
+
+  it("HTTP: a pasted Gmail bounce gets the bounce and the named IP's check in its own thread; chatter is left alone", async () => {
+    const harness = await start("http");
+    const gmail =
+      "550-5.7.25 [203.0.113.11] The IP address sending this message does not have a PTR record setup, or the\n" +
+      "550-5.7.25 corresponding forward DNS entry does not point to the sending IP. As a policy, Gmail does not\n" +
+      "550 5.7.25 accept messages from IPs with missing PTR records. - gsmtp";
+    const paste = (text: string, ts: string, eventId: string) =>
+      postSigned(
+        harness.eventsUrl,
+        JSON.stringify(
+          eventCallback({ type: "message", channel: SUPPORT_CHANNEL, user: "U0PASTER", ts, text }, eventId),
+        ),
+        { secret: SIGNING_SECRET, contentType: "application/json" },
+      );
+    expect((await paste("anyone seen the deploy?", "1700000300.000100", "EvE2E1")).status).toBe(200);
+    expect((await paste(gmail, "1700000300.000200", "EvE2E2")).status).toBe(200);
+    await harness.fake.waitFor(
+      (f) =>
+        f.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === "1700000300.000200").length >= 2,
+      20_000,
+      "bounce and report in the pasted message's thread",
+    );
+    const inThread = harness.fake
+      .callsTo("chat.postMessage")
+      .filter((c) => c.args.thread_ts === "1700000300.000200");
+    expect(inThread.every((c) => c.args.channel === SUPPORT_CHANNEL)).toBe(true);
+    const texts = inThread.map((c) => String(c.args.text));
+    expect(texts.some((t) => t.includes("refused"))).toBe(true);
+    expect(texts.some((t) => t.includes("*203.0.113.11* fails"))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      harness.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts !== "1700000300.000200"),
+    ).toHaveLength(0);
   });
 });

@@ -90,3 +90,23 @@ describe("Slack settings", () => {
     ).toBe("You've run 10 checks in the last minute; try again in 20 s.");
   });
 });
+
+describe("manifest.yml", () => {
+  it("declares the command, the scopes and the events the adapter uses", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const manifest = await readFile(new URL("../../manifest.yml", import.meta.url), "utf8");
+    expect(manifest).toMatch(/- command: \/rdns\n\s+url: https:\/\/[^\n]+\/slack\/events/);
+    for (const scope of [
+      "commands",
+      "chat:write",
+      "chat:write.public",
+      "channels:history",
+      "groups:history",
+      "files:read",
+    ]) {
+      expect(manifest).toMatch(new RegExp(`\\n\\s+- ${scope}\\n`));
+    }
+    for (const event of ["message.channels", "message.groups"]) expect(manifest).toContain(`- ${event}`);
+    expect(manifest).toMatch(/socket_mode_enabled: (true|false)/);
+  });
+});
