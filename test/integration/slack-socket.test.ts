@@ -1,7 +1,12 @@
 // The Slack adapter in Socket Mode with the real Bolt SocketModeReceiver: apps.connections.open
 // on the fake Web API hands out a local ws:// URL, the fake sends `hello`, then envelopes.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type SlackHarness, SUPPORT_CHANNEL, startSlackHarness } from "../fakes/slack/harness.js";
+import {
+  createSlackHarness,
+  type SlackHarness,
+  SUPPORT_CHANNEL,
+  startSlackHarness,
+} from "../fakes/slack/harness.js";
 import { RecordingHandlers } from "../fakes/slack/recording-handlers.js";
 import { eventCallback, slashCommandForm, slashCommandPayload } from "../fakes/slack/requests.js";
 
@@ -59,5 +64,27 @@ describe("Slack in Socket Mode", () => {
     expect(handlers.pastes).toHaveLength(1);
     expect(handlers.pastes[0]?.origin?.thread).toBe(`slack:${SUPPORT_CHANNEL}:1700000200.000300`);
     expect(socket.acks).toHaveLength(2);
+  });
+});
+
+describe("Slack start-up errors name the setting", () => {
+  it("a wrong app token stops Socket Mode start-up with SLACK_APP_TOKEN in the message", async () => {
+    const harness = await createSlackHarness({ mode: "socket", env: { SLACK_APP_TOKEN: "xapp-1-wrong" } });
+    try {
+      await expect(harness.platform.start(new RecordingHandlers())).rejects.toThrow(/SLACK_APP_TOKEN/);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it("a wrong bot token stops start-up with SLACK_BOT_TOKEN in the message", async () => {
+    const harness = await createSlackHarness({ env: { SLACK_BOT_TOKEN: "xoxb-wrong" } });
+    try {
+      await expect(harness.platform.start(new RecordingHandlers())).rejects.toThrow(
+        /Slack did not accept SLACK_BOT_TOKEN \(invalid_auth\)/,
+      );
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -17,6 +17,19 @@ import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
 export { RateLimitedError } from "../types.js";
 export { SlackApiError } from "./outbound.js";
 
+/** Why the receiver did not start, naming the setting to look at. */
+function startFailure(mode: SlackMode, error: unknown, port: number): string {
+  const code =
+    (error as { code?: string; data?: { error?: string } }).data?.error ?? (error as { code?: string }).code;
+  if (mode === "socket") {
+    return `Slack Socket Mode did not connect (${code ?? String(error)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is on in the app's settings`;
+  }
+  if (code === "EADDRINUSE" || code === "EACCES") {
+    return `the Slack HTTP receiver cannot listen on PORT ${port} (${code}): choose another PORT`;
+  }
+  return `the Slack HTTP receiver did not start on PORT ${port}: ${String(error)}`;
+}
+
 export interface SlackPlatformOverrides {
   /** Use this Redis connection (not closed on stop) instead of one to REDIS_URL. */
   redis?: Redis;
@@ -116,7 +129,12 @@ export function createSlackPlatform(
           { cause: error },
         );
       }
-      const started: unknown = await app.start(overrides.port ?? config.PORT);
+      let started: unknown;
+      try {
+        started = await app.start(overrides.port ?? config.PORT);
+      } catch (error) {
+        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.PORT), { cause: error });
+      }
       const address = (started as { address?: () => unknown } | undefined)?.address?.();
       port = typeof address === "object" && address !== null ? (address as { port: number }).port : null;
       log.info(

@@ -52,6 +52,8 @@ export class FakeSlackWebApi {
   readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
   readonly downloads: { id: string; authorized: boolean }[] = [];
   readonly botToken: string;
+  /** The app-level token apps.connections.open accepts. */
+  appToken = "xapp-1-test";
   botUserId = "UBOTSELF";
   botId = "BBOTSELF";
   /** Where apps.connections.open points Socket Mode clients. */
@@ -198,8 +200,9 @@ export class FakeSlackWebApi {
   }
 
   private answer(method: string, args: Record<string, unknown>, authorization: string | undefined): unknown {
-    const expected = method === "apps.connections.open" ? "Bearer xapp-" : `Bearer ${this.botToken}`;
-    if (!authorization?.startsWith(expected)) return { ok: false, error: "invalid_auth" };
+    const expected =
+      method === "apps.connections.open" ? `Bearer ${this.appToken}` : `Bearer ${this.botToken}`;
+    if (authorization !== expected) return { ok: false, error: "invalid_auth" };
     switch (method) {
       case "auth.test":
         return {
