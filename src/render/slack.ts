@@ -241,14 +241,31 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
   }
 }
 
+const BOUNCE_RECEIVER: Record<string, string> = {
+  ...RECEIVER_LABEL,
+  other: "The receiver",
+  unknown: "The receiver",
+};
+const CATEGORY_WORDS: Record<string, string> = {
+  rdns: "reverse DNS (PTR / FCrDNS)",
+  blocklist: "a blocklist listing, not reverse DNS",
+  auth: "authentication (SPF / DKIM / DMARC), not reverse DNS",
+  reputation: "sender reputation, not reverse DNS",
+  ratelimit: "rate limiting, not reverse DNS",
+  mailbox: "the recipient's mailbox, not the sender",
+  policy: "the receiver's policy",
+  other: "a reason the text does not make clear",
+};
+
 function renderBounce(message: Extract<OutboundMessage, { kind: "bounce" }>): SlackRendered {
   const count = message.findings.length;
   const title = `:envelope_with_arrow: Read ${count} refused ${count === 1 ? "delivery" : "deliveries"}${message.truncated ? " (only the start of a long message was read)" : ""}`;
   const blocks: SlackBlock[] = [section(title)];
   for (const finding of message.findings) {
     const codes = [finding.smtpCode, finding.enhancedCode].filter((c) => c !== null).join(" ");
+    const who = BOUNCE_RECEIVER[finding.receiver] ?? "The receiver";
     const lines = [
-      `*${escapeMrkdwn(finding.receiver)}* refused ${finding.ip === null ? "an unnamed address" : inlineCode(finding.ip)}${codes === "" ? "" : ` with ${escapeMrkdwn(codes)}`}: ${escapeMrkdwn(finding.category)}${finding.rdnsRelated ? " (reverse DNS)" : ""}`,
+      `*${who}* refused ${finding.ip === null ? "the sender (no IP in the text)" : inlineCode(finding.ip)}${codes === "" ? "" : ` (${escapeMrkdwn(codes)})`}: ${CATEGORY_WORDS[finding.category] ?? escapeMrkdwn(finding.category)}`,
       finding.helo === null ? null : `HELO ${inlineCode(finding.helo)}`,
       finding.recipient === null ? null : `Recipient ${inlineCode(finding.recipient)}`,
       codeBlock(finding.diagnostic),

@@ -1,6 +1,7 @@
 // The Slack adapter over HTTP with the real Bolt HTTPReceiver, the fake Web API on loopback and
 // real Redis: signed requests, ack before work, threads, de-duplication, limits, 429s, escaping.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SlackApiError } from "../../src/platforms/slack/index.js";
 import { RateLimitedError } from "../../src/platforms/types.js";
 import {
   SIGNING_SECRET,
@@ -138,6 +139,23 @@ describe("Slack over HTTP: /rdns", () => {
   });
 });
 
+describe("Slack over HTTP: per-channel limit", () => {
+  it("answers the asker politely once the channel's limit is reached", async () => {
+    await h.close();
+    handlers = new RecordingHandlers();
+    h = await startSlackHarness(handlers, { env: { SLACK_CHANNEL_COMMANDS_PER_WINDOW: "2" } });
+    for (const user of ["U0A", "U0B", "U0C"])
+      expect((await command("203.0.113.5", { user })).status).toBe(200);
+    await h.fake.waitFor((f) => f.callsTo("chat.postEphemeral").length === 1, 5000, "channel limit notice");
+    const notice = h.fake.callsTo("chat.postEphemeral")[0];
+    expect(["U0A", "U0B", "U0C"]).toContain(notice?.args.user);
+    await h.fake.waitFor(() => handlers.commands.length === 2, 5000, "two commands handed over");
+    expect(String(notice?.args.text)).toMatch(
+      /This channel has run 2 checks in the last minute; try again in \d+ s\./,
+    );
+  });
+});
+
 describe("Slack over HTTP: pasted bounces", () => {
   const bounce =
     "550-5.7.25 [203.0.113.5] The IP address sending this message does not have a PTR record setup";
@@ -269,6 +287,24 @@ describe("Slack over HTTP: outbound", () => {
     expect(h.fake.calls.filter((c) => c.method === "chat.postMessage").map((c) => c.status)).toEqual([
       429, 200, 200,
     ]);
+  });
+
+  it("marks what retrying cannot fix as permanent, with what to do", async () => {
+    h.fake.failNext("chat.postMessage", { status: 200, error: "not_in_channel" });
+    const error = await h.platform.post("C0PRIVATE", { kind: "notice", text: "x" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackApiError);
+    expect(error).toMatchObject({ code: "not_in_channel", permanent: true });
+    expect(String((error as Error).message)).toContain("/invite");
+  });
+
+  it("says the same thing as plain text when Slack refuses the blocks", async () => {
+    h.fake.failNext("chat.postMessage", { status: 200, error: "invalid_blocks" });
+    await h.platform.reply("slack:C0CMD:1700000000.000001", { kind: "report", report: makeReport() });
+    const [refused, plain] = h.fake.calls.filter((c) => c.method === "chat.postMessage");
+    expect((refused?.args.blocks as unknown[]).length).toBeGreaterThan(3);
+    expect(plain?.args.blocks).toEqual([]);
+    expect(plain?.args.text).toBe(refused?.args.text);
+    expect(plain?.args.thread_ts).toBe("1700000000.000001");
   });
 
   it("waits out a short 429 for the parent message while the person waits", async () => {
