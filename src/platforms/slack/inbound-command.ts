@@ -80,7 +80,9 @@ export function registerCommand(app: App, deps: CommandDeps): void {
         log.info("duplicate slash command delivery ignored");
         return;
       }
-      const verdict = await deps.limiter(request.user, request.channel);
+      // `help` costs nothing and is what a person limited needs most: never limited.
+      const isHelp = request.args.length === 0 || request.args[0]?.toLowerCase() === "help";
+      const verdict = isHelp ? { allowed: true as const } : await deps.limiter(request.user, request.channel);
       if (!verdict.allowed) {
         log.info({ scope: verdict.scope }, "command limit reached");
         await responder.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
