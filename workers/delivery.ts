@@ -96,9 +96,8 @@ export function createDeliveryWorker(
       connection: deps.redis,
       prefix: deps.settings.prefix,
       concurrency: 4,
-      // BullMQ honours a manual rateLimit() (a 429's Retry-After, above) only when the worker has a
-      // limiter: without one, moveToActive ignores the limiter key and the job runs again at once.
-      limiter: { max: 1000, duration: 1000 },
+      // BullMQ only honours queue.rateLimit() (a platform's Retry-After) when a limiter is set.
+      limiter: { max: deps.settings.deliveryRatePerSecond, duration: 1000 },
       lockDuration: deps.settings.lockDurationMs,
       stalledInterval: deps.settings.stalledIntervalMs,
       settings: { backoffStrategy: deliveryBackoff(deps.settings.deliveryRetryDelayMs) },

@@ -1,7 +1,8 @@
 // A check worker in its own process, for the SIGKILL test: settings come as JSON in
 // RDNS_TEST_SETTINGS; it prints "active <jobId>" when it starts a job so the test knows when to kill it.
-import { runCheck } from "../../../src/check/index.js";
+
 import type { EngineSettings } from "../../../src/app/settings.js";
+import { runCheck } from "../../../src/check/index.js";
 import { createLogger } from "../../../src/log.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";

@@ -33,7 +33,9 @@ describe("de-duplication window", () => {
 
   it("runs one check for 100 identical requests and answers all 100 threads", async () => {
     const origins = await Promise.all(
-      Array.from({ length: 100 }, (_, index) => platform.command(["203.0.113.10", "mail.example.test"], `C${index}`)),
+      Array.from({ length: 100 }, (_, index) =>
+        platform.command(["203.0.113.10", "mail.example.test"], `C${index}`),
+      ),
     );
     const threads = new Set(origins.map((origin) => origin?.thread));
     expect(threads.size).toBe(100);
@@ -46,7 +48,10 @@ describe("de-duplication window", () => {
     for (const origin of [...origins, late]) {
       const replies = platform.in(origin?.thread ?? "");
       expect(replies).toHaveLength(1);
-      expect(replies[0]?.message).toMatchObject({ kind: "report", report: { ip: "203.0.113.10", verdict: "pass" } });
+      expect(replies[0]?.message).toMatchObject({
+        kind: "report",
+        report: { ip: "203.0.113.10", verdict: "pass" },
+      });
       expect(platform.in(origin?.parent ?? "", "update")).toHaveLength(1);
     }
     // A different HELO is a different question: its own check.

@@ -30,11 +30,22 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
     const origin = await platform.command(["203.0.113.10", "mail.example.test"]);
     expect(origin).not.toBeNull();
     const thread = origin?.thread ?? "";
-    expect(platform.posted[0]).toMatchObject({ op: "post", message: { kind: "checking", ip: "203.0.113.10" } });
-    await platform.waitFor(() => platform.in(thread).length === 1 && platform.in(thread, "update").length === 1);
+    expect(platform.posted[0]).toMatchObject({
+      op: "post",
+      message: { kind: "checking", ip: "203.0.113.10" },
+    });
+    await platform.waitFor(
+      () => platform.in(thread).length === 1 && platform.in(thread, "update").length === 1,
+    );
     const [report] = platform.in(thread);
-    expect(report?.message).toMatchObject({ kind: "report", report: { ip: "203.0.113.10", verdict: "pass" } });
-    expect(platform.in(thread, "update")[0]?.message).toMatchObject({ kind: "verdict", report: { verdict: "pass" } });
+    expect(report?.message).toMatchObject({
+      kind: "report",
+      report: { ip: "203.0.113.10", verdict: "pass" },
+    });
+    expect(platform.in(thread, "update")[0]?.message).toMatchObject({
+      kind: "verdict",
+      report: { verdict: "pass" },
+    });
   });
 
   it("keeps two askers' answers in their own threads", async () => {
@@ -42,10 +53,15 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
       platform.command(["203.0.113.13"], "C-A"),
       platform.command(["203.0.113.13"], "C-B"),
     ]);
-    await platform.waitFor(() => platform.in(a?.thread ?? "").length === 1 && platform.in(b?.thread ?? "").length === 1);
+    await platform.waitFor(
+      () => platform.in(a?.thread ?? "").length === 1 && platform.in(b?.thread ?? "").length === 1,
+    );
     for (const origin of [a, b]) {
       const [reply] = platform.in(origin?.thread ?? "");
-      expect(reply?.message).toMatchObject({ kind: "report", report: { ip: "203.0.113.13", verdict: "fail" } });
+      expect(reply?.message).toMatchObject({
+        kind: "report",
+        report: { ip: "203.0.113.13", verdict: "fail" },
+      });
     }
   });
 

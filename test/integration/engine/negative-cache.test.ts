@@ -4,9 +4,9 @@
 // really stops serving the NXDOMAIN (measured by asking the resolver directly every 50 ms).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
+import { query } from "../../../src/check/dns-client.js";
 import { runCheck } from "../../../src/check/index.js";
 import { parseIp } from "../../../src/check/ip.js";
-import { query } from "../../../src/check/dns-client.js";
 import type { CheckReport } from "../../../src/check/types.js";
 import { loadConfig } from "../../../src/config.js";
 import { connectLab } from "../../lab/lab.js";
@@ -64,8 +64,15 @@ describe("negative cache: re-check at the predicted expiry, then cleared exactly
     const reverseName = parseIp(IP).reverseName;
     let expiredAt = 0;
     while (expiredAt === 0) {
-      const answer = await query({ name: reverseName, type: "PTR", server: lab.resolver, recursion: true, timeoutMs: 500 });
-      if (answer.outcome === "answer" && answer.rcode === "NOERROR" && answer.answers.length > 0) expiredAt = Date.now();
+      const answer = await query({
+        name: reverseName,
+        type: "PTR",
+        server: lab.resolver,
+        recursion: true,
+        timeoutMs: 500,
+      });
+      if (answer.outcome === "answer" && answer.rcode === "NOERROR" && answer.answers.length > 0)
+        expiredAt = Date.now();
       else await new Promise((resolve) => setTimeout(resolve, 50));
       expect(Date.now()).toBeLessThan(clearsBy + 10_000);
     }
@@ -84,7 +91,9 @@ describe("negative cache: re-check at the predicted expiry, then cleared exactly
     expect(sincePrediction).toBeLessThan(settings.recheckMarginMs + 2000);
     expect(cleared?.message).toMatchObject({ kind: "cleared", rechecks: 1, report: { verdict: "pass" } });
     // The parent's verdict line was updated to the passing verdict too.
-    expect(platform.in(origin?.parent ?? "", "update").at(-1)?.message).toMatchObject({ report: { verdict: "pass" } });
+    expect(platform.in(origin?.parent ?? "", "update").at(-1)?.message).toMatchObject({
+      report: { verdict: "pass" },
+    });
 
     // Exactly once: nothing more arrives, and no re-check is left scheduled.
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -47,7 +47,8 @@ describe("a check worker killed mid-job", () => {
     const until = async (predicate: () => boolean, what: string) => {
       const deadline = Date.now() + 30_000;
       while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; child said ${seen.join(" | ")}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; child said ${seen.join(" | ")}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     };
@@ -63,7 +64,13 @@ describe("a check worker killed mid-job", () => {
     // Another worker, asking the lab's real resolver, finds the stalled job and completes it.
     const redis = createRedis(REDIS_URL, "worker");
     const queues = createQueues(createRedis(REDIS_URL, "client"), settings);
-    const survivor = createCheckWorker({ redis, queues, settings, logger, runCheck: (options) => runCheck(options) });
+    const survivor = createCheckWorker({
+      redis,
+      queues,
+      settings,
+      logger,
+      runCheck: (options) => runCheck(options),
+    });
     cleanups.push(async () => {
       await survivor.close();
       await queues.close();
@@ -71,7 +78,9 @@ describe("a check worker killed mid-job", () => {
     });
     const startedAt = Date.now();
     await platform.waitFor(() => platform.in(origin?.thread ?? "").length === 1, 30_000);
-    process.stdout.write(`[measure] stalled job recovered by another worker after ${Date.now() - startedAt} ms\n`);
+    process.stdout.write(
+      `[measure] stalled job recovered by another worker after ${Date.now() - startedAt} ms\n`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const replies = platform.in(origin?.thread ?? "");
     expect(replies).toHaveLength(1);

@@ -139,7 +139,9 @@ export class RecordingPlatform implements ChatPlatform {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.posted)) {
       if (Date.now() > deadline) {
-        throw new Error(`timed out; posted so far:\n${JSON.stringify(this.posted.map((p) => [p.op, p.address, p.message.kind]))}`);
+        throw new Error(
+          `timed out; posted so far:\n${JSON.stringify(this.posted.map((p) => [p.op, p.address, p.message.kind]))}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
