@@ -110,6 +110,14 @@ describe("Slack over HTTP: /rdns", () => {
     expect(h.fake.responses[0]?.body).toMatchObject({ response_type: "ephemeral" });
   });
 
+  it("tells the asker to invite the bot where it cannot post the parent", async () => {
+    h.fake.failNext("chat.postMessage", { status: 200, error: "not_in_channel" });
+    await command("203.0.113.5", { channel: "G0PRIVATE" });
+    await h.fake.waitFor((f) => f.responses.length >= 1, 5000, "response_url hint");
+    expect(String(h.fake.responses[0]?.body.text)).toContain("/invite @rdns");
+    expect(h.fake.responses[0]?.body.response_type).toBe("ephemeral");
+  });
+
   it("refuses a bad signature and a stale timestamp with 401, and posts nothing", async () => {
     const form = slashCommandForm({ text: "203.0.113.5", responseUrl: `${h.fake.url}/response/1` });
     const bad = await postSigned(h.eventsUrl, form, { secret: "wrong-secret", contentType: FORM });

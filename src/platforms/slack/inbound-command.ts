@@ -12,6 +12,8 @@ import type { ClaimOnce } from "./once.js";
 import { SlackApiError, type SlackSender } from "./outbound.js";
 import { withRateLimitWait } from "./rate-limit-wait.js";
 
+const NOT_A_MEMBER = new Set(["not_in_channel", "channel_not_found"]);
+
 export interface CommandDeps {
   handlers: () => InboundHandlers;
   sender: SlackSender;
@@ -56,7 +58,19 @@ export function makeCommandResponder(
       await withRateLimitWait(() => sender.post(request.channel, message));
     },
     async openThread(message: OutboundMessage): Promise<Origin> {
-      const parent = await withRateLimitWait(() => sender.post(request.channel, message));
+      let parent: string;
+      try {
+        parent = await withRateLimitWait(() => sender.post(request.channel, message));
+      } catch (error) {
+        // A private channel or DM the bot is not in: say how to fix it, where only the asker sees.
+        if (respond !== undefined && error instanceof SlackApiError && NOT_A_MEMBER.has(error.code)) {
+          await respond({
+            response_type: "ephemeral",
+            text: "I can't post in this conversation. Invite me first (`/invite @rdns`), then run the command again.",
+          }).catch(() => undefined);
+        }
+        throw error;
+      }
       const { channel } = parseSlackAddress(parent);
       return { platform: "slack", channel, thread: parent, parent };
     },
