@@ -208,4 +208,63 @@ describe("Slack end to end (Bolt -> queue -> check worker on the lab -> delivery
       harness.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts !== "1700000300.000200"),
     ).toHaveLength(0);
   });
+
+  it("Socket Mode: a shared .eml bounce is downloaded, read and answered in the file message's thread", async () => {
+    const harness = await start("socket");
+    const eml = [
+      "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+      "To: sender@example.test",
+      "Subject: Delivery Status Notification (Failure)",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      "",
+      "--b1",
+      "Content-Type: text/plain; charset=UTF-8",
+      "",
+      "Your message wasn't delivered to bob@gmail.com.",
+      "",
+      "--b1",
+      "Content-Type: message/delivery-status",
+      "",
+      "Reporting-MTA: dns; googlemail.com",
+      "",
+      "Final-Recipient: rfc822; bob@gmail.com",
+      "Action: failed",
+      "Status: 5.7.25",
+      `Diagnostic-Code: smtp; 550-5.7.25 [${CASES.brokenPair}] The IP address sending this message does not`,
+      " have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.",
+      "",
+      "--b1--",
+      "",
+    ].join("\r\n");
+    harness.fake.addFile({ id: "F0DSN", name: "bounce.eml", content: Buffer.from(eml) });
+    const ts = "1700000400.000100";
+    await (harness.socket as NonNullable<SlackHarness["socket"]>).send(
+      "events_api",
+      eventCallback(
+        {
+          type: "message",
+          subtype: "file_share",
+          channel: SUPPORT_CHANNEL,
+          user: "U0PASTER",
+          ts,
+          text: "",
+          files: [{ id: "F0DSN", name: "bounce.eml", mimetype: "message/rfc822" }],
+        },
+        "EvE2EFile",
+      ),
+    );
+    await harness.fake.waitFor(
+      (f) => f.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === ts).length >= 2,
+      20_000,
+      "bounce and check in the file message's thread",
+    );
+    expect(harness.fake.downloads).toEqual([{ id: "F0DSN", authorized: true }]);
+    const texts = harness.fake
+      .callsTo("chat.postMessage")
+      .filter((c) => c.args.thread_ts === ts)
+      .map((c) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks)}`);
+    expect(texts.some((t) => t.includes(`\`${CASES.brokenPair}\``) && t.includes("refused"))).toBe(true);
+    expect(texts.some((t) => t.includes(`*${CASES.brokenPair}* fails`))).toBe(true);
+  });
 });
