@@ -16,21 +16,24 @@ describe("rdns serve / bot / worker", () => {
   const prefix = uniquePrefix("cli");
   afterAll(async () => cleanupPrefix(prefix));
 
-  it.each(["serve", "bot", "worker"])("rdns %s exits 69 with one line naming REDIS_URL when Redis is down", async (mode) => {
-    const started = Date.now();
-    const failure = await run(process.execPath, ["bin/rdns.js", mode], {
-      env: { ...process.env, REDIS_URL: "redis://127.0.0.1:1" },
-    }).then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failure?.code).toBe(69);
-    const lines = failure?.stderr.trim().split("\n") ?? [];
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/REDIS_URL/);
-    expect(lines[0]).toMatch(/redis-server --daemonize yes/);
-    expect(Date.now() - started).toBeLessThan(15_000); // no retrying for ever (a loaded machine starts node slowly)
-  });
+  it.each(["serve", "bot", "worker"])(
+    "rdns %s exits 69 with one line naming REDIS_URL when Redis is down",
+    async (mode) => {
+      const started = Date.now();
+      const failure = await run(process.execPath, ["bin/rdns.js", mode], {
+        env: { ...process.env, REDIS_URL: "redis://127.0.0.1:1" },
+      }).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(69);
+      const lines = failure?.stderr.trim().split("\n") ?? [];
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/REDIS_URL/);
+      expect(lines[0]).toMatch(/redis-server --daemonize yes/);
+      expect(Date.now() - started).toBeLessThan(15_000); // no retrying for ever (a loaded machine starts node slowly)
+    },
+  );
 
   it("rdns worker drains on SIGTERM: the job in flight finishes, exit 0", async () => {
     const lab = inject("lab");
@@ -51,7 +54,14 @@ describe("rdns serve / bot / worker", () => {
     const queue = new Queue<CheckJob>(CHECK_QUEUE, { connection, prefix });
     try {
       const id = checkJobId("203.0.113.10", null, Date.now());
-      const job = newCheckJob({ ip: "203.0.113.10", helo: null, origins: [], originsKey: null, reason: "watch", chainId: id });
+      const job = newCheckJob({
+        ip: "203.0.113.10",
+        helo: null,
+        origins: [],
+        originsKey: null,
+        reason: "watch",
+        chainId: id,
+      });
       await queue.add("watch", job, { jobId: id, attempts: 3, backoff: { type: "fixed", delay: 60_000 } });
       const deadline = Date.now() + 15_000;
       while ((await queue.getJobState(id)) !== "active") {
