@@ -26,6 +26,12 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: optionalText,
   SUPPORT_CHANNELS: list,
+  // Slack limits (src/platforms/slack/): .eml attachments larger than this are not downloaded,
+  // and /rdns commands per user / per channel per window are answered with "try again in N s".
+  SLACK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(20_000_000).default(1_048_576),
+  SLACK_USER_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(10),
+  SLACK_CHANNEL_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(30),
+  SLACK_COMMAND_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   // The engine (issue 4): queues, re-checks, watches, de-duplication.
   QUEUE_PREFIX: z

@@ -122,3 +122,19 @@ export interface ChatPlatform extends ChatSender {
   start(handlers: InboundHandlers): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Thrown by a ChatSender when the platform said "too many requests" (Slack 429 + Retry-After,
+ * Discord 429 + retry_after), carrying DeliveryErrorHints.retryAfterMs (added by slack). The
+ * sender does not wait in-process; the delivery worker re-schedules (see workers/delivery.ts).
+ */
+export class RateLimitedError extends Error implements DeliveryErrorHints {
+  override name = "RateLimitedError";
+  constructor(
+    message: string,
+    /** How long the platform asked us to wait before trying this call again, ms. */
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}

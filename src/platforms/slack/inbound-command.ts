@@ -1,0 +1,116 @@
+// `/rdns ...`: acknowledge first (Slack's 3-second limit; nothing may come before ack()), then
+// de-duplicate, apply the per-user / per-channel limits, and hand a normalised CommandRequest
+// with a responder to the app. Parsing the sub-command is the app's job (commands/).
+import type { App, RespondFn, SlashCommand } from "@slack/bolt";
+import type { Logger } from "../../log.js";
+import { renderSlackMessage } from "../../render/slack.js";
+import type { CommandRequest, CommandResponder, InboundHandlers, Origin, OutboundMessage } from "../types.js";
+import { parseSlackAddress } from "./address.js";
+import { type CommandLimiter, limitMessage } from "./command-limits.js";
+import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";
+import type { ClaimOnce } from "./once.js";
+import { SlackApiError, type SlackSender } from "./outbound.js";
+import { withRateLimitWait } from "./rate-limit-wait.js";
+
+const NOT_A_MEMBER = new Set(["not_in_channel", "channel_not_found"]);
+
+export interface CommandDeps {
+  handlers: () => InboundHandlers;
+  sender: SlackSender;
+  claimOnce: ClaimOnce;
+  limiter: CommandLimiter;
+  logger: Logger;
+}
+
+export function toCommandRequest(command: SlashCommand): CommandRequest {
+  const args = mrkdwnToPlain(command.text ?? "")
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
+  return {
+    platform: "slack",
+    requestId: `slack:${command.trigger_id}`,
+    channel: command.channel_id,
+    user: command.user_id,
+    args,
+  };
+}
+
+export function makeCommandResponder(
+  request: CommandRequest,
+  deps: Pick<CommandDeps, "sender" | "logger">,
+  respond: RespondFn | undefined,
+): CommandResponder {
+  const { sender, logger } = deps;
+  return {
+    async replyPrivately(message: OutboundMessage) {
+      try {
+        await withRateLimitWait(() => sender.postEphemeral(request.channel, request.user, message));
+      } catch (error) {
+        // Ephemeral posts fail where the bot is not a member (private channels, DMs); the
+        // command's response_url works there for 30 minutes.
+        if (respond === undefined || !(error instanceof SlackApiError)) throw error;
+        logger.debug({ code: error.code }, "chat.postEphemeral refused; answering through response_url");
+        const rendered = renderSlackMessage(message);
+        await respond({ response_type: "ephemeral", text: rendered.text, blocks: rendered.blocks });
+      }
+    },
+    async replyPublicly(message: OutboundMessage) {
+      await withRateLimitWait(() => sender.post(request.channel, message));
+    },
+    async openThread(message: OutboundMessage): Promise<Origin> {
+      let parent: string;
+      try {
+        parent = await withRateLimitWait(() => sender.post(request.channel, message));
+      } catch (error) {
+        // A private channel or DM the bot is not in: say how to fix it, where only the asker sees.
+        if (respond !== undefined && error instanceof SlackApiError && NOT_A_MEMBER.has(error.code)) {
+          await respond({
+            response_type: "ephemeral",
+            text: "I can't post in this conversation. Invite me first (`/invite @rdns`), then run the command again.",
+          }).catch(() => undefined);
+        }
+        throw error;
+      }
+      const { channel } = parseSlackAddress(parent);
+      return { platform: "slack", channel, thread: parent, parent };
+    },
+  };
+}
+
+export function registerCommand(app: App, deps: CommandDeps): void {
+  // Every slash command routed to this app is ours: the manifest names it /rdns, but a workspace
+  // may install a copy as /rdns-staging.
+  app.command(/^\/.+/, async ({ ack, command, respond }) => {
+    await ack();
+    const request = toCommandRequest(command);
+    const log = deps.logger.child({
+      requestId: request.requestId,
+      channel: request.channel,
+      user: request.user,
+    });
+    const responder = makeCommandResponder(request, { sender: deps.sender, logger: log }, respond);
+    try {
+      if (!(await deps.claimOnce(request.requestId))) {
+        log.info("duplicate slash command delivery ignored");
+        return;
+      }
+      // `help` costs nothing and is what a person limited needs most: never limited.
+      const isHelp = request.args.length === 0 || request.args[0]?.toLowerCase() === "help";
+      const verdict = isHelp ? { allowed: true as const } : await deps.limiter(request.user, request.channel);
+      if (!verdict.allowed) {
+        log.info({ scope: verdict.scope }, "command limit reached");
+        await responder.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
+        return;
+      }
+      await deps.handlers().onCommand(request, responder);
+    } catch (error) {
+      log.error({ err: error }, "slash command failed");
+      await responder
+        .replyPrivately({
+          kind: "notice",
+          text: "Sorry, something went wrong on my side; please try again in a minute.",
+        })
+        .catch(() => {});
+    }
+  });
+}

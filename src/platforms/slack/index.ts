@@ -1,0 +1,155 @@
+// The Slack front end: wiring only. Bolt App + receiver (receiver.ts), inbound handlers
+// (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis for
+// exactly-once and command limits. The engine's registry calls `createSlackPlatform`.
+import { App, webApi } from "@slack/bolt";
+import { Redis } from "ioredis";
+import type { Config } from "../../config.js";
+import type { Logger } from "../../log.js";
+import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress } from "../types.js";
+import { toSlackLogger } from "./bolt-logger.js";
+import { redisCommandLimiter } from "./command-limits.js";
+import { registerCommand } from "./inbound-command.js";
+import { registerMessages } from "./inbound-message.js";
+import { redisClaimOnce } from "./once.js";
+import { SlackSender } from "./outbound.js";
+import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
+
+export { RateLimitedError } from "../types.js";
+export { SlackApiError } from "./outbound.js";
+
+/** Why the receiver did not start, naming the setting to look at. */
+function startFailure(mode: SlackMode, error: unknown, port: number): string {
+  const code =
+    (error as { code?: string; data?: { error?: string } }).data?.error ?? (error as { code?: string }).code;
+  if (mode === "socket") {
+    return `Slack Socket Mode did not connect (${code ?? String(error)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is on in the app's settings`;
+  }
+  if (code === "EADDRINUSE" || code === "EACCES") {
+    return `the Slack HTTP receiver cannot listen on PORT ${port} (${code}): choose another PORT`;
+  }
+  return `the Slack HTTP receiver did not start on PORT ${port}: ${String(error)}`;
+}
+
+export interface SlackPlatformOverrides {
+  /** Use this Redis connection (not closed on stop) instead of one to REDIS_URL. */
+  redis?: Redis;
+  /** Prefix of every Redis key this adapter writes (default `rdns:slack:`). */
+  keyPrefix?: string;
+  /** Listen port for the HTTP receiver (0: any free port); default PORT. */
+  port?: number;
+}
+
+export interface SlackPlatform extends ChatPlatform {
+  readonly mode: SlackMode;
+  /** The HTTP receiver's port once started (null in Socket Mode). */
+  readonly port: number | null;
+}
+
+export function createSlackPlatform(
+  config: Config,
+  logger: Logger,
+  overrides: SlackPlatformOverrides = {},
+): SlackPlatform {
+  const settings = slackSettings(config);
+  const log = logger.child({ platform: "slack", mode: settings.mode });
+  const slackLogger = toSlackLogger(log.child({ component: "bolt" }));
+  const receiver = createReceiver(settings, overrides.port ?? config.PORT, slackLogger);
+  const app = new App({
+    token: settings.botToken,
+    receiver,
+    logger: slackLogger,
+    clientOptions: { slackApiUrl: settings.apiUrl },
+    // auth.test runs in start(), so a bad token fails there with a clear message.
+    deferInitialization: true,
+    convoStore: false,
+  });
+  // Outbound calls get their own client: 429s are rejected (RateLimitedError) instead of
+  // pausing every call, and not retried here (the delivery queue retries; see outbound.ts).
+  const client = new webApi.WebClient(settings.botToken, {
+    slackApiUrl: settings.apiUrl,
+    logger: toSlackLogger(log.child({ component: "web-api" })),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 15_000,
+  });
+  const sender = new SlackSender(client);
+  const ownsRedis = overrides.redis === undefined;
+  const redis =
+    overrides.redis ?? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const keyPrefix = overrides.keyPrefix ?? "rdns:slack:";
+  const claimOnce = redisClaimOnce(redis, keyPrefix);
+  let handlers: InboundHandlers | null = null;
+  const current = (): InboundHandlers => {
+    if (handlers === null) throw new Error("Slack platform received a request before start()");
+    return handlers;
+  };
+  registerCommand(app, {
+    handlers: current,
+    sender,
+    claimOnce,
+    limiter: redisCommandLimiter(redis, keyPrefix, {
+      perUser: config.SLACK_USER_COMMANDS_PER_WINDOW,
+      perChannel: config.SLACK_CHANNEL_COMMANDS_PER_WINDOW,
+      windowSeconds: config.SLACK_COMMAND_WINDOW_SECONDS,
+    }),
+    logger: log,
+  });
+  registerMessages(app, {
+    handlers: current,
+    supportChannels: new Set(config.SUPPORT_CHANNELS),
+    claimOnce,
+    files: {
+      client,
+      botToken: settings.botToken,
+      apiBase: new URL(settings.apiUrl),
+      maxBytes: config.SLACK_MAX_FILE_BYTES,
+    },
+    logger: log,
+  });
+  app.error(async (error) => {
+    log.error({ err: error }, "Slack request failed");
+  });
+
+  let port: number | null = null;
+  return {
+    name: "slack",
+    mode: settings.mode,
+    get port() {
+      return port;
+    },
+    async start(inbound: InboundHandlers) {
+      handlers = inbound;
+      if (ownsRedis) await redis.connect();
+      try {
+        await app.init();
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        throw new Error(
+          `Slack did not accept SLACK_BOT_TOKEN (${code ?? (error as Error).message}): check the Bot User OAuth Token and SLACK_API_URL`,
+          { cause: error },
+        );
+      }
+      let started: unknown;
+      try {
+        started = await app.start(overrides.port ?? config.PORT);
+      } catch (error) {
+        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.PORT), { cause: error });
+      }
+      const address = (started as { address?: () => unknown } | undefined)?.address?.();
+      port = typeof address === "object" && address !== null ? (address as { port: number }).port : null;
+      log.info(
+        { port },
+        settings.mode === "http"
+          ? "Slack HTTP receiver listening on /slack/events"
+          : "Slack Socket Mode connected",
+      );
+    },
+    async stop() {
+      await app.stop().catch((error: unknown) => log.warn({ err: error }, "stopping the Slack receiver"));
+      if (ownsRedis) await redis.quit().catch(() => {});
+    },
+    post: (channel: string, message: OutboundMessage) => sender.post(channel, message),
+    reply: (thread: ReplyAddress, message: OutboundMessage) => sender.reply(thread, message),
+    update: (target: ReplyAddress, message: OutboundMessage) => sender.update(target, message),
+  };
+}

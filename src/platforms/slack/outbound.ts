@@ -1,0 +1,153 @@
+// The outbound half (ChatSender): post, reply in a thread, update a message, over the Web API.
+// The WebClient is built with `rejectRateLimitedCalls: true`: by default @slack/web-api meets a
+// 429 by pausing its whole request queue for Retry-After seconds, which would hold up every other
+// delivery in this process. Instead a 429 becomes a RateLimitedError carrying Retry-After, and the
+// delivery queue re-schedules just that delivery.
+import { webApi } from "@slack/bolt";
+import { renderSlackMessage, type SlackRendered } from "../../render/slack.js";
+import {
+  type ChatSender,
+  type DeliveryErrorHints,
+  type OutboundMessage,
+  RateLimitedError,
+  type ReplyAddress,
+} from "../types.js";
+import { formatSlackAddress, parseSlackAddress } from "./address.js";
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+/**
+ * A Web API call Slack refused (`ok: false`); `permanent` (DeliveryErrorHints) when retrying the
+ * same call cannot help, so the delivery worker stops.
+ */
+export class SlackApiError extends Error implements DeliveryErrorHints {
+  override name = "SlackApiError";
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+// Errors that retrying the same call will not fix (Slack's per-method error lists).
+const PERMANENT = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "message_not_found",
+  "cant_update_message",
+  "edit_window_closed",
+  "msg_too_long",
+  "invalid_blocks",
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "missing_scope",
+  "restricted_action",
+  "user_not_in_channel",
+]);
+
+const ACTIONABLE: Record<string, string> = {
+  not_in_channel: "invite the bot to the channel (/invite @rdns) or add the chat:write.public scope",
+  channel_not_found: "the channel is private or gone; invite the bot to it",
+  missing_scope: "add the missing scope in the app's manifest and reinstall the app",
+  invalid_auth: "check SLACK_BOT_TOKEN (the app's Bot User OAuth Token)",
+  token_revoked: "the app was uninstalled; reinstall it and update SLACK_BOT_TOKEN",
+};
+
+/** Maps a Web API failure to the error shapes the engine acts on. */
+export function toDeliveryError(error: unknown, method: string): Error {
+  const coded = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+  if (coded.code === webApi.ErrorCode.RateLimitedError && typeof coded.retryAfter === "number") {
+    return new RateLimitedError(
+      `Slack rate-limited ${method}; retry in ${coded.retryAfter} s`,
+      Math.max(1, coded.retryAfter) * 1000,
+    );
+  }
+  if (coded.code === webApi.ErrorCode.PlatformError) {
+    const slackError = coded.data?.error ?? "unknown_error";
+    const hint = ACTIONABLE[slackError];
+    return new SlackApiError(
+      `Slack refused ${method}: ${slackError}${hint === undefined ? "" : ` (${hint})`}`,
+      slackError,
+      PERMANENT.has(slackError),
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+// Never let Slack turn text into mentions or links: our text is already escaped mrkdwn.
+const SAFE = { link_names: false, parse: "none", unfurl_links: false, unfurl_media: false } as const;
+
+export class SlackSender implements ChatSender {
+  readonly name = "slack" as const;
+
+  constructor(private readonly client: WebClient) {}
+
+  /** Calls Slack; when Slack rejects our blocks, says the same thing again as plain text. */
+  private async send<T>(
+    method: string,
+    rendered: SlackRendered,
+    call: (r: SlackRendered) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call(rendered);
+    } catch (error) {
+      const mapped = toDeliveryError(error, method);
+      if (mapped instanceof SlackApiError && mapped.code === "invalid_blocks") {
+        try {
+          return await call({ text: rendered.text, blocks: [] });
+        } catch (second) {
+          throw toDeliveryError(second, method);
+        }
+      }
+      throw mapped;
+    }
+  }
+
+  async post(channel: string, message: OutboundMessage): Promise<ReplyAddress> {
+    const result = await this.send("chat.postMessage", renderSlackMessage(message), (r) =>
+      this.client.chat.postMessage({ channel, text: r.text, blocks: r.blocks, ...SAFE }),
+    );
+    return formatSlackAddress({ channel: result.channel ?? channel, ts: String(result.ts) });
+  }
+
+  async reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress> {
+    const { channel, ts } = parseSlackAddress(thread);
+    const result = await this.send("chat.postMessage", renderSlackMessage(message), (r) =>
+      this.client.chat.postMessage({ channel, thread_ts: ts, text: r.text, blocks: r.blocks, ...SAFE }),
+    );
+    return formatSlackAddress({ channel: result.channel ?? channel, ts: String(result.ts) });
+  }
+
+  async update(target: ReplyAddress, message: OutboundMessage): Promise<void> {
+    const { channel, ts } = parseSlackAddress(target);
+    await this.send("chat.update", renderSlackMessage(message), (r) =>
+      this.client.chat.update({
+        channel,
+        ts,
+        text: r.text,
+        blocks: r.blocks,
+        link_names: false,
+        parse: "none",
+      }),
+    );
+  }
+
+  /** An ephemeral message (only `user` sees it). */
+  async postEphemeral(channel: string, user: string, message: OutboundMessage): Promise<void> {
+    await this.send("chat.postEphemeral", renderSlackMessage(message), (r) =>
+      this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: r.text,
+        blocks: r.blocks,
+        link_names: false,
+        parse: "none",
+      }),
+    );
+  }
+}

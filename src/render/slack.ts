@@ -1,0 +1,291 @@
+// OutboundMessage -> Slack Block Kit, with a plain `text` fallback on every message (shown in
+// notifications and by clients that cannot draw blocks). Every value from a user or from DNS goes
+// through slack-escape.ts; every mrkdwn text object is `verbatim: true` (no auto-linking).
+// Block Kit limits (api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
+// characters per section text, 150 per header, 10 fields of 2000 each.
+import type { types as SlackTypes } from "@slack/bolt";
+import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
+import type { OutboundMessage } from "../platforms/types.js";
+import { codeBlock, escapeMrkdwn, inlineCode, truncateMrkdwn } from "./slack-escape.js";
+
+export type SlackBlock = SlackTypes.KnownBlock;
+
+export interface SlackRendered {
+  /** Fallback text (mrkdwn, escaped); also what notifications show. */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+const MAX_HEADER_TEXT = 150;
+const MAX_FALLBACK_TEXT = 3000;
+
+const VERDICT_ICON = { pass: ":white_check_mark:", fail: ":x:", inconclusive: ":warning:" } as const;
+const VERDICT_WORD = { pass: "passes", fail: "fails", inconclusive: "could not be checked" } as const;
+const RECEIVER_LABEL: Record<ReceiverName, string> = {
+  gmail: "Gmail",
+  microsoft: "Microsoft 365",
+  yahoo: "Yahoo",
+};
+
+function mrkdwn(text: string): SlackTypes.MrkdwnElement {
+  return { type: "mrkdwn", text, verbatim: true };
+}
+
+function section(text: string): SlackBlock {
+  return { type: "section", text: mrkdwn(truncateMrkdwn(text, MAX_SECTION_TEXT)) };
+}
+
+function header(text: string): SlackBlock {
+  const cut = text.length > MAX_HEADER_TEXT ? `${text.slice(0, MAX_HEADER_TEXT - 1)}…` : text;
+  return { type: "header", text: { type: "plain_text", text: cut, emoji: true } };
+}
+
+function context(text: string): SlackBlock {
+  return { type: "context", elements: [mrkdwn(truncateMrkdwn(text, MAX_SECTION_TEXT))] };
+}
+
+/** Keeps a message within 50 blocks: the tail is replaced by a note saying how much was left out. */
+export function limitBlocks(blocks: SlackBlock[]): SlackBlock[] {
+  if (blocks.length <= MAX_BLOCKS) return blocks;
+  const kept = blocks.slice(0, MAX_BLOCKS - 1);
+  return [
+    ...kept,
+    context(`… ${blocks.length - kept.length} more sections left out (Slack shows at most 50).`),
+  ];
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  const hours = seconds / 3600;
+  return hours < 48 ? `${Math.round(hours * 10) / 10} h` : `${Math.round(hours / 24)} days`;
+}
+
+function names(list: string[]): string {
+  return list.length === 0 ? "none" : list.map(inlineCode).join(", ");
+}
+
+function statusWords(status: LookupStatus | "skipped"): string {
+  switch (status) {
+    case "skipped":
+      return "not asked (not a public address)";
+    case "found":
+      return "found";
+    case "nxdomain":
+      return "no PTR (NXDOMAIN)";
+    case "nodata":
+      return "no PTR (NODATA)";
+    case "servfail":
+      return "could not tell (SERVFAIL)";
+    case "timeout":
+      return "could not tell (timeout)";
+    case "refused":
+      return "could not tell (REFUSED)";
+  }
+}
+
+function resolverLine(answer: PtrAnswer): string {
+  let line = `• ${inlineCode(answer.server)}: ${statusWords(answer.status)}`;
+  if (answer.status === "found") line += ` ${names(answer.names)}`;
+  if (answer.negativeTtlRemaining !== null) {
+    line += `, cached for ${formatDuration(answer.negativeTtlRemaining)} more`;
+  } else if (answer.ttl !== null && answer.status === "found") {
+    line += ` (TTL ${formatDuration(answer.ttl)})`;
+  }
+  if (answer.error !== null) line += ` — ${escapeMrkdwn(answer.error)}`;
+  return line;
+}
+
+function heloLine(report: CheckReport): string {
+  const helo = report.helo;
+  if (helo === null) return "not given (add it: `/rdns <ip> <helo-name>`)";
+  const checks = [
+    helo.fqdn || helo.addressLiteral ? "FQDN" : "not an FQDN",
+    helo.resolvesToIp === null
+      ? null
+      : helo.resolvesToIp
+        ? "resolves to the IP"
+        : "does not resolve to the IP",
+    helo.matchesPtr === null ? null : helo.matchesPtr ? "matches the PTR" : "differs from the PTR",
+  ].filter((part): part is string => part !== null);
+  return `${inlineCode(helo.name)}: ${checks.join(", ")}`;
+}
+
+/** One line for the parent message and for notifications: icon, IP, summary. */
+export function verdictLine(report: CheckReport): string {
+  return `${VERDICT_ICON[report.verdict]} *${escapeMrkdwn(report.ip)}* ${VERDICT_WORD[report.verdict]}: ${escapeMrkdwn(report.summary)}`;
+}
+
+/** The full result, for the thread. */
+export function reportBlocks(report: CheckReport): SlackBlock[] {
+  const blocks: SlackBlock[] = [
+    header(`${report.ip} ${VERDICT_WORD[report.verdict]}`),
+    section(`${VERDICT_ICON[report.verdict]} ${escapeMrkdwn(report.summary)}`),
+  ];
+  const ptr = `${statusWords(report.ptr.status)}${report.ptr.status === "found" ? ` ${names(report.ptr.names)}` : ""}`;
+  const fcrdns =
+    report.fcrdns === "pass"
+      ? "pass (a PTR name resolves back to the IP)"
+      : report.fcrdns === "fail"
+        ? "fail (no PTR name resolves back to the IP)"
+        : "unknown";
+  blocks.push(
+    section(
+      [
+        `*PTR* (${inlineCode(report.reverseName)}): ${ptr}`,
+        `*FCrDNS*: ${fcrdns}`,
+        ...report.forward.map(
+          (f) =>
+            `   ${inlineCode(f.name)} → ${f.addresses.length > 0 ? names(f.addresses) : statusWords(f.status)}`,
+        ),
+        `*HELO*: ${heloLine(report)}`,
+      ].join("\n"),
+    ),
+  );
+  if (report.authority !== null) {
+    const auth = report.authority;
+    blocks.push(
+      section(
+        `*Authority* (${auth.zone === null ? "zone unknown" : inlineCode(auth.zone)}, asked ${names(auth.servers)}): ${statusWords(auth.status)}${auth.status === "found" ? ` ${names(auth.names)}` : ""}`,
+      ),
+    );
+  }
+  if (report.resolvers.length > 0) {
+    const lines = report.resolvers.map(resolverLine);
+    if (report.negativeCache !== null) {
+      lines.push(
+        `Negative TTL ${formatDuration(report.negativeCache.ttl)}; the last cached "no PTR" clears by ${escapeMrkdwn(report.negativeCache.clearsBy)}.`,
+      );
+    }
+    blocks.push(section(`*Resolvers' caches*\n${lines.join("\n")}`));
+  }
+  const receivers = (Object.keys(RECEIVER_LABEL) as ReceiverName[]).map((name) => {
+    const verdict = report.receivers[name];
+    const line = `• *${RECEIVER_LABEL[name]}*: ${verdict.outcome} — ${escapeMrkdwn(verdict.reason)}`;
+    return verdict.bounce === null ? line : `${line}\n${codeBlock(verdict.bounce)}`;
+  });
+  blocks.push(section(`*Receivers*\n${receivers.join("\n")}`));
+  if (report.problems.length > 0) {
+    blocks.push({ type: "divider" });
+    for (const problem of report.problems) {
+      const icon = problem.severity === "error" ? ":red_circle:" : ":large_yellow_circle:";
+      blocks.push(section(`${icon} *${problem.code}*: ${escapeMrkdwn(problem.message)}`));
+    }
+  }
+  if (report.fixSteps.length > 0) {
+    const steps = report.fixSteps.map((step, i) => `${i + 1}. ${escapeMrkdwn(step)}`);
+    blocks.push(section(`*How to fix*\n${steps.join("\n")}`));
+  }
+  const provider = report.provider === null ? "" : ` · network: ${escapeMrkdwn(report.provider)}`;
+  blocks.push(
+    context(`Checked ${escapeMrkdwn(report.checkedAt)} in ${Math.round(report.durationMs)} ms${provider}`),
+  );
+  return blocks;
+}
+
+function fallback(text: string): string {
+  return truncateMrkdwn(text, MAX_FALLBACK_TEXT);
+}
+
+/** Renders any OutboundMessage. Pure: the same message always renders the same way. */
+export function renderSlackMessage(message: OutboundMessage): SlackRendered {
+  switch (message.kind) {
+    case "notice": {
+      const text = escapeMrkdwn(message.text);
+      return { text: fallback(text), blocks: [section(text)] };
+    }
+    case "checking": {
+      const helo = message.helo === null ? "" : ` with HELO ${inlineCode(message.helo)}`;
+      const text = `:mag: Checking ${inlineCode(message.ip)}${helo} …`;
+      return { text: fallback(text), blocks: [section(text)] };
+    }
+    case "verdict": {
+      const text = verdictLine(message.report);
+      return { text: fallback(text), blocks: [section(text), context("Details in the thread.")] };
+    }
+    case "report":
+      return {
+        text: fallback(verdictLine(message.report)),
+        blocks: limitBlocks(reportBlocks(message.report)),
+      };
+    case "bounce":
+      return renderBounce(message);
+    case "cleared": {
+      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${escapeMrkdwn(message.report.summary)}`;
+      return { text: fallback(text), blocks: [section(text)] };
+    }
+    case "still-failing": {
+      const text = `:x: ${inlineCode(message.report.ip)} is still failing after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks); I have stopped re-checking.`;
+      const blocks = [section(text), ...reportBlocks(message.report).slice(1)];
+      return { text: fallback(text), blocks: limitBlocks(blocks) };
+    }
+    case "could-not-tell": {
+      const text = `:warning: Could not tell for ${inlineCode(message.ip)} after ${message.attempts} attempts: ${escapeMrkdwn(message.detail)}. A DNS failure is not a missing PTR; try again later.`;
+      return { text: fallback(text), blocks: [section(text)] };
+    }
+    case "watch-change":
+      return renderWatchChange(message);
+    case "watches": {
+      const list =
+        message.targets.length === 0
+          ? "No watches in this channel. Add one: `/rdns watch 203.0.113.5`"
+          : `Watching in this channel:\n${message.targets.map((t) => `• ${inlineCode(t)}`).join("\n")}`;
+      return { text: fallback(list), blocks: [section(list)] };
+    }
+    case "usage-error": {
+      const text = `${escapeMrkdwn(message.problem)}\nExample: ${inlineCode(message.example)}`;
+      return { text: fallback(text), blocks: [section(text)] };
+    }
+  }
+}
+
+const BOUNCE_RECEIVER: Record<string, string> = {
+  ...RECEIVER_LABEL,
+  other: "The receiver",
+  unknown: "The receiver",
+};
+const CATEGORY_WORDS: Record<string, string> = {
+  rdns: "reverse DNS (PTR / FCrDNS)",
+  blocklist: "a blocklist listing, not reverse DNS",
+  auth: "authentication (SPF / DKIM / DMARC), not reverse DNS",
+  reputation: "sender reputation, not reverse DNS",
+  ratelimit: "rate limiting, not reverse DNS",
+  mailbox: "the recipient's mailbox, not the sender",
+  policy: "the receiver's policy",
+  other: "a reason the text does not make clear",
+};
+
+function renderBounce(message: Extract<OutboundMessage, { kind: "bounce" }>): SlackRendered {
+  const count = message.findings.length;
+  const title = `:envelope_with_arrow: Read ${count} refused ${count === 1 ? "delivery" : "deliveries"}${message.truncated ? " (only the start of a long message was read)" : ""}`;
+  const blocks: SlackBlock[] = [section(title)];
+  for (const finding of message.findings) {
+    const codes = [finding.smtpCode, finding.enhancedCode].filter((c) => c !== null).join(" ");
+    const who = BOUNCE_RECEIVER[finding.receiver] ?? "The receiver";
+    const lines = [
+      `*${who}* refused ${finding.ip === null ? "the sender (no IP in the text)" : inlineCode(finding.ip)}${codes === "" ? "" : ` (${escapeMrkdwn(codes)})`}: ${CATEGORY_WORDS[finding.category] ?? escapeMrkdwn(finding.category)}`,
+      finding.helo === null ? null : `HELO ${inlineCode(finding.helo)}`,
+      finding.recipient === null ? null : `Recipient ${inlineCode(finding.recipient)}`,
+      codeBlock(finding.diagnostic),
+    ].filter((line): line is string => line !== null);
+    blocks.push(section(lines.join("\n")));
+  }
+  return { text: fallback(title), blocks: limitBlocks(blocks) };
+}
+
+function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-change" }>): SlackRendered {
+  const { report, change } = message;
+  const what =
+    change === "broke"
+      ? ":rotating_light: broke"
+      : change === "recovered"
+        ? ":white_check_mark: recovered"
+        : ":twisted_rightwards_arrows: PTR changed";
+  const drift =
+    change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
+  const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${escapeMrkdwn(report.summary)}${drift}`;
+  const blocks = [section(text), ...reportBlocks(report).slice(1)];
+  return { text: fallback(text), blocks: limitBlocks(blocks) };
+}

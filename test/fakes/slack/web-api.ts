@@ -1,0 +1,251 @@
+// A fake Slack Web API on loopback: the methods the adapter calls (auth.test, chat.postMessage,
+// chat.postEphemeral, chat.update, files.info, apps.connections.open), file downloads with the
+// bot token, and response_url posts. Every call is recorded with the time it arrived; failures
+// (429 with Retry-After, `ok: false` errors) can be queued per method.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** performance.now() when the request arrived. */
+  at: number;
+  /** The HTTP status answered. */
+  status: number;
+}
+
+export type InjectedFailure = { status: 429; retryAfter: number } | { status: 200; error: string };
+
+export interface FakeFile {
+  id: string;
+  name: string;
+  content: Buffer;
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes("application/json")) return JSON.parse(raw || "{}") as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    // The WebClient sends arrays and objects (blocks) as JSON strings.
+    args[key] = value.startsWith("[") || value.startsWith("{") ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export class FakeSlackWebApi {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
+  readonly downloads: { id: string; authorized: boolean }[] = [];
+  readonly botToken: string;
+  /** The app-level token apps.connections.open accepts. */
+  appToken = "xapp-1-test";
+  botUserId = "UBOTSELF";
+  botId = "BBOTSELF";
+  /** Where apps.connections.open points Socket Mode clients. */
+  socketUrl: string | null = null;
+  private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly files = new Map<string, FakeFile>();
+  private server: Server | null = null;
+  private tsCounter = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(botToken = "xoxb-test-token") {
+    this.botToken = botToken;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("fake Slack Web API not started");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500).end(String(error));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = null;
+  }
+
+  /** The next `times` calls of `method` fail this way. */
+  failNext(method: string, failure: InjectedFailure, times = 1): void {
+    const queue = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(failure);
+    this.failures.set(method, queue);
+  }
+
+  addFile(file: FakeFile): void {
+    this.files.set(file.id, file);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method && call.status === 200);
+  }
+
+  /** Resolves when `predicate` holds over the recorded calls (checked on each new call). */
+  async waitFor(predicate: (fake: this) => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this)) {
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(", ")}`,
+        );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `1700000000.${String(this.tsCounter).padStart(6, "0")}`;
+  }
+
+  private json(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = performance.now();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method === "GET" && url.pathname.startsWith("/files/")) {
+      const id = decodeURIComponent(url.pathname.slice("/files/".length));
+      const authorized = req.headers.authorization === `Bearer ${this.botToken}`;
+      this.downloads.push({ id, authorized });
+      const file = this.files.get(id);
+      if (!authorized || file === undefined) {
+        res.writeHead(authorized ? 404 : 403).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "message/rfc822", "content-length": String(file.content.length) });
+      res.end(file.content);
+      return;
+    }
+    const raw = await readBody(req);
+    if (url.pathname.startsWith("/response/")) {
+      this.responses.push({ path: url.pathname, body: JSON.parse(raw) as Record<string, unknown>, at });
+      this.notify();
+      res.writeHead(200).end("ok");
+      return;
+    }
+    if (!url.pathname.startsWith("/api/")) {
+      res.writeHead(404).end();
+      return;
+    }
+    const method = url.pathname.slice("/api/".length);
+    const args = parseBody(raw, req.headers["content-type"]);
+    const failure = this.failures.get(method)?.shift();
+    if (failure !== undefined) {
+      this.calls.push({ method, args, at, status: failure.status });
+      this.notify();
+      if (failure.status === 429) {
+        this.json(
+          res,
+          429,
+          { ok: false, error: "ratelimited" },
+          { "retry-after": String(failure.retryAfter) },
+        );
+      } else {
+        this.json(res, 200, { ok: false, error: failure.error });
+      }
+      return;
+    }
+    this.calls.push({ method, args, at, status: 200 });
+    this.notify();
+    this.json(res, 200, this.answer(method, args, req.headers.authorization));
+  }
+
+  private answer(method: string, args: Record<string, unknown>, authorization: string | undefined): unknown {
+    const expected =
+      method === "apps.connections.open" ? `Bearer ${this.appToken}` : `Bearer ${this.botToken}`;
+    if (authorization !== expected) return { ok: false, error: "invalid_auth" };
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://fake.slack.test/",
+          team: "Fake",
+          user: "rdns",
+          team_id: "T0FAKE",
+          user_id: this.botUserId,
+          bot_id: this.botId,
+        };
+      case "chat.postMessage": {
+        const ts = this.nextTs();
+        return {
+          ok: true,
+          channel: args.channel,
+          ts,
+          message: { text: args.text, ts, thread_ts: args.thread_ts },
+        };
+      }
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: this.nextTs() };
+      case "chat.update":
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case "files.info": {
+        const file = this.files.get(String(args.file));
+        if (file === undefined) return { ok: false, error: "file_not_found" };
+        return {
+          ok: true,
+          file: {
+            id: file.id,
+            name: file.name,
+            size: file.content.length,
+            url_private: `${this.url}/files/${file.id}`,
+            url_private_download: `${this.url}/files/${file.id}`,
+          },
+        };
+      }
+      case "apps.connections.open":
+        if (this.socketUrl === null) return { ok: false, error: "not_allowed_token_type" };
+        return { ok: true, url: this.socketUrl };
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  }
+}
