@@ -1,0 +1,22 @@
+// The discord.js Client as this bot needs it. `apiUrl` (DISCORD_API_URL) replaces the REST base;
+// discord.js then asks that server for the gateway too: its WebSocketManager calls
+// GET /gateway/bot through this same REST manager (@discordjs/ws fetchGatewayInformation) and
+// connects to the `url` it returns, and resumes at READY's `resume_gateway_url`.
+import { Client, GatewayIntentBits, Partials } from "discord.js";
+
+export interface ClientSettings {
+  /** REST base without the version, e.g. "https://discord.com/api" (the default). */
+  apiUrl?: string;
+}
+
+export function createClient(settings: ClientSettings = {}): Client {
+  return new Client({
+    // Guilds: channels and threads in cache; GuildMessages + MessageContent (privileged, switch it
+    // on in the Developer Portal): the text of pasted bounces.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    partials: [Partials.Channel],
+    // The default for everything discord.js sends; outbound.ts also sets it on each message.
+    allowedMentions: { parse: [], repliedUser: false },
+    ...(settings.apiUrl !== undefined ? { rest: { api: settings.apiUrl } } : {}),
+  });
+}
