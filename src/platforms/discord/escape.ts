@@ -19,10 +19,12 @@ export function escapeText(text: string): string {
   const escaped = escapeMarkdown(visible, {
     heading: true,
     bulletedList: true,
-    numberedList: true,
+    // discord.js escapes any "digits." at a line start, which mangles every IP address; a list
+    // item needs "1. " with the space, so only that form is escaped here.
+    numberedList: false,
     maskedLink: true,
   });
-  return neutraliseMentions(escaped);
+  return neutraliseMentions(escaped.replace(/^( *\d+)\.(?= )/gm, "$1\\."));
 }
 
 /** Escapes text that must stay on one line (names, addresses, codes). */
