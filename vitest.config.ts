@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          globalSetup: ["test/lab/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -27,6 +27,16 @@ const schema = z.object({
   DISCORD_API_URL: optionalText,
   SUPPORT_CHANNELS: list,
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  // The engine (issue 4): queues, re-checks, watches, de-duplication.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+    .default("rdns"),
+  CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WATCH_INTERVAL_MS: z.coerce.number().int().min(10_000).default(3_600_000),
+  WATCH_CAP: z.coerce.number().int().min(1).max(65_536).default(1024),
+  RECHECK_MAX_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
+  DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -22,7 +22,13 @@ export type ProblemCode =
   | "HELO_IP_MISMATCH"
   | "HELO_MISMATCH"
   | "DNS_ERROR"
-  | "NOT_PUBLIC";
+  | "NOT_PUBLIC"
+  /**
+   * Warning (added by check-rules): a resolver serves a positive PTR answer the authority no
+   * longer gives (removed or renamed PTR still cached), or resolvers disagree when the authority
+   * could not be asked. The mirror image of CACHED_NEGATIVE; it never fails the check.
+   */
+  | "STALE_PTR";
 
 export interface Problem {
   code: ProblemCode;
@@ -117,7 +123,8 @@ export interface CheckReport {
   verdict: Verdict;
   /** One line: the verdict in words, first thing a person reads. */
   summary: string;
-  ptr: { status: LookupStatus; names: string[] };
+  /** "skipped" only for a NOT_PUBLIC address, where no DNS is asked (added by check-dns). */
+  ptr: { status: LookupStatus | "skipped"; names: string[] };
   fcrdns: FcrdnsResult;
   /** One forward lookup per PTR name. */
   forward: ForwardLookup[];
@@ -147,6 +154,11 @@ export interface CheckOptions {
   timeoutMs: number;
   /** Retries per query after the first try (UDP). */
   retries?: number;
+  /**
+   * Port to ask discovered authoritative servers on (NS records carry no port): 53 by default;
+   * a lab on high ports sets it (added by check-dns).
+   */
+  authorityPort?: number;
   now?: () => Date;
 }
 

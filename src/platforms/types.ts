@@ -61,6 +61,18 @@ export interface ChatSender {
   update(target: ReplyAddress, message: OutboundMessage): Promise<void>;
 }
 
+/**
+ * Properties a ChatSender may set on the Error it throws, so the delivery worker retries well
+ * (added by the engine): `retryAfterMs` from a 429's Retry-After (Slack `retry_after`, Discord
+ * `retry_after`) pauses every delivery to that platform for that long without spending an
+ * attempt; `permanent` (channel not found, not in channel, invalid auth) stops retrying.
+ * Anything else is retried with exponential back-off.
+ */
+export interface DeliveryErrorHints {
+  retryAfterMs?: number;
+  permanent?: boolean;
+}
+
 /** A slash command, normalised across platforms. */
 export interface CommandRequest {
   platform: PlatformName;

@@ -1,0 +1,39 @@
+// `/rdns <ip> [helo]` (or `/rdns check <ip> [helo]`): opens the thread, enqueues the check.
+// Nothing slow here: the DNS work happens in a check worker, the answer arrives by delivery.
+import type { Command } from "../src/app/command.js";
+import { requestCheck } from "../src/app/request-check.js";
+import { parseHelo, parsePublicIp } from "../src/app/targets.js";
+
+const usage = "/rdns <ip> [helo-name]";
+const example = "/rdns 203.0.113.5 mail.example.com";
+
+export default {
+  name: "check",
+  summary: "check an IP's reverse DNS the way Gmail, Microsoft and Yahoo do, and re-check until it clears",
+  usage,
+  example,
+  async run({ ctx, request, respond, args }) {
+    const [ipText, heloText, ...extra] = args;
+    if (ipText === undefined || extra.length > 0) {
+      await respond.replyPrivately({
+        kind: "usage-error",
+        problem: ipText === undefined ? "which IP? Give the sending IP address" : "too many words",
+        example,
+      });
+      return;
+    }
+    const ip = parsePublicIp(ipText);
+    if (!ip.ok) {
+      await respond.replyPrivately({ kind: "usage-error", problem: ip.problem, example });
+      return;
+    }
+    const helo = heloText === undefined ? null : parseHelo(heloText);
+    if (helo !== null && !helo.ok) {
+      await respond.replyPrivately({ kind: "usage-error", problem: helo.problem, example });
+      return;
+    }
+    const heloName = helo?.value ?? null;
+    const origin = await respond.openThread({ kind: "checking", ip: ip.value, helo: heloName });
+    await requestCheck(ctx, { ip: ip.value, helo: heloName, origin, reason: "command" });
+  },
+} satisfies Command;

@@ -1,0 +1,37 @@
+// `/rdns unwatch <ip or range>`: stop watching; the IP's scheduler goes when no channel watches it.
+import type { Command } from "../src/app/command.js";
+import { parseWatchTarget } from "../src/app/targets.js";
+import { watchSchedulerId } from "../src/queue/ids.js";
+import { channelKey, listWatches, removeWatch } from "../src/store/watches.js";
+
+const example = "/rdns unwatch 203.0.113.0/28";
+
+export default {
+  name: "unwatch",
+  summary: "stop watching an IP or range",
+  usage: "/rdns unwatch <ip or range>",
+  example,
+  async run({ ctx, request, respond, args }) {
+    const [text, ...extra] = args;
+    if (text === undefined || extra.length > 0) {
+      await respond.replyPrivately({ kind: "usage-error", problem: "name the IP or range to stop watching", example });
+      return;
+    }
+    const parsed = parseWatchTarget(text);
+    const label = parsed.ok ? parsed.value.label : text.trim();
+    const channel = channelKey(request.platform, request.channel);
+    const { removed, unwatchedIps } = await removeWatch(ctx.redis, ctx.keys, channel, label);
+    if (removed === null) {
+      const watches = await listWatches(ctx.redis, ctx.keys, channel);
+      const list = watches.length === 0 ? "nothing" : watches.map((watch) => watch.target).join(", ");
+      await respond.replyPrivately({
+        kind: "usage-error",
+        problem: `this channel does not watch ${label} (it watches ${list})`,
+        example,
+      });
+      return;
+    }
+    for (const ip of unwatchedIps) await ctx.queues.check.removeJobScheduler(watchSchedulerId(ip));
+    await respond.replyPublicly({ kind: "notice", text: `Stopped watching ${removed.target}.` });
+  },
+} satisfies Command;

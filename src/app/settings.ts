@@ -1,0 +1,62 @@
+// The engine's knobs, derived once from the validated configuration. Tests build their own
+// (short windows, fast back-offs, a unique prefix) instead of touching the environment.
+import type { Config } from "../config.js";
+
+export interface EngineSettings {
+  /** Prefix of every Redis key: BullMQ's `prefix` and the store's keys. */
+  prefix: string;
+  /** How the check is run (src/check CheckOptions minus the IP). */
+  check: { resolvers: string[]; authorities: string[]; timeoutMs: number };
+  checkConcurrency: number;
+  /** Same IP and HELO within this window share one DNS check. */
+  dedupWindowMs: number;
+  watchIntervalMs: number;
+  /** Most addresses one channel may watch. */
+  watchCap: number;
+  /** Re-checks stop this long after the failure was first seen. */
+  recheckMaxMs: number;
+  /** "Still failing" is said once, this long after the failure was first seen. */
+  stillFailingAfterMs: number;
+  /** Added to the predicted cache expiry before re-checking (resolver TTLs are whole seconds). */
+  recheckMarginMs: number;
+  /** Delays between re-checks once the predicted expiry has passed (the last one repeats). */
+  recheckBackoffMs: number[];
+  /** Re-checks in a row right after a predicted expiry before falling back to the back-off. */
+  maxQuickRechecks: number;
+  /** BullMQ attempts for a check whose DNS answers are inconclusive, and the first back-off. */
+  checkAttempts: number;
+  checkRetryDelayMs: number;
+  deliveryAttempts: number;
+  deliveryRetryDelayMs: number;
+  /** How long the last report per IP and delivery markers are kept. */
+  reportTtlSeconds: number;
+  /** BullMQ lock and stalled-job check (defaults 30 s; tests shorten them). */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export function settingsFromConfig(config: Config): EngineSettings {
+  return {
+    prefix: config.QUEUE_PREFIX,
+    check: { resolvers: config.RESOLVERS, authorities: config.AUTHORITIES, timeoutMs: config.DNS_TIMEOUT_MS },
+    checkConcurrency: config.CHECK_CONCURRENCY,
+    dedupWindowMs: config.DEDUP_WINDOW_MS,
+    watchIntervalMs: config.WATCH_INTERVAL_MS,
+    watchCap: config.WATCH_CAP,
+    recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
+    stillFailingAfterMs: 24 * HOUR,
+    recheckMarginMs: 1000,
+    recheckBackoffMs: [5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR],
+    maxQuickRechecks: 5,
+    checkAttempts: 4,
+    checkRetryDelayMs: 5000,
+    deliveryAttempts: 8,
+    deliveryRetryDelayMs: 1000,
+    reportTtlSeconds: 7 * 24 * 3600,
+    lockDurationMs: 30_000,
+    stalledIntervalMs: 30_000,
+  };
+}

@@ -1,0 +1,172 @@
+// Observations -> Analysis: the verdict half of a check, pure (no I/O, no clock: obs.now).
+//
+// Exports:
+//   analyseObservations(obs: Observations): Analysis
+//
+// The rules live in their own files; this one applies them in order:
+//   ptr-rules.ts       which answer is the truth; NO_PTR, DNS_ERROR, CACHED_NEGATIVE, STALE_PTR
+//   fcrdns-rules.ts    FCrDNS (RFC 8601 iprev): BROKEN_PAIR, DNS_ERROR; MULTIPLE_PTR
+//   generic.ts         GENERIC_PTR (rspamd hfilter, SpamAssassin RDNS_DYNAMIC, provider defaults)
+//   helo.ts            RFC 5321 4.1.4 HELO checks
+//   negative-cache.ts  RFC 2308 negative TTL and when cached negatives clear
+//   receivers.ts       Gmail / Microsoft / Yahoo verdicts and bounce texts
+//   providers.ts, fixes.ts   the provider and the ordered fix steps
+//   summary.ts         verdict and the one-line summary
+
+import { analyseFcrdns, findLookup, multiplePtrProblem } from "./fcrdns-rules.js";
+import { buildFixSteps, chooseIntendedName, type FixContext } from "./fixes.js";
+import { detectGenericName } from "./generic.js";
+import { analyseHelo } from "./helo.js";
+import { normaliseName } from "./name-parts.js";
+import { predictNegativeCacheExpiry } from "./negative-cache.js";
+import { detectProvider } from "./providers.js";
+import { choosePtrTruth, failedPtrAnswers, ptrProblems } from "./ptr-rules.js";
+import { judgeReceivers } from "./receivers.js";
+import { decideVerdict, summarise } from "./summary.js";
+import type { Analysis, HeloReport, Observations, Problem, ProblemCode } from "./types.js";
+
+/** Problems are listed errors first, then in the order a person works through them. */
+const PROBLEM_ORDER: ProblemCode[] = [
+  "NOT_PUBLIC",
+  "NO_PTR",
+  "BROKEN_PAIR",
+  "CACHED_NEGATIVE",
+  "DNS_ERROR",
+  "HELO_NOT_FQDN",
+  "HELO_UNRESOLVED",
+  "HELO_IP_MISMATCH",
+  "GENERIC_PTR",
+  "MULTIPLE_PTR",
+  "HELO_MISMATCH",
+  "STALE_PTR",
+];
+
+function sortProblems(problems: Problem[]): Problem[] {
+  const rank = (problem: Problem): number =>
+    (problem.severity === "error" ? 0 : 100) + PROBLEM_ORDER.indexOf(problem.code);
+  return [...problems].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The longest TTL a PTR answer carried: how long caches may keep the current (old) PTR. */
+function oldPtrTtl(obs: Observations): number | null {
+  const ttls = [...(obs.authority?.answers ?? []), ...obs.resolvers]
+    .filter((answer) => answer.status === "found" && answer.ttl !== null)
+    .map((answer) => answer.ttl ?? 0);
+  return ttls.length > 0 ? Math.max(...ttls) : null;
+}
+
+export function analyseObservations(obs: Observations): Analysis {
+  const truth = choosePtrTruth(obs);
+  const ptrNames = truth.status === "found" ? truth.names.map(normaliseName) : [];
+  const negativeCache = predictNegativeCacheExpiry(obs);
+
+  // Names seen anywhere (truth first) and the CNAME chain can reveal the provider.
+  const seenNames = [
+    ...ptrNames,
+    ...truth.cnames,
+    ...(obs.authority?.names ?? []),
+    ...obs.resolvers.flatMap((answer) => answer.names),
+  ];
+  const provider = detectProvider(seenNames);
+
+  const generics = ptrNames.map((name) => ({ name, ...detectGenericName(name, obs.ip) }));
+  const isGeneric = (name: string): boolean =>
+    generics.find((entry) => entry.name === normaliseName(name))?.generic ??
+    detectGenericName(name, obs.ip).generic;
+
+  // HELO first (without PTR comparison knowledge it still needs the names), so the fix can use
+  // a good HELO name as the intended PTR name.
+  let heloReport: HeloReport | null = null;
+  const heloProblems: Problem[] = [];
+  if (obs.helo) {
+    const result = analyseHelo({ helo: obs.helo, ip: obs.ip, family: obs.family, ptrNames });
+    heloReport = result.report;
+    heloProblems.push(...result.problems);
+  }
+  const heloGeneric = heloReport?.fqdn ? detectGenericName(heloReport.name, obs.ip).generic : false;
+  const intendedName = chooseIntendedName(heloReport, heloGeneric, ptrNames, isGeneric);
+  const fixContext: FixContext = { ip: obs.ip, family: obs.family, provider, intendedName };
+
+  const problems: Problem[] = [...ptrProblems(obs, truth, negativeCache, fixContext)];
+
+  const fcrdns = analyseFcrdns(obs, ptrNames, isGeneric);
+  problems.push(...fcrdns.problems);
+  if (truth.status === "found" && ptrNames.length === 0) {
+    problems.push({
+      code: "DNS_ERROR",
+      severity: "error",
+      message: `The PTR answer for ${obs.ip} said "found" but carried no names; it cannot be judged.`,
+      fix: "Check again; if it persists, look at the reverse zone's servers.",
+    });
+  }
+  const multiple = multiplePtrProblem(ptrNames, fcrdns.confirming);
+  if (multiple) problems.push(multiple);
+
+  const genericNames = generics.filter((entry) => entry.generic);
+  if (genericNames.length > 0) {
+    problems.push({
+      code: "GENERIC_PTR",
+      severity: "warning",
+      message: `${genericNames.map((entry) => `${entry.name} looks generic (${entry.reasons.join("; ")})`).join("; ")}. Receivers and blocklists treat such names as end-user space; Yahoo asks for a meaningful, non-generic name.`,
+      fix: `Set the PTR to your own mail host name${intendedName ? ` (${intendedName})` : ""}, with its ${obs.family === 4 ? "A" : "AAAA"} record pointing at ${obs.ip}.`,
+    });
+  }
+  problems.push(...heloProblems);
+
+  const sorted = sortProblems(problems);
+  const verdict = decideVerdict(sorted);
+  const codes = new Set(sorted.map((problem) => problem.code));
+  const receivers = judgeReceivers({
+    ip: obs.ip,
+    family: obs.family,
+    ptrConclusive: truth.conclusive,
+    noPtr: truth.conclusive && truth.status !== "found",
+    fcrdns: fcrdns.result,
+    generic: genericNames.length > 0,
+    cachedNegative: codes.has("CACHED_NEGATIVE"),
+    clearsBy: negativeCache?.clearsBy ?? null,
+    helo: heloReport,
+  });
+
+  const intendedLookup = intendedName ? findLookup(obs.forward, intendedName) : null;
+  const intendedConfirms =
+    intendedLookup?.confirms === true ||
+    (intendedName !== null &&
+      heloReport?.name.toLowerCase() === intendedName &&
+      heloReport.resolvesToIp === true);
+  const fixSteps = buildFixSteps({
+    ctx: fixContext,
+    codes,
+    ptrNames,
+    intendedConfirms,
+    helo: heloReport,
+    negativeCache,
+    positiveTtl: oldPtrTtl(obs),
+    failedServers: failedPtrAnswers(obs).map((failure) => failure.server),
+  });
+
+  const summary = summarise({
+    ip: obs.ip,
+    verdict,
+    truth,
+    fcrdns: fcrdns.result,
+    confirming: fcrdns.confirming,
+    helo: heloReport,
+    problems: sorted,
+    receivers,
+    clearsBy: negativeCache?.clearsBy ?? null,
+  });
+
+  return {
+    verdict,
+    summary,
+    ptr: { status: truth.status, names: ptrNames },
+    fcrdns: fcrdns.result,
+    helo: heloReport,
+    negativeCache,
+    provider,
+    receivers,
+    problems: sorted,
+    fixSteps,
+  };
+}

@@ -1,0 +1,121 @@
+// What to do about it, in the order that works.
+//
+// Exports:
+//   interface FixContext           ip, family, provider, intended mail host name
+//   PLACEHOLDER_NAME               the name used when no good name is known ("mail.<your-domain>")
+//   chooseIntendedName(...)        the name the PTR should carry
+//   setPtrInstruction(ctx)         one sentence: how to set the PTR at the IP's owner
+//   buildFixSteps(input)           ordered steps: A/AAAA first, then PTR, then HELO, then wait
+//
+// The order comes from the providers themselves (../shared/FACTS.md "Setting a PTR, by
+// provider"): AWS, Azure, Linode and OVH refuse a PTR whose name does not already resolve to the
+// IP, so the A/AAAA record comes first; HELO follows the PTR name; then caches expire.
+
+import type { ProviderId } from "./providers.js";
+import { PROVIDERS } from "./providers.js";
+import type { HeloReport, NegativeCacheReport, ProblemCode } from "./types.js";
+
+export const PLACEHOLDER_NAME = "mail.<your-domain>";
+
+export interface FixContext {
+  ip: string;
+  family: 4 | 6;
+  provider: ProviderId | null;
+  /** The mail host name the PTR should carry, or null when none is known yet. */
+  intendedName: string | null;
+}
+
+/**
+ * The name to put in the PTR: the HELO when it is a good name that already resolves to the IP,
+ * else the first non-generic PTR name, else a good HELO, else none (a placeholder is shown).
+ */
+export function chooseIntendedName(
+  helo: HeloReport | null,
+  heloGeneric: boolean,
+  ptrNames: string[],
+  isGeneric: (name: string) => boolean,
+): string | null {
+  const goodHelo = helo?.fqdn && !heloGeneric ? helo.name.toLowerCase().replace(/\.$/, "") : null;
+  if (goodHelo && helo?.resolvesToIp) return goodHelo;
+  const ptrName = ptrNames.find((name) => !isGeneric(name));
+  return ptrName ?? goodHelo;
+}
+
+export function setPtrInstruction(ctx: FixContext): string {
+  const name = ctx.intendedName ?? PLACEHOLDER_NAME;
+  if (ctx.provider) {
+    return PROVIDERS[ctx.provider].setPtr.replaceAll("<ip>", ctx.ip).replaceAll("<name>", name);
+  }
+  return `Ask whoever assigned you ${ctx.ip} (your hosting provider or ISP) to set its PTR to ${name}; only the IP's owner can.`;
+}
+
+export function recordType(family: 4 | 6): "A" | "AAAA" {
+  return family === 4 ? "A" : "AAAA";
+}
+
+export interface FixStepsInput {
+  ctx: FixContext;
+  codes: ReadonlySet<ProblemCode>;
+  /** The PTR names taken as the truth. */
+  ptrNames: string[];
+  /** Whether the intended name already resolves to the IP (no A/AAAA step needed). */
+  intendedConfirms: boolean;
+  helo: HeloReport | null;
+  negativeCache: NegativeCacheReport | null;
+  /** The longest TTL of the PTR answers seen (how long caches may keep the old PTR), if any. */
+  positiveTtl: number | null;
+  /** Servers that failed, for the "check again" step of an inconclusive check. */
+  failedServers: string[];
+}
+
+export function buildFixSteps(input: FixStepsInput): string[] {
+  const { ctx, codes, ptrNames, negativeCache } = input;
+  const name = ctx.intendedName ?? PLACEHOLDER_NAME;
+  const type = recordType(ctx.family);
+  const steps: string[] = [];
+  const ptrWrong = codes.has("NO_PTR") || codes.has("BROKEN_PAIR") || codes.has("GENERIC_PTR");
+
+  if (ptrWrong && !input.intendedConfirms) {
+    steps.push(
+      `Create (or correct) the ${type} record ${name} -> ${ctx.ip} in your domain's DNS; providers refuse a PTR whose name does not resolve to the IP.`,
+    );
+  }
+  const ptrAlreadyRight =
+    ptrNames.length === 1 && ptrNames[0] === ctx.intendedName && !codes.has("GENERIC_PTR");
+  if ((ptrWrong && !ptrAlreadyRight) || codes.has("MULTIPLE_PTR")) {
+    const only = codes.has("MULTIPLE_PTR") && !ptrWrong ? ` Keep only one PTR for ${ctx.ip}: ${name}.` : "";
+    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}${only}`);
+  }
+  const heloCodes: ProblemCode[] = ["HELO_NOT_FQDN", "HELO_UNRESOLVED", "HELO_IP_MISMATCH", "HELO_MISMATCH"];
+  if (heloCodes.some((code) => codes.has(code))) {
+    steps.push(`Make the server announce HELO/EHLO ${name} (Postfix smtp_helo_name, Exim helo_data).`);
+  } else if (input.helo === null && steps.length > 0) {
+    steps.push(
+      `Make sure the server announces HELO/EHLO ${name} as well (this check ran without a HELO name).`,
+    );
+  }
+
+  if (codes.has("CACHED_NEGATIVE")) {
+    const when = negativeCache ? `until ${negativeCache.clearsBy}` : "for the cached answers to expire";
+    steps.push(
+      `Nothing to change: the PTR is set at the authority. Wait ${when}; public flush pages (Google Public DNS, Cloudflare, OpenDNS) flush only their own resolver, not Gmail's or Microsoft's.`,
+    );
+  } else if (steps.length > 0) {
+    const ttl = negativeCache
+      ? ` within the zone's negative TTL (${negativeCache.ttl} s)`
+      : input.positiveTtl !== null
+        ? ` within the old PTR's TTL (${input.positiveTtl} s)`
+        : "";
+    const slow = ctx.provider === "vultr" ? " Vultr says a change may take 6-12 hours to apply." : "";
+    steps.push(
+      `Then wait: resolvers that cached the old answer let go${ttl}; check again after that.${slow}`,
+    );
+  }
+
+  if (steps.length === 0 && codes.has("DNS_ERROR") && input.failedServers.length > 0) {
+    steps.push(
+      `Check again in a few minutes; if ${input.failedServers.join(", ")} keep failing, the reverse zone's DNS servers need attention from the IP's owner.`,
+    );
+  }
+  return steps;
+}

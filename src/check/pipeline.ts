@@ -1,0 +1,185 @@
+// The DNS half of a check: ask everything that can be asked at once, build Observations, hand
+// them to the rules (analyse.ts), assemble the CheckReport. Critical path: one PTR round trip
+// (resolvers and authority together; the HELO's forward lookup alongside), then one forward
+// round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
+import { getServers } from "node:dns";
+import { askAuthority } from "./authority.js";
+import { type DnsTransport, query } from "./dns-client.js";
+import { type ParsedIp, parseIp } from "./ip.js";
+import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
+import { formatServer, parseServer } from "./server.js";
+import type {
+  Analysis,
+  CheckOptions,
+  CheckReport,
+  ForwardLookup,
+  Observations,
+  ReceiverVerdict,
+} from "./types.js";
+
+export interface CheckDependencies {
+  /** How one DNS question is asked (the real UDP/TCP client unless a test passes another). */
+  transport?: DnsTransport;
+  /** The system's resolvers when none are configured. */
+  systemResolvers?: () => string[];
+}
+
+export type Analyse = (observations: Observations) => Analysis;
+
+export async function runCheckWith(
+  options: CheckOptions,
+  analyse: Analyse,
+  dependencies: CheckDependencies = {},
+): Promise<CheckReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const started = performance.now();
+  const parsed = parseIp(options.ip);
+  if (parsed.notPublic !== null) return notPublicReport(parsed, parsed.notPublic, startedAt, started);
+  const observations = await observe(parsed, options, dependencies);
+  const analysis = analyse(observations);
+  return {
+    ip: parsed.ip,
+    family: parsed.family,
+    reverseName: parsed.reverseName,
+    verdict: analysis.verdict,
+    summary: analysis.summary,
+    ptr: analysis.ptr,
+    fcrdns: analysis.fcrdns,
+    forward: observations.forward,
+    helo: analysis.helo,
+    resolvers: observations.resolvers,
+    authority: observations.authority,
+    negativeCache: analysis.negativeCache,
+    provider: analysis.provider,
+    receivers: analysis.receivers,
+    problems: analysis.problems,
+    fixSteps: analysis.fixSteps,
+    checkedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Everything DNS says about the address, asked concurrently. */
+export async function observe(
+  parsed: ParsedIp,
+  options: CheckOptions,
+  dependencies: CheckDependencies = {},
+): Promise<Observations> {
+  const resolvers = normaliseServers(
+    options.resolvers.length > 0 ? options.resolvers : (dependencies.systemResolvers ?? systemResolvers)(),
+  );
+  const authorities = normaliseServers(options.authorities);
+  const queryOptions: QueryOptions = {
+    transport: dependencies.transport ?? query,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries ?? 1,
+  };
+  const forwardByName = new Map<string, Promise<ForwardLookup>>();
+  const forward = (name: string) => {
+    const key = name.toLowerCase().replace(/\.$/, "");
+    let lookup = forwardByName.get(key);
+    if (lookup === undefined) {
+      lookup = lookupAddresses(key, parsed.family, parsed.ip, resolvers, queryOptions);
+      forwardByName.set(key, lookup);
+    }
+    return lookup;
+  };
+  const ptrNames: string[] = [];
+  const seeNames = (names: string[]) => {
+    for (const name of names) {
+      if (!ptrNames.includes(name)) ptrNames.push(name);
+      void forward(name);
+    }
+  };
+
+  const heloName = options.helo?.trim() ? options.helo.trim() : null;
+  const heloLookup = heloName !== null && wantsLookup(heloName) ? forward(heloName) : null;
+  const resolverAnswers = Promise.all(
+    resolvers.map(async (server) => {
+      const { answer } = await askPtr(server, parsed.reverseName, true, queryOptions);
+      seeNames(answer.names);
+      return answer;
+    }),
+  );
+  const authority = askAuthority({
+    ...queryOptions,
+    reverseName: parsed.reverseName,
+    authorities,
+    resolvers,
+    authorityPort: options.authorityPort ?? 53,
+    onNames: seeNames,
+  });
+  const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
+  const forwardResults = await Promise.all(ptrNames.map((name) => forward(name)));
+  return {
+    ip: parsed.ip,
+    family: parsed.family,
+    reverseName: parsed.reverseName,
+    resolvers: resolverResults,
+    authority: authorityResult,
+    forward: forwardResults,
+    helo:
+      heloName === null ? null : { name: heloName, lookup: heloLookup === null ? null : await heloLookup },
+    now: options.now?.() ?? new Date(),
+  };
+}
+
+/**
+ * Only an FQDN is looked up (RFC 5321 4.1.4: the EHLO argument is an FQDN or an address
+ * literal); a bare word or an address literal is judged by the rules without DNS.
+ */
+function wantsLookup(helo: string): boolean {
+  if (helo.startsWith("[")) return false;
+  const name = helo.replace(/\.$/, "");
+  return name.includes(".") && /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i.test(name) && !/^[\d.]+$/.test(name);
+}
+
+/** Validates and canonicalises host[:port] (throws InvalidInputError naming the bad one). */
+function normaliseServers(servers: string[]): string[] {
+  return [...new Set(servers.map((server) => formatServer(parseServer(server))))];
+}
+
+/** The machine's configured resolvers, as Node reads them (c-ares, from /etc/resolv.conf). */
+export function systemResolvers(): string[] {
+  return getServers();
+}
+
+const NOT_PUBLIC_RECEIVER: ReceiverVerdict = {
+  outcome: "unknown",
+  bounce: null,
+  reason: "receivers never see a non-public address",
+};
+
+/** No DNS is asked for a non-public address: there is nothing a receiver could look up. */
+function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started: number): CheckReport {
+  return {
+    ip: parsed.ip,
+    family: parsed.family,
+    reverseName: parsed.reverseName,
+    verdict: "fail",
+    summary: `FAIL: ${why}; check the public address your mail leaves from instead.`,
+    ptr: { status: "skipped", names: [] },
+    fcrdns: "unknown",
+    forward: [],
+    helo: null,
+    resolvers: [],
+    authority: null,
+    negativeCache: null,
+    provider: null,
+    receivers: { gmail: NOT_PUBLIC_RECEIVER, microsoft: NOT_PUBLIC_RECEIVER, yahoo: NOT_PUBLIC_RECEIVER },
+    problems: [
+      {
+        code: "NOT_PUBLIC",
+        severity: "error",
+        message: `${why}.`,
+        fix: "Check the public IP your mail server sends from: the address in the receiver's bounce or in the Received: header it added.",
+      },
+    ],
+    fixSteps: [
+      "Find the public IP your mail leaves from (the receiver's bounce names it, e.g. 550-5.7.25 [IP]) and check that address.",
+    ],
+    checkedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,115 @@
+// The one-line summary: verdict first, then the reason a person acts on.
+//
+// Exports:
+//   decideVerdict(problems) -> Verdict
+//     "fail" when any error other than DNS_ERROR; "inconclusive" when a DNS_ERROR is an error
+//     (something that matters could not be learned); else "pass" (warnings allowed).
+//   summarise(input) -> string
+//     e.g. "FAIL: 203.0.113.5 has no PTR record (NXDOMAIN at the authority); Gmail will reject
+//     with 550-5.7.25".
+
+import type { PtrTruth } from "./ptr-rules.js";
+import { statusWord } from "./ptr-rules.js";
+import type {
+  FcrdnsResult,
+  HeloReport,
+  Problem,
+  ProblemCode,
+  ReceiverName,
+  ReceiverVerdict,
+  Verdict,
+} from "./types.js";
+
+export function decideVerdict(problems: Problem[]): Verdict {
+  const errors = problems.filter((problem) => problem.severity === "error");
+  if (errors.some((problem) => problem.code !== "DNS_ERROR")) return "fail";
+  if (errors.length > 0) return "inconclusive";
+  return "pass";
+}
+
+export interface SummaryInput {
+  ip: string;
+  verdict: Verdict;
+  truth: PtrTruth;
+  fcrdns: FcrdnsResult;
+  confirming: string[];
+  helo: HeloReport | null;
+  problems: Problem[];
+  receivers: Record<ReceiverName, ReceiverVerdict>;
+  clearsBy: string | null;
+}
+
+/** Which error leads the summary when there are several: the one receivers act on first. */
+const LEAD_ORDER: ProblemCode[] = [
+  "NO_PTR",
+  "BROKEN_PAIR",
+  "CACHED_NEGATIVE",
+  "HELO_NOT_FQDN",
+  "HELO_UNRESOLVED",
+  "HELO_IP_MISMATCH",
+];
+
+function where(truth: PtrTruth): string {
+  return truth.source === "authority" ? "at the authority" : `from resolver ${truth.server}`;
+}
+
+function headline(code: ProblemCode, input: SummaryInput): string {
+  const { ip, truth, helo } = input;
+  switch (code) {
+    case "NO_PTR":
+      return `${ip} has no PTR record (${truth.status === "nodata" ? "NODATA" : "NXDOMAIN"} ${where(truth)})`;
+    case "BROKEN_PAIR":
+      return `${ip}'s PTR ${truth.names.join(", ")} does not resolve back to it`;
+    case "CACHED_NEGATIVE":
+      return `the authority has the PTR ${truth.names.join(", ")}, but a resolver still serves a cached "no PTR"${input.clearsBy ? ` until ${input.clearsBy}` : ""}`;
+    case "HELO_NOT_FQDN":
+      return `HELO ${helo?.name ?? ""} is not a fully-qualified name`;
+    case "HELO_UNRESOLVED":
+      return `HELO ${helo?.name ?? ""} does not resolve`;
+    case "HELO_IP_MISMATCH":
+      return `HELO ${helo?.name ?? ""} does not resolve to ${ip}`;
+    default:
+      return code;
+  }
+}
+
+/** "550-5.7.25" from Gmail's text (how people search for it), "5.7.25" from "550 5.7.25 ...". */
+function bounceCode(verdict: ReceiverVerdict): string | null {
+  if (verdict.outcome !== "reject" || !verdict.bounce) return null;
+  const match = /^(\d{3}-\d\.\d{1,3}\.\d{1,3})|^\d{3} (\d\.\d{1,3}\.\d{1,3})/.exec(verdict.bounce);
+  return match ? (match[1] ?? match[2] ?? null) : null;
+}
+
+function consequence(input: SummaryInput): string {
+  const gmail = bounceCode(input.receivers.gmail);
+  const microsoft = bounceCode(input.receivers.microsoft);
+  if (gmail && microsoft) return `; Gmail will reject with ${gmail}, Microsoft with ${microsoft}`;
+  if (gmail) return `; Gmail will reject with ${gmail}`;
+  if (microsoft) return `; Microsoft will reject with ${microsoft}`;
+  return "";
+}
+
+export function summarise(input: SummaryInput): string {
+  const { ip, truth, problems } = input;
+  const warnings = [
+    ...new Set(problems.filter((problem) => problem.severity === "warning").map((problem) => problem.code)),
+  ];
+  const warningNote = warnings.length > 0 ? ` (warnings: ${warnings.join(", ")})` : "";
+
+  if (input.verdict === "fail") {
+    const errors = problems.filter((problem) => problem.severity === "error" && problem.code !== "DNS_ERROR");
+    const lead =
+      LEAD_ORDER.find((code) => errors.some((problem) => problem.code === code)) ?? errors[0]?.code;
+    const others = errors.filter((problem) => problem.code !== lead).length;
+    const more = others > 0 ? ` (+${others} more)` : "";
+    return `FAIL: ${lead ? headline(lead, input) : "see problems"}${consequence(input)}${more}`;
+  }
+  if (input.verdict === "inconclusive") {
+    if (!truth.conclusive) {
+      return `INCONCLUSIVE: could not tell whether ${ip} has a PTR record (${statusWord(truth.status)}); a DNS failure is not "no PTR"`;
+    }
+    return `INCONCLUSIVE: ${ip} has the PTR ${truth.names.join(", ")}, but its forward lookup failed, so FCrDNS is unknown`;
+  }
+  const name = input.confirming[0] ?? truth.names[0] ?? "";
+  return `PASS: ${ip} -> ${name} -> ${ip} (FCrDNS confirmed)${warningNote}`;
+}

@@ -1,0 +1,37 @@
+// What a result turns into: delivery jobs, each with an id derived from the check that produced
+// it and where it goes (src/queue/ids.ts), so enqueueing the same delivery twice is a no-op.
+import type { CheckReport } from "../check/types.js";
+import type { Origin, OutboundMessage } from "../platforms/types.js";
+import { deliveryId } from "./ids.js";
+import type { DeliveryJob } from "./jobs.js";
+
+/** One message into an origin's thread. `what` names the message within the source job. */
+export function threadReply(sourceJobId: string, origin: Origin, message: OutboundMessage, what: string): DeliveryJob {
+  return {
+    deliveryId: deliveryId(sourceJobId, `${origin.platform}|reply|${origin.thread}`, what),
+    platform: origin.platform,
+    target: { op: "reply", thread: origin.thread },
+    message,
+  };
+}
+
+/** Replace the parent message (the "checking..." line) with the verdict; none when there is no parent. */
+export function parentUpdate(sourceJobId: string, origin: Origin, report: CheckReport): DeliveryJob[] {
+  if (origin.parent === null) return [];
+  return [
+    {
+      deliveryId: deliveryId(sourceJobId, `${origin.platform}|update|${origin.parent}`, "verdict"),
+      platform: origin.platform,
+      target: { op: "update", target: origin.parent },
+      message: { kind: "verdict", report },
+    },
+  ];
+}
+
+/** A check's answer to one asker: the full report in the thread, the verdict on the parent. */
+export function resultDeliveries(sourceJobId: string, report: CheckReport, origin: Origin): DeliveryJob[] {
+  return [
+    ...parentUpdate(sourceJobId, origin, report),
+    threadReply(sourceJobId, origin, { kind: "report", report }, "report"),
+  ];
+}

@@ -1,0 +1,38 @@
+// Deterministic job ids. BullMQ refuses ids containing ":" (and IPv6 addresses are full of them)
+// and ids that look like integers, so ids are built from a short hash of their parts.
+import { createHash } from "node:crypto";
+
+function digest(parts: readonly (string | number | null)[]): string {
+  return createHash("sha256")
+    .update(parts.map((part) => String(part ?? "")).join("\u0000"))
+    .digest("base64url")
+    .slice(0, 22);
+}
+
+/** A readable, id-safe form of an IP for logs and Redis keys ("2001_db8__1"). */
+export function ipKey(ip: string): string {
+  return ip.replace(/:/g, "_");
+}
+
+/** The first check of a de-duplication window. */
+export function checkJobId(ip: string, helo: string | null, createdMs: number): string {
+  return `chk-${ipKey(ip)}-${digest([ip, helo, createdMs])}`;
+}
+
+/** The n-th re-check of a chain: running the same check twice (a stalled job) schedules it once. */
+export function recheckJobId(chainId: string, n: number): string {
+  return `rc-${digest([chainId, n])}-${n}`;
+}
+
+/** A watched IP's job scheduler: one per IP, shared by every channel watching it. */
+export function watchSchedulerId(ip: string): string {
+  return `watch-${ipKey(ip)}`;
+}
+
+/**
+ * A delivery: the check job that produced it, where it goes and what it is. The same check
+ * delivering the same thing to the same place always has the same id, so it is enqueued once.
+ */
+export function deliveryId(sourceJobId: string, targetKey: string, what: string): string {
+  return `dlv-${digest([sourceJobId, targetKey, what])}`;
+}

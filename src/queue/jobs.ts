@@ -1,0 +1,64 @@
+// The typed job contract between producers (commands, the check worker) and the workers.
+// Job data is JSON in Redis: plain fields only, no Dates or class instances.
+import type { Origin, OutboundMessage, PlatformName, ReplyAddress } from "../platforms/types.js";
+
+export type CheckReason = "command" | "paste" | "recheck" | "watch";
+
+export interface CheckJob {
+  ip: string;
+  helo: string | null;
+  /**
+   * Threads that get the result, as known when the job was made (the first asker). Everyone who
+   * asks later in the de-duplication window is added to the Redis list `originsKey`; the worker
+   * answers the union of both.
+   */
+  origins: Origin[];
+  /** The chain's list of origins in Redis (src/queue/dedup.ts); null for watch runs. */
+  originsKey: string | null;
+  reason: CheckReason;
+  /** Re-checks already run in this chain (0 for the first check). */
+  recheck: number;
+  /** Re-checks in a row that were scheduled right after a cache expiry (see workers/recheck.ts). */
+  quickRechecks: number;
+  /** When the failure was first seen (ISO 8601), null while nothing failed. */
+  firstFailureAt: string | null;
+  /** The "still failing after 24 h" notice was sent in this chain. */
+  stillFailingSent: boolean;
+  /** The id of the first job of the chain: re-check and delivery ids derive from it. */
+  chainId: string;
+  /** When the person asked (ISO 8601). */
+  requestedAt: string;
+}
+
+/** Where one delivery goes, on one platform. */
+export type DeliveryTarget =
+  | { op: "reply"; thread: ReplyAddress }
+  | { op: "update"; target: ReplyAddress }
+  | { op: "post"; channel: string };
+
+export interface DeliveryJob {
+  /** Derived from the check and the target (src/queue/ids.ts); also the job id. */
+  deliveryId: string;
+  platform: PlatformName;
+  target: DeliveryTarget;
+  message: OutboundMessage;
+}
+
+/** The first job of a chain, as a command or paste makes it. */
+export function newCheckJob(
+  fields: Pick<CheckJob, "ip" | "helo" | "origins" | "reason" | "originsKey"> & { chainId: string; now?: Date },
+): CheckJob {
+  return {
+    ip: fields.ip,
+    helo: fields.helo,
+    origins: fields.origins,
+    originsKey: fields.originsKey,
+    reason: fields.reason,
+    recheck: 0,
+    quickRechecks: 0,
+    firstFailureAt: null,
+    stillFailingSent: false,
+    chainId: fields.chainId,
+    requestedAt: (fields.now ?? new Date()).toISOString(),
+  };
+}

@@ -1,0 +1,14 @@
+// Queue names. Every Redis key also carries the configured prefix (QUEUE_PREFIX), which BullMQ
+// puts in front of the queue name, so several bots (or tests) can share one Redis.
+import type { PlatformName } from "../platforms/types.js";
+
+/** DNS checks: first checks, re-checks and watch runs (consumed by `rdns worker`). */
+export const CHECK_QUEUE = "check";
+
+/**
+ * Deliveries, one queue per platform: a bot process consumes only the platforms it runs, so a
+ * console delivery never lands in a process with no terminal, nor a Slack one in a Discord-only bot.
+ */
+export function deliveryQueueName(platform: PlatformName): string {
+  return `delivery-${platform}`;
+}

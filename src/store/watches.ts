@@ -1,0 +1,132 @@
+// Watches: a channel follows IPs or small ranges and hears when one breaks, recovers or drifts.
+// Stored as a hash per channel (target -> record), an index per IP (who watches it, so a check
+// of that IP reaches every watching channel) and what each channel last saw per IP.
+import type { Redis } from "ioredis";
+import type { Origin } from "../platforms/types.js";
+import type { StoreKeys } from "./keys.js";
+
+export interface WatchRecord {
+  target: string;
+  ips: string[];
+  /** The watch's own thread in the subscribed channel: changes are posted there. */
+  origin: Origin;
+  user: string;
+  createdAt: string;
+}
+
+/** What a channel last saw for one watched IP. */
+export interface WatchState {
+  verdict: "pass" | "fail";
+  names: string[];
+}
+
+export function channelKey(platform: string, channel: string): string {
+  return `${platform}:${channel}`;
+}
+
+export async function listWatches(redis: Redis, keys: StoreKeys, channel: string): Promise<WatchRecord[]> {
+  const all = await redis.hgetall(keys.watches(channel));
+  return Object.values(all)
+    .map((text) => JSON.parse(text) as WatchRecord)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap"; watched: number };
+
+/**
+ * Adds a watch unless it exists or would take the channel past `cap` addresses. The check and the
+ * write run under WATCH/MULTI so two commands at once cannot both slip under the cap.
+ */
+export async function addWatch(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  record: WatchRecord,
+  cap: number,
+): Promise<AddWatchResult> {
+  const key = keys.watches(channel);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await redis.watch(key);
+    const existing = Object.values(await redis.hgetall(key)).map((text) => JSON.parse(text) as WatchRecord);
+    const watched = new Set(existing.flatMap((watch) => watch.ips)).size;
+    if (existing.some((watch) => watch.target === record.target)) {
+      await redis.unwatch();
+      return { ok: false, reason: "exists", watched };
+    }
+    const after = new Set([...existing.flatMap((watch) => watch.ips), ...record.ips]).size;
+    if (after > cap) {
+      await redis.unwatch();
+      return { ok: false, reason: "cap", watched };
+    }
+    const multi = redis.multi().hset(key, record.target, JSON.stringify(record));
+    for (const ip of record.ips) multi.sadd(keys.watchers(ip), `${channel}\t${record.target}`);
+    if ((await multi.exec()) !== null) return { ok: true };
+  }
+  throw new Error("the watch list kept changing while adding to it; try again");
+}
+
+/** Removes a watch; returns it (null when there was none) and the IPs nobody watches any more. */
+export async function removeWatch(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  target: string,
+): Promise<{ removed: WatchRecord | null; unwatchedIps: string[] }> {
+  const text = await redis.hget(keys.watches(channel), target);
+  if (text === null) return { removed: null, unwatchedIps: [] };
+  const record = JSON.parse(text) as WatchRecord;
+  const multi = redis.multi().hdel(keys.watches(channel), target);
+  for (const ip of record.ips) multi.srem(keys.watchers(ip), `${channel}\t${target}`);
+  await multi.exec();
+  const stillWatched = await Promise.all(record.ips.map((ip) => redis.scard(keys.watchers(ip))));
+  const unwatchedIps = record.ips.filter((_, index) => stillWatched[index] === 0);
+  // The channel's memory of those IPs goes too, unless another of its watches covers them.
+  const remaining = await listWatches(redis, keys, channel);
+  const covered = new Set(remaining.flatMap((watch) => watch.ips));
+  const forget = record.ips.filter((ip) => !covered.has(ip));
+  if (forget.length > 0) await redis.hdel(keys.watchState(channel), ...forget);
+  return { removed: record, unwatchedIps };
+}
+
+/** Every channel watch that covers this IP. */
+export async function watchersOf(
+  redis: Redis,
+  keys: StoreKeys,
+  ip: string,
+): Promise<{ channel: string; record: WatchRecord }[]> {
+  const members = await redis.smembers(keys.watchers(ip));
+  const found = await Promise.all(
+    members.map(async (member) => {
+      const [channel = "", target = ""] = member.split("\t");
+      const text = await redis.hget(keys.watches(channel), target);
+      return text === null ? null : { channel, record: JSON.parse(text) as WatchRecord };
+    }),
+  );
+  return found.filter((item) => item !== null);
+}
+
+/**
+ * What the channel last saw for an IP (null the first time). The worker reads it, enqueues any
+ * change notice (with a deterministic id), then writes the new state: a job re-run after a crash
+ * in between sees the same previous state and enqueues the same notice id, so nothing is lost
+ * or doubled.
+ */
+export async function getWatchState(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  ip: string,
+): Promise<WatchState | null> {
+  const text = await redis.hget(keys.watchState(channel), ip);
+  return text === null ? null : (JSON.parse(text) as WatchState);
+}
+
+export async function setWatchState(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  ip: string,
+  state: WatchState,
+): Promise<void> {
+  await redis.hset(keys.watchState(channel), ip, JSON.stringify(state));
+}

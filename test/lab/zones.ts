@@ -1,0 +1,147 @@
+// The lab's zones: one documentation address per case (README.md lists them). Knot serves the
+// parent zones ("authority") and, on a second Knot, the RFC 2317 child zone ("childAuthority").
+import { parseIp } from "../../src/check/ip.js";
+
+/** Negative TTL of the static zones: SOA TTL 4, MINIMUM 3 -> RFC 2308 min() = 3 s. */
+export const SOA_TTL = 4;
+export const SOA_MINIMUM = 3;
+/** The runtime-edit zone (2.0.192.in-addr.arpa): SOA TTL 6, MINIMUM 4 -> negative TTL 4 s. */
+export const EDIT_SOA_TTL = 6;
+export const EDIT_SOA_MINIMUM = 4;
+/** TTL of every other record, short so a changed PTR shows quickly. */
+export const RECORD_TTL = 5;
+
+/** Which address is which case (all documentation space, RFC 5737 / RFC 3849). */
+export const CASES = {
+  pass: "203.0.113.10", // PTR mail.example.test, A back to it
+  nxdomain: "203.0.113.11", // no name at all
+  nodata: "203.0.113.12", // a TXT but no PTR
+  brokenPair: "203.0.113.13", // PTR broken.example.test, whose A is 203.0.113.99
+  ptrNameNoAddress: "203.0.113.14", // PTR noaddr.example.test, which does not exist
+  ptrNameNoData: "203.0.113.15", // PTR txtonly.example.test, which has only a TXT
+  multiplePtr: "203.0.113.16", // PTRs multi-a (A back) and multi-b (A elsewhere)
+  reverseCname: "203.0.113.17", // 17 CNAME 17.cname.113.0.203.in-addr.arpa -> PTR host17.example.test
+  forwardCname: "203.0.113.18", // PTR alias18.example.test CNAME real18.example.test A back
+  generic: "203.0.113.20", // PTR 203-0-113-20.dynamic.pool.example.test, A back
+  rfc2317: "203.0.113.70", // CNAME into child zone 64-127.113.0.203.in-addr.arpa (second Knot)
+  rfc2317Missing: "203.0.113.71", // CNAME into the child zone, where no PTR exists
+  servfail: "198.51.100.7", // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port
+  ipv6Pass: "2001:db8::10", // PTR mail6.example.test, AAAA back
+  ipv6NoPtr: "2001:db8::11", // nothing
+  ipv6Broken: "2001:db8::12", // PTR broken6.example.test, AAAA 2001:db8::99
+  cachedNegative: "192.0.2.50", // no PTR at start; the check-dns tests add it at runtime
+} as const;
+
+/** HELO names for the HELO cases (checked against CASES.pass). */
+export const HELOS = {
+  equal: "mail.example.test",
+  resolvesToIp: "smtp.example.test",
+  notFqdn: "mailserver",
+  unresolvable: "nothere.example.test",
+  elsewhere: "other.example.test",
+  literal: "[203.0.113.10]",
+} as const;
+
+/**
+ * Free for other tests (engine, bounce): 192.0.2.51-59 have no PTR but an A from
+ * spareNN.example.test (add the PTR with lab.setPtr to "fix" one); 192.0.2.60-64 start with
+ * PTR ptrNN.example.test and a matching A (remove or change it to break or drift one).
+ */
+export const SPARE_NO_PTR = Array.from({ length: 9 }, (_, i) => `192.0.2.${51 + i}`);
+export const SPARE_WITH_PTR = Array.from({ length: 5 }, (_, i) => `192.0.2.${60 + i}`);
+
+export interface ZoneFile {
+  zone: string;
+  text: string;
+}
+
+function soa(zone: string, ns: string, ttl: number, minimum: number): string {
+  return `$ORIGIN ${zone}.\n$TTL ${RECORD_TTL}\n@ ${ttl} SOA ${ns}. hostmaster.test. 1 60 30 600 ${minimum}\n@ NS ${ns}.\n`;
+}
+
+/** Relative owner of an address's reverse name inside `zone`. */
+function owner(ip: string, zone: string): string {
+  return parseIp(ip).reverseName.slice(0, -(zone.length + 1));
+}
+
+export function parentZones(): ZoneFile[] {
+  const v4 = "113.0.203.in-addr.arpa";
+  const v6 = "8.b.d.0.1.0.0.2.ip6.arpa";
+  const edit = "2.0.192.in-addr.arpa";
+  const spares = SPARE_NO_PTR.map((ip) => `spare${ip.split(".")[3]}.example A ${ip}`);
+  const withPtr = SPARE_WITH_PTR.map((ip) => `ptr${ip.split(".")[3]}.example A ${ip}`);
+  const forward = [
+    soa("test", "ns.test", SOA_TTL, SOA_MINIMUM),
+    "ns A 127.0.0.1",
+    "child-ns A 127.0.0.1",
+    `mail.example A ${CASES.pass}`,
+    `smtp.example A ${CASES.pass}`,
+    "other.example A 203.0.113.99",
+    "broken.example A 203.0.113.99",
+    'txtonly.example TXT "no address here"',
+    `multi-a.example A ${CASES.multiplePtr}`,
+    "multi-b.example A 203.0.113.99",
+    `host17.example A ${CASES.reverseCname}`,
+    "alias18.example CNAME real18.example.test.",
+    `real18.example A ${CASES.forwardCname}`,
+    `203-0-113-20.dynamic.pool.example A ${CASES.generic}`,
+    `delegated.example A ${CASES.rfc2317}`,
+    `mail6.example AAAA ${CASES.ipv6Pass}`,
+    "broken6.example AAAA 2001:db8::99",
+    `fixed50.example A ${CASES.cachedNegative}`,
+    ...spares,
+    ...withPtr,
+  ];
+  const reverse4 = [
+    soa(v4, "ns.test", SOA_TTL, SOA_MINIMUM),
+    "10 PTR mail.example.test.",
+    '12 TXT "no PTR here"',
+    "13 PTR broken.example.test.",
+    "14 PTR noaddr.example.test.",
+    "15 PTR txtonly.example.test.",
+    "16 PTR multi-a.example.test.",
+    "16 PTR multi-b.example.test.",
+    `17 CNAME 17.cname.${v4}.`,
+    "17.cname PTR host17.example.test.",
+    "18 PTR alias18.example.test.",
+    "20 PTR 203-0-113-20.dynamic.pool.example.test.",
+    // RFC 2317 section 4: the /26 is delegated, each address a CNAME into the child zone.
+    "64-127 NS child-ns.test.",
+    `70 CNAME 70.64-127.${v4}.`,
+    `71 CNAME 71.64-127.${v4}.`,
+  ];
+  const reverse6 = [
+    soa(v6, "ns.test", SOA_TTL, SOA_MINIMUM),
+    `${owner(CASES.ipv6Pass, v6)} PTR mail6.example.test.`,
+    `${owner(CASES.ipv6Broken, v6)} PTR broken6.example.test.`,
+  ];
+  const editable = [
+    soa(edit, "ns.test", EDIT_SOA_TTL, EDIT_SOA_MINIMUM),
+    ...SPARE_WITH_PTR.map((ip) => `${ip.split(".")[3]} PTR ptr${ip.split(".")[3]}.example.test.`),
+  ];
+  return [
+    { zone: "test", text: forward.join("\n") },
+    { zone: v4, text: reverse4.join("\n") },
+    { zone: v6, text: reverse6.join("\n") },
+    { zone: edit, text: editable.join("\n") },
+  ].map((z) => ({ ...z, text: `${z.text}\n` }));
+}
+
+export const CHILD_ZONE = "64-127.113.0.203.in-addr.arpa";
+
+export function childZones(): ZoneFile[] {
+  const text = [soa(CHILD_ZONE, "child-ns.test", SOA_TTL, SOA_MINIMUM), "70 PTR delegated.example.test."];
+  return [{ zone: CHILD_ZONE, text: `${text.join("\n")}\n` }];
+}
+
+/** Zones Unbound must not answer from its RFC 6303 defaults (documentation reverse zones, test.). */
+export const TRANSPARENT_ZONES = [
+  "test.",
+  "113.0.203.in-addr.arpa.",
+  "100.51.198.in-addr.arpa.",
+  "2.0.192.in-addr.arpa.",
+  "8.b.d.0.1.0.0.2.ip6.arpa.",
+];
+
+/** The zone Unbound sends to the port that never answers, for the SERVFAIL case. */
+export const SERVFAIL_ZONE = "100.51.198.in-addr.arpa";

@@ -1,0 +1,190 @@
+// The check worker: runs the DNS check for a job, stores the report, answers every thread that
+// asked and every channel watching the IP, and plans the next re-check (workers/recheck.ts).
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { EngineSettings } from "../src/app/settings.js";
+import type { CheckOptions, CheckReport } from "../src/check/types.js";
+import type { Logger } from "../src/log.js";
+import type { Origin, OutboundMessage } from "../src/platforms/types.js";
+import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
+import { parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
+import { recheckJobId } from "../src/queue/ids.js";
+import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
+import { CHECK_QUEUE } from "../src/queue/names.js";
+import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import { storeKeys } from "../src/store/keys.js";
+import { saveLastReport } from "../src/store/reports.js";
+import { getWatchState, setWatchState, type WatchState, watchersOf } from "../src/store/watches.js";
+import { planFollowUp } from "./recheck.js";
+
+export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
+
+export interface CheckWorkerDeps {
+  /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
+  redis: Redis;
+  queues: Queues;
+  settings: EngineSettings;
+  logger: Logger;
+  runCheck: CheckRunner;
+  now?: () => Date;
+}
+
+export interface CheckOutcome {
+  verdict: CheckReport["verdict"];
+  deliveries: number;
+  nextRecheckMs: number | null;
+  cleared: boolean;
+}
+
+/** Why the answer is "could not tell", in one line, from the failed lookups. */
+function inconclusiveDetail(report: CheckReport): string {
+  const failed = [...(report.authority?.answers ?? []), ...report.resolvers].filter(
+    (answer) => answer.status === "servfail" || answer.status === "timeout" || answer.status === "refused",
+  );
+  if (failed.length === 0) return report.summary;
+  return failed.map((answer) => `${answer.server}: ${answer.error ?? answer.status}`).join("; ");
+}
+
+function watchStateOf(report: CheckReport): WatchState {
+  return { verdict: report.verdict === "pass" ? "pass" : "fail", names: [...report.ptr.names].sort() };
+}
+
+function watchChange(before: WatchState | null, after: WatchState): "broke" | "recovered" | "drifted" | null {
+  if (before === null) return null; // the first run sets the baseline: channels hear of changes only
+  if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
+  return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
+}
+
+export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
+  const { redis, queues, settings, logger } = deps;
+  const keys = storeKeys(settings.prefix);
+  const data = job.data;
+  const jobId = job.id ?? data.chainId;
+  const log = logger.child({ job: jobId, ip: data.ip, reason: data.reason });
+  let report: CheckReport;
+  try {
+    report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
+  } catch (error) {
+    // Retrying cannot fix input the check refuses; anything else (a bug, a socket error) can.
+    if (error instanceof Error && error.name === "InvalidInputError") throw new UnrecoverableError(error.message);
+    throw error;
+  }
+  const now = deps.now?.() ?? new Date();
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (report.verdict === "inconclusive" && !lastAttempt) {
+    // A timeout or SERVFAIL is not an answer: let BullMQ's back-off ask again before telling anyone.
+    throw new Error(`inconclusive DNS answers: ${inconclusiveDetail(report)}`);
+  }
+  await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
+
+  const deliveries: DeliveryJob[] = [];
+  let origins: Origin[] = data.origins;
+  if (data.reason === "command" || data.reason === "paste") {
+    if (data.originsKey !== null) {
+      origins = uniqueOrigins([...data.origins, ...(await finishCheckWindow(redis, data.originsKey, data.chainId))]);
+    }
+    if (report.verdict !== "inconclusive") {
+      // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
+      await redis.set(keys.chainResult(data.chainId), JSON.stringify(report), "PX", settings.dedupWindowMs + 60_000);
+    }
+    for (const origin of origins) {
+      if (report.verdict === "inconclusive") {
+        const message: OutboundMessage = {
+          kind: "could-not-tell",
+          ip: data.ip,
+          detail: inconclusiveDetail(report),
+          attempts: job.attemptsMade + 1,
+        };
+        deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "could-not-tell"));
+      } else {
+        deliveries.push(...resultDeliveries(jobId, report, origin));
+      }
+    }
+  } else if (data.reason === "recheck" && data.originsKey !== null) {
+    origins = uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
+  }
+
+  // Every channel watching this IP hears of a change, whatever asked for the check.
+  const watchUpdates: { channel: string; state: WatchState }[] = [];
+  if (report.verdict !== "inconclusive") {
+    const state = watchStateOf(report);
+    for (const { channel, record } of await watchersOf(redis, keys, data.ip)) {
+      const before = await getWatchState(redis, keys, channel, data.ip);
+      const change = watchChange(before, state);
+      watchUpdates.push({ channel, state });
+      if (change === null) continue;
+      const target = record.target === data.ip ? data.ip : `${data.ip} (${record.target})`;
+      const message: OutboundMessage = {
+        kind: "watch-change",
+        target,
+        change,
+        report,
+        previousNames: before?.names ?? [],
+      };
+      deliveries.push(threadReply(jobId, record.origin, message, `watch|${channel}|${data.ip}`));
+    }
+  }
+
+  const followUp = planFollowUp(data, report, now, settings);
+  const rechecks = data.recheck;
+  for (const origin of followUp.cleared || followUp.stillFailing ? origins : []) {
+    if (followUp.cleared) {
+      const message: OutboundMessage = { kind: "cleared", report, elapsedSeconds: followUp.elapsedSeconds, rechecks };
+      deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
+    } else {
+      const message: OutboundMessage = {
+        kind: "still-failing",
+        report,
+        elapsedSeconds: followUp.elapsedSeconds,
+        rechecks,
+      };
+      deliveries.push(threadReply(jobId, origin, message, "still-failing"));
+    }
+  }
+
+  // Deliveries first, then the watch memory, then the next re-check: each step has a
+  // deterministic id, so a job re-run after a crash repeats none of them.
+  await enqueueDeliveries(queues, deliveries);
+  for (const { channel, state } of watchUpdates) await setWatchState(redis, keys, channel, data.ip, state);
+  if (followUp.next !== null) {
+    const next: CheckJob = {
+      ...data,
+      reason: "recheck",
+      recheck: data.recheck + 1,
+      quickRechecks: data.quickRechecks + (followUp.next.quick ? 1 : 0),
+      firstFailureAt: followUp.firstFailureAt,
+      stillFailingSent: data.stillFailingSent || followUp.stillFailing,
+    };
+    await queues.check.add("recheck", next, {
+      jobId: recheckJobId(data.chainId, next.recheck),
+      delay: followUp.next.delayMs,
+    });
+  }
+  log.info(
+    { verdict: report.verdict, deliveries: deliveries.length, next: followUp.next?.delayMs ?? null },
+    "check done",
+  );
+  return {
+    verdict: report.verdict,
+    deliveries: deliveries.length,
+    nextRecheckMs: followUp.next?.delayMs ?? null,
+    cleared: followUp.cleared,
+  };
+}
+
+export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, CheckOutcome> {
+  const worker = new Worker<CheckJob, CheckOutcome>(CHECK_QUEUE, (job) => processCheckJob(job, deps), {
+    connection: deps.redis,
+    prefix: deps.settings.prefix,
+    concurrency: deps.settings.checkConcurrency,
+    lockDuration: deps.settings.lockDurationMs,
+    stalledInterval: deps.settings.stalledIntervalMs,
+    // A job whose worker died is picked up again by another (SIGKILL, OOM, a lost machine).
+    maxStalledCount: 2,
+  });
+  worker.on("failed", (job, error) => {
+    deps.logger.warn({ job: job?.id, ip: job?.data.ip, err: error.message }, "check attempt failed");
+  });
+  worker.on("error", (error) => deps.logger.error({ err: error.message }, "check worker error"));
+  return worker;
+}

@@ -1,0 +1,106 @@
+// The delivery worker: posts queued messages through a platform's ChatSender. One worker per
+// platform queue (src/queue/names.ts), running in the bot process that owns that connection.
+//
+// Idempotent twice over: the job id is the delivery id (the same delivery is never queued twice),
+// and a Redis marker written after a successful post makes a retried or stalled job skip the post.
+// The one gap left is a crash between the platform accepting the post and the marker being
+// written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
+import { type Job, RateLimitError, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { EngineSettings } from "../src/app/settings.js";
+import type { Logger } from "../src/log.js";
+import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/platforms/types.js";
+import type { DeliveryJob } from "../src/queue/jobs.js";
+import { deliveryQueueName } from "../src/queue/names.js";
+import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
+import { storeKeys } from "../src/store/keys.js";
+
+export interface DeliveryWorkerDeps {
+  redis: Redis;
+  queues: Queues;
+  settings: EngineSettings;
+  logger: Logger;
+}
+
+export interface DeliveryOutcome {
+  /** The posted message's address, or the one recorded by an earlier attempt. */
+  address: ReplyAddress | null;
+  skipped: boolean;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Back-off for the "chat" type: a Retry-After the sender reported wins; otherwise exponential
+ * from the configured delay, with jitter so many deliveries do not retry in lock-step.
+ */
+export function deliveryBackoff(baseMs: number) {
+  return (attemptsMade: number, type?: string, error?: Error): number => {
+    const hinted = (error as (Error & DeliveryErrorHints) | undefined)?.retryAfterMs;
+    if (typeof hinted === "number" && hinted > 0) return hinted;
+    if (type !== DELIVERY_BACKOFF) return baseMs;
+    const exponential = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+    return Math.round(exponential * (0.75 + Math.random() * 0.25));
+  };
+}
+
+async function send(sender: ChatSender, job: DeliveryJob): Promise<ReplyAddress | null> {
+  const { target, message } = job;
+  switch (target.op) {
+    case "reply":
+      return sender.reply(target.thread, message);
+    case "post":
+      return sender.post(target.channel, message);
+    case "update":
+      await sender.update(target.target, message);
+      return target.target;
+  }
+}
+
+export async function processDeliveryJob(
+  job: Job<DeliveryJob>,
+  sender: ChatSender,
+  deps: DeliveryWorkerDeps,
+): Promise<DeliveryOutcome> {
+  const keys = storeKeys(deps.settings.prefix);
+  const marker = keys.delivered(job.data.deliveryId);
+  const done = await deps.redis.get(marker);
+  if (done !== null) return { address: done === "" ? null : done, skipped: true };
+  let address: ReplyAddress | null;
+  try {
+    address = await send(sender, job.data);
+  } catch (error) {
+    const hints = error as Error & DeliveryErrorHints;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (hints.permanent === true) throw new UnrecoverableError(`${sender.name}: ${reason}`);
+    if (typeof hints.retryAfterMs === "number" && hints.retryAfterMs > 0) {
+      // A platform rate limit applies to every message we send it, not only this one: pause the
+      // whole platform queue (BullMQ's rate limiter) and put the job back without using an attempt.
+      await deps.queues.delivery(job.data.platform).rateLimit(hints.retryAfterMs);
+      throw new RateLimitError();
+    }
+    throw error;
+  }
+  await deps.redis.set(marker, address ?? "", "EX", deps.settings.reportTtlSeconds);
+  return { address, skipped: false };
+}
+
+export function createDeliveryWorker(sender: ChatSender, deps: DeliveryWorkerDeps): Worker<DeliveryJob, DeliveryOutcome> {
+  const worker = new Worker<DeliveryJob, DeliveryOutcome>(
+    deliveryQueueName(sender.name),
+    (job) => processDeliveryJob(job, sender, deps),
+    {
+      connection: deps.redis,
+      prefix: deps.settings.prefix,
+      concurrency: 4,
+      lockDuration: deps.settings.lockDurationMs,
+      stalledInterval: deps.settings.stalledIntervalMs,
+      settings: { backoffStrategy: deliveryBackoff(deps.settings.deliveryRetryDelayMs) },
+    },
+  );
+  worker.on("failed", (job, error) => {
+    deps.logger.warn({ delivery: job?.id, platform: sender.name, err: error.message }, "delivery attempt failed");
+  });
+  worker.on("error", (error) => deps.logger.error({ err: error.message }, "delivery worker error"));
+  return worker;
+}
