@@ -39,8 +39,8 @@ class RecordingHandlers implements InboundHandlers {
     respond: Parameters<InboundHandlers["onCommand"]>[1],
   ): Promise<void> {
     this.commands.push(request);
-    const [first = "", second] = request.args;
-    if (first === "help") {
+    const [verb, first = "", second] = request.args;
+    if (verb === "help") {
       await respond.replyPublicly({ kind: "notice", text: "Use /rdns check ip:203.0.113.5" });
     } else if (!/^[\d.:a-f]+$/i.test(first)) {
       await respond.replyPrivately({
@@ -108,7 +108,7 @@ describe("Discord platform against the fake Discord", () => {
       platform: "discord",
       requestId: interactionId,
       channel: fake.generalChannelId,
-      args: ["203.0.113.5", "mail.example.test"],
+      args: ["check", "203.0.113.5", "mail.example.test"],
     });
 
     const parentId = origin.parent?.split(":")[2] as string;

@@ -17,13 +17,17 @@ import { renderMessage } from "./render.js";
 
 const ALLOWED_MENTIONS = { parse: [], repliedUser: false } as const;
 
-/** `/rdns check ip:.. helo:..` -> ["203.0.113.5", "mail.example.com"]; others keep their verb. */
+/**
+ * `/rdns check ip:.. helo:..` -> ["check", "203.0.113.5", "mail.example.com"]: the words after
+ * `/rdns` as a Slack user would type them, verb first so a non-address gets the check command's
+ * own "not an IP" answer.
+ */
 export function commandArgs(interaction: ChatInputCommandInteraction): string[] {
   const sub = interaction.options.getSubcommand(true);
   switch (sub) {
     case "check": {
       const helo = interaction.options.getString("helo");
-      return [interaction.options.getString("ip", true), ...(helo !== null ? [helo] : [])];
+      return ["check", interaction.options.getString("ip", true), ...(helo !== null ? [helo] : [])];
     }
     case "watch":
     case "unwatch":

@@ -112,7 +112,7 @@ export function problemLines(report: CheckReport): string[] {
 
 export function fixLines(report: CheckReport): string[] {
   if (report.fixSteps.length === 0) return ["Nothing to fix."];
-  return report.fixSteps.map((step, i) => `${i + 1}\\. ${escapeInline(step)}`);
+  return report.fixSteps.map((step, i) => `${i + 1}. ${escapeInline(step)}`);
 }
 
 /** The whole report, section by section, for the thread. */

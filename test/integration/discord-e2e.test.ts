@@ -1,0 +1,159 @@
+// The whole flow behind Discord: the real discord.js against the loopback fake, the engine's
+// handlers, BullMQ queues and workers on the real Redis, and runCheck against the DNS lab.
+// `/rdns check` -> deferred -> thread -> check worker -> delivery worker -> verdict on the parent
+// and the report in the thread; a fixed PTR -> re-check -> "cleared" in the same thread.
+import { randomUUID } from "node:crypto";
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { createInboundHandlers } from "../../src/app/handlers.js";
+import { loadCommands } from "../../src/app/load-commands.js";
+import { type EngineSettings, settingsFromConfig } from "../../src/app/settings.js";
+import { runCheck } from "../../src/check/index.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { createDiscordPlatform } from "../../src/platforms/discord/index.js";
+import type { ChatPlatform } from "../../src/platforms/types.js";
+import { createRedis } from "../../src/queue/connection.js";
+import { createQueues, type Queues } from "../../src/queue/queues.js";
+import { storeKeys } from "../../src/store/keys.js";
+import { createCheckWorker } from "../../workers/check.js";
+import { createDeliveryWorker } from "../../workers/delivery.js";
+import { FakeDiscord } from "../fakes/discord/index.js";
+import { connectLab } from "../lab/lab.js";
+import { CASES, SPARE_NO_PTR } from "../lab/zones.js";
+
+const lab = inject("lab");
+const logger = createLogger(process.env.TEST_LOG ?? "silent");
+
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS lab", () => {
+  let fake: FakeDiscord;
+  let platform: ChatPlatform;
+  let redis: Redis;
+  let queues: Queues;
+  let workers: Worker[];
+  let settings: EngineSettings;
+
+  beforeEach(async () => {
+    const prefix = `test-discord-${randomUUID().slice(0, 8)}`;
+    settings = {
+      ...settingsFromConfig(loadConfig({ QUEUE_PREFIX: prefix })),
+      check: { resolvers: [lab.resolver], authorities: [lab.authority], timeoutMs: 1000 },
+      dedupWindowMs: 0,
+      recheckMarginMs: 500,
+      recheckBackoffMs: [1000],
+      checkRetryDelayMs: 200,
+      deliveryRetryDelayMs: 200,
+      lockDurationMs: 5000,
+      stalledIntervalMs: 5000,
+    };
+    redis = createRedis("redis://127.0.0.1:6379", "worker");
+    queues = createQueues(redis, settings);
+    fake = await new FakeDiscord().start();
+    platform = createDiscordPlatform(
+      {
+        DISCORD_TOKEN: "fake-token",
+        DISCORD_API_URL: fake.apiUrl,
+        SUPPORT_CHANNELS: [fake.supportChannelId],
+      },
+      logger,
+    );
+    const ctx = {
+      redis,
+      queues,
+      settings,
+      keys: storeKeys(prefix),
+      logger,
+      readBounce: () => {
+        throw new Error("pastes are not part of this test");
+      },
+    };
+    await platform.start(createInboundHandlers(ctx, await loadCommands()));
+    workers = [
+      createCheckWorker({ redis, queues, settings, logger, runCheck: (options) => runCheck(options) }),
+      createDeliveryWorker(platform, { redis, queues, settings, logger }),
+    ];
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await platform.stop();
+    await fake.stop();
+    await queues.close();
+    const keys = await redis.keys(`${settings.prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("/rdns check of an IP without PTR: verdict embed on the parent, report in its thread, once", async () => {
+    fake.slashCommand("check", { ip: CASES.nxdomain });
+    const parent = await until("the verdict on the parent", () =>
+      fake.rest.botMessages(fake.generalChannelId).find((m) => m.embeds.length > 0),
+    );
+    expect(parent.embeds[0]).toMatchObject({ color: 0xe74c3c, title: expect.stringContaining("fails") });
+    expect(JSON.stringify(parent.embeds[0])).toContain("nxdomain");
+    const report = await until("the report in the thread", () => fake.rest.botMessages(parent.id)[0]);
+    expect(JSON.stringify(report.embeds)).toContain("NO_PTR");
+    // Deferred first (type 5), and the parent edited through the channel with the bot token.
+    expect(fake.rest.requests.find((r) => r.path.startsWith("/interactions/"))?.body).toMatchObject({
+      type: 5,
+    });
+    expect(
+      fake.rest.requests.some(
+        (r) => r.method === "PATCH" && r.path === `/channels/${fake.generalChannelId}/messages/${parent.id}`,
+      ),
+    ).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fake.rest.botMessages(parent.id)).toHaveLength(1);
+  });
+
+  it("a gateway RECONNECT mid-flow loses nothing: the report still arrives exactly once", async () => {
+    fake.slashCommand("check", { ip: CASES.pass });
+    await until("the thread", () => [...fake.channels.values()].find((c) => c.type === 11));
+    fake.gateway.requestReconnect();
+    const parent = await until("the verdict", () =>
+      fake.rest.botMessages(fake.generalChannelId).find((m) => m.embeds.length > 0),
+    );
+    expect(parent.embeds[0]).toMatchObject({ color: 0x2ecc71 });
+    await until("the report", () => fake.rest.botMessages(parent.id)[0]);
+    await until("the resume", () => fake.gateway.received.find((r) => r.op === 6));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fake.rest.botMessages(parent.id)).toHaveLength(1);
+  });
+
+  it("a PTR fixed at the authority: re-checked when the cache lets go, 'cleared' in the same thread", async () => {
+    const ip = SPARE_NO_PTR[8] as string;
+    const control = connectLab(lab);
+    try {
+      fake.slashCommand("check", { ip });
+      const parent = await until("the failing verdict", () =>
+        fake.rest.botMessages(fake.generalChannelId).find((m) => m.embeds.length > 0),
+      );
+      expect(parent.embeds[0]).toMatchObject({ color: 0xe74c3c });
+      await control.setPtr(ip, "spare59.example.test");
+      const cleared = await until(
+        "cleared in the thread",
+        () => fake.rest.botMessages(parent.id).find((m) => JSON.stringify(m.embeds).includes("Cleared")),
+        30_000,
+      );
+      expect(cleared.embeds[0]).toMatchObject({ color: 0x2ecc71 });
+      expect(fake.rest.messages.get(parent.id)?.embeds[0]).toMatchObject({ color: 0x2ecc71 });
+    } finally {
+      await control.removePtr(ip);
+    }
+  });
+});
