@@ -261,9 +261,30 @@ describe("Discord platform against the fake Discord", () => {
     expect(attempts.map((r) => r.status)).toEqual([429, 200]);
   });
 
+  it("hands a long rate limit back to the queue with retryAfterMs, and marks hopeless errors permanent", async () => {
+    fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, 429, 30);
+    const limited = await platform
+      .post(fake.generalChannelId, { kind: "notice", text: "x" })
+      .catch((e: unknown) => e);
+    expect(limited).toMatchObject({ retryAfterMs: expect.any(Number) });
+    expect((limited as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(20_000);
+    const unknown = await platform
+      .post("1200000000000000555", { kind: "notice", text: "x" })
+      .catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ permanent: true, code: 10003 });
+    const garbage = await platform
+      .reply("slack:C1:2", { kind: "notice", text: "x" })
+      .catch((e: unknown) => e);
+    expect(garbage).toMatchObject({ permanent: true });
+  });
+
   it("throws when Discord keeps failing, so the delivery job is retried", async () => {
     for (let i = 0; i < 5; i++) fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, 500);
-    await expect(platform.post(fake.generalChannelId, { kind: "notice", text: "x" })).rejects.toThrow();
+    const failure = await platform
+      .post(fake.generalChannelId, { kind: "notice", text: "x" })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toMatchObject({ permanent: true });
     await platform.post(fake.generalChannelId, { kind: "notice", text: "after the outage" });
     expect(fake.rest.botMessages(fake.generalChannelId).map((m) => m.content)).toEqual(["after the outage"]);
   });

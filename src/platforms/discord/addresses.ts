@@ -27,7 +27,11 @@ export function parseAddress(address: string): DiscordAddress {
       return { kind: "message", channelId: parts[0] as string, messageId: parts[1] as string };
     }
   }
-  throw new Error(
-    `not a Discord address: ${JSON.stringify(address)} (expected discord:<channelId> or discord:<channelId>:<messageId>)`,
+  // permanent: a delivery to an address that cannot be parsed will never succeed (DeliveryErrorHints).
+  throw Object.assign(
+    new Error(
+      `not a Discord address: ${JSON.stringify(address)} (expected discord:<channelId> or discord:<channelId>:<messageId>)`,
+    ),
+    { permanent: true },
   );
 }

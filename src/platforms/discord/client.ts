@@ -3,6 +3,7 @@
 // GET /gateway/bot through this same REST manager (@discordjs/ws fetchGatewayInformation) and
 // connects to the `url` it returns, and resumes at READY's `resume_gateway_url`.
 import { Client, GatewayIntentBits, Partials } from "discord.js";
+import { rejectLongRateLimits } from "./errors.js";
 
 export interface ClientSettings {
   /** REST base without the version, e.g. "https://discord.com/api" (the default). */
@@ -17,6 +18,11 @@ export function createClient(settings: ClientSettings = {}): Client {
     partials: [Partials.Channel],
     // The default for everything discord.js sends; outbound.ts also sets it on each message.
     allowedMentions: { parse: [], repliedUser: false },
-    ...(settings.apiUrl !== undefined ? { rest: { api: settings.apiUrl } } : {}),
+    // Short rate limits are waited out by discord.js, per route; long ones are thrown back to the
+    // delivery queue (errors.ts) so a job does not sit on its lock.
+    rest: {
+      rejectOnRateLimit: rejectLongRateLimits,
+      ...(settings.apiUrl !== undefined ? { api: settings.apiUrl } : {}),
+    },
   });
 }

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { type Client, DiscordAPIError, RESTJSONErrorCodes, Routes } from "discord.js";
 import type { ChatSender, OutboundMessage, ReplyAddress } from "../types.js";
 import { messageAddress, parseAddress } from "./addresses.js";
+import { hinted } from "./errors.js";
 import type { DiscordPayload } from "./limits.js";
 import { renderMessage } from "./render.js";
 
@@ -86,29 +87,35 @@ export class DiscordSender implements ChatSender {
 
   async post(channel: string, message: OutboundMessage): Promise<ReplyAddress> {
     const target = parseAddress(channel);
-    const ids = await sendAll(this.client(), target.channelId, renderMessage(message));
+    const ids = await hinted(() => sendAll(this.client(), target.channelId, renderMessage(message)));
     return messageAddress(target.channelId, ids[0] as string);
   }
 
   async reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress> {
     const target = parseAddress(thread);
-    const threadId =
-      target.kind === "channel"
-        ? target.channelId
-        : await startThreadOn(this.client(), target.channelId, target.messageId, titleFor(message));
-    const ids = await sendAll(this.client(), threadId, renderMessage(message));
-    return messageAddress(threadId, ids[0] as string);
+    return hinted(async () => {
+      const threadId =
+        target.kind === "channel"
+          ? target.channelId
+          : await startThreadOn(this.client(), target.channelId, target.messageId, titleFor(message));
+      const ids = await sendAll(this.client(), threadId, renderMessage(message));
+      return messageAddress(threadId, ids[0] as string);
+    });
   }
 
   /** Edits a message the bot posted, interaction responses included (through the channel, not the token). */
   async update(target: ReplyAddress, message: OutboundMessage): Promise<void> {
     const address = parseAddress(target);
     if (address.kind !== "message") {
-      throw new Error(`cannot update ${target}: it names a channel, not a message`);
+      throw Object.assign(new Error(`cannot update ${target}: it names a channel, not a message`), {
+        permanent: true,
+      });
     }
     const [first] = renderMessage(message);
-    await this.client().rest.patch(Routes.channelMessage(address.channelId, address.messageId), {
-      body: messageBody(first ?? { content: "-", embeds: [] }),
-    });
+    await hinted(() =>
+      this.client().rest.patch(Routes.channelMessage(address.channelId, address.messageId), {
+        body: messageBody(first ?? { content: "-", embeds: [] }),
+      }),
+    );
   }
 }

@@ -105,7 +105,7 @@ function plural(n: number, word: string): string {
  */
 export function discordExample(example: string): string {
   const words = example.trim().split(/\s+/);
-  if (words[0] !== "/rdns") return example;
+  if (words[0] !== "/rdns" || words.some((word) => /^(ip|helo|range):/.test(word))) return example;
   const [verb, ...rest] = words.slice(1);
   if (verb === "watch" || verb === "unwatch")
     return rest[0] ? `/rdns ${verb} range:${rest[0]}` : `/rdns ${verb}`;
