@@ -25,6 +25,8 @@ const schema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: optionalText,
+  /** Register /rdns in this server only (npm run discord:register); global when unset. */
+  DISCORD_GUILD_ID: optionalText,
   SUPPORT_CHANNELS: list,
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   // The engine (issue 4): queues, re-checks, watches, de-duplication.

@@ -29,7 +29,7 @@ export function escapeText(text: string): string {
 
 /** Escapes text that must stay on one line (names, addresses, codes). */
 export function escapeInline(text: string): string {
-  return escapeText(text.replace(/\n/g, " "));
+  return escapeText(text.replace(/\r\n?|\n/g, " "));
 }
 
 /** Inline code for text we wrote ourselves (examples); backticks cannot be escaped inside code spans. */

@@ -246,6 +246,20 @@ export class FakeRest {
         return [201, thread];
       },
     ],
+    // Bulk overwrite of application commands, global or per guild: echoes them back with ids.
+    [
+      "PUT",
+      /^\/applications\/(\d+)(?:\/guilds\/\d+)?\/commands$/,
+      (_params, body) => [
+        200,
+        ((body as unknown as Record<string, unknown>[] | null) ?? []).map((command) => ({
+          ...command,
+          id: snowflake(),
+          application_id: this.world.applicationId,
+          version: snowflake(),
+        })),
+      ],
+    ],
     [
       "GET",
       /^\/attachments\/([\w.-]+)$/,
