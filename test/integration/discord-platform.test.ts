@@ -145,6 +145,15 @@ describe("Discord platform against the fake Discord", () => {
     expect(JSON.stringify(inThread[1]?.embeds)).toContain("Cleared");
   });
 
+  it("answers in the channel itself where it may not open threads (403)", async () => {
+    fake.rest.failNext("POST", /\/threads$/, 403);
+    fake.slashCommand("check", { ip: "203.0.113.5" });
+    const origin = await until("the origin", () => handlers.origins[0]);
+    expect(origin.thread).toBe(`discord:${fake.generalChannelId}`);
+    await platform.reply(origin.thread, { kind: "notice", text: "in the channel" });
+    expect(fake.rest.botMessages(fake.generalChannelId).map((m) => m.content)).toContain("in the channel");
+  });
+
   it("answers a mistake ephemerally with an example, removing the public placeholder", async () => {
     const id = fake.slashCommand("check", { ip: "mail.example.test" });
     await until("the follow-up", () =>

@@ -2,7 +2,7 @@
 // discord.js then asks that server for the gateway too: its WebSocketManager calls
 // GET /gateway/bot through this same REST manager (@discordjs/ws fetchGatewayInformation) and
 // connects to the `url` it returns, and resumes at READY's `resume_gateway_url`.
-import { Client, GatewayIntentBits, Partials } from "discord.js";
+import { Client, GatewayIntentBits } from "discord.js";
 import { rejectLongRateLimits } from "./errors.js";
 
 export interface ClientSettings {
@@ -15,7 +15,6 @@ export function createClient(settings: ClientSettings = {}): Client {
     // Guilds: channels and threads in cache; GuildMessages + MessageContent (privileged, switch it
     // on in the Developer Portal): the text of pasted bounces.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
-    partials: [Partials.Channel],
     // The default for everything discord.js sends; outbound.ts also sets it on each message.
     allowedMentions: { parse: [], repliedUser: false },
     // Short rate limits are waited out by discord.js, per route; long ones are thrown back to the

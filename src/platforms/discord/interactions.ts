@@ -12,7 +12,7 @@ import type { CommandRequest, CommandResponder, InboundHandlers, Origin, Outboun
 import { channelAddress, messageAddress } from "./addresses.js";
 import { COMMAND_NAME } from "./commands.js";
 import type { DiscordPayload } from "./limits.js";
-import { startThreadOn, threadName } from "./outbound.js";
+import { threadName, threadOrChannel } from "./outbound.js";
 import { renderMessage } from "./render.js";
 
 const ALLOWED_MENTIONS = { parse: [], repliedUser: false } as const;
@@ -85,7 +85,17 @@ export class InteractionResponder implements CommandResponder {
     // A thread cannot hold a thread: asked inside one, the results go to that same thread.
     const threadId = this.interaction.channel?.isThread()
       ? channelId
-      : await startThreadOn(this.interaction.client, channelId, parent, threadName(threadTitle(message)));
+      : await threadOrChannel(
+          this.interaction.client,
+          channelId,
+          parent,
+          threadName(threadTitle(message)),
+          (err) =>
+            this.logger.warn(
+              { err },
+              "may not open a thread here (Create Public Threads?); answering in the channel",
+            ),
+        );
     for (const payload of rest) await this.interaction.followUp(followOptions(payload, false));
     return {
       platform: "discord",

@@ -5,7 +5,7 @@ import type { Attachment, Message } from "discord.js";
 import type { Logger } from "../../log.js";
 import type { InboundHandlers, PastedMessage, PasteResponder } from "../types.js";
 import { channelAddress } from "./addresses.js";
-import { startThreadOn } from "./outbound.js";
+import { threadOrChannel } from "./outbound.js";
 
 /** Bounce messages are small; a head this size holds the DSN part of any real one. */
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
@@ -77,11 +77,13 @@ export async function handleMessage(
   };
   const responder: PasteResponder = {
     openThread: async () => {
-      const threadId = await startThreadOn(
+      const threadId = await threadOrChannel(
         message.client,
         message.channelId,
         message.id,
         "rdns: bounce check",
+        (err) =>
+          log.warn({ err }, "may not open a thread here (Create Public Threads?); answering in the channel"),
       );
       return {
         platform: "discord",

@@ -63,6 +63,29 @@ export async function startThreadOn(
   }
 }
 
+/**
+ * The thread for results on a message, or, where the bot may not open threads (Create Public
+ * Threads / Send Messages in Threads missing: 403), the channel itself, so the answer still
+ * arrives. Returns the id of the channel to post results in.
+ */
+export async function threadOrChannel(
+  client: Client,
+  channelId: string,
+  messageId: string,
+  name: string,
+  onFallback: (error: unknown) => void,
+): Promise<string> {
+  try {
+    return await startThreadOn(client, channelId, messageId, name);
+  } catch (error) {
+    if (error instanceof DiscordAPIError && error.status === 403) {
+      onFallback(error);
+      return channelId;
+    }
+    throw error;
+  }
+}
+
 async function sendAll(client: Client, channelId: string, payloads: DiscordPayload[]): Promise<string[]> {
   const ids: string[] = [];
   for (const [part, payload] of payloads.entries()) {
