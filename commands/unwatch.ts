@@ -14,7 +14,11 @@ export default {
   async run({ ctx, request, respond, args }) {
     const [text, ...extra] = args;
     if (text === undefined || extra.length > 0) {
-      await respond.replyPrivately({ kind: "usage-error", problem: "name the IP or range to stop watching", example });
+      await respond.replyPrivately({
+        kind: "usage-error",
+        problem: "name the IP or range to stop watching",
+        example,
+      });
       return;
     }
     const parsed = parseWatchTarget(text);

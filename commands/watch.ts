@@ -22,7 +22,11 @@ export default {
   async run({ ctx, request, respond, args }) {
     const [text, ...extra] = args;
     if (text === undefined || extra.length > 0) {
-      await respond.replyPrivately({ kind: "usage-error", problem: "watch one IP or one range at a time", example });
+      await respond.replyPrivately({
+        kind: "usage-error",
+        problem: "watch one IP or one range at a time",
+        example,
+      });
       return;
     }
     const parsed = parseWatchTarget(text);
@@ -58,7 +62,13 @@ export default {
       redis,
       keys,
       channel,
-      { target: target.label, ips: target.ips, origin, user: request.user, createdAt: new Date().toISOString() },
+      {
+        target: target.label,
+        ips: target.ips,
+        origin,
+        user: request.user,
+        createdAt: new Date().toISOString(),
+      },
       settings.watchCap,
     );
     if (!added.ok) {

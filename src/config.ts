@@ -37,7 +37,11 @@ const schema = z.object({
   CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WATCH_INTERVAL_MS: z.coerce.number().int().min(10_000).default(3_600_000),
   WATCH_CAP: z.coerce.number().int().min(1).max(65_536).default(1024),
-  RECHECK_MAX_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
+  RECHECK_MAX_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(48),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -66,7 +66,8 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
     report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
   } catch (error) {
     // Retrying cannot fix input the check refuses; anything else (a bug, a socket error) can.
-    if (error instanceof Error && error.name === "InvalidInputError") throw new UnrecoverableError(error.message);
+    if (error instanceof Error && error.name === "InvalidInputError")
+      throw new UnrecoverableError(error.message);
     throw error;
   }
   const now = deps.now?.() ?? new Date();
@@ -81,11 +82,19 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
   let origins: Origin[] = data.origins;
   if (data.reason === "command" || data.reason === "paste") {
     if (data.originsKey !== null) {
-      origins = uniqueOrigins([...data.origins, ...(await finishCheckWindow(redis, data.originsKey, data.chainId))]);
+      origins = uniqueOrigins([
+        ...data.origins,
+        ...(await finishCheckWindow(redis, data.originsKey, data.chainId)),
+      ]);
     }
     if (report.verdict !== "inconclusive") {
       // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
-      await redis.set(keys.chainResult(data.chainId), JSON.stringify(report), "PX", settings.dedupWindowMs + 60_000);
+      await redis.set(
+        keys.chainResult(data.chainId),
+        JSON.stringify(report),
+        "PX",
+        settings.dedupWindowMs + 60_000,
+      );
     }
     for (const origin of origins) {
       if (report.verdict === "inconclusive") {
@@ -95,7 +104,10 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
           detail: inconclusiveDetail(report),
           attempts: job.attemptsMade + 1,
         };
-        deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "could-not-tell"));
+        deliveries.push(
+          ...parentUpdate(jobId, origin, report),
+          threadReply(jobId, origin, message, "could-not-tell"),
+        );
       } else {
         deliveries.push(...resultDeliveries(jobId, report, origin));
       }
@@ -129,7 +141,12 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
   const rechecks = data.recheck;
   for (const origin of followUp.cleared || followUp.stillFailing ? origins : []) {
     if (followUp.cleared) {
-      const message: OutboundMessage = { kind: "cleared", report, elapsedSeconds: followUp.elapsedSeconds, rechecks };
+      const message: OutboundMessage = {
+        kind: "cleared",
+        report,
+        elapsedSeconds: followUp.elapsedSeconds,
+        rechecks,
+      };
       deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
     } else {
       const message: OutboundMessage = {

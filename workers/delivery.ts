@@ -85,7 +85,10 @@ export async function processDeliveryJob(
   return { address, skipped: false };
 }
 
-export function createDeliveryWorker(sender: ChatSender, deps: DeliveryWorkerDeps): Worker<DeliveryJob, DeliveryOutcome> {
+export function createDeliveryWorker(
+  sender: ChatSender,
+  deps: DeliveryWorkerDeps,
+): Worker<DeliveryJob, DeliveryOutcome> {
   const worker = new Worker<DeliveryJob, DeliveryOutcome>(
     deliveryQueueName(sender.name),
     (job) => processDeliveryJob(job, sender, deps),
@@ -93,13 +96,18 @@ export function createDeliveryWorker(sender: ChatSender, deps: DeliveryWorkerDep
       connection: deps.redis,
       prefix: deps.settings.prefix,
       concurrency: 4,
+      // BullMQ only honours queue.rateLimit() (a platform's Retry-After) when a limiter is set.
+      limiter: { max: deps.settings.deliveryRatePerSecond, duration: 1000 },
       lockDuration: deps.settings.lockDurationMs,
       stalledInterval: deps.settings.stalledIntervalMs,
       settings: { backoffStrategy: deliveryBackoff(deps.settings.deliveryRetryDelayMs) },
     },
   );
   worker.on("failed", (job, error) => {
-    deps.logger.warn({ delivery: job?.id, platform: sender.name, err: error.message }, "delivery attempt failed");
+    deps.logger.warn(
+      { delivery: job?.id, platform: sender.name, err: error.message },
+      "delivery attempt failed",
+    );
   });
   worker.on("error", (error) => deps.logger.error({ err: error.message }, "delivery worker error"));
   return worker;

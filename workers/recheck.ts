@@ -7,15 +7,18 @@
 // left in its cache, so src/check predicts `negativeCache.clearsBy`; asking before then would
 // only be told the same cached NXDOMAIN again. After that, a back-off (5 min, 15 min, 1 h, 3 h,
 // ...) waits for the person (or the IP's owner) to fix the record, up to RECHECK_MAX_HOURS.
-import type { CheckReport, ProblemCode } from "../src/check/types.js";
+
 import type { EngineSettings } from "../src/app/settings.js";
+import type { CheckReport, ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 
 /** The failures a re-check can see go away; the others need a person to change something first. */
 export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set(["NO_PTR", "BROKEN_PAIR", "CACHED_NEGATIVE"]);
 
 export function needsRecheck(report: CheckReport): boolean {
-  return report.verdict !== "inconclusive" && report.problems.some((problem) => RECHECKABLE.has(problem.code));
+  return (
+    report.verdict !== "inconclusive" && report.problems.some((problem) => RECHECKABLE.has(problem.code))
+  );
 }
 
 /** "Cleared": the authority and every resolver give the PTR, and its name leads back to the IP. */
@@ -70,9 +73,14 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
 
   const clearsBy = report.negativeCache === null ? null : Date.parse(report.negativeCache.clearsBy);
   const cachedNegative = report.problems.some((problem) => problem.code === "CACHED_NEGATIVE");
-  const untilExpiry = clearsBy === null || Number.isNaN(clearsBy) ? null : Math.max(0, clearsBy - now.getTime());
+  const untilExpiry =
+    clearsBy === null || Number.isNaN(clearsBy) ? null : Math.max(0, clearsBy - now.getTime());
   let next: { delayMs: number; quick: boolean };
-  if (untilExpiry !== null && job.quickRechecks < policy.maxQuickRechecks && (job.recheck === 0 || cachedNegative)) {
+  if (
+    untilExpiry !== null &&
+    job.quickRechecks < policy.maxQuickRechecks &&
+    (job.recheck === 0 || cachedNegative)
+  ) {
     // At the predicted expiry: the first re-check, and again while a resolver still serves the
     // cached NXDOMAIN the authority no longer gives (its TTL is whole seconds, so it may let go
     // up to a second after the prediction: the margin covers that).

@@ -53,7 +53,9 @@ export function createInboundHandlers(ctx: AppContext, commands: readonly Comman
     await command.run({ ctx, request, respond, args, log, commands });
   }
 
-  async function readPaste(message: PastedMessage): Promise<{ findings: BounceFinding[]; truncated: boolean }> {
+  async function readPaste(
+    message: PastedMessage,
+  ): Promise<{ findings: BounceFinding[]; truncated: boolean }> {
     const readings = [];
     if (message.text.trim() !== "") readings.push(await ctx.readBounce(message.text, { file: null }));
     for (const attachment of message.attachments) {
@@ -73,7 +75,10 @@ export function createInboundHandlers(ctx: AppContext, commands: readonly Comman
         // Nothing a person types may crash the bot: log it, say so in one line.
         ctx.logger.error({ err: error, request: request.requestId }, "command failed");
         await respond
-          .replyPrivately({ kind: "notice", text: "Sorry, that failed on our side; please try again in a minute." })
+          .replyPrivately({
+            kind: "notice",
+            text: "Sorry, that failed on our side; please try again in a minute.",
+          })
           .catch(() => undefined);
       }
     },
@@ -84,7 +89,12 @@ export function createInboundHandlers(ctx: AppContext, commands: readonly Comman
         if (findings.length === 0) return; // not a bounce: stay quiet in a support channel
         const origin = await respond.openThread();
         await enqueueDeliveries(ctx.queues, [
-          threadReply(`paste-${message.platform}-${message.requestId}`, origin, { kind: "bounce", findings, truncated }, "bounce"),
+          threadReply(
+            `paste-${message.platform}-${message.requestId}`,
+            origin,
+            { kind: "bounce", findings, truncated },
+            "bounce",
+          ),
         ]);
         const seen = new Set<string>();
         for (const finding of findings) {

@@ -35,7 +35,9 @@ export function validateCommands(modules: readonly { file: string; module: unkno
     }
     const taken = byName.get(command.name);
     if (taken !== undefined) {
-      throw new CommandLoadError(`${file}: the command name "${command.name}" is already used by ${taken.file}`);
+      throw new CommandLoadError(
+        `${file}: the command name "${command.name}" is already used by ${taken.file}`,
+      );
     }
     byName.set(command.name, { file, command });
   }
@@ -52,7 +54,10 @@ export async function loadCommands(dir: URL = COMMANDS_DIR): Promise<Command[]> 
     .filter((file) => /\.(ts|js)$/.test(file) && !/\.d\.ts$/.test(file) && !/\.test\./.test(file))
     .sort();
   const modules = await Promise.all(
-    files.map(async (file) => ({ file: `commands/${file}`, module: (await import(new URL(file, dir).href)) as unknown })),
+    files.map(async (file) => ({
+      file: `commands/${file}`,
+      module: (await import(new URL(file, dir).href)) as unknown,
+    })),
   );
   return validateCommands(modules);
 }

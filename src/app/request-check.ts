@@ -1,13 +1,14 @@
 // Asking for a check from a chat thread: join the de-duplication window for this IP and HELO
 // (src/queue/dedup.ts) and enqueue the check only when this asker opened the window.
-import { checkJobId } from "../queue/ids.js";
-import { newCheckJob } from "../queue/jobs.js";
-import type { CheckReason } from "../queue/jobs.js";
-import { resultDeliveries } from "../queue/deliveries.js";
-import { joinCheckWindow } from "../queue/dedup.js";
-import { enqueueDeliveries } from "../queue/queues.js";
+
 import type { CheckReport } from "../check/types.js";
 import type { Origin } from "../platforms/types.js";
+import { joinCheckWindow } from "../queue/dedup.js";
+import { resultDeliveries } from "../queue/deliveries.js";
+import { checkJobId } from "../queue/ids.js";
+import type { CheckReason } from "../queue/jobs.js";
+import { newCheckJob } from "../queue/jobs.js";
+import { enqueueDeliveries } from "../queue/queues.js";
 import type { AppContext } from "./context.js";
 
 const HOUR = 3_600_000;
@@ -49,7 +50,12 @@ export async function requestCheck(
     await queues.check.add(request.reason, job, { jobId: chainId });
     return "rerun";
   }
-  const job = newCheckJob({ ...request, origins: [request.origin], originsKey: join.originsKey, chainId: join.chainId });
+  const job = newCheckJob({
+    ...request,
+    origins: [request.origin],
+    originsKey: join.originsKey,
+    chainId: join.chainId,
+  });
   await queues.check.add(request.reason, job, { jobId: join.chainId });
   return "new";
 }

@@ -27,6 +27,11 @@ export interface EngineSettings {
   checkAttempts: number;
   checkRetryDelayMs: number;
   deliveryAttempts: number;
+  /**
+   * Most posts per second per platform from one bot process (BullMQ's limiter; it is also what
+   * makes a platform's Retry-After pause the whole platform queue).
+   */
+  deliveryRatePerSecond: number;
   deliveryRetryDelayMs: number;
   /** How long the last report per IP and delivery markers are kept. */
   reportTtlSeconds: number;
@@ -48,12 +53,13 @@ export function settingsFromConfig(config: Config): EngineSettings {
     watchCap: config.WATCH_CAP,
     recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
     stillFailingAfterMs: 24 * HOUR,
-    recheckMarginMs: 1000,
+    recheckMarginMs: 500,
     recheckBackoffMs: [5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR],
     maxQuickRechecks: 5,
     checkAttempts: 4,
     checkRetryDelayMs: 5000,
     deliveryAttempts: 8,
+    deliveryRatePerSecond: 50,
     deliveryRetryDelayMs: 1000,
     reportTtlSeconds: 7 * 24 * 3600,
     lockDurationMs: 30_000,

@@ -14,7 +14,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 function isPublic(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
   if (address.range() === "unicast") return true;
-  return DOCUMENTATION.some(([network, bits]) => address.kind() === network.kind() && address.match(network, bits));
+  return DOCUMENTATION.some(
+    ([network, bits]) => address.kind() === network.kind() && address.match(network, bits),
+  );
 }
 
 function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
@@ -93,9 +95,14 @@ export function parseWatchTarget(text: string): Parsed<WatchTarget> {
 export function parseHelo(text: string): Parsed<string> {
   const helo = text.trim().replace(/\.$/, "");
   const literal = /^\[(IPv6:)?[0-9A-Fa-f:.]+\]$/.test(helo);
-  const name = helo.length <= 253 && /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*$/.test(helo);
+  const name =
+    helo.length <= 253 &&
+    /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*$/.test(helo);
   if (!literal && !name) {
-    return { ok: false, problem: `"${text}" is not a host name or address literal a server could announce in HELO` };
+    return {
+      ok: false,
+      problem: `"${text}" is not a host name or address literal a server could announce in HELO`,
+    };
   }
   return { ok: true, value: literal ? helo : helo.toLowerCase() };
 }

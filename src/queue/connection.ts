@@ -47,7 +47,9 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   try {
     await Promise.race([
       probe.connect().then(() => probe.ping()),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs),
+      ),
     ]);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

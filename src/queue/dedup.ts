@@ -66,7 +66,11 @@ export async function joinCheckWindow(
  * answer themselves from the stored result) and returns everyone who asked so far. Safe to call
  * again after a retry: it returns the same list.
  */
-export async function finishCheckWindow(redis: Redis, originsKey: string, chainId: string): Promise<Origin[]> {
+export async function finishCheckWindow(
+  redis: Redis,
+  originsKey: string,
+  chainId: string,
+): Promise<Origin[]> {
   const dedupKey = originsKey.slice(0, originsKey.length - chainId.length - 1);
   const items = (await redis.eval(FINISH, 1, dedupKey, chainId)) as string[];
   return items.map((item) => JSON.parse(item) as Origin);

@@ -6,7 +6,12 @@ import { deliveryId } from "./ids.js";
 import type { DeliveryJob } from "./jobs.js";
 
 /** One message into an origin's thread. `what` names the message within the source job. */
-export function threadReply(sourceJobId: string, origin: Origin, message: OutboundMessage, what: string): DeliveryJob {
+export function threadReply(
+  sourceJobId: string,
+  origin: Origin,
+  message: OutboundMessage,
+  what: string,
+): DeliveryJob {
   return {
     deliveryId: deliveryId(sourceJobId, `${origin.platform}|reply|${origin.thread}`, what),
     platform: origin.platform,

@@ -46,7 +46,10 @@ export interface DeliveryJob {
 
 /** The first job of a chain, as a command or paste makes it. */
 export function newCheckJob(
-  fields: Pick<CheckJob, "ip" | "helo" | "origins" | "reason" | "originsKey"> & { chainId: string; now?: Date },
+  fields: Pick<CheckJob, "ip" | "helo" | "origins" | "reason" | "originsKey"> & {
+    chainId: string;
+    now?: Date;
+  },
 ): CheckJob {
   return {
     ip: fields.ip,

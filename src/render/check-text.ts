@@ -54,7 +54,7 @@ function field(label: string, text: string): string[] {
   return wrap(label.padEnd(LABEL), text, LABEL);
 }
 
-function statusText(status: LookupStatus): string {
+function statusText(status: LookupStatus | "skipped"): string {
   return status === "found" ? "found" : status === "timeout" ? "timeout" : status.toUpperCase();
 }
 

@@ -1,0 +1,110 @@
+// Starts the engine's halves in one process: the bot (chat front ends + delivery workers) and/or
+// the check workers, and stops them in an order that loses nothing (DESIGN.md "SIGTERM drains"):
+// front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type CheckRunner, createCheckWorker } from "../../workers/check.js";
+import { createDeliveryWorker } from "../../workers/delivery.js";
+import { runCheck } from "../check/index.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { createConsolePlatform } from "../platforms/console/index.js";
+import { createPlatforms } from "../platforms/registry.js";
+import type { ChatPlatform } from "../platforms/types.js";
+import { assertRedisReachable, createRedis } from "../queue/connection.js";
+import { createQueues, type Queues } from "../queue/queues.js";
+import { storeKeys } from "../store/keys.js";
+import { loadBounceReader } from "./bounce-reader.js";
+import type { AppContext, BounceReader } from "./context.js";
+import { createInboundHandlers } from "./handlers.js";
+import { loadCommands } from "./load-commands.js";
+import { type EngineSettings, settingsFromConfig } from "./settings.js";
+
+export interface RuntimeOptions {
+  config: Config;
+  logger: Logger;
+  bot: boolean;
+  worker: boolean;
+  /** Defaults from config; tests pass short windows and a unique prefix. */
+  settings?: EngineSettings;
+  /** Defaults to src/check's runCheck (tests may wrap it to count DNS queries). */
+  runCheck?: CheckRunner;
+  /** Defaults to the registry's choice from config. */
+  platforms?: ChatPlatform[];
+  readBounce?: BounceReader;
+  /** Called when a front end asks the process to end (the console's Ctrl-D). */
+  onQuit?: () => void;
+}
+
+export interface Runtime {
+  settings: EngineSettings;
+  queues: Queues;
+  redis: Redis;
+  platforms: ChatPlatform[];
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, logger } = options;
+  const settings = options.settings ?? settingsFromConfig(config);
+  await assertRedisReachable(config.REDIS_URL);
+  const client = createRedis(config.REDIS_URL, "client");
+  const workerRedis = createRedis(config.REDIS_URL, "worker");
+  for (const connection of [client, workerRedis]) {
+    connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
+  }
+  const queues = createQueues(client, settings);
+  const workers: Worker[] = [];
+  const platforms: ChatPlatform[] = [];
+
+  if (options.worker) {
+    const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
+    workers.push(createCheckWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
+  }
+  if (options.bot) {
+    const ctx: AppContext = {
+      redis: client,
+      queues,
+      settings,
+      keys: storeKeys(settings.prefix),
+      logger,
+      readBounce: options.readBounce ?? (await loadBounceReader(logger)),
+    };
+    const handlers = createInboundHandlers(ctx, await loadCommands());
+    const chosen =
+      options.platforms ??
+      (await createPlatforms(config, logger, {
+        input: process.stdin,
+        output: process.stdout,
+        ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
+      }));
+    for (const platform of chosen) {
+      workers.push(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
+      await platform.start(handlers);
+      platforms.push(platform);
+    }
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    settings,
+    queues,
+    redis: client,
+    platforms,
+    workers,
+    stop() {
+      stopping ??= (async () => {
+        await Promise.allSettled(platforms.map((platform) => platform.stop()));
+        // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
+        // found by another worker's stalled-job check and runs again.
+        await Promise.allSettled(workers.map((worker) => worker.close()));
+        await queues.close();
+        await Promise.allSettled([client.quit(), workerRedis.quit()]);
+      })();
+      return stopping;
+    },
+  };
+}
+
+export { createConsolePlatform };

@@ -1,0 +1,150 @@
+// The console platform: an interactive terminal chat for `rdns serve` when no chat token is set.
+// `/rdns ...` lines are commands; anything else is a pasted message, collected until an empty
+// line or a short pause (a terminal paste arrives as many lines at once). Every message the bot
+// posts gets an address `console:<channel>:<n>`, and replies are printed prefixed by the thread
+// they belong to, so a result is visibly in the thread of the request it answers.
+import { createInterface, type Interface } from "node:readline";
+import type { Logger } from "../../log.js";
+import { renderText } from "../../render/text.js";
+import type {
+  ChatPlatform,
+  CommandResponder,
+  InboundHandlers,
+  Origin,
+  OutboundMessage,
+  ReplyAddress,
+} from "../types.js";
+
+export interface ConsoleOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** The one channel this console is (default "main"). */
+  channel?: string;
+  user?: string;
+  /** A paste ends after this much silence (ms) even without an empty line. */
+  pasteIdleMs?: number;
+  logger?: Logger;
+  /** Called when the input ends (Ctrl-D) or Ctrl-C is pressed: the process should shut down. */
+  onClose?: () => void;
+}
+
+export const CONSOLE_GREETING =
+  "rdns-bot console chat. Try `/rdns help`, `/rdns 203.0.113.5 mail.example.com`, `/rdns watch 203.0.113.0/28`, or paste a bounce (end it with an empty line). Ctrl-D quits.";
+
+export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
+  const channel = options.channel ?? "main";
+  const user = options.user ?? "you";
+  const idleMs = options.pasteIdleMs ?? 300;
+  let counter = 0;
+  let requests = 0;
+  let rl: Interface | null = null;
+  const pending = new Set<Promise<void>>();
+  let paste: string[] = [];
+  let pasteTimer: NodeJS.Timeout | null = null;
+
+  const nextAddress = (): ReplyAddress => `console:${channel}:${++counter}`;
+  const print = (prefix: string, text: string) => {
+    const lines = text.split("\n").map((line) => `${prefix} ${line}`);
+    options.output.write(`${lines.join("\n")}\n`);
+  };
+  const own = (address: ReplyAddress) => {
+    if (!address.startsWith("console:"))
+      throw Object.assign(new Error(`not a console address: ${address}`), { permanent: true });
+    return address;
+  };
+
+  const platform: ChatPlatform = {
+    name: "console",
+    async post(_channel: string, message: OutboundMessage) {
+      const address = nextAddress();
+      print(`[${address}]`, renderText(message));
+      return address;
+    },
+    async reply(thread: ReplyAddress, message: OutboundMessage) {
+      print(`[${own(thread)}] \u21b3`, renderText(message));
+      return thread;
+    },
+    async update(target: ReplyAddress, message: OutboundMessage) {
+      print(`[${own(target)}] (updated)`, renderText(message));
+    },
+    async start(handlers: InboundHandlers) {
+      rl = createInterface({ input: options.input, terminal: false });
+      rl.on("line", (line) => onLine(handlers, line));
+      rl.on("close", () => {
+        flushPaste(handlers);
+        options.onClose?.();
+      });
+    },
+    async stop() {
+      if (pasteTimer !== null) clearTimeout(pasteTimer);
+      rl?.close();
+      rl = null;
+      await Promise.allSettled([...pending]);
+    },
+  };
+
+  function track(work: Promise<void>) {
+    const done = work.catch((error) => options.logger?.error({ err: error }, "console handler failed"));
+    pending.add(done);
+    void done.finally(() => pending.delete(done));
+  }
+
+  function onCommand(handlers: InboundHandlers, line: string) {
+    const respond: CommandResponder = {
+      async replyPrivately(message) {
+        print("(only you)", renderText(message));
+      },
+      async replyPublicly(message) {
+        await platform.post(channel, message);
+      },
+      async openThread(message): Promise<Origin> {
+        const address = await platform.post(channel, message);
+        return { platform: "console", channel, thread: address, parent: address };
+      },
+    };
+    const args = line.trim().split(/\s+/).slice(1);
+    track(
+      handlers.onCommand(
+        { platform: "console", requestId: `console-${++requests}`, channel, user, args },
+        respond,
+      ),
+    );
+  }
+
+  function flushPaste(handlers: InboundHandlers) {
+    if (pasteTimer !== null) clearTimeout(pasteTimer);
+    pasteTimer = null;
+    const text = paste.join("\n");
+    paste = [];
+    if (text.trim() === "") return;
+    // The pasted message is a message in the channel: it gets an address, its thread is there.
+    const address = nextAddress();
+    track(
+      handlers.onPaste(
+        { platform: "console", requestId: `console-${++requests}`, channel, user, text, attachments: [] },
+        {
+          async openThread() {
+            print(`[${address}]`, "(thread on your pasted message)");
+            return { platform: "console", channel, thread: address, parent: null };
+          },
+        },
+      ),
+    );
+  }
+
+  function onLine(handlers: InboundHandlers, line: string) {
+    if (paste.length === 0 && /^\s*\/rdns(\s|$)/.test(line)) {
+      onCommand(handlers, line);
+      return;
+    }
+    if (line.trim() === "") {
+      flushPaste(handlers);
+      return;
+    }
+    paste.push(line);
+    if (pasteTimer !== null) clearTimeout(pasteTimer);
+    pasteTimer = setTimeout(() => flushPaste(handlers), idleMs);
+  }
+
+  return platform;
+}

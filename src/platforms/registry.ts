@@ -1,0 +1,56 @@
+// Which chat front ends run, from configuration (DESIGN.md "Processes"): Slack when
+// SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, the console when neither is.
+// A new platform is one folder in src/platforms/ plus one line in FACTORIES.
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { type ConsoleOptions, createConsolePlatform } from "./console/index.js";
+import type { ChatPlatform, PlatformName } from "./types.js";
+
+export type PlatformFactory = (config: Config, logger: Logger) => ChatPlatform | Promise<ChatPlatform>;
+
+/**
+ * Loads a platform module only when it is used (so `rdns worker` never loads Bolt or discord.js).
+ * The specifier is a variable so this file compiles while a platform's folder is not merged yet;
+ * a missing module becomes a clear error at start-up instead.
+ */
+async function lazy(specifier: string, exportName: string): Promise<PlatformFactory> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Failed to load url/.test(String(error))) {
+      throw new Error(`${specifier} is not in this build: this platform cannot start`);
+    }
+    throw error;
+  }
+  const factory = module[exportName];
+  if (typeof factory !== "function") throw new Error(`${specifier} does not export ${exportName}()`);
+  return factory as PlatformFactory;
+}
+
+const FACTORIES: Record<Exclude<PlatformName, "console">, () => Promise<PlatformFactory>> = {
+  slack: () => lazy("./slack/index.js", "createSlackPlatform"), // slack helper: plug-in line
+  discord: () => lazy("./discord/index.js", "createDiscordPlatform"), // discord helper: plug-in line
+};
+
+/** The platforms this configuration turns on, in start order. */
+export function selectPlatforms(config: Config): PlatformName[] {
+  const chosen: PlatformName[] = [];
+  if (config.SLACK_BOT_TOKEN !== undefined) chosen.push("slack");
+  if (config.DISCORD_TOKEN !== undefined) chosen.push("discord");
+  return chosen.length > 0 ? chosen : ["console"];
+}
+
+export async function createPlatforms(
+  config: Config,
+  logger: Logger,
+  consoleOptions: ConsoleOptions,
+): Promise<ChatPlatform[]> {
+  const platforms: ChatPlatform[] = [];
+  for (const name of selectPlatforms(config)) {
+    if (name === "console") platforms.push(createConsolePlatform({ logger, ...consoleOptions }));
+    else platforms.push(await (await FACTORIES[name]())(config, logger));
+  }
+  return platforms;
+}

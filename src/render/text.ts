@@ -1,0 +1,73 @@
+// Every OutboundMessage as plain text: the console platform's rendering (and a fallback for any
+// platform that has nothing richer). Text from users and DNS is stripped of control characters
+// so a PTR name or a pasted bounce cannot move the terminal's cursor or change its colours.
+import type { CheckReport } from "../check/types.js";
+import type { OutboundMessage } from "../platforms/types.js";
+import { renderReportText, renderVerdictLine } from "./check-text.js";
+
+/** C0/C1 controls and DEL, except newline and tab. */
+export function plain(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds % 3600) / 60);
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+}
+
+/** One line: the verdict and the summary (src/render/check-text.ts, shared with `rdns check`). */
+export function verdictLine(report: CheckReport): string {
+  return renderVerdictLine(report);
+}
+
+/** The whole report, for the thread: the same text `rdns check` prints. */
+export function reportText(report: CheckReport): string {
+  return renderReportText(report);
+}
+
+export function renderText(message: OutboundMessage): string {
+  return plain(renderUnsafe(message));
+}
+
+function renderUnsafe(message: OutboundMessage): string {
+  switch (message.kind) {
+    case "notice":
+      return message.text;
+    case "checking":
+      return `Checking ${message.ip}${message.helo === null ? "" : ` (HELO ${message.helo})`}...`;
+    case "verdict":
+      return verdictLine(message.report);
+    case "report":
+      return reportText(message.report);
+    case "bounce": {
+      const lines = message.findings.map((finding) => {
+        const ip = finding.ip === null ? "no IP given" : `IP ${finding.ip}`;
+        const code = [finding.smtpCode, finding.enhancedCode].filter((part) => part !== null).join(" ");
+        const what = finding.rdnsRelated ? "refused for its reverse DNS" : `refused (${finding.category})`;
+        return `${finding.receiver} ${code}: ${ip} ${what}\n  "${finding.diagnostic}"`;
+      });
+      const more = message.truncated ? "\n(only the start of the message was read)" : "";
+      return `Bounce read:\n${lines.join("\n")}${more}`;
+    }
+    case "cleared":
+      return `Cleared: ${message.report.ip} now passes at the authority and every resolver, after ${duration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}. ${verdictLine(message.report)}`;
+    case "still-failing":
+      return `Still failing after ${duration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${verdictLine(message.report)}`;
+    case "could-not-tell":
+      return `Could not tell for ${message.ip}: the DNS servers did not answer after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"} (${message.detail}). This is not a "no PTR"; try again later.`;
+    case "watch-change": {
+      const was = message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.join(", ")})`;
+      const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];
+      return `${message.target} ${what}${was}: ${verdictLine(message.report)}`;
+    }
+    case "watches":
+      return message.targets.length === 0
+        ? "This channel watches nothing yet. Try /rdns watch 203.0.113.5"
+        : `This channel watches: ${message.targets.join(", ")}`;
+    case "usage-error":
+      return `${message.problem}. Try: ${message.example}`;
+  }
+}

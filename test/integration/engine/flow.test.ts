@@ -1,0 +1,85 @@
+// The whole flow with the real engine, real Redis and the real DNS lab: a command opens a thread,
+// the check job runs in a worker, and the deliveries land in that thread and on its parent.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
+import { loadConfig } from "../../../src/config.js";
+import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+
+describe("engine flow: command -> queue -> check worker -> delivery", () => {
+  const platform = new RecordingPlatform("console");
+  const settings = labSettings("flow");
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      config: loadConfig({ REDIS_URL }),
+      logger,
+      bot: true,
+      worker: true,
+      settings,
+      platforms: [platform],
+      readBounce: () => ({ findings: [], truncated: false, bytesRead: 0 }),
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await cleanupPrefix(settings.prefix);
+  });
+
+  it("answers /rdns <ip> <helo> in the thread it opened, and puts the verdict on the parent", async () => {
+    const origin = await platform.command(["203.0.113.10", "mail.example.test"]);
+    expect(origin).not.toBeNull();
+    const thread = origin?.thread ?? "";
+    expect(platform.posted[0]).toMatchObject({
+      op: "post",
+      message: { kind: "checking", ip: "203.0.113.10" },
+    });
+    await platform.waitFor(
+      () => platform.in(thread).length === 1 && platform.in(thread, "update").length === 1,
+    );
+    const [report] = platform.in(thread);
+    expect(report?.message).toMatchObject({
+      kind: "report",
+      report: { ip: "203.0.113.10", verdict: "pass" },
+    });
+    expect(platform.in(thread, "update")[0]?.message).toMatchObject({
+      kind: "verdict",
+      report: { verdict: "pass" },
+    });
+  });
+
+  it("keeps two askers' answers in their own threads", async () => {
+    const [a, b] = await Promise.all([
+      platform.command(["203.0.113.13"], "C-A"),
+      platform.command(["203.0.113.13"], "C-B"),
+    ]);
+    await platform.waitFor(
+      () => platform.in(a?.thread ?? "").length === 1 && platform.in(b?.thread ?? "").length === 1,
+    );
+    for (const origin of [a, b]) {
+      const [reply] = platform.in(origin?.thread ?? "");
+      expect(reply?.message).toMatchObject({
+        kind: "report",
+        report: { ip: "203.0.113.13", verdict: "fail" },
+      });
+    }
+  });
+
+  it.each([
+    [["10.0.0.1"], /private address/],
+    [["300.1.2.3"], /not an IP address/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["watch", "203.0.113.0/16"], /too large to watch/],
+    [["203.0.113.10", "bad name!"], /not a host name/],
+  ])("answers bad input %j privately with a usage example", async (args, problem) => {
+    const before = platform.posted.length;
+    const origin = await platform.command(args);
+    expect(origin).toBeNull();
+    const answer = platform.posted.slice(before);
+    expect(answer).toHaveLength(1);
+    expect(answer[0]).toMatchObject({ op: "private", message: { kind: "usage-error" } });
+    const message = answer[0]?.message as { problem: string; example: string };
+    expect(message.problem).toMatch(problem);
+    expect(message.example).toMatch(/^\/rdns /);
+  });
+});

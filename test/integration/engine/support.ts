@@ -1,0 +1,149 @@
+// Shared by the engine's integration tests: settings on a unique Redis prefix pointed at the DNS
+// lab, a ChatPlatform that records what it is asked to post, and cleanup of every key a test wrote.
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { type EngineSettings, settingsFromConfig } from "../../../src/app/settings.js";
+import { loadConfig } from "../../../src/config.js";
+import { createLogger } from "../../../src/log.js";
+import type {
+  ChatPlatform,
+  CommandResponder,
+  InboundHandlers,
+  Origin,
+  OutboundMessage,
+  PlatformName,
+  ReplyAddress,
+} from "../../../src/platforms/types.js";
+import { CHECK_QUEUE, deliveryQueueName } from "../../../src/queue/names.js";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+
+export function uniquePrefix(name: string): string {
+  return `rdnstest-${name}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Engine settings for a test: the lab's resolver and authority, a unique prefix, fast retries. */
+export function labSettings(name: string, overrides: Partial<EngineSettings> = {}): EngineSettings {
+  const lab = inject("lab");
+  const base = settingsFromConfig(loadConfig({ REDIS_URL }));
+  return {
+    ...base,
+    prefix: uniquePrefix(name),
+    check: { resolvers: [lab.resolver], authorities: [lab.authority], timeoutMs: 1000 },
+    checkRetryDelayMs: 200,
+    deliveryRetryDelayMs: 100,
+    ...overrides,
+  };
+}
+
+/** Deletes every key under the prefix (BullMQ's and the store's). */
+export async function cleanupPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for (const name of [CHECK_QUEUE, ...(["console", "slack", "discord"] as const).map(deliveryQueueName)]) {
+      const queue = new Queue(name, { connection: redis, prefix });
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+    }
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Posted {
+  op: "post" | "reply" | "update" | "private" | "public";
+  address: string;
+  message: OutboundMessage;
+  at: number;
+}
+
+/**
+ * A ChatPlatform that keeps what it is asked to post, for asserting where each message landed.
+ * Addresses look like `test:<channel>:<n>`.
+ */
+export class RecordingPlatform implements ChatPlatform {
+  readonly posted: Posted[] = [];
+  handlers: InboundHandlers | null = null;
+  private counter = 0;
+  private requests = 0;
+  /** Make the next N sender calls fail with this error (for retry tests). */
+  failNext: { count: number; error: () => Error } = { count: 0, error: () => new Error("down") };
+
+  constructor(readonly name: PlatformName = "console") {}
+
+  private maybeFail() {
+    if (this.failNext.count > 0) {
+      this.failNext.count--;
+      throw this.failNext.error();
+    }
+  }
+  async post(channel: string, message: OutboundMessage): Promise<ReplyAddress> {
+    this.maybeFail();
+    const address = `test:${channel}:${++this.counter}`;
+    this.posted.push({ op: "post", address, message, at: Date.now() });
+    return address;
+  }
+  async reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress> {
+    this.maybeFail();
+    this.posted.push({ op: "reply", address: thread, message, at: Date.now() });
+    return `${thread}.${++this.counter}`;
+  }
+  async update(target: ReplyAddress, message: OutboundMessage): Promise<void> {
+    this.maybeFail();
+    this.posted.push({ op: "update", address: target, message, at: Date.now() });
+  }
+  async start(handlers: InboundHandlers): Promise<void> {
+    this.handlers = handlers;
+  }
+  async stop(): Promise<void> {}
+
+  /** Runs `/rdns <args>` in a channel as a platform would, after its ack. */
+  async command(args: string[], channel = "C1"): Promise<Origin | null> {
+    if (this.handlers === null) throw new Error("not started");
+    let origin: Origin | null = null;
+    const respond: CommandResponder = {
+      replyPrivately: async (message) => {
+        this.posted.push({ op: "private", address: channel, message, at: Date.now() });
+      },
+      replyPublicly: async (message) => {
+        await this.post(channel, message);
+      },
+      openThread: async (message) => {
+        const address = await this.post(channel, message);
+        origin = { platform: this.name, channel, thread: address, parent: address };
+        return origin;
+      },
+    };
+    await this.handlers.onCommand(
+      { platform: this.name, requestId: `req-${++this.requests}`, channel, user: "U1", args },
+      respond,
+    );
+    return origin;
+  }
+
+  /** Messages in one thread (replies) or on one parent (updates). */
+  in(address: string, op: Posted["op"] = "reply"): Posted[] {
+    return this.posted.filter((item) => item.address === address && item.op === op);
+  }
+
+  async waitFor(predicate: (posted: Posted[]) => boolean, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.posted)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out; posted so far:\n${JSON.stringify(this.posted.map((p) => [p.op, p.address, p.message.kind]))}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}

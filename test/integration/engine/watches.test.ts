@@ -1,0 +1,84 @@
+// Watches against the lab: a job scheduler re-checks the watched IP, and the watch's thread hears
+// of each change (PTR name changed, broke, recovered) once, and of nothing else.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
+import { loadConfig } from "../../../src/config.js";
+import { watchSchedulerId } from "../../../src/queue/ids.js";
+import { connectLab } from "../../lab/lab.js";
+import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+
+const IP = "192.0.2.61"; // PTR ptr61.example.test, A back to it
+
+describe("watches", () => {
+  const control = connectLab(inject("lab"));
+  const platform = new RecordingPlatform("console");
+  const settings = labSettings("watches", { watchIntervalMs: 1000, watchCap: 20 });
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    await control.setPtr(IP, "ptr61.example.test");
+    runtime = await startRuntime({
+      config: loadConfig({ REDIS_URL }),
+      logger,
+      bot: true,
+      worker: true,
+      settings,
+      platforms: [platform],
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await control.setPtr(IP, "ptr61.example.test");
+    await control.removeRecord("new61.example.test");
+    await cleanupPrefix(settings.prefix);
+  });
+
+  it("tells the watch's thread of drift, breakage and recovery, once each", async () => {
+    const origin = await platform.command(["watch", IP], "C-watch");
+    const thread = origin?.thread ?? "";
+    expect(platform.posted.find((item) => item.address === thread)?.message.kind).toBe("notice");
+    const stateKey = `${settings.prefix}:s:watchstate:console:C-watch`;
+    const deadline = Date.now() + 15_000;
+    while ((await runtime.redis.hget(stateKey, IP)) === null) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const changes = () =>
+      platform
+        .in(thread)
+        .map((item) => (item.message.kind === "watch-change" ? item.message.change : item.message.kind));
+
+    await control.setRecord("new61.example.test", "A", IP, { replace: true });
+    await control.setPtr(IP, "new61.example.test");
+    await platform.waitFor(() => changes().length === 1, 20_000);
+    expect(platform.in(thread)[0]?.message).toMatchObject({
+      kind: "watch-change",
+      change: "drifted",
+      previousNames: ["ptr61.example.test"],
+    });
+
+    await control.removePtr(IP);
+    await platform.waitFor(() => changes().length === 2, 20_000);
+    await control.setPtr(IP, "new61.example.test");
+    await platform.waitFor(() => changes().length === 3, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // several more runs: silence
+    expect(changes()).toEqual(["drifted", "broke", "recovered"]);
+
+    const schedulerIds = async () => (await runtime.queues.check.getJobSchedulers()).map((s) => s.key);
+    expect(await schedulerIds()).toContain(watchSchedulerId(IP));
+    await platform.command(["unwatch", IP], "C-watch");
+    expect(await schedulerIds()).not.toContain(watchSchedulerId(IP));
+  });
+
+  it("refuses a watch past the channel's cap, privately", async () => {
+    await platform.command(["watch", "203.0.113.0/28"], "C-cap");
+    const before = platform.posted.length;
+    await platform.command(["watch", "203.0.113.16/29"], "C-cap");
+    expect(platform.posted.slice(before)).toMatchObject([
+      { op: "private", message: { kind: "usage-error" } },
+    ]);
+    expect((platform.posted.at(-1)?.message as { problem: string }).problem).toMatch(/at most 20/);
+    await platform.command(["unwatch", "203.0.113.0/28"], "C-cap");
+    expect(await runtime.queues.check.getJobSchedulersCount()).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { parseHelo, parsePublicIp, parseWatchTarget } from "../../../src/app/targets.js";
+import { checkJobId, recheckJobId, watchSchedulerId } from "../../../src/queue/ids.js";
+
+describe("targets", () => {
+  it("accepts public and documentation addresses, normalised", () => {
+    expect(parsePublicIp("203.0.113.5")).toEqual({ ok: true, value: "203.0.113.5" });
+    expect(parsePublicIp("8.8.8.8")).toEqual({ ok: true, value: "8.8.8.8" });
+    expect(parsePublicIp("2001:DB8:0::1")).toEqual({ ok: true, value: "2001:db8::1" });
+    expect(parsePublicIp("::ffff:8.8.8.8")).toEqual({ ok: true, value: "8.8.8.8" });
+  });
+
+  it.each(["10.0.0.1", "127.0.0.1", "100.64.1.1", "169.254.0.1", "fe80::1", "fc00::1", "::1", "224.0.0.1"])(
+    "refuses %s: receivers never see it",
+    (ip) => {
+      const parsed = parsePublicIp(ip);
+      expect(parsed.ok).toBe(false);
+    },
+  );
+
+  it.each(["300.1.1.1", "1.2.3", "0x7f.1", "example.com", ""])("refuses %j as not an IP", (text) => {
+    expect(parsePublicIp(text)).toMatchObject({ ok: false, problem: expect.stringMatching(/not an IP/) });
+  });
+
+  it("expands ranges up to /24 and /120, from the network address", () => {
+    const v4 = parseWatchTarget("203.0.113.5/28");
+    expect(v4.ok && v4.value.label).toBe("203.0.113.0/28");
+    expect(v4.ok && v4.value.ips).toHaveLength(16);
+    expect(v4.ok && v4.value.ips[15]).toBe("203.0.113.15");
+    const v6 = parseWatchTarget("2001:db8::/120");
+    expect(v6.ok && v6.value.ips).toHaveLength(256);
+    expect(v6.ok && v6.value.ips[255]).toBe("2001:db8::ff");
+    expect(parseWatchTarget("203.0.113.0/23")).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/too large/),
+    });
+    expect(parseWatchTarget("2001:db8::/112")).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/too large/),
+    });
+    expect(parseWatchTarget("10.0.0.0/24")).toMatchObject({ ok: false });
+  });
+
+  it("takes FQDNs and address literals as HELO", () => {
+    expect(parseHelo("Mail.Example.COM.")).toEqual({ ok: true, value: "mail.example.com" });
+    expect(parseHelo("[203.0.113.5]")).toEqual({ ok: true, value: "[203.0.113.5]" });
+    expect(parseHelo("bad name!").ok).toBe(false);
+  });
+
+  it("makes job ids BullMQ accepts (no ':' for IPv6, never an integer) and deterministic", () => {
+    for (const id of [
+      checkJobId("2001:db8::1", null, 1),
+      recheckJobId("chain", 2),
+      watchSchedulerId("2001:db8::1"),
+    ]) {
+      expect(id).not.toContain(":");
+      expect(String(Number.parseInt(id, 10))).not.toBe(id);
+    }
+    expect(recheckJobId("chain", 2)).toBe(recheckJobId("chain", 2));
+    expect(recheckJobId("chain", 2)).not.toBe(recheckJobId("chain", 3));
+  });
+});
