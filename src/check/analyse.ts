@@ -79,7 +79,8 @@ export function analyseObservations(obs: Observations): Analysis {
   let heloReport: HeloReport | null = null;
   const heloProblems: Problem[] = [];
   if (obs.helo) {
-    const result = analyseHelo({ helo: obs.helo, ip: obs.ip, family: obs.family, ptrNames });
+    const target = ptrNames.find((name) => !isGeneric(name)) ?? null;
+    const result = analyseHelo({ helo: obs.helo, ip: obs.ip, family: obs.family, ptrNames, target });
     heloReport = result.report;
     heloProblems.push(...result.problems);
   }
@@ -142,7 +143,8 @@ export function analyseObservations(obs: Observations): Analysis {
     helo: heloReport,
     negativeCache,
     positiveTtl: oldPtrTtl(obs),
-    failedServers: failedPtrAnswers(obs).map((failure) => failure.server),
+    failedServers: failedPtrAnswers(obs),
+    inconclusive: verdict === "inconclusive",
   });
 
   const summary = summarise({

@@ -20,7 +20,14 @@ export interface AuthorityOptions extends QueryOptions {
 
 const MAX_HOPS = 8;
 
-export async function askAuthority(options: AuthorityOptions): Promise<AuthorityReport | null> {
+export interface AuthorityResult {
+  report: AuthorityReport;
+  /** The name the final answer was for (after CNAMEs) and the servers that answered it with AA. */
+  finalName: string;
+  answeredBy: string[];
+}
+
+export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
   const asked = new Set<string>();
   const cnames: string[] = [];
   let name = normaliseName(options.reverseName);
@@ -29,19 +36,12 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     let servers = options.authorities;
     if (servers.length === 0) {
       const found = await discoverServers(name, options);
-      if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, []);
+      if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, [], name);
       zone = found.zone;
       servers = found.servers;
     }
     for (const server of servers) asked.add(server);
-    // The SOA question runs beside the PTR one: a positive answer carries no SOA, yet the
-    // negative TTL (RFC 2308 5) of the zone is what a cached NXDOMAIN will last.
-    const [ptrs, soas] = await Promise.all([
-      Promise.all(servers.map((server) => askPtr(server, name, false, options))),
-      Promise.all(servers.map((server) => askSoa(server, name, options))),
-    ]);
-    const soa = soas.find((result) => result !== null) ?? null;
-    if (soa !== null) zone = soa.zone;
+    const ptrs = await Promise.all(servers.map((server) => askPtr(server, name, false, options)));
     // Only an authoritative answer (AA) counts; a listed server that does not serve the zone
     // answers REFUSED or with a referral, and another listed server is the right one.
     const authoritative = ptrs.find(
@@ -51,7 +51,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         (result.response.rcode === "NOERROR" || result.response.rcode === "NXDOMAIN"),
     );
     const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
-    if (authoritative === undefined) return failed([...asked], zone, cnames, answers, soa);
+    if (authoritative === undefined) return failed([...asked], zone, cnames, answers, name);
     // Once one server answered with authority, a listed server that refused or referred us
     // elsewhere simply does not serve this zone (the lab lists parent and child servers
     // together): not a DNS error. Timeouts and SERVFAILs of the others stay in the detail.
@@ -77,17 +77,40 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       continue;
     }
     if (chain.values.length > 0) options.onNames?.(chain.values);
+    // A negative answer carries the zone's SOA (RFC 2308 3); a positive one does not, and
+    // completeSoa asks for it only when a resolver's cached negative answer needs it.
+    const soa = authoritative.response.soa;
     return {
-      servers: [...asked],
-      zone,
-      status: chain.status,
-      names: chain.values,
-      cnames,
-      answers: relevant.map((answer) => ({ ...answer, cnames: [...cnames] })),
-      soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
+      finalName: chain.finalName,
+      answeredBy: ptrs
+        .filter((result) => result.response.aa && result.response.outcome === "answer")
+        .map((result) => result.answer.server),
+      report: {
+        servers: [...asked],
+        zone: soa?.zone ?? zone,
+        status: chain.status,
+        names: chain.values,
+        cnames,
+        answers: relevant.map((answer) => ({ ...answer, cnames: [...cnames] })),
+        soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
+      },
     };
   }
-  return failed([...asked], zone, cnames, []);
+  return failed([...asked], zone, cnames, [], name);
+}
+
+/**
+ * Fills in the zone and its SOA (RFC 2308 5: the negative TTL is min(MINIMUM, SOA TTL)) for a
+ * positive authoritative answer, by asking the servers that gave it for the SOA of the name.
+ */
+export async function completeSoa(result: AuthorityResult, options: QueryOptions): Promise<void> {
+  const soas = await Promise.all(
+    result.answeredBy.map((server) => askSoa(server, result.finalName, options)),
+  );
+  const soa = soas.find((found) => found !== null);
+  if (soa === undefined) return;
+  result.report.zone = soa.zone;
+  result.report.soa = { ttl: soa.ttl, minimum: soa.minimum };
 }
 
 /**
@@ -117,19 +140,15 @@ function failed(
   zone: string | null,
   cnames: string[],
   answers: PtrAnswer[],
-  soa: { ttl: number; minimum: number } | null = null,
-): AuthorityReport {
+  finalName: string,
+): AuthorityResult {
   // No authoritative answer: report the first server's failure (timeout, SERVFAIL, REFUSED).
   const first =
     answers.find((answer) => answer.status !== "found" && answer.status !== "nxdomain") ?? answers[0];
   return {
-    servers,
-    zone,
-    status: first?.status ?? "servfail",
-    names: [],
-    cnames,
-    answers,
-    soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
+    finalName,
+    answeredBy: [],
+    report: { servers, zone, status: first?.status ?? "servfail", names: [], cnames, answers, soa: null },
   };
 }
 

@@ -3,10 +3,10 @@
 // folds timeout, SERVFAIL and REFUSED into ENOTFOUND like a real NXDOMAIN, cannot ask one
 // server with RD=0, and hides the authority-section SOA and TTLs the negative-cache maths needs.
 import { randomInt } from "node:crypto";
-import dgram from "node:dgram";
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import { parseServer, type ServerAddress } from "./server.js";
+import { acquireChannel, type Waiter } from "./udp-channel.js";
 
 export type RecordType = "A" | "AAAA" | "PTR" | "CNAME" | "SOA" | "NS";
 
@@ -91,43 +91,48 @@ export function encodeQuery(question: DnsQuestion, id: number): Buffer {
   });
 }
 
-function queryUdp(question: DnsQuestion, server: ServerAddress, started: number): Promise<DnsResponse> {
+async function queryUdp(question: DnsQuestion, server: ServerAddress, started: number): Promise<DnsResponse> {
   const tries = 1 + Math.max(0, question.retries ?? 1);
   const interval = question.timeoutMs / tries;
-  const ids = new Set<number>();
+  const channel = acquireChannel(server);
+  await channel.ready;
   return new Promise((resolve) => {
-    const socket = dgram.createSocket(server.family === 6 ? "udp6" : "udp4");
+    const ids = new Set<number>();
     const timers: NodeJS.Timeout[] = [];
     let done = false;
     const finish = (response: DnsResponse) => {
       if (done) return;
       done = true;
       for (const timer of timers) clearTimeout(timer);
-      socket.close();
+      for (const id of ids) channel.release(id);
       resolve(response);
     };
     const failure = (outcome: DnsOutcome, error: string) =>
       finish(emptyResponse(question.server, outcome, error, performance.now() - started, "udp"));
+    const waiter: Waiter = {
+      onMessage: (message) => {
+        const response = decodeResponse(message, question, ids);
+        if (response === null) return; // not ours or malformed: keep waiting, as resolvers do
+        finish({
+          ...response,
+          server: question.server,
+          rttMs: performance.now() - started,
+          transport: "udp",
+        });
+      },
+      onError: (err) => failure(errorOutcome(err), describeError(err, question.server)),
+    };
     const send = () => {
-      // A fresh random id per try (RFC 5452 9.2); any of them is accepted.
-      const id = randomInt(0, 65_536);
+      if (done) return;
+      // A fresh random id per try (RFC 5452 9.2); an answer to any of them is accepted.
+      const id = channel.register(waiter);
       ids.add(id);
-      socket.send(encodeQuery(question, id), (err) => {
+      channel.send(encodeQuery(question, id), (err) => {
         if (err) failure(errorOutcome(err), describeError(err, question.server));
       });
     };
-    socket.on("error", (err) => failure(errorOutcome(err), describeError(err, question.server)));
-    socket.on("message", (message) => {
-      const response = decodeResponse(message, question, ids);
-      if (response === null) return; // not ours or malformed: keep waiting, as resolvers do
-      finish({ ...response, server: question.server, rttMs: performance.now() - started, transport: "udp" });
-    });
-    // A connected socket lets the kernel report ICMP port unreachable as ECONNREFUSED and
-    // drops datagrams from any other source (RFC 5452 9.1).
-    socket.connect(server.port, server.host, () => {
-      send();
-      for (let attempt = 1; attempt < tries; attempt++) timers.push(setTimeout(send, interval * attempt));
-    });
+    send();
+    for (let attempt = 1; attempt < tries; attempt++) timers.push(setTimeout(send, interval * attempt));
     timers.push(
       setTimeout(() => failure("timeout", `no answer within ${question.timeoutMs} ms`), question.timeoutMs),
     );

@@ -13,6 +13,7 @@
 
 import type { ProviderId } from "./providers.js";
 import { PROVIDERS } from "./providers.js";
+import type { FailedPtrAnswer } from "./ptr-rules.js";
 import type { HeloReport, NegativeCacheReport, ProblemCode } from "./types.js";
 
 export const PLACEHOLDER_NAME = "mail.<your-domain>";
@@ -64,8 +65,10 @@ export interface FixStepsInput {
   negativeCache: NegativeCacheReport | null;
   /** The longest TTL of the PTR answers seen (how long caches may keep the old PTR), if any. */
   positiveTtl: number | null;
-  /** Servers that failed, for the "check again" step of an inconclusive check. */
-  failedServers: string[];
+  /** Servers that failed the PTR question, for the "check again" step of an inconclusive check. */
+  failedServers: FailedPtrAnswer[];
+  /** Nothing conclusive was learned: the only step is to check again. */
+  inconclusive: boolean;
 }
 
 export function buildFixSteps(input: FixStepsInput): string[] {
@@ -82,9 +85,13 @@ export function buildFixSteps(input: FixStepsInput): string[] {
   }
   const ptrAlreadyRight =
     ptrNames.length === 1 && ptrNames[0] === ctx.intendedName && !codes.has("GENERIC_PTR");
-  if ((ptrWrong && !ptrAlreadyRight) || codes.has("MULTIPLE_PTR")) {
-    const only = codes.has("MULTIPLE_PTR") && !ptrWrong ? ` Keep only one PTR for ${ctx.ip}: ${name}.` : "";
-    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}${only}`);
+  if (ptrWrong && !ptrAlreadyRight) {
+    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}`);
+  } else if (codes.has("MULTIPLE_PTR")) {
+    const extra = ptrNames.filter((ptrName) => ptrName !== name);
+    steps.push(
+      `Keep only one PTR for ${ctx.ip}: ${name}; have ${extra.join(", ")} removed by whoever manages the reverse zone (${ctx.provider ? setPtrInstruction(ctx) : "your hosting provider or ISP"}).`,
+    );
   }
   const heloCodes: ProblemCode[] = ["HELO_NOT_FQDN", "HELO_UNRESOLVED", "HELO_IP_MISMATCH", "HELO_MISMATCH"];
   if (heloCodes.some((code) => codes.has(code))) {
@@ -112,10 +119,25 @@ export function buildFixSteps(input: FixStepsInput): string[] {
     );
   }
 
-  if (steps.length === 0 && codes.has("DNS_ERROR") && input.failedServers.length > 0) {
-    steps.push(
-      `Check again in a few minutes; if ${input.failedServers.join(", ")} keep failing, the reverse zone's DNS servers need attention from the IP's owner.`,
+  if (steps.length === 0 && input.inconclusive) steps.push(checkAgainStep(input.failedServers));
+  return steps;
+}
+
+/** An inconclusive check: whose servers failed decides who has to look at them. */
+function checkAgainStep(failed: FailedPtrAnswer[]): string {
+  const authorities = failed
+    .filter((failure) => failure.role === "authority")
+    .map((failure) => failure.server);
+  const resolvers = failed.filter((failure) => failure.role === "resolver").map((failure) => failure.server);
+  const parts: string[] = [];
+  if (authorities.length > 0) {
+    parts.push(
+      `if the reverse zone's servers (${authorities.join(", ")}) keep failing, the IP's owner must fix them`,
     );
   }
-  return steps;
+  if (resolvers.length > 0) {
+    parts.push(`if the resolvers (${resolvers.join(", ")}) keep failing, check them or ask others`);
+  }
+  const detail = parts.length > 0 ? `; ${parts.join("; ")}` : "";
+  return `Check again in a few minutes: a DNS failure says nothing about the PTR${detail}.`;
 }

@@ -97,15 +97,16 @@ export interface HeloInput {
   family: 4 | 6;
   /** The PTR names taken as the truth (empty when there is no PTR or it is unknown). */
   ptrNames: string[];
+  /** The name HELO should carry (a non-generic PTR name), for the fix text; null when unknown. */
+  target?: string | null;
 }
 
-export function analyseHelo({ helo, ip, family, ptrNames }: HeloInput): {
+export function analyseHelo({ helo, ip, family, ptrNames, target = ptrNames[0] ?? null }: HeloInput): {
   report: HeloReport;
   problems: Problem[];
 } {
   const syntax = checkHeloSyntax(helo.name);
   const problems: Problem[] = [];
-  const target = ptrNames[0];
   const setHelo = target
     ? `Make the server announce HELO/EHLO ${target} (Postfix smtp_helo_name, Exim helo_data).`
     : "Make the server announce its own FQDN (the name the PTR will point at) in HELO/EHLO.";

@@ -3,7 +3,7 @@
 // (resolvers and authority together; the HELO's forward lookup alongside), then one forward
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
-import { askAuthority } from "./authority.js";
+import { askAuthority, completeSoa } from "./authority.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
@@ -111,13 +111,23 @@ export async function observe(
     onNames: seeNames,
   });
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
-  const forwardResults = await Promise.all(ptrNames.map((name) => forward(name)));
+  // The zone's SOA matters only when a resolver still serves a negative answer the authority
+  // no longer gives (CACHED_NEGATIVE); ask for it then, alongside the forward lookups.
+  const needSoa =
+    authorityResult !== null &&
+    authorityResult.report.soa === null &&
+    authorityResult.answeredBy.length > 0 &&
+    resolverResults.some((answer) => answer.status === "nxdomain" || answer.status === "nodata");
+  const [forwardResults] = await Promise.all([
+    Promise.all(ptrNames.map((name) => forward(name))),
+    needSoa ? completeSoa(authorityResult, queryOptions) : undefined,
+  ]);
   return {
     ip: parsed.ip,
     family: parsed.family,
     reverseName: parsed.reverseName,
     resolvers: resolverResults,
-    authority: authorityResult,
+    authority: authorityResult?.report ?? null,
     forward: forwardResults,
     helo:
       heloName === null ? null : { name: heloName, lookup: heloLookup === null ? null : await heloLookup },

@@ -79,8 +79,17 @@ export function statusWord(status: LookupStatus): string {
   return status === "timeout" ? "timeout" : status.toUpperCase();
 }
 
-function failureNote(answer: PtrAnswer): string {
-  return `${statusWord(answer.status)}${answer.error ? ` (${answer.error})` : ""}`;
+/**
+ * "SERVFAIL", "timeout (no answer within 2000 ms)". The DNS client's note may already name the
+ * server and the status ("127.0.0.1:5301 answered SERVFAIL (...)"): say each once.
+ */
+export function failureNote(answer: Pick<PtrAnswer, "server" | "status" | "error">): string {
+  const word = statusWord(answer.status);
+  const error = answer.error?.startsWith(`${answer.server} `)
+    ? answer.error.slice(answer.server.length + 1)
+    : answer.error;
+  if (!error) return word;
+  return error.toLowerCase().includes(word.toLowerCase()) ? error : `${word} (${error})`;
 }
 
 export interface FailedPtrAnswer {

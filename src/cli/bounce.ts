@@ -1,5 +1,197 @@
-// Placeholder until the bounce command lands (issue work in progress in this session).
-export async function runBounceCommand(_argv: string[]): Promise<number> {
-  process.stderr.write("rdns bounce: not available in this build\n");
-  return 70;
+// `rdns bounce [FILE|-]... [--json] [--check]` (DESIGN.md "CLI"): reads pasted bounces or .eml
+// files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
+import { open } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
+import type { BounceFinding, BounceReading } from "../bounce/types.js";
+import type { CheckReport } from "../check/types.js";
+import { loadConfig } from "../config.js";
+import { renderBounceText } from "../render/bounce-text.js";
+import { EXIT } from "./main.js";
+
+export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
+
+  FILE                 a pasted bounce (text) or a whole .eml message; - or none reads stdin
+  --json               one JSON object per finding, one per line (NDJSON), each with "file"
+  --check              run the reverse-DNS check on each refused address (and HELO)
+  --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
+  --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
+  --timeout MS         for --check: per-query timeout in ms (default DNS_TIMEOUT_MS)
+
+exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
+`;
+
+class UsageError extends Error {}
+
+interface CheckSettings {
+  resolvers: string[];
+  authorities: string[];
+  timeoutMs: number;
+}
+
+/** Reads at most MAX_INPUT_BYTES + 1 bytes, so the reader can say the input was cut. */
+async function readLimited(path: string): Promise<Buffer> {
+  if (path === "-") return readStdin();
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    let total = 0;
+    while (total < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    return buffer.subarray(0, total);
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    chunks.push(buffer);
+    total += buffer.length;
+    if (total > MAX_INPUT_BYTES) break; // the rest would be cut anyway
+  }
+  return Buffer.concat(chunks);
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: "boolean" },
+      check: { type: "boolean" },
+      resolver: { type: "string", multiple: true },
+      authority: { type: "string", multiple: true },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+function checkSettings(values: ReturnType<typeof parse>["values"]): CheckSettings {
+  const config = loadConfig();
+  let timeoutMs = config.DNS_TIMEOUT_MS;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!/^\d+$/.test(values.timeout) || timeoutMs < 100 || timeoutMs > 60_000) {
+      throw new UsageError(`--timeout takes milliseconds between 100 and 60000, e.g. --timeout 2000`);
+    }
+  }
+  return {
+    resolvers: values.resolver ?? config.RESOLVERS,
+    authorities: values.authority ?? config.AUTHORITIES,
+    timeoutMs,
+  };
+}
+
+type CheckOutcome = { report: CheckReport } | { error: string };
+
+/** Runs the check once per distinct (ip, helo); the check module loads only when asked for. */
+async function checkFindings(
+  findings: BounceFinding[],
+  settings: CheckSettings,
+): Promise<Map<string, CheckOutcome>> {
+  const { runCheck } = await import("../check/index.js");
+  const outcomes = new Map<string, CheckOutcome>();
+  for (const finding of findings) {
+    if (finding.ip === null) continue;
+    const key = `${finding.ip}|${finding.helo ?? ""}`;
+    if (outcomes.has(key)) continue;
+    try {
+      outcomes.set(key, { report: await runCheck({ ip: finding.ip, helo: finding.helo, ...settings }) });
+    } catch (err) {
+      outcomes.set(key, { error: (err as Error).message });
+    }
+  }
+  return outcomes;
+}
+
+export async function runBounceCommand(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  let settings: CheckSettings | null = null;
+  try {
+    args = parse(argv);
+    if (args.values.help) {
+      process.stdout.write(BOUNCE_USAGE);
+      return EXIT.ok;
+    }
+    if (args.values.check) settings = checkSettings(args.values);
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const inputs = args.positionals.length === 0 ? ["-"] : args.positionals;
+  if (inputs.filter((input) => input === "-").length > 1)
+    return usageError("stdin (-) can be read only once");
+
+  const readings: { file: string; reading: BounceReading }[] = [];
+  try {
+    for (const file of inputs) {
+      const bytes = await readLimited(file);
+      readings.push({ file, reading: await readBounce(bytes, { file }) });
+    }
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(err.message);
+    process.stderr.write(`rdns bounce: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.software;
+  }
+
+  const all = readings.flatMap(({ reading }) => reading.findings);
+  const checks = settings === null ? new Map<string, CheckOutcome>() : await checkFindings(all, settings);
+  const renderCheck = settings === null ? null : (await import("../render/check-text.js")).renderReportText;
+  const out: string[] = [];
+  for (const { reading } of readings) {
+    if (args.values.json) {
+      for (const finding of reading.findings) {
+        const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
+        const object: Record<string, unknown> = { ...finding, truncated: reading.truncated };
+        if (settings !== null) {
+          object.check = outcome !== undefined && "report" in outcome ? outcome.report : null;
+          if (outcome !== undefined && "error" in outcome) object.checkError = outcome.error;
+        }
+        out.push(`${JSON.stringify(object)}\n`);
+      }
+      continue;
+    }
+    out.push(renderBounceText(reading.findings, reading.truncated));
+    for (const finding of reading.findings) {
+      const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
+      if (outcome === undefined || renderCheck === null) continue;
+      out.push(`\nCheck of ${finding.ip}:\n`);
+      out.push(
+        "report" in outcome ? renderCheck(outcome.report) : `  could not run the check: ${outcome.error}\n`,
+      );
+    }
+    if (readings.length > 1) out.push("\n");
+  }
+  process.stdout.write(out.join(""));
+  return all.length > 0 ? EXIT.ok : EXIT.fail;
+}
+
+/** Exactly one line on stderr. */
+function usageError(message: string): number {
+  const line = message
+    .split("\n")
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join("; ");
+  process.stderr.write(`rdns bounce: ${line} (see rdns bounce --help)\n`);
+  return EXIT.usage;
 }

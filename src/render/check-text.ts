@@ -14,6 +14,7 @@
 // Nothing here is escaped for a chat platform: platform renderers escape what they send.
 
 import { PROVIDERS, type ProviderId } from "../check/providers.js";
+import { failureNote } from "../check/ptr-rules.js";
 import type { CheckReport, ForwardLookup, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 
 export interface TextRenderOptions {
@@ -77,10 +78,13 @@ function describeAnswer(answer: PtrAnswer, checkedAt: string, cachedSide: boolea
       ? `${statusText(answer.status)}, cached for ${left} s more${clock(checkedAt, left)}`
       : `${statusText(answer.status)} (SOA TTL ${left} s)`;
   }
-  return `${statusText(answer.status)}${answer.error ? `: ${answer.error}` : ""} (could not tell)`;
+  return `could not tell: ${failureNote(answer)}`;
 }
 
 function ptrLines(report: CheckReport): string[] {
+  if (report.ptr.status === "skipped") {
+    return field("PTR", `${report.reverseName}: not looked up (not a public address)`);
+  }
   const authority = report.authority;
   const zone = authority?.zone ? ` (zone ${authority.zone})` : "";
   const names = report.ptr.names.length > 0 ? ` ${report.ptr.names.join(", ")}` : "";
@@ -135,8 +139,15 @@ function heloLines(report: CheckReport): string[] {
   const helo = report.helo;
   if (!helo) return field("HELO", "not checked (no HELO name given)");
   const facts: string[] = [];
-  if (helo.addressLiteral) facts.push("address literal");
-  else facts.push(helo.fqdn ? "FQDN" : "NOT an FQDN");
+  if (helo.addressLiteral) {
+    facts.push(
+      helo.resolvesToIp
+        ? `address literal of ${report.ip}`
+        : `address literal of ANOTHER address, not ${report.ip}`,
+    );
+    return field("HELO", `${helo.name}: ${facts.join(", ")}`);
+  }
+  facts.push(helo.fqdn ? "FQDN" : "NOT an FQDN");
   if (helo.resolvesToIp === true) facts.push(`resolves to ${report.ip}`);
   else if (helo.resolvesToIp === false) {
     facts.push(helo.resolves ? `does NOT resolve to ${report.ip}` : "does NOT resolve");

@@ -31,11 +31,8 @@ describe("rdns check against the lab: PTR and FCrDNS", () => {
       ptr: { status: "found", names: ["mail.example.test"] },
     });
     expect(codes(report)).toEqual([]);
-    expect(report.authority).toMatchObject({
-      status: "found",
-      zone: "113.0.203.in-addr.arpa",
-      soa: { ttl: 3, minimum: 3 },
-    });
+    // A positive answer carries no SOA; the zone's SOA is asked only when a cache needs it.
+    expect(report.authority).toMatchObject({ status: "found", names: ["mail.example.test"], soa: null });
     expect(report.resolvers).toMatchObject([{ server: lab.resolver, status: "found" }]);
     expect(report.forward).toMatchObject([
       { name: "mail.example.test", confirms: true, addresses: [CASES.pass] },
@@ -104,11 +101,7 @@ describe("rdns check against the lab: PTR and FCrDNS", () => {
       ptr: { status: "found", names: ["delegated.example.test"] },
     });
     expect(codes(report)).toEqual([]);
-    expect(report.authority).toMatchObject({
-      status: "found",
-      zone: "64-127.113.0.203.in-addr.arpa",
-      cnames: ["70.64-127.113.0.203.in-addr.arpa"],
-    });
+    expect(report.authority).toMatchObject({ status: "found", cnames: ["70.64-127.113.0.203.in-addr.arpa"] });
     expect(report.authority?.answers.map((answer) => answer.server)).toEqual([lab.childAuthority]);
   });
 

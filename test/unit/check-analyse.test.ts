@@ -122,7 +122,9 @@ describe("analyseObservations: PTR and FCrDNS", () => {
     expect(problem(result, "MULTIPLE_PTR").severity).toBe("warning");
     expect(problem(result, "MULTIPLE_PTR").message).toContain("other.example.test does not confirm");
     expect(result.summary).toMatch(/^PASS: .* \(warnings: MULTIPLE_PTR\)$/);
-    expect(result.fixSteps.join(" ")).toContain("Keep only one PTR for 203.0.113.5: mail.example.test");
+    expect(result.fixSteps[0]).toMatch(
+      /^Keep only one PTR for 203\.0\.113\.5: mail\.example\.test; have other\.example\.test removed/,
+    );
   });
 
   it("follows an RFC 2317 CNAME answer like any found answer", () => {
@@ -226,6 +228,30 @@ describe("analyseObservations: DNS failures are never 'no PTR'", () => {
     );
     expect(failing.verdict).toBe("fail");
     expect(codes(failing)).toEqual(["NO_PTR", "DNS_ERROR"]);
+  });
+
+  it("asks to check again only when inconclusive, naming whose servers failed", () => {
+    const inconclusive = analyseObservations(
+      observations({ authority: authority("servfail"), resolvers: [answer(RES1, "timeout")] }),
+    );
+    expect(inconclusive.fixSteps).toHaveLength(1);
+    expect(inconclusive.fixSteps[0]).toContain("reverse zone's servers (127.0.0.1:5300)");
+    expect(inconclusive.fixSteps[0]).toContain("resolvers (127.0.0.1:5301)");
+    const passing = analyseObservations(healthy({ resolvers: [answer(RES1, "servfail")] }));
+    expect(passing.fixSteps).toEqual([]);
+  });
+
+  it("says a server and its status once when the client's note repeats them", () => {
+    const result = analyseObservations(
+      observations({
+        resolvers: [
+          answer(RES1, "servfail", [], { error: `${RES1} answered SERVFAIL (it could not get an answer)` }),
+        ],
+      }),
+    );
+    expect(problem(result, "DNS_ERROR").message).toContain(
+      "resolver 127.0.0.1:5301: answered SERVFAIL (it could not get an answer)",
+    );
   });
 
   it("uses a resolver's conclusive answer when the authority fails", () => {
@@ -465,6 +491,20 @@ describe("analyseObservations: generic names and providers", () => {
     );
     // The HELO already resolves to the IP: no A record step, the PTR step comes first.
     expect(result.fixSteps[0]).toMatch(/^Set the PTR of 203\.0\.113\.5 to mail\.example\.test/);
+  });
+
+  it("never tells people to announce a generic PTR name as HELO", () => {
+    const name = "203-0-113-5.dynamic.isp.example";
+    const result = analyseObservations(
+      healthy({
+        authority: authority("found", [name]),
+        resolvers: [answer(RES1, "found", [name])],
+        forward: [forward(name, "found", [IP])],
+        helo: { name: "mailserver", lookup: null },
+      }),
+    );
+    expect(problem(result, "HELO_NOT_FQDN").fix).not.toContain(name);
+    expect(result.fixSteps.join(" ")).not.toContain(`HELO/EHLO ${name}`);
   });
 
   it("lists problems errors first", () => {

@@ -38,7 +38,7 @@ describe("renderReportText", () => {
     );
     expect(text).toMatch(/resolver {2}127\.0\.0\.1:5301 +NXDOMAIN, cached for 3 s more \(until 12:00:03Z\)/);
     expect(text).toMatch(
-      /resolver {2}127\.0\.0\.1:5302 +timeout: no answer within 2000 ms \(could not tell\)/,
+      /resolver {2}127\.0\.0\.1:5302 +could not tell: timeout \(no answer within 2000 ms\)/,
     );
     expect(text).toContain("clear by 2026-11-27T12:00:03Z");
     expect(text).toMatch(/^ {2}Gmail +reject +550-5\.7\.25 \[203\.0\.113\.5\]/m);

@@ -1,0 +1,160 @@
+// Which address did the receiver refuse? The reply names the client in a few recurring ways
+// (Gmail's leading `[ip]`, Postfix's `Client host [ip]` and `<name[ip]>`, Sendmail's `Fix reverse
+// DNS for ip`, postmaster links with `?ip=`), and often names other hosts too: the receiver's own
+// MX as the sending MTA wrote it (`host mx.example.com[ip] said:`, Exim's `host mx [ip]`, qmail's
+// `Connected to ip`), and tokens that only look like addresses (Yahoo's `- 4.16.55.1`).
+// Addresses are validated by ipaddr.js; the scan itself is one pass over runs of address
+// characters, so its time is linear in the text.
+import ipaddr from "ipaddr.js";
+
+const ADDRESS_RUN = /[0-9A-Fa-f:.]+/g;
+const MAX_RUN = 60;
+
+/** Ranges that are a private hop, never the public address a receiver saw (RFC 1918, 6598, 4193 ...). */
+const PRIVATE_V4 = new Set([
+  "unspecified",
+  "broadcast",
+  "multicast",
+  "linkLocal",
+  "loopback",
+  "carrierGradeNat",
+  "private",
+]);
+const PRIVATE_V6 = new Set(["unspecified", "linkLocal", "multicast", "loopback", "uniqueLocal"]);
+
+// The receiver's own host as the sending MTA reports it (text just before the address) ...
+// `host NAME [` needs the name: `Client host [ip]` and `lookup for host ip` name the client.
+const OWN_BEFORE =
+  /(?:\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
+// ... or just after it.
+const OWN_AFTER =
+  /^(?:\s\d{1,5})?[\])>]?(?::\d{1,5})?:?\s*(?:does not like|did not like|said\b|refused to|failed after|failed with|responded|timed out|connection (?:refused|timed out|reset))/i;
+
+// The client, named by the receiver (text just before the address).
+const CLIENT_BEFORE = new RegExp(
+  `(?:${[
+    String.raw`[?&;]ip(?:src|addr)?=`,
+    String.raw`\bip(?:v[46])?\s*[=:]\s*\[?`,
+    String.raw`\bip(?:v[46])?(?:\s+address)?\s+\[?`,
+    String.raw`\baddress(?:es)?\s+\[?`,
+    String.raw`\bclient(?:\s+host|\s+ip)?\s*\[?`,
+    String.raw`\bfrom\s+\[?`,
+    String.raw`\bfor\s+(?:host\s+|ip\s+)?\[?`,
+    String.raw`\brequired:\s*\[?`,
+    String.raw`\bis not\s+\[?`,
+    String.raw`\bh=[^\s[\]]{1,253}\s?\[`,
+    String.raw`\bserver\s+[[(]`,
+    String.raw`<[^\s<>[\]]{1,253}\[`,
+  ]
+    .map((part) => `(?:${part})`)
+    .join("|")})$`,
+  "i",
+);
+// Gmail and others put the client first: `550-5.7.25 [ip] ...`, `said: [ip 18] ...`.
+const LEADING_BRACKET = /(?:^|said:|\b[45][0-5]\d[ -](?:\d\.\d{1,3}\.\d{1,3}\s)?)\s*\[$/i;
+const CLOSES_BRACKET = /^(?:\s{1,12}\d{1,5})?\]/;
+
+export interface AddressCandidate {
+  address: string;
+  index: number;
+  own: boolean;
+  anchored: boolean;
+  private: boolean;
+  codeLike: boolean;
+}
+
+/** Parses one run of address characters; returns the normalised address or null. */
+function parseRun(run: string, before: string): string | null {
+  let text = run.replace(/[.:]+$/, "");
+  if (/IPv$/i.test(before) && text.startsWith("6:")) text = text.slice(2);
+  if (text.startsWith(":") && !text.startsWith("::")) text = text.slice(1);
+  if (text.includes(":")) {
+    if (!ipaddr.IPv6.isValid(text)) return null;
+    const parsed = ipaddr.IPv6.parse(text);
+    return parsed.isIPv4MappedAddress() ? parsed.toIPv4Address().toString() : parsed.toString();
+  }
+  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
+  return ipaddr.IPv4.parse(text).toString();
+}
+
+function isPrivate(address: string): boolean {
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === "ipv4" ? PRIVATE_V4.has(parsed.range()) : PRIVATE_V6.has(parsed.range());
+}
+
+/** Every valid address in a short text (e.g. a DSN Remote-MTA value), normalised. */
+export function addressesIn(text: string | null): Set<string> {
+  return new Set(text === null ? [] : findAddressCandidates(text).map((candidate) => candidate.address));
+}
+
+/** Every address in the text with how it is named. */
+export function findAddressCandidates(text: string): AddressCandidate[] {
+  const candidates: AddressCandidate[] = [];
+  for (const match of text.matchAll(ADDRESS_RUN)) {
+    const run = match[0];
+    const index = match.index ?? 0;
+    if (run.length < 7 || run.length > MAX_RUN) continue;
+    // Part of a longer word (`abc123.4.5.6`, `v6:...` aside) is not an address.
+    const previousChar = text[index - 1] ?? " ";
+    const nextChar = text[index + run.length] ?? " ";
+    const wordBefore = /[0-9a-f]/i.test(run[0] ?? "") && /[G-Zg-z_]/.test(previousChar);
+    const wordAfter = /[0-9a-f]/i.test(run[run.length - 1] ?? "") && /[G-Zg-z_]/.test(nextChar);
+    if (wordAfter || (wordBefore && !/IPv$/i.test(text.slice(index - 3, index)))) continue;
+    const before = text.slice(Math.max(0, index - 80), index);
+    const address = parseRun(run, before);
+    if (address === null) continue;
+    const after = text.slice(index + run.length, index + run.length + 40);
+    const bracketed = before.endsWith("[") && CLOSES_BRACKET.test(after);
+    // `(TCP|local|port|remote|port)` connection tuples (Oracle Messaging Server) name endpoints.
+    const own = OWN_BEFORE.test(before) || OWN_AFTER.test(after) || previousChar === "|";
+    const anchored = !own && (CLIENT_BEFORE.test(before) || (bracketed && LEADING_BRACKET.test(before)));
+    const first = Number(address.split(".")[0]);
+    candidates.push({
+      address,
+      index,
+      own,
+      anchored,
+      private: isPrivate(address),
+      // RFC 3463-style codes with a fourth part (Yahoo's `4.16.55.1`) start with 2, 4 or 5.
+      codeLike: !address.includes(":") && !bracketed && (first === 2 || first === 4 || first === 5),
+    });
+  }
+  return candidates;
+}
+
+/**
+ * The refused address: the first one the reply names as the client; failing that, the first
+ * address that is neither the receiver's own, nor a private hop, nor a code look-alike.
+ * `exclude` holds addresses known to be the receiver's (e.g. from the DSN's Remote-MTA).
+ */
+export function extractRefusedAddress(
+  text: string,
+  exclude: ReadonlySet<string> = new Set(),
+  anchoredOnly = false,
+): string | null {
+  const candidates = findAddressCandidates(text);
+  const own = new Set(exclude);
+  for (const candidate of candidates) if (candidate.own) own.add(candidate.address);
+  const anchored = candidates.find((candidate) => candidate.anchored && !own.has(candidate.address));
+  if (anchored !== undefined || anchoredOnly) return anchored?.address ?? null;
+  const loose = candidates.find(
+    (candidate) => !candidate.own && !own.has(candidate.address) && !candidate.private && !candidate.codeLike,
+  );
+  return loose?.address ?? null;
+}
+
+const HELO_PATTERNS = [
+  /\bhelo=\s*[[<]?([A-Za-z0-9][A-Za-z0-9.-]{0,252})/i,
+  /\b(?:helo|ehlo)\s+(?:name\s+)?<?([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){1,10})>?/i,
+  /<([A-Za-z0-9][A-Za-z0-9.-]{0,252})>:\s*helo command rejected/i,
+];
+
+/** The HELO/EHLO name, when the text names it (`HELO=[name]`, `after EHLO name`, Postfix's `<name>: Helo command rejected`). */
+export function extractHelo(text: string): string | null {
+  for (const pattern of HELO_PATTERNS) {
+    const name = pattern.exec(text)?.[1];
+    if (name !== undefined && name.includes(".") && !/\.$/.test(name)) return name.toLowerCase();
+    if (name !== undefined && name.endsWith(".") && name.length > 1) return name.slice(0, -1).toLowerCase();
+  }
+  return null;
+}

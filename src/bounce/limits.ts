@@ -1,0 +1,13 @@
+// Bounds that keep the reader's work linear in the input and small in absolute terms: a pasted
+// bounce is a few KB, a whole .eml rarely more than 100 KB; anything bigger is cut, not refused.
+
+/** Input beyond this many bytes is not read (the reading says `truncated: true`). */
+export const MAX_INPUT_BYTES = 256 * 1024;
+/** Lines longer than this are split into chunks so every pattern runs on bounded text. */
+export const MAX_LINE_CHARS = 2000;
+/** A reply never spans more lines than this (Gmail's longest wraps over 6-8). */
+export const MAX_REPLY_LINES = 40;
+/** The unwrapped diagnostic kept per finding. */
+export const MAX_DIAGNOSTIC_CHARS = 1500;
+/** Findings reported per input; more distinct failures than this in one bounce are noise. */
+export const MAX_FINDINGS = 20;

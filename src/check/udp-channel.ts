@@ -1,0 +1,109 @@
+// Shared connected UDP sockets, one per server at a time, multiplexed by query id. Creating,
+// connecting and closing a socket per question costs more CPU than a loopback round trip, and a
+// check asks several questions of the same servers. Each socket is retired after MAX_USES
+// questions (and closed when idle), so source ports still change often (RFC 5452 9.2 wants
+// random ids and ports; the ids are random per question).
+import { randomInt } from "node:crypto";
+import dgram from "node:dgram";
+import type { ServerAddress } from "./server.js";
+
+const MAX_USES = 200;
+const IDLE_CLOSE_MS = 2000;
+
+export interface Waiter {
+  /** An answer datagram carrying this waiter's id (the waiter still checks the question). */
+  onMessage(message: Buffer): void;
+  /** The socket failed (e.g. ECONNREFUSED from ICMP port unreachable): every waiter hears it. */
+  onError(err: NodeJS.ErrnoException): void;
+}
+
+export class UdpChannel {
+  private readonly socket: dgram.Socket;
+  private readonly waiters = new Map<number, Waiter>();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  uses = 0;
+  retired = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    server: ServerAddress,
+    private readonly onRetire: (channel: UdpChannel) => void,
+  ) {
+    this.socket = dgram.createSocket(server.family === 6 ? "udp6" : "udp4");
+    // A socket kept for reuse must not keep a CLI process alive; pending queries hold timers.
+    this.socket.unref();
+    this.socket.on("message", (message) => {
+      if (message.length < 2) return;
+      this.waiters.get(message.readUInt16BE(0))?.onMessage(message);
+    });
+    this.socket.on("error", (err) => this.fail(err));
+    // Connected: the kernel reports ICMP port unreachable as ECONNREFUSED and drops datagrams
+    // from any other source (RFC 5452 9.1).
+    this.ready = new Promise((resolve) => this.socket.connect(server.port, server.host, () => resolve()));
+  }
+
+  /** Registers `waiter` under a fresh random id not in flight on this socket. */
+  register(waiter: Waiter): number {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    let id = randomInt(0, 65_536);
+    while (this.waiters.has(id)) id = randomInt(0, 65_536);
+    this.waiters.set(id, waiter);
+    return id;
+  }
+
+  send(packet: Buffer, callback: (err: Error | null) => void): void {
+    if (this.closed) return callback(Object.assign(new Error("socket closed"), { code: "ECLOSED" }));
+    // The kernel reports a pending ICMP error once, to whichever call comes next: often another
+    // question's send. It is about the server, so every question waiting on it hears it.
+    this.socket.send(packet, (err) => (err ? this.fail(err) : callback(null)));
+  }
+
+  private fail(err: NodeJS.ErrnoException): void {
+    for (const waiter of [...this.waiters.values()]) waiter.onError(err);
+    this.retire();
+  }
+
+  release(id: number): void {
+    this.waiters.delete(id);
+    if (this.waiters.size > 0) return;
+    if (this.retired) return this.close();
+    if (this.idleTimer === null) {
+      this.idleTimer = setTimeout(() => this.retire(), IDLE_CLOSE_MS);
+      this.idleTimer.unref();
+    }
+  }
+
+  retire(): void {
+    if (!this.retired) {
+      this.retired = true;
+      this.onRetire(this);
+    }
+    if (this.waiters.size === 0) this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.socket.close();
+  }
+}
+
+const channels = new Map<string, UdpChannel>();
+
+/** The current channel to `server`, or a new one when it is used up. */
+export function acquireChannel(server: ServerAddress): UdpChannel {
+  const key = `${server.host}|${server.port}`;
+  let channel = channels.get(key);
+  if (channel === undefined || channel.retired || channel.uses >= MAX_USES) {
+    channel?.retire();
+    channel = new UdpChannel(server, (retired) => {
+      if (channels.get(key) === retired) channels.delete(key);
+    });
+    channels.set(key, channel);
+  }
+  channel.uses++;
+  return channel;
+}
