@@ -3,22 +3,11 @@
 // `/rdns check` -> deferred -> thread -> check worker -> delivery worker -> verdict on the parent
 // and the report in the thread; a fixed PTR -> re-check -> "cleared" in the same thread.
 import { randomUUID } from "node:crypto";
-import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { createInboundHandlers } from "../../src/app/handlers.js";
-import { loadCommands } from "../../src/app/load-commands.js";
+import { type Runtime, startRuntime } from "../../src/app/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../src/app/settings.js";
-import { runCheck } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
-import { createDiscordPlatform } from "../../src/platforms/discord/index.js";
-import type { ChatPlatform } from "../../src/platforms/types.js";
-import { createRedis } from "../../src/queue/connection.js";
-import { createQueues, type Queues } from "../../src/queue/queues.js";
-import { storeKeys } from "../../src/store/keys.js";
-import { createCheckWorker } from "../../workers/check.js";
-import { createDeliveryWorker } from "../../workers/delivery.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { connectLab } from "../lab/lab.js";
 import { CASES, SPARE_NO_PTR } from "../lab/zones.js";
@@ -42,16 +31,21 @@ async function until<T>(
 
 describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS lab", () => {
   let fake: FakeDiscord;
-  let platform: ChatPlatform;
-  let redis: Redis;
-  let queues: Queues;
-  let workers: Worker[];
+  let runtime: Runtime;
   let settings: EngineSettings;
 
   beforeEach(async () => {
-    const prefix = `test-discord-${randomUUID().slice(0, 8)}`;
+    fake = await new FakeDiscord().start();
+    // The platform comes from the registry (src/platforms/registry.ts), as `rdns serve` makes it.
+    const config = loadConfig({
+      QUEUE_PREFIX: `test-discord-${randomUUID().slice(0, 8)}`,
+      DISCORD_TOKEN: "fake-token",
+      DISCORD_API_URL: fake.apiUrl,
+      SUPPORT_CHANNELS: fake.supportChannelId,
+      LOG_LEVEL: "silent",
+    });
     settings = {
-      ...settingsFromConfig(loadConfig({ QUEUE_PREFIX: prefix })),
+      ...settingsFromConfig(config),
       check: { resolvers: [lab.resolver], authorities: [lab.authority], timeoutMs: 1000 },
       dedupWindowMs: 0,
       recheckMarginMs: 500,
@@ -61,42 +55,14 @@ describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS
       lockDurationMs: 5000,
       stalledIntervalMs: 5000,
     };
-    redis = createRedis("redis://127.0.0.1:6379", "worker");
-    queues = createQueues(redis, settings);
-    fake = await new FakeDiscord().start();
-    platform = createDiscordPlatform(
-      {
-        DISCORD_TOKEN: "fake-token",
-        DISCORD_API_URL: fake.apiUrl,
-        SUPPORT_CHANNELS: [fake.supportChannelId],
-      },
-      logger,
-    );
-    const ctx = {
-      redis,
-      queues,
-      settings,
-      keys: storeKeys(prefix),
-      logger,
-      readBounce: () => {
-        throw new Error("pastes are not part of this test");
-      },
-    };
-    await platform.start(createInboundHandlers(ctx, await loadCommands()));
-    workers = [
-      createCheckWorker({ redis, queues, settings, logger, runCheck: (options) => runCheck(options) }),
-      createDeliveryWorker(platform, { redis, queues, settings, logger }),
-    ];
+    runtime = await startRuntime({ config, logger, bot: true, worker: true, settings });
   });
 
   afterEach(async () => {
-    await Promise.all(workers.map((worker) => worker.close()));
-    await platform.stop();
+    const keys = await runtime.redis.keys(`${settings.prefix}:*`);
+    if (keys.length > 0) await runtime.redis.del(...keys);
+    await runtime.stop();
     await fake.stop();
-    await queues.close();
-    const keys = await redis.keys(`${settings.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
   });
 
   it("/rdns check of an IP without PTR: verdict embed on the parent, report in its thread, once", async () => {
@@ -119,6 +85,25 @@ describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS
     ).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(fake.rest.botMessages(parent.id)).toHaveLength(1);
+  });
+
+  it("a pasted Gmail bounce: thread on the message, the bounce's facts and the check of its IP", async () => {
+    const id = fake.postMessage(
+      `customer got this:\n550-5.7.25 [${CASES.nxdomain}] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP. As a policy, Gmail does not accept messages from IPs with missing PTR records. - gsmtp`,
+    );
+    const facts = await until("the bounce in the thread", () =>
+      fake.rest.botMessages(id).find((m) => JSON.stringify(m.embeds).includes("Bounce read")),
+    );
+    expect(JSON.stringify(facts.embeds)).toContain("5.7.25");
+    const report = await until("the report in the thread", () =>
+      fake.rest
+        .botMessages(id)
+        .find((m) => JSON.stringify(m.embeds).includes(`Report for ${CASES.nxdomain}`)),
+    );
+    expect(report.embeds[0]).toMatchObject({ color: 0xe74c3c });
+    expect(fake.channels.get(id)).toMatchObject({ type: 11, parent_id: fake.supportChannelId });
+    // Nothing else posted in the support channel itself.
+    expect(fake.rest.botMessages(fake.supportChannelId)).toHaveLength(0);
   });
 
   it("a gateway RECONNECT mid-flow loses nothing: the report still arrives exactly once", async () => {
