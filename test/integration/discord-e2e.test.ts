@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { connectLab } from "../lab/lab.js";
-import { CASES, SPARE_NO_PTR } from "../lab/zones.js";
+import { CASES, SPARE_NO_PTR, SPARE_WITH_PTR } from "../lab/zones.js";
 
 const lab = inject("lab");
 const logger = createLogger(process.env.TEST_LOG ?? "silent");
@@ -48,6 +48,7 @@ describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS
       ...settingsFromConfig(config),
       check: { resolvers: [lab.resolver], authorities: [lab.authority], timeoutMs: 1000 },
       dedupWindowMs: 0,
+      watchIntervalMs: 1000,
       recheckMarginMs: 500,
       recheckBackoffMs: [1000],
       checkRetryDelayMs: 200,
@@ -104,6 +105,29 @@ describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS
     expect(fake.channels.get(id)).toMatchObject({ type: 11, parent_id: fake.supportChannelId });
     // Nothing else posted in the support channel itself.
     expect(fake.rest.botMessages(fake.supportChannelId)).toHaveLength(0);
+  });
+
+  it("/rdns watch: a thread for the watch, and 'broke' in it when the PTR is removed", async () => {
+    const ip = SPARE_WITH_PTR[4] as string;
+    const control = connectLab(lab);
+    try {
+      fake.slashCommand("watch", { range: ip });
+      const thread = await until("the watch thread", () =>
+        [...fake.channels.values()].find((c) => c.type === 11),
+      );
+      expect(thread.name).toMatch(new RegExp(`^Watching ${ip.replace(/\./g, "\\.")} `));
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // the first run sets the baseline
+      await control.removePtr(ip);
+      const broke = await until(
+        "'broke' in the watch thread",
+        () =>
+          fake.rest.botMessages(thread.id as string).find((m) => JSON.stringify(m.embeds).includes("broke")),
+        30_000,
+      );
+      expect(broke.embeds[0]).toMatchObject({ color: 0xe74c3c, title: expect.stringContaining(ip) });
+    } finally {
+      await control.setPtr(ip, "ptr64.example.test");
+    }
   });
 
   it("a gateway RECONNECT mid-flow loses nothing: the report still arrives exactly once", async () => {

@@ -98,12 +98,15 @@ describe("Discord platform against the fake Discord", () => {
   });
 
   it("/rdns check: deferred at once, original edited, thread on it, verdict edit and report in the thread", async () => {
+    const dispatchedAt = Date.now();
     const interactionId = fake.slashCommand("check", { ip: "203.0.113.5", helo: "mail.example.test" });
     const origin = await until("the thread", () => handlers.origins[0]);
 
     const first = fake.rest.requests.find((r) => r.path.startsWith("/interactions/"));
     expect(first?.path).toBe(`/interactions/${interactionId}/token-${interactionId}/callback`);
     expect(first?.body).toMatchObject({ type: 5 });
+    // Deferred well inside Discord's 3 s, before the app is even asked.
+    expect((first?.at ?? Infinity) - dispatchedAt).toBeLessThan(1000);
     expect(handlers.commands[0]).toMatchObject({
       platform: "discord",
       requestId: interactionId,

@@ -121,9 +121,11 @@ export class InteractionResponder implements CommandResponder {
   }
 }
 
+/** A thread's name says what it is for: the check, or the first sentence of the notice (a watch). */
 function threadTitle(message: OutboundMessage): string {
   if (message.kind === "checking")
     return `rdns ${message.ip}${message.helo !== null ? ` ${message.helo}` : ""}`;
+  if (message.kind === "notice") return message.text.split(/(?<=\.)\s|\n/)[0] ?? "rdns";
   return "rdns";
 }
 
