@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { createDiscordPlatform } from "../../src/platforms/discord/index.js";
+import { MAX_ATTACHMENT_BYTES } from "../../src/platforms/discord/messages.js";
 import type {
   ChatPlatform,
   CommandRequest,
@@ -196,6 +197,13 @@ describe("Discord platform against the fake Discord", () => {
     await until("the thread", () => handlers.origins[0]);
   });
 
+  it("reads at most MAX_ATTACHMENT_BYTES of a large .eml", async () => {
+    const big = Buffer.alloc(MAX_ATTACHMENT_BYTES + 500_000, "a");
+    fake.postMessage("", { attachments: [{ name: "huge.eml", content: big }] });
+    const paste = await until("the paste", () => handlers.pastes[0]);
+    expect(paste.attachments[0]?.content.length).toBe(MAX_ATTACHMENT_BYTES);
+  });
+
   it("ignores bots (itself included), and messages outside SUPPORT_CHANNELS", async () => {
     fake.postMessage("550-5.7.25 from a bot", { author: { ...fake.botUser } });
     fake.postMessage("550-5.7.25 from another bot", {
@@ -252,6 +260,17 @@ describe("Discord platform against the fake Discord", () => {
     await until("the second thread", () => handlers.origins[1]);
     expect(fake.gateway.connectionCount).toBe(2);
     expect(fake.gateway.received.filter((r) => r.op === 2)).toHaveLength(1);
+  });
+
+  it("a dropped connection resumes and replays the command sent meanwhile, handled once", async () => {
+    fake.gateway.dropConnection();
+    const id = fake.slashCommand("check", { ip: "203.0.113.7" }); // sent while the client is away
+    await until("the replayed command's thread", () => handlers.origins[0]);
+    expect(fake.gateway.received.filter((r) => r.op === 6)).toHaveLength(1);
+    expect(fake.gateway.received.filter((r) => r.op === 2)).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(handlers.commands.map((c) => c.requestId)).toEqual([id]);
+    expect(fake.rest.requests.filter((r) => r.path.endsWith("/callback"))).toHaveLength(1);
   });
 
   it("waits out a 429 (retry_after, X-RateLimit headers) without holding up other channels", async () => {

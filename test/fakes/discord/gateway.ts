@@ -77,6 +77,12 @@ export class FakeGateway {
     if (socket !== null && socket.readyState === socket.OPEN) this.send(socket, { op: 0, s, t, d });
   }
 
+  /** The connection breaks without a close frame (code 1006), as on a network failure. */
+  dropConnection(): void {
+    this.socket?.terminate();
+    this.socket = null;
+  }
+
   /** Op 7: Discord asks the client to reconnect and resume. */
   requestReconnect(): void {
     if (this.socket !== null) this.send(this.socket, { op: 7, d: null });
