@@ -2,6 +2,7 @@
 // inbound slash commands and pasted bounces, outbound deliveries, reconnects and rate limits.
 // The app side is a small recording InboundHandlers that does what the engine does.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { createDiscordPlatform } from "../../src/platforms/discord/index.js";
 import { MAX_ATTACHMENT_BYTES } from "../../src/platforms/discord/messages.js";
@@ -318,5 +319,26 @@ describe("Discord platform against the fake Discord", () => {
     expect(failure).not.toMatchObject({ permanent: true });
     await platform.post(fake.generalChannelId, { kind: "notice", text: "after the outage" });
     expect(fake.rest.botMessages(fake.generalChannelId).map((m) => m.content)).toEqual(["after the outage"]);
+  });
+});
+
+describe("Discord start-up errors a person can act on", () => {
+  it.each([
+    [4014, /Message Content Intent/],
+    [4004, /DISCORD_TOKEN/],
+  ])("gateway close %i -> a ConfigError naming the fix", async (code, message) => {
+    const fake = await new FakeDiscord({ refuseIdentify: code }).start();
+    const platform = createDiscordPlatform(
+      { DISCORD_TOKEN: "fake-token", DISCORD_API_URL: fake.apiUrl, SUPPORT_CHANNELS: [] },
+      createLogger("silent"),
+    );
+    try {
+      const failure = await platform.start(new RecordingHandlers()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConfigError);
+      expect((failure as Error).message).toMatch(message);
+    } finally {
+      await platform.stop();
+      await fake.stop();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // The Discord front end: wiring only. Inbound events hand off to interactions.ts / messages.ts,
 // outbound goes through outbound.ts. The registry creates it with `createDiscordPlatform`.
-import { type Client, Events } from "discord.js";
+import { type Client, Events, GatewayCloseCodes } from "discord.js";
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
 import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress } from "../types.js";
@@ -41,7 +41,12 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
         if (interaction.isChatInputCommand()) void handleInteraction(interaction, handlers, log);
       });
       c.on(Events.MessageCreate, (message) => void handleMessage(message, supportChannels, handlers, log));
-      c.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, "gateway closed"));
+      // @discordjs/ws rejects login with a bare message; the close code says which fix applies.
+      let closeCode: number | null = null;
+      c.on(Events.ShardDisconnect, (event, shard) => {
+        closeCode = event.code;
+        log.warn({ shard, code: event.code }, "gateway closed");
+      });
       c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, "gateway reconnecting"));
       c.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
       c.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));
@@ -59,9 +64,15 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
       } catch (error) {
         await c.destroy();
         client = null;
-        if ((error as { code?: string }).code === "TokenInvalid") {
+        const code = (error as { code?: string }).code;
+        if (code === "TokenInvalid" || closeCode === GatewayCloseCodes.AuthenticationFailed) {
           throw new ConfigError(
-            "Discord refused DISCORD_TOKEN: reset the bot token in the Developer Portal and set it again",
+            "Discord refused DISCORD_TOKEN: reset the bot token in the Developer Portal (Bot page) and set it again",
+          );
+        }
+        if (closeCode === GatewayCloseCodes.DisallowedIntents) {
+          throw new ConfigError(
+            "Discord refused the Message Content intent: switch on Message Content Intent under Privileged Gateway Intents on the Bot page of the Developer Portal",
           );
         }
         throw error;

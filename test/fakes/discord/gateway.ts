@@ -16,6 +16,8 @@ export interface GatewayOptions {
   /** Dispatches sent right after READY (GUILD_CREATE). */
   afterReady: () => { t: string; d: unknown }[];
   heartbeatIntervalMs?: number;
+  /** Close every IDENTIFY with this code (4004 bad token, 4014 privileged intent not enabled). */
+  refuseIdentify?: number;
 }
 
 export class FakeGateway {
@@ -52,7 +54,8 @@ export class FakeGateway {
       const { op, d } = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> | null };
       this.received.push({ op, d, connection });
       if (op === 1) this.send(socket, { op: 11 });
-      if (op === 2) this.identify(socket);
+      if (op === 2 && this.options.refuseIdentify !== undefined) socket.close(this.options.refuseIdentify);
+      else if (op === 2) this.identify(socket);
       if (op === 6) this.resume(socket, (d?.seq as number | null) ?? 0);
     });
   }

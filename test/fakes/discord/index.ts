@@ -32,7 +32,7 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   apiUrl = "";
 
-  constructor(options: { heartbeatIntervalMs?: number } = {}) {
+  constructor(options: { heartbeatIntervalMs?: number; refuseIdentify?: number } = {}) {
     for (const [id, name] of [
       [this.supportChannelId, "support"],
       [this.generalChannelId, "general"],
@@ -65,6 +65,7 @@ export class FakeDiscord {
       ...(options.heartbeatIntervalMs !== undefined
         ? { heartbeatIntervalMs: options.heartbeatIntervalMs }
         : {}),
+      ...(options.refuseIdentify !== undefined ? { refuseIdentify: options.refuseIdentify } : {}),
     });
   }
 
