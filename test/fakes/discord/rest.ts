@@ -3,6 +3,7 @@
 // error response (a 429 with Discord's headers, a 500) for the next matching request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { discordRoutes } from "./rest-routes.js";
 
 export interface RestRecord {
   method: string;
@@ -32,6 +33,8 @@ interface Failure {
 }
 
 type Handler = (params: string[], body: Record<string, unknown> | null) => [number, unknown];
+/** Method, path pattern (its groups become the handler's params), handler -> [status, JSON or bytes]. */
+export type Route = [string, RegExp, Handler];
 
 export interface RestWorld {
   gatewayUrl: () => string;
@@ -52,12 +55,15 @@ export class FakeRest {
   readonly requests: RestRecord[] = [];
   readonly messages = new Map<string, FakeMessage>();
   readonly attachments = new Map<string, Buffer>();
-  private readonly originals = new Map<string, string>();
+  /** interaction token -> id of its original response message. */
+  readonly originals = new Map<string, string>();
   private readonly failures: Failure[] = [];
   private server: Server | null = null;
   url = "";
 
-  constructor(private readonly world: RestWorld) {}
+  constructor(readonly world: RestWorld) {
+    this.routes = discordRoutes(this, world);
+  }
 
   async listen(): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
@@ -88,7 +94,7 @@ export class FakeRest {
     this.messages.set(message.id, message);
   }
 
-  private message(
+  createMessage(
     channelId: string,
     body: Record<string, unknown>,
     extra: Record<string, unknown> = {},
@@ -116,7 +122,7 @@ export class FakeRest {
     return message;
   }
 
-  private edit(id: string | undefined, body: Record<string, unknown>): [number, unknown] {
+  editMessage(id: string | undefined, body: Record<string, unknown>): [number, unknown] {
     const message = id === undefined ? undefined : this.messages.get(id);
     if (message === undefined) return [404, { code: 10008, message: "Unknown Message" }];
     if (message.author.id !== this.world.botUser.id) {
@@ -131,144 +137,7 @@ export class FakeRest {
     return [200, message];
   }
 
-  private readonly routes: [string, RegExp, Handler][] = [
-    [
-      "GET",
-      /^\/gateway\/bot$/,
-      () => [
-        200,
-        {
-          url: this.world.gatewayUrl(),
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
-        },
-      ],
-    ],
-    [
-      "POST",
-      /^\/interactions\/(\d+)\/([^/]+)\/callback$/,
-      ([, token], body) => {
-        const channelId = this.world.interactionChannels.get(token as string);
-        if (channelId === undefined) return [404, { code: 10062, message: "Unknown interaction" }];
-        if (this.originals.has(token as string)) {
-          return [400, { code: 40060, message: "Interaction has already been acknowledged." }];
-        }
-        const data = (body?.data ?? {}) as Record<string, unknown>;
-        // Type 5 (deferred) shows "thinking" as the original response, flag 128 (LOADING).
-        const original = this.message(
-          channelId,
-          {},
-          {
-            flags: ((data.flags as number | undefined) ?? 0) | 128,
-            webhook_id: this.world.applicationId,
-            type: 20,
-          },
-        );
-        this.originals.set(token as string, original.id);
-        return [204, null];
-      },
-    ],
-    [
-      "PATCH",
-      /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
-      ([, token], body) => this.edit(this.originals.get(token as string), body ?? {}),
-    ],
-    [
-      "DELETE",
-      /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
-      ([, token]) => {
-        const id = this.originals.get(token as string);
-        if (id === undefined || !this.messages.delete(id))
-          return [404, { code: 10008, message: "Unknown Message" }];
-        return [204, null];
-      },
-    ],
-    [
-      "POST",
-      /^\/webhooks\/(\d+)\/([^/]+)$/,
-      ([, token], body) => {
-        const channelId = this.world.interactionChannels.get(token as string);
-        if (channelId === undefined) return [401, { code: 50027, message: "Invalid Webhook Token" }];
-        return [200, this.message(channelId, body ?? {}, { webhook_id: this.world.applicationId })];
-      },
-    ],
-    [
-      "GET",
-      /^\/channels\/(\d+)$/,
-      ([id]) => {
-        const channel = this.world.channels.get(id as string);
-        return channel ? [200, channel] : [404, { code: 10003, message: "Unknown Channel" }];
-      },
-    ],
-    [
-      "POST",
-      /^\/channels\/(\d+)\/messages$/,
-      ([channelId], body) => {
-        if (!this.world.channels.has(channelId as string))
-          return [404, { code: 10003, message: "Unknown Channel" }];
-        // enforce_nonce: the same author and nonce within minutes returns the earlier message.
-        if (body?.enforce_nonce === true && typeof body.nonce === "string") {
-          const earlier = this.botMessages().find((m) => m.nonce === body.nonce);
-          if (earlier) return [200, earlier];
-        }
-        return [200, this.message(channelId as string, body ?? {}, { nonce: body?.nonce })];
-      },
-    ],
-    ["PATCH", /^\/channels\/(\d+)\/messages\/(\d+)$/, ([, id], body) => this.edit(id, body ?? {})],
-    [
-      "POST",
-      /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/,
-      ([channelId, messageId], body) => {
-        const parent = this.world.channels.get(channelId as string);
-        const message = this.messages.get(messageId as string);
-        if (!parent || !message || message.channel_id !== channelId) {
-          return [404, { code: 10008, message: "Unknown Message" }];
-        }
-        if (this.world.channels.has(messageId as string)) {
-          return [400, { code: 160004, message: "A thread has already been created for this message" }];
-        }
-        const thread = {
-          id: messageId,
-          type: 11,
-          guild_id: parent.guild_id,
-          parent_id: channelId,
-          name: body?.name,
-          owner_id: this.world.botUser.id,
-          thread_metadata: {
-            archived: false,
-            auto_archive_duration: body?.auto_archive_duration ?? 1440,
-            locked: false,
-          },
-          message_count: 0,
-          member_count: 1,
-        };
-        this.world.channels.set(thread.id as string, thread);
-        return [201, thread];
-      },
-    ],
-    // Bulk overwrite of application commands, global or per guild: echoes them back with ids.
-    [
-      "PUT",
-      /^\/applications\/(\d+)(?:\/guilds\/\d+)?\/commands$/,
-      (_params, body) => [
-        200,
-        ((body as unknown as Record<string, unknown>[] | null) ?? []).map((command) => ({
-          ...command,
-          id: snowflake(),
-          application_id: this.world.applicationId,
-          version: snowflake(),
-        })),
-      ],
-    ],
-    [
-      "GET",
-      /^\/attachments\/([\w.-]+)$/,
-      ([name]) => {
-        const file = this.attachments.get(name as string);
-        return file ? [200, file] : [404, { message: "no such file" }];
-      },
-    ],
-  ];
+  private readonly routes: Route[];
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
