@@ -2,7 +2,7 @@
 // consecutive non-blank lines, often wrapped and indented. Each block that carries an SMTP reply
 // code or a receiver's known wording is a candidate diagnostic.
 import { hasReplyCode } from "./codes.js";
-import { MAX_REPLY_LINES } from "./limits.js";
+import { MAX_BLOCKS, MAX_REPLY_LINES } from "./limits.js";
 import { unwrapReply } from "./unwrap.js";
 
 // Where the bounce stops and the returned copy of the message starts (Exim, qmail, Sendmail,
@@ -52,15 +52,23 @@ function isFieldBlock(lines: string[]): boolean {
 export function findReplyBlocks(lines: string[]): TextBlock[] {
   const blocks: TextBlock[] = [];
   let current: string[] = [];
+  let codedCount = 0;
   const flush = () => {
     if (current.length > 0 && !isFieldBlock(current)) {
       const text = unwrapReply(current);
       const coded = hasReplyCode(text);
-      if (coded || KNOWN_WORDING.test(text)) blocks.push({ lines: current, text, coded });
+      // Uncoded blocks count only when no block has a code: test their wording only until then.
+      if (coded) {
+        blocks.push({ lines: current, text, coded });
+        codedCount++;
+      } else if (codedCount === 0 && blocks.length === 0 && KNOWN_WORDING.test(text)) {
+        blocks.push({ lines: current, text, coded });
+      }
     }
     current = [];
   };
   for (const line of lines) {
+    if (blocks.length >= MAX_BLOCKS) break;
     // Banners such as `----- Transcript of session follows -----` carry no reply text.
     if (BANNER.test(line)) continue;
     if (line.trim() === "") {

@@ -84,8 +84,7 @@ export function categorise(diagnostic: string, enhancedCode: string | null): Cat
   if (fromCode === "reputation" || REPUTATION_TEXT.test(prose))
     return { category: "reputation", rdnsRelated: false };
   if (MAILBOX_TEXT.test(prose)) return { category: "mailbox", rdnsRelated: false };
-  if (fromCode === "ratelimit" || RATELIMIT_TEXT.test(prose))
-    return { category: "ratelimit", rdnsRelated: false };
+  if (RATELIMIT_TEXT.test(prose)) return { category: "ratelimit", rdnsRelated: false };
   if (fromCode !== null && fromCode !== "policy") return { category: fromCode, rdnsRelated: false };
   if (fromCode === "policy" || POLICY_TEXT.test(prose)) return { category: "policy", rdnsRelated: false };
   return { category: "other", rdnsRelated: false };

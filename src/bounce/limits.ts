@@ -3,6 +3,8 @@
 
 /** Input beyond this many bytes is not read (the reading says `truncated: true`). */
 export const MAX_INPUT_BYTES = 256 * 1024;
+/** Lines read per input: a bounce, even a whole .eml's text, is far shorter (256 KB of 30-byte lines). */
+export const MAX_LINES = 8000;
 /** Lines longer than this are split into chunks so every pattern runs on bounded text. */
 export const MAX_LINE_CHARS = 2000;
 /** A reply never spans more lines than this (Gmail's longest wraps over 6-8). */
@@ -11,3 +13,5 @@ export const MAX_REPLY_LINES = 40;
 export const MAX_DIAGNOSTIC_CHARS = 1500;
 /** Findings reported per input; more distinct failures than this in one bounce are noise. */
 export const MAX_FINDINGS = 20;
+/** Candidate reply blocks kept per input (a real bounce has a handful). */
+export const MAX_BLOCKS = 50;

@@ -11,7 +11,11 @@ export interface DecodedInput {
 
 /** Cuts the input to MAX_INPUT_BYTES and decodes it as UTF-8 (invalid bytes become U+FFFD). */
 export function decodeInput(input: string | Buffer): DecodedInput {
-  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  // A UTF-16 unit is at least one UTF-8 byte: encoding MAX_INPUT_BYTES + 1 units is enough to know.
+  const bytes =
+    typeof input === "string"
+      ? Buffer.from(input.length > MAX_INPUT_BYTES + 1 ? input.slice(0, MAX_INPUT_BYTES + 1) : input, "utf8")
+      : input;
   const truncated = bytes.length > MAX_INPUT_BYTES;
   const head = truncated ? bytes.subarray(0, MAX_INPUT_BYTES) : bytes;
   // NUL and other C0 controls (but tab and newlines) carry nothing a person wrote.
@@ -22,17 +26,40 @@ export function decodeInput(input: string | Buffer): DecodedInput {
 const FENCE = /^\s*```[\w-]*\s*$/;
 const QUOTE_PREFIX = /^[ \t]*>[ \t>]*/;
 
-/** Splits into lines, LF only, each at most MAX_LINE_CHARS long. */
-export function splitLines(text: string): string[] {
+/**
+ * Splits into lines, LF only, each at most MAX_LINE_CHARS long, stopping after `maxLines` lines
+ * (the lines past it are never built; `cut` says whether any were left).
+ */
+export function splitLinesBounded(text: string, maxLines: number): { lines: string[]; cut: boolean } {
   const lines: string[] = [];
-  for (const raw of text.split(/\r\n|\r|\n/)) {
-    if (raw.length <= MAX_LINE_CHARS) {
-      lines.push(raw);
-      continue;
+  let at = 0;
+  while (at <= text.length && lines.length < maxLines) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    let line = text.slice(at, end);
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    at = end + 1;
+    if (line.includes("\r")) {
+      for (const part of line.split("\r")) pushChunks(lines, part);
+    } else {
+      pushChunks(lines, line);
     }
-    for (let at = 0; at < raw.length; at += MAX_LINE_CHARS) lines.push(raw.slice(at, at + MAX_LINE_CHARS));
   }
-  return lines;
+  const cut = at <= text.length || lines.length > maxLines;
+  return { lines: lines.length > maxLines ? lines.slice(0, maxLines) : lines, cut };
+}
+
+function pushChunks(lines: string[], line: string): void {
+  if (line.length <= MAX_LINE_CHARS) {
+    lines.push(line);
+    return;
+  }
+  for (let at = 0; at < line.length; at += MAX_LINE_CHARS) lines.push(line.slice(at, at + MAX_LINE_CHARS));
+}
+
+/** All lines (see splitLinesBounded). */
+export function splitLines(text: string): string[] {
+  return splitLinesBounded(text, Number.POSITIVE_INFINITY).lines;
 }
 
 /**
@@ -42,12 +69,20 @@ export function splitLines(text: string): string[] {
  */
 export function unmanglePaste(lines: string[]): string[] {
   const unfenced: string[] = [];
+  let nonBlank = 0;
+  let quoted = 0;
   for (const line of lines) {
-    if (FENCE.test(line)) continue;
-    unfenced.push(line.includes("`") ? line.replace(/`+/g, "") : line);
+    if (line.includes("`")) {
+      if (FENCE.test(line)) continue;
+      unfenced.push(line.replace(/`+/g, ""));
+    } else {
+      unfenced.push(line);
+    }
+    const last = unfenced[unfenced.length - 1] ?? "";
+    if (last.trim() === "") continue;
+    nonBlank++;
+    if (QUOTE_PREFIX.test(last) && !/^\s*>>>/.test(last)) quoted++;
   }
-  const nonBlank = unfenced.filter((line) => line.trim() !== "");
-  const quoted = nonBlank.filter((line) => QUOTE_PREFIX.test(line) && !/^\s*>>>/.test(line)).length;
-  if (nonBlank.length === 0 || quoted * 2 < nonBlank.length) return unfenced;
+  if (nonBlank === 0 || quoted * 2 < nonBlank) return unfenced;
   return unfenced.map((line) => line.replace(QUOTE_PREFIX, ""));
 }

@@ -4,9 +4,9 @@ import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
-import { MAX_FINDINGS } from "./limits.js";
+import { MAX_FINDINGS, MAX_LINES } from "./limits.js";
 import { looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
-import { decodeInput, splitLines, unmanglePaste } from "./normalise.js";
+import { decodeInput, splitLines, splitLinesBounded, unmanglePaste } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
@@ -90,10 +90,12 @@ export async function readBounce(
 ): Promise<BounceReading> {
   const file = options.file ?? null;
   const decoded = decodeInput(input);
-  const rawLines = splitLines(decoded.text);
-  const message = await messageParts(decoded.text, rawLines);
-
-  const bodyLines = unmanglePaste(message === null ? rawLines : splitLines(message.text));
+  const head = splitLinesBounded(decoded.text, 201).lines;
+  const message = await messageParts(decoded.text, head);
+  // Past MAX_LINES the input is cut like past MAX_INPUT_BYTES: reported as truncated.
+  const split = splitLinesBounded(message === null ? decoded.text : message.text, MAX_LINES);
+  const truncated = decoded.truncated || split.cut;
+  const bodyLines = unmanglePaste(split.lines);
   const dsnLines =
     message === null || message.deliveryStatus === "" ? bodyLines : splitLines(message.deliveryStatus);
   const status = parseDeliveryStatus(dsnLines);
@@ -115,7 +117,7 @@ export async function readBounce(
   const failed = status.recipients.filter((r) => r.action === null || FAILED_ACTIONS.has(r.action));
   // A DSN that reports only successful deliveries (RFC 3464 `delivered`, `relayed`, `expanded`) is no bounce.
   if (status.recipients.length > 0 && failed.length === 0) {
-    return { findings, truncated: decoded.truncated, bytesRead: decoded.bytesRead };
+    return { findings, truncated, bytesRead: decoded.bytesRead };
   }
   for (const recipient of failed) {
     const block = blocks.find((b) => recipientIn(b, recipient.finalRecipient)) ?? blocks[0] ?? null;
@@ -130,7 +132,10 @@ export async function readBounce(
     }
   }
   if (findings.length === 0) {
-    for (const block of blocks) add(build(file, block.text, null, null));
+    for (const block of blocks) {
+      if (findings.length >= MAX_FINDINGS) break;
+      add(build(file, block.text, null, null));
+    }
   }
-  return { findings, truncated: decoded.truncated, bytesRead: decoded.bytesRead };
+  return { findings, truncated, bytesRead: decoded.bytesRead };
 }

@@ -1,11 +1,10 @@
 // `rdns serve` (bot + delivery + check workers in one process: what `npm start` runs),
 // `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). DESIGN.md "Processes".
-import { startRuntime } from "../app/runtime.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { CONSOLE_GREETING } from "../platforms/console/index.js";
 import { selectPlatforms } from "../platforms/registry.js";
-import { RedisUnavailableError } from "../queue/connection.js";
+import { assertRedisReachable, RedisUnavailableError } from "../queue/connection.js";
 
 /** EX_UNAVAILABLE (sysexits.h): a service the program needs (Redis) is not there. */
 const EXIT_UNAVAILABLE = 69;
@@ -44,8 +43,11 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  let runtime: Awaited<ReturnType<typeof import("../app/runtime.js").startRuntime>>;
   try {
+    // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
+    await assertRedisReachable(config.REDIS_URL);
+    const { startRuntime } = await import("../app/runtime.js");
     runtime = await startRuntime({ config, logger, bot, worker, onQuit: () => quit() });
   } catch (error) {
     if (error instanceof RedisUnavailableError) {

@@ -41,22 +41,26 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on("error", () => {
-    // Reported through the rejected connect() below.
+  // ioredis rejects connect() with a bare "Connection is closed"; the error event says why.
+  let cause: string | null = null;
+  probe.on("error", (error: Error & { code?: string }) => {
+    cause ??= error.code ?? error.message;
   });
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       probe.connect().then(() => probe.ping()),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs),
-      ),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = cause ?? (error instanceof Error ? error.message : String(error));
     throw new RedisUnavailableError(
       `cannot reach Redis at ${redactRedisUrl(url)} (REDIS_URL): ${reason}; start one with \`redis-server --daemonize yes\` or set REDIS_URL to a running server`,
     );
   } finally {
+    clearTimeout(timer);
     probe.disconnect();
   }
 }

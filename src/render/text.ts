@@ -29,7 +29,7 @@ export function reportText(report: CheckReport): string {
 }
 
 export function renderText(message: OutboundMessage): string {
-  return plain(renderUnsafe(message));
+  return plain(renderUnsafe(message)).trimEnd();
 }
 
 function renderUnsafe(message: OutboundMessage): string {

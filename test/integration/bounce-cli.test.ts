@@ -1,0 +1,108 @@
+// `rdns bounce` as built (bin/rdns.js -> dist/): exit codes, NDJSON and human output. `npm test`
+// builds first (scripts/test.sh); when dist/ is missing the build runs here.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+const fixtures = join(root, "test", "fixtures", "bounces");
+const bin = join(root, "bin", "rdns.js");
+
+function rdns(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [bin, "bounce", ...args], {
+    cwd: root,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, LOG_LEVEL: "silent" },
+    timeout: 30_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("rdns bounce (built CLI)", () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, "dist", "src", "cli", "bounce.js"))) {
+      const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
+      expect(build.status, build.stderr).toBe(0);
+    }
+  }, 120_000);
+
+  it("prints one JSON object for a one-bounce file and exits 0", () => {
+    const { code, stdout } = rdns(["--json", join(fixtures, "gmail-5.7.25-wrapped.eml")]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
+      file: join(fixtures, "gmail-5.7.25-wrapped.eml"),
+      ip: "203.0.113.5",
+      helo: null,
+      receiver: "gmail",
+      smtpCode: 550,
+      enhancedCode: "5.7.25",
+      category: "rdns",
+      rdnsRelated: true,
+      truncated: false,
+    });
+  });
+
+  it("gives NDJSON, one line per finding with its file, for several files", () => {
+    const files = ["two-recipients.eml", "yahoo-tss04.txt", "microsoft-5.7.606-banned.txt"].map((name) =>
+      join(fixtures, name),
+    );
+    const { code, stdout } = rdns(["--json", ...files]);
+    expect(code).toBe(0);
+    const objects = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(objects.map((object) => [object.file, object.ip, object.category])).toEqual([
+      [files[0], "198.51.100.40", "rdns"],
+      [files[0], null, "mailbox"],
+      [files[1], "203.0.113.77", "ratelimit"],
+      [files[2], "192.0.2.44", "blocklist"],
+    ]);
+  });
+
+  it("reads stdin (no file, or -) and exits 1 when the text holds no bounce", () => {
+    const none = rdns([], "hello, the newsletter went out at 10:00\n");
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain("No bounce found");
+    const dash = rdns(
+      ["--json", "-"],
+      "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.77]\n",
+    );
+    expect(dash.code).toBe(0);
+    expect(JSON.parse(dash.stdout)).toMatchObject({ file: "-", ip: "192.0.2.77", rdnsRelated: true });
+  });
+
+  it("renders plain text that says whether reverse DNS is the cause", () => {
+    const { code, stdout } = rdns([join(fixtures, "slack-mangled.txt")]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("reverse DNS is the cause");
+    expect(stdout).toContain("refused address: 203.0.113.5");
+    expect(stdout).toContain("next: rdns check 203.0.113.5");
+  });
+
+  it("says the input was cut when it is over 256 KB", () => {
+    const { code, stdout } = rdns(
+      ["--json"],
+      `550 5.7.1 Fix reverse DNS for 192.0.2.9\n${"x".repeat(300_000)}`,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ip: "192.0.2.9", truncated: true });
+    expect(rdns([], `550 5.7.1 Fix reverse DNS for 192.0.2.9\n${"x".repeat(300_000)}`).stdout).toContain(
+      "only its first 256 KB",
+    );
+  });
+
+  it("answers bad usage with one line and exit 64", () => {
+    const unknown = rdns(["--frobnicate"]);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
+    const missing = rdns([join(fixtures, "no-such-file.eml")]);
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toMatch(/^rdns bounce: cannot read .*no-such-file\.eml: ENOENT/);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
