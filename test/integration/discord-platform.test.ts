@@ -159,6 +159,23 @@ describe("Discord platform against the fake Discord", () => {
     expect(fake.rest.botMessages(fake.generalChannelId).map((m) => m.content)).toContain("in the channel");
   });
 
+  it("asked inside a thread, answers in that thread (a thread cannot hold a thread)", async () => {
+    const threadId = "1200000000000000042";
+    fake.channels.set(threadId, {
+      id: threadId,
+      type: 11,
+      guild_id: fake.guildId,
+      parent_id: fake.supportChannelId,
+      name: "older thread",
+      thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false },
+    });
+    fake.slashCommand("check", { ip: "203.0.113.5" }, threadId);
+    const origin = await until("the origin", () => handlers.origins[0]);
+    expect(origin.thread).toBe(`discord:${threadId}`);
+    expect(origin.parent).toMatch(new RegExp(`^discord:${threadId}:\\d+$`));
+    expect(fake.rest.requests.some((r) => r.path.endsWith("/threads"))).toBe(false);
+  });
+
   it("answers a mistake ephemerally with an example, removing the public placeholder", async () => {
     const id = fake.slashCommand("check", { ip: "mail.example.test" });
     await until("the follow-up", () =>

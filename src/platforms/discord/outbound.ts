@@ -65,8 +65,8 @@ export async function startThreadOn(
 
 /**
  * The thread for results on a message, or, where the bot may not open threads (Create Public
- * Threads / Send Messages in Threads missing: 403), the channel itself, so the answer still
- * arrives. Returns the id of the channel to post results in.
+ * Threads / Send Messages in Threads missing: 403) or where threads cannot hang (a thread, a
+ * forum post: 50024), the channel itself, so the answer still arrives. Returns the id of the channel to post results in.
  */
 export async function threadOrChannel(
   client: Client,
@@ -78,7 +78,10 @@ export async function threadOrChannel(
   try {
     return await startThreadOn(client, channelId, messageId, name);
   } catch (error) {
-    if (error instanceof DiscordAPIError && error.status === 403) {
+    const cannot =
+      error instanceof DiscordAPIError &&
+      (error.status === 403 || error.code === RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType);
+    if (cannot) {
       onFallback(error);
       return channelId;
     }

@@ -97,6 +97,9 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
         if (!parent || !message || message.channel_id !== channelId) {
           return [404, { code: 10008, message: "Unknown Message" }];
         }
+        if (parent.type === 11) {
+          return [400, { code: 50024, message: "Cannot execute action on this channel type" }];
+        }
         if (world.channels.has(messageId as string)) {
           return [400, { code: 160004, message: "A thread has already been created for this message" }];
         }
