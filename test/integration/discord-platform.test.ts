@@ -189,6 +189,9 @@ describe("Discord platform against the fake Discord", () => {
         (r) => r.method === "DELETE" && r.path.endsWith(`token-${id}/messages/@original`),
       ),
     ).toBe(true);
+    // What people see: one ephemeral message, and no public one.
+    const seen = fake.rest.botMessages(fake.generalChannelId);
+    expect(seen.map((m) => m.flags & 64)).toEqual([64]);
   });
 
   it("reads a pasted bounce in a support channel and opens the thread on that message", async () => {

@@ -62,6 +62,13 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
       ([, token], body) => {
         const channelId = world.interactionChannels.get(token as string);
         if (channelId === undefined) return [401, { code: 50027, message: "Invalid Webhook Token" }];
+        // As Discord does: the first follow-up after a defer replaces the "thinking" original and
+        // keeps the original's visibility, whatever flags it asks for.
+        const original = rest.messages.get(rest.originals.get(token as string) ?? "");
+        if (original !== undefined && (original.flags & 128) !== 0) {
+          original.flags &= ~128;
+          return rest.editMessage(original.id, body ?? {});
+        }
         return [200, rest.createMessage(channelId, body ?? {}, { webhook_id: world.applicationId })];
       },
     ],
