@@ -330,6 +330,26 @@ describe("Discord platform against the fake Discord", () => {
     expect(garbage).toMatchObject({ permanent: true });
   });
 
+  it("a dropped REST connection throws for the job to retry; a lost answer is not posted twice", async () => {
+    fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, 0);
+    const dropped = await platform
+      .post(fake.generalChannelId, { kind: "notice", text: "a" })
+      .catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(Error);
+    expect(dropped).not.toMatchObject({ permanent: true });
+    // Discord posted it but the answer was lost: the retried delivery sends the same nonce.
+    fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, -1);
+    const lost = await platform
+      .post(fake.generalChannelId, { kind: "notice", text: "b" })
+      .catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(Error);
+    const retried = await platform.post(fake.generalChannelId, { kind: "notice", text: "b" });
+    expect(fake.rest.botMessages(fake.generalChannelId).map((m) => m.content)).toEqual(["b"]);
+    expect(retried).toBe(
+      `discord:${fake.generalChannelId}:${fake.rest.botMessages(fake.generalChannelId)[0]?.id}`,
+    );
+  });
+
   it("throws when Discord keeps failing, so the delivery job is retried", async () => {
     for (let i = 0; i < 5; i++) fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, 500);
     const failure = await platform

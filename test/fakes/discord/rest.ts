@@ -1,6 +1,7 @@
 // A small Discord REST API on loopback (node:http): the routes the bot uses, each request
 // recorded. Messages, threads and interaction originals live in maps; `failNext` injects one
-// error response (a 429 with Discord's headers, a 500) for the next matching request.
+// error response (a 429 with Discord's headers, a 500, status 0: the connection dropped, or -1:
+// done but the answer lost) for the next matching request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { discordRoutes } from "./rest-routes.js";
@@ -152,10 +153,15 @@ export class FakeRest {
     this.requests.push(record);
 
     const failure = this.failures.findIndex((f) => f.method === method && f.path.test(path));
-    if (failure >= 0) {
+    // Status -1: Discord does the work, then the answer is lost (the connection drops).
+    const answerLost = failure >= 0 && this.failures[failure]?.status === -1;
+    if (answerLost) this.failures.splice(failure, 1);
+    if (failure >= 0 && !answerLost) {
       const [f] = this.failures.splice(failure, 1);
       record.status = f?.status ?? 500;
-      if (f?.status === 429) {
+      if (f?.status === 0) {
+        req.socket.destroy(); // the connection drops without an answer (ECONNRESET)
+      } else if (f?.status === 429) {
         const after = f.retryAfterSeconds ?? 1;
         res.writeHead(429, {
           "content-type": "application/json",
@@ -181,6 +187,10 @@ export class FakeRest {
       if (!match) continue;
       const [status, payload] = handler(match.slice(1), body);
       record.status = status;
+      if (answerLost) {
+        req.socket.destroy();
+        return;
+      }
       if (Buffer.isBuffer(payload)) {
         res.writeHead(status, { "content-type": "message/rfc822" });
         res.end(payload);
