@@ -14,7 +14,7 @@ import type { ChatPlatform } from "../platforms/types.js";
 import { assertRedisReachable, createRedis } from "../queue/connection.js";
 import { createQueues, type Queues } from "../queue/queues.js";
 import { storeKeys } from "../store/keys.js";
-import { loadBounceReader } from "./bounce-reader.js";
+import { bounceReader } from "./bounce-reader.js";
 import type { AppContext, BounceReader } from "./context.js";
 import { createInboundHandlers } from "./handlers.js";
 import { loadCommands } from "./load-commands.js";
@@ -69,7 +69,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       settings,
       keys: storeKeys(settings.prefix),
       logger,
-      readBounce: options.readBounce ?? (await loadBounceReader(logger)),
+      readBounce: options.readBounce ?? bounceReader,
     };
     const handlers = createInboundHandlers(ctx, await loadCommands());
     const chosen =

@@ -3,6 +3,7 @@
 // so a PTR name or a pasted bounce cannot move the terminal's cursor or change its colours.
 import type { CheckReport } from "../check/types.js";
 import type { OutboundMessage } from "../platforms/types.js";
+import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 
 /** C0/C1 controls and DEL, except newline and tab. */
@@ -42,16 +43,8 @@ function renderUnsafe(message: OutboundMessage): string {
       return verdictLine(message.report);
     case "report":
       return reportText(message.report);
-    case "bounce": {
-      const lines = message.findings.map((finding) => {
-        const ip = finding.ip === null ? "no IP given" : `IP ${finding.ip}`;
-        const code = [finding.smtpCode, finding.enhancedCode].filter((part) => part !== null).join(" ");
-        const what = finding.rdnsRelated ? "refused for its reverse DNS" : `refused (${finding.category})`;
-        return `${finding.receiver} ${code}: ${ip} ${what}\n  "${finding.diagnostic}"`;
-      });
-      const more = message.truncated ? "\n(only the start of the message was read)" : "";
-      return `Bounce read:\n${lines.join("\n")}${more}`;
-    }
+    case "bounce":
+      return renderBounceText(message.findings, message.truncated);
     case "cleared":
       return `Cleared: ${message.report.ip} now passes at the authority and every resolver, after ${duration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}. ${verdictLine(message.report)}`;
     case "still-failing":

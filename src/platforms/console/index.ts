@@ -44,7 +44,7 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
 
   const nextAddress = (): ReplyAddress => `console:${channel}:${++counter}`;
   const print = (prefix: string, text: string) => {
-    const lines = text.split("\n").map((line) => `${prefix} ${line}`);
+    const lines = text.split("\n").map((line) => `${prefix} ${line}`.trimEnd());
     options.output.write(`${lines.join("\n")}\n`);
   };
   const own = (address: ReplyAddress) => {

@@ -18,7 +18,6 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
       worker: true,
       settings,
       platforms: [platform],
-      readBounce: () => ({ findings: [], truncated: false, bytesRead: 0 }),
     });
   });
   afterAll(async () => {
@@ -63,6 +62,59 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
         report: { ip: "203.0.113.13", verdict: "fail" },
       });
     }
+  });
+
+  it("says 'could not tell' (never 'no PTR') only after BullMQ's retries of a SERVFAIL run out", async () => {
+    const origin = await platform.command(["198.51.100.7"]); // the lab's stub to a dead server
+    const thread = origin?.thread ?? "";
+    await platform.waitFor(() => platform.in(thread).length === 1, 30_000);
+    const [answer] = platform.in(thread);
+    expect(answer?.message).toMatchObject({
+      kind: "could-not-tell",
+      ip: "198.51.100.7",
+      attempts: settings.checkAttempts,
+    });
+    expect(platform.in(origin?.parent ?? "", "update")[0]?.message).toMatchObject({
+      report: { verdict: "inconclusive" },
+    });
+    const checks = await runtime.queues.check.getCompleted();
+    expect(checks.find((job) => job.data.ip === "198.51.100.7")?.attemptsMade).toBe(settings.checkAttempts);
+    expect(
+      platform.posted.some(
+        (item) => item.message.kind === "report" && item.message.report.ip === "198.51.100.7",
+      ),
+    ).toBe(false);
+  });
+
+  it("reads a pasted bounce: the reading and the refused IP's check go into a thread on the message", async () => {
+    const bounce = [
+      "<someone@example.com>: host gmail-smtp-in.l.google.com[142.250.27.26] said:",
+      "    550-5.7.25 [203.0.113.13] The IP address sending this message does not have a",
+      "    550-5.7.25 PTR record setup, or the corresponding forward DNS entry does not",
+      "    550-5.7.25 point to the sending IP. As a policy, Gmail does not accept messages",
+      "    550-5.7.25 from IPs with missing PTR records. - gsmtp (in reply to end of DATA command)",
+    ].join("\n");
+    const origin = await platform.paste(bounce);
+    const thread = origin?.thread ?? "";
+    await platform.waitFor(() => platform.in(thread).length === 2);
+    const kinds = platform
+      .in(thread)
+      .map((item) => item.message.kind)
+      .sort();
+    expect(kinds).toEqual(["bounce", "report"]);
+    const reading = platform.in(thread).find((item) => item.message.kind === "bounce")?.message;
+    expect(reading).toMatchObject({
+      findings: [{ ip: "203.0.113.13", receiver: "gmail", enhancedCode: "5.7.25" }],
+    });
+    const report = platform.in(thread).find((item) => item.message.kind === "report")?.message;
+    expect(report).toMatchObject({ report: { ip: "203.0.113.13", verdict: "fail" } });
+  });
+
+  it("stays quiet about a pasted message that is not a bounce", async () => {
+    const before = platform.posted.length;
+    expect(await platform.paste("hi all, is the deploy done?")).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platform.posted.length).toBe(before);
   });
 
   it.each([

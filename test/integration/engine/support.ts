@@ -130,6 +130,30 @@ export class RecordingPlatform implements ChatPlatform {
     return origin;
   }
 
+  /** Posts a message in a support channel, as a platform would hand it over after its ack. */
+  async paste(text: string, channel = "C-support"): Promise<Origin | null> {
+    if (this.handlers === null) throw new Error("not started");
+    const address = `test:${channel}:${++this.counter}`;
+    let origin: Origin | null = null;
+    await this.handlers.onPaste(
+      {
+        platform: this.name,
+        requestId: `req-${++this.requests}`,
+        channel,
+        user: "U1",
+        text,
+        attachments: [],
+      },
+      {
+        openThread: async () => {
+          origin = { platform: this.name, channel, thread: address, parent: null };
+          return origin;
+        },
+      },
+    );
+    return origin;
+  }
+
   /** Messages in one thread (replies) or on one parent (updates). */
   in(address: string, op: Posted["op"] = "reply"): Posted[] {
     return this.posted.filter((item) => item.address === address && item.op === op);
