@@ -24,6 +24,20 @@ for svc in knot unbound; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
 done
 
+# Debian confines /usr/sbin/unbound with AppArmor to /etc/unbound; the test lab (test/lab/) runs
+# it with a config in a temporary folder, so allow that folder through the profile's local
+# include when AppArmor is enforcing.
+aa_local=/etc/apparmor.d/local/usr.sbin.unbound
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && [ -f /etc/apparmor.d/usr.sbin.unbound ] \
+  && ! grep -q rdns-lab "$aa_local" 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    printf '%s\n' "# rdns-bot test lab (scripts/ensure-test-services.sh)" "/tmp/rdns-lab-*/** rwk," >>"$aa_local"
+    apparmor_parser -r /etc/apparmor.d/usr.sbin.unbound >/dev/null 2>&1 || true
+  else
+    echo "AppArmor confines unbound; allow the lab with: echo '/tmp/rdns-lab-*/** rwk,' | sudo tee -a $aa_local && sudo apparmor_parser -r /etc/apparmor.d/usr.sbin.unbound" >&2
+  fi
+fi
+
 redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
 hostport="${redis_url#*://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
 host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=6379

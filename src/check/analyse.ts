@@ -74,8 +74,8 @@ export function analyseObservations(obs: Observations): Analysis {
     generics.find((entry) => entry.name === normaliseName(name))?.generic ??
     detectGenericName(name, obs.ip).generic;
 
-  // HELO first (without PTR comparison knowledge it still needs the names), so the fix can use
-  // a good HELO name as the intended PTR name.
+  // HELO before the fixes: a good HELO that already resolves to the IP is the best name for
+  // the PTR, and a HELO fix must never point at a generic PTR name.
   let heloReport: HeloReport | null = null;
   const heloProblems: Problem[] = [];
   if (obs.helo) {

@@ -105,6 +105,7 @@ async function queryUdp(question: DnsQuestion, server: ServerAddress, started: n
       done = true;
       for (const timer of timers) clearTimeout(timer);
       for (const id of ids) channel.release(id);
+      channel.unhold();
       resolve(response);
     };
     const failure = (outcome: DnsOutcome, error: string) =>

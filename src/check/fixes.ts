@@ -86,7 +86,12 @@ export function buildFixSteps(input: FixStepsInput): string[] {
   const ptrAlreadyRight =
     ptrNames.length === 1 && ptrNames[0] === ctx.intendedName && !codes.has("GENERIC_PTR");
   if (ptrWrong && !ptrAlreadyRight) {
-    steps.push(`Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}`);
+    // Without a provider the instruction already says what to set: do not say it twice.
+    steps.push(
+      ctx.provider
+        ? `Set the PTR of ${ctx.ip} to ${name}. ${setPtrInstruction(ctx)}`
+        : setPtrInstruction(ctx),
+    );
   } else if (codes.has("MULTIPLE_PTR")) {
     const extra = ptrNames.filter((ptrName) => ptrName !== name);
     steps.push(
@@ -108,14 +113,21 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       `Nothing to change: the PTR is set at the authority. Wait ${when}; public flush pages (Google Public DNS, Cloudflare, OpenDNS) flush only their own resolver, not Gmail's or Microsoft's.`,
     );
   } else if (steps.length > 0) {
-    const ttl = negativeCache
-      ? ` within the zone's negative TTL (${negativeCache.ttl} s)`
+    // RFC 2308: a resolver keeps the negative answer at most the zone's negative TTL after it
+    // asked, so any cache lets go no later than that long after the PTR is set; the ones we
+    // asked already hold theirs until clearsBy.
+    const when = negativeCache
+      ? ` at most ${negativeCache.ttl} s after the PTR is set (the zone's negative TTL; the resolvers asked here hold theirs until ${negativeCache.clearsBy})`
       : input.positiveTtl !== null
-        ? ` within the old PTR's TTL (${input.positiveTtl} s)`
+        ? ` at most ${input.positiveTtl} s after the change (the old PTR's TTL)`
         : "";
+    // Resolvers cap negative TTLs (Unbound and PowerDNS 3,600 s, BIND 10,800 s): a long zone TTL
+    // (a RIR's parent zone gives hours) is rarely held in full.
+    const capped =
+      negativeCache && negativeCache.ttl > 3600 ? " Most resolvers cap negative caching at 1-3 hours." : "";
     const slow = ctx.provider === "vultr" ? " Vultr says a change may take 6-12 hours to apply." : "";
     steps.push(
-      `Then wait: resolvers that cached the old answer let go${ttl}; check again after that.${slow}`,
+      `Then wait: caches holding the old answer let go${when}; check again after that.${capped}${slow}`,
     );
   }
 

@@ -62,7 +62,13 @@ const DYNAMIC_TOKENS: ReadonlyArray<{ pattern: RegExp; word: string; weight: num
     weight: 3,
     source: "rspamd hfilter; SpamAssassin RDNS_DYNAMIC",
   },
-  { pattern: /^(cm|cpe|docsis)\d*$/, word: "cm/cpe/docsis", weight: 4, source: "SpamAssassin RDNS_DYNAMIC" },
+  // "cm" alone is too common a word (content management, initials): only with digits.
+  {
+    pattern: /^(cm\d+|cpe\d*|docsis\d*)$/,
+    word: "cm/cpe/docsis",
+    weight: 4,
+    source: "SpamAssassin RDNS_DYNAMIC",
+  },
   { pattern: /^isdn\d*$/, word: "isdn", weight: 4, source: "SpamAssassin RDNS_DYNAMIC" },
   { pattern: /^wireless\d*$/, word: "wireless", weight: 4, source: "SpamAssassin RDNS_DYNAMIC" },
   { pattern: /^(res|resnet)\d*$/, word: "res/resnet", weight: 4, source: "SpamAssassin RDNS_DYNAMIC" },
@@ -94,6 +100,9 @@ export function detectGenericName(name: string, ip: string): GenericNameResult {
   if (provider) {
     reasons.push(`${provider}, not a name the customer chose`);
     return { generic: true, reasons };
+  }
+  if (/^[\d.]+$/.test(lower) || lower.includes(":")) {
+    return { generic: true, reasons: [`"${lower}" is an address, not a host name`] };
   }
   if (!lower.includes(".")) {
     return { generic: true, reasons: [`"${lower}" is a single label, not a fully-qualified host name`] };

@@ -28,7 +28,7 @@ export const PROVIDERS: Record<ProviderId, ProviderInfo> = {
   azure: {
     label: "Azure",
     setPtr:
-      "On Azure, set the public IP's `dnsSettings.reverseFqdn` to <name> (`az network public-ip update --reverse-fqdn <name>.`, PowerShell or ARM); <name> must already resolve to <ip>, it is validated when set.",
+      "On Azure, set the public IP's `dnsSettings.reverseFqdn` to <name> (`az network public-ip update -g <group> -n <public-ip-name> --reverse-fqdn <name>.`, PowerShell or ARM); <name> must already resolve to <ip>, it is validated when set.",
   },
   gcp: {
     label: "Google Cloud",

@@ -15,6 +15,7 @@
 
 import type { FixContext } from "./fixes.js";
 import { recordType, setPtrInstruction } from "./fixes.js";
+import { normaliseName } from "./name-parts.js";
 import { formatInstant, isNegative } from "./negative-cache.js";
 import type { LookupStatus, NegativeCacheReport, Observations, Problem, PtrAnswer } from "./types.js";
 import { CONCLUSIVE_STATUSES } from "./types.js";
@@ -202,8 +203,8 @@ export function ptrProblems(
 }
 
 function sameNames(a: string[], b: string[]): boolean {
-  const left = [...a].sort().join(" ");
-  return left === [...b].sort().join(" ");
+  const key = (names: string[]) => names.map(normaliseName).sort().join(" ");
+  return key(a) === key(b);
 }
 
 function staleProblems(obs: Observations, truth: PtrTruth): Problem[] {

@@ -102,7 +102,9 @@ export function summarise(input: SummaryInput): string {
       LEAD_ORDER.find((code) => errors.some((problem) => problem.code === code)) ?? errors[0]?.code;
     const others = errors.filter((problem) => problem.code !== lead).length;
     const more = others > 0 ? ` (+${others} more)` : "";
-    return `FAIL: ${lead ? headline(lead, input) : "see problems"}${consequence(input)}${more}`;
+    // A HELO error can fail a check whose PTR could not be learned: say the PTR is still unknown.
+    const ptrUnknown = truth.conclusive ? "" : `; PTR unknown (${statusWord(truth.status)})`;
+    return `FAIL: ${lead ? headline(lead, input) : "see problems"}${consequence(input)}${more}${ptrUnknown}`;
   }
   if (input.verdict === "inconclusive") {
     if (!truth.conclusive) {

@@ -23,6 +23,8 @@ export class UdpChannel {
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
   uses = 0;
+  /** Questions holding this channel (from acquire to done): it closes only when none do. */
+  private holds = 0;
   retired = false;
   readonly ready: Promise<void>;
 
@@ -45,8 +47,6 @@ export class UdpChannel {
 
   /** Registers `waiter` under a fresh random id not in flight on this socket. */
   register(waiter: Waiter): number {
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
     let id = randomInt(0, 65_536);
     while (this.waiters.has(id)) id = randomInt(0, 65_536);
     this.waiters.set(id, waiter);
@@ -65,9 +65,21 @@ export class UdpChannel {
     this.retire();
   }
 
+  /** Forgets an id (an answer came, or the question gave up). */
   release(id: number): void {
     this.waiters.delete(id);
-    if (this.waiters.size > 0) return;
+  }
+
+  hold(): void {
+    this.holds++;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  /** The question is done with this channel: close it when retired and unused, or after idling. */
+  unhold(): void {
+    this.holds--;
+    if (this.holds > 0) return;
     if (this.retired) return this.close();
     if (this.idleTimer === null) {
       this.idleTimer = setTimeout(() => this.retire(), IDLE_CLOSE_MS);
@@ -80,7 +92,7 @@ export class UdpChannel {
       this.retired = true;
       this.onRetire(this);
     }
-    if (this.waiters.size === 0) this.close();
+    if (this.holds === 0) this.close();
   }
 
   private close(): void {
@@ -93,7 +105,7 @@ export class UdpChannel {
 
 const channels = new Map<string, UdpChannel>();
 
-/** The current channel to `server`, or a new one when it is used up. */
+/** The current channel to `server` (or a new one when it is used up), held until `unhold()`. */
 export function acquireChannel(server: ServerAddress): UdpChannel {
   const key = `${server.host}|${server.port}`;
   let channel = channels.get(key);
@@ -105,5 +117,6 @@ export function acquireChannel(server: ServerAddress): UdpChannel {
     channels.set(key, channel);
   }
   channel.uses++;
+  channel.hold();
   return channel;
 }

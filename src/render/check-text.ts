@@ -159,7 +159,7 @@ function heloLines(report: CheckReport): string[] {
 
 function cacheLines(report: CheckReport): string[] {
   const cache = report.negativeCache;
-  if (!cache) return field("Caches", "no negative answer cached");
+  if (!cache) return field("Caches", "no negative answer seen");
   return field("Caches", `negative TTL ${cache.ttl} s; cached "no PTR" answers clear by ${cache.clearsBy}`);
 }
 

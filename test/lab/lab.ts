@@ -4,6 +4,7 @@
 // globalSetup (test/lab/global-setup.ts) and by scripts/bench-check.ts. See README.md here.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import dgram from "node:dgram";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -22,6 +23,15 @@ import {
 
 const run = promisify(execFile);
 const HOST = "127.0.0.1";
+
+/** Debian installs the servers in /usr/sbin, which a non-root user's PATH often lacks. */
+function binary(name: string): string {
+  for (const dir of ["/usr/sbin", "/usr/local/sbin", "/sbin"]) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return name;
+}
+const KNOTC = binary("knotc");
 
 /** Everything a test needs to reach the lab; plain data, so vitest can `provide` it. */
 export interface LabInfo {
@@ -72,7 +82,14 @@ export async function startLab(): Promise<Lab> {
   await new Promise<void>((resolve) => deadSocket.bind(0, HOST, resolve));
   const deadPort = deadSocket.address().port;
   const closedPort = await freePort();
+  // If the host process ends without stop() (a crash, Ctrl-C), do not leave servers running.
+  const killOnExit = () => {
+    for (const child of processes)
+      if (child.pid !== undefined && child.exitCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.removeListener("exit", killOnExit);
     await Promise.all(processes.map(stopProcess));
     deadSocket.close();
     await rm(dir, { recursive: true, force: true });
@@ -150,7 +167,7 @@ export function connectLab(info: LabInfo): LabControl {
 async function knotTransaction(socket: string, zone: string, steps: string[][]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await run("knotc", ["-s", socket, "zone-begin", zone]);
+      await run(KNOTC, ["-s", socket, "zone-begin", zone]);
       break;
     } catch (err) {
       if (attempt >= 50) throw err;
@@ -162,14 +179,14 @@ async function knotTransaction(socket: string, zone: string, steps: string[][]):
       const [command = "", ...args] = step;
       const optional = command.startsWith("?");
       try {
-        await run("knotc", ["-s", socket, command.replace("?", ""), zone, ...args]);
+        await run(KNOTC, ["-s", socket, command.replace("?", ""), zone, ...args]);
       } catch (err) {
         if (!optional) throw err;
       }
     }
-    await run("knotc", ["-s", socket, "zone-commit", zone]);
+    await run(KNOTC, ["-s", socket, "zone-commit", zone]);
   } catch (err) {
-    await run("knotc", ["-s", socket, "zone-abort", zone]).catch(() => {});
+    await run(KNOTC, ["-s", socket, "zone-abort", zone]).catch(() => {});
     throw err;
   }
 }
@@ -203,7 +220,7 @@ zone:
 ${zones.map((zone) => `  - domain: ${zone.zone}.`).join("\n")}
 `;
   await writeFile(join(dir, "knot.conf"), config);
-  const child = spawnLogged("knotd", ["-c", join(dir, "knot.conf")], join(dir, "knotd.log"));
+  const child = spawnLogged(binary("knotd"), ["-c", join(dir, "knot.conf")], join(dir, "knotd.log"));
   await waitUntil(`knotd on port ${port}`, child, join(dir, "knotd.log"), async () => {
     const answers = await Promise.all(
       zones.map((zone) =>
@@ -250,8 +267,9 @@ async function startUnbound(
     cache-min-ttl: 0
     cache-max-negative-ttl: 60
     infra-host-ttl: 2
-    # Give up on a dead server after ~0.6 s (SERVFAIL), well inside a client's 2 s timeout.
-    infra-cache-max-rtt: 300
+    # Give up on a dead server after ~1.4 s (SERVFAIL), inside a client's 2 s timeout, yet not
+    # so soon that a Knot slowed by a busy machine is taken for dead.
+    infra-cache-max-rtt: 700
     infra-keep-probing: yes
     serve-expired: no
     prefetch: no
@@ -263,7 +281,11 @@ remote-control:
     control-enable: no
 ${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}`;
   await writeFile(join(dir, "unbound.conf"), config);
-  const child = spawnLogged("unbound", ["-d", "-c", join(dir, "unbound.conf")], join(dir, "unbound.log"));
+  const child = spawnLogged(
+    binary("unbound"),
+    ["-d", "-c", join(dir, "unbound.conf")],
+    join(dir, "unbound.log"),
+  );
   await waitUntil(`unbound on port ${port}`, child, join(dir, "unbound.log"), async () => {
     const answer = await query({
       name: "test",

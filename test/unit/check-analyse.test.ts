@@ -70,6 +70,18 @@ describe("analyseObservations: PTR and FCrDNS", () => {
     );
   });
 
+  it("says how long caches may hold the NXDOMAIN after the fix, with resolver caps for long TTLs", () => {
+    const short = analyseObservations(observations({ authority: authority("nxdomain") }));
+    expect(short.fixSteps.at(-1)).toBe(
+      "Then wait: caches holding the old answer let go at most 5 s after the PTR is set (the zone's negative TTL; the resolvers asked here hold theirs until 2026-11-27T12:00:05Z); check again after that.",
+    );
+    const rir = analyseObservations(
+      observations({ authority: authority("nxdomain", [], { soa: { ttl: 86400, minimum: 7200 } }) }),
+    );
+    expect(rir.negativeCache?.ttl).toBe(7200);
+    expect(rir.fixSteps.at(-1)).toContain("Most resolvers cap negative caching at 1-3 hours.");
+  });
+
   it("fails on NODATA and says the name exists without a PTR", () => {
     const result = analyseObservations(observations({ authority: authority("nodata"), resolvers: [] }));
     expect(result.verdict).toBe("fail");
@@ -161,6 +173,17 @@ describe("analyseObservations: IPv6", () => {
     );
     expect(result.verdict).toBe("pass");
     expect(result.fcrdns).toBe("pass");
+  });
+
+  it("fails a broken IPv6 pair with Gmail's IPv6 text; Microsoft accepts (the PTR exists)", () => {
+    const result = analyseObservations(
+      healthy({ ...v6, forward: [forward("mail.example.test", "found", ["2001:db8::99"], IP6)] }),
+    );
+    expect(result.verdict).toBe("fail");
+    expect(codes(result)).toEqual(["BROKEN_PAIR"]);
+    expect(problem(result, "BROKEN_PAIR").message).toContain("resolves to 2001:db8::99, not 2001:db8::25");
+    expect(result.receivers.gmail.bounce).toMatch(/^550-5\.7\.1 \[2001:db8::25\]/);
+    expect(result.receivers.microsoft.outcome).toBe("accept");
   });
 
   it("fails without a PTR: Gmail's IPv6 text and Microsoft's 5.7.25", () => {
@@ -286,6 +309,21 @@ describe("analyseObservations: DNS failures are never 'no PTR'", () => {
     expect(codes(result)).toContain("DNS_ERROR");
     expect(codes(result)).toContain("HELO_NOT_FQDN");
   });
+
+  it("fails on a bad HELO even when the PTR could not be learned, and says the PTR is unknown", () => {
+    const result = analyseObservations(
+      observations({
+        authority: authority("servfail"),
+        resolvers: [answer(RES1, "servfail")],
+        helo: { name: "localhost", lookup: null },
+      }),
+    );
+    expect(result.verdict).toBe("fail");
+    expect(codes(result)).not.toContain("NO_PTR");
+    expect(result.summary).toMatch(
+      /^FAIL: HELO localhost is not a fully-qualified name.*; PTR unknown \(SERVFAIL\)$/,
+    );
+  });
 });
 
 describe("analyseObservations: caches", () => {
@@ -330,6 +368,24 @@ describe("analyseObservations: caches", () => {
     expect(codes(result)).toEqual(["NO_PTR", "STALE_PTR"]);
     expect(problem(result, "STALE_PTR").severity).toBe("warning");
     expect(problem(result, "STALE_PTR").message).toContain("old.example.test (120 s left)");
+  });
+
+  it("warns when a resolver still serves the old name of a renamed PTR", () => {
+    const result = analyseObservations(
+      healthy({
+        resolvers: [
+          answer(RES1, "found", ["OLD.example.test"], { ttl: 42 }),
+          answer(RES2, "found", ["Mail.Example.Test"]),
+        ],
+        forward: [forward("mail.example.test", "found", [IP]), forward("old.example.test", "found", [IP])],
+      }),
+    );
+    expect(result.verdict).toBe("pass");
+    expect(codes(result)).toEqual(["STALE_PTR"]);
+    expect(problem(result, "STALE_PTR").message).toContain(
+      "resolver 127.0.0.1:5301 still serves OLD.example.test (42 s left)",
+    );
+    expect(problem(result, "STALE_PTR").message).not.toContain("127.0.0.1:5302");
   });
 
   it("warns when resolvers disagree and no authority could be asked", () => {

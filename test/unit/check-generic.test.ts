@@ -25,6 +25,8 @@ describe("detectGenericName: generic", () => {
     ["vps-1a2b3c4d.vps.ovh.net", IP, /OVH/],
     ["ubuntu-s-1vcpu-1gb-fra1-01", IP, /DigitalOcean/],
     ["localhost", IP, /single label/],
+    ["203.0.113.5", IP, /an address, not a host name/],
+    ["cm42.isp.example", IP, /cm42/],
     ["user-host.isp.example", IP, /host/],
   ];
   for (const [name, ip, reason] of generic) {
@@ -72,6 +74,7 @@ describe("detectGenericName: not generic", () => {
     "mx1-2.example.com", // two single-digit octets are too weak a match (192.0.1.2)
     "mo123.mail-out.ovh.net", // OVH's own outbound relays
     "example.com",
+    "cm.example.com", // "cm" without digits is not the cable-modem token
   ];
   for (const name of clean) {
     it(`does not flag ${name}`, () => {

@@ -1,5 +1,6 @@
 // The plain-text report: verdict first, and the facts a support engineer needs in five seconds.
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check/index.js";
 import { renderReportText, renderVerdictLine } from "../../src/render/check-text.js";
 import { answer, authority, forward, healthy, IP, observations, RES1, RES2 } from "./support/observations.js";
 import { reportFrom } from "./support/report.js";
@@ -45,7 +46,9 @@ describe("renderReportText", () => {
     expect(text).toMatch(/^ {2}ERROR +NO_PTR: /m);
     expect(text).toMatch(/^ {2}warning DNS_ERROR: /m);
     expect(text).toMatch(/^ {2}1\. Create \(or correct\) the A record/m);
-    expect(text).toMatch(/^ {2}2\. Set the PTR of 203\.0\.113\.5/m);
+    expect(text).toMatch(
+      /^ {2}2\. Ask whoever assigned you 203\.0\.113\.5 \(your hosting provider or ISP\)/m,
+    );
   });
 
   it("keeps every line within 100 columns except the verdict line", () => {
@@ -74,6 +77,17 @@ describe("renderReportText", () => {
     const report = reportFrom(observations({ authority: authority("nxdomain") }));
     expect(renderReportText(report, { color: true })).toContain("\u001b[31mFAIL\u001b[0m");
     expect(renderVerdictLine(report, { color: true })).toMatch(/^\u001b\[31mFAIL\u001b\[0m: /);
+  });
+});
+
+describe("renderReportText for a non-public address", () => {
+  it("says the PTR was not looked up and shows NOT_PUBLIC", async () => {
+    // No DNS is asked for a private address: runCheck answers from the address alone.
+    const report = await runCheck({ ip: "10.1.2.3", resolvers: [], authorities: [], timeoutMs: 100 });
+    const text = renderReportText(report);
+    expect(text.split("\n")[0]).toMatch(/^FAIL: /);
+    expect(text).toContain("not looked up (not a public address)");
+    expect(text).toMatch(/^ {2}ERROR +NOT_PUBLIC: /m);
   });
 });
 

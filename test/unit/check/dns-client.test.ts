@@ -199,6 +199,35 @@ describe("query over UDP", () => {
     expect(result.answers).toHaveLength(60);
   });
 
+  it("asks an IPv6 server written [::1]:port", async (context) => {
+    const socket = dgram.createSocket("udp6");
+    const bound = await new Promise<boolean>((resolve) => {
+      socket.once("error", () => resolve(false));
+      socket.bind(0, "::1", () => resolve(true));
+    });
+    if (!bound) {
+      socket.close();
+      context.skip(); // no IPv6 loopback on this machine
+      return;
+    }
+    closers.push(() => socket.close());
+    socket.on("message", (message, remote) => {
+      socket.send(response(dnsPacket.decode(message).id ?? 0), remote.port, remote.address);
+    });
+    const result = await query({
+      name: NAME,
+      type: "PTR",
+      server: `[::1]:${socket.address().port}`,
+      recursion: true,
+      timeoutMs: 1000,
+    });
+    expect(result).toMatchObject({
+      outcome: "answer",
+      rcode: "NOERROR",
+      server: `[::1]:${socket.address().port}`,
+    });
+  });
+
   it("turns a malformed server address into an error outcome instead of throwing", async () => {
     const result = await query({
       name: NAME,

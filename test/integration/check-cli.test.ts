@@ -1,0 +1,134 @@
+// The built CLI (`node bin/rdns.js check ...`) against the lab: JSON on stdout, exit codes.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { CASES, HELOS } from "../lab/zones.js";
+
+const run = promisify(execFile);
+const lab = inject("lab");
+
+beforeAll(async () => {
+  // `npm test` builds first; build here when the test runs alone.
+  if (!existsSync("dist/src/cli/main.js")) await run("npm", ["run", "-s", "build"]);
+});
+
+async function rdns(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("node", ["bin/rdns.js", ...args], {
+      env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const servers = () => [
+  "--resolver",
+  lab.resolver,
+  "--authority",
+  lab.authority,
+  "--authority",
+  lab.childAuthority,
+];
+
+describe("rdns check (built CLI) against the lab", () => {
+  it("exit 0 and one JSON object for a pass", async () => {
+    const { code, stdout } = await rdns(["check", CASES.pass, "--helo", HELOS.equal, ...servers(), "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      ip: CASES.pass,
+      reverseName: "10.113.0.203.in-addr.arpa",
+      verdict: "pass",
+      ptr: { status: "found", names: ["mail.example.test"] },
+      fcrdns: "pass",
+      helo: { name: "mail.example.test", fqdn: true, resolvesToIp: true, matchesPtr: true },
+      resolvers: [{ server: lab.resolver, status: "found" }],
+      authority: { status: "found", names: ["mail.example.test"] },
+      negativeCache: null,
+      problems: [],
+    });
+    expect(Object.keys(report.receivers).sort()).toEqual(["gmail", "microsoft", "yahoo"]);
+  });
+
+  it("exit 1 for NXDOMAIN, with NO_PTR and the negative cache", async () => {
+    const { code, stdout } = await rdns(["check", CASES.nxdomain, ...servers(), "--json"]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      verdict: "fail",
+      ptr: { status: "nxdomain" },
+      fcrdns: "unknown",
+      negativeCache: { ttl: 3 },
+    });
+    expect(report.problems.map((p: { code: string }) => p.code)).toEqual(["NO_PTR"]);
+    expect(report.receivers.gmail).toMatchObject({ outcome: "reject" });
+    expect(report.receivers.gmail.bounce).toMatch(/^550-5\.7\.25/);
+  });
+
+  it("exit 2 when the resolver never answers: inconclusive, DNS_ERROR, never NO_PTR", async () => {
+    const { code, stdout } = await rdns([
+      "check",
+      CASES.nxdomain,
+      "--resolver",
+      lab.dead,
+      "--authority",
+      lab.dead,
+      "--timeout",
+      "300",
+      "--json",
+    ]);
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ verdict: "inconclusive", ptr: { status: "timeout" } });
+    const problemCodes = report.problems.map((p: { code: string }) => p.code);
+    expect(problemCodes).toContain("DNS_ERROR");
+    expect(problemCodes).not.toContain("NO_PTR");
+  });
+
+  it("exit 2 for SERVFAIL from the resolver and a dead authority", async () => {
+    const { code, stdout } = await rdns([
+      "check",
+      CASES.servfail,
+      "--resolver",
+      lab.resolver,
+      "--authority",
+      lab.dead,
+      "--timeout",
+      "1500",
+      "--json",
+    ]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout).resolvers[0].status).toBe("servfail");
+  });
+
+  it("prints the human report: verdict first", async () => {
+    const { code, stdout } = await rdns(["check", CASES.brokenPair, ...servers()]);
+    expect(code).toBe(1);
+    expect(stdout.split("\n")[0]).toMatch(/^FAIL/);
+    expect(stdout).toContain("broken.example.test");
+    expect(stdout).toContain("BROKEN_PAIR");
+  });
+
+  it("exit 64 with one line for a host name", async () => {
+    const { code, stdout, stderr } = await rdns(["check", "mail.example.test", ...servers()]);
+    expect(code).toBe(64);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/host name/);
+  });
+
+  it("uses RESOLVERS and AUTHORITIES from the environment when no flag is given", async () => {
+    const { stdout } = await run("node", ["bin/rdns.js", "check", CASES.ipv6Pass, "--json"], {
+      env: { ...process.env, RESOLVERS: lab.resolver, AUTHORITIES: lab.authority },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({
+      verdict: "pass",
+      family: 6,
+      resolvers: [{ server: lab.resolver }],
+    });
+  });
+});
