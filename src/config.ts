@@ -25,6 +25,8 @@ const schema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: optionalText,
+  /** Register /rdns in this server only (npm run discord:register); global when unset. */
+  DISCORD_GUILD_ID: optionalText,
   SUPPORT_CHANNELS: list,
   // Slack limits (src/platforms/slack/): .eml attachments larger than this are not downloaded,
   // and /rdns commands per user / per channel per window are answered with "try again in N s".

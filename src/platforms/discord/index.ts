@@ -1,0 +1,92 @@
+// The Discord front end: wiring only. Inbound events hand off to interactions.ts / messages.ts,
+// outbound goes through outbound.ts. The registry creates it with `createDiscordPlatform`.
+import { type Client, Events, GatewayCloseCodes } from "discord.js";
+import { type Config, ConfigError } from "../../config.js";
+import type { Logger } from "../../log.js";
+import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress } from "../types.js";
+import { createClient } from "./client.js";
+import { handleInteraction } from "./interactions.js";
+import { handleMessage } from "./messages.js";
+import { DiscordSender } from "./outbound.js";
+
+const READY_TIMEOUT_MS = 30_000;
+
+export type DiscordConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "SUPPORT_CHANNELS">;
+
+export function createDiscordPlatform(config: DiscordConfig, logger: Logger): ChatPlatform {
+  const token = config.DISCORD_TOKEN;
+  if (token === undefined) {
+    throw new ConfigError(
+      "DISCORD_TOKEN is not set: copy the bot token from the Developer Portal (Bot page)",
+    );
+  }
+  const log = logger.child({ platform: "discord" });
+  const supportChannels = new Set(config.SUPPORT_CHANNELS);
+  let client: Client | null = null;
+  const sender = new DiscordSender(() => {
+    if (client === null) throw new Error("the Discord platform is not started");
+    return client;
+  });
+
+  return {
+    name: "discord",
+    post: (channel: string, message: OutboundMessage) => sender.post(channel, message),
+    reply: (thread: ReplyAddress, message: OutboundMessage) => sender.reply(thread, message),
+    update: (target: ReplyAddress, message: OutboundMessage) => sender.update(target, message),
+
+    async start(handlers: InboundHandlers): Promise<void> {
+      const c = createClient(config.DISCORD_API_URL !== undefined ? { apiUrl: config.DISCORD_API_URL } : {});
+      client = c;
+      c.on(Events.InteractionCreate, (interaction) => {
+        if (interaction.isChatInputCommand()) void handleInteraction(interaction, handlers, log);
+      });
+      c.on(Events.MessageCreate, (message) => void handleMessage(message, supportChannels, handlers, log));
+      // @discordjs/ws rejects login with a bare message; the close code says which fix applies.
+      let closeCode: number | null = null;
+      c.on(Events.ShardDisconnect, (event, shard) => {
+        closeCode = event.code;
+        log.warn({ shard, code: event.code }, "gateway closed");
+      });
+      c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, "gateway reconnecting"));
+      c.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
+      c.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));
+      let timer: NodeJS.Timeout | undefined;
+      const ready = new Promise<void>((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Discord did not become ready within ${READY_TIMEOUT_MS / 1000} s`)),
+          READY_TIMEOUT_MS,
+        );
+        c.once(Events.ClientReady, () => resolve());
+      });
+      try {
+        await c.login(token);
+        await ready;
+      } catch (error) {
+        await c.destroy();
+        client = null;
+        const code = (error as { code?: string }).code;
+        if (code === "TokenInvalid" || closeCode === GatewayCloseCodes.AuthenticationFailed) {
+          throw new ConfigError(
+            "Discord refused DISCORD_TOKEN: reset the bot token in the Developer Portal (Bot page) and set it again",
+          );
+        }
+        if (closeCode === GatewayCloseCodes.DisallowedIntents) {
+          throw new ConfigError(
+            "Discord refused the Message Content intent: switch on Message Content Intent under Privileged Gateway Intents on the Bot page of the Developer Portal",
+          );
+        }
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        ready.catch(() => undefined);
+      }
+      log.info({ user: c.user?.tag, supportChannels: [...supportChannels] }, "Discord connected");
+    },
+
+    async stop(): Promise<void> {
+      const c = client;
+      client = null;
+      if (c !== null) await c.destroy();
+    },
+  };
+}

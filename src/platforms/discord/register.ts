@@ -1,0 +1,50 @@
+// Registering /rdns with Discord (what `npm run discord:register` runs) and the invite URL.
+// Guild commands appear at once (use them while developing); global ones reach every server the
+// bot is in (Discord API docs, "Registering a Command").
+import { OAuth2Scopes, PermissionFlagsBits, PermissionsBitField, REST, Routes } from "discord.js";
+import { commandDefinitions } from "./commands.js";
+
+/** What the bot needs in a channel: read it, answer, open threads on messages and post in them. */
+export const BOT_PERMISSIONS = new PermissionsBitField([
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.ReadMessageHistory,
+]).freeze();
+
+export function inviteUrl(applicationId: string): string {
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands].join(" "),
+    permissions: BOT_PERMISSIONS.bitfield.toString(),
+    integration_type: "0",
+  });
+  return `https://discord.com/oauth2/authorize?${params.toString()}`;
+}
+
+export interface RegisterOptions {
+  token: string;
+  applicationId: string;
+  /** Register in this server only (instant); without it, globally. */
+  guildId?: string;
+  /** REST base (DISCORD_API_URL), for tests. */
+  apiUrl?: string;
+}
+
+/** PUT replaces the application's whole command list, so re-running it is safe. */
+export async function registerCommands(
+  options: RegisterOptions,
+): Promise<{ scope: string; names: string[] }> {
+  const rest = new REST(options.apiUrl !== undefined ? { api: options.apiUrl } : {}).setToken(options.token);
+  const route =
+    options.guildId !== undefined
+      ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
+      : Routes.applicationCommands(options.applicationId);
+  const saved = (await rest.put(route, { body: commandDefinitions() })) as { name: string }[];
+  return {
+    scope: options.guildId !== undefined ? `server ${options.guildId}` : "every server (global)",
+    names: saved.map((command) => command.name),
+  };
+}

@@ -1,0 +1,135 @@
+// A CheckReport as embed sections. Every name, status text and bounce line that came from DNS or a
+// receiver goes through escapeInline/escapeText; the markup around it is ours.
+import type { CheckReport, PtrAnswer, ReceiverName, Verdict } from "../../check/types.js";
+import { escapeInline } from "./escape.js";
+import type { Section } from "./limits.js";
+
+export const COLOURS = {
+  pass: 0x2ecc71,
+  fail: 0xe74c3c,
+  inconclusive: 0xf1c40f,
+  neutral: 0x95a5a6,
+} as const;
+
+const VERDICT_WORDS: Record<Verdict, string> = {
+  pass: "✅ passes",
+  fail: "❌ fails",
+  inconclusive: "⚠️ could not tell",
+};
+
+const RECEIVER_NAMES: Record<ReceiverName, string> = {
+  gmail: "Gmail",
+  microsoft: "Microsoft 365",
+  yahoo: "Yahoo",
+};
+
+export function verdictTitle(report: CheckReport): string {
+  return `${escapeInline(report.ip)} ${VERDICT_WORDS[report.verdict]} reverse DNS`;
+}
+
+/** "4 s", "5 min", "2 h 3 min": cache time left as a person reads it. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.round((s % 3600) / 60);
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+}
+
+function names(list: string[]): string {
+  return list.length === 0 ? "no names" : list.map(escapeInline).join(", ");
+}
+
+export function ptrLines(report: CheckReport): string[] {
+  const lines = [`${escapeInline(report.ptr.status)}: ${names(report.ptr.names)}`];
+  if (report.authority !== null) {
+    const auth = report.authority;
+    lines.push(
+      `authority ${escapeInline(auth.servers.join(", "))}: ${escapeInline(auth.status)}, ${names(auth.names)}`,
+    );
+    if (auth.cnames.length > 0) lines.push(`via CNAME ${names(auth.cnames)} (RFC 2317)`);
+  }
+  return lines;
+}
+
+export function fcrdnsLines(report: CheckReport): string[] {
+  const head = { pass: "✅ pass", fail: "❌ fail", unknown: "⚠️ unknown" }[report.fcrdns];
+  return [
+    head,
+    ...report.forward.map(
+      (f) =>
+        `${f.confirms ? "✅" : "❌"} ${escapeInline(f.name)} → ${f.addresses.length > 0 ? escapeInline(f.addresses.join(", ")) : escapeInline(f.status)}`,
+    ),
+  ];
+}
+
+export function heloLines(report: CheckReport): string[] {
+  const helo = report.helo;
+  if (helo === null) return ["not given (add helo: to check it)"];
+  const mark = (value: boolean | null) => (value === null ? "?" : value ? "yes" : "no");
+  return [
+    escapeInline(helo.name),
+    `FQDN: ${mark(helo.fqdn || helo.addressLiteral)} · resolves: ${mark(helo.resolves)} · to this IP: ${mark(helo.resolvesToIp)} · matches PTR: ${mark(helo.matchesPtr)}`,
+  ];
+}
+
+function cacheLine(answer: PtrAnswer): string {
+  const what = answer.status === "found" ? names(answer.names) : escapeInline(answer.status);
+  const left =
+    answer.negativeTtlRemaining !== null && answer.status !== "found"
+      ? `, cached for ${formatDuration(answer.negativeTtlRemaining)} more`
+      : "";
+  const error = answer.error !== null ? ` (${escapeInline(answer.error)})` : "";
+  return `${escapeInline(answer.server)}: ${what}${left}${error}`;
+}
+
+export function cacheLines(report: CheckReport): string[] {
+  const lines = report.resolvers.map(cacheLine);
+  if (report.negativeCache !== null) {
+    const by = new Date(report.negativeCache.clearsBy);
+    const secs = (by.getTime() - Date.parse(report.checkedAt)) / 1000;
+    lines.push(
+      `negative TTL ${formatDuration(report.negativeCache.ttl)}; all clear by <t:${Math.floor(by.getTime() / 1000)}:T> (~${formatDuration(secs)})`,
+    );
+  }
+  return lines.length > 0 ? lines : ["no resolvers asked"];
+}
+
+export function receiverLines(report: CheckReport, name: ReceiverName, withBounce: boolean): string[] {
+  const verdict = report.receivers[name];
+  const icon = { accept: "✅", reject: "❌", defer: "⏳", unknown: "⚠️" }[verdict.outcome];
+  const lines = [`${icon} ${verdict.outcome}: ${escapeInline(verdict.reason)}`];
+  if (withBounce && verdict.bounce !== null) lines.push(`> ${escapeInline(verdict.bounce)}`);
+  return lines;
+}
+
+export function problemLines(report: CheckReport): string[] {
+  return report.problems.map(
+    (p) => `${p.severity === "error" ? "❌" : "⚠️"} ${p.code}: ${escapeInline(p.message)}`,
+  );
+}
+
+export function fixLines(report: CheckReport): string[] {
+  if (report.fixSteps.length === 0) return ["Nothing to fix."];
+  return report.fixSteps.map((step, i) => `${i + 1}. ${escapeInline(step)}`);
+}
+
+/** The whole report, section by section, for the thread. */
+export function reportSections(report: CheckReport): Section[] {
+  const receivers = (Object.keys(RECEIVER_NAMES) as ReceiverName[]).map((name) => ({
+    name: RECEIVER_NAMES[name],
+    lines: receiverLines(report, name, true),
+  }));
+  return [
+    { name: "PTR", lines: ptrLines(report) },
+    { name: "FCrDNS", lines: fcrdnsLines(report) },
+    { name: "HELO", lines: heloLines(report) },
+    { name: "Caches (time left)", lines: cacheLines(report) },
+    ...receivers,
+    { name: "Problems", lines: report.problems.length > 0 ? problemLines(report) : ["none"] },
+    { name: "Fix", lines: fixLines(report) },
+  ];
+}
+
+export { RECEIVER_NAMES };

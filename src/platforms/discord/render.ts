@@ -1,0 +1,205 @@
+// Every OutboundMessage kind as Discord messages: embeds coloured by verdict, plain content for
+// short notices. Renderers return one or more payloads; only `update` needs a single one, and the
+// kinds it is used with (checking, verdict, notice) always render to one.
+import type { APIEmbed } from "discord.js";
+import type { BounceFinding } from "../../bounce/types.js";
+import type { CheckReport } from "../../check/types.js";
+import type { OutboundMessage } from "../types.js";
+import { code, escapeInline, escapeText } from "./escape.js";
+import {
+  type DiscordPayload,
+  fitLines,
+  LIMITS,
+  packEmbeds,
+  type Section,
+  sectionsToFields,
+  splitContent,
+  truncateName,
+} from "./limits.js";
+import {
+  COLOURS,
+  cacheLines,
+  fcrdnsLines,
+  fixLines,
+  formatDuration,
+  heloLines,
+  ptrLines,
+  RECEIVER_NAMES,
+  receiverLines,
+  reportSections,
+  verdictTitle,
+} from "./render-report.js";
+
+const more = (left: number) => (left > 0 ? `… ${left} more line${left === 1 ? "" : "s"} in the thread` : "");
+
+function fieldValue(lines: string[]): string {
+  const value = fitLines(lines, LIMITS.fieldValue, more).trimEnd();
+  return value === "" ? "-" : value;
+}
+
+/** The parent message: one embed, each field cut at line boundaries with a pointer to the thread. */
+export function verdictEmbed(report: CheckReport): APIEmbed {
+  const receivers = (Object.keys(RECEIVER_NAMES) as (keyof typeof RECEIVER_NAMES)[]).map((name) => ({
+    name: RECEIVER_NAMES[name],
+    value: fieldValue(receiverLines(report, name, false)),
+    inline: true,
+  }));
+  return {
+    title: truncateName(verdictTitle(report), LIMITS.title),
+    description: fitLines([escapeText(report.summary)], 1000, more),
+    color: COLOURS[report.verdict],
+    fields: [
+      { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
+      { name: "FCrDNS", value: fieldValue(fcrdnsLines(report)), inline: true },
+      { name: "HELO", value: fieldValue(heloLines(report)), inline: true },
+      { name: "Caches (time left)", value: fieldValue(cacheLines(report)), inline: false },
+      ...receivers,
+      { name: "Fix", value: fieldValue(fixLines(report)), inline: false },
+    ],
+    footer: { text: `checked in ${report.durationMs} ms · full report in the thread` },
+    timestamp: report.checkedAt,
+  };
+}
+
+function reportPayloads(
+  report: CheckReport,
+  title: string,
+  colour: number,
+  lead: string[],
+): DiscordPayload[] {
+  const head: APIEmbed = {
+    title: truncateName(title, LIMITS.title),
+    description: fitLines([...lead, escapeText(report.summary)], LIMITS.description, more),
+    color: colour,
+    timestamp: report.checkedAt,
+  };
+  return packEmbeds(head, sectionsToFields(reportSections(report)));
+}
+
+function bouncePayloads(findings: BounceFinding[], truncated: boolean): DiscordPayload[] {
+  const sections: Section[] = findings.map((f, i) => ({
+    name: `Bounce ${i + 1}: ${f.receiver}${f.enhancedCode !== null ? ` ${f.enhancedCode}` : ""}`,
+    lines: [
+      `IP: ${f.ip !== null ? escapeInline(f.ip) : "not named"} · HELO: ${f.helo !== null ? escapeInline(f.helo) : "not named"}`,
+      `SMTP ${f.smtpCode ?? "?"} ${escapeInline(f.enhancedCode ?? "")} · ${f.category}${f.rdnsRelated ? " (reverse DNS)" : ""}`,
+      ...(f.recipient !== null ? [`recipient: ${escapeInline(f.recipient)}`] : []),
+      `> ${escapeInline(f.diagnostic)}`,
+    ],
+  }));
+  const related = findings.filter((f) => f.rdnsRelated).length;
+  const head: APIEmbed = {
+    title: `Bounce read: ${findings.length} failure${findings.length === 1 ? "" : "s"}, ${related} about reverse DNS`,
+    description: truncated ? "The paste was long; only its beginning was read." : undefined,
+    color: related > 0 ? COLOURS.fail : COLOURS.neutral,
+  };
+  return packEmbeds(head, sectionsToFields(sections));
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Commands' examples are written as typed words ("/rdns 203.0.113.5 mail.example.com"); Discord
+ * users fill options, so they get "/rdns check ip:203.0.113.5 helo:mail.example.com".
+ */
+export function discordExample(example: string): string {
+  const words = example.trim().split(/\s+/);
+  if (words[0] !== "/rdns" || words.some((word) => /^(ip|helo|range):/.test(word))) return example;
+  const [verb, ...rest] = words.slice(1);
+  if (verb === "watch" || verb === "unwatch")
+    return rest[0] ? `/rdns ${verb} range:${rest[0]}` : `/rdns ${verb}`;
+  if (verb === "watches" || verb === "help") return `/rdns ${verb}`;
+  const [ip, helo] = verb === "check" ? rest : [verb, ...rest];
+  if (ip === undefined) return "/rdns check ip:203.0.113.5";
+  return `/rdns check ip:${ip}${helo !== undefined ? ` helo:${helo}` : ""}`;
+}
+
+export function renderMessage(message: OutboundMessage): DiscordPayload[] {
+  switch (message.kind) {
+    case "notice":
+      return splitContent(escapeText(message.text));
+    case "checking":
+      return splitContent(
+        `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …`,
+      );
+    case "verdict":
+      return [{ embeds: [verdictEmbed(message.report)] }];
+    case "report":
+      return reportPayloads(
+        message.report,
+        `Report for ${escapeInline(message.report.ip)}`,
+        COLOURS[message.report.verdict],
+        [],
+      );
+    case "bounce":
+      return bouncePayloads(message.findings, message.truncated);
+    case "cleared":
+      return reportPayloads(message.report, `✅ Cleared: ${escapeInline(message.report.ip)}`, COLOURS.pass, [
+        `Visible everywhere after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}).`,
+      ]);
+    case "still-failing":
+      return reportPayloads(
+        message.report,
+        `❌ Still failing: ${escapeInline(message.report.ip)}`,
+        COLOURS.fail,
+        [
+          `Still failing after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}).`,
+        ],
+      );
+    case "could-not-tell":
+      return [
+        {
+          embeds: [
+            {
+              title: truncateName(`⚠️ Could not tell for ${escapeInline(message.ip)}`, LIMITS.title),
+              description: fitLines(
+                [
+                  escapeText(message.detail),
+                  `Gave up after ${plural(message.attempts, "attempt")}; DNS errors are not "no PTR".`,
+                ],
+                LIMITS.description,
+                more,
+              ),
+              color: COLOURS.inconclusive,
+            },
+          ],
+        },
+      ];
+    case "watch-change": {
+      const words = { broke: "❌ broke", recovered: "✅ recovered", drifted: "🔀 PTR changed" }[
+        message.change
+      ];
+      const colour =
+        message.change === "recovered"
+          ? COLOURS.pass
+          : message.change === "broke"
+            ? COLOURS.fail
+            : COLOURS.inconclusive;
+      const was =
+        message.previousNames.length > 0 ? message.previousNames.map(escapeInline).join(", ") : "no names";
+      return reportPayloads(
+        message.report,
+        `Watch ${escapeInline(message.target)}: ${escapeInline(message.report.ip)} ${words}`,
+        colour,
+        [`Before: ${was}`],
+      );
+    }
+    case "watches": {
+      const head: APIEmbed = {
+        title: `Watched here: ${plural(message.targets.length, "target")}`,
+        color: COLOURS.neutral,
+        description:
+          message.targets.length === 0 ? "Nothing yet. Try `/rdns watch range:203.0.113.0/28`." : undefined,
+      };
+      const fields = sectionsToFields(
+        message.targets.length > 0 ? [{ name: "Targets", lines: message.targets.map(escapeInline) }] : [],
+      );
+      return packEmbeds(head, fields);
+    }
+    case "usage-error":
+      return splitContent(
+        `⚠️ ${escapeText(message.problem)}\nExample: ${code(discordExample(message.example))}`,
+      );
+  }
+}

@@ -1,0 +1,209 @@
+// A fake Discord (REST + gateway) on loopback for the real discord.js: one guild with a support
+// channel and a general channel. Point the client at `apiUrl` (Client `rest.api`); it finds the
+// gateway through GET /gateway/bot like against discord.com.
+import { FakeGateway } from "./gateway.js";
+import { FakeRest, snowflake } from "./rest.js";
+
+export type { FakeMessage, RestRecord } from "./rest.js";
+
+const USER = {
+  id: "1100000000000000001",
+  username: "alice",
+  global_name: "Alice",
+  discriminator: "0",
+  avatar: null,
+};
+
+export class FakeDiscord {
+  readonly applicationId = "1200000000000000001";
+  readonly guildId = "1200000000000000002";
+  readonly supportChannelId = "1200000000000000003";
+  readonly generalChannelId = "1200000000000000004";
+  readonly botUser = {
+    id: this.applicationId,
+    username: "rdns-bot",
+    discriminator: "0",
+    avatar: null,
+    bot: true,
+  };
+  readonly channels = new Map<string, Record<string, unknown>>();
+  private readonly interactionChannels = new Map<string, string>();
+  readonly rest: FakeRest;
+  readonly gateway: FakeGateway;
+  apiUrl = "";
+
+  constructor(options: { heartbeatIntervalMs?: number; refuseIdentify?: number } = {}) {
+    for (const [id, name] of [
+      [this.supportChannelId, "support"],
+      [this.generalChannelId, "general"],
+    ] as const) {
+      this.channels.set(id, {
+        id,
+        type: 0,
+        guild_id: this.guildId,
+        name,
+        position: 0,
+        permission_overwrites: [],
+      });
+    }
+    this.rest = new FakeRest({
+      gatewayUrl: () => this.gateway.url,
+      botUser: this.botUser,
+      applicationId: this.applicationId,
+      channels: this.channels,
+      interactionChannels: this.interactionChannels,
+    });
+    this.gateway = new FakeGateway({
+      ready: () => ({
+        v: 10,
+        user: this.botUser,
+        guilds: [{ id: this.guildId, unavailable: true }],
+        application: { id: this.applicationId, flags: 0 },
+        shard: [0, 1],
+      }),
+      afterReady: () => [{ t: "GUILD_CREATE", d: this.guild() }],
+      ...(options.heartbeatIntervalMs !== undefined
+        ? { heartbeatIntervalMs: options.heartbeatIntervalMs }
+        : {}),
+      ...(options.refuseIdentify !== undefined ? { refuseIdentify: options.refuseIdentify } : {}),
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.gateway.listen();
+    this.apiUrl = `${await this.rest.listen()}/api`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.gateway.close(), this.rest.close()]);
+  }
+
+  private guild(): Record<string, unknown> {
+    return {
+      id: this.guildId,
+      name: "Mail Ops",
+      icon: null,
+      owner_id: USER.id,
+      unavailable: false,
+      member_count: 2,
+      large: false,
+      joined_at: new Date().toISOString(),
+      features: [],
+      roles: [
+        {
+          id: this.guildId,
+          name: "@everyone",
+          permissions: "1024",
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+        },
+      ],
+      emojis: [],
+      stickers: [],
+      channels: [...this.channels.values()].filter((c) => c.type === 0),
+      threads: [],
+      members: [],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      preferred_locale: "en-US",
+    };
+  }
+
+  /** Dispatches `/rdns <sub> [options]` as INTERACTION_CREATE; returns the interaction id. */
+  slashCommand(sub: string, options: Record<string, string> = {}, channelId = this.generalChannelId): string {
+    const id = snowflake();
+    const token = `token-${id}`;
+    this.interactionChannels.set(token, channelId);
+    this.gateway.dispatch("INTERACTION_CREATE", {
+      id,
+      application_id: this.applicationId,
+      type: 2,
+      token,
+      version: 1,
+      data: {
+        id: "1200000000000000099",
+        name: "rdns",
+        type: 1,
+        options: [
+          {
+            type: 1,
+            name: sub,
+            options: Object.entries(options).map(([name, value]) => ({ name, type: 3, value })),
+          },
+        ],
+      },
+      guild_id: this.guildId,
+      channel_id: channelId,
+      channel: this.channels.get(channelId),
+      member: {
+        user: USER,
+        roles: [],
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        permissions: "2147483647",
+      },
+      app_permissions: "2147483647",
+      locale: "en-US",
+      guild_locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": this.guildId },
+      context: 0,
+    });
+    return id;
+  }
+
+  /** Dispatches MESSAGE_CREATE (a person's message unless `author` says otherwise); returns its id. */
+  postMessage(
+    content: string,
+    options: {
+      channelId?: string;
+      author?: Record<string, unknown>;
+      attachments?: { name: string; content: Buffer }[];
+    } = {},
+  ): string {
+    const id = snowflake();
+    const author = options.author ?? USER;
+    const attachments = (options.attachments ?? []).map((file) => {
+      this.rest.attachments.set(file.name, file.content);
+      return {
+        id: snowflake(),
+        filename: file.name,
+        size: file.content.length,
+        url: `${this.rest.url}/attachments/${file.name}`,
+        proxy_url: `${this.rest.url}/attachments/${file.name}`,
+        content_type: "message/rfc822",
+      };
+    });
+    const message = {
+      id,
+      channel_id: options.channelId ?? this.supportChannelId,
+      guild_id: this.guildId,
+      author,
+      content,
+      embeds: [],
+      flags: 0,
+      attachments,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      type: 0,
+    };
+    this.rest.addUserMessage({ ...message, author });
+    this.gateway.dispatch("MESSAGE_CREATE", message);
+    return id;
+  }
+}
+
+export const PERSON = USER;
