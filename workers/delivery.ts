@@ -5,7 +5,7 @@
 // and a Redis marker written after a successful post makes a retried or stalled job skip the post.
 // The one gap left is a crash between the platform accepting the post and the marker being
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
-import { type Job, RateLimitError, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EngineSettings } from "../src/app/settings.js";
 import type { Logger } from "../src/log.js";
@@ -61,6 +61,7 @@ export async function processDeliveryJob(
   job: Job<DeliveryJob>,
   sender: ChatSender,
   deps: DeliveryWorkerDeps,
+  token?: string,
 ): Promise<DeliveryOutcome> {
   const keys = storeKeys(deps.settings.prefix);
   const marker = keys.delivered(job.data.deliveryId);
@@ -74,10 +75,11 @@ export async function processDeliveryJob(
     const reason = error instanceof Error ? error.message : String(error);
     if (hints.permanent === true) throw new UnrecoverableError(`${sender.name}: ${reason}`);
     if (typeof hints.retryAfterMs === "number" && hints.retryAfterMs > 0) {
-      // A platform rate limit applies to every message we send it, not only this one: pause the
-      // whole platform queue (BullMQ's rate limiter) and put the job back without using an attempt.
-      await deps.queues.delivery(job.data.platform).rateLimit(hints.retryAfterMs);
-      throw new RateLimitError();
+      // Only this delivery waits out the Retry-After: Slack's limits are per method and workspace,
+      // Discord's per route, so pausing the whole platform queue would hold up deliveries that are
+      // not limited. The job goes back as delayed without using an attempt.
+      await job.moveToDelayed(Date.now() + hints.retryAfterMs, token);
+      throw new DelayedError();
     }
     throw error;
   }
@@ -91,12 +93,12 @@ export function createDeliveryWorker(
 ): Worker<DeliveryJob, DeliveryOutcome> {
   const worker = new Worker<DeliveryJob, DeliveryOutcome>(
     deliveryQueueName(sender.name),
-    (job) => processDeliveryJob(job, sender, deps),
+    (job, token) => processDeliveryJob(job, sender, deps, token),
     {
       connection: deps.redis,
       prefix: deps.settings.prefix,
       concurrency: 4,
-      // BullMQ only honours queue.rateLimit() (a platform's Retry-After) when a limiter is set.
+      // A steady pace per platform; a platform's own Retry-After delays just the limited job.
       limiter: { max: deps.settings.deliveryRatePerSecond, duration: 1000 },
       lockDuration: deps.settings.lockDurationMs,
       stalledInterval: deps.settings.stalledIntervalMs,

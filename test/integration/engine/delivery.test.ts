@@ -80,6 +80,25 @@ describe("delivery worker", () => {
     expect(texts().filter((text) => text === "dlv-429")).toHaveLength(1);
   });
 
+  it("holds up only the rate-limited delivery, not the others behind it", async () => {
+    platform.failNext = {
+      count: 1,
+      error: () => Object.assign(new Error("ratelimited"), { name: "RateLimitedError", retryAfterMs: 3000 }),
+    };
+    const started = Date.now();
+    const limited = await queues.delivery("console").add("deliver", job("dlv-held"), { jobId: "dlv-held" });
+    await platform.waitFor(() => platform.failNext.count === 0);
+    const free = await queues.delivery("console").add("deliver", job("dlv-free"), { jobId: "dlv-free" });
+    await free.waitUntilFinished(events, 10_000);
+    const freeAfter = Date.now() - started;
+    expect(texts()).toContain("dlv-free");
+    expect(texts()).not.toContain("dlv-held");
+    expect(freeAfter).toBeLessThan(2500);
+    await limited.waitUntilFinished(events, 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(texts().filter((text) => text === "dlv-held")).toHaveLength(1);
+  });
+
   it("retries server errors with back-off, and gives up at once on permanent ones", async () => {
     platform.failNext = { count: 2, error: () => new Error("HTTP 503") };
     const retried = await queues.delivery("console").add("deliver", job("dlv-503"), { jobId: "dlv-503" });
