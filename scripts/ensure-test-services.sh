@@ -7,6 +7,8 @@ missing=()
 command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || missing+=(knot)
 command -v unbound >/dev/null 2>&1 || [ -x /usr/sbin/unbound ] || missing+=(unbound)
 command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
+# Only to validate docker-compose.yml (test/unit/deploy-files.test.ts); no Docker engine is needed.
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -60,7 +60,11 @@ export class ConfigError extends Error {
 
 /** Validates the environment; throws a ConfigError naming each bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // `VAR=` (as .env.example and docker-compose.yml write it) means "not set": take the default.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);

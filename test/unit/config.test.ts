@@ -11,6 +11,13 @@ describe("loadConfig", () => {
     expect(config.SLACK_BOT_TOKEN).toBeUndefined();
   });
 
+  it("treats an empty variable as unset, as .env files and docker-compose pass them", () => {
+    const config = loadConfig({ DNS_TIMEOUT_MS: "", PORT: " ", REDIS_URL: "" });
+    expect(config.DNS_TIMEOUT_MS).toBe(2000);
+    expect(config.PORT).toBe(3000);
+    expect(config.REDIS_URL).toBe("redis://127.0.0.1:6379");
+  });
+
   it("names the variable that is wrong", () => {
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(/PORT/);
