@@ -46,13 +46,14 @@ export function deliveryBackoff(baseMs: number) {
 
 async function send(sender: ChatSender, job: DeliveryJob): Promise<ReplyAddress | null> {
   const { target, message } = job;
+  const options = { deliveryId: job.deliveryId };
   switch (target.op) {
     case "reply":
-      return sender.reply(target.thread, message);
+      return sender.reply(target.thread, message, options);
     case "post":
-      return sender.post(target.channel, message);
+      return sender.post(target.channel, message, options);
     case "update":
-      await sender.update(target.target, message);
+      await sender.update(target.target, message, options);
       return target.target;
   }
 }

@@ -50,15 +50,25 @@ export type OutboundMessage =
   | { kind: "watches"; channel: string; targets: string[] }
   | { kind: "usage-error"; problem: string; example: string };
 
+/**
+ * What a caller may tell a ChatSender about the send (added by fix-platforms). `deliveryId` is the
+ * queued delivery's id (src/queue/ids.ts): the same id on every retry of one delivery, different
+ * for two deliveries that happen to say the same thing. Platforms use it as their idempotency key
+ * (Discord nonce, Slack message metadata); without it they fall back to weaker de-duplication.
+ */
+export interface SendOptions {
+  deliveryId?: string;
+}
+
 /** The outbound half: what deliveries need. Implementations must be safe to retry. */
 export interface ChatSender {
   readonly name: PlatformName;
   /** Post a new top-level message in a channel; returns its address (usable as a thread). */
-  post(channel: string, message: OutboundMessage): Promise<ReplyAddress>;
+  post(channel: string, message: OutboundMessage, options?: SendOptions): Promise<ReplyAddress>;
   /** Reply inside a thread; returns the reply's address. */
-  reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress>;
+  reply(thread: ReplyAddress, message: OutboundMessage, options?: SendOptions): Promise<ReplyAddress>;
   /** Replace a message the bot posted. */
-  update(target: ReplyAddress, message: OutboundMessage): Promise<void>;
+  update(target: ReplyAddress, message: OutboundMessage, options?: SendOptions): Promise<void>;
 }
 
 /**

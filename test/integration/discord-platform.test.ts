@@ -350,6 +350,28 @@ describe("Discord platform against the fake Discord", () => {
     );
   });
 
+  it("two deliveries saying the same thing both arrive; a retry of one (same delivery id) does not", async () => {
+    const same = { kind: "notice", text: "203.0.113.5 has no PTR record" } as const;
+    // Two people asked about the same IP and both answers fell back to the channel.
+    const first = await platform.post(fake.generalChannelId, same, { deliveryId: "delivery-a" });
+    const second = await platform.post(fake.generalChannelId, same, { deliveryId: "delivery-b" });
+    expect(second).not.toBe(first);
+    // delivery-a retried after its answer was lost: Discord returns the message it already made.
+    fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, -1);
+    await platform
+      .reply(`discord:${fake.generalChannelId}`, same, { deliveryId: "delivery-c" })
+      .catch(() => {});
+    const retried = await platform.reply(`discord:${fake.generalChannelId}`, same, {
+      deliveryId: "delivery-c",
+    });
+    const again = await platform.post(fake.generalChannelId, same, { deliveryId: "delivery-a" });
+    expect(again).toBe(first);
+    const seen = fake.rest.botMessages(fake.generalChannelId);
+    expect(seen.map((m) => m.content)).toEqual([same.text, same.text, same.text]);
+    expect(new Set(seen.map((m) => m.id)).size).toBe(3);
+    expect(retried).toBe(`discord:${fake.generalChannelId}:${seen[2]?.id}`);
+  });
+
   it("throws when Discord keeps failing, so the delivery job is retried", async () => {
     for (let i = 0; i < 5; i++) fake.rest.failNext("POST", /^\/channels\/\d+\/messages$/, 500);
     const failure = await platform

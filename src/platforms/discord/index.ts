@@ -3,7 +3,7 @@
 import { type Client, Events, GatewayCloseCodes } from "discord.js";
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
-import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress } from "../types.js";
+import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { createClient } from "./client.js";
 import { handleInteraction } from "./interactions.js";
 import { handleMessage } from "./messages.js";
@@ -30,8 +30,11 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
 
   return {
     name: "discord",
-    post: (channel: string, message: OutboundMessage) => sender.post(channel, message),
-    reply: (thread: ReplyAddress, message: OutboundMessage) => sender.reply(thread, message),
+    post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
+      sender.post(channel, message, options),
+    reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
+      sender.reply(thread, message, options),
+    // An edit is idempotent by itself: no key needed.
     update: (target: ReplyAddress, message: OutboundMessage) => sender.update(target, message),
 
     async start(handlers: InboundHandlers): Promise<void> {

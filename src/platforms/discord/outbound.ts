@@ -4,7 +4,7 @@
 // so the queued delivery job that called us is retried by BullMQ.
 import { createHash } from "node:crypto";
 import { type Client, DiscordAPIError, RESTJSONErrorCodes, Routes } from "discord.js";
-import type { ChatSender, OutboundMessage, ReplyAddress } from "../types.js";
+import type { ChatSender, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { messageAddress, parseAddress } from "./addresses.js";
 import { hinted } from "./errors.js";
 import type { DiscordPayload } from "./limits.js";
@@ -22,15 +22,26 @@ export function threadName(text: string): string {
 }
 
 /**
- * A nonce derived from where and what we send. Discord's `enforce_nonce` returns the earlier
- * message instead of creating a second one when the same author reuses a nonce within a few
- * minutes (API docs, Create Message), so a delivery retried after a lost response posts once.
+ * The nonce for one part of one delivery. Discord's `enforce_nonce` returns the earlier message
+ * instead of creating a second one when the same author reuses a nonce within a few minutes (API
+ * docs, Create Message), so a delivery retried after a lost response posts once. The nonce comes
+ * from the delivery id, which every retry of a delivery shares and no other delivery has: two
+ * deliveries that say the same thing in the same channel (two people asking about one IP, both
+ * answered in the channel) are two messages. Without a delivery id (a direct call, not a queued
+ * delivery) it falls back to where and what we send, which de-duplicates identical content.
  */
-export function deliveryNonce(channelId: string, part: number, payload: DiscordPayload): string {
-  const digest = createHash("sha256")
-    .update(`${channelId}\n${part}\n${JSON.stringify(payload)}`)
-    .digest();
-  return digest.toString("base64url").slice(0, 25);
+export function deliveryNonce(
+  channelId: string,
+  part: number,
+  payload: DiscordPayload,
+  deliveryId?: string,
+): string {
+  const seed =
+    deliveryId === undefined
+      ? `${channelId}\n${part}\n${JSON.stringify(payload)}`
+      : `delivery\n${deliveryId}\n${part}`;
+  // Discord allows nonces of at most 25 characters.
+  return createHash("sha256").update(seed).digest().toString("base64url").slice(0, 25);
 }
 
 export function messageBody(payload: DiscordPayload): Record<string, unknown> {
@@ -89,11 +100,17 @@ export async function threadOrChannel(
   }
 }
 
-async function sendAll(client: Client, channelId: string, payloads: DiscordPayload[]): Promise<string[]> {
+async function sendAll(
+  client: Client,
+  channelId: string,
+  payloads: DiscordPayload[],
+  deliveryId: string | undefined,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const [part, payload] of payloads.entries()) {
+    const nonce = deliveryNonce(channelId, part, payload, deliveryId);
     const sent = (await client.rest.post(Routes.channelMessages(channelId), {
-      body: { ...messageBody(payload), nonce: deliveryNonce(channelId, part, payload), enforce_nonce: true },
+      body: { ...messageBody(payload), nonce, enforce_nonce: true },
     })) as { id: string };
     ids.push(sent.id);
   }
@@ -111,20 +128,26 @@ export class DiscordSender implements ChatSender {
 
   constructor(private readonly client: () => Client) {}
 
-  async post(channel: string, message: OutboundMessage): Promise<ReplyAddress> {
+  async post(channel: string, message: OutboundMessage, options: SendOptions = {}): Promise<ReplyAddress> {
     const target = parseAddress(channel);
-    const ids = await hinted(() => sendAll(this.client(), target.channelId, renderMessage(message)));
+    const ids = await hinted(() =>
+      sendAll(this.client(), target.channelId, renderMessage(message), options.deliveryId),
+    );
     return messageAddress(target.channelId, ids[0] as string);
   }
 
-  async reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress> {
+  async reply(
+    thread: ReplyAddress,
+    message: OutboundMessage,
+    options: SendOptions = {},
+  ): Promise<ReplyAddress> {
     const target = parseAddress(thread);
     return hinted(async () => {
       const threadId =
         target.kind === "channel"
           ? target.channelId
           : await startThreadOn(this.client(), target.channelId, target.messageId, titleFor(message));
-      const ids = await sendAll(this.client(), threadId, renderMessage(message));
+      const ids = await sendAll(this.client(), threadId, renderMessage(message), options.deliveryId);
       return messageAddress(threadId, ids[0] as string);
     });
   }
