@@ -5,7 +5,7 @@ import { App, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
-import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress } from "../types.js";
+import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { redisCommandLimiter } from "./command-limits.js";
 import { registerCommand } from "./inbound-command.js";
@@ -37,6 +37,8 @@ export interface SlackPlatformOverrides {
   keyPrefix?: string;
   /** Listen port for the HTTP receiver (0: any free port); default PORT. */
   port?: number;
+  /** Timeout of each outbound Web API call, ms (default 15 s). */
+  apiTimeoutMs?: number;
 }
 
 export interface SlackPlatform extends ChatPlatform {
@@ -70,7 +72,7 @@ export function createSlackPlatform(
     logger: toSlackLogger(log.child({ component: "web-api" })),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: 15_000,
+    timeout: overrides.apiTimeoutMs ?? 15_000,
   });
   const sender = new SlackSender(client);
   const ownsRedis = overrides.redis === undefined;
@@ -148,8 +150,11 @@ export function createSlackPlatform(
       await app.stop().catch((error: unknown) => log.warn({ err: error }, "stopping the Slack receiver"));
       if (ownsRedis) await redis.quit().catch(() => {});
     },
-    post: (channel: string, message: OutboundMessage) => sender.post(channel, message),
-    reply: (thread: ReplyAddress, message: OutboundMessage) => sender.reply(thread, message),
+    post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
+      sender.post(channel, message, options),
+    reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
+      sender.reply(thread, message, options),
+    // chat.update is idempotent by itself: no key needed.
     update: (target: ReplyAddress, message: OutboundMessage) => sender.update(target, message),
   };
 }

@@ -11,8 +11,10 @@ import {
   type OutboundMessage,
   RateLimitedError,
   type ReplyAddress,
+  type SendOptions,
 } from "../types.js";
 import { formatSlackAddress, parseSlackAddress } from "./address.js";
+import { deliveryMetadata, findDeliveredMessage, UnansweredAttempts } from "./delivery-lookup.js";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -79,11 +81,19 @@ export function toDeliveryError(error: unknown, method: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** True when a failed call may still have posted: Slack did not clearly refuse it (no ok:false, no 429). */
+export function mightHavePosted(error: unknown): boolean {
+  return !(error instanceof SlackApiError || error instanceof RateLimitedError);
+}
+
 // Never let Slack turn text into mentions or links: our text is already escaped mrkdwn.
 const SAFE = { link_names: false, parse: "none", unfurl_links: false, unfurl_media: false } as const;
 
 export class SlackSender implements ChatSender {
   readonly name = "slack" as const;
+
+  /** Delivery ids whose last post got no definite answer (in this process). */
+  private readonly unanswered = new UnansweredAttempts();
 
   constructor(private readonly client: WebClient) {}
 
@@ -108,19 +118,66 @@ export class SlackSender implements ChatSender {
     }
   }
 
-  async post(channel: string, message: OutboundMessage): Promise<ReplyAddress> {
-    const result = await this.send("chat.postMessage", renderSlackMessage(message), (r) =>
-      this.client.chat.postMessage({ channel, text: r.text, blocks: r.blocks, ...SAFE }),
-    );
-    return formatSlackAddress({ channel: result.channel ?? channel, ts: String(result.ts) });
+  async post(channel: string, message: OutboundMessage, options: SendOptions = {}): Promise<ReplyAddress> {
+    return this.postOnce(channel, undefined, message, options.deliveryId);
   }
 
-  async reply(thread: ReplyAddress, message: OutboundMessage): Promise<ReplyAddress> {
+  async reply(
+    thread: ReplyAddress,
+    message: OutboundMessage,
+    options: SendOptions = {},
+  ): Promise<ReplyAddress> {
     const { channel, ts } = parseSlackAddress(thread);
-    const result = await this.send("chat.postMessage", renderSlackMessage(message), (r) =>
-      this.client.chat.postMessage({ channel, thread_ts: ts, text: r.text, blocks: r.blocks, ...SAFE }),
-    );
-    return formatSlackAddress({ channel: result.channel ?? channel, ts: String(result.ts) });
+    return this.postOnce(channel, ts, message, options.deliveryId);
+  }
+
+  /**
+   * chat.postMessage at most once per delivery id (see delivery-lookup.ts): the id rides in the
+   * message metadata, and a retry after an unanswered attempt first looks for that message.
+   */
+  private async postOnce(
+    channel: string,
+    threadTs: string | undefined,
+    message: OutboundMessage,
+    deliveryId: string | undefined,
+  ): Promise<ReplyAddress> {
+    const since = deliveryId === undefined ? undefined : this.unanswered.since(deliveryId);
+    if (deliveryId !== undefined && since !== undefined) {
+      let found: string | null = null;
+      try {
+        found = await findDeliveredMessage(this.client, { channel, threadTs, deliveryId, sinceMs: since });
+      } catch (error) {
+        const mapped = toDeliveryError(
+          error,
+          threadTs === undefined ? "conversations.history" : "conversations.replies",
+        );
+        // Slack refused the look-up (missing history scope, not in the channel): post rather than
+        // lose the message. Anything else (a timeout, a 429) is retried before posting.
+        if (!(mapped instanceof SlackApiError)) throw mapped;
+      }
+      if (found !== null) {
+        this.unanswered.forget(deliveryId);
+        return formatSlackAddress({ channel, ts: found });
+      }
+    }
+    const startedAt = Date.now();
+    try {
+      const result = await this.send("chat.postMessage", renderSlackMessage(message), (r) =>
+        this.client.chat.postMessage({
+          channel,
+          ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+          text: r.text,
+          blocks: r.blocks,
+          ...(deliveryId !== undefined ? { metadata: deliveryMetadata(deliveryId) } : {}),
+          ...SAFE,
+        }),
+      );
+      if (deliveryId !== undefined) this.unanswered.forget(deliveryId);
+      return formatSlackAddress({ channel: result.channel ?? channel, ts: String(result.ts) });
+    } catch (error) {
+      if (deliveryId !== undefined && mightHavePosted(error)) this.unanswered.remember(deliveryId, startedAt);
+      throw error;
+    }
   }
 
   async update(target: ReplyAddress, message: OutboundMessage): Promise<void> {

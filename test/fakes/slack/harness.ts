@@ -28,6 +28,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   redis?: Redis;
   keyPrefix?: string;
+  /** Timeout of the adapter's outbound Web API calls, ms. */
+  apiTimeoutMs?: number;
 }
 
 /** Starts the adapter with these handlers (the adapter-only tests). */
@@ -62,7 +64,12 @@ export async function createSlackHarness(options: HarnessOptions = {}): Promise<
   const redis = options.redis ?? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const keyPrefix = options.keyPrefix ?? `test:slack:${randomUUID()}:`;
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-  const platform = createSlackPlatform(config, logger, { redis, keyPrefix, port: 0 });
+  const platform = createSlackPlatform(config, logger, {
+    redis,
+    keyPrefix,
+    port: 0,
+    ...(options.apiTimeoutMs !== undefined ? { apiTimeoutMs: options.apiTimeoutMs } : {}),
+  });
   return {
     fake,
     socket,

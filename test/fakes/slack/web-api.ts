@@ -1,7 +1,10 @@
 // A fake Slack Web API on loopback: the methods the adapter calls (auth.test, chat.postMessage,
-// chat.postEphemeral, chat.update, files.info, apps.connections.open), file downloads with the
-// bot token, and response_url posts. Every call is recorded with the time it arrived; failures
-// (429 with Retry-After, `ok: false` errors) can be queued per method.
+// chat.postEphemeral, chat.update, conversations.history/replies, files.info,
+// apps.connections.open), file downloads with the bot token, and response_url posts. Every call
+// is recorded with the time it arrived; failures (429 with Retry-After, `ok: false` errors) can
+// be queued per method, and an answer can be delayed after the work is done (a lost response).
+// Posted messages are kept, with their metadata, which the conversations methods return only
+// when asked with include_all_metadata, as Slack does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -16,6 +19,14 @@ export interface RecordedCall {
 }
 
 export type InjectedFailure = { status: 429; retryAfter: number } | { status: 200; error: string };
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  metadata?: unknown;
+}
 
 export interface FakeFile {
   id: string;
@@ -58,6 +69,11 @@ export class FakeSlackWebApi {
   botId = "BBOTSELF";
   /** Where apps.connections.open points Socket Mode clients. */
   socketUrl: string | null = null;
+  /** Messages chat.postMessage created, in order. */
+  readonly posted: PostedMessage[] = [];
+  /** Seconds part of the ts the fake hands out (set it to now to test `oldest`). */
+  tsEpochSeconds = 1700000000;
+  private readonly delays = new Map<string, number[]>();
   private readonly failures = new Map<string, InjectedFailure[]>();
   private readonly files = new Map<string, FakeFile>();
   private server: Server | null = null;
@@ -102,6 +118,13 @@ export class FakeSlackWebApi {
     this.failures.set(method, queue);
   }
 
+  /** The next `method` call is done at once but answered only after `ms` (the client may give up). */
+  delayNextAnswer(method: string, ms: number): void {
+    const queue = this.delays.get(method) ?? [];
+    queue.push(ms);
+    this.delays.set(method, queue);
+  }
+
   addFile(file: FakeFile): void {
     this.files.set(file.id, file);
   }
@@ -137,7 +160,7 @@ export class FakeSlackWebApi {
 
   private nextTs(): string {
     this.tsCounter += 1;
-    return `1700000000.${String(this.tsCounter).padStart(6, "0")}`;
+    return `${this.tsEpochSeconds}.${String(this.tsCounter).padStart(6, "0")}`;
   }
 
   private json(
@@ -196,7 +219,28 @@ export class FakeSlackWebApi {
     }
     this.calls.push({ method, args, at, status: 200 });
     this.notify();
-    this.json(res, 200, this.answer(method, args, req.headers.authorization));
+    const answer = this.answer(method, args, req.headers.authorization);
+    const delay = this.delays.get(method)?.shift();
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (!res.destroyed) this.json(res, 200, answer);
+  }
+
+  /** One page, no cursor: history newest first (top-level only), replies parent then oldest first. */
+  private conversation(method: string, args: Record<string, unknown>): unknown {
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    const inChannel = this.posted.filter((m) => m.channel === args.channel && Number(m.ts) > oldest);
+    const chosen =
+      method === "conversations.history"
+        ? inChannel.filter((m) => m.thread_ts === undefined).reverse()
+        : inChannel.filter((m) => m.ts === args.ts || m.thread_ts === args.ts);
+    const messages = chosen.map(({ metadata, channel: _channel, ...rest }) => ({
+      type: "message",
+      bot_id: this.botId,
+      ...rest,
+      ...(withMetadata && metadata !== undefined ? { metadata } : {}),
+    }));
+    return { ok: true, messages, has_more: false, response_metadata: { next_cursor: "" } };
   }
 
   private answer(method: string, args: Record<string, unknown>, authorization: string | undefined): unknown {
@@ -216,6 +260,13 @@ export class FakeSlackWebApi {
         };
       case "chat.postMessage": {
         const ts = this.nextTs();
+        this.posted.push({
+          channel: String(args.channel),
+          ts,
+          ...(args.thread_ts !== undefined ? { thread_ts: String(args.thread_ts) } : {}),
+          text: String(args.text ?? ""),
+          ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
+        });
         return {
           ok: true,
           channel: args.channel,
@@ -227,6 +278,9 @@ export class FakeSlackWebApi {
         return { ok: true, message_ts: this.nextTs() };
       case "chat.update":
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case "conversations.history":
+      case "conversations.replies":
+        return this.conversation(method, args);
       case "files.info": {
         const file = this.files.get(String(args.file));
         if (file === undefined) return { ok: false, error: "file_not_found" };
