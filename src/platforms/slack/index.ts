@@ -33,12 +33,20 @@ function startFailure(mode: SlackMode, error: unknown, port: number): string {
 export interface SlackPlatformOverrides {
   /** Use this Redis connection (not closed on stop) instead of one to REDIS_URL. */
   redis?: Redis;
-  /** Prefix of every Redis key this adapter writes (default `rdns:slack:`). */
+  /** Prefix of every Redis key this adapter writes (default slackKeyPrefix(config)). */
   keyPrefix?: string;
   /** Listen port for the HTTP receiver (0: any free port); default PORT. */
   port?: number;
   /** Timeout of each outbound Web API call, ms (default 15 s). */
   apiTimeoutMs?: number;
+}
+
+/**
+ * Where the adapter's Redis keys live: under QUEUE_PREFIX like every other key of the bot, so a
+ * staging and a production bot sharing one Redis do not share event claims or command limits.
+ */
+export function slackKeyPrefix(config: Pick<Config, "QUEUE_PREFIX">): string {
+  return `${config.QUEUE_PREFIX}:slack:`;
 }
 
 export interface SlackPlatform extends ChatPlatform {
@@ -78,7 +86,7 @@ export function createSlackPlatform(
   const ownsRedis = overrides.redis === undefined;
   const redis =
     overrides.redis ?? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  const keyPrefix = overrides.keyPrefix ?? "rdns:slack:";
+  const keyPrefix = overrides.keyPrefix ?? slackKeyPrefix(config);
   const claimOnce = redisClaimOnce(redis, keyPrefix);
   let handlers: InboundHandlers | null = null;
   const current = (): InboundHandlers => {

@@ -4,7 +4,11 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
-import { createSlackPlatform, type SlackPlatform } from "../../../src/platforms/slack/index.js";
+import {
+  createSlackPlatform,
+  type SlackPlatform,
+  slackKeyPrefix,
+} from "../../../src/platforms/slack/index.js";
 import type { InboundHandlers } from "../../../src/platforms/types.js";
 import { FakeSocketModeServer } from "./socket-mode.js";
 import { FakeSlackWebApi } from "./web-api.js";
@@ -27,7 +31,8 @@ export interface HarnessOptions {
   mode?: "http" | "socket";
   env?: Record<string, string>;
   redis?: Redis;
-  keyPrefix?: string;
+  /** Redis key prefix for the adapter; "configured": none given, the adapter derives it from QUEUE_PREFIX. */
+  keyPrefix?: string | "configured";
   /** Timeout of the adapter's outbound Web API calls, ms. */
   apiTimeoutMs?: number;
 }
@@ -62,11 +67,14 @@ export async function createSlackHarness(options: HarnessOptions = {}): Promise<
     ...options.env,
   });
   const redis = options.redis ?? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-  const keyPrefix = options.keyPrefix ?? `test:slack:${randomUUID()}:`;
+  const configured = options.keyPrefix === "configured";
+  const keyPrefix = configured
+    ? slackKeyPrefix(config)
+    : (options.keyPrefix ?? `test:slack:${randomUUID()}:`);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const platform = createSlackPlatform(config, logger, {
     redis,
-    keyPrefix,
+    ...(configured ? {} : { keyPrefix }),
     port: 0,
     ...(options.apiTimeoutMs !== undefined ? { apiTimeoutMs: options.apiTimeoutMs } : {}),
   });
