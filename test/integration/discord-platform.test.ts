@@ -404,3 +404,35 @@ describe("Discord start-up errors a person can act on", () => {
     }
   });
 });
+
+describe("Discord stop()", () => {
+  it("waits for a slow command handler to finish its work before closing the client", async () => {
+    const fake = await new FakeDiscord().start();
+    const platform = createDiscordPlatform(
+      { DISCORD_TOKEN: "fake-token", DISCORD_API_URL: fake.apiUrl, SUPPORT_CHANNELS: [] },
+      createLogger("silent"),
+    );
+    const handlers = new RecordingHandlers();
+    const slow: InboundHandlers = {
+      async onCommand(request, respond) {
+        await new Promise((resolve) => setTimeout(resolve, 800)); // a slow enqueue
+        await handlers.onCommand(request, respond);
+      },
+      onPaste: (message, respond) => handlers.onPaste(message, respond),
+    };
+    try {
+      await platform.start(slow);
+      fake.slashCommand("check", { ip: "203.0.113.5" });
+      await until("the defer", () => fake.rest.requests.find((r) => r.path.endsWith("/callback")));
+      await platform.stop();
+      // The handler ran to the end (its thread is open) before stop() returned.
+      expect(handlers.origins).toHaveLength(1);
+      expect(fake.rest.messages.get(handlers.origins[0]?.parent?.split(":")[2] as string)?.content).toContain(
+        "Checking 203.0.113.5",
+      );
+    } finally {
+      await platform.stop();
+      await fake.stop();
+    }
+  });
+});

@@ -3,6 +3,7 @@
 import { type Client, Events, GatewayCloseCodes } from "discord.js";
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
+import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { createClient } from "./client.js";
 import { handleInteraction } from "./interactions.js";
@@ -23,6 +24,7 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
   const log = logger.child({ platform: "discord" });
   const supportChannels = new Set(config.SUPPORT_CHANNELS);
   let client: Client | null = null;
+  const inFlight = new InFlight();
   const sender = new DiscordSender(() => {
     if (client === null) throw new Error("the Discord platform is not started");
     return client;
@@ -40,10 +42,14 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
     async start(handlers: InboundHandlers): Promise<void> {
       const c = createClient(config.DISCORD_API_URL !== undefined ? { apiUrl: config.DISCORD_API_URL } : {});
       client = c;
+      // Tracked, so stop() lets a request Discord already handed us finish (it is not sent again).
       c.on(Events.InteractionCreate, (interaction) => {
-        if (interaction.isChatInputCommand()) void handleInteraction(interaction, handlers, log);
+        if (interaction.isChatInputCommand())
+          void inFlight.track(handleInteraction(interaction, handlers, log));
       });
-      c.on(Events.MessageCreate, (message) => void handleMessage(message, supportChannels, handlers, log));
+      c.on(Events.MessageCreate, (message) => {
+        void inFlight.track(handleMessage(message, supportChannels, handlers, log));
+      });
       // @discordjs/ws rejects login with a bare message; the close code says which fix applies.
       let closeCode: number | null = null;
       c.on(Events.ShardDisconnect, (event, shard) => {
@@ -88,8 +94,16 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
 
     async stop(): Promise<void> {
       const c = client;
+      if (c === null) return;
+      // No new requests; the ones in flight still need the client (REST) to answer, so it stays
+      // up until they are done or the wait runs out.
+      c.removeAllListeners(Events.InteractionCreate);
+      c.removeAllListeners(Events.MessageCreate);
+      if (!(await inFlight.drain(STOP_DRAIN_MS))) {
+        log.warn({ pending: inFlight.size }, "stopped with Discord requests still being handled");
+      }
       client = null;
-      if (c !== null) await c.destroy();
+      await c.destroy();
     },
   };
 }

@@ -5,6 +5,7 @@ import { App, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
+import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { redisCommandLimiter } from "./command-limits.js";
@@ -116,6 +117,12 @@ export function createSlackPlatform(
     },
     logger: log,
   });
+  // Every request's listener (claim, limits, the app's handler) runs inside this middleware's
+  // next(), so stop() can wait for what was already acknowledged to Slack.
+  const inFlight = new InFlight();
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
+  });
   app.error(async (error) => {
     log.error({ err: error }, "Slack request failed");
   });
@@ -155,7 +162,11 @@ export function createSlackPlatform(
       );
     },
     async stop() {
+      // No new requests first; then let acknowledged ones finish (they need Redis and the Web API).
       await app.stop().catch((error: unknown) => log.warn({ err: error }, "stopping the Slack receiver"));
+      if (!(await inFlight.drain(STOP_DRAIN_MS))) {
+        log.warn({ pending: inFlight.size }, "stopped with Slack requests still being handled");
+      }
       if (ownsRedis) await redis.quit().catch(() => {});
     },
     post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
