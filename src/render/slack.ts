@@ -6,6 +6,7 @@
 import type { types as SlackTypes } from "@slack/bolt";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import type { OutboundMessage } from "../platforms/types.js";
+import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { codeBlock, escapeMrkdwn, inlineCode, truncateMrkdwn } from "./slack-escape.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
@@ -193,7 +194,7 @@ function fallback(text: string): string {
 export function renderSlackMessage(message: OutboundMessage): SlackRendered {
   switch (message.kind) {
     case "notice": {
-      const text = escapeMrkdwn(message.text);
+      const text = escapeMrkdwn(shortenQuotedEchoes(message.text));
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "checking": {
@@ -235,7 +236,7 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
       return { text: fallback(list), blocks: [section(list)] };
     }
     case "usage-error": {
-      const text = `${escapeMrkdwn(message.problem)}\nExample: ${inlineCode(message.example)}`;
+      const text = `${escapeMrkdwn(boundedProblem(message.problem))}\nExample: ${inlineCode(message.example)}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
   }

@@ -194,6 +194,20 @@ describe("Discord platform against the fake Discord", () => {
     expect(seen.map((m) => m.flags & 64)).toEqual([64]);
   });
 
+  it("repeats at most 80 characters of a huge mistaken option, in one message, cut before escaping", async () => {
+    fake.slashCommand("check", { ip: "*_`".repeat(2000) }); // 6,000 characters of markdown
+    await until("the follow-up", () =>
+      fake.rest.requests.find((r) => r.method === "POST" && r.path.startsWith("/webhooks/")),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sent = fake.rest.requests.filter((r) => r.method === "POST" && r.path.startsWith("/webhooks/"));
+    expect(sent).toHaveLength(1);
+    const content = String(sent[0]?.body?.content);
+    const quoted = /"(.*)"/.exec(content)?.[1] ?? "";
+    expect(quoted).toBe(`${"\\*\\_\\`".repeat(26)}\\*…`); // 79 characters and an ellipsis, each escaped
+    expect(content.length).toBeLessThan(500);
+  });
+
   it("reads a pasted bounce in a support channel and opens the thread on that message", async () => {
     const bounce =
       "550-5.7.25 [203.0.113.5] The IP address sending this message does not have a PTR record setup";

@@ -103,6 +103,17 @@ describe("Slack over HTTP: /rdns", () => {
     expect(h.fake.callsTo("chat.postMessage")).toHaveLength(0);
   });
 
+  it("repeats at most 80 characters of a huge mistaken input, cut before escaping", async () => {
+    // 6,000 characters that escape to entities: a cut after escaping would leave half an entity.
+    expect((await command("&".repeat(6000))).status).toBe(200);
+    await h.fake.waitFor((f) => f.callsTo("chat.postEphemeral").length === 1, 5000, "ephemeral");
+    const text = String(h.fake.callsTo("chat.postEphemeral")[0]?.args.text);
+    const quoted = /"(.*)"/.exec(text)?.[1] ?? "";
+    expect(quoted).toBe(`${"&amp;".repeat(79)}…`); // 79 characters and an ellipsis
+    expect(text.length).toBeLessThan(500);
+    expect(h.fake.callsTo("chat.postEphemeral")).toHaveLength(1);
+  });
+
   it("falls back to response_url where the bot cannot post ephemerally", async () => {
     h.fake.failNext("chat.postEphemeral", { status: 200, error: "channel_not_found" });
     await command("nope");

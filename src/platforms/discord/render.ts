@@ -4,6 +4,7 @@
 import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { CheckReport } from "../../check/types.js";
+import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import type { OutboundMessage } from "../types.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
@@ -118,7 +119,7 @@ export function discordExample(example: string): string {
 export function renderMessage(message: OutboundMessage): DiscordPayload[] {
   switch (message.kind) {
     case "notice":
-      return splitContent(escapeText(message.text));
+      return splitContent(escapeText(shortenQuotedEchoes(message.text)));
     case "checking":
       return splitContent(
         `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …`,
@@ -199,7 +200,7 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
     }
     case "usage-error":
       return splitContent(
-        `⚠️ ${escapeText(message.problem)}\nExample: ${code(discordExample(message.example))}`,
+        `⚠️ ${escapeText(boundedProblem(message.problem))}\nExample: ${code(discordExample(message.example))}`,
       );
   }
 }
