@@ -1,12 +1,11 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (DESIGN.md "CLI"): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
 import { open } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
 import { renderBounceText } from "../render/bounce-text.js";
-import { DNS_OPTIONS, type DnsServers, dnsServers } from "./dns-options.js";
+import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
 export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
@@ -65,17 +64,7 @@ async function readStdin(): Promise<Buffer> {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: "boolean" },
-      check: { type: "boolean" },
-      ...DNS_OPTIONS,
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  return parseDnsCommandLine(argv, { json: { type: "boolean" }, check: { type: "boolean" } });
 }
 
 type CheckOutcome = { report: CheckReport } | { error: string };

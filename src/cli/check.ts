@@ -1,11 +1,10 @@
 // `rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
 // [--timeout MS] [--json]` (DESIGN.md "CLI"). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
-import { parseArgs } from "node:util";
 import { InvalidInputError, runCheck } from "../check/index.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
 import { renderReportText } from "../render/check-text.js";
-import { DNS_OPTIONS, dnsServers } from "./dns-options.js";
+import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
 export const CHECK_USAGE = `usage: rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--json]
@@ -66,15 +65,5 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      helo: { type: "string" },
-      ...DNS_OPTIONS,
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  return parseDnsCommandLine(argv, { helo: { type: "string" }, json: { type: "boolean" } });
 }

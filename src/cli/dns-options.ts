@@ -1,16 +1,32 @@
 // The options `rdns check` and `rdns bounce --check` share: which DNS servers to ask and how long
 // to wait for each answer, every one defaulting to the configuration (RESOLVERS, AUTHORITIES,
 // DNS_TIMEOUT_MS).
-
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InvalidInputError } from "../check/types.js";
 import { loadConfig } from "../config.js";
 
 /** For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS`. */
-export const DNS_OPTIONS = {
+const DNS_OPTIONS = {
   resolver: { type: "string", multiple: true },
   authority: { type: "string", multiple: true },
   timeout: { type: "string" },
 } as const;
+
+/**
+ * parseArgs (strict, with positionals) for a sub-command that asks DNS: its own `options`, then
+ * the DNS ones and --help/-h.
+ */
+export function parseDnsCommandLine<const T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { ...options, ...DNS_OPTIONS, help: { type: "boolean", short: "h" } },
+  });
+}
 
 export interface DnsServers {
   resolvers: string[];
