@@ -1,32 +1,17 @@
 // `rdns bounce` as built (bin/rdns.js -> dist/): exit codes, NDJSON and human output. `npm test`
 // builds first (scripts/test.sh); when dist/ is missing the build runs here.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildUnlessBuilt, ROOT, runBuiltCli } from "../support/built-cli.js";
 
-const root = join(import.meta.dirname, "..", "..");
-const fixtures = join(root, "test", "fixtures", "bounces");
-const bin = join(root, "bin", "rdns.js");
+const fixtures = join(ROOT, "test", "fixtures", "bounces");
 
 function rdns(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [bin, "bounce", ...args], {
-    cwd: root,
-    input,
-    encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "silent" },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBuiltCli(["bounce", ...args], input, 30_000);
 }
 
 describe("rdns bounce (built CLI)", () => {
-  beforeAll(() => {
-    if (!existsSync(join(root, "dist", "src", "cli", "bounce.js"))) {
-      const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
-      expect(build.status, build.stderr).toBe(0);
-    }
-  }, 120_000);
+  beforeAll(buildUnlessBuilt, 120_000);
 
   it("prints one JSON object for a one-bounce file and exits 0", () => {
     const { code, stdout } = rdns(["--json", join(fixtures, "gmail-5.7.25-wrapped.eml")]);
