@@ -11,7 +11,8 @@ import { EXIT, usageError } from "./main.js";
 export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
 
   FILE                 a pasted bounce (text) or a whole .eml message; - or none reads stdin
-  --json               one JSON object per finding, one per line (NDJSON), each with "file"
+  --json               one JSON object per input, one per line (NDJSON), each with "file"; the
+                       first failure's facts on top, every failure in "findings"
   --check              run the reverse-DNS check on each refused address (and HELO)
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
@@ -69,6 +70,38 @@ function parse(argv: string[]) {
 
 type CheckOutcome = { report: CheckReport } | { error: string };
 
+/** The fields of DESIGN.md's object when the input holds no bounce: nothing applies. */
+const NO_FINDING = {
+  ip: null,
+  helo: null,
+  receiver: "unknown",
+  smtpCode: null,
+  enhancedCode: null,
+  category: null,
+  rdnsRelated: false,
+  diagnostic: null,
+  recipient: null,
+} as const;
+
+/**
+ * One JSON object per input (DESIGN.md): the first failure's facts at the top level, as the
+ * contract names them, and every failure in `findings` (several recipients failing differently).
+ */
+function inputObject(
+  file: string,
+  reading: BounceReading,
+  checkFields: (finding: BounceFinding) => Record<string, unknown>,
+): Record<string, unknown> {
+  const [first] = reading.findings;
+  const top = first === undefined ? { ...NO_FINDING, file } : { ...first, ...checkFields(first) };
+  return {
+    ...top,
+    recognised: first !== undefined,
+    truncated: reading.truncated,
+    findings: reading.findings.map((finding) => ({ ...finding, ...checkFields(finding) })),
+  };
+}
+
 /** Runs the check once per distinct (ip, helo); the check module loads only when asked for. */
 async function checkFindings(
   findings: BounceFinding[],
@@ -122,17 +155,17 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   const checks = settings === null ? new Map<string, CheckOutcome>() : await checkFindings(all, settings);
   const renderCheck = settings === null ? null : (await import("../render/check-text.js")).renderReportText;
   const out: string[] = [];
-  for (const { reading } of readings) {
+  const checkFields = (finding: BounceFinding): Record<string, unknown> => {
+    if (settings === null) return {};
+    const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
+    return {
+      check: outcome !== undefined && "report" in outcome ? outcome.report : null,
+      ...(outcome !== undefined && "error" in outcome ? { checkError: outcome.error } : {}),
+    };
+  };
+  for (const { file, reading } of readings) {
     if (args.values.json) {
-      for (const finding of reading.findings) {
-        const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
-        const object: Record<string, unknown> = { ...finding, truncated: reading.truncated };
-        if (settings !== null) {
-          object.check = outcome !== undefined && "report" in outcome ? outcome.report : null;
-          if (outcome !== undefined && "error" in outcome) object.checkError = outcome.error;
-        }
-        out.push(`${JSON.stringify(object)}\n`);
-      }
+      out.push(`${JSON.stringify(inputObject(file, reading, checkFields))}\n`);
       continue;
     }
     out.push(renderBounceText(reading.findings, reading.truncated));
