@@ -3,7 +3,7 @@
 // zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
 import type { AuthorityReport, PtrAnswer } from "./types.js";
 
@@ -158,7 +158,7 @@ async function askSoa(
   name: string,
   options: QueryOptions,
 ): Promise<{ zone: string; ttl: number; minimum: number } | null> {
-  const response = await options.transport({
+  const response = await ask(options.transport, {
     name,
     type: "SOA",
     server,
@@ -185,7 +185,7 @@ export async function discoverServers(
   while (zone === null && candidate.includes(".")) {
     const responses = await Promise.all(
       options.resolvers.map((server) =>
-        options.transport({
+        ask(options.transport, {
           name: candidate,
           type: "SOA",
           server,
@@ -211,7 +211,7 @@ export async function discoverServers(
   if (zone === null) return null;
   const nsResponses = await Promise.all(
     options.resolvers.map((server) =>
-      options.transport({
+      ask(options.transport, {
         name: zone as string,
         type: "NS",
         server,
