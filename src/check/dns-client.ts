@@ -330,8 +330,13 @@ export function describeError(err: NodeJS.ErrnoException, server: string): strin
   if (err.code === "ECONNREFUSED") return `connection refused by ${server} (nothing listening there)`;
   const reason = NO_PATH.get(err.code ?? "");
   if (reason !== undefined) {
-    // fe80::/10 needs an interface (a zone id), which a server address cannot carry here.
-    const why = /^\[fe80:/i.test(server) ? "a link-local address needs an interface" : reason;
+    // fe80::/10 is only meaningful with an interface (RFC 4007 zone id: [fe80::1%eth0]:53).
+    const linkLocal = /^\[fe80:/i.test(server);
+    const why = !linkLocal
+      ? reason
+      : server.includes("%")
+        ? "the interface after % is not on this host"
+        : "a link-local address needs an interface, e.g. [fe80::1%eth0]:53";
     return `${server} cannot be reached from this host (${err.code}: ${why}); it was not asked`;
   }
   return `${err.code ?? "error"} talking to ${server}: ${err.message}`;

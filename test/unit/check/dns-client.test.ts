@@ -254,6 +254,12 @@ describe("query to a server that cannot be reached", () => {
     expect(result.error).toMatch(/cannot be reached from this host/);
   });
 
+  it("a link-local server on an interface this host lacks is unreachable too", async () => {
+    const result = await ask("[fe80::1%nosuch0]:53");
+    expect(result.outcome).toBe("unreachable");
+    expect(result.error).toMatch(/interface after % is not on this host/);
+  });
+
   it("asking the same unreachable server again reuses nothing broken", async () => {
     const results = await Promise.all([ask("[fe80::1]:53"), ask("[fe80::1]:53"), ask("[fe80::1]:53")]);
     expect(results.map((r) => r.outcome)).toEqual(["unreachable", "unreachable", "unreachable"]);
