@@ -57,7 +57,7 @@ describe("console chat", () => {
   it("answers bad input in one private line with an example", async () => {
     input.write("/rdns 192.168.1.1\n");
     await waitForText(
-      /\(only you\) 192\.168\.1\.1 is a private address: .*Try: \/rdns 203\.0\.113\.5 mail\.example\.com/,
+      /\(only you\) 192\.168\.1\.1 is private \(RFC 1918.*Try: \/rdns 203\.0\.113\.5 mail\.example\.com/,
     );
   });
 

@@ -110,7 +110,7 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
   });
 
   it.each([
-    [["10.0.0.1"], /private address/],
+    [["10.0.0.1"], /10\.0\.0\.1 is private \(RFC 1918/],
     [["300.1.2.3"], /not an IP address/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [["watch", "203.0.113.0/16"], /too large to watch/],

@@ -3,7 +3,13 @@ import dgram from "node:dgram";
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { type DnsQuestion, decodeResponse, query } from "../../../src/check/dns-client.js";
+import {
+  type DnsQuestion,
+  decodeResponse,
+  describeError,
+  errorOutcome,
+  query,
+} from "../../../src/check/dns-client.js";
 
 const NAME = "5.113.0.203.in-addr.arpa";
 const SOA = {
@@ -197,4 +203,64 @@ describe("query over UDP", () => {
     const result = await ask("not-a-server", { timeoutMs: 100 });
     expect(result.outcome).toBe("error");
   });
+});
+
+// query() never throws: a server address that cannot be reached from this host (no route, a
+// link-local address without an interface, no IPv6 at all) is an outcome, "could not tell".
+describe("query to a server that cannot be reached", () => {
+  const ask = (server: string, timeoutMs = 500) =>
+    query({ name: NAME, type: "PTR", server, recursion: true, timeoutMs });
+
+  it("a link-local server without an interface ([fe80::1]:53) is unreachable, not a throw", async () => {
+    const result = await ask("[fe80::1]:53");
+    expect(result.outcome).toBe("unreachable");
+    expect(result.rcode).toBeNull();
+    expect(result.error).toMatch(/\[fe80::1\]:53/);
+    expect(result.error).toMatch(/cannot be reached from this host/);
+  });
+
+  it("a link-local server on an interface this host lacks is unreachable too", async () => {
+    const result = await ask("[fe80::1%nosuch0]:53");
+    expect(result.outcome).toBe("unreachable");
+    expect(result.error).toMatch(/interface after % is not on this host/);
+  });
+
+  it("asking the same unreachable server again reuses nothing broken", async () => {
+    const results = await Promise.all([ask("[fe80::1]:53"), ask("[fe80::1]:53"), ask("[fe80::1]:53")]);
+    expect(results.map((r) => r.outcome)).toEqual(["unreachable", "unreachable", "unreachable"]);
+  });
+
+  it("[::1] on a port where nothing listens is unreachable (or unreachable for lack of IPv6)", async () => {
+    const probe = dgram.createSocket("udp6");
+    const port = await new Promise<number | null>((resolve) => {
+      probe.once("error", () => resolve(null));
+      probe.bind(0, "::1", () => resolve(probe.address().port));
+    });
+    probe.close();
+    const result = await ask(`[::1]:${port ?? 9}`);
+    expect(result.outcome).toBe("unreachable");
+    expect(result.rcode).toBeNull();
+  });
+
+  it("a server that answers garbage (even with the query's id) gives a timeout, not a throw", async () => {
+    const server = await udpServer((q) => {
+      const id = Buffer.alloc(2);
+      id.writeUInt16BE(q.id ?? 0);
+      return [Buffer.from([1, 2, 3]), Buffer.concat([id, Buffer.from([0x81, 0x80, 0xff, 0xff, 0, 1])])];
+    });
+    const result = await ask(`127.0.0.1:${server.port}`, 300);
+    expect(result.outcome).toBe("timeout");
+    expect(server.seen.length).toBeGreaterThan(0);
+  });
+});
+
+describe("errno mapping", () => {
+  it.each(["EADDRNOTAVAIL", "ENETUNREACH", "EHOSTUNREACH", "EAFNOSUPPORT", "EINVAL"])(
+    "%s means the server cannot be reached",
+    (code) => {
+      const err = Object.assign(new Error(`connect ${code}`), { code });
+      expect(errorOutcome(err)).toBe("unreachable");
+      expect(describeError(err, "[2001:db8::53]:53")).toMatch(/\[2001:db8::53\]:53 cannot be reached/);
+    },
+  );
 });
