@@ -7,7 +7,7 @@
 // questions (PTR to the resolver, PTR to the authority, A to the resolver) against the 2 of the
 // raw baseline.
 import dgram from "node:dgram";
-import { type DnsResponse, query } from "../src/check/dns-client.js";
+import { type DnsResponse, query, type RecordType } from "../src/check/dns-client.js";
 import { runCheck } from "../src/check/index.js";
 import { startLab } from "../test/lab/lab.js";
 import { CASES } from "../test/lab/zones.js";
@@ -92,28 +92,14 @@ async function measure(label: string, resolver: string, authority: string, check
   const failures: string[] = [];
   const ip = CASES.pass;
   const reverseName = "10.113.0.203.in-addr.arpa";
-  const rawPtr = async () => {
-    const response = await query({
-      name: reverseName,
-      type: "PTR",
-      server: resolver,
-      recursion: true,
-      timeoutMs: TIMEOUT_MS,
-    });
+  // One raw question to the resolver, as the check asks it.
+  const raw = (name: string, type: RecordType) => async () => {
+    const response = await query({ name, type, server: resolver, recursion: true, timeoutMs: TIMEOUT_MS });
     if (response.rcode !== "NOERROR" || response.answers.length === 0)
-      failures.push(`raw PTR: ${describe(response)}`);
+      failures.push(`raw ${type}: ${describe(response)}`);
   };
-  const rawForward = async () => {
-    const response = await query({
-      name: "mail.example.test",
-      type: "A",
-      server: resolver,
-      recursion: true,
-      timeoutMs: TIMEOUT_MS,
-    });
-    if (response.rcode !== "NOERROR" || response.answers.length === 0)
-      failures.push(`raw A: ${describe(response)}`);
-  };
+  const rawPtr = raw(reverseName, "PTR");
+  const rawForward = raw("mail.example.test", "A");
   const check = async () => {
     const report = await runCheck({
       ip,

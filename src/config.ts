@@ -1,12 +1,27 @@
 // The only place that reads the environment (DESIGN.md "Configuration"). `loadConfig` is pure:
 // it takes the environment as an argument so tests can pass their own.
 import { z } from "zod";
+import { parseServer } from "./check/server.js";
 
 /** A comma- or space-separated list, e.g. "127.0.0.1:5301, 127.0.0.1:5302". */
 const list = z
   .string()
   .optional()
   .transform((value) => (value ?? "").split(/[\s,]+/).filter((item) => item.length > 0));
+
+/**
+ * A list of DNS servers, each checked with the check's own parser (src/check/server.ts), so a
+ * typo stops start-up naming the entry instead of failing every check later.
+ */
+const serverList = list.superRefine((servers, ctx) => {
+  for (const server of servers) {
+    try {
+      parseServer(server);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  }
+});
 
 const optionalText = z
   .string()
@@ -15,8 +30,8 @@ const optionalText = z
 
 const schema = z.object({
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  RESOLVERS: list,
-  AUTHORITIES: list,
+  RESOLVERS: serverList,
+  AUTHORITIES: serverList,
   DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,

@@ -1,46 +1,38 @@
 // What a person may ask about: one public IP, or a small range to watch. Receivers only ever see
 // public addresses, so private, loopback, link-local and CGNAT space is refused up front; the
-// documentation ranges (RFC 5737, RFC 3849) are allowed for examples and tests.
+// documentation ranges (RFC 5737, RFC 3849) are allowed for examples and tests. What counts as
+// public is the check's rule (src/check/ip.ts), not a second copy of it.
 import ipaddr from "ipaddr.js";
-
-const DOCUMENTATION = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"].map((cidr) =>
-  ipaddr.parseCIDR(cidr),
-);
+import { type ParsedIp, parseIp } from "../check/ip.js";
+import { InvalidInputError } from "../check/types.js";
 
 /** Largest ranges a channel may watch in one go (issue 4: IPv4 up to /24, IPv6 up to /120). */
 export const MIN_PREFIX = { 4: 24, 6: 120 } as const;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-function isPublic(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  if (address.range() === "unicast") return true;
-  return DOCUMENTATION.some(
-    ([network, bits]) => address.kind() === network.kind() && address.match(network, bits),
-  );
-}
-
-function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  if (!ipaddr.isValid(text)) return null;
-  // Only the dotted-quad form for IPv4: ipaddr.js also takes "3" or "0x7f.1" (inet_aton forms).
-  if (!text.includes(":") && !ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
-  const address = ipaddr.parse(text);
-  if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return (address as ipaddr.IPv6).toIPv4Address();
+/**
+ * The check's own parser (src/check/ip.ts) decides what is an address (zone ids, host names and
+ * inet_aton forms are refused there): one rule, so a job is never queued for an address the
+ * check would refuse. InvalidInputError becomes the problem line.
+ */
+function parseWithCheck(text: string): Parsed<ParsedIp> {
+  try {
+    return { ok: true, value: parseIp(text) };
+  } catch (err) {
+    if (err instanceof InvalidInputError) return { ok: false, problem: err.message };
+    throw err;
   }
-  return address;
 }
 
 /** One public IP, normalised (RFC 5952 for IPv6). */
 export function parsePublicIp(text: string): Parsed<string> {
-  const address = parseAddress(text.trim());
-  if (address === null) return { ok: false, problem: `"${text}" is not an IP address` };
-  if (!isPublic(address)) {
-    return {
-      ok: false,
-      problem: `${address.toString()} is a ${address.range()} address: receivers never see it, so it has no reverse DNS to check`,
-    };
+  const parsed = parseWithCheck(text);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.notPublic !== null) {
+    return { ok: false, problem: parsed.value.notPublic };
   }
-  return { ok: true, value: address.toString() };
+  return { ok: true, value: parsed.value.ip };
 }
 
 export interface WatchTarget {
@@ -56,6 +48,9 @@ export function parseWatchTarget(text: string): Parsed<WatchTarget> {
     const ip = parsePublicIp(trimmed);
     return ip.ok ? { ok: true, value: { label: ip.value, ips: [ip.value] } } : ip;
   }
+  // The address part goes through the check's parser too (a zone id would be dropped silently).
+  const address = parseWithCheck(trimmed.slice(0, trimmed.indexOf("/")));
+  if (!address.ok) return address;
   let network: ipaddr.IPv4 | ipaddr.IPv6;
   let bits: number;
   try {
@@ -83,9 +78,11 @@ export function parseWatchTarget(text: string): Parsed<WatchTarget> {
     copy[last] = (bytes[last] ?? 0) + offset;
     ips.push(ipaddr.fromByteArray(copy).toString());
   }
-  const first = parseAddress(ips[0] ?? "");
-  const final = parseAddress(ips[ips.length - 1] ?? "");
-  if (first === null || final === null || !isPublic(first) || !isPublic(final)) {
+  const isPublic = (ip: string | undefined) => {
+    const parsed = parseWithCheck(ip ?? "");
+    return parsed.ok && parsed.value.notPublic === null;
+  };
+  if (!isPublic(ips[0]) || !isPublic(ips[ips.length - 1])) {
     return { ok: false, problem: `${trimmed} is not public address space: receivers never see it` };
   }
   return { ok: true, value: { label: `${ips[0]}/${bits}`, ips } };

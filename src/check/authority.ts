@@ -3,9 +3,9 @@
 // zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
-import type { AuthorityReport, PtrAnswer } from "./types.js";
+import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
 
 export interface AuthorityOptions extends QueryOptions {
   reverseName: string;
@@ -114,12 +114,17 @@ export async function completeSoa(result: AuthorityResult, options: QueryOptions
 }
 
 /**
- * A server that answers without AA (a referral, or a cache) gave no authoritative answer: for the
- * report that is "could not tell" (what a resolver calls a lame server), never "no PTR".
+ * A server that answers without AA (a referral, a lame delegation, or a cache) gave no
+ * authoritative answer (RFC 1035 4.1.1: AA marks the zone's own data). NOERROR or NXDOMAIN from
+ * it is not the zone's word: for the report that is "could not tell" (what a resolver calls a
+ * lame server, RFC 1912 2.8), never "no PTR". Failures (SERVFAIL, REFUSED, timeouts) are
+ * already "could not tell" and are kept as they are.
  */
 function notAuthoritative(response: DnsResponse): PtrAnswer | null {
-  if (response.outcome !== "answer" || response.aa || response.rcode !== "NOERROR") return null;
+  if (response.outcome !== "answer" || response.aa) return null;
+  if (response.rcode !== "NOERROR" && response.rcode !== "NXDOMAIN") return null;
   const referral = response.authorityNs.map((record) => record.data);
+  const said = response.rcode === "NXDOMAIN" ? "NXDOMAIN" : "NOERROR";
   return {
     server: response.server,
     status: "servfail",
@@ -131,10 +136,14 @@ function notAuthoritative(response: DnsResponse): PtrAnswer | null {
     error:
       referral.length > 0
         ? `${response.server} is not authoritative here: it refers to ${referral.join(", ")}`
-        : `${response.server} answered without the authoritative (AA) flag`,
+        : `${response.server} answered ${said} without the authoritative (AA) flag (a lame delegation or a cache): not the zone's answer, counted as SERVFAIL`,
   };
 }
 
+/**
+ * No authoritative answer was had: the report says which way asking failed. It never carries a
+ * conclusive status (found / NXDOMAIN / NODATA): only an AA answer can say what the zone holds.
+ */
 function failed(
   servers: string[],
   zone: string | null,
@@ -142,13 +151,28 @@ function failed(
   answers: PtrAnswer[],
   finalName: string,
 ): AuthorityResult {
-  // No authoritative answer: report the first server's failure (timeout, SERVFAIL, REFUSED).
-  const first =
-    answers.find((answer) => answer.status !== "found" && answer.status !== "nxdomain") ?? answers[0];
+  const first = answers.find((answer) => !CONCLUSIVE_STATUSES.has(answer.status));
   return {
     finalName,
     answeredBy: [],
-    report: { servers, zone, status: first?.status ?? "servfail", names: [], cnames, answers, soa: null },
+    report: {
+      servers,
+      zone,
+      status: first?.status ?? "servfail",
+      names: [],
+      cnames,
+      answers: answers.map((answer) =>
+        CONCLUSIVE_STATUSES.has(answer.status)
+          ? {
+              ...answer,
+              status: "servfail" as const,
+              names: [],
+              error: answer.error ?? `${answer.server} gave no authoritative answer`,
+            }
+          : answer,
+      ),
+      soa: null,
+    },
   };
 }
 
@@ -158,7 +182,7 @@ async function askSoa(
   name: string,
   options: QueryOptions,
 ): Promise<{ zone: string; ttl: number; minimum: number } | null> {
-  const response = await options.transport({
+  const response = await ask(options.transport, {
     name,
     type: "SOA",
     server,
@@ -185,7 +209,7 @@ export async function discoverServers(
   while (zone === null && candidate.includes(".")) {
     const responses = await Promise.all(
       options.resolvers.map((server) =>
-        options.transport({
+        ask(options.transport, {
           name: candidate,
           type: "SOA",
           server,
@@ -211,7 +235,7 @@ export async function discoverServers(
   if (zone === null) return null;
   const nsResponses = await Promise.all(
     options.resolvers.map((server) =>
-      options.transport({
+      ask(options.transport, {
         name: zone as string,
         type: "NS",
         server,

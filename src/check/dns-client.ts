@@ -95,7 +95,20 @@ async function queryUdp(question: DnsQuestion, server: ServerAddress, started: n
   const tries = 1 + Math.max(0, question.retries ?? 1);
   const interval = question.timeoutMs / tries;
   const channel = acquireChannel(server);
-  await channel.ready;
+  try {
+    await channel.ready;
+  } catch (err) {
+    // The socket could not even be connected: this host has no way to that server.
+    channel.unhold();
+    const error = err as NodeJS.ErrnoException;
+    return emptyResponse(
+      question.server,
+      errorOutcome(error),
+      describeError(error, question.server),
+      performance.now() - started,
+      "udp",
+    );
+  }
   return new Promise((resolve) => {
     const ids = new Set<number>();
     const timers: NodeJS.Timeout[] = [];
@@ -126,11 +139,18 @@ async function queryUdp(question: DnsQuestion, server: ServerAddress, started: n
     const send = () => {
       if (done) return;
       // A fresh random id per try (RFC 5452 9.2); an answer to any of them is accepted.
-      const id = channel.register(waiter);
-      ids.add(id);
-      channel.send(encodeQuery(question, id), (err) => {
-        if (err) failure(errorOutcome(err), describeError(err, question.server));
-      });
+      try {
+        const id = channel.register(waiter);
+        ids.add(id);
+        channel.send(encodeQuery(question, id), (err) => {
+          if (err) failure(errorOutcome(err), describeError(err, question.server));
+        });
+      } catch (err) {
+        // Defensive: query() never throws, whatever the socket layer does (a throw here would
+        // escape from a timer or the Promise executor).
+        const error = err as NodeJS.ErrnoException;
+        failure(errorOutcome(error), describeError(error, question.server));
+      }
     };
     send();
     for (let attempt = 1; attempt < tries; attempt++) timers.push(setTimeout(send, interval * attempt));
@@ -261,6 +281,11 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/\.$/, "");
 }
 
+/** A response for a question that got no answer at all ("could not tell"), e.g. a broken transport. */
+export function failedResponse(server: string, error: string): DnsResponse {
+  return emptyResponse(server, "error", error, 0, "udp");
+}
+
 function emptyResponse(
   server: string,
   outcome: DnsOutcome,
@@ -284,14 +309,35 @@ function emptyResponse(
   };
 }
 
-function errorOutcome(err: NodeJS.ErrnoException): DnsOutcome {
-  return err.code === "ECONNREFUSED" || err.code === "EHOSTUNREACH" || err.code === "ENETUNREACH"
-    ? "unreachable"
-    : "error";
+/**
+ * Errors that mean this host has no way to the server (connect(2)/sendto(2)): no route, an
+ * address family or source address it lacks, a link-local address without an interface
+ * (EINVAL). The server was never asked: "could not tell", like a refused connection.
+ */
+const NO_PATH = new Map([
+  ["EHOSTUNREACH", "no route to it"],
+  ["ENETUNREACH", "no route to its network"],
+  ["EADDRNOTAVAIL", "no local address to send from"],
+  ["EAFNOSUPPORT", "this host has no such address family (IPv6?)"],
+  ["EINVAL", "the kernel refused the address"],
+]);
+
+export function errorOutcome(err: NodeJS.ErrnoException): DnsOutcome {
+  return err.code === "ECONNREFUSED" || NO_PATH.has(err.code ?? "") ? "unreachable" : "error";
 }
 
-function describeError(err: NodeJS.ErrnoException, server: string): string {
+export function describeError(err: NodeJS.ErrnoException, server: string): string {
   if (err.code === "ECONNREFUSED") return `connection refused by ${server} (nothing listening there)`;
-  if (err.code === "EHOSTUNREACH" || err.code === "ENETUNREACH") return `${server} is unreachable`;
+  const reason = NO_PATH.get(err.code ?? "");
+  if (reason !== undefined) {
+    // fe80::/10 is only meaningful with an interface (RFC 4007 zone id: [fe80::1%eth0]:53).
+    const linkLocal = /^\[fe80:/i.test(server);
+    const why = !linkLocal
+      ? reason
+      : server.includes("%")
+        ? "the interface after % is not on this host"
+        : "a link-local address needs an interface, e.g. [fe80::1%eth0]:53";
+    return `${server} cannot be reached from this host (${err.code}: ${why}); it was not asked`;
+  }
   return `${err.code ?? "error"} talking to ${server}: ${err.message}`;
 }

@@ -58,6 +58,15 @@ export function parseIp(input: string): ParsedIp {
   }
   // Accept an SMTP-style literal "[192.0.2.1]" or "[IPv6:2001:db8::1]" as a convenience.
   const bare = text.replace(/^\[(?:ipv6:)?(.*)\]$/i, "$1");
+  // RFC 4007 11: a zone id ("%eth0") names an interface of the host that wrote it; a receiver
+  // elsewhere never sees it, and the reverse name is of the address alone.
+  const zoneAt = bare.indexOf("%");
+  if (zoneAt > 0 && ipaddr.IPv6.isValid(bare.slice(0, zoneAt))) {
+    const address = bare.slice(0, zoneAt);
+    throw new InvalidInputError(
+      `"${printable(bare)}": zone ids (${printable(bare.slice(zoneAt))}) are local to a host; give the address alone (${printable(address)})`,
+    );
+  }
   if (!isStrictAddress(bare)) {
     const what = /^([a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?$/i.test(bare) ? "a host name" : "not an IP address";
     throw new InvalidInputError(`"${printable(bare)}" is ${what}; ${EXAMPLE}`);

@@ -1,6 +1,12 @@
 // Turning one DNS response into what the report needs: a PtrAnswer or a ForwardLookup, with the
 // CNAME chain followed inside the answer section and every failure kept apart from "no record".
-import type { DnsResponse, DnsTransport, RecordType } from "./dns-client.js";
+import {
+  type DnsQuestion,
+  type DnsResponse,
+  type DnsTransport,
+  failedResponse,
+  type RecordType,
+} from "./dns-client.js";
 import { normaliseAddress, sameAddress } from "./ip.js";
 import { CONCLUSIVE_STATUSES, type ForwardLookup, type LookupStatus, type PtrAnswer } from "./types.js";
 
@@ -89,6 +95,20 @@ export function failureStatus(response: DnsResponse): { status: LookupStatus; er
   }
 }
 
+/**
+ * One question through the transport. `query()` never throws, but a transport passed in might
+ * (or reject): that is a failure to ask, "could not tell", and must not escape as an unhandled
+ * rejection (it would end `rdns serve`) nor leave a lookup waiting forever.
+ */
+export async function ask(transport: DnsTransport, question: DnsQuestion): Promise<DnsResponse> {
+  try {
+    return await transport(question);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return failedResponse(question.server, `could not ask ${question.server}: ${reason}`);
+  }
+}
+
 /** One PTR question to one server, as a PtrAnswer. */
 export async function askPtr(
   server: string,
@@ -96,7 +116,7 @@ export async function askPtr(
   recursion: boolean,
   options: QueryOptions,
 ): Promise<{ answer: PtrAnswer; response: DnsResponse; chain: ChainResult }> {
-  const response = await options.transport({
+  const response = await ask(options.transport, {
     name: reverseName,
     type: "PTR",
     server,
@@ -152,17 +172,19 @@ export function lookupAddresses(
       return;
     }
     resolvers.forEach((server, index) => {
-      void options
-        .transport({
-          name,
-          type,
-          server,
-          recursion: true,
-          timeoutMs: options.timeoutMs,
-          retries: options.retries,
-        })
-        .then((response) => {
-          const lookup = toLookup(server, readChain(response, name, type));
+      // ask() never rejects, and reading the answer is guarded too: every lookup settles, so the
+      // promise always resolves and no rejection is left unhandled.
+      void ask(options.transport, {
+        name,
+        type,
+        server,
+        recursion: true,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+      })
+        .then((response) => toLookup(server, readChain(response, name, type)))
+        .catch((): ForwardLookup => ({ ...toLookup(server, NO_CHAIN), status: "servfail" }))
+        .then((lookup) => {
           results[index] = lookup;
           pending--;
           if (settled) return;
@@ -177,6 +199,15 @@ export function lookupAddresses(
     });
   });
 }
+
+const NO_CHAIN: ChainResult = {
+  status: "servfail",
+  values: [],
+  ttl: null,
+  cnames: [],
+  finalName: "",
+  error: "could not read the answer",
+};
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

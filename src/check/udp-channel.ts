@@ -41,8 +41,26 @@ export class UdpChannel {
     });
     this.socket.on("error", (err) => this.fail(err));
     // Connected: the kernel reports ICMP port unreachable as ECONNREFUSED and drops datagrams
-    // from any other source (RFC 5452 9.1).
-    this.ready = new Promise((resolve) => this.socket.connect(server.port, server.host, () => resolve()));
+    // from any other source (RFC 5452 9.1). connect() fails for an address this host cannot
+    // reach at all (EINVAL for a link-local address without an interface, EADDRNOTAVAIL,
+    // ENETUNREACH, EAFNOSUPPORT without IPv6): `ready` rejects with that error and the channel
+    // retires, so the next question tries afresh. An unconnected socket is never sent on
+    // (dgram.send without a port would throw).
+    this.ready = new Promise((resolve, reject) => {
+      try {
+        this.socket.connect(server.port, server.host, (err?: Error) => {
+          if (err) {
+            this.retire();
+            reject(err);
+          } else resolve();
+        });
+      } catch (err) {
+        this.retire();
+        reject(err);
+      }
+    });
+    // Whoever awaits `ready` handles the error; this keeps it from ever being "unhandled".
+    this.ready.catch(() => undefined);
   }
 
   /** Registers `waiter` under a fresh random id not in flight on this socket. */
@@ -57,7 +75,12 @@ export class UdpChannel {
     if (this.closed) return callback(Object.assign(new Error("socket closed"), { code: "ECLOSED" }));
     // The kernel reports a pending ICMP error once, to whichever call comes next: often another
     // question's send. It is about the server, so every question waiting on it hears it.
-    this.socket.send(packet, (err) => (err ? this.fail(err) : callback(null)));
+    try {
+      this.socket.send(packet, (err) => (err ? this.fail(err) : callback(null)));
+    } catch (err) {
+      // dgram throws synchronously for some misuses (socket not running, bad arguments).
+      callback(err as Error);
+    }
   }
 
   private fail(err: NodeJS.ErrnoException): void {

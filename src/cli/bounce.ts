@@ -1,18 +1,18 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (DESIGN.md "CLI"): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
 import { open } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
-import { loadConfig } from "../config.js";
 import { renderBounceText } from "../render/bounce-text.js";
-import { EXIT } from "./main.js";
+import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
+import { EXIT, usageError } from "./main.js";
 
 export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
 
   FILE                 a pasted bounce (text) or a whole .eml message; - or none reads stdin
-  --json               one JSON object per finding, one per line (NDJSON), each with "file"
+  --json               one JSON object per input, one per line (NDJSON), each with "file"; the
+                       first failure's facts on top, every failure in "findings"
   --check              run the reverse-DNS check on each refused address (and HELO)
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
@@ -22,12 +22,6 @@ exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
 `;
 
 class UsageError extends Error {}
-
-interface CheckSettings {
-  resolvers: string[];
-  authorities: string[];
-  timeoutMs: number;
-}
 
 /** Reads at most MAX_INPUT_BYTES + 1 bytes, so the reader can say the input was cut. */
 async function readLimited(path: string): Promise<Buffer> {
@@ -71,43 +65,47 @@ async function readStdin(): Promise<Buffer> {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: "boolean" },
-      check: { type: "boolean" },
-      resolver: { type: "string", multiple: true },
-      authority: { type: "string", multiple: true },
-      timeout: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
-function checkSettings(values: ReturnType<typeof parse>["values"]): CheckSettings {
-  const config = loadConfig();
-  let timeoutMs = config.DNS_TIMEOUT_MS;
-  if (values.timeout !== undefined) {
-    timeoutMs = Number(values.timeout);
-    if (!/^\d+$/.test(values.timeout) || timeoutMs < 100 || timeoutMs > 60_000) {
-      throw new UsageError(`--timeout takes milliseconds between 100 and 60000, e.g. --timeout 2000`);
-    }
-  }
-  return {
-    resolvers: values.resolver ?? config.RESOLVERS,
-    authorities: values.authority ?? config.AUTHORITIES,
-    timeoutMs,
-  };
+  return parseDnsCommandLine(argv, { json: { type: "boolean" }, check: { type: "boolean" } });
 }
 
 type CheckOutcome = { report: CheckReport } | { error: string };
 
+/** The fields of DESIGN.md's object when the input holds no bounce: nothing applies. */
+const NO_FINDING = {
+  ip: null,
+  helo: null,
+  receiver: "unknown",
+  smtpCode: null,
+  enhancedCode: null,
+  category: null,
+  rdnsRelated: false,
+  diagnostic: null,
+  recipient: null,
+} as const;
+
+/**
+ * One JSON object per input (DESIGN.md): the first failure's facts at the top level, as the
+ * contract names them, and every failure in `findings` (several recipients failing differently).
+ */
+function inputObject(
+  file: string,
+  reading: BounceReading,
+  checkFields: (finding: BounceFinding) => Record<string, unknown>,
+): Record<string, unknown> {
+  const [first] = reading.findings;
+  const top = first === undefined ? { ...NO_FINDING, file } : { ...first, ...checkFields(first) };
+  return {
+    ...top,
+    recognised: first !== undefined,
+    truncated: reading.truncated,
+    findings: reading.findings.map((finding) => ({ ...finding, ...checkFields(finding) })),
+  };
+}
+
 /** Runs the check once per distinct (ip, helo); the check module loads only when asked for. */
 async function checkFindings(
   findings: BounceFinding[],
-  settings: CheckSettings,
+  settings: DnsServers,
 ): Promise<Map<string, CheckOutcome>> {
   const { runCheck } = await import("../check/index.js");
   const outcomes = new Map<string, CheckOutcome>();
@@ -126,20 +124,20 @@ async function checkFindings(
 
 export async function runBounceCommand(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
-  let settings: CheckSettings | null = null;
+  let settings: DnsServers | null = null;
   try {
     args = parse(argv);
     if (args.values.help) {
       process.stdout.write(BOUNCE_USAGE);
       return EXIT.ok;
     }
-    if (args.values.check) settings = checkSettings(args.values);
+    if (args.values.check) settings = dnsServers(args.values);
   } catch (err) {
-    return usageError((err as Error).message);
+    return usageError("bounce", (err as Error).message);
   }
   const inputs = args.positionals.length === 0 ? ["-"] : args.positionals;
   if (inputs.filter((input) => input === "-").length > 1)
-    return usageError("stdin (-) can be read only once");
+    return usageError("bounce", "stdin (-) can be read only once");
 
   const readings: { file: string; reading: BounceReading }[] = [];
   try {
@@ -148,7 +146,7 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
       readings.push({ file, reading: await readBounce(bytes, { file }) });
     }
   } catch (err) {
-    if (err instanceof UsageError) return usageError(err.message);
+    if (err instanceof UsageError) return usageError("bounce", err.message);
     process.stderr.write(`rdns bounce: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }
@@ -157,17 +155,17 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   const checks = settings === null ? new Map<string, CheckOutcome>() : await checkFindings(all, settings);
   const renderCheck = settings === null ? null : (await import("../render/check-text.js")).renderReportText;
   const out: string[] = [];
-  for (const { reading } of readings) {
+  const checkFields = (finding: BounceFinding): Record<string, unknown> => {
+    if (settings === null) return {};
+    const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
+    return {
+      check: outcome !== undefined && "report" in outcome ? outcome.report : null,
+      ...(outcome !== undefined && "error" in outcome ? { checkError: outcome.error } : {}),
+    };
+  };
+  for (const { file, reading } of readings) {
     if (args.values.json) {
-      for (const finding of reading.findings) {
-        const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
-        const object: Record<string, unknown> = { ...finding, truncated: reading.truncated };
-        if (settings !== null) {
-          object.check = outcome !== undefined && "report" in outcome ? outcome.report : null;
-          if (outcome !== undefined && "error" in outcome) object.checkError = outcome.error;
-        }
-        out.push(`${JSON.stringify(object)}\n`);
-      }
+      out.push(`${JSON.stringify(inputObject(file, reading, checkFields))}\n`);
       continue;
     }
     out.push(renderBounceText(reading.findings, reading.truncated));
@@ -183,15 +181,4 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(out.join(""));
   return all.length > 0 ? EXIT.ok : EXIT.fail;
-}
-
-/** Exactly one line on stderr. */
-function usageError(message: string): number {
-  const line = message
-    .split("\n")
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .join("; ");
-  process.stderr.write(`rdns bounce: ${line} (see rdns bounce --help)\n`);
-  return EXIT.usage;
 }

@@ -1,15 +1,11 @@
 // `rdns bounce --check` against the DNS lab (Knot + Unbound on loopback): the address read from
 // the bounce is checked with the resolver and authority given, and the CheckReport lands in the
 // NDJSON object's `check` field (or after the human rendering).
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { CASES } from "../lab/zones.js";
+import { buildUnlessBuilt, runBuiltCli } from "../support/built-cli.js";
 
 const lab = inject("lab");
-const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "bin", "rdns.js");
 
 function gmailBounce(ip: string): string {
   return [
@@ -22,23 +18,11 @@ function gmailBounce(ip: string): string {
 
 function rdnsBounce(args: string[], input: string) {
   const check = ["--check", "--resolver", lab.resolver, "--authority", lab.authority, "--timeout", "1500"];
-  const result = spawnSync(process.execPath, [bin, "bounce", ...check, ...args], {
-    cwd: root,
-    input,
-    encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "silent" },
-    timeout: 45_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBuiltCli(["bounce", ...check, ...args], input, 45_000);
 }
 
 describe("rdns bounce --check", () => {
-  beforeAll(() => {
-    if (!existsSync(join(root, "dist", "src", "cli", "bounce.js"))) {
-      const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
-      expect(build.status, build.stderr).toBe(0);
-    }
-  }, 120_000);
+  beforeAll(buildUnlessBuilt, 120_000);
 
   it("checks the refused address and reports no PTR where the lab has none", () => {
     const { code, stdout, stderr } = rdnsBounce(["--json"], gmailBounce(CASES.nxdomain));

@@ -1,32 +1,17 @@
 // `rdns bounce` as built (bin/rdns.js -> dist/): exit codes, NDJSON and human output. `npm test`
 // builds first (scripts/test.sh); when dist/ is missing the build runs here.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildUnlessBuilt, ROOT, runBuiltCli } from "../support/built-cli.js";
 
-const root = join(import.meta.dirname, "..", "..");
-const fixtures = join(root, "test", "fixtures", "bounces");
-const bin = join(root, "bin", "rdns.js");
+const fixtures = join(ROOT, "test", "fixtures", "bounces");
 
 function rdns(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [bin, "bounce", ...args], {
-    cwd: root,
-    input,
-    encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "silent" },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBuiltCli(["bounce", ...args], input, 30_000);
 }
 
 describe("rdns bounce (built CLI)", () => {
-  beforeAll(() => {
-    if (!existsSync(join(root, "dist", "src", "cli", "bounce.js"))) {
-      const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
-      expect(build.status, build.stderr).toBe(0);
-    }
-  }, 120_000);
+  beforeAll(buildUnlessBuilt, 120_000);
 
   it("prints one JSON object for a one-bounce file and exits 0", () => {
     const { code, stdout } = rdns(["--json", join(fixtures, "gmail-5.7.25-wrapped.eml")]);
@@ -46,7 +31,7 @@ describe("rdns bounce (built CLI)", () => {
     });
   });
 
-  it("gives NDJSON, one line per finding with its file, for several files", () => {
+  it("gives NDJSON, one object per input with every failure in findings, for several files", () => {
     const files = ["two-recipients.eml", "yahoo-tss04.txt", "microsoft-5.7.606-banned.txt"].map((name) =>
       join(fixtures, name),
     );
@@ -55,13 +40,30 @@ describe("rdns bounce (built CLI)", () => {
     const objects = stdout
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(objects.map((object) => [object.file, object.ip, object.category])).toEqual([
-      [files[0], "198.51.100.40", "rdns"],
-      [files[0], null, "mailbox"],
-      [files[1], "203.0.113.77", "ratelimit"],
-      [files[2], "192.0.2.44", "blocklist"],
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { findings: Record<string, unknown>[] });
+    expect(objects.map((object) => [object.file, object.ip, object.category, object.recognised])).toEqual([
+      [files[0], "198.51.100.40", "rdns", true],
+      [files[1], "203.0.113.77", "ratelimit", true],
+      [files[2], "192.0.2.44", "blocklist", true],
     ]);
+    expect(objects[0]?.findings.map((finding) => [finding.ip, finding.category])).toEqual([
+      ["198.51.100.40", "rdns"],
+      [null, "mailbox"],
+    ]);
+  });
+
+  it("still prints one object for an input that holds no bounce, saying so", () => {
+    const { code, stdout } = rdns(["--json", "-"], "hello, the newsletter went out at 10:00\n");
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      file: "-",
+      ip: null,
+      receiver: "unknown",
+      category: null,
+      rdnsRelated: false,
+      recognised: false,
+      findings: [],
+    });
   });
 
   it("reads stdin (no file, or -) and exits 1 when the text holds no bounce", () => {

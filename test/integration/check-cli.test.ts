@@ -89,6 +89,34 @@ describe("rdns check (built CLI) against the lab", () => {
     expect(problemCodes).not.toContain("NO_PTR");
   });
 
+  it("exit 2, DNS_ERROR and never NO_PTR when a server address cannot be reached (not exit 70)", async () => {
+    // [fe80::1] without an interface: connect() fails with EINVAL. The IPv6 documentation
+    // address as authority: no route, or a timeout where a default route exists.
+    for (const extra of [[], ["--authority", "[2001:db8::53]:53"]]) {
+      const { code, stdout, stderr } = await rdns([
+        "check",
+        CASES.nxdomain,
+        "--resolver",
+        "[fe80::1]:53",
+        ...extra,
+        "--helo",
+        HELOS.equal,
+        "--timeout",
+        "300",
+        "--json",
+      ]);
+      expect(stderr).not.toMatch(/internal error/);
+      expect(code).toBe(2);
+      const report = JSON.parse(stdout);
+      expect(report.verdict).toBe("inconclusive");
+      expect(report.resolvers[0]).toMatchObject({ server: "[fe80::1]:53", status: "refused" });
+      expect(report.resolvers[0].error).toMatch(/cannot be reached from this host/);
+      const problemCodes = report.problems.map((p: { code: string }) => p.code);
+      expect(problemCodes).toContain("DNS_ERROR");
+      expect(problemCodes).not.toContain("NO_PTR");
+    }
+  });
+
   it("exit 2 for SERVFAIL from the resolver and a dead authority", async () => {
     const { code, stdout } = await rdns([
       "check",

@@ -1,4 +1,6 @@
 // runCheck against the real lab (Knot + Unbound on loopback): every case of issue 2.
+import dgram from "node:dgram";
+import dnsPacket from "dns-packet";
 import { describe, expect, inject, it } from "vitest";
 import { InvalidInputError, runCheck } from "../../src/check/index.js";
 import type { CheckOptions, CheckReport } from "../../src/check/types.js";
@@ -248,6 +250,38 @@ describe("rdns check against the lab: DNS failures are never NO_PTR", () => {
     expect(report.ptr.status).toBe("refused");
     expect(report.resolvers[0]?.error).toMatch(/connection refused/);
     neverNoPtr(report);
+  });
+
+  it("a lame authority (NXDOMAIN without AA) is not NO_PTR: the lab resolver's PTR decides", async () => {
+    // A small fake "authority" on loopback that answers every question NXDOMAIN without the AA
+    // flag, as a lame delegation or a cache listed as an authority would.
+    const lame = dgram.createSocket("udp4");
+    lame.on("message", (message, remote) => {
+      const query = dnsPacket.decode(message);
+      const reply = dnsPacket.encode({
+        type: "response",
+        id: query.id ?? 0,
+        flags: 3, // rcode NXDOMAIN, AA clear
+        questions: query.questions ?? [],
+      });
+      lame.send(reply, remote.port, remote.address);
+    });
+    await new Promise<void>((resolve) => lame.bind(0, "127.0.0.1", resolve));
+    const server = `127.0.0.1:${lame.address().port}`;
+    try {
+      const report = await check(CASES.pass, { authorities: [server] });
+      expect(report).toMatchObject({
+        verdict: "pass",
+        fcrdns: "pass",
+        ptr: { status: "found", names: ["mail.example.test"] },
+        authority: { status: "servfail" },
+      });
+      expect(codes(report)).toEqual(["DNS_ERROR"]);
+      expect(report.problems[0]).toMatchObject({ severity: "warning" });
+      expect(report.problems[0]?.message).toContain(`authority ${server}: answered NXDOMAIN without`);
+    } finally {
+      lame.close();
+    }
   });
 
   it("a dead first resolver does not hide the answer of the second", async () => {

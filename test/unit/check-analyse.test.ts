@@ -6,6 +6,7 @@ import {
   AUTH,
   answer,
   authority,
+  confirmedPtr,
   forward,
   healthy,
   IP,
@@ -514,13 +515,7 @@ describe("analyseObservations: HELO", () => {
 describe("analyseObservations: generic names and providers", () => {
   it("warns GENERIC_PTR for a dynamic-looking name and Yahoo defers", () => {
     const name = "203-0-113-5.dynamic.isp.example";
-    const result = analyseObservations(
-      healthy({
-        authority: authority("found", [name]),
-        resolvers: [answer(RES1, "found", [name])],
-        forward: [forward(name, "found", [IP])],
-      }),
-    );
+    const result = analyseObservations(confirmedPtr(name));
     expect(result.verdict).toBe("pass");
     expect(codes(result)).toEqual(["GENERIC_PTR"]);
     expect(problem(result, "GENERIC_PTR").severity).toBe("warning");
@@ -533,10 +528,7 @@ describe("analyseObservations: generic names and providers", () => {
   it("recognises Hetzner's default name and gives its procedure", () => {
     const name = "static.5.113.0.203.clients.your-server.de";
     const result = analyseObservations(
-      healthy({
-        authority: authority("found", [name]),
-        resolvers: [answer(RES1, "found", [name])],
-        forward: [forward(name, "found", [IP])],
+      confirmedPtr(name, {
         helo: { name: "mail.example.test", lookup: forward("mail.example.test", "found", [IP]) },
       }),
     );
@@ -551,14 +543,7 @@ describe("analyseObservations: generic names and providers", () => {
 
   it("never tells people to announce a generic PTR name as HELO", () => {
     const name = "203-0-113-5.dynamic.isp.example";
-    const result = analyseObservations(
-      healthy({
-        authority: authority("found", [name]),
-        resolvers: [answer(RES1, "found", [name])],
-        forward: [forward(name, "found", [IP])],
-        helo: { name: "mailserver", lookup: null },
-      }),
-    );
+    const result = analyseObservations(confirmedPtr(name, { helo: { name: "mailserver", lookup: null } }));
     expect(problem(result, "HELO_NOT_FQDN").fix).not.toContain(name);
     expect(result.fixSteps.join(" ")).not.toContain(`HELO/EHLO ${name}`);
   });

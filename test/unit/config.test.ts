@@ -22,4 +22,31 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: "seventy" })).toThrow(/PORT/);
   });
+
+  it.each([
+    ["RESOLVERS", "127.0.0.1:5301, 127.0.0.1:99999", "127.0.0.1:99999"],
+    ["RESOLVERS", "dns.example.com", "dns.example.com"],
+    ["AUTHORITIES", "[2001:db8::53]:5300 2001:db8::53]:53", "2001:db8::53]:53"],
+    ["AUTHORITIES", "127.0.0.1;5300", "127.0.0.1;5300"],
+  ])("stops start-up for a bad %s entry, naming the variable and the entry", (name, value, bad) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${name}: `);
+    expect(message).toContain(`"${bad}"`);
+  });
+
+  it("accepts every server form the check takes", () => {
+    const config = loadConfig({
+      RESOLVERS: "192.0.2.53 192.0.2.53:5300",
+      AUTHORITIES: "[2001:db8::53]:5300,::1",
+    });
+    expect(config.RESOLVERS).toEqual(["192.0.2.53", "192.0.2.53:5300"]);
+    expect(config.AUTHORITIES).toEqual(["[2001:db8::53]:5300", "::1"]);
+  });
 });

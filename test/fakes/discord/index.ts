@@ -2,7 +2,7 @@
 // channel and a general channel. Point the client at `apiUrl` (Client `rest.api`); it finds the
 // gateway through GET /gateway/bot like against discord.com.
 import { FakeGateway } from "./gateway.js";
-import { FakeRest, snowflake } from "./rest.js";
+import { FakeRest, messageObject, snowflake } from "./rest.js";
 
 export type { FakeMessage, RestRecord } from "./rest.js";
 
@@ -182,24 +182,14 @@ export class FakeDiscord {
         content_type: "message/rfc822",
       };
     });
-    const message = {
+    const message = messageObject({
       id,
       channel_id: options.channelId ?? this.supportChannelId,
       guild_id: this.guildId,
       author,
       content,
-      embeds: [],
-      flags: 0,
       attachments,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      pinned: false,
-      type: 0,
-    };
+    });
     this.rest.addUserMessage({ ...message, author });
     this.gateway.dispatch("MESSAGE_CREATE", message);
     return id;

@@ -52,6 +52,27 @@ export function snowflake(): string {
   return nextId.toString();
 }
 
+/** A message object as Discord sends it: the given fields, the rest at a plain message's defaults. */
+export function messageObject(
+  fields: Pick<FakeMessage, "id" | "channel_id" | "author"> & Partial<FakeMessage>,
+): FakeMessage {
+  return {
+    content: "",
+    embeds: [],
+    flags: 0,
+    attachments: [],
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    pinned: false,
+    type: 0,
+    ...fields,
+  };
+}
+
 export class FakeRest {
   readonly requests: RestRecord[] = [];
   readonly messages = new Map<string, FakeMessage>();
@@ -100,25 +121,16 @@ export class FakeRest {
     body: Record<string, unknown>,
     extra: Record<string, unknown> = {},
   ): FakeMessage {
-    const message: FakeMessage = {
+    const message = messageObject({
       id: snowflake(),
       channel_id: channelId,
       content: (body.content as string | undefined) ?? "",
       embeds: (body.embeds as unknown[] | undefined) ?? [],
       flags: (body.flags as number | undefined) ?? 0,
       author: this.world.botUser,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      pinned: false,
-      type: 0,
       allowed_mentions: body.allowed_mentions,
       ...extra,
-    };
+    });
     this.messages.set(message.id, message);
     return message;
   }

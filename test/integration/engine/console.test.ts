@@ -2,10 +2,9 @@
 // person types at `rdns serve` and what they read back, thread by thread.
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
-import { loadConfig } from "../../../src/config.js";
+import type { Runtime } from "../../../src/app/runtime.js";
 import { createConsolePlatform } from "../../../src/platforms/console/index.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";
+import { cleanupPrefix, labSettings, startLabRuntime } from "./support.js";
 
 describe("console chat", () => {
   const input = new PassThrough();
@@ -27,13 +26,7 @@ describe("console chat", () => {
   };
 
   beforeAll(async () => {
-    runtime = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: true,
-      settings,
-      platforms: [createConsolePlatform({ input, output, pasteIdleMs: 200 })],
+    runtime = await startLabRuntime(settings, [createConsolePlatform({ input, output, pasteIdleMs: 200 })], {
       readBounce: (value) => {
         pasted.push(value.toString());
         return { findings: [], truncated: false, bytesRead: value.length };
@@ -64,7 +57,7 @@ describe("console chat", () => {
   it("answers bad input in one private line with an example", async () => {
     input.write("/rdns 192.168.1.1\n");
     await waitForText(
-      /\(only you\) 192\.168\.1\.1 is a private address: .*Try: \/rdns 203\.0\.113\.5 mail\.example\.com/,
+      /\(only you\) 192\.168\.1\.1 is private \(RFC 1918.*Try: \/rdns 203\.0\.113\.5 mail\.example\.com/,
     );
   });
 

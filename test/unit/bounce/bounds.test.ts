@@ -85,57 +85,20 @@ describe("reading is bounded", () => {
     );
   });
 
-  it("random text never throws and ends in time", async () => {
+  const properties: [string, fc.Arbitrary<string | Uint8Array>, number][] = [
+    ["random text", fc.string({ maxLength: 5000 }), 150],
+    ["random binary", fc.uint8Array({ maxLength: 100_000 }), 60],
+    ["bounce-shaped fragments in any order", pastes, 200],
+    ["long runs of digits, dots and colons", digitsAndDots, 40],
+    ["deeply nested quotes", nestedQuotes, 40],
+    ["MIME reports with random bodies", messages, 60],
+  ];
+  it.each(properties)("%s: never throws and ends in time", async (_name, inputs, numRuns) => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 5000 }), async (text) => {
-        expect(await timedRead(text)).toBeLessThan(BOUND_MS);
+      fc.asyncProperty(inputs, async (input) => {
+        expect(await timedRead(input)).toBeLessThan(BOUND_MS);
       }),
-      { numRuns: 150 },
-    );
-  });
-
-  it("random binary never throws and ends in time", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 100_000 }), async (bytes) => {
-        expect(await timedRead(bytes)).toBeLessThan(BOUND_MS);
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  it("bounce-shaped fragments in any order", async () => {
-    await fc.assert(
-      fc.asyncProperty(pastes, async (text) => {
-        expect(await timedRead(text)).toBeLessThan(BOUND_MS);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it("long runs of digits, dots and colons", async () => {
-    await fc.assert(
-      fc.asyncProperty(digitsAndDots, async (text) => {
-        expect(await timedRead(text)).toBeLessThan(BOUND_MS);
-      }),
-      { numRuns: 40 },
-    );
-  });
-
-  it("deeply nested quotes", async () => {
-    await fc.assert(
-      fc.asyncProperty(nestedQuotes, async (text) => {
-        expect(await timedRead(text)).toBeLessThan(BOUND_MS);
-      }),
-      { numRuns: 40 },
-    );
-  });
-
-  it("MIME reports with random bodies", async () => {
-    await fc.assert(
-      fc.asyncProperty(messages, async (text) => {
-        expect(await timedRead(text)).toBeLessThan(BOUND_MS);
-      }),
-      { numRuns: 60 },
+      { numRuns },
     );
   });
 

@@ -3,7 +3,13 @@ import dgram from "node:dgram";
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeResponse, query } from "../../../src/check/dns-client.js";
+import {
+  type DnsQuestion,
+  decodeResponse,
+  describeError,
+  errorOutcome,
+  query,
+} from "../../../src/check/dns-client.js";
 
 const NAME = "5.113.0.203.in-addr.arpa";
 const SOA = {
@@ -23,6 +29,11 @@ function response(id: number, extra: Partial<dnsPacket.Packet> & { rcode?: strin
     questions: [{ type: "PTR", name: NAME, class: "IN" }],
     ...packet,
   });
+}
+
+/** Asks `server` for NAME's PTR, recursively with a 1 s budget unless `extra` says otherwise. */
+function ask(server: string, extra: Partial<DnsQuestion> = {}) {
+  return query({ name: NAME, type: "PTR", server, recursion: true, timeoutMs: 1000, ...extra });
 }
 
 const closers: Array<() => void> = [];
@@ -92,9 +103,8 @@ describe("decodeResponse", () => {
 describe("query over UDP", () => {
   it("sends RD=1 to resolvers and RD=0 to authorities, with random ids", async () => {
     const server = await udpServer((q) => [response(q.id ?? 0)]);
-    const base = { name: NAME, type: "PTR" as const, server: `127.0.0.1:${server.port}`, timeoutMs: 1000 };
-    await query({ ...base, recursion: true });
-    await query({ ...base, recursion: false });
+    await ask(`127.0.0.1:${server.port}`, { recursion: true });
+    await ask(`127.0.0.1:${server.port}`, { recursion: false });
     expect(server.seen.map((q) => q.flag_rd)).toEqual([true, false]);
     expect(server.seen[0]?.questions).toEqual([{ type: "PTR", name: NAME, class: "IN" }]);
   });
@@ -106,41 +116,20 @@ describe("query over UDP", () => {
       }),
       response(q.id ?? 0, { answers: [{ type: "PTR", name: NAME, ttl: 1, data: "good.test" }] }),
     ]);
-    const result = await query({
-      name: NAME,
-      type: "PTR",
-      server: `127.0.0.1:${server.port}`,
-      recursion: true,
-      timeoutMs: 1000,
-    });
+    const result = await ask(`127.0.0.1:${server.port}`);
     expect(result.answers.map((a) => a.data)).toEqual(["good.test"]);
   });
 
-  it("keeps SERVFAIL and REFUSED as rcodes of an answer", async () => {
-    for (const rcode of ["SERVFAIL", "REFUSED"]) {
-      const server = await udpServer((q) => [response(q.id ?? 0, { rcode })]);
-      const result = await query({
-        name: NAME,
-        type: "PTR",
-        server: `127.0.0.1:${server.port}`,
-        recursion: true,
-        timeoutMs: 1000,
-      });
-      expect(result).toMatchObject({ outcome: "answer", rcode });
-    }
+  it.each(["SERVFAIL", "REFUSED"])("keeps %s as the rcode of an answer", async (rcode) => {
+    const server = await udpServer((q) => [response(q.id ?? 0, { rcode })]);
+    const result = await ask(`127.0.0.1:${server.port}`);
+    expect(result).toMatchObject({ outcome: "answer", rcode });
   });
 
   it("retries within the budget, then reports a timeout (not an rcode)", async () => {
     const server = await udpServer(() => null);
     const started = Date.now();
-    const result = await query({
-      name: NAME,
-      type: "PTR",
-      server: `127.0.0.1:${server.port}`,
-      recursion: true,
-      timeoutMs: 300,
-      retries: 2,
-    });
+    const result = await ask(`127.0.0.1:${server.port}`, { timeoutMs: 300, retries: 2 });
     expect(result.outcome).toBe("timeout");
     expect(result.rcode).toBeNull();
     expect(result.error).toMatch(/no answer within 300 ms/);
@@ -154,13 +143,7 @@ describe("query over UDP", () => {
     await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
     const port = socket.address().port;
     socket.close();
-    const result = await query({
-      name: NAME,
-      type: "PTR",
-      server: `127.0.0.1:${port}`,
-      recursion: true,
-      timeoutMs: 1000,
-    });
+    const result = await ask(`127.0.0.1:${port}`);
     expect(result.outcome).toBe("unreachable");
     expect(result.error).toMatch(/connection refused/);
   });
@@ -188,13 +171,7 @@ describe("query over UDP", () => {
     });
     await new Promise<void>((resolve) => tcp.listen(udp.port, "127.0.0.1", resolve));
     closers.push(() => tcp.close());
-    const result = await query({
-      name: NAME,
-      type: "PTR",
-      server: `127.0.0.1:${udp.port}`,
-      recursion: true,
-      timeoutMs: 2000,
-    });
+    const result = await ask(`127.0.0.1:${udp.port}`, { timeoutMs: 2000 });
     expect(result.transport).toBe("tcp");
     expect(result.answers).toHaveLength(60);
   });
@@ -214,13 +191,7 @@ describe("query over UDP", () => {
     socket.on("message", (message, remote) => {
       socket.send(response(dnsPacket.decode(message).id ?? 0), remote.port, remote.address);
     });
-    const result = await query({
-      name: NAME,
-      type: "PTR",
-      server: `[::1]:${socket.address().port}`,
-      recursion: true,
-      timeoutMs: 1000,
-    });
+    const result = await ask(`[::1]:${socket.address().port}`);
     expect(result).toMatchObject({
       outcome: "answer",
       rcode: "NOERROR",
@@ -229,13 +200,67 @@ describe("query over UDP", () => {
   });
 
   it("turns a malformed server address into an error outcome instead of throwing", async () => {
-    const result = await query({
-      name: NAME,
-      type: "PTR",
-      server: "not-a-server",
-      recursion: true,
-      timeoutMs: 100,
-    });
+    const result = await ask("not-a-server", { timeoutMs: 100 });
     expect(result.outcome).toBe("error");
   });
+});
+
+// query() never throws: a server address that cannot be reached from this host (no route, a
+// link-local address without an interface, no IPv6 at all) is an outcome, "could not tell".
+describe("query to a server that cannot be reached", () => {
+  const ask = (server: string, timeoutMs = 500) =>
+    query({ name: NAME, type: "PTR", server, recursion: true, timeoutMs });
+
+  it("a link-local server without an interface ([fe80::1]:53) is unreachable, not a throw", async () => {
+    const result = await ask("[fe80::1]:53");
+    expect(result.outcome).toBe("unreachable");
+    expect(result.rcode).toBeNull();
+    expect(result.error).toMatch(/\[fe80::1\]:53/);
+    expect(result.error).toMatch(/cannot be reached from this host/);
+  });
+
+  it("a link-local server on an interface this host lacks is unreachable too", async () => {
+    const result = await ask("[fe80::1%nosuch0]:53");
+    expect(result.outcome).toBe("unreachable");
+    expect(result.error).toMatch(/interface after % is not on this host/);
+  });
+
+  it("asking the same unreachable server again reuses nothing broken", async () => {
+    const results = await Promise.all([ask("[fe80::1]:53"), ask("[fe80::1]:53"), ask("[fe80::1]:53")]);
+    expect(results.map((r) => r.outcome)).toEqual(["unreachable", "unreachable", "unreachable"]);
+  });
+
+  it("[::1] on a port where nothing listens is unreachable (or unreachable for lack of IPv6)", async () => {
+    const probe = dgram.createSocket("udp6");
+    const port = await new Promise<number | null>((resolve) => {
+      probe.once("error", () => resolve(null));
+      probe.bind(0, "::1", () => resolve(probe.address().port));
+    });
+    probe.close();
+    const result = await ask(`[::1]:${port ?? 9}`);
+    expect(result.outcome).toBe("unreachable");
+    expect(result.rcode).toBeNull();
+  });
+
+  it("a server that answers garbage (even with the query's id) gives a timeout, not a throw", async () => {
+    const server = await udpServer((q) => {
+      const id = Buffer.alloc(2);
+      id.writeUInt16BE(q.id ?? 0);
+      return [Buffer.from([1, 2, 3]), Buffer.concat([id, Buffer.from([0x81, 0x80, 0xff, 0xff, 0, 1])])];
+    });
+    const result = await ask(`127.0.0.1:${server.port}`, 300);
+    expect(result.outcome).toBe("timeout");
+    expect(server.seen.length).toBeGreaterThan(0);
+  });
+});
+
+describe("errno mapping", () => {
+  it.each(["EADDRNOTAVAIL", "ENETUNREACH", "EHOSTUNREACH", "EAFNOSUPPORT", "EINVAL"])(
+    "%s means the server cannot be reached",
+    (code) => {
+      const err = Object.assign(new Error(`connect ${code}`), { code });
+      expect(errorOutcome(err)).toBe("unreachable");
+      expect(describeError(err, "[2001:db8::53]:53")).toMatch(/\[2001:db8::53\]:53 cannot be reached/);
+    },
+  );
 });

@@ -27,6 +27,20 @@ describe("parseIp", () => {
     expect(parsed).toMatchObject({ ip: "203.0.113.9", family: 4, reverseName: "9.113.0.203.in-addr.arpa" });
   });
 
+  it.each(["2001:db8::1%eth0", "fe80::1%25", "[IPv6:2001:db8::1%eth0]", "2001:db8::1%"])(
+    "refuses the IPv6 zone id in %s with one clear line",
+    (text) => {
+      const attempt = () => parseIp(text);
+      expect(attempt).toThrow(InvalidInputError);
+      expect(attempt).toThrow(/zone ids \(%[^)]*\) are local to a host; give the address alone/);
+      try {
+        attempt();
+      } catch (err) {
+        expect((err as Error).message.split("\n")).toHaveLength(1);
+      }
+    },
+  );
+
   it("accepts SMTP address literals and surrounding space", () => {
     expect(parseIp(" [192.0.2.1] ").ip).toBe("192.0.2.1");
     expect(parseIp("[IPv6:2001:db8::1]").ip).toBe("2001:db8::1");
@@ -80,7 +94,6 @@ describe("parseIp", () => {
     ["203.0.113", /not an IP address/],
     ["203.0.113.256", /not an IP address/],
     ["0x7f.1", /not an IP address/],
-    ["2001:db8::1%eth0", /not an IP address/],
     ["1.2.3.4/24", /not an IP address/],
     ["x".repeat(5000), /too long/],
   ])("rejects %j with one line and an example", (input, reason) => {

@@ -19,7 +19,22 @@ describe("targets", () => {
   );
 
   it.each(["300.1.1.1", "1.2.3", "0x7f.1", "example.com", ""])("refuses %j as not an IP", (text) => {
-    expect(parsePublicIp(text)).toMatchObject({ ok: false, problem: expect.stringMatching(/not an IP/) });
+    // The check's own parser (src/check/ip.ts) words it: "not an IP address", "is a host name".
+    expect(parsePublicIp(text)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/not an IP|host name|no IP address/),
+    });
+  });
+
+  it("refuses an IPv6 zone id up front, in one line, in an address and in a range", () => {
+    for (const text of ["2001:db8::1%eth0", "2001:db8::%eth0/120"]) {
+      const parsed = text.includes("/") ? parseWatchTarget(text) : parsePublicIp(text);
+      expect(parsed).toMatchObject({
+        ok: false,
+        problem: expect.stringMatching(/zone ids \(%eth0\) are local to a host; give the address alone/),
+      });
+      expect(parsed.ok || parsed.problem.includes("\n")).toBe(false);
+    }
   });
 
   it("expands ranges up to /24 and /120, from the network address", () => {

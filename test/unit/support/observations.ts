@@ -79,12 +79,17 @@ export function observations(partial: Partial<Observations> = {}): Observations 
   };
 }
 
-/** The healthy case: authority and resolver agree on mail.example.test, which resolves back. */
-export function healthy(partial: Partial<Observations> = {}): Observations {
+/** Authority and resolver agree on the PTR name `name`, which resolves back to IP. */
+export function confirmedPtr(name: string, partial: Partial<Observations> = {}): Observations {
   return observations({
-    authority: authority("found", ["mail.example.test"]),
-    resolvers: [answer(RES1, "found", ["mail.example.test"])],
-    forward: [forward("mail.example.test", "found", [IP])],
+    authority: authority("found", [name]),
+    resolvers: [answer(RES1, "found", [name])],
+    forward: [forward(name, "found", [IP])],
     ...partial,
   });
+}
+
+/** The healthy case: authority and resolver agree on mail.example.test, which resolves back. */
+export function healthy(partial: Partial<Observations> = {}): Observations {
+  return confirmedPtr("mail.example.test", partial);
 }
