@@ -1,6 +1,7 @@
 // `/rdns <ip> [helo]` (or `/rdns check <ip> [helo]`): opens the thread, enqueues the check.
 // Nothing slow here: the DNS work happens in a check worker, the answer arrives by delivery.
 import type { Command } from "../src/app/command.js";
+import { refuse } from "../src/app/command-args.js";
 import { requestCheck } from "../src/app/request-check.js";
 import { parseHelo, parsePublicIp } from "../src/app/targets.js";
 
@@ -15,21 +16,21 @@ export default {
   async run({ ctx, request, respond, args }) {
     const [ipText, heloText, ...extra] = args;
     if (ipText === undefined || extra.length > 0) {
-      await respond.replyPrivately({
-        kind: "usage-error",
-        problem: ipText === undefined ? "which IP? Give the sending IP address" : "too many words",
+      await refuse(
+        respond,
+        ipText === undefined ? "which IP? Give the sending IP address" : "too many words",
         example,
-      });
+      );
       return;
     }
     const ip = parsePublicIp(ipText);
     if (!ip.ok) {
-      await respond.replyPrivately({ kind: "usage-error", problem: ip.problem, example });
+      await refuse(respond, ip.problem, example);
       return;
     }
     const helo = heloText === undefined ? null : parseHelo(heloText);
     if (helo !== null && !helo.ok) {
-      await respond.replyPrivately({ kind: "usage-error", problem: helo.problem, example });
+      await refuse(respond, helo.problem, example);
       return;
     }
     const heloName = helo?.value ?? null;

@@ -1,5 +1,6 @@
 // `/rdns unwatch <ip or range>`: stop watching; the IP's scheduler goes when no channel watches it.
 import type { Command } from "../src/app/command.js";
+import { oneArgument, refuse } from "../src/app/command-args.js";
 import { parseWatchTarget } from "../src/app/targets.js";
 import { watchSchedulerId } from "../src/queue/ids.js";
 import { channelKey, listWatches, removeWatch } from "../src/store/watches.js";
@@ -12,15 +13,8 @@ export default {
   usage: "/rdns unwatch <ip or range>",
   example,
   async run({ ctx, request, respond, args }) {
-    const [text, ...extra] = args;
-    if (text === undefined || extra.length > 0) {
-      await respond.replyPrivately({
-        kind: "usage-error",
-        problem: "name the IP or range to stop watching",
-        example,
-      });
-      return;
-    }
+    const text = await oneArgument(args, respond, "name the IP or range to stop watching", example);
+    if (text === null) return;
     const parsed = parseWatchTarget(text);
     const label = parsed.ok ? parsed.value.label : text.trim();
     const channel = channelKey(request.platform, request.channel);
@@ -28,11 +22,7 @@ export default {
     if (removed === null) {
       const watches = await listWatches(ctx.redis, ctx.keys, channel);
       const list = watches.length === 0 ? "nothing" : watches.map((watch) => watch.target).join(", ");
-      await respond.replyPrivately({
-        kind: "usage-error",
-        problem: `this channel does not watch ${label} (it watches ${list})`,
-        example,
-      });
+      await refuse(respond, `this channel does not watch ${label} (it watches ${list})`, example);
       return;
     }
     for (const ip of unwatchedIps) await ctx.queues.check.removeJobScheduler(watchSchedulerId(ip));

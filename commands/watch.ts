@@ -1,6 +1,7 @@
 // `/rdns watch <ip or range>`: the channel follows an IP or a small range. Each watched IP gets a
 // BullMQ job scheduler (shared by every channel watching it); changes go to this watch's thread.
 import type { Command } from "../src/app/command.js";
+import { oneArgument, refuse } from "../src/app/command-args.js";
 import { parseWatchTarget } from "../src/app/targets.js";
 import { watchSchedulerId } from "../src/queue/ids.js";
 import { newCheckJob } from "../src/queue/jobs.js";
@@ -20,18 +21,11 @@ export default {
   usage: "/rdns watch <ip or range>",
   example,
   async run({ ctx, request, respond, args }) {
-    const [text, ...extra] = args;
-    if (text === undefined || extra.length > 0) {
-      await respond.replyPrivately({
-        kind: "usage-error",
-        problem: "watch one IP or one range at a time",
-        example,
-      });
-      return;
-    }
+    const text = await oneArgument(args, respond, "watch one IP or one range at a time", example);
+    if (text === null) return;
     const parsed = parseWatchTarget(text);
     if (!parsed.ok) {
-      await respond.replyPrivately({ kind: "usage-error", problem: parsed.problem, example });
+      await refuse(respond, parsed.problem, example);
       return;
     }
     const target = parsed.value;
@@ -46,11 +40,11 @@ export default {
     const watched = new Set(existing.flatMap((watch) => watch.ips));
     const after = new Set([...watched, ...target.ips]).size;
     if (after > settings.watchCap) {
-      await respond.replyPrivately({
-        kind: "usage-error",
-        problem: `this channel watches ${watched.size} addresses and may watch at most ${settings.watchCap}; unwatch something first`,
-        example: "/rdns watches",
-      });
+      await refuse(
+        respond,
+        `this channel watches ${watched.size} addresses and may watch at most ${settings.watchCap}; unwatch something first`,
+        "/rdns watches",
+      );
       return;
     }
     const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;

@@ -37,11 +37,25 @@ export async function runCheckWith(
   const parsed = parseIp(options.ip);
   if (parsed.notPublic !== null) return notPublicReport(parsed, parsed.notPublic, startedAt, started);
   const observations = await observe(parsed, options, dependencies);
-  const analysis = analyse(observations);
+  return assembleReport(
+    observations,
+    analyse(observations),
+    startedAt,
+    Math.round(performance.now() - started),
+  );
+}
+
+/** The CheckReport: what DNS said (the observations) joined with what the rules make of it. */
+export function assembleReport(
+  observations: Observations,
+  analysis: Analysis,
+  checkedAt: Date,
+  durationMs: number,
+): CheckReport {
   return {
-    ip: parsed.ip,
-    family: parsed.family,
-    reverseName: parsed.reverseName,
+    ip: observations.ip,
+    family: observations.family,
+    reverseName: observations.reverseName,
     verdict: analysis.verdict,
     summary: analysis.summary,
     ptr: analysis.ptr,
@@ -55,8 +69,8 @@ export async function runCheckWith(
     receivers: analysis.receivers,
     problems: analysis.problems,
     fixSteps: analysis.fixSteps,
-    checkedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - started),
+    checkedAt: checkedAt.toISOString(),
+    durationMs,
   };
 }
 

@@ -1,13 +1,12 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (DESIGN.md "CLI"): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
 import { open } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
-import { loadConfig } from "../config.js";
 import { renderBounceText } from "../render/bounce-text.js";
-import { EXIT } from "./main.js";
+import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
+import { EXIT, usageError } from "./main.js";
 
 export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
 
@@ -22,12 +21,6 @@ exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
 `;
 
 class UsageError extends Error {}
-
-interface CheckSettings {
-  resolvers: string[];
-  authorities: string[];
-  timeoutMs: number;
-}
 
 /** Reads at most MAX_INPUT_BYTES + 1 bytes, so the reader can say the input was cut. */
 async function readLimited(path: string): Promise<Buffer> {
@@ -71,35 +64,7 @@ async function readStdin(): Promise<Buffer> {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: "boolean" },
-      check: { type: "boolean" },
-      resolver: { type: "string", multiple: true },
-      authority: { type: "string", multiple: true },
-      timeout: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
-function checkSettings(values: ReturnType<typeof parse>["values"]): CheckSettings {
-  const config = loadConfig();
-  let timeoutMs = config.DNS_TIMEOUT_MS;
-  if (values.timeout !== undefined) {
-    timeoutMs = Number(values.timeout);
-    if (!/^\d+$/.test(values.timeout) || timeoutMs < 100 || timeoutMs > 60_000) {
-      throw new UsageError(`--timeout takes milliseconds between 100 and 60000, e.g. --timeout 2000`);
-    }
-  }
-  return {
-    resolvers: values.resolver ?? config.RESOLVERS,
-    authorities: values.authority ?? config.AUTHORITIES,
-    timeoutMs,
-  };
+  return parseDnsCommandLine(argv, { json: { type: "boolean" }, check: { type: "boolean" } });
 }
 
 type CheckOutcome = { report: CheckReport } | { error: string };
@@ -107,7 +72,7 @@ type CheckOutcome = { report: CheckReport } | { error: string };
 /** Runs the check once per distinct (ip, helo); the check module loads only when asked for. */
 async function checkFindings(
   findings: BounceFinding[],
-  settings: CheckSettings,
+  settings: DnsServers,
 ): Promise<Map<string, CheckOutcome>> {
   const { runCheck } = await import("../check/index.js");
   const outcomes = new Map<string, CheckOutcome>();
@@ -126,20 +91,20 @@ async function checkFindings(
 
 export async function runBounceCommand(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
-  let settings: CheckSettings | null = null;
+  let settings: DnsServers | null = null;
   try {
     args = parse(argv);
     if (args.values.help) {
       process.stdout.write(BOUNCE_USAGE);
       return EXIT.ok;
     }
-    if (args.values.check) settings = checkSettings(args.values);
+    if (args.values.check) settings = dnsServers(args.values);
   } catch (err) {
-    return usageError((err as Error).message);
+    return usageError("bounce", (err as Error).message);
   }
   const inputs = args.positionals.length === 0 ? ["-"] : args.positionals;
   if (inputs.filter((input) => input === "-").length > 1)
-    return usageError("stdin (-) can be read only once");
+    return usageError("bounce", "stdin (-) can be read only once");
 
   const readings: { file: string; reading: BounceReading }[] = [];
   try {
@@ -148,7 +113,7 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
       readings.push({ file, reading: await readBounce(bytes, { file }) });
     }
   } catch (err) {
-    if (err instanceof UsageError) return usageError(err.message);
+    if (err instanceof UsageError) return usageError("bounce", err.message);
     process.stderr.write(`rdns bounce: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }
@@ -183,15 +148,4 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(out.join(""));
   return all.length > 0 ? EXIT.ok : EXIT.fail;
-}
-
-/** Exactly one line on stderr. */
-function usageError(message: string): number {
-  const line = message
-    .split("\n")
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .join("; ");
-  process.stderr.write(`rdns bounce: ${line} (see rdns bounce --help)\n`);
-  return EXIT.usage;
 }

@@ -2,6 +2,20 @@
 // `rdns check` never pays for Slack, Discord or BullMQ at start-up.
 export const EXIT = { ok: 0, fail: 1, inconclusive: 2, usage: 64, software: 70 } as const;
 
+/**
+ * A sub-command's bad usage: exactly one line on stderr (zod's configuration errors span lines:
+ * they are joined), then EXIT.usage.
+ */
+export function usageError(command: string, message: string): number {
+  const line = message
+    .split("\n")
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join("; ");
+  process.stderr.write(`rdns ${command}: ${line} (see rdns ${command} --help)\n`);
+  return EXIT.usage;
+}
+
 type SubCommand = (argv: string[]) => Promise<number>;
 
 const subcommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {

@@ -11,22 +11,14 @@ import { createLogger } from "../../src/log.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { connectLab } from "../lab/lab.js";
 import { CASES, SPARE_NO_PTR, SPARE_WITH_PTR } from "../lab/zones.js";
+import { until as poll } from "../support/until.js";
 
 const lab = inject("lab");
 const logger = createLogger(process.env.TEST_LOG ?? "silent");
 
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | null | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Through queues, workers and DNS: waits longer than the platform tests do. */
+function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  return poll(what, probe, timeoutMs);
 }
 
 describe("Discord end to end: real discord.js, Redis, BullMQ workers and the DNS lab", () => {

@@ -15,20 +15,7 @@ import type {
 } from "../../src/platforms/types.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { makeReport } from "../fixtures/check-report.js";
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | null | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from "../support/until.js";
 
 /** Records what arrives and answers like the engine: checks open a thread, mistakes go private. */
 class RecordingHandlers implements InboundHandlers {

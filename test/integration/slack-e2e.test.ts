@@ -3,8 +3,7 @@
 // real runCheck against the DNS lab (Knot + Unbound), and the delivery worker posting through
 // this adapter into the right thread of the loopback fake Web API.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { type Runtime, startRuntime } from "../../src/app/runtime.js";
-import { loadConfig } from "../../src/config.js";
+import type { Runtime } from "../../src/app/runtime.js";
 import {
   createSlackHarness,
   SIGNING_SECRET,
@@ -15,7 +14,7 @@ import { eventCallback, postSigned, slashCommandForm, slashCommandPayload } from
 import type { RecordedCall } from "../fakes/slack/web-api.js";
 import { connectLab } from "../lab/lab.js";
 import { CASES } from "../lab/zones.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./engine/support.js";
+import { cleanupPrefix, labSettings, startLabRuntime } from "./engine/support.js";
 
 let h: SlackHarness | null = null;
 let runtime: Runtime | null = null;
@@ -34,14 +33,7 @@ async function start(mode: "http" | "socket"): Promise<SlackHarness> {
   h = await createSlackHarness({ mode });
   const settings = labSettings(`slack-${mode}`);
   prefix = settings.prefix;
-  runtime = await startRuntime({
-    config: loadConfig({ REDIS_URL }),
-    logger,
-    bot: true,
-    worker: true,
-    settings,
-    platforms: [h.platform],
-  });
+  runtime = await startLabRuntime(settings, [h.platform]);
   return h;
 }
 

@@ -80,7 +80,9 @@ export function toDeliveryError(error: unknown, method: string): Error {
 }
 
 // Never let Slack turn text into mentions or links: our text is already escaped mrkdwn.
-const SAFE = { link_names: false, parse: "none", unfurl_links: false, unfurl_media: false } as const;
+// chat.update and chat.postEphemeral are sent without the unfurl flags.
+const PLAIN = { link_names: false, parse: "none" } as const;
+const SAFE = { ...PLAIN, unfurl_links: false, unfurl_media: false } as const;
 
 export class SlackSender implements ChatSender {
   readonly name = "slack" as const;
@@ -126,28 +128,14 @@ export class SlackSender implements ChatSender {
   async update(target: ReplyAddress, message: OutboundMessage): Promise<void> {
     const { channel, ts } = parseSlackAddress(target);
     await this.send("chat.update", renderSlackMessage(message), (r) =>
-      this.client.chat.update({
-        channel,
-        ts,
-        text: r.text,
-        blocks: r.blocks,
-        link_names: false,
-        parse: "none",
-      }),
+      this.client.chat.update({ channel, ts, text: r.text, blocks: r.blocks, ...PLAIN }),
     );
   }
 
   /** An ephemeral message (only `user` sees it). */
   async postEphemeral(channel: string, user: string, message: OutboundMessage): Promise<void> {
     await this.send("chat.postEphemeral", renderSlackMessage(message), (r) =>
-      this.client.chat.postEphemeral({
-        channel,
-        user,
-        text: r.text,
-        blocks: r.blocks,
-        link_names: false,
-        parse: "none",
-      }),
+      this.client.chat.postEphemeral({ channel, user, text: r.text, blocks: r.blocks, ...PLAIN }),
     );
   }
 }

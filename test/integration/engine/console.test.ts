@@ -2,10 +2,9 @@
 // person types at `rdns serve` and what they read back, thread by thread.
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
-import { loadConfig } from "../../../src/config.js";
+import type { Runtime } from "../../../src/app/runtime.js";
 import { createConsolePlatform } from "../../../src/platforms/console/index.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";
+import { cleanupPrefix, labSettings, startLabRuntime } from "./support.js";
 
 describe("console chat", () => {
   const input = new PassThrough();
@@ -27,13 +26,7 @@ describe("console chat", () => {
   };
 
   beforeAll(async () => {
-    runtime = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: true,
-      settings,
-      platforms: [createConsolePlatform({ input, output, pasteIdleMs: 200 })],
+    runtime = await startLabRuntime(settings, [createConsolePlatform({ input, output, pasteIdleMs: 200 })], {
       readBounce: (value) => {
         pasted.push(value.toString());
         return { findings: [], truncated: false, bytesRead: value.length };

@@ -1,10 +1,9 @@
 // De-duplication (issue 4 point 6): 100 identical requests within the window run one DNS check,
 // and each of the 100 askers gets the answer in its own thread.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
+import type { Runtime } from "../../../src/app/runtime.js";
 import { runCheck } from "../../../src/check/index.js";
-import { loadConfig } from "../../../src/config.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 describe("de-duplication window", () => {
   const platform = new RecordingPlatform("console");
@@ -13,13 +12,7 @@ describe("de-duplication window", () => {
   let runtime: Runtime;
 
   beforeAll(async () => {
-    runtime = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: true,
-      settings,
-      platforms: [platform],
+    runtime = await startLabRuntime(settings, [platform], {
       runCheck: async (options) => {
         checks++;
         return runCheck(options);

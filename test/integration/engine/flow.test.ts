@@ -1,9 +1,8 @@
 // The whole flow with the real engine, real Redis and the real DNS lab: a command opens a thread,
 // the check job runs in a worker, and the deliveries land in that thread and on its parent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
-import { loadConfig } from "../../../src/config.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+import type { Runtime } from "../../../src/app/runtime.js";
+import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 describe("engine flow: command -> queue -> check worker -> delivery", () => {
   const platform = new RecordingPlatform("console");
@@ -11,14 +10,7 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
   let runtime: Runtime;
 
   beforeAll(async () => {
-    runtime = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: true,
-      settings,
-      platforms: [platform],
-    });
+    runtime = await startLabRuntime(settings, [platform]);
   });
   afterAll(async () => {
     await runtime?.stop();

@@ -3,14 +3,13 @@
 // predicted to expire, and "cleared" is delivered once, within 2 s of the moment the resolver
 // really stops serving the NXDOMAIN (measured by asking the resolver directly every 50 ms).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
+import type { Runtime } from "../../../src/app/runtime.js";
 import { query } from "../../../src/check/dns-client.js";
 import { runCheck } from "../../../src/check/index.js";
 import { parseIp } from "../../../src/check/ip.js";
 import type { CheckReport } from "../../../src/check/types.js";
-import { loadConfig } from "../../../src/config.js";
 import { connectLab } from "../../lab/lab.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+import { cleanupPrefix, labSettings, logger, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const IP = "192.0.2.51"; // spare51.example.test A 192.0.2.51, no PTR until this test adds it
 
@@ -25,13 +24,7 @@ describe("negative cache: re-check at the predicted expiry, then cleared exactly
 
   beforeAll(async () => {
     await control.removePtr(IP);
-    runtime = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: true,
-      settings,
-      platforms: [platform],
+    runtime = await startLabRuntime(settings, [platform], {
       runCheck: (options) => {
         checks++;
         return runCheck(options, {

@@ -3,13 +3,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
+import type { Runtime } from "../../../src/app/runtime.js";
 import { runCheck } from "../../../src/check/index.js";
-import { loadConfig } from "../../../src/config.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";
 import { createCheckWorker } from "../../../workers/check.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+import {
+  cleanupPrefix,
+  labSettings,
+  logger,
+  REDIS_URL,
+  RecordingPlatform,
+  startLabRuntime,
+} from "./support.js";
 
 describe("a check worker killed mid-job", () => {
   const lab = inject("lab");
@@ -27,14 +33,7 @@ describe("a check worker killed mid-job", () => {
   });
 
   it("completes the job on another worker with exactly one delivery", async () => {
-    bot = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: false,
-      settings,
-      platforms: [platform],
-    });
+    bot = await startLabRuntime(settings, [platform], { worker: false });
     // The doomed worker asks a resolver that never answers, with a long timeout: it is slow.
     const slow = { ...settings, check: { ...settings.check, resolvers: [lab.dead], timeoutMs: 20_000 } };
     child = spawn(process.execPath, ["--import", "tsx", "test/integration/engine/child-worker.ts"], {

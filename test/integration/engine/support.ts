@@ -1,9 +1,11 @@
 // Shared by the engine's integration tests: settings on a unique Redis prefix pointed at the DNS
-// lab, a ChatPlatform that records what it is asked to post, and cleanup of every key a test wrote.
+// lab, the engine started on them, a ChatPlatform that records what it is asked to post, and
+// cleanup of every key a test wrote.
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
+import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/app/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../../src/app/settings.js";
 import { loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
@@ -37,6 +39,26 @@ export function labSettings(name: string, overrides: Partial<EngineSettings> = {
     deliveryRetryDelayMs: 100,
     ...overrides,
   };
+}
+
+/**
+ * The engine (bot and check workers, unless `options` says otherwise) on the test Redis, with
+ * these settings, driving these platforms.
+ */
+export function startLabRuntime(
+  settings: EngineSettings,
+  platforms: ChatPlatform[],
+  options: Partial<Omit<RuntimeOptions, "settings" | "platforms">> = {},
+): Promise<Runtime> {
+  return startRuntime({
+    config: loadConfig({ REDIS_URL }),
+    logger,
+    bot: true,
+    worker: true,
+    settings,
+    platforms,
+    ...options,
+  });
 }
 
 /** Deletes every key under the prefix (BullMQ's and the store's). */

@@ -1,11 +1,10 @@
 // Watches against the lab: a job scheduler re-checks the watched IP, and the watch's thread hears
 // of each change (PTR name changed, broke, recovered) once, and of nothing else.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
-import { loadConfig } from "../../../src/config.js";
+import type { Runtime } from "../../../src/app/runtime.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
 import { connectLab } from "../../lab/lab.js";
-import { cleanupPrefix, labSettings, logger, REDIS_URL, RecordingPlatform } from "./support.js";
+import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const IP = "192.0.2.61"; // PTR ptr61.example.test, A back to it
 
@@ -17,14 +16,7 @@ describe("watches", () => {
 
   beforeAll(async () => {
     await control.setPtr(IP, "ptr61.example.test");
-    runtime = await startRuntime({
-      config: loadConfig({ REDIS_URL }),
-      logger,
-      bot: true,
-      worker: true,
-      settings,
-      platforms: [platform],
-    });
+    runtime = await startLabRuntime(settings, [platform]);
   });
   afterAll(async () => {
     await runtime?.stop();
