@@ -7,7 +7,7 @@ import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import type { Logger } from "../src/log.js";
 import type { Origin, OutboundMessage } from "../src/platforms/types.js";
 import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
-import { parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
+import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
 import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
@@ -16,6 +16,9 @@ import { storeKeys } from "../src/store/keys.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { getWatchState, setWatchState, type WatchState, watchersOf } from "../src/store/watches.js";
 import { planFollowUp } from "./recheck.js";
+
+/** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
+const STALLED_OUT = /stalled more than allowable limit/;
 
 export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
 
@@ -55,7 +58,61 @@ function watchChange(before: WatchState | null, after: WatchState): "broke" | "r
   return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
 }
 
+/**
+ * Runs one attempt of a check job. When the attempt fails for the last time (retrying cannot fix
+ * it, or the attempts are spent), every asker is told "could not tell" before the error goes back
+ * to BullMQ: otherwise their "Checking..." line would stay forever.
+ */
 export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
+  try {
+    return await runCheckJob(job, deps);
+  } catch (error) {
+    const unrecoverable = error instanceof UnrecoverableError;
+    if (unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await reportFailedCheck(job, deps, reason, job.attemptsMade + 1);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Tells every asker of a command or paste chain that the check failed for good: closes the
+ * de-duplication window (later askers start a new check) and enqueues "could not tell" in each
+ * thread and on each parent. Delivery ids are derived from the job, so running this again (a
+ * stalled job, the `failed` event after the processor already did it) enqueues nothing new.
+ */
+export async function reportFailedCheck(
+  job: Job<CheckJob>,
+  deps: Pick<CheckWorkerDeps, "redis" | "queues">,
+  reason: string,
+  attempts: number,
+): Promise<number> {
+  const data = job.data;
+  if (data.reason !== "command" && data.reason !== "paste") return 0;
+  const jobId = job.id ?? data.chainId;
+  const origins =
+    data.originsKey === null
+      ? uniqueOrigins(data.origins)
+      : uniqueOrigins([
+          ...data.origins,
+          ...(await finishCheckWindow(deps.redis, data.originsKey, data.chainId)),
+        ]);
+  const message: OutboundMessage = {
+    kind: "could-not-tell",
+    ip: data.ip,
+    detail: reason.length > 300 ? `${reason.slice(0, 297)}...` : reason,
+    attempts: Math.max(1, attempts),
+  };
+  const deliveries = origins.flatMap((origin) => [
+    ...parentNotice(jobId, origin, message),
+    threadReply(jobId, origin, message, "could-not-tell"),
+  ]);
+  await enqueueDeliveries(deps.queues, deliveries);
+  return deliveries.length;
+}
+
+async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   const { redis, queues, settings, logger } = deps;
   const keys = storeKeys(settings.prefix);
   const data = job.data;
@@ -201,6 +258,18 @@ export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, Check
   });
   worker.on("failed", (job, error) => {
     deps.logger.warn({ job: job?.id, ip: job?.data.ip, err: error.message }, "check attempt failed");
+    // A job that stalled too often (its workers kept dying) fails without the processor throwing:
+    // its askers are told here. Thrown final failures were reported by processCheckJob already.
+    if (job !== undefined && STALLED_OUT.test(error.message)) {
+      reportFailedCheck(
+        job,
+        deps,
+        "the check worker stopped while checking, too many times",
+        job.attemptsMade,
+      ).catch((reportError: unknown) =>
+        deps.logger.error({ job: job.id, err: String(reportError) }, "could not report a failed check"),
+      );
+    }
   });
   worker.on("error", (error) => deps.logger.error({ err: error.message }, "check worker error"));
   return worker;
