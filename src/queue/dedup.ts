@@ -10,15 +10,19 @@
 import type { Redis } from "ioredis";
 import type { Origin } from "../platforms/types.js";
 
+// ARGV[5], when not empty, is a finished chain the caller found without a result to share (its
+// check failed): if the window still names it, the window is re-opened for the new chain
+// ARGV[1], so that the re-run and everyone asking after it share one check again.
 const JOIN = `
 local job = redis.call('HGET', KEYS[1], 'job')
 local state = 'joined'
-if not job then
+local done = job and redis.call('HGET', KEYS[1], 'state') == 'done'
+if (not job) or (done and ARGV[5] ~= '' and job == ARGV[5]) then
   job = ARGV[1]
   redis.call('HSET', KEYS[1], 'job', job, 'state', 'open')
   state = 'new'
   if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PEXPIRE', KEYS[1], 1) end
-elseif redis.call('HGET', KEYS[1], 'state') == 'done' then
+elseif done then
   state = 'done'
 end
 local list = KEYS[1] .. ':' .. job
@@ -48,6 +52,8 @@ export async function joinCheckWindow(
   origin: Origin,
   windowMs: number,
   keepMs: number,
+  /** Re-open the window if it still names this finished chain (see JOIN). */
+  reopenChainId = "",
 ): Promise<JoinResult> {
   const [chainId, state] = (await redis.eval(
     JOIN,
@@ -57,6 +63,7 @@ export async function joinCheckWindow(
     JSON.stringify(origin),
     String(windowMs),
     String(keepMs),
+    reopenChainId,
   )) as [string, JoinResult["state"]];
   return { chainId, originsKey: `${dedupKey}:${chainId}`, state };
 }

@@ -53,7 +53,7 @@ describe("rdns serve / bot / worker", () => {
     const connection = createRedis(REDIS_URL, "worker");
     const queue = new Queue<CheckJob>(CHECK_QUEUE, { connection, prefix });
     try {
-      const id = checkJobId("203.0.113.10", null, Date.now());
+      const id = checkJobId("203.0.113.10");
       const job = newCheckJob({
         ip: "203.0.113.10",
         helo: null,
