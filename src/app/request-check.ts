@@ -2,9 +2,9 @@
 // (src/queue/dedup.ts) and enqueue the check only when this asker opened the window.
 
 import type { CheckReport } from "../check/types.js";
-import type { Origin } from "../platforms/types.js";
-import { joinCheckWindow } from "../queue/dedup.js";
-import { resultDeliveries } from "../queue/deliveries.js";
+import type { Origin, OutboundMessage } from "../platforms/types.js";
+import { abandonCheckWindow, joinCheckWindow, uniqueOrigins } from "../queue/dedup.js";
+import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";
 import type { CheckReason } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
@@ -18,6 +18,27 @@ export interface CheckRequest {
   helo: string | null;
   origin: Origin;
   reason: Extract<CheckReason, "command" | "paste">;
+}
+
+/** Closes a window whose job was never queued and tells whoever had joined it (best effort). */
+async function abandonWindow(ctx: AppContext, request: CheckRequest, dedupKey: string, chainId: string) {
+  const joined = await abandonCheckWindow(ctx.redis, dedupKey, chainId);
+  const others = uniqueOrigins(joined).filter(
+    (origin) => origin.platform !== request.origin.platform || origin.thread !== request.origin.thread,
+  );
+  const message: OutboundMessage = {
+    kind: "could-not-tell",
+    ip: request.ip,
+    detail: "the check could not be queued; please ask again",
+    attempts: 0,
+  };
+  await enqueueDeliveries(
+    ctx.queues,
+    others.flatMap((origin) => [
+      ...parentNotice(chainId, origin, message),
+      threadReply(chainId, origin, message, "could-not-tell"),
+    ]),
+  );
 }
 
 /** Re-opening attempts before giving up: each one lost means another asker re-opened first. */
@@ -63,6 +84,11 @@ export async function requestCheck(
     originsKey: joined.originsKey,
     chainId: joined.chainId,
   });
-  await queues.check.add(request.reason, job, { jobId: joined.chainId });
+  try {
+    await queues.check.add(request.reason, job, { jobId: joined.chainId });
+  } catch (error) {
+    await abandonWindow(ctx, request, dedupKey, joined.chainId).catch(() => undefined);
+    throw error;
+  }
   return reopened ? "rerun" : "new";
 }

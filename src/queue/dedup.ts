@@ -36,6 +36,17 @@ if redis.call('HGET', KEYS[1], 'job') == ARGV[1] then redis.call('HSET', KEYS[1]
 return redis.call('LRANGE', KEYS[1] .. ':' .. ARGV[1], 0, -1)
 `;
 
+// Compare-and-delete: the window goes only if it still names the chain whose job could not be
+// queued; a window re-opened by someone else in the meantime is theirs. Returns the askers who
+// had joined the abandoned chain.
+const ABANDON = `
+if redis.call('HGET', KEYS[1], 'job') ~= ARGV[1] then return {} end
+local list = KEYS[1] .. ':' .. ARGV[1]
+local origins = redis.call('LRANGE', list, 0, -1)
+redis.call('DEL', KEYS[1], list)
+return origins
+`;
+
 export interface JoinResult {
   /** The chain's id (the id of its first check job). */
   chainId: string;
@@ -80,6 +91,16 @@ export async function finishCheckWindow(
 ): Promise<Origin[]> {
   const dedupKey = originsKey.slice(0, originsKey.length - chainId.length - 1);
   const items = (await redis.eval(FINISH, 1, dedupKey, chainId)) as string[];
+  return items.map((item) => JSON.parse(item) as Origin);
+}
+
+/**
+ * Called when the chain's first job could not be queued (Redis failed, the process is stopping):
+ * without this the window would stay open with no job, and every asker for the rest of the
+ * window would join a check that never runs. Returns who had joined it, to tell them.
+ */
+export async function abandonCheckWindow(redis: Redis, dedupKey: string, chainId: string): Promise<Origin[]> {
+  const items = (await redis.eval(ABANDON, 1, dedupKey, chainId)) as string[];
   return items.map((item) => JSON.parse(item) as Origin);
 }
 
