@@ -15,7 +15,7 @@ import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import { storeKeys } from "../src/store/keys.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { getWatchState, setWatchState, type WatchState, watchersOf } from "../src/store/watches.js";
-import { planFollowUp } from "./recheck.js";
+import { planFollowUp, silentResolvers } from "./recheck.js";
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
 const STALLED_OUT = /stalled more than allowable limit/;
@@ -196,13 +196,15 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
 
   const followUp = planFollowUp(data, report, now, settings);
   const rechecks = data.recheck;
-  for (const origin of followUp.cleared || followUp.stillFailing ? origins : []) {
+  for (const origin of followUp.cleared || followUp.stillFailing || followUp.gaveUp ? origins : []) {
     if (followUp.cleared) {
+      const silent = silentResolvers(report);
       const message: OutboundMessage = {
         kind: "cleared",
         report,
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks,
+        ...(silent.length > 0 ? { silentResolvers: silent } : {}),
       };
       deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
     } else {
@@ -211,8 +213,9 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
         report,
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks,
+        ...(followUp.gaveUp ? { final: true } : {}),
       };
-      deliveries.push(threadReply(jobId, origin, message, "still-failing"));
+      deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
     }
   }
 

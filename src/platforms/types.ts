@@ -37,8 +37,22 @@ export type OutboundMessage =
   | { kind: "verdict"; report: CheckReport }
   | { kind: "report"; report: CheckReport }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
-  | { kind: "cleared"; report: CheckReport; elapsedSeconds: number; rechecks: number }
-  | { kind: "still-failing"; report: CheckReport; elapsedSeconds: number; rechecks: number }
+  | {
+      kind: "cleared";
+      report: CheckReport;
+      elapsedSeconds: number;
+      rechecks: number;
+      /** Resolvers that gave no conclusive answer on the clearing check (added by the engine). */
+      silentResolvers?: string[];
+    }
+  | {
+      kind: "still-failing";
+      report: CheckReport;
+      elapsedSeconds: number;
+      rechecks: number;
+      /** The chain's last word: re-checks stopped at RECHECK_MAX_HOURS (added by the engine). */
+      final?: boolean;
+    }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
   | {
       kind: "watch-change";
