@@ -10,7 +10,7 @@ export type PlatformName = "console" | "slack" | "discord";
  * Where a message lives or a thread is, as a plain string a job can carry:
  * `slack:C123:1700000000.000100` (channel and thread/message ts),
  * `discord:<channelId>:<messageId>` (a thread's channel id, or a channel and message),
- * `console:<channel>:<n>`.
+ * `console:<channel>:<session>-<n>`.
  * Only the platform that made an address parses it.
  */
 export type ReplyAddress = string;
