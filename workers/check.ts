@@ -12,6 +12,7 @@ import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
 import { storeKeys } from "../src/store/keys.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { getWatchState, setWatchState, type WatchState, watchersOf } from "../src/store/watches.js";
@@ -118,6 +119,19 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   const data = job.data;
   const jobId = job.id ?? data.chainId;
   const log = logger.child({ job: jobId, ip: data.ip, reason: data.reason });
+  if (data.reason === "watch" && (await watchersOf(redis, keys, data.ip)).length === 0) {
+    // Nobody watches this IP any more (unwatched, or the watch records are gone): the scheduler
+    // that made this job is an orphan and stops itself, without asking DNS.
+    const dropped = await dropWatchSchedulerIfUnwatched(
+      redis,
+      keys,
+      queues.check,
+      data.ip,
+      settings.watchIntervalMs,
+    );
+    log.info({ dropped }, "watch run with no watchers");
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+  }
   let report: CheckReport;
   try {
     report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
