@@ -3,6 +3,7 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EngineSettings } from "../src/app/settings.js";
+import { claimWatchChanges } from "../src/app/watch-changes.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import type { Logger } from "../src/log.js";
 import type { Origin, OutboundMessage } from "../src/platforms/types.js";
@@ -15,7 +16,7 @@ import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
 import { storeKeys } from "../src/store/keys.js";
 import { saveLastReport } from "../src/store/reports.js";
-import { getWatchState, setWatchState, type WatchState, watchersOf } from "../src/store/watches.js";
+import { watchersOf } from "../src/store/watches.js";
 import { planFollowUp, silentResolvers } from "./recheck.js";
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
@@ -47,16 +48,6 @@ function inconclusiveDetail(report: CheckReport): string {
   );
   if (failed.length === 0) return report.summary;
   return failed.map((answer) => `${answer.server}: ${answer.error ?? answer.status}`).join("; ");
-}
-
-function watchStateOf(report: CheckReport): WatchState {
-  return { verdict: report.verdict === "pass" ? "pass" : "fail", names: [...report.ptr.names].sort() };
-}
-
-function watchChange(before: WatchState | null, after: WatchState): "broke" | "recovered" | "drifted" | null {
-  if (before === null) return null; // the first run sets the baseline: channels hear of changes only
-  if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
-  return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
 }
 
 /**
@@ -187,26 +178,9 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     origins = uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
   }
 
-  // Every channel watching this IP hears of a change, whatever asked for the check.
-  const watchUpdates: { channel: string; state: WatchState }[] = [];
-  if (report.verdict !== "inconclusive") {
-    const state = watchStateOf(report);
-    for (const { channel, record } of await watchersOf(redis, keys, data.ip)) {
-      const before = await getWatchState(redis, keys, channel, data.ip);
-      const change = watchChange(before, state);
-      watchUpdates.push({ channel, state });
-      if (change === null) continue;
-      const target = record.target === data.ip ? data.ip : `${data.ip} (${record.target})`;
-      const message: OutboundMessage = {
-        kind: "watch-change",
-        target,
-        change,
-        report,
-        previousNames: before?.names ?? [],
-      };
-      deliveries.push(threadReply(jobId, record.origin, message, `watch|${channel}|${data.ip}`));
-    }
-  }
+  // Every channel watching this IP hears of a change, whatever asked for the check. Its state is
+  // written here, before the enqueue below (see src/app/watch-changes.ts for why that is safe).
+  deliveries.push(...(await claimWatchChanges(redis, keys, jobId, report)));
 
   const followUp = planFollowUp(data, report, now, settings);
   const rechecks = data.recheck;
@@ -233,10 +207,9 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     }
   }
 
-  // Deliveries first, then the watch memory, then the next re-check: each step has a
-  // deterministic id, so a job re-run after a crash repeats none of them.
+  // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
+  // crash repeats neither.
   await enqueueDeliveries(queues, deliveries);
-  for (const { channel, state } of watchUpdates) await setWatchState(redis, keys, channel, data.ip, state);
   if (followUp.next !== null) {
     const next: CheckJob = {
       ...data,
