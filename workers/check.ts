@@ -62,7 +62,10 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
     const unrecoverable = error instanceof UnrecoverableError;
     if (unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       const reason = error instanceof Error ? error.message : String(error);
-      await reportFailedCheck(job, deps, reason, job.attemptsMade + 1);
+      // The job's own error is what BullMQ should record; a failure to report it is logged.
+      await reportFailedCheck(job, deps, reason, job.attemptsMade + 1).catch((reportError: unknown) =>
+        deps.logger.error({ job: job.id, err: String(reportError) }, "could not report a failed check"),
+      );
     }
     throw error;
   }
