@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../../src/app/runtime.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
+import { createQueues } from "../../../src/queue/queues.js";
 import { dropWatchSchedulerIfUnwatched, upsertWatchScheduler } from "../../../src/queue/watch-schedulers.js";
 import { storeKeys } from "../../../src/store/keys.js";
 import { addWatch } from "../../../src/store/watches.js";
@@ -46,7 +47,10 @@ describe("watch schedulers", () => {
 
   it("keeps the scheduler when another channel watches the IP by the time it is removed", async () => {
     const ip = "203.0.113.91";
-    const queue = runtime.queues.check;
+    // Workers stay out of it: the scheduler's first run would otherwise race this test's removal.
+    await runtime.queues.check.pause();
+    const queues = createQueues(runtime.redis, settings);
+    const queue = queues.check;
     await upsertWatchScheduler(queue, ip, 60_000);
     // Another channel's watch lands while the removal is under way (after the first look).
     const removeJobScheduler = queue.removeJobScheduler.bind(queue);
@@ -67,5 +71,7 @@ describe("watch schedulers", () => {
       queue.removeJobScheduler = removeJobScheduler;
     }
     expect(await schedulerIds()).toContain(watchSchedulerId(ip));
+    await queues.close();
+    await runtime.queues.check.resume();
   });
 });
