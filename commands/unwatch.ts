@@ -2,7 +2,7 @@
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
 import { parseWatchTarget } from "../src/app/targets.js";
-import { watchSchedulerId } from "../src/queue/ids.js";
+import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
 import { channelKey, listWatches, removeWatch } from "../src/store/watches.js";
 
 const example = "/rdns unwatch 203.0.113.0/28";
@@ -25,7 +25,15 @@ export default {
       await refuse(respond, `this channel does not watch ${label} (it watches ${list})`, example);
       return;
     }
-    for (const ip of unwatchedIps) await ctx.queues.check.removeJobScheduler(watchSchedulerId(ip));
+    for (const ip of unwatchedIps) {
+      await dropWatchSchedulerIfUnwatched(
+        ctx.redis,
+        ctx.keys,
+        ctx.queues.check,
+        ip,
+        ctx.settings.watchIntervalMs,
+      );
+    }
     await respond.replyPublicly({ kind: "notice", text: `Stopped watching ${removed.target}.` });
   },
 } satisfies Command;

@@ -58,7 +58,7 @@ try {
   await checkEvents.waitUntilReady();
   const jobs = Array.from({ length: CHECKS }, (_, index) => {
     const ip = IPS[index % IPS.length] ?? "203.0.113.10";
-    const id = checkJobId(ip, null, index);
+    const id = checkJobId(ip);
     return {
       name: "watch",
       data: newCheckJob({ ip, helo: null, origins: [], originsKey: null, reason: "watch", chainId: id }),

@@ -3,19 +3,24 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EngineSettings } from "../src/app/settings.js";
+import { claimWatchChanges } from "../src/app/watch-changes.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import type { Logger } from "../src/log.js";
 import type { Origin, OutboundMessage } from "../src/platforms/types.js";
 import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
-import { parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
+import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
 import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
 import { storeKeys } from "../src/store/keys.js";
 import { saveLastReport } from "../src/store/reports.js";
-import { getWatchState, setWatchState, type WatchState, watchersOf } from "../src/store/watches.js";
-import { planFollowUp } from "./recheck.js";
+import { watchersOf } from "../src/store/watches.js";
+import { planFollowUp, silentResolvers } from "./recheck.js";
+
+/** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
+const STALLED_OUT = /stalled more than allowable limit/;
 
 export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
 
@@ -45,22 +50,82 @@ function inconclusiveDetail(report: CheckReport): string {
   return failed.map((answer) => `${answer.server}: ${answer.error ?? answer.status}`).join("; ");
 }
 
-function watchStateOf(report: CheckReport): WatchState {
-  return { verdict: report.verdict === "pass" ? "pass" : "fail", names: [...report.ptr.names].sort() };
-}
-
-function watchChange(before: WatchState | null, after: WatchState): "broke" | "recovered" | "drifted" | null {
-  if (before === null) return null; // the first run sets the baseline: channels hear of changes only
-  if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
-  return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
-}
-
+/**
+ * Runs one attempt of a check job. When the attempt fails for the last time (retrying cannot fix
+ * it, or the attempts are spent), every asker is told "could not tell" before the error goes back
+ * to BullMQ: otherwise their "Checking..." line would stay forever.
+ */
 export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
+  try {
+    return await runCheckJob(job, deps);
+  } catch (error) {
+    const unrecoverable = error instanceof UnrecoverableError;
+    if (unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      // The job's own error is what BullMQ should record; a failure to report it is logged.
+      await reportFailedCheck(job, deps, reason, job.attemptsMade + 1).catch((reportError: unknown) =>
+        deps.logger.error({ job: job.id, err: String(reportError) }, "could not report a failed check"),
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Tells every asker of a command or paste chain that the check failed for good: closes the
+ * de-duplication window (later askers start a new check) and enqueues "could not tell" in each
+ * thread and on each parent. Delivery ids are derived from the job, so running this again (a
+ * stalled job, the `failed` event after the processor already did it) enqueues nothing new.
+ */
+export async function reportFailedCheck(
+  job: Job<CheckJob>,
+  deps: Pick<CheckWorkerDeps, "redis" | "queues">,
+  reason: string,
+  attempts: number,
+): Promise<number> {
+  const data = job.data;
+  if (data.reason !== "command" && data.reason !== "paste") return 0;
+  const jobId = job.id ?? data.chainId;
+  const origins =
+    data.originsKey === null
+      ? uniqueOrigins(data.origins)
+      : uniqueOrigins([
+          ...data.origins,
+          ...(await finishCheckWindow(deps.redis, data.originsKey, data.chainId)),
+        ]);
+  const message: OutboundMessage = {
+    kind: "could-not-tell",
+    ip: data.ip,
+    detail: reason.length > 300 ? `${reason.slice(0, 297)}...` : reason,
+    attempts: Math.max(1, attempts),
+  };
+  const deliveries = origins.flatMap((origin) => [
+    ...parentNotice(jobId, origin, message),
+    threadReply(jobId, origin, message, "could-not-tell"),
+  ]);
+  await enqueueDeliveries(deps.queues, deliveries);
+  return deliveries.length;
+}
+
+async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   const { redis, queues, settings, logger } = deps;
   const keys = storeKeys(settings.prefix);
   const data = job.data;
   const jobId = job.id ?? data.chainId;
   const log = logger.child({ job: jobId, ip: data.ip, reason: data.reason });
+  if (data.reason === "watch" && (await watchersOf(redis, keys, data.ip)).length === 0) {
+    // Nobody watches this IP any more (unwatched, or the watch records are gone): the scheduler
+    // that made this job is an orphan and stops itself, without asking DNS.
+    const dropped = await dropWatchSchedulerIfUnwatched(
+      redis,
+      keys,
+      queues.check,
+      data.ip,
+      settings.watchIntervalMs,
+    );
+    log.info({ dropped }, "watch run with no watchers");
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+  }
   let report: CheckReport;
   try {
     report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
@@ -116,36 +181,21 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
     origins = uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
   }
 
-  // Every channel watching this IP hears of a change, whatever asked for the check.
-  const watchUpdates: { channel: string; state: WatchState }[] = [];
-  if (report.verdict !== "inconclusive") {
-    const state = watchStateOf(report);
-    for (const { channel, record } of await watchersOf(redis, keys, data.ip)) {
-      const before = await getWatchState(redis, keys, channel, data.ip);
-      const change = watchChange(before, state);
-      watchUpdates.push({ channel, state });
-      if (change === null) continue;
-      const target = record.target === data.ip ? data.ip : `${data.ip} (${record.target})`;
-      const message: OutboundMessage = {
-        kind: "watch-change",
-        target,
-        change,
-        report,
-        previousNames: before?.names ?? [],
-      };
-      deliveries.push(threadReply(jobId, record.origin, message, `watch|${channel}|${data.ip}`));
-    }
-  }
+  // Every channel watching this IP hears of a change, whatever asked for the check. Its state is
+  // written here, before the enqueue below (see src/app/watch-changes.ts for why that is safe).
+  deliveries.push(...(await claimWatchChanges(redis, keys, jobId, report)));
 
   const followUp = planFollowUp(data, report, now, settings);
   const rechecks = data.recheck;
-  for (const origin of followUp.cleared || followUp.stillFailing ? origins : []) {
+  for (const origin of followUp.cleared || followUp.stillFailing || followUp.gaveUp ? origins : []) {
     if (followUp.cleared) {
+      const silent = silentResolvers(report);
       const message: OutboundMessage = {
         kind: "cleared",
         report,
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks,
+        ...(silent.length > 0 ? { silentResolvers: silent } : {}),
       };
       deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
     } else {
@@ -154,15 +204,15 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
         report,
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks,
+        ...(followUp.gaveUp ? { final: true } : {}),
       };
-      deliveries.push(threadReply(jobId, origin, message, "still-failing"));
+      deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
     }
   }
 
-  // Deliveries first, then the watch memory, then the next re-check: each step has a
-  // deterministic id, so a job re-run after a crash repeats none of them.
+  // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
+  // crash repeats neither.
   await enqueueDeliveries(queues, deliveries);
-  for (const { channel, state } of watchUpdates) await setWatchState(redis, keys, channel, data.ip, state);
   if (followUp.next !== null) {
     const next: CheckJob = {
       ...data,
@@ -201,6 +251,18 @@ export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, Check
   });
   worker.on("failed", (job, error) => {
     deps.logger.warn({ job: job?.id, ip: job?.data.ip, err: error.message }, "check attempt failed");
+    // A job that stalled too often (its workers kept dying) fails without the processor throwing:
+    // its askers are told here. Thrown final failures were reported by processCheckJob already.
+    if (job !== undefined && STALLED_OUT.test(error.message)) {
+      reportFailedCheck(
+        job,
+        deps,
+        "the check worker stopped while checking, too many times",
+        job.attemptsMade,
+      ).catch((reportError: unknown) =>
+        deps.logger.error({ job: job.id, err: String(reportError) }, "could not report a failed check"),
+      );
+    }
   });
   worker.on("error", (error) => deps.logger.error({ err: error.message }, "check worker error"));
   return worker;

@@ -9,7 +9,7 @@
 // ...) waits for the person (or the IP's owner) to fix the record, up to RECHECK_MAX_HOURS.
 
 import type { EngineSettings } from "../src/app/settings.js";
-import type { CheckReport, ProblemCode } from "../src/check/types.js";
+import type { CheckReport, LookupStatus, ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 
 /** The failures a re-check can see go away; the others need a person to change something first. */
@@ -21,12 +21,30 @@ export function needsRecheck(report: CheckReport): boolean {
   );
 }
 
-/** "Cleared": the authority and every resolver give the PTR, and its name leads back to the IP. */
+/** Answers that say something about the record (RFC 2308 negative answers included). */
+const CONCLUSIVE: ReadonlySet<LookupStatus> = new Set(["found", "nxdomain", "nodata"]);
+
+/** Resolvers that gave no conclusive answer (SERVFAIL, timeout, refused): "cleared" cannot speak for them. */
+export function silentResolvers(report: CheckReport): string[] {
+  return report.resolvers.filter((answer) => !CONCLUSIVE.has(answer.status)).map((answer) => answer.server);
+}
+
+/**
+ * "Cleared", judged on the PTR facts: nothing a re-check waits for (NO_PTR, BROKEN_PAIR,
+ * CACHED_NEGATIVE) is left, no DNS failure left the answer unknown (a warning-level DNS_ERROR,
+ * one resolver down while the others answered, does not hold the notice back), the authority has
+ * the PTR, and every resolver that answered conclusively serves it. A resolver that stays silent
+ * would otherwise keep the chain from ever clearing; the notice names it instead.
+ */
 export function isCleared(report: CheckReport): boolean {
   if (report.verdict === "inconclusive" || needsRecheck(report)) return false;
-  if (report.problems.some((problem) => problem.code === "DNS_ERROR")) return false;
+  if (report.problems.some((problem) => problem.code === "DNS_ERROR" && problem.severity === "error"))
+    return false;
   if (report.authority !== null && report.authority.status !== "found") return false;
-  return report.resolvers.every((answer) => answer.status === "found") && report.fcrdns === "pass";
+  const answered = report.resolvers.filter((answer) => CONCLUSIVE.has(answer.status));
+  if (!answered.every((answer) => answer.status === "found")) return false;
+  if (report.authority === null && answered.length === 0) return false; // nobody said "found"
+  return report.fcrdns !== "fail";
 }
 
 export interface FollowUp {
@@ -34,6 +52,11 @@ export interface FollowUp {
   cleared: boolean;
   /** Tell them it is still failing (once per chain). */
   stillFailing: boolean;
+  /**
+   * The chain has run out (RECHECK_MAX_HOURS) while still failing: tell them once that the bot
+   * gave up. Sent whatever the limit, even under 24 h, so a thread is never left without an end.
+   */
+  gaveUp: boolean;
   /** The next re-check, or null when the chain ends. */
   next: { delayMs: number; quick: boolean } | null;
   firstFailureAt: string | null;
@@ -53,6 +76,7 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
   const none: FollowUp = {
     cleared: false,
     stillFailing: false,
+    gaveUp: false,
     next: null,
     firstFailureAt: job.firstFailureAt,
     elapsedSeconds: 0,
@@ -69,7 +93,8 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
   const stillFailing = !job.stillFailingSent && elapsedMs >= policy.stillFailingAfterMs;
   const base = { ...none, firstFailureAt, stillFailing, elapsedSeconds: Math.round(elapsedMs / 1000) };
   const leftMs = policy.recheckMaxMs - elapsedMs;
-  if (leftMs <= 0) return base;
+  // The last word of the chain; it replaces a "still failing" due at the same time.
+  if (leftMs <= 0) return { ...base, stillFailing: false, gaveUp: true };
 
   const clearsBy = report.negativeCache === null ? null : Date.parse(report.negativeCache.clearsBy);
   const cachedNegative = report.problems.some((problem) => problem.code === "CACHED_NEGATIVE");

@@ -2,9 +2,9 @@
 // (src/queue/dedup.ts) and enqueue the check only when this asker opened the window.
 
 import type { CheckReport } from "../check/types.js";
-import type { Origin } from "../platforms/types.js";
-import { joinCheckWindow } from "../queue/dedup.js";
-import { resultDeliveries } from "../queue/deliveries.js";
+import type { Origin, OutboundMessage } from "../platforms/types.js";
+import { abandonCheckWindow, joinCheckWindow, uniqueOrigins } from "../queue/dedup.js";
+import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";
 import type { CheckReason } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
@@ -20,42 +20,75 @@ export interface CheckRequest {
   reason: Extract<CheckReason, "command" | "paste">;
 }
 
+/** Closes a window whose job was never queued and tells whoever had joined it (best effort). */
+async function abandonWindow(ctx: AppContext, request: CheckRequest, dedupKey: string, chainId: string) {
+  const joined = await abandonCheckWindow(ctx.redis, dedupKey, chainId);
+  const others = uniqueOrigins(joined).filter(
+    (origin) => origin.platform !== request.origin.platform || origin.thread !== request.origin.thread,
+  );
+  const message: OutboundMessage = {
+    kind: "could-not-tell",
+    ip: request.ip,
+    detail: "the check could not be queued; please ask again",
+    attempts: 0,
+  };
+  await enqueueDeliveries(
+    ctx.queues,
+    others.flatMap((origin) => [
+      ...parentNotice(chainId, origin, message),
+      threadReply(chainId, origin, message, "could-not-tell"),
+    ]),
+  );
+}
+
+/** Re-opening attempts before giving up: each one lost means another asker re-opened first. */
+const MAX_REOPEN = 3;
+
 /** Returns how the request was served: a new check, joined a running one, or answered from a finished one. */
 export async function requestCheck(
   ctx: AppContext,
   request: CheckRequest,
 ): Promise<"new" | "joined" | "answered" | "rerun"> {
   const { redis, queues, settings, keys } = ctx;
-  const created = Date.now();
-  const join = await joinCheckWindow(
-    redis,
-    keys.dedup(request.ip, request.helo),
-    checkJobId(request.ip, request.helo, created),
-    request.origin,
-    settings.dedupWindowMs,
-    // The chain's origins must outlive its re-checks.
-    settings.recheckMaxMs + 24 * HOUR,
-  );
-  if (join.state === "joined") return "joined";
-  if (join.state === "done") {
-    const stored = await redis.get(keys.chainResult(join.chainId));
+  const dedupKey = keys.dedup(request.ip, request.helo);
+  const join = (reopenChainId?: string) =>
+    joinCheckWindow(
+      redis,
+      dedupKey,
+      checkJobId(request.ip),
+      request.origin,
+      settings.dedupWindowMs,
+      // The chain's origins must outlive its re-checks.
+      settings.recheckMaxMs + 24 * HOUR,
+      reopenChainId,
+    );
+  let joined = await join();
+  let reopened = false;
+  for (let attempt = 0; joined.state === "done"; attempt++) {
+    const stored = await redis.get(keys.chainResult(joined.chainId));
     if (stored !== null) {
       const report = JSON.parse(stored) as CheckReport;
-      await enqueueDeliveries(queues, resultDeliveries(join.chainId, report, request.origin));
+      await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin));
       return "answered";
     }
-    // The window's check ended without an answer to share (DNS kept failing): ask again.
-    const chainId = checkJobId(request.ip, request.helo, created + 1);
-    const job = newCheckJob({ ...request, origins: [request.origin], originsKey: null, chainId });
-    await queues.check.add(request.reason, job, { jobId: chainId });
-    return "rerun";
+    if (attempt >= MAX_REOPEN) throw new Error(`the check window for ${request.ip} kept changing; try again`);
+    // The window's check ended without an answer to share (DNS kept failing): ask again, in a
+    // re-opened window (atomically, in Lua) so askers after this one join the new check.
+    joined = await join(joined.chainId);
+    reopened = true;
   }
+  if (joined.state === "joined") return "joined";
   const job = newCheckJob({
     ...request,
     origins: [request.origin],
-    originsKey: join.originsKey,
-    chainId: join.chainId,
+    originsKey: joined.originsKey,
+    chainId: joined.chainId,
   });
-  await queues.check.add(request.reason, job, { jobId: join.chainId });
-  return "new";
+  try {
+    await queues.check.add(request.reason, job, { jobId: joined.chainId });
+  } catch (error) {
+    await abandonWindow(ctx, request, dedupKey, joined.chainId).catch(() => undefined);
+    throw error;
+  }
+  return reopened ? "rerun" : "new";
 }

@@ -10,7 +10,7 @@ export type PlatformName = "console" | "slack" | "discord";
  * Where a message lives or a thread is, as a plain string a job can carry:
  * `slack:C123:1700000000.000100` (channel and thread/message ts),
  * `discord:<channelId>:<messageId>` (a thread's channel id, or a channel and message),
- * `console:<channel>:<n>`.
+ * `console:<channel>:<session>-<n>`.
  * Only the platform that made an address parses it.
  */
 export type ReplyAddress = string;
@@ -37,8 +37,22 @@ export type OutboundMessage =
   | { kind: "verdict"; report: CheckReport }
   | { kind: "report"; report: CheckReport }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
-  | { kind: "cleared"; report: CheckReport; elapsedSeconds: number; rechecks: number }
-  | { kind: "still-failing"; report: CheckReport; elapsedSeconds: number; rechecks: number }
+  | {
+      kind: "cleared";
+      report: CheckReport;
+      elapsedSeconds: number;
+      rechecks: number;
+      /** Resolvers that gave no conclusive answer on the clearing check (added by the engine). */
+      silentResolvers?: string[];
+    }
+  | {
+      kind: "still-failing";
+      report: CheckReport;
+      elapsedSeconds: number;
+      rechecks: number;
+      /** The chain's last word: re-checks stopped at RECHECK_MAX_HOURS (added by the engine). */
+      final?: boolean;
+    }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
   | {
       kind: "watch-change";

@@ -10,15 +10,19 @@
 import type { Redis } from "ioredis";
 import type { Origin } from "../platforms/types.js";
 
+// ARGV[5], when not empty, is a finished chain the caller found without a result to share (its
+// check failed): if the window still names it, the window is re-opened for the new chain
+// ARGV[1], so that the re-run and everyone asking after it share one check again.
 const JOIN = `
 local job = redis.call('HGET', KEYS[1], 'job')
 local state = 'joined'
-if not job then
+local done = job and redis.call('HGET', KEYS[1], 'state') == 'done'
+if (not job) or (done and ARGV[5] ~= '' and job == ARGV[5]) then
   job = ARGV[1]
   redis.call('HSET', KEYS[1], 'job', job, 'state', 'open')
   state = 'new'
   if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PEXPIRE', KEYS[1], 1) end
-elseif redis.call('HGET', KEYS[1], 'state') == 'done' then
+elseif done then
   state = 'done'
 end
 local list = KEYS[1] .. ':' .. job
@@ -30,6 +34,17 @@ return {job, state}
 const FINISH = `
 if redis.call('HGET', KEYS[1], 'job') == ARGV[1] then redis.call('HSET', KEYS[1], 'state', 'done') end
 return redis.call('LRANGE', KEYS[1] .. ':' .. ARGV[1], 0, -1)
+`;
+
+// Compare-and-delete: the window goes only if it still names the chain whose job could not be
+// queued; a window re-opened by someone else in the meantime is theirs. Returns the askers who
+// had joined the abandoned chain.
+const ABANDON = `
+if redis.call('HGET', KEYS[1], 'job') ~= ARGV[1] then return {} end
+local list = KEYS[1] .. ':' .. ARGV[1]
+local origins = redis.call('LRANGE', list, 0, -1)
+redis.call('DEL', KEYS[1], list)
+return origins
 `;
 
 export interface JoinResult {
@@ -48,6 +63,8 @@ export async function joinCheckWindow(
   origin: Origin,
   windowMs: number,
   keepMs: number,
+  /** Re-open the window if it still names this finished chain (see JOIN). */
+  reopenChainId = "",
 ): Promise<JoinResult> {
   const [chainId, state] = (await redis.eval(
     JOIN,
@@ -57,6 +74,7 @@ export async function joinCheckWindow(
     JSON.stringify(origin),
     String(windowMs),
     String(keepMs),
+    reopenChainId,
   )) as [string, JoinResult["state"]];
   return { chainId, originsKey: `${dedupKey}:${chainId}`, state };
 }
@@ -73,6 +91,16 @@ export async function finishCheckWindow(
 ): Promise<Origin[]> {
   const dedupKey = originsKey.slice(0, originsKey.length - chainId.length - 1);
   const items = (await redis.eval(FINISH, 1, dedupKey, chainId)) as string[];
+  return items.map((item) => JSON.parse(item) as Origin);
+}
+
+/**
+ * Called when the chain's first job could not be queued (Redis failed, the process is stopping):
+ * without this the window would stay open with no job, and every asker for the rest of the
+ * window would join a check that never runs. Returns who had joined it, to tell them.
+ */
+export async function abandonCheckWindow(redis: Redis, dedupKey: string, chainId: string): Promise<Origin[]> {
+  const items = (await redis.eval(ABANDON, 1, dedupKey, chainId)) as string[];
   return items.map((item) => JSON.parse(item) as Origin);
 }
 

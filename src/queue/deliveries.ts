@@ -33,6 +33,22 @@ export function parentUpdate(sourceJobId: string, origin: Origin, report: CheckR
   ];
 }
 
+/**
+ * Replace the parent message with a notice instead of a verdict (a check that failed for good).
+ * Same id as parentUpdate: a job updates its parent once, whichever way it ended.
+ */
+export function parentNotice(sourceJobId: string, origin: Origin, message: OutboundMessage): DeliveryJob[] {
+  if (origin.parent === null) return [];
+  return [
+    {
+      deliveryId: deliveryId(sourceJobId, `${origin.platform}|update|${origin.parent}`, "verdict"),
+      platform: origin.platform,
+      target: { op: "update", target: origin.parent },
+      message,
+    },
+  ];
+}
+
 /** A check's answer to one asker: the full report in the thread, the verdict on the parent. */
 export function resultDeliveries(sourceJobId: string, report: CheckReport, origin: Origin): DeliveryJob[] {
   return [

@@ -1,6 +1,6 @@
-// Deterministic job ids. BullMQ refuses ids containing ":" (and IPv6 addresses are full of them)
+// Job ids: deterministic wherever a re-run must find the same id (re-checks, deliveries). BullMQ refuses ids containing ":" (and IPv6 addresses are full of them)
 // and ids that look like integers, so ids are built from a short hash of their parts.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 
 function digest(parts: readonly (string | number | null)[]): string {
   return createHash("sha256")
@@ -14,9 +14,13 @@ export function ipKey(ip: string): string {
   return ip.replace(/:/g, "_");
 }
 
-/** The first check of a de-duplication window. */
-export function checkJobId(ip: string, helo: string | null, createdMs: number): string {
-  return `chk-${ipKey(ip)}-${digest([ip, helo, createdMs])}`;
+/**
+ * The first check of a new chain (a de-duplication window, or its re-opening). Random, not
+ * derived from the time: two askers in the same millisecond must not share a job id, or BullMQ
+ * would silently drop the second job and its asker would never hear back.
+ */
+export function checkJobId(ip: string): string {
+  return `chk-${ipKey(ip)}-${randomUUID()}`;
 }
 
 /** The n-th re-check of a chain: running the same check twice (a stalled job) schedules it once. */

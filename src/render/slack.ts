@@ -214,11 +214,19 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
     case "bounce":
       return renderBounce(message);
     case "cleared": {
-      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${escapeMrkdwn(message.report.summary)}`;
+      const silent = message.silentResolvers ?? [];
+      const note =
+        silent.length === 0
+          ? ""
+          : ` (${silent.map(inlineCode).join(", ")} did not answer, so ${silent.length === 1 ? "it is" : "they are"} not included)`;
+      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks)${note}: ${escapeMrkdwn(message.report.summary)}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "still-failing": {
-      const text = `:x: ${inlineCode(message.report.ip)} is still failing after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks); I have stopped re-checking.`;
+      const text =
+        message.final === true
+          ? `:x: Gave up: ${inlineCode(message.report.ip)} is still failing after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks); I have stopped re-checking.`
+          : `:x: ${inlineCode(message.report.ip)} is still failing after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks); I keep re-checking.`;
       const blocks = [section(text), ...reportBlocks(message.report).slice(1)];
       return { text: fallback(text), blocks: limitBlocks(blocks) };
     }

@@ -29,6 +29,11 @@ export function reportText(report: CheckReport): string {
   return renderReportText(report);
 }
 
+function silentNote(servers: readonly string[] | undefined): string {
+  if (servers === undefined || servers.length === 0) return "";
+  return ` ${servers.join(", ")} did not answer, so ${servers.length === 1 ? "it is" : "they are"} not included.`;
+}
+
 export function renderText(message: OutboundMessage): string {
   return plain(renderUnsafe(message)).trimEnd();
 }
@@ -46,9 +51,11 @@ function renderUnsafe(message: OutboundMessage): string {
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
     case "cleared":
-      return `Cleared: ${message.report.ip} now passes at the authority and every resolver, after ${duration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}. ${verdictLine(message.report)}`;
+      return `Cleared: ${message.report.ip} now passes at the authority and every resolver that answered, after ${duration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}.${silentNote(message.silentResolvers)} ${verdictLine(message.report)}`;
     case "still-failing":
-      return `Still failing after ${duration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${verdictLine(message.report)}`;
+      return message.final === true
+        ? `Gave up after ${duration(message.elapsedSeconds)} (${message.rechecks} re-checks): still failing, no more re-checks. ${verdictLine(message.report)}`
+        : `Still failing after ${duration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${verdictLine(message.report)}`;
     case "could-not-tell":
       return `Could not tell for ${message.ip}: the DNS servers did not answer after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"} (${message.detail}). This is not a "no PTR"; try again later.`;
     case "watch-change": {

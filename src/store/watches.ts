@@ -18,6 +18,11 @@ export interface WatchRecord {
 export interface WatchState {
   verdict: "pass" | "fail";
   names: string[];
+  /** The report's checkedAt: an older result never overwrites a newer one. */
+  checkedAt?: string;
+  /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
+  by?: string;
+  notice?: { change: "broke" | "recovered" | "drifted"; previousNames: string[] } | null;
 }
 
 export function channelKey(platform: string, channel: string): string {
@@ -105,28 +110,42 @@ export async function watchersOf(
   return found.filter((item) => item !== null);
 }
 
-/**
- * What the channel last saw for an IP (null the first time). The worker reads it, enqueues any
- * change notice (with a deterministic id), then writes the new state: a job re-run after a crash
- * in between sees the same previous state and enqueues the same notice id, so nothing is lost
- * or doubled.
- */
-export async function getWatchState(
+// Compare-and-set: the state is written only if it is still exactly the one the caller read
+// (ARGV[2], '' for none), so of two checks finishing together only one announces the change.
+const SET_IF_UNCHANGED = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if (current or '') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+/** The raw stored state (for compareAndSetWatchState), null the first time. */
+export async function readWatchState(
   redis: Redis,
   keys: StoreKeys,
   channel: string,
   ip: string,
-): Promise<WatchState | null> {
+): Promise<{ text: string | null; state: WatchState | null }> {
   const text = await redis.hget(keys.watchState(channel), ip);
-  return text === null ? null : (JSON.parse(text) as WatchState);
+  return { text, state: text === null ? null : (JSON.parse(text) as WatchState) };
 }
 
-export async function setWatchState(
+/** Writes `state` if the stored state is still `expected` (the raw text read); true when written. */
+export async function compareAndSetWatchState(
   redis: Redis,
   keys: StoreKeys,
   channel: string,
   ip: string,
+  expected: string | null,
   state: WatchState,
-): Promise<void> {
-  await redis.hset(keys.watchState(channel), ip, JSON.stringify(state));
+): Promise<boolean> {
+  const written = await redis.eval(
+    SET_IF_UNCHANGED,
+    1,
+    keys.watchState(channel),
+    ip,
+    expected ?? "",
+    JSON.stringify(state),
+  );
+  return written === 1;
 }

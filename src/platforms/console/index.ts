@@ -1,8 +1,9 @@
 // The console platform: an interactive terminal chat for `rdns serve` when no chat token is set.
 // `/rdns ...` lines are commands; anything else is a pasted message, collected until an empty
 // line or a short pause (a terminal paste arrives as many lines at once). Every message the bot
-// posts gets an address `console:<channel>:<n>`, and replies are printed prefixed by the thread
+// posts gets an address `console:<channel>:<session>-<n>`, and replies are printed prefixed by the thread
 // they belong to, so a result is visibly in the thread of the request it answers.
+import { randomBytes } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
 import type { Logger } from "../../log.js";
 import { renderText } from "../../render/text.js";
@@ -21,6 +22,12 @@ export interface ConsoleOptions {
   /** The one channel this console is (default "main"). */
   channel?: string;
   user?: string;
+  /**
+   * Names this run of the console (default: random). Request ids and addresses carry it: the
+   * counters restart at 1 with every process, and without it a later session's "console:main:1"
+   * would be the earlier one's, and its deliveries skipped as already delivered.
+   */
+  session?: string;
   /** A paste ends after this much silence (ms) even without an empty line. */
   pasteIdleMs?: number;
   logger?: Logger;
@@ -35,6 +42,7 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
   const channel = options.channel ?? "main";
   const user = options.user ?? "you";
   const idleMs = options.pasteIdleMs ?? 300;
+  const session = options.session ?? randomBytes(3).toString("hex");
   let counter = 0;
   let requests = 0;
   let rl: Interface | null = null;
@@ -42,7 +50,8 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
   let paste: string[] = [];
   let pasteTimer: NodeJS.Timeout | null = null;
 
-  const nextAddress = (): ReplyAddress => `console:${channel}:${++counter}`;
+  const nextAddress = (): ReplyAddress => `console:${channel}:${session}-${++counter}`;
+  const nextRequestId = () => `console-${session}-${++requests}`;
   const print = (prefix: string, text: string) => {
     const lines = text.split("\n").map((line) => `${prefix} ${line}`.trimEnd());
     options.output.write(`${lines.join("\n")}\n`);
@@ -104,10 +113,7 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
     };
     const args = line.trim().split(/\s+/).slice(1);
     track(
-      handlers.onCommand(
-        { platform: "console", requestId: `console-${++requests}`, channel, user, args },
-        respond,
-      ),
+      handlers.onCommand({ platform: "console", requestId: nextRequestId(), channel, user, args }, respond),
     );
   }
 
@@ -121,7 +127,7 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
     const address = nextAddress();
     track(
       handlers.onPaste(
-        { platform: "console", requestId: `console-${++requests}`, channel, user, text, attachments: [] },
+        { platform: "console", requestId: nextRequestId(), channel, user, text, attachments: [] },
         {
           async openThread() {
             print(`[${address}]`, "(thread on your pasted message)");

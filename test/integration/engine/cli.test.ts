@@ -53,16 +53,17 @@ describe("rdns serve / bot / worker", () => {
     const connection = createRedis(REDIS_URL, "worker");
     const queue = new Queue<CheckJob>(CHECK_QUEUE, { connection, prefix });
     try {
-      const id = checkJobId("203.0.113.10", null, Date.now());
+      const id = checkJobId("203.0.113.10");
       const job = newCheckJob({
         ip: "203.0.113.10",
         helo: null,
         origins: [],
         originsKey: null,
-        reason: "watch",
+        // A command's check (a watch run with nobody watching would end at once, without DNS).
+        reason: "command",
         chainId: id,
       });
-      await queue.add("watch", job, { jobId: id, attempts: 3, backoff: { type: "fixed", delay: 60_000 } });
+      await queue.add("command", job, { jobId: id, attempts: 3, backoff: { type: "fixed", delay: 60_000 } });
       const deadline = Date.now() + 15_000;
       while ((await queue.getJobState(id)) !== "active") {
         expect(Date.now()).toBeLessThan(deadline);

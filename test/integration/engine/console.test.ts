@@ -40,18 +40,20 @@ describe("console chat", () => {
 
   it("answers /rdns <ip> <helo> in its thread and updates the parent line", async () => {
     input.write("/rdns 203.0.113.10 mail.example.test\n");
-    await waitForText(/\[console:main:1\] Checking 203\.0\.113\.10 \(HELO mail\.example\.test\)/);
-    await waitForText(/\[console:main:1\] \(updated\) .*PASS/);
-    await waitForText(/\[console:main:1\] \u21b3 .*mail\.example\.test/);
+    await waitForText(/\[console:main:[0-9a-f]{6}-1\] Checking 203\.0\.113\.10 \(HELO mail\.example\.test\)/);
+    await waitForText(/\[console:main:[0-9a-f]{6}-1\] \(updated\) .*PASS/);
+    await waitForText(/\[console:main:[0-9a-f]{6}-1\] \u21b3 .*mail\.example\.test/);
   });
 
   it("opens a watch thread and lists watches privately", async () => {
     input.write("/rdns watch 203.0.113.0/28\n");
-    await waitForText(/\[console:main:2\] Watching 203\.0\.113\.0\/28 \(16 addresses\) every hour/);
+    await waitForText(
+      /\[console:main:[0-9a-f]{6}-2\] Watching 203\.0\.113\.0\/28 \(16 addresses\) every hour/,
+    );
     input.write("/rdns watches\n");
     await waitForText(/\(only you\) This channel watches: 203\.0\.113\.0\/28/);
     input.write("/rdns unwatch 203.0.113.0/28\n");
-    await waitForText(/\[console:main:3\] Stopped watching 203\.0\.113\.0\/28\./);
+    await waitForText(/\[console:main:[0-9a-f]{6}-3\] Stopped watching 203\.0\.113\.0\/28\./);
   });
 
   it("answers bad input in one private line with an example", async () => {

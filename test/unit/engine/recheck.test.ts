@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { settingsFromConfig } from "../../../src/app/settings.js";
-import type { CheckReport, Problem, ProblemCode } from "../../../src/check/types.js";
+import type { CheckReport, LookupStatus, Problem, ProblemCode } from "../../../src/check/types.js";
 import { loadConfig } from "../../../src/config.js";
 import { type CheckJob, newCheckJob } from "../../../src/queue/jobs.js";
-import { isCleared, planFollowUp } from "../../../workers/recheck.js";
+import { isCleared, planFollowUp, silentResolvers } from "../../../workers/recheck.js";
 
 const policy = settingsFromConfig(loadConfig({}));
 const NOW = new Date("2026-11-27T12:00:00Z");
@@ -153,5 +153,103 @@ describe("planFollowUp", () => {
   it("does not call a generic-but-working PTR a failure to re-check", () => {
     expect(planFollowUp(job(), report(["GENERIC_PTR"]), NOW, policy).next).toBeNull();
     expect(isCleared(report(["GENERIC_PTR"]))).toBe(true);
+  });
+
+  it("gives up once, with a final message, when the chain runs out (even under 24 h)", () => {
+    const short = { ...policy, recheckMaxMs: 6 * HOUR };
+    const at = (hours: number) => new Date(NOW.getTime() - hours * HOUR).toISOString();
+    const before = planFollowUp(
+      job({ reason: "recheck", recheck: 5, quickRechecks: 1, firstFailureAt: at(5.5) }),
+      report(["NO_PTR"]),
+      NOW,
+      short,
+    );
+    expect(before).toMatchObject({ gaveUp: false, stillFailing: false });
+    expect(before.next?.delayMs).toBe(HOUR / 2); // the last look lands on the limit
+    const end = planFollowUp(
+      job({ reason: "recheck", recheck: 6, quickRechecks: 1, firstFailureAt: at(6) }),
+      report(["NO_PTR"]),
+      NOW,
+      short,
+    );
+    expect(end).toMatchObject({ gaveUp: true, stillFailing: false, next: null, elapsedSeconds: 6 * 3600 });
+    // At the default 48 h limit, after the 24 h notice: the final word still comes.
+    const over = planFollowUp(
+      job({ reason: "recheck", recheck: 11, firstFailureAt: at(48), stillFailingSent: true }),
+      report(["NO_PTR"]),
+      NOW,
+      policy,
+    );
+    expect(over).toMatchObject({ gaveUp: true, stillFailing: false, next: null });
+    // A limit of exactly 24 h: one message at the end, the final one.
+    const day = planFollowUp(
+      job({ reason: "recheck", recheck: 9, firstFailureAt: at(24) }),
+      report(["NO_PTR"]),
+      NOW,
+      { ...policy, recheckMaxMs: 24 * HOUR },
+    );
+    expect(day).toMatchObject({ gaveUp: true, stillFailing: false });
+  });
+});
+
+describe("isCleared", () => {
+  function withResolvers(statuses: LookupStatus[], dnsError: "warning" | "error" | null): CheckReport {
+    const base = report([]);
+    return {
+      ...base,
+      verdict: dnsError === "error" ? "inconclusive" : "pass",
+      authority: {
+        servers: ["a"],
+        status: "found",
+        names: ["a.example.test"],
+        answers: [],
+      } as unknown as CheckReport["authority"],
+      resolvers: statuses.map((status, index) => ({
+        ...(base.resolvers[0] as CheckReport["resolvers"][number]),
+        server: `10.0.0.${index + 1}:53`,
+        status,
+      })),
+      problems:
+        dnsError === null
+          ? []
+          : [{ code: "DNS_ERROR", severity: dnsError, message: "servfail", fix: "" } as Problem],
+    };
+  }
+
+  it("clears while one resolver is broken, and names it", () => {
+    const oneDown = withResolvers(["found", "servfail", "found"], "warning");
+    expect(isCleared(oneDown)).toBe(true);
+    expect(silentResolvers(oneDown)).toEqual(["10.0.0.2:53"]);
+    expect(isCleared(withResolvers(["found", "timeout"], "warning"))).toBe(true);
+  });
+
+  it("does not clear while a resolver that answered still serves the negative answer", () => {
+    expect(isCleared(withResolvers(["found", "nxdomain"], null))).toBe(false);
+    expect(isCleared(withResolvers(["found", "nodata", "servfail"], "warning"))).toBe(false);
+  });
+
+  it("does not clear when the DNS failure left the answer unknown", () => {
+    expect(isCleared(withResolvers(["servfail", "timeout"], "error"))).toBe(false);
+  });
+
+  it("does not clear while the authority lacks the PTR", () => {
+    const stale = withResolvers(["found"], null);
+    expect(
+      isCleared({
+        ...stale,
+        authority: { ...stale.authority, status: "nxdomain" } as CheckReport["authority"],
+      }),
+    ).toBe(false);
+  });
+
+  it("ends a failing chain with cleared when only a resolver stays silent", () => {
+    const firstFailureAt = new Date(NOW.getTime() - 600_000).toISOString();
+    const plan = planFollowUp(
+      job({ reason: "recheck", recheck: 2, firstFailureAt }),
+      withResolvers(["found", "servfail"], "warning"),
+      NOW,
+      policy,
+    );
+    expect(plan).toMatchObject({ cleared: true, next: null });
   });
 });

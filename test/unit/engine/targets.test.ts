@@ -63,15 +63,13 @@ describe("targets", () => {
   });
 
   it("makes job ids BullMQ accepts (no ':' for IPv6, never an integer) and deterministic", () => {
-    for (const id of [
-      checkJobId("2001:db8::1", null, 1),
-      recheckJobId("chain", 2),
-      watchSchedulerId("2001:db8::1"),
-    ]) {
+    for (const id of [checkJobId("2001:db8::1"), recheckJobId("chain", 2), watchSchedulerId("2001:db8::1")]) {
       expect(id).not.toContain(":");
       expect(String(Number.parseInt(id, 10))).not.toBe(id);
     }
     expect(recheckJobId("chain", 2)).toBe(recheckJobId("chain", 2));
     expect(recheckJobId("chain", 2)).not.toBe(recheckJobId("chain", 3));
+    // A new chain's id never repeats, even for the same IP in the same millisecond.
+    expect(checkJobId("203.0.113.5")).not.toBe(checkJobId("203.0.113.5"));
   });
 });
