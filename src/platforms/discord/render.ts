@@ -135,17 +135,30 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
       );
     case "bounce":
       return bouncePayloads(message.findings, message.truncated);
-    case "cleared":
+    case "cleared": {
+      const silent = message.silentResolvers ?? [];
+      const silentNote =
+        silent.length === 0
+          ? []
+          : [
+              `${silent.map(escapeInline).join(", ")} did not answer, so ${silent.length === 1 ? "it is" : "they are"} not included.`,
+            ];
       return reportPayloads(message.report, `✅ Cleared: ${escapeInline(message.report.ip)}`, COLOURS.pass, [
         `Visible everywhere after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}).`,
+        ...silentNote,
       ]);
+    }
     case "still-failing":
       return reportPayloads(
         message.report,
-        `❌ Still failing: ${escapeInline(message.report.ip)}`,
+        message.final === true
+          ? `❌ Gave up: ${escapeInline(message.report.ip)}`
+          : `❌ Still failing: ${escapeInline(message.report.ip)}`,
         COLOURS.fail,
         [
-          `Still failing after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}).`,
+          message.final === true
+            ? `Still failing after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}); no more re-checks.`
+            : `Still failing after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}); re-checks go on.`,
         ],
       );
     case "could-not-tell":

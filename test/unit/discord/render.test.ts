@@ -54,6 +54,23 @@ describe("renderMessage", () => {
     for (const p of payloads) expect((p.content ?? "").length + p.embeds.length).toBeGreaterThan(0);
   });
 
+  it("says when re-checks gave up, and names resolvers left out of a 'cleared'", () => {
+    const all = (message: OutboundMessage) => JSON.stringify(renderMessage(message));
+    const base = { report, elapsedSeconds: 172_800, rechecks: 12 };
+    expect(all({ kind: "still-failing", ...base, final: true })).toContain("Gave up");
+    expect(all({ kind: "still-failing", ...base, final: true })).toContain("no more re-checks");
+    expect(all({ kind: "still-failing", ...base })).toContain("re-checks go on");
+    const cleared = all({
+      kind: "cleared",
+      report: makeReport({ verdict: "pass" }),
+      elapsedSeconds: 60,
+      rechecks: 1,
+      silentResolvers: ["127.0.0.1:5399"],
+    });
+    expect(cleared).toContain("127.0.0.1:5399");
+    expect(cleared).toContain("did not answer");
+  });
+
   it("colours the verdict: red fail, green pass, amber inconclusive", () => {
     const colour = (verdict: "pass" | "fail" | "inconclusive") =>
       renderMessage({ kind: "verdict", report: makeReport({ verdict }) })[0]?.embeds[0]?.color;
