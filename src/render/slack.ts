@@ -6,6 +6,7 @@
 import type { types as SlackTypes } from "@slack/bolt";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import type { OutboundMessage } from "../platforms/types.js";
+import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { codeBlock, escapeMrkdwn, inlineCode, truncateMrkdwn } from "./slack-escape.js";
 
@@ -55,13 +56,6 @@ export function limitBlocks(blocks: SlackBlock[]): SlackBlock[] {
     ...kept,
     context(`… ${blocks.length - kept.length} more sections left out (Slack shows at most 50).`),
   ];
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  const hours = seconds / 3600;
-  return hours < 48 ? `${Math.round(hours * 10) / 10} h` : `${Math.round(hours / 24)} days`;
 }
 
 function names(list: string[]): string {

@@ -5,18 +5,11 @@ import type { CheckReport } from "../check/types.js";
 import type { OutboundMessage } from "../platforms/types.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
+import { formatDuration } from "./duration.js";
 
 /** C0/C1 controls and DEL, except newline and tab. */
 export function plain(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
-}
-
-export function duration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.round((seconds % 3600) / 60);
-  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
 }
 
 /** One line: the verdict and the summary (src/render/check-text.ts, shared with `rdns check`). */
@@ -51,11 +44,11 @@ function renderUnsafe(message: OutboundMessage): string {
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
     case "cleared":
-      return `Cleared: ${message.report.ip} now passes at the authority and every resolver that answered, after ${duration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}.${silentNote(message.silentResolvers)} ${verdictLine(message.report)}`;
+      return `Cleared: ${message.report.ip} now passes at the authority and every resolver that answered, after ${formatDuration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}.${silentNote(message.silentResolvers)} ${verdictLine(message.report)}`;
     case "still-failing":
       return message.final === true
-        ? `Gave up after ${duration(message.elapsedSeconds)} (${message.rechecks} re-checks): still failing, no more re-checks. ${verdictLine(message.report)}`
-        : `Still failing after ${duration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${verdictLine(message.report)}`;
+        ? `Gave up after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): still failing, no more re-checks. ${verdictLine(message.report)}`
+        : `Still failing after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${verdictLine(message.report)}`;
     case "could-not-tell":
       return `Could not tell for ${message.ip}: the DNS servers did not answer after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"} (${message.detail}). This is not a "no PTR"; try again later.`;
     case "watch-change": {

@@ -1,6 +1,7 @@
 // A CheckReport as embed sections. Every name, status text and bounce line that came from DNS or a
 // receiver goes through escapeInline/escapeText; the markup around it is ours.
 import type { CheckReport, PtrAnswer, ReceiverName, Verdict } from "../../check/types.js";
+import { formatDuration } from "../../render/duration.js";
 import { escapeInline } from "./escape.js";
 import type { Section } from "./limits.js";
 
@@ -25,16 +26,6 @@ const RECEIVER_NAMES: Record<ReceiverName, string> = {
 
 export function verdictTitle(report: CheckReport): string {
   return `${escapeInline(report.ip)} ${VERDICT_WORDS[report.verdict]} reverse DNS`;
-}
-
-/** "4 s", "5 min", "2 h 3 min": cache time left as a person reads it. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 90) return `${s} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.round((s % 3600) / 60);
-  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
 }
 
 function names(list: string[]): string {

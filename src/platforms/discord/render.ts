@@ -4,6 +4,7 @@
 import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { CheckReport } from "../../check/types.js";
+import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import type { OutboundMessage } from "../types.js";
 import { code, escapeInline, escapeText } from "./escape.js";
@@ -22,7 +23,6 @@ import {
   cacheLines,
   fcrdnsLines,
   fixLines,
-  formatDuration,
   heloLines,
   ptrLines,
   RECEIVER_NAMES,
