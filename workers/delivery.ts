@@ -8,8 +8,8 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EngineSettings } from "../src/app/settings.js";
+import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import type { Logger } from "../src/log.js";
-import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/platforms/types.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { deliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";

@@ -1,7 +1,7 @@
 // What the chat commands share when they read their words: a usage error goes to the asker alone
 // (with a working example), and a command that takes exactly one argument says so when it gets
 // none or more.
-import type { CommandResponder } from "../platforms/types.js";
+import type { CommandResponder } from "../chat/types.js";
 
 /** Tells only the asker what was wrong and how the command is written. */
 export async function refuse(respond: CommandResponder, problem: string, example: string): Promise<void> {

@@ -1,7 +1,8 @@
 // The shape of a chat command (one file per command in commands/, `export default {...} satisfies
 // Command`), and what it is given to run: a normalised request, the platform's responder, the app.
+
+import type { CommandRequest, CommandResponder } from "../chat/types.js";
 import type { Logger } from "../log.js";
-import type { CommandRequest, CommandResponder } from "../platforms/types.js";
 import type { AppContext } from "./context.js";
 
 export interface CommandInput {

@@ -1,4 +1,4 @@
-// The InboundHandlers every platform calls (src/platforms/types.ts): command dispatch and pasted
+// The InboundHandlers every platform calls (src/chat/types.ts): command dispatch and pasted
 // bounces. Platforms acknowledge before calling these; what happens here is quick (parse, open a
 // thread, enqueue): the DNS work is a check worker's, the answer a delivery's.
 import type { BounceFinding } from "../bounce/types.js";
@@ -8,7 +8,7 @@ import type {
   InboundHandlers,
   PastedMessage,
   PasteResponder,
-} from "../platforms/types.js";
+} from "../chat/types.js";
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import type { Command } from "./command.js";

@@ -1,8 +1,8 @@
 // Asking for a check from a chat thread: join the de-duplication window for this IP and HELO
 // (src/queue/dedup.ts) and enqueue the check only when this asker opened the window.
 
+import type { Origin, OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
-import type { Origin, OutboundMessage } from "../platforms/types.js";
 import { abandonCheckWindow, joinCheckWindow, uniqueOrigins } from "../queue/dedup.js";
 import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";

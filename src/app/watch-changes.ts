@@ -4,8 +4,8 @@
 // with a compare-and-set, and only the check whose write wins enqueues the notice.
 
 import type { Redis } from "ioredis";
+import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
-import type { OutboundMessage } from "../platforms/types.js";
 import { threadReply } from "../queue/deliveries.js";
 import type { DeliveryJob } from "../queue/jobs.js";
 import type { StoreKeys } from "../store/keys.js";

@@ -1,10 +1,11 @@
 // Which chat front ends run, from configuration (DESIGN.md "Processes"): Slack when
 // SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, the console when neither is.
 // A new platform is one folder in src/platforms/ plus one line in FACTORIES.
+
+import type { ChatPlatform, PlatformName } from "../chat/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { type ConsoleOptions, createConsolePlatform } from "./console/index.js";
-import type { ChatPlatform, PlatformName } from "./types.js";
 
 export type PlatformFactory = (config: Config, logger: Logger) => ChatPlatform | Promise<ChatPlatform>;
 

@@ -8,7 +8,7 @@
 //   done  -> the check finished: the asker is appended (for later "cleared" notices) and answers
 //            itself from the stored result, without DNS.
 import type { Redis } from "ioredis";
-import type { Origin } from "../platforms/types.js";
+import type { Origin } from "../chat/types.js";
 
 // ARGV[5], when not empty, is a finished chain the caller found without a result to share (its
 // check failed): if the window still names it, the window is re-opened for the new chain

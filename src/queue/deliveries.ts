@@ -1,7 +1,8 @@
 // What a result turns into: delivery jobs, each with an id derived from the check that produced
 // it and where it goes (src/queue/ids.ts), so enqueueing the same delivery twice is a no-op.
+
+import type { Origin, OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
-import type { Origin, OutboundMessage } from "../platforms/types.js";
 import { deliveryId } from "./ids.js";
 import type { DeliveryJob } from "./jobs.js";
 

@@ -1,6 +1,6 @@
 // The typed job contract between producers (commands, the check worker) and the workers.
 // Job data is JSON in Redis: plain fields only, no Dates or class instances.
-import type { Origin, OutboundMessage, PlatformName, ReplyAddress } from "../platforms/types.js";
+import type { Origin, OutboundMessage, PlatformName, ReplyAddress } from "../chat/types.js";
 
 export type CheckReason = "command" | "paste" | "recheck" | "watch";
 

@@ -1,6 +1,6 @@
 // Queue names. Every Redis key also carries the configured prefix (QUEUE_PREFIX), which BullMQ
 // puts in front of the queue name, so several bots (or tests) can share one Redis.
-import type { PlatformName } from "../platforms/types.js";
+import type { PlatformName } from "../chat/types.js";
 
 /** DNS checks: first checks, re-checks and watch runs (consumed by `rdns worker`). */
 export const CHECK_QUEUE = "check";

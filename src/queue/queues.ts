@@ -2,7 +2,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EngineSettings } from "../app/settings.js";
-import type { PlatformName } from "../platforms/types.js";
+import type { PlatformName } from "../chat/types.js";
 import type { CheckJob, DeliveryJob } from "./jobs.js";
 import { CHECK_QUEUE, deliveryQueueName } from "./names.js";
 

@@ -1,8 +1,9 @@
 // Every OutboundMessage as plain text: the console platform's rendering (and a fallback for any
 // platform that has nothing richer). Text from users and DNS is stripped of control characters
 // so a PTR name or a pasted bounce cannot move the terminal's cursor or change its colours.
+
+import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
-import type { OutboundMessage } from "../platforms/types.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { formatDuration } from "./duration.js";

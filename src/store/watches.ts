@@ -2,7 +2,7 @@
 // Stored as a hash per channel (target -> record), an index per IP (who watches it, so a check
 // of that IP reaches every watching channel) and what each channel last saw per IP.
 import type { Redis } from "ioredis";
-import type { Origin } from "../platforms/types.js";
+import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "./keys.js";
 
 export interface WatchRecord {

@@ -2,17 +2,17 @@
 // inbound slash commands and pasted bounces, outbound deliveries, reconnects and rate limits.
 // The app side is a small recording InboundHandlers that does what the engine does.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config.js";
-import { createLogger } from "../../src/log.js";
-import { createDiscordPlatform } from "../../src/platforms/discord/index.js";
-import { MAX_ATTACHMENT_BYTES } from "../../src/platforms/discord/messages.js";
 import type {
   ChatPlatform,
   CommandRequest,
   InboundHandlers,
   Origin,
   PastedMessage,
-} from "../../src/platforms/types.js";
+} from "../../src/chat/types.js";
+import { ConfigError } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { createDiscordPlatform } from "../../src/platforms/discord/index.js";
+import { MAX_ATTACHMENT_BYTES } from "../../src/platforms/discord/messages.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { makeReport } from "../fixtures/check-report.js";
 import { until } from "../support/until.js";

@@ -1,8 +1,8 @@
 // The Slack adapter over HTTP with the real Bolt HTTPReceiver, the fake Web API on loopback and
 // real Redis: signed requests, ack before work, threads, de-duplication, limits, 429s, escaping.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RateLimitedError } from "../../src/chat/types.js";
 import { SlackApiError } from "../../src/platforms/slack/index.js";
-import { RateLimitedError } from "../../src/platforms/types.js";
 import {
   SIGNING_SECRET,
   type SlackHarness,

@@ -5,8 +5,6 @@
 // they belong to, so a result is visibly in the thread of the request it answers.
 import { randomBytes } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
-import type { Logger } from "../../log.js";
-import { renderText } from "../../render/text.js";
 import type {
   ChatPlatform,
   CommandResponder,
@@ -14,7 +12,9 @@ import type {
   Origin,
   OutboundMessage,
   ReplyAddress,
-} from "../types.js";
+} from "../../chat/types.js";
+import type { Logger } from "../../log.js";
+import { renderText } from "../../render/text.js";
 
 export interface ConsoleOptions {
   input: NodeJS.ReadableStream;

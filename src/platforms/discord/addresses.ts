@@ -1,4 +1,4 @@
-// Discord reply addresses, as plain strings a queued job can carry (src/platforms/types.ts):
+// Discord reply addresses, as plain strings a queued job can carry (src/chat/types.ts):
 //   discord:<channelId>              a channel or a thread (threads are channels on Discord)
 //   discord:<channelId>:<messageId>  one message in a channel or thread
 // A thread started from a message has the message's id as its own id (Discord API, "Start Thread

@@ -10,7 +10,7 @@ import {
   RateLimitError,
   RESTJSONErrorCodes,
 } from "discord.js";
-import type { DeliveryErrorHints } from "../types.js";
+import type { DeliveryErrorHints } from "../../chat/types.js";
 
 /** Longer than this, a rate limit is handed back to the queue (BullMQ's lock is 30 s by default). */
 export const LONGEST_INLINE_WAIT_MS = 10_000;

@@ -1,10 +1,16 @@
 // The Discord front end: wiring only. Inbound events hand off to interactions.ts / messages.ts,
 // outbound goes through outbound.ts. The registry creates it with `createDiscordPlatform`.
 import { type Client, Events, GatewayCloseCodes } from "discord.js";
+import type {
+  ChatPlatform,
+  InboundHandlers,
+  OutboundMessage,
+  ReplyAddress,
+  SendOptions,
+} from "../../chat/types.js";
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
-import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { createClient } from "./client.js";
 import { handleInteraction } from "./interactions.js";
 import { handleMessage } from "./messages.js";

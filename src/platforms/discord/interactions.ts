@@ -7,8 +7,14 @@ import {
   type InteractionReplyOptions,
   MessageFlags,
 } from "discord.js";
+import type {
+  CommandRequest,
+  CommandResponder,
+  InboundHandlers,
+  Origin,
+  OutboundMessage,
+} from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import type { CommandRequest, CommandResponder, InboundHandlers, Origin, OutboundMessage } from "../types.js";
 import { channelAddress, messageAddress } from "./addresses.js";
 import { COMMAND_NAME } from "./commands.js";
 import type { DiscordPayload } from "./limits.js";

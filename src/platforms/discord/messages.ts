@@ -2,8 +2,8 @@
 // intent) with text or an attached .eml go to the app; it decides whether they hold a bounce and
 // then asks for the thread on the message itself.
 import type { Attachment, Message } from "discord.js";
+import type { InboundHandlers, PastedMessage, PasteResponder } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import type { InboundHandlers, PastedMessage, PasteResponder } from "../types.js";
 import { channelAddress } from "./addresses.js";
 import { threadOrChannel } from "./outbound.js";
 

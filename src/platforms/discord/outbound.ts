@@ -4,7 +4,7 @@
 // so the queued delivery job that called us is retried by BullMQ.
 import { createHash } from "node:crypto";
 import { type Client, DiscordAPIError, RESTJSONErrorCodes, Routes } from "discord.js";
-import type { ChatSender, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
+import type { ChatSender, OutboundMessage, ReplyAddress, SendOptions } from "../../chat/types.js";
 import { messageAddress, parseAddress } from "./addresses.js";
 import { hinted } from "./errors.js";
 import type { DiscordPayload } from "./limits.js";

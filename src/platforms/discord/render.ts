@@ -3,10 +3,10 @@
 // kinds it is used with (checking, verdict, notice) always render to one.
 import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
+import type { OutboundMessage } from "../../chat/types.js";
 import type { CheckReport } from "../../check/types.js";
 import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
-import type { OutboundMessage } from "../types.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
   type DiscordPayload,

@@ -1,6 +1,6 @@
-// Slack reply addresses (src/platforms/types.ts ReplyAddress): `slack:<channel>:<ts>`, where ts is
+// Slack reply addresses (src/chat/types.ts ReplyAddress): `slack:<channel>:<ts>`, where ts is
 // the message's timestamp id ("1700000000.000100"); a thread is named by its parent's ts.
-import type { ReplyAddress } from "../types.js";
+import type { ReplyAddress } from "../../chat/types.js";
 
 export interface SlackMessageRef {
   channel: string;

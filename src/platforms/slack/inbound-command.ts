@@ -2,9 +2,15 @@
 // de-duplicate, apply the per-user / per-channel limits, and hand a normalised CommandRequest
 // with a responder to the app. Parsing the sub-command is the app's job (commands/).
 import type { App, RespondFn, SlashCommand } from "@slack/bolt";
+import type {
+  CommandRequest,
+  CommandResponder,
+  InboundHandlers,
+  Origin,
+  OutboundMessage,
+} from "../../chat/types.js";
 import type { Logger } from "../../log.js";
 import { renderSlackMessage } from "../../render/slack.js";
-import type { CommandRequest, CommandResponder, InboundHandlers, Origin, OutboundMessage } from "../types.js";
 import { parseSlackAddress } from "./address.js";
 import { type CommandLimiter, limitMessage } from "./command-limits.js";
 import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";

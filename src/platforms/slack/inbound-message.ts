@@ -3,8 +3,8 @@
 // included), edits, deletions, joins and other subtypes, and any retry of an event already
 // claimed by this or another bot process (event_id, see once.ts).
 import type { App } from "@slack/bolt";
+import type { InboundHandlers, Origin, PastedMessage, PasteResponder } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import type { InboundHandlers, Origin, PastedMessage, PasteResponder } from "../types.js";
 import { formatSlackAddress } from "./address.js";
 import { downloadEmlFiles, type FileReaderOptions, type SharedFile } from "./files.js";
 import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";

@@ -3,10 +3,16 @@
 // exactly-once and command limits. The engine's registry calls `createSlackPlatform`.
 import { App, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
+import type {
+  ChatPlatform,
+  InboundHandlers,
+  OutboundMessage,
+  ReplyAddress,
+  SendOptions,
+} from "../../chat/types.js";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
-import type { ChatPlatform, InboundHandlers, OutboundMessage, ReplyAddress, SendOptions } from "../types.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { redisCommandLimiter } from "./command-limits.js";
 import { registerCommand } from "./inbound-command.js";
@@ -15,7 +21,7 @@ import { redisClaimOnce } from "./once.js";
 import { SlackSender } from "./outbound.js";
 import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
 
-export { RateLimitedError } from "../types.js";
+export { RateLimitedError } from "../../chat/types.js";
 export { SlackApiError } from "./outbound.js";
 
 /** Why the receiver did not start, naming the setting to look at. */

@@ -4,7 +4,6 @@
 // delivery in this process. Instead a 429 becomes a RateLimitedError carrying Retry-After, and the
 // delivery queue re-schedules just that delivery.
 import { webApi } from "@slack/bolt";
-import { renderSlackMessage, type SlackRendered } from "../../render/slack.js";
 import {
   type ChatSender,
   type DeliveryErrorHints,
@@ -12,7 +11,8 @@ import {
   RateLimitedError,
   type ReplyAddress,
   type SendOptions,
-} from "../types.js";
+} from "../../chat/types.js";
+import { renderSlackMessage, type SlackRendered } from "../../render/slack.js";
 import { formatSlackAddress, parseSlackAddress } from "./address.js";
 import { deliveryMetadata, findDeliveredMessage, UnansweredAttempts } from "./delivery-lookup.js";
 

@@ -1,7 +1,7 @@
 // For the few calls made while a person waits (the parent message of a /rdns, an ephemeral
 // answer): a 429 is waited out for this one call only, up to a bound; anything longer is raised.
 // Deliveries do not use this: they re-queue themselves (see outbound.ts).
-import { RateLimitedError } from "../types.js";
+import { RateLimitedError } from "../../chat/types.js";
 
 export async function withRateLimitWait<T>(
   call: () => Promise<T>,

@@ -2,6 +2,7 @@
 // Socket Mode, with its own Redis key prefix; `close()` stops everything and deletes the keys.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import type { InboundHandlers } from "../../../src/chat/types.js";
 import { loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
 import {
@@ -9,7 +10,6 @@ import {
   type SlackPlatform,
   slackKeyPrefix,
 } from "../../../src/platforms/slack/index.js";
-import type { InboundHandlers } from "../../../src/platforms/types.js";
 import { FakeSocketModeServer } from "./socket-mode.js";
 import { FakeSlackWebApi } from "./web-api.js";
 

@@ -1,7 +1,7 @@
 // A small InboundHandlers for adapter tests: records what the platform hands over and does what
 // the engine's commands do at the seam (open a thread for an IP, answer a usage error privately,
 // open a thread on a pasted bounce), so the adapter's half can be tested on its own.
-import type { CommandRequest, InboundHandlers, Origin, PastedMessage } from "../../../src/platforms/types.js";
+import type { CommandRequest, InboundHandlers, Origin, PastedMessage } from "../../../src/chat/types.js";
 
 export class RecordingHandlers implements InboundHandlers {
   readonly commands: { request: CommandRequest; origin: Origin | null }[] = [];

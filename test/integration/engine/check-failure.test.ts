@@ -3,8 +3,8 @@
 // tell" exactly once in its thread, and its "Checking..." line is replaced.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../../src/app/runtime.js";
+import type { Origin } from "../../../src/chat/types.js";
 import { InvalidInputError } from "../../../src/check/types.js";
-import type { Origin } from "../../../src/platforms/types.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const REFUSED_IP = "203.0.113.77";

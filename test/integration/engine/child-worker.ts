@@ -5,9 +5,9 @@
 // deliveries are out, the case a re-run must not double.
 
 import type { EngineSettings } from "../../../src/app/settings.js";
+import type { PlatformName } from "../../../src/chat/types.js";
 import { runCheck } from "../../../src/check/index.js";
 import { createLogger } from "../../../src/log.js";
-import type { PlatformName } from "../../../src/platforms/types.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";
 import { createCheckWorker } from "../../../workers/check.js";

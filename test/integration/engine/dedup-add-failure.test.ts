@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../../src/app/context.js";
 import { requestCheck } from "../../../src/app/request-check.js";
-import type { Origin } from "../../../src/platforms/types.js";
+import type { Origin } from "../../../src/chat/types.js";
 import { createQueues } from "../../../src/queue/queues.js";
 import { storeKeys } from "../../../src/store/keys.js";
 import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";

@@ -7,8 +7,6 @@ import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/app/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../../src/app/settings.js";
-import { loadConfig } from "../../../src/config.js";
-import { createLogger } from "../../../src/log.js";
 import type {
   ChatPlatform,
   CommandResponder,
@@ -17,7 +15,9 @@ import type {
   OutboundMessage,
   PlatformName,
   ReplyAddress,
-} from "../../../src/platforms/types.js";
+} from "../../../src/chat/types.js";
+import { loadConfig } from "../../../src/config.js";
+import { createLogger } from "../../../src/log.js";
 import { CHECK_QUEUE, deliveryQueueName } from "../../../src/queue/names.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

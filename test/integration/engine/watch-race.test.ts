@@ -3,7 +3,7 @@
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Origin } from "../../../src/platforms/types.js";
+import type { Origin } from "../../../src/chat/types.js";
 import { type CheckJob, newCheckJob } from "../../../src/queue/jobs.js";
 import { createQueues } from "../../../src/queue/queues.js";
 import { storeKeys } from "../../../src/store/keys.js";

@@ -1,10 +1,10 @@
 // Every OutboundMessage kind renders within Discord's limits, with the verdict's colour.
 import { describe, expect, it } from "vitest";
+import type { OutboundMessage } from "../../../src/chat/types.js";
 import { parseAddress } from "../../../src/platforms/discord/addresses.js";
 import { buildRdnsCommand } from "../../../src/platforms/discord/commands.js";
 import { BOT_PERMISSIONS, inviteUrl } from "../../../src/platforms/discord/register.js";
 import { discordExample, renderMessage } from "../../../src/platforms/discord/render.js";
-import type { OutboundMessage } from "../../../src/platforms/types.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { assertWithinLimits } from "./within-limits.js";
 

@@ -1,7 +1,7 @@
 // The follow-up notices say what the engine decided: a final "gave up", and the resolvers a
 // "cleared" could not speak for.
 import { describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../../src/platforms/types.js";
+import type { OutboundMessage } from "../../../src/chat/types.js";
 import { renderSlackMessage } from "../../../src/render/slack.js";
 import { renderText } from "../../../src/render/text.js";
 import { makeReport } from "../../fixtures/check-report.js";

@@ -1,6 +1,6 @@
-// The platform-neutral chat interface. Every platform folder (console/, slack/, discord/)
-// implements `ChatPlatform`; commands/ and workers/ only ever see these shapes, so a queued job
-// can carry a reply address back to the right thread on any platform.
+// The chat contract: platform-neutral shapes every layer above the domain shares (origins, reply
+// addresses, outbound message kinds, the ChatSender). It sits below queue, store, render and the
+// platforms, so a queued job can carry a reply address back to the right thread on any platform.
 import type { BounceFinding } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
 
