@@ -33,6 +33,16 @@ function binary(name: string): string {
 }
 const KNOTC = binary("knotc");
 
+/** The servers the lab runs that this machine lacks (Debian packages knot and unbound). */
+export function missingLabBinaries(): string[] {
+  return ["knotd", "knotc", "unbound"].filter((name) => {
+    const path = binary(name);
+    if (path !== name) return false;
+    const dirs = (process.env.PATH ?? "").split(":").filter(Boolean);
+    return !dirs.some((dir) => existsSync(join(dir, name)));
+  });
+}
+
 /** Everything a test needs to reach the lab; plain data, so vitest can `provide` it. */
 export interface LabInfo {
   dir: string;
