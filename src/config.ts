@@ -1,4 +1,4 @@
-// The only place that reads the environment (DESIGN.md "Configuration"). `loadConfig` is pure:
+// The only place that reads the environment (docs/configuration.md). `loadConfig` is pure:
 // it takes the environment as an argument so tests can pass their own.
 import { z } from "zod";
 import { parseServer } from "./check/server.js";

@@ -1,5 +1,5 @@
 // Starts the engine's halves in one process: the bot (chat front ends + delivery workers) and/or
-// the check workers, and stops them in an order that loses nothing (DESIGN.md "SIGTERM drains"):
+// the check workers, and stops them in an order that loses nothing (docs/operations.md "Stopping: SIGTERM drains"):
 // front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";

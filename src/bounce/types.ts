@@ -1,5 +1,5 @@
 // The facts read from a pasted bounce. `BounceFinding` is the `rdns bounce --json` contract in
-// DESIGN.md (one object per failure); add fields, never rename them.
+// docs/cli.md (one object per failure); add fields, never rename them.
 
 export type BounceReceiver = "gmail" | "microsoft" | "yahoo" | "other" | "unknown";
 

@@ -1,4 +1,4 @@
-// The check's public shapes. `CheckReport` is the `rdns check --json` contract in DESIGN.md:
+// The check's public shapes. `CheckReport` is the `rdns check --json` contract in docs/cli.md:
 // tests outside this repository read these field names, so add fields, never rename them.
 
 /** Outcome of one DNS question, kept apart so a failure is never mistaken for "no record". */

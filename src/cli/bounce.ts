@@ -1,4 +1,4 @@
-// `rdns bounce [FILE|-]... [--json] [--check]` (DESIGN.md "CLI"): reads pasted bounces or .eml
+// `rdns bounce [FILE|-]... [--json] [--check]` (docs/cli.md): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
 import { open } from "node:fs/promises";
 import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
@@ -70,7 +70,7 @@ function parse(argv: string[]) {
 
 type CheckOutcome = { report: CheckReport } | { error: string };
 
-/** The fields of DESIGN.md's object when the input holds no bounce: nothing applies. */
+/** The fields of docs/cli.md's object when the input holds no bounce: nothing applies. */
 const NO_FINDING = {
   ip: null,
   helo: null,
@@ -84,7 +84,7 @@ const NO_FINDING = {
 } as const;
 
 /**
- * One JSON object per input (DESIGN.md): the first failure's facts at the top level, as the
+ * One JSON object per input (docs/cli.md): the first failure's facts at the top level, as the
  * contract names them, and every failure in `findings` (several recipients failing differently).
  */
 function inputObject(

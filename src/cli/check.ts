@@ -1,5 +1,5 @@
 // `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--json]` (DESIGN.md "CLI"). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+// [--timeout MS] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
 import { InvalidInputError, runCheck } from "../check/index.js";
 import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
 import type { CheckReport } from "../check/types.js";

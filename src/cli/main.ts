@@ -20,7 +20,8 @@ type SubCommand = (argv: string[]) => Promise<number>;
 
 const subcommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {
   check: {
-    summary: "check an IP's (or a host name's addresses') reverse DNS: PTR, FCrDNS, HELO, caches, receivers, fix",
+    summary:
+      "check an IP's (or a host name's addresses') reverse DNS: PTR, FCrDNS, HELO, caches, receivers, fix",
     load: async () => (await import("./check.js")).runCheckCommand,
   },
   bounce: {

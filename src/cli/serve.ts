@@ -1,5 +1,5 @@
 // `rdns serve` (bot + delivery + check workers in one process: what `npm start` runs),
-// `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). DESIGN.md "Processes".
+// `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). docs/operations.md "Processes".
 import { ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { CONSOLE_GREETING } from "../platforms/console/index.js";

@@ -1,4 +1,4 @@
-// Which chat front ends run, from configuration (DESIGN.md "Processes"): Slack when
+// Which chat front ends run, from configuration (docs/operations.md "Processes"): Slack when
 // SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, the console when neither is.
 // A new platform is one folder in src/platforms/ plus one line in FACTORIES.
 
