@@ -11,6 +11,9 @@ import { type LabInfo, missingLabBinaries, startLab } from "../test/lab/lab.js";
 import { CASES, HELOS } from "../test/lab/zones.js";
 import { fixLabAddress, LabFixError } from "./lab-fix.js";
 
+/** Long enough to run the fix after the bot's first answer, inside Unbound's 60 s cap. */
+const DEMO_NEGATIVE_TTL = 45;
+
 const USAGE = `usage: npm run lab [-- --write-env] [--state FILE]
        npm run lab -- fix <ip> [name] [--state FILE]
 
@@ -34,7 +37,10 @@ const TABLE: Array<[string, string]> = [
     CASES.servfail,
     'a dead zone: its server never answers, so the check says it could not tell (never "no PTR")',
   ],
-  ["192.0.2.51-59", "no PTR yet; spareNN.example.test has the A: fix one and watch it clear"],
+  [
+    "192.0.2.51-59",
+    `no PTR yet; spareNN.example.test has the A. A "no PTR" is cached ${DEMO_NEGATIVE_TTL} s here: fix one within that and watch it clear`,
+  ],
 ];
 
 function labLines(info: LabInfo, stateFile: string): string {
@@ -85,15 +91,17 @@ async function start(stateFile: string, writeEnvFile: boolean): Promise<number> 
     );
     return 69;
   }
-  const lab = await startLab();
+  const lab = await startLab({ editNegativeTtl: DEMO_NEGATIVE_TTL });
   const { setPtr: _s, removePtr: _r, setRecord: _sr, removeRecord: _rr, stop, ...info } = lab;
   writeFileSync(stateFile, `${JSON.stringify({ ...info, pid: process.pid }, null, 2)}\n`);
   if (writeEnvFile) writeEnv(info);
   process.stdout.write(labLines(info, stateFile));
   if (writeEnvFile) process.stdout.write("(RESOLVERS and AUTHORITIES written into .env)\n");
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx's
+  // parent); a second signal with no listener would end it before the lab is stopped.
   await new Promise<void>((done) => {
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+    process.on("SIGINT", () => done());
+    process.on("SIGTERM", () => done());
   });
   await stop();
   rmSync(stateFile, { force: true });

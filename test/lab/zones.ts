@@ -64,7 +64,8 @@ function owner(ip: string, zone: string): string {
   return parseIp(ip).reverseName.slice(0, -(zone.length + 1));
 }
 
-export function parentZones(): ZoneFile[] {
+/** `editNegativeTtl`: the edit zone's negative TTL instead of EDIT_SOA_MINIMUM (npm run lab). */
+export function parentZones(editNegativeTtl?: number): ZoneFile[] {
   const v4 = "113.0.203.in-addr.arpa";
   const v6 = "8.b.d.0.1.0.0.2.ip6.arpa";
   const edit = "2.0.192.in-addr.arpa";
@@ -116,7 +117,9 @@ export function parentZones(): ZoneFile[] {
     `${owner(CASES.ipv6Broken, v6)} PTR broken6.example.test.`,
   ];
   const editable = [
-    soa(edit, "ns.test", EDIT_SOA_TTL, EDIT_SOA_MINIMUM),
+    editNegativeTtl === undefined
+      ? soa(edit, "ns.test", EDIT_SOA_TTL, EDIT_SOA_MINIMUM)
+      : soa(edit, "ns.test", editNegativeTtl + 2, editNegativeTtl),
     ...SPARE_WITH_PTR.map((ip) => `${ip.split(".")[3]} PTR ptr${ip.split(".")[3]}.example.test.`),
   ];
   return [
