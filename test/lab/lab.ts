@@ -33,14 +33,16 @@ function binary(name: string): string {
 }
 const KNOTC = binary("knotc");
 
-/** The servers the lab runs that this machine lacks (Debian packages knot and unbound). */
-export function missingLabBinaries(): string[] {
-  return ["knotd", "knotc", "unbound"].filter((name) => {
-    const path = binary(name);
-    if (path !== name) return false;
-    const dirs = (process.env.PATH ?? "").split(":").filter(Boolean);
-    return !dirs.some((dir) => existsSync(join(dir, name)));
-  });
+/**
+ * The servers the lab runs that this machine lacks (Debian packages knot and unbound), looked
+ * for in the sbin folders and PATH (`dirs` for tests).
+ */
+export function missingLabBinaries(
+  dirs: string[] = ["/usr/sbin", "/usr/local/sbin", "/sbin", ...(process.env.PATH ?? "").split(":")],
+): string[] {
+  return ["knotd", "knotc", "unbound"].filter(
+    (name) => !dirs.some((dir) => dir !== "" && existsSync(join(dir, name))),
+  );
 }
 
 /** Everything a test needs to reach the lab; plain data, so vitest can `provide` it. */
