@@ -1,5 +1,5 @@
 // What commands and the inbound handlers work with: the queues, the store and the settings.
-// Built once per bot process (src/app/runtime.ts) and passed in, never imported as globals.
+// Built once per bot process (src/runtime.ts) and passed in, never imported as globals.
 import type { Redis } from "ioredis";
 import type { BounceReading } from "../bounce/types.js";
 import type { Logger } from "../log.js";
