@@ -9,16 +9,16 @@ import { bounceReader } from "./app/bounce-reader.js";
 import type { AppContext, BounceReader } from "./app/context.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
-import { type EngineSettings, settingsFromConfig } from "./app/settings.js";
 import type { ChatPlatform } from "./chat/types.js";
 import { runCheck } from "./check/index.js";
 import type { Config } from "./config.js";
+import { storeKeys } from "./keys.js";
 import type { Logger } from "./log.js";
 import { createConsolePlatform } from "./platforms/console/index.js";
 import { createPlatforms } from "./platforms/registry.js";
 import { assertRedisReachable, createRedis } from "./queue/connection.js";
 import { createQueues, type Queues } from "./queue/queues.js";
-import { storeKeys } from "./store/keys.js";
+import { type EngineSettings, settingsFromConfig } from "./settings.js";
 
 export interface RuntimeOptions {
   config: Config;

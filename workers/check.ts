@@ -2,10 +2,10 @@
 // asked and every channel watching the IP, and plans the next re-check (workers/recheck.ts).
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { EngineSettings } from "../src/app/settings.js";
 import { claimWatchChanges } from "../src/app/watch-changes.js";
 import type { Origin, OutboundMessage } from "../src/chat/types.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
+import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
 import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
@@ -14,7 +14,7 @@ import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
-import { storeKeys } from "../src/store/keys.js";
+import type { EngineSettings } from "../src/settings.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { watchersOf } from "../src/store/watches.js";
 import { planFollowUp, silentResolvers } from "./recheck.js";

@@ -7,13 +7,13 @@
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { EngineSettings } from "../src/app/settings.js";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
+import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { deliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
-import { storeKeys } from "../src/store/keys.js";
+import type { EngineSettings } from "../src/settings.js";
 
 export interface DeliveryWorkerDeps {
   redis: Redis;

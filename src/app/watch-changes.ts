@@ -6,9 +6,9 @@
 import type { Redis } from "ioredis";
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
+import type { StoreKeys } from "../keys.js";
 import { threadReply } from "../queue/deliveries.js";
 import type { DeliveryJob } from "../queue/jobs.js";
-import type { StoreKeys } from "../store/keys.js";
 import { compareAndSetWatchState, readWatchState, type WatchState, watchersOf } from "../store/watches.js";
 
 const MAX_TRIES = 5;

@@ -4,7 +4,7 @@
 // channel lands in between), so the removal re-checks afterwards and restores the scheduler.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { StoreKeys } from "../store/keys.js";
+import type { StoreKeys } from "../keys.js";
 import { watchSchedulerId } from "./ids.js";
 import { type CheckJob, newCheckJob } from "./jobs.js";
 

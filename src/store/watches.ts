@@ -3,7 +3,7 @@
 // of that IP reaches every watching channel) and what each channel last saw per IP.
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
-import type { StoreKeys } from "./keys.js";
+import type { StoreKeys } from "../keys.js";
 
 export interface WatchRecord {
   target: string;

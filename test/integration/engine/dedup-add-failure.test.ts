@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../../src/app/context.js";
 import { requestCheck } from "../../../src/app/request-check.js";
 import type { Origin } from "../../../src/chat/types.js";
+import { storeKeys } from "../../../src/keys.js";
 import { createQueues } from "../../../src/queue/queues.js";
-import { storeKeys } from "../../../src/store/keys.js";
 import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";
 
 const origin = (thread: string): Origin => ({ platform: "console", channel: "C", thread, parent: null });

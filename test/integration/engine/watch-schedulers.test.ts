@@ -2,11 +2,11 @@
 // itself on its next run, and removing one never takes away the scheduler of a watch that
 // another channel has just added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeKeys } from "../../../src/keys.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
 import { createQueues } from "../../../src/queue/queues.js";
 import { dropWatchSchedulerIfUnwatched, upsertWatchScheduler } from "../../../src/queue/watch-schedulers.js";
 import type { Runtime } from "../../../src/runtime.js";
-import { storeKeys } from "../../../src/store/keys.js";
 import { addWatch } from "../../../src/store/watches.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 

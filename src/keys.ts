@@ -1,6 +1,11 @@
-// Every Redis key the store writes, in one place. BullMQ's own keys are `<prefix>:<queue>:...`;
-// ours are `<prefix>:s:...` so they never collide.
-import { ipKey } from "../queue/ids.js";
+// Redis key naming, in one place below the queue and the store (both import it, it imports
+// neither). BullMQ's own keys are `<prefix>:<queue>:...` (src/queue/names.ts names the queues);
+// the store's are `<prefix>:s:...` so they never collide.
+
+/** A readable, id-safe form of an IP for logs, Redis keys and job ids ("2001_db8__1"). */
+export function ipKey(ip: string): string {
+  return ip.replace(/:/g, "_");
+}
 
 export function storeKeys(prefix: string) {
   const base = `${prefix}:s`;
