@@ -21,6 +21,9 @@ export function storeKeys(prefix: string) {
     chainResult: (chainId: string) => `${base}:result:${chainId}`,
     /** A channel's watches (hash: target -> WatchRecord JSON). */
     watches: (channelKey: string) => `${base}:watches:${channelKey}`,
+    /** Held while one command announces a watch (opens its thread), so it is announced once. */
+    watchAnnouncement: (channelKey: string, target: string) =>
+      `${base}:watchannounce:${channelKey}|${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */

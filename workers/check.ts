@@ -3,6 +3,7 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { claimWatchChanges } from "../src/app/watch-changes.js";
+import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import type { Origin, OutboundMessage } from "../src/chat/types.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -13,7 +14,6 @@ import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
-import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { watchersOf } from "../src/store/watches.js";
@@ -116,13 +116,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   if (data.reason === "watch" && (await watchersOf(redis, keys, data.ip)).length === 0) {
     // Nobody watches this IP any more (unwatched, or the watch records are gone): the scheduler
     // that made this job is an orphan and stops itself, without asking DNS.
-    const dropped = await dropWatchSchedulerIfUnwatched(
-      redis,
-      keys,
-      queues.check,
-      data.ip,
-      settings.watchIntervalMs,
-    );
+    const dropped = await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data.ip);
     log.info({ dropped }, "watch run with no watchers");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
   }

@@ -42,10 +42,13 @@ export async function claimWatchChanges(
   const deliveries: DeliveryJob[] = [];
   const after = watchStateOf(report);
   for (const { channel, record } of await watchersOf(redis, keys, ip)) {
+    // Not announced yet (no thread): the first check after its announcement sets the baseline.
+    const origin = record.origin;
+    if (origin === null) continue;
     const notice = (change: NonNullable<WatchState["notice"]>["change"], previousNames: string[]) => {
       const target = record.target === ip ? ip : `${ip} (${record.target})`;
       const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
-      return threadReply(jobId, record.origin, message, `watch|${channel}|${ip}`);
+      return threadReply(jobId, origin, message, `watch|${channel}|${ip}`);
     };
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const { text, state: before } = await readWatchState(redis, keys, channel, ip);
