@@ -54,6 +54,11 @@ export type OutboundMessage =
       final?: boolean;
     }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
+  /**
+   * The check was never queued (the bot could not reach its queue): nothing was asked of DNS,
+   * so this says neither "no PTR" nor "DNS did not answer".
+   */
+  | { kind: "not-queued"; ip: string }
   | {
       kind: "watch-change";
       target: string;
