@@ -122,6 +122,7 @@ async function claimWatchNotices(
     for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
       const { channel } = watcher;
       if (await compareAndSetWatchState(redis, keys, channel, report.ip, decision.expected, decision.state)) {
+        // Won: its notice goes out, as a re-run's repeat would.
         decision = { action: "repeat", notice: decision.notice };
         break;
       }
