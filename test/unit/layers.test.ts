@@ -1,4 +1,4 @@
-// The layering rule of DESIGN.md "Layout", checked on the code itself: imports point down only,
+// The layering rule of docs/architecture.md "Layers", checked on the code itself: imports point down only,
 // folder by folder, so no folder-level cycle may exist under src/, commands/ and workers/, and a
 // command reaches the engine only through the app services (src/app).
 //
