@@ -91,7 +91,17 @@ async function start(stateFile: string, writeEnvFile: boolean): Promise<number> 
     );
     return 69;
   }
-  const lab = await startLab({ editNegativeTtl: DEMO_NEGATIVE_TTL });
+  let lab: Awaited<ReturnType<typeof startLab>>;
+  try {
+    lab = await startLab({ editNegativeTtl: DEMO_NEGATIVE_TTL });
+  } catch (err) {
+    // Most often AppArmor confining unbound to /etc/unbound (scripts/ensure-test-services.sh).
+    const first = (err as Error).message.split("\n")[0];
+    process.stderr.write(
+      `lab: could not start: ${first} (where AppArmor confines unbound, run the line bash scripts/ensure-test-services.sh prints)\n`,
+    );
+    return 70;
+  }
   const { setPtr: _s, removePtr: _r, setRecord: _sr, removeRecord: _rr, stop, ...info } = lab;
   writeFileSync(stateFile, `${JSON.stringify({ ...info, pid: process.pid }, null, 2)}\n`);
   if (writeEnvFile) writeEnv(info);
