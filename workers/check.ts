@@ -1,6 +1,6 @@
 // The check worker: runs the DNS check for a job, stores the report, answers every thread that
 // asked and every channel watching the IP, and plans the next re-check (workers/recheck.ts).
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { EngineSettings } from "../src/app/settings.js";
 import { claimWatchChanges } from "../src/app/watch-changes.js";
@@ -39,6 +39,8 @@ export interface CheckOutcome {
   deliveries: number;
   nextRecheckMs: number | null;
   cleared: boolean;
+  /** No DNS check ran (a watch run nobody watches): metrics leave it out. */
+  skipped?: boolean;
 }
 
 /** Why the answer is "could not tell", in one line, from the failed lookups. */
@@ -124,7 +126,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
       settings.watchIntervalMs,
     );
     log.info({ dropped }, "watch run with no watchers");
-    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;
   try {
@@ -248,6 +250,8 @@ export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, Check
     stalledInterval: deps.settings.stalledIntervalMs,
     // A job whose worker died is picked up again by another (SIGKILL, OOM, a lost machine).
     maxStalledCount: 2,
+    // BullMQ's own completed/failed counts (bullmq_job_completed_total on /metrics, Bull Board's graphs).
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
   worker.on("failed", (job, error) => {
     deps.logger.warn({ job: job?.id, ip: job?.data.ip, err: error.message }, "check attempt failed");
