@@ -40,6 +40,14 @@ export function createRedisProbe(url: string): Redis {
 
 export function createOpsDeps(options: OpsOptions, probe: Redis): OpsDeps {
   const queues: Queue[] = [options.queues.check, ...PLATFORMS.map((name) => options.queues.delivery(name))];
+  for (const queue of queues) {
+    // Without a listener BullMQ prints every reconnect error of a queue to stderr; the runtime's
+    // own connection listener already logs Redis errors once.
+    if (queue.listenerCount("error") === 0)
+      queue.on("error", (error) =>
+        options.logger.debug({ queue: queue.name, err: error.message }, "queue error"),
+      );
+  }
   const token = options.config.WEB_TOKEN;
   return {
     metrics: {
