@@ -50,7 +50,11 @@ describe("Bull Board at /admin/queues", () => {
 
   it("answers 401 and nothing else without the token, or with a wrong one", async () => {
     const base = await serve({ WEB_TOKEN: TOKEN });
-    const refused: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, { authorization: TOKEN }];
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong" },
+      { authorization: TOKEN },
+    ];
     for (const headers of refused) {
       const response = await fetch(`${base}/admin/queues`, { headers });
       expect(response.status).toBe(401);
