@@ -20,16 +20,14 @@ const HELP = {
 type StartedRuntime = Awaited<ReturnType<typeof import("../app/runtime.js").startRuntime>>;
 
 /**
- * Metrics from the runtime's workers, and /healthz, /readyz, /metrics, Bull Board on WEB_PORT.
+ * /healthz, /readyz, /metrics and Bull Board on WEB_PORT (the workers' metrics observers were
+ * attached by startRuntime's onWorker).
  * A port that cannot be bound is logged, not fatal: checks and deliveries matter more than the
  * ops routes, and the container's healthcheck (which cannot reach /readyz then) shows it.
  */
 async function startOps(config: ReturnType<typeof loadConfig>, runtime: StartedRuntime, logger: Logger) {
-  const { observeWorkers } = await import("../app/observe-workers.js");
   const { startOpsServer } = await import("../web/ops-server.js");
-  const { storeKeys } = await import("../store/keys.js");
   const prefix = runtime.settings.prefix;
-  observeWorkers(runtime.workers, { redis: runtime.redis, keys: storeKeys(prefix), logger });
   try {
     const server = await startOpsServer({
       config,
@@ -82,6 +80,8 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     await assertRedisReachable(config.REDIS_URL);
     const { startRuntime } = await import("../app/runtime.js");
     const { timedCheckRunner } = await import("../app/metrics.js");
+    const { observeWorkers } = await import("../app/observe-workers.js");
+    const { storeKeys } = await import("../store/keys.js");
     const { runCheck } = await import("../check/index.js");
     runtime = await startRuntime({
       config,
@@ -90,6 +90,8 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
       worker,
       onQuit: () => quit(),
       runCheck: timedCheckRunner(runCheck),
+      onWorker: (created, { redis, settings }) =>
+        observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
     });
   } catch (error) {
     if (error instanceof RedisUnavailableError) {

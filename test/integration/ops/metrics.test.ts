@@ -27,8 +27,12 @@ describe("GET /metrics after real checks through the queue", () => {
   let base: string;
 
   beforeAll(async () => {
-    runtime = await startLabRuntime(settings, [platform], { runCheck: timedCheckRunner(runCheck) });
-    observeWorkers(runtime.workers, { redis: runtime.redis, keys: storeKeys(settings.prefix), logger });
+    runtime = await startLabRuntime(settings, [platform], {
+      runCheck: timedCheckRunner(runCheck),
+      // As `rdns serve` does: observers attached before a worker can finish a job.
+      onWorker: (worker, { redis }) =>
+        observeWorkers([worker], { redis, keys: storeKeys(settings.prefix), logger }),
+    });
     server = await startOpsServer({
       config: loadConfig({ REDIS_URL }),
       prefix: settings.prefix,
