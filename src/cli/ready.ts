@@ -47,7 +47,10 @@ export async function runReadyCommand(argv: string[]): Promise<number> {
     process.stderr.write(line);
     return 1;
   } catch (error) {
-    process.stderr.write(`${url}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // fetch() says only "fetch failed"; the cause names what happened (ECONNREFUSED, a timeout).
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    process.stderr.write(`${url}: not answering (${reason})\n`);
     return 1;
   }
 }
