@@ -4,10 +4,10 @@
 import type { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { CheckReport } from "../check/types.js";
+import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { CheckJob, DeliveryJob } from "../queue/jobs.js";
 import { CHECK_QUEUE, deliveryQueueName } from "../queue/names.js";
-import type { StoreKeys } from "../store/keys.js";
 import { markChainClosed, markChainOpen } from "../store/open-chains.js";
 import { recordCheck, recordDelivery } from "./metrics.js";
 

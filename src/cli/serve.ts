@@ -17,7 +17,7 @@ const HELP = {
     "usage: rdns worker\n\nRuns the DNS check workers (scale out with more processes against the same Redis).\n",
 } as const;
 
-type StartedRuntime = Awaited<ReturnType<typeof import("../app/runtime.js").startRuntime>>;
+type StartedRuntime = Awaited<ReturnType<typeof import("../runtime.js").startRuntime>>;
 
 /**
  * /healthz, /readyz, /metrics and Bull Board on WEB_PORT (the workers' metrics observers were
@@ -74,14 +74,14 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  let runtime: Awaited<ReturnType<typeof import("../app/runtime.js").startRuntime>>;
+  let runtime: Awaited<ReturnType<typeof import("../runtime.js").startRuntime>>;
   try {
     // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
     await assertRedisReachable(config.REDIS_URL);
-    const { startRuntime } = await import("../app/runtime.js");
+    const { startRuntime } = await import("../runtime.js");
     const { timedCheckRunner } = await import("../app/metrics.js");
     const { observeWorkers } = await import("../app/observe-workers.js");
-    const { storeKeys } = await import("../store/keys.js");
+    const { storeKeys } = await import("../keys.js");
     const { runCheck } = await import("../check/index.js");
     runtime = await startRuntime({
       config,

@@ -9,7 +9,7 @@
 // (its job removed by hand, every worker gone for good) drops out once it is overdue by more than
 // the grace the reader gives.
 import type { Redis } from "ioredis";
-import type { StoreKeys } from "./keys.js";
+import type { StoreKeys } from "../keys.js";
 
 /** How long a closed chain's tombstone outlives the close: far longer than any event lag. */
 const TOMBSTONE_SECONDS = 3600;

@@ -8,8 +8,8 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { Gauge, Registry } from "prom-client";
 import { metricsRegistry } from "../app/metrics.js";
+import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
-import type { StoreKeys } from "../store/keys.js";
 import { countOpenChains } from "../store/open-chains.js";
 import { mergePrometheusText } from "./prometheus-text.js";
 

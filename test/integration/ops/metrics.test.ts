@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordDnsQuery, timedCheckRunner } from "../../../src/app/metrics.js";
 import { observeWorkers } from "../../../src/app/observe-workers.js";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { runCheck } from "../../../src/check/index.js";
 import { loadConfig } from "../../../src/config.js";
-import { storeKeys } from "../../../src/store/keys.js";
+import { storeKeys } from "../../../src/keys.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { type OpsServer, startOpsServer } from "../../../src/web/ops-server.js";
 import {
   cleanupPrefix,
