@@ -34,6 +34,11 @@ export interface RuntimeOptions {
   readBounce?: BounceReader;
   /** Called when a front end asks the process to end (the console's Ctrl-D). */
   onQuit?: () => void;
+  /**
+   * Called with each worker as soon as it is created, before it can finish a job (metrics
+   * observers attach here: a listener attached later would miss jobs that were already queued).
+   */
+  onWorker?: (worker: Worker, context: { redis: Redis; settings: EngineSettings }) => void;
 }
 
 export interface Runtime {
@@ -57,10 +62,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queues = createQueues(client, settings);
   const workers: Worker[] = [];
   const platforms: ChatPlatform[] = [];
+  const added = (worker: Worker) => {
+    options.onWorker?.(worker, { redis: client, settings });
+    workers.push(worker);
+  };
 
   if (options.worker) {
     const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
-    workers.push(createCheckWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
+    added(createCheckWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
   }
   if (options.bot) {
     const ctx: AppContext = {
@@ -80,7 +89,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
       }));
     for (const platform of chosen) {
-      workers.push(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
+      added(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
       await platform.start(handlers);
       platforms.push(platform);
     }

@@ -40,6 +40,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary: "run only the DNS check workers",
     load: async () => (await import("./serve.js")).runWorkerCommand,
   },
+  ready: {
+    summary: "exit 0 when this machine's rdns process answers /readyz (container healthchecks)",
+    load: async () => (await import("./ready.js")).runReadyCommand,
+  },
 };
 
 export function usage(): string {
