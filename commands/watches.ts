@@ -5,8 +5,8 @@ import { channelKey, listWatches } from "../src/store/watches.js";
 export default {
   name: "watches",
   summary: "list what this channel watches",
-  usage: "/rdns watches",
-  example: "/rdns watches",
+  options: [],
+  examples: [{}],
   async run({ ctx, request, respond }) {
     const watches = await listWatches(ctx.redis, ctx.keys, channelKey(request.platform, request.channel));
     await respond.replyPrivately({

@@ -42,7 +42,7 @@ export type OutboundMessage =
       report: CheckReport;
       elapsedSeconds: number;
       rechecks: number;
-      /** Resolvers that gave no conclusive answer on the clearing check (added by the engine). */
+      /** Resolvers that gave no conclusive answer on the clearing check. */
       silentResolvers?: string[];
     }
   | {
@@ -50,7 +50,7 @@ export type OutboundMessage =
       report: CheckReport;
       elapsedSeconds: number;
       rechecks: number;
-      /** The chain's last word: re-checks stopped at RECHECK_MAX_HOURS (added by the engine). */
+      /** The chain's last word: re-checks stopped at RECHECK_MAX_HOURS. */
       final?: boolean;
     }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
@@ -65,7 +65,7 @@ export type OutboundMessage =
   | { kind: "usage-error"; problem: string; example: string };
 
 /**
- * What a caller may tell a ChatSender about the send (added by fix-platforms). `deliveryId` is the
+ * What a caller may tell a ChatSender about the send. `deliveryId` is the
  * queued delivery's id (src/queue/ids.ts): the same id on every retry of one delivery, different
  * for two deliveries that happen to say the same thing. Platforms use it as their idempotency key
  * (Discord nonce, Slack message metadata); without it they fall back to weaker de-duplication.
@@ -87,7 +87,7 @@ export interface ChatSender {
 
 /**
  * Properties a ChatSender may set on the Error it throws, so the delivery worker retries well
- * (added by the engine): `retryAfterMs` from a 429's Retry-After (Slack `retry_after`, Discord
+ *: `retryAfterMs` from a 429's Retry-After (Slack `retry_after`, Discord
  * `retry_after`) pauses every delivery to that platform for that long without spending an
  * attempt; `permanent` (channel not found, not in channel, invalid auth) stops retrying.
  * Anything else is retried with exponential back-off.
@@ -106,10 +106,22 @@ export interface CommandRequest {
   user: string;
   /** The words after `/rdns`, e.g. ["203.0.113.5", "mail.example.com"] or ["watch", "203.0.113.0/28"]. */
   args: string[];
+  /**
+   * Set by platforms whose users fill named options instead of typing words (Discord): the
+   * command and its option values. The app reads these instead of parsing `args`.
+   */
+  named?: { command: string; options: Record<string, string> };
 }
 
-/** What a command may do in reply; the platform supplies it (it has already acknowledged). */
+/** What a command may do in reply; the platform supplies it. */
 export interface CommandResponder {
+  /**
+   * Tells the platform the request arrived, before anything slow (Slack's ack() within 3 s,
+   * Discord's deferred "thinking…" answer). The app calls it first; calling it again does
+   * nothing. False: the platform can no longer answer this request (an expired or already used
+   * Discord interaction), so it is dropped. Absent: the platform needs no acknowledgement.
+   */
+  acknowledge?(): Promise<boolean>;
   /** An answer only the asking user sees (ephemeral where the platform has it). */
   replyPrivately(message: OutboundMessage): Promise<void>;
   /** A public answer in the channel (no thread). */
@@ -149,7 +161,7 @@ export interface ChatPlatform extends ChatSender {
 
 /**
  * Thrown by a ChatSender when the platform said "too many requests" (Slack 429 + Retry-After,
- * Discord 429 + retry_after), carrying DeliveryErrorHints.retryAfterMs (added by slack). The
+ * Discord 429 + retry_after), carrying DeliveryErrorHints.retryAfterMs. The
  * sender does not wait in-process; the delivery worker re-schedules (see workers/delivery.ts).
  */
 export class RateLimitedError extends Error implements DeliveryErrorHints {

@@ -25,6 +25,6 @@ describe("registering /rdns", () => {
       `/applications/${fake.applicationId}/commands`,
     ]);
     const [rdns] = puts[0]?.body as unknown as { name: string; options: { name: string }[] }[];
-    expect(rdns?.options.map((o) => o.name)).toEqual(["check", "watch", "unwatch", "watches", "help"]);
+    expect(rdns?.options.map((o) => o.name)).toEqual(["check", "unwatch", "watch", "watches", "help"]);
   });
 });

@@ -2,6 +2,8 @@
 // Guild commands appear at once (use them while developing); global ones reach every server the
 // bot is in (Discord API docs, "Registering a Command").
 import { OAuth2Scopes, PermissionFlagsBits, PermissionsBitField, REST, Routes } from "discord.js";
+import type { Command } from "../../app/command.js";
+import { loadCommands } from "../../app/load-commands.js";
 import { commandDefinitions } from "./commands.js";
 
 /** What the bot needs in a channel: read it, answer, open threads on messages and post in them. */
@@ -31,6 +33,8 @@ export interface RegisterOptions {
   guildId?: string;
   /** REST base (DISCORD_API_URL), for tests. */
   apiUrl?: string;
+  /** The declared commands (default: the ones in commands/). */
+  commands?: readonly Command[];
 }
 
 /** PUT replaces the application's whole command list, so re-running it is safe. */
@@ -42,7 +46,8 @@ export async function registerCommands(
     options.guildId !== undefined
       ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
       : Routes.applicationCommands(options.applicationId);
-  const saved = (await rest.put(route, { body: commandDefinitions() })) as { name: string }[];
+  const body = commandDefinitions(options.commands ?? (await loadCommands()));
+  const saved = (await rest.put(route, { body })) as { name: string }[];
   return {
     scope: options.guildId !== undefined ? `server ${options.guildId}` : "every server (global)",
     names: saved.map((command) => command.name),

@@ -1,6 +1,6 @@
 // The Slack front end: wiring only. Bolt App + receiver (receiver.ts), inbound handlers
-// (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis for
-// exactly-once and command limits. The engine's registry calls `createSlackPlatform`.
+// (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis to handle each
+// event once (the command limits are the app pipeline's). The registry calls `createSlackPlatform`.
 import { App, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import type {
@@ -14,7 +14,6 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { toSlackLogger } from "./bolt-logger.js";
-import { redisCommandLimiter } from "./command-limits.js";
 import { registerCommand } from "./inbound-command.js";
 import { registerMessages } from "./inbound-message.js";
 import { redisClaimOnce } from "./once.js";
@@ -104,11 +103,6 @@ export function createSlackPlatform(
     handlers: current,
     sender,
     claimOnce,
-    limiter: redisCommandLimiter(redis, keyPrefix, {
-      perUser: config.SLACK_USER_COMMANDS_PER_WINDOW,
-      perChannel: config.SLACK_CHANNEL_COMMANDS_PER_WINDOW,
-      windowSeconds: config.SLACK_COMMAND_WINDOW_SECONDS,
-    }),
     logger: log,
   });
   registerMessages(app, {
