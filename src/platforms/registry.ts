@@ -21,9 +21,11 @@ export async function loadPlatformFactory(specifier: string, exportName: string)
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = error instanceof Error ? error.message : String(error);
-    if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find (module|package)/.test(message)) {
+    const missing = /Cannot find (?:module|package) '([^']+)'|Failed to load url (\S+)/.exec(message);
+    if (code === "ERR_MODULE_NOT_FOUND" || missing !== null) {
+      const name = missing?.[1] ?? missing?.[2] ?? "";
       const wanted = new URL(specifier, import.meta.url).pathname.replace(/\.js$/, "");
-      if (message.includes(wanted) || message.includes(`${wanted}.ts`)) {
+      if (name.replace(/^file:\/\//, "").replace(/\.(js|ts)$/, "") === wanted) {
         throw new Error(`${specifier} is not in this build: this platform cannot start`, { cause: error });
       }
       throw new Error(`${specifier} cannot load: ${message} (run \`npm ci\` in the rdns-bot folder)`, {
