@@ -108,10 +108,18 @@ describe.each([
       expect(parsed.ok, `${example}: ${parsed.ok ? "" : parsed.problem}`).toBe(true);
     }
     // And the platform itself takes them: sent back, none is refused as a usage error.
-    const sendable = examples.filter((example) => !/explode|help/.test(example));
-    for (const example of sendable) await driver.send(example);
-    await expect.poll(() => driver.threadsOpened(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Unwatch last: it refuses (rightly) what the channel does not watch yet.
+    const sendable = examples
+      .filter((example) => !/explode|help/.test(example))
+      .sort((a, b) => Number(/unwatch/.test(a)) - Number(/unwatch/.test(b)));
+    const answered = () => driver.privateAnswers().length + driver.publicMessages().length;
+    for (const example of sendable) {
+      // One at a time, each answered before the next (a watch is stored before unwatch comes).
+      const before = answered();
+      await driver.send(example);
+      await expect.poll(answered, { timeout: 10_000 }).toBeGreaterThan(before);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const refused = driver
       .privateAnswers()
       .slice(1)
