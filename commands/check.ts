@@ -3,7 +3,7 @@
 // answer arrives by delivery.
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
-import { requestCheck } from "../src/app/request-check.js";
+import { CheckNotQueuedError, requestCheck } from "../src/app/request-check.js";
 import { MAX_ADDRESS, MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
 
 export default {
@@ -29,7 +29,7 @@ export default {
     },
   ],
   examples: [{ ip: "203.0.113.5", helo: "mail.example.com" }, { ip: "2001:db8::25" }],
-  async run({ ctx, respond, options, example }) {
+  async run({ ctx, respond, options, example, log }) {
     const ip = parsePublicIp(options.ip ?? "");
     if (!ip.ok) {
       await refuse(respond, ip.problem, example);
@@ -42,6 +42,13 @@ export default {
     }
     const heloName = helo?.value ?? null;
     const origin = await respond.openThread({ kind: "checking", ip: ip.value, helo: heloName });
-    await requestCheck(ctx, { ip: ip.value, helo: heloName, origin, reason: "command" });
+    try {
+      await requestCheck(ctx, { ip: ip.value, helo: heloName, origin, reason: "command" });
+    } catch (error) {
+      // Nothing was checked: say that, not "could not tell" (that is a DNS answer's word).
+      if (!(error instanceof CheckNotQueuedError)) throw error;
+      log.warn({ err: error.cause, ip: ip.value }, "check not queued");
+      if (!error.told) await respond.replyPrivately({ kind: "not-queued", ip: ip.value });
+    }
   },
 } satisfies Command;

@@ -1,9 +1,9 @@
-// `/rdns unwatch <ip or range>`: stop watching; the IP's scheduler goes when no channel watches it.
+// `/rdns unwatch <ip or range>`: stop watching (src/app/unwatch.ts); an IP's scheduler goes when
+// no channel watches it.
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
 import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
-import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
-import { channelKey, listWatches, removeWatch } from "../src/store/watches.js";
+import { unwatch } from "../src/app/unwatch.js";
 
 const example = "/rdns unwatch 203.0.113.0/28";
 
@@ -26,23 +26,16 @@ export default {
     if (text === null) return;
     const parsed = parseWatchTarget(text);
     const label = parsed.ok ? parsed.value.label : text.trim();
-    const channel = channelKey(request.platform, request.channel);
-    const { removed, unwatchedIps } = await removeWatch(ctx.redis, ctx.keys, channel, label);
-    if (removed === null) {
-      const watches = await listWatches(ctx.redis, ctx.keys, channel);
-      const list = watches.length === 0 ? "nothing" : watches.map((watch) => watch.target).join(", ");
+    const result = await unwatch(ctx, {
+      platform: request.platform,
+      channel: request.channel,
+      target: label,
+    });
+    if (result.removed === null) {
+      const list = result.watching.length === 0 ? "nothing" : result.watching.join(", ");
       await refuse(respond, `this channel does not watch ${label} (it watches ${list})`, example);
       return;
     }
-    for (const ip of unwatchedIps) {
-      await dropWatchSchedulerIfUnwatched(
-        ctx.redis,
-        ctx.keys,
-        ctx.queues.check,
-        ip,
-        ctx.settings.watchIntervalMs,
-      );
-    }
-    await respond.replyPublicly({ kind: "notice", text: `Stopped watching ${removed.target}.` });
+    await respond.replyPublicly({ kind: "notice", text: `Stopped watching ${result.removed.target}.` });
   },
 } satisfies Command;

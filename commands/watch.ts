@@ -1,11 +1,9 @@
-// `/rdns watch <ip or range>`: the channel follows an IP or a small range. Each watched IP gets a
-// BullMQ job scheduler (shared by every channel watching it); changes go to this watch's thread.
+// `/rdns watch <ip or range>`: the channel follows an IP or a small range (src/app/watch.ts stores
+// it and schedules its checks); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
 import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
-import { watchSchedulerId } from "../src/queue/ids.js";
-import { newCheckJob } from "../src/queue/jobs.js";
-import { addWatch, channelKey, listWatches } from "../src/store/watches.js";
+import { watch } from "../src/app/watch.js";
 
 const example = "/rdns watch 203.0.113.0/28";
 
@@ -38,62 +36,33 @@ export default {
       return;
     }
     const target = parsed.value;
-    const channel = channelKey(request.platform, request.channel);
-    const { redis, keys, settings, queues } = ctx;
-    // Refuse before opening a thread; addWatch checks again atomically.
-    const existing = await listWatches(redis, keys, channel);
-    if (existing.some((watch) => watch.target === target.label)) {
-      await respond.replyPrivately({ kind: "notice", text: `This channel already watches ${target.label}.` });
-      return;
-    }
-    const watched = new Set(existing.flatMap((watch) => watch.ips));
-    const after = new Set([...watched, ...target.ips]).size;
-    if (after > settings.watchCap) {
+    const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;
+    // The service stores the watch and its schedulers first, and calls this only then.
+    const announce = () =>
+      respond.openThread({
+        kind: "notice",
+        text: `Watching ${target.label}${count} ${every(ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
+      });
+    const result = await watch(
+      ctx,
+      { platform: request.platform, channel: request.channel, user: request.user, target },
+      announce,
+    );
+    if (result.status === "cap") {
       await refuse(
         respond,
-        `this channel watches ${watched.size} addresses and may watch at most ${settings.watchCap}; unwatch something first`,
+        `this channel watches ${result.watched} addresses and may watch at most ${result.cap}; unwatch something first`,
         "/rdns watches",
       );
-      return;
-    }
-    const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;
-    const origin = await respond.openThread({
-      kind: "notice",
-      text: `Watching ${target.label}${count} ${every(settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
-    });
-    const added = await addWatch(
-      redis,
-      keys,
-      channel,
-      {
-        target: target.label,
-        ips: target.ips,
-        origin,
-        user: request.user,
-        createdAt: new Date().toISOString(),
-      },
-      settings.watchCap,
-    );
-    if (!added.ok) {
+    } else if (result.status === "exists") {
+      const repaired =
+        result.repaired.length === 0
+          ? ""
+          : ` Its schedule was missing for ${result.repaired.length === 1 ? result.repaired[0] : `${result.repaired.length} addresses`} and runs again.`;
       await respond.replyPrivately({
         kind: "notice",
-        text:
-          added.reason === "exists"
-            ? `This channel already watches ${target.label}.`
-            : `This channel reached its limit of ${settings.watchCap} watched addresses.`,
+        text: `This channel already watches ${target.label}.${repaired}`,
       });
-      return;
-    }
-    for (const ip of target.ips) {
-      const id = watchSchedulerId(ip);
-      await queues.check.upsertJobScheduler(
-        id,
-        { every: settings.watchIntervalMs },
-        {
-          name: "watch",
-          data: newCheckJob({ ip, helo: null, origins: [], originsKey: null, reason: "watch", chainId: id }),
-        },
-      );
     }
   },
 } satisfies Command;

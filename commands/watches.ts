@@ -1,6 +1,7 @@
-// `/rdns watches`: what this channel watches.
+// `/rdns watches`: what this channel watches (src/app/list-watches.ts, which also restores a
+// watched IP's missing scheduler).
 import type { Command } from "../src/app/command.js";
-import { channelKey, listWatches } from "../src/store/watches.js";
+import { listChannelWatches } from "../src/app/list-watches.js";
 
 export default {
   name: "watches",
@@ -8,7 +9,7 @@ export default {
   options: [],
   examples: [{}],
   async run({ ctx, request, respond }) {
-    const watches = await listWatches(ctx.redis, ctx.keys, channelKey(request.platform, request.channel));
+    const watches = await listChannelWatches(ctx, { platform: request.platform, channel: request.channel });
     await respond.replyPrivately({
       kind: "watches",
       channel: request.channel,

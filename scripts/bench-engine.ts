@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { type EngineSettings, settingsFromConfig } from "../src/app/settings.js";
 import type { ChatSender } from "../src/chat/types.js";
 import { query } from "../src/check/dns-client.js";
 import { runCheck } from "../src/check/index.js";
@@ -16,6 +15,7 @@ import { checkJobId } from "../src/queue/ids.js";
 import { newCheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE, deliveryQueueName } from "../src/queue/names.js";
 import { createQueues } from "../src/queue/queues.js";
+import { type EngineSettings, settingsFromConfig } from "../src/settings.js";
 import { startLab } from "../test/lab/lab.js";
 import { createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";

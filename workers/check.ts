@@ -1,26 +1,33 @@
-// The check worker: runs the DNS check for a job, stores the report, answers every thread that
-// asked and every channel watching the IP, and plans the next re-check (workers/recheck.ts).
+// The check worker: runs the DNS check for a job, then carries out what workers/check-plan.ts
+// decides from the report (store it, answer every thread that asked and every channel watching
+// the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { EngineSettings } from "../src/app/settings.js";
-import { claimWatchChanges } from "../src/app/watch-changes.js";
-import type { Origin, OutboundMessage } from "../src/chat/types.js";
+import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
+import type { Origin } from "../src/chat/types.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
+import { type StoreKeys, storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
-import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
-import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
-import { dropWatchSchedulerIfUnwatched } from "../src/queue/watch-schedulers.js";
-import { storeKeys } from "../src/store/keys.js";
+import type { EngineSettings } from "../src/settings.js";
 import { saveLastReport } from "../src/store/reports.js";
-import { watchersOf } from "../src/store/watches.js";
-import { planFollowUp, silentResolvers } from "./recheck.js";
+import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
+import {
+  type CheckPlan,
+  planCheckResult,
+  planFailedCheck,
+  planWatchNotice,
+  retryBeforeAnswering,
+} from "./check-plan.js";
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
 const STALLED_OUT = /stalled more than allowable limit/;
+
+/** Compare-and-set tries per watching channel before leaving it to the next check. */
+const MAX_WATCH_WRITES = 5;
 
 export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
 
@@ -39,15 +46,6 @@ export interface CheckOutcome {
   deliveries: number;
   nextRecheckMs: number | null;
   cleared: boolean;
-}
-
-/** Why the answer is "could not tell", in one line, from the failed lookups. */
-function inconclusiveDetail(report: CheckReport): string {
-  const failed = [...(report.authority?.answers ?? []), ...report.resolvers].filter(
-    (answer) => answer.status === "servfail" || answer.status === "timeout" || answer.status === "refused",
-  );
-  if (failed.length === 0) return report.summary;
-  return failed.map((answer) => `${answer.server}: ${answer.error ?? answer.status}`).join("; ");
 }
 
 /**
@@ -86,25 +84,54 @@ export async function reportFailedCheck(
   const data = job.data;
   if (data.reason !== "command" && data.reason !== "paste") return 0;
   const jobId = job.id ?? data.chainId;
-  const origins =
-    data.originsKey === null
-      ? uniqueOrigins(data.origins)
-      : uniqueOrigins([
-          ...data.origins,
-          ...(await finishCheckWindow(deps.redis, data.originsKey, data.chainId)),
-        ]);
-  const message: OutboundMessage = {
-    kind: "could-not-tell",
-    ip: data.ip,
-    detail: reason.length > 300 ? `${reason.slice(0, 297)}...` : reason,
-    attempts: Math.max(1, attempts),
-  };
-  const deliveries = origins.flatMap((origin) => [
-    ...parentNotice(jobId, origin, message),
-    threadReply(jobId, origin, message, "could-not-tell"),
-  ]);
+  const origins = uniqueOrigins(await chainThreads(deps.redis, data));
+  const deliveries = planFailedCheck(data, jobId, origins, reason, attempts);
   await enqueueDeliveries(deps.queues, deliveries);
   return deliveries.length;
+}
+
+/** The chain's threads: the job's own, plus those who joined its window or its chain since. */
+async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin[]> {
+  if (data.originsKey === null) return data.origins;
+  if (data.reason === "command" || data.reason === "paste") {
+    // Closes the window: askers after this answer themselves from the chain's result.
+    return uniqueOrigins([
+      ...data.origins,
+      ...(await finishCheckWindow(redis, data.originsKey, data.chainId)),
+    ]);
+  }
+  if (data.reason === "recheck")
+    return uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
+  return data.origins;
+}
+
+/**
+ * Carries out the watch decisions: each state is written by compare-and-set; a lost write is
+ * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
+ * enqueue: a job that dies after its write won finds its own write when it runs again.
+ */
+async function claimWatchNotices(
+  redis: Redis,
+  keys: StoreKeys,
+  jobId: string,
+  report: CheckReport,
+  watches: CheckPlan["watches"],
+): Promise<DeliveryJob[]> {
+  const notices: DeliveryJob[] = [];
+  for (let { watcher, decision } of watches) {
+    for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
+      const { channel } = watcher;
+      if (await compareAndSetWatchState(redis, keys, channel, report.ip, decision.expected, decision.state)) {
+        // Won: its notice goes out, as a re-run's repeat would.
+        decision = { action: "repeat", notice: decision.notice };
+        break;
+      }
+      watcher = { ...watcher, stored: await readWatchState(redis, keys, channel, report.ip) };
+      decision = planWatchNotice(jobId, report, watcher);
+    }
+    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
+  }
+  return notices;
 }
 
 async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
@@ -116,13 +143,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   if (data.reason === "watch" && (await watchersOf(redis, keys, data.ip)).length === 0) {
     // Nobody watches this IP any more (unwatched, or the watch records are gone): the scheduler
     // that made this job is an orphan and stops itself, without asking DNS.
-    const dropped = await dropWatchSchedulerIfUnwatched(
-      redis,
-      keys,
-      queues.check,
-      data.ip,
-      settings.watchIntervalMs,
-    );
+    const dropped = await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data.ip);
     log.info({ dropped }, "watch run with no watchers");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
   }
@@ -136,106 +157,50 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     throw error;
   }
   const now = deps.now?.() ?? new Date();
-  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  if (report.verdict === "inconclusive" && !lastAttempt) {
-    // A timeout or SERVFAIL is not an answer: let BullMQ's back-off ask again before telling anyone.
-    throw new Error(`inconclusive DNS answers: ${inconclusiveDetail(report)}`);
-  }
+  const attempt = job.attemptsMade + 1;
+  const retry = retryBeforeAnswering(report, attempt >= (job.opts.attempts ?? 1));
+  if (retry !== null) throw new Error(retry);
   await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
 
-  const deliveries: DeliveryJob[] = [];
-  let origins: Origin[] = data.origins;
-  if (data.reason === "command" || data.reason === "paste") {
-    if (data.originsKey !== null) {
-      origins = uniqueOrigins([
-        ...data.origins,
-        ...(await finishCheckWindow(redis, data.originsKey, data.chainId)),
-      ]);
-    }
-    if (report.verdict !== "inconclusive") {
-      // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
-      await redis.set(
-        keys.chainResult(data.chainId),
-        JSON.stringify(report),
-        "PX",
-        settings.dedupWindowMs + 60_000,
-      );
-    }
-    for (const origin of origins) {
-      if (report.verdict === "inconclusive") {
-        const message: OutboundMessage = {
-          kind: "could-not-tell",
-          ip: data.ip,
-          detail: inconclusiveDetail(report),
-          attempts: job.attemptsMade + 1,
-        };
-        deliveries.push(
-          ...parentUpdate(jobId, origin, report),
-          threadReply(jobId, origin, message, "could-not-tell"),
-        );
-      } else {
-        deliveries.push(...resultDeliveries(jobId, report, origin));
-      }
-    }
-  } else if (data.reason === "recheck" && data.originsKey !== null) {
-    origins = uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
+  const origins = await chainThreads(redis, data);
+  const watchers = await Promise.all(
+    (await watchersOf(redis, keys, data.ip)).map(async ({ channel, record }) => ({
+      channel,
+      record,
+      stored: await readWatchState(redis, keys, channel, data.ip),
+    })),
+  );
+  const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
+
+  if (plan.chainResult !== null) {
+    // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
+    await redis.set(
+      keys.chainResult(data.chainId),
+      JSON.stringify(plan.chainResult.report),
+      "PX",
+      plan.chainResult.ttlMs,
+    );
   }
-
-  // Every channel watching this IP hears of a change, whatever asked for the check. Its state is
-  // written here, before the enqueue below (see src/app/watch-changes.ts for why that is safe).
-  deliveries.push(...(await claimWatchChanges(redis, keys, jobId, report)));
-
-  const followUp = planFollowUp(data, report, now, settings);
-  const rechecks = data.recheck;
-  for (const origin of followUp.cleared || followUp.stillFailing || followUp.gaveUp ? origins : []) {
-    if (followUp.cleared) {
-      const silent = silentResolvers(report);
-      const message: OutboundMessage = {
-        kind: "cleared",
-        report,
-        elapsedSeconds: followUp.elapsedSeconds,
-        rechecks,
-        ...(silent.length > 0 ? { silentResolvers: silent } : {}),
-      };
-      deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
-    } else {
-      const message: OutboundMessage = {
-        kind: "still-failing",
-        report,
-        elapsedSeconds: followUp.elapsedSeconds,
-        rechecks,
-        ...(followUp.gaveUp ? { final: true } : {}),
-      };
-      deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
-    }
-  }
-
+  // Every channel watching this IP hears of a change, whatever asked for the check.
+  const deliveries = [
+    ...plan.deliveries,
+    ...(await claimWatchNotices(redis, keys, jobId, report, plan.watches)),
+  ];
   // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
   // crash repeats neither.
   await enqueueDeliveries(queues, deliveries);
-  if (followUp.next !== null) {
-    const next: CheckJob = {
-      ...data,
-      reason: "recheck",
-      recheck: data.recheck + 1,
-      quickRechecks: data.quickRechecks + (followUp.next.quick ? 1 : 0),
-      firstFailureAt: followUp.firstFailureAt,
-      stillFailingSent: data.stillFailingSent || followUp.stillFailing,
-    };
-    await queues.check.add("recheck", next, {
-      jobId: recheckJobId(data.chainId, next.recheck),
-      delay: followUp.next.delayMs,
-    });
+  if (plan.next !== null) {
+    await queues.check.add("recheck", plan.next.job, { jobId: plan.next.jobId, delay: plan.next.delayMs });
   }
   log.info(
-    { verdict: report.verdict, deliveries: deliveries.length, next: followUp.next?.delayMs ?? null },
+    { verdict: report.verdict, deliveries: deliveries.length, next: plan.next?.delayMs ?? null },
     "check done",
   );
   return {
     verdict: report.verdict,
     deliveries: deliveries.length,
-    nextRecheckMs: followUp.next?.delayMs ?? null,
-    cleared: followUp.cleared,
+    nextRecheckMs: plan.next?.delayMs ?? null,
+    cleared: plan.followUp.cleared,
   };
 }
 

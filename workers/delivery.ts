@@ -7,13 +7,13 @@
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { EngineSettings } from "../src/app/settings.js";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
+import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { deliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
-import { storeKeys } from "../src/store/keys.js";
+import type { EngineSettings } from "../src/settings.js";
 
 export interface DeliveryWorkerDeps {
   redis: Redis;
@@ -31,13 +31,12 @@ export interface DeliveryOutcome {
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
- * Back-off for the "chat" type: a Retry-After the sender reported wins; otherwise exponential
- * from the configured delay, with jitter so many deliveries do not retry in lock-step.
+ * Back-off for the "chat" type: exponential from the configured delay, with jitter so many
+ * deliveries do not retry in lock-step. A Retry-After never reaches it: processDeliveryJob puts
+ * the limited delivery back as delayed itself, without spending an attempt.
  */
 export function deliveryBackoff(baseMs: number) {
-  return (attemptsMade: number, type?: string, error?: Error): number => {
-    const hinted = (error as (Error & DeliveryErrorHints) | undefined)?.retryAfterMs;
-    if (typeof hinted === "number" && hinted > 0) return hinted;
+  return (attemptsMade: number, type?: string): number => {
     if (type !== DELIVERY_BACKOFF) return baseMs;
     const exponential = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
     return Math.round(exponential * (0.75 + Math.random() * 0.25));

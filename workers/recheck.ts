@@ -8,9 +8,9 @@
 // only be told the same cached NXDOMAIN again. After that, a back-off (5 min, 15 min, 1 h, 3 h,
 // ...) waits for the person (or the IP's owner) to fix the record, up to RECHECK_MAX_HOURS.
 
-import type { EngineSettings } from "../src/app/settings.js";
 import type { CheckReport, LookupStatus, ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
+import type { EngineSettings } from "../src/settings.js";
 
 /** The failures a re-check can see go away; the others need a person to change something first. */
 export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set(["NO_PTR", "BROKEN_PAIR", "CACHED_NEGATIVE"]);

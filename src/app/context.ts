@@ -1,11 +1,11 @@
 // What commands and the inbound handlers work with: the queues, the store and the settings.
-// Built once per bot process (src/app/runtime.ts) and passed in, never imported as globals.
+// Built once per bot process (src/runtime.ts) and passed in, never imported as globals.
 import type { Redis } from "ioredis";
 import type { BounceReading } from "../bounce/types.js";
+import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queue/queues.js";
-import type { StoreKeys } from "../store/keys.js";
-import type { EngineSettings } from "./settings.js";
+import type { EngineSettings } from "../settings.js";
 
 /** Reads pasted text or an .eml for bounces (src/bounce). */
 export type BounceReader = (

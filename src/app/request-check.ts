@@ -20,23 +20,34 @@ export interface CheckRequest {
   reason: Extract<CheckReason, "command" | "paste">;
 }
 
-/** Closes a window whose job was never queued and tells whoever had joined it (best effort). */
+/**
+ * Thrown when the check could not be queued: nothing was checked. `told` says whether the asker's
+ * own thread was told so (a delivery could still be queued); when not, the command says it.
+ */
+export class CheckNotQueuedError extends Error {
+  override name = "CheckNotQueuedError";
+  constructor(
+    readonly ip: string,
+    readonly told: boolean,
+    options: { cause: unknown },
+  ) {
+    super(`the check of ${ip} could not be queued`, options);
+  }
+}
+
+/**
+ * Closes a window whose job was never queued and tells everyone who had joined it, this asker
+ * included, that nothing was checked (best effort: the queue that failed may refuse this too).
+ * Returns whether the notices were queued.
+ */
 async function abandonWindow(ctx: AppContext, request: CheckRequest, dedupKey: string, chainId: string) {
   const joined = await abandonCheckWindow(ctx.redis, dedupKey, chainId);
-  const others = uniqueOrigins(joined).filter(
-    (origin) => origin.platform !== request.origin.platform || origin.thread !== request.origin.thread,
-  );
-  const message: OutboundMessage = {
-    kind: "could-not-tell",
-    ip: request.ip,
-    detail: "the check could not be queued; please ask again",
-    attempts: 0,
-  };
+  const message: OutboundMessage = { kind: "not-queued", ip: request.ip };
   await enqueueDeliveries(
     ctx.queues,
-    others.flatMap((origin) => [
+    uniqueOrigins([request.origin, ...joined]).flatMap((origin) => [
       ...parentNotice(chainId, origin, message),
-      threadReply(chainId, origin, message, "could-not-tell"),
+      threadReply(chainId, origin, message, "not-queued"),
     ]),
   );
 }
@@ -87,8 +98,11 @@ export async function requestCheck(
   try {
     await queues.check.add(request.reason, job, { jobId: joined.chainId });
   } catch (error) {
-    await abandonWindow(ctx, request, dedupKey, joined.chainId).catch(() => undefined);
-    throw error;
+    const told = await abandonWindow(ctx, request, dedupKey, joined.chainId).then(
+      () => true,
+      () => false,
+    );
+    throw new CheckNotQueuedError(request.ip, told, { cause: error });
   }
   return reopened ? "rerun" : "new";
 }

@@ -42,7 +42,7 @@ export type OutboundMessage =
       report: CheckReport;
       elapsedSeconds: number;
       rechecks: number;
-      /** Resolvers that gave no conclusive answer on the clearing check. */
+      /** Resolvers that gave no conclusive answer on the clearing check: "cleared" cannot speak for them. */
       silentResolvers?: string[];
     }
   | {
@@ -54,6 +54,11 @@ export type OutboundMessage =
       final?: boolean;
     }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
+  /**
+   * The check was never queued (the bot could not reach its queue): nothing was asked of DNS,
+   * so this says neither "no PTR" nor "DNS did not answer".
+   */
+  | { kind: "not-queued"; ip: string }
   | {
       kind: "watch-change";
       target: string;
@@ -65,10 +70,10 @@ export type OutboundMessage =
   | { kind: "usage-error"; problem: string; example: string };
 
 /**
- * What a caller may tell a ChatSender about the send. `deliveryId` is the
- * queued delivery's id (src/queue/ids.ts): the same id on every retry of one delivery, different
- * for two deliveries that happen to say the same thing. Platforms use it as their idempotency key
- * (Discord nonce, Slack message metadata); without it they fall back to weaker de-duplication.
+ * What a caller may tell a ChatSender about the send. `deliveryId` is the queued delivery's id
+ * (src/queue/ids.ts): the same id on every retry of one delivery, different for two deliveries
+ * that happen to say the same thing. Platforms use it as their idempotency key (Discord nonce,
+ * Slack message metadata); without it they fall back to weaker de-duplication.
  */
 export interface SendOptions {
   deliveryId?: string;
@@ -87,10 +92,11 @@ export interface ChatSender {
 
 /**
  * Properties a ChatSender may set on the Error it throws, so the delivery worker retries well
- *: `retryAfterMs` from a 429's Retry-After (Slack `retry_after`, Discord
- * `retry_after`) pauses every delivery to that platform for that long without spending an
- * attempt; `permanent` (channel not found, not in channel, invalid auth) stops retrying.
- * Anything else is retried with exponential back-off.
+ * (workers/delivery.ts): `retryAfterMs` from a 429's Retry-After (Slack `retry_after`, Discord
+ * `retry_after`) puts that one delivery back as delayed for that long without spending an
+ * attempt (other deliveries to the platform go on: its limits are per method or route);
+ * `permanent` (channel not found, not in channel, invalid auth) stops retrying. Anything else
+ * is retried with exponential back-off.
  */
 export interface DeliveryErrorHints {
   retryAfterMs?: number;
@@ -161,8 +167,8 @@ export interface ChatPlatform extends ChatSender {
 
 /**
  * Thrown by a ChatSender when the platform said "too many requests" (Slack 429 + Retry-After,
- * Discord 429 + retry_after), carrying DeliveryErrorHints.retryAfterMs. The
- * sender does not wait in-process; the delivery worker re-schedules (see workers/delivery.ts).
+ * Discord 429 + retry_after), carrying DeliveryErrorHints.retryAfterMs. The sender does not wait
+ * in-process; the delivery worker re-schedules that delivery (see workers/delivery.ts).
  */
 export class RateLimitedError extends Error implements DeliveryErrorHints {
   override name = "RateLimitedError";

@@ -45,11 +45,11 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  let runtime: Awaited<ReturnType<typeof import("../app/runtime.js").startRuntime>>;
+  let runtime: Awaited<ReturnType<typeof import("../runtime.js").startRuntime>>;
   try {
     // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
     await assertRedisReachable(config.REDIS_URL);
-    const { startRuntime } = await import("../app/runtime.js");
+    const { startRuntime } = await import("../runtime.js");
     runtime = await startRuntime({ config, logger, bot, worker, onQuit: () => quit() });
   } catch (error) {
     // One line the operator reads on stderr, naming the variable to fix (the platforms' errors

@@ -1,17 +1,14 @@
-// Job ids: deterministic wherever a re-run must find the same id (re-checks, deliveries). BullMQ refuses ids containing ":" (and IPv6 addresses are full of them)
-// and ids that look like integers, so ids are built from a short hash of their parts.
+// Job ids: deterministic wherever a re-run must find the same id (re-checks, deliveries). BullMQ
+// refuses ids containing ":" (and IPv6 addresses are full of them) and ids that look like
+// integers, so ids are built from a short hash of their parts.
 import { createHash, randomUUID } from "node:crypto";
+import { ipKey } from "../keys.js";
 
 function digest(parts: readonly (string | number | null)[]): string {
   return createHash("sha256")
     .update(parts.map((part) => String(part ?? "")).join("\u0000"))
     .digest("base64url")
     .slice(0, 22);
-}
-
-/** A readable, id-safe form of an IP for logs and Redis keys ("2001_db8__1"). */
-export function ipKey(ip: string): string {
-  return ip.replace(/:/g, "_");
 }
 
 /**

@@ -1,8 +1,8 @@
 // The BullMQ queues, with the retry policy of each kind of job in one place.
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { EngineSettings } from "../app/settings.js";
 import type { PlatformName } from "../chat/types.js";
+import type { EngineSettings } from "../settings.js";
 import type { CheckJob, DeliveryJob } from "./jobs.js";
 import { CHECK_QUEUE, deliveryQueueName } from "./names.js";
 

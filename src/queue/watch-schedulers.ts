@@ -1,14 +1,11 @@
 // The job schedulers behind watches: one per watched IP, shared by every channel watching it
-// (src/queue/ids.ts watchSchedulerId). Removing one is where races live: "nobody watches this
-// IP any more" can stop being true between the check and the removal (a watch from another
-// channel lands in between), so the removal re-checks afterwards and restores the scheduler.
+// (src/queue/ids.ts watchSchedulerId). BullMQ plumbing only; when a scheduler should exist is
+// the app's to decide (src/app/watch-schedulers.ts), from who watches the IP.
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import type { StoreKeys } from "../store/keys.js";
 import { watchSchedulerId } from "./ids.js";
 import { type CheckJob, newCheckJob } from "./jobs.js";
 
-/** Creates or updates the IP's scheduler (commands/watch.ts builds the same one). */
+/** Creates or updates the IP's scheduler. */
 export async function upsertWatchScheduler(
   queue: Queue<CheckJob>,
   ip: string,
@@ -25,22 +22,12 @@ export async function upsertWatchScheduler(
   );
 }
 
-/**
- * Removes the IP's scheduler if no channel watches the IP; returns whether it is gone. The
- * watcher set is read after the removal: a watch added before that read is seen and its scheduler
- * restored, and one added after it upserts the scheduler itself (commands/watch.ts adds the watch
- * before its upsert), so a concurrent watch never ends up without its scheduler.
- */
-export async function dropWatchSchedulerIfUnwatched(
-  redis: Redis,
-  keys: StoreKeys,
-  queue: Queue<CheckJob>,
-  ip: string,
-  everyMs: number,
-): Promise<boolean> {
-  if ((await redis.scard(keys.watchers(ip))) > 0) return false;
+/** The IPs among `ips` that have no scheduler. */
+export async function ipsWithoutScheduler(queue: Queue<CheckJob>, ips: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(ips.map((ip) => queue.getJobScheduler(watchSchedulerId(ip))));
+  return ips.filter((_, index) => found[index] === undefined);
+}
+
+export async function removeWatchScheduler(queue: Queue<CheckJob>, ip: string): Promise<void> {
   await queue.removeJobScheduler(watchSchedulerId(ip));
-  if ((await redis.scard(keys.watchers(ip))) === 0) return true;
-  await upsertWatchScheduler(queue, ip, everyMs);
-  return false;
 }

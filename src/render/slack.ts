@@ -9,6 +9,7 @@ import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../chec
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { codeBlock, escapeMrkdwn, inlineCode, truncateMrkdwn } from "./slack-escape.js";
+import { notQueuedText } from "./text.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
 
@@ -226,6 +227,10 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
     }
     case "could-not-tell": {
       const text = `:warning: Could not tell for ${inlineCode(message.ip)} after ${message.attempts} attempts: ${escapeMrkdwn(message.detail)}. A DNS failure is not a missing PTR; try again later.`;
+      return { text: fallback(text), blocks: [section(text)] };
+    }
+    case "not-queued": {
+      const text = `:warning: ${escapeMrkdwn(notQueuedText(message.ip))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "watch-change":

@@ -28,6 +28,11 @@ function silentNote(servers: readonly string[] | undefined): string {
   return ` ${servers.join(", ")} did not answer, so ${servers.length === 1 ? "it is" : "they are"} not included.`;
 }
 
+/** The one wording of a check that never ran (every renderer says the same). */
+export function notQueuedText(ip: string): string {
+  return `Could not check ${ip}: the check could not be queued (the bot could not reach its queue), so nothing was checked. Please ask again.`;
+}
+
 export function renderText(message: OutboundMessage): string {
   return plain(renderUnsafe(message)).trimEnd();
 }
@@ -51,7 +56,11 @@ function renderUnsafe(message: OutboundMessage): string {
         ? `Gave up after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): still failing, no more re-checks. ${verdictLine(message.report)}`
         : `Still failing after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): ${verdictLine(message.report)}`;
     case "could-not-tell":
-      return `Could not tell for ${message.ip}: the DNS servers did not answer after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"} (${message.detail}). This is not a "no PTR"; try again later.`;
+      // The detail says why (which servers failed, or that the worker kept stopping): not every
+      // final failure is a DNS server's silence.
+      return `Could not tell for ${message.ip} after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${message.detail}. This is not a "no PTR"; try again later.`;
+    case "not-queued":
+      return notQueuedText(message.ip);
     case "watch-change": {
       const was = message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.join(", ")})`;
       const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];

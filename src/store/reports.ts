@@ -1,7 +1,7 @@
 // The last report per IP, kept for a while so a watch can compare and a person can ask again.
 import type { Redis } from "ioredis";
 import type { CheckReport } from "../check/types.js";
-import type { StoreKeys } from "./keys.js";
+import type { StoreKeys } from "../keys.js";
 
 export async function saveLastReport(
   redis: Redis,

@@ -3,13 +3,17 @@
 // of that IP reaches every watching channel) and what each channel last saw per IP.
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
-import type { StoreKeys } from "./keys.js";
+import type { StoreKeys } from "../keys.js";
 
 export interface WatchRecord {
   target: string;
   ips: string[];
-  /** The watch's own thread in the subscribed channel: changes are posted there. */
-  origin: Origin;
+  /**
+   * The watch's own thread in the subscribed channel: changes are posted there. Null between
+   * storing the watch and announcing it (the announcement opens the thread), and for a watch
+   * whose announcement failed until the next `/rdns watch` of it completes it.
+   */
+  origin: Origin | null;
   user: string;
   createdAt: string;
 }
@@ -68,6 +72,66 @@ export async function addWatch(
     if ((await multi.exec()) !== null) return { ok: true };
   }
   throw new Error("the watch list kept changing while adding to it; try again");
+}
+
+/** One channel watch, or null. */
+export async function getWatch(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  target: string,
+): Promise<WatchRecord | null> {
+  const text = await redis.hget(keys.watches(channel), target);
+  return text === null ? null : (JSON.parse(text) as WatchRecord);
+}
+
+/**
+ * Records the thread a watch was announced in, if the watch still exists (an unwatch may have
+ * removed it meanwhile); true when written. WATCH/MULTI, as in addWatch, so a concurrent removal
+ * is not undone.
+ */
+export async function setWatchOrigin(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  target: string,
+  origin: Origin,
+): Promise<boolean> {
+  const key = keys.watches(channel);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await redis.watch(key);
+    const text = await redis.hget(key, target);
+    if (text === null) {
+      await redis.unwatch();
+      return false;
+    }
+    const record: WatchRecord = { ...(JSON.parse(text) as WatchRecord), origin };
+    if ((await redis.multi().hset(key, target, JSON.stringify(record)).exec()) !== null) return true;
+  }
+  throw new Error("the watch list kept changing while recording the watch's thread; try again");
+}
+
+/**
+ * Takes the right to announce one watch (open its thread) for `ms`: of two commands completing
+ * the same watch at once, one announces. Released early when the announcement fails.
+ */
+export async function claimWatchAnnouncement(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  target: string,
+  ms: number,
+): Promise<boolean> {
+  return (await redis.set(keys.watchAnnouncement(channel, target), "1", "PX", ms, "NX")) === "OK";
+}
+
+export async function releaseWatchAnnouncement(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  target: string,
+): Promise<void> {
+  await redis.del(keys.watchAnnouncement(channel, target));
 }
 
 /** Removes a watch; returns it (null when there was none) and the IPs nobody watches any more. */

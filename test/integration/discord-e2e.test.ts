@@ -4,10 +4,10 @@
 // and the report in the thread; a fixed PTR -> re-check -> "cleared" in the same thread.
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { type Runtime, startRuntime } from "../../src/app/runtime.js";
-import { type EngineSettings, settingsFromConfig } from "../../src/app/settings.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
+import { type Runtime, startRuntime } from "../../src/runtime.js";
+import { type EngineSettings, settingsFromConfig } from "../../src/settings.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { connectLab } from "../lab/lab.js";
 import { CASES, SPARE_NO_PTR, SPARE_WITH_PTR } from "../lab/zones.js";

@@ -3,7 +3,7 @@
 // real runCheck against the DNS lab (Knot + Unbound), and the delivery worker posting through
 // this adapter into the right thread of the loopback fake Web API.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import type { Runtime } from "../../src/app/runtime.js";
+import type { Runtime } from "../../src/runtime.js";
 import {
   createSlackHarness,
   SIGNING_SECRET,

@@ -119,7 +119,8 @@ async function sendAll(
 
 function titleFor(message: OutboundMessage): string {
   if ("report" in message) return `rdns ${message.report.ip}`;
-  if (message.kind === "checking" || message.kind === "could-not-tell") return `rdns ${message.ip}`;
+  if (message.kind === "checking" || message.kind === "could-not-tell" || message.kind === "not-queued")
+    return `rdns ${message.ip}`;
   return "rdns";
 }
 

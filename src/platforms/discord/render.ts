@@ -7,6 +7,7 @@ import type { OutboundMessage } from "../../chat/types.js";
 import type { CheckReport } from "../../check/types.js";
 import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
+import { notQueuedText } from "../../render/text.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
   type DiscordPayload,
@@ -163,6 +164,10 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
             },
           ],
         },
+      ];
+    case "not-queued":
+      return [
+        { embeds: [{ description: escapeText(notQueuedText(message.ip)), color: COLOURS.inconclusive }] },
       ];
     case "watch-change": {
       const words = { broke: "❌ broke", recovered: "✅ recovered", drifted: "🔀 PTR changed" }[

@@ -2,9 +2,9 @@
 // answers: every asker, including those who joined the de-duplication window, hears "could not
 // tell" exactly once in its thread, and its "Checking..." line is replaced.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import type { Origin } from "../../../src/chat/types.js";
 import { InvalidInputError } from "../../../src/check/types.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const REFUSED_IP = "203.0.113.77";

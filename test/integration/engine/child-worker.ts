@@ -4,12 +4,12 @@
 // the job hangs before completing ("enqueued <deliveryId>"): a kill then lands after the
 // deliveries are out, the case a re-run must not double.
 
-import type { EngineSettings } from "../../../src/app/settings.js";
 import type { PlatformName } from "../../../src/chat/types.js";
 import { runCheck } from "../../../src/check/index.js";
 import { createLogger } from "../../../src/log.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";
+import type { EngineSettings } from "../../../src/settings.js";
 import { createCheckWorker } from "../../../workers/check.js";
 
 const settings = JSON.parse(process.env.RDNS_TEST_SETTINGS ?? "{}") as EngineSettings;

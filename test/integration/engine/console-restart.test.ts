@@ -3,8 +3,8 @@
 // session's, and the answer would be skipped as already delivered.
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { createConsolePlatform } from "../../../src/platforms/console/index.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, startLabRuntime } from "./support.js";
 
 function consoleSession() {

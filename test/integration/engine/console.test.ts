@@ -2,8 +2,8 @@
 // person types at `rdns serve` and what they read back, thread by thread.
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { createConsolePlatform } from "../../../src/platforms/console/index.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, startLabRuntime } from "./support.js";
 
 describe("console chat", () => {

@@ -1,12 +1,14 @@
 // When the window's first job cannot be queued (here: a queue whose connection is closed), the window must not stay
-// open with no job behind it: the next asker starts a new check instead of joining a dead one.
+// open with no job behind it: the next asker starts a new check instead of joining a dead one,
+// and whoever had asked is told the truth: nothing was checked (not "could not tell", not a DNS
+// failure "after 0 attempts").
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../../src/app/context.js";
-import { requestCheck } from "../../../src/app/request-check.js";
+import { CheckNotQueuedError, requestCheck } from "../../../src/app/request-check.js";
 import type { Origin } from "../../../src/chat/types.js";
+import { storeKeys } from "../../../src/keys.js";
 import { createQueues } from "../../../src/queue/queues.js";
-import { storeKeys } from "../../../src/store/keys.js";
 import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";
 
 const origin = (thread: string): Origin => ({ platform: "console", channel: "C", thread, parent: null });
@@ -42,6 +44,42 @@ describe("a check that cannot be queued", () => {
     try {
       expect(await requestCheck(context(queues), { ...request, origin: origin("t2") })).toBe("new");
       expect(await queues.check.getWaitingCount()).toBe(1);
+    } finally {
+      await queues.close();
+    }
+  });
+
+  it("tells every asker of the window, the first one included, that nothing was checked", async () => {
+    const queues = createQueues(redis, settings);
+    const request = { ip: "203.0.113.11", helo: null, reason: "command" as const };
+    let second: Promise<string> | null = null;
+    // Another asker joins the window while the first asker's job is being added, then the add fails.
+    queues.check.add = (async () => {
+      second = requestCheck(context(queues), { ...request, origin: origin("t4") });
+      expect(await second).toBe("joined");
+      throw new Error("Connection is closed.");
+    }) as typeof queues.check.add;
+    try {
+      const failure = await requestCheck(context(queues), { ...request, origin: origin("t3") }).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(CheckNotQueuedError);
+      expect(failure).toMatchObject({ ip: "203.0.113.11", told: true });
+      const queued = await queues.delivery("console").getJobs(["waiting", "delayed", "prioritized"]);
+      const told = queued.map((job) => [job.data.target, job.data.message]);
+      expect(told).toHaveLength(2);
+      expect(told).toEqual(
+        expect.arrayContaining([
+          [
+            { op: "reply", thread: "t3" },
+            { kind: "not-queued", ip: "203.0.113.11" },
+          ],
+          [
+            { op: "reply", thread: "t4" },
+            { kind: "not-queued", ip: "203.0.113.11" },
+          ],
+        ]),
+      );
     } finally {
       await queues.close();
     }

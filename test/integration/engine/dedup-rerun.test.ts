@@ -2,9 +2,9 @@
 // two askers in the same millisecond share one re-run (neither is dropped by a job id collision),
 // and an asker arriving while it runs joins it.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { runCheck } from "../../../src/check/index.js";
 import { InvalidInputError } from "../../../src/check/types.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const IP = "203.0.113.10";

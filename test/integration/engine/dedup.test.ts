@@ -1,8 +1,8 @@
 // De-duplication (issue 4 point 6): 100 identical requests within the window run one DNS check,
 // and each of the 100 askers gets the answer in its own thread.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { runCheck } from "../../../src/check/index.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 describe("de-duplication window", () => {

@@ -3,12 +3,12 @@
 // no retries for permanent errors.
 import { QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineSettings, settingsFromConfig } from "../../../src/app/settings.js";
 import { loadConfig } from "../../../src/config.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import type { DeliveryJob } from "../../../src/queue/jobs.js";
 import { deliveryQueueName } from "../../../src/queue/names.js";
 import { createQueues, enqueueDeliveries, type Queues } from "../../../src/queue/queues.js";
+import { type EngineSettings, settingsFromConfig } from "../../../src/settings.js";
 import { createDeliveryWorker } from "../../../workers/delivery.js";
 import { cleanupPrefix, logger, REDIS_URL, RecordingPlatform, uniquePrefix } from "./support.js";
 

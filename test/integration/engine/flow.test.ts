@@ -1,7 +1,7 @@
 // The whole flow with the real engine, real Redis and the real DNS lab: a command opens a thread,
 // the check job runs in a worker, and the deliveries land in that thread and on its parent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 describe("engine flow: command -> queue -> check worker -> delivery", () => {

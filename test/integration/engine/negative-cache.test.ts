@@ -3,11 +3,11 @@
 // predicted to expire, and "cleared" is delivered once, within 2 s of the moment the resolver
 // really stops serving the NXDOMAIN (measured by asking the resolver directly every 50 ms).
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { query } from "../../../src/check/dns-client.js";
 import { runCheck } from "../../../src/check/index.js";
 import { parseIp } from "../../../src/check/ip.js";
 import type { CheckReport } from "../../../src/check/types.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import { cleanupPrefix, labSettings, logger, RecordingPlatform, startLabRuntime } from "./support.js";
 

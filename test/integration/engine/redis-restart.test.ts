@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { type Runtime, startRuntime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
+import { type Runtime, startRuntime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import { labSettings, logger, RecordingPlatform } from "./support.js";
 

@@ -5,11 +5,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
-import type { EngineSettings } from "../../../src/app/settings.js";
 import { runCheck } from "../../../src/check/index.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";
+import type { Runtime } from "../../../src/runtime.js";
+import type { EngineSettings } from "../../../src/settings.js";
 import { createCheckWorker } from "../../../workers/check.js";
 import {
   cleanupPrefix,

@@ -5,8 +5,6 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
-import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/app/runtime.js";
-import { type EngineSettings, settingsFromConfig } from "../../../src/app/settings.js";
 import type {
   ChatPlatform,
   CommandResponder,
@@ -19,6 +17,8 @@ import type {
 import { loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
 import { CHECK_QUEUE, deliveryQueueName } from "../../../src/queue/names.js";
+import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/runtime.js";
+import { type EngineSettings, settingsFromConfig } from "../../../src/settings.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");

@@ -2,11 +2,12 @@
 // itself on its next run, and removing one never takes away the scheduler of a watch that
 // another channel has just added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
+import { dropWatchSchedulerIfUnwatched } from "../../../src/app/watch-schedulers.js";
+import { storeKeys } from "../../../src/keys.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
 import { createQueues } from "../../../src/queue/queues.js";
-import { dropWatchSchedulerIfUnwatched, upsertWatchScheduler } from "../../../src/queue/watch-schedulers.js";
-import { storeKeys } from "../../../src/store/keys.js";
+import { upsertWatchScheduler } from "../../../src/queue/watch-schedulers.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { addWatch } from "../../../src/store/watches.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
@@ -66,7 +67,12 @@ describe("watch schedulers", () => {
       return removeJobScheduler(id);
     };
     try {
-      expect(await dropWatchSchedulerIfUnwatched(runtime.redis, keys, queue, ip, 60_000)).toBe(false);
+      expect(
+        await dropWatchSchedulerIfUnwatched(
+          { redis: runtime.redis, keys, queues: { check: queue }, settings: { watchIntervalMs: 60_000 } },
+          ip,
+        ),
+      ).toBe(false);
     } finally {
       queue.removeJobScheduler = removeJobScheduler;
     }

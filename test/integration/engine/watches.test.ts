@@ -1,8 +1,8 @@
 // Watches against the lab: a job scheduler re-checks the watched IP, and the watch's thread hears
 // of each change (PTR name changed, broke, recovered) once, and of nothing else.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Runtime } from "../../../src/app/runtime.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
+import type { Runtime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 

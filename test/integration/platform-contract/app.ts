@@ -9,9 +9,9 @@ import type { AppContext } from "../../../src/app/context.js";
 import { createInboundHandlers } from "../../../src/app/handlers.js";
 import { loadCommands, validateCommands } from "../../../src/app/load-commands.js";
 import type { InboundHandlers } from "../../../src/chat/types.js";
+import { storeKeys } from "../../../src/keys.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";
-import { storeKeys } from "../../../src/store/keys.js";
 import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
 
 /** A command whose run() throws: the error boundary's scenario. */

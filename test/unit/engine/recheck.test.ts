@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { settingsFromConfig } from "../../../src/app/settings.js";
 import type { CheckReport, LookupStatus, Problem, ProblemCode } from "../../../src/check/types.js";
 import { loadConfig } from "../../../src/config.js";
 import { type CheckJob, newCheckJob } from "../../../src/queue/jobs.js";
+import { settingsFromConfig } from "../../../src/settings.js";
 import { isCleared, planFollowUp, silentResolvers } from "../../../workers/recheck.js";
 
 const policy = settingsFromConfig(loadConfig({}));

@@ -3,22 +3,22 @@
 // front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { type CheckRunner, createCheckWorker } from "../../workers/check.js";
-import { createDeliveryWorker } from "../../workers/delivery.js";
-import type { ChatPlatform } from "../chat/types.js";
-import { runCheck } from "../check/index.js";
-import type { Config } from "../config.js";
-import type { Logger } from "../log.js";
-import { createConsolePlatform } from "../platforms/console/index.js";
-import { createPlatforms } from "../platforms/registry.js";
-import { assertRedisReachable, createRedis } from "../queue/connection.js";
-import { createQueues, type Queues } from "../queue/queues.js";
-import { storeKeys } from "../store/keys.js";
-import { bounceReader } from "./bounce-reader.js";
-import { commandLimitsFromConfig, redisCommandLimiter } from "./command-limits.js";
-import type { AppContext, BounceReader } from "./context.js";
-import { createInboundHandlers } from "./handlers.js";
-import { loadCommands } from "./load-commands.js";
+import { type CheckRunner, createCheckWorker } from "../workers/check.js";
+import { createDeliveryWorker } from "../workers/delivery.js";
+import { bounceReader } from "./app/bounce-reader.js";
+import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limits.js";
+import type { AppContext, BounceReader } from "./app/context.js";
+import { createInboundHandlers } from "./app/handlers.js";
+import { loadCommands } from "./app/load-commands.js";
+import type { ChatPlatform } from "./chat/types.js";
+import { runCheck } from "./check/index.js";
+import type { Config } from "./config.js";
+import { storeKeys } from "./keys.js";
+import type { Logger } from "./log.js";
+import { createConsolePlatform } from "./platforms/console/index.js";
+import { createPlatforms } from "./platforms/registry.js";
+import { assertRedisReachable, createRedis } from "./queue/connection.js";
+import { createQueues, type Queues } from "./queue/queues.js";
 import { type EngineSettings, settingsFromConfig } from "./settings.js";
 
 export interface RuntimeOptions {

@@ -1,6 +1,11 @@
-// Every Redis key the store writes, in one place. BullMQ's own keys are `<prefix>:<queue>:...`;
-// ours are `<prefix>:s:...` so they never collide.
-import { ipKey } from "../queue/ids.js";
+// Redis key naming, in one place below the queue and the store (both import it, it imports
+// neither). BullMQ's own keys are `<prefix>:<queue>:...` (src/queue/names.ts names the queues);
+// the store's are `<prefix>:s:...` so they never collide.
+
+/** A readable, id-safe form of an IP for logs, Redis keys and job ids ("2001_db8__1"). */
+export function ipKey(ip: string): string {
+  return ip.replace(/:/g, "_");
+}
 
 export function storeKeys(prefix: string) {
   const base = `${prefix}:s`;
@@ -16,6 +21,9 @@ export function storeKeys(prefix: string) {
     chainResult: (chainId: string) => `${base}:result:${chainId}`,
     /** A channel's watches (hash: target -> WatchRecord JSON). */
     watches: (channelKey: string) => `${base}:watches:${channelKey}`,
+    /** Held while one command announces a watch (opens its thread), so it is announced once. */
+    watchAnnouncement: (channelKey: string, target: string) =>
+      `${base}:watchannounce:${channelKey}|${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */

@@ -1,6 +1,7 @@
-// The engine's knobs, derived once from the validated configuration. Tests build their own
-// (short windows, fast back-offs, a unique prefix) instead of touching the environment.
-import type { Config } from "../config.js";
+// The engine's knobs, derived once from the validated configuration (src/config.ts). They sit
+// below the queue, the store, the app and the workers, which all read them; tests build their
+// own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
+import type { Config } from "./config.js";
 
 export interface EngineSettings {
   /** Prefix of every Redis key: BullMQ's `prefix` and the store's keys. */
@@ -28,8 +29,8 @@ export interface EngineSettings {
   checkRetryDelayMs: number;
   deliveryAttempts: number;
   /**
-   * Most posts per second per platform from one bot process (BullMQ's limiter; it is also what
-   * makes a platform's Retry-After pause the whole platform queue).
+   * Most posts per second per platform from one bot process (BullMQ's limiter). A platform's
+   * Retry-After does not go through it: only the limited delivery waits (workers/delivery.ts).
    */
   deliveryRatePerSecond: number;
   deliveryRetryDelayMs: number;

@@ -1,0 +1,25 @@
+// The unwatch service: a channel stops following a target; an IP's scheduler goes when no
+// channel watches it any more (src/app/watch-schedulers.ts).
+import type { PlatformName } from "../chat/types.js";
+import { channelKey, listWatches, removeWatch, type WatchRecord } from "../store/watches.js";
+import type { AppContext } from "./context.js";
+import { dropWatchSchedulerIfUnwatched } from "./watch-schedulers.js";
+
+export type UnwatchResult =
+  | { removed: WatchRecord }
+  /** Not watched; `watching` is what the channel does watch (for the answer). */
+  | { removed: null; watching: string[] };
+
+export async function unwatch(
+  ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings">,
+  request: { platform: PlatformName; channel: string; target: string },
+): Promise<UnwatchResult> {
+  const channel = channelKey(request.platform, request.channel);
+  const { removed, unwatchedIps } = await removeWatch(ctx.redis, ctx.keys, channel, request.target);
+  if (removed === null) {
+    const watches = await listWatches(ctx.redis, ctx.keys, channel);
+    return { removed: null, watching: watches.map((watch) => watch.target) };
+  }
+  for (const ip of unwatchedIps) await dropWatchSchedulerIfUnwatched(ctx, ip);
+  return { removed };
+}

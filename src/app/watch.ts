@@ -1,0 +1,83 @@
+// The watch service: a channel starts following an IP or a small range. Store first, announce
+// after: the watch and its schedulers exist before anyone is told "Watching…", so an announcement
+// never promises a watch that was not made. A watch left half-made (a scheduler upsert or the
+// announcement failed) is completed by the next `watch` of it: missing schedulers are created and
+// a watch never announced is announced then, instead of "already watched" with nothing running.
+import type { Origin, PlatformName } from "../chat/types.js";
+import {
+  addWatch,
+  channelKey,
+  claimWatchAnnouncement,
+  getWatch,
+  releaseWatchAnnouncement,
+  setWatchOrigin,
+  type WatchRecord,
+} from "../store/watches.js";
+import type { AppContext } from "./context.js";
+import type { WatchTarget } from "./targets.js";
+import { ensureWatchSchedulers } from "./watch-schedulers.js";
+
+/** Longer than posting one message takes; a command that dies holding it blocks a retry this long. */
+const ANNOUNCE_CLAIM_MS = 30_000;
+
+export interface WatchRequest {
+  platform: PlatformName;
+  channel: string;
+  user: string;
+  target: WatchTarget;
+}
+
+export type WatchResult =
+  /** Stored, scheduled and announced now (announce() opened the watch's thread). */
+  | { status: "watching"; origin: Origin }
+  /** Already watched; `repaired` lists the IPs whose missing scheduler was created again. */
+  | { status: "exists"; repaired: string[] }
+  /** Over the channel's cap: nothing stored. */
+  | { status: "cap"; watched: number; cap: number };
+
+/** Watches `request.target`; `announce` posts "Watching…" and returns the thread it opened. */
+export async function watch(
+  ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings">,
+  request: WatchRequest,
+  announce: () => Promise<Origin>,
+): Promise<WatchResult> {
+  const { redis, keys, settings } = ctx;
+  const channel = channelKey(request.platform, request.channel);
+  const label = request.target.label;
+  const added = await addWatch(
+    redis,
+    keys,
+    channel,
+    {
+      target: label,
+      ips: request.target.ips,
+      origin: null,
+      user: request.user,
+      createdAt: new Date().toISOString(),
+    },
+    settings.watchCap,
+  );
+  if (!added.ok && added.reason === "cap")
+    return { status: "cap", watched: added.watched, cap: settings.watchCap };
+  let record: WatchRecord | null = null;
+  if (!added.ok) {
+    record = await getWatch(redis, keys, channel, label);
+    // Unwatched between the two reads: nothing is left to repair or announce.
+    if (record === null) return { status: "exists", repaired: [] };
+  }
+  const repaired = await ensureWatchSchedulers(ctx, request.target.ips);
+  const announced = record?.origin ?? null;
+  if (announced !== null || !(await claimWatchAnnouncement(redis, keys, channel, label, ANNOUNCE_CLAIM_MS))) {
+    return { status: "exists", repaired: added.ok ? [] : repaired };
+  }
+  let origin: Origin;
+  try {
+    origin = await announce();
+  } catch (error) {
+    // The watch stays stored and scheduled; the next `watch` of it announces it.
+    await releaseWatchAnnouncement(redis, keys, channel, label).catch(() => undefined);
+    throw error;
+  }
+  await setWatchOrigin(redis, keys, channel, label, origin);
+  return { status: "watching", origin };
+}

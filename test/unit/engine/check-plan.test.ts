@@ -1,0 +1,260 @@
+// The check worker's decisions, without Redis: what a finished check saves, says to which thread,
+// tells the watching channels and schedules next (workers/check-plan.ts).
+import { describe, expect, it } from "vitest";
+import type { Origin } from "../../../src/chat/types.js";
+import { loadConfig } from "../../../src/config.js";
+import { recheckJobId } from "../../../src/queue/ids.js";
+import { type CheckJob, newCheckJob } from "../../../src/queue/jobs.js";
+import { settingsFromConfig } from "../../../src/settings.js";
+import type { WatchRecord } from "../../../src/store/watches.js";
+import {
+  type CheckPlanInput,
+  planCheckResult,
+  planFailedCheck,
+  planWatchNotice,
+  retryBeforeAnswering,
+  type WatchObservation,
+} from "../../../workers/check-plan.js";
+import { makeReport } from "../../fixtures/check-report.js";
+
+const settings = settingsFromConfig(loadConfig({}));
+const IP = "203.0.113.5";
+const NOW = new Date("2026-11-27T12:00:00Z");
+const asker: Origin = { platform: "slack", channel: "C1", thread: "slack:C1:1.1", parent: "slack:C1:1.1" };
+const joiner: Origin = { platform: "discord", channel: "9", thread: "discord:9:8", parent: null };
+
+const passing = makeReport({
+  verdict: "pass",
+  ptr: { status: "found", names: ["mail.example.test"] },
+  fcrdns: "pass",
+  problems: [],
+  negativeCache: null,
+  resolvers: [
+    {
+      server: "127.0.0.1:5301",
+      status: "found",
+      names: ["mail.example.test"],
+      cnames: [],
+      ttl: 5,
+      negativeTtlRemaining: null,
+      rttMs: 1,
+      error: null,
+    },
+  ],
+  authority: null,
+});
+const failing = makeReport(); // NO_PTR, a cached NXDOMAIN clearing at 12:00:05
+const inconclusive = makeReport({
+  verdict: "inconclusive",
+  problems: [],
+  resolvers: [
+    {
+      server: "127.0.0.1:5301",
+      status: "timeout",
+      names: [],
+      cnames: [],
+      ttl: null,
+      negativeTtlRemaining: null,
+      rttMs: null,
+      error: "no answer in 1000 ms",
+    },
+  ],
+});
+
+function job(fields: Partial<CheckJob> = {}): CheckJob {
+  return {
+    ...newCheckJob({
+      ip: IP,
+      helo: null,
+      origins: [asker],
+      originsKey: "k",
+      reason: "command",
+      chainId: "chk-1",
+      now: NOW,
+    }),
+    ...fields,
+  };
+}
+
+function plan(fields: Partial<CheckPlanInput>) {
+  return planCheckResult({
+    job: job(),
+    jobId: "chk-1",
+    attempt: 1,
+    report: passing,
+    origins: [asker, joiner],
+    watchers: [],
+    now: NOW,
+    settings,
+    ...fields,
+  });
+}
+
+const watchRecord = (origin: Origin | null): WatchRecord => ({
+  target: "203.0.113.0/28",
+  ips: [IP],
+  origin,
+  user: "U1",
+  createdAt: "",
+});
+const watcher = (
+  state: WatchObservation["stored"]["state"],
+  origin: Origin | null = asker,
+): WatchObservation => ({
+  channel: "slack:C1",
+  record: watchRecord(origin),
+  stored: { text: state === null ? null : JSON.stringify(state), state },
+});
+
+describe("planCheckResult", () => {
+  it("answers every asker of a command's check with the report and the verdict, and keeps the answer for late askers", () => {
+    const result = plan({});
+    expect(result.deliveries.map((d) => [d.platform, d.target.op, d.message.kind])).toEqual([
+      ["slack", "update", "verdict"],
+      ["slack", "reply", "report"],
+      ["discord", "reply", "report"],
+    ]);
+    expect(result.chainResult).toEqual({ report: passing, ttlMs: settings.dedupWindowMs + 60_000 });
+    expect(result.next).toBeNull();
+  });
+
+  it("says 'could not tell' with the attempt count and the failed servers when DNS never answered", () => {
+    const result = plan({ report: inconclusive, attempt: 4 });
+    const replies = result.deliveries.filter((d) => d.target.op === "reply");
+    expect(replies.map((d) => d.message)).toEqual([
+      { kind: "could-not-tell", ip: IP, detail: "127.0.0.1:5301: no answer in 1000 ms", attempts: 4 },
+      { kind: "could-not-tell", ip: IP, detail: "127.0.0.1:5301: no answer in 1000 ms", attempts: 4 },
+    ]);
+    expect(result.chainResult).toBeNull(); // nothing to share: the next asker checks again
+  });
+
+  it("schedules the first re-check of a failing check at the predicted cache expiry", () => {
+    const result = plan({ report: failing });
+    expect(result.next).toEqual({
+      jobId: recheckJobId("chk-1", 1),
+      delayMs: 5000 + settings.recheckMarginMs,
+      job: expect.objectContaining({
+        reason: "recheck",
+        recheck: 1,
+        quickRechecks: 1,
+        firstFailureAt: NOW.toISOString(),
+      }),
+    });
+  });
+
+  it("tells the chain's threads once it cleared, and schedules nothing more", () => {
+    const result = plan({
+      job: job({ reason: "recheck", recheck: 3, firstFailureAt: "2026-11-27T11:50:00Z" }),
+      report: passing,
+      origins: [asker],
+    });
+    expect(result.deliveries.map((d) => d.message.kind)).toEqual(["verdict", "cleared"]);
+    expect(result.deliveries[1]?.message).toMatchObject({
+      kind: "cleared",
+      elapsedSeconds: 600,
+      rechecks: 3,
+    });
+    expect(result.followUp.cleared).toBe(true);
+    expect(result.next).toBeNull();
+    expect(result.chainResult).toBeNull(); // re-checks do not refill a window
+  });
+
+  it("tells a watch run's askers nothing (it has none) and leaves the schedule to the watch", () => {
+    const result = plan({
+      job: job({ reason: "watch", origins: [], originsKey: null }),
+      report: failing,
+      origins: [],
+    });
+    expect(result.deliveries).toEqual([]);
+    expect(result.next).toBeNull();
+  });
+
+  it("decides each watching channel", () => {
+    const result = plan({
+      report: failing,
+      watchers: [watcher({ verdict: "pass", names: ["mail.example.test"] })],
+    });
+    expect(result.watches).toHaveLength(1);
+    expect(result.watches[0]?.decision).toMatchObject({
+      action: "write",
+      notice: { message: { change: "broke" } },
+    });
+  });
+});
+
+describe("planWatchNotice", () => {
+  it("sets the baseline silently the first time", () => {
+    expect(planWatchNotice("j1", failing, watcher(null))).toMatchObject({
+      action: "write",
+      expected: null,
+      state: { verdict: "fail", names: [], by: "j1", checkedAt: failing.checkedAt, notice: null },
+      notice: null,
+    });
+  });
+
+  it("announces a break in the watch's own thread, naming the IP within its range", () => {
+    const before = {
+      verdict: "pass" as const,
+      names: ["mail.example.test"],
+      checkedAt: "2026-11-27T11:00:00Z",
+    };
+    const decision = planWatchNotice("j1", failing, watcher(before));
+    expect(decision).toMatchObject({ action: "write", expected: JSON.stringify(before) });
+    if (decision.action !== "write") throw new Error("expected a write");
+    expect(decision.notice?.target).toEqual({ op: "reply", thread: asker.thread });
+    expect(decision.notice?.message).toMatchObject({
+      kind: "watch-change",
+      target: `${IP} (203.0.113.0/28)`,
+      change: "broke",
+      previousNames: ["mail.example.test"],
+    });
+  });
+
+  it("repeats its own earlier notice when the job runs again, with the same delivery id", () => {
+    const before = {
+      verdict: "pass" as const,
+      names: ["mail.example.test"],
+      checkedAt: "2026-11-27T11:00:00Z",
+    };
+    const first = planWatchNotice("j1", failing, watcher(before));
+    if (first.action !== "write") throw new Error("expected a write");
+    const again = planWatchNotice("j1", failing, watcher(first.state));
+    expect(again).toEqual({ action: "repeat", notice: first.notice });
+  });
+
+  it("stays quiet for a result older than what the channel saw, for an inconclusive one, and for a watch with no thread yet", () => {
+    const newer = { verdict: "pass" as const, names: [], checkedAt: "2026-11-27T13:00:00Z" };
+    expect(planWatchNotice("j1", failing, watcher(newer))).toEqual({ action: "none" });
+    expect(planWatchNotice("j1", inconclusive, watcher(null))).toEqual({ action: "none" });
+    expect(planWatchNotice("j1", failing, watcher(null, null))).toEqual({ action: "none" });
+  });
+
+  it("calls a changed PTR name a drift, and a pass after a failure a recovery", () => {
+    const named = (names: string[]) => makeReport({ ...passing, ptr: { status: "found", names } });
+    const was = { verdict: "pass" as const, names: ["old.example.test"] };
+    expect(planWatchNotice("j1", named(["new.example.test"]), watcher(was))).toMatchObject({
+      notice: { message: { change: "drifted" } },
+    });
+    expect(planWatchNotice("j1", passing, watcher({ verdict: "fail", names: [] }))).toMatchObject({
+      notice: { message: { change: "recovered" } },
+    });
+  });
+});
+
+describe("retryBeforeAnswering and planFailedCheck", () => {
+  it("asks again before the last attempt only when DNS did not answer", () => {
+    expect(retryBeforeAnswering(inconclusive, false)).toBe(
+      "inconclusive DNS answers: 127.0.0.1:5301: no answer in 1000 ms",
+    );
+    expect(retryBeforeAnswering(inconclusive, true)).toBeNull();
+    expect(retryBeforeAnswering(failing, false)).toBeNull();
+  });
+
+  it("tells each thread and parent of a chain that failed for good, with at least one attempt", () => {
+    const deliveries = planFailedCheck(job(), "chk-1", [asker], "x".repeat(400), 0);
+    expect(deliveries.map((d) => d.target.op)).toEqual(["update", "reply"]);
+    expect(deliveries[1]?.message).toMatchObject({ kind: "could-not-tell", attempts: 1 });
+    const detail = deliveries[1]?.message.kind === "could-not-tell" ? deliveries[1].message.detail : "";
+    expect(detail).toHaveLength(300);
+  });
+});

@@ -1,0 +1,232 @@
+// What a finished check leads to, decided without Redis or a clock of its own: what to save,
+// what to say to which thread, what each watching channel now remembers (and hears), and when
+// the chain's next re-check runs. workers/check.ts reads the inputs and carries the plan out;
+// keeping the decisions here lets them be tested to the message without a queue.
+import type { Origin, OutboundMessage } from "../src/chat/types.js";
+import type { CheckReport } from "../src/check/types.js";
+import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
+import { recheckJobId } from "../src/queue/ids.js";
+import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
+import type { EngineSettings } from "../src/settings.js";
+import type { WatchRecord, WatchState } from "../src/store/watches.js";
+import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
+
+/** Why the answer is "could not tell", in one line, from the failed lookups. */
+export function inconclusiveDetail(report: CheckReport): string {
+  const failed = [...(report.authority?.answers ?? []), ...report.resolvers].filter(
+    (answer) => answer.status === "servfail" || answer.status === "timeout" || answer.status === "refused",
+  );
+  if (failed.length === 0) return report.summary;
+  return failed.map((answer) => `${answer.server}: ${answer.error ?? answer.status}`).join("; ");
+}
+
+/**
+ * A timeout or SERVFAIL is not an answer: before the last attempt, an inconclusive report is
+ * thrown back to BullMQ (its back-off asks again) before anyone is told or anything is saved.
+ * Returns the error message to throw, or null to go on with the report.
+ */
+export function retryBeforeAnswering(report: CheckReport, lastAttempt: boolean): string | null {
+  if (report.verdict !== "inconclusive" || lastAttempt) return null;
+  return `inconclusive DNS answers: ${inconclusiveDetail(report)}`;
+}
+
+/** One channel watching the checked IP, with what it last saw (the raw text, for the compare-and-set). */
+export interface WatchObservation {
+  channel: string;
+  record: WatchRecord;
+  stored: { text: string | null; state: WatchState | null };
+}
+
+/** What a watching channel's state becomes after this check, and what it hears. */
+export type WatchDecision =
+  /** Nothing to write or say (no thread yet, an inconclusive report, or a newer check spoke). */
+  | { action: "none" }
+  /** This job's earlier attempt already wrote the state: repeat its notice (same delivery id). */
+  | { action: "repeat"; notice: DeliveryJob | null }
+  /** Write `state` if the stored text is still `expected`; the notice goes out only if it wins. */
+  | { action: "write"; expected: string | null; state: WatchState; notice: DeliveryJob | null };
+
+type Change = NonNullable<WatchState["notice"]>["change"];
+
+function watchStateOf(report: CheckReport): WatchState {
+  return { verdict: report.verdict === "pass" ? "pass" : "fail", names: [...report.ptr.names].sort() };
+}
+
+/** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
+export function watchChange(before: WatchState | null, after: WatchState): Change | null {
+  if (before === null) return null;
+  if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
+  return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
+}
+
+/**
+ * Decides one watching channel. Two checks of one IP can finish together (a watch run and a
+ * command's check), so the state is written by compare-and-set and only the winner announces;
+ * a loser calls this again with what the winner wrote.
+ */
+export function planWatchNotice(
+  jobId: string,
+  report: CheckReport,
+  watcher: WatchObservation,
+): WatchDecision {
+  const { channel, record, stored } = watcher;
+  const origin = record.origin;
+  // Not announced yet (no thread): the first check after its announcement sets the baseline.
+  if (report.verdict === "inconclusive" || origin === null) return { action: "none" };
+  const ip = report.ip;
+  const notice = (change: Change, previousNames: string[]): DeliveryJob => {
+    const target = record.target === ip ? ip : `${ip} (${record.target})`;
+    const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
+    return threadReply(jobId, origin, message, `watch|${channel}|${ip}`);
+  };
+  const before = stored.state;
+  if (before?.by === jobId) {
+    // A re-run of this job (it died after its write won, before the enqueue): the same notice.
+    return {
+      action: "repeat",
+      notice: before.notice ? notice(before.notice.change, before.notice.previousNames) : null,
+    };
+  }
+  // A newer check already spoke for this channel: this older result has nothing to add.
+  if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
+  const change = watchChange(before, watchStateOf(report));
+  const previousNames = before?.names ?? [];
+  return {
+    action: "write",
+    expected: stored.text,
+    state: {
+      ...watchStateOf(report),
+      checkedAt: report.checkedAt,
+      by: jobId,
+      notice: change === null ? null : { change, previousNames },
+    },
+    notice: change === null ? null : notice(change, previousNames),
+  };
+}
+
+export interface CheckPlanInput {
+  job: CheckJob;
+  jobId: string;
+  /** This attempt's number (1 for the first). */
+  attempt: number;
+  report: CheckReport;
+  /** Every thread of the chain (the first asker, those who joined its window, or the chain's list). */
+  origins: Origin[];
+  watchers: WatchObservation[];
+  now: Date;
+  settings: EngineSettings;
+}
+
+export interface CheckPlan {
+  /** The first check's answer, kept for askers who join its window after it finished. */
+  chainResult: { report: CheckReport; ttlMs: number } | null;
+  /** Deliveries to enqueue whatever happens to the watch writes. */
+  deliveries: DeliveryJob[];
+  /** One per watching channel. */
+  watches: { watcher: WatchObservation; decision: WatchDecision }[];
+  followUp: FollowUp;
+  /** The chain's next re-check (deterministic id: a re-run of this job schedules it once). */
+  next: { job: CheckJob; jobId: string; delayMs: number } | null;
+}
+
+/** Decides everything a check that produced `report` leads to. */
+export function planCheckResult(input: CheckPlanInput): CheckPlan {
+  const { job, jobId, report, origins, settings } = input;
+  const deliveries: DeliveryJob[] = [];
+  const asked = job.reason === "command" || job.reason === "paste";
+  if (asked) {
+    for (const origin of origins) {
+      if (report.verdict === "inconclusive") {
+        const message: OutboundMessage = {
+          kind: "could-not-tell",
+          ip: job.ip,
+          detail: inconclusiveDetail(report),
+          attempts: input.attempt,
+        };
+        deliveries.push(
+          ...parentUpdate(jobId, origin, report),
+          threadReply(jobId, origin, message, "could-not-tell"),
+        );
+      } else {
+        deliveries.push(...resultDeliveries(jobId, report, origin));
+      }
+    }
+  }
+
+  const followUp = planFollowUp(job, report, input.now, settings);
+  const ends = followUp.cleared || followUp.stillFailing || followUp.gaveUp;
+  for (const origin of ends ? origins : []) {
+    if (followUp.cleared) {
+      const silent = silentResolvers(report);
+      const message: OutboundMessage = {
+        kind: "cleared",
+        report,
+        elapsedSeconds: followUp.elapsedSeconds,
+        rechecks: job.recheck,
+        ...(silent.length > 0 ? { silentResolvers: silent } : {}),
+      };
+      deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
+    } else {
+      const message: OutboundMessage = {
+        kind: "still-failing",
+        report,
+        elapsedSeconds: followUp.elapsedSeconds,
+        rechecks: job.recheck,
+        ...(followUp.gaveUp ? { final: true } : {}),
+      };
+      deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
+    }
+  }
+
+  let next: CheckPlan["next"] = null;
+  if (followUp.next !== null) {
+    const nextJob: CheckJob = {
+      ...job,
+      reason: "recheck",
+      recheck: job.recheck + 1,
+      quickRechecks: job.quickRechecks + (followUp.next.quick ? 1 : 0),
+      firstFailureAt: followUp.firstFailureAt,
+      stillFailingSent: job.stillFailingSent || followUp.stillFailing,
+    };
+    next = {
+      job: nextJob,
+      jobId: recheckJobId(job.chainId, nextJob.recheck),
+      delayMs: followUp.next.delayMs,
+    };
+  }
+
+  return {
+    chainResult:
+      asked && report.verdict !== "inconclusive" ? { report, ttlMs: settings.dedupWindowMs + 60_000 } : null,
+    deliveries,
+    watches: input.watchers.map((watcher) => ({
+      watcher,
+      decision: planWatchNotice(jobId, report, watcher),
+    })),
+    followUp,
+    next,
+  };
+}
+
+/**
+ * A command or paste chain that failed for good: "could not tell" in each thread and on each
+ * parent (nothing for re-checks and watch runs, whose threads already have an answer).
+ */
+export function planFailedCheck(
+  job: CheckJob,
+  jobId: string,
+  origins: Origin[],
+  reason: string,
+  attempts: number,
+): DeliveryJob[] {
+  const message: OutboundMessage = {
+    kind: "could-not-tell",
+    ip: job.ip,
+    detail: reason.length > 300 ? `${reason.slice(0, 297)}...` : reason,
+    attempts: Math.max(1, attempts),
+  };
+  return origins.flatMap((origin) => [
+    ...parentNotice(jobId, origin, message),
+    threadReply(jobId, origin, message, "could-not-tell"),
+  ]);
+}
