@@ -43,8 +43,9 @@ const schema = z.object({
   /** Register /rdns in this server only (npm run discord:register); global when unset. */
   DISCORD_GUILD_ID: optionalText,
   SUPPORT_CHANNELS: list,
-  // Slack limits (src/platforms/slack/): .eml attachments larger than this are not downloaded,
-  // and /rdns commands per user / per channel per window are answered with "try again in N s".
+  // Slack .eml attachments larger than this are not downloaded (src/platforms/slack/); /rdns
+  // commands per user / per channel per window, on every platform despite the names, are
+  // answered with "try again in N s" (src/app/command-limits.ts).
   SLACK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(20_000_000).default(1_048_576),
   SLACK_USER_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(10),
   SLACK_CHANNEL_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(30),

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import { type CheckRunner, createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { bounceReader } from "./app/bounce-reader.js";
+import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limits.js";
 import type { AppContext, BounceReader } from "./app/context.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
@@ -66,6 +67,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.onWorker?.(worker, { redis: client, settings });
     workers.push(worker);
   };
+  let stopping: Promise<void> | null = null;
 
   if (options.worker) {
     const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
@@ -80,40 +82,42 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       readBounce: options.readBounce ?? bounceReader,
     };
-    const handlers = createInboundHandlers(ctx, await loadCommands());
-    const chosen =
-      options.platforms ??
-      (await createPlatforms(config, logger, {
-        input: process.stdin,
-        output: process.stdout,
-        ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
-      }));
-    for (const platform of chosen) {
-      added(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
-      await platform.start(handlers);
-      platforms.push(platform);
+    const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(config));
+    const handlers = createInboundHandlers(ctx, await loadCommands(), { limiter });
+    try {
+      const chosen =
+        options.platforms ??
+        (await createPlatforms(config, logger, {
+          input: process.stdin,
+          output: process.stdout,
+          ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
+        }));
+      for (const platform of chosen) {
+        added(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
+        // Stopped with the others should start() fail half-way (a port bound, a socket open).
+        platforms.push(platform);
+        await platform.start(handlers);
+      }
+    } catch (error) {
+      // A bot whose front end cannot start must not run on headless: close what was opened so
+      // the process can exit and say why (src/cli/serve.ts).
+      await stop();
+      throw error;
     }
   }
 
-  let stopping: Promise<void> | null = null;
-  return {
-    settings,
-    queues,
-    redis: client,
-    platforms,
-    workers,
-    stop() {
-      stopping ??= (async () => {
-        await Promise.allSettled(platforms.map((platform) => platform.stop()));
-        // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
-        // found by another worker's stalled-job check and runs again.
-        await Promise.allSettled(workers.map((worker) => worker.close()));
-        await queues.close();
-        await Promise.allSettled([client.quit(), workerRedis.quit()]);
-      })();
-      return stopping;
-    },
-  };
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      await Promise.allSettled(platforms.map((platform) => platform.stop()));
+      // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
+      // found by another worker's stalled-job check and runs again.
+      await Promise.allSettled(workers.map((worker) => worker.close()));
+      await queues.close();
+      await Promise.allSettled([client.quit(), workerRedis.quit()]);
+    })();
+    return stopping;
+  }
+  return { settings, queues, redis: client, platforms, workers, stop };
 }
 
 export { createConsolePlatform };

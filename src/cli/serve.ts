@@ -8,6 +8,8 @@ import { assertRedisReachable, RedisUnavailableError } from "../queue/connection
 
 /** EX_UNAVAILABLE (sysexits.h): a service the program needs (Redis) is not there. */
 const EXIT_UNAVAILABLE = 69;
+/** After a failed start, how long a forgotten handle may hold the process before it is ended. */
+const EXIT_GRACE_MS = 3_000;
 
 const HELP = {
   serve:
@@ -94,12 +96,14 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
         observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
     });
   } catch (error) {
-    if (error instanceof RedisUnavailableError) {
-      process.stderr.write(`rdns ${mode}: ${error.message}\n`);
-      return EXIT_UNAVAILABLE;
-    }
-    process.stderr.write(`rdns ${mode}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 70;
+    // One line the operator reads on stderr, naming the variable to fix (the platforms' errors
+    // do); the runtime already closed what it opened, and nothing left may keep us running.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+    process.stderr.write(`rdns ${mode}: ${message}\n`);
+    const code =
+      error instanceof RedisUnavailableError ? EXIT_UNAVAILABLE : error instanceof ConfigError ? 78 : 70;
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+    return code;
   }
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "draining: finishing in-flight jobs");

@@ -101,22 +101,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/**
- * Commands' examples are written as typed words ("/rdns 203.0.113.5 mail.example.com"); Discord
- * users fill options, so they get "/rdns check ip:203.0.113.5 helo:mail.example.com".
- */
-export function discordExample(example: string): string {
-  const words = example.trim().split(/\s+/);
-  if (words[0] !== "/rdns" || words.some((word) => /^(ip|helo|range):/.test(word))) return example;
-  const [verb, ...rest] = words.slice(1);
-  if (verb === "watch" || verb === "unwatch")
-    return rest[0] ? `/rdns ${verb} range:${rest[0]}` : `/rdns ${verb}`;
-  if (verb === "watches" || verb === "help") return `/rdns ${verb}`;
-  const [ip, helo] = verb === "check" ? rest : [verb, ...rest];
-  if (ip === undefined) return "/rdns check ip:203.0.113.5";
-  return `/rdns check ip:${ip}${helo !== undefined ? ` helo:${helo}` : ""}`;
-}
-
 export function renderMessage(message: OutboundMessage): DiscordPayload[] {
   switch (message.kind) {
     case "notice":
@@ -218,7 +202,7 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
     }
     case "usage-error":
       return splitContent(
-        `⚠️ ${escapeText(boundedProblem(message.problem))}\nExample: ${code(discordExample(message.example))}`,
+        `⚠️ ${escapeText(boundedProblem(message.problem))}\nExample: ${code(message.example)}`,
       );
   }
 }
