@@ -23,6 +23,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary: "check an IP's reverse DNS (PTR, FCrDNS, HELO, caches, receivers, fix)",
     load: async () => (await import("./check.js")).runCheckCommand,
   },
+  sweep: {
+    summary: "check every address of IPs or ranges (up to /16, /112) and summarise",
+    load: async () => (await import("./sweep.js")).runSweepCommand,
+  },
   bounce: {
     summary: "read pasted bounces or .eml files and say what was refused and why",
     load: async () => (await import("./bounce.js")).runBounceCommand,
