@@ -28,7 +28,9 @@ export interface DnsClientOptions {
   socketsPerServer?: number;
   /** Questions a socket carries before it is replaced by one on a new port (default 10,000). */
   maxUsesPerSocket?: number;
-  /** Questions in flight to one server at most; the rest wait their turn (default 1,024). */
+  /** Questions in flight to one server at most; the rest wait their turn (default 256; more overflows a
+   * single-threaded resolver's query list: Unbound's num-queries-per-thread is 1,024 and a
+   * sweep's checks add up). */
   maxInFlightPerServer?: number;
   /** Packets per second to one server at most (0: no cap), or a cap per server. */
   qpsPerServer?: number | ((server: string) => number);
@@ -105,7 +107,7 @@ export class DnsClient {
           sockets: this.options.socketsPerServer ?? 4,
           maxUses: this.options.maxUsesPerSocket ?? 10_000,
         }),
-        inFlight: new InFlightLimit(this.options.maxInFlightPerServer ?? 1024),
+        inFlight: new InFlightLimit(this.options.maxInFlightPerServer ?? 256),
         rate: new RateLimit(typeof qps === "function" ? qps(server) : qps),
       };
       this.servers.set(server, state);
@@ -155,14 +157,14 @@ export class DnsClient {
     return new Promise((resolve) => {
       const ids: number[] = [];
       const idSet = new Set<number>();
-      let retryTimer: NodeJS.Timeout | null = null;
+      // One timer at a time: the next retransmission, then the end of the budget.
+      let timer: NodeJS.Timeout | null = null;
       let done = false;
       let sent = 0;
       const finish = (response: DnsResponse) => {
         if (done) return;
         done = true;
-        if (retryTimer !== null) clearTimeout(retryTimer);
-        clearTimeout(deadline);
+        if (timer !== null) clearTimeout(timer);
         for (const id of ids) channel.release(id);
         channel.unhold();
         resolve(response);
@@ -188,9 +190,7 @@ export class DnsClient {
           const id = channel.register(waiter);
           ids.push(id);
           idSet.add(id);
-          channel.send(encodeQuery(question, id), (err) => {
-            if (err) failure(errorOutcome(err), describeError(err, question.server));
-          });
+          channel.send(encodeQuery(question, id));
         } catch (err) {
           // Defensive: query() never throws, whatever the socket layer does (a throw here would
           // escape from a timer or the Promise executor).
@@ -198,22 +198,20 @@ export class DnsClient {
           failure(errorOutcome(error), describeError(error, question.server));
         }
       };
-      const send = () => {
+      const step = () => {
         if (done) return;
-        sent++;
-        if (sent < tries) {
-          const at = unit * (2 ** sent - 1);
-          retryTimer = setTimeout(send, Math.max(0, at - (performance.now() - started)));
+        if (sent === tries) {
+          failure("timeout", `no answer within ${question.timeoutMs} ms`);
+          return;
         }
+        sent++;
+        const at = sent < tries ? unit * (2 ** sent - 1) : question.timeoutMs;
+        timer = setTimeout(step, Math.max(0, at - (performance.now() - started)));
         const pace = state.rate.take();
         if (pace === undefined) transmit();
         else void pace.then(transmit);
       };
-      const deadline = setTimeout(
-        () => failure("timeout", `no answer within ${question.timeoutMs} ms`),
-        question.timeoutMs,
-      );
-      send();
+      step();
     });
   }
 }

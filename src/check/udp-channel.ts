@@ -4,7 +4,7 @@
 // picks each socket's source port; questions are spread over the pool, and each socket is
 // replaced after `maxUses` questions (closed once its last question is done) and when idle, so
 // source ports keep changing (RFC 5452 9.2 wants random ids and ports; ids are random per try).
-import { randomInt } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import dgram from "node:dgram";
 import type { ServerAddress } from "./server.js";
 
@@ -17,6 +17,22 @@ const IDLE_CLOSE_MS = 2000;
 const RECEIVE_BUFFER = 4 * 1024 * 1024;
 /** Ids in flight on one socket before another id space (socket) is used: 16-bit ids. */
 const MAX_IDS = 32_768;
+
+/**
+ * Query ids from the CSPRNG (RFC 5452 9.2: unpredictable), drawn from a buffer filled a few
+ * thousand at a time: one crypto call per question costs more than the rest of sending it.
+ */
+const randomIds = Buffer.alloc(8192);
+let nextId = randomIds.length;
+export function randomId(): number {
+  if (nextId >= randomIds.length) {
+    randomFillSync(randomIds);
+    nextId = 0;
+  }
+  const id = randomIds.readUInt16BE(nextId);
+  nextId += 2;
+  return id;
+}
 
 export interface Waiter {
   /** An answer datagram carrying this waiter's id (the waiter still checks the question). */
@@ -81,22 +97,21 @@ export class UdpChannel {
 
   /** Registers `waiter` under a fresh random id not in flight on this socket. */
   register(waiter: Waiter): number {
-    let id = randomInt(0, 65_536);
-    while (this.waiters.has(id)) id = randomInt(0, 65_536);
+    let id = randomId();
+    while (this.waiters.has(id)) id = randomId();
     this.waiters.set(id, waiter);
     return id;
   }
 
-  send(packet: Buffer, callback: (err: Error | null) => void): void {
-    if (this.closed) return callback(Object.assign(new Error("socket closed"), { code: "ECLOSED" }));
-    // The kernel reports a pending ICMP error once, to whichever call comes next: often another
-    // question's send. It is about the server, so every question waiting on it hears it.
-    try {
-      this.socket.send(packet, (err) => (err ? this.fail(err) : callback(null)));
-    } catch (err) {
-      // dgram throws synchronously for some misuses (socket not running, bad arguments).
-      callback(err as Error);
-    }
+  /**
+   * Sends; a failure is reported through `onError` of every waiter. The kernel reports a pending
+   * ICMP error once, to whichever call comes next: often another question's send. It is about
+   * the server, so every question waiting on it hears it (dgram emits "error" when no callback
+   * is given, which also spares a callback per packet).
+   */
+  send(packet: Buffer): void {
+    if (this.closed) throw Object.assign(new Error("socket closed"), { code: "ECLOSED" });
+    this.socket.send(packet);
   }
 
   private fail(err: NodeJS.ErrnoException): void {

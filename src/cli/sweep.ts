@@ -46,7 +46,16 @@ const DEFAULT_CONCURRENCY = 500;
 /** Politeness towards servers the user did not name (the system's resolver, discovered ones). */
 const DEFAULT_UNLISTED_QPS = 500;
 
-export async function runSweepCommand(argv: string[]): Promise<number> {
+/** Where the rows and the summary go (the process's own streams, or a benchmark's). */
+export interface SweepIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function runSweepCommand(
+  argv: string[],
+  io: SweepIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let settings: ReturnType<typeof readSettings>;
   try {
     const args = parseDnsCommandLine(argv, {
@@ -57,7 +66,7 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
       format: { type: "string" },
     });
     if (args.values.help) {
-      process.stdout.write(SWEEP_USAGE);
+      io.stdout.write(SWEEP_USAGE);
       return EXIT.ok;
     }
     settings = readSettings(args.values, args.positionals);
@@ -66,10 +75,10 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
     return usageError("sweep", (err as Error).message);
   }
   try {
-    return await sweep(settings);
+    return await sweep(settings, io);
   } catch (err) {
     if (err instanceof InvalidInputError) return usageError("sweep", err.message);
-    process.stderr.write(`rdns sweep: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    io.stderr.write(`rdns sweep: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }
 }
@@ -135,7 +144,7 @@ function integerOption(name: string, text: string | undefined, fallback: number,
   return value;
 }
 
-async function sweep(settings: SweepSettings): Promise<number> {
+async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
   const listed = new Set([...settings.resolvers, ...settings.authorities]);
   let questions = 0;
   const client = new DnsClient({
@@ -145,10 +154,10 @@ async function sweep(settings: SweepSettings): Promise<number> {
     },
   });
   const total = settings.ranges.reduce((sum, range) => sum + range.size, 0);
-  const bar = process.stderr.isTTY
+  const bar = io.stderr.isTTY
     ? new cliProgress.SingleBar(
         {
-          stream: process.stderr,
+          stream: io.stderr,
           format: "sweep [{bar}] {percentage}% {value}/{total} addresses, {eta_formatted} left",
           hideCursor: true,
         },
@@ -158,7 +167,7 @@ async function sweep(settings: SweepSettings): Promise<number> {
   bar?.start(total, 0);
   const tally = new SweepTally();
   const rows: SweepRow[] = [];
-  const out = new Output();
+  const out = new Output(io.stdout);
   if (settings.format === "csv") await out.write(CSV_HEADER);
   const started = performance.now();
   try {
@@ -190,7 +199,7 @@ async function sweep(settings: SweepSettings): Promise<number> {
   }
   const seconds = (performance.now() - started) / 1000;
   if (settings.format === "table") await out.write(renderTable(rows));
-  process.stderr.write(tally.render(seconds, questions));
+  io.stderr.write(tally.render(seconds, questions));
   if (tally.verdicts.fail > 0) return EXIT.fail;
   return tally.verdicts.inconclusive > 0 ? EXIT.inconclusive : EXIT.ok;
 }
@@ -202,17 +211,17 @@ async function sweep(settings: SweepSettings): Promise<number> {
 class Output {
   private closed = false;
 
-  constructor() {
-    process.stdout.on("error", () => {
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on("error", () => {
       this.closed = true;
-      process.stdout.emit("drain");
+      stream.emit("drain");
     });
   }
 
   async write(text: string): Promise<void> {
     if (this.closed) return;
-    if (!process.stdout.write(text)) {
-      await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
     }
   }
 }
