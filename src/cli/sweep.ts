@@ -72,12 +72,12 @@ export async function runSweepCommand(
     settings = readSettings(args.values, args.positionals);
   } catch (err) {
     // parseArgs' own errors (unknown option, missing value), bad input, a bad environment.
-    return usageError("sweep", (err as Error).message);
+    return usageError("sweep", (err as Error).message, io.stderr);
   }
   try {
     return await sweep(settings, io);
   } catch (err) {
-    if (err instanceof InvalidInputError) return usageError("sweep", err.message);
+    if (err instanceof InvalidInputError) return usageError("sweep", err.message, io.stderr);
     io.stderr.write(`rdns sweep: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }
