@@ -201,7 +201,10 @@ export class DnsClient {
       const step = () => {
         if (done) return;
         if (sent === tries) {
-          failure("timeout", `no answer within ${question.timeoutMs} ms`);
+          // Timers run before the poll phase reads the sockets: an answer already waiting in
+          // the socket's buffer (a busy event loop, thousands in flight) is read first, and
+          // only then is the question given up (setImmediate runs after the poll phase).
+          setImmediate(() => failure("timeout", `no answer within ${question.timeoutMs} ms`));
           return;
         }
         sent++;

@@ -210,6 +210,8 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
  */
 class Output {
   private closed = false;
+  /** One wait for "drain" shared by every lane that finds the pipe full (not one listener each). */
+  private drained: Promise<void> | null = null;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
     stream.on("error", () => {
@@ -220,8 +222,13 @@ class Output {
 
   async write(text: string): Promise<void> {
     if (this.closed) return;
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
-    }
+    if (this.stream.write(text)) return;
+    this.drained ??= new Promise<void>((resolve) =>
+      this.stream.once("drain", () => {
+        this.drained = null;
+        resolve();
+      }),
+    );
+    await this.drained;
   }
 }
