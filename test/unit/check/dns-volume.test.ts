@@ -156,10 +156,10 @@ describe("per-server limits", () => {
     const elapsed = performance.now() - started;
     // 10 at once (the burst), then 50 at 200/s: at least 250 ms.
     expect(elapsed).toBeGreaterThanOrEqual(240);
-    // After the burst, the other 49 packets are spread at 200/s: 245 ms at least between the
-    // 11th and the 60th (a timer that fires late may release a burst, never more).
+    // A token bucket lets at most burst + rate x t packets out by time t (a late timer may let
+    // a burst through, never more): the 60th reaches the server 250 ms after the first at least.
     const times = seen.map((s) => s.at).sort((a, b) => a - b);
-    expect((times[59] ?? 0) - (times[10] ?? 0)).toBeGreaterThanOrEqual(225);
+    expect((times[59] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(235);
   });
 
   it("a per-server cap leaves other servers alone", async () => {
