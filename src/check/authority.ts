@@ -6,6 +6,7 @@ import { type DnsResponse, normaliseName } from "./dns-client.js";
 import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
 import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
+import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
 
 export interface AuthorityOptions extends QueryOptions {
   reverseName: string;
@@ -16,6 +17,8 @@ export interface AuthorityOptions extends QueryOptions {
   authorityPort: number;
   /** Called as soon as PTR names are known, so their forward lookups start early. */
   onNames?: (names: string[]) => void;
+  /** Discovered zones' servers, kept for their TTL (default: one cache per transport). */
+  zoneCache?: ZoneServerCache;
 }
 
 const MAX_HOPS = 8;
@@ -32,10 +35,13 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   const cnames: string[] = [];
   let name = normaliseName(options.reverseName);
   let zone: string | null = null;
+  let rediscovered = false;
+  const cache = options.zoneCache ?? zoneCacheFor(options.transport);
+  const scope = `${options.resolvers.join(",")}|${options.authorityPort}`;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     let servers = options.authorities;
     if (servers.length === 0) {
-      const found = await discoverServers(name, options);
+      const found = await cache.find(scope, name, (wanted) => discoverServers(wanted, options));
       if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, [], name);
       zone = found.zone;
       servers = found.servers;
@@ -51,7 +57,18 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         (result.response.rcode === "NOERROR" || result.response.rcode === "NXDOMAIN"),
     );
     const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
-    if (authoritative === undefined) return failed([...asked], zone, cnames, answers, name);
+    if (authoritative === undefined) {
+      // A cached zone's server referring us further down: a zone was delegated below the one
+      // cached (or the delegation changed). Forget it and discover this name's zone afresh, once.
+      const referred = ptrs.some((result) => !result.response.aa && result.response.authorityNs.length > 0);
+      if (options.authorities.length === 0 && zone !== null && referred && !rediscovered) {
+        rediscovered = true;
+        cache.forget(scope, zone);
+        for (const server of servers) asked.delete(server);
+        continue;
+      }
+      return failed([...asked], zone, cnames, answers, name);
+    }
     // Once one server answered with authority, a listed server that refused or referred us
     // elsewhere simply does not serve this zone (the lab lists parent and child servers
     // together): not a DNS error. Timeouts and SERVFAILs of the others stay in the detail.
@@ -200,10 +217,7 @@ async function askSoa(
  * authority section below it); where `name` is itself a CNAME the resolver would chase it, so
  * the parent name is asked instead.
  */
-export async function discoverServers(
-  name: string,
-  options: AuthorityOptions,
-): Promise<{ zone: string; servers: string[] } | null> {
+export async function discoverServers(name: string, options: AuthorityOptions): Promise<ZoneServers | null> {
   let candidate = name;
   let zone: string | null = null;
   while (zone === null && candidate.includes(".")) {
@@ -246,7 +260,8 @@ export async function discoverServers(
     ),
   );
   const nsResponse = nsResponses.find((r) => r.outcome === "answer" && r.rcode === "NOERROR");
-  const nsNames = nsResponse === undefined ? [] : readChain(nsResponse, zone, "NS").values;
+  const nsChain = nsResponse === undefined ? null : readChain(nsResponse, zone, "NS");
+  const nsNames = nsChain?.values ?? [];
   if (nsNames.length === 0) return null;
   const lookups = await Promise.all(
     nsNames.flatMap((ns) => [
@@ -263,5 +278,5 @@ export async function discoverServers(
       ),
     ),
   ];
-  return servers.length === 0 ? null : { zone, servers };
+  return servers.length === 0 ? null : { zone, servers, ttl: nsChain?.ttl ?? 0 };
 }
