@@ -18,6 +18,7 @@ const lines = [
   `addresses reported where the label has none: ${metrics.extraAddresses}`,
   `rdnsRelated precision: ${pct(metrics.rdns.precision)} (${metrics.rdns.truePositive}/${metrics.rdns.truePositive + metrics.rdns.falsePositive})`,
   `rdnsRelated recall: ${pct(metrics.rdns.recall)} (${metrics.rdns.truePositive}/${metrics.rdns.truePositive + metrics.rdns.falseNegative})`,
+  `category agreement with category-map.json: ${pct(metrics.category.accuracy)} (${metrics.category.correct}/${metrics.category.total})`,
   `receiver accuracy: ${pct(metrics.receiver.accuracy)} (${metrics.receiver.correct}/${metrics.receiver.total})`,
   `throughput: ${metrics.mbPerSecond.toFixed(2)} MB/s (${(metrics.bytes / 1024 / 1024).toFixed(2)} MB in ${metrics.seconds.toFixed(2)} s; slowest sample ${metrics.maxParseMs.toFixed(1)} ms)`,
   "",

@@ -23,7 +23,7 @@ export interface CorpusLabel {
 }
 
 export interface CorpusMiss {
-  kind: "address" | "rdns-false-positive" | "rdns-false-negative" | "receiver" | "extra-address";
+  kind: "address" | "rdns-false-positive" | "rdns-false-negative" | "receiver" | "extra-address" | "category";
   file: string;
   expected: string;
   got: string;
@@ -43,6 +43,8 @@ export interface CorpusMetrics {
     recall: number;
   };
   receiver: { correct: number; total: number; accuracy: number };
+  /** The first finding's category (or "no bounce") against category-map.json. */
+  category: { correct: number; total: number; accuracy: number };
   bytes: number;
   seconds: number;
   mbPerSecond: number;
@@ -61,6 +63,10 @@ export function corpusPresent(dir: string = corpusDir()): boolean {
 
 export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMetrics> {
   const labels = JSON.parse(readFileSync(join(dir, "labels.json"), "utf8")) as CorpusLabel[];
+  const categoryMap = JSON.parse(readFileSync(join(dir, "category-map.json"), "utf8")) as Record<
+    string,
+    (string | null)[]
+  >;
   const inputs = labels.map((label) => readFileSync(join(dir, "samples", label.file)));
   const misses: CorpusMiss[] = [];
   let recognised = 0;
@@ -71,6 +77,7 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
   let fp = 0;
   let fn = 0;
   let receiverCorrect = 0;
+  let categoryCorrect = 0;
   let bytes = 0;
   let maxParseMs = 0;
   const started = performance.now();
@@ -120,6 +127,18 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
         diagnostic,
       });
     }
+    // null in the map: not a delivery failure, right only when the reader finds no bounce.
+    const allowed = categoryMap[label.sisimai_reason] ?? [];
+    const category = first?.category ?? null;
+    if (allowed.includes(category)) categoryCorrect++;
+    else
+      misses.push({
+        kind: "category",
+        file: label.file,
+        expected: `${allowed.map((c) => c ?? "no bounce").join("|")} (${label.sisimai_reason})`,
+        got: category ?? "no bounce",
+        diagnostic,
+      });
     const receiver = first?.receiver ?? "unknown";
     if (receiver === label.receiver) receiverCorrect++;
     else
@@ -149,6 +168,7 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
       recall: tp + fn === 0 ? 1 : tp / (tp + fn),
     },
     receiver: { correct: receiverCorrect, total: labels.length, accuracy: receiverCorrect / labels.length },
+    category: { correct: categoryCorrect, total: labels.length, accuracy: categoryCorrect / labels.length },
     bytes,
     seconds,
     mbPerSecond: bytes / 1024 / 1024 / seconds,
