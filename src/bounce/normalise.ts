@@ -9,16 +9,26 @@ export interface DecodedInput {
   bytesRead: number;
 }
 
-/** Cuts the input to MAX_INPUT_BYTES and decodes it as UTF-8 (invalid bytes become U+FFFD). */
-export function decodeInput(input: string | Buffer): DecodedInput {
-  // A UTF-16 unit is at least one UTF-8 byte: encoding MAX_INPUT_BYTES + 1 units is enough to know.
+/**
+ * Cuts the input to `maxBytes` and decodes it as UTF-8 (invalid bytes become U+FFFD); no-break
+ * and other Unicode spaces (a paste from a web page or a PDF) become plain spaces.
+ */
+export function decodeInput(input: string | Buffer, maxBytes: number = MAX_INPUT_BYTES): DecodedInput {
+  // A UTF-16 unit is at least one UTF-8 byte: encoding maxBytes + 1 units is enough to know.
   const bytes =
     typeof input === "string"
-      ? Buffer.from(input.length > MAX_INPUT_BYTES + 1 ? input.slice(0, MAX_INPUT_BYTES + 1) : input, "utf8")
+      ? Buffer.from(input.length > maxBytes + 1 ? input.slice(0, maxBytes + 1) : input, "utf8")
       : input;
-  const truncated = bytes.length > MAX_INPUT_BYTES;
-  const head = truncated ? bytes.subarray(0, MAX_INPUT_BYTES) : bytes;
-  return { text: head.toString("utf8"), truncated, bytesRead: head.length };
+  const truncated = bytes.length > maxBytes;
+  const head = truncated ? bytes.subarray(0, maxBytes) : bytes;
+  const text = head.toString("utf8");
+  return {
+    text: /[\u00a0\u2000-\u200a\u202f\u3000]/.test(text)
+      ? text.replace(/[\u00a0\u2000-\u200a\u202f\u3000]/g, " ")
+      : text,
+    truncated,
+    bytesRead: head.length,
+  };
 }
 
 const FENCE = /^\s*```[\w-]*\s*$/;

@@ -4,7 +4,9 @@ import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
-import { MAX_FINDINGS, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
+import { jsonToDsn, tableToDsn } from "./exports.js";
+import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
+import { filterLogLines, looksLikeLog } from "./logs.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
@@ -14,6 +16,8 @@ import { unwrapReply } from "./unwrap.js";
 export interface ReadBounceOptions {
   /** Input name carried into each finding (file path, "-" for stdin, a chat message id). */
   file?: string | null;
+  /** Bytes read at most (BOUNCE_MAX_BYTES); the rest is cut and the reading says so. */
+  maxBytes?: number;
 }
 
 const FAILED_ACTIONS = new Set(["failed", "delayed"]);
@@ -147,12 +151,25 @@ function build(
   };
 }
 
+/** The text's lines, LF or CRLF or CR, without building them all at once. */
+function* lineIterator(text: string): Generator<string> {
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, Math.min(end, at + 4000));
+    at = end + 1;
+    if (line.includes("\r")) yield* line.split("\r");
+    else yield line;
+  }
+}
+
 /** Reads a bounce. Never throws for any input; resolves with no findings when there is no bounce. */
 export async function readBounce(
   input: string | Buffer,
   options: ReadBounceOptions = {},
 ): Promise<BounceReading> {
-  const decoded = decodeInput(input);
+  const decoded = decodeInput(input, options.maxBytes ?? MAX_INPUT_BYTES);
   const { findings, cut } = await readText(decoded.text, options.file ?? null, 1);
   return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
 }
@@ -177,11 +194,22 @@ async function readText(
     parsed.deliveryStatus === "" &&
     parsed.attachedMessages.length === 0;
   const message = empty ? null : parsed;
-  // Past MAX_LINES the input is cut like past MAX_INPUT_BYTES: reported as truncated.
-  const split = splitLinesBounded(message === null ? text : message.text, MAX_LINES);
-  const bodyLines = unmanglePaste(split.lines);
+  // A sending service's JSON event or CSV/TSV export is turned into DSN groups.
+  const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(head)) : null;
+  // Past MAX_LINES the input is cut like past the byte limit: reported as truncated. A log, or
+  // any plain text too long to read whole, keeps only the lines that matter.
+  const asLog =
+    message === null && exported === null && (looksLikeLog(head) || text.length > FULL_READ_BYTES);
+  const split = asLog
+    ? filterLogLines(lineIterator(text), MAX_LINES)
+    : splitLinesBounded(message === null ? text : message.text, MAX_LINES);
+  const bodyLines = exported === null ? unmanglePaste(split.lines) : [];
   const dsnLines =
-    message === null || message.deliveryStatus === "" ? bodyLines : splitLines(message.deliveryStatus);
+    exported !== null
+      ? splitLines(exported)
+      : message === null || message.deliveryStatus === ""
+        ? bodyLines
+        : splitLines(message.deliveryStatus);
   const status = parseDeliveryStatus(dsnLines);
   const blocks = findReplyBlocks(cutReturnedCopy(bodyLines));
 
