@@ -64,6 +64,9 @@ const schema = z.object({
     .max(24 * 30)
     .default(48),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
+  // cut and the answer says so.
+  BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
