@@ -4,6 +4,7 @@ import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
+import { explainFinding } from "./explain.js";
 import { jsonToDsn, tableToDsn } from "./exports.js";
 import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
 import { filterLogLines, looksLikeLog } from "./logs.js";
@@ -148,6 +149,7 @@ function build(
       dsn?.finalRecipient === undefined || dsn.finalRecipient === null
         ? null
         : withoutControls(dsn.finalRecipient),
+    explanation: "",
   };
 }
 
@@ -171,6 +173,7 @@ export async function readBounce(
 ): Promise<BounceReading> {
   const decoded = decodeInput(input, options.maxBytes ?? MAX_INPUT_BYTES);
   const { findings, cut } = await readText(decoded.text, options.file ?? null, 1);
+  for (const finding of findings) finding.explanation = explainFinding(finding);
   return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
 }
 

@@ -45,6 +45,7 @@ export function renderBounceText(findings: BounceFinding[], truncated: boolean):
     lines.push(`  receiver: ${RECEIVER_NAMES[finding.receiver]}`);
     lines.push(`  code: ${codeText(finding)}`);
     lines.push(`  category: ${CATEGORY_NOTES[finding.category]}`);
+    if (finding.explanation) lines.push(`  what it means: ${finding.explanation}`);
     if (finding.recipient !== null) lines.push(`  recipient: ${finding.recipient}`);
     lines.push(`  diagnostic: ${finding.diagnostic}`);
     if (finding.rdnsRelated && finding.ip !== null) {
