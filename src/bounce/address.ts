@@ -96,6 +96,8 @@ export function findAddressCandidates(text: string): AddressCandidate[] {
     const run = match[0];
     const index = match.index ?? 0;
     if (run.length < 7 || run.length > MAX_RUN) continue;
+    // Hex words (`deadbeef`, message ids) are no address: an address has dots or colons.
+    if (!run.includes(".") && !run.includes(":")) continue;
     // Part of a longer word (`abc123.4.5.6`, `v6:...` aside) is not an address.
     const previousChar = text[index - 1] ?? " ";
     const nextChar = text[index + run.length] ?? " ";
