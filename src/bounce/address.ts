@@ -71,6 +71,10 @@ function parseRun(run: string, before: string): string | null {
   if (/IPv$/i.test(before) && text.startsWith("6:")) text = text.slice(2);
   if (text.startsWith(":") && !text.startsWith("::")) text = text.slice(1);
   if (text.includes(":")) {
+    // Times (`23:34:45`) and other colon runs: an IPv6 address has `::` or at least 7 colons
+    // (6 with an embedded IPv4 part), checked before the library's full parse.
+    const colons = text.split(":").length - 1;
+    if (!text.includes("::") && colons < (text.includes(".") ? 6 : 7)) return null;
     if (!ipaddr.IPv6.isValid(text)) return null;
     const parsed = ipaddr.IPv6.parse(text);
     return parsed.isIPv4MappedAddress() ? parsed.toIPv4Address().toString() : parsed.toString();

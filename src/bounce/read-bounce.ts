@@ -206,7 +206,9 @@ async function readText(
   const split = asLog
     ? filterLogLines(lineIterator(text), MAX_LINES)
     : splitLinesBounded(message === null ? text : message.text, MAX_LINES);
-  const bodyLines = exported === null ? unmanglePaste(split.lines) : [];
+  // The returned copy of the message is the sender's own mail: cut it before any other work
+  // (a quoted paste is cut again after its quoting is removed).
+  const bodyLines = exported === null ? unmanglePaste(cutReturnedCopy(split.lines)) : [];
   const dsnLines =
     exported !== null
       ? splitLines(exported)
