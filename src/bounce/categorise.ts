@@ -39,9 +39,17 @@ const RDNS_TEXT = [
 ];
 
 // A reply that rejects for spam score and then suggests checking PTR/HELO among other things is
-// reputation: the PTR words come after "advice" markers ("please check", "make sure", "ensure").
-const ADVICE_BEFORE_RDNS =
-  /(?:spam|score|reputation|content)[^.]{0,200}\.[^.]{0,80}(?:please (?:check|verify|ensure|make sure)|make sure|ensure|we recommend|consider)[^.]{0,120}(?:ptr|reverse dns|rdns|helo)/;
+// reputation: the PTR words come only after an advice marker ("please check", "make sure").
+const SPAM_VERDICT = /spam|score|reputation|content filter/;
+const ADVICE =
+  /please (?:check|verify|ensure|make sure)|make sure|ensure that|we recommend|you should|consider/;
+
+function onlyAdvisesRdns(prose: string): boolean {
+  const advice = prose.search(ADVICE);
+  if (advice < 0 || !SPAM_VERDICT.test(prose.slice(0, advice))) return false;
+  const before = prose.slice(0, advice);
+  return !RDNS_TEXT.some((pattern) => pattern.test(before));
+}
 
 /** An ordered rule: the first whose text matches decides. */
 type Rule = [BounceCategory, RegExp];
@@ -138,7 +146,7 @@ export function categorise(diagnostic: string, enhancedCode: string | null): Cat
   const prose = withoutUrls(text);
   const fromCode = codeCategory(enhancedCode);
   const rdnsWords = RDNS_TEXT.some((pattern) => pattern.test(prose));
-  if ((rdnsWords && !ADVICE_BEFORE_RDNS.test(prose)) || fromCode === "rdns") {
+  if ((rdnsWords && !onlyAdvisesRdns(prose)) || fromCode === "rdns") {
     return { category: "rdns", rdnsRelated: true };
   }
   // A code with one meaning (RFC 7372 auth codes, Microsoft's list codes) outranks the words.

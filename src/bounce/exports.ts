@@ -96,7 +96,7 @@ function pick(entries: Map<string, string>, keys: string[], test?: RegExp): stri
 function collectJson(
   value: unknown,
   groups: Group[],
-  inherited: { remote: string | null },
+  inherited: { remote: string | null; recipient: string | null },
   budget: { nodes: number },
   depth: number,
 ): void {
@@ -123,8 +123,13 @@ function collectJson(
     if (typeof field === "string" || typeof field === "number") entries.set(key.toLowerCase(), String(field));
   }
   const remote = pick(entries, REMOTE_KEYS) ?? inherited.remote;
-  const scope = { remote };
-  const reply = pick(entries, REPLY_KEYS, REPLY_LIKE);
+  const recipient = pick(entries, RECIPIENT_KEYS, /@/) ?? inherited.recipient;
+  const scope = { remote, recipient };
+  const text = pick(entries, REPLY_KEYS, REPLY_LIKE);
+  // Mailgun and SparkPost keep the reply code beside the text ("code": 550, "error_code").
+  const code = pick(entries, ["code", "error_code", "smtp_code"], /^[45]\d\d$/);
+  const reply =
+    text !== null && code !== null && !/^\s*(?:smtp;\s*)?[45]\d\d\b/.test(text) ? `${code} ${text}` : text;
   const before = groups.length;
   // Children first: SES keeps the replies in bouncedRecipients, the remote MTA beside them.
   for (const [, field] of Object.entries(value)) {
@@ -133,7 +138,7 @@ function collectJson(
   }
   if (groups.length === before && reply !== null) {
     groups.push({
-      recipient: pick(entries, RECIPIENT_KEYS, /@/),
+      recipient,
       status: pick(entries, STATUS_KEYS, /^[45]\.\d{1,3}\.\d{1,3}$/),
       remote,
       reply,
@@ -152,7 +157,7 @@ export function jsonToDsn(text: string): string | null {
     return null;
   }
   const groups: Group[] = [];
-  collectJson(parsed, groups, { remote: null }, { nodes: MAX_NODES }, 0);
+  collectJson(parsed, groups, { remote: null, recipient: null }, { nodes: MAX_NODES }, 0);
   return groups.length === 0 ? "" : groupText(groups);
 }
 

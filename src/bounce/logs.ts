@@ -58,11 +58,21 @@ export function unescapeLogLine(line: string): string[] {
   return text.split(/\\n(?=\s{0,4}[45]\d\d[ -])/);
 }
 
-/** A reply line that continues the previous one: `550-5.7.25 ...` after a `550-` line. */
-function continues(previous: string | undefined, line: string): boolean {
-  if (previous === undefined) return false;
-  const code = /(?:^|\s|:)([45]\d\d)-\S/.exec(previous)?.[1];
-  return code !== undefined && line.startsWith(code);
+/**
+ * A reply line that continues the previous one: `550-5.7.25 ...` after a `550-` line with the
+ * same text before the code (an app log's level and tag). Returns the line from its code on, or
+ * null when it does not continue.
+ */
+function continuation(previous: string | undefined, line: string): string | null {
+  if (previous === undefined) return null;
+  const match = /(?:^|\s|:)([45]\d\d)-\S/.exec(previous);
+  if (match?.[1] === undefined) return null;
+  const prefix = previous.slice(0, match.index + match[0].length - match[1].length - 2);
+  // Exim's `\n`-separated lines start with the code; an app log repeats its own prefix.
+  if (/^[45]\d\d[ -]/.test(line)) return line.startsWith(match[1]) ? line : null;
+  const at = line.indexOf(match[1], prefix.length > 0 ? prefix.length - 1 : 0);
+  if (at < 0 || at > prefix.length + 1 || line.slice(0, at).trim() !== prefix.trim()) return null;
+  return line.slice(at);
 }
 
 /**
@@ -71,25 +81,28 @@ function continues(previous: string | undefined, line: string): boolean {
  */
 export function filterLogLines(lines: Iterable<string>, maxLines: number): { lines: string[]; cut: boolean } {
   const kept: string[] = [];
+  // The first line of the current reply, whose prefix its continuation lines repeat.
   let previous: string | undefined;
   for (const raw of lines) {
-    const content = stripLogPrefix(raw);
-    if (SUCCESS_MARK.test(content)) {
+    if (SUCCESS_MARK.test(raw)) {
       previous = undefined;
       continue;
     }
-    for (const piece of unescapeLogLine(content)) {
-      const line = piece.trim();
+    for (const piece of unescapeLogLine(raw)) {
+      const line = stripLogPrefix(piece).trim();
       if (line === "") continue;
-      const joins = continues(previous, line);
-      if (!joins && !(FAILURE_MARK.test(line) || linesCarryReply([line]) || WORTH_KEEPING.test(line))) {
+      const continued = continuation(previous, line);
+      if (
+        continued === null &&
+        !(FAILURE_MARK.test(line) || linesCarryReply([line]) || WORTH_KEEPING.test(line))
+      ) {
         previous = undefined;
         continue;
       }
       if (kept.length >= maxLines) return { lines: kept, cut: true };
-      if (!joins && kept.length > 0) kept.push("");
-      kept.push(line);
-      previous = line;
+      if (continued === null && kept.length > 0) kept.push("");
+      kept.push(continued ?? line);
+      if (continued === null) previous = line;
     }
   }
   return { lines: kept, cut: false };
