@@ -170,7 +170,7 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
       out.push(`${JSON.stringify(inputObject(file, reading, checkFields))}\n`);
       continue;
     }
-    out.push(renderBounceText(reading.findings, reading.truncated));
+    out.push(renderBounceText(reading.findings, reading.truncated, reading.bytesRead));
     for (const finding of reading.findings) {
       const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
       if (outcome === undefined || renderCheck === null) continue;
