@@ -33,30 +33,47 @@ export function readHeaders(text: string, start = 0): Entity | null {
   for (let count = 0; count < MAX_HEADER_LINES && at < text.length; count++) {
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(at, end - 1) : text.slice(at, end);
+    const lineEnd = text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const lineStart = at;
     at = end + 1;
-    if (line === "") return { headers, bodyStart: Math.min(at, text.length) };
-    const first = line.charCodeAt(0);
+    if (lineEnd <= lineStart) return { headers, bodyStart: Math.min(at, text.length) };
+    const first = text.charCodeAt(lineStart);
     if ((first === 32 || first === 9) && headers.size + skipped > 0) {
+      // A folded line: kept only for the fields read (not for later Received copies).
       const previous = lastName === null ? undefined : headers.get(lastName);
       if (lastName !== null && previous !== undefined && previous.length < 4000)
-        headers.set(lastName, `${previous} ${line.trim()}`);
+        headers.set(lastName, `${previous} ${text.slice(lineStart, lineEnd).trim()}`);
       continue;
     }
-    const colon = line.indexOf(":");
-    if (colon <= 0 || colon > 76 || !/^[\x21-\x39\x3b-\x7e]+$/.test(line.slice(0, colon))) {
+    const colon = text.indexOf(":", lineStart);
+    if (
+      colon <= lineStart ||
+      colon >= lineEnd ||
+      colon - lineStart > 76 ||
+      !isFieldName(text, lineStart, colon)
+    ) {
       // Not a header line: with fields already read, the body starts here (no blank line).
-      return headers.size > 0 ? { headers, bodyStart: at - line.length - 1 } : null;
+      return headers.size + skipped > 0 ? { headers, bodyStart: lineStart } : null;
     }
-    const name = line.slice(0, colon).toLowerCase();
-    lastName = name;
-    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
-    else {
+    const name = text.slice(lineStart, colon).toLowerCase();
+    if (headers.has(name)) {
       lastName = null; // later copies (Received ...) are not needed
       skipped++;
+      continue;
     }
+    lastName = name;
+    headers.set(name, text.slice(colon + 1, lineEnd).trim());
   }
   return { headers, bodyStart: Math.min(at, text.length) };
+}
+
+/** RFC 5322 2.2: a field name is printable US-ASCII but the colon. */
+function isFieldName(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 33 || code > 126) return false;
+  }
+  return true;
 }
 
 export function parseContentType(value: string | undefined): ContentType {

@@ -9,6 +9,9 @@ export interface DecodedInput {
   bytesRead: number;
 }
 
+const UNICODE_SPACE = /[\u00a0\u2000-\u200a\u202f\u3000]/;
+const UNICODE_SPACES = /[\u00a0\u2000-\u200a\u202f\u3000]/g;
+
 /**
  * Cuts the input to `maxBytes` and decodes it as UTF-8 (invalid bytes become U+FFFD); no-break
  * and other Unicode spaces (a paste from a web page or a PDF) become plain spaces.
@@ -22,10 +25,10 @@ export function decodeInput(input: string | Buffer, maxBytes: number = MAX_INPUT
   const truncated = bytes.length > maxBytes;
   const head = truncated ? bytes.subarray(0, maxBytes) : bytes;
   const text = head.toString("utf8");
+  // Unicode spaces are multi-byte in UTF-8 (C2 A0, E2 80 xx, E3 80 80): pure ASCII skips the scan.
+  const mayHaveSpaces = head.indexOf(0xc2) >= 0 || head.indexOf(0xe2) >= 0 || head.indexOf(0xe3) >= 0;
   return {
-    text: /[\u00a0\u2000-\u200a\u202f\u3000]/.test(text)
-      ? text.replace(/[\u00a0\u2000-\u200a\u202f\u3000]/g, " ")
-      : text,
+    text: mayHaveSpaces && UNICODE_SPACE.test(text) ? text.replace(UNICODE_SPACES, " ") : text,
     truncated,
     bytesRead: head.length,
   };
