@@ -190,7 +190,7 @@ async function readText(
   const head = splitLinesBounded(text, 201).lines;
   const parsed = plain ? null : messageParts(text, head);
   if (notABounce(parsed)) return { findings: [], cut: false };
-  // Broken MIME (a boundary the body never uses) leaves mailparser nothing: read the raw text.
+  // Broken MIME (a boundary the body never uses) leaves the walker nothing: read the raw text.
   const empty =
     parsed !== null &&
     parsed.text.trim() === "" &&

@@ -79,7 +79,7 @@ const messages = fc
 
 describe("reading is bounded", () => {
   beforeAll(async () => {
-    await readBounce("From: a@b\nSubject: warm-up\n\n550 5.7.1 x"); // load mailparser once
+    await readBounce("From: a@b\nSubject: warm-up\n\n550 5.7.1 x"); // load the reader once
   });
   afterAll(() => {
     process.stdout.write(
