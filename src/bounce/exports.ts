@@ -192,16 +192,18 @@ const HEADER_WORDS =
  * message trace exports) as DSN text: one group per row that carries a reply. Rows are kept
  * one by one, so an export of any length is read in one pass. Null when the text is no export.
  */
-export function tableToDsn(lines: string[]): string | null {
-  let headerAt = -1;
-  for (let i = 0; i < Math.min(lines.length, 10); i++) {
-    const line = lines[i] ?? "";
+export function tableToDsn(lines: Iterable<string>): string | null {
+  const iterator = lines[Symbol.iterator]();
+  let headerLine: string | null = null;
+  for (let i = 0; i < 10; i++) {
+    const next = iterator.next();
+    if (next.done === true) break;
+    const line = next.value;
     if (line.trim() === "" || (line.startsWith("#") && !/^#fields:/i.test(line))) continue;
-    headerAt = i;
+    headerLine = line.replace(/^#fields:\s*/i, "");
     break;
   }
-  if (headerAt < 0) return null;
-  const headerLine = (lines[headerAt] ?? "").replace(/^#fields:\s*/i, "");
+  if (headerLine === null) return null;
   const separator = headerLine.includes("\t") ? "\t" : ",";
   const header = splitRow(headerLine, separator).map((name) => name.toLowerCase().replace(/[\s"]/g, ""));
   if (header.length < 2 || header.length > 80 || !header.some((name) => HEADER_WORDS.test(name))) return null;
@@ -212,8 +214,9 @@ export function tableToDsn(lines: string[]): string | null {
   const statusColumns = column(STATUS_KEYS);
   const remoteColumns = column(REMOTE_KEYS);
   const groups: Group[] = [];
-  for (const line of lines.slice(headerAt + 1)) {
+  for (let next = iterator.next(); next.done !== true; next = iterator.next()) {
     if (groups.length >= MAX_GROUPS) break;
+    const line = next.value;
     if (line.trim() === "" || line.startsWith("#")) continue;
     const cells = splitRow(line, separator);
     const value = (columns: number[], test?: RegExp) =>

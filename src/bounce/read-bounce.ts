@@ -198,7 +198,7 @@ async function readText(
     parsed.attachedMessages.length === 0;
   const message = empty ? null : parsed;
   // A sending service's JSON event or CSV/TSV export is turned into DSN groups.
-  const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(head)) : null;
+  const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(lineIterator(text))) : null;
   // Past MAX_LINES the input is cut like past the byte limit: reported as truncated. A log, or
   // any plain text too long to read whole, keeps only the lines that matter.
   const asLog =
