@@ -75,6 +75,9 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"], { message: "1 (Bull Board may change jobs) or 0 (read-only)" })
     .default("0")
     .transform((value) => value === "1" || value === "true"),
+  // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
+  // cut and the answer says so.
+  BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

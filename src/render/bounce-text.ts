@@ -27,8 +27,18 @@ function codeText(finding: BounceFinding): string {
   return parts.length === 0 ? "none given" : parts.join(" ");
 }
 
-/** One block per finding; a closing note when the input was cut. */
-export function renderBounceText(findings: BounceFinding[], truncated: boolean): string {
+function byteSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "")} MB`
+    : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** One block per finding; a closing note when the input was cut (after `bytesRead` bytes). */
+export function renderBounceText(
+  findings: BounceFinding[],
+  truncated: boolean,
+  bytesRead: number = MAX_INPUT_BYTES,
+): string {
   const lines: string[] = [];
   if (findings.length === 0) {
     lines.push("No bounce found: the text holds no SMTP rejection or delivery-status report.");
@@ -45,6 +55,7 @@ export function renderBounceText(findings: BounceFinding[], truncated: boolean):
     lines.push(`  receiver: ${RECEIVER_NAMES[finding.receiver]}`);
     lines.push(`  code: ${codeText(finding)}`);
     lines.push(`  category: ${CATEGORY_NOTES[finding.category]}`);
+    if (finding.explanation) lines.push(`  what it means: ${finding.explanation}`);
     if (finding.recipient !== null) lines.push(`  recipient: ${finding.recipient}`);
     lines.push(`  diagnostic: ${finding.diagnostic}`);
     if (finding.rdnsRelated && finding.ip !== null) {
@@ -55,7 +66,7 @@ export function renderBounceText(findings: BounceFinding[], truncated: boolean):
   if (truncated) {
     lines.push("");
     lines.push(
-      `Note: the input was longer than ${MAX_INPUT_BYTES / 1024} KB; only its first ${MAX_INPUT_BYTES / 1024} KB was read.`,
+      `Note: the input was longer than the limit (BOUNCE_MAX_BYTES); only its first ${byteSize(bytesRead)} was read.`,
     );
   }
   return `${lines.join("\n")}\n`;
