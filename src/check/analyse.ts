@@ -29,6 +29,7 @@ import type { Analysis, HeloReport, Observations, Problem, ProblemCode } from ".
 const PROBLEM_ORDER: ProblemCode[] = [
   "NOT_PUBLIC",
   "NO_PTR",
+  "DANGLING_CNAME",
   "BROKEN_PAIR",
   "CACHED_NEGATIVE",
   "DNS_ERROR",
@@ -144,6 +145,7 @@ export function analyseObservations(obs: Observations): Analysis {
     negativeCache,
     positiveTtl: oldPtrTtl(obs),
     failedServers: failedPtrAnswers(obs),
+    danglingTarget: codes.has("DANGLING_CNAME") ? (truth.cnames.at(-1) ?? null) : null,
     inconclusive: verdict === "inconclusive",
   });
 

@@ -28,7 +28,13 @@ export type ProblemCode =
    * longer gives (removed or renamed PTR still cached), or resolvers disagree when the authority
    * could not be asked. The mirror image of CACHED_NEGATIVE; it never fails the check.
    */
-  | "STALE_PTR";
+  | "STALE_PTR"
+  /**
+   * Error: the reverse name is a CNAME (RFC 2317 classless delegation) whose target does not
+   * exist (NXDOMAIN on the target), so receivers find no PTR. Given instead of NO_PTR: the fix
+   * is at the end of the chain, not a PTR on the reverse name itself.
+   */
+  | "DANGLING_CNAME";
 
 export interface Problem {
   code: ProblemCode;
