@@ -13,6 +13,7 @@
 //   providers.ts, fixes.ts   the provider and the ordered fix steps
 //   summary.ts         verdict and the one-line summary
 
+import { deadlineProblem } from "./deadline.js";
 import { analyseFcrdns, findLookup, multiplePtrProblem } from "./fcrdns-rules.js";
 import { buildFixSteps, chooseIntendedName, type FixContext } from "./fixes.js";
 import { detectGenericName } from "./generic.js";
@@ -90,6 +91,7 @@ export function analyseObservations(obs: Observations): Analysis {
   const fixContext: FixContext = { ip: obs.ip, family: obs.family, provider, intendedName };
 
   const problems: Problem[] = [...ptrProblems(obs, truth, negativeCache, fixContext)];
+  if (obs.deadline) problems.push(deadlineProblem(obs.deadline));
 
   const fcrdns = analyseFcrdns(obs, ptrNames, isGeneric);
   problems.push(...fcrdns.problems);

@@ -3,7 +3,15 @@
 // (resolvers and authority together; the HELO's forward lookup alongside), then one forward
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
-import { askAuthority, completeSoa } from "./authority.js";
+import { type AuthorityResult, askAuthority, completeSoa } from "./authority.js";
+import {
+  type Deadline,
+  deadlineTransport,
+  defaultDeadlineMs,
+  startDeadline,
+  unansweredLookup,
+  unansweredPtr,
+} from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
@@ -14,6 +22,7 @@ import type {
   CheckReport,
   ForwardLookup,
   Observations,
+  PtrAnswer,
   ReceiverVerdict,
 } from "./types.js";
 
@@ -74,32 +83,135 @@ export function assembleReport(
   };
 }
 
-/** Everything DNS says about the address, asked concurrently. */
+/**
+ * Everything DNS says about the address, asked concurrently, within the whole-check deadline
+ * (CheckOptions.deadlineMs, default DEADLINE_TIMEOUTS per-question timeouts; deadline.ts). At
+ * the deadline the check stops waiting and reports what it has: every answer still open is a
+ * timeout ("could not tell"), and `deadline` in the observations says what was cut.
+ */
 export async function observe(
   parsed: ParsedIp,
   options: CheckOptions,
   dependencies: CheckDependencies = {},
 ): Promise<Observations> {
+  const deadline = startDeadline(options.deadlineMs ?? defaultDeadlineMs(options.timeoutMs));
+  const progress: Progress = { resolvers: [], authority: undefined, forward: new Map(), helo: undefined };
+  let timer: NodeJS.Timeout | undefined;
+  // A little after the deadline itself: questions bounded by it end there and the work usually
+  // finishes on its own, with its own (richer) account; this only catches what did not.
+  const cut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), deadline.ms + DEADLINE_GRACE_MS);
+  });
+  try {
+    const done = await Promise.race([observeWithin(parsed, options, dependencies, deadline, progress), cut]);
+    const observations = done ?? snapshot(progress, deadline, options);
+    const stopped = done === null || deadline.cut.length > 0;
+    return stopped
+      ? { ...observations, deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } }
+      : observations;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The backstop timer fires this long after the deadline (well inside the promised 100 ms). */
+const DEADLINE_GRACE_MS = 25;
+
+/** What the check had learned so far, for a report made at the deadline. */
+interface Progress {
+  parsed?: ParsedIp;
+  resolverServers?: string[];
+  resolvers: Array<PtrAnswer | undefined>;
+  /** undefined while the authority is being asked; null when there is none. */
+  authority: AuthorityResult | null | undefined;
+  authorityServers?: string[];
+  ptrNames?: string[];
+  forward: Map<string, ForwardLookup>;
+  heloName?: string | null;
+  helo: ForwardLookup | null | undefined;
+}
+
+function snapshot(progress: Progress, deadline: Deadline, options: CheckOptions): Observations {
+  const parsed = progress.parsed as ParsedIp;
+  const resolvers = (progress.resolverServers ?? []).map(
+    (server, index) => progress.resolvers[index] ?? unansweredPtr(server, deadline),
+  );
+  let authority = progress.authority === undefined ? undefined : (progress.authority?.report ?? null);
+  if (authority === undefined) {
+    const servers = progress.authorityServers ?? [];
+    deadline.cut.push(`the authority's PTR (${servers.join(", ") || "still being discovered"})`);
+    authority = {
+      servers,
+      zone: null,
+      status: "timeout",
+      names: [],
+      cnames: [],
+      answers: servers.map((server) => unansweredPtr(server, deadline)),
+      soa: null,
+    };
+  }
+  for (const [index, answer] of resolvers.entries()) {
+    if (progress.resolvers[index] === undefined) deadline.cut.push(`PTR at resolver ${answer.server}`);
+  }
+  const forward = (progress.ptrNames ?? []).map((name) => {
+    const key = forwardKey(name);
+    return progress.forward.get(key) ?? unansweredLookup(key);
+  });
+  const heloName = progress.heloName ?? null;
+  return {
+    ip: parsed.ip,
+    family: parsed.family,
+    reverseName: parsed.reverseName,
+    resolvers,
+    authority,
+    forward,
+    helo:
+      heloName === null
+        ? null
+        : {
+            name: heloName,
+            lookup: progress.helo === undefined ? unansweredLookup(heloName) : progress.helo,
+          },
+    now: options.now?.() ?? new Date(),
+  };
+}
+
+function forwardKey(name: string): string {
+  return name.toLowerCase().replace(/\.$/, "");
+}
+
+async function observeWithin(
+  parsed: ParsedIp,
+  options: CheckOptions,
+  dependencies: CheckDependencies,
+  deadline: Deadline,
+  progress: Progress,
+): Promise<Observations> {
   const resolvers = normaliseServers(
     options.resolvers.length > 0 ? options.resolvers : (dependencies.systemResolvers ?? systemResolvers)(),
   );
   const authorities = normaliseServers(options.authorities);
+  progress.parsed = parsed;
+  progress.resolverServers = resolvers;
+  progress.authorityServers = authorities;
   const queryOptions: QueryOptions = {
-    transport: dependencies.transport ?? query,
+    transport: deadlineTransport(dependencies.transport ?? query, deadline),
     timeoutMs: options.timeoutMs,
     retries: options.retries ?? 1,
   };
   const forwardByName = new Map<string, Promise<ForwardLookup>>();
   const forward = (name: string) => {
-    const key = name.toLowerCase().replace(/\.$/, "");
+    const key = forwardKey(name);
     let lookup = forwardByName.get(key);
     if (lookup === undefined) {
       lookup = lookupAddresses(key, parsed.family, parsed.ip, resolvers, queryOptions);
+      void lookup.then((result) => progress.forward.set(key, result));
       forwardByName.set(key, lookup);
     }
     return lookup;
   };
   const ptrNames: string[] = [];
+  progress.ptrNames = ptrNames;
   const seeNames = (names: string[]) => {
     for (const name of names) {
       if (!ptrNames.includes(name)) ptrNames.push(name);
@@ -108,10 +220,14 @@ export async function observe(
   };
 
   const heloName = options.helo?.trim() ? options.helo.trim() : null;
+  progress.heloName = heloName;
   const heloLookup = heloName !== null && wantsLookup(heloName) ? forward(heloName) : null;
+  if (heloLookup === null) progress.helo = null;
+  else void heloLookup.then((lookup) => (progress.helo = lookup));
   const resolverAnswers = Promise.all(
-    resolvers.map(async (server) => {
+    resolvers.map(async (server, index) => {
       const { answer } = await askPtr(server, parsed.reverseName, true, queryOptions);
+      progress.resolvers[index] = answer;
       seeNames(answer.names);
       return answer;
     }),
@@ -123,7 +239,7 @@ export async function observe(
     resolvers,
     authorityPort: options.authorityPort ?? 53,
     onNames: seeNames,
-  });
+  }).then((result) => (progress.authority = result));
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
   // The zone's SOA matters only when a resolver still serves a negative answer the authority
   // no longer gives (CACHED_NEGATIVE); ask for it then, alongside the forward lookups.

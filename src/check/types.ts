@@ -161,6 +161,11 @@ export interface CheckOptions {
   /** Retries per query after the first try (UDP). */
   retries?: number;
   /**
+   * The whole check's deadline, ms (default: 3 per-question timeouts, src/check/deadline.ts).
+   * Past it the check stops asking and reports what it has; what is unanswered is a timeout.
+   */
+  deadlineMs?: number;
+  /**
    * Port to ask discovered authoritative servers on (NS records carry no port): 53 by default;
    * a lab on high ports sets it (added by check-dns).
    */
@@ -190,6 +195,11 @@ export interface Observations {
   /** The HELO name given and its forward lookup (null lookup for an address literal or a non-FQDN). */
   helo: { name: string; lookup: ForwardLookup | null } | null;
   now: Date;
+  /**
+   * Set when the check's deadline cut it short: the deadline and the questions left unanswered
+   * (the rules report it as a DNS_ERROR naming the deadline). Absent or null otherwise.
+   */
+  deadline?: { ms: number; unanswered: string[] } | null;
 }
 
 /** The verdict half of a report, computed from Observations alone. */

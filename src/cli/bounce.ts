@@ -8,7 +8,7 @@ import { renderBounceText } from "../render/bounce-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
+export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS]
 
   FILE                 a pasted bounce (text) or a whole .eml message; - or none reads stdin
   --json               one JSON object per input, one per line (NDJSON), each with "file"; the
@@ -17,6 +17,7 @@ export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
   --timeout MS         for --check: per-query timeout in ms (default DNS_TIMEOUT_MS)
+  --deadline MS        for --check: each check's deadline in ms (default CHECK_DEADLINE_MS, else 3 x the timeout)
 
 exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
 `;

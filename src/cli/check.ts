@@ -1,5 +1,5 @@
 // `rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--json]` (DESIGN.md "CLI"). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+// [--timeout MS] [--deadline MS] [--json]` (DESIGN.md "CLI"). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
 import { InvalidInputError, runCheck } from "../check/index.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
@@ -7,7 +7,7 @@ import { renderReportText } from "../render/check-text.js";
 import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const CHECK_USAGE = `usage: rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--json]
+export const CHECK_USAGE = `usage: rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--json]
 
   <ip>                 the sending IP (IPv4 or IPv6), e.g. 203.0.113.5
   --helo NAME          the name the mail server announces in HELO/EHLO
@@ -15,6 +15,8 @@ export const CHECK_USAGE = `usage: rdns check <ip> [--helo NAME] [--resolver HOS
   --authority H[:P]    ask these as the zone's authoritative servers instead of discovering them
                        (repeatable; default AUTHORITIES); IPv6 as [2001:db8::53]:5300
   --timeout MS         per-query timeout in ms (default DNS_TIMEOUT_MS, 2000)
+  --deadline MS        the whole check's deadline in ms; past it the check reports what it has
+                       as inconclusive (default CHECK_DEADLINE_MS, else 3 x the timeout)
   --json               print the report as one JSON object
 
 exit status: 0 pass, 1 fail, 2 inconclusive (DNS errors), 64 bad usage or bad input
