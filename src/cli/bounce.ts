@@ -5,6 +5,7 @@ import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
 import { renderBounceText } from "../render/bounce-text.js";
+import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
@@ -166,7 +167,7 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   };
   for (const { file, reading } of readings) {
     if (args.values.json) {
-      out.push(`${JSON.stringify(inputObject(file, reading, checkFields))}\n`);
+      out.push(`${safeJson(inputObject(file, reading, checkFields))}\n`);
       continue;
     }
     out.push(renderBounceText(reading.findings, reading.truncated));

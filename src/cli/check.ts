@@ -4,6 +4,7 @@ import { InvalidInputError, runCheck } from "../check/index.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
 import { renderReportText } from "../render/check-text.js";
+import { safeJson } from "../render/inert-text.js";
 import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
@@ -53,9 +54,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       helo: args.values.helo ?? null,
       ...dnsServers(args.values),
     });
-    process.stdout.write(
-      args.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report),
-    );
+    process.stdout.write(args.values.json ? `${safeJson(report, 2)}\n` : renderReportText(report));
     return VERDICT_EXIT[report.verdict];
   } catch (err) {
     if (err instanceof InvalidInputError || err instanceof ConfigError) {
