@@ -15,6 +15,7 @@ import {
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
+import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
 import { formatServer, parseServer } from "./server.js";
 import type {
   Analysis,
@@ -116,69 +117,6 @@ export async function observe(
 
 /** The backstop timer fires this long after the deadline (well inside the promised 100 ms). */
 const DEADLINE_GRACE_MS = 25;
-
-/** What the check had learned so far, for a report made at the deadline. */
-interface Progress {
-  parsed?: ParsedIp;
-  resolverServers?: string[];
-  resolvers: Array<PtrAnswer | undefined>;
-  /** undefined while the authority is being asked; null when there is none. */
-  authority: AuthorityResult | null | undefined;
-  authorityServers?: string[];
-  ptrNames?: string[];
-  forward: Map<string, ForwardLookup>;
-  heloName?: string | null;
-  helo: ForwardLookup | null | undefined;
-}
-
-function snapshot(progress: Progress, deadline: Deadline, options: CheckOptions): Observations {
-  const parsed = progress.parsed as ParsedIp;
-  const resolvers = (progress.resolverServers ?? []).map(
-    (server, index) => progress.resolvers[index] ?? unansweredPtr(server, deadline),
-  );
-  let authority = progress.authority === undefined ? undefined : (progress.authority?.report ?? null);
-  if (authority === undefined) {
-    const servers = progress.authorityServers ?? [];
-    deadline.cut.push(`the authority's PTR (${servers.join(", ") || "still being discovered"})`);
-    authority = {
-      servers,
-      zone: null,
-      status: "timeout",
-      names: [],
-      cnames: [],
-      answers: servers.map((server) => unansweredPtr(server, deadline)),
-      soa: null,
-    };
-  }
-  for (const [index, answer] of resolvers.entries()) {
-    if (progress.resolvers[index] === undefined) deadline.cut.push(`PTR at resolver ${answer.server}`);
-  }
-  const forward = (progress.ptrNames ?? []).map((name) => {
-    const key = forwardKey(name);
-    return progress.forward.get(key) ?? unansweredLookup(key);
-  });
-  const heloName = progress.heloName ?? null;
-  return {
-    ip: parsed.ip,
-    family: parsed.family,
-    reverseName: parsed.reverseName,
-    resolvers,
-    authority,
-    forward,
-    helo:
-      heloName === null
-        ? null
-        : {
-            name: heloName,
-            lookup: progress.helo === undefined ? unansweredLookup(heloName) : progress.helo,
-          },
-    now: options.now?.() ?? new Date(),
-  };
-}
-
-function forwardKey(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
-}
 
 async function observeWithin(
   parsed: ParsedIp,
