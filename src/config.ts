@@ -33,6 +33,8 @@ const schema = z.object({
   RESOLVERS: serverList,
   AUTHORITIES: serverList,
   DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Whole-check deadline (src/check/deadline.ts); unset: 3 x DNS_TIMEOUT_MS. */
+  CHECK_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,

@@ -3,7 +3,7 @@
 // zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, MAX_CNAME_HOPS, type QueryOptions, readChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
 import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
 import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
@@ -21,8 +21,6 @@ export interface AuthorityOptions extends QueryOptions {
   zoneCache?: ZoneServerCache;
 }
 
-const MAX_HOPS = 8;
-
 export interface AuthorityResult {
   report: AuthorityReport;
   /** The name the final answer was for (after CNAMEs) and the servers that answered it with AA. */
@@ -38,7 +36,8 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   let rediscovered = false;
   const cache = options.zoneCache ?? zoneCacheFor(options.transport);
   const scope = `${options.resolvers.join(",")}|${options.authorityPort}`;
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
+  // Each hop follows at least one CNAME, so the chain bound is the hop bound too.
+  for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
     let servers = options.authorities;
     if (servers.length === 0) {
       const found = await cache.find(scope, name, (wanted) => discoverServers(wanted, options));
@@ -82,14 +81,26 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       )
       .map((result) => result.answer);
     const chain = authoritative.chain;
+    const visited = [normaliseName(options.reverseName), ...cnames];
     cnames.push(...chain.cnames);
     // RFC 2317: the parent answers with a CNAME into the child zone (and a referral); the PTR
-    // lives at the child's servers, so follow the alias there ourselves.
-    if (
-      chain.status === "nodata" &&
-      chain.cnames.length > 0 &&
-      !cnames.slice(0, -1).includes(chain.finalName)
-    ) {
+    // lives at the child's servers, so follow the alias there ourselves. A chain that comes back
+    // to a name already asked, or runs past MAX_CNAME_HOPS across answers, is as broken as one
+    // inside a single answer: "could not tell", never NODATA.
+    if (chain.status === "nodata" && chain.cnames.length > 0) {
+      const server = authoritative.answer.server;
+      const back = chain.cnames.findIndex((target) => visited.includes(target));
+      if (back !== -1) {
+        const target = chain.cnames[back] as string;
+        const loop = [...visited.slice(visited.indexOf(target)), ...chain.cnames.slice(0, back + 1)].join(
+          " -> ",
+        );
+        return brokenChain(asked, zone, cnames, server, `a CNAME loop across answers (${loop})`, name);
+      }
+      if (cnames.length > MAX_CNAME_HOPS) {
+        const defect = `a CNAME chain longer than ${MAX_CNAME_HOPS} hops across answers (${visited[0]} -> ${cnames[0]} -> ... -> ${chain.finalName})`;
+        return brokenChain(asked, zone, cnames, server, defect, name);
+      }
       name = chain.finalName;
       continue;
     }
@@ -114,6 +125,28 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     };
   }
   return failed([...asked], zone, cnames, [], name);
+}
+
+/** The authority's chain is broken: "could not tell", naming the defect and the server that sent it. */
+function brokenChain(
+  asked: Set<string>,
+  zone: string | null,
+  cnames: string[],
+  server: string,
+  defect: string,
+  finalName: string,
+): AuthorityResult {
+  const answer: PtrAnswer = {
+    server,
+    status: "servfail",
+    names: [],
+    cnames: [...cnames],
+    ttl: null,
+    negativeTtlRemaining: null,
+    rttMs: null,
+    error: `${server} sent a broken answer: ${defect}; could not tell, counted as SERVFAIL`,
+  };
+  return failed([...asked], zone, cnames, [answer], finalName);
 }
 
 /**

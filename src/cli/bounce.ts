@@ -6,10 +6,11 @@ import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { renderBounceText } from "../render/bounce-text.js";
+import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
+export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS]
 
   FILE                 a pasted bounce (text) or a whole .eml message; - or none reads stdin
   --json               one JSON object per input, one per line (NDJSON), each with "file"; the
@@ -18,6 +19,7 @@ export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
   --timeout MS         for --check: per-query timeout in ms (default DNS_TIMEOUT_MS)
+  --deadline MS        for --check: each check's deadline in ms (default CHECK_DEADLINE_MS, else 3 x the timeout)
 
 exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
 `;
@@ -167,7 +169,7 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   };
   for (const { file, reading } of readings) {
     if (args.values.json) {
-      out.push(`${JSON.stringify(inputObject(file, reading, checkFields))}\n`);
+      out.push(`${safeJson(inputObject(file, reading, checkFields))}\n`);
       continue;
     }
     out.push(renderBounceText(reading.findings, reading.truncated, reading.bytesRead));

@@ -2,6 +2,7 @@
 // first what was refused and whether reverse DNS is the cause, then the receiver's own words.
 import { MAX_INPUT_BYTES } from "../bounce/limits.js";
 import type { BounceCategory, BounceFinding, BounceReceiver } from "../bounce/types.js";
+import { mapStrings, terminalText } from "./inert-text.js";
 
 const RECEIVER_NAMES: Record<BounceReceiver, string> = {
   gmail: "Gmail / Google Workspace",
@@ -33,12 +34,17 @@ function byteSize(bytes: number): string {
     : `${Math.round(bytes / 1024)} KB`;
 }
 
-/** One block per finding; a closing note when the input was cut (after `bytesRead` bytes). */
+/**
+ * One block per finding; a closing note when the input was cut (after `bytesRead` bytes).
+ * Every value from the pasted text goes through terminalText (control and bidi characters, line
+ * breaks too, written out: the diagnostic is one line, unwrapped by the reader).
+ */
 export function renderBounceText(
-  findings: BounceFinding[],
+  unsafe: BounceFinding[],
   truncated: boolean,
   bytesRead: number = MAX_INPUT_BYTES,
 ): string {
+  const findings = mapStrings(unsafe, (text) => terminalText(text));
   const lines: string[] = [];
   if (findings.length === 0) {
     lines.push("No bounce found: the text holds no SMTP rejection or delivery-status report.");

@@ -48,7 +48,7 @@ export function verdictEmbed(report: CheckReport): APIEmbed {
   }));
   return {
     title: truncateName(verdictTitle(report), LIMITS.title),
-    description: fitLines([escapeText(report.summary)], 1000, more),
+    description: fitLines([escapeInline(report.summary)], 1000, more),
     color: COLOURS[report.verdict],
     fields: [
       { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
@@ -71,7 +71,7 @@ function reportPayloads(
 ): DiscordPayload[] {
   const head: APIEmbed = {
     title: truncateName(title, LIMITS.title),
-    description: fitLines([...lead, escapeText(report.summary)], LIMITS.description, more),
+    description: fitLines([...lead, escapeInline(report.summary)], LIMITS.description, more),
     color: colour,
     timestamp: report.checkedAt,
   };
@@ -154,7 +154,7 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
               title: truncateName(`⚠️ Could not tell for ${escapeInline(message.ip)}`, LIMITS.title),
               description: fitLines(
                 [
-                  escapeText(message.detail),
+                  escapeInline(message.detail),
                   `Gave up after ${plural(message.attempts, "attempt")}; DNS errors are not "no PTR".`,
                 ],
                 LIMITS.description,
@@ -202,7 +202,7 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
     }
     case "usage-error":
       return splitContent(
-        `⚠️ ${escapeText(boundedProblem(message.problem))}\nExample: ${code(message.example)}`,
+        `⚠️ ${escapeInline(boundedProblem(message.problem))}\nExample: ${code(message.example)}`,
       );
   }
 }
