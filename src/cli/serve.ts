@@ -81,7 +81,10 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
     await assertRedisReachable(config.REDIS_URL);
     const { startRuntime } = await import("../runtime.js");
-    const { timedCheckRunner } = await import("../app/metrics.js");
+    const { recordDnsQuery, timedCheckRunner } = await import("../app/metrics.js");
+    const { addQueryListener } = await import("../check/dns-observer.js");
+    // Every question the workers' checks send (the default DNS client) counts in /metrics.
+    if (worker) addQueryListener((event) => recordDnsQuery(event.outcome, event.seconds));
     const { observeWorkers } = await import("../app/observe-workers.js");
     const { storeKeys } = await import("../keys.js");
     const { runCheck } = await import("../check/index.js");
