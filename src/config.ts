@@ -64,6 +64,17 @@ const schema = z.object({
     .max(24 * 30)
     .default(48),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // The servers page and its API (src/web/): loopback by default; anywhere else needs WEB_TOKEN
+  // (src/web/server.ts refuses to start without it). 0 picks a free port.
+  WEB_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  WEB_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, "at least 16 characters (make one with: openssl rand -hex 32)")
+      .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces (it travels in an HTTP header)")
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

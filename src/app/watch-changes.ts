@@ -8,13 +8,18 @@ import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
 import { threadReply } from "../queue/deliveries.js";
 import type { DeliveryJob } from "../queue/jobs.js";
+import { historyEntryFor } from "../store/history.js";
 import type { StoreKeys } from "../store/keys.js";
 import { compareAndSetWatchState, readWatchState, type WatchState, watchersOf } from "../store/watches.js";
 
 const MAX_TRIES = 5;
 
-function watchStateOf(report: CheckReport): WatchState {
-  return { verdict: report.verdict === "pass" ? "pass" : "fail", names: [...report.ptr.names].sort() };
+function watchStateOf(report: CheckReport): WatchState & { problems: string[] } {
+  return {
+    verdict: report.verdict === "pass" ? "pass" : "fail",
+    names: [...report.ptr.names].sort(),
+    problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
+  };
 }
 
 export function watchChange(
@@ -58,13 +63,18 @@ export async function claimWatchChanges(
       if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) break;
       const change = watchChange(before, after);
       const previousNames = before?.names ?? [];
+      // The history records every change of verdict, PTR names or problem codes (the first run
+      // too); the chat hears only of the changes watchChange names.
+      const entry = historyEntryFor(before, after, report.checkedAt);
+      const since = entry?.at ?? before?.since ?? report.checkedAt;
       const next: WatchState = {
         ...after,
+        since,
         checkedAt: report.checkedAt,
         by: jobId,
         notice: change === null ? null : { change, previousNames },
       };
-      if (await compareAndSetWatchState(redis, keys, channel, ip, text, next)) {
+      if (await compareAndSetWatchState(redis, keys, channel, ip, text, next, entry)) {
         if (change !== null) deliveries.push(notice(change, previousNames));
         break;
       }

@@ -39,6 +39,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary: "run only the DNS check workers",
     load: async () => (await import("./serve.js")).runWorkerCommand,
   },
+  web: {
+    summary: "serve only the servers page and its API (rdns serve serves it too)",
+    load: async () => (await import("./web.js")).runWebCommand,
+  },
 };
 
 export function usage(): string {

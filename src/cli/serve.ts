@@ -5,13 +5,21 @@ import { createLogger } from "../log.js";
 import { CONSOLE_GREETING } from "../platforms/console/index.js";
 import { selectPlatforms } from "../platforms/registry.js";
 import { assertRedisReachable, RedisUnavailableError } from "../queue/connection.js";
+import { storeKeys } from "../store/keys.js";
+import {
+  assertSafeBinding,
+  type RunningWebServer,
+  startWebServer,
+  WebConfigError,
+  webOptionsFromConfig,
+} from "../web/server.js";
 
 /** EX_UNAVAILABLE (sysexits.h): a service the program needs (Redis) is not there. */
 const EXIT_UNAVAILABLE = 69;
 
 const HELP = {
   serve:
-    "usage: rdns serve\n\nRuns the chat front ends, delivery and check workers in one process.\nWith no SLACK_BOT_TOKEN and no DISCORD_TOKEN, opens a console chat on this terminal.\n",
+    "usage: rdns serve\n\nRuns the chat front ends, delivery and check workers in one process, and serves the\nservers page on WEB_HOST:WEB_PORT (default 127.0.0.1:8080).\nWith no SLACK_BOT_TOKEN and no DISCORD_TOKEN, opens a console chat on this terminal.\n",
   bot: "usage: rdns bot\n\nRuns the chat front ends and the delivery worker (no DNS checks: run `rdns worker` too).\n",
   worker:
     "usage: rdns worker\n\nRuns the DNS check workers (scale out with more processes against the same Redis).\n",
@@ -29,8 +37,9 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
+    if (mode === "serve") assertSafeBinding(config.WEB_HOST, config.WEB_TOKEN);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof WebConfigError) {
       process.stderr.write(`rdns ${mode}: ${error.message}\n`);
       return 78; // EX_CONFIG
     }
@@ -44,11 +53,21 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     quit = resolve;
   });
   let runtime: Awaited<ReturnType<typeof import("../app/runtime.js").startRuntime>>;
+  let web: RunningWebServer | null = null;
   try {
     // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
     await assertRedisReachable(config.REDIS_URL);
     const { startRuntime } = await import("../app/runtime.js");
     runtime = await startRuntime({ config, logger, bot, worker, onQuit: () => quit() });
+    const store = { redis: runtime.redis, keys: storeKeys(runtime.settings.prefix) };
+    if (mode === "serve") {
+      web = await startWebServer(webOptionsFromConfig(config, store, logger)).catch(
+        async (error: unknown) => {
+          await runtime.stop();
+          throw error;
+        },
+      );
+    }
   } catch (error) {
     if (error instanceof RedisUnavailableError) {
       process.stderr.write(`rdns ${mode}: ${error.message}\n`);
@@ -64,8 +83,12 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
   if (bot && selectPlatforms(config).includes("console")) process.stdout.write(`${CONSOLE_GREETING}\n`);
-  logger.info({ bot, worker, platforms: runtime.platforms.map((platform) => platform.name) }, "started");
+  logger.info(
+    { bot, worker, platforms: runtime.platforms.map((platform) => platform.name), web: web?.url ?? null },
+    "started",
+  );
   await quitting;
+  await web?.close();
   await runtime.stop();
   logger.info("stopped");
   return 0;
