@@ -23,6 +23,7 @@ export const CASES = {
   reverseCname: "203.0.113.17", // 17 CNAME 17.cname.113.0.203.in-addr.arpa -> PTR host17.example.test
   forwardCname: "203.0.113.18", // PTR alias18.example.test CNAME real18.example.test A back
   generic: "203.0.113.20", // PTR 203-0-113-20.dynamic.pool.example.test, A back
+  hostile: "203.0.113.21", // PTR HOSTILE_LABEL.hostile.example.test (markup in a label), A back
   rfc2317: "203.0.113.70", // CNAME into child zone 64-127.113.0.203.in-addr.arpa (second Knot)
   rfc2317Missing: "203.0.113.71", // CNAME into the child zone, where no PTR exists
   servfail: "198.51.100.7", // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port
@@ -49,6 +50,24 @@ export const HELOS = {
  */
 export const SPARE_NO_PTR = Array.from({ length: 9 }, (_, i) => `192.0.2.${51 + i}`);
 export const SPARE_WITH_PTR = Array.from({ length: 5 }, (_, i) => `192.0.2.${60 + i}`);
+
+/**
+ * A PTR label holding markup and both quote characters: legal in wire format (RFC 2181 section
+ * 11: any octet), so a page that shows PTR names must escape them. For the servers page's tests.
+ */
+export const HOSTILE_LABEL = `<img src=x onerror="alert('x')">`;
+export const HOSTILE_NAME = `${HOSTILE_LABEL}.hostile.example.test`;
+
+/** A label in zone-file text: every octet but letters, digits and "-" as \DDD (RFC 1035 5.1). */
+export function zoneLabel(label: string): string {
+  return [...Buffer.from(label, "utf8")]
+    .map((byte) =>
+      /[A-Za-z0-9-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `\\${String(byte).padStart(3, "0")}`,
+    )
+    .join("");
+}
 
 export interface ZoneFile {
   zone: string;
@@ -89,6 +108,7 @@ export function parentZones(): ZoneFile[] {
     `mail6.example AAAA ${CASES.ipv6Pass}`,
     "broken6.example AAAA 2001:db8::99",
     `fixed50.example A ${CASES.cachedNegative}`,
+    `${zoneLabel(HOSTILE_LABEL)}.hostile.example A ${CASES.hostile}`,
     ...spares,
     ...withPtr,
   ];
@@ -105,6 +125,7 @@ export function parentZones(): ZoneFile[] {
     "17.cname PTR host17.example.test.",
     "18 PTR alias18.example.test.",
     "20 PTR 203-0-113-20.dynamic.pool.example.test.",
+    `21 PTR ${zoneLabel(HOSTILE_LABEL)}.hostile.example.test.`,
     // RFC 2317 section 4: the /26 is delegated, each address a CNAME into the child zone.
     "64-127 NS child-ns.test.",
     `70 CNAME 70.64-127.${v4}.`,
