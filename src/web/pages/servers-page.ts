@@ -1,4 +1,4 @@
-// GET /: one row per watched address, grouped by channel and watch. Sorting, filtering and the
+// GET /: one row per watched address, grouped by channel (a range's rows name their watch). Sorting, filtering and the
 // 30 s refresh are done by /assets/servers.js on this markup: each sortable cell carries its sort
 // value in data-value, each row its filterable text in data-search.
 import type { HistoryEntry } from "../../store/history.js";
@@ -68,6 +68,8 @@ function strip(entries: readonly HistoryEntry[]): SafeHtml {
 
 function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date): SafeHtml {
   const search = [
+    row.channel,
+    row.watch,
     row.ip,
     ...row.ptr,
     row.helo?.name ?? "",
@@ -77,7 +79,9 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
     ...row.problems,
   ].join(" ");
   return html`<tr class="row verdict-${row.verdict}" data-search="${search.toLowerCase()}">
-<td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a></td>
+<td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a>${
+    row.watch === row.ip ? "" : html`<span class="detail">watch ${row.watch}</span>`
+  }</td>
 <td data-label="PTR" data-value="${row.ptr.join(" ")}">${ptrCell(row)}</td>
 <td data-label="FCrDNS" data-value="${row.fcrdns}" class="fcrdns-${row.fcrdns}">${FCRDNS_TEXT[row.fcrdns]}</td>
 <td data-label="HELO" data-value="${row.helo?.name ?? ""}">${heloCell(row)}</td>
@@ -92,19 +96,24 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
 
 interface Group {
   channel: string;
-  watch: string;
+  watches: number;
   rows: ServerRow[];
 }
 
+/** Rows arrive grouped by channel, then watch (buildServerRows); one group per channel. */
 function groupRows(rows: readonly ServerRow[]): Group[] {
   const groups: Group[] = [];
   for (const row of rows) {
     const last = groups.at(-1);
-    if (last !== undefined && last.channel === row.channel && last.watch === row.watch) last.rows.push(row);
-    else groups.push({ channel: row.channel, watch: row.watch, rows: [row] });
+    if (last?.channel === row.channel) {
+      if (last.rows.at(-1)?.watch !== row.watch) last.watches += 1;
+      last.rows.push(row);
+    } else groups.push({ channel: row.channel, watches: 1, rows: [row] });
   }
   return groups;
 }
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 function counts(rows: readonly ServerRow[]): SafeHtml {
   const by = (verdict: RowVerdict) => rows.filter((row) => row.verdict === verdict).length;
@@ -131,7 +140,7 @@ export function serversTable(rows: readonly ServerRow[], histories: Histories, n
   const groups = groupRows(rows).map(
     (
       group,
-    ) => html`<tbody class="group-head"><tr><th colspan="${COLUMNS.length}" scope="rowgroup"><span class="channel">${group.channel}</span> <span class="watch">watch ${group.watch}</span> <span class="muted">${group.rows.length} ${group.rows.length === 1 ? "address" : "addresses"}</span></th></tr></tbody>
+    ) => html`<tbody class="group-head"><tr><th colspan="${COLUMNS.length}" scope="rowgroup"><span class="channel">${group.channel}</span> <span class="muted">${plural(group.watches, "watch", "watches")}, ${plural(group.rows.length, "address", "addresses")}</span></th></tr></tbody>
 <tbody class="group">${group.rows.map((row) => rowMarkup(row, histories.get(historyKey(row.channel, row.ip)) ?? [], now))}</tbody>`,
   );
   return html`<p id="summary" class="summary">${counts(rows)}</p>

@@ -54,10 +54,11 @@ describe("servers page", () => {
     expect(page).toContain("3 h ago");
   });
 
-  it("groups rows under their channel and watch", () => {
+  it("groups rows under their channel; a range's rows name their watch", () => {
     expect(page).toContain(
-      '<span class="channel">slack:C1</span> <span class="watch">watch 203.0.113.16/28</span>',
+      '<span class="channel">slack:C1</span> <span class="muted">1 watch, 3 addresses</span>',
     );
+    expect(page.match(/<span class="detail">watch 203\.0\.113\.16\/28<\/span>/g)).toHaveLength(3);
     expect(page.match(/<tr class="row /g)).toHaveLength(3);
   });
 
