@@ -26,7 +26,8 @@ export function ago(iso: string, now: Date): string {
   return `${formatDuration(seconds)} ago`;
 }
 
-export function timeTag(iso: string | null, now: Date): SafeHtml {
-  if (iso === null) return html`<span class="muted">never</span>`;
+/** `missing` is what a time that is not there says ("never" checked, "—" for no state yet). */
+export function timeTag(iso: string | null, now: Date, missing = "never"): SafeHtml {
+  if (iso === null) return html`<span class="muted">${missing}</span>`;
   return html`<time datetime="${iso}" title="${iso}">${ago(iso, now)}</time>`;
 }

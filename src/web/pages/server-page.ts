@@ -42,7 +42,7 @@ export function renderServerPage(data: ServerPageData, now: Date): string {
   const body = html`<header class="top">
 <p class="back"><a href="/">← all watched servers</a></p>
 <h1>${data.ip} ${first ? badge(first.verdict) : ""}</h1>
-<p class="muted">since ${timeTag(first?.since ?? null, now)} · last checked ${timeTag(first?.checkedAt ?? null, now)}</p>
+<p class="muted">since ${timeTag(first?.since ?? null, now, "—")} · last checked ${timeTag(first?.checkedAt ?? null, now)}</p>
 </header>
 <main>
 <section><h2>Watched by</h2>${data.rows.length > 0 ? html`<ul class="watches">${watches}</ul>` : html`<p class="muted">No channel watches this address.</p>`}</section>

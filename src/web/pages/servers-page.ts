@@ -88,7 +88,7 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
 <td data-label="Verdict" data-value="${VERDICT_RANK[row.verdict]}">${badge(row.verdict)}${
     row.problems.length > 0 ? html`<span class="codes">${row.problems.join(" ")}</span>` : ""
   }</td>
-<td data-label="Since" data-value="${row.since ?? ""}">${timeTag(row.since, now)}</td>
+<td data-label="Since" data-value="${row.since ?? ""}">${timeTag(row.since, now, "—")}</td>
 <td data-label="Last checked" data-value="${row.checkedAt ?? ""}">${timeTag(row.checkedAt, now)}</td>
 <td data-label="History" data-value="${history.length}">${strip(history)}</td>
 </tr>`;
