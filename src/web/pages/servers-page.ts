@@ -8,7 +8,7 @@ import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
 import { page } from "./layout.js";
 
 /** History entries drawn in each row's strip. */
-export const STRIP_LENGTH = 20;
+export const STRIP_LENGTH = 12;
 
 const COLUMNS = [
   ["ip", "IP"],
@@ -60,9 +60,11 @@ function entryTitle(entry: HistoryEntry): string {
 function strip(entries: readonly HistoryEntry[]): SafeHtml {
   if (entries.length === 0) return html`<span class="muted">—</span>`;
   const shown = entries.slice(-STRIP_LENGTH);
-  return html`<ol class="strip" aria-label="last ${shown.length} changes, oldest first">${shown.map(
-    (entry) =>
-      html`<li class="tick tick-${entry.verdict}" title="${entryTitle(entry)}"><span class="sr">${entryTitle(entry)}</span></li>`,
+  // The tooltips carry the detail; screen readers get the sequence once, on the list (the
+  // address's own page has the full history as a table).
+  const sequence = shown.map((entry) => entry.verdict).join(", ");
+  return html`<ol class="strip" aria-label="last ${shown.length} changes, oldest first: ${sequence}">${shown.map(
+    (entry) => html`<li class="tick tick-${entry.verdict}" title="${entryTitle(entry)}"></li>`,
   )}</ol>`;
 }
 
