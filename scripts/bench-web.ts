@@ -16,6 +16,7 @@ import { HISTORY_LIMIT } from "../src/store/history.js";
 import { storeKeys } from "../src/store/keys.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { addWatch, compareAndSetWatchState } from "../src/store/watches.js";
+import { STRIP_LENGTH } from "../src/web/pages/servers-page.js";
 import { startLab } from "../test/lab/lab.js";
 import { launchChromium } from "../test/support/chromium.js";
 
@@ -160,7 +161,7 @@ async function main() {
     pages.sort((a, b) => a - b);
     process.stdout.write(
       `GET /api/servers (${ADDRESSES} rows, ${(JSON.stringify(first).length / 1024).toFixed(0)} KiB): p50 ${percentile(api, 50).toFixed(1)} ms, p99 ${percentile(api, 99).toFixed(1)} ms (200 requests)\n` +
-        `GET / (${ADDRESSES} rows, 20-entry history strips, ${(pageBytes / 1024).toFixed(0)} KiB): p50 ${percentile(pages, 50).toFixed(1)} ms, p99 ${percentile(pages, 99).toFixed(1)} ms (30 requests)\n`,
+        `GET / (${ADDRESSES} rows, ${STRIP_LENGTH}-entry history strips, ${(pageBytes / 1024).toFixed(0)} KiB): p50 ${percentile(pages, 50).toFixed(1)} ms, p99 ${percentile(pages, 99).toFixed(1)} ms (30 requests)\n`,
     );
     const chromium = await launchChromium();
     const paints: number[] = [];
