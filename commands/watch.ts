@@ -15,7 +15,7 @@ function every(ms: number): string {
 
 export default {
   name: "watch",
-  summary: "watch an IP or a range (up to /24, IPv6 /120) and hear when one breaks, recovers or changes name",
+  summary: "watch an IP or a range (up to /16, IPv6 /112) and hear when one breaks, recovers or changes name",
   usage: "/rdns watch <ip or range>",
   example,
   async run({ ctx, request, respond, args }) {

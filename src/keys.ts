@@ -24,6 +24,19 @@ export function storeKeys(prefix: string) {
     /** Held while one command announces a watch (opens its thread), so it is announced once. */
     watchAnnouncement: (channelKey: string, target: string) =>
       `${base}:watchannounce:${channelKey}|${target}`,
+    /**
+     * How many of a channel's watches cover each IP (hash: ip -> count): its length is the number
+     * of addresses the channel watches, so the cap is checked without reading every watch.
+     */
+    watchedIps: (channelKey: string) => `${base}:watchedips:${channelKey}`,
+    /** One run of a watch split into chunks: chunks left and tallies (hash), for its baseline. */
+    watchRun: (runId: string) => `${base}:watchrun:${runId}`,
+    /** The chunk jobs of a run already counted (set), so a re-run chunk is counted once. */
+    watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
+    /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
+    watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
+    /** Taken by the run that posts a watch's baseline (its first run), so it is posted once. */
+    watchBaseline: (channelKey: string, target: string) => `${base}:watchbaseline:${channelKey}|${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */

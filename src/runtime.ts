@@ -5,6 +5,7 @@ import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type CheckRunner, createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
+import { createWatchWorker } from "../workers/watch.js";
 import { bounceReader } from "./app/bounce-reader.js";
 import type { AppContext, BounceReader } from "./app/context.js";
 import { createInboundHandlers } from "./app/handlers.js";
@@ -61,6 +62,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (options.worker) {
     const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
     workers.push(createCheckWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
+    workers.push(createWatchWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
   }
   if (options.bot) {
     const ctx: AppContext = {

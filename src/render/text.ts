@@ -4,6 +4,7 @@
 
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
+import { baselineBody, baselineTitle } from "./baseline.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { formatDuration } from "./duration.js";
@@ -65,6 +66,10 @@ function renderUnsafe(message: OutboundMessage): string {
       const was = message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.join(", ")})`;
       const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];
       return `${message.target} ${what}${was}: ${verdictLine(message.report)}`;
+    }
+    case "watch-baseline": {
+      const markup = { inline: (text: string) => text, bold: (text: string) => text };
+      return [`${baselineTitle(message, markup)}.`, ...baselineBody(message, markup)].join("\n");
     }
     case "watches":
       return message.targets.length === 0

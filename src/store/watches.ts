@@ -1,4 +1,4 @@
-// Watches: a channel follows IPs or small ranges and hears when one breaks, recovers or drifts.
+// Watches: a channel follows IPs or ranges and hears when one breaks, recovers or drifts.
 // Stored as a hash per channel (target -> record), an index per IP (who watches it, so a check
 // of that IP reaches every watching channel) and what each channel last saw per IP.
 import type { Redis } from "ioredis";
@@ -42,9 +42,41 @@ export async function listWatches(redis: Redis, keys: StoreKeys, channel: string
 
 export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap"; watched: number };
 
+// The per-channel count of watches covering each IP (keys.watchedIps) is derived data: a channel
+// whose watches were stored before it existed gets it rebuilt from the records, once, inside the
+// script that first needs it. KEYS[1] the watches hash, KEYS[2] the counts.
+const REBUILD_COUNTS = `
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  for _, text in ipairs(redis.call('HVALS', KEYS[1])) do
+    for _, ip in ipairs(cjson.decode(text).ips) do redis.call('HINCRBY', KEYS[2], ip, 1) end
+  end
+end
+`;
+
+// One script, so the look (exists? under the cap?) and the write cannot be split by another
+// command: WATCH/MULTI on a connection shared by concurrent commands could not promise that (one
+// command's EXEC clears every WATCH on the connection). KEYS[3..] are the watcher sets of the
+// IPs in ARGV[5..], in the same order. Returns {1 added | 0 exists | -1 cap, addresses watched}.
+const ADD_WATCH = `${REBUILD_COUNTS}
+local watched = redis.call('HLEN', KEYS[2])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {0, watched} end
+local added = 0
+for i = 5, #ARGV do
+  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 0 then added = added + 1 end
+end
+if watched + added > tonumber(ARGV[3]) then return {-1, watched} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+for i = 5, #ARGV do
+  redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+  redis.call('SADD', KEYS[i - 2], ARGV[4])
+end
+return {1, watched + added}
+`;
+
 /**
- * Adds a watch unless it exists or would take the channel past `cap` addresses. The check and the
- * write run under WATCH/MULTI so two commands at once cannot both slip under the cap.
+ * Adds a watch unless it exists or would take the channel past `cap` distinct addresses, in one
+ * Lua script (atomic in Redis), so concurrent commands can neither both slip under the cap nor
+ * both add the same watch.
  */
 export async function addWatch(
   redis: Redis,
@@ -53,25 +85,32 @@ export async function addWatch(
   record: WatchRecord,
   cap: number,
 ): Promise<AddWatchResult> {
-  const key = keys.watches(channel);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await redis.watch(key);
-    const existing = Object.values(await redis.hgetall(key)).map((text) => JSON.parse(text) as WatchRecord);
-    const watched = new Set(existing.flatMap((watch) => watch.ips)).size;
-    if (existing.some((watch) => watch.target === record.target)) {
-      await redis.unwatch();
-      return { ok: false, reason: "exists", watched };
-    }
-    const after = new Set([...existing.flatMap((watch) => watch.ips), ...record.ips]).size;
-    if (after > cap) {
-      await redis.unwatch();
-      return { ok: false, reason: "cap", watched };
-    }
-    const multi = redis.multi().hset(key, record.target, JSON.stringify(record));
-    for (const ip of record.ips) multi.sadd(keys.watchers(ip), `${channel}\t${record.target}`);
-    if ((await multi.exec()) !== null) return { ok: true };
-  }
-  throw new Error("the watch list kept changing while adding to it; try again");
+  const ips = [...new Set(record.ips)];
+  const [status, watched] = (await redis.eval(
+    ADD_WATCH,
+    2 + ips.length,
+    keys.watches(channel),
+    keys.watchedIps(channel),
+    ...ips.map((ip) => keys.watchers(ip)),
+    record.target,
+    JSON.stringify(record),
+    String(cap),
+    watcherMember(channel, record.target),
+    ...ips,
+  )) as [number, number];
+  if (status === 1) return { ok: true };
+  return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
+}
+
+function watcherMember(channel: string, target: string): string {
+  return `${channel}\t${target}`;
+}
+
+/** Distinct addresses the channel watches. */
+export async function countWatchedAddresses(redis: Redis, keys: StoreKeys, channel: string): Promise<number> {
+  const counted = await redis.hlen(keys.watchedIps(channel));
+  if (counted > 0) return counted;
+  return new Set((await listWatches(redis, keys, channel)).flatMap((watch) => watch.ips)).size;
 }
 
 /** One channel watch, or null. */
@@ -85,10 +124,19 @@ export async function getWatch(
   return text === null ? null : (JSON.parse(text) as WatchRecord);
 }
 
+// Compare-and-set of one watch record: written only if it is still the text the caller read.
+const SET_RECORD_IF_UNCHANGED = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if current ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
 /**
  * Records the thread a watch was announced in, if the watch still exists (an unwatch may have
- * removed it meanwhile); true when written. WATCH/MULTI, as in addWatch, so a concurrent removal
- * is not undone.
+ * removed it meanwhile); true when written. A compare-and-set script, as in addWatch, so a
+ * concurrent removal is not undone.
  */
 export async function setWatchOrigin(
   redis: Redis,
@@ -99,14 +147,12 @@ export async function setWatchOrigin(
 ): Promise<boolean> {
   const key = keys.watches(channel);
   for (let attempt = 0; attempt < 5; attempt++) {
-    await redis.watch(key);
     const text = await redis.hget(key, target);
-    if (text === null) {
-      await redis.unwatch();
-      return false;
-    }
+    if (text === null) return false;
     const record: WatchRecord = { ...(JSON.parse(text) as WatchRecord), origin };
-    if ((await redis.multi().hset(key, target, JSON.stringify(record)).exec()) !== null) return true;
+    const status = await redis.eval(SET_RECORD_IF_UNCHANGED, 1, key, target, text, JSON.stringify(record));
+    if (status === 1) return true;
+    if (status === 0) return false;
   }
   throw new Error("the watch list kept changing while recording the watch's thread; try again");
 }
@@ -134,27 +180,92 @@ export async function releaseWatchAnnouncement(
   await redis.del(keys.watchAnnouncement(channel, target));
 }
 
-/** Removes a watch; returns it (null when there was none) and the IPs nobody watches any more. */
+// Removes one watch if it is still the record the caller read (ARGV[3]): its watcher entries,
+// its share of the counts, and what the channel remembers of IPs no other watch of the channel
+// covers. KEYS[3] the channel's watch states, KEYS[4..] the watcher sets of ARGV[4..].
+// Returns 1 removed, 0 gone already, -1 changed meanwhile (read again).
+const REMOVE_WATCH = `${REBUILD_COUNTS}
+local text = redis.call('HGET', KEYS[1], ARGV[1])
+if not text then return 0 end
+if text ~= ARGV[3] then return -1 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+for i = 4, #ARGV do
+  redis.call('SREM', KEYS[i], ARGV[2])
+  if redis.call('HINCRBY', KEYS[2], ARGV[i], -1) <= 0 then
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    redis.call('HDEL', KEYS[3], ARGV[i])
+  end
+end
+return 1
+`;
+
+/** Removes a watch atomically; returns it, or null when there was none. */
 export async function removeWatch(
   redis: Redis,
   keys: StoreKeys,
   channel: string,
   target: string,
-): Promise<{ removed: WatchRecord | null; unwatchedIps: string[] }> {
-  const text = await redis.hget(keys.watches(channel), target);
-  if (text === null) return { removed: null, unwatchedIps: [] };
-  const record = JSON.parse(text) as WatchRecord;
-  const multi = redis.multi().hdel(keys.watches(channel), target);
-  for (const ip of record.ips) multi.srem(keys.watchers(ip), `${channel}\t${target}`);
-  await multi.exec();
-  const stillWatched = await Promise.all(record.ips.map((ip) => redis.scard(keys.watchers(ip))));
-  const unwatchedIps = record.ips.filter((_, index) => stillWatched[index] === 0);
-  // The channel's memory of those IPs goes too, unless another of its watches covers them.
-  const remaining = await listWatches(redis, keys, channel);
-  const covered = new Set(remaining.flatMap((watch) => watch.ips));
-  const forget = record.ips.filter((ip) => !covered.has(ip));
-  if (forget.length > 0) await redis.hdel(keys.watchState(channel), ...forget);
-  return { removed: record, unwatchedIps };
+): Promise<{ removed: WatchRecord | null }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const text = await redis.hget(keys.watches(channel), target);
+    if (text === null) return { removed: null };
+    const record = JSON.parse(text) as WatchRecord;
+    const ips = [...new Set(record.ips)];
+    const status = await redis.eval(
+      REMOVE_WATCH,
+      3 + ips.length,
+      keys.watches(channel),
+      keys.watchedIps(channel),
+      keys.watchState(channel),
+      ...ips.map((ip) => keys.watchers(ip)),
+      target,
+      watcherMember(channel, target),
+      text,
+      ...ips,
+    );
+    if (status === 1) return { removed: record };
+    if (status === 0) return { removed: null };
+  }
+  throw new Error("the watch kept changing while removing it; try again");
+}
+
+/**
+ * The watches covering each of `ips`, reading each watch record once however many of the IPs it
+ * covers (a range's record lists every address, so reading it per address would not scale).
+ */
+export async function watchersOfMany(
+  redis: Redis,
+  keys: StoreKeys,
+  ips: readonly string[],
+): Promise<Map<string, { channel: string; record: WatchRecord }[]>> {
+  const pipeline = redis.pipeline();
+  for (const ip of ips) pipeline.smembers(keys.watchers(ip));
+  const members = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value as string[];
+  });
+  const records = new Map<string, Promise<WatchRecord | null>>();
+  const recordOf = (member: string) => {
+    let found = records.get(member);
+    if (found === undefined) {
+      const [channel = "", target = ""] = member.split("\t");
+      found = redis
+        .hget(keys.watches(channel), target)
+        .then((text) => (text === null ? null : (JSON.parse(text) as WatchRecord)));
+      records.set(member, found);
+    }
+    return found;
+  };
+  const result = new Map<string, { channel: string; record: WatchRecord }[]>();
+  for (const [index, ip] of ips.entries()) {
+    const list: { channel: string; record: WatchRecord }[] = [];
+    for (const member of members[index] ?? []) {
+      const record = await recordOf(member);
+      if (record !== null) list.push({ channel: member.split("\t")[0] ?? "", record });
+    }
+    result.set(ip, list);
+  }
+  return result;
 }
 
 /** Every channel watch that covers this IP. */
