@@ -25,10 +25,15 @@ export function storeKeys(prefix: string) {
     watchAnnouncement: (channelKey: string, target: string) =>
       `${base}:watchannounce:${channelKey}|${target}`,
     /**
-     * How many of a channel's watches cover each IP (hash: ip -> count): its length is the number
-     * of addresses the channel watches, so the cap is checked without reading every watch.
+     * Each of a channel's watches as its block's prefix bits (hash: target -> "4|<bits>",
+     * src/store/watch-prefixes.ts): the cap is counted from these, not from every address.
      */
-    watchedIps: (channelKey: string) => `${base}:watchedips:${channelKey}`,
+    watchPrefixes: (channelKey: string) => `${base}:watchprefixes:${channelKey}`,
+    /**
+     * Every range watch of every channel (set of "<channelKey>\t<target>"): who watches an IP
+     * inside a range is found here, while single addresses have their own `watchers` entry.
+     */
+    rangeWatches: () => `${base}:rangewatches`,
     /** One run of a watch split into chunks: chunks left and tallies (hash), for its baseline. */
     watchRun: (runId: string) => `${base}:watchrun:${runId}`,
     /** The chunk jobs of a run already counted (set), so a re-run chunk is counted once. */

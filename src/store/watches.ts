@@ -1,9 +1,11 @@
 // Watches: a channel follows IPs or ranges and hears when one breaks, recovers or drifts.
-// Stored as a hash per channel (target -> record), an index per IP (who watches it, so a check
-// of that IP reaches every watching channel) and what each channel last saw per IP.
+// Stored as a hash per channel (target -> record), an index of who watches (per single address,
+// and one set of every range watch), so a check of an IP reaches every watching channel, and
+// what each channel last saw per IP.
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import { LUA_UNION, targetPrefix } from "./watch-prefixes.js";
 
 export interface WatchRecord {
   target: string;
@@ -42,36 +44,48 @@ export async function listWatches(redis: Redis, keys: StoreKeys, channel: string
 
 export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap"; watched: number };
 
-// The per-channel count of watches covering each IP (keys.watchedIps) is derived data: a channel
-// whose watches were stored before it existed gets it rebuilt from the records, once, inside the
-// script that first needs it. KEYS[1] the watches hash, KEYS[2] the counts.
-const REBUILD_COUNTS = `
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  for _, text in ipairs(redis.call('HVALS', KEYS[1])) do
-    for _, ip in ipairs(cjson.decode(text).ips) do redis.call('HINCRBY', KEYS[2], ip, 1) end
-  end
-end
-`;
-
 // One script, so the look (exists? under the cap?) and the write cannot be split by another
 // command: WATCH/MULTI on a connection shared by concurrent commands could not promise that (one
-// command's EXEC clears every WATCH on the connection). KEYS[3..] are the watcher sets of the
-// IPs in ARGV[5..], in the same order. Returns {1 added | 0 exists | -1 cap, addresses watched}.
-const ADD_WATCH = `${REBUILD_COUNTS}
-local watched = redis.call('HLEN', KEYS[2])
+// command's EXEC clears every WATCH on the connection). KEYS: the watches hash, the prefixes
+// hash, the watcher set (an address's own, or the set of range watches). ARGV: target, record
+// JSON, cap, watcher member, the target's prefix. Returns {1 added | 0 exists | -1 cap, watched}.
+const ADD_WATCH = `${LUA_UNION}
+local prefixes = redis.call('HVALS', KEYS[2])
+local watched = union(prefixes)
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {0, watched} end
-local added = 0
-for i = 5, #ARGV do
-  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 0 then added = added + 1 end
-end
-if watched + added > tonumber(ARGV[3]) then return {-1, watched} end
+table.insert(prefixes, ARGV[5])
+local after = union(prefixes)
+if after > tonumber(ARGV[3]) then return {-1, watched} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-for i = 5, #ARGV do
-  redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
-  redis.call('SADD', KEYS[i - 2], ARGV[4])
-end
-return {1, watched + added}
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+redis.call('SADD', KEYS[3], ARGV[4])
+return {1, after}
 `;
+
+function watcherMember(channel: string, target: string): string {
+  return `${channel}\t${target}`;
+}
+
+/** Where a watch is indexed for "who watches this IP": its address's set, or the range set. */
+function watcherSet(keys: StoreKeys, record: Pick<WatchRecord, "target" | "ips">): string {
+  return record.target.includes("/") ? keys.rangeWatches() : keys.watchers(record.ips[0] ?? record.target);
+}
+
+/**
+ * The channel's prefix index, filled from its records when they were stored before it existed
+ * (each value follows from its target, so filling it twice at once writes the same thing).
+ */
+async function ensurePrefixIndex(redis: Redis, keys: StoreKeys, channel: string): Promise<void> {
+  if ((await redis.exists(keys.watchPrefixes(channel))) === 1) return;
+  const records = await listWatches(redis, keys, channel);
+  if (records.length === 0) return;
+  const multi = redis.multi();
+  for (const record of records) {
+    multi.hsetnx(keys.watchPrefixes(channel), record.target, targetPrefix(record.target));
+    if (record.target.includes("/")) multi.sadd(keys.rangeWatches(), watcherMember(channel, record.target));
+  }
+  await multi.exec();
+}
 
 /**
  * Adds a watch unless it exists or would take the channel past `cap` distinct addresses, in one
@@ -85,32 +99,33 @@ export async function addWatch(
   record: WatchRecord,
   cap: number,
 ): Promise<AddWatchResult> {
-  const ips = [...new Set(record.ips)];
+  await ensurePrefixIndex(redis, keys, channel);
   const [status, watched] = (await redis.eval(
     ADD_WATCH,
-    2 + ips.length,
+    3,
     keys.watches(channel),
-    keys.watchedIps(channel),
-    ...ips.map((ip) => keys.watchers(ip)),
+    keys.watchPrefixes(channel),
+    watcherSet(keys, record),
     record.target,
     JSON.stringify(record),
     String(cap),
     watcherMember(channel, record.target),
-    ...ips,
+    targetPrefix(record.target),
   )) as [number, number];
   if (status === 1) return { ok: true };
   return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
 }
 
-function watcherMember(channel: string, target: string): string {
-  return `${channel}\t${target}`;
-}
-
 /** Distinct addresses the channel watches. */
 export async function countWatchedAddresses(redis: Redis, keys: StoreKeys, channel: string): Promise<number> {
-  const counted = await redis.hlen(keys.watchedIps(channel));
-  if (counted > 0) return counted;
-  return new Set((await listWatches(redis, keys, channel)).flatMap((watch) => watch.ips)).size;
+  await ensurePrefixIndex(redis, keys, channel);
+  return Number(
+    await redis.eval(
+      `${LUA_UNION}\nreturn union(redis.call('HVALS', KEYS[1]))`,
+      1,
+      keys.watchPrefixes(channel),
+    ),
+  );
 }
 
 /** One channel watch, or null. */
@@ -180,51 +195,56 @@ export async function releaseWatchAnnouncement(
   await redis.del(keys.watchAnnouncement(channel, target));
 }
 
-// Removes one watch if it is still the record the caller read (ARGV[3]): its watcher entries,
-// its share of the counts, and what the channel remembers of IPs no other watch of the channel
-// covers. KEYS[3] the channel's watch states, KEYS[4..] the watcher sets of ARGV[4..].
-// Returns 1 removed, 0 gone already, -1 changed meanwhile (read again).
-const REMOVE_WATCH = `${REBUILD_COUNTS}
+// Removes one watch if it is still the record the caller read (ARGV[3]). KEYS: the watches hash,
+// the prefixes hash, the watch's watcher set. Returns 1 removed, 0 gone already, -1 changed.
+const REMOVE_WATCH = `
 local text = redis.call('HGET', KEYS[1], ARGV[1])
 if not text then return 0 end
 if text ~= ARGV[3] then return -1 end
 redis.call('HDEL', KEYS[1], ARGV[1])
-for i = 4, #ARGV do
-  redis.call('SREM', KEYS[i], ARGV[2])
-  if redis.call('HINCRBY', KEYS[2], ARGV[i], -1) <= 0 then
-    redis.call('HDEL', KEYS[2], ARGV[i])
-    redis.call('HDEL', KEYS[3], ARGV[i])
-  end
-end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[2])
 return 1
 `;
 
-/** Removes a watch atomically; returns it, or null when there was none. */
+/**
+ * Removes a watch atomically and returns it (null when there was none). What the channel
+ * remembers of addresses no other watch of it covers is forgotten afterwards, in batches: a
+ * /16's 65,536 entries in the same script would hold Redis for seconds, and a state left behind
+ * by a crash in between is only an address's last verdict, harmless.
+ */
 export async function removeWatch(
   redis: Redis,
   keys: StoreKeys,
   channel: string,
   target: string,
 ): Promise<{ removed: WatchRecord | null }> {
+  await ensurePrefixIndex(redis, keys, channel);
   for (let attempt = 0; attempt < 5; attempt++) {
     const text = await redis.hget(keys.watches(channel), target);
     if (text === null) return { removed: null };
     const record = JSON.parse(text) as WatchRecord;
-    const ips = [...new Set(record.ips)];
     const status = await redis.eval(
       REMOVE_WATCH,
-      3 + ips.length,
+      3,
       keys.watches(channel),
-      keys.watchedIps(channel),
-      keys.watchState(channel),
-      ...ips.map((ip) => keys.watchers(ip)),
+      keys.watchPrefixes(channel),
+      watcherSet(keys, record),
       target,
       watcherMember(channel, target),
       text,
-      ...ips,
     );
-    if (status === 1) return { removed: record };
     if (status === 0) return { removed: null };
+    if (status === 1) {
+      const remaining = Object.values(await redis.hgetall(keys.watchPrefixes(channel)));
+      const forget = record.ips.filter((ip) => {
+        const own = targetPrefix(ip);
+        return !remaining.some((prefix) => own.startsWith(prefix));
+      });
+      for (let i = 0; i < forget.length; i += 1000)
+        await redis.hdel(keys.watchState(channel), ...forget.slice(i, i + 1000));
+      return { removed: record };
+    }
   }
   throw new Error("the watch kept changing while removing it; try again");
 }
@@ -232,6 +252,7 @@ export async function removeWatch(
 /**
  * The watches covering each of `ips`, reading each watch record once however many of the IPs it
  * covers (a range's record lists every address, so reading it per address would not scale).
+ * Single-address watches are found by the address's own set, ranges by containment.
  */
 export async function watchersOfMany(
   redis: Redis,
@@ -240,10 +261,15 @@ export async function watchersOfMany(
 ): Promise<Map<string, { channel: string; record: WatchRecord }[]>> {
   const pipeline = redis.pipeline();
   for (const ip of ips) pipeline.smembers(keys.watchers(ip));
-  const members = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+  pipeline.smembers(keys.rangeWatches());
+  const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
     if (error) throw error;
     return value as string[];
   });
+  const ranges = (replies[ips.length] ?? []).map((member) => ({
+    member,
+    prefix: targetPrefix(member.split("\t")[1] ?? ""),
+  }));
   const records = new Map<string, Promise<WatchRecord | null>>();
   const recordOf = (member: string) => {
     let found = records.get(member);
@@ -258,8 +284,13 @@ export async function watchersOfMany(
   };
   const result = new Map<string, { channel: string; record: WatchRecord }[]>();
   for (const [index, ip] of ips.entries()) {
+    const own = targetPrefix(ip);
+    const members = new Set([
+      ...(replies[index] ?? []),
+      ...ranges.filter((range) => own.startsWith(range.prefix)).map((range) => range.member),
+    ]);
     const list: { channel: string; record: WatchRecord }[] = [];
-    for (const member of members[index] ?? []) {
+    for (const member of members) {
       const record = await recordOf(member);
       if (record !== null) list.push({ channel: member.split("\t")[0] ?? "", record });
     }
@@ -274,15 +305,7 @@ export async function watchersOf(
   keys: StoreKeys,
   ip: string,
 ): Promise<{ channel: string; record: WatchRecord }[]> {
-  const members = await redis.smembers(keys.watchers(ip));
-  const found = await Promise.all(
-    members.map(async (member) => {
-      const [channel = "", target = ""] = member.split("\t");
-      const text = await redis.hget(keys.watches(channel), target);
-      return text === null ? null : { channel, record: JSON.parse(text) as WatchRecord };
-    }),
-  );
-  return found.filter((item) => item !== null);
+  return (await watchersOfMany(redis, keys, [ip])).get(ip) ?? [];
 }
 
 // Compare-and-set: the state is written only if it is still exactly the one the caller read
