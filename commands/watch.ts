@@ -1,8 +1,8 @@
-// `/rdns watch <ip or range>`: the channel follows an IP or a small range (src/app/watch.ts stores
+// `/rdns watch <ip or range>`: the channel follows an IP or a range (src/app/watch.ts stores
 // it and schedules its checks); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
-import { parseWatchTarget } from "../src/app/targets.js";
+import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
 
 const example = "/rdns watch 203.0.113.0/28";
@@ -16,8 +16,17 @@ function every(ms: number): string {
 export default {
   name: "watch",
   summary: "watch an IP or a range (up to /16, IPv6 /112) and hear when one breaks, recovers or changes name",
-  usage: "/rdns watch <ip or range>",
-  example,
+  options: [
+    {
+      name: "range",
+      kind: "range",
+      required: true,
+      description: "An IP or CIDR range, e.g. 203.0.113.0/28",
+      minLength: 2,
+      maxLength: MAX_ADDRESS,
+    },
+  ],
+  examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25" }],
   async run({ ctx, request, respond, args }) {
     const text = await oneArgument(args, respond, "watch one IP or one range at a time", example);
     if (text === null) return;
@@ -46,10 +55,7 @@ export default {
         "/rdns watches",
       );
     } else if (result.status === "exists") {
-      const repaired =
-        result.repaired.length === 0
-          ? ""
-          : ` Its schedule was missing for ${result.repaired.length === 1 ? result.repaired[0] : `${result.repaired.length} addresses`} and runs again.`;
+      const repaired = result.repaired.length === 0 ? "" : " Its schedule was missing and runs again.";
       await respond.replyPrivately({
         kind: "notice",
         text: `This channel already watches ${target.label}.${repaired}`,

@@ -29,6 +29,8 @@ export function storeKeys(prefix: string) {
      * src/store/watch-prefixes.ts): the cap is counted from these, not from every address.
      */
     watchPrefixes: (channelKey: string) => `${base}:watchprefixes:${channelKey}`,
+    /** Every channel's watches' prefixes (hash: "<channelKey>\t<target>" -> prefix), for the metric. */
+    allWatchPrefixes: () => `${base}:watchprefixes-all`,
     /**
      * Every range watch of every channel (set of "<channelKey>\t<target>"): who watches an IP
      * inside a range is found here, while single addresses have their own `watchers` entry.
@@ -48,6 +50,10 @@ export function storeKeys(prefix: string) {
     watchState: (channelKey: string) => `${base}:watchstate:${channelKey}`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
+    /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */
+    openChains: `${base}:chains:open`,
+    /** A closed chain's last check number, kept briefly so a late "open" cannot revive it. */
+    closedChain: (chainId: string) => `${base}:chains:closed:${chainId}`,
   };
 }
 

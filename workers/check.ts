@@ -1,7 +1,7 @@
 // The check worker: runs the DNS check for a job, then carries out what workers/check-plan.ts
 // decides from the report (store it, answer every thread that asked and every channel watching
 // the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import type { Origin } from "../src/chat/types.js";
@@ -47,6 +47,8 @@ export interface CheckOutcome {
   deliveries: number;
   nextRecheckMs: number | null;
   cleared: boolean;
+  /** No DNS check ran (a watch run nobody watches): metrics leave it out. */
+  skipped?: boolean;
 }
 
 /**
@@ -151,7 +153,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     await ensureWatchSchedulers({ redis, keys, queues, settings }, watches);
     await removeLegacyIpScheduler(queues.check, data.ip);
     log.info({ watches: watches.length }, "per-IP watch scheduler replaced by per-watch schedulers");
-    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;
   try {
@@ -219,6 +221,8 @@ export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, Check
     stalledInterval: deps.settings.stalledIntervalMs,
     // A job whose worker died is picked up again by another (SIGKILL, OOM, a lost machine).
     maxStalledCount: 2,
+    // BullMQ's own completed/failed counts (bullmq_job_completed_total on /metrics, Bull Board's graphs).
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
   worker.on("failed", (job, error) => {
     deps.logger.warn({ job: job?.id, ip: job?.data.ip, err: error.message }, "check attempt failed");

@@ -13,7 +13,12 @@ import type { CheckJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 
 /** The failures a re-check can see go away; the others need a person to change something first. */
-export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set(["NO_PTR", "BROKEN_PAIR", "CACHED_NEGATIVE"]);
+export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set([
+  "NO_PTR",
+  "DANGLING_CNAME",
+  "BROKEN_PAIR",
+  "CACHED_NEGATIVE",
+]);
 
 export function needsRecheck(report: CheckReport): boolean {
   return (

@@ -6,6 +6,11 @@ import ipaddr from "ipaddr.js";
 import { type ParsedIp, parseIp } from "../check/ip.js";
 import { InvalidInputError } from "../check/types.js";
 
+/** Longest textual IPv6 address with an embedded IPv4 (45) plus a prefix "/128". */
+export const MAX_ADDRESS = 49;
+/** RFC 1035 2.3.4: a domain name is at most 253 characters in text form. */
+export const MAX_NAME = 253;
+
 /**
  * Largest ranges a channel may watch in one go: 65,536 addresses (IPv4 /16, IPv6 /112), checked
  * through the queue in chunks (workers/watch.ts).

@@ -1,5 +1,5 @@
 // The facts read from a pasted bounce. `BounceFinding` is the `rdns bounce --json` contract in
-// DESIGN.md (one object per failure); add fields, never rename them.
+// docs/cli.md (one object per failure); add fields, never rename them.
 
 export type BounceReceiver = "gmail" | "microsoft" | "yahoo" | "other" | "unknown";
 
@@ -29,6 +29,8 @@ export interface BounceFinding {
   diagnostic: string;
   /** The failed recipient, when the text names it. */
   recipient: string | null;
+  /** One line: what this refusal means and who can fix it (additive to the DESIGN.md contract). */
+  explanation?: string;
 }
 
 export interface BounceReading {

@@ -17,7 +17,7 @@ export function isNegative(status: LookupStatus): boolean {
   return status === "nxdomain" || status === "nodata";
 }
 
-/** ISO 8601 in UTC to the second, as in DESIGN.md ("2026-11-27T12:00:05Z"). */
+/** ISO 8601 in UTC to the second, as in docs/cli.md ("2026-11-27T12:00:05Z"). */
 export function formatInstant(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }

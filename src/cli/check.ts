@@ -1,24 +1,36 @@
-// `rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--json]` (DESIGN.md "CLI"). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+// `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
+// [--timeout MS] [--deadline MS] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
 import { InvalidInputError, runCheck } from "../check/index.js";
+import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
 import { renderReportText } from "../render/check-text.js";
-import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
+import { safeJson } from "../render/inert-text.js";
+import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const CHECK_USAGE = `usage: rdns check <ip> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--json]
+export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--json]
 
   <ip>                 the sending IP (IPv4 or IPv6), e.g. 203.0.113.5
+  <host-name>          or the mail server's name, e.g. mail.example.com: each of its A/AAAA
+                       addresses is checked, with the name as HELO unless --helo is given
+                       (--json: one object per line when it has several addresses)
   --helo NAME          the name the mail server announces in HELO/EHLO
   --resolver H[:P]     a recursive resolver to ask (repeatable; default RESOLVERS, else the system's)
   --authority H[:P]    ask these as the zone's authoritative servers instead of discovering them
                        (repeatable; default AUTHORITIES); IPv6 as [2001:db8::53]:5300
   --timeout MS         per-query timeout in ms (default DNS_TIMEOUT_MS, 2000)
+  --deadline MS        the whole check's deadline in ms; past it the check reports what it has
+                       as inconclusive (default CHECK_DEADLINE_MS, else 3 x the timeout)
   --json               print the report as one JSON object
 
-exit status: 0 pass, 1 fail, 2 inconclusive (DNS errors), 64 bad usage or bad input
+exit status: 0 pass, 1 fail, 2 inconclusive (DNS errors), 64 bad usage or bad input;
+for a host name the worst of its addresses (any fail 1, else any inconclusive 2), 1 when it has
+no address, 2 when resolving it failed
 `;
+
+/** More addresses than this under one name are not all checked (the output says so). */
+const MAX_HOST_ADDRESSES = 16;
 
 const VERDICT_EXIT: Record<CheckReport["verdict"], number> = {
   pass: EXIT.ok,
@@ -45,15 +57,21 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
         : `one IP address per check, got ${args.positionals.length}: ${args.positionals.join(" ").slice(0, 80)}`,
     );
   }
+  const target = args.positionals[0] ?? "";
   try {
-    const report = await runCheck({
-      ip: args.positionals[0] ?? "",
-      helo: args.values.helo ?? null,
-      ...dnsServers(args.values),
-    });
-    process.stdout.write(
-      args.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report),
-    );
+    const servers = dnsServers(args.values);
+    if (/^[a-z][a-z0-9-]*\.?$/i.test(target)) {
+      return usageError(
+        "check",
+        `"${target.slice(0, 63)}" is a single label, not a full host name; give the mail server's full name (e.g. mail.example.com) or its IP (e.g. 203.0.113.5)`,
+      );
+    }
+    const host = asHostName(target);
+    if (host !== null && !isAddressLike(target)) {
+      return await checkHost(host, args.values.helo ?? null, servers, args.values.json ?? false);
+    }
+    const report = await runCheck({ ip: target, helo: args.values.helo ?? null, ...servers });
+    process.stdout.write(args.values.json ? `${safeJson(report, 2)}\n` : renderReportText(report));
     return VERDICT_EXIT[report.verdict];
   } catch (err) {
     if (err instanceof InvalidInputError || err instanceof ConfigError) {
@@ -62,6 +80,80 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     process.stderr.write(`rdns check: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }
+}
+
+/** An IPv4 address is also a valid host name to the pattern; let the address parser judge it. */
+function isAddressLike(text: string): boolean {
+  return /^[\d.]+$/.test(text.trim());
+}
+
+/**
+ * `rdns check <host-name>`: resolves its A and AAAA through the check's resolvers, then checks
+ * each address with the name as HELO unless --helo names another. Text: a line per address
+ * before its report. JSON: one address prints the same single object as `rdns check <ip>`,
+ * several print one object per line (NDJSON).
+ */
+async function checkHost(
+  name: string,
+  helo: string | null,
+  servers: DnsServers,
+  json: boolean,
+): Promise<number> {
+  const found = await resolveHostAddresses(name, {
+    resolvers: servers.resolvers,
+    timeoutMs: servers.timeoutMs,
+  });
+  if (found.status !== "found") {
+    process.stderr.write(`rdns check: ${describeNoAddress(found)}\n`);
+    return found.status === "none" ? EXIT.fail : EXIT.inconclusive;
+  }
+  const addresses = found.addresses.slice(0, MAX_HOST_ADDRESSES);
+  const heloName = helo ?? name;
+  const heloSource = helo === null ? "the name as HELO (no --helo given)" : `HELO ${helo}`;
+  const notes = [
+    `${name} has ${plural(found.addresses.length, "address", "addresses")} (${found.addresses.join(", ")}); checking ${addresses.length === 1 ? "it" : "each"} with ${heloSource}`,
+    ...(found.addresses.length > addresses.length
+      ? [`only the first ${MAX_HOST_ADDRESSES} addresses are checked; check the others by IP`]
+      : []),
+    ...found.failed.map(
+      (lookup) =>
+        `could not tell whether ${name} has IPv${lookup.family} addresses: ${lookup.status} from ${lookup.server ?? "no resolver"} (a DNS failure, not "no address")`,
+    ),
+  ];
+  const reports = await Promise.all(addresses.map((ip) => runCheck({ ip, helo: heloName, ...servers })));
+  if (json) {
+    if (reports.length === 1) process.stdout.write(`${safeJson(reports[0], 2)}\n`);
+    else for (const report of reports) process.stdout.write(`${safeJson(report)}\n`);
+  } else {
+    process.stdout.write(`${notes.join("\n")}\n`);
+    for (const report of reports) {
+      process.stdout.write(`\n== ${report.ip} (${name}, HELO ${heloName}) ==\n${renderReportText(report)}`);
+    }
+  }
+  const worst = reports.some((report) => report.verdict === "fail")
+    ? EXIT.fail
+    : reports.some((report) => report.verdict === "inconclusive") || found.failed.length > 0
+      ? EXIT.inconclusive
+      : EXIT.ok;
+  if (json && found.failed.length > 0) process.stderr.write(`rdns check: ${notes.slice(1).join("; ")}\n`);
+  return worst;
+}
+
+function describeNoAddress(found: Exclude<HostAddresses, { status: "found" }>): string {
+  if (found.status === "none") {
+    const what =
+      found.reason === "nxdomain" ? "does not exist (NXDOMAIN)" : "has no A or AAAA record (NODATA)";
+    return `${found.name} ${what}${found.server ? ` at ${found.server}` : ""}: nothing to check; give the sending IP instead, e.g. rdns check 203.0.113.5`;
+  }
+  const failures = found.lookups.map(
+    (lookup) =>
+      `${lookup.family === 4 ? "A" : "AAAA"} ${lookup.status} from ${lookup.server ?? "no resolver"}`,
+  );
+  return `could not resolve ${found.name}: ${failures.join(", ")} (a DNS failure, not "no address"); try again or give the IP`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 function parse(argv: string[]) {

@@ -1,13 +1,15 @@
 // `rdns serve` (bot + delivery + check workers in one process: what `npm start` runs),
-// `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). DESIGN.md "Processes".
+// `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). docs/operations.md "Processes".
 import { ConfigError, loadConfig } from "../config.js";
-import { createLogger } from "../log.js";
+import { createLogger, type Logger } from "../log.js";
 import { CONSOLE_GREETING } from "../platforms/console/index.js";
 import { selectPlatforms } from "../platforms/registry.js";
 import { assertRedisReachable, RedisUnavailableError } from "../queue/connection.js";
 
 /** EX_UNAVAILABLE (sysexits.h): a service the program needs (Redis) is not there. */
 const EXIT_UNAVAILABLE = 69;
+/** After a failed start, how long a forgotten handle may hold the process before it is ended. */
+const EXIT_GRACE_MS = 3_000;
 
 const HELP = {
   serve:
@@ -16,6 +18,37 @@ const HELP = {
   worker:
     "usage: rdns worker\n\nRuns the DNS check workers (scale out with more processes against the same Redis).\n",
 } as const;
+
+type StartedRuntime = Awaited<ReturnType<typeof import("../runtime.js").startRuntime>>;
+
+/**
+ * /healthz, /readyz, /metrics and Bull Board on WEB_PORT (the workers' metrics observers were
+ * attached by startRuntime's onWorker).
+ * A port that cannot be bound is logged, not fatal: checks and deliveries matter more than the
+ * ops routes, and the container's healthcheck (which cannot reach /readyz then) shows it.
+ */
+async function startOps(config: ReturnType<typeof loadConfig>, runtime: StartedRuntime, logger: Logger) {
+  const { startOpsServer } = await import("../web/ops-server.js");
+  const prefix = runtime.settings.prefix;
+  try {
+    const server = await startOpsServer({
+      config,
+      prefix,
+      queues: runtime.queues,
+      logger,
+      host: config.WEB_HOST,
+      port: config.WEB_PORT,
+    });
+    logger.info({ address: server.address }, "ops routes: /healthz /readyz /metrics /admin/queues");
+    return server;
+  } catch (error) {
+    logger.error(
+      { err: error instanceof Error ? error.message : String(error) },
+      `no /metrics or /readyz: cannot listen on ${config.WEB_HOST}:${config.WEB_PORT} (set WEB_HOST / WEB_PORT)`,
+    );
+    return null;
+  }
+}
 
 async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -48,14 +81,29 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
     await assertRedisReachable(config.REDIS_URL);
     const { startRuntime } = await import("../runtime.js");
-    runtime = await startRuntime({ config, logger, bot, worker, onQuit: () => quit() });
+    const { timedCheckRunner } = await import("../app/metrics.js");
+    const { observeWorkers } = await import("../app/observe-workers.js");
+    const { storeKeys } = await import("../keys.js");
+    const { runCheck } = await import("../check/index.js");
+    runtime = await startRuntime({
+      config,
+      logger,
+      bot,
+      worker,
+      onQuit: () => quit(),
+      runCheck: timedCheckRunner(runCheck),
+      onWorker: (created, { redis, settings }) =>
+        observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
+    });
   } catch (error) {
-    if (error instanceof RedisUnavailableError) {
-      process.stderr.write(`rdns ${mode}: ${error.message}\n`);
-      return EXIT_UNAVAILABLE;
-    }
-    process.stderr.write(`rdns ${mode}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 70;
+    // One line the operator reads on stderr, naming the variable to fix (the platforms' errors
+    // do); the runtime already closed what it opened, and nothing left may keep us running.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+    process.stderr.write(`rdns ${mode}: ${message}\n`);
+    const code =
+      error instanceof RedisUnavailableError ? EXIT_UNAVAILABLE : error instanceof ConfigError ? 78 : 70;
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+    return code;
   }
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "draining: finishing in-flight jobs");
@@ -63,9 +111,11 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
+  const ops = await startOps(config, runtime, logger);
   if (bot && selectPlatforms(config).includes("console")) process.stdout.write(`${CONSOLE_GREETING}\n`);
   logger.info({ bot, worker, platforms: runtime.platforms.map((platform) => platform.name) }, "started");
   await quitting;
+  await ops?.close();
   await runtime.stop();
   logger.info("stopped");
   return 0;

@@ -47,7 +47,8 @@ export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap
 // One script, so the look (exists? under the cap?) and the write cannot be split by another
 // command: WATCH/MULTI on a connection shared by concurrent commands could not promise that (one
 // command's EXEC clears every WATCH on the connection). KEYS: the watches hash, the prefixes
-// hash, the watcher set (an address's own, or the set of range watches). ARGV: target, record
+// hash, the watcher set (an address's own, or the set of range watches), every channel's
+// prefixes. ARGV: target, record
 // JSON, cap, watcher member, the target's prefix. Returns {1 added | 0 exists | -1 cap, watched}.
 const ADD_WATCH = `${LUA_UNION}
 local prefixes = redis.call('HVALS', KEYS[2])
@@ -59,6 +60,7 @@ if after > tonumber(ARGV[3]) then return {-1, watched} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
 redis.call('SADD', KEYS[3], ARGV[4])
+redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
 return {1, after}
 `;
 
@@ -82,6 +84,7 @@ async function ensurePrefixIndex(redis: Redis, keys: StoreKeys, channel: string)
   const multi = redis.multi();
   for (const record of records) {
     multi.hsetnx(keys.watchPrefixes(channel), record.target, targetPrefix(record.target));
+    multi.hsetnx(keys.allWatchPrefixes(), watcherMember(channel, record.target), targetPrefix(record.target));
     if (record.target.includes("/")) multi.sadd(keys.rangeWatches(), watcherMember(channel, record.target));
   }
   await multi.exec();
@@ -102,10 +105,11 @@ export async function addWatch(
   await ensurePrefixIndex(redis, keys, channel);
   const [status, watched] = (await redis.eval(
     ADD_WATCH,
-    3,
+    4,
     keys.watches(channel),
     keys.watchPrefixes(channel),
     watcherSet(keys, record),
+    keys.allWatchPrefixes(),
     record.target,
     JSON.stringify(record),
     String(cap),
@@ -114,6 +118,16 @@ export async function addWatch(
   )) as [number, number];
   if (status === 1) return { ok: true };
   return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
+}
+
+/**
+ * Distinct addresses watched by any channel (an address two channels watch counts once). Watches
+ * stored before this index existed are counted once their channel's next watch command fills it.
+ */
+export async function countAllWatchedAddresses(redis: Redis, keys: StoreKeys): Promise<number> {
+  return Number(
+    await redis.eval(`${LUA_UNION}\nreturn union(redis.call('HVALS', KEYS[1]))`, 1, keys.allWatchPrefixes()),
+  );
 }
 
 /** Distinct addresses the channel watches. */
@@ -196,7 +210,8 @@ export async function releaseWatchAnnouncement(
 }
 
 // Removes one watch if it is still the record the caller read (ARGV[3]). KEYS: the watches hash,
-// the prefixes hash, the watch's watcher set. Returns 1 removed, 0 gone already, -1 changed.
+// the prefixes hash, the watch's watcher set, every channel's prefixes. Returns 1 removed, 0
+// gone already, -1 changed.
 const REMOVE_WATCH = `
 local text = redis.call('HGET', KEYS[1], ARGV[1])
 if not text then return 0 end
@@ -204,6 +219,7 @@ if text ~= ARGV[3] then return -1 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[2])
+redis.call('HDEL', KEYS[4], ARGV[2])
 return 1
 `;
 
@@ -226,10 +242,11 @@ export async function removeWatch(
     const record = JSON.parse(text) as WatchRecord;
     const status = await redis.eval(
       REMOVE_WATCH,
-      3,
+      4,
       keys.watches(channel),
       keys.watchPrefixes(channel),
       watcherSet(keys, record),
+      keys.allWatchPrefixes(),
       target,
       watcherMember(channel, target),
       text,

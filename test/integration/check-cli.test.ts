@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { connectLab } from "../lab/lab.js";
 import { CASES, HELOS } from "../lab/zones.js";
 
 const run = promisify(execFile);
@@ -141,14 +142,6 @@ describe("rdns check (built CLI) against the lab", () => {
     expect(stdout).toContain("BROKEN_PAIR");
   });
 
-  it("exit 64 with one line for a host name", async () => {
-    const { code, stdout, stderr } = await rdns(["check", "mail.example.test", ...servers()]);
-    expect(code).toBe(64);
-    expect(stdout).toBe("");
-    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(/host name/);
-  });
-
   it("uses RESOLVERS and AUTHORITIES from the environment when no flag is given", async () => {
     const { stdout } = await run("node", ["bin/rdns.js", "check", CASES.ipv6Pass, "--json"], {
       env: { ...process.env, RESOLVERS: lab.resolver, AUTHORITIES: lab.authority },
@@ -158,5 +151,97 @@ describe("rdns check (built CLI) against the lab", () => {
       family: 6,
       resolvers: [{ server: lab.resolver }],
     });
+  });
+});
+
+/** The report without what differs between two runs (timings, the clock, cache TTLs counting down). */
+function stable(report: Record<string, unknown>): string {
+  return JSON.stringify(report, (key, value) =>
+    ["checkedAt", "durationMs", "rttMs", "ttl", "negativeTtlRemaining"].includes(key) ? undefined : value,
+  );
+}
+
+describe("rdns check <host-name> (built CLI) against the lab", () => {
+  // Names only this file uses: one with a broken-pair A and a passing AAAA.
+  const TWO = "cli-two.example.test";
+  beforeAll(async () => {
+    const control = connectLab(lab);
+    await control.setRecord(TWO, "A", CASES.brokenPair, { replace: true });
+    await control.setRecord(TWO, "AAAA", CASES.ipv6Pass, { replace: true });
+  });
+
+  it("one address: the same single JSON object as `rdns check <ip> --helo <name>`", async () => {
+    const byName = await rdns(["check", "mail.example.test", ...servers(), "--json"]);
+    const byIp = await rdns(["check", CASES.pass, "--helo", "mail.example.test", ...servers(), "--json"]);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout.startsWith('{\n  "ip": "203.0.113.10",\n')).toBe(true);
+    expect(stable(JSON.parse(byName.stdout))).toBe(stable(JSON.parse(byIp.stdout)));
+    expect(JSON.parse(byName.stdout).helo).toMatchObject({ name: "mail.example.test", matchesPtr: true });
+  });
+
+  it("text: says the name is used as HELO, a line per address, then each report", async () => {
+    const { code, stdout } = await rdns(["check", "mail.example.test", ...servers()]);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines[0]).toBe(
+      "mail.example.test has 1 address (203.0.113.10); checking it with the name as HELO (no --helo given)",
+    );
+    expect(stdout).toContain(
+      "== 203.0.113.10 (mail.example.test, HELO mail.example.test) ==\nPASS: 203.0.113.10",
+    );
+  });
+
+  it("several addresses: NDJSON, one report per address, exit the worst (fail)", async () => {
+    const { code, stdout } = await rdns(["check", TWO, ...servers(), "--json"]);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    const reports = lines.map((line) => JSON.parse(line));
+    expect(reports.map((r) => [r.ip, r.verdict, r.helo.name])).toEqual([
+      [CASES.brokenPair, "fail", TWO],
+      [CASES.ipv6Pass, "pass", TWO],
+    ]);
+    const text = await rdns(["check", TWO, "--helo", HELOS.equal, ...servers()]);
+    expect(text.code).toBe(1);
+    expect(text.stdout.split("\n")[0]).toBe(
+      `${TWO} has 2 addresses (${CASES.brokenPair}, ${CASES.ipv6Pass}); checking each with HELO ${HELOS.equal}`,
+    );
+    expect(text.stdout).toContain(`== ${CASES.brokenPair} (${TWO}, HELO ${HELOS.equal}) ==\nFAIL`);
+    expect(text.stdout).toContain(`== ${CASES.ipv6Pass} (${TWO}, HELO ${HELOS.equal}) ==\n`);
+  });
+
+  it.each([
+    ["NXDOMAIN", "nothere.example.test", /nothere\.example\.test does not exist \(NXDOMAIN\)/],
+    ["NODATA", "txtonly.example.test", /txtonly\.example\.test has no A or AAAA record \(NODATA\)/],
+  ])("a name with no address (%s): one line, exit 1", async (_case, name, expected) => {
+    const { code, stdout, stderr } = await rdns(["check", name, ...servers(), "--json"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(expected);
+  });
+
+  it("a DNS failure resolving the name: one line, exit 2, never 'no address'", async () => {
+    const { code, stdout, stderr } = await rdns([
+      "check",
+      "mail.example.test",
+      "--resolver",
+      lab.dead,
+      "--timeout",
+      "300",
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(
+      /could not resolve mail\.example\.test: A timeout .*a DNS failure, not "no address"/,
+    );
+  });
+
+  it("a single label is bad usage (exit 64, one line)", async () => {
+    const { code, stderr } = await rdns(["check", "mailserver", ...servers()]);
+    expect(code).toBe(64);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/single label/);
   });
 });

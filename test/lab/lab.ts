@@ -33,6 +33,18 @@ function binary(name: string): string {
 }
 const KNOTC = binary("knotc");
 
+/**
+ * The servers the lab runs that this machine lacks (Debian packages knot and unbound), looked
+ * for in the sbin folders and PATH (`dirs` for tests).
+ */
+export function missingLabBinaries(
+  dirs: string[] = ["/usr/sbin", "/usr/local/sbin", "/sbin", ...(process.env.PATH ?? "").split(":")],
+): string[] {
+  return ["knotd", "knotc", "unbound"].filter(
+    (name) => !dirs.some((dir) => dir !== "" && existsSync(join(dir, name))),
+  );
+}
+
 /** Everything a test needs to reach the lab; plain data, so vitest can `provide` it. */
 export interface LabInfo {
   dir: string;
@@ -74,7 +86,16 @@ export type Lab = LabInfo & LabControl & { stop(): Promise<void> };
 
 const ZONES_BY_SERVER = { authority: parentZones, childAuthority: childZones };
 
-export async function startLab(): Promise<Lab> {
+export interface LabOptions {
+  /**
+   * Negative TTL (s) of the runtime-edit zone 2.0.192.in-addr.arpa (default EDIT_SOA_MINIMUM, 4):
+   * `npm run lab` lengthens it so a person has time to run the fix before the cached "no PTR"
+   * expires and the bot's first re-check arrives. Unbound caps it at 60 (cache-max-negative-ttl).
+   */
+  editNegativeTtl?: number;
+}
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const dir = await mkdtemp(join(tmpdir(), "rdns-lab-"));
   const processes: ChildProcess[] = [];
   const deadSocket = dgram.createSocket("udp4");
@@ -99,7 +120,13 @@ export async function startLab(): Promise<Lab> {
     const childPort = await freePort();
     const authorityControl = join(dir, "knot-authority", "knot.sock");
     const childControl = join(dir, "knot-child", "knot.sock");
-    processes.push(await startKnot(join(dir, "knot-authority"), authorityPort, ZONES_BY_SERVER.authority()));
+    processes.push(
+      await startKnot(
+        join(dir, "knot-authority"),
+        authorityPort,
+        ZONES_BY_SERVER.authority(options.editNegativeTtl),
+      ),
+    );
     processes.push(await startKnot(join(dir, "knot-child"), childPort, ZONES_BY_SERVER.childAuthority()));
     const resolverPort = await freePort();
     processes.push(

@@ -23,6 +23,10 @@ export const CASES = {
   reverseCname: "203.0.113.17", // 17 CNAME 17.cname.113.0.203.in-addr.arpa -> PTR host17.example.test
   forwardCname: "203.0.113.18", // PTR alias18.example.test CNAME real18.example.test A back
   generic: "203.0.113.20", // PTR 203-0-113-20.dynamic.pool.example.test, A back
+  cnameLoop2: "203.0.113.30", // 30 CNAME 30.loop, 30.loop CNAME 30: a loop of two names
+  cnameLoop3: "203.0.113.31", // 31 -> 31.loop-a -> 31.loop-b -> 31.loop-a: a loop of three names
+  longChain: "203.0.113.32", // 32 -> 32.hop1 -> ... -> 32.hop20 PTR host32.example.test, A back
+  danglingCname: "203.0.113.34", // 34 CNAME 34.gone.113.0.203.in-addr.arpa, which does not exist
   rfc2317: "203.0.113.70", // CNAME into child zone 64-127.113.0.203.in-addr.arpa (second Knot)
   rfc2317Missing: "203.0.113.71", // CNAME into the child zone, where no PTR exists
   servfail: "198.51.100.7", // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port
@@ -64,7 +68,17 @@ function owner(ip: string, zone: string): string {
   return parseIp(ip).reverseName.slice(0, -(zone.length + 1));
 }
 
-export function parentZones(): ZoneFile[] {
+/** `last` CNAME last.hop1, last.hop1 CNAME last.hop2, ..., last.hopN PTR target: N hops. */
+function longChain(last: number, hops: number, zone: string, target: string): string[] {
+  const names = [`${last}`, ...Array.from({ length: hops }, (_, i) => `${last}.hop${i + 1}`)];
+  return [
+    ...names.slice(0, -1).map((name, i) => `${name} CNAME ${names[i + 1]}.${zone}.`),
+    `${names.at(-1)} PTR ${target}`,
+  ];
+}
+
+/** `editNegativeTtl`: the edit zone's negative TTL instead of EDIT_SOA_MINIMUM (npm run lab). */
+export function parentZones(editNegativeTtl?: number): ZoneFile[] {
   const v4 = "113.0.203.in-addr.arpa";
   const v6 = "8.b.d.0.1.0.0.2.ip6.arpa";
   const edit = "2.0.192.in-addr.arpa";
@@ -85,6 +99,7 @@ export function parentZones(): ZoneFile[] {
     "alias18.example CNAME real18.example.test.",
     `real18.example A ${CASES.forwardCname}`,
     `203-0-113-20.dynamic.pool.example A ${CASES.generic}`,
+    `host32.example A ${CASES.longChain}`,
     `delegated.example A ${CASES.rfc2317}`,
     `mail6.example AAAA ${CASES.ipv6Pass}`,
     "broken6.example AAAA 2001:db8::99",
@@ -105,6 +120,14 @@ export function parentZones(): ZoneFile[] {
     "17.cname PTR host17.example.test.",
     "18 PTR alias18.example.test.",
     "20 PTR 203-0-113-20.dynamic.pool.example.test.",
+    // Broken chains (Knot loads them with semantic checks off, and answers what it holds).
+    `30 CNAME 30.loop.${v4}.`,
+    `30.loop CNAME 30.${v4}.`,
+    `31 CNAME 31.loop-a.${v4}.`,
+    `31.loop-a CNAME 31.loop-b.${v4}.`,
+    `31.loop-b CNAME 31.loop-a.${v4}.`,
+    ...longChain(32, 20, v4, "host32.example.test."),
+    `34 CNAME 34.gone.${v4}.`,
     // RFC 2317 section 4: the /26 is delegated, each address a CNAME into the child zone.
     "64-127 NS child-ns.test.",
     `70 CNAME 70.64-127.${v4}.`,
@@ -116,7 +139,9 @@ export function parentZones(): ZoneFile[] {
     `${owner(CASES.ipv6Broken, v6)} PTR broken6.example.test.`,
   ];
   const editable = [
-    soa(edit, "ns.test", EDIT_SOA_TTL, EDIT_SOA_MINIMUM),
+    editNegativeTtl === undefined
+      ? soa(edit, "ns.test", EDIT_SOA_TTL, EDIT_SOA_MINIMUM)
+      : soa(edit, "ns.test", editNegativeTtl + 2, editNegativeTtl),
     ...SPARE_WITH_PTR.map((ip) => `${ip.split(".")[3]} PTR ptr${ip.split(".")[3]}.example.test.`),
   ];
   return [

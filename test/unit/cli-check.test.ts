@@ -26,13 +26,14 @@ async function run(argv: string[]) {
 describe("rdns check: bad input", () => {
   it.each([
     ["an invalid address", ["203.0.113.300"], /not an IP address/],
-    ["a host name", ["mail.example.com"], /is a host name/],
+    ["a single-label name", ["mailserver"], /is a single label, not a full host name/],
     ["an empty argument", [""], /no IP address given/],
     ["a very long argument", ["1".repeat(10_000)], /too long/],
     ["no argument", [], /no IP address given/],
     ["two addresses", ["203.0.113.5", "203.0.113.6"], /one IP address per check/],
     ["an unknown flag", ["203.0.113.5", "--frobnicate"], /Unknown option/],
     ["a bad timeout", ["203.0.113.5", "--timeout", "soon"], /--timeout takes milliseconds/],
+    ["a bad deadline", ["203.0.113.5", "--deadline", "50"], /--deadline takes milliseconds between 100/],
     ["a bad resolver", ["203.0.113.5", "--resolver", "dns.google"], /not a DNS server address/],
     ["a bad port", ["203.0.113.5", "--authority", "127.0.0.1:99999"], /bad port/],
   ])("%s: exit 64 and one line", async (_label, argv, reason) => {
@@ -47,7 +48,7 @@ describe("rdns check: bad input", () => {
   it("--help prints the usage and exits 0", async () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^usage: rdns check <ip>/);
+    expect(stdout).toMatch(/^usage: rdns check <ip|host-name>/);
   });
 
   it("a non-public address fails (exit 1) without DNS, with JSON on stdout", async () => {

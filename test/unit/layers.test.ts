@@ -1,4 +1,4 @@
-// The layering rule of DESIGN.md "Layout", checked on the code itself: imports point down only,
+// The layering rule of docs/architecture.md "Layers", checked on the code itself: imports point down only,
 // folder by folder, so no folder-level cycle may exist under src/, commands/ and workers/, and a
 // command reaches the engine only through the app services (src/app).
 //
@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["src/chat", "src/config", "src/log", "src/settings", "src/keys"],
   ["src/render", "src/store", "src/queue"],
   ["src/app"],
-  ["commands", "workers", "src/platforms"],
+  ["commands", "workers", "src/platforms", "src/web"],
   ["src/runtime", "src/cli"],
 ];
 

@@ -1,0 +1,65 @@
+// `npm run lab -- fix <ip> [name]`: makes one lab address pass by editing the running lab's Knot
+// through its control socket (knotc zone-begin/set/commit): the name's A/AAAA first, then the PTR,
+// in the order providers require (FACTS.md "Setting a PTR"). Resolvers that cached the old answer
+// keep it until its TTL runs out (RFC 2308), which is what the re-check chain waits for.
+import { query } from "../src/check/dns-client.js";
+import { parseIp } from "../src/check/ip.js";
+import { readChain } from "../src/check/lookups.js";
+import { connectLab, type LabInfo } from "../test/lab/lab.js";
+import { CHILD_ZONE, SPARE_NO_PTR } from "../test/lab/zones.js";
+
+export class LabFixError extends Error {
+  override name = "LabFixError";
+}
+
+export interface LabFix {
+  ip: string;
+  name: string;
+  /** Where the PTR lives: the reverse name, or the RFC 2317 CNAME's target in the child zone. */
+  owner: string;
+  /** What the authority serves for the owner after the edit. */
+  servedPtr: string[];
+}
+
+/**
+ * Sets `name` (default: the PTR name the authority already serves, else spareNN.example.test for the spare
+ * addresses 192.0.2.51-59, else `fixedN.example.test`)
+ * to point at `ip` and the PTR of `ip` to `name`, then reads the PTR back from the authority.
+ */
+export async function fixLabAddress(info: LabInfo, ip: string, name?: string): Promise<LabFix> {
+  const parsed = parseIp(ip);
+  const ask = (server: string, qname: string) =>
+    query({ name: qname, type: "PTR", server, recursion: false, timeoutMs: 2000 });
+  const first = readChain(await ask(info.authority, parsed.reverseName), parsed.reverseName, "PTR");
+  if (first.status === "refused") {
+    throw new LabFixError(
+      `${parsed.ip} is not in the lab's zones (203.0.113.0/24, 192.0.2.0/24, 2001:db8::/32); pick one from the table \`npm run lab\` printed`,
+    );
+  }
+  // RFC 2317: the parent answers with a CNAME into the child zone, which the second Knot serves.
+  const owner = first.finalName;
+  const current = owner.endsWith(CHILD_ZONE)
+    ? readChain(await ask(info.childAuthority, owner), owner, "PTR")
+    : first;
+  const last = parsed.ip.split(/[.:]/).pop() || "0";
+  // The spare addresses' names already have their A (test/lab/zones.ts); others get a new name.
+  const fresh = `${(SPARE_NO_PTR as readonly string[]).includes(parsed.ip) ? "spare" : "fixed"}${last}.example.test`;
+  const target = (name ?? current.values[0] ?? fresh).toLowerCase().replace(/\.$/, "");
+  const control = connectLab(info);
+  const type = parsed.family === 4 ? "A" : "AAAA";
+  try {
+    await control.setRecord(target, type, parsed.ip, { replace: true });
+    await control.setRecord(owner, "PTR", `${target}.`, { replace: true });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/serves no zone/.test(message)) {
+      throw new LabFixError(
+        `the lab serves only names under .test, so ${target} cannot be set there; e.g. mail.example.test`,
+      );
+    }
+    throw new LabFixError(`knotc failed (is the lab still running?): ${message.split("\n")[0]}`);
+  }
+  const server = owner.endsWith(CHILD_ZONE) ? info.childAuthority : info.authority;
+  const served = readChain(await ask(server, owner), owner, "PTR");
+  return { ip: parsed.ip, name: target, owner, servedPtr: served.values };
+}
