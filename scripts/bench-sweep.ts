@@ -27,6 +27,7 @@ import { runSweepCommand } from "../src/cli/sweep.js";
 import { loadConfig } from "../src/config.js";
 import { storeKeys } from "../src/keys.js";
 import { createRedis } from "../src/queue/connection.js";
+import { firstWatchRunId } from "../src/queue/ids.js";
 import { createQueues } from "../src/queue/queues.js";
 import { settingsFromConfig } from "../src/settings.js";
 import { addWatch } from "../src/store/watches.js";
@@ -146,7 +147,12 @@ async function queueSweep(
     const added = await addWatch(redis, keys, channel, record, 65_536);
     if (!added.ok) throw new Error(`could not store the bench watch: ${added.reason}`);
     const started = performance.now();
-    await queues.watch.add("run", { kind: "run", channel, target: record.target });
+    // The watch's first run (its id says so), whose last chunk posts the baseline.
+    await queues.watch.add(
+      "run",
+      { kind: "run", channel, target: record.target },
+      { jobId: firstWatchRunId(channel, record.target, record.createdAt) },
+    );
     const deliveries = queues.delivery("console");
     while ((await deliveries.getJobCounts("waiting")).waiting === 0) {
       if (performance.now() - started > 300_000) throw new Error("the watch run did not finish in 5 min");

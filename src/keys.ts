@@ -42,8 +42,6 @@ export function storeKeys(prefix: string) {
     watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
     /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
     watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
-    /** Taken by the run that posts a watch's baseline (its first run), so it is posted once. */
-    watchBaseline: (channelKey: string, target: string) => `${base}:watchbaseline:${channelKey}|${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */

@@ -11,12 +11,13 @@ import type { CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import { threadReply } from "../src/queue/deliveries.js";
+import { firstWatchRunId } from "../src/queue/ids.js";
 import type { WatchChunkJob, WatchJob, WatchRunJob } from "../src/queue/jobs.js";
 import { WATCH_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 import { saveLastReport } from "../src/store/reports.js";
-import { claimBaseline, countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
+import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
 import { getWatch, readWatchState, watchersOfMany } from "../src/store/watches.js";
 import { type CheckRunner, claimWatchNotices } from "./check.js";
 import { planWatchNotice } from "./check-plan.js";
@@ -49,8 +50,11 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
     await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data);
     return { kind: "run", chunks: 0, baseline: false };
   }
-  // The baseline needs the watch's thread; a watch not announced yet has its baseline later.
-  const baseline = record.origin !== null && (await claimBaseline(redis, keys, data.channel, record, runId));
+  // The baseline is the first run's, which the watch service queues once the watch's thread
+  // exists (its id follows from the watch); scheduled runs, and watches made before baselines
+  // existed, post none.
+  const baseline =
+    record.origin !== null && runId === firstWatchRunId(data.channel, data.target, record.createdAt);
   const chunks = planWatchRun({
     runId,
     chunkSize: settings.watchChunkSize,

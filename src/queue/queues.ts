@@ -32,22 +32,27 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
       removeOnFail: { age: 7 * DAY_SECONDS },
     },
   });
-  const watch = new Queue<WatchJob>(WATCH_QUEUE, {
-    connection: redis,
-    prefix: settings.prefix,
-    defaultJobOptions: {
-      // A chunk retries its own inconclusive addresses (a new chunk job); an attempt here is for
-      // a crash or a Redis error in between, which running the chunk again repairs.
-      attempts: 3,
-      backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
-      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 7 * DAY_SECONDS },
-    },
-  });
   const deliveries = new Map<PlatformName, Queue<DeliveryJob>>();
+  // Made on first use, as the delivery queues are: a process that never touches watches (a bot
+  // front end, a test of the check queue) opens nothing for them.
+  let watch: Queue<WatchJob> | undefined;
   return {
     check,
-    watch,
+    get watch() {
+      watch ??= new Queue<WatchJob>(WATCH_QUEUE, {
+        connection: redis,
+        prefix: settings.prefix,
+        defaultJobOptions: {
+          // A chunk retries its own inconclusive addresses (a new chunk job); an attempt here is for
+          // a crash or a Redis error in between, which running the chunk again repairs.
+          attempts: 3,
+          backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
+          removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+          removeOnFail: { age: 7 * DAY_SECONDS },
+        },
+      });
+      return watch;
+    },
     delivery(platform) {
       let queue = deliveries.get(platform);
       if (queue === undefined) {
@@ -68,7 +73,7 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
     async close() {
       await Promise.all([
         check.close(),
-        watch.close(),
+        ...(watch === undefined ? [] : [watch.close()]),
         ...[...deliveries.values()].map((queue) => queue.close()),
       ]);
     },

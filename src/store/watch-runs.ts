@@ -5,29 +5,9 @@
 import type { Redis } from "ioredis";
 import type { BaselineLine } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
-import type { WatchRecord } from "./watches.js";
 
 /** How long a run's tallies are kept: far longer than a run takes. */
 const RUN_TTL_SECONDS = 24 * 3600;
-/** A watch's baseline claim outlives any first run; a watch made again later gets a new one. */
-const BASELINE_CLAIM_SECONDS = 30 * 24 * 3600;
-
-/**
- * Takes the right to post the watch's baseline for this run (its first run with a thread);
- * true for that run, also when it runs again. A watch made again (new createdAt) has its own.
- */
-export async function claimBaseline(
-  redis: Redis,
-  keys: StoreKeys,
-  channel: string,
-  record: Pick<WatchRecord, "target" | "createdAt">,
-  runId: string,
-): Promise<boolean> {
-  const key = keys.watchBaseline(channel, `${record.target}|${record.createdAt}`);
-  await redis.set(key, runId, "EX", BASELINE_CLAIM_SECONDS, "NX");
-  return (await redis.get(key)) === runId;
-}
-
 /** Opens a run's tally with its number of chunks (kept if the run job runs again). */
 export async function openRunTally(
   redis: Redis,
