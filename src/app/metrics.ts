@@ -25,7 +25,9 @@ export type DnsQueryOutcome =
   | "servfail"
   | "refused"
   | "timeout"
-  | "truncated";
+  | "truncated"
+  /** A local failure before any answer could come (no socket, a send error). */
+  | "error";
 
 /** posted: the platform took it; skipped: an earlier attempt had posted it; retry: this attempt failed and will be retried; failed: given up. */
 export type DeliveryOutcomeLabel = "posted" | "skipped" | "retry" | "failed";
@@ -46,7 +48,7 @@ const checkDuration = new Histogram({
 
 const dnsQueries = new Counter({
   name: "rdns_dns_queries_total",
-  help: "DNS questions asked, by outcome (answer, nxdomain, nodata, servfail, refused, timeout, truncated)",
+  help: "DNS questions asked, by outcome (answer, nxdomain, nodata, servfail, refused, timeout, truncated, error)",
   labelNames: ["outcome"] as const,
   registers: [metricsRegistry],
 });

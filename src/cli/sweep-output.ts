@@ -2,6 +2,7 @@
 // row per check as it completes; the table keeps a small row per address (not the report) so it
 // can align its columns and list the addresses in order at the end.
 import type { CheckReport, Verdict } from "../check/types.js";
+import { safeJson, terminalText } from "../render/inert-text.js";
 
 export type SweepFormat = "table" | "csv" | "ndjson";
 export const SWEEP_FORMATS: readonly SweepFormat[] = ["table", "csv", "ndjson"];
@@ -22,7 +23,11 @@ export function toRow(report: CheckReport, index: number): SweepRow {
     index,
     ip: report.ip,
     verdict: report.verdict,
-    ptr: report.ptr.names.length > 0 ? report.ptr.names.join(" ") : report.ptr.status,
+    // PTR names are the zone owner's bytes: shown inert (control and bidi characters written out).
+    ptr:
+      report.ptr.names.length > 0
+        ? report.ptr.names.map((name) => terminalText(name)).join(" ")
+        : report.ptr.status,
     fcrdns: report.fcrdns,
     problems: [...new Set(report.problems.map((problem) => problem.code))].join(" "),
   };
@@ -32,7 +37,9 @@ export const CSV_HEADER = "ip,verdict,ptr,fcrdns,problems\n";
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  // A cell a spreadsheet would run as a formula (OWASP "CSV injection") starts with a quote mark.
+  const cell = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
 export function csvLine(row: SweepRow): string {
@@ -41,7 +48,7 @@ export function csvLine(row: SweepRow): string {
 
 /** One CheckReport per line, the object `rdns check --json` prints (compact). */
 export function ndjsonLine(report: CheckReport): string {
-  return `${JSON.stringify(report)}\n`;
+  return `${safeJson(report)}\n`;
 }
 
 const COLUMNS: Array<[string, keyof SweepRow]> = [

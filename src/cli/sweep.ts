@@ -1,5 +1,5 @@
 // `rdns sweep <ip|range>... [--helo NAME] [--resolver H:P]... [--authority H:P]... [--timeout MS]
-// [--concurrency N] [--qps N] [--only-failing] [--format table|csv|ndjson]` (DESIGN.md "Sweep"):
+// [--concurrency N] [--qps N] [--only-failing] [--format table|csv|ndjson]` (docs/cli.md):
 // every address of every range checked in this process, rows on stdout, a summary on stderr.
 // Exit 0 all pass, 1 any fail, 2 only inconclusive left, 64 bad usage.
 import cliProgress from "cli-progress";

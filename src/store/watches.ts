@@ -5,6 +5,7 @@
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
 import { LUA_UNION, targetPrefix } from "./watch-prefixes.js";
 
 export interface WatchRecord {
@@ -24,6 +25,10 @@ export interface WatchRecord {
 export interface WatchState {
   verdict: "pass" | "fail";
   names: string[];
+  /** The report's problem codes, sorted (absent on states written before history existed). */
+  problems?: string[];
+  /** When this state began: the checkedAt of the last change in the history. */
+  since?: string;
   /** The report's checkedAt: an older result never overwrites a newer one. */
   checkedAt?: string;
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
@@ -103,6 +108,9 @@ export async function addWatch(
   cap: number,
 ): Promise<AddWatchResult> {
   await ensurePrefixIndex(redis, keys, channel);
+  // The index of channels with watches (the servers page reads it). Never removed again: a
+  // channel that once watched is a few bytes, and removing it could race a watch being added.
+  await redis.sadd(keys.watchChannels(), channel);
   const [status, watched] = (await redis.eval(
     ADD_WATCH,
     4,
@@ -258,8 +266,11 @@ export async function removeWatch(
         const own = targetPrefix(ip);
         return !remaining.some((prefix) => own.startsWith(prefix));
       });
-      for (let i = 0; i < forget.length; i += 1000)
-        await redis.hdel(keys.watchState(channel), ...forget.slice(i, i + 1000));
+      for (let i = 0; i < forget.length; i += 1000) {
+        const batch = forget.slice(i, i + 1000);
+        await redis.hdel(keys.watchState(channel), ...batch);
+        await redis.del(...batch.map((ip) => keys.watchHistory(channel, ip)));
+      }
       return { removed: record };
     }
   }
@@ -327,10 +338,16 @@ export async function watchersOf(
 
 // Compare-and-set: the state is written only if it is still exactly the one the caller read
 // (ARGV[2], '' for none), so of two checks finishing together only one announces the change.
+// A history entry (ARGV[4], '' for none) is appended in the same script, so the history holds
+// exactly the changes whose state won, and is cut to the newest ARGV[5].
 const SET_IF_UNCHANGED = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if (current or '') ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[4])
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+end
 return 1
 `;
 
@@ -345,7 +362,10 @@ export async function readWatchState(
   return { text, state: text === null ? null : (JSON.parse(text) as WatchState) };
 }
 
-/** Writes `state` if the stored state is still `expected` (the raw text read); true when written. */
+/**
+ * Writes `state` if the stored state is still `expected` (the raw text read), and appends
+ * `change` to the IP's history with it; true when written.
+ */
 export async function compareAndSetWatchState(
   redis: Redis,
   keys: StoreKeys,
@@ -353,14 +373,48 @@ export async function compareAndSetWatchState(
   ip: string,
   expected: string | null,
   state: WatchState,
+  change: HistoryEntry | null = null,
 ): Promise<boolean> {
   const written = await redis.eval(
     SET_IF_UNCHANGED,
-    1,
+    2,
     keys.watchState(channel),
+    keys.watchHistory(channel, ip),
     ip,
     expected ?? "",
     JSON.stringify(state),
+    change === null ? "" : JSON.stringify(change),
+    String(HISTORY_LIMIT),
   );
   return written === 1;
+}
+
+/** Every stored state of a channel's watched IPs (ip -> state). */
+export async function readWatchStates(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+): Promise<Map<string, WatchState>> {
+  const all = await redis.hgetall(keys.watchState(channel));
+  return new Map(Object.entries(all).map(([ip, text]) => [ip, JSON.parse(text) as WatchState]));
+}
+
+/**
+ * Every channel with watches. Watches written before the channel index existed are found once by
+ * a SCAN, which fills the index.
+ */
+export async function listWatchedChannels(redis: Redis, keys: StoreKeys): Promise<string[]> {
+  const index = keys.watchChannels();
+  if ((await redis.exists(index)) === 0) {
+    const marker = keys.watches("");
+    let cursor = "0";
+    const found: string[] = [];
+    do {
+      const [next, names] = await redis.scan(cursor, "MATCH", `${marker}*`, "COUNT", 1000);
+      found.push(...names.map((name) => name.slice(marker.length)));
+      cursor = next;
+    } while (cursor !== "0");
+    if (found.length > 0) await redis.sadd(index, ...found);
+  }
+  return (await redis.smembers(index)).sort();
 }

@@ -1,4 +1,4 @@
-// The operations routes every process serves on the web port (DESIGN.md "Web"): /healthz,
+// The operations routes every process serves on the web port (docs/operations.md): /healthz,
 // /readyz, /metrics, and Bull Board at /admin/queues when a token is set. One function, so the
 // servers page's server (`rdns serve`, `rdns web`) and the ops-only server of `rdns worker` and
 // `rdns bot` (src/web/ops-server.ts) expose exactly the same thing.

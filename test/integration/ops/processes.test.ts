@@ -4,7 +4,11 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import net from "node:net";
 import { promisify } from "node:util";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { newCheckJob } from "../../../src/queue/jobs.js";
+import { CHECK_QUEUE } from "../../../src/queue/names.js";
 import { buildUnlessBuilt, ROOT } from "../../support/built-cli.js";
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from "../engine/support.js";
 import { scrape, valueOf } from "./scrape.js";
@@ -78,4 +82,50 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
     expect(down.output).toContain(`http://127.0.0.1:${ports[0]}/readyz: not answering (ECONNREFUSED)`);
     expect((await ready(ports[1] as number)).code).toBe(0);
   });
+
+  it("counts the DNS questions a worker's checks send in rdns_dns_queries_total", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ["bin/rdns.js", "worker"], {
+      cwd: ROOT,
+      env: env(port),
+      stdio: "ignore",
+    });
+    children.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    while ((await ready(port)).code !== 0) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(valueOf(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" })).toBe(0);
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(CHECK_QUEUE, { connection: redis, prefix: prefix });
+    try {
+      // A command check with nobody to tell: the worker runs the real DNS pipeline and says nothing.
+      const data = newCheckJob({
+        ip: "203.0.113.10",
+        helo: null,
+        origins: [],
+        originsKey: null,
+        reason: "command",
+        chainId: "ops-dns-count",
+      });
+      await queue.add("check", data, { jobId: "ops-dns-count" });
+      let answered = 0;
+      while (answered === 0) {
+        expect(Date.now()).toBeLessThan(deadline + 30_000);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answered = valueOf(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" });
+      }
+      // The resolver and the authority for the PTR, then the forward A of the PTR name.
+      expect(answered).toBeGreaterThanOrEqual(3);
+      expect(valueOf(await scrape(base), "rdns_dns_query_duration_seconds_count")).toBeGreaterThanOrEqual(
+        answered,
+      );
+    } finally {
+      await queue.close();
+      redis.disconnect();
+      child.kill("SIGTERM");
+    }
+  }, 90_000);
 });
