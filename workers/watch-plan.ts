@@ -31,7 +31,7 @@ export function planWatchRun(input: {
   runId: string;
   chunkSize: number;
   channel: string;
-  record: Pick<WatchRecord, "target" | "ips">;
+  record: Pick<WatchRecord, "target" | "ips" | "helo">;
   baseline: boolean;
   intervalMs: number;
 }): PlannedChunk[] {
@@ -49,6 +49,7 @@ export function planWatchRun(input: {
       index,
       attempt: 1,
       ips: record.ips.slice(index * size, (index + 1) * size),
+      helo: record.helo ?? null,
       baseline,
     },
     opts: {

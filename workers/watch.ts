@@ -73,13 +73,17 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
   return { kind: "run", chunks: chunks.length, baseline };
 }
 
-async function checkAll(ips: readonly string[], deps: WatchWorkerDeps): Promise<CheckReport[]> {
+async function checkAll(
+  ips: readonly string[],
+  helo: string | null,
+  deps: WatchWorkerDeps,
+): Promise<CheckReport[]> {
   const reports: CheckReport[] = [];
   await sweepAddresses(ips, {
     concurrency: deps.settings.watchChunkConcurrency,
     // The same options as a single check's job, so each address's report is what `rdns check`
     // (and `/rdns <ip>`) reports for it.
-    check: (ip) => deps.runCheck({ ip, helo: null, ...deps.settings.check }),
+    check: (ip) => deps.runCheck({ ip, helo, ...deps.settings.check }),
     onReport: (report) => {
       reports.push(report);
     },
@@ -91,7 +95,7 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   const { redis, queues, settings } = deps;
   const keys = storeKeys(settings.prefix);
   const stillWatched = (await redis.hexists(keys.watches(data.channel), data.target)) === 1;
-  const reports = stillWatched ? await checkAll(data.ips, deps) : [];
+  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps) : [];
   const retry = planChunkRetry(
     data,
     reports.filter((report) => report.verdict === "inconclusive").map((report) => report.ip),

@@ -50,6 +50,8 @@ export interface WatchChunkJob {
   /** 1 for the first try of these addresses; each retry of the inconclusive ones adds 1. */
   attempt: number;
   ips: string[];
+  /** The watch's HELO name, checked with every address (null: none). */
+  helo: string | null;
   /** The run posts the watch's baseline when its last chunk ends. */
   baseline: boolean;
 }

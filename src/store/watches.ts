@@ -19,6 +19,11 @@ export interface WatchRecord {
   origin: Origin | null;
   user: string;
   createdAt: string;
+  /**
+   * The name the watched servers announce in HELO/EHLO: every run checks it too (absent or null:
+   * no HELO check; records stored before HELO names existed have none).
+   */
+  helo?: string | null;
 }
 
 /** What a channel last saw for one watched IP. */

@@ -37,6 +37,7 @@ function watchChunk(id: string, channel: string): Job<WatchJob> {
     index: 0,
     attempt: 1,
     ips: [IP],
+    helo: null,
     baseline: false,
   };
   return { id, data, attemptsMade: 0, opts: { attempts: 1 } } as unknown as Job<WatchJob>;

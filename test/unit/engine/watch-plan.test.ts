@@ -59,11 +59,13 @@ describe("planWatchRun", () => {
       runId: "r",
       chunkSize: 256,
       channel: "c",
-      record: { target: "203.0.113.5", ips: ["203.0.113.5"] },
+      record: { target: "203.0.113.5", ips: ["203.0.113.5"], helo: "mail.example.test" },
       baseline: false,
       intervalMs: 10_000,
     });
     expect(one.map((chunk) => [chunk.data.ips, chunk.opts.delay])).toEqual([[["203.0.113.5"], 0]]);
+    // The watch's HELO name goes with every chunk, so each address is checked with it.
+    expect(one[0]?.data.helo).toBe("mail.example.test");
   });
 
   it("gives the same ids when a run job runs again", () => {
