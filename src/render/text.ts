@@ -6,6 +6,7 @@
 
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
+import { baselineBody, baselineTitle } from "./baseline.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { formatDuration } from "./duration.js";
@@ -75,6 +76,10 @@ function renderParts(message: OutboundMessage): string {
         message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.map(value).join(", ")})`;
       const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];
       return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
+    }
+    case "watch-baseline": {
+      const markup = { inline: value, bold: value };
+      return [`${baselineTitle(message, markup)}.`, ...baselineBody(message, markup)].join("\n");
     }
     case "watches":
       return message.targets.length === 0
