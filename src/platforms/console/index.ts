@@ -116,6 +116,9 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
         const address = await platform.post(channel, message);
         return { platform: "console", channel, thread: address, parent: address };
       },
+      async replaceOpened(origin, message) {
+        if (origin.parent !== null) await platform.update(origin.parent, message);
+      },
     };
     const args = line.trim().split(/\s+/).slice(1);
     track(

@@ -47,6 +47,17 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
       ([, token], body) => rest.editMessage(rest.originals.get(token as string), body ?? {}),
     ],
     [
+      // Edit Followup Message: a message this interaction's token sent.
+      "PATCH",
+      /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(\d+)$/,
+      ([, token, id], body) => {
+        const channelId = world.interactionChannels.get(token as string);
+        if (channelId === undefined || rest.messages.get(id as string)?.channel_id !== channelId)
+          return [404, { code: 10008, message: "Unknown Message" }];
+        return rest.editMessage(id, body ?? {});
+      },
+    ],
+    [
       "DELETE",
       /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
       ([, token]) => {
