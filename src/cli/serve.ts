@@ -69,8 +69,15 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL, { process: mode });
   const bot = mode !== "worker";
+  // The console chat's terminal is the conversation: its logs are pretty, on stderr (or
+  // LOG_FILE), and only warnings and worse unless LOG_LEVEL asks for more.
+  const consoleChat = bot && selectPlatforms(config).includes("console");
+  const logger = createLogger(
+    config.LOG_LEVEL ?? (consoleChat ? "warn" : "info"),
+    { process: mode },
+    { file: config.LOG_FILE, pretty: consoleChat },
+  );
   const worker = mode !== "bot";
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => {
@@ -115,7 +122,7 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
   const ops = await startOps(config, runtime, logger);
-  if (bot && selectPlatforms(config).includes("console")) process.stdout.write(`${CONSOLE_GREETING}\n`);
+  if (consoleChat) process.stdout.write(`${CONSOLE_GREETING}\n`);
   logger.info({ bot, worker, platforms: runtime.platforms.map((platform) => platform.name) }, "started");
   await quitting;
   await ops?.close();
