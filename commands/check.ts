@@ -8,11 +8,11 @@ import {
   hostIntro,
   hostNothingToCheck,
   MAX_HOST_CHECKS,
+  parseHostName,
   resolveHostForChat,
 } from "../src/app/host-targets.js";
 import { CheckNotQueuedError, requestCheck } from "../src/app/request-check.js";
 import { MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
-import { asHostName } from "../src/check/resolve-host.js";
 
 /** Opens the "Checking…" thread and queues the check; a check that cannot be queued says so there. */
 async function startCheck(
@@ -70,7 +70,7 @@ export default {
     const { ctx, respond, options, example } = input;
     const text = options.ip ?? "";
     const ip = parsePublicIp(text);
-    const host = ip.ok ? null : asHostName(text);
+    const host = ip.ok ? null : parseHostName(text);
     if (!ip.ok && host === null) {
       await refuse(respond, ip.problem, example);
       return;

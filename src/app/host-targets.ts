@@ -2,8 +2,13 @@
 // and AAAA come from the check's own resolvers (src/check/resolve-host.ts, as `rdns check
 // <host-name>`), and each address is then checked with the name as HELO unless one was given. As
 // everywhere, a DNS failure resolving the name is "could not tell", never "no address".
-import { type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
+import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
 import type { AppContext } from "./context.js";
+
+/** `text` as a lower-case host name (the check's rule), or null when it is not one. */
+export function parseHostName(text: string): string | null {
+  return asHostName(text);
+}
 
 /** Each address opens a thread of its own; more than this in one answer is noise. */
 export const MAX_HOST_CHECKS = 4;
