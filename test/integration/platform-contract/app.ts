@@ -46,6 +46,8 @@ export async function startTestApp(
   const redis = createRedis(options.redisUrl ?? REDIS_URL, "client");
   redis.on("error", () => {}); // an unreachable Redis is the scenario, not a crash
   const queues = createQueues(redis, settings);
+  // BullMQ reports the unreachable Redis as 'error' events too; the scenario expects them.
+  if (options.redisUrl !== undefined) queues.check.on("error", () => {});
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const ctx: AppContext = {
