@@ -1,23 +1,60 @@
-// `/rdns <ip> [helo]` (or `/rdns check <ip> [helo]`; Discord `/rdns check ip: helo:`): opens the
-// thread, enqueues the check. Nothing slow here: the DNS work happens in a check worker, the
-// answer arrives by delivery.
-import type { Command } from "../src/app/command.js";
+// `/rdns <ip|host-name> [helo]` (or `/rdns check ...`; Discord `/rdns check ip: helo:`): opens the
+// thread, enqueues the check. A host name is resolved first (src/app/host-targets.ts) and each of
+// its addresses gets a thread of its own, checked with the name as HELO unless one was given.
+// The DNS work of the check happens in a check worker, the answer arrives by delivery.
+import type { Command, CommandInput } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
+import {
+  hostIntro,
+  hostNothingToCheck,
+  MAX_HOST_CHECKS,
+  parseHostName,
+  resolveHostForChat,
+} from "../src/app/host-targets.js";
 import { CheckNotQueuedError, requestCheck } from "../src/app/request-check.js";
-import { MAX_ADDRESS, MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
+import { MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
+
+/** Opens the "Checking…" thread and queues the check; a check that cannot be queued says so there. */
+async function startCheck(
+  { ctx, respond, log }: Pick<CommandInput, "ctx" | "respond" | "log">,
+  ip: string,
+  helo: string | null,
+): Promise<void> {
+  const origin = await respond.openThread({ kind: "checking", ip, helo });
+  try {
+    await requestCheck(ctx, { ip, helo, origin, reason: "command" });
+  } catch (error) {
+    // Nothing was checked: say that, not "could not tell" (that is a DNS answer's word), and not
+    // by leaving "Checking…" up forever. When the queue took the notices itself (`told`), they
+    // replace it; otherwise it is replaced here, directly.
+    const told = error instanceof CheckNotQueuedError && error.told;
+    const replaced =
+      told ||
+      (await respond.replaceOpened(origin, { kind: "not-queued", ip }).then(
+        () => true,
+        (err: unknown) => {
+          log.warn({ err, ip }, "could not replace the Checking message");
+          return false;
+        },
+      ));
+    if (!(error instanceof CheckNotQueuedError)) throw error; // the error boundary words it
+    log.warn({ err: error.cause, ip }, "check not queued");
+    if (!replaced) await respond.replyPrivately({ kind: "not-queued", ip });
+  }
+}
 
 export default {
   name: "check",
-  summary: "check an IP's reverse DNS the way Gmail, Microsoft and Yahoo do, and re-check until it clears",
+  summary: "check an IP's (or a mail host's) reverse DNS the way Gmail, Microsoft and Yahoo do",
   implicit: true,
   options: [
     {
       name: "ip",
-      kind: "ip",
+      kind: "ip-or-host",
       required: true,
-      description: "The sending IP, e.g. 203.0.113.5 or 2001:db8::25",
+      description: "The sending IP or the mail host's name, e.g. 203.0.113.5 or mail.example.com",
       minLength: 2,
-      maxLength: MAX_ADDRESS,
+      maxLength: MAX_NAME,
     },
     {
       name: "helo",
@@ -29,9 +66,12 @@ export default {
     },
   ],
   examples: [{ ip: "203.0.113.5", helo: "mail.example.com" }, { ip: "2001:db8::25" }],
-  async run({ ctx, respond, options, example, log }) {
-    const ip = parsePublicIp(options.ip ?? "");
-    if (!ip.ok) {
+  async run(input) {
+    const { ctx, respond, options, example } = input;
+    const text = options.ip ?? "";
+    const ip = parsePublicIp(text);
+    const host = ip.ok ? null : parseHostName(text);
+    if (!ip.ok && host === null) {
       await refuse(respond, ip.problem, example);
       return;
     }
@@ -41,14 +81,26 @@ export default {
       return;
     }
     const heloName = helo?.value ?? null;
-    const origin = await respond.openThread({ kind: "checking", ip: ip.value, helo: heloName });
-    try {
-      await requestCheck(ctx, { ip: ip.value, helo: heloName, origin, reason: "command" });
-    } catch (error) {
-      // Nothing was checked: say that, not "could not tell" (that is a DNS answer's word).
-      if (!(error instanceof CheckNotQueuedError)) throw error;
-      log.warn({ err: error.cause, ip: ip.value }, "check not queued");
-      if (!error.told) await respond.replyPrivately({ kind: "not-queued", ip: ip.value });
+    if (ip.ok) {
+      await startCheck(input, ip.value, heloName);
+      return;
+    }
+    const name = host as string;
+    const found = await resolveHostForChat(ctx, name);
+    if (found.status !== "found") {
+      // No address is an answer about the name, for the asker; a DNS failure is "could not tell".
+      if (found.status === "none") await refuse(respond, hostNothingToCheck(found), example);
+      else await respond.replyPrivately({ kind: "notice", text: hostNothingToCheck(found) });
+      return;
+    }
+    await respond.replyPublicly({ kind: "notice", text: hostIntro(found, heloName) });
+    for (const address of found.addresses.slice(0, MAX_HOST_CHECKS)) {
+      const checked = parsePublicIp(address);
+      if (!checked.ok) {
+        await respond.replyPublicly({ kind: "notice", text: `Not checking: ${checked.problem}.` });
+        continue;
+      }
+      await startCheck(input, checked.value, heloName ?? name);
     }
   },
 } satisfies Command;

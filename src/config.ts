@@ -86,7 +86,10 @@ const schema = z.object({
   // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
   // cut and the answer says so.
   BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Unset: `warn` in the console chat (its terminal is the conversation), `info` otherwise. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  /** Write the logs into this file (appended) instead of stderr. */
+  LOG_FILE: optionalText,
 });
 
 export type Config = z.infer<typeof schema>;

@@ -40,5 +40,6 @@ export function boundedResponder(
     replyPrivately: (message) => respond.replyPrivately(bounded(message, commands, syntax)),
     replyPublicly: (message) => respond.replyPublicly(bounded(message, commands, syntax)),
     openThread: (message) => respond.openThread(bounded(message, commands, syntax)),
+    replaceOpened: (origin, message) => respond.replaceOpened(origin, bounded(message, commands, syntax)),
   };
 }

@@ -3,7 +3,7 @@
 // Each syntax formats usage and examples and parses its own text back, so help can only show
 // forms the same platform accepts (the contract suite parses every example help shows).
 import type { CommandRequest } from "../chat/types.js";
-import type { Command, CommandExample, CommandOption } from "./command.js";
+import type { Command, CommandExample, CommandOption, OptionKind } from "./command.js";
 
 export const COMMAND_WORD = "/rdns";
 
@@ -22,9 +22,23 @@ export interface CommandSyntax {
   parse(commands: readonly Command[], text: string): ParsedCommand;
 }
 
-/** Words that look like an address attempt (so "/rdns 300.1.1.1" says "not an IP", not "unknown command"). */
+/**
+ * Words that look like an address attempt, so `/rdns 300.1.1.1` says "not an IP" and
+ * `/rdns fe80::1%eth0` gets the address parser's word on zone ids, not "unknown command". The
+ * SMTP address-literal form people paste from logs counts (RFC 5321 4.1.3: `[192.0.2.1]`,
+ * `[IPv6:2001:db8::1]`).
+ */
 function looksLikeAddress(word: string): boolean {
-  return /[.:]/.test(word) && /^[0-9A-Fa-f:./[\]]+$/.test(word);
+  const bare = word.replace(/^\[(?:ipv6:)?/i, "").replace(/\]$/, "");
+  return /[.:]/.test(bare) && /^[0-9A-Fa-f:./]+(%\S*)?$/.test(bare);
+}
+
+/** Whether a first word that names no command is meant as the implicit command's first option. */
+function fitsImplicit(kind: OptionKind | undefined, word: string): boolean {
+  if (looksLikeAddress(word)) return true;
+  // A dotted word is a host name attempt (`/rdns mail.example.com`); whether it is a valid one
+  // is the command's to say. Command names hold no dot, so none is shadowed.
+  return kind === "ip-or-host" && word.includes(".");
 }
 
 function find(commands: readonly Command[], name: string | undefined): Command | undefined {
@@ -94,7 +108,8 @@ export function parseWords(commands: readonly Command[], words: readonly string[
   let values = rest;
   if (command === undefined && first !== undefined) {
     const implicit = commands.find((c) => c.implicit === true);
-    if (implicit === undefined || !looksLikeAddress(first)) return unknownCommand(commands, first);
+    if (implicit === undefined || !fitsImplicit(implicit.options[0]?.kind, first))
+      return unknownCommand(commands, first);
     command = implicit;
     values = [...words];
   }

@@ -8,8 +8,11 @@ import type { Logger } from "../log.js";
 import type { CommandSyntax } from "./command-syntax.js";
 import type { AppContext } from "./context.js";
 
-/** What an option holds; the command's run() checks the value itself (public IP, watchable range). */
-export type OptionKind = "ip" | "range" | "host" | "text";
+/**
+ * What an option holds; the command's run() checks the value itself (public IP, watchable range).
+ * "ip-or-host": an address, or a host name whose addresses are checked (`/rdns mail.example.com`).
+ */
+export type OptionKind = "ip" | "ip-or-host" | "range" | "host" | "text";
 
 export interface CommandOption {
   /** The option's name: Discord's option name, and the placeholder in typed forms (`<ip>`). */

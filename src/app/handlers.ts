@@ -13,7 +13,7 @@ import type { Command } from "./command.js";
 import { type CommandLimiter, limitMessage } from "./command-limits.js";
 import { exampleFor, parseRequest, syntaxOf } from "./command-syntax.js";
 import type { AppContext } from "./context.js";
-import { failureNotice, newReference } from "./failure-reply.js";
+import { failureNotice, isQueueUnreachable, newReference } from "./failure-reply.js";
 import { requestCheck } from "./request-check.js";
 import { parseHelo, parsePublicIp } from "./targets.js";
 
@@ -77,9 +77,10 @@ export function createInboundHandlers(
     } catch (error) {
       // Nothing a person types may crash the bot: log it with a reference, say so in one line.
       const reference = newReference();
-      log.error({ err: error, reference }, "command failed");
+      const queueDown = isQueueUnreachable(error, ctx.redis.status);
+      log.error({ err: error, reference, queueUnreachable: queueDown }, "command failed");
       await respond
-        .replyPrivately(failureNotice(reference))
+        .replyPrivately(failureNotice(reference, queueDown))
         .catch((err: unknown) => log.warn({ err, reference }, "could not report the failure"));
     }
   }

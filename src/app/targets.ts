@@ -4,10 +4,14 @@
 // public is the check's rule (src/check/ip.ts), not a second copy of it.
 import ipaddr from "ipaddr.js";
 import { type ParsedIp, parseIp } from "../check/ip.js";
+import { asHostName } from "../check/resolve-host.js";
 import { InvalidInputError } from "../check/types.js";
 
-/** Longest textual IPv6 address with an embedded IPv4 (45) plus a prefix "/128". */
-export const MAX_ADDRESS = 49;
+/**
+ * Longest textual IPv6 address with an embedded IPv4 (45) in an SMTP address literal
+ * (`[IPv6:...]`, 7 more) or with a prefix ("/128", 4 more).
+ */
+export const MAX_ADDRESS = 52;
 /** RFC 1035 2.3.4: a domain name is at most 253 characters in text form. */
 export const MAX_NAME = 253;
 
@@ -44,7 +48,7 @@ export function parsePublicIp(text: string): Parsed<string> {
 }
 
 export interface WatchTarget {
-  /** Normalised: "203.0.113.5" or "203.0.113.0/28". */
+  /** Normalised: "203.0.113.5" (also for 203.0.113.5/32, [203.0.113.5]) or "203.0.113.0/28". */
   label: string;
   ips: string[];
 }
@@ -52,6 +56,14 @@ export interface WatchTarget {
 /** One IP or a CIDR range, every address public, at most /16 (IPv4) or /112 (IPv6). */
 export function parseWatchTarget(text: string): Parsed<WatchTarget> {
   const trimmed = text.trim();
+  const host = asHostName(trimmed);
+  if (host !== null) {
+    // A name's addresses change under it; a watch follows what the receivers see, the address.
+    return {
+      ok: false,
+      problem: `${host} is a host name: watches follow addresses and ranges; \`/rdns ${host}\` shows its addresses, then watch those`,
+    };
+  }
   if (!trimmed.includes("/")) {
     const ip = parsePublicIp(trimmed);
     return ip.ok ? { ok: true, value: { label: ip.value, ips: [ip.value] } } : ip;
@@ -95,7 +107,10 @@ export function parseWatchTarget(text: string): Parsed<WatchTarget> {
   if (!isPublic(ips[0]) || !isPublic(ips[ips.length - 1])) {
     return { ok: false, problem: `${trimmed} is not public address space: receivers never see it` };
   }
-  return { ok: true, value: { label: `${ips[0]}/${bits}`, ips } };
+  // One canonical form per target: a /32 or /128 is its single address, so `unwatch
+  // 203.0.113.5/32` finds a watch of 203.0.113.5 (and the other way round).
+  const label = ips.length === 1 ? (ips[0] as string) : `${ips[0]}/${bits}`;
+  return { ok: true, value: { label, ips } };
 }
 
 /** RFC 5321 4.1.4: an EHLO argument is a domain name or an address literal. */

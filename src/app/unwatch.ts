@@ -15,7 +15,12 @@ export async function unwatch(
   request: { platform: PlatformName; channel: string; target: string },
 ): Promise<UnwatchResult> {
   const channel = channelKey(request.platform, request.channel);
-  const { removed } = await removeWatch(ctx.redis, ctx.keys, channel, request.target);
+  let { removed } = await removeWatch(ctx.redis, ctx.keys, channel, request.target);
+  // Watches stored before single addresses had one form may carry "/32" or "/128".
+  if (removed === null && !request.target.includes("/")) {
+    const legacy = `${request.target}/${request.target.includes(":") ? 128 : 32}`;
+    ({ removed } = await removeWatch(ctx.redis, ctx.keys, channel, legacy));
+  }
   if (removed === null) {
     const watches = await listWatches(ctx.redis, ctx.keys, channel);
     return { removed: null, watching: watches.map((watch) => watch.target) };

@@ -160,6 +160,11 @@ export interface CommandResponder {
   replyPublicly(message: OutboundMessage): Promise<void>;
   /** Post the public parent message and open the thread that results will go to. */
   openThread(message: OutboundMessage): Promise<Origin>;
+  /**
+   * Replace the public parent message openThread posted (origin.parent), e.g. a "Checking…" whose
+   * check could not be queued: nobody is left reading a promise that will not be kept.
+   */
+  replaceOpened(origin: Origin, message: OutboundMessage): Promise<void>;
 }
 
 /** A message posted in a support channel (for pasted bounces), normalised. */

@@ -121,8 +121,15 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL, { process: mode });
   const bot = mode !== "worker";
+  // The console chat's terminal is the conversation: its logs are pretty, on stderr (or
+  // LOG_FILE), and only warnings and worse unless LOG_LEVEL asks for more.
+  const consoleChat = bot && selectPlatforms(config).includes("console");
+  const logger = createLogger(
+    config.LOG_LEVEL ?? (consoleChat ? "warn" : "info"),
+    { process: mode },
+    { file: config.LOG_FILE, pretty: consoleChat },
+  );
   const worker = mode !== "bot";
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => {
@@ -176,7 +183,7 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   // `rdns serve` carries the ops routes on the servers page's port; bot and worker open their own.
   const ops = web === null ? await startOps(config, runtime, logger) : null;
-  if (bot && selectPlatforms(config).includes("console")) process.stdout.write(`${CONSOLE_GREETING}\n`);
+  if (consoleChat) process.stdout.write(`${CONSOLE_GREETING}\n`);
   logger.info(
     { bot, worker, platforms: runtime.platforms.map((platform) => platform.name), web: web?.url ?? null },
     "started",

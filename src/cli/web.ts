@@ -33,7 +33,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL, { process: "web" });
+  const logger = createLogger(config.LOG_LEVEL ?? "info", { process: "web" }, { file: config.LOG_FILE });
   try {
     await assertRedisReachable(config.REDIS_URL);
   } catch (error) {

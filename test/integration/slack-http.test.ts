@@ -130,7 +130,7 @@ describe("Slack over HTTP: /rdns", () => {
     expect(h.fake.responses[0]?.body.response_type).toBe("ephemeral");
   });
 
-  it("refuses a bad signature and a stale timestamp with 401, and posts nothing", async () => {
+  it("refuses a bad signature and a timestamp over 5 minutes old or ahead with 401, and posts nothing", async () => {
     const form = slashCommandForm({ text: "203.0.113.5", responseUrl: `${h.fake.url}/response/1` });
     const bad = await postSigned(h.eventsUrl, form, { secret: "wrong-secret", contentType: FORM });
     const stale = await postSigned(h.eventsUrl, form, {
@@ -138,8 +138,15 @@ describe("Slack over HTTP: /rdns", () => {
       contentType: FORM,
       timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
     });
+    // Correctly signed, but stamped ahead: replayable until its stamp goes stale (Bolt checks the past only).
+    const future = await postSigned(h.eventsUrl, form, {
+      secret: SIGNING_SECRET,
+      contentType: FORM,
+      timestamp: Math.floor(Date.now() / 1000) + 6 * 60,
+    });
     expect(bad.status).toBe(401);
     expect(stale.status).toBe(401);
+    expect(future.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(handlers.commands).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method.startsWith("chat."))).toHaveLength(0);

@@ -36,6 +36,7 @@ describe("rdns check: bad input", () => {
     ["a bad deadline", ["203.0.113.5", "--deadline", "50"], /--deadline takes milliseconds between 100/],
     ["a bad resolver", ["203.0.113.5", "--resolver", "dns.google"], /not a DNS server address/],
     ["a bad port", ["203.0.113.5", "--authority", "127.0.0.1:99999"], /bad port/],
+    ["an IPv6 zone id", ["fe80::1%eth0"], /zone ids \(%eth0\) are local to a host; give the address alone/],
   ])("%s: exit 64 and one line", async (_label, argv, reason) => {
     const { code, stderr, stdout } = await run(argv);
     expect(code).toBe(64);
@@ -49,6 +50,13 @@ describe("rdns check: bad input", () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: rdns check <ip|host-name>/);
+  });
+
+  it("takes an SMTP address literal as the address it holds", async () => {
+    // A non-public one: answered without DNS, so the literal's parsing is all that is tested.
+    const { code, stdout } = await run(["[IPv6:fd00::25]", "--json"]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ ip: "fd00::25", problems: [{ code: "NOT_PUBLIC" }] });
   });
 
   it("a non-public address fails (exit 1) without DNS, with JSON on stdout", async () => {

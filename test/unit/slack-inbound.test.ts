@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { limitMessage } from "../../src/app/command-limits.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { formatSlackAddress, parseSlackAddress } from "../../src/platforms/slack/address.js";
-import { looksLikeEml, mayCarryToken } from "../../src/platforms/slack/files.js";
+import { downloadEmlFiles, looksLikeEml, mayCarryToken } from "../../src/platforms/slack/files.js";
 import {
   isPasteCandidate,
   pasteOrigin,
@@ -52,7 +52,7 @@ describe("which messages are pastes", () => {
 });
 
 describe("Slack files", () => {
-  it("recognises .eml and keeps the token to https or the API host", () => {
+  it("recognises .eml and keeps the token to Slack's file hosts or the API host", () => {
     expect(looksLikeEml({ id: "F", name: "Bounce.EML" })).toBe(true);
     expect(looksLikeEml({ id: "F", name: "x.txt", mimetype: "message/rfc822" })).toBe(true);
     expect(looksLikeEml({ id: "F", name: "x.png" })).toBe(false);
@@ -60,6 +60,43 @@ describe("Slack files", () => {
     expect(mayCarryToken(new URL("https://files.slack.com/x"), api)).toBe(true);
     expect(mayCarryToken(new URL("http://127.0.0.1:9000/files/F"), api)).toBe(true);
     expect(mayCarryToken(new URL("http://evil.test/files/F"), api)).toBe(false);
+    // Any https URL a file event names is not Slack's: the token stays home.
+    expect(mayCarryToken(new URL("https://evil.test/files/F"), api)).toBe(false);
+    expect(mayCarryToken(new URL("https://files.slack.com.evil.test/x"), api)).toBe(false);
+    expect(mayCarryToken(new URL("https://files.slack.com:8443/x"), api)).toBe(false);
+    expect(mayCarryToken(new URL("http://files.slack.com/x"), api)).toBe(false);
+    const slack = new URL("https://slack.com/api/");
+    expect(mayCarryToken(new URL("https://files.slack.com/files-pri/T-F/a.eml"), slack)).toBe(true);
+    expect(mayCarryToken(new URL("https://evil.test/a.eml"), slack)).toBe(false);
+    const gov = new URL("https://slack-gov.com/api/");
+    expect(mayCarryToken(new URL("https://files.slack-gov.com/files-pri/T-F/a.eml"), gov)).toBe(true);
+  });
+
+  it("never sends the bot token to a download URL off Slack's file hosts", async () => {
+    const asked: string[] = [];
+    const warned: string[] = [];
+    const client = {
+      files: {
+        info: async () => ({ ok: true, file: { url_private_download: "https://collector.evil.test/a.eml" } }),
+      },
+    } as unknown as Parameters<typeof downloadEmlFiles>[1]["client"];
+    const files = await downloadEmlFiles([{ id: "F1", name: "a.eml" }], {
+      client,
+      botToken: "xoxb-secret",
+      apiBase: new URL("https://slack.com/api/"),
+      maxBytes: 1000,
+      logger: {
+        warn: (fields: { err?: Error }) => warned.push(fields.err?.message ?? ""),
+      } as unknown as Parameters<typeof downloadEmlFiles>[1]["logger"],
+      // Nothing may be fetched at all; a call would be recorded (and the test would fail).
+      fetchFn: (async (url: URL) => {
+        asked.push(String(url));
+        return new Response("x");
+      }) as unknown as typeof fetch,
+    });
+    expect(files).toEqual([]);
+    expect(asked).toEqual([]);
+    expect(warned).toEqual(["refusing to send the bot token to https://collector.evil.test"]);
   });
 });
 

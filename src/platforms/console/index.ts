@@ -2,7 +2,10 @@
 // `/rdns ...` lines are commands; anything else is a pasted message, collected until an empty
 // line or a short pause (a terminal paste arrives as many lines at once). Every message the bot
 // posts gets an address `console:<channel>:<session>-<n>`, and replies are printed prefixed by the thread
-// they belong to, so a result is visibly in the thread of the request it answers.
+// they belong to, so a result is visibly in the thread of the request it answers. At the end of
+// input (Ctrl-D, or a piped file that ends) it waits, up to a bound it states, for the answers
+// still due (a check's verdict and report arrive by delivery, after the command returned), so
+// `printf '/rdns 203.0.113.5\n' | rdns serve` prints the answer before it exits.
 import { randomBytes } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
 import type {
@@ -32,8 +35,22 @@ export interface ConsoleOptions {
   /** A paste ends after this much silence (ms) even without an empty line. */
   pasteIdleMs?: number;
   logger?: Logger;
-  /** Called when the input ends (Ctrl-D) or Ctrl-C is pressed: the process should shut down. */
+  /**
+   * Called when the input ends (Ctrl-D), once the answers still due arrived or `answerWaitMs`
+   * passed: the process should shut down.
+   */
   onClose?: () => void;
+  /** At the end of input, how long to wait for answers still due (default ANSWER_WAIT_MS). */
+  answerWaitMs?: number;
+}
+
+/** How long the end of input waits for answers still due: a check with retries, and its delivery. */
+export const ANSWER_WAIT_MS = 30_000;
+
+/** A thread whose answer has not been printed yet: the parent's verdict and the thread's report. */
+interface Due {
+  updated: boolean;
+  replied: boolean;
 }
 
 export const CONSOLE_GREETING =
@@ -50,6 +67,17 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
   const inFlight = new InFlight();
   let paste: string[] = [];
   let pasteTimer: NodeJS.Timeout | null = null;
+  /** Checks asked in this session whose answer is not printed yet, by thread address. */
+  const due = new Map<ReplyAddress, Due>();
+  let answered: () => void = () => undefined;
+  const settle = (address: ReplyAddress, change: Partial<Due>) => {
+    const entry = due.get(address);
+    if (entry === undefined) return;
+    Object.assign(entry, change);
+    // The parent replaced by a notice that nothing was queued is the whole answer.
+    if (entry.updated && entry.replied) due.delete(address);
+    if (due.size === 0) answered();
+  };
 
   const nextAddress = (): ReplyAddress => `console:${channel}:${session}-${++counter}`;
   const nextRequestId = () => `console-${session}-${++requests}`;
@@ -74,17 +102,19 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
     },
     async reply(thread: ReplyAddress, message: OutboundMessage) {
       print(`[${own(thread)}] \u21b3`, renderText(message));
+      settle(thread, { replied: true });
       return thread;
     },
     async update(target: ReplyAddress, message: OutboundMessage) {
       print(`[${own(target)}] (updated)`, renderText(message));
+      settle(target, message.kind === "not-queued" ? { updated: true, replied: true } : { updated: true });
     },
     async start(handlers: InboundHandlers) {
       rl = createInterface({ input: options.input, terminal: false });
       rl.on("line", (line) => onLine(handlers, line));
       rl.on("close", () => {
         flushPaste(handlers);
-        options.onClose?.();
+        void waitForAnswers().finally(() => options.onClose?.());
       });
     },
     async stop() {
@@ -96,6 +126,33 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
       }
     },
   };
+
+  /** At the end of input: what was typed finishes, then the answers due arrive, within the bound. */
+  async function waitForAnswers(): Promise<void> {
+    const waitMs = options.answerWaitMs ?? ANSWER_WAIT_MS;
+    const deadline = Date.now() + waitMs;
+    await inFlight.drain(waitMs);
+    if (due.size === 0) return;
+    const count = due.size;
+    options.output.write(
+      `(end of input) waiting up to ${Math.round(waitMs / 1000)} s for ${count} answer${count === 1 ? "" : "s"}…\n`,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        answered = resolve;
+      }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+    if (due.size > 0) {
+      options.output.write(
+        `(end of input) ${due.size} answer${due.size === 1 ? "" : "s"} did not arrive within ${Math.round(waitMs / 1000)} s; ask again to see ${due.size === 1 ? "it" : "them"}\n`,
+      );
+    }
+  }
 
   /** Tracked, so stop() lets what was typed finish; the app's pipeline answers its own failures. */
   function track(work: Promise<void>) {
@@ -116,7 +173,11 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
       },
       async openThread(message): Promise<Origin> {
         const address = await platform.post(channel, message);
+        if (message.kind === "checking") due.set(address, { updated: false, replied: false });
         return { platform: "console", channel, thread: address, parent: address };
+      },
+      async replaceOpened(origin, message) {
+        if (origin.parent !== null) await platform.update(origin.parent, message);
       },
     };
     const args = line.trim().split(/\s+/).slice(1);

@@ -60,6 +60,8 @@ function followOptions(payload: DiscordPayload, ephemeral: boolean): Interaction
 export class InteractionResponder implements CommandResponder {
   private original: "deferred" | "used" | "deleted" = "deferred";
   private deferred: Promise<boolean> | null = null;
+  /** Parent addresses openThread posted -> their message ids, for replaceOpened. */
+  private readonly opened = new Map<string, string>();
 
   constructor(
     private readonly interaction: ChatInputCommandInteraction,
@@ -116,12 +118,22 @@ export class InteractionResponder implements CommandResponder {
             ),
         );
     for (const payload of rest) await this.interaction.followUp(followOptions(payload, false));
+    const parentAddress = messageAddress(channelId, parent);
+    this.opened.set(parentAddress, parent);
     return {
       platform: "discord",
       channel: channelId,
       thread: channelAddress(threadId),
-      parent: messageAddress(channelId, parent),
+      parent: parentAddress,
     };
+  }
+
+  /** Edits the parent through the interaction's token (valid 15 minutes; this comes within seconds). */
+  async replaceOpened(origin: Origin, message: OutboundMessage): Promise<void> {
+    const id = origin.parent === null ? undefined : this.opened.get(origin.parent);
+    if (id === undefined) throw new Error(`not a message this interaction opened: ${origin.parent}`);
+    const [first] = renderMessage(message);
+    await this.interaction.editReply({ ...editOptions(first ?? { content: "…", embeds: [] }), message: id });
   }
 
   /** Every answer edits or follows the deferred one, so there must be one (whoever forgot it). */

@@ -1,6 +1,6 @@
 // .eml files shared in a support channel: files.info for the private download URL, then a GET
 // with the bot token (Slack: "files are private; send the token in an Authorization header"),
-// reading at most `maxBytes` so a huge upload cannot exhaust memory.
+// only to Slack's file host, reading at most `maxBytes` so a huge upload cannot exhaust memory.
 import { webApi } from "@slack/bolt";
 import type { Logger } from "../../log.js";
 
@@ -29,12 +29,19 @@ export class FileTooLargeError extends Error {
   override name = "FileTooLargeError";
 }
 
+/** Where Slack serves private files (url_private, url_private_download). */
+const SLACK_FILE_HOST = "files.slack.com";
+
 /**
- * The bot token is only ever sent over https, or to the same host as the Web API (GovSlack,
- * tests on loopback): a download URL elsewhere is refused rather than handed the token.
+ * The bot token is sent only to Slack's own file host (https://files.slack.com, or `files.` under
+ * SLACK_API_URL's host: files.slack-gov.com for GovSlack) or to SLACK_API_URL's own host (tests
+ * on loopback). A file event names its URL, and any https URL it names is not Slack's: the token
+ * would be handed to whoever runs that host.
  */
 export function mayCarryToken(url: URL, apiBase: URL): boolean {
-  return url.protocol === "https:" || url.host === apiBase.host;
+  if (url.host === apiBase.host && url.protocol === apiBase.protocol) return true;
+  if (url.protocol !== "https:" || url.port !== "") return false;
+  return url.hostname === SLACK_FILE_HOST || url.hostname === `files.${apiBase.hostname}`;
 }
 
 async function readBounded(response: Response, maxBytes: number, name: string): Promise<Buffer> {

@@ -84,6 +84,10 @@ export function makeCommandResponder(
       const { channel } = parseSlackAddress(parent);
       return { platform: "slack", channel, thread: parent, parent };
     },
+    async replaceOpened(origin: Origin, message: OutboundMessage) {
+      const { parent } = origin;
+      if (parent !== null) await withRateLimitWait(() => sender.update(parent, message));
+    },
   };
 }
 

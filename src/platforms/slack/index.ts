@@ -105,7 +105,7 @@ export function createSlackPlatform(
   const settings = slackSettings(config);
   const log = logger.child({ platform: "slack", mode: settings.mode });
   const slackLogger = toSlackLogger(log.child({ component: "bolt" }));
-  const receiver = createReceiver(settings, overrides.port ?? config.PORT, slackLogger);
+  const receiver = createReceiver(settings, overrides.port ?? config.PORT, slackLogger, log);
   const app = new App({
     token: settings.botToken,
     receiver,

@@ -1,8 +1,11 @@
 // Which way Slack reaches us: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed),
 // otherwise the HTTP receiver on PORT at /slack/events, every request verified with the signing
-// secret (v0 HMAC-SHA256 of `v0:timestamp:body`, timestamps older than 5 minutes refused: 401).
+// secret (v0 HMAC-SHA256 of `v0:timestamp:body`; timestamps more than 5 minutes away from our
+// clock, past (Bolt) or future (future-timestamp.ts), refused: 401).
 import { HTTPReceiver, type Logger as SlackLogger, SocketModeReceiver } from "@slack/bolt";
 import { type Config, ConfigError } from "../../config.js";
+import type { Logger } from "../../log.js";
+import { refuseFutureRequests } from "./future-timestamp.js";
 
 export const EVENTS_PATH = "/slack/events";
 
@@ -56,6 +59,7 @@ export function createReceiver(
   settings: SlackSettings,
   port: number,
   logger: SlackLogger,
+  log: Pick<Logger, "warn">,
 ): HTTPReceiver | SocketModeReceiver {
   if (settings.mode === "socket") {
     return new SocketModeReceiver({
@@ -65,7 +69,7 @@ export function createReceiver(
       installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } },
     });
   }
-  return new HTTPReceiver({
+  const receiver = new HTTPReceiver({
     signingSecret: settings.signingSecret as string,
     endpoints: EVENTS_PATH,
     port,
@@ -73,4 +77,6 @@ export function createReceiver(
     // Acknowledge as soon as the listener calls ack(); the work after it is not on Slack's clock.
     processBeforeResponse: false,
   });
+  refuseFutureRequests(receiver, log);
+  return receiver;
 }

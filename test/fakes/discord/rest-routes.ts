@@ -44,7 +44,24 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
     [
       "PATCH",
       /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
-      ([, token], body) => rest.editMessage(rest.originals.get(token as string), body ?? {}),
+      ([, token], body) => {
+        // As Discord does: an edited original is no longer "thinking", so later follow-ups are
+        // messages of their own.
+        const original = rest.messages.get(rest.originals.get(token as string) ?? "");
+        if (original !== undefined) original.flags &= ~128;
+        return rest.editMessage(original?.id, body ?? {});
+      },
+    ],
+    [
+      // Edit Followup Message: a message this interaction's token sent.
+      "PATCH",
+      /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(\d+)$/,
+      ([, token, id], body) => {
+        const channelId = world.interactionChannels.get(token as string);
+        if (channelId === undefined || rest.messages.get(id as string)?.channel_id !== channelId)
+          return [404, { code: 10008, message: "Unknown Message" }];
+        return rest.editMessage(id, body ?? {});
+      },
     ],
     [
       "DELETE",

@@ -152,6 +152,9 @@ export class RecordingPlatform implements ChatPlatform {
         origin = { platform: this.name, channel, thread: address, parent: address };
         return origin;
       },
+      replaceOpened: async (opened, message) => {
+        if (opened.parent !== null) await this.update(opened.parent, message);
+      },
     };
     await this.handlers.onCommand(
       // One asker per channel: the runtime's per-user limit is real here, and tests that ask

@@ -89,6 +89,35 @@ describe("watches", () => {
     expect(await schedulerIds()).not.toContain(watchRunSchedulerId("console:C-watch", IP));
   });
 
+  it("finds a watch of one address however it is written: plain, /32, /128, or an old /32 label", async () => {
+    const stopped = () => {
+      const last = platform.posted.at(-1);
+      return last?.op === "post" && last.message.kind === "notice" ? last.message.text : null;
+    };
+    await platform.command(["watch", "203.0.113.40"], "C-forms");
+    await platform.command(["unwatch", "203.0.113.40/32"], "C-forms");
+    expect(stopped()).toBe("Stopped watching 203.0.113.40.");
+    await platform.command(["watch", "2001:db8::40/128"], "C-forms");
+    await platform.command(["unwatch", "[IPv6:2001:DB8::40]"], "C-forms");
+    expect(stopped()).toBe("Stopped watching 2001:db8::40.");
+    // A watch stored as "203.0.113.41/32" (before one form per address) is still found by its address.
+    const key = `${settings.prefix}:s:watches:console:C-forms`;
+    await runtime.redis.hset(
+      key,
+      "203.0.113.41/32",
+      JSON.stringify({
+        target: "203.0.113.41/32",
+        ips: ["203.0.113.41"],
+        origin: null,
+        user: "U",
+        createdAt: "",
+      }),
+    );
+    await platform.command(["unwatch", "203.0.113.41"], "C-forms");
+    expect(stopped()).toBe("Stopped watching 203.0.113.41/32.");
+    expect(await runtime.redis.hlen(key)).toBe(0);
+  });
+
   it("refuses a watch past the channel's cap, privately", async () => {
     await platform.command(["watch", "203.0.113.0/28"], "C-cap");
     const before = platform.posted.length;

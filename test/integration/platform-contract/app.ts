@@ -33,10 +33,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(name: string, limits: CommandLimits): Promise<TestApp> {
+/**
+ * The app on the shared Redis, or (`redisUrl`, nothing listening there) on a Redis that cannot be
+ * reached, as in an outage: then without limits, which would need Redis before any command runs.
+ */
+export async function startTestApp(
+  name: string,
+  limits: CommandLimits | null,
+  options: { redisUrl?: string } = {},
+): Promise<TestApp> {
   const settings = labSettings(`contract-${name}`);
-  const redis = createRedis(REDIS_URL, "client");
+  const redis = createRedis(options.redisUrl ?? REDIS_URL, "client");
+  redis.on("error", () => {}); // an unreachable Redis is the scenario, not a crash
   const queues = createQueues(redis, settings);
+  // BullMQ reports the unreachable Redis as 'error' events too; the scenario expects them.
+  if (options.redisUrl !== undefined) queues.check.on("error", () => {});
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const ctx: AppContext = {
@@ -52,7 +63,7 @@ export async function startTestApp(name: string, limits: CommandLimits): Promise
     [...loaded, EXPLODE].map((command) => ({ file: `${command.name}.ts`, module: { default: command } })),
   );
   const handlers = createInboundHandlers(ctx, commands, {
-    limiter: redisCommandLimiter(redis, settings.prefix, limits),
+    limiter: limits === null ? null : redisCommandLimiter(redis, settings.prefix, limits),
   });
   return {
     handlers,
@@ -60,6 +71,11 @@ export async function startTestApp(name: string, limits: CommandLimits): Promise
     prefix: settings.prefix,
     logs,
     async close() {
+      if (options.redisUrl !== undefined) {
+        redis.disconnect();
+        await Promise.race([queues.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        return;
+      }
       await queues.close();
       await redis.quit();
       await cleanupPrefix(settings.prefix);

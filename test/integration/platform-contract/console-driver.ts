@@ -50,6 +50,17 @@ export function consoleDriver(): PlatformDriver {
     },
     privateAnswers,
     publicMessages: () => publicChunks().map((chunk) => chunk.replace(/^\[[^\]]+\]\s*/gm, "").trimEnd()),
+    publicNow() {
+      const now = new Map<string, string>();
+      for (const chunk of publicChunks()) {
+        const [, address = "", updated, text = ""] =
+          /^\[(console:[^\]]+)\] (\(updated\) )?([\s\S]*)$/.exec(chunk.trimEnd()) ?? [];
+        if (text.startsWith("↳")) continue;
+        if (updated === undefined || now.has(address))
+          now.set(address, text.replace(/^\[[^\]]+\] (\(updated\) )?/gm, ""));
+      }
+      return [...now.values()];
+    },
     // A parent post (not a reply "↳" nor an update) is where the thread is.
     threadsOpened: () =>
       publicChunks().filter((chunk) => /^\[console:[^\]]+\] (?!↳|\(updated\))/.test(chunk)).length,

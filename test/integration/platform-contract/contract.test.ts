@@ -129,6 +129,49 @@ describe.each([
     expect(refused).toEqual([]);
   });
 
+  it("checks each address of a host name with the name as HELO, and says so", async () => {
+    await driver.send(check("mail.example.test"));
+    await expect
+      .poll(() => driver.publicMessages().join("\n"), { timeout: 10_000 })
+      .toMatch(/Checking 203\.0\.113\.10.*HELO mail\.example\.test/);
+    expect(driver.publicMessages().join("\n")).toContain(
+      "mail.example.test has 1 address (203.0.113.10); checking it with the name as HELO (no HELO given).",
+    );
+    expect(driver.threadsOpened()).toBeGreaterThanOrEqual(1);
+    // A name with no address is an answer about the name, not a check.
+    await driver.send(check("nothere.example.test"));
+    await driver.waitForPrivate(1);
+    expect(driver.privateAnswers()[0]).toMatch(
+      /nothere\.example\.test does not exist \(NXDOMAIN\).*nothing to check/,
+    );
+  });
+
+  it("takes an SMTP address literal as the address, and answers a zone id with the parser's word", async () => {
+    await driver.send(check("[IPv6:2001:db8::1]"));
+    await expect
+      .poll(() => driver.publicMessages().join("\n"), { timeout: 10_000 })
+      .toMatch(/Checking 2001:db8::1\b/);
+    await driver.send(check("fe80::1%eth0"));
+    await driver.waitForPrivate(1);
+    expect(driver.privateAnswers()[0]).toMatch(
+      /zone ids \(%eth0\) are local to a host; give the address alone/,
+    );
+    expect(driver.privateAnswers()[0]).not.toMatch(/unknown command/);
+  });
+
+  it("answers a host name to watch clearly: watches follow addresses and ranges", async () => {
+    await driver.send(
+      driver.syntax.kind === "options"
+        ? "/rdns watch range:mail.example.test"
+        : "/rdns watch mail.example.test",
+    );
+    await driver.waitForPrivate(1);
+    expect(driver.privateAnswers()[0]).toMatch(
+      /mail\.example\.test is a host name: watches follow addresses and ranges/,
+    );
+    expect(driver.threadsOpened()).toBe(0);
+  });
+
   it("fails to start with a message naming the variable to fix", async () => {
     const message = await driver.failedStart();
     if (name === "console") {
@@ -138,5 +181,45 @@ describe.each([
     }
     expect(message).toMatch(name === "slack" ? /SLACK_BOT_TOKEN/ : /DISCORD_TOKEN/);
     expect(message?.split("\n")).toHaveLength(1);
+  });
+});
+
+describe.each([
+  ["console", consoleDriver],
+  ["slack", slackDriver],
+  ["discord", discordDriver],
+] as const)("platform contract, Redis unreachable: %s", (name, makeDriver) => {
+  let app: TestApp;
+  let driver: PlatformDriver;
+  const check = (ip: string) => (driver.syntax.kind === "options" ? `/rdns check ip:${ip}` : `/rdns ${ip}`);
+
+  beforeEach(async () => {
+    // Nothing listens on port 1: every Redis command fails as in an outage.
+    app = await startTestApp(name, null, { redisUrl: "redis://127.0.0.1:1" });
+    driver = makeDriver();
+    await driver.start(app);
+  });
+  afterEach(async () => {
+    await driver.stop();
+    await app.close();
+  });
+
+  it("replaces its Checking message and tells the asker the queue is unreachable and nothing was lost", async () => {
+    await driver.send(check("203.0.113.99"));
+    await driver.waitForPrivate(1);
+    expect(driver.privateAnswers()[0]).toMatch(
+      /^Sorry, the bot cannot reach its queue \(Redis\) right now, so nothing was started and nothing was lost; please ask again in a minute \(reference [0-9a-f]{8}\)\.$/,
+    );
+    await expect
+      .poll(() => driver.publicNow().join("\n"), { timeout: 10_000 })
+      .toMatch(/Could not check 203\.0\.113\.99: the check could not be queued .* nothing was checked/);
+    expect(driver.publicNow().join("\n")).not.toMatch(/Checking/);
+  });
+
+  it("says the same for any command that needs the queue", async () => {
+    await driver.send("/rdns watches");
+    await driver.waitForPrivate(1);
+    expect(driver.privateAnswers()[0]).toMatch(/cannot reach its queue \(Redis\).*nothing was lost/);
+    expect(driver.publicNow()).toEqual([]);
   });
 });

@@ -79,6 +79,18 @@ export function discordDriver(): PlatformDriver {
         .rest.botMessages()
         .filter((message) => (message.flags & EPHEMERAL) === 0 && message.content !== "")
         .map((message) => plain(message.content)),
+    publicNow: () =>
+      world()
+        .rest.botMessages()
+        .filter((message) => (message.flags & EPHEMERAL) === 0)
+        .map((message) =>
+          plain(
+            [
+              message.content,
+              ...(message.embeds as { description?: string }[]).map((embed) => embed.description ?? ""),
+            ].join("\n"),
+          ),
+        ),
     threadsOpened: () => [...world().channels.values()].filter((channel) => channel.type === 11).length,
     accepts(app, line) {
       // What Discord's client lets a user send: the registered subcommand with its declared options.

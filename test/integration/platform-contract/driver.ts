@@ -17,6 +17,8 @@ export interface PlatformDriver {
   privateAnswers(): string[];
   /** Every public message so far, as plain text. */
   publicMessages(): string[];
+  /** The channel's top-level messages as they read now (edits applied), embeds included. */
+  publicNow(): string[];
   /** Threads opened for results. */
   threadsOpened(): number;
   /** Whether the platform itself would let `line` through (Discord: the registered definition). */

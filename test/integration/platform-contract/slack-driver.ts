@@ -61,6 +61,16 @@ export function slackDriver(): PlatformDriver {
       harness()
         .fake.callsTo("chat.postMessage")
         .map((call) => plain(call.args.text)),
+    publicNow() {
+      const { fake } = harness();
+      const updates = fake.callsTo("chat.update");
+      return fake.posted
+        .filter((message) => message.thread_ts === undefined)
+        .map((message) => {
+          const last = updates.filter((call) => call.args.ts === message.ts).at(-1);
+          return plain(last === undefined ? message.text : last.args.text);
+        });
+    },
     threadsOpened: () =>
       harness()
         .fake.callsTo("chat.postMessage")

@@ -142,8 +142,12 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual(["check", "unwatch", "watch", "watches", "help"]);
     expect(subs[0]?.options).toMatchObject([
-      { name: "ip", required: true, min_length: 2, max_length: 49 },
+      // The ip option takes a host name too (`ip:mail.example.com`), so a name's length.
+      { name: "ip", required: true, min_length: 2, max_length: 253 },
       { name: "helo", required: false, max_length: 253 },
+    ]);
+    expect(subs.find((s) => s.name === "watch")?.options).toMatchObject([
+      { name: "range", required: true, max_length: 52 },
     ]);
     expect(json.contexts).toEqual([0]);
   });

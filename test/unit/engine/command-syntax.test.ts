@@ -39,10 +39,31 @@ describe("typed words (Slack, console)", () => {
       ok: false,
       problem: "too many words: /rdns watch <range>",
     });
-    expect(parseWords(commands, ["check", "1".repeat(50)])).toMatchObject({
+    expect(parseWords(commands, ["check", "a".repeat(254)])).toMatchObject({
       ok: false,
-      problem: /is too long for <ip> \(at most 49 characters\)/,
+      problem: /is too long for <ip> \(at most 253 characters\)/,
     });
+    expect(parseWords(commands, ["watch", "1".repeat(53)])).toMatchObject({
+      ok: false,
+      problem: /is too long for <range> \(at most 52 characters\)/,
+    });
+  });
+
+  it("sends address literals, zone ids and host names to the check, not to 'unknown command'", () => {
+    for (const word of [
+      "[IPv6:2001:db8::1]",
+      "[203.0.113.5]",
+      "fe80::1%eth0",
+      "300.1.1.1",
+      "mail.example.com",
+      "Mail.Example.COM.",
+    ]) {
+      const parsed = parseWords(commands, [word]);
+      expect(parsed.ok && parsed.command.name, word).toBe("check");
+      expect(parsed.ok && parsed.options.ip, word).toBe(word);
+    }
+    // A single word with no dot is still a command name, right or wrong.
+    expect(parseWords(commands, ["localhost"])).toMatchObject({ ok: false, problem: /^unknown command/ });
   });
 });
 

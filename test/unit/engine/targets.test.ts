@@ -37,6 +37,21 @@ describe("targets", () => {
     }
   });
 
+  it("writes one address one way: a /32, a /128 and an address literal are the address itself", () => {
+    for (const [text, label] of [
+      ["203.0.113.5", "203.0.113.5"],
+      ["203.0.113.5/32", "203.0.113.5"],
+      ["[203.0.113.5]", "203.0.113.5"],
+      ["2001:db8::1", "2001:db8::1"],
+      ["2001:DB8:0::1/128", "2001:db8::1"],
+      ["[IPv6:2001:db8::1]", "2001:db8::1"],
+    ] as const) {
+      const parsed = parseWatchTarget(text);
+      expect(parsed.ok && parsed.value, text).toEqual({ label, ips: [label] });
+    }
+    expect(parsePublicIp("[IPv6:2001:db8::1]")).toEqual({ ok: true, value: "2001:db8::1" });
+  });
+
   it("expands ranges up to /16 and /112, from the network address", () => {
     const v4 = parseWatchTarget("203.0.113.5/28");
     expect(v4.ok && v4.value.label).toBe("203.0.113.0/28");
