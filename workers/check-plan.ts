@@ -64,11 +64,28 @@ function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" 
   };
 }
 
+/** HELO names compare as DNS names do: case-insensitive, a trailing dot ignored. */
+export function sameHelo(a: string | null, b: string | null): boolean {
+  const norm = (name: string | null) => (name === null ? null : name.toLowerCase().replace(/\.$/, ""));
+  return norm(a) === norm(b);
+}
+
+/** The HELO_* codes of a state (states written before problems were stored have none). */
+function heloProblems(state: WatchState): string[] {
+  return (state.problems ?? []).filter((code) => code.startsWith("HELO_"));
+}
+
 /** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
 export function watchChange(before: WatchState | null, after: WatchState): Change | null {
   if (before === null) return null;
   if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
-  return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
+  if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
+  // A HELO problem is often only a warning (HELO_MISMATCH) and leaves the verdict alone, yet the
+  // watch was given a HELO name to follow: its problems appearing or going away is news.
+  const heloBefore = heloProblems(before).join(" ");
+  const heloAfter = heloProblems(after).join(" ");
+  if (heloBefore === heloAfter) return null;
+  return heloAfter === "" ? "helo-recovered" : "helo-broke";
 }
 
 /**
@@ -85,6 +102,9 @@ export function planWatchNotice(
   const origin = record.origin;
   // Not announced yet (no thread): the first check after its announcement sets the baseline.
   if (report.verdict === "inconclusive" || origin === null) return { action: "none" };
+  // A check with another HELO (or none) says nothing about this watch's HELO: comparing it would
+  // announce a HELO problem "going away" that was never asked about.
+  if (!sameHelo(record.helo ?? null, report.helo?.name ?? null)) return { action: "none" };
   const ip = report.ip;
   const notice = (change: Change, previousNames: string[]): DeliveryJob => {
     const target = record.target === ip ? ip : `${ip} (${record.target})`;

@@ -25,6 +25,8 @@ export interface WatchRequest {
   channel: string;
   user: string;
   target: WatchTarget;
+  /** The HELO name every run of the watch checks too; null for none. */
+  helo: string | null;
 }
 
 export type WatchResult =
@@ -54,6 +56,7 @@ export async function watch(
       origin: null,
       user: request.user,
       createdAt: new Date().toISOString(),
+      helo: request.helo,
     },
     settings.watchCap,
   );

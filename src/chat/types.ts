@@ -25,7 +25,11 @@ export interface Origin {
   parent: ReplyAddress | null;
 }
 
-export type WatchChange = "broke" | "recovered" | "drifted";
+/**
+ * How a watched address changed: its verdict, its PTR names ("drifted"), or, with the verdict and
+ * names unchanged, its HELO problems appearing ("helo-broke") or going away ("helo-recovered").
+ */
+export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
 
 /**
  * Everything the bot says, as data. Platforms render these (src/render/): Block Kit, embeds or

@@ -290,7 +290,11 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
       ? ":rotating_light: broke"
       : change === "recovered"
         ? ":white_check_mark: recovered"
-        : ":twisted_rightwards_arrows: PTR changed";
+        : change === "drifted"
+          ? ":twisted_rightwards_arrows: PTR changed"
+          : change === "helo-broke"
+            ? ":warning: HELO check now fails"
+            : ":white_check_mark: HELO check passes again";
   const drift =
     change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;

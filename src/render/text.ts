@@ -73,7 +73,13 @@ function renderParts(message: OutboundMessage): string {
     case "watch-change": {
       const was =
         message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.map(value).join(", ")})`;
-      const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];
+      const what = {
+        broke: "broke",
+        recovered: "recovered",
+        drifted: "PTR name changed",
+        "helo-broke": "HELO check now fails",
+        "helo-recovered": "HELO check passes again",
+      }[message.change];
       return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
     }
     case "watches":

@@ -2,7 +2,7 @@
 // Stored as a hash per channel (target -> record), an index per IP (who watches it, so a check
 // of that IP reaches every watching channel) and what each channel last saw per IP.
 import type { Redis } from "ioredis";
-import type { Origin } from "../chat/types.js";
+import type { Origin, WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
 
@@ -17,6 +17,11 @@ export interface WatchRecord {
   origin: Origin | null;
   user: string;
   createdAt: string;
+  /**
+   * The name the watched servers announce in HELO/EHLO: every run checks it too (absent or null:
+   * no HELO check; records stored before HELO names existed have none).
+   */
+  helo?: string | null;
 }
 
 /** What a channel last saw for one watched IP. */
@@ -31,7 +36,7 @@ export interface WatchState {
   checkedAt?: string;
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
   by?: string;
-  notice?: { change: "broke" | "recovered" | "drifted"; previousNames: string[] } | null;
+  notice?: { change: WatchChange; previousNames: string[] } | null;
 }
 
 export function channelKey(platform: string, channel: string): string {

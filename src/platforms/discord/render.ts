@@ -170,11 +170,15 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
         { embeds: [{ description: escapeText(notQueuedText(message.ip)), color: COLOURS.inconclusive }] },
       ];
     case "watch-change": {
-      const words = { broke: "❌ broke", recovered: "✅ recovered", drifted: "🔀 PTR changed" }[
-        message.change
-      ];
+      const words = {
+        broke: "❌ broke",
+        recovered: "✅ recovered",
+        drifted: "🔀 PTR changed",
+        "helo-broke": "⚠️ HELO check now fails",
+        "helo-recovered": "✅ HELO check passes again",
+      }[message.change];
       const colour =
-        message.change === "recovered"
+        message.change === "recovered" || message.change === "helo-recovered"
           ? COLOURS.pass
           : message.change === "broke"
             ? COLOURS.fail
