@@ -109,7 +109,7 @@ export function planWatchNotice(
   const notice = (change: Change, previousNames: string[]): DeliveryJob => {
     const target = record.target === ip ? ip : `${ip} (${record.target})`;
     const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
-    return threadReply(jobId, origin, message, `watch|${channel}|${ip}`);
+    return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
   };
   const before = stored.state;
   if (before?.by === jobId) {

@@ -3,6 +3,7 @@
 // the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import type { Origin } from "../src/chat/types.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
@@ -176,6 +177,20 @@ async function claimWatchNotices(
   return notices;
 }
 
+/** Whether any channel watching `ip` still runs its watches (paused ones skip; long-gone ones go). */
+async function someWatcherRuns(deps: CheckWorkerDeps, ip: string, log: Logger): Promise<boolean> {
+  const { redis, queues, settings } = deps;
+  const keys = storeKeys(settings.prefix);
+  const channels = [...new Set((await watchersOf(redis, keys, ip)).map(({ channel }) => channel))];
+  const now = deps.now?.() ?? new Date();
+  let runs = false;
+  for (const channel of channels) {
+    const gate = await gateWatchRun({ redis, keys, queues, settings, logger: log }, channel, now);
+    if (gate === "run") runs = true;
+  }
+  return runs;
+}
+
 async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   const { redis, queues, settings, logger } = deps;
   const keys = storeKeys(settings.prefix);
@@ -187,6 +202,10 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     // that made this job is an orphan and stops itself, without asking DNS.
     const dropped = await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data.ip);
     log.info({ dropped }, "watch run with no watchers");
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
+  }
+  if (data.reason === "watch" && !(await someWatcherRuns(deps, data.ip, log))) {
+    // Every channel watching this IP is paused (gone): no DNS for it (src/app/paused-watches.ts).
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;

@@ -14,6 +14,7 @@ import {
   type WatchRecord,
 } from "../store/watches.js";
 import type { AppContext } from "./context.js";
+import { resumeChannel } from "./paused-watches.js";
 import type { WatchTarget } from "./targets.js";
 import { ensureWatchSchedulers } from "./watch-schedulers.js";
 
@@ -39,7 +40,7 @@ export type WatchResult =
 
 /** Watches `request.target`; `announce` posts "Watching…" and returns the thread it opened. */
 export async function watch(
-  ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings">,
+  ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings" | "logger">,
   request: WatchRequest,
   announce: () => Promise<Origin>,
 ): Promise<WatchResult> {
@@ -82,5 +83,7 @@ export async function watch(
     throw error;
   }
   await setWatchOrigin(redis, keys, channel, label, origin);
+  // The bot just posted in the channel: it is there again, so paused watches of it resume.
+  await resumeChannel(ctx, channel);
   return { status: "watching", origin };
 }

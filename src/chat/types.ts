@@ -105,6 +105,13 @@ export interface ChatSender {
 export interface DeliveryErrorHints {
   retryAfterMs?: number;
   permanent?: boolean;
+  /**
+   * The channel itself is gone or closed to the bot (Slack channel_not_found, not_in_channel,
+   * is_archived; Discord Unknown Channel 10003, Missing Access 50001): a watch posting there is
+   * paused after a few such failures (src/app/paused-watches.ts). Narrower than `permanent`, which
+   * also covers a bad token or a message the platform refuses: those are not the channel's fault.
+   */
+  channelGone?: boolean;
 }
 
 /** A slash command, normalised across platforms. */

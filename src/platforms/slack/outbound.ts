@@ -24,14 +24,19 @@ type WebClient = InstanceType<typeof webApi.WebClient>;
  */
 export class SlackApiError extends Error implements DeliveryErrorHints {
   override name = "SlackApiError";
+  readonly channelGone: boolean;
   constructor(
     message: string,
     readonly code: string,
     readonly permanent: boolean,
   ) {
     super(message);
+    this.channelGone = CHANNEL_GONE.has(code);
   }
 }
+
+// The channel is gone or closed to the bot (chat.postMessage's error list).
+const CHANNEL_GONE = new Set(["channel_not_found", "not_in_channel", "is_archived"]);
 
 // Errors that retrying the same call will not fix (Slack's per-method error lists).
 const PERMANENT = new Set([

@@ -1,9 +1,16 @@
 // GET /: one row per watched address, grouped by channel (a range's rows name their watch). Sorting, filtering and the
 // 30 s refresh are done by /assets/servers.js on this markup: each sortable cell carries its sort
 // value in data-value, each row its filterable text in data-search.
+
+import {
+  type Histories,
+  historyKey,
+  ipSortKey,
+  type RowVerdict,
+  type ServerRow,
+} from "../../app/server-rows.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
-import { type Histories, historyKey, ipSortKey, type RowVerdict, type ServerRow } from "../rows.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
 import { page } from "./layout.js";
 

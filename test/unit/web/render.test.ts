@@ -1,9 +1,9 @@
 // The servers page, the one-address page and the CSV as rendered from rows (pure).
 import { describe, expect, it } from "vitest";
-import { rowsToCsv } from "../../../src/web/csv.js";
+import { historyKey, type ServerRow } from "../../../src/app/server-rows.js";
+import { rowsToCsv } from "../../../src/app/servers-csv.js";
 import { renderServerPage } from "../../../src/web/pages/server-page.js";
 import { renderServersPage } from "../../../src/web/pages/servers-page.js";
-import { historyKey, type ServerRow } from "../../../src/web/rows.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { HOSTILE_NAME } from "../../lab/zones.js";
 

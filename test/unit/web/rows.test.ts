@@ -1,7 +1,7 @@
 // The servers page's rows, from what the store holds (pure: no Redis).
 import { describe, expect, it } from "vitest";
+import { buildRow, buildServerRows, ipSortKey } from "../../../src/app/server-rows.js";
 import type { WatchRecord, WatchState } from "../../../src/store/watches.js";
-import { buildRow, buildServerRows, ipSortKey } from "../../../src/web/rows.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
 const origin = { platform: "console" as const, channel: "C1", thread: "console:C1:t", parent: null };

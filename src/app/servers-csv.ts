@@ -2,7 +2,7 @@
 // with "=", "+", "-" or "@", which a spreadsheet runs as a formula (CSV injection): csv-stringify's
 // escape_formulas prefixes such cells with a quote.
 import { stringify } from "csv-stringify/sync";
-import type { ServerRow } from "./rows.js";
+import type { ServerRow } from "./server-rows.js";
 
 const HEADER = [
   "ip",

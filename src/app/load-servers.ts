@@ -12,7 +12,7 @@ import {
   historyKey,
   type ServerRow,
   type ServersSnapshot,
-} from "./rows.js";
+} from "./server-rows.js";
 
 export interface StoreAccess {
   redis: Redis;

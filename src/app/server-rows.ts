@@ -1,6 +1,6 @@
 // The servers page's rows: one per watched address, grouped by channel and watch, built from
 // what the store holds (watches, each channel's last state per IP, the last report per IP).
-// Pure: src/web/load.ts reads the store, this decides what each row says.
+// Pure: src/app/load-servers.ts reads the store, this decides what each row says.
 import ipaddr from "ipaddr.js";
 import type { CheckReport, FcrdnsResult, Verdict } from "../check/types.js";
 import type { HistoryEntry } from "../store/history.js";
@@ -132,7 +132,7 @@ export function buildServerRows(snapshot: ServersSnapshot): ServerRow[] {
   return rows;
 }
 
-/** The key a row's history is found under (src/web/load.ts fills the map). */
+/** The key a row's history is found under (src/app/load-servers.ts fills the map). */
 export function historyKey(channel: string, ip: string): string {
   return `${channel}\t${ip}`;
 }
