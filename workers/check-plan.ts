@@ -9,7 +9,7 @@ import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
-import type { WatchRecord, WatchState } from "../src/store/watches.js";
+import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
 import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
 
 /** Why the answer is "could not tell", in one line, from the failed lookups. */
@@ -62,12 +62,6 @@ function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" 
     names: [...report.ptr.names].sort(),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
   };
-}
-
-/** HELO names compare as DNS names do: case-insensitive, a trailing dot ignored. */
-export function sameHelo(a: string | null, b: string | null): boolean {
-  const norm = (name: string | null) => (name === null ? null : name.toLowerCase().replace(/\.$/, ""));
-  return norm(a) === norm(b);
 }
 
 /** The HELO_* codes of a state (states written before problems were stored have none). */

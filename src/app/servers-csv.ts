@@ -17,6 +17,7 @@ const HEADER = [
   "problems",
   "since",
   "checked_at",
+  "paused",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -36,6 +37,7 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
       row.problems.join(" "),
       row.since ?? "",
       row.checkedAt ?? "",
+      row.paused ? "yes" : "no",
     ]),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
   );

@@ -39,6 +39,12 @@ export interface WatchState {
   notice?: { change: WatchChange; previousNames: string[] } | null;
 }
 
+/** HELO names compare as DNS names do: case-insensitive, a trailing dot ignored. */
+export function sameHelo(a: string | null, b: string | null): boolean {
+  const norm = (name: string | null) => (name === null ? null : name.toLowerCase().replace(/\.$/, ""));
+  return norm(a) === norm(b);
+}
+
 export function channelKey(platform: string, channel: string): string {
   return `${platform}:${channel}`;
 }
