@@ -2,32 +2,16 @@
 // what the store holds (watches, each channel's last state per IP, the last report per IP).
 // Pure: src/app/load-servers.ts reads the store, this decides what each row says.
 import ipaddr from "ipaddr.js";
-import type { CheckReport, FcrdnsResult, Verdict } from "../check/types.js";
+import type { StatusRow } from "../chat/types.js";
+import type { CheckReport } from "../check/types.js";
 import type { HistoryEntry } from "../store/history.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
-export type RowVerdict = Verdict | "pending";
+export type RowVerdict = StatusRow["verdict"];
 
-/** A row of GET /api/servers (docs/operations.md); the page and the CSV show the same. */
-export interface ServerRow {
-  ip: string;
-  /** The watch's target as typed (an IP or a range). */
-  watch: string;
-  /** The channel key, `<platform>:<channel id>`. */
-  channel: string;
-  ptr: string[];
-  fcrdns: FcrdnsResult;
-  helo: { name: string; matchesPtr: boolean | null; resolvesToIp: boolean | null } | null;
-  verdict: RowVerdict;
-  problems: string[];
-  /** When the current state began (the last change in the history), ISO 8601; null before the first check. */
-  since: string | null;
-  /** When the address was last checked, ISO 8601; null before the first check. */
-  checkedAt: string | null;
-  /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
-  paused: boolean;
-}
+/** A row of GET /api/servers (docs/operations.md); the page, the CSV and `/rdns status` show the same. */
+export type ServerRow = StatusRow;
 
 export interface ChannelSnapshot {
   channel: string;

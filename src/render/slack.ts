@@ -9,6 +9,7 @@ import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../chec
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
+import { type FittedStatus, fitStatus } from "./status-text.js";
 import { notQueuedText } from "./text.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
@@ -185,9 +186,18 @@ function fallback(text: string): string {
   return truncateMrkdwn(text, MAX_FALLBACK_TEXT);
 }
 
+/** `/rdns status` within one section; rows left out go in the CSV file the sender uploads. */
+export function fitSlackStatus(message: Extract<OutboundMessage, { kind: "status" }>): FittedStatus {
+  return fitStatus(message, (line) => slackText(line), MAX_SECTION_TEXT);
+}
+
 /** Renders any OutboundMessage. Pure: the same message always renders the same way. */
 export function renderSlackMessage(message: OutboundMessage): SlackRendered {
   switch (message.kind) {
+    case "status": {
+      const { lines } = fitSlackStatus(message);
+      return { text: fallback(lines[0] ?? "Status"), blocks: [section(lines.join("\n"))] };
+    }
     case "notice": {
       const text = slackText(shortenQuotedEchoes(message.text), { multiline: true });
       return { text: fallback(text), blocks: [section(text)] };
