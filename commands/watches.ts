@@ -14,7 +14,9 @@ export default {
       kind: "watches",
       channel: request.channel,
       targets: watches.map((watch) =>
-        watch.helo === undefined || watch.helo === null ? watch.target : `${watch.target} (HELO ${watch.helo})`,
+        watch.helo === undefined || watch.helo === null
+          ? watch.target
+          : `${watch.target} (HELO ${watch.helo})`,
       ),
     });
   },
