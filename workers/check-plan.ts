@@ -96,9 +96,10 @@ export function planWatchNotice(
   const origin = record.origin;
   // Not announced yet (no thread): the first check after its announcement sets the baseline.
   if (report.verdict === "inconclusive" || origin === null) return { action: "none" };
-  // A check with another HELO (or none) says nothing about this watch's HELO: comparing it would
-  // announce a HELO problem "going away" that was never asked about.
-  if (!sameHelo(record.helo ?? null, report.helo?.name ?? null)) return { action: "none" };
+  // A watch with a HELO: a check with another HELO (or none) says nothing about it; comparing it
+  // would announce a HELO problem "going away" that was never asked about.
+  const watchHelo = record.helo ?? null;
+  if (watchHelo !== null && !sameHelo(watchHelo, report.helo?.name ?? null)) return { action: "none" };
   const ip = report.ip;
   const notice = (change: Change, previousNames: string[]): DeliveryJob => {
     const target = record.target === ip ? ip : `${ip} (${record.target})`;
@@ -116,7 +117,9 @@ export function planWatchNotice(
   // A newer check already spoke for this channel: this older result has nothing to add.
   if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
   const after = watchStateOf(report);
-  const change = watchChange(before, after);
+  const seen = watchChange(before, after);
+  // A watch without a HELO follows no HELO: someone's check with one does not make HELO news.
+  const change = watchHelo === null && seen?.startsWith("helo-") ? null : seen;
   const previousNames = before?.names ?? [];
   // The history records every change of verdict, PTR names or problem codes (the first run too);
   // the chat hears only of the changes watchChange names.
