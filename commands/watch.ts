@@ -1,4 +1,4 @@
-// `/rdns watch <ip or range> [helo]`: the channel follows an IP or a small range (src/app/watch.ts
+// `/rdns watch <ip or range> [helo]`: the channel follows an IP or a range (src/app/watch.ts
 // stores it and schedules its checks), with the HELO name its servers announce if given (every
 // run checks it too); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
@@ -14,7 +14,7 @@ function every(ms: number): string {
 
 export default {
   name: "watch",
-  summary: "watch an IP or a range (up to /24, IPv6 /120) and hear when one breaks, recovers or changes name",
+  summary: "watch an IP or a range (up to /16, IPv6 /112) and hear when one breaks, recovers or changes name",
   options: [
     {
       name: "range",
@@ -67,10 +67,7 @@ export default {
         "/rdns watches",
       );
     } else if (result.status === "exists") {
-      const repaired =
-        result.repaired.length === 0
-          ? ""
-          : ` Its schedule was missing for ${result.repaired.length === 1 ? result.repaired[0] : `${result.repaired.length} addresses`} and runs again.`;
+      const repaired = result.repaired.length === 0 ? "" : " Its schedule was missing and runs again.";
       await respond.replyPrivately({
         kind: "notice",
         text: `This channel already watches ${target.label}.${repaired}`,

@@ -8,13 +8,29 @@
 // any other reverse name would send Unbound looking for the root servers), so the range is
 // 2001:db8::/116: 4,096 addresses like a /20, in the lab's ip6.arpa zone (one pass, one no-PTR,
 // one broken pair, the rest NXDOMAIN). BENCH_SWEEP_RANGE picks another range inside the lab.
+//   3. the same range watched through the queue (issue 13 item 3): one watch run split into chunk
+//      jobs of 256 addresses, checked by 1 and then 2 watch worker processes
+//      (scripts/bench-watch-worker.ts) against the Redis at REDIS_URL (a unique prefix, removed
+//      afterwards); timed from the run job's enqueue to the baseline the last chunk posts, so it
+//      includes splitting, every per-address write (last report, watch state) and the tally.
+//      The chunks are not spread here (a watch spreads them over up to 30 s of its hour).
 // Targets (issue 13): sweep >= 30 % of the ratio, and >= 10,000 checks/s.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { Writable } from "node:stream";
+import { parseWatchTarget } from "../src/app/targets.js";
 import { DnsClient } from "../src/check/dns-client.js";
 import { parseIp } from "../src/check/ip.js";
 import { addressesOfAll, parseRange } from "../src/check/ranges.js";
 import { runSweepCommand } from "../src/cli/sweep.js";
+import { loadConfig } from "../src/config.js";
+import { storeKeys } from "../src/keys.js";
+import { createRedis } from "../src/queue/connection.js";
+import { firstWatchRunId } from "../src/queue/ids.js";
+import { createQueues } from "../src/queue/queues.js";
+import { settingsFromConfig } from "../src/settings.js";
+import { addWatch } from "../src/store/watches.js";
 import { startLab } from "../test/lab/lab.js";
 
 const RANGE = process.env.BENCH_SWEEP_RANGE ?? "2001:db8::/116";
@@ -72,6 +88,97 @@ async function sweepOnce(resolver: string, authority: string): Promise<{ exit: n
   return { exit, summary };
 }
 
+/** Starts a watch worker process; resolves once it takes jobs. */
+function startWorker(settingsJson: string): Promise<{ stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench-watch-worker.ts"], {
+    env: { ...process.env, BENCH_SETTINGS: settingsJson },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.stdout.on("data", (data: Buffer) => {
+      if (String(data).includes("ready"))
+        resolve({
+          stop: async () => {
+            child.kill("SIGTERM");
+            await exited;
+          },
+        });
+    });
+  });
+}
+
+/**
+ * RANGE watched through the queue with `workers` worker processes: checks/s from the run job's
+ * enqueue to the baseline delivery its last chunk queues.
+ */
+async function queueSweep(
+  workers: number,
+  resolver: string,
+  authority: string,
+): Promise<{ checks: number; seconds: number }> {
+  const config = loadConfig();
+  const settings = {
+    ...settingsFromConfig(config),
+    prefix: `rdns-bench-${randomBytes(4).toString("hex")}`,
+    check: { resolvers: [resolver], authorities: [authority], timeoutMs: 2000 },
+    // An interval this short leaves no window to spread chunks over: the workers are measured.
+    watchIntervalMs: 40,
+  };
+  const target = parseWatchTarget(RANGE);
+  if (!target.ok) throw new Error(target.problem);
+  const redis = createRedis(config.REDIS_URL, "client");
+  const queues = createQueues(redis, settings);
+  const keys = storeKeys(settings.prefix);
+  const channel = "console:bench";
+  const children = await Promise.all(
+    Array.from({ length: workers }, () => startWorker(JSON.stringify(settings))),
+  );
+  try {
+    const origin = { platform: "console" as const, channel: "bench", thread: "bench:1", parent: null };
+    const record = {
+      target: target.value.label,
+      ips: target.value.ips,
+      origin,
+      user: "bench",
+      createdAt: "now",
+    };
+    const added = await addWatch(redis, keys, channel, record, 65_536);
+    if (!added.ok) throw new Error(`could not store the bench watch: ${added.reason}`);
+    const started = performance.now();
+    // The watch's first run (its id says so), whose last chunk posts the baseline.
+    await queues.watch.add(
+      "run",
+      { kind: "run", channel, target: record.target },
+      { jobId: firstWatchRunId(channel, record.target, record.createdAt) },
+    );
+    const deliveries = queues.delivery("console");
+    while ((await deliveries.getJobCounts("waiting")).waiting === 0) {
+      if (performance.now() - started > 300_000) throw new Error("the watch run did not finish in 5 min");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const [baseline] = await deliveries.getWaiting();
+    const message = baseline?.data.message;
+    const checks =
+      message?.kind === "watch-baseline" ? message.pass + message.fail + message.inconclusive : Number.NaN;
+    return { checks, seconds };
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+    for (const queue of [queues.watch, queues.check, queues.delivery("console")])
+      await queue.obliterate({ force: true }).catch(() => undefined);
+    await queues.close();
+    let cursor = "0";
+    do {
+      const [next, found] = await redis.scan(cursor, "MATCH", `${settings.prefix}:*`, "COUNT", 1000);
+      if (found.length > 0) await redis.del(...found);
+      cursor = next;
+    } while (cursor !== "0");
+    redis.disconnect();
+  }
+}
+
 /** The machine is shared: the load others put on it is part of the number. */
 function loadAverage(): string {
   return `${loadavg()
@@ -105,8 +212,17 @@ try {
   line(
     `sweep in-process: ${checksPerSecond.toFixed(0)} checks/s, ${perCheck.toFixed(2)} DNS questions per check; raw rate / questions per check = ${ceiling.toFixed(0)} checks/s; ratio ${(ratio * 100).toFixed(1)} % (target >= 30 %: ${ratio >= 0.3 ? "met" : "NOT met"}; >= 10,000 checks/s: ${checksPerSecond >= 10_000 ? "met" : "NOT met"})`,
   );
+  const queued: number[] = [];
+  for (const workers of [1, 2]) {
+    const { checks, seconds } = await queueSweep(workers, lab.resolver, lab.authority);
+    const rate = checks / seconds;
+    queued.push(rate);
+    line(
+      `sweep through the queue, ${workers} worker process${workers === 1 ? "" : "es"}: ${checks} addresses in ${seconds.toFixed(2)} s, ${rate.toFixed(0)} checks/s (${((rate / checksPerSecond) * 100).toFixed(0)} % of in-process)`,
+    );
+  }
   line(
-    "sweep through the queue (1 and 2 workers): TODO, not measured: range jobs (issue 13 item 3) are not built yet",
+    `through the queue, 2 workers / 1 worker: ${((queued[1] ?? Number.NaN) / (queued[0] ?? Number.NaN)).toFixed(2)}x (both share this machine's ${availableParallelism()} cores with the lab)`,
   );
   line(`load average after: ${loadAverage()}`);
 } finally {

@@ -60,7 +60,7 @@ const schema = z.object({
     .default("rdns"),
   CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WATCH_INTERVAL_MS: z.coerce.number().int().min(10_000).default(3_600_000),
-  WATCH_CAP: z.coerce.number().int().min(1).max(65_536).default(1024),
+  WATCH_CAP: z.coerce.number().int().min(1).max(1_048_576).default(65_536),
   RECHECK_MAX_HOURS: z.coerce
     .number()
     .min(0.01)

@@ -24,6 +24,24 @@ export function storeKeys(prefix: string) {
     /** Held while one command announces a watch (opens its thread), so it is announced once. */
     watchAnnouncement: (channelKey: string, target: string) =>
       `${base}:watchannounce:${channelKey}|${target}`,
+    /**
+     * Each of a channel's watches as its block's prefix bits (hash: target -> "4|<bits>",
+     * src/store/watch-prefixes.ts): the cap is counted from these, not from every address.
+     */
+    watchPrefixes: (channelKey: string) => `${base}:watchprefixes:${channelKey}`,
+    /** Every channel's watches' prefixes (hash: "<channelKey>\t<target>" -> prefix), for the metric. */
+    allWatchPrefixes: () => `${base}:watchprefixes-all`,
+    /**
+     * Every range watch of every channel (set of "<channelKey>\t<target>"): who watches an IP
+     * inside a range is found here, while single addresses have their own `watchers` entry.
+     */
+    rangeWatches: () => `${base}:rangewatches`,
+    /** One run of a watch split into chunks: chunks left and tallies (hash), for its baseline. */
+    watchRun: (runId: string) => `${base}:watchrun:${runId}`,
+    /** The chunk jobs of a run already counted (set), so a re-run chunk is counted once. */
+    watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
+    /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
+    watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */

@@ -5,6 +5,7 @@ import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type CheckRunner, createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
+import { createWatchWorker } from "../workers/watch.js";
 import { bounceReader } from "./app/bounce-reader.js";
 import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limits.js";
 import type { AppContext, BounceReader } from "./app/context.js";
@@ -72,6 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (options.worker) {
     const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
     added(createCheckWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
+    added(createWatchWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
   }
   if (options.bot) {
     const ctx: AppContext = {

@@ -14,6 +14,12 @@ export interface EngineSettings {
   watchIntervalMs: number;
   /** Most addresses one channel may watch. */
   watchCap: number;
+  /** Addresses per chunk job of a watch run: a /16 is 65,536 / 256 = 256 jobs. */
+  watchChunkSize: number;
+  /** Checks in flight at once within one chunk of a watch run (workers/watch.ts). */
+  watchChunkConcurrency: number;
+  /** Watch jobs (runs and chunks) one worker process takes at once. */
+  watchWorkerConcurrency: number;
   /** Re-checks stop this long after the failure was first seen. */
   recheckMaxMs: number;
   /** "Still failing" is said once, this long after the failure was first seen. */
@@ -58,6 +64,9 @@ export function settingsFromConfig(config: Config): EngineSettings {
     dedupWindowMs: config.DEDUP_WINDOW_MS,
     watchIntervalMs: config.WATCH_INTERVAL_MS,
     watchCap: config.WATCH_CAP,
+    watchChunkSize: 256,
+    watchChunkConcurrency: 64,
+    watchWorkerConcurrency: 4,
     recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
     stillFailingAfterMs: 24 * HOUR,
     recheckMarginMs: 500,

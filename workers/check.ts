@@ -3,8 +3,7 @@
 // the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { gateWatchRun } from "../src/app/paused-watches.js";
-import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
+import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import type { Origin } from "../src/chat/types.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../src/keys.js";
@@ -13,6 +12,7 @@ import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/ded
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
@@ -143,7 +143,7 @@ export async function claimWatchStates(
  * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
  * enqueue: a job that dies after its write won finds its own write when it runs again.
  */
-async function claimWatchNotices(
+export async function claimWatchNotices(
   redis: Redis,
   keys: StoreKeys,
   jobId: string,
@@ -177,35 +177,22 @@ async function claimWatchNotices(
   return notices;
 }
 
-/** Whether any channel watching `ip` still runs its watches (paused ones skip; long-gone ones go). */
-async function someWatcherRuns(deps: CheckWorkerDeps, ip: string, log: Logger): Promise<boolean> {
-  const { redis, queues, settings } = deps;
-  const keys = storeKeys(settings.prefix);
-  const channels = [...new Set((await watchersOf(redis, keys, ip)).map(({ channel }) => channel))];
-  const now = deps.now?.() ?? new Date();
-  let runs = false;
-  for (const channel of channels) {
-    const gate = await gateWatchRun({ redis, keys, queues, settings, logger: log }, channel, now);
-    if (gate === "run") runs = true;
-  }
-  return runs;
-}
-
 async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   const { redis, queues, settings, logger } = deps;
   const keys = storeKeys(settings.prefix);
   const data = job.data;
   const jobId = job.id ?? data.chainId;
   const log = logger.child({ job: jobId, ip: data.ip, reason: data.reason });
-  if (data.reason === "watch" && (await watchersOf(redis, keys, data.ip)).length === 0) {
-    // Nobody watches this IP any more (unwatched, or the watch records are gone): the scheduler
-    // that made this job is an orphan and stops itself, without asking DNS.
-    const dropped = await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data.ip);
-    log.info({ dropped }, "watch run with no watchers");
-    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
-  }
-  if (data.reason === "watch" && !(await someWatcherRuns(deps, data.ip, log))) {
-    // Every channel watching this IP is paused (gone): no DNS for it (src/app/paused-watches.ts).
+  if (data.reason === "watch") {
+    // A run of a per-IP scheduler, from before schedulers were per watch (workers/watch.ts runs
+    // watches now): it hands the IP's watches their own schedulers and stops itself, without DNS.
+    const watches = (await watchersOf(redis, keys, data.ip)).map(({ channel, record }) => ({
+      channel,
+      target: record.target,
+    }));
+    await ensureWatchSchedulers({ redis, keys, queues, settings }, watches);
+    await removeLegacyIpScheduler(queues.check, data.ip);
+    log.info({ watches: watches.length }, "per-IP watch scheduler replaced by per-watch schedulers");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;

@@ -9,9 +9,16 @@ export async function listChannelWatches(
   ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings" | "logger">,
   request: { platform: PlatformName; channel: string },
 ): Promise<WatchRecord[]> {
-  const watches = await listWatches(ctx.redis, ctx.keys, channelKey(request.platform, request.channel));
-  const ips = [...new Set(watches.flatMap((watch) => watch.ips))];
-  const repaired = await ensureWatchSchedulers(ctx, ips);
-  if (repaired.length > 0) ctx.logger.warn({ repaired }, "watched IPs had no scheduler; created again");
+  const channel = channelKey(request.platform, request.channel);
+  const watches = await listWatches(ctx.redis, ctx.keys, channel);
+  const repaired = await ensureWatchSchedulers(
+    ctx,
+    watches.map((watch) => ({ channel, target: watch.target })),
+  );
+  if (repaired.length > 0)
+    ctx.logger.warn(
+      { repaired: repaired.map((watch) => watch.target) },
+      "watches had no scheduler; created again",
+    );
   return watches;
 }

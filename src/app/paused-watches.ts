@@ -74,8 +74,8 @@ export async function gateWatchRun(
   if (gate !== "remove") return gate;
   const watches = await listWatches(deps.redis, deps.keys, channel);
   for (const watch of watches) {
-    const { unwatchedIps } = await removeWatch(deps.redis, deps.keys, channel, watch.target);
-    for (const ip of unwatchedIps) await dropWatchSchedulerIfUnwatched(deps, ip);
+    await removeWatch(deps.redis, deps.keys, channel, watch.target);
+    await dropWatchSchedulerIfUnwatched(deps, { channel, target: watch.target });
   }
   await clearChannelHealth(deps.redis, deps.keys, channel);
   deps.logger.warn(

@@ -11,8 +11,11 @@ export const MAX_ADDRESS = 49;
 /** RFC 1035 2.3.4: a domain name is at most 253 characters in text form. */
 export const MAX_NAME = 253;
 
-/** Largest ranges a channel may watch in one go (IPv4 up to /24, IPv6 up to /120). */
-export const MIN_PREFIX = { 4: 24, 6: 120 } as const;
+/**
+ * Largest ranges a channel may watch in one go: 65,536 addresses (IPv4 /16, IPv6 /112), checked
+ * through the queue in chunks (workers/watch.ts).
+ */
+export const MIN_PREFIX = { 4: 16, 6: 112 } as const;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -46,7 +49,7 @@ export interface WatchTarget {
   ips: string[];
 }
 
-/** One IP or a CIDR range, every address public, at most /24 (IPv4) or /120 (IPv6). */
+/** One IP or a CIDR range, every address public, at most /16 (IPv4) or /112 (IPv6). */
 export function parseWatchTarget(text: string): Parsed<WatchTarget> {
   const trimmed = text.trim();
   if (!trimmed.includes("/")) {
@@ -67,21 +70,23 @@ export function parseWatchTarget(text: string): Parsed<WatchTarget> {
   if (bits < MIN_PREFIX[family]) {
     return {
       ok: false,
-      problem: `${trimmed} is too large to watch: at most a /${MIN_PREFIX[family]} (256 addresses) per watch`,
+      problem: `${trimmed} is too large to watch: at most a /${MIN_PREFIX[family]} (65,536 addresses) per watch`,
     };
   }
   const bytes = network.toByteArray();
   const hostBits = (family === 4 ? 32 : 128) - bits;
   const count = 2 ** hostBits;
-  // Clear the host bits (the person may write 203.0.113.5/28), then enumerate: at most 256.
+  // Clear the host bits (the person may write 203.0.113.5/28), then enumerate: at most 65,536,
+  // so the offset spans the last two bytes.
   const last = bytes.length - 1;
-  const base = bytes[last] ?? 0;
-  bytes[last] = base - (base % count);
+  const low = ((bytes[last - 1] ?? 0) << 8) | (bytes[last] ?? 0);
+  const first = low - (low % count);
   const ips: string[] = [];
   for (let offset = 0; offset < count; offset++) {
-    const copy = [...bytes];
-    copy[last] = (bytes[last] ?? 0) + offset;
-    ips.push(ipaddr.fromByteArray(copy).toString());
+    const value = first + offset;
+    bytes[last - 1] = value >> 8;
+    bytes[last] = value & 0xff;
+    ips.push(ipaddr.fromByteArray(bytes).toString());
   }
   const isPublic = (ip: string | undefined) => {
     const parsed = parseWithCheck(ip ?? "");

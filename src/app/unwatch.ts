@@ -1,5 +1,5 @@
-// The unwatch service: a channel stops following a target; an IP's scheduler goes when no
-// channel watches it any more (src/app/watch-schedulers.ts).
+// The unwatch service: a channel stops following a target, and the watch's scheduler goes
+// (src/app/watch-schedulers.ts).
 import type { PlatformName } from "../chat/types.js";
 import { channelKey, listWatches, removeWatch, type WatchRecord } from "../store/watches.js";
 import type { AppContext } from "./context.js";
@@ -15,11 +15,11 @@ export async function unwatch(
   request: { platform: PlatformName; channel: string; target: string },
 ): Promise<UnwatchResult> {
   const channel = channelKey(request.platform, request.channel);
-  const { removed, unwatchedIps } = await removeWatch(ctx.redis, ctx.keys, channel, request.target);
+  const { removed } = await removeWatch(ctx.redis, ctx.keys, channel, request.target);
   if (removed === null) {
     const watches = await listWatches(ctx.redis, ctx.keys, channel);
     return { removed: null, watching: watches.map((watch) => watch.target) };
   }
-  for (const ip of unwatchedIps) await dropWatchSchedulerIfUnwatched(ctx, ip);
+  await dropWatchSchedulerIfUnwatched(ctx, { channel, target: removed.target });
   return { removed };
 }

@@ -4,6 +4,7 @@
 // announcement failed) is completed by the next `watch` of it: missing schedulers are created and
 // a watch never announced is announced then, instead of "already watched" with nothing running.
 import type { Origin, PlatformName } from "../chat/types.js";
+import { queueFirstWatchRun } from "../queue/watch-schedulers.js";
 import {
   addWatch,
   channelKey,
@@ -33,7 +34,7 @@ export interface WatchRequest {
 export type WatchResult =
   /** Stored, scheduled and announced now (announce() opened the watch's thread). */
   | { status: "watching"; origin: Origin }
-  /** Already watched; `repaired` lists the IPs whose missing scheduler was created again. */
+  /** Already watched; `repaired` names the watch when its missing scheduler was created again. */
   | { status: "exists"; repaired: string[] }
   /** Over the channel's cap: nothing stored. */
   | { status: "cap"; watched: number; cap: number };
@@ -47,6 +48,7 @@ export async function watch(
   const { redis, keys, settings } = ctx;
   const channel = channelKey(request.platform, request.channel);
   const label = request.target.label;
+  const createdAt = new Date().toISOString();
   const added = await addWatch(
     redis,
     keys,
@@ -56,7 +58,7 @@ export async function watch(
       ips: request.target.ips,
       origin: null,
       user: request.user,
-      createdAt: new Date().toISOString(),
+      createdAt,
       helo: request.helo,
     },
     settings.watchCap,
@@ -69,7 +71,7 @@ export async function watch(
     // Unwatched between the two reads: nothing is left to repair or announce.
     if (record === null) return { status: "exists", repaired: [] };
   }
-  const repaired = await ensureWatchSchedulers(ctx, request.target.ips);
+  const repaired = (await ensureWatchSchedulers(ctx, [{ channel, target: label }])).map((w) => w.target);
   const announced = record?.origin ?? null;
   if (announced !== null || !(await claimWatchAnnouncement(redis, keys, channel, label, ANNOUNCE_CLAIM_MS))) {
     return { status: "exists", repaired: added.ok ? [] : repaired };
@@ -82,7 +84,9 @@ export async function watch(
     await releaseWatchAnnouncement(redis, keys, channel, label).catch(() => undefined);
     throw error;
   }
-  await setWatchOrigin(redis, keys, channel, label, origin);
+  // The first run goes now that the thread exists: its summary (the baseline) is posted there.
+  if (await setWatchOrigin(redis, keys, channel, label, origin))
+    await queueFirstWatchRun(ctx.queues.watch, { channel, target: label }, record?.createdAt ?? createdAt);
   // The bot just posted in the channel: it is there again, so paused watches of it resume.
   await resumeChannel(ctx, channel);
   return { status: "watching", origin };

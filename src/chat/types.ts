@@ -70,6 +70,17 @@ export interface StatusWatchSummary {
   counts: Record<StatusRow["verdict"], number>;
 }
 
+/** One address that does not pass, in a watch's baseline: its PTR and its main problem. */
+export interface BaselineLine {
+  ip: string;
+  verdict: "fail" | "inconclusive";
+  ptr: string[];
+  /** The problem code that matters most (an error before a warning), null when none was named. */
+  problem: string | null;
+  /** That problem's message, in one short line. */
+  detail: string;
+}
+
 /**
  * Everything the bot says, as data. Platforms render these (src/render/): Block Kit, embeds or
  * plain text. Text fields hold plain text; renderers escape them, markup is theirs alone.
@@ -108,6 +119,21 @@ export type OutboundMessage =
       change: WatchChange;
       report: CheckReport;
       previousNames: string[];
+    }
+  /**
+   * A new watch's first run, in its thread: how many addresses pass, fail and could not be told,
+   * then the addresses that do not pass. Many of them are grouped by problem (`groups`, each with
+   * a few example addresses) and only the first `lines` are listed; `unlisted` says how many not.
+   */
+  | {
+      kind: "watch-baseline";
+      target: string;
+      pass: number;
+      fail: number;
+      inconclusive: number;
+      groups: { problem: string; count: number; ips: string[] }[];
+      lines: BaselineLine[];
+      unlisted: number;
     }
   | { kind: "watches"; channel: string; targets: string[] }
   /**

@@ -25,7 +25,11 @@ export function recheckJobId(chainId: string, n: number): string {
   return `rc-${digest([chainId, n])}-${n}`;
 }
 
-/** A watched IP's job scheduler: one per IP, shared by every channel watching it. */
+/**
+ * A watched IP's job scheduler of the check queue, one per IP: how watches were scheduled before
+ * one scheduler per watch (watchRunSchedulerId). Kept so such a scheduler can still be found and
+ * removed.
+ */
 export function watchSchedulerId(ip: string): string {
   return `watch-${ipKey(ip)}`;
 }
@@ -36,4 +40,19 @@ export function watchSchedulerId(ip: string): string {
  */
 export function deliveryId(sourceJobId: string, targetKey: string, what: string): string {
   return `dlv-${digest([sourceJobId, targetKey, what])}`;
+}
+
+/** A watch's job scheduler: one per channel watch, however many addresses it covers. */
+export function watchRunSchedulerId(channel: string, target: string): string {
+  return `wr-${digest([channel, target])}`;
+}
+
+/** The first run of a watch, queued once its thread exists (one per watch made at `createdAt`). */
+export function firstWatchRunId(channel: string, target: string, createdAt: string): string {
+  return `wf-${digest([channel, target, createdAt])}`;
+}
+
+/** Chunk `index` of a run, at attempt `attempt` (a later attempt re-asks only what was inconclusive). */
+export function watchChunkJobId(runId: string, index: number, attempt: number): string {
+  return `wc-${digest([runId, index, attempt])}-${index}`;
 }

@@ -30,6 +30,34 @@ export interface CheckJob {
   requestedAt: string;
 }
 
+/** A run of one channel watch: split into chunks by workers/watch.ts. */
+export interface WatchRunJob {
+  kind: "run";
+  /** The channel key (src/store/watches.ts channelKey) and the watch's target. */
+  channel: string;
+  target: string;
+}
+
+/** Up to WATCH_CHUNK_SIZE addresses of one run, checked in one job. */
+export interface WatchChunkJob {
+  kind: "chunk";
+  channel: string;
+  target: string;
+  /** The run's id (the run job's id): chunk ids and the run's tallies derive from it. */
+  runId: string;
+  /** This chunk's place in the run; a retry of inconclusive addresses keeps it. */
+  index: number;
+  /** 1 for the first try of these addresses; each retry of the inconclusive ones adds 1. */
+  attempt: number;
+  ips: string[];
+  /** The watch's HELO name, checked with every address (null: none). */
+  helo: string | null;
+  /** The run posts the watch's baseline when its last chunk ends. */
+  baseline: boolean;
+}
+
+export type WatchJob = WatchRunJob | WatchChunkJob;
+
 /** Where one delivery goes, on one platform. */
 export type DeliveryTarget =
   | { op: "reply"; thread: ReplyAddress }

@@ -6,6 +6,12 @@ import type { PlatformName } from "../chat/types.js";
 export const CHECK_QUEUE = "check";
 
 /**
+ * Watch runs (one job scheduler per watch) and the chunks of up to 256 addresses each run is
+ * split into (consumed by `rdns worker`, workers/watch.ts).
+ */
+export const WATCH_QUEUE = "watch";
+
+/**
  * Deliveries, one queue per platform: a bot process consumes only the platforms it runs, so a
  * console delivery never lands in a process with no terminal, nor a Slack one in a Discord-only bot.
  */

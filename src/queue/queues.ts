@@ -3,8 +3,8 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { PlatformName } from "../chat/types.js";
 import type { EngineSettings } from "../settings.js";
-import type { CheckJob, DeliveryJob } from "./jobs.js";
-import { CHECK_QUEUE, deliveryQueueName } from "./names.js";
+import type { CheckJob, DeliveryJob, WatchJob } from "./jobs.js";
+import { CHECK_QUEUE, deliveryQueueName, WATCH_QUEUE } from "./names.js";
 
 /** Custom back-off type for deliveries (workers/delivery.ts implements it). */
 export const DELIVERY_BACKOFF = "chat";
@@ -13,6 +13,7 @@ const DAY_SECONDS = 24 * 3600;
 
 export interface Queues {
   check: Queue<CheckJob>;
+  watch: Queue<WatchJob>;
   delivery(platform: PlatformName): Queue<DeliveryJob>;
   close(): Promise<void>;
 }
@@ -32,8 +33,26 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
     },
   });
   const deliveries = new Map<PlatformName, Queue<DeliveryJob>>();
+  // Made on first use, as the delivery queues are: a process that never touches watches (a bot
+  // front end, a test of the check queue) opens nothing for them.
+  let watch: Queue<WatchJob> | undefined;
   return {
     check,
+    get watch() {
+      watch ??= new Queue<WatchJob>(WATCH_QUEUE, {
+        connection: redis,
+        prefix: settings.prefix,
+        defaultJobOptions: {
+          // A chunk retries its own inconclusive addresses (a new chunk job); an attempt here is for
+          // a crash or a Redis error in between, which running the chunk again repairs.
+          attempts: 3,
+          backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
+          removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+          removeOnFail: { age: 7 * DAY_SECONDS },
+        },
+      });
+      return watch;
+    },
     delivery(platform) {
       let queue = deliveries.get(platform);
       if (queue === undefined) {
@@ -52,7 +71,11 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
       return queue;
     },
     async close() {
-      await Promise.all([check.close(), ...[...deliveries.values()].map((queue) => queue.close())]);
+      await Promise.all([
+        check.close(),
+        ...(watch === undefined ? [] : [watch.close()]),
+        ...[...deliveries.values()].map((queue) => queue.close()),
+      ]);
     },
   };
 }

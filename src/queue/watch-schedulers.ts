@@ -1,33 +1,62 @@
-// The job schedulers behind watches: one per watched IP, shared by every channel watching it
-// (src/queue/ids.ts watchSchedulerId). BullMQ plumbing only; when a scheduler should exist is
-// the app's to decide (src/app/watch-schedulers.ts), from who watches the IP.
+// The job schedulers behind watches: one per channel watch (src/queue/ids.ts watchRunSchedulerId),
+// whose runs workers/watch.ts splits into chunks. BullMQ plumbing only; when a scheduler should
+// exist is the app's to decide (src/app/watch-schedulers.ts), from the stored watches.
 import type { Queue } from "bullmq";
-import { watchSchedulerId } from "./ids.js";
-import { type CheckJob, newCheckJob } from "./jobs.js";
+import { firstWatchRunId, watchRunSchedulerId, watchSchedulerId } from "./ids.js";
+import type { CheckJob, WatchJob } from "./jobs.js";
 
-/** Creates or updates the IP's scheduler. */
-export async function upsertWatchScheduler(
-  queue: Queue<CheckJob>,
-  ip: string,
+export interface WatchRef {
+  /** The channel key (src/store/watches.ts channelKey). */
+  channel: string;
+  target: string;
+}
+
+/**
+ * Creates or updates the watch's scheduler. Its first run is one interval away: a new watch's
+ * first run is queued by queueFirstWatchRun once its thread exists, so the baseline has a thread.
+ */
+export async function upsertWatchRunScheduler(
+  queue: Queue<WatchJob>,
+  watch: WatchRef,
   everyMs: number,
+  now = Date.now(),
 ): Promise<void> {
-  const id = watchSchedulerId(ip);
   await queue.upsertJobScheduler(
-    id,
-    { every: everyMs },
-    {
-      name: "watch",
-      data: newCheckJob({ ip, helo: null, origins: [], originsKey: null, reason: "watch", chainId: id }),
-    },
+    watchRunSchedulerId(watch.channel, watch.target),
+    { every: everyMs, startDate: now + everyMs },
+    { name: "run", data: { kind: "run", channel: watch.channel, target: watch.target } },
   );
 }
 
-/** The IPs among `ips` that have no scheduler. */
-export async function ipsWithoutScheduler(queue: Queue<CheckJob>, ips: readonly string[]): Promise<string[]> {
-  const found = await Promise.all(ips.map((ip) => queue.getJobScheduler(watchSchedulerId(ip))));
-  return ips.filter((_, index) => found[index] === undefined);
+/** Queues a watch's first run now; once per watch (a deterministic id from when it was made). */
+export async function queueFirstWatchRun(
+  queue: Queue<WatchJob>,
+  watch: WatchRef,
+  createdAt: string,
+): Promise<void> {
+  await queue.add(
+    "run",
+    { kind: "run", channel: watch.channel, target: watch.target },
+    { jobId: firstWatchRunId(watch.channel, watch.target, createdAt) },
+  );
 }
 
-export async function removeWatchScheduler(queue: Queue<CheckJob>, ip: string): Promise<void> {
+/** The watches among `watches` that have no scheduler. */
+export async function watchesWithoutScheduler(
+  queue: Queue<WatchJob>,
+  watches: readonly WatchRef[],
+): Promise<WatchRef[]> {
+  const found = await Promise.all(
+    watches.map((watch) => queue.getJobScheduler(watchRunSchedulerId(watch.channel, watch.target))),
+  );
+  return watches.filter((_, index) => found[index] === undefined);
+}
+
+export async function removeWatchRunScheduler(queue: Queue<WatchJob>, watch: WatchRef): Promise<void> {
+  await queue.removeJobScheduler(watchRunSchedulerId(watch.channel, watch.target));
+}
+
+/** Removes an IP's scheduler of the check queue, from before schedulers were per watch. */
+export async function removeLegacyIpScheduler(queue: Queue<CheckJob>, ip: string): Promise<void> {
   await queue.removeJobScheduler(watchSchedulerId(ip));
 }

@@ -6,6 +6,7 @@
 import type { types as SlackTypes } from "@slack/bolt";
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
+import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js";
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
@@ -245,6 +246,8 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
     }
     case "watch-change":
       return renderWatchChange(message);
+    case "watch-baseline":
+      return renderBaseline(message);
     case "watches": {
       const list =
         message.targets.length === 0
@@ -310,4 +313,22 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };
+}
+
+/** The baseline: a title, then its lines packed into sections of at most 3000 characters. */
+function renderBaseline(message: BaselineMessage): SlackRendered {
+  const markup = { inline: inlineCode, bold: (text: string) => `*${slackText(text)}*` };
+  const icon = message.fail > 0 ? ":x:" : message.inconclusive > 0 ? ":warning:" : ":white_check_mark:";
+  const title = `${icon} ${baselineTitle(message, markup)}.`;
+  const blocks: SlackBlock[] = [section(title)];
+  let chunk = "";
+  for (const line of baselineBody(message, markup)) {
+    if (chunk !== "" && chunk.length + line.length + 1 > MAX_SECTION_TEXT) {
+      blocks.push(section(chunk));
+      chunk = "";
+    }
+    chunk = chunk === "" ? line : `${chunk}\n${line}`;
+  }
+  if (chunk !== "") blocks.push(section(chunk));
+  return { text: fallback(title), blocks: limitBlocks(blocks) };
 }

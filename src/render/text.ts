@@ -6,6 +6,7 @@
 
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
+import { baselineBody, baselineTitle } from "./baseline.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { formatDuration } from "./duration.js";
@@ -82,6 +83,10 @@ function renderParts(message: OutboundMessage): string {
         "helo-recovered": "HELO check passes again",
       }[message.change];
       return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
+    }
+    case "watch-baseline": {
+      const markup = { inline: value, bold: value };
+      return [`${baselineTitle(message, markup)}.`, ...baselineBody(message, markup)].join("\n");
     }
     case "watches":
       return message.targets.length === 0

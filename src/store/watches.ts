@@ -1,10 +1,12 @@
-// Watches: a channel follows IPs or small ranges and hears when one breaks, recovers or drifts.
-// Stored as a hash per channel (target -> record), an index per IP (who watches it, so a check
-// of that IP reaches every watching channel) and what each channel last saw per IP.
+// Watches: a channel follows IPs or ranges and hears when one breaks, recovers or drifts.
+// Stored as a hash per channel (target -> record), an index of who watches (per single address,
+// and one set of every range watch), so a check of an IP reaches every watching channel, and
+// what each channel last saw per IP.
 import type { Redis } from "ioredis";
 import type { Origin, WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
+import { LUA_UNION, targetPrefix } from "./watch-prefixes.js";
 
 export interface WatchRecord {
   target: string;
@@ -58,9 +60,56 @@ export async function listWatches(redis: Redis, keys: StoreKeys, channel: string
 
 export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap"; watched: number };
 
+// One script, so the look (exists? under the cap?) and the write cannot be split by another
+// command: WATCH/MULTI on a connection shared by concurrent commands could not promise that (one
+// command's EXEC clears every WATCH on the connection). KEYS: the watches hash, the prefixes
+// hash, the watcher set (an address's own, or the set of range watches), every channel's
+// prefixes. ARGV: target, record
+// JSON, cap, watcher member, the target's prefix. Returns {1 added | 0 exists | -1 cap, watched}.
+const ADD_WATCH = `${LUA_UNION}
+local prefixes = redis.call('HVALS', KEYS[2])
+local watched = union(prefixes)
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {0, watched} end
+table.insert(prefixes, ARGV[5])
+local after = union(prefixes)
+if after > tonumber(ARGV[3]) then return {-1, watched} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+redis.call('SADD', KEYS[3], ARGV[4])
+redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
+return {1, after}
+`;
+
+function watcherMember(channel: string, target: string): string {
+  return `${channel}\t${target}`;
+}
+
+/** Where a watch is indexed for "who watches this IP": its address's set, or the range set. */
+function watcherSet(keys: StoreKeys, record: Pick<WatchRecord, "target" | "ips">): string {
+  return record.target.includes("/") ? keys.rangeWatches() : keys.watchers(record.ips[0] ?? record.target);
+}
+
 /**
- * Adds a watch unless it exists or would take the channel past `cap` addresses. The check and the
- * write run under WATCH/MULTI so two commands at once cannot both slip under the cap.
+ * The channel's prefix index, filled from its records when they were stored before it existed
+ * (each value follows from its target, so filling it twice at once writes the same thing).
+ */
+async function ensurePrefixIndex(redis: Redis, keys: StoreKeys, channel: string): Promise<void> {
+  if ((await redis.exists(keys.watchPrefixes(channel))) === 1) return;
+  const records = await listWatches(redis, keys, channel);
+  if (records.length === 0) return;
+  const multi = redis.multi();
+  for (const record of records) {
+    multi.hsetnx(keys.watchPrefixes(channel), record.target, targetPrefix(record.target));
+    multi.hsetnx(keys.allWatchPrefixes(), watcherMember(channel, record.target), targetPrefix(record.target));
+    if (record.target.includes("/")) multi.sadd(keys.rangeWatches(), watcherMember(channel, record.target));
+  }
+  await multi.exec();
+}
+
+/**
+ * Adds a watch unless it exists or would take the channel past `cap` distinct addresses, in one
+ * Lua script (atomic in Redis), so concurrent commands can neither both slip under the cap nor
+ * both add the same watch.
  */
 export async function addWatch(
   redis: Redis,
@@ -69,30 +118,47 @@ export async function addWatch(
   record: WatchRecord,
   cap: number,
 ): Promise<AddWatchResult> {
-  const key = keys.watches(channel);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await redis.watch(key);
-    const existing = Object.values(await redis.hgetall(key)).map((text) => JSON.parse(text) as WatchRecord);
-    const watched = new Set(existing.flatMap((watch) => watch.ips)).size;
-    if (existing.some((watch) => watch.target === record.target)) {
-      await redis.unwatch();
-      return { ok: false, reason: "exists", watched };
-    }
-    const after = new Set([...existing.flatMap((watch) => watch.ips), ...record.ips]).size;
-    if (after > cap) {
-      await redis.unwatch();
-      return { ok: false, reason: "cap", watched };
-    }
-    const multi = redis
-      .multi()
-      .hset(key, record.target, JSON.stringify(record))
-      // Never removed again: a channel that once watched is a few bytes, and removing it could
-      // race a watch being added in that channel at the same moment.
-      .sadd(keys.watchChannels(), channel);
-    for (const ip of record.ips) multi.sadd(keys.watchers(ip), `${channel}\t${record.target}`);
-    if ((await multi.exec()) !== null) return { ok: true };
-  }
-  throw new Error("the watch list kept changing while adding to it; try again");
+  await ensurePrefixIndex(redis, keys, channel);
+  // The index of channels with watches (the servers page reads it). Never removed again: a
+  // channel that once watched is a few bytes, and removing it could race a watch being added.
+  await redis.sadd(keys.watchChannels(), channel);
+  const [status, watched] = (await redis.eval(
+    ADD_WATCH,
+    4,
+    keys.watches(channel),
+    keys.watchPrefixes(channel),
+    watcherSet(keys, record),
+    keys.allWatchPrefixes(),
+    record.target,
+    JSON.stringify(record),
+    String(cap),
+    watcherMember(channel, record.target),
+    targetPrefix(record.target),
+  )) as [number, number];
+  if (status === 1) return { ok: true };
+  return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
+}
+
+/**
+ * Distinct addresses watched by any channel (an address two channels watch counts once). Watches
+ * stored before this index existed are counted once their channel's next watch command fills it.
+ */
+export async function countAllWatchedAddresses(redis: Redis, keys: StoreKeys): Promise<number> {
+  return Number(
+    await redis.eval(`${LUA_UNION}\nreturn union(redis.call('HVALS', KEYS[1]))`, 1, keys.allWatchPrefixes()),
+  );
+}
+
+/** Distinct addresses the channel watches. */
+export async function countWatchedAddresses(redis: Redis, keys: StoreKeys, channel: string): Promise<number> {
+  await ensurePrefixIndex(redis, keys, channel);
+  return Number(
+    await redis.eval(
+      `${LUA_UNION}\nreturn union(redis.call('HVALS', KEYS[1]))`,
+      1,
+      keys.watchPrefixes(channel),
+    ),
+  );
 }
 
 /** One channel watch, or null. */
@@ -106,10 +172,19 @@ export async function getWatch(
   return text === null ? null : (JSON.parse(text) as WatchRecord);
 }
 
+// Compare-and-set of one watch record: written only if it is still the text the caller read.
+const SET_RECORD_IF_UNCHANGED = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if current ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
 /**
  * Records the thread a watch was announced in, if the watch still exists (an unwatch may have
- * removed it meanwhile); true when written. WATCH/MULTI, as in addWatch, so a concurrent removal
- * is not undone.
+ * removed it meanwhile); true when written. A compare-and-set script, as in addWatch, so a
+ * concurrent removal is not undone.
  */
 export async function setWatchOrigin(
   redis: Redis,
@@ -120,14 +195,12 @@ export async function setWatchOrigin(
 ): Promise<boolean> {
   const key = keys.watches(channel);
   for (let attempt = 0; attempt < 5; attempt++) {
-    await redis.watch(key);
     const text = await redis.hget(key, target);
-    if (text === null) {
-      await redis.unwatch();
-      return false;
-    }
+    if (text === null) return false;
     const record: WatchRecord = { ...(JSON.parse(text) as WatchRecord), origin };
-    if ((await redis.multi().hset(key, target, JSON.stringify(record)).exec()) !== null) return true;
+    const status = await redis.eval(SET_RECORD_IF_UNCHANGED, 1, key, target, text, JSON.stringify(record));
+    if (status === 1) return true;
+    if (status === 0) return false;
   }
   throw new Error("the watch list kept changing while recording the watch's thread; try again");
 }
@@ -155,30 +228,114 @@ export async function releaseWatchAnnouncement(
   await redis.del(keys.watchAnnouncement(channel, target));
 }
 
-/** Removes a watch; returns it (null when there was none) and the IPs nobody watches any more. */
+// Removes one watch if it is still the record the caller read (ARGV[3]). KEYS: the watches hash,
+// the prefixes hash, the watch's watcher set, every channel's prefixes. Returns 1 removed, 0
+// gone already, -1 changed.
+const REMOVE_WATCH = `
+local text = redis.call('HGET', KEYS[1], ARGV[1])
+if not text then return 0 end
+if text ~= ARGV[3] then return -1 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[2])
+redis.call('HDEL', KEYS[4], ARGV[2])
+return 1
+`;
+
+/**
+ * Removes a watch atomically and returns it (null when there was none). What the channel
+ * remembers of addresses no other watch of it covers is forgotten afterwards, in batches: a
+ * /16's 65,536 entries in the same script would hold Redis for seconds, and a state left behind
+ * by a crash in between is only an address's last verdict, harmless.
+ */
 export async function removeWatch(
   redis: Redis,
   keys: StoreKeys,
   channel: string,
   target: string,
-): Promise<{ removed: WatchRecord | null; unwatchedIps: string[] }> {
-  const text = await redis.hget(keys.watches(channel), target);
-  if (text === null) return { removed: null, unwatchedIps: [] };
-  const record = JSON.parse(text) as WatchRecord;
-  const multi = redis.multi().hdel(keys.watches(channel), target);
-  for (const ip of record.ips) multi.srem(keys.watchers(ip), `${channel}\t${target}`);
-  await multi.exec();
-  const stillWatched = await Promise.all(record.ips.map((ip) => redis.scard(keys.watchers(ip))));
-  const unwatchedIps = record.ips.filter((_, index) => stillWatched[index] === 0);
-  // The channel's memory of those IPs goes too, unless another of its watches covers them.
-  const remaining = await listWatches(redis, keys, channel);
-  const covered = new Set(remaining.flatMap((watch) => watch.ips));
-  const forget = record.ips.filter((ip) => !covered.has(ip));
-  if (forget.length > 0) {
-    await redis.hdel(keys.watchState(channel), ...forget);
-    await redis.del(...forget.map((ip) => keys.watchHistory(channel, ip)));
+): Promise<{ removed: WatchRecord | null }> {
+  await ensurePrefixIndex(redis, keys, channel);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const text = await redis.hget(keys.watches(channel), target);
+    if (text === null) return { removed: null };
+    const record = JSON.parse(text) as WatchRecord;
+    const status = await redis.eval(
+      REMOVE_WATCH,
+      4,
+      keys.watches(channel),
+      keys.watchPrefixes(channel),
+      watcherSet(keys, record),
+      keys.allWatchPrefixes(),
+      target,
+      watcherMember(channel, target),
+      text,
+    );
+    if (status === 0) return { removed: null };
+    if (status === 1) {
+      const remaining = Object.values(await redis.hgetall(keys.watchPrefixes(channel)));
+      const forget = record.ips.filter((ip) => {
+        const own = targetPrefix(ip);
+        return !remaining.some((prefix) => own.startsWith(prefix));
+      });
+      for (let i = 0; i < forget.length; i += 1000) {
+        const batch = forget.slice(i, i + 1000);
+        await redis.hdel(keys.watchState(channel), ...batch);
+        await redis.del(...batch.map((ip) => keys.watchHistory(channel, ip)));
+      }
+      return { removed: record };
+    }
   }
-  return { removed: record, unwatchedIps };
+  throw new Error("the watch kept changing while removing it; try again");
+}
+
+/**
+ * The watches covering each of `ips`, reading each watch record once however many of the IPs it
+ * covers (a range's record lists every address, so reading it per address would not scale).
+ * Single-address watches are found by the address's own set, ranges by containment.
+ */
+export async function watchersOfMany(
+  redis: Redis,
+  keys: StoreKeys,
+  ips: readonly string[],
+): Promise<Map<string, { channel: string; record: WatchRecord }[]>> {
+  const pipeline = redis.pipeline();
+  for (const ip of ips) pipeline.smembers(keys.watchers(ip));
+  pipeline.smembers(keys.rangeWatches());
+  const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value as string[];
+  });
+  const ranges = (replies[ips.length] ?? []).map((member) => ({
+    member,
+    prefix: targetPrefix(member.split("\t")[1] ?? ""),
+  }));
+  const records = new Map<string, Promise<WatchRecord | null>>();
+  const recordOf = (member: string) => {
+    let found = records.get(member);
+    if (found === undefined) {
+      const [channel = "", target = ""] = member.split("\t");
+      found = redis
+        .hget(keys.watches(channel), target)
+        .then((text) => (text === null ? null : (JSON.parse(text) as WatchRecord)));
+      records.set(member, found);
+    }
+    return found;
+  };
+  const result = new Map<string, { channel: string; record: WatchRecord }[]>();
+  for (const [index, ip] of ips.entries()) {
+    const own = targetPrefix(ip);
+    const members = new Set([
+      ...(replies[index] ?? []),
+      ...ranges.filter((range) => own.startsWith(range.prefix)).map((range) => range.member),
+    ]);
+    const list: { channel: string; record: WatchRecord }[] = [];
+    for (const member of members) {
+      const record = await recordOf(member);
+      if (record !== null) list.push({ channel: member.split("\t")[0] ?? "", record });
+    }
+    result.set(ip, list);
+  }
+  return result;
 }
 
 /** Every channel watch that covers this IP. */
@@ -187,15 +344,7 @@ export async function watchersOf(
   keys: StoreKeys,
   ip: string,
 ): Promise<{ channel: string; record: WatchRecord }[]> {
-  const members = await redis.smembers(keys.watchers(ip));
-  const found = await Promise.all(
-    members.map(async (member) => {
-      const [channel = "", target = ""] = member.split("\t");
-      const text = await redis.hget(keys.watches(channel), target);
-      return text === null ? null : { channel, record: JSON.parse(text) as WatchRecord };
-    }),
-  );
-  return found.filter((item) => item !== null);
+  return (await watchersOfMany(redis, keys, [ip])).get(ip) ?? [];
 }
 
 // Compare-and-set: the state is written only if it is still exactly the one the caller read

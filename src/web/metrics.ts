@@ -1,6 +1,6 @@
 // GET /metrics: the process's counters and histograms (src/app/metrics.ts), the default process
 // metrics, gauges read from Redis at scrape time, and BullMQ's own queue counts. The Redis reads
-// are a few cheap commands (ZCARD, ZREMRANGEBYSCORE, BullMQ's counts), never a scan, and each is
+// are a few cheap commands (ZCARD, ZREMRANGEBYSCORE, the watches' prefixes, BullMQ's counts), never a scan, and each is
 // bounded by a timeout: while Redis is down a scrape still answers, with NaN for what it could
 // not read and rdns_redis_up 0.
 import type { Queue } from "bullmq";
@@ -11,13 +11,14 @@ import { metricsRegistry } from "../app/metrics.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import { countOpenChains } from "../store/open-chains.js";
+import { countAllWatchedAddresses } from "../store/watches.js";
 import { mergePrometheusText } from "./prometheus-text.js";
 
 export interface MetricsSources {
   /** A connection for the gauges' reads; one without an offline queue fails fast while Redis is down. */
   redis: Redis;
   keys: StoreKeys;
-  /** The check queue (its job schedulers are the watched addresses: one per IP). */
+  /** The check queue. */
   checkQueue: Queue;
   /** Every queue whose counts are exported (check and each platform's deliveries). */
   queues: readonly Queue[];
@@ -47,7 +48,7 @@ export function createMetricsRenderer(
   const gauges = new Registry();
   const watched = new Gauge({
     name: "rdns_watched_addresses",
-    help: "Addresses with a watch schedule (one BullMQ job scheduler per watched IP)",
+    help: "Distinct addresses watched by any channel (ranges count each address)",
     registers: [gauges],
   });
   const openChains = new Gauge({
@@ -72,7 +73,7 @@ export function createMetricsRenderer(
         return fallback;
       });
     const [watchedCount, openCount, ...queueTexts] = await Promise.all([
-      read("the watch schedulers", sources.checkQueue.getJobSchedulersCount(), Number.NaN),
+      read("the watched addresses", countAllWatchedAddresses(sources.redis, sources.keys), Number.NaN),
       read("the open chains", countOpenChains(sources.redis, sources.keys, Date.now(), graceMs), Number.NaN),
       ...sources.queues.map((queue) => read(`queue ${queue.name}`, queue.exportPrometheusMetrics(), "")),
     ]);

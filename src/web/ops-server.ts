@@ -39,7 +39,11 @@ export function createRedisProbe(url: string): Redis {
 }
 
 export function createOpsDeps(options: OpsOptions, probe: Redis): OpsDeps {
-  const queues: Queue[] = [options.queues.check, ...PLATFORMS.map((name) => options.queues.delivery(name))];
+  const queues: Queue[] = [
+    options.queues.check,
+    options.queues.watch,
+    ...PLATFORMS.map((name) => options.queues.delivery(name)),
+  ];
   for (const queue of queues) {
     // Without a listener BullMQ prints every reconnect error of a queue to stderr; the runtime's
     // own connection listener already logs Redis errors once.

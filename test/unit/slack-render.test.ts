@@ -62,6 +62,16 @@ function allKinds(value: string): OutboundMessage[] {
     { kind: "still-failing", report, elapsedSeconds: 86_400, rechecks: 20 },
     { kind: "could-not-tell", ip: value, detail: value, attempts: 3 },
     { kind: "watch-change", target: value, change: "drifted", report, previousNames: [value] },
+    {
+      kind: "watch-baseline",
+      target: value,
+      pass: 1,
+      fail: 1,
+      inconclusive: 0,
+      groups: [{ problem: value, count: 1, ips: [value] }],
+      lines: [{ ip: value, verdict: "fail", ptr: [value], problem: value, detail: value }],
+      unlisted: 0,
+    },
     { kind: "watches", channel: value, targets: [value] },
     { kind: "usage-error", problem: value, example: value },
   ];

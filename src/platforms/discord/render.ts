@@ -5,6 +5,7 @@ import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { OutboundMessage } from "../../chat/types.js";
 import type { CheckReport } from "../../check/types.js";
+import { baselineBody, baselineTitle } from "../../render/baseline.js";
 import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { fitStatus } from "../../render/status-text.js";
@@ -213,6 +214,25 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
         colour,
         [`Before: ${was}`],
       );
+    }
+    case "watch-baseline": {
+      const markup = { inline: escapeInline, bold: (text: string) => `**${escapeInline(text)}**` };
+      const colour =
+        message.fail > 0 ? COLOURS.fail : message.inconclusive > 0 ? COLOURS.inconclusive : COLOURS.pass;
+      const description = fitLines(baselineBody(message, markup), LIMITS.description, (left) =>
+        left > 0 ? `… ${left} more line${left === 1 ? "" : "s"} left out` : "",
+      );
+      return [
+        {
+          embeds: [
+            {
+              title: truncateName(baselineTitle(message, markup), LIMITS.title),
+              description: description.trimEnd(),
+              color: colour,
+            },
+          ],
+        },
+      ];
     }
     case "watches": {
       const head: APIEmbed = {

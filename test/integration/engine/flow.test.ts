@@ -113,7 +113,7 @@ describe("engine flow: command -> queue -> check worker -> delivery", () => {
     [["10.0.0.1"], /10\.0\.0\.1 is private \(RFC 1918/],
     [["300.1.2.3"], /not an IP address/],
     [["frobnicate"], /unknown command "frobnicate"/],
-    [["watch", "203.0.113.0/16"], /too large to watch/],
+    [["watch", "203.0.113.0/15"], /too large to watch/],
     [["203.0.113.10", "bad name!"], /not a host name/],
   ])("answers bad input %j privately with a usage example", async (args, problem) => {
     const before = platform.posted.length;

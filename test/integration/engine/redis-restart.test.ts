@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
-import { watchSchedulerId } from "../../../src/queue/ids.js";
+import { watchRunSchedulerId } from "../../../src/queue/ids.js";
 import { type Runtime, startRuntime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import { labSettings, logger, RecordingPlatform } from "./support.js";
@@ -105,8 +105,10 @@ describe("Redis restart with AOF", () => {
     redis = await startRedis(dir, port);
 
     runtime = await start();
-    const schedulers = await runtime.queues.check.getJobSchedulers();
-    expect(schedulers.map((scheduler) => scheduler.key)).toContain(watchSchedulerId(WATCHED));
+    const schedulers = await runtime.queues.watch.getJobSchedulers();
+    expect(schedulers.map((scheduler) => scheduler.key)).toContain(
+      watchRunSchedulerId("console:C1", WATCHED),
+    );
     const delayed = await runtime.queues.check.getDelayed();
     expect(delayed.some((job) => job.data.reason === "recheck" && job.data.ip === FAILING)).toBe(true);
     const before = platform.posted.length;

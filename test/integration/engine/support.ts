@@ -16,7 +16,7 @@ import type {
 } from "../../../src/chat/types.js";
 import { loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
-import { CHECK_QUEUE, deliveryQueueName } from "../../../src/queue/names.js";
+import { CHECK_QUEUE, deliveryQueueName, WATCH_QUEUE } from "../../../src/queue/names.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../../src/settings.js";
 
@@ -65,7 +65,11 @@ export function startLabRuntime(
 export async function cleanupPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    for (const name of [CHECK_QUEUE, ...(["console", "slack", "discord"] as const).map(deliveryQueueName)]) {
+    for (const name of [
+      CHECK_QUEUE,
+      WATCH_QUEUE,
+      ...(["console", "slack", "discord"] as const).map(deliveryQueueName),
+    ]) {
       const queue = new Queue(name, { connection: redis, prefix });
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();

@@ -5,18 +5,42 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Origin } from "../../../src/chat/types.js";
 import { storeKeys } from "../../../src/keys.js";
-import { type CheckJob, newCheckJob } from "../../../src/queue/jobs.js";
+import { type CheckJob, newCheckJob, type WatchJob } from "../../../src/queue/jobs.js";
 import { createQueues } from "../../../src/queue/queues.js";
 import { addWatch } from "../../../src/store/watches.js";
 import { processCheckJob } from "../../../workers/check.js";
+import { processWatchJob } from "../../../workers/watch.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";
 
 const IP = "203.0.113.95";
 
-function fakeJob(id: string, reason: "watch" | "command"): Job<CheckJob> {
-  const data = newCheckJob({ ip: IP, helo: null, origins: [], originsKey: null, reason, chainId: id });
+function commandJob(id: string): Job<CheckJob> {
+  const data = newCheckJob({
+    ip: IP,
+    helo: null,
+    origins: [],
+    originsKey: null,
+    reason: "command",
+    chainId: id,
+  });
   return { id, data, attemptsMade: 0, opts: { attempts: 1 } } as unknown as Job<CheckJob>;
+}
+
+/** A chunk of a watch run holding only this IP (workers/watch.ts). */
+function watchChunk(id: string, channel: string): Job<WatchJob> {
+  const data: WatchJob = {
+    kind: "chunk",
+    channel,
+    target: IP,
+    runId: "run-1",
+    index: 0,
+    attempt: 1,
+    ips: [IP],
+    helo: null,
+    baseline: false,
+  };
+  return { id, data, attemptsMade: 0, opts: { attempts: 1 } } as unknown as Job<WatchJob>;
 }
 
 describe("two checks of a watched IP finishing together", () => {
@@ -54,8 +78,11 @@ describe("two checks of a watched IP finishing together", () => {
     };
     const deps = { redis, queues, settings, logger, runCheck };
     await Promise.all([
-      processCheckJob(fakeJob("watch-run", "watch"), deps),
-      processCheckJob(fakeJob("command-run", "command"), deps),
+      processWatchJob(watchChunk("watch-run", channel), {
+        ...deps,
+        settings: { ...settings, checkAttempts: 1 },
+      }),
+      processCheckJob(commandJob("command-run"), deps),
     ]);
 
     const queued = await queues.delivery("console").getJobs(["waiting", "delayed", "prioritized"]);

@@ -1,11 +1,11 @@
-// `/rdns watch` stores the watch and its schedulers before it says "Watching…", and a watch left
-// without its schedulers (an upsert that failed half-way) is repaired by the next `watch` or
+// `/rdns watch` stores the watch and its scheduler before it says "Watching…", and a watch left
+// without its scheduler (an upsert that failed) is repaired by the next `watch` or
 // `watches` command instead of being stuck as "already watched" with nothing running.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutboundMessage, ReplyAddress } from "../../../src/chat/types.js";
 import { storeKeys } from "../../../src/keys.js";
-import { watchSchedulerId } from "../../../src/queue/ids.js";
+import { watchRunSchedulerId } from "../../../src/queue/ids.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { cleanupPrefix, labSettings, REDIS_URL, RecordingPlatform, startLabRuntime } from "./support.js";
 
@@ -39,9 +39,12 @@ describe("watch: store first, announce after, repair what is missing", () => {
     redis.disconnect();
   });
 
-  const schedulersOf = async (ips: string[]) => {
+  /** How many of these watches (channel key, target) have their scheduler. */
+  const schedulersOf = async (watches: [string, string][]) => {
     const found = await Promise.all(
-      ips.map((ip) => runtime.queues.check.getJobScheduler(watchSchedulerId(ip))),
+      watches.map(([channel, target]) =>
+        runtime.queues.watch.getJobScheduler(watchRunSchedulerId(channel, target)),
+      ),
     );
     return found.filter((scheduler) => scheduler !== undefined).length;
   };
@@ -53,7 +56,7 @@ describe("watch: store first, announce after, repair what is missing", () => {
   it("says Watching… only once the watch and its scheduler are stored", async () => {
     platform.check = async () => ({
       stored: (await redis.hexists(keys.watches("console:C-a"), "203.0.113.80")) === 1,
-      schedulers: await schedulersOf(["203.0.113.80"]),
+      schedulers: await schedulersOf([["console:C-a", "203.0.113.80"]]),
     });
     await platform.command(["watch", "203.0.113.80"], "C-a");
     expect(platform.seenAtAnnounce).toEqual([{ stored: true, schedulers: 1 }]);
@@ -63,24 +66,24 @@ describe("watch: store first, announce after, repair what is missing", () => {
   });
 
   it("repairs a half-made watch on the next /rdns watch, and announces it then", async () => {
-    const ips = ["203.0.113.82", "203.0.113.83"];
-    const queue = runtime.queues.check;
+    const watches: [string, string][] = [["console:C-b", "203.0.113.82/31"]];
+    const queue = runtime.queues.watch;
     const upsert = queue.upsertJobScheduler.bind(queue);
     let calls = 0;
-    // The second scheduler of the range fails once, as a Redis blip would half-way through.
+    // The range's scheduler fails once, as a Redis blip would.
     queue.upsertJobScheduler = (async (...args: Parameters<typeof upsert>) => {
-      if (++calls === 2) throw new Error("Connection is closed.");
+      if (++calls === 1) throw new Error("Connection is closed.");
       return upsert(...args);
     }) as typeof upsert;
     try {
       platform.check = null;
       const before = watchingNotices().length;
       await platform.command(["watch", "203.0.113.82/31"], "C-b");
-      expect(await schedulersOf(ips)).toBe(1);
+      expect(await schedulersOf(watches)).toBe(0);
       expect(watchingNotices().length).toBe(before); // nothing announced for a watch not made
 
       await platform.command(["watch", "203.0.113.82/31"], "C-b");
-      expect(await schedulersOf(ips)).toBe(2);
+      expect(await schedulersOf(watches)).toBe(1);
       expect(watchingNotices().length).toBe(before + 1);
       const record = JSON.parse((await redis.hget(keys.watches("console:C-b"), "203.0.113.82/31")) ?? "{}");
       expect(record.origin?.thread).toBe(watchingNotices().at(-1)?.address);
@@ -99,10 +102,11 @@ describe("watch: store first, announce after, repair what is missing", () => {
 
   it("repairs a missing scheduler when the channel lists its watches", async () => {
     await platform.command(["watch", "203.0.113.84"], "C-c");
-    await runtime.queues.check.removeJobScheduler(watchSchedulerId("203.0.113.84"));
-    expect(await schedulersOf(["203.0.113.84"])).toBe(0);
+    const watch: [string, string] = ["console:C-c", "203.0.113.84"];
+    await runtime.queues.watch.removeJobScheduler(watchRunSchedulerId(...watch));
+    expect(await schedulersOf([watch])).toBe(0);
     await platform.command(["watches"], "C-c");
     expect(platform.posted.at(-1)?.message).toMatchObject({ kind: "watches", targets: ["203.0.113.84"] });
-    expect(await schedulersOf(["203.0.113.84"])).toBe(1);
+    expect(await schedulersOf([watch])).toBe(1);
   });
 });

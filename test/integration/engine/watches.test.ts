@@ -2,7 +2,7 @@
 // of each change (PTR name changed, broke, recovered) once, and of nothing else.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { storeKeys } from "../../../src/keys.js";
-import { watchSchedulerId } from "../../../src/queue/ids.js";
+import { watchRunSchedulerId } from "../../../src/queue/ids.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { readHistory } from "../../../src/store/history.js";
 import { connectLab } from "../../lab/lab.js";
@@ -37,15 +37,25 @@ describe("watches", () => {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // The first run posts the baseline; after it, the thread hears only changes.
+    await platform.waitFor(() => platform.in(thread).length === 1, 15_000);
+    expect(platform.in(thread)[0]?.message).toMatchObject({
+      kind: "watch-baseline",
+      target: IP,
+      pass: 1,
+      fail: 0,
+      inconclusive: 0,
+    });
     const changes = () =>
       platform
         .in(thread)
+        .slice(1)
         .map((item) => (item.message.kind === "watch-change" ? item.message.change : item.message.kind));
 
     await control.setRecord("new61.example.test", "A", IP, { replace: true });
     await control.setPtr(IP, "new61.example.test");
     await platform.waitFor(() => changes().length === 1, 20_000);
-    expect(platform.in(thread)[0]?.message).toMatchObject({
+    expect(platform.in(thread)[1]?.message).toMatchObject({
       kind: "watch-change",
       change: "drifted",
       previousNames: ["ptr61.example.test"],
@@ -73,10 +83,10 @@ describe("watches", () => {
       "pass new61.example.test",
     ]);
 
-    const schedulerIds = async () => (await runtime.queues.check.getJobSchedulers()).map((s) => s.key);
-    expect(await schedulerIds()).toContain(watchSchedulerId(IP));
+    const schedulerIds = async () => (await runtime.queues.watch.getJobSchedulers()).map((s) => s.key);
+    expect(await schedulerIds()).toContain(watchRunSchedulerId("console:C-watch", IP));
     await platform.command(["unwatch", IP], "C-watch");
-    expect(await schedulerIds()).not.toContain(watchSchedulerId(IP));
+    expect(await schedulerIds()).not.toContain(watchRunSchedulerId("console:C-watch", IP));
   });
 
   it("refuses a watch past the channel's cap, privately", async () => {
@@ -88,6 +98,6 @@ describe("watches", () => {
     ]);
     expect((platform.posted.at(-1)?.message as { problem: string }).problem).toMatch(/at most 20/);
     await platform.command(["unwatch", "203.0.113.0/28"], "C-cap");
-    expect(await runtime.queues.check.getJobSchedulersCount()).toBe(0);
+    expect(await runtime.queues.watch.getJobSchedulersCount()).toBe(0);
   });
 });

@@ -10,7 +10,8 @@ describe("engine settings", () => {
       watchIntervalMs: 3_600_000,
       recheckMaxMs: 48 * 3_600_000,
       dedupWindowMs: 30_000,
-      watchCap: 1024,
+      watchCap: 65_536,
+      watchChunkSize: 256,
       stillFailingAfterMs: 24 * 3_600_000,
     });
   });

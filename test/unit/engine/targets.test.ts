@@ -37,7 +37,7 @@ describe("targets", () => {
     }
   });
 
-  it("expands ranges up to /24 and /120, from the network address", () => {
+  it("expands ranges up to /16 and /112, from the network address", () => {
     const v4 = parseWatchTarget("203.0.113.5/28");
     expect(v4.ok && v4.value.label).toBe("203.0.113.0/28");
     expect(v4.ok && v4.value.ips).toHaveLength(16);
@@ -45,11 +45,28 @@ describe("targets", () => {
     const v6 = parseWatchTarget("2001:db8::/120");
     expect(v6.ok && v6.value.ips).toHaveLength(256);
     expect(v6.ok && v6.value.ips[255]).toBe("2001:db8::ff");
-    expect(parseWatchTarget("203.0.113.0/23")).toMatchObject({
+    // Host bits span the last two bytes from /23 down to /16.
+    const v4wide = parseWatchTarget("198.51.7.9/16");
+    expect(v4wide.ok && v4wide.value.label).toBe("198.51.0.0/16");
+    expect(v4wide.ok && v4wide.value.ips).toHaveLength(65_536);
+    expect(v4wide.ok && [v4wide.value.ips[256], v4wide.value.ips[65_535]]).toEqual([
+      "198.51.1.0",
+      "198.51.255.255",
+    ]);
+    const v6wide = parseWatchTarget("2001:db8::1234/112");
+    expect(v6wide.ok && v6wide.value.ips).toHaveLength(65_536);
+    expect(v6wide.ok && v6wide.value.ips[65_535]).toBe("2001:db8::ffff");
+    const v4mid = parseWatchTarget("203.0.113.77/23");
+    expect(v4mid.ok && [v4mid.value.label, v4mid.value.ips.length, v4mid.value.ips[511]]).toEqual([
+      "203.0.112.0/23",
+      512,
+      "203.0.113.255",
+    ]);
+    expect(parseWatchTarget("198.51.0.0/15")).toMatchObject({
       ok: false,
       problem: expect.stringMatching(/too large/),
     });
-    expect(parseWatchTarget("2001:db8::/112")).toMatchObject({
+    expect(parseWatchTarget("2001:db8::/111")).toMatchObject({
       ok: false,
       problem: expect.stringMatching(/too large/),
     });

@@ -1,0 +1,190 @@
+// The watch worker: a watch's scheduler fires a run, which is cut into chunk jobs of up to 256
+// addresses (workers/watch-plan.ts); a chunk checks its addresses with in-process concurrency and
+// settles each one as a single check does (last report saved, each watching channel's state by
+// compare-and-set, a notice on a change). The last chunk of a new watch's first run posts the
+// baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
+import { type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { gateWatchRun } from "../src/app/paused-watches.js";
+import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
+import { sweepAddresses } from "../src/check/sweep.js";
+import type { CheckReport } from "../src/check/types.js";
+import { storeKeys } from "../src/keys.js";
+import type { Logger } from "../src/log.js";
+import { threadReply } from "../src/queue/deliveries.js";
+import { firstWatchRunId } from "../src/queue/ids.js";
+import type { WatchChunkJob, WatchJob, WatchRunJob } from "../src/queue/jobs.js";
+import { WATCH_QUEUE } from "../src/queue/names.js";
+import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import type { EngineSettings } from "../src/settings.js";
+import { saveLastReport } from "../src/store/reports.js";
+import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
+import { getWatch, readWatchState, watchersOfMany } from "../src/store/watches.js";
+import { type CheckRunner, claimWatchNotices } from "./check.js";
+import { planWatchNotice } from "./check-plan.js";
+import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
+
+export interface WatchWorkerDeps {
+  /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
+  redis: Redis;
+  queues: Queues;
+  settings: EngineSettings;
+  logger: Logger;
+  runCheck: CheckRunner;
+}
+
+export type WatchOutcome =
+  | { kind: "run"; chunks: number; baseline: boolean }
+  | { kind: "chunk"; checked: number; retried: number; deliveries: number; baselinePosted: boolean };
+
+export function processWatchJob(job: Job<WatchJob>, deps: WatchWorkerDeps): Promise<WatchOutcome> {
+  const id = job.id ?? "";
+  return job.data.kind === "run" ? runWatch(id, job.data, deps) : runChunk(id, job.data, deps);
+}
+
+async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps): Promise<WatchOutcome> {
+  const { redis, queues, settings } = deps;
+  const keys = storeKeys(settings.prefix);
+  const record = await getWatch(redis, keys, data.channel, data.target);
+  if (record === null) {
+    // Unwatched: the scheduler that made this run is an orphan and stops itself, without DNS.
+    await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data);
+    return { kind: "run", chunks: 0, baseline: false };
+  }
+  // A channel that is gone: its watches are paused (no DNS), and removed after 7 days paused.
+  const gate = await gateWatchRun(
+    { redis, keys, queues, settings, logger: deps.logger },
+    data.channel,
+    new Date(),
+  );
+  if (gate !== "run") return { kind: "run", chunks: 0, baseline: false };
+  // The baseline is the first run's, which the watch service queues once the watch's thread
+  // exists (its id follows from the watch); scheduled runs, and watches made before baselines
+  // existed, post none.
+  const baseline =
+    record.origin !== null && runId === firstWatchRunId(data.channel, data.target, record.createdAt);
+  const chunks = planWatchRun({
+    runId,
+    chunkSize: settings.watchChunkSize,
+    channel: data.channel,
+    record,
+    baseline,
+    intervalMs: settings.watchIntervalMs,
+  });
+  if (baseline) await openRunTally(redis, keys, runId, chunks.length);
+  // Deterministic ids: a run job that runs again adds no chunk twice.
+  await queues.watch.addBulk(chunks);
+  deps.logger.info(
+    { watch: data.target, channel: data.channel, chunks: chunks.length, baseline },
+    "watch run split",
+  );
+  return { kind: "run", chunks: chunks.length, baseline };
+}
+
+async function checkAll(
+  ips: readonly string[],
+  helo: string | null,
+  deps: WatchWorkerDeps,
+): Promise<CheckReport[]> {
+  const reports: CheckReport[] = [];
+  await sweepAddresses(ips, {
+    concurrency: deps.settings.watchChunkConcurrency,
+    // The same options as a single check's job, so each address's report is what `rdns check`
+    // (and `/rdns <ip>`) reports for it.
+    check: (ip) => deps.runCheck({ ip, helo, ...deps.settings.check }),
+    onReport: (report) => {
+      reports.push(report);
+    },
+  });
+  return reports;
+}
+
+async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerDeps): Promise<WatchOutcome> {
+  const { redis, queues, settings } = deps;
+  const keys = storeKeys(settings.prefix);
+  const stillWatched = (await redis.hexists(keys.watches(data.channel), data.target)) === 1;
+  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps) : [];
+  const retry = planChunkRetry(
+    data,
+    reports.filter((report) => report.verdict === "inconclusive").map((report) => report.ip),
+    settings,
+  );
+  const retried = new Set(retry?.data.ips ?? []);
+  // Queued before this chunk is counted: a crash in between re-runs this chunk, and the retry's
+  // deterministic id keeps it single.
+  if (retry !== null) await queues.watch.add(retry.name, retry.data, retry.opts);
+  const settled = reports.filter((report) => !retried.has(report.ip));
+
+  await Promise.all(settled.map((report) => saveLastReport(redis, keys, report, settings.reportTtlSeconds)));
+  const watchers = await watchersOfMany(
+    redis,
+    keys,
+    settled.map((report) => report.ip),
+  );
+  const deliveries = [];
+  for (const report of settled) {
+    // One job id per address within the chunk: the compare-and-set's "by" and the notice's
+    // delivery id derive from it, so a chunk run again repeats its notices instead of doubling.
+    const jobId = `${chunkId}|${report.ip}`;
+    const watches = await Promise.all(
+      (watchers.get(report.ip) ?? []).map(async ({ channel, record }) => {
+        const watcher = { channel, record, stored: await readWatchState(redis, keys, channel, report.ip) };
+        return { watcher, decision: planWatchNotice(jobId, report, watcher) };
+      }),
+    );
+    deliveries.push(...(await claimWatchNotices(redis, keys, jobId, report, watches)));
+  }
+  await enqueueDeliveries(queues, deliveries);
+
+  let baselinePosted = false;
+  if (data.baseline) {
+    const lines = settled.map(baselineLineOf).filter((line) => line !== null);
+    const tally = {
+      pass: settled.filter((report) => report.verdict === "pass").length,
+      fail: settled.filter((report) => report.verdict === "fail").length,
+      inconclusive: settled.filter((report) => report.verdict === "inconclusive").length,
+      lines,
+      added: retry === null ? 0 : 1,
+    };
+    if (await countChunk(redis, keys, data.runId, chunkId, tally)) {
+      baselinePosted = await postBaseline(data, deps);
+    }
+  }
+  return {
+    kind: "chunk",
+    checked: reports.length,
+    retried: retried.size,
+    deliveries: deliveries.length,
+    baselinePosted,
+  };
+}
+
+/** The last chunk of a baseline run: the summary into the watch's thread (once: its id is the run's). */
+async function postBaseline(data: WatchChunkJob, deps: WatchWorkerDeps): Promise<boolean> {
+  const { redis, queues, settings } = deps;
+  const keys = storeKeys(settings.prefix);
+  const record = await getWatch(redis, keys, data.channel, data.target);
+  if (record?.origin === undefined || record.origin === null) return false;
+  const tally = await readRunTally(redis, keys, data.runId);
+  const message = planBaseline(record.target, tally, tally.lines);
+  await enqueueDeliveries(queues, [
+    { ...threadReply(data.runId, record.origin, message, "baseline"), watchChannel: data.channel },
+  ]);
+  return true;
+}
+
+export function createWatchWorker(deps: WatchWorkerDeps): Worker<WatchJob, WatchOutcome> {
+  const worker = new Worker<WatchJob, WatchOutcome>(WATCH_QUEUE, (job) => processWatchJob(job, deps), {
+    connection: deps.redis,
+    prefix: deps.settings.prefix,
+    concurrency: deps.settings.watchWorkerConcurrency,
+    lockDuration: deps.settings.lockDurationMs,
+    stalledInterval: deps.settings.stalledIntervalMs,
+    maxStalledCount: 2,
+  });
+  worker.on("failed", (job, error) =>
+    deps.logger.warn({ job: job?.id, watch: job?.data.target, err: error.message }, "watch job failed"),
+  );
+  worker.on("error", (error) => deps.logger.error({ err: error.message }, "watch worker error"));
+  return worker;
+}
