@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { type CheckRunner, createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { createWatchWorker } from "../workers/watch.js";
-import { bounceReader } from "./app/bounce-reader.js";
+import { bounceReaderFor } from "./app/bounce-reader.js";
 import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limits.js";
 import type { AppContext, BounceReader } from "./app/context.js";
 import { createInboundHandlers } from "./app/handlers.js";
@@ -82,7 +82,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       settings,
       keys: storeKeys(settings.prefix),
       logger,
-      readBounce: options.readBounce ?? bounceReader,
+      readBounce: options.readBounce ?? bounceReaderFor(config.BOUNCE_MAX_BYTES),
     };
     const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(config));
     const handlers = createInboundHandlers(ctx, await loadCommands(), { limiter });

@@ -4,6 +4,7 @@
 // own queue counts at scrape time. Counters are per process: Prometheus sums them across the
 // bot and every worker (`sum by (verdict) (rate(rdns_checks_total[5m]))`).
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import type { QueryOutcome } from "../check/dns-observer.js";
 import type { CheckReport } from "../check/types.js";
 
 export const metricsRegistry = new Registry();
@@ -13,21 +14,8 @@ collectDefaultMetrics({ register: metricsRegistry });
 /** A check job's final verdict; "error" is a job that failed for good without a report. */
 export type CheckVerdictLabel = CheckReport["verdict"] | "error";
 
-/**
- * How one DNS question ended. "answer" is a NOERROR reply with records for the question;
- * "nodata" NOERROR without them (RFC 2308 section 2.2); "truncated" a UDP reply with TC set (the
- * client then asks again over TCP, RFC 7766), so it is counted once for each.
- */
-export type DnsQueryOutcome =
-  | "answer"
-  | "nxdomain"
-  | "nodata"
-  | "servfail"
-  | "refused"
-  | "timeout"
-  | "truncated"
-  /** A local failure before any answer could come (no socket, a send error). */
-  | "error";
+/** How one DNS question ended: the DNS client's own outcome words (src/check/dns-observer.ts). */
+export type DnsQueryOutcome = QueryOutcome;
 
 /** posted: the platform took it; skipped: an earlier attempt had posted it; retry: this attempt failed and will be retried; failed: given up. */
 export type DeliveryOutcomeLabel = "posted" | "skipped" | "retry" | "failed";

@@ -254,6 +254,11 @@ export interface InboundHandlers {
 export interface ChatPlatform extends ChatSender {
   start(handlers: InboundHandlers): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * True while the platform can take requests and send answers (listening, or its socket to the
+   * chat service is open); /readyz reports a started platform that is not.
+   */
+  ready(): boolean;
 }
 
 /**

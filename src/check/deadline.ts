@@ -6,6 +6,7 @@
 // "could not tell" (a timeout), never "no record".
 
 import type { DnsQuestion, DnsResponse, DnsTransport } from "./dns-client.js";
+import { emptyResponse } from "./dns-wire.js";
 import type { ForwardLookup, Problem, PtrAnswer } from "./types.js";
 
 /**
@@ -65,20 +66,13 @@ export function deadlineTransport(transport: DnsTransport, deadline: Deadline): 
 }
 
 function notAsked(server: string, deadline: Deadline): DnsResponse {
-  return {
+  return emptyResponse(
     server,
-    outcome: "timeout",
-    rcode: null,
-    aa: false,
-    truncated: false,
-    answers: [],
-    authorityNs: [],
-    soa: null,
-    glue: [],
-    rttMs: 0,
-    error: `not asked: the check's deadline (${deadline.ms} ms) had passed`,
-    transport: "udp",
-  };
+    "timeout",
+    `not asked: the check's deadline (${deadline.ms} ms) had passed`,
+    0,
+    "udp",
+  );
 }
 
 /** A PTR question still open at the deadline: could not tell. */

@@ -26,6 +26,7 @@ import type {
   PtrAnswer,
   ReceiverVerdict,
 } from "./types.js";
+import { zoneCacheFor } from "./zone-cache.js";
 
 export interface CheckDependencies {
   /** How one DNS question is asked (the real UDP/TCP client unless a test passes another). */
@@ -177,6 +178,9 @@ async function observeWithin(
     resolvers,
     authorityPort: options.authorityPort ?? 53,
     onNames: seeNames,
+    // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
+    // check), so the checks of one zone share its discovered servers.
+    zoneCache: zoneCacheFor(dependencies.transport ?? query),
   }).then((result) => (progress.authority = result));
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
   // The zone's SOA matters only when a resolver still serves a negative answer the authority

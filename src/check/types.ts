@@ -24,7 +24,7 @@ export type ProblemCode =
   | "DNS_ERROR"
   | "NOT_PUBLIC"
   /**
-   * Warning (added by check-rules): a resolver serves a positive PTR answer the authority no
+   * Warning: a resolver serves a positive PTR answer the authority no
    * longer gives (removed or renamed PTR still cached), or resolvers disagree when the authority
    * could not be asked. The mirror image of CACHED_NEGATIVE; it never fails the check.
    */
@@ -129,7 +129,7 @@ export interface CheckReport {
   verdict: Verdict;
   /** One line: the verdict in words, first thing a person reads. */
   summary: string;
-  /** "skipped" only for a NOT_PUBLIC address, where no DNS is asked (added by check-dns). */
+  /** "skipped" only for a NOT_PUBLIC address, where no DNS is asked. */
   ptr: { status: LookupStatus | "skipped"; names: string[] };
   fcrdns: FcrdnsResult;
   /** One forward lookup per PTR name. */
@@ -167,7 +167,7 @@ export interface CheckOptions {
   deadlineMs?: number;
   /**
    * Port to ask discovered authoritative servers on (NS records carry no port): 53 by default;
-   * a lab on high ports sets it (added by check-dns).
+   * a lab on high ports sets it.
    */
   authorityPort?: number;
   now?: () => Date;

@@ -44,6 +44,7 @@ async function startOps(config: ReturnType<typeof loadConfig>, runtime: StartedR
       prefix,
       queues: runtime.queues,
       logger,
+      platformChecks: platformReadiness(runtime),
       host: config.WEB_HOST,
       port: config.WEB_PORT,
     });
@@ -56,6 +57,11 @@ async function startOps(config: ReturnType<typeof loadConfig>, runtime: StartedR
     );
     return null;
   }
+}
+
+/** /readyz asks every chat platform this process started whether it is connected. */
+function platformReadiness(runtime: StartedRuntime) {
+  return runtime.platforms.map((platform) => ({ name: platform.name, ready: () => platform.ready() }));
 }
 
 /**

@@ -73,6 +73,12 @@ describe("Discord platform against the fake Discord", () => {
     await fake.stop();
   });
 
+  it("is ready while its gateway session is, and not once stopped (/readyz)", async () => {
+    expect(platform.ready()).toBe(true);
+    await platform.stop();
+    expect(platform.ready()).toBe(false);
+  });
+
   it("connects through GET /gateway/bot on DISCORD_API_URL and identifies with the intents it needs", () => {
     expect(fake.rest.requests.some((r) => r.method === "GET" && r.path === "/gateway/bot")).toBe(true);
     const identify = fake.gateway.received.find((r) => r.op === 2);

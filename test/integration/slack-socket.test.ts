@@ -42,6 +42,8 @@ describe("Slack in Socket Mode", () => {
     expect(ack.at - sentAt).toBeLessThan(500);
     await h.fake.waitFor(() => handlers.commands[0]?.origin != null, 5000, "parent post");
     expect(handlers.commands[0]?.origin?.thread).toBe("slack:C0CMD:1700000000.000001");
+    // /readyz's question: the Socket Mode WebSocket to Slack is open.
+    expect(h.platform.ready()).toBe(true);
     expect(String(h.fake.callsTo("chat.postMessage")[0]?.args.text)).toContain("Checking `203.0.113.5`");
   });
 

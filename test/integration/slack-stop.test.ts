@@ -24,8 +24,11 @@ describe("Slack stop()", () => {
     expect(answer.status).toBe(200);
     const fake = h.fake;
     await fake.waitFor(() => handlers.commands.length === 1, 5000, "the command");
+    // /readyz's question: the HTTP receiver is listening until stop().
+    expect(h.platform.ready()).toBe(true);
     const stopping = Date.now();
     await h.platform.stop();
+    expect(h.platform.ready()).toBe(false);
     // The handler finished (its thread is open) before stop() returned.
     expect(handlers.commands[0]?.origin).not.toBeNull();
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1);

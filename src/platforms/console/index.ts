@@ -65,6 +65,8 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
 
   const platform: ChatPlatform = {
     name: "console",
+    // Reading its input: the console has nothing else to be connected to.
+    ready: () => rl !== null,
     async post(_channel: string, message: OutboundMessage) {
       const address = nextAddress();
       print(`[${address}]`, renderText(message));

@@ -47,6 +47,8 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
 
   return {
     name: "discord",
+    // discord.js is ready while its gateway session is (it turns false while it reconnects).
+    ready: () => client?.isReady() ?? false,
     post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
       sender.post(channel, message, options),
     reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>

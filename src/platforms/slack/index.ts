@@ -1,7 +1,7 @@
 // The Slack front end: wiring only. Bolt App + receiver (receiver.ts), inbound handlers
 // (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis to handle each
 // event once (the command limits are the app pipeline's). The registry calls `createSlackPlatform`.
-import { App, webApi } from "@slack/bolt";
+import { App, SocketModeReceiver, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import type {
   ChatPlatform,
@@ -167,8 +167,14 @@ export function createSlackPlatform(
   });
 
   let port: number | null = null;
+  let listening: { listening?: boolean } | null = null;
   return {
     name: "slack",
+    ready() {
+      // Socket Mode: the WebSocket to Slack is open; HTTP: the receiver's server is listening.
+      if (receiver instanceof SocketModeReceiver) return receiver.client.websocket?.isActive() ?? false;
+      return listening?.listening === true;
+    },
     mode: settings.mode,
     get port() {
       return port;
@@ -196,6 +202,7 @@ export function createSlackPlatform(
       } catch (error) {
         throw new Error(startFailure(settings.mode, error, overrides.port ?? config.PORT), { cause: error });
       }
+      listening = (started as { listening?: boolean } | undefined) ?? null;
       const address = (started as { address?: () => unknown } | undefined)?.address?.();
       port = typeof address === "object" && address !== null ? (address as { port: number }).port : null;
       log.info(

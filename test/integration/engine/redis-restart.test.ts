@@ -3,7 +3,6 @@
 // in a temporary folder (never the shared one on 6379).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -12,19 +11,12 @@ import { loadConfig } from "../../../src/config.js";
 import { watchRunSchedulerId } from "../../../src/queue/ids.js";
 import { type Runtime, startRuntime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
+import { freePort } from "../../support/free-port.js";
 import { labSettings, logger, RecordingPlatform } from "./support.js";
 
 const run = promisify(execFile);
 const WATCHED = "192.0.2.60"; // has a PTR and a matching A
 const FAILING = "192.0.2.52"; // no PTR until this test adds it
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function exited(child: ChildProcess | undefined): Promise<unknown> {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -132,6 +132,10 @@ export class RecordingPlatform implements ChatPlatform {
   }
   async stop(): Promise<void> {}
 
+  ready(): boolean {
+    return this.handlers !== null;
+  }
+
   /** Runs `/rdns <args>` in a channel as a platform would, after its ack. */
   async command(args: string[], channel = "C1"): Promise<Origin | null> {
     if (this.handlers === null) throw new Error("not started");

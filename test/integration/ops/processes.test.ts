@@ -2,7 +2,6 @@
 // `rdns ready` (the containers' healthcheck command) exits 0 against it, 1 once the worker is gone.
 // Two workers on one Redis each serve their own port (what `--scale worker=N` runs).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import net from "node:net";
 import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -10,18 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { newCheckJob } from "../../../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../../../src/queue/names.js";
 import { buildUnlessBuilt, ROOT } from "../../support/built-cli.js";
+import { freePort } from "../../support/free-port.js";
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from "../engine/support.js";
 import { scrape, valueOf } from "./scrape.js";
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("rdns worker and rdns ready, as the containers run them", () => {
   const prefix = uniquePrefix("ops-processes");

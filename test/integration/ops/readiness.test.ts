@@ -12,16 +12,9 @@ import { loadConfig } from "../../../src/config.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues, type Queues } from "../../../src/queue/queues.js";
 import { type OpsServer, startOpsServer } from "../../../src/web/ops-server.js";
+import { freePort } from "../../support/free-port.js";
 import { labSettings, logger } from "../engine/support.js";
 import { valueOf } from "./scrape.js";
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startRedis(dir: string, port: number): Promise<ChildProcess> {
   const child = spawn(
