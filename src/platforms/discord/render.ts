@@ -111,10 +111,12 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
     case "status": {
       const fitted = fitStatus(message, escapeText, STATUS_BUDGET);
       const failing = message.rows.some((row) => row.verdict === "fail");
+      const [title = "Status", ...body] = fitted.lines;
       const payload: DiscordPayload = {
+        content: title,
         embeds: [
           {
-            description: fitted.lines.join("\n"),
+            description: body.join("\n") || title,
             color: failing ? COLOURS.fail : message.rows.length === 0 ? COLOURS.pass : COLOURS.inconclusive,
           },
         ],
