@@ -1,11 +1,10 @@
-// `/rdns watch <ip or range>`: the channel follows an IP or a range (src/app/watch.ts stores
-// it and schedules its checks); changes go to the thread this command opens.
+// `/rdns watch <ip or range> [helo]`: the channel follows an IP or a range (src/app/watch.ts
+// stores it and schedules its checks), with the HELO name its servers announce if given (every
+// run checks it too); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
-import { oneArgument, refuse } from "../src/app/command-args.js";
-import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
+import { refuse } from "../src/app/command-args.js";
+import { MAX_ADDRESS, MAX_NAME, parseHelo, parseWatchTarget } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
-
-const example = "/rdns watch 203.0.113.0/28";
 
 function every(ms: number): string {
   if (ms % 3_600_000 === 0) return ms === 3_600_000 ? "every hour" : `every ${ms / 3_600_000} hours`;
@@ -25,27 +24,40 @@ export default {
       minLength: 2,
       maxLength: MAX_ADDRESS,
     },
+    {
+      name: "helo",
+      kind: "host",
+      required: false,
+      description: "The name these servers announce in EHLO/HELO, e.g. mail.example.com",
+      minLength: 1,
+      maxLength: MAX_NAME,
+    },
   ],
-  examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25" }],
-  async run({ ctx, request, respond, args }) {
-    const text = await oneArgument(args, respond, "watch one IP or one range at a time", example);
-    if (text === null) return;
-    const parsed = parseWatchTarget(text);
+  examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25", helo: "mail.example.com" }],
+  async run({ ctx, request, respond, options, example }) {
+    const parsed = parseWatchTarget(options.range ?? "");
     if (!parsed.ok) {
       await refuse(respond, parsed.problem, example);
       return;
     }
+    const helo = options.helo === undefined ? null : parseHelo(options.helo);
+    if (helo !== null && !helo.ok) {
+      await refuse(respond, helo.problem, example);
+      return;
+    }
+    const heloName = helo?.value ?? null;
     const target = parsed.value;
     const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;
+    const withHelo = heloName === null ? "" : ` with HELO ${heloName}`;
     // The service stores the watch and its schedulers first, and calls this only then.
     const announce = () =>
       respond.openThread({
         kind: "notice",
-        text: `Watching ${target.label}${count} ${every(ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
+        text: `Watching ${target.label}${count}${withHelo} ${every(ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
       });
     const result = await watch(
       ctx,
-      { platform: request.platform, channel: request.channel, user: request.user, target },
+      { platform: request.platform, channel: request.channel, user: request.user, target, helo: heloName },
       announce,
     );
     if (result.status === "cap") {

@@ -13,7 +13,11 @@ export default {
     await respond.replyPrivately({
       kind: "watches",
       channel: request.channel,
-      targets: watches.map((watch) => watch.target),
+      targets: watches.map((watch) =>
+        watch.helo === undefined || watch.helo === null
+          ? watch.target
+          : `${watch.target} (HELO ${watch.helo})`,
+      ),
     });
   },
 } satisfies Command;

@@ -56,6 +56,11 @@ export function storeKeys(prefix: string) {
       `${base}:history:{${base}:watchstate:${channelKey}}:${ipKey(ip)}`,
     /** Every channel that has (or once had) a watch (set of channel keys), for the servers page. */
     watchChannels: () => `${base}:watchchannels`,
+    /**
+     * A watching channel's delivery health (hash: failures, pausedAt): permanent "channel gone"
+     * failures in a row, and when its watches were paused (src/app/paused-watches.ts).
+     */
+    channelHealth: (channelKey: string) => `${base}:channelhealth:${channelKey}`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
     /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */

@@ -9,7 +9,7 @@ import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
-import type { WatchRecord, WatchState } from "../src/store/watches.js";
+import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
 import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
 
 /** Why the answer is "could not tell", in one line, from the failed lookups. */
@@ -64,11 +64,22 @@ function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" 
   };
 }
 
+/** The HELO_* codes of a state (states written before problems were stored have none). */
+function heloProblems(state: WatchState): string[] {
+  return (state.problems ?? []).filter((code) => code.startsWith("HELO_"));
+}
+
 /** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
 export function watchChange(before: WatchState | null, after: WatchState): Change | null {
   if (before === null) return null;
   if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
-  return before.names.join(" ") === after.names.join(" ") ? null : "drifted";
+  if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
+  // A HELO problem is often only a warning (HELO_MISMATCH) and leaves the verdict alone, yet the
+  // watch was given a HELO name to follow: its problems appearing or going away is news.
+  const heloBefore = heloProblems(before).join(" ");
+  const heloAfter = heloProblems(after).join(" ");
+  if (heloBefore === heloAfter) return null;
+  return heloAfter === "" ? "helo-recovered" : "helo-broke";
 }
 
 /**
@@ -85,11 +96,15 @@ export function planWatchNotice(
   const origin = record.origin;
   // Not announced yet (no thread): the first check after its announcement sets the baseline.
   if (report.verdict === "inconclusive" || origin === null) return { action: "none" };
+  // A watch with a HELO: a check with another HELO (or none) says nothing about it; comparing it
+  // would announce a HELO problem "going away" that was never asked about.
+  const watchHelo = record.helo ?? null;
+  if (watchHelo !== null && !sameHelo(watchHelo, report.helo?.name ?? null)) return { action: "none" };
   const ip = report.ip;
   const notice = (change: Change, previousNames: string[]): DeliveryJob => {
     const target = record.target === ip ? ip : `${ip} (${record.target})`;
     const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
-    return threadReply(jobId, origin, message, `watch|${channel}|${ip}`);
+    return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
   };
   const before = stored.state;
   if (before?.by === jobId) {
@@ -102,7 +117,9 @@ export function planWatchNotice(
   // A newer check already spoke for this channel: this older result has nothing to add.
   if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
   const after = watchStateOf(report);
-  const change = watchChange(before, after);
+  const seen = watchChange(before, after);
+  // A watch without a HELO follows no HELO: someone's check with one does not make HELO news.
+  const change = watchHelo === null && seen?.startsWith("helo-") ? null : seen;
   const previousNames = before?.names ?? [];
   // The history records every change of verdict, PTR names or problem codes (the first run too);
   // the chat hears only of the changes watchChange names.

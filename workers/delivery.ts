@@ -7,6 +7,7 @@
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
 import { DelayedError, type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { recordChannelGone, recordChannelReachable } from "../src/app/paused-watches.js";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
@@ -68,12 +69,18 @@ export async function processDeliveryJob(
   const done = await deps.redis.get(marker);
   if (done !== null) return { address: done === "" ? null : done, skipped: true };
   let address: ReplyAddress | null;
+  const watchChannel = job.data.watchChannel;
+  const health = { redis: deps.redis, keys, logger: deps.logger };
   try {
     address = await send(sender, job.data);
   } catch (error) {
     const hints = error as Error & DeliveryErrorHints;
     const reason = error instanceof Error ? error.message : String(error);
-    if (hints.permanent === true) throw new UnrecoverableError(`${sender.name}: ${reason}`);
+    if (hints.permanent === true) {
+      if (hints.channelGone === true && watchChannel !== undefined)
+        await recordChannelGone(health, watchChannel, new Date(), reason);
+      throw new UnrecoverableError(`${sender.name}: ${reason}`);
+    }
     if (typeof hints.retryAfterMs === "number" && hints.retryAfterMs > 0) {
       // Only this delivery waits out the Retry-After: Slack's limits are per method and workspace,
       // Discord's per route, so pausing the whole platform queue would hold up deliveries that are
@@ -84,6 +91,7 @@ export async function processDeliveryJob(
     throw error;
   }
   await deps.redis.set(marker, address ?? "", "EX", deps.settings.reportTtlSeconds);
+  if (watchChannel !== undefined) await recordChannelReachable(health, watchChannel);
   return { address, skipped: false };
 }
 

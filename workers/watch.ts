@@ -5,6 +5,7 @@
 // baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import { sweepAddresses } from "../src/check/sweep.js";
 import type { CheckReport } from "../src/check/types.js";
@@ -50,6 +51,13 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
     await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data);
     return { kind: "run", chunks: 0, baseline: false };
   }
+  // A channel that is gone: its watches are paused (no DNS), and removed after 7 days paused.
+  const gate = await gateWatchRun(
+    { redis, keys, queues, settings, logger: deps.logger },
+    data.channel,
+    new Date(),
+  );
+  if (gate !== "run") return { kind: "run", chunks: 0, baseline: false };
   // The baseline is the first run's, which the watch service queues once the watch's thread
   // exists (its id follows from the watch); scheduled runs, and watches made before baselines
   // existed, post none.
@@ -159,7 +167,9 @@ async function postBaseline(data: WatchChunkJob, deps: WatchWorkerDeps): Promise
   if (record?.origin === undefined || record.origin === null) return false;
   const tally = await readRunTally(redis, keys, data.runId);
   const message = planBaseline(record.target, tally, tally.lines);
-  await enqueueDeliveries(queues, [threadReply(data.runId, record.origin, message, "baseline")]);
+  await enqueueDeliveries(queues, [
+    { ...threadReply(data.runId, record.origin, message, "baseline"), watchChannel: data.channel },
+  ]);
   return true;
 }
 

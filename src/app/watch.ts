@@ -15,6 +15,7 @@ import {
   type WatchRecord,
 } from "../store/watches.js";
 import type { AppContext } from "./context.js";
+import { resumeChannel } from "./paused-watches.js";
 import type { WatchTarget } from "./targets.js";
 import { ensureWatchSchedulers } from "./watch-schedulers.js";
 
@@ -26,6 +27,8 @@ export interface WatchRequest {
   channel: string;
   user: string;
   target: WatchTarget;
+  /** The HELO name every run of the watch checks too; null for none. */
+  helo: string | null;
 }
 
 export type WatchResult =
@@ -38,7 +41,7 @@ export type WatchResult =
 
 /** Watches `request.target`; `announce` posts "Watching…" and returns the thread it opened. */
 export async function watch(
-  ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings">,
+  ctx: Pick<AppContext, "redis" | "keys" | "queues" | "settings" | "logger">,
   request: WatchRequest,
   announce: () => Promise<Origin>,
 ): Promise<WatchResult> {
@@ -56,6 +59,7 @@ export async function watch(
       origin: null,
       user: request.user,
       createdAt,
+      helo: request.helo,
     },
     settings.watchCap,
   );
@@ -83,5 +87,7 @@ export async function watch(
   // The first run goes now that the thread exists: its summary (the baseline) is posted there.
   if (await setWatchOrigin(redis, keys, channel, label, origin))
     await queueFirstWatchRun(ctx.queues.watch, { channel, target: label }, record?.createdAt ?? createdAt);
+  // The bot just posted in the channel: it is there again, so paused watches of it resume.
+  await resumeChannel(ctx, channel);
   return { status: "watching", origin };
 }

@@ -2,7 +2,7 @@
 // addresses, outbound message kinds, the ChatSender). It sits below queue, store, render and the
 // platforms, so a queued job can carry a reply address back to the right thread on any platform.
 import type { BounceFinding } from "../bounce/types.js";
-import type { CheckReport } from "../check/types.js";
+import type { CheckReport, FcrdnsResult, Verdict } from "../check/types.js";
 
 export type PlatformName = "console" | "slack" | "discord";
 
@@ -25,7 +25,50 @@ export interface Origin {
   parent: ReplyAddress | null;
 }
 
-export type WatchChange = "broke" | "recovered" | "drifted";
+/**
+ * How a watched address changed: its verdict, its PTR names ("drifted"), or, with the verdict and
+ * names unchanged, its HELO problems appearing ("helo-broke") or going away ("helo-recovered").
+ */
+export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
+
+/** A file sent with a message (Slack: a v2 file upload into the thread; Discord: an attachment). */
+export interface ChatAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+/**
+ * One watched address as `/rdns status`, the servers page, GET /api/servers and the CSV all show
+ * it (src/app/server-rows.ts builds it): one shape everywhere.
+ */
+export interface StatusRow {
+  ip: string;
+  /** The watch's target as typed (an IP or a range). */
+  watch: string;
+  /** The channel key, `<platform>:<channel id>`. */
+  channel: string;
+  ptr: string[];
+  fcrdns: FcrdnsResult;
+  helo: { name: string; matchesPtr: boolean | null; resolvesToIp: boolean | null } | null;
+  /** "pending": watched, but no check has finished yet. */
+  verdict: Verdict | "pending";
+  problems: string[];
+  /** When the current state began (the last change in the history), ISO 8601; null before the first check. */
+  since: string | null;
+  /** When the address was last checked, ISO 8601; null before the first check. */
+  checkedAt: string | null;
+  /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
+  paused: boolean;
+}
+
+/** One watch of a channel, counted by verdict (`/rdns status` without an argument). */
+export interface StatusWatchSummary {
+  watch: string;
+  helo: string | null;
+  paused: boolean;
+  counts: Record<StatusRow["verdict"], number>;
+}
 
 /** One address that does not pass, in a watch's baseline: its PTR and its main problem. */
 export interface BaselineLine {
@@ -93,6 +136,21 @@ export type OutboundMessage =
       unlisted: number;
     }
   | { kind: "watches"; channel: string; targets: string[] }
+  /**
+   * `/rdns status`: per-watch counts, then rows (all of the asked target's, or the non-passing
+   * ones). A platform shows as many rows as fit its limits, says how many more, and then sends
+   * `attachment` (the whole table as CSV) with the message.
+   */
+  | {
+      kind: "status";
+      /** The IP or range asked about; null for the whole channel. */
+      scope: string | null;
+      summaries: StatusWatchSummary[];
+      rows: StatusRow[];
+      /** Passing rows left out of `rows` (the whole-channel form lists only the others). */
+      passingLeftOut: number;
+      attachment: ChatAttachment;
+    }
   | { kind: "usage-error"; problem: string; example: string };
 
 /**
@@ -127,6 +185,13 @@ export interface ChatSender {
 export interface DeliveryErrorHints {
   retryAfterMs?: number;
   permanent?: boolean;
+  /**
+   * The channel itself is gone or closed to the bot (Slack channel_not_found, not_in_channel,
+   * is_archived; Discord Unknown Channel 10003, Missing Access 50001): a watch posting there is
+   * paused after a few such failures (src/app/paused-watches.ts). Narrower than `permanent`, which
+   * also covers a bad token or a message the platform refuses: those are not the channel's fault.
+   */
+  channelGone?: boolean;
 }
 
 /** A slash command, normalised across platforms. */

@@ -70,6 +70,11 @@ export interface DeliveryJob {
   platform: PlatformName;
   target: DeliveryTarget;
   message: OutboundMessage;
+  /**
+   * The watching channel (src/store/watches.ts channelKey) when this delivery is a watch's: its
+   * "channel gone" failures are counted toward pausing the channel's watches.
+   */
+  watchChannel?: string;
 }
 
 /** The first job of a chain, as a command or paste makes it. */

@@ -10,6 +10,7 @@ import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
+import { type FittedStatus, fitStatus } from "./status-text.js";
 import { notQueuedText } from "./text.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
@@ -186,9 +187,18 @@ function fallback(text: string): string {
   return truncateMrkdwn(text, MAX_FALLBACK_TEXT);
 }
 
+/** `/rdns status` within one section; rows left out go in the CSV file the sender uploads. */
+export function fitSlackStatus(message: Extract<OutboundMessage, { kind: "status" }>): FittedStatus {
+  return fitStatus(message, (line) => slackText(line), MAX_SECTION_TEXT);
+}
+
 /** Renders any OutboundMessage. Pure: the same message always renders the same way. */
 export function renderSlackMessage(message: OutboundMessage): SlackRendered {
   switch (message.kind) {
+    case "status": {
+      const { lines } = fitSlackStatus(message);
+      return { text: fallback(lines[0] ?? "Status"), blocks: [section(lines.join("\n"))] };
+    }
     case "notice": {
       const text = slackText(shortenQuotedEchoes(message.text), { multiline: true });
       return { text: fallback(text), blocks: [section(text)] };
@@ -293,7 +303,11 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
       ? ":rotating_light: broke"
       : change === "recovered"
         ? ":white_check_mark: recovered"
-        : ":twisted_rightwards_arrows: PTR changed";
+        : change === "drifted"
+          ? ":twisted_rightwards_arrows: PTR changed"
+          : change === "helo-broke"
+            ? ":warning: HELO check now fails"
+            : ":white_check_mark: HELO check passes again";
   const drift =
     change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;

@@ -12,6 +12,7 @@ import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { terminalText } from "./inert-text.js";
+import { fitStatus } from "./status-text.js";
 
 /** Untrusted text that may span lines (notices): invisible characters written out, lines kept. */
 export function plain(text: string): string {
@@ -74,7 +75,13 @@ function renderParts(message: OutboundMessage): string {
     case "watch-change": {
       const was =
         message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.map(value).join(", ")})`;
-      const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];
+      const what = {
+        broke: "broke",
+        recovered: "recovered",
+        drifted: "PTR name changed",
+        "helo-broke": "HELO check now fails",
+        "helo-recovered": "HELO check passes again",
+      }[message.change];
       return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
     }
     case "watch-baseline": {
@@ -85,6 +92,9 @@ function renderParts(message: OutboundMessage): string {
       return message.targets.length === 0
         ? "This channel watches nothing yet. Try /rdns watch 203.0.113.5"
         : `This channel watches: ${message.targets.map(value).join(", ")}`;
+    case "status":
+      // A terminal has no length limit: every row, no attachment needed.
+      return fitStatus(message, value, Number.POSITIVE_INFINITY).lines.join("\n");
     case "usage-error":
       return `${value(boundedProblem(message.problem))}. Try: ${value(message.example)}`;
   }

@@ -3,7 +3,7 @@
 // and one set of every range watch), so a check of an IP reaches every watching channel, and
 // what each channel last saw per IP.
 import type { Redis } from "ioredis";
-import type { Origin } from "../chat/types.js";
+import type { Origin, WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
 import { LUA_UNION, targetPrefix } from "./watch-prefixes.js";
@@ -38,7 +38,13 @@ export interface WatchState {
   checkedAt?: string;
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
   by?: string;
-  notice?: { change: "broke" | "recovered" | "drifted"; previousNames: string[] } | null;
+  notice?: { change: WatchChange; previousNames: string[] } | null;
+}
+
+/** HELO names compare as DNS names do: case-insensitive, a trailing dot ignored. */
+export function sameHelo(a: string | null, b: string | null): boolean {
+  const norm = (name: string | null) => (name === null ? null : name.toLowerCase().replace(/\.$/, ""));
+  return norm(a) === norm(b);
 }
 
 export function channelKey(platform: string, channel: string): string {

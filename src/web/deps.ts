@@ -1,6 +1,6 @@
 // What every route module of the web server is given.
 import type { preHandlerAsyncHookHandler } from "fastify";
-import type { StoreAccess } from "./load.js";
+import type { StoreAccess } from "../app/load-servers.js";
 
 export interface RouteDeps {
   store: StoreAccess;

@@ -4,10 +4,10 @@
 import cookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import ipaddr from "ipaddr.js";
+import type { StoreAccess } from "../app/load-servers.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { requireToken } from "./auth.js";
-import type { StoreAccess } from "./load.js";
 import { assetRoutes } from "./routes/assets.js";
 import { healthRoutes } from "./routes/health.js";
 import { serverRoutes } from "./routes/server.js";

@@ -29,6 +29,12 @@ const PERMANENT_CODES: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.ThreadLocked,
 ]);
 
+// The channel is gone (10003) or the bot may no longer see it (50001).
+const CHANNEL_GONE_CODES: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.MissingAccess,
+]);
+
 /** Adds the hints to the error (same object, same stack) and returns it for `throw`. */
 export function withDeliveryHints(error: unknown): unknown {
   if (error instanceof RateLimitError) {
@@ -42,7 +48,8 @@ export function withDeliveryHints(error: unknown): unknown {
       error.status === 401 ||
       error.status === 403 ||
       error.status === 404;
-    return Object.assign(error, { permanent } satisfies DeliveryErrorHints);
+    const channelGone = CHANNEL_GONE_CODES.has(Number(error.code));
+    return Object.assign(error, { permanent, channelGone } satisfies DeliveryErrorHints);
   }
   if (error instanceof HTTPError && error.status === 401) {
     return Object.assign(error, { permanent: true } satisfies DeliveryErrorHints);

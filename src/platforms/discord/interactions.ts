@@ -39,8 +39,20 @@ export function commandArgs(interaction: ChatInputCommandInteraction): {
   return { named: { command, options }, args: [command, ...Object.values(options)] };
 }
 
+/** Attached files as discord.js sends them (multipart/form-data with payload_json). */
+function filesOf(payload: DiscordPayload) {
+  return payload.files === undefined
+    ? {}
+    : { files: payload.files.map((file) => ({ attachment: file.data, name: file.name })) };
+}
+
 function editOptions(payload: DiscordPayload): InteractionEditReplyOptions {
-  return { content: payload.content ?? "", embeds: payload.embeds, allowedMentions: ALLOWED_MENTIONS };
+  return {
+    content: payload.content ?? "",
+    embeds: payload.embeds,
+    allowedMentions: ALLOWED_MENTIONS,
+    ...filesOf(payload),
+  };
 }
 
 function followOptions(payload: DiscordPayload, ephemeral: boolean): InteractionReplyOptions {
@@ -48,6 +60,7 @@ function followOptions(payload: DiscordPayload, ephemeral: boolean): Interaction
     content: payload.content ?? "",
     embeds: payload.embeds,
     allowedMentions: ALLOWED_MENTIONS,
+    ...filesOf(payload),
     ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
   };
 }

@@ -19,6 +19,8 @@ export const LIMITS = {
 export interface DiscordPayload {
   content?: string;
   embeds: APIEmbed[];
+  /** Files sent with the message (multipart: payload_json plus files[n]). */
+  files?: { name: string; data: Buffer }[];
 }
 
 /** A titled block of lines (already escaped) that may become one field or several. */

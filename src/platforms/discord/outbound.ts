@@ -111,6 +111,8 @@ async function sendAll(
     const nonce = deliveryNonce(channelId, part, payload, deliveryId);
     const sent = (await client.rest.post(Routes.channelMessages(channelId), {
       body: { ...messageBody(payload), nonce, enforce_nonce: true },
+      // @discordjs/rest sends these as multipart/form-data (payload_json plus files[n]).
+      ...(payload.files === undefined ? {} : { files: payload.files }),
     })) as { id: string };
     ids.push(sent.id);
   }

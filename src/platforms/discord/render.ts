@@ -8,6 +8,7 @@ import type { CheckReport } from "../../check/types.js";
 import { baselineBody, baselineTitle } from "../../render/baseline.js";
 import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
+import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
@@ -102,8 +103,31 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** An embed description holds 4,096 characters; a little is kept for the escaping's slack. */
+const STATUS_BUDGET = 4_000;
+
 export function renderMessage(message: OutboundMessage): DiscordPayload[] {
   switch (message.kind) {
+    case "status": {
+      const fitted = fitStatus(message, escapeText, STATUS_BUDGET);
+      const failing = message.rows.some((row) => row.verdict === "fail");
+      const [title = "Status", ...body] = fitted.lines;
+      const payload: DiscordPayload = {
+        content: title,
+        embeds: [
+          {
+            description: body.join("\n") || title,
+            color: failing ? COLOURS.fail : message.rows.length === 0 ? COLOURS.pass : COLOURS.inconclusive,
+          },
+        ],
+      };
+      // Cut for the limit: the whole table goes along as a file.
+      if (fitted.more > 0)
+        payload.files = [
+          { name: message.attachment.filename, data: Buffer.from(message.attachment.content, "utf8") },
+        ];
+      return [payload];
+    }
     case "notice":
       return splitContent(escapeText(shortenQuotedEchoes(message.text)));
     case "checking":
@@ -171,11 +195,15 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
         { embeds: [{ description: escapeText(notQueuedText(message.ip)), color: COLOURS.inconclusive }] },
       ];
     case "watch-change": {
-      const words = { broke: "❌ broke", recovered: "✅ recovered", drifted: "🔀 PTR changed" }[
-        message.change
-      ];
+      const words = {
+        broke: "❌ broke",
+        recovered: "✅ recovered",
+        drifted: "🔀 PTR changed",
+        "helo-broke": "⚠️ HELO check now fails",
+        "helo-recovered": "✅ HELO check passes again",
+      }[message.change];
       const colour =
-        message.change === "recovered"
+        message.change === "recovered" || message.change === "helo-recovered"
           ? COLOURS.pass
           : message.change === "broke"
             ? COLOURS.fail

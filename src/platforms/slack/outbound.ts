@@ -12,7 +12,7 @@ import {
   type ReplyAddress,
   type SendOptions,
 } from "../../chat/types.js";
-import { renderSlackMessage, type SlackRendered } from "../../render/slack.js";
+import { fitSlackStatus, renderSlackMessage, type SlackRendered } from "../../render/slack.js";
 import { formatSlackAddress, parseSlackAddress } from "./address.js";
 import { deliveryMetadata, findDeliveredMessage, UnansweredAttempts } from "./delivery-lookup.js";
 
@@ -24,14 +24,19 @@ type WebClient = InstanceType<typeof webApi.WebClient>;
  */
 export class SlackApiError extends Error implements DeliveryErrorHints {
   override name = "SlackApiError";
+  readonly channelGone: boolean;
   constructor(
     message: string,
     readonly code: string,
     readonly permanent: boolean,
   ) {
     super(message);
+    this.channelGone = CHANNEL_GONE.has(code);
   }
 }
+
+// The channel is gone or closed to the bot (chat.postMessage's error list).
+const CHANNEL_GONE = new Set(["channel_not_found", "not_in_channel", "is_archived"]);
 
 // Errors that retrying the same call will not fix (Slack's per-method error lists).
 const PERMANENT = new Set([
@@ -121,7 +126,31 @@ export class SlackSender implements ChatSender {
   }
 
   async post(channel: string, message: OutboundMessage, options: SendOptions = {}): Promise<ReplyAddress> {
-    return this.postOnce(channel, undefined, message, options.deliveryId);
+    const address = await this.postOnce(channel, undefined, message, options.deliveryId);
+    await this.attachCut(parseSlackAddress(address), message);
+    return address;
+  }
+
+  /**
+   * A status table cut for the section's limit: the whole table goes into the message's thread as
+   * a CSV file, through the v2 upload flow (files.getUploadURLExternal, the bytes to the upload
+   * URL, files.completeUploadExternal) that @slack/web-api's filesUploadV2 runs.
+   */
+  private async attachCut(thread: { channel: string; ts: string }, message: OutboundMessage): Promise<void> {
+    if (message.kind !== "status" || fitSlackStatus(message).more === 0) return;
+    const { channel, ts } = thread;
+    const { filename, content } = message.attachment;
+    try {
+      await this.client.filesUploadV2({
+        channel_id: channel,
+        thread_ts: ts,
+        filename,
+        title: filename,
+        file: Buffer.from(content, "utf8"),
+      });
+    } catch (error) {
+      throw toDeliveryError(error, "files.completeUploadExternal");
+    }
   }
 
   async reply(
@@ -130,7 +159,9 @@ export class SlackSender implements ChatSender {
     options: SendOptions = {},
   ): Promise<ReplyAddress> {
     const { channel, ts } = parseSlackAddress(thread);
-    return this.postOnce(channel, ts, message, options.deliveryId);
+    const address = await this.postOnce(channel, ts, message, options.deliveryId);
+    await this.attachCut({ channel, ts }, message);
+    return address;
   }
 
   /**

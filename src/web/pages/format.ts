@@ -1,8 +1,9 @@
 // Small pieces of markup shared by the pages: verdict badges (a colour and a text label, never
 // colour alone), times (relative text, exact time in the datetime attribute and tooltip).
+
+import type { RowVerdict } from "../../app/server-rows.js";
 import { formatDuration } from "../../render/duration.js";
 import { html, type SafeHtml } from "../html.js";
-import type { RowVerdict } from "../rows.js";
 
 export const VERDICT_LABEL: Record<RowVerdict, string> = {
   pass: "PASS",

@@ -1,10 +1,11 @@
 // GET /servers/<ip>: one address: the watches that cover it, its latest report as `rdns check`
 // prints it, and each watching channel's history of changes (newest first).
+
+import type { ServerRow } from "../../app/server-rows.js";
 import type { CheckReport } from "../../check/types.js";
 import { renderReportText } from "../../render/check-text.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html } from "../html.js";
-import type { ServerRow } from "../rows.js";
 import { badge, timeTag } from "./format.js";
 import { page } from "./layout.js";
 

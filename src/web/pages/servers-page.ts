@@ -1,9 +1,16 @@
 // GET /: one row per watched address, grouped by channel (a range's rows name their watch). Sorting, filtering and the
 // 30 s refresh are done by /assets/servers.js on this markup: each sortable cell carries its sort
 // value in data-value, each row its filterable text in data-search.
+
+import {
+  type Histories,
+  historyKey,
+  ipSortKey,
+  type RowVerdict,
+  type ServerRow,
+} from "../../app/server-rows.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
-import { type Histories, historyKey, ipSortKey, type RowVerdict, type ServerRow } from "../rows.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
 import { page } from "./layout.js";
 
@@ -79,11 +86,12 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
     VERDICT_LABEL[row.verdict],
     row.fcrdns,
     ...row.problems,
+    row.paused ? "paused" : "",
   ].join(" ");
   return html`<tr class="row verdict-${row.verdict}" data-search="${search.toLowerCase()}">
 <td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a>${
     row.watch === row.ip ? "" : html`<span class="detail">watch ${row.watch}</span>`
-  }</td>
+  }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}</td>
 <td data-label="PTR" data-value="${row.ptr.join(" ")}">${ptrCell(row)}</td>
 <td data-label="FCrDNS" data-value="${row.fcrdns}" class="fcrdns-${row.fcrdns}">${FCRDNS_TEXT[row.fcrdns]}</td>
 <td data-label="HELO" data-value="${row.helo?.name ?? ""}">${heloCell(row)}</td>

@@ -1,12 +1,12 @@
 // GET /servers/<ip>: one address's latest report and history.
 import type { FastifyPluginAsync } from "fastify";
+import { loadSnapshot } from "../../app/load-servers.js";
+import { buildServerRows } from "../../app/server-rows.js";
 import { parseIp } from "../../check/ip.js";
 import { readHistory } from "../../store/history.js";
 import { getLastReport } from "../../store/reports.js";
 import type { RouteDeps } from "../deps.js";
-import { loadSnapshot } from "../load.js";
 import { renderServerPage } from "../pages/server-page.js";
-import { buildServerRows } from "../rows.js";
 
 export const serverRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
   app.get<{ Params: { ip: string } }>("/servers/:ip", { preHandler: deps.guard }, async (request, reply) => {

@@ -1,10 +1,10 @@
 // GET / (the servers page), GET /api/servers (its rows as JSON), GET /servers.csv.
 import type { FastifyPluginAsync } from "fastify";
-import { rowsToCsv } from "../csv.js";
+import { loadHistories, loadSnapshot } from "../../app/load-servers.js";
+import { buildServerRows } from "../../app/server-rows.js";
+import { rowsToCsv } from "../../app/servers-csv.js";
 import type { RouteDeps } from "../deps.js";
-import { loadHistories, loadSnapshot } from "../load.js";
 import { renderServersPage, STRIP_LENGTH } from "../pages/servers-page.js";
-import { buildServerRows } from "../rows.js";
 
 export const serversRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
   const rows = async () => buildServerRows(await loadSnapshot(deps.store));

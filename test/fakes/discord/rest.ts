@@ -47,6 +47,30 @@ export interface RestWorld {
 }
 
 let nextId = 1_300_000_000_000_000_000n;
+/**
+ * A message sent as multipart/form-data, as Discord takes files: the JSON in `payload_json`, each
+ * file in a `files[n]` part. The files become the message's attachments, each with its `content`
+ * (text) so tests can read what was uploaded.
+ */
+function multipartMessage(text: string, contentType: string): Record<string, unknown> {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const marker = `--${boundary?.[1] ?? boundary?.[2] ?? ""}`;
+  let payload: Record<string, unknown> = {};
+  const attachments: Record<string, unknown>[] = [];
+  for (const part of text.split(marker)) {
+    const split = part.indexOf("\r\n\r\n");
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const content = part.slice(split + 4).replace(/\r\n$/, "");
+    const name = /name="([^"]*)"/.exec(head)?.[1];
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    if (name === "payload_json") payload = JSON.parse(content) as Record<string, unknown>;
+    else if (filename !== undefined)
+      attachments.push({ id: snowflake(), filename, size: Buffer.byteLength(content), content });
+  }
+  return { ...payload, attachments };
+}
+
 export function snowflake(): string {
   nextId += 1n;
   return nextId.toString();
@@ -129,6 +153,7 @@ export class FakeRest {
       flags: (body.flags as number | undefined) ?? 0,
       author: this.world.botUser,
       allowed_mentions: body.allowed_mentions,
+      ...(Array.isArray(body.attachments) ? { attachments: body.attachments } : {}),
       ...extra,
     });
     this.messages.set(message.id, message);
@@ -144,6 +169,7 @@ export class FakeRest {
     Object.assign(message, {
       content: body.content ?? message.content,
       embeds: body.embeds ?? message.embeds,
+      attachments: Array.isArray(body.attachments) ? body.attachments : message.attachments,
       allowed_mentions: body.allowed_mentions,
       edited_timestamp: new Date().toISOString(),
     });
@@ -159,8 +185,12 @@ export class FakeRest {
     const [rawPath = "", query = ""] = (req.url ?? "").split("?");
     const path = decodeURIComponent(rawPath).replace(/^\/api\/v10/, "");
     const method = req.method ?? "GET";
-    const body =
-      text !== "" && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : null;
+    const contentType = req.headers["content-type"] ?? "";
+    const body = contentType.startsWith("multipart/form-data")
+      ? multipartMessage(text, contentType)
+      : text !== "" && contentType.includes("json")
+        ? JSON.parse(text)
+        : null;
     const record: RestRecord = { method, path, query, body, status: 0, at: Date.now() };
     this.requests.push(record);
 

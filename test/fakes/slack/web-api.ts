@@ -52,6 +52,16 @@ function safeJson(value: string): unknown {
   }
 }
 
+/** The file's bytes from an upload POST: the raw body, or the one file part of a multipart body. */
+function uploadedBytes(raw: string, contentType: string | undefined): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType ?? "");
+  if (boundary === null) return raw;
+  const marker = `--${boundary[1] ?? boundary[2]}`;
+  const part = raw.split(marker).find((chunk) => chunk.includes("\r\n\r\n") && !chunk.startsWith("--"));
+  if (part === undefined) return "";
+  return part.slice(part.indexOf("\r\n\r\n") + 4).replace(/\r\n$/, "");
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -71,6 +81,21 @@ export class FakeSlackWebApi {
   socketUrl: string | null = null;
   /** Messages chat.postMessage created, in order. */
   readonly posted: PostedMessage[] = [];
+  /**
+   * Files shared by the v2 upload flow (files.getUploadURLExternal, a POST of the bytes to the
+   * upload URL, files.completeUploadExternal), with their content as uploaded.
+   */
+  readonly uploads: {
+    id: string;
+    filename: string;
+    channel: string;
+    threadTs: string | null;
+    content: string;
+  }[] = [];
+  private readonly pendingUploads = new Map<
+    string,
+    { filename: string; length: number; content: string | null }
+  >();
   /** Seconds part of the ts the fake hands out (set it to now to test `oldest`). */
   tsEpochSeconds = 1700000000;
   private readonly delays = new Map<string, number[]>();
@@ -189,6 +214,16 @@ export class FakeSlackWebApi {
       return;
     }
     const raw = await readBody(req);
+    if (req.method === "POST" && url.pathname.startsWith("/upload/")) {
+      const pending = this.pendingUploads.get(decodeURIComponent(url.pathname.slice("/upload/".length)));
+      if (pending === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      pending.content = uploadedBytes(raw, req.headers["content-type"]);
+      res.writeHead(200).end("OK");
+      return;
+    }
     if (url.pathname.startsWith("/response/")) {
       this.responses.push({ path: url.pathname, body: JSON.parse(raw) as Record<string, unknown>, at });
       this.notify();
@@ -294,6 +329,37 @@ export class FakeSlackWebApi {
             url_private_download: `${this.url}/files/${file.id}`,
           },
         };
+      }
+      case "files.getUploadURLExternal": {
+        const id = `F${String(this.pendingUploads.size + this.uploads.length + 1).padStart(8, "0")}`;
+        this.pendingUploads.set(id, {
+          filename: String(args.filename ?? ""),
+          length: Number(args.length ?? 0),
+          content: null,
+        });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const files = (typeof args.files === "string" ? JSON.parse(args.files) : args.files) as {
+          id: string;
+        }[];
+        for (const { id } of files) {
+          const pending = this.pendingUploads.get(id);
+          if (pending?.content === null || pending === undefined)
+            return { ok: false, error: "file_not_found" };
+          if (Buffer.byteLength(pending.content) !== pending.length)
+            return { ok: false, error: "invalid_length" };
+          this.pendingUploads.delete(id);
+          this.uploads.push({
+            id,
+            filename: pending.filename,
+            channel: String(args.channel_id ?? ""),
+            threadTs: args.thread_ts === undefined ? null : String(args.thread_ts),
+            content: pending.content,
+          });
+        }
+        this.notify();
+        return { ok: true, files: files.map(({ id }) => ({ id })) };
       }
       case "apps.connections.open":
         if (this.socketUrl === null) return { ok: false, error: "not_allowed_token_type" };

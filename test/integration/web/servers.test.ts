@@ -18,6 +18,7 @@ const FIELDS = [
   "fcrdns",
   "helo",
   "ip",
+  "paused",
   "problems",
   "ptr",
   "since",

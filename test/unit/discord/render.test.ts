@@ -140,7 +140,7 @@ describe("addresses, the command definition and the invite", () => {
       name: string;
       options?: { name: string; required?: boolean; min_length?: number; max_length?: number }[];
     }[];
-    expect(subs.map((s) => s.name)).toEqual(["check", "unwatch", "watch", "watches", "help"]);
+    expect(subs.map((s) => s.name)).toEqual(["check", "status", "unwatch", "watch", "watches", "help"]);
     expect(subs[0]?.options).toMatchObject([
       // The ip option takes a host name too (`ip:mail.example.com`), so a name's length.
       { name: "ip", required: true, min_length: 2, max_length: 253 },
@@ -148,6 +148,7 @@ describe("addresses, the command definition and the invite", () => {
     ]);
     expect(subs.find((s) => s.name === "watch")?.options).toMatchObject([
       { name: "range", required: true, max_length: 52 },
+      { name: "helo", required: false, max_length: 253 },
     ]);
     expect(json.contexts).toEqual([0]);
   });

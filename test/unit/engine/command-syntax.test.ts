@@ -29,15 +29,15 @@ describe("typed words (Slack, console)", () => {
   it("says what is wrong: unknown command, missing option, too many words, too long", () => {
     expect(parseWords(commands, ["frobnicate"])).toMatchObject({
       ok: false,
-      problem: 'unknown command "frobnicate"; the commands are check, unwatch, watch, watches, help',
+      problem: 'unknown command "frobnicate"; the commands are check, status, unwatch, watch, watches, help',
     });
     expect(parseWords(commands, ["watch"])).toMatchObject({
       ok: false,
       problem: /^missing <range> \(an IP or CIDR/,
     });
-    expect(parseWords(commands, ["watch", "a", "b"])).toMatchObject({
+    expect(parseWords(commands, ["watch", "a", "b", "c"])).toMatchObject({
       ok: false,
-      problem: "too many words: /rdns watch <range>",
+      problem: "too many words: /rdns watch <range> [helo]",
     });
     expect(parseWords(commands, ["check", "a".repeat(254)])).toMatchObject({
       ok: false,

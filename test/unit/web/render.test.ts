@@ -1,9 +1,9 @@
 // The servers page, the one-address page and the CSV as rendered from rows (pure).
 import { describe, expect, it } from "vitest";
-import { rowsToCsv } from "../../../src/web/csv.js";
+import { historyKey, type ServerRow } from "../../../src/app/server-rows.js";
+import { rowsToCsv } from "../../../src/app/servers-csv.js";
 import { renderServerPage } from "../../../src/web/pages/server-page.js";
 import { renderServersPage } from "../../../src/web/pages/servers-page.js";
-import { historyKey, type ServerRow } from "../../../src/web/rows.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { HOSTILE_NAME } from "../../lab/zones.js";
 
@@ -19,6 +19,7 @@ const row = (overrides: Partial<ServerRow> = {}): ServerRow => ({
   problems: [],
   since: "2026-12-01T09:00:00.000Z",
   checkedAt: "2026-12-01T11:59:00.000Z",
+  paused: false,
   ...overrides,
 });
 
@@ -88,7 +89,7 @@ describe("CSV", () => {
     ]);
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at",
+      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused",
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);

@@ -1,7 +1,7 @@
 // The servers page's rows, from what the store holds (pure: no Redis).
 import { describe, expect, it } from "vitest";
+import { buildRow, buildServerRows, ipSortKey } from "../../../src/app/server-rows.js";
 import type { WatchRecord, WatchState } from "../../../src/store/watches.js";
-import { buildRow, buildServerRows, ipSortKey } from "../../../src/web/rows.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
 const origin = { platform: "console" as const, channel: "C1", thread: "console:C1:t", parent: null };
@@ -35,7 +35,52 @@ describe("buildRow", () => {
       problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
       since: "2026-12-01T09:00:00.000Z",
       checkedAt: "2026-12-01T10:00:00.000Z",
+      paused: false,
     });
+  });
+
+  it("lets a report made with another HELO (or none) not speak for a watch with a HELO", () => {
+    const report = makeReport({ checkedAt: "2026-12-01T10:00:00.000Z" });
+    const watch = { target: "203.0.113.5", helo: "other.example.test" };
+    const row = buildRow("console:C1", watch, "203.0.113.5", state, report);
+    expect(row).toMatchObject({
+      verdict: "fail",
+      fcrdns: "unknown",
+      checkedAt: state.checkedAt,
+      helo: { name: "other.example.test", matchesPtr: null, resolvesToIp: null },
+    });
+    // The same name, in another case and with the root dot, is the same HELO.
+    const same = buildRow(
+      "console:C1",
+      { target: "w", helo: "MAIL.example.test." },
+      "203.0.113.5",
+      state,
+      report,
+    );
+    expect(same.helo).toEqual({ name: "mail.example.test", matchesPtr: false, resolvesToIp: true });
+  });
+
+  it("marks every row of a paused channel", () => {
+    const rows = buildServerRows({
+      channels: [
+        {
+          channel: "slack:GONE",
+          watches: [watch("203.0.113.5", ["203.0.113.5"], "2026-12-01T00:00:00.000Z")],
+          states: new Map(),
+          paused: true,
+        },
+        {
+          channel: "slack:OK",
+          watches: [watch("203.0.113.6", ["203.0.113.6"], "2026-12-01T00:00:00.000Z")],
+          states: new Map(),
+        },
+      ],
+      reports: new Map(),
+    });
+    expect(rows.map((row) => [row.channel, row.paused])).toEqual([
+      ["slack:GONE", true],
+      ["slack:OK", false],
+    ]);
   });
 
   it("shows an inconclusive last check as such (the state keeps the last conclusive one)", () => {

@@ -1,37 +1,25 @@
 // The servers page's rows: one per watched address, grouped by channel and watch, built from
 // what the store holds (watches, each channel's last state per IP, the last report per IP).
-// Pure: src/web/load.ts reads the store, this decides what each row says.
+// Pure: src/app/load-servers.ts reads the store, this decides what each row says.
 import ipaddr from "ipaddr.js";
-import type { CheckReport, FcrdnsResult, Verdict } from "../check/types.js";
+import type { StatusRow } from "../chat/types.js";
+import type { CheckReport } from "../check/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import type { WatchRecord, WatchState } from "../store/watches.js";
+import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
-export type RowVerdict = Verdict | "pending";
+export type RowVerdict = StatusRow["verdict"];
 
-/** A row of GET /api/servers (docs/operations.md); the page and the CSV show the same. */
-export interface ServerRow {
-  ip: string;
-  /** The watch's target as typed (an IP or a range). */
-  watch: string;
-  /** The channel key, `<platform>:<channel id>`. */
-  channel: string;
-  ptr: string[];
-  fcrdns: FcrdnsResult;
-  helo: { name: string; matchesPtr: boolean | null; resolvesToIp: boolean | null } | null;
-  verdict: RowVerdict;
-  problems: string[];
-  /** When the current state began (the last change in the history), ISO 8601; null before the first check. */
-  since: string | null;
-  /** When the address was last checked, ISO 8601; null before the first check. */
-  checkedAt: string | null;
-}
+/** A row of GET /api/servers (docs/operations.md); the page, the CSV and `/rdns status` show the same. */
+export type ServerRow = StatusRow;
 
 export interface ChannelSnapshot {
   channel: string;
   watches: WatchRecord[];
   /** ip -> what the channel last saw. */
   states: ReadonlyMap<string, WatchState>;
+  /** The channel's watches are paused (absent: running). */
+  paused?: boolean;
 }
 
 export interface ServersSnapshot {
@@ -56,23 +44,31 @@ function uniqueCodes(report: CheckReport): string[] {
 
 /**
  * One row. The last report speaks when it is at least as new as the channel's state (the state
- * skips inconclusive results, the report does not: "could not tell" is shown as such); otherwise
- * (the report expired) the state's verdict and names stand, with what only a report knows unknown.
+ * skips inconclusive results, the report does not: "could not tell" is shown as such) and was
+ * made with the watch's HELO (a check someone ran with another HELO, or none, does not speak for
+ * this watch); otherwise the state's verdict and names stand, with what only a report knows unknown.
  */
 export function buildRow(
   channel: string,
-  watch: string,
+  watch: string | Pick<WatchRecord, "target" | "helo">,
   ip: string,
   state: WatchState | undefined,
   report: CheckReport | undefined,
+  paused = false,
 ): ServerRow {
+  const record = typeof watch === "string" ? { target: watch, helo: null } : watch;
+  const watchHelo = record.helo ?? null;
   const since = state?.since ?? null;
   const stateAt = state?.checkedAt ?? "";
-  if (report !== undefined && report.checkedAt >= stateAt) {
+  const base = { ip, watch: record.target, channel, since, paused };
+  const heloUnknown = watchHelo === null ? null : { name: watchHelo, matchesPtr: null, resolvesToIp: null };
+  const reportFits =
+    report !== undefined &&
+    report.checkedAt >= stateAt &&
+    (watchHelo === null || sameHelo(watchHelo, report.helo?.name ?? null));
+  if (report !== undefined && reportFits) {
     return {
-      ip,
-      watch,
-      channel,
+      ...base,
       ptr: report.ptr.names,
       fcrdns: report.fcrdns,
       helo:
@@ -85,31 +81,25 @@ export function buildRow(
             },
       verdict: report.verdict,
       problems: uniqueCodes(report),
-      since,
       checkedAt: report.checkedAt,
     };
   }
   if (state !== undefined) {
     return {
-      ip,
-      watch,
-      channel,
+      ...base,
       ptr: state.names,
       fcrdns: "unknown",
-      helo: null,
+      helo: heloUnknown,
       verdict: state.verdict,
       problems: state.problems ?? [],
-      since,
       checkedAt: state.checkedAt ?? null,
     };
   }
   return {
-    ip,
-    watch,
-    channel,
+    ...base,
     ptr: [],
     fcrdns: "unknown",
-    helo: null,
+    helo: heloUnknown,
     verdict: "pending",
     problems: [],
     since: null,
@@ -120,19 +110,19 @@ export function buildRow(
 /** Every row: channels in name order, each channel's watches in the order they were added, IPs in numeric order. */
 export function buildServerRows(snapshot: ServersSnapshot): ServerRow[] {
   const rows: ServerRow[] = [];
-  for (const { channel, watches, states } of [...snapshot.channels].sort((a, b) =>
+  for (const { channel, watches, states, paused = false } of [...snapshot.channels].sort((a, b) =>
     a.channel.localeCompare(b.channel),
   )) {
     for (const watch of watches) {
       const ips = [...watch.ips].sort((a, b) => ipSortKey(a).localeCompare(ipSortKey(b)));
       for (const ip of ips)
-        rows.push(buildRow(channel, watch.target, ip, states.get(ip), snapshot.reports.get(ip)));
+        rows.push(buildRow(channel, watch, ip, states.get(ip), snapshot.reports.get(ip), paused));
     }
   }
   return rows;
 }
 
-/** The key a row's history is found under (src/web/load.ts fills the map). */
+/** The key a row's history is found under (src/app/load-servers.ts fills the map). */
 export function historyKey(channel: string, ip: string): string {
   return `${channel}\t${ip}`;
 }

@@ -3,6 +3,7 @@
 // round trips whatever the number of addresses: one per channel, then pipelines.
 import type { Redis } from "ioredis";
 import type { StoreKeys } from "../keys.js";
+import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
 import { getLastReports } from "../store/reports.js";
 import { listWatchedChannels, listWatches, readWatchStates } from "../store/watches.js";
@@ -12,7 +13,7 @@ import {
   historyKey,
   type ServerRow,
   type ServersSnapshot,
-} from "./rows.js";
+} from "./server-rows.js";
 
 export interface StoreAccess {
   redis: Redis;
@@ -30,6 +31,9 @@ export async function loadSnapshot({ redis, keys }: StoreAccess): Promise<Server
       return { channel, watches, states };
     }),
   );
+  const healths = await readChannelHealths(redis, keys, channelKeys);
+  for (const snapshot of channels)
+    snapshot.paused = (healths.get(snapshot.channel)?.pausedAt ?? null) !== null;
   const ips = [...new Set(channels.flatMap(({ watches }) => watches.flatMap((watch) => watch.ips)))];
   return {
     channels: channels.filter(({ watches }) => watches.length > 0),

@@ -2,7 +2,7 @@
 // with "=", "+", "-" or "@", which a spreadsheet runs as a formula (CSV injection): csv-stringify's
 // escape_formulas prefixes such cells with a quote.
 import { stringify } from "csv-stringify/sync";
-import type { ServerRow } from "./rows.js";
+import type { ServerRow } from "./server-rows.js";
 
 const HEADER = [
   "ip",
@@ -17,6 +17,7 @@ const HEADER = [
   "problems",
   "since",
   "checked_at",
+  "paused",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -36,6 +37,7 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
       row.problems.join(" "),
       row.since ?? "",
       row.checkedAt ?? "",
+      row.paused ? "yes" : "no",
     ]),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
   );

@@ -1,0 +1,67 @@
+// A watching channel's delivery health: how many deliveries in a row failed because the channel
+// is gone, and since when its watches are paused. The decisions are src/app/paused-watches.ts's.
+import type { Redis } from "ioredis";
+import type { StoreKeys } from "../keys.js";
+
+export interface ChannelHealth {
+  /** "Channel gone" failures since the last delivery that got through. */
+  failures: number;
+  /** When the channel's watches were paused (ISO 8601), null while they run. */
+  pausedAt: string | null;
+}
+
+export const HEALTHY: ChannelHealth = { failures: 0, pausedAt: null };
+
+function parse(fields: Record<string, string>): ChannelHealth {
+  const failures = Number(fields.failures ?? 0);
+  return {
+    failures: Number.isFinite(failures) ? failures : 0,
+    pausedAt: fields.pausedAt === undefined || fields.pausedAt === "" ? null : fields.pausedAt,
+  };
+}
+
+export async function readChannelHealth(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+): Promise<ChannelHealth> {
+  return parse(await redis.hgetall(keys.channelHealth(channel)));
+}
+
+/** Health of many channels in one round trip (channel -> health). */
+export async function readChannelHealths(
+  redis: Redis,
+  keys: StoreKeys,
+  channels: readonly string[],
+): Promise<Map<string, ChannelHealth>> {
+  const pipeline = redis.pipeline();
+  for (const channel of channels) pipeline.hgetall(keys.channelHealth(channel));
+  const replies = (await pipeline.exec()) ?? [];
+  return new Map(
+    channels.map((channel, index) => {
+      const [error, value] = replies[index] ?? [null, {}];
+      if (error) throw error;
+      return [channel, parse(value as Record<string, string>)];
+    }),
+  );
+}
+
+/** Counts one more failure atomically (two delivery workers may fail at once); returns the count. */
+export async function countChannelFailure(redis: Redis, keys: StoreKeys, channel: string): Promise<number> {
+  return redis.hincrby(keys.channelHealth(channel), "failures", 1);
+}
+
+export async function markChannelPaused(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  at: string,
+): Promise<boolean> {
+  // HSETNX: the first pause stands; a later failure does not restart the 7 days.
+  return (await redis.hsetnx(keys.channelHealth(channel), "pausedAt", at)) === 1;
+}
+
+/** The channel works again (a delivery got through, or someone watched from it): forget it all. */
+export async function clearChannelHealth(redis: Redis, keys: StoreKeys, channel: string): Promise<void> {
+  await redis.del(keys.channelHealth(channel));
+}
