@@ -28,6 +28,15 @@ export function storeKeys(prefix: string) {
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */
     watchState: (channelKey: string) => `${base}:watchstate:${channelKey}`,
+    /**
+     * One re-check chain (hash: ip, helo, originsKey, origins, state open|ended, reason, by, next).
+     * Kept after the chain ends, so a second "stop" hears "already ended" instead of "unknown".
+     */
+    chain: (chainId: string) => `${base}:chain:${chainId}`,
+    /** The open chains of one IP (set of chain ids), for `/rdns stop <ip>` and "cleared" by any check. */
+    chainsOfIp: (ip: string) => `${base}:chains:ip:${ipKey(ip)}`,
+    /** Every open chain (set of chain ids): its SCARD is the O(1) count of open chains. */
+    openChains: () => `${base}:chains:open`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
   };

@@ -134,6 +134,9 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
   const { job, jobId, report, origins, settings } = input;
   const deliveries: DeliveryJob[] = [];
   const asked = job.reason === "command" || job.reason === "paste";
+  const followUp = planFollowUp(job, report, input.now, settings);
+  // The result's buttons can stop the chain only while it goes on.
+  const openChainId = followUp.next !== null ? job.chainId : null;
   if (asked) {
     for (const origin of origins) {
       if (report.verdict === "inconclusive") {
@@ -148,12 +151,11 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
           threadReply(jobId, origin, message, "could-not-tell"),
         );
       } else {
-        deliveries.push(...resultDeliveries(jobId, report, origin));
+        deliveries.push(...resultDeliveries(jobId, report, origin, openChainId));
       }
     }
   }
 
-  const followUp = planFollowUp(job, report, input.now, settings);
   const ends = followUp.cleared || followUp.stillFailing || followUp.gaveUp;
   for (const origin of ends ? origins : []) {
     if (followUp.cleared) {

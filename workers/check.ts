@@ -13,8 +13,10 @@ import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
+import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
+import { planChainClearedElsewhere, planChainFailed } from "./chain-plan.js";
 import {
   type CheckPlan,
   planCheckResult,
@@ -22,6 +24,7 @@ import {
   planWatchNotice,
   retryBeforeAnswering,
 } from "./check-plan.js";
+import { isCleared } from "./recheck.js";
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
 const STALLED_OUT = /stalled more than allowable limit/;
@@ -77,17 +80,74 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
  */
 export async function reportFailedCheck(
   job: Job<CheckJob>,
-  deps: Pick<CheckWorkerDeps, "redis" | "queues">,
+  deps: Pick<CheckWorkerDeps, "redis" | "queues" | "settings">,
   reason: string,
   attempts: number,
 ): Promise<number> {
   const data = job.data;
+  if (data.reason === "recheck") return reportFailedRecheck(data, deps, reason, attempts);
   if (data.reason !== "command" && data.reason !== "paste") return 0;
   const jobId = job.id ?? data.chainId;
   const origins = uniqueOrigins(await chainThreads(deps.redis, data));
   const deliveries = planFailedCheck(data, jobId, origins, reason, attempts);
   await enqueueDeliveries(deps.queues, deliveries);
   return deliveries.length;
+}
+
+/**
+ * A re-check that failed for good ends its chain (no silent end): its threads hear once that
+ * re-checking stopped and why. The registry's compare-and-set makes "once" hold across the
+ * processor's own report and the `failed` event of a stalled job.
+ */
+async function reportFailedRecheck(
+  data: CheckJob,
+  deps: Pick<CheckWorkerDeps, "redis" | "queues" | "settings">,
+  reason: string,
+  attempts: number,
+): Promise<number> {
+  const keys = storeKeys(deps.settings.prefix);
+  const ended = await endChain(deps.redis, keys, data.chainId, data.ip, "failed");
+  // Already ended otherwise (cleared, stopped) before this failure: nothing to add. An unknown
+  // chain (made before the registry) is told all the same; delivery ids keep it to once.
+  if (ended === "already-ended" && (await readChain(deps.redis, keys, data.chainId))?.ended !== "failed")
+    return 0;
+  const origins = uniqueOrigins(await chainThreads(deps.redis, data));
+  const deliveries = planChainFailed(data, origins, reason, attempts);
+  await enqueueDeliveries(deps.queues, deliveries);
+  return deliveries.length;
+}
+
+/**
+ * Another check of the IP found it cleared: every other open chain of the IP ends with "cleared"
+ * in its threads. Each chain is ended in the registry first, and only the caller that ended it
+ * tells its threads, so two checks finishing together say it once.
+ */
+async function clearOtherChains(
+  redis: Redis,
+  keys: StoreKeys,
+  queues: Queues,
+  report: CheckReport,
+  ownChainId: string,
+  now: Date,
+): Promise<number> {
+  let told = 0;
+  for (const chainId of await openChainsOf(redis, keys, report.ip)) {
+    if (chainId === ownChainId) continue;
+    const chain = await readChain(redis, keys, chainId);
+    if (chain === null) continue;
+    if ((await endChain(redis, keys, chainId, chain.ip, "cleared")) !== "ended-now") continue;
+    if (chain.next !== null) await queues.check.remove(chain.next).catch(() => 0);
+    const joined = chain.originsKey === null ? [] : await chainOrigins(redis, chain.originsKey);
+    const deliveries = planChainClearedElsewhere(
+      chain,
+      uniqueOrigins([...chain.origins, ...joined]),
+      report,
+      now,
+    );
+    await enqueueDeliveries(queues, deliveries);
+    told += deliveries.length;
+  }
+  return told;
 }
 
 /** The chain's threads: the job's own, plus those who joined its window or its chain since. */
@@ -147,6 +207,11 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     log.info({ dropped }, "watch run with no watchers");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
   }
+  if (data.reason === "recheck" && (await chainEnded(redis, keys, data.chainId))) {
+    // Stopped (or cleared by another check) while this re-check waited: no DNS for it.
+    log.info("re-check of an ended chain skipped");
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+  }
   let report: CheckReport;
   try {
     report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
@@ -171,6 +236,26 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     })),
   );
   const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
+  // A chain stopped while this re-check asked DNS says nothing more and schedules nothing.
+  let chainGoesOn = data.reason !== "recheck" || !(await chainEnded(redis, keys, data.chainId));
+  if (chainGoesOn && plan.next !== null) {
+    chainGoesOn = await openChain(redis, keys, {
+      chainId: data.chainId,
+      ip: data.ip,
+      helo: data.helo,
+      originsKey: data.originsKey,
+      origins: data.origins,
+      firstFailureAt: plan.next.job.firstFailureAt ?? now.toISOString(),
+      rechecks: plan.next.job.recheck,
+      next: plan.next.jobId,
+      now,
+      keepMs: settings.recheckMaxMs + 24 * 3_600_000,
+    });
+  }
+  const next = chainGoesOn ? plan.next : null;
+  if (data.reason === "recheck" && chainGoesOn && next === null) {
+    await endChain(redis, keys, data.chainId, data.ip, plan.followUp.cleared ? "cleared" : "gave-up");
+  }
 
   if (plan.chainResult !== null) {
     // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
@@ -183,23 +268,26 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   }
   // Every channel watching this IP hears of a change, whatever asked for the check.
   const deliveries = [
-    ...plan.deliveries,
+    ...(chainGoesOn ? plan.deliveries : []),
     ...(await claimWatchNotices(redis, keys, jobId, report, plan.watches)),
   ];
   // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
   // crash repeats neither.
   await enqueueDeliveries(queues, deliveries);
-  if (plan.next !== null) {
-    await queues.check.add("recheck", plan.next.job, { jobId: plan.next.jobId, delay: plan.next.delayMs });
+  if (next !== null) {
+    await queues.check.add("recheck", next.job, { jobId: next.jobId, delay: next.delayMs });
   }
+  const clearedElsewhere = isCleared(report)
+    ? await clearOtherChains(redis, keys, queues, report, data.chainId, now)
+    : 0;
   log.info(
-    { verdict: report.verdict, deliveries: deliveries.length, next: plan.next?.delayMs ?? null },
+    { verdict: report.verdict, deliveries: deliveries.length, clearedElsewhere, next: next?.delayMs ?? null },
     "check done",
   );
   return {
     verdict: report.verdict,
     deliveries: deliveries.length,
-    nextRecheckMs: plan.next?.delayMs ?? null,
+    nextRecheckMs: next?.delayMs ?? null,
     cleared: plan.followUp.cleared,
   };
 }
