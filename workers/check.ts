@@ -5,6 +5,8 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import type { Origin } from "../src/chat/types.js";
+import { query } from "../src/check/dns-client.js";
+import { pollAuthority } from "../src/check/poll.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
@@ -16,7 +18,8 @@ import type { EngineSettings } from "../src/settings.js";
 import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
-import { planChainClearedElsewhere, planChainFailed } from "./chain-plan.js";
+import { applyReport, type CheckOutcome, chainThreads } from "./apply-report.js";
+import { planChainFailed } from "./chain-plan.js";
 import {
   type CheckPlan,
   planCheckResult,
@@ -24,7 +27,18 @@ import {
   planWatchNotice,
   retryBeforeAnswering,
 } from "./check-plan.js";
+import { type PollRunner, runPollJob } from "./poll.js";
 import { isCleared } from "./recheck.js";
+
+/** The real poll: the settings' servers, the real DNS client. */
+export function defaultPoll(settings: EngineSettings): PollRunner {
+  return (target) =>
+    pollAuthority(
+      target,
+      { authorities: settings.check.authorities, resolvers: settings.check.resolvers },
+      { transport: query, timeoutMs: settings.check.timeoutMs, retries: 1 },
+    );
+}
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
 const STALLED_OUT = /stalled more than allowable limit/;
@@ -33,6 +47,7 @@ const STALLED_OUT = /stalled more than allowable limit/;
 const MAX_WATCH_WRITES = 5;
 
 export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
+export type { PollRunner };
 
 export interface CheckWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
@@ -41,15 +56,12 @@ export interface CheckWorkerDeps {
   settings: EngineSettings;
   logger: Logger;
   runCheck: CheckRunner;
+  /** Defaults to src/check's pollAuthority with the real DNS client (tests wrap it to count). */
+  runPoll?: PollRunner;
   now?: () => Date;
 }
 
-export interface CheckOutcome {
-  verdict: CheckReport["verdict"];
-  deliveries: number;
-  nextRecheckMs: number | null;
-  cleared: boolean;
-}
+export type { CheckOutcome };
 
 /**
  * Runs one attempt of a check job. When the attempt fails for the last time (retrying cannot fix
@@ -86,6 +98,17 @@ export async function reportFailedCheck(
 ): Promise<number> {
   const data = job.data;
   if (data.reason === "recheck") return reportFailedRecheck(data, deps, reason, attempts);
+  if (data.reason === "poll") {
+    // A poll that failed for good ends every chain that waited on it, each told once.
+    const keys = storeKeys(deps.settings.prefix);
+    let told = 0;
+    for (const chainId of await openChainsOf(deps.redis, keys, data.ip)) {
+      const chain = await readChain(deps.redis, keys, chainId);
+      if (chain === null || chain.next !== job.id || chain.job === null) continue;
+      told += await reportFailedRecheck(chain.job, deps, reason, attempts);
+    }
+    return told;
+  }
   if (data.reason !== "command" && data.reason !== "paste") return 0;
   const jobId = job.id ?? data.chainId;
   const origins = uniqueOrigins(await chainThreads(deps.redis, data));
@@ -117,83 +140,6 @@ async function reportFailedRecheck(
   return deliveries.length;
 }
 
-/**
- * Another check of the IP found it cleared: every other open chain of the IP ends with "cleared"
- * in its threads. Each chain is ended in the registry first, and only the caller that ended it
- * tells its threads, so two checks finishing together say it once.
- */
-async function clearOtherChains(
-  redis: Redis,
-  keys: StoreKeys,
-  queues: Queues,
-  report: CheckReport,
-  ownChainId: string,
-  now: Date,
-): Promise<number> {
-  let told = 0;
-  for (const chainId of await openChainsOf(redis, keys, report.ip)) {
-    if (chainId === ownChainId) continue;
-    const chain = await readChain(redis, keys, chainId);
-    if (chain === null) continue;
-    if ((await endChain(redis, keys, chainId, chain.ip, "cleared")) !== "ended-now") continue;
-    if (chain.next !== null) await queues.check.remove(chain.next).catch(() => 0);
-    const joined = chain.originsKey === null ? [] : await chainOrigins(redis, chain.originsKey);
-    const deliveries = planChainClearedElsewhere(
-      chain,
-      uniqueOrigins([...chain.origins, ...joined]),
-      report,
-      now,
-    );
-    await enqueueDeliveries(queues, deliveries);
-    told += deliveries.length;
-  }
-  return told;
-}
-
-/** The chain's threads: the job's own, plus those who joined its window or its chain since. */
-async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin[]> {
-  if (data.originsKey === null) return data.origins;
-  if (data.reason === "command" || data.reason === "paste") {
-    // Closes the window: askers after this answer themselves from the chain's result.
-    return uniqueOrigins([
-      ...data.origins,
-      ...(await finishCheckWindow(redis, data.originsKey, data.chainId)),
-    ]);
-  }
-  if (data.reason === "recheck")
-    return uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
-  return data.origins;
-}
-
-/**
- * Carries out the watch decisions: each state is written by compare-and-set; a lost write is
- * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
- * enqueue: a job that dies after its write won finds its own write when it runs again.
- */
-async function claimWatchNotices(
-  redis: Redis,
-  keys: StoreKeys,
-  jobId: string,
-  report: CheckReport,
-  watches: CheckPlan["watches"],
-): Promise<DeliveryJob[]> {
-  const notices: DeliveryJob[] = [];
-  for (let { watcher, decision } of watches) {
-    for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
-      const { channel } = watcher;
-      if (await compareAndSetWatchState(redis, keys, channel, report.ip, decision.expected, decision.state)) {
-        // Won: its notice goes out, as a re-run's repeat would.
-        decision = { action: "repeat", notice: decision.notice };
-        break;
-      }
-      watcher = { ...watcher, stored: await readWatchState(redis, keys, channel, report.ip) };
-      decision = planWatchNotice(jobId, report, watcher);
-    }
-    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
-  }
-  return notices;
-}
-
 async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   const { redis, queues, settings, logger } = deps;
   const keys = storeKeys(settings.prefix);
@@ -207,6 +153,8 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     log.info({ dropped }, "watch run with no watchers");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
   }
+  if (data.reason === "poll")
+    return runPollJob(job, { ...deps, runPoll: deps.runPoll ?? defaultPoll(settings) }, log);
   if (data.reason === "recheck" && (await chainEnded(redis, keys, data.chainId))) {
     // Stopped (or cleared by another check) while this re-check waited: no DNS for it.
     log.info("re-check of an ended chain skipped");
@@ -225,71 +173,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   const attempt = job.attemptsMade + 1;
   const retry = retryBeforeAnswering(report, attempt >= (job.opts.attempts ?? 1));
   if (retry !== null) throw new Error(retry);
-  await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
-
-  const origins = await chainThreads(redis, data);
-  const watchers = await Promise.all(
-    (await watchersOf(redis, keys, data.ip)).map(async ({ channel, record }) => ({
-      channel,
-      record,
-      stored: await readWatchState(redis, keys, channel, data.ip),
-    })),
-  );
-  const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
-  // A chain stopped while this re-check asked DNS says nothing more and schedules nothing.
-  let chainGoesOn = data.reason !== "recheck" || !(await chainEnded(redis, keys, data.chainId));
-  if (chainGoesOn && plan.next !== null) {
-    chainGoesOn = await openChain(redis, keys, {
-      chainId: data.chainId,
-      ip: data.ip,
-      helo: data.helo,
-      originsKey: data.originsKey,
-      origins: data.origins,
-      firstFailureAt: plan.next.job.firstFailureAt ?? now.toISOString(),
-      rechecks: plan.next.job.recheck,
-      next: plan.next.jobId,
-      now,
-      keepMs: settings.recheckMaxMs + 24 * 3_600_000,
-    });
-  }
-  const next = chainGoesOn ? plan.next : null;
-  if (data.reason === "recheck" && chainGoesOn && next === null) {
-    await endChain(redis, keys, data.chainId, data.ip, plan.followUp.cleared ? "cleared" : "gave-up");
-  }
-
-  if (plan.chainResult !== null) {
-    // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
-    await redis.set(
-      keys.chainResult(data.chainId),
-      JSON.stringify(plan.chainResult.report),
-      "PX",
-      plan.chainResult.ttlMs,
-    );
-  }
-  // Every channel watching this IP hears of a change, whatever asked for the check.
-  const deliveries = [
-    ...(chainGoesOn ? plan.deliveries : []),
-    ...(await claimWatchNotices(redis, keys, jobId, report, plan.watches)),
-  ];
-  // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
-  // crash repeats neither.
-  await enqueueDeliveries(queues, deliveries);
-  if (next !== null) {
-    await queues.check.add("recheck", next.job, { jobId: next.jobId, delay: next.delayMs });
-  }
-  const clearedElsewhere = isCleared(report)
-    ? await clearOtherChains(redis, keys, queues, report, data.chainId, now)
-    : 0;
-  log.info(
-    { verdict: report.verdict, deliveries: deliveries.length, clearedElsewhere, next: next?.delayMs ?? null },
-    "check done",
-  );
-  return {
-    verdict: report.verdict,
-    deliveries: deliveries.length,
-    nextRecheckMs: next?.delayMs ?? null,
-    cleared: plan.followUp.cleared,
-  };
+  return applyReport({ data, jobId, attempt, report, now }, deps, log);
 }
 
 export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, CheckOutcome> {

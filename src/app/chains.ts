@@ -102,7 +102,8 @@ export async function stopChain(
   if (chain === null) return "unknown";
   const ended = await endChain(ctx.redis, ctx.keys, chain.chainId, chain.ip, "stopped", input.user);
   if (ended !== "ended-now") return ended === "unknown" ? "unknown" : "already-ended";
-  if (chain.next !== null) {
+  // A poll is shared with the IP's other chains: it stops by itself when no open chain waits on it.
+  if (chain.next !== null && !chain.next.startsWith("poll-")) {
     // A delayed job is removed outright; one that is running finds the chain ended and stops.
     await ctx.queues.check.remove(chain.next).catch(() => 0);
   }

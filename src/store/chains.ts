@@ -9,6 +9,7 @@
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { CheckJob } from "../queue/jobs.js";
 
 export type ChainEnd = "cleared" | "gave-up" | "stopped" | "failed";
 
@@ -32,16 +33,18 @@ export interface ChainRecord {
   firstFailureAt: string;
   /** Re-checks (or polls) the chain has scheduled so far. */
   rechecks: number;
+  /** The chain's state as its next re-check would carry it (a shared poll applies reports with it). */
+  job: CheckJob | null;
 }
 
 // KEYS: chain hash, the IP's open set, the global open set. ARGV: chain id, ip, helo, originsKey,
-// origins JSON, now, next job id, keep ms, first failure, re-checks so far. An ended chain is never re-opened (a re-check that was
+// origins JSON, now, next job id, keep ms, first failure, re-checks so far, chain job JSON. An ended chain is never re-opened (a re-check that was
 // already running when the chain was stopped must not bring it back).
 const OPEN = `
 if redis.call('HGET', KEYS[1], 'state') == 'ended' then return 0 end
 redis.call('HSETNX', KEYS[1], 'openedAt', ARGV[6])
 redis.call('HSET', KEYS[1], 'ip', ARGV[2], 'helo', ARGV[3], 'originsKey', ARGV[4], 'origins', ARGV[5],
-  'state', 'open', 'next', ARGV[7], 'firstFailureAt', ARGV[9], 'rechecks', ARGV[10])
+  'state', 'open', 'next', ARGV[7], 'firstFailureAt', ARGV[9], 'rechecks', ARGV[10], 'job', ARGV[11])
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
@@ -75,6 +78,7 @@ export async function openChain(
     ChainRecord,
     "chainId" | "ip" | "helo" | "originsKey" | "origins" | "firstFailureAt" | "rechecks"
   > & {
+    job: CheckJob;
     next: string;
     now: Date;
     keepMs: number;
@@ -94,6 +98,7 @@ export async function openChain(
     String(Math.max(1, Math.round(chain.keepMs))),
     chain.firstFailureAt,
     String(chain.rechecks),
+    JSON.stringify(chain.job),
   );
   return opened === 1;
 }
@@ -131,6 +136,7 @@ export async function readChain(redis: Redis, keys: StoreKeys, chainId: string):
     openedAt: hash.openedAt ?? "",
     firstFailureAt: hash.firstFailureAt ?? hash.openedAt ?? "",
     rechecks: Number(hash.rechecks ?? 0),
+    job: hash.job ? (JSON.parse(hash.job) as CheckJob) : null,
   };
 }
 

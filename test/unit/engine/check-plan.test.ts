@@ -139,6 +139,8 @@ describe("planCheckResult", () => {
         quickRechecks: 1,
         firstFailureAt: NOW.toISOString(),
       }),
+      // No authority in this report, so nothing to poll: the chain re-checks in full.
+      chainJob: expect.objectContaining({ reason: "recheck", recheck: 1 }),
     });
   });
 
