@@ -1,34 +1,41 @@
-// `/rdns <ip> [helo]` (or `/rdns check <ip> [helo]`): opens the thread, enqueues the check.
-// Nothing slow here: the DNS work happens in a check worker, the answer arrives by delivery.
+// `/rdns <ip> [helo]` (or `/rdns check <ip> [helo]`; Discord `/rdns check ip: helo:`): opens the
+// thread, enqueues the check. Nothing slow here: the DNS work happens in a check worker, the
+// answer arrives by delivery.
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
 import { CheckNotQueuedError, requestCheck } from "../src/app/request-check.js";
-import { parseHelo, parsePublicIp } from "../src/app/targets.js";
-
-const usage = "/rdns <ip> [helo-name]";
-const example = "/rdns 203.0.113.5 mail.example.com";
+import { MAX_ADDRESS, MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
 
 export default {
   name: "check",
   summary: "check an IP's reverse DNS the way Gmail, Microsoft and Yahoo do, and re-check until it clears",
-  usage,
-  example,
-  async run({ ctx, request, respond, args, log }) {
-    const [ipText, heloText, ...extra] = args;
-    if (ipText === undefined || extra.length > 0) {
-      await refuse(
-        respond,
-        ipText === undefined ? "which IP? Give the sending IP address" : "too many words",
-        example,
-      );
-      return;
-    }
-    const ip = parsePublicIp(ipText);
+  implicit: true,
+  options: [
+    {
+      name: "ip",
+      kind: "ip",
+      required: true,
+      description: "The sending IP, e.g. 203.0.113.5 or 2001:db8::25",
+      minLength: 2,
+      maxLength: MAX_ADDRESS,
+    },
+    {
+      name: "helo",
+      kind: "host",
+      required: false,
+      description: "The name the server announces in EHLO/HELO, e.g. mail.example.com",
+      minLength: 1,
+      maxLength: MAX_NAME,
+    },
+  ],
+  examples: [{ ip: "203.0.113.5", helo: "mail.example.com" }, { ip: "2001:db8::25" }],
+  async run({ ctx, respond, options, example, log }) {
+    const ip = parsePublicIp(options.ip ?? "");
     if (!ip.ok) {
       await refuse(respond, ip.problem, example);
       return;
     }
-    const helo = heloText === undefined ? null : parseHelo(heloText);
+    const helo = options.helo === undefined ? null : parseHelo(options.helo);
     if (helo !== null && !helo.ok) {
       await refuse(respond, helo.problem, example);
       return;

@@ -1,13 +1,21 @@
-// `/rdns help`: every command, its form and an example.
+// `/rdns help`: every command in the asker's own syntax (typed words, or Discord's named
+// options), with its first example.
 import type { Command } from "../src/app/command.js";
 
 export default {
   name: "help",
   summary: "show these commands",
-  usage: "/rdns help",
-  example: "/rdns help",
-  async run({ respond, commands }) {
-    const lines = commands.map((command) => `${command.usage}  ${command.summary} (e.g. ${command.example})`);
+  options: [],
+  examples: [{}],
+  async run({ respond, commands, syntax }) {
+    const lines = commands.map((command) => {
+      const example = command.examples[0];
+      const shown = example === undefined ? "" : syntax.example(command, example);
+      const usage = syntax.usage(command);
+      return shown === usage
+        ? `${usage}  ${command.summary}`
+        : `${usage}  ${command.summary} (e.g. ${shown})`;
+    });
     await respond.replyPrivately({
       kind: "notice",
       text: `${lines.join("\n")}\nOr paste a bounce in a support channel: the bot reads the refused IP and checks it.`,

@@ -2,7 +2,7 @@
 // no channel watches it.
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
-import { parseWatchTarget } from "../src/app/targets.js";
+import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
 import { unwatch } from "../src/app/unwatch.js";
 
 const example = "/rdns unwatch 203.0.113.0/28";
@@ -10,8 +10,17 @@ const example = "/rdns unwatch 203.0.113.0/28";
 export default {
   name: "unwatch",
   summary: "stop watching an IP or range",
-  usage: "/rdns unwatch <ip or range>",
-  example,
+  options: [
+    {
+      name: "range",
+      kind: "range",
+      required: true,
+      description: "The IP or range as it was watched, e.g. 203.0.113.0/28",
+      minLength: 2,
+      maxLength: MAX_ADDRESS,
+    },
+  ],
+  examples: [{ range: "203.0.113.0/28" }],
   async run({ ctx, request, respond, args }) {
     const text = await oneArgument(args, respond, "name the IP or range to stop watching", example);
     if (text === null) return;

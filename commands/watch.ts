@@ -2,7 +2,7 @@
 // it and schedules its checks); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
-import { parseWatchTarget } from "../src/app/targets.js";
+import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
 
 const example = "/rdns watch 203.0.113.0/28";
@@ -16,8 +16,17 @@ function every(ms: number): string {
 export default {
   name: "watch",
   summary: "watch an IP or a range (up to /24, IPv6 /120) and hear when one breaks, recovers or changes name",
-  usage: "/rdns watch <ip or range>",
-  example,
+  options: [
+    {
+      name: "range",
+      kind: "range",
+      required: true,
+      description: "An IP or CIDR range, e.g. 203.0.113.0/28",
+      minLength: 2,
+      maxLength: MAX_ADDRESS,
+    },
+  ],
+  examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25" }],
   async run({ ctx, request, respond, args }) {
     const text = await oneArgument(args, respond, "watch one IP or one range at a time", example);
     if (text === null) return;

@@ -6,8 +6,8 @@ import { listChannelWatches } from "../src/app/list-watches.js";
 export default {
   name: "watches",
   summary: "list what this channel watches",
-  usage: "/rdns watches",
-  example: "/rdns watches",
+  options: [],
+  examples: [{}],
   async run({ ctx, request, respond }) {
     const watches = await listChannelWatches(ctx, { platform: request.platform, channel: request.channel });
     await respond.replyPrivately({

@@ -1,17 +1,18 @@
 // `npm run bench:engine`: jobs per second through the check and delivery workers on this machine,
-// and DNS queries per check, against the DNS lab (Knot + Unbound on loopback) and the Redis at
-// REDIS_URL (a unique prefix, removed afterwards).
+// and DNS questions per check, against the DNS lab (Knot + Unbound on loopback) and the Redis at
+// REDIS_URL (a unique prefix, removed afterwards). The check jobs are what a chat command
+// enqueues (reason "command", no chat origins), so each one runs the whole DNS check; the
+// questions are counted by the DNS client's own observer (addQueryListener), not by a wrapper.
 //   BENCH_CHECKS (default 400), BENCH_DELIVERIES (default 3000), CHECK_CONCURRENCY (default 8)
 import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import type { ChatSender } from "../src/chat/types.js";
-import { query } from "../src/check/dns-client.js";
+import { addQueryListener, type QueryOutcome } from "../src/check/dns-observer.js";
 import { runCheck } from "../src/check/index.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
 import { createRedis } from "../src/queue/connection.js";
-import { checkJobId } from "../src/queue/ids.js";
 import { newCheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE, deliveryQueueName } from "../src/queue/names.js";
 import { createQueues } from "../src/queue/queues.js";
@@ -47,21 +48,26 @@ const settings: EngineSettings = {
 };
 const client = createRedis(config.REDIS_URL, "client");
 const workerRedis = createRedis(config.REDIS_URL, "worker");
+// QueueEvents read with blocking commands: each its own connection, closed at the end.
+const checkEventsRedis = createRedis(config.REDIS_URL, "worker");
+const deliveryEventsRedis = createRedis(config.REDIS_URL, "worker");
 const queues = createQueues(client, settings);
 try {
   // Check worker: distinct jobs (no de-duplication), conclusive answers, no deliveries.
   let dnsQueries = 0;
-  const checkEvents = new QueueEvents(CHECK_QUEUE, {
-    connection: createRedis(config.REDIS_URL, "worker"),
-    prefix: settings.prefix,
+  const outcomes = new Map<QueryOutcome, number>();
+  const stopCounting = addQueryListener((event) => {
+    dnsQueries++;
+    outcomes.set(event.outcome, (outcomes.get(event.outcome) ?? 0) + 1);
   });
+  const checkEvents = new QueueEvents(CHECK_QUEUE, { connection: checkEventsRedis, prefix: settings.prefix });
   await checkEvents.waitUntilReady();
   const jobs = Array.from({ length: CHECKS }, (_, index) => {
     const ip = IPS[index % IPS.length] ?? "203.0.113.10";
-    const id = checkJobId(ip);
+    const id = `bench-check-${index}`;
     return {
-      name: "watch",
-      data: newCheckJob({ ip, helo: null, origins: [], originsKey: null, reason: "watch", chainId: id }),
+      name: "check",
+      data: newCheckJob({ ip, helo: null, origins: [], originsKey: null, reason: "command", chainId: id }),
       opts: { jobId: id },
     };
   });
@@ -73,18 +79,13 @@ try {
     queues,
     settings,
     logger,
-    runCheck: (options) =>
-      runCheck(options, {
-        transport: (question) => {
-          dnsQueries++;
-          return query(question);
-        },
-      }),
+    runCheck: (options) => runCheck(options),
   });
   await checksDone;
   const checkSeconds = (performance.now() - checkStart) / 1000;
   await checkWorker.close();
   await checkEvents.close();
+  stopCounting();
 
   // Delivery worker: a sender that does nothing, so the number is the engine's own overhead.
   let posted = 0;
@@ -100,7 +101,7 @@ try {
     },
   };
   const deliveryEvents = new QueueEvents(deliveryQueueName("console"), {
-    connection: createRedis(config.REDIS_URL, "worker"),
+    connection: deliveryEventsRedis,
     prefix: settings.prefix,
   });
   await deliveryEvents.waitUntilReady();
@@ -128,7 +129,8 @@ try {
   line(
     `check worker:    ${CHECKS} checks in ${checkSeconds.toFixed(2)} s = ${(CHECKS / checkSeconds).toFixed(1)} jobs/s (concurrency ${settings.checkConcurrency}, lab resolver + authority)`,
   );
-  line(`DNS queries:     ${(dnsQueries / CHECKS).toFixed(1)} per check (${dnsQueries} in all)`);
+  const byOutcome = [...outcomes.entries()].map(([outcome, count]) => `${outcome} ${count}`).join(", ");
+  line(`DNS questions:   ${(dnsQueries / CHECKS).toFixed(1)} per check (${dnsQueries} in all: ${byOutcome})`);
   line(
     `delivery worker: ${DELIVERIES} deliveries in ${deliverySeconds.toFixed(2)} s = ${(DELIVERIES / deliverySeconds).toFixed(1)} jobs/s (concurrency 4, no-op sender; ${posted} posted)`,
   );
@@ -149,5 +151,7 @@ try {
   cleaner.disconnect();
   client.disconnect();
   workerRedis.disconnect();
+  checkEventsRedis.disconnect();
+  deliveryEventsRedis.disconnect();
   await lab.stop();
 }

@@ -23,7 +23,7 @@ export interface CorpusLabel {
 }
 
 export interface CorpusMiss {
-  kind: "address" | "rdns-false-positive" | "rdns-false-negative" | "receiver" | "extra-address";
+  kind: "address" | "rdns-false-positive" | "rdns-false-negative" | "receiver" | "extra-address" | "category";
   file: string;
   expected: string;
   got: string;
@@ -43,17 +43,31 @@ export interface CorpusMetrics {
     recall: number;
   };
   receiver: { correct: number; total: number; accuracy: number };
+  /** The first finding's category (or "no bounce") against category-map.json. */
+  category: { correct: number; total: number; accuracy: number };
   bytes: number;
   seconds: number;
   mbPerSecond: number;
+  /** The process's CPU time for the pass (user + system): what a busy shared machine does not inflate. */
+  cpuSeconds: number;
+  mbPerCpuSecond: number;
   maxParseMs: number;
+  maxParseFile: string;
   misses: CorpusMiss[];
 }
 
-/** `RDNS_CORPUS_DIR` or ../shared/corpus/sisimai from the repository root. */
+/** `BOUNCE_CORPUS` (or the older `RDNS_CORPUS_DIR`), else ../shared/corpus/sisimai beside the repository. */
 export function corpusDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.RDNS_CORPUS_DIR ?? join(import.meta.dirname, "..", "..", "shared", "corpus", "sisimai"));
+  return resolve(
+    env.BOUNCE_CORPUS ??
+      env.RDNS_CORPUS_DIR ??
+      join(import.meta.dirname, "..", "..", "shared", "corpus", "sisimai"),
+  );
 }
+
+/** How to get a corpus, in one line, for a clone without one. */
+export const CORPUS_HINT =
+  "put the labelled Sisimai corpus (labels.json, category-map.json, samples/*.eml from the Sisimai project's set-of-emails) at ../shared/corpus/sisimai beside the repository, or point BOUNCE_CORPUS or --corpus at it";
 
 export function corpusPresent(dir: string = corpusDir()): boolean {
   return existsSync(join(dir, "labels.json")) && existsSync(join(dir, "samples"));
@@ -61,6 +75,10 @@ export function corpusPresent(dir: string = corpusDir()): boolean {
 
 export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMetrics> {
   const labels = JSON.parse(readFileSync(join(dir, "labels.json"), "utf8")) as CorpusLabel[];
+  const categoryMap = JSON.parse(readFileSync(join(dir, "category-map.json"), "utf8")) as Record<
+    string,
+    (string | null)[]
+  >;
   const inputs = labels.map((label) => readFileSync(join(dir, "samples", label.file)));
   const misses: CorpusMiss[] = [];
   let recognised = 0;
@@ -71,15 +89,22 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
   let fp = 0;
   let fn = 0;
   let receiverCorrect = 0;
+  let categoryCorrect = 0;
   let bytes = 0;
   let maxParseMs = 0;
+  let maxParseFile = "";
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const [index, label] of labels.entries()) {
     const input = inputs[index] as Buffer;
     bytes += input.length;
     const t0 = performance.now();
     const reading = await readBounce(input, { file: label.file });
-    maxParseMs = Math.max(maxParseMs, performance.now() - t0);
+    const parseMs = performance.now() - t0;
+    if (parseMs > maxParseMs) {
+      maxParseMs = parseMs;
+      maxParseFile = label.file;
+    }
     const first = reading.findings[0];
     if (first !== undefined) recognised++;
     const got = (value: string | null | undefined) => value ?? "(none)";
@@ -120,6 +145,18 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
         diagnostic,
       });
     }
+    // null in the map: not a delivery failure, right only when the reader finds no bounce.
+    const allowed = categoryMap[label.sisimai_reason] ?? [];
+    const category = first?.category ?? null;
+    if (allowed.includes(category)) categoryCorrect++;
+    else
+      misses.push({
+        kind: "category",
+        file: label.file,
+        expected: `${allowed.map((c) => c ?? "no bounce").join("|")} (${label.sisimai_reason})`,
+        got: category ?? "no bounce",
+        diagnostic,
+      });
     const receiver = first?.receiver ?? "unknown";
     if (receiver === label.receiver) receiverCorrect++;
     else
@@ -132,6 +169,8 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
       });
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return {
     samples: labels.length,
     recognised,
@@ -149,10 +188,14 @@ export async function measureCorpus(dir: string = corpusDir()): Promise<CorpusMe
       recall: tp + fn === 0 ? 1 : tp / (tp + fn),
     },
     receiver: { correct: receiverCorrect, total: labels.length, accuracy: receiverCorrect / labels.length },
+    category: { correct: categoryCorrect, total: labels.length, accuracy: categoryCorrect / labels.length },
     bytes,
     seconds,
     mbPerSecond: bytes / 1024 / 1024 / seconds,
+    cpuSeconds,
+    mbPerCpuSecond: bytes / 1024 / 1024 / cpuSeconds,
     maxParseMs,
+    maxParseFile,
     misses,
   };
 }

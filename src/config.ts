@@ -33,6 +33,8 @@ const schema = z.object({
   RESOLVERS: serverList,
   AUTHORITIES: serverList,
   DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Whole-check deadline (src/check/deadline.ts); unset: 3 x DNS_TIMEOUT_MS. */
+  CHECK_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -43,8 +45,9 @@ const schema = z.object({
   /** Register /rdns in this server only (npm run discord:register); global when unset. */
   DISCORD_GUILD_ID: optionalText,
   SUPPORT_CHANNELS: list,
-  // Slack limits (src/platforms/slack/): .eml attachments larger than this are not downloaded,
-  // and /rdns commands per user / per channel per window are answered with "try again in N s".
+  // Slack .eml attachments larger than this are not downloaded (src/platforms/slack/); /rdns
+  // commands per user / per channel per window, on every platform despite the names, are
+  // answered with "try again in N s" (src/app/command-limits.ts).
   SLACK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(20_000_000).default(1_048_576),
   SLACK_USER_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(10),
   SLACK_CHANNEL_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(30),
@@ -66,6 +69,25 @@ const schema = z.object({
   // How often a failing chain asks the authority whether the fix is in (issue 10); at least 1 s.
   RECHECK_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // The web port (servers page, /metrics, /healthz, /readyz, Bull Board); docs/operations.md.
+  // 0 picks a free port (tests running many processes at once); the log says which.
+  WEB_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  WEB_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, "at least 16 characters (make one with: openssl rand -hex 32)")
+      .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces (it travels in an HTTP header)")
+      .optional(),
+  ),
+  /** Bull Board may retry, remove and pause jobs only when this is 1; read-only otherwise. */
+  ADMIN_WRITE: z
+    .enum(["0", "1", "true", "false"], { message: "1 (Bull Board may change jobs) or 0 (read-only)" })
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
+  // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
+  // cut and the answer says so.
+  BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

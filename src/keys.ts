@@ -32,13 +32,27 @@ export function storeKeys(prefix: string) {
      * One re-check chain (hash: ip, helo, originsKey, origins, state open|ended, reason, by, next).
      * Kept after the chain ends, so a second "stop" hears "already ended" instead of "unknown".
      */
-    chain: (chainId: string) => `${base}:chain:${chainId}`,
+    chain: (chainId: string) => `${base}:chainreg:${chainId}`,
     /** The open chains of one IP (set of chain ids), for `/rdns stop <ip>` and "cleared" by any check. */
-    chainsOfIp: (ip: string) => `${base}:chains:ip:${ipKey(ip)}`,
-    /** Every open chain (set of chain ids): its SCARD is the O(1) count of open chains. */
-    openChains: () => `${base}:chains:open`,
+    chainsOfIp: (ip: string) => `${base}:chainreg:ip:${ipKey(ip)}`,
+    /** Every open chain in the registry (set of chain ids): its SCARD is the O(1) count of open chains. */
+    registeredChains: () => `${base}:chainreg:open`,
+    /**
+     * A channel's last state changes of one watched IP (list of HistoryEntry JSON, oldest first).
+     * Appended by the same Lua script that writes watchState, so both must live in one cluster
+     * slot: the hash tag is the watchState key's whole name (a key whose tag equals another key's
+     * full name hashes to that key's slot).
+     */
+    watchHistory: (channelKey: string, ip: string) =>
+      `${base}:history:{${base}:watchstate:${channelKey}}:${ipKey(ip)}`,
+    /** Every channel that has (or once had) a watch (set of channel keys), for the servers page. */
+    watchChannels: () => `${base}:watchchannels`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
+    /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */
+    openChains: `${base}:chains:open`,
+    /** A closed chain's last check number, kept briefly so a late "open" cannot revive it. */
+    closedChain: (chainId: string) => `${base}:chains:closed:${chainId}`,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import { type CheckRunner, createCheckWorker, type PollRunner } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { bounceReader } from "./app/bounce-reader.js";
+import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limits.js";
 import type { AppContext, BounceReader } from "./app/context.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
@@ -36,6 +37,11 @@ export interface RuntimeOptions {
   readBounce?: BounceReader;
   /** Called when a front end asks the process to end (the console's Ctrl-D). */
   onQuit?: () => void;
+  /**
+   * Called with each worker as soon as it is created, before it can finish a job (metrics
+   * observers attach here: a listener attached later would miss jobs that were already queued).
+   */
+  onWorker?: (worker: Worker, context: { redis: Redis; settings: EngineSettings }) => void;
 }
 
 export interface Runtime {
@@ -59,10 +65,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queues = createQueues(client, settings);
   const workers: Worker[] = [];
   const platforms: ChatPlatform[] = [];
+  const added = (worker: Worker) => {
+    options.onWorker?.(worker, { redis: client, settings });
+    workers.push(worker);
+  };
+  let stopping: Promise<void> | null = null;
 
   if (options.worker) {
     const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
-    workers.push(
+    added(
       createCheckWorker({
         redis: workerRedis,
         queues,
@@ -82,40 +93,42 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       readBounce: options.readBounce ?? bounceReader,
     };
-    const handlers = createInboundHandlers(ctx, await loadCommands());
-    const chosen =
-      options.platforms ??
-      (await createPlatforms(config, logger, {
-        input: process.stdin,
-        output: process.stdout,
-        ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
-      }));
-    for (const platform of chosen) {
-      workers.push(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
-      await platform.start(handlers);
-      platforms.push(platform);
+    const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(config));
+    const handlers = createInboundHandlers(ctx, await loadCommands(), { limiter });
+    try {
+      const chosen =
+        options.platforms ??
+        (await createPlatforms(config, logger, {
+          input: process.stdin,
+          output: process.stdout,
+          ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
+        }));
+      for (const platform of chosen) {
+        added(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
+        // Stopped with the others should start() fail half-way (a port bound, a socket open).
+        platforms.push(platform);
+        await platform.start(handlers);
+      }
+    } catch (error) {
+      // A bot whose front end cannot start must not run on headless: close what was opened so
+      // the process can exit and say why (src/cli/serve.ts).
+      await stop();
+      throw error;
     }
   }
 
-  let stopping: Promise<void> | null = null;
-  return {
-    settings,
-    queues,
-    redis: client,
-    platforms,
-    workers,
-    stop() {
-      stopping ??= (async () => {
-        await Promise.allSettled(platforms.map((platform) => platform.stop()));
-        // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
-        // found by another worker's stalled-job check and runs again.
-        await Promise.allSettled(workers.map((worker) => worker.close()));
-        await queues.close();
-        await Promise.allSettled([client.quit(), workerRedis.quit()]);
-      })();
-      return stopping;
-    },
-  };
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      await Promise.allSettled(platforms.map((platform) => platform.stop()));
+      // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
+      // found by another worker's stalled-job check and runs again.
+      await Promise.allSettled(workers.map((worker) => worker.close()));
+      await queues.close();
+      await Promise.allSettled([client.quit(), workerRedis.quit()]);
+    })();
+    return stopping;
+  }
+  return { settings, queues, redis: client, platforms, workers, stop };
 }
 
 export { createConsolePlatform };

@@ -7,7 +7,7 @@ export interface EngineSettings {
   /** Prefix of every Redis key: BullMQ's `prefix` and the store's keys. */
   prefix: string;
   /** How the check is run (src/check CheckOptions minus the IP). */
-  check: { resolvers: string[]; authorities: string[]; timeoutMs: number };
+  check: { resolvers: string[]; authorities: string[]; timeoutMs: number; deadlineMs?: number };
   checkConcurrency: number;
   /** Same IP and HELO within this window share one DNS check. */
   dedupWindowMs: number;
@@ -51,7 +51,13 @@ const HOUR = 60 * MINUTE;
 export function settingsFromConfig(config: Config): EngineSettings {
   return {
     prefix: config.QUEUE_PREFIX,
-    check: { resolvers: config.RESOLVERS, authorities: config.AUTHORITIES, timeoutMs: config.DNS_TIMEOUT_MS },
+    check: {
+      resolvers: config.RESOLVERS,
+      authorities: config.AUTHORITIES,
+      timeoutMs: config.DNS_TIMEOUT_MS,
+      // Unset: the check's own default, 3 x the per-question timeout (src/check/deadline.ts).
+      ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
+    },
     checkConcurrency: config.CHECK_CONCURRENCY,
     dedupWindowMs: config.DEDUP_WINDOW_MS,
     watchIntervalMs: config.WATCH_INTERVAL_MS,

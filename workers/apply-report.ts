@@ -16,7 +16,7 @@ import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
 import { planChainClearedElsewhere } from "./chain-plan.js";
-import { type CheckPlan, planCheckResult, planWatchNotice } from "./check-plan.js";
+import { type CheckPlan, planCheckResult, planWatchNotice, type WatchObservation } from "./check-plan.js";
 import { isCleared } from "./recheck.js";
 
 /** Compare-and-set tries per watching channel before leaving it to the next check. */
@@ -33,6 +33,8 @@ export interface CheckOutcome {
   deliveries: number;
   nextRecheckMs: number | null;
   cleared: boolean;
+  /** No DNS check ran (a watch run nobody watches, a re-check or poll of an ended chain): metrics leave it out. */
+  skipped?: boolean;
 }
 
 export interface ReportInput {
@@ -92,6 +94,35 @@ export async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin
   return data.origins;
 }
 
+/** Every channel watching `ip`, with the state it last saw (the raw text, for the compare-and-set). */
+async function observeWatchers(redis: Redis, keys: StoreKeys, ip: string): Promise<WatchObservation[]> {
+  return Promise.all(
+    (await watchersOf(redis, keys, ip)).map(async ({ channel, record }) => ({
+      channel,
+      record,
+      stored: await readWatchState(redis, keys, channel, ip),
+    })),
+  );
+}
+
+/**
+ * What a check worker does for the watching channels of `report.ip`, alone: plans each channel's
+ * state, writes it (history too) by compare-and-set, and returns the notices it would enqueue.
+ * The servers page's tests and `npm run screenshot` record lab checks through it.
+ */
+export async function claimWatchStates(
+  redis: Redis,
+  keys: StoreKeys,
+  jobId: string,
+  report: CheckReport,
+): Promise<DeliveryJob[]> {
+  const watches = (await observeWatchers(redis, keys, report.ip)).map((watcher) => ({
+    watcher,
+    decision: planWatchNotice(jobId, report, watcher),
+  }));
+  return claimWatchNotices(redis, keys, jobId, report, watches);
+}
+
 /**
  * Carries out the watch decisions: each state is written by compare-and-set; a lost write is
  * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
@@ -108,7 +139,17 @@ async function claimWatchNotices(
   for (let { watcher, decision } of watches) {
     for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
       const { channel } = watcher;
-      if (await compareAndSetWatchState(redis, keys, channel, report.ip, decision.expected, decision.state)) {
+      if (
+        await compareAndSetWatchState(
+          redis,
+          keys,
+          channel,
+          report.ip,
+          decision.expected,
+          decision.state,
+          decision.history,
+        )
+      ) {
         // Won: its notice goes out, as a re-run's repeat would.
         decision = { action: "repeat", notice: decision.notice };
         break;
@@ -129,13 +170,7 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
   await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
 
   const origins = await chainThreads(redis, data);
-  const watchers = await Promise.all(
-    (await watchersOf(redis, keys, data.ip)).map(async ({ channel, record }) => ({
-      channel,
-      record,
-      stored: await readWatchState(redis, keys, channel, data.ip),
-    })),
-  );
+  const watchers = await observeWatchers(redis, keys, data.ip);
   const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
   // A chain stopped while this re-check asked DNS says nothing more and schedules nothing.
   let chainGoesOn = data.reason !== "recheck" || !(await chainEnded(redis, keys, data.chainId));

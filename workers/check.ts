@@ -1,7 +1,7 @@
 // The check worker: runs the DNS check for a job, then carries out what workers/check-plan.ts
 // decides from the report (store it, answer every thread that asked and every channel watching
 // the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import type { Origin } from "../src/chat/types.js";
@@ -18,7 +18,7 @@ import type { EngineSettings } from "../src/settings.js";
 import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
-import { applyReport, type CheckOutcome, chainThreads } from "./apply-report.js";
+import { applyReport, type CheckOutcome, chainThreads, claimWatchStates } from "./apply-report.js";
 import { planChainFailed } from "./chain-plan.js";
 import {
   type CheckPlan,
@@ -26,6 +26,7 @@ import {
   planFailedCheck,
   planWatchNotice,
   retryBeforeAnswering,
+  type WatchObservation,
 } from "./check-plan.js";
 import { type PollRunner, runPollJob } from "./poll.js";
 import { isCleared } from "./recheck.js";
@@ -62,6 +63,7 @@ export interface CheckWorkerDeps {
 }
 
 export type { CheckOutcome };
+export { claimWatchStates };
 
 /**
  * Runs one attempt of a check job. When the attempt fails for the last time (retrying cannot fix
@@ -151,14 +153,14 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     // that made this job is an orphan and stops itself, without asking DNS.
     const dropped = await dropWatchSchedulerIfUnwatched({ redis, keys, queues, settings }, data.ip);
     log.info({ dropped }, "watch run with no watchers");
-    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   if (data.reason === "poll")
     return runPollJob(job, { ...deps, runPoll: deps.runPoll ?? defaultPoll(settings) }, log);
   if (data.reason === "recheck" && (await chainEnded(redis, keys, data.chainId))) {
     // Stopped (or cleared by another check) while this re-check waited: no DNS for it.
     log.info("re-check of an ended chain skipped");
-    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;
   try {
@@ -185,6 +187,8 @@ export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, Check
     stalledInterval: deps.settings.stalledIntervalMs,
     // A job whose worker died is picked up again by another (SIGKILL, OOM, a lost machine).
     maxStalledCount: 2,
+    // BullMQ's own completed/failed counts (bullmq_job_completed_total on /metrics, Bull Board's graphs).
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
   });
   worker.on("failed", (job, error) => {
     deps.logger.warn({ job: job?.id, ip: job?.data.ip, err: error.message }, "check attempt failed");

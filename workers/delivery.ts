@@ -5,7 +5,7 @@
 // and a Redis marker written after a successful post makes a retried or stalled job skip the post.
 // The one gap left is a crash between the platform accepting the post and the marker being
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
-import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -103,6 +103,8 @@ export function createDeliveryWorker(
       lockDuration: deps.settings.lockDurationMs,
       stalledInterval: deps.settings.stalledIntervalMs,
       settings: { backoffStrategy: deliveryBackoff(deps.settings.deliveryRetryDelayMs) },
+      // BullMQ's own completed/failed counts (bullmq_job_completed_total on /metrics, Bull Board's graphs).
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     },
   );
   worker.on("failed", (job, error) => {

@@ -45,6 +45,7 @@ async function waitingChains(deps: PollDeps, data: CheckJob, pollId: string): Pr
 }
 
 const NOTHING: CheckOutcome = { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false };
+const SKIPPED: CheckOutcome = { ...NOTHING, skipped: true };
 
 export async function runPollJob(job: Job<CheckJob>, deps: PollDeps, log: Logger): Promise<CheckOutcome> {
   const { redis, queues, settings } = deps;
@@ -56,7 +57,7 @@ export async function runPollJob(job: Job<CheckJob>, deps: PollDeps, log: Logger
   // Every chain that waited on it was stopped or ended: no DNS.
   if (chains.length === 0) {
     log.info("poll with no open chain skipped");
-    return NOTHING;
+    return SKIPPED;
   }
   const result = await deps.runPoll(poll.target);
   const now = deps.now?.() ?? new Date();

@@ -20,6 +20,7 @@ import { authorityLacksFix, nextPollSlot, predictLetGo } from "./poll-plan.js";
  */
 export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set([
   "NO_PTR",
+  "DANGLING_CNAME",
   "BROKEN_PAIR",
   "CACHED_NEGATIVE",
   "STALE_PTR",

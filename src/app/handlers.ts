@@ -1,56 +1,87 @@
-// The InboundHandlers every platform calls (src/chat/types.ts): command dispatch and pasted
-// bounces. Platforms acknowledge before calling these; what happens here is quick (parse, open a
-// thread, enqueue): the DNS work is a check worker's, the answer a delivery's.
+// The one inbound pipeline every platform calls (InboundHandlers, src/chat/types.ts), the same for
+// Slack, Discord and the console: acknowledge first, resolve the command from its declaration
+// (command-syntax.ts), apply the per-user and per-channel limits, run it with bounded echoes,
+// and catch whatever fails in one place (one wording with a reference the log line carries).
+// What happens here is quick (parse, open a thread, enqueue): the DNS work is a check worker's,
+// the answer a delivery's.
 import type { BounceFinding } from "../bounce/types.js";
-import type {
-  CommandRequest,
-  CommandResponder,
-  InboundHandlers,
-  PastedMessage,
-  PasteResponder,
-} from "../chat/types.js";
+import type { CommandRequest, CommandResponder, InboundHandlers, PastedMessage } from "../chat/types.js";
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
+import { boundedResponder } from "./bounded-responder.js";
 import type { Command } from "./command.js";
+import { type CommandLimiter, limitMessage } from "./command-limits.js";
+import { exampleFor, parseRequest, syntaxOf } from "./command-syntax.js";
 import type { AppContext } from "./context.js";
+import { failureNotice, newReference } from "./failure-reply.js";
 import { requestCheck } from "./request-check.js";
 import { parseHelo, parsePublicIp } from "./targets.js";
 
 /** A pasted message rarely names more than a few refused IPs; more is a log, not a bounce. */
 const MAX_CHECKS_PER_PASTE = 5;
 
-/** Words that look like an address attempt (so "/rdns 300.1.1.1" says "not an IP", not "unknown command"). */
-function looksLikeAddress(word: string): boolean {
-  return /[.:]/.test(word) && /^[0-9A-Fa-f:./[\]]+$/.test(word);
+export interface PipelineOptions {
+  /** Per-user and per-channel limits (command-limits.ts); none: unlimited. */
+  limiter?: CommandLimiter | null;
 }
 
-export function createInboundHandlers(ctx: AppContext, commands: readonly Command[]): InboundHandlers {
-  const byName = new Map(commands.map((command) => [command.name, command]));
-  const check = byName.get("check");
-  const help = byName.get("help");
+export function createInboundHandlers(
+  ctx: AppContext,
+  commands: readonly Command[],
+  options: PipelineOptions = {},
+): InboundHandlers {
+  const limiter = options.limiter ?? null;
 
-  async function dispatch(request: CommandRequest, respond: CommandResponder): Promise<void> {
+  async function handle(request: CommandRequest, raw: CommandResponder): Promise<void> {
     const log = ctx.logger.child({ platform: request.platform, request: request.requestId });
-    const [first, ...rest] = request.args;
-    const word = first?.toLowerCase();
-    let command: Command | undefined;
-    let args = rest;
-    if (word === undefined) command = help;
-    else if (byName.has(word)) command = byName.get(word);
-    else if (looksLikeAddress(word)) {
-      command = check;
-      args = request.args;
-    }
-    if (command === undefined) {
-      await respond.replyPrivately({
-        kind: "usage-error",
-        problem: `unknown command "${first}"; the commands are ${commands.map((c) => c.name).join(", ")}`,
-        example: check?.example ?? "/rdns help",
+    const syntax = syntaxOf(request);
+    const respond = boundedResponder(raw, commands, syntax);
+    const startedAt = Date.now();
+    try {
+      if (!(await respond.acknowledge())) {
+        log.info("the platform can no longer answer this request; dropped");
+        return;
+      }
+      log.debug({ ackMs: Date.now() - startedAt }, "acknowledged");
+      const parsed = parseRequest(commands, request);
+      if (!parsed.ok) {
+        await respond.replyPrivately({
+          kind: "usage-error",
+          problem: parsed.problem,
+          example: exampleFor(commands, parsed.command, syntax),
+        });
+        return;
+      }
+      const { command } = parsed;
+      // `help` costs nothing and is what a person limited needs most: never limited.
+      if (command.name !== "help" && limiter !== null) {
+        const verdict = await limiter(request);
+        if (!verdict.allowed) {
+          log.info({ scope: verdict.scope }, "command limit reached");
+          await respond.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
+          return;
+        }
+      }
+      log.debug({ command: command.name }, "command");
+      await command.run({
+        ctx,
+        request,
+        respond,
+        options: parsed.options,
+        args: parsed.args,
+        log,
+        commands,
+        syntax,
+        example: exampleFor(commands, command, syntax),
       });
-      return;
+    } catch (error) {
+      // Nothing a person types may crash the bot: log it with a reference, say so in one line.
+      const reference = newReference();
+      log.error({ err: error, reference }, "command failed");
+      await respond
+        .replyPrivately(failureNotice(reference))
+        .catch((err: unknown) => log.warn({ err, reference }, "could not report the failure"));
     }
-    log.debug({ command: command.name }, "command");
-    await command.run({ ctx, request, respond, args, log, commands });
   }
 
   async function readPaste(
@@ -68,20 +99,7 @@ export function createInboundHandlers(ctx: AppContext, commands: readonly Comman
   }
 
   return {
-    async onCommand(request, respond) {
-      try {
-        await dispatch(request, respond);
-      } catch (error) {
-        // Nothing a person types may crash the bot: log it, say so in one line.
-        ctx.logger.error({ err: error, request: request.requestId }, "command failed");
-        await respond
-          .replyPrivately({
-            kind: "notice",
-            text: "Sorry, that failed on our side; please try again in a minute.",
-          })
-          .catch(() => undefined);
-      }
-    },
+    onCommand: handle,
 
     async onPaste(message, respond) {
       try {
@@ -109,7 +127,11 @@ export function createInboundHandlers(ctx: AppContext, commands: readonly Comman
           await requestCheck(ctx, { ip: ip.value, helo: heloName, origin, reason: "paste" });
         }
       } catch (error) {
-        ctx.logger.error({ err: error, request: message.requestId }, "reading a pasted message failed");
+        // A paste is not a request to the bot: nothing is said in the channel, only logged.
+        ctx.logger.error(
+          { err: error, request: message.requestId, reference: newReference() },
+          "reading a pasted message failed",
+        );
       }
     },
   };

@@ -6,7 +6,12 @@ import ipaddr from "ipaddr.js";
 import { type ParsedIp, parseIp } from "../check/ip.js";
 import { InvalidInputError } from "../check/types.js";
 
-/** Largest ranges a channel may watch in one go (issue 4: IPv4 up to /24, IPv6 up to /120). */
+/** Longest textual IPv6 address with an embedded IPv4 (45) plus a prefix "/128". */
+export const MAX_ADDRESS = 49;
+/** RFC 1035 2.3.4: a domain name is at most 253 characters in text form. */
+export const MAX_NAME = 253;
+
+/** Largest ranges a channel may watch in one go (IPv4 up to /24, IPv6 up to /120). */
 export const MIN_PREFIX = { 4: 24, 6: 120 } as const;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };

@@ -24,8 +24,10 @@ const PRIVATE_V6 = new Set(["unspecified", "linkLocal", "multicast", "loopback",
 
 // The receiver's own host as the sending MTA reports it (text just before the address) ...
 // `host NAME [` needs the name: `Client host [ip]` and `lookup for host ip` name the client.
+// Exim's delivery lines name the remote host after the transport: `T=remote_smtp H=mx [ip]`,
+// `T=remote_smtp defer (-44) H=mx [ip]` (the receiver; in a receiver's own reply `H=` is the client).
 const OWN_BEFORE =
-  /(?:\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
+  /(?:\brelay=[^\s[\],]{0,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
 // ... or just after it.
 const OWN_AFTER =
   /^(?:\s\d{1,5})?[\])>]?(?::\d{1,5})?:?\s*(?:does not like|did not like|said\b|refused to|failed after|failed with|responded|timed out|connection (?:refused|timed out|reset))/i;
@@ -38,6 +40,7 @@ const CLIENT_BEFORE = new RegExp(
     String.raw`\bip(?:v[46])?(?:\s+address)?\s+\[?`,
     String.raw`\baddress(?:es)?\s+\[?`,
     String.raw`\bclient(?:\s+host|\s+ip)?\s*\[?`,
+    String.raw`\bfind your (?:reverse )?hostname,?\s*\[`,
     String.raw`\bfrom\s+\[?`,
     String.raw`\bfor\s+(?:host\s+|ip\s+)?\[?`,
     String.raw`\brequired:\s*\[?`,
@@ -69,6 +72,10 @@ function parseRun(run: string, before: string): string | null {
   if (/IPv$/i.test(before) && text.startsWith("6:")) text = text.slice(2);
   if (text.startsWith(":") && !text.startsWith("::")) text = text.slice(1);
   if (text.includes(":")) {
+    // Times (`23:34:45`) and other colon runs: an IPv6 address has `::` or at least 7 colons
+    // (6 with an embedded IPv4 part), checked before the library's full parse.
+    const colons = text.split(":").length - 1;
+    if (!text.includes("::") && colons < (text.includes(".") ? 6 : 7)) return null;
     if (!ipaddr.IPv6.isValid(text)) return null;
     const parsed = ipaddr.IPv6.parse(text);
     return parsed.isIPv4MappedAddress() ? parsed.toIPv4Address().toString() : parsed.toString();
@@ -94,6 +101,8 @@ export function findAddressCandidates(text: string): AddressCandidate[] {
     const run = match[0];
     const index = match.index ?? 0;
     if (run.length < 7 || run.length > MAX_RUN) continue;
+    // Hex words (`deadbeef`, message ids) are no address: an address has dots or colons.
+    if (!run.includes(".") && !run.includes(":")) continue;
     // Part of a longer word (`abc123.4.5.6`, `v6:...` aside) is not an address.
     const previousChar = text[index - 1] ?? " ";
     const nextChar = text[index + run.length] ?? " ";

@@ -59,14 +59,16 @@ export function findReplyBlocks(lines: string[]): TextBlock[] {
   let codedCount = 0;
   const flush = () => {
     if (current.length > 0 && !isFieldBlock(current)) {
-      const text = unwrapReply(current);
       const coded = linesCarryReply(current);
-      // Uncoded blocks count only when no block has a code: test their wording only until then.
+      // Uncoded blocks count only when no block has a code: test their wording only until then
+      // (and unwrap only the blocks that are kept).
       if (coded) {
+        const text = unwrapReply(current);
         blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
         codedCount++;
-      } else if (codedCount === 0 && blocks.length === 0 && KNOWN_WORDING.test(text)) {
-        blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
+      } else if (codedCount === 0 && blocks.length === 0) {
+        const text = unwrapReply(current);
+        if (KNOWN_WORDING.test(text)) blocks.push({ lines: current, text, lower: text.toLowerCase(), coded });
       }
     }
     current = [];

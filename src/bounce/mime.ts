@@ -1,7 +1,7 @@
-// Whole messages (.eml) go through mailparser: it decodes transfer encodings and charsets, walks
-// multipart/report (RFC 6522) and hands back the message/delivery-status part (RFC 3464) and the
-// returned message or headers as attachments, which a hand-written splitter would get wrong.
-import { simpleParser } from "mailparser";
+// Whole messages (.eml): the MIME walker (mime-walk.ts) hands back the human-readable part(s),
+// the message/delivery-status part (RFC 3464) and the returned message or its headers, plus the
+// envelope facts that say whether the message is a bounce at all.
+import { decodeWords, walkMessage } from "./mime-walk.js";
 
 export interface MessageParts {
   /** The human-readable part(s), decoded. */
@@ -11,8 +11,13 @@ export interface MessageParts {
   /** Header block of the returned message (message/rfc822 or text/rfc822-headers), when attached. */
   returnedHeaders: string;
   subject: string | null;
+  from: string | null;
   /** Exim's X-Failed-Recipients header, when present. */
   failedRecipients: string | null;
+  /** Auto-Submitted (RFC 3834), X-Autoreply and the like: "auto-replied" marks vacation notices. */
+  autoReply: boolean;
+  /** multipart/report's report-type (RFC 6522): delivery-status, feedback-report (RFC 5965) ... */
+  reportType: string | null;
   /** Whole attached messages (message/rfc822): a forwarded bounce is one. */
   attachedMessages: string[];
 }
@@ -42,42 +47,32 @@ export function looksLikeMessage(lines: string[]): boolean {
   return false;
 }
 
-export async function readMessage(raw: string): Promise<MessageParts> {
-  const parsed = await simpleParser(raw, {
-    keepDeliveryStatus: true,
-    skipImageLinks: true,
-    skipTextLinks: true,
-    skipTextToHtml: true,
-  });
-  const dsn: string[] = [];
-  const returned: string[] = [];
-  const attached: string[] = [];
-  for (const attachment of parsed.attachments) {
-    const type = attachment.contentType.toLowerCase();
-    const content = attachment.content.toString("utf8");
-    if (type === "message/delivery-status" || type === "message/global-delivery-status") dsn.push(content);
-    else if (type === "message/rfc822" || type === "text/rfc822-headers" || type === "message/global") {
-      returned.push(headerBlock(content));
-      if (type !== "text/rfc822-headers") attached.push(content);
-    }
-  }
-  return {
-    text: parsed.text ?? "",
-    deliveryStatus: dsn.join("\n\n"),
-    returnedHeaders: returned.join("\n\n"),
-    subject: parsed.subject ?? null,
-    failedRecipients: headerText(parsed.headers.get("x-failed-recipients")),
-    attachedMessages: attached,
+export function readMessage(raw: string): MessageParts | null {
+  const walked = walkMessage(raw);
+  if (walked === null) return null;
+  const header = (name: string) => {
+    const value = walked.headers.get(name);
+    return value === undefined || value.trim() === "" ? null : decodeWords(value.trim());
   };
-}
-
-function headerBlock(message: string): string {
-  const end = message.search(/\r?\n\r?\n/);
-  return end < 0 ? message : message.slice(0, end);
-}
-
-function headerText(value: unknown): string | null {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+  const autoSubmitted = header("auto-submitted");
+  return {
+    text: walked.text,
+    deliveryStatus: walked.deliveryStatus,
+    returnedHeaders: walked.returnedHeaders,
+    subject: header("subject"),
+    from: header("from"),
+    failedRecipients: header("x-failed-recipients"),
+    autoReply:
+      (autoSubmitted !== null && /auto-replied/i.test(autoSubmitted)) ||
+      header("x-autoreply") !== null ||
+      header("x-autorespond") !== null ||
+      /^auto[_-]reply$/i.test(header("precedence") ?? ""),
+    reportType:
+      walked.contentType.type === "multipart/report"
+        ? (walked.contentType.params.get("report-type")?.toLowerCase() ?? null)
+        : null,
+    attachedMessages: walked.attachedMessages,
+  };
 }
 
 const ADDRESS = /<?([^\s<>@,;:"]{1,64}@[A-Za-z0-9.-]{1,253})>?/;

@@ -9,16 +9,29 @@ export interface DecodedInput {
   bytesRead: number;
 }
 
-/** Cuts the input to MAX_INPUT_BYTES and decodes it as UTF-8 (invalid bytes become U+FFFD). */
-export function decodeInput(input: string | Buffer): DecodedInput {
-  // A UTF-16 unit is at least one UTF-8 byte: encoding MAX_INPUT_BYTES + 1 units is enough to know.
+const UNICODE_SPACE = /[\u00a0\u2000-\u200a\u202f\u3000]/;
+const UNICODE_SPACES = /[\u00a0\u2000-\u200a\u202f\u3000]/g;
+
+/**
+ * Cuts the input to `maxBytes` and decodes it as UTF-8 (invalid bytes become U+FFFD); no-break
+ * and other Unicode spaces (a paste from a web page or a PDF) become plain spaces.
+ */
+export function decodeInput(input: string | Buffer, maxBytes: number = MAX_INPUT_BYTES): DecodedInput {
+  // A UTF-16 unit is at least one UTF-8 byte: encoding maxBytes + 1 units is enough to know.
   const bytes =
     typeof input === "string"
-      ? Buffer.from(input.length > MAX_INPUT_BYTES + 1 ? input.slice(0, MAX_INPUT_BYTES + 1) : input, "utf8")
+      ? Buffer.from(input.length > maxBytes + 1 ? input.slice(0, maxBytes + 1) : input, "utf8")
       : input;
-  const truncated = bytes.length > MAX_INPUT_BYTES;
-  const head = truncated ? bytes.subarray(0, MAX_INPUT_BYTES) : bytes;
-  return { text: head.toString("utf8"), truncated, bytesRead: head.length };
+  const truncated = bytes.length > maxBytes;
+  const head = truncated ? bytes.subarray(0, maxBytes) : bytes;
+  const text = head.toString("utf8");
+  // Unicode spaces are multi-byte in UTF-8 (C2 A0, E2 80 xx, E3 80 80): pure ASCII skips the scan.
+  const mayHaveSpaces = head.indexOf(0xc2) >= 0 || head.indexOf(0xe2) >= 0 || head.indexOf(0xe3) >= 0;
+  return {
+    text: mayHaveSpaces && UNICODE_SPACE.test(text) ? text.replace(UNICODE_SPACES, " ") : text,
+    truncated,
+    bytesRead: head.length,
+  };
 }
 
 const FENCE = /^\s*```[\w-]*\s*$/;

@@ -4,7 +4,10 @@ import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
-import { MAX_FINDINGS, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
+import { explainFinding } from "./explain.js";
+import { jsonToDsn, tableToDsn } from "./exports.js";
+import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
+import { filterLogLines, looksLikeLog } from "./logs.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
@@ -14,19 +17,57 @@ import { unwrapReply } from "./unwrap.js";
 export interface ReadBounceOptions {
   /** Input name carried into each finding (file path, "-" for stdin, a chat message id). */
   file?: string | null;
+  /** Bytes read at most (BOUNCE_MAX_BYTES); the rest is cut and the reading says so. */
+  maxBytes?: number;
 }
 
 const FAILED_ACTIONS = new Set(["failed", "delayed"]);
 
-async function messageParts(text: string, lines: string[]): Promise<MessageParts | null> {
+function messageParts(text: string, lines: string[]): MessageParts | null {
   // An mbox separator line (`From sender date`) may precede a saved message.
   const mbox = /^From \S+ /.test(lines[0] ?? "");
   if (!looksLikeMessage(mbox ? lines.slice(1) : lines)) return null;
-  try {
-    return await readMessage(mbox ? text.slice(text.indexOf("\n") + 1) : text);
-  } catch {
-    return null; // Not MIME after all: read it as plain text.
+  return readMessage(mbox ? text.slice(text.indexOf("\n") + 1) : text);
+}
+
+// A message is a bounce by its envelope when a mail system sent it as one: RFC 6522's
+// report-type=delivery-status, the MAILER-DAEMON / postmaster sender that RFC 5321 4.5.5 bounces
+// come from, Exim's X-Failed-Recipients, or a non-delivery subject. Such a message is read even
+// when no reply code survived (queue expiry, unknown host, a list's refusal).
+const BOUNCE_SENDER = /mailer[-_]?daemon|postmaster|mail delivery (?:subsystem|system)|mail administrator/i;
+const BOUNCE_SUBJECT =
+  /undeliver|delivery status notification|returned mail|mail delivery (?:failed|failure|problem)|delivery (?:failure|failed|problem|notification)|failure notice|non[- ]?deliver|could not be delivered|not delivered|returned to sender|delivery has failed|mail system error|address not found|message not delivered|nicht zustellbar|non remis|no entregado|non recapitato|onbestelbaar|не доставлено|エラー|不能/i;
+
+function bounceByEnvelope(message: MessageParts): boolean {
+  if (message.reportType === "delivery-status") return true;
+  if (message.reportType !== null) return false; // feedback-report (RFC 5965) and others
+  if (message.failedRecipients !== null) return true;
+  const from = message.from ?? "";
+  const subject = message.subject ?? "";
+  if (BOUNCE_SENDER.test(from))
+    return !/out of (?:the )?office|vacation|auto(?:matic)?[- ]?reply/i.test(subject);
+  return !message.autoReply && BOUNCE_SUBJECT.test(subject);
+}
+
+/** Not a failure: an abuse report (RFC 5965) or an auto-reply (RFC 3834) that no mail system sent. */
+function notABounce(message: MessageParts | null): boolean {
+  if (message === null) return false;
+  if (message.reportType !== null && message.reportType !== "delivery-status") return true;
+  return message.autoReply && !bounceByEnvelope(message);
+}
+
+/** The bounce's own words when it carries no reply: its first paragraphs, up to a few hundred characters. */
+function envelopeDiagnostic(lines: string[]): string | null {
+  const kept: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed === "" || /^-{3,}|^\*{2,}\s*$/.test(trimmed)) continue;
+    kept.push(trimmed);
+    length += trimmed.length + 1;
+    if (length > 1200 || kept.length >= 20) break;
   }
+  return kept.length === 0 ? null : kept.join(" ");
 }
 
 /**
@@ -108,7 +149,21 @@ function build(
       dsn?.finalRecipient === undefined || dsn.finalRecipient === null
         ? null
         : withoutControls(dsn.finalRecipient),
+    explanation: "",
   };
+}
+
+/** The text's lines, LF or CRLF or CR, without building them all at once. */
+function* lineIterator(text: string): Generator<string> {
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, Math.min(end, at + 4000));
+    at = end + 1;
+    if (line.includes("\r")) yield* line.split("\r");
+    else yield line;
+  }
 }
 
 /** Reads a bounce. Never throws for any input; resolves with no findings when there is no bounce. */
@@ -116,8 +171,9 @@ export async function readBounce(
   input: string | Buffer,
   options: ReadBounceOptions = {},
 ): Promise<BounceReading> {
-  const decoded = decodeInput(input);
+  const decoded = decodeInput(input, options.maxBytes ?? MAX_INPUT_BYTES);
   const { findings, cut } = await readText(decoded.text, options.file ?? null, 1);
+  for (const finding of findings) finding.explanation = explainFinding(finding);
   return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
 }
 
@@ -132,19 +188,33 @@ async function readText(
   plain = false,
 ): Promise<{ findings: BounceFinding[]; cut: boolean }> {
   const head = splitLinesBounded(text, 201).lines;
-  const parsed = plain ? null : await messageParts(text, head);
-  // Broken MIME (a boundary the body never uses) leaves mailparser nothing: read the raw text.
+  const parsed = plain ? null : messageParts(text, head);
+  if (notABounce(parsed)) return { findings: [], cut: false };
+  // Broken MIME (a boundary the body never uses) leaves the walker nothing: read the raw text.
   const empty =
     parsed !== null &&
     parsed.text.trim() === "" &&
     parsed.deliveryStatus === "" &&
     parsed.attachedMessages.length === 0;
   const message = empty ? null : parsed;
-  // Past MAX_LINES the input is cut like past MAX_INPUT_BYTES: reported as truncated.
-  const split = splitLinesBounded(message === null ? text : message.text, MAX_LINES);
-  const bodyLines = unmanglePaste(split.lines);
+  // A sending service's JSON event or CSV/TSV export is turned into DSN groups.
+  const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(lineIterator(text))) : null;
+  // Past MAX_LINES the input is cut like past the byte limit: reported as truncated. A log, or
+  // any plain text too long to read whole, keeps only the lines that matter.
+  const asLog =
+    message === null && exported === null && (looksLikeLog(head) || text.length > FULL_READ_BYTES);
+  const split = asLog
+    ? filterLogLines(lineIterator(text), MAX_LINES)
+    : splitLinesBounded(message === null ? text : message.text, MAX_LINES);
+  // The returned copy of the message is the sender's own mail: cut it before any other work
+  // (a quoted paste is cut again after its quoting is removed).
+  const bodyLines = exported === null ? unmanglePaste(cutReturnedCopy(split.lines)) : [];
   const dsnLines =
-    message === null || message.deliveryStatus === "" ? bodyLines : splitLines(message.deliveryStatus);
+    exported !== null
+      ? splitLines(exported)
+      : message === null || message.deliveryStatus === ""
+        ? bodyLines
+        : splitLines(message.deliveryStatus);
   const status = parseDeliveryStatus(dsnLines);
   const blocks = findReplyBlocks(cutReturnedCopy(bodyLines));
 
@@ -190,7 +260,18 @@ async function readText(
     const inner = await readText(message.attachedMessages[0] ?? "", file, nesting - 1);
     if (inner.findings.length > 0) return inner;
   }
-  // Broken MIME can hide the report from mailparser (a part it does not see): read the raw text.
+  // A bounce by its envelope with no reply in it: its own words are the diagnostic.
+  if (findings.length === 0 && message !== null && bounceByEnvelope(message)) {
+    const diagnostic = envelopeDiagnostic(cutReturnedCopy(bodyLines));
+    const recipient = status.recipients[0] ?? null;
+    if (diagnostic !== null) {
+      const finding = build(file, diagnostic, null, recipient, status.reportingMta);
+      // Prose names many hosts (the reporting MTA, the MX it tried): only a named client counts.
+      finding.ip = extractRefusedAddress(diagnostic, addressesIn(recipient?.remoteMta ?? null), true);
+      add(finding);
+    }
+  }
+  // Broken MIME can hide the report from the walker (a part it does not see): read the raw text.
   if (findings.length === 0 && message !== null) return readText(text, file, nesting, true);
   // One failed recipient and none named by the report: the returned headers say who it was.
   const only = findings.length === 1 ? findings[0] : undefined;

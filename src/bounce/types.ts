@@ -29,6 +29,8 @@ export interface BounceFinding {
   diagnostic: string;
   /** The failed recipient, when the text names it. */
   recipient: string | null;
+  /** One line: what this refusal means and who can fix it (additive to the docs/cli.md contract). */
+  explanation?: string;
 }
 
 export interface BounceReading {

@@ -6,8 +6,27 @@ import { MAX_DIAGNOSTIC_CHARS } from "./limits.js";
 const FIRST_CODE = /^([45]\d\d)(?:-(\d\.\d{1,3}\.\d{1,3})$|-|$)/;
 const ENHANCED = /^\d\.\d{1,3}\.\d{1,3}$/;
 
+// More than one reply code in the text: only then are repeated prefixes worth the token walk.
+const REPLY_CODE_PREFIX = /(?:^|\s)[45]\d\d[- ]/g;
+
+function hasRepeatedCodes(text: string): boolean {
+  REPLY_CODE_PREFIX.lastIndex = 0;
+  return REPLY_CODE_PREFIX.exec(text) !== null && REPLY_CODE_PREFIX.exec(text) !== null;
+}
+
 /** Joins lines with single spaces and removes repeated reply-code prefixes after the first. */
 export function unwrapReply(lines: string[]): string {
+  if (lines.length === 1) {
+    const line = lines[0] ?? "";
+    if (!line.includes(">>>") && !line.includes("<<<") && !hasRepeatedCodes(line)) {
+      const joined = line.replace(/\s+/g, " ").trim();
+      return joined.length > MAX_DIAGNOSTIC_CHARS ? joined.slice(0, MAX_DIAGNOSTIC_CHARS) : joined;
+    }
+  }
+  return unwrapTokens(lines);
+}
+
+function unwrapTokens(lines: string[]): string {
   const kept: string[] = [];
   let code: string | null = null;
   let enhanced: string | null = null;

@@ -116,10 +116,22 @@ export interface CommandRequest {
   user: string;
   /** The words after `/rdns`, e.g. ["203.0.113.5", "mail.example.com"] or ["watch", "203.0.113.0/28"]. */
   args: string[];
+  /**
+   * Set by platforms whose users fill named options instead of typing words (Discord): the
+   * command and its option values. The app reads these instead of parsing `args`.
+   */
+  named?: { command: string; options: Record<string, string> };
 }
 
-/** What a command may do in reply; the platform supplies it (it has already acknowledged). */
+/** What a command may do in reply; the platform supplies it. */
 export interface CommandResponder {
+  /**
+   * Tells the platform the request arrived, before anything slow (Slack's ack() within 3 s,
+   * Discord's deferred "thinking…" answer). The app calls it first; calling it again does
+   * nothing. False: the platform can no longer answer this request (an expired or already used
+   * Discord interaction), so it is dropped. Absent: the platform needs no acknowledgement.
+   */
+  acknowledge?(): Promise<boolean>;
   /** An answer only the asking user sees (ephemeral where the platform has it). */
   replyPrivately(message: OutboundMessage): Promise<void>;
   /** A public answer in the channel (no thread). */

@@ -13,6 +13,7 @@
 //   providers.ts, fixes.ts   the provider and the ordered fix steps
 //   summary.ts         verdict and the one-line summary
 
+import { deadlineProblem } from "./deadline.js";
 import { analyseFcrdns, findLookup, multiplePtrProblem } from "./fcrdns-rules.js";
 import { buildFixSteps, chooseIntendedName, type FixContext } from "./fixes.js";
 import { detectGenericName } from "./generic.js";
@@ -29,6 +30,7 @@ import type { Analysis, HeloReport, Observations, Problem, ProblemCode } from ".
 const PROBLEM_ORDER: ProblemCode[] = [
   "NOT_PUBLIC",
   "NO_PTR",
+  "DANGLING_CNAME",
   "BROKEN_PAIR",
   "CACHED_NEGATIVE",
   "DNS_ERROR",
@@ -89,6 +91,7 @@ export function analyseObservations(obs: Observations): Analysis {
   const fixContext: FixContext = { ip: obs.ip, family: obs.family, provider, intendedName };
 
   const problems: Problem[] = [...ptrProblems(obs, truth, negativeCache, fixContext)];
+  if (obs.deadline) problems.push(deadlineProblem(obs.deadline));
 
   const fcrdns = analyseFcrdns(obs, ptrNames, isGeneric);
   problems.push(...fcrdns.problems);
@@ -144,6 +147,7 @@ export function analyseObservations(obs: Observations): Analysis {
     negativeCache,
     positiveTtl: oldPtrTtl(obs),
     failedServers: failedPtrAnswers(obs),
+    danglingTarget: codes.has("DANGLING_CNAME") ? (truth.cnames.at(-1) ?? null) : null,
     inconclusive: verdict === "inconclusive",
   });
 

@@ -3,9 +3,10 @@
 // zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, MAX_CNAME_HOPS, type QueryOptions, readChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
 import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
+import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
 
 export interface AuthorityOptions extends QueryOptions {
   reverseName: string;
@@ -16,9 +17,9 @@ export interface AuthorityOptions extends QueryOptions {
   authorityPort: number;
   /** Called as soon as PTR names are known, so their forward lookups start early. */
   onNames?: (names: string[]) => void;
+  /** Discovered zones' servers, kept for their TTL (default: one cache per transport). */
+  zoneCache?: ZoneServerCache;
 }
-
-const MAX_HOPS = 8;
 
 export interface AuthorityResult {
   report: AuthorityReport;
@@ -32,10 +33,14 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   const cnames: string[] = [];
   let name = normaliseName(options.reverseName);
   let zone: string | null = null;
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
+  let rediscovered = false;
+  const cache = options.zoneCache ?? zoneCacheFor(options.transport);
+  const scope = `${options.resolvers.join(",")}|${options.authorityPort}`;
+  // Each hop follows at least one CNAME, so the chain bound is the hop bound too.
+  for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
     let servers = options.authorities;
     if (servers.length === 0) {
-      const found = await discoverServers(name, options);
+      const found = await cache.find(scope, name, (wanted) => discoverServers(wanted, options));
       if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, [], name);
       zone = found.zone;
       servers = found.servers;
@@ -51,7 +56,18 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         (result.response.rcode === "NOERROR" || result.response.rcode === "NXDOMAIN"),
     );
     const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
-    if (authoritative === undefined) return failed([...asked], zone, cnames, answers, name);
+    if (authoritative === undefined) {
+      // A cached zone's server referring us further down: a zone was delegated below the one
+      // cached (or the delegation changed). Forget it and discover this name's zone afresh, once.
+      const referred = ptrs.some((result) => !result.response.aa && result.response.authorityNs.length > 0);
+      if (options.authorities.length === 0 && zone !== null && referred && !rediscovered) {
+        rediscovered = true;
+        cache.forget(scope, zone);
+        for (const server of servers) asked.delete(server);
+        continue;
+      }
+      return failed([...asked], zone, cnames, answers, name);
+    }
     // Once one server answered with authority, a listed server that refused or referred us
     // elsewhere simply does not serve this zone (the lab lists parent and child servers
     // together): not a DNS error. Timeouts and SERVFAILs of the others stay in the detail.
@@ -65,14 +81,26 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       )
       .map((result) => result.answer);
     const chain = authoritative.chain;
+    const visited = [normaliseName(options.reverseName), ...cnames];
     cnames.push(...chain.cnames);
     // RFC 2317: the parent answers with a CNAME into the child zone (and a referral); the PTR
-    // lives at the child's servers, so follow the alias there ourselves.
-    if (
-      chain.status === "nodata" &&
-      chain.cnames.length > 0 &&
-      !cnames.slice(0, -1).includes(chain.finalName)
-    ) {
+    // lives at the child's servers, so follow the alias there ourselves. A chain that comes back
+    // to a name already asked, or runs past MAX_CNAME_HOPS across answers, is as broken as one
+    // inside a single answer: "could not tell", never NODATA.
+    if (chain.status === "nodata" && chain.cnames.length > 0) {
+      const server = authoritative.answer.server;
+      const back = chain.cnames.findIndex((target) => visited.includes(target));
+      if (back !== -1) {
+        const target = chain.cnames[back] as string;
+        const loop = [...visited.slice(visited.indexOf(target)), ...chain.cnames.slice(0, back + 1)].join(
+          " -> ",
+        );
+        return brokenChain(asked, zone, cnames, server, `a CNAME loop across answers (${loop})`, name);
+      }
+      if (cnames.length > MAX_CNAME_HOPS) {
+        const defect = `a CNAME chain longer than ${MAX_CNAME_HOPS} hops across answers (${visited[0]} -> ${cnames[0]} -> ... -> ${chain.finalName})`;
+        return brokenChain(asked, zone, cnames, server, defect, name);
+      }
       name = chain.finalName;
       continue;
     }
@@ -97,6 +125,28 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     };
   }
   return failed([...asked], zone, cnames, [], name);
+}
+
+/** The authority's chain is broken: "could not tell", naming the defect and the server that sent it. */
+function brokenChain(
+  asked: Set<string>,
+  zone: string | null,
+  cnames: string[],
+  server: string,
+  defect: string,
+  finalName: string,
+): AuthorityResult {
+  const answer: PtrAnswer = {
+    server,
+    status: "servfail",
+    names: [],
+    cnames: [...cnames],
+    ttl: null,
+    negativeTtlRemaining: null,
+    rttMs: null,
+    error: `${server} sent a broken answer: ${defect}; could not tell, counted as SERVFAIL`,
+  };
+  return failed([...asked], zone, cnames, [answer], finalName);
 }
 
 /**
@@ -200,10 +250,7 @@ async function askSoa(
  * authority section below it); where `name` is itself a CNAME the resolver would chase it, so
  * the parent name is asked instead.
  */
-export async function discoverServers(
-  name: string,
-  options: AuthorityOptions,
-): Promise<{ zone: string; servers: string[] } | null> {
+export async function discoverServers(name: string, options: AuthorityOptions): Promise<ZoneServers | null> {
   let candidate = name;
   let zone: string | null = null;
   while (zone === null && candidate.includes(".")) {
@@ -246,7 +293,8 @@ export async function discoverServers(
     ),
   );
   const nsResponse = nsResponses.find((r) => r.outcome === "answer" && r.rcode === "NOERROR");
-  const nsNames = nsResponse === undefined ? [] : readChain(nsResponse, zone, "NS").values;
+  const nsChain = nsResponse === undefined ? null : readChain(nsResponse, zone, "NS");
+  const nsNames = nsChain?.values ?? [];
   if (nsNames.length === 0) return null;
   const lookups = await Promise.all(
     nsNames.flatMap((ns) => [
@@ -263,5 +311,5 @@ export async function discoverServers(
       ),
     ),
   ];
-  return servers.length === 0 ? null : { zone, servers };
+  return servers.length === 0 ? null : { zone, servers, ttl: nsChain?.ttl ?? 0 };
 }

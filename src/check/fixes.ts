@@ -67,6 +67,8 @@ export interface FixStepsInput {
   positiveTtl: number | null;
   /** Servers that failed the PTR question, for the "check again" step of an inconclusive check. */
   failedServers: FailedPtrAnswer[];
+  /** The CNAME target that does not exist, for DANGLING_CNAME; null otherwise. */
+  danglingTarget?: string | null;
   /** Nothing conclusive was learned: the only step is to check again. */
   inconclusive: boolean;
 }
@@ -76,7 +78,8 @@ export function buildFixSteps(input: FixStepsInput): string[] {
   const name = ctx.intendedName ?? PLACEHOLDER_NAME;
   const type = recordType(ctx.family);
   const steps: string[] = [];
-  const ptrWrong = codes.has("NO_PTR") || codes.has("BROKEN_PAIR") || codes.has("GENERIC_PTR");
+  const dangling = codes.has("DANGLING_CNAME");
+  const ptrWrong = codes.has("NO_PTR") || codes.has("BROKEN_PAIR") || codes.has("GENERIC_PTR") || dangling;
 
   if (ptrWrong && !input.intendedConfirms) {
     steps.push(
@@ -85,7 +88,12 @@ export function buildFixSteps(input: FixStepsInput): string[] {
   }
   const ptrAlreadyRight =
     ptrNames.length === 1 && ptrNames[0] === ctx.intendedName && !codes.has("GENERIC_PTR");
-  if (ptrWrong && !ptrAlreadyRight) {
+  if (dangling && input.danglingTarget) {
+    // RFC 2317: the PTR belongs at the CNAME's target, in the delegated block's zone.
+    steps.push(
+      `Create ${input.danglingTarget} with a PTR to ${name}: it is where ${ctx.ip}'s reverse name points (RFC 2317), in your provider's zone for the block, or yours if the block was delegated to you. If the CNAME itself is wrong, ask the IP's owner to point it at the name that holds the PTR.`,
+    );
+  } else if (ptrWrong && !ptrAlreadyRight) {
     // Without a provider the instruction already says what to set: do not say it twice.
     steps.push(
       ctx.provider

@@ -15,6 +15,7 @@
 // - the provider default names listed in FACTS.md.
 // Tokens are matched at label and dash boundaries only, so "generaldynamics" is not "dynamic".
 
+import ipaddr from "ipaddr.js";
 import { organisationalDomain, splitTokens } from "./name-parts.js";
 import { providerDefaultName } from "./providers.js";
 
@@ -101,8 +102,20 @@ export function detectGenericName(name: string, ip: string): GenericNameResult {
     reasons.push(`${provider}, not a name the customer chose`);
     return { generic: true, reasons };
   }
-  if (/^[\d.]+$/.test(lower) || lower.includes(":")) {
+  if (ipaddr.IPv4.isValidFourPartDecimal(lower) || ipaddr.IPv6.isValid(lower)) {
     return { generic: true, reasons: [`"${lower}" is an address, not a host name`] };
+  }
+  if (/^[\d.]+$/.test(lower)) {
+    // RFC 1123 2.1: a host name's top label is not all-numeric; receivers cannot tell it from an address.
+    return { generic: true, reasons: [`"${lower}" is all digits and dots, not a host name`] };
+  }
+  if (!/^[a-z0-9_.-]+$/.test(lower)) {
+    // A name with bytes a host name cannot hold (RFC 1123 2.1: letters, digits, hyphens; "_" is
+    // seen in the wild). Postfix treats such a PTR as "unknown" (smtpd_peer: valid_hostname).
+    return {
+      generic: true,
+      reasons: ["the name holds characters a host name cannot (only letters, digits, hyphens and dots)"],
+    };
   }
   if (!lower.includes(".")) {
     return { generic: true, reasons: [`"${lower}" is a single label, not a fully-qualified host name`] };

@@ -3,10 +3,19 @@
 // (resolvers and authority together; the HELO's forward lookup alongside), then one forward
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
-import { askAuthority, completeSoa } from "./authority.js";
+import { type AuthorityResult, askAuthority, completeSoa } from "./authority.js";
+import {
+  type Deadline,
+  deadlineTransport,
+  defaultDeadlineMs,
+  startDeadline,
+  unansweredLookup,
+  unansweredPtr,
+} from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
+import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
 import { formatServer, parseServer } from "./server.js";
 import type {
   Analysis,
@@ -14,6 +23,7 @@ import type {
   CheckReport,
   ForwardLookup,
   Observations,
+  PtrAnswer,
   ReceiverVerdict,
 } from "./types.js";
 
@@ -74,32 +84,72 @@ export function assembleReport(
   };
 }
 
-/** Everything DNS says about the address, asked concurrently. */
+/**
+ * Everything DNS says about the address, asked concurrently, within the whole-check deadline
+ * (CheckOptions.deadlineMs, default DEADLINE_TIMEOUTS per-question timeouts; deadline.ts). At
+ * the deadline the check stops waiting and reports what it has: every answer still open is a
+ * timeout ("could not tell"), and `deadline` in the observations says what was cut.
+ */
 export async function observe(
   parsed: ParsedIp,
   options: CheckOptions,
   dependencies: CheckDependencies = {},
 ): Promise<Observations> {
+  const deadline = startDeadline(options.deadlineMs ?? defaultDeadlineMs(options.timeoutMs));
+  const progress: Progress = { resolvers: [], authority: undefined, forward: new Map(), helo: undefined };
+  let timer: NodeJS.Timeout | undefined;
+  // A little after the deadline itself: questions bounded by it end there and the work usually
+  // finishes on its own, with its own (richer) account; this only catches what did not.
+  const cut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), deadline.ms + DEADLINE_GRACE_MS);
+  });
+  try {
+    const done = await Promise.race([observeWithin(parsed, options, dependencies, deadline, progress), cut]);
+    const observations = done ?? snapshot(progress, deadline, options);
+    const stopped = done === null || deadline.cut.length > 0;
+    return stopped
+      ? { ...observations, deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } }
+      : observations;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The backstop timer fires this long after the deadline (well inside the promised 100 ms). */
+const DEADLINE_GRACE_MS = 25;
+
+async function observeWithin(
+  parsed: ParsedIp,
+  options: CheckOptions,
+  dependencies: CheckDependencies,
+  deadline: Deadline,
+  progress: Progress,
+): Promise<Observations> {
   const resolvers = normaliseServers(
     options.resolvers.length > 0 ? options.resolvers : (dependencies.systemResolvers ?? systemResolvers)(),
   );
   const authorities = normaliseServers(options.authorities);
+  progress.parsed = parsed;
+  progress.resolverServers = resolvers;
+  progress.authorityServers = authorities;
   const queryOptions: QueryOptions = {
-    transport: dependencies.transport ?? query,
+    transport: deadlineTransport(dependencies.transport ?? query, deadline),
     timeoutMs: options.timeoutMs,
     retries: options.retries ?? 1,
   };
   const forwardByName = new Map<string, Promise<ForwardLookup>>();
   const forward = (name: string) => {
-    const key = name.toLowerCase().replace(/\.$/, "");
+    const key = forwardKey(name);
     let lookup = forwardByName.get(key);
     if (lookup === undefined) {
       lookup = lookupAddresses(key, parsed.family, parsed.ip, resolvers, queryOptions);
+      void lookup.then((result) => progress.forward.set(key, result));
       forwardByName.set(key, lookup);
     }
     return lookup;
   };
   const ptrNames: string[] = [];
+  progress.ptrNames = ptrNames;
   const seeNames = (names: string[]) => {
     for (const name of names) {
       if (!ptrNames.includes(name)) ptrNames.push(name);
@@ -108,10 +158,14 @@ export async function observe(
   };
 
   const heloName = options.helo?.trim() ? options.helo.trim() : null;
+  progress.heloName = heloName;
   const heloLookup = heloName !== null && wantsLookup(heloName) ? forward(heloName) : null;
+  if (heloLookup === null) progress.helo = null;
+  else void heloLookup.then((lookup) => (progress.helo = lookup));
   const resolverAnswers = Promise.all(
-    resolvers.map(async (server) => {
+    resolvers.map(async (server, index) => {
       const { answer } = await askPtr(server, parsed.reverseName, true, queryOptions);
+      progress.resolvers[index] = answer;
       seeNames(answer.names);
       return answer;
     }),
@@ -123,7 +177,7 @@ export async function observe(
     resolvers,
     authorityPort: options.authorityPort ?? 53,
     onNames: seeNames,
-  });
+  }).then((result) => (progress.authority = result));
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
   // The zone's SOA matters only when a resolver still serves a negative answer the authority
   // no longer gives (CACHED_NEGATIVE); ask for it then, alongside the forward lookups.

@@ -136,7 +136,9 @@ export function ptrProblems(
     (failure) => `${failure.role} ${failure.server}: ${failure.note}`,
   );
 
-  if (truth.conclusive && isNegative(truth.status)) {
+  if (truth.conclusive && truth.status === "nxdomain" && truth.cnames.length > 0) {
+    problems.push(danglingCname(obs, truth, fix));
+  } else if (truth.conclusive && isNegative(truth.status)) {
     const where =
       truth.source === "authority"
         ? `at the authority ${truth.server ?? ""}`.trimEnd()
@@ -200,6 +202,28 @@ export function ptrProblems(
 
   problems.push(...staleProblems(obs, truth));
   return problems;
+}
+
+/**
+ * RFC 2317 4: in a delegated block the reverse name is a CNAME into the block's own zone, and the
+ * PTR lives there. NXDOMAIN for the target (RFC 6604: the rcode speaks of the chain's last name)
+ * means the alias points at nothing: whoever runs the target's zone must create it, or the IP's
+ * owner must point the alias at the name that holds the PTR.
+ */
+function danglingCname(obs: Observations, truth: PtrTruth, fix: FixContext): Problem {
+  const target = truth.cnames.at(-1) ?? "";
+  const chain = [obs.reverseName, ...truth.cnames].join(" -> ");
+  const where =
+    truth.source === "authority"
+      ? `at the authority ${truth.server ?? ""}`.trimEnd()
+      : `from resolver ${truth.server}`;
+  const name = fix.intendedName ?? "your mail host name";
+  return {
+    code: "DANGLING_CNAME",
+    severity: "error",
+    message: `${obs.ip} has no PTR: its reverse name is a CNAME (${chain}) to ${target}, which does not exist (NXDOMAIN ${where}). The RFC 2317 delegation points nowhere, so receivers find no PTR.`,
+    fix: `Create ${target} with a PTR to ${name} in the zone that holds it (your provider's, or yours if the block was delegated to you), or ask the IP's owner to point ${obs.reverseName}'s CNAME at the name that holds the PTR.`,
+  };
 }
 
 function sameNames(a: string[], b: string[]): boolean {

@@ -42,6 +42,7 @@ export interface SummaryInput {
 /** Which error leads the summary when there are several: the one receivers act on first. */
 const LEAD_ORDER: ProblemCode[] = [
   "NO_PTR",
+  "DANGLING_CNAME",
   "BROKEN_PAIR",
   "CACHED_NEGATIVE",
   "HELO_NOT_FQDN",
@@ -58,6 +59,8 @@ function headline(code: ProblemCode, input: SummaryInput): string {
   switch (code) {
     case "NO_PTR":
       return `${ip} has no PTR record (${truth.status === "nodata" ? "NODATA" : "NXDOMAIN"} ${where(truth)})`;
+    case "DANGLING_CNAME":
+      return `${ip} has no PTR: its reverse name is a CNAME to ${truth.cnames.at(-1) ?? "a name"}, which does not exist (NXDOMAIN ${where(truth)})`;
     case "BROKEN_PAIR":
       return `${ip}'s PTR ${truth.names.join(", ")} does not resolve back to it`;
     case "CACHED_NEGATIVE":

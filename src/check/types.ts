@@ -28,7 +28,13 @@ export type ProblemCode =
    * longer gives (removed or renamed PTR still cached), or resolvers disagree when the authority
    * could not be asked. The mirror image of CACHED_NEGATIVE; it never fails the check.
    */
-  | "STALE_PTR";
+  | "STALE_PTR"
+  /**
+   * Error: the reverse name is a CNAME (RFC 2317 classless delegation) whose target does not
+   * exist (NXDOMAIN on the target), so receivers find no PTR. Given instead of NO_PTR: the fix
+   * is at the end of the chain, not a PTR on the reverse name itself.
+   */
+  | "DANGLING_CNAME";
 
 export interface Problem {
   code: ProblemCode;
@@ -155,6 +161,11 @@ export interface CheckOptions {
   /** Retries per query after the first try (UDP). */
   retries?: number;
   /**
+   * The whole check's deadline, ms (default: 3 per-question timeouts, src/check/deadline.ts).
+   * Past it the check stops asking and reports what it has; what is unanswered is a timeout.
+   */
+  deadlineMs?: number;
+  /**
    * Port to ask discovered authoritative servers on (NS records carry no port): 53 by default;
    * a lab on high ports sets it (added by check-dns).
    */
@@ -184,6 +195,11 @@ export interface Observations {
   /** The HELO name given and its forward lookup (null lookup for an address literal or a non-FQDN). */
   helo: { name: string; lookup: ForwardLookup | null } | null;
   now: Date;
+  /**
+   * Set when the check's deadline cut it short: the deadline and the questions left unanswered
+   * (the rules report it as a DNS_ERROR naming the deadline). Absent or null otherwise.
+   */
+  deadline?: { ms: number; unanswered: string[] } | null;
 }
 
 /** The verdict half of a report, computed from Observations alone. */

@@ -1,14 +1,38 @@
-// Shared connected UDP sockets, one per server at a time, multiplexed by query id. Creating,
-// connecting and closing a socket per question costs more CPU than a loopback round trip, and a
-// check asks several questions of the same servers. Each socket is retired after MAX_USES
-// questions (and closed when idle), so source ports still change often (RFC 5452 9.2 wants
-// random ids and ports; the ids are random per question).
-import { randomInt } from "node:crypto";
+// Connected UDP sockets to one server, a small fixed pool of them, multiplexed by query id.
+// Creating, connecting and closing a socket per question costs more CPU than a loopback round
+// trip, and a sweep asks tens of thousands of questions a second of the same few servers. The OS
+// picks each socket's source port; questions are spread over the pool, and each socket is
+// replaced after `maxUses` questions (closed once its last question is done) and when idle, so
+// source ports keep changing (RFC 5452 9.2 wants random ids and ports; ids are random per try).
+import { randomFillSync } from "node:crypto";
 import dgram from "node:dgram";
 import type { ServerAddress } from "./server.js";
 
-const MAX_USES = 200;
 const IDLE_CLOSE_MS = 2000;
+/**
+ * Thousands of answers can arrive between two turns of the event loop; the default receive
+ * buffer (~200 KiB, a few hundred datagrams with their overhead) would drop some and turn them
+ * into timeouts. The kernel caps the request at net.core.rmem_max.
+ */
+const RECEIVE_BUFFER = 4 * 1024 * 1024;
+/** Ids in flight on one socket before another id space (socket) is used: 16-bit ids. */
+const MAX_IDS = 32_768;
+
+/**
+ * Query ids from the CSPRNG (RFC 5452 9.2: unpredictable), drawn from a buffer filled a few
+ * thousand at a time: one crypto call per question costs more than the rest of sending it.
+ */
+const randomIds = Buffer.alloc(8192);
+let nextId = randomIds.length;
+export function randomId(): number {
+  if (nextId >= randomIds.length) {
+    randomFillSync(randomIds);
+    nextId = 0;
+  }
+  const id = randomIds.readUInt16BE(nextId);
+  nextId += 2;
+  return id;
+}
 
 export interface Waiter {
   /** An answer datagram carrying this waiter's id (the waiter still checks the question). */
@@ -32,7 +56,10 @@ export class UdpChannel {
     server: ServerAddress,
     private readonly onRetire: (channel: UdpChannel) => void,
   ) {
-    this.socket = dgram.createSocket(server.family === 6 ? "udp6" : "udp4");
+    this.socket = dgram.createSocket({
+      type: server.family === 6 ? "udp6" : "udp4",
+      recvBufferSize: RECEIVE_BUFFER,
+    });
     // A socket kept for reuse must not keep a CLI process alive; pending queries hold timers.
     this.socket.unref();
     this.socket.on("message", (message) => {
@@ -63,24 +90,28 @@ export class UdpChannel {
     this.ready.catch(() => undefined);
   }
 
+  /** Ids in flight on this socket. */
+  get inFlight(): number {
+    return this.waiters.size;
+  }
+
   /** Registers `waiter` under a fresh random id not in flight on this socket. */
   register(waiter: Waiter): number {
-    let id = randomInt(0, 65_536);
-    while (this.waiters.has(id)) id = randomInt(0, 65_536);
+    let id = randomId();
+    while (this.waiters.has(id)) id = randomId();
     this.waiters.set(id, waiter);
     return id;
   }
 
-  send(packet: Buffer, callback: (err: Error | null) => void): void {
-    if (this.closed) return callback(Object.assign(new Error("socket closed"), { code: "ECLOSED" }));
-    // The kernel reports a pending ICMP error once, to whichever call comes next: often another
-    // question's send. It is about the server, so every question waiting on it hears it.
-    try {
-      this.socket.send(packet, (err) => (err ? this.fail(err) : callback(null)));
-    } catch (err) {
-      // dgram throws synchronously for some misuses (socket not running, bad arguments).
-      callback(err as Error);
-    }
+  /**
+   * Sends; a failure is reported through `onError` of every waiter. The kernel reports a pending
+   * ICMP error once, to whichever call comes next: often another question's send. It is about
+   * the server, so every question waiting on it hears it (dgram emits "error" when no callback
+   * is given, which also spares a callback per packet).
+   */
+  send(packet: Buffer): void {
+    if (this.closed) throw Object.assign(new Error("socket closed"), { code: "ECLOSED" });
+    this.socket.send(packet);
   }
 
   private fail(err: NodeJS.ErrnoException): void {
@@ -126,20 +157,50 @@ export class UdpChannel {
   }
 }
 
-const channels = new Map<string, UdpChannel>();
+export interface PoolOptions {
+  /** Sockets per server (default 4). */
+  sockets: number;
+  /** Questions per socket before it is replaced by one on a new port (default 10,000). */
+  maxUses: number;
+}
 
-/** The current channel to `server` (or a new one when it is used up), held until `unhold()`. */
-export function acquireChannel(server: ServerAddress): UdpChannel {
-  const key = `${server.host}|${server.port}`;
-  let channel = channels.get(key);
-  if (channel === undefined || channel.retired || channel.uses >= MAX_USES) {
-    channel?.retire();
-    channel = new UdpChannel(server, (retired) => {
-      if (channels.get(key) === retired) channels.delete(key);
-    });
-    channels.set(key, channel);
+/** The sockets to one server: questions go round the pool. */
+export class UdpPool {
+  private readonly slots: Array<UdpChannel | undefined>;
+  private next = 0;
+
+  constructor(
+    private readonly server: ServerAddress,
+    private readonly options: PoolOptions,
+  ) {
+    this.slots = new Array(Math.max(1, options.sockets));
   }
-  channel.uses++;
-  channel.hold();
-  return channel;
+
+  /** A channel to the server, held until `unhold()`. */
+  acquire(): UdpChannel {
+    const index = this.next;
+    this.next = (this.next + 1) % this.slots.length;
+    let channel = this.slots[index];
+    if (
+      channel === undefined ||
+      channel.retired ||
+      channel.uses >= this.options.maxUses ||
+      channel.inFlight >= MAX_IDS
+    ) {
+      channel?.retire();
+      const fresh = new UdpChannel(this.server, (retired) => {
+        if (this.slots[index] === retired) this.slots[index] = undefined;
+      });
+      this.slots[index] = fresh;
+      channel = fresh;
+    }
+    channel.uses++;
+    channel.hold();
+    return channel;
+  }
+
+  /** Retires every socket (each closes when its last question is done). */
+  close(): void {
+    for (const channel of this.slots) channel?.retire();
+  }
 }

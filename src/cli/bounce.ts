@@ -1,14 +1,16 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (docs/cli.md): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
 import { open } from "node:fs/promises";
-import { MAX_INPUT_BYTES, readBounce } from "../bounce/index.js";
+import { readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
+import { ConfigError, loadConfig } from "../config.js";
 import { renderBounceText } from "../render/bounce-text.js";
+import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS]
+export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS]
 
   FILE                 a pasted bounce (text) or a whole .eml message; - or none reads stdin
   --json               one JSON object per input, one per line (NDJSON), each with "file"; the
@@ -17,15 +19,16 @@ export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
   --timeout MS         for --check: per-query timeout in ms (default DNS_TIMEOUT_MS)
+  --deadline MS        for --check: each check's deadline in ms (default CHECK_DEADLINE_MS, else 3 x the timeout)
 
 exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
 `;
 
 class UsageError extends Error {}
 
-/** Reads at most MAX_INPUT_BYTES + 1 bytes, so the reader can say the input was cut. */
-async function readLimited(path: string): Promise<Buffer> {
-  if (path === "-") return readStdin();
+/** Reads at most maxBytes + 1 bytes, so the reader can say the input was cut. */
+async function readLimited(path: string, maxBytes: number): Promise<Buffer> {
+  if (path === "-") return readStdin(maxBytes);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
@@ -35,7 +38,7 @@ async function readLimited(path: string): Promise<Buffer> {
     );
   }
   try {
-    const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    const buffer = Buffer.alloc(maxBytes + 1);
     let total = 0;
     while (total < buffer.length) {
       const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
@@ -52,14 +55,14 @@ async function readLimited(path: string): Promise<Buffer> {
   }
 }
 
-async function readStdin(): Promise<Buffer> {
+async function readStdin(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of process.stdin) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     chunks.push(buffer);
     total += buffer.length;
-    if (total > MAX_INPUT_BYTES) break; // the rest would be cut anyway
+    if (total > maxBytes) break; // the rest would be cut anyway
   }
   return Buffer.concat(chunks);
 }
@@ -141,12 +144,13 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
 
   const readings: { file: string; reading: BounceReading }[] = [];
   try {
+    const maxBytes = loadConfig().BOUNCE_MAX_BYTES;
     for (const file of inputs) {
-      const bytes = await readLimited(file);
-      readings.push({ file, reading: await readBounce(bytes, { file }) });
+      const bytes = await readLimited(file, maxBytes);
+      readings.push({ file, reading: await readBounce(bytes, { file, maxBytes }) });
     }
   } catch (err) {
-    if (err instanceof UsageError) return usageError("bounce", err.message);
+    if (err instanceof UsageError || err instanceof ConfigError) return usageError("bounce", err.message);
     process.stderr.write(`rdns bounce: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }
@@ -165,10 +169,10 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   };
   for (const { file, reading } of readings) {
     if (args.values.json) {
-      out.push(`${JSON.stringify(inputObject(file, reading, checkFields))}\n`);
+      out.push(`${safeJson(inputObject(file, reading, checkFields))}\n`);
       continue;
     }
-    out.push(renderBounceText(reading.findings, reading.truncated));
+    out.push(renderBounceText(reading.findings, reading.truncated, reading.bytesRead));
     for (const finding of reading.findings) {
       const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
       if (outcome === undefined || renderCheck === null) continue;

@@ -1,14 +1,15 @@
 // `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+// [--timeout MS] [--deadline MS] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
 import { InvalidInputError, runCheck } from "../check/index.js";
 import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
 import { renderReportText } from "../render/check-text.js";
+import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--json]
+export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--json]
 
   <ip>                 the sending IP (IPv4 or IPv6), e.g. 203.0.113.5
   <host-name>          or the mail server's name, e.g. mail.example.com: each of its A/AAAA
@@ -19,6 +20,8 @@ export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--re
   --authority H[:P]    ask these as the zone's authoritative servers instead of discovering them
                        (repeatable; default AUTHORITIES); IPv6 as [2001:db8::53]:5300
   --timeout MS         per-query timeout in ms (default DNS_TIMEOUT_MS, 2000)
+  --deadline MS        the whole check's deadline in ms; past it the check reports what it has
+                       as inconclusive (default CHECK_DEADLINE_MS, else 3 x the timeout)
   --json               print the report as one JSON object
 
 exit status: 0 pass, 1 fail, 2 inconclusive (DNS errors), 64 bad usage or bad input;
@@ -68,9 +71,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       return await checkHost(host, args.values.helo ?? null, servers, args.values.json ?? false);
     }
     const report = await runCheck({ ip: target, helo: args.values.helo ?? null, ...servers });
-    process.stdout.write(
-      args.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report),
-    );
+    process.stdout.write(args.values.json ? `${safeJson(report, 2)}\n` : renderReportText(report));
     return VERDICT_EXIT[report.verdict];
   } catch (err) {
     if (err instanceof InvalidInputError || err instanceof ConfigError) {
@@ -121,8 +122,8 @@ async function checkHost(
   ];
   const reports = await Promise.all(addresses.map((ip) => runCheck({ ip, helo: heloName, ...servers })));
   if (json) {
-    if (reports.length === 1) process.stdout.write(`${JSON.stringify(reports[0], null, 2)}\n`);
-    else for (const report of reports) process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (reports.length === 1) process.stdout.write(`${safeJson(reports[0], 2)}\n`);
+    else for (const report of reports) process.stdout.write(`${safeJson(report)}\n`);
   } else {
     process.stdout.write(`${notes.join("\n")}\n`);
     for (const report of reports) {

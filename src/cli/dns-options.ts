@@ -1,15 +1,16 @@
-// The options `rdns check` and `rdns bounce --check` share: which DNS servers to ask and how long
-// to wait for each answer, every one defaulting to the configuration (RESOLVERS, AUTHORITIES,
-// DNS_TIMEOUT_MS).
+// The options `rdns check` and `rdns bounce --check` share: which DNS servers to ask, how long
+// to wait for each answer and for the whole check, every one defaulting to the configuration
+// (RESOLVERS, AUTHORITIES, DNS_TIMEOUT_MS, CHECK_DEADLINE_MS).
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InvalidInputError } from "../check/types.js";
 import { loadConfig } from "../config.js";
 
-/** For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS`. */
+/** For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS` `--deadline MS`. */
 const DNS_OPTIONS = {
   resolver: { type: "string", multiple: true },
   authority: { type: "string", multiple: true },
   timeout: { type: "string" },
+  deadline: { type: "string" },
 } as const;
 
 /**
@@ -32,6 +33,8 @@ export interface DnsServers {
   resolvers: string[];
   authorities: string[];
   timeoutMs: number;
+  /** Absent: 3 x timeoutMs (src/check/deadline.ts). */
+  deadlineMs?: number;
 }
 
 /**
@@ -42,20 +45,29 @@ export function dnsServers(values: {
   resolver?: string[];
   authority?: string[];
   timeout?: string;
+  deadline?: string;
 }): DnsServers {
   const config = loadConfig();
+  const deadlineMs =
+    values.deadline === undefined
+      ? config.CHECK_DEADLINE_MS
+      : parseMilliseconds("--deadline", values.deadline, 100, 600_000, 6000);
   return {
     resolvers: values.resolver ?? config.RESOLVERS,
     authorities: values.authority ?? config.AUTHORITIES,
-    timeoutMs: values.timeout === undefined ? config.DNS_TIMEOUT_MS : parseTimeout(values.timeout),
+    timeoutMs:
+      values.timeout === undefined
+        ? config.DNS_TIMEOUT_MS
+        : parseMilliseconds("--timeout", values.timeout, 100, 60_000, 2000),
+    ...(deadlineMs === undefined ? {} : { deadlineMs }),
   };
 }
 
-function parseTimeout(text: string): number {
+function parseMilliseconds(flag: string, text: string, min: number, max: number, example: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 100 || value > 60_000) {
+  if (!/^\d+$/.test(text) || value < min || value > max) {
     throw new InvalidInputError(
-      `--timeout takes milliseconds between 100 and 60000, e.g. --timeout 2000 (got "${text.slice(0, 20)}")`,
+      `${flag} takes milliseconds between ${min} and ${max}, e.g. ${flag} ${example} (got "${text.slice(0, 20)}")`,
     );
   }
   return value;

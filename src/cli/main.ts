@@ -6,13 +6,17 @@ export const EXIT = { ok: 0, fail: 1, inconclusive: 2, usage: 64, software: 70 }
  * A sub-command's bad usage: exactly one line on stderr (zod's configuration errors span lines:
  * they are joined), then EXIT.usage.
  */
-export function usageError(command: string, message: string): number {
+export function usageError(
+  command: string,
+  message: string,
+  stderr: NodeJS.WritableStream = process.stderr,
+): number {
   const line = message
     .split("\n")
     .map((part) => part.trim())
     .filter(Boolean)
     .join("; ");
-  process.stderr.write(`rdns ${command}: ${line} (see rdns ${command} --help)\n`);
+  stderr.write(`rdns ${command}: ${line} (see rdns ${command} --help)\n`);
   return EXIT.usage;
 }
 
@@ -23,6 +27,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary:
       "check an IP's (or a host name's addresses') reverse DNS: PTR, FCrDNS, HELO, caches, receivers, fix",
     load: async () => (await import("./check.js")).runCheckCommand,
+  },
+  sweep: {
+    summary: "check every address of IPs or ranges (up to /16, /112) and summarise",
+    load: async () => (await import("./sweep.js")).runSweepCommand,
   },
   bounce: {
     summary: "read pasted bounces or .eml files and say what was refused and why",
@@ -39,6 +47,14 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
   worker: {
     summary: "run only the DNS check workers",
     load: async () => (await import("./serve.js")).runWorkerCommand,
+  },
+  ready: {
+    summary: "exit 0 when this machine's rdns process answers /readyz (container healthchecks)",
+    load: async () => (await import("./ready.js")).runReadyCommand,
+  },
+  web: {
+    summary: "serve only the servers page and its API (rdns serve serves it too)",
+    load: async () => (await import("./web.js")).runWebCommand,
   },
 };
 

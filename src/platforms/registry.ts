@@ -11,17 +11,26 @@ export type PlatformFactory = (config: Config, logger: Logger) => ChatPlatform |
 
 /**
  * Loads a platform module only when it is used (so `rdns worker` never loads Bolt or discord.js).
- * The specifier is a variable so this file compiles while a platform's folder is not merged yet;
- * a missing module becomes a clear error at start-up instead.
+ * Only the platform's own module being absent means "not in this build"; a module it needs that
+ * is missing (a dependency not installed) is reported as that, with the real error.
  */
-async function lazy(specifier: string, exportName: string): Promise<PlatformFactory> {
+export async function loadPlatformFactory(specifier: string, exportName: string): Promise<PlatformFactory> {
   let module: Record<string, unknown>;
   try {
     module = (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Failed to load url/.test(String(error))) {
-      throw new Error(`${specifier} is not in this build: this platform cannot start`);
+    const message = error instanceof Error ? error.message : String(error);
+    const missing = /Cannot find (?:module|package) '([^']+)'|Failed to load url (\S+)/.exec(message);
+    if (code === "ERR_MODULE_NOT_FOUND" || missing !== null) {
+      const name = missing?.[1] ?? missing?.[2] ?? "";
+      const wanted = new URL(specifier, import.meta.url).pathname.replace(/\.js$/, "");
+      if (name.replace(/^file:\/\//, "").replace(/\.(js|ts)$/, "") === wanted) {
+        throw new Error(`${specifier} is not in this build: this platform cannot start`, { cause: error });
+      }
+      throw new Error(`${specifier} cannot load: ${message} (run \`npm ci\` in the rdns-bot folder)`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -31,8 +40,8 @@ async function lazy(specifier: string, exportName: string): Promise<PlatformFact
 }
 
 const FACTORIES: Record<Exclude<PlatformName, "console">, () => Promise<PlatformFactory>> = {
-  slack: () => lazy("./slack/index.js", "createSlackPlatform"), // slack helper: plug-in line
-  discord: () => lazy("./discord/index.js", "createDiscordPlatform"), // discord helper: plug-in line
+  slack: () => loadPlatformFactory("./slack/index.js", "createSlackPlatform"),
+  discord: () => loadPlatformFactory("./discord/index.js", "createDiscordPlatform"),
 };
 
 /** The platforms this configuration turns on, in start order. */

@@ -2,6 +2,7 @@
 // first what was refused and whether reverse DNS is the cause, then the receiver's own words.
 import { MAX_INPUT_BYTES } from "../bounce/limits.js";
 import type { BounceCategory, BounceFinding, BounceReceiver } from "../bounce/types.js";
+import { mapStrings, terminalText } from "./inert-text.js";
 
 const RECEIVER_NAMES: Record<BounceReceiver, string> = {
   gmail: "Gmail / Google Workspace",
@@ -27,8 +28,23 @@ function codeText(finding: BounceFinding): string {
   return parts.length === 0 ? "none given" : parts.join(" ");
 }
 
-/** One block per finding; a closing note when the input was cut. */
-export function renderBounceText(findings: BounceFinding[], truncated: boolean): string {
+function byteSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "")} MB`
+    : `${Math.round(bytes / 1024)} KB`;
+}
+
+/**
+ * One block per finding; a closing note when the input was cut (after `bytesRead` bytes).
+ * Every value from the pasted text goes through terminalText (control and bidi characters, line
+ * breaks too, written out: the diagnostic is one line, unwrapped by the reader).
+ */
+export function renderBounceText(
+  unsafe: BounceFinding[],
+  truncated: boolean,
+  bytesRead: number = MAX_INPUT_BYTES,
+): string {
+  const findings = mapStrings(unsafe, (text) => terminalText(text));
   const lines: string[] = [];
   if (findings.length === 0) {
     lines.push("No bounce found: the text holds no SMTP rejection or delivery-status report.");
@@ -45,6 +61,7 @@ export function renderBounceText(findings: BounceFinding[], truncated: boolean):
     lines.push(`  receiver: ${RECEIVER_NAMES[finding.receiver]}`);
     lines.push(`  code: ${codeText(finding)}`);
     lines.push(`  category: ${CATEGORY_NOTES[finding.category]}`);
+    if (finding.explanation) lines.push(`  what it means: ${finding.explanation}`);
     if (finding.recipient !== null) lines.push(`  recipient: ${finding.recipient}`);
     lines.push(`  diagnostic: ${finding.diagnostic}`);
     if (finding.rdnsRelated && finding.ip !== null) {
@@ -55,7 +72,7 @@ export function renderBounceText(findings: BounceFinding[], truncated: boolean):
   if (truncated) {
     lines.push("");
     lines.push(
-      `Note: the input was longer than ${MAX_INPUT_BYTES / 1024} KB; only its first ${MAX_INPUT_BYTES / 1024} KB was read.`,
+      `Note: the input was longer than the limit (BOUNCE_MAX_BYTES); only its first ${byteSize(bytesRead)} was read.`,
     );
   }
   return `${lines.join("\n")}\n`;

@@ -11,11 +11,14 @@
 //     ANSI colour for the verdict and severities; the caller decides (a TTY and NO_COLOR unset),
 //     this module reads no environment.
 //
-// Nothing here is escaped for a chat platform: platform renderers escape what they send.
+// Nothing here is escaped for a chat platform: platform renderers escape what they send. Every
+// string of the report (names, errors, messages) goes through terminalText first: a PTR name's
+// ESC sequences or U+202E are printed as `\x1b` / `\u202e`, never to the terminal itself.
 
 import { PROVIDERS, type ProviderId } from "../check/providers.js";
 import { failureNote } from "../check/ptr-rules.js";
 import type { CheckReport, ForwardLookup, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
+import { mapStrings, terminalText } from "./inert-text.js";
 
 export interface TextRenderOptions {
   color?: boolean;
@@ -211,14 +214,15 @@ function fixLines(report: CheckReport): string[] {
 
 export function renderVerdictLine(report: CheckReport, options: TextRenderOptions = {}): string {
   const paint = painter(options);
-  const line = report.summary.replace(/\s+/g, " ").trim();
+  const line = terminalText(report.summary).replace(/\s+/g, " ").trim();
   const match = /^(PASS|FAIL|INCONCLUSIVE)(:.*)$/.exec(line);
   if (!match) return `${report.verdict.toUpperCase()}: ${line}`;
   const tone = report.verdict === "pass" ? "green" : report.verdict === "fail" ? "red" : "yellow";
   return `${paint(match[1] ?? "", tone)}${match[2] ?? ""}`;
 }
 
-export function renderReportText(report: CheckReport, options: TextRenderOptions = {}): string {
+export function renderReportText(unsafe: CheckReport, options: TextRenderOptions = {}): string {
+  const report = mapStrings(unsafe, (text) => terminalText(text));
   const paint = painter(options);
   const label = report.provider ? (PROVIDERS[report.provider as ProviderId]?.label ?? report.provider) : null;
   const provider = label ? field("Provider", `${label} (recognised from the PTR name)`) : [];

@@ -2,7 +2,9 @@
 // `&`, `<` and `>` are control characters (they open mentions `<@U123>`, specials `<!channel>`
 // and links `<https://x|y>`), so every value that came from a user or from DNS is escaped to
 // `&amp;`, `&lt;`, `&gt;`. Text objects are also sent with `verbatim: true` so Slack does not
-// auto-link bare URLs or names (see render/slack.ts).
+// auto-link bare URLs or names (see render/slack.ts). Control and bidi characters are written out
+// visibly first (inert-text.ts).
+import { escapeInvisible, type InertOptions } from "./inert-text.js";
 
 /** Escapes &, < and > (in that order, so an existing `&lt;` in the input is shown literally). */
 export function escapeMrkdwn(text: string): string {
@@ -10,17 +12,49 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
- * A value shown as inline code: escaped, on one line, with backticks replaced by a look-alike
- * (U+02CB) so a crafted value cannot close the code span early.
+ * mrkdwn has no backslash escape: its markup characters are replaced by look-alikes, so a crafted
+ * name cannot bold, italicise, strike or open code (`*`, `_`, `~`, `` ` ``).
+ */
+const MARKUP_LOOKALIKES: Record<string, string> = {
+  "*": "\u2217", // ∗ asterisk operator
+  _: "\u02cd", // ˍ modifier letter low macron
+  "~": "\u223c", // ∼ tilde operator
+  "`": "\u02cb", // ˋ modifier letter grave accent
+};
+
+/**
+ * Free text with untrusted parts (a summary or problem naming a PTR, an error, a notice) as
+ * inert mrkdwn: invisible characters written out, `&<>` escaped (no `<!channel>`, `<@U123>` or
+ * link can form), markup replaced by look-alikes, and `@here`, `@channel`, `@everyone` broken
+ * with a zero-width space in case a client links them without the angle brackets.
+ */
+export function slackText(text: string, options: InertOptions = {}): string {
+  return breakMentions(
+    escapeMrkdwn(escapeInvisible(text, options)).replace(
+      /[*_~`]/g,
+      (char) => MARKUP_LOOKALIKES[char] ?? char,
+    ),
+  );
+}
+
+function breakMentions(text: string): string {
+  return text.replace(/@(here|channel|everyone)/gi, "@\u200b$1");
+}
+
+/**
+ * A value shown as inline code: escaped, on one line (control characters, newlines included,
+ * written out), with backticks replaced by a look-alike (U+02CB) so a crafted value cannot close
+ * the code span early. Inside code, mrkdwn draws no other markup.
  */
 export function inlineCode(value: string): string {
-  const flat = value.replace(/[\r\n\t]+/g, " ").replace(/`/g, "\u02cb");
-  return `\`${escapeMrkdwn(flat)}\``;
+  const flat = escapeInvisible(value).replace(/`/g, "\u02cb");
+  return `\`${breakMentions(escapeMrkdwn(flat))}\``;
 }
 
 /** A multi-line value in a code block (bounce text), escaped; ``` inside is broken up. */
 export function codeBlock(value: string): string {
-  return `\`\`\`${escapeMrkdwn(value.replace(/```/g, "\u02cb\u02cb\u02cb"))}\`\`\``;
+  const lines = escapeInvisible(value, { multiline: true });
+  return `\`\`\`${breakMentions(escapeMrkdwn(lines.replace(/```/g, "\u02cb\u02cb\u02cb")))}\`\`\``;
 }
 
 /**

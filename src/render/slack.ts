@@ -8,7 +8,7 @@ import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
-import { codeBlock, escapeMrkdwn, inlineCode, truncateMrkdwn } from "./slack-escape.js";
+import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
 import { notQueuedText } from "./text.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
@@ -90,7 +90,7 @@ function resolverLine(answer: PtrAnswer): string {
   } else if (answer.ttl !== null && answer.status === "found") {
     line += ` (TTL ${formatDuration(answer.ttl)})`;
   }
-  if (answer.error !== null) line += ` — ${escapeMrkdwn(answer.error)}`;
+  if (answer.error !== null) line += ` — ${slackText(answer.error)}`;
   return line;
 }
 
@@ -111,14 +111,14 @@ function heloLine(report: CheckReport): string {
 
 /** One line for the parent message and for notifications: icon, IP, summary. */
 export function verdictLine(report: CheckReport): string {
-  return `${VERDICT_ICON[report.verdict]} *${escapeMrkdwn(report.ip)}* ${VERDICT_WORD[report.verdict]}: ${escapeMrkdwn(report.summary)}`;
+  return `${VERDICT_ICON[report.verdict]} *${slackText(report.ip)}* ${VERDICT_WORD[report.verdict]}: ${slackText(report.summary)}`;
 }
 
 /** The full result, for the thread. */
 export function reportBlocks(report: CheckReport): SlackBlock[] {
   const blocks: SlackBlock[] = [
     header(`${report.ip} ${VERDICT_WORD[report.verdict]}`),
-    section(`${VERDICT_ICON[report.verdict]} ${escapeMrkdwn(report.summary)}`),
+    section(`${VERDICT_ICON[report.verdict]} ${slackText(report.summary)}`),
   ];
   const ptr = `${statusWords(report.ptr.status)}${report.ptr.status === "found" ? ` ${names(report.ptr.names)}` : ""}`;
   const fcrdns =
@@ -152,14 +152,14 @@ export function reportBlocks(report: CheckReport): SlackBlock[] {
     const lines = report.resolvers.map(resolverLine);
     if (report.negativeCache !== null) {
       lines.push(
-        `Negative TTL ${formatDuration(report.negativeCache.ttl)}; the last cached "no PTR" clears by ${escapeMrkdwn(report.negativeCache.clearsBy)}.`,
+        `Negative TTL ${formatDuration(report.negativeCache.ttl)}; the last cached "no PTR" clears by ${slackText(report.negativeCache.clearsBy)}.`,
       );
     }
     blocks.push(section(`*Resolvers' caches*\n${lines.join("\n")}`));
   }
   const receivers = (Object.keys(RECEIVER_LABEL) as ReceiverName[]).map((name) => {
     const verdict = report.receivers[name];
-    const line = `• *${RECEIVER_LABEL[name]}*: ${verdict.outcome} — ${escapeMrkdwn(verdict.reason)}`;
+    const line = `• *${RECEIVER_LABEL[name]}*: ${verdict.outcome} — ${slackText(verdict.reason)}`;
     return verdict.bounce === null ? line : `${line}\n${codeBlock(verdict.bounce)}`;
   });
   blocks.push(section(`*Receivers*\n${receivers.join("\n")}`));
@@ -167,16 +167,16 @@ export function reportBlocks(report: CheckReport): SlackBlock[] {
     blocks.push({ type: "divider" });
     for (const problem of report.problems) {
       const icon = problem.severity === "error" ? ":red_circle:" : ":large_yellow_circle:";
-      blocks.push(section(`${icon} *${problem.code}*: ${escapeMrkdwn(problem.message)}`));
+      blocks.push(section(`${icon} *${problem.code}*: ${slackText(problem.message)}`));
     }
   }
   if (report.fixSteps.length > 0) {
-    const steps = report.fixSteps.map((step, i) => `${i + 1}. ${escapeMrkdwn(step)}`);
+    const steps = report.fixSteps.map((step, i) => `${i + 1}. ${slackText(step)}`);
     blocks.push(section(`*How to fix*\n${steps.join("\n")}`));
   }
-  const provider = report.provider === null ? "" : ` · network: ${escapeMrkdwn(report.provider)}`;
+  const provider = report.provider === null ? "" : ` · network: ${slackText(report.provider)}`;
   blocks.push(
-    context(`Checked ${escapeMrkdwn(report.checkedAt)} in ${Math.round(report.durationMs)} ms${provider}`),
+    context(`Checked ${slackText(report.checkedAt)} in ${Math.round(report.durationMs)} ms${provider}`),
   );
   return blocks;
 }
@@ -189,7 +189,7 @@ function fallback(text: string): string {
 export function renderSlackMessage(message: OutboundMessage): SlackRendered {
   switch (message.kind) {
     case "notice": {
-      const text = escapeMrkdwn(shortenQuotedEchoes(message.text));
+      const text = slackText(shortenQuotedEchoes(message.text), { multiline: true });
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "checking": {
@@ -214,7 +214,7 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
         silent.length === 0
           ? ""
           : ` (${silent.map(inlineCode).join(", ")} did not answer, so ${silent.length === 1 ? "it is" : "they are"} not included)`;
-      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks)${note}: ${escapeMrkdwn(message.report.summary)}`;
+      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks)${note}: ${slackText(message.report.summary)}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "still-failing": {
@@ -226,11 +226,11 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
       return { text: fallback(text), blocks: limitBlocks(blocks) };
     }
     case "could-not-tell": {
-      const text = `:warning: Could not tell for ${inlineCode(message.ip)} after ${message.attempts} attempts: ${escapeMrkdwn(message.detail)}. A DNS failure is not a missing PTR; try again later.`;
+      const text = `:warning: Could not tell for ${inlineCode(message.ip)} after ${message.attempts} attempts: ${slackText(message.detail)}. A DNS failure is not a missing PTR; try again later.`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "not-queued": {
-      const text = `:warning: ${escapeMrkdwn(notQueuedText(message.ip))}`;
+      const text = `:warning: ${slackText(notQueuedText(message.ip))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "watch-change":
@@ -243,7 +243,7 @@ export function renderSlackMessage(message: OutboundMessage): SlackRendered {
       return { text: fallback(list), blocks: [section(list)] };
     }
     case "usage-error": {
-      const text = `${escapeMrkdwn(boundedProblem(message.problem))}\nExample: ${inlineCode(message.example)}`;
+      const text = `${slackText(boundedProblem(message.problem))}\nExample: ${inlineCode(message.example)}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
   }
@@ -273,7 +273,7 @@ function renderBounce(message: Extract<OutboundMessage, { kind: "bounce" }>): Sl
     const codes = [finding.smtpCode, finding.enhancedCode].filter((c) => c !== null).join(" ");
     const who = BOUNCE_RECEIVER[finding.receiver] ?? "The receiver";
     const lines = [
-      `*${who}* refused ${finding.ip === null ? "the sender (no IP in the text)" : inlineCode(finding.ip)}${codes === "" ? "" : ` (${escapeMrkdwn(codes)})`}: ${CATEGORY_WORDS[finding.category] ?? escapeMrkdwn(finding.category)}`,
+      `*${who}* refused ${finding.ip === null ? "the sender (no IP in the text)" : inlineCode(finding.ip)}${codes === "" ? "" : ` (${slackText(codes)})`}: ${CATEGORY_WORDS[finding.category] ?? slackText(finding.category)}`,
       finding.helo === null ? null : `HELO ${inlineCode(finding.helo)}`,
       finding.recipient === null ? null : `Recipient ${inlineCode(finding.recipient)}`,
       codeBlock(finding.diagnostic),
@@ -293,7 +293,7 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
         : ":twisted_rightwards_arrows: PTR changed";
   const drift =
     change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
-  const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${escapeMrkdwn(report.summary)}${drift}`;
+  const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };
 }

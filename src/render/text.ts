@@ -1,17 +1,24 @@
 // Every OutboundMessage as plain text: the console platform's rendering (and a fallback for any
-// platform that has nothing richer). Text from users and DNS is stripped of control characters
-// so a PTR name or a pasted bounce cannot move the terminal's cursor or change its colours.
+// platform that has nothing richer). Text from users and DNS goes through terminalText
+// (inert-text.ts): a PTR name or a pasted bounce cannot move the terminal's cursor, change its
+// colours or reorder the line; echoes of what a user typed are cut (echo.ts) as on Slack and
+// Discord.
 
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { formatDuration } from "./duration.js";
+import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
+import { terminalText } from "./inert-text.js";
 
-/** C0/C1 controls and DEL, except newline and tab. */
+/** Untrusted text that may span lines (notices): invisible characters written out, lines kept. */
 export function plain(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+  return terminalText(text, { multiline: true });
 }
+
+/** One untrusted value on one line. */
+const value = (text: string) => terminalText(text);
 
 /** One line: the verdict and the summary (src/render/check-text.ts, shared with `rdns check`). */
 export function verdictLine(report: CheckReport): string {
@@ -34,15 +41,17 @@ export function notQueuedText(ip: string): string {
 }
 
 export function renderText(message: OutboundMessage): string {
-  return plain(renderUnsafe(message)).trimEnd();
+  // The last pass catches nothing a branch below missed on purpose; it keeps the promise if one
+  // is added without escaping.
+  return plain(renderParts(message)).trimEnd();
 }
 
-function renderUnsafe(message: OutboundMessage): string {
+function renderParts(message: OutboundMessage): string {
   switch (message.kind) {
     case "notice":
-      return message.text;
+      return plain(shortenQuotedEchoes(message.text));
     case "checking":
-      return `Checking ${message.ip}${message.helo === null ? "" : ` (HELO ${message.helo})`}...`;
+      return `Checking ${value(message.ip)}${message.helo === null ? "" : ` (HELO ${value(message.helo)})`}...`;
     case "verdict":
       return verdictLine(message.report);
     case "report":
@@ -58,19 +67,20 @@ function renderUnsafe(message: OutboundMessage): string {
     case "could-not-tell":
       // The detail says why (which servers failed, or that the worker kept stopping): not every
       // final failure is a DNS server's silence.
-      return `Could not tell for ${message.ip} after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${message.detail}. This is not a "no PTR"; try again later.`;
+      return `Could not tell for ${value(message.ip)} after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${value(message.detail)}. This is not a "no PTR"; try again later.`;
     case "not-queued":
       return notQueuedText(message.ip);
     case "watch-change": {
-      const was = message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.join(", ")})`;
+      const was =
+        message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.map(value).join(", ")})`;
       const what = { broke: "broke", recovered: "recovered", drifted: "PTR name changed" }[message.change];
-      return `${message.target} ${what}${was}: ${verdictLine(message.report)}`;
+      return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
     }
     case "watches":
       return message.targets.length === 0
         ? "This channel watches nothing yet. Try /rdns watch 203.0.113.5"
-        : `This channel watches: ${message.targets.join(", ")}`;
+        : `This channel watches: ${message.targets.map(value).join(", ")}`;
     case "usage-error":
-      return `${message.problem}. Try: ${message.example}`;
+      return `${value(boundedProblem(message.problem))}. Try: ${value(message.example)}`;
   }
 }

@@ -64,7 +64,7 @@ return 'open'
 `;
 
 function chainKeys(keys: StoreKeys, chainId: string, ip: string): string[] {
-  return [keys.chain(chainId), keys.chainsOfIp(ip), keys.openChains()];
+  return [keys.chain(chainId), keys.chainsOfIp(ip), keys.registeredChains()];
 }
 
 /**
@@ -152,5 +152,5 @@ export async function openChainsOf(redis: Redis, keys: StoreKeys, ip: string): P
 
 /** How many chains are open, in O(1) (SCARD): the `rdns_open_chains` gauge. */
 export async function countOpenChains(redis: Redis, keys: StoreKeys): Promise<number> {
-  return redis.scard(keys.openChains());
+  return redis.scard(keys.registeredChains());
 }

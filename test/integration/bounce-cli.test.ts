@@ -43,7 +43,7 @@ describe("rdns bounce (built CLI)", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown> & { findings: Record<string, unknown>[] });
     expect(objects.map((object) => [object.file, object.ip, object.category, object.recognised])).toEqual([
       [files[0], "198.51.100.40", "rdns", true],
-      [files[1], "203.0.113.77", "ratelimit", true],
+      [files[1], "203.0.113.77", "reputation", true],
       [files[2], "192.0.2.44", "blocklist", true],
     ]);
     expect(objects[0]?.findings.map((finding) => [finding.ip, finding.category])).toEqual([
@@ -86,16 +86,33 @@ describe("rdns bounce (built CLI)", () => {
     expect(stdout).toContain("next: rdns check 203.0.113.5");
   });
 
-  it("says the input was cut when it is over 256 KB", () => {
-    const { code, stdout } = rdns(
-      ["--json"],
-      `550 5.7.1 Fix reverse DNS for 192.0.2.9\n${"x".repeat(300_000)}`,
-    );
+  it("says the input was cut when it is over BOUNCE_MAX_BYTES (256 KB here)", () => {
+    const input = `550 5.7.1 Fix reverse DNS for 192.0.2.9\n${"x".repeat(300_000)}`;
+    const saved = process.env.BOUNCE_MAX_BYTES;
+    process.env.BOUNCE_MAX_BYTES = String(256 * 1024);
+    try {
+      const { code, stdout } = rdns(["--json"], input);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ ip: "192.0.2.9", truncated: true });
+      expect(rdns([], input).stdout).toContain("only its first 256 KB");
+    } finally {
+      if (saved === undefined) delete process.env.BOUNCE_MAX_BYTES;
+      else process.env.BOUNCE_MAX_BYTES = saved;
+    }
+  });
+
+  it("reads a 5 MB log with one bounce at its end under the default limit", () => {
+    const filler =
+      "Nov 30 10:00:01 mta1 postfix/smtp[1]: 1A: to=<a@example.org>, relay=mx.example.org[198.51.100.9]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)\n";
+    const log = `${filler.repeat(Math.ceil((5 * 1024 * 1024) / filler.length))}Nov 30 10:00:02 mta1 postfix/smtp[1]: 2B: to=<b@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.102.27]:25, dsn=5.7.25, status=bounced (host gmail-smtp-in.l.google.com[142.250.102.27] said: 550-5.7.25 [203.0.113.5] The IP address sending this message does not have a PTR record setup (in reply to end of DATA command))\n`;
+    const { code, stdout } = rdns(["--json"], log);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ ip: "192.0.2.9", truncated: true });
-    expect(rdns([], `550 5.7.1 Fix reverse DNS for 192.0.2.9\n${"x".repeat(300_000)}`).stdout).toContain(
-      "only its first 256 KB",
-    );
+    expect(JSON.parse(stdout)).toMatchObject({ ip: "203.0.113.5", category: "rdns", truncated: false });
+  });
+
+  it("exits 1 for a text that holds no bounce (a question with dig output)", () => {
+    const { code } = rdns([join(fixtures, "shapes", "not-dig-question.txt")]);
+    expect(code).toBe(1);
   });
 
   it("answers bad usage with one line and exit 64", () => {

@@ -1,5 +1,6 @@
 // The Slack adapter over HTTP with the real Bolt HTTPReceiver, the fake Web API on loopback and
-// real Redis: signed requests, ack before work, threads, de-duplication, limits, 429s, escaping.
+// real Redis: signed requests, ack before work, threads, de-duplication, 429s, escaping. (Command
+// limits are the app pipeline's: test/integration/platform-contract/.)
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RateLimitedError } from "../../src/chat/types.js";
 import { SlackApiError } from "../../src/platforms/slack/index.js";
@@ -142,36 +143,6 @@ describe("Slack over HTTP: /rdns", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(handlers.commands).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method.startsWith("chat."))).toHaveLength(0);
-  });
-
-  it("answers over the per-user limit politely instead of dropping", async () => {
-    await h.close();
-    handlers = new RecordingHandlers();
-    h = await startSlackHarness(handlers, { env: { SLACK_USER_COMMANDS_PER_WINDOW: "2" } });
-    for (let i = 0; i < 3; i++) expect((await command("203.0.113.5")).status).toBe(200);
-    await h.fake.waitFor((f) => f.callsTo("chat.postEphemeral").length === 1, 5000, "limit notice");
-    expect(String(h.fake.callsTo("chat.postEphemeral")[0]?.args.text)).toMatch(
-      /You've run 2 checks in the last minute; try again in \d+ s\./,
-    );
-    await h.fake.waitFor((f) => f.callsTo("chat.postMessage").length === 2, 5000, "two parents");
-    expect(handlers.commands).toHaveLength(2);
-  });
-});
-
-describe("Slack over HTTP: per-channel limit", () => {
-  it("answers the asker politely once the channel's limit is reached", async () => {
-    await h.close();
-    handlers = new RecordingHandlers();
-    h = await startSlackHarness(handlers, { env: { SLACK_CHANNEL_COMMANDS_PER_WINDOW: "2" } });
-    for (const user of ["U0A", "U0B", "U0C"])
-      expect((await command("203.0.113.5", { user })).status).toBe(200);
-    await h.fake.waitFor((f) => f.callsTo("chat.postEphemeral").length === 1, 5000, "channel limit notice");
-    const notice = h.fake.callsTo("chat.postEphemeral")[0];
-    expect(["U0A", "U0B", "U0C"]).toContain(notice?.args.user);
-    await h.fake.waitFor(() => handlers.commands.length === 2, 5000, "two commands handed over");
-    expect(String(notice?.args.text)).toMatch(
-      /This channel has run 2 checks in the last minute; try again in \d+ s\./,
-    );
   });
 });
 

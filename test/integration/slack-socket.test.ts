@@ -81,7 +81,7 @@ describe("Slack start-up errors name the setting", () => {
     const harness = await createSlackHarness({ env: { SLACK_BOT_TOKEN: "xoxb-wrong" } });
     try {
       await expect(harness.platform.start(new RecordingHandlers())).rejects.toThrow(
-        /Slack did not accept SLACK_BOT_TOKEN \(invalid_auth\)/,
+        /Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/,
       );
     } finally {
       await harness.close();

@@ -23,6 +23,11 @@ export const CASES = {
   reverseCname: "203.0.113.17", // 17 CNAME 17.cname.113.0.203.in-addr.arpa -> PTR host17.example.test
   forwardCname: "203.0.113.18", // PTR alias18.example.test CNAME real18.example.test A back
   generic: "203.0.113.20", // PTR 203-0-113-20.dynamic.pool.example.test, A back
+  cnameLoop2: "203.0.113.30", // 30 CNAME 30.loop, 30.loop CNAME 30: a loop of two names
+  cnameLoop3: "203.0.113.31", // 31 -> 31.loop-a -> 31.loop-b -> 31.loop-a: a loop of three names
+  longChain: "203.0.113.32", // 32 -> 32.hop1 -> ... -> 32.hop20 PTR host32.example.test, A back
+  danglingCname: "203.0.113.34", // 34 CNAME 34.gone.113.0.203.in-addr.arpa, which does not exist
+  hostile: "203.0.113.21", // PTR HOSTILE_LABEL.hostile.example.test (markup in a label), A back
   rfc2317: "203.0.113.70", // CNAME into child zone 64-127.113.0.203.in-addr.arpa (second Knot)
   rfc2317Missing: "203.0.113.71", // CNAME into the child zone, where no PTR exists
   servfail: "198.51.100.7", // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port
@@ -50,6 +55,24 @@ export const HELOS = {
 export const SPARE_NO_PTR = Array.from({ length: 9 }, (_, i) => `192.0.2.${51 + i}`);
 export const SPARE_WITH_PTR = Array.from({ length: 5 }, (_, i) => `192.0.2.${60 + i}`);
 
+/**
+ * A PTR label holding markup and both quote characters: legal in wire format (RFC 2181 section
+ * 11: any octet), so a page that shows PTR names must escape them. For the servers page's tests.
+ */
+export const HOSTILE_LABEL = `<img src=x onerror="alert('x')">`;
+export const HOSTILE_NAME = `${HOSTILE_LABEL}.hostile.example.test`;
+
+/** A label in zone-file text: every octet but letters, digits and "-" as \DDD (RFC 1035 5.1). */
+export function zoneLabel(label: string): string {
+  return [...Buffer.from(label, "utf8")]
+    .map((byte) =>
+      /[A-Za-z0-9-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `\\${String(byte).padStart(3, "0")}`,
+    )
+    .join("");
+}
+
 export interface ZoneFile {
   zone: string;
   text: string;
@@ -62,6 +85,15 @@ function soa(zone: string, ns: string, ttl: number, minimum: number): string {
 /** Relative owner of an address's reverse name inside `zone`. */
 function owner(ip: string, zone: string): string {
   return parseIp(ip).reverseName.slice(0, -(zone.length + 1));
+}
+
+/** `last` CNAME last.hop1, last.hop1 CNAME last.hop2, ..., last.hopN PTR target: N hops. */
+function longChain(last: number, hops: number, zone: string, target: string): string[] {
+  const names = [`${last}`, ...Array.from({ length: hops }, (_, i) => `${last}.hop${i + 1}`)];
+  return [
+    ...names.slice(0, -1).map((name, i) => `${name} CNAME ${names[i + 1]}.${zone}.`),
+    `${names.at(-1)} PTR ${target}`,
+  ];
 }
 
 /** `editNegativeTtl`: the edit zone's negative TTL instead of EDIT_SOA_MINIMUM (npm run lab). */
@@ -86,10 +118,12 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     "alias18.example CNAME real18.example.test.",
     `real18.example A ${CASES.forwardCname}`,
     `203-0-113-20.dynamic.pool.example A ${CASES.generic}`,
+    `host32.example A ${CASES.longChain}`,
     `delegated.example A ${CASES.rfc2317}`,
     `mail6.example AAAA ${CASES.ipv6Pass}`,
     "broken6.example AAAA 2001:db8::99",
     `fixed50.example A ${CASES.cachedNegative}`,
+    `${zoneLabel(HOSTILE_LABEL)}.hostile.example A ${CASES.hostile}`,
     ...spares,
     ...withPtr,
   ];
@@ -106,6 +140,15 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     "17.cname PTR host17.example.test.",
     "18 PTR alias18.example.test.",
     "20 PTR 203-0-113-20.dynamic.pool.example.test.",
+    // Broken chains (Knot loads them with semantic checks off, and answers what it holds).
+    `30 CNAME 30.loop.${v4}.`,
+    `30.loop CNAME 30.${v4}.`,
+    `31 CNAME 31.loop-a.${v4}.`,
+    `31.loop-a CNAME 31.loop-b.${v4}.`,
+    `31.loop-b CNAME 31.loop-a.${v4}.`,
+    ...longChain(32, 20, v4, "host32.example.test."),
+    `34 CNAME 34.gone.${v4}.`,
+    `21 PTR ${zoneLabel(HOSTILE_LABEL)}.hostile.example.test.`,
     // RFC 2317 section 4: the /26 is delegated, each address a CNAME into the child zone.
     "64-127 NS child-ns.test.",
     `70 CNAME 70.64-127.${v4}.`,

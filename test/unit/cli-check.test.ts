@@ -33,6 +33,7 @@ describe("rdns check: bad input", () => {
     ["two addresses", ["203.0.113.5", "203.0.113.6"], /one IP address per check/],
     ["an unknown flag", ["203.0.113.5", "--frobnicate"], /Unknown option/],
     ["a bad timeout", ["203.0.113.5", "--timeout", "soon"], /--timeout takes milliseconds/],
+    ["a bad deadline", ["203.0.113.5", "--deadline", "50"], /--deadline takes milliseconds between 100/],
     ["a bad resolver", ["203.0.113.5", "--resolver", "dns.google"], /not a DNS server address/],
     ["a bad port", ["203.0.113.5", "--authority", "127.0.0.1:99999"], /bad port/],
   ])("%s: exit 64 and one line", async (_label, argv, reason) => {

@@ -46,3 +46,19 @@ describe("echoed user input is bounded", () => {
     expect(discord[0]?.content).toContain(`"${"\\*\\_\\`".repeat(26)}\\*…"`); // 79 graphemes, each escaped
   });
 });
+
+describe("the console echoes no more than the chat platforms", () => {
+  it("cuts a 1 MB word in 'unknown command' and in a notice", async () => {
+    const { renderText } = await import("../../src/render/text.js");
+    const word = "x".repeat(1_000_000);
+    const usage = renderText({
+      kind: "usage-error",
+      problem: `unknown command "${word}"; the commands are check, watch, help`,
+      example: "/rdns 203.0.113.5",
+    });
+    expect(usage.length).toBeLessThan(PROBLEM_MAX + 100);
+    expect(usage).toContain(`"${"x".repeat(ECHO_MAX - 1)}…"`);
+    const notice = renderText({ kind: "notice", text: `"${word}" is not watched in this channel` });
+    expect(notice).toBe(`"${"x".repeat(ECHO_MAX - 1)}…" is not watched in this channel`);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { limitMessage } from "../../src/app/command-limits.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { formatSlackAddress, parseSlackAddress } from "../../src/platforms/slack/address.js";
-import { limitMessage } from "../../src/platforms/slack/command-limits.js";
 import { looksLikeEml, mayCarryToken } from "../../src/platforms/slack/files.js";
 import {
   isPasteCandidate,

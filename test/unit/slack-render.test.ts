@@ -92,7 +92,7 @@ describe("Slack rendering", () => {
   it("escapes as Slack documents: & first, then < and >", () => {
     expect(escapeMrkdwn("<!channel> & <@U1>")).toBe("&lt;!channel&gt; &amp; &lt;@U1&gt;");
     expect(escapeMrkdwn("&lt;")).toBe("&amp;lt;");
-    expect(inlineCode("a`b\nc")).toBe("`a\u02cbb c`");
+    expect(inlineCode("a`b\nc")).toBe("`a\u02cbb\\nc`");
   });
 
   it("shows the report's parts: header, PTR, FCrDNS, HELO, caches with time left, receivers, fix", () => {

@@ -15,6 +15,7 @@ import type {
 } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
 import { renderText } from "../../render/text.js";
+import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 
 export interface ConsoleOptions {
   input: NodeJS.ReadableStream;
@@ -46,7 +47,7 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
   let counter = 0;
   let requests = 0;
   let rl: Interface | null = null;
-  const pending = new Set<Promise<void>>();
+  const inFlight = new InFlight();
   let paste: string[] = [];
   let pasteTimer: NodeJS.Timeout | null = null;
 
@@ -88,14 +89,19 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
       if (pasteTimer !== null) clearTimeout(pasteTimer);
       rl?.close();
       rl = null;
-      await Promise.allSettled([...pending]);
+      if (!(await inFlight.drain(STOP_DRAIN_MS))) {
+        options.logger?.warn({ pending: inFlight.size }, "stopped with console requests still being handled");
+      }
     },
   };
 
+  /** Tracked, so stop() lets what was typed finish; the app's pipeline answers its own failures. */
   function track(work: Promise<void>) {
-    const done = work.catch((error) => options.logger?.error({ err: error }, "console handler failed"));
-    pending.add(done);
-    void done.finally(() => pending.delete(done));
+    void inFlight
+      .track(work)
+      .catch((error: unknown) =>
+        options.logger?.error({ err: error }, "a console request could not be handed to the app"),
+      );
   }
 
   function onCommand(handlers: InboundHandlers, line: string) {

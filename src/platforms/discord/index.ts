@@ -18,6 +18,15 @@ import { DiscordSender } from "./outbound.js";
 
 const READY_TIMEOUT_MS = 30_000;
 
+/** A failure to reach Discord at all names where it was asked: DISCORD_API_URL (or the network). */
+function startFailure(error: unknown, apiUrl: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/DISCORD_(TOKEN|API_URL)/.test(message)) return message;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const detail = cause?.code ?? cause?.message ?? message;
+  return `could not connect to Discord at ${apiUrl ?? "https://discord.com/api"} (${detail}): check DISCORD_API_URL (unset means https://discord.com/api), the network and DISCORD_TOKEN`;
+}
+
 export type DiscordConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "SUPPORT_CHANNELS">;
 
 export function createDiscordPlatform(config: DiscordConfig, logger: Logger): ChatPlatform {
@@ -68,7 +77,12 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
       let timer: NodeJS.Timeout | undefined;
       const ready = new Promise<void>((resolve, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`Discord did not become ready within ${READY_TIMEOUT_MS / 1000} s`)),
+          () =>
+            reject(
+              new Error(
+                `Discord did not become ready within ${READY_TIMEOUT_MS / 1000} s: check DISCORD_TOKEN and DISCORD_API_URL`,
+              ),
+            ),
           READY_TIMEOUT_MS,
         );
         c.once(Events.ClientReady, () => resolve());
@@ -90,7 +104,7 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
             "Discord refused the Message Content intent: switch on Message Content Intent under Privileged Gateway Intents on the Bot page of the Developer Portal",
           );
         }
-        throw error;
+        throw new Error(startFailure(error, config.DISCORD_API_URL), { cause: error });
       } finally {
         clearTimeout(timer);
         ready.catch(() => undefined);

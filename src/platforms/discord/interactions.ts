@@ -1,6 +1,6 @@
-// Inbound slash commands. The interaction is deferred first thing (Discord allows 3 s for the
-// first answer; the engine's enqueue comes after), then handed to the app with a responder that
-// edits the deferred answer, opens the thread on it, or answers privately.
+// Inbound slash commands, handed to the app with a responder that defers first (its
+// acknowledge(): Discord allows 3 s for the first answer; the engine's enqueue comes after),
+// then edits the deferred answer, opens the thread on it, or answers privately.
 import {
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
@@ -24,23 +24,19 @@ import { renderMessage } from "./render.js";
 const ALLOWED_MENTIONS = { parse: [], repliedUser: false } as const;
 
 /**
- * `/rdns check ip:.. helo:..` -> ["check", "203.0.113.5", "mail.example.com"]: the words after
- * `/rdns` as a Slack user would type them, verb first so a non-address gets the check command's
- * own "not an IP" answer.
+ * `/rdns check ip:.. helo:..` -> the subcommand and its option values by name, as the app's
+ * pipeline reads them against the commands' declarations (nothing command-specific here), and
+ * the same as words (`["check", "203.0.113.5", "mail.example.com"]`) for logs.
  */
-export function commandArgs(interaction: ChatInputCommandInteraction): string[] {
-  const sub = interaction.options.getSubcommand(true);
-  switch (sub) {
-    case "check": {
-      const helo = interaction.options.getString("helo");
-      return ["check", interaction.options.getString("ip", true), ...(helo !== null ? [helo] : [])];
-    }
-    case "watch":
-    case "unwatch":
-      return [sub, interaction.options.getString("range", true)];
-    default:
-      return [sub];
-  }
+export function commandArgs(interaction: ChatInputCommandInteraction): {
+  named: { command: string; options: Record<string, string> };
+  args: string[];
+} {
+  const command = interaction.options.getSubcommand(true);
+  const given = interaction.options.data.find((option) => option.name === command)?.options ?? [];
+  const options: Record<string, string> = {};
+  for (const option of given) if (option.value !== undefined) options[option.name] = String(option.value);
+  return { named: { command, options }, args: [command, ...Object.values(options)] };
 }
 
 function editOptions(payload: DiscordPayload): InteractionEditReplyOptions {
@@ -63,13 +59,28 @@ function followOptions(payload: DiscordPayload, ephemeral: boolean): Interaction
  */
 export class InteractionResponder implements CommandResponder {
   private original: "deferred" | "used" | "deleted" = "deferred";
+  private deferred: Promise<boolean> | null = null;
 
   constructor(
     private readonly interaction: ChatInputCommandInteraction,
     private readonly logger: Logger,
   ) {}
 
+  /** The deferred answer Discord shows as "thinking…"; it must come within 3 s of the event. */
+  acknowledge(): Promise<boolean> {
+    this.deferred ??= this.interaction.deferReply().then(
+      () => true,
+      (error: unknown) => {
+        // Already acknowledged (a replayed event) or expired: nothing more may be said with this token.
+        this.logger.warn({ err: error }, "could not defer the interaction; not handling it");
+        return false;
+      },
+    );
+    return this.deferred;
+  }
+
   async replyPrivately(message: OutboundMessage): Promise<void> {
+    await this.deferredFirst();
     if (this.original === "deferred") {
       await this.interaction.deleteReply().catch((error: unknown) => {
         this.logger.warn({ err: error }, "could not remove the deferred placeholder");
@@ -81,10 +92,12 @@ export class InteractionResponder implements CommandResponder {
   }
 
   async replyPublicly(message: OutboundMessage): Promise<void> {
+    await this.deferredFirst();
     await this.sendPublic(renderMessage(message));
   }
 
   async openThread(message: OutboundMessage): Promise<Origin> {
+    await this.deferredFirst();
     const [first, ...rest] = renderMessage(message);
     const parent = await this.sendPublic([first ?? { content: "…", embeds: [] }]);
     const channelId = this.interaction.channelId;
@@ -109,6 +122,11 @@ export class InteractionResponder implements CommandResponder {
       thread: channelAddress(threadId),
       parent: messageAddress(channelId, parent),
     };
+  }
+
+  /** Every answer edits or follows the deferred one, so there must be one (whoever forgot it). */
+  private async deferredFirst(): Promise<void> {
+    if (!(await this.acknowledge())) throw new Error("the interaction can no longer be answered");
   }
 
   /** Sends public payloads; the first reuses the deferred answer. Returns the first message's id. */
@@ -136,16 +154,18 @@ function threadTitle(message: OutboundMessage): string {
 }
 
 export function toCommandRequest(interaction: ChatInputCommandInteraction): CommandRequest {
+  const { named, args } = commandArgs(interaction);
   return {
     platform: "discord",
     requestId: interaction.id,
     channel: interaction.channelId,
     user: interaction.user.id,
-    args: commandArgs(interaction),
+    args,
+    named,
   };
 }
 
-/** The gateway handler: a few lines that defer, then hand off. */
+/** The gateway handler: a few lines that hand off; the app's pipeline defers first thing. */
 export async function handleInteraction(
   interaction: ChatInputCommandInteraction,
   handlers: InboundHandlers,
@@ -153,23 +173,11 @@ export async function handleInteraction(
 ): Promise<void> {
   if (interaction.commandName !== COMMAND_NAME) return;
   const log = logger.child({ interaction: interaction.id, channel: interaction.channelId });
-  try {
-    await interaction.deferReply();
-  } catch (error) {
-    // Already acknowledged (a replayed event) or expired: nothing more may be said with this token.
-    log.warn({ err: error }, "could not defer the interaction; not handling it");
-    return;
-  }
   const responder = new InteractionResponder(interaction, log);
   try {
     await handlers.onCommand(toCommandRequest(interaction), responder);
   } catch (error) {
-    log.error({ err: error }, "command failed");
-    await responder
-      .replyPrivately({
-        kind: "notice",
-        text: "Something went wrong on our side; please try again in a minute.",
-      })
-      .catch((err: unknown) => log.warn({ err }, "could not report the failure"));
+    // The app's pipeline answers its own failures; this is only what failed around it.
+    log.error({ err: error }, "the interaction could not be handed to the app");
   }
 }

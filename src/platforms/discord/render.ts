@@ -48,7 +48,7 @@ export function verdictEmbed(report: CheckReport): APIEmbed {
   }));
   return {
     title: truncateName(verdictTitle(report), LIMITS.title),
-    description: fitLines([escapeText(report.summary)], 1000, more),
+    description: fitLines([escapeInline(report.summary)], 1000, more),
     color: COLOURS[report.verdict],
     fields: [
       { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
@@ -71,7 +71,7 @@ function reportPayloads(
 ): DiscordPayload[] {
   const head: APIEmbed = {
     title: truncateName(title, LIMITS.title),
-    description: fitLines([...lead, escapeText(report.summary)], LIMITS.description, more),
+    description: fitLines([...lead, escapeInline(report.summary)], LIMITS.description, more),
     color: colour,
     timestamp: report.checkedAt,
   };
@@ -99,22 +99,6 @@ function bouncePayloads(findings: BounceFinding[], truncated: boolean): DiscordP
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/**
- * Commands' examples are written as typed words ("/rdns 203.0.113.5 mail.example.com"); Discord
- * users fill options, so they get "/rdns check ip:203.0.113.5 helo:mail.example.com".
- */
-export function discordExample(example: string): string {
-  const words = example.trim().split(/\s+/);
-  if (words[0] !== "/rdns" || words.some((word) => /^(ip|helo|range):/.test(word))) return example;
-  const [verb, ...rest] = words.slice(1);
-  if (verb === "watch" || verb === "unwatch")
-    return rest[0] ? `/rdns ${verb} range:${rest[0]}` : `/rdns ${verb}`;
-  if (verb === "watches" || verb === "help") return `/rdns ${verb}`;
-  const [ip, helo] = verb === "check" ? rest : [verb, ...rest];
-  if (ip === undefined) return "/rdns check ip:203.0.113.5";
-  return `/rdns check ip:${ip}${helo !== undefined ? ` helo:${helo}` : ""}`;
 }
 
 export function renderMessage(message: OutboundMessage): DiscordPayload[] {
@@ -170,7 +154,7 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
               title: truncateName(`⚠️ Could not tell for ${escapeInline(message.ip)}`, LIMITS.title),
               description: fitLines(
                 [
-                  escapeText(message.detail),
+                  escapeInline(message.detail),
                   `Gave up after ${plural(message.attempts, "attempt")}; DNS errors are not "no PTR".`,
                 ],
                 LIMITS.description,
@@ -218,7 +202,7 @@ export function renderMessage(message: OutboundMessage): DiscordPayload[] {
     }
     case "usage-error":
       return splitContent(
-        `⚠️ ${escapeText(boundedProblem(message.problem))}\nExample: ${code(discordExample(message.example))}`,
+        `⚠️ ${escapeInline(boundedProblem(message.problem))}\nExample: ${code(message.example)}`,
       );
   }
 }

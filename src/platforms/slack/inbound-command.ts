@@ -1,6 +1,6 @@
 // `/rdns ...`: acknowledge first (Slack's 3-second limit; nothing may come before ack()), then
-// de-duplicate, apply the per-user / per-channel limits, and hand a normalised CommandRequest
-// with a responder to the app. Parsing the sub-command is the app's job (commands/).
+// de-duplicate (Slack may deliver a command twice) and hand a normalised CommandRequest with a
+// responder to the app's inbound pipeline, which parses, limits and answers failures.
 import type { App, RespondFn, SlashCommand } from "@slack/bolt";
 import type {
   CommandRequest,
@@ -12,7 +12,6 @@ import type {
 import type { Logger } from "../../log.js";
 import { renderSlackMessage } from "../../render/slack.js";
 import { parseSlackAddress } from "./address.js";
-import { type CommandLimiter, limitMessage } from "./command-limits.js";
 import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";
 import type { ClaimOnce } from "./once.js";
 import { SlackApiError, type SlackSender } from "./outbound.js";
@@ -24,7 +23,6 @@ export interface CommandDeps {
   handlers: () => InboundHandlers;
   sender: SlackSender;
   claimOnce: ClaimOnce;
-  limiter: CommandLimiter;
   logger: Logger;
 }
 
@@ -45,9 +43,15 @@ export function makeCommandResponder(
   request: CommandRequest,
   deps: Pick<CommandDeps, "sender" | "logger">,
   respond: RespondFn | undefined,
+  ack: () => Promise<void> = async () => undefined,
 ): CommandResponder {
   const { sender, logger } = deps;
+  let acked: Promise<boolean> | null = null;
   return {
+    acknowledge() {
+      acked ??= ack().then(() => true);
+      return acked;
+    },
     async replyPrivately(message: OutboundMessage) {
       try {
         await withRateLimitWait(() => sender.postEphemeral(request.channel, request.user, message));
@@ -87,36 +91,24 @@ export function registerCommand(app: App, deps: CommandDeps): void {
   // Every slash command routed to this app is ours: the manifest names it /rdns, but a workspace
   // may install a copy as /rdns-staging.
   app.command(/^\/.+/, async ({ ack, command, respond }) => {
-    await ack();
     const request = toCommandRequest(command);
     const log = deps.logger.child({
       requestId: request.requestId,
       channel: request.channel,
       user: request.user,
     });
-    const responder = makeCommandResponder(request, { sender: deps.sender, logger: log }, respond);
+    const responder = makeCommandResponder(request, { sender: deps.sender, logger: log }, respond, ack);
+    // Acknowledged before the de-duplication's Redis round trip: it is Slack's clock.
+    await responder.acknowledge?.();
     try {
       if (!(await deps.claimOnce(request.requestId))) {
         log.info("duplicate slash command delivery ignored");
         return;
       }
-      // `help` costs nothing and is what a person limited needs most: never limited.
-      const isHelp = request.args.length === 0 || request.args[0]?.toLowerCase() === "help";
-      const verdict = isHelp ? { allowed: true as const } : await deps.limiter(request.user, request.channel);
-      if (!verdict.allowed) {
-        log.info({ scope: verdict.scope }, "command limit reached");
-        await responder.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
-        return;
-      }
       await deps.handlers().onCommand(request, responder);
     } catch (error) {
-      log.error({ err: error }, "slash command failed");
-      await responder
-        .replyPrivately({
-          kind: "notice",
-          text: "Sorry, something went wrong on my side; please try again in a minute.",
-        })
-        .catch(() => {});
+      // The app's pipeline answers its own failures; this is only what failed before it.
+      log.error({ err: error }, "slash command could not be handed to the app");
     }
   });
 }

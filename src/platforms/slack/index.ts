@@ -1,6 +1,6 @@
 // The Slack front end: wiring only. Bolt App + receiver (receiver.ts), inbound handlers
-// (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis for
-// exactly-once and command limits. The engine's registry calls `createSlackPlatform`.
+// (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis to handle each
+// event once (the command limits are the app pipeline's). The registry calls `createSlackPlatform`.
 import { App, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import type {
@@ -14,7 +14,6 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { toSlackLogger } from "./bolt-logger.js";
-import { redisCommandLimiter } from "./command-limits.js";
 import { registerCommand } from "./inbound-command.js";
 import { registerMessages } from "./inbound-message.js";
 import { redisClaimOnce } from "./once.js";
@@ -24,7 +23,7 @@ import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
 export { RateLimitedError } from "../../chat/types.js";
 export { SlackApiError } from "./outbound.js";
 
-/** Why the receiver did not start, naming the setting to look at. */
+/** Why the receiver did not start, naming the variable to look at. */
 function startFailure(mode: SlackMode, error: unknown, port: number): string {
   const code =
     (error as { code?: string; data?: { error?: string } }).data?.error ?? (error as { code?: string }).code;
@@ -34,8 +33,44 @@ function startFailure(mode: SlackMode, error: unknown, port: number): string {
   if (code === "EADDRINUSE" || code === "EACCES") {
     return `the Slack HTTP receiver cannot listen on PORT ${port} (${code}): choose another PORT`;
   }
-  return `the Slack HTTP receiver did not start on PORT ${port}: ${String(error)}`;
+  return `the Slack HTTP receiver did not start on PORT ${port} (${String(error)}): check PORT`;
 }
+
+/** Slack's answers to auth.test that mean the token itself is wrong. */
+const BAD_TOKEN = new Set([
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+]);
+
+/** Why auth.test failed, naming the variable to fix: the token, or where Slack was asked. */
+function authFailure(error: unknown, apiUrl: string): string {
+  const { code, data, original } = error as {
+    code?: string;
+    data?: { error?: string };
+    original?: { message?: string };
+  };
+  if (data?.error !== undefined && BAD_TOKEN.has(data.error)) {
+    return `Slack refused SLACK_BOT_TOKEN (${data.error}): copy the Bot User OAuth Token (xoxb-...) again from the app's OAuth & Permissions page`;
+  }
+  if (code === "slack_webapi_request_error" || code === "slack_webapi_http_error") {
+    const cause = original?.message ?? (error as Error).message;
+    return `could not reach Slack's Web API at ${apiUrl} (${cause}): check SLACK_API_URL (unset means https://slack.com/api/) and the network`;
+  }
+  return `Slack did not accept SLACK_BOT_TOKEN (${data?.error ?? (error as Error).message}): check the Bot User OAuth Token and SLACK_API_URL`;
+}
+
+/**
+ * Start-up's auth.test: a few attempts, then fail. The Web API client's default (10 retries with
+ * back-off) keeps an unreachable API retrying for about 30 minutes, with the bot half up.
+ * Worst case here: 4 attempts of at most 10 s each plus 0.5 + 1 + 2 s between them, under a minute.
+ */
+export const STARTUP_CLIENT_OPTIONS = {
+  retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: false },
+  timeout: 10_000,
+} as const;
 
 export interface SlackPlatformOverrides {
   /** Use this Redis connection (not closed on stop) instead of one to REDIS_URL. */
@@ -75,7 +110,7 @@ export function createSlackPlatform(
     token: settings.botToken,
     receiver,
     logger: slackLogger,
-    clientOptions: { slackApiUrl: settings.apiUrl },
+    clientOptions: { slackApiUrl: settings.apiUrl, ...STARTUP_CLIENT_OPTIONS },
     // auth.test runs in start(), so a bad token fails there with a clear message.
     deferInitialization: true,
     convoStore: false,
@@ -93,6 +128,9 @@ export function createSlackPlatform(
   const ownsRedis = overrides.redis === undefined;
   const redis =
     overrides.redis ?? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Without a listener ioredis prints every reconnect failure to stderr as an unhandled error.
+  if (ownsRedis)
+    redis.on("error", (error: Error) => log.warn({ err: error.message }, "Slack Redis connection error"));
   const keyPrefix = overrides.keyPrefix ?? slackKeyPrefix(config);
   const claimOnce = redisClaimOnce(redis, keyPrefix);
   let handlers: InboundHandlers | null = null;
@@ -104,11 +142,6 @@ export function createSlackPlatform(
     handlers: current,
     sender,
     claimOnce,
-    limiter: redisCommandLimiter(redis, keyPrefix, {
-      perUser: config.SLACK_USER_COMMANDS_PER_WINDOW,
-      perChannel: config.SLACK_CHANNEL_COMMANDS_PER_WINDOW,
-      windowSeconds: config.SLACK_COMMAND_WINDOW_SECONDS,
-    }),
     logger: log,
   });
   registerMessages(app, {
@@ -142,15 +175,20 @@ export function createSlackPlatform(
     },
     async start(inbound: InboundHandlers) {
       handlers = inbound;
-      if (ownsRedis) await redis.connect();
+      if (ownsRedis) {
+        await redis.connect().catch((error: unknown) => {
+          throw new Error(
+            `the Slack adapter cannot reach Redis (${(error as Error).message}): check REDIS_URL`,
+            {
+              cause: error,
+            },
+          );
+        });
+      }
       try {
         await app.init();
       } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        throw new Error(
-          `Slack did not accept SLACK_BOT_TOKEN (${code ?? (error as Error).message}): check the Bot User OAuth Token and SLACK_API_URL`,
-          { cause: error },
-        );
+        throw new Error(authFailure(error, settings.apiUrl), { cause: error });
       }
       let started: unknown;
       try {

@@ -77,9 +77,15 @@ describe("console chat", () => {
     ]);
   });
 
-  it("strips terminal control characters from what it prints", async () => {
+  it("writes terminal control characters out instead of printing them", async () => {
     input.write("/rdns \u001b[31mhelp\n");
-    await waitForText(/unknown command "\[31mhelp"/);
+    await waitForText(/unknown command "\\x1b\[31mhelp"/);
     expect(text).not.toContain("\u001b");
+  });
+
+  it("cuts a 1 MB word in its echo", async () => {
+    input.write(`/rdns ${"y".repeat(1_000_000)}\n`);
+    await waitForText(/unknown command "y{79}…"/);
+    expect(text).not.toContain("y".repeat(100));
   });
 });

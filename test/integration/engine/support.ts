@@ -146,7 +146,9 @@ export class RecordingPlatform implements ChatPlatform {
       },
     };
     await this.handlers.onCommand(
-      { platform: this.name, requestId: `req-${++this.requests}`, channel, user: "U1", args },
+      // One asker per channel: the runtime's per-user limit is real here, and tests that ask
+      // from many channels at once stand for many people.
+      { platform: this.name, requestId: `req-${++this.requests}`, channel, user: `U-${channel}`, args },
       respond,
     );
     return origin;

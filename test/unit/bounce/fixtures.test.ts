@@ -82,7 +82,7 @@ const cases: Record<string, Expected> = {
     receiver: "yahoo",
     smtpCode: 421,
     enhancedCode: "4.7.0",
-    category: "ratelimit",
+    category: "reputation",
     rdnsRelated: false,
   },
   "yahoo-tss04-redacted.txt": {
@@ -90,7 +90,7 @@ const cases: Record<string, Expected> = {
     receiver: "yahoo",
     smtpCode: 421,
     enhancedCode: "4.7.0",
-    category: "ratelimit",
+    category: "reputation",
     rdnsRelated: false,
   },
   "yahoo-bl21.txt": {

@@ -33,10 +33,12 @@ describe("escaping", () => {
     }
   });
 
-  it("keeps one-line text on one line and drops bidi overrides and control characters", () => {
-    expect(escapeInline("a\nb\rc")).toBe("a b c");
+  it("keeps one-line text on one line and writes bidi overrides and control characters out", () => {
+    // discord.js escapes the backslash of the visible escape: Discord shows `\\n` as `\n`.
+    expect(escapeInline("a\nb\rc")).toBe("a\\\\nb\\\\nc");
     expect(escapeInline("evil\u202Emoc.example")).not.toContain("\u202E");
-    expect(escapeText("x\u0007y")).toBe("x\uFFFDy");
+    expect(escapeText("x\u0007y")).toBe("x\\\\x07y");
+    expect(escapeInline("evil\u202Emoc.example")).toBe("evil\\\\u202emoc.example");
   });
 
   it("puts examples in inline code that cannot be closed early", () => {

@@ -1,0 +1,91 @@
+// Per-user and per-channel /rdns limits, on every platform: a fixed window counter in Redis
+// (INCR, expiry set by the first hit), shared by every bot process. Over the limit, the user is
+// told when to try again rather than being silently ignored.
+import type { Redis } from "ioredis";
+import type { CommandRequest } from "../chat/types.js";
+import type { Config } from "../config.js";
+
+export interface CommandLimits {
+  perUser: number;
+  perChannel: number;
+  windowSeconds: number;
+}
+
+export type LimitVerdict =
+  | { allowed: true }
+  | {
+      allowed: false;
+      scope: "user" | "channel";
+      limit: number;
+      windowSeconds: number;
+      retryAfterSeconds: number;
+    };
+
+export type CommandLimiter = (
+  request: Pick<CommandRequest, "platform" | "user" | "channel">,
+) => Promise<LimitVerdict>;
+
+/**
+ * The limits from configuration. The variables kept the names they had when only Slack was
+ * limited (SLACK_USER_COMMANDS_PER_WINDOW, SLACK_CHANNEL_COMMANDS_PER_WINDOW,
+ * SLACK_COMMAND_WINDOW_SECONDS); they now apply to every platform, each platform counted apart.
+ */
+export function commandLimitsFromConfig(
+  config: Pick<
+    Config,
+    "SLACK_USER_COMMANDS_PER_WINDOW" | "SLACK_CHANNEL_COMMANDS_PER_WINDOW" | "SLACK_COMMAND_WINDOW_SECONDS"
+  >,
+): CommandLimits {
+  return {
+    perUser: config.SLACK_USER_COMMANDS_PER_WINDOW,
+    perChannel: config.SLACK_CHANNEL_COMMANDS_PER_WINDOW,
+    windowSeconds: config.SLACK_COMMAND_WINDOW_SECONDS,
+  };
+}
+
+async function hit(redis: Redis, key: string, windowSeconds: number): Promise<number> {
+  // The key names its window; the expiry only cleans it up afterwards.
+  const [[, count]] = (await redis
+    .multi()
+    .incr(key)
+    .expire(key, windowSeconds * 2)
+    .exec()) as [[null, number], [null, number]];
+  return count;
+}
+
+/**
+ * Counts under `<prefix>:<platform>:limit:...` (for Slack the keys it always had), so a user id
+ * on one platform never spends another platform's allowance.
+ */
+export function redisCommandLimiter(redis: Redis, prefix: string, limits: CommandLimits): CommandLimiter {
+  return async ({ platform, user, channel }) => {
+    const windowMs = limits.windowSeconds * 1000;
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    const base = `${prefix}:${platform}:limit`;
+    const checks = [
+      { scope: "user" as const, key: `${base}:user:${user}:${window}`, limit: limits.perUser },
+      { scope: "channel" as const, key: `${base}:channel:${channel}:${window}`, limit: limits.perChannel },
+    ];
+    for (const check of checks) {
+      const count = await hit(redis, check.key, limits.windowSeconds);
+      if (count > check.limit) {
+        return {
+          allowed: false,
+          scope: check.scope,
+          limit: check.limit,
+          windowSeconds: limits.windowSeconds,
+          retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)),
+        };
+      }
+    }
+    return { allowed: true };
+  };
+}
+
+/** "You've run 10 checks in the last minute; try again in 20 s." */
+export function limitMessage(verdict: Extract<LimitVerdict, { allowed: false }>): string {
+  const window = verdict.windowSeconds === 60 ? "minute" : `${verdict.windowSeconds} s`;
+  const who = verdict.scope === "user" ? "You've" : "This channel has";
+  return `${who} run ${verdict.limit} checks in the last ${window}; try again in ${verdict.retryAfterSeconds} s.`;
+}

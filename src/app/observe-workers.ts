@@ -1,0 +1,83 @@
+// Metrics from BullMQ's own Worker events, so the workers themselves carry no metrics code:
+// 'completed' hands over the job and its return value, 'failed' the job and its error (with
+// `finishedOn` set only when BullMQ gave up on it; a retried attempt has none).
+import type { Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { CheckReport } from "../check/types.js";
+import type { StoreKeys } from "../keys.js";
+import type { Logger } from "../log.js";
+import type { CheckJob, DeliveryJob } from "../queue/jobs.js";
+import { CHECK_QUEUE, deliveryQueueName } from "../queue/names.js";
+import { markChainClosed, markChainOpen } from "../store/open-chains.js";
+import { recordCheck, recordDelivery } from "./metrics.js";
+
+/** What the check worker returns (workers/check.ts CheckOutcome), as far as metrics need it. */
+export interface CheckOutcomeSummary {
+  verdict: CheckReport["verdict"];
+  nextRecheckMs: number | null;
+  /** True when no DNS check ran (a watch run nobody watches any more). */
+  skipped?: boolean;
+}
+
+export interface ObserveDeps {
+  redis: Redis;
+  keys: StoreKeys;
+  logger: Logger;
+}
+
+/** "delivery-": the platform's name follows (src/queue/names.ts deliveryQueueName). */
+const DELIVERY_PREFIX = deliveryQueueName("console").slice(0, -"console".length);
+
+function finishedForGood(job: Job): boolean {
+  return job.finishedOn !== undefined && job.finishedOn > 0;
+}
+
+export function observeCheckWorker(worker: Worker<CheckJob, CheckOutcomeSummary>, deps: ObserveDeps): void {
+  const track = (what: Promise<void>) =>
+    what.catch((error: unknown) =>
+      deps.logger.warn({ err: String(error) }, "could not record a re-check chain for rdns_open_chains"),
+    );
+  worker.on("completed", (job, outcome) => {
+    if (outcome === undefined || outcome === null || outcome.skipped === true) return;
+    recordCheck(outcome.verdict, job.data.reason);
+    // Watch runs have no chain (their schedule is the watch's job scheduler).
+    if (job.data.reason === "watch") return;
+    const { chainId, recheck } = job.data;
+    if (outcome.nextRecheckMs !== null) {
+      const dueAt = (job.finishedOn ?? Date.now()) + outcome.nextRecheckMs;
+      track(markChainOpen(deps.redis, deps.keys, chainId, recheck, dueAt));
+    } else if (recheck > 0) {
+      // A first check that schedules nothing never opened its chain: nothing to close.
+      track(markChainClosed(deps.redis, deps.keys, chainId, recheck));
+    }
+  });
+  worker.on("failed", (job) => {
+    if (job === undefined || !finishedForGood(job)) return;
+    recordCheck("error", job.data.reason);
+    if (job.data.reason !== "watch" && job.data.recheck > 0) {
+      track(markChainClosed(deps.redis, deps.keys, job.data.chainId, job.data.recheck));
+    }
+  });
+}
+
+export function observeDeliveryWorker(
+  worker: Worker<DeliveryJob, { skipped: boolean }>,
+  platform: string,
+): void {
+  worker.on("completed", (_job, outcome) =>
+    recordDelivery(platform, outcome?.skipped ? "skipped" : "posted"),
+  );
+  // A Retry-After wait (DelayedError) emits no 'failed': it is not an attempt.
+  worker.on("failed", (job) => {
+    if (job !== undefined) recordDelivery(platform, finishedForGood(job) ? "failed" : "retry");
+  });
+}
+
+/** Attaches the observers to a runtime's workers, telling check and delivery workers apart by queue. */
+export function observeWorkers(workers: readonly Worker[], deps: ObserveDeps): void {
+  for (const worker of workers) {
+    if (worker.name === CHECK_QUEUE) observeCheckWorker(worker, deps);
+    else if (worker.name.startsWith(DELIVERY_PREFIX))
+      observeDeliveryWorker(worker, worker.name.slice(DELIVERY_PREFIX.length));
+  }
+}

@@ -1,0 +1,114 @@
+// The whole-check deadline. `timeoutMs` bounds one question, but a check asks in sequence
+// (discovery's SOA, NS and A/AAAA, the PTR, each CNAME hop at the authority, then the forward
+// lookups), and an authority that answers every hop with a fresh CNAME just before the timeout
+// stretched a check to 14.8 s at a 2 s timeout. The deadline bounds the whole: every question
+// gets at most the time left, none is asked after it, and what is still unanswered then is
+// "could not tell" (a timeout), never "no record".
+
+import type { DnsQuestion, DnsResponse, DnsTransport } from "./dns-client.js";
+import type { ForwardLookup, Problem, PtrAnswer } from "./types.js";
+
+/**
+ * Default deadline = this many per-question timeouts. A healthy check is a handful of round
+ * trips; a dead server costs one full timeout at each step that waits for every server
+ * (discovery's SOA and NS questions), which the PTR questions overlap: two timeouts and the
+ * round trips of the rest. Three leaves one timeout of margin and still ends a runaway chain.
+ */
+export const DEADLINE_TIMEOUTS = 3;
+
+export function defaultDeadlineMs(timeoutMs: number): number {
+  return DEADLINE_TIMEOUTS * timeoutMs;
+}
+
+export interface Deadline {
+  /** performance.now() at which the check stops asking. */
+  at: number;
+  ms: number;
+  /** Questions cut short or never asked because of it ("PTR x.arpa at 127.0.0.1:5300"). */
+  cut: string[];
+}
+
+export function startDeadline(ms: number): Deadline {
+  return { at: performance.now() + ms, ms, cut: [] };
+}
+
+export function deadlinePassed(deadline: Deadline): boolean {
+  return performance.now() >= deadline.at;
+}
+
+export function deadlineNote(deadline: Deadline): string {
+  return `no answer before the check's ${deadline.ms} ms deadline`;
+}
+
+function describeQuestion(question: DnsQuestion): string {
+  return `${question.type} ${question.name} at ${question.server}`;
+}
+
+/**
+ * `transport` with every question bounded by the time left: one asked after the deadline is not
+ * sent at all, one that would outlast it gets only the rest, and a timeout caused by that says
+ * so. Outside the DNS client, so the client's own timing is left alone.
+ */
+export function deadlineTransport(transport: DnsTransport, deadline: Deadline): DnsTransport {
+  return async (question) => {
+    const left = Math.floor(deadline.at - performance.now());
+    if (left <= 0) {
+      deadline.cut.push(describeQuestion(question));
+      return notAsked(question.server, deadline);
+    }
+    if (left >= question.timeoutMs) return transport(question);
+    const response = await transport({ ...question, timeoutMs: left });
+    if (response.outcome !== "timeout") return response;
+    deadline.cut.push(describeQuestion(question));
+    return { ...response, error: deadlineNote(deadline) };
+  };
+}
+
+function notAsked(server: string, deadline: Deadline): DnsResponse {
+  return {
+    server,
+    outcome: "timeout",
+    rcode: null,
+    aa: false,
+    truncated: false,
+    answers: [],
+    authorityNs: [],
+    soa: null,
+    glue: [],
+    rttMs: 0,
+    error: `not asked: the check's deadline (${deadline.ms} ms) had passed`,
+    transport: "udp",
+  };
+}
+
+/** A PTR question still open at the deadline: could not tell. */
+export function unansweredPtr(server: string, deadline: Deadline): PtrAnswer {
+  return {
+    server,
+    status: "timeout",
+    names: [],
+    cnames: [],
+    ttl: null,
+    negativeTtlRemaining: null,
+    rttMs: null,
+    error: deadlineNote(deadline),
+  };
+}
+
+/** A forward lookup still open at the deadline: could not tell. */
+export function unansweredLookup(name: string): ForwardLookup {
+  return { name, status: "timeout", addresses: [], cnames: [], server: null, confirms: false };
+}
+
+/** The DNS_ERROR of a check cut short by its deadline (an error: the verdict cannot rest on it). */
+export function deadlineProblem(deadline: { ms: number; unanswered: string[] }): Problem {
+  const shown = deadline.unanswered.slice(0, 3);
+  const more = deadline.unanswered.length > 3 ? ` and ${deadline.unanswered.length - 3} more` : "";
+  const open = shown.length > 0 ? ` with questions still open (${shown.join("; ")}${more})` : "";
+  return {
+    code: "DNS_ERROR",
+    severity: "error",
+    message: `The check stopped at its deadline of ${deadline.ms} ms${open}. What it learned is reported; what it could not learn in time is "could not tell", not "no record".`,
+    fix: "Check again. If it keeps running out of time, a server on the way answers too slowly or hands out CNAME after CNAME: the reverse zone's owner must look at it. --deadline gives a check more time.",
+  };
+}

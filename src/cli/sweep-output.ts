@@ -1,0 +1,106 @@
+// How `rdns sweep` writes its rows (stdout) and its summary (stderr). ndjson and csv stream one
+// row per check as it completes; the table keeps a small row per address (not the report) so it
+// can align its columns and list the addresses in order at the end.
+import type { CheckReport, Verdict } from "../check/types.js";
+import { safeJson, terminalText } from "../render/inert-text.js";
+
+export type SweepFormat = "table" | "csv" | "ndjson";
+export const SWEEP_FORMATS: readonly SweepFormat[] = ["table", "csv", "ndjson"];
+
+/** What the table and csv show of one report. */
+export interface SweepRow {
+  index: number;
+  ip: string;
+  verdict: Verdict;
+  /** The PTR names, or the status when there are none (nxdomain, timeout, ...). */
+  ptr: string;
+  fcrdns: string;
+  problems: string;
+}
+
+export function toRow(report: CheckReport, index: number): SweepRow {
+  return {
+    index,
+    ip: report.ip,
+    verdict: report.verdict,
+    // PTR names are the zone owner's bytes: shown inert (control and bidi characters written out).
+    ptr:
+      report.ptr.names.length > 0
+        ? report.ptr.names.map((name) => terminalText(name)).join(" ")
+        : report.ptr.status,
+    fcrdns: report.fcrdns,
+    problems: [...new Set(report.problems.map((problem) => problem.code))].join(" "),
+  };
+}
+
+export const CSV_HEADER = "ip,verdict,ptr,fcrdns,problems\n";
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+function csvField(value: string): string {
+  // A cell a spreadsheet would run as a formula (OWASP "CSV injection") starts with a quote mark.
+  const cell = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+}
+
+export function csvLine(row: SweepRow): string {
+  return `${[row.ip, row.verdict, row.ptr, row.fcrdns, row.problems].map(csvField).join(",")}\n`;
+}
+
+/** One CheckReport per line, the object `rdns check --json` prints (compact). */
+export function ndjsonLine(report: CheckReport): string {
+  return `${safeJson(report)}\n`;
+}
+
+const COLUMNS: Array<[string, keyof SweepRow]> = [
+  ["IP", "ip"],
+  ["VERDICT", "verdict"],
+  ["PTR", "ptr"],
+  ["FCRDNS", "fcrdns"],
+  ["PROBLEMS", "problems"],
+];
+
+/** Aligned columns, rows in the order the addresses were given. */
+export function renderTable(rows: SweepRow[]): string {
+  const sorted = [...rows].sort((a, b) => a.index - b.index);
+  const widths = COLUMNS.map(([title, key]) =>
+    Math.max(title.length, ...sorted.map((row) => String(row[key]).length)),
+  );
+  const line = (cells: string[]) =>
+    `${cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join("  ")
+      .trimEnd()}\n`;
+  return (
+    line(COLUMNS.map(([title]) => title)) +
+    sorted.map((row) => line(COLUMNS.map(([, key]) => String(row[key])))).join("")
+  );
+}
+
+/** Counts by verdict and by problem code (each code once per address). */
+export class SweepTally {
+  readonly verdicts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  readonly problems = new Map<string, number>();
+  total = 0;
+
+  add(report: CheckReport): void {
+    this.total++;
+    this.verdicts[report.verdict]++;
+    for (const code of new Set(report.problems.map((problem) => problem.code))) {
+      this.problems.set(code, (this.problems.get(code) ?? 0) + 1);
+    }
+  }
+
+  /** The summary lines for stderr. */
+  render(seconds: number, questions: number): string {
+    const rate = seconds > 0 ? Math.round(this.total / seconds) : this.total;
+    const problems = [...this.problems.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([code, count]) => `${code} ${count}`);
+    return (
+      `swept ${this.total} address${this.total === 1 ? "" : "es"} in ${seconds.toFixed(2)} s ` +
+      `(${rate} checks/s, ${questions} DNS questions): ` +
+      `${this.verdicts.pass} pass, ${this.verdicts.fail} fail, ${this.verdicts.inconclusive} inconclusive\n` +
+      `problems: ${problems.length > 0 ? problems.join(", ") : "none"}\n`
+    );
+  }
+}

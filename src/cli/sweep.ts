@@ -1,0 +1,234 @@
+// `rdns sweep <ip|range>... [--helo NAME] [--resolver H:P]... [--authority H:P]... [--timeout MS]
+// [--concurrency N] [--qps N] [--only-failing] [--format table|csv|ndjson]` (docs/cli.md):
+// every address of every range checked in this process, rows on stdout, a summary on stderr.
+// Exit 0 all pass, 1 any fail, 2 only inconclusive left, 64 bad usage.
+import cliProgress from "cli-progress";
+import { DnsClient } from "../check/dns-client.js";
+import { InvalidInputError, parseServer, runCheck } from "../check/index.js";
+import { type AddressRange, addressesOfAll, parseRange } from "../check/ranges.js";
+import { formatServer } from "../check/server.js";
+import { sweepAddresses } from "../check/sweep.js";
+import type { CheckReport } from "../check/types.js";
+import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
+import { EXIT, usageError } from "./main.js";
+import {
+  CSV_HEADER,
+  csvLine,
+  ndjsonLine,
+  renderTable,
+  SWEEP_FORMATS,
+  type SweepFormat,
+  type SweepRow,
+  SweepTally,
+  toRow,
+} from "./sweep-output.js";
+
+export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--resolver H[:P]]... [--authority H[:P]]... [--timeout MS]
+                  [--concurrency N] [--qps N] [--only-failing] [--format table|csv|ndjson]
+
+  <ip|range>           addresses or ranges: 203.0.113.5, 203.0.113.0/24 (IPv4 up to /16), 2001:db8::/120 (IPv6 up to /112)
+  --helo NAME          the name every address's mail server announces in HELO/EHLO
+  --resolver H[:P]     a recursive resolver to ask (repeatable; default RESOLVERS, else the system's)
+  --authority H[:P]    ask these as the zones' authoritative servers instead of discovering them (repeatable)
+  --timeout MS         per-query timeout in ms (default DNS_TIMEOUT_MS, 2000)
+  --concurrency N      checks in flight at once (default 500, 1-10000)
+  --qps N              DNS packets per second to each server at most; 0 = no cap (default: no cap on
+                       the servers you list, 500 on the system's resolver and discovered authorities)
+  --only-failing       print only the addresses that do not pass (the summary still counts all)
+  --format F           table (default; aligned, in address order, at the end), csv or ndjson (one
+                       report per line as rdns check --json prints it, streamed as checks finish)
+
+The summary (counts by verdict and by problem code) goes to stderr, with a progress bar on a terminal.
+exit status: 0 all pass, 1 any fail, 2 none fail but some inconclusive (DNS errors), 64 bad usage
+`;
+
+const DEFAULT_CONCURRENCY = 500;
+/** Politeness towards servers the user did not name (the system's resolver, discovered ones). */
+const DEFAULT_UNLISTED_QPS = 500;
+
+/** Where the rows and the summary go (the process's own streams, or a benchmark's). */
+export interface SweepIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function runSweepCommand(
+  argv: string[],
+  io: SweepIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    const args = parseDnsCommandLine(argv, {
+      helo: { type: "string" },
+      concurrency: { type: "string" },
+      qps: { type: "string" },
+      "only-failing": { type: "boolean" },
+      format: { type: "string" },
+    });
+    if (args.values.help) {
+      io.stdout.write(SWEEP_USAGE);
+      return EXIT.ok;
+    }
+    settings = readSettings(args.values, args.positionals);
+  } catch (err) {
+    // parseArgs' own errors (unknown option, missing value), bad input, a bad environment.
+    return usageError("sweep", (err as Error).message, io.stderr);
+  }
+  try {
+    return await sweep(settings, io);
+  } catch (err) {
+    if (err instanceof InvalidInputError) return usageError("sweep", err.message, io.stderr);
+    io.stderr.write(`rdns sweep: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.software;
+  }
+}
+
+interface SweepSettings {
+  ranges: AddressRange[];
+  helo: string | null;
+  resolvers: string[];
+  authorities: string[];
+  timeoutMs: number;
+  concurrency: number;
+  /** Packets per second per server: the explicit --qps, or null for the defaults. */
+  qps: number | null;
+  onlyFailing: boolean;
+  format: SweepFormat;
+}
+
+function readSettings(
+  values: {
+    helo?: string;
+    concurrency?: string;
+    qps?: string;
+    "only-failing"?: boolean;
+    format?: string;
+    resolver?: string[];
+    authority?: string[];
+    timeout?: string;
+  },
+  positionals: string[],
+): SweepSettings {
+  if (positionals.length === 0) {
+    throw new InvalidInputError("no address or range given; e.g. rdns sweep 203.0.113.0/24 --format csv");
+  }
+  const format = (values.format ?? "table") as SweepFormat;
+  if (!SWEEP_FORMATS.includes(format)) {
+    throw new InvalidInputError(
+      `--format is one of ${SWEEP_FORMATS.join(", ")} (got "${String(values.format).slice(0, 20)}")`,
+    );
+  }
+  const servers = dnsServers(values);
+  return {
+    ranges: positionals.map(parseRange),
+    helo: values.helo ?? null,
+    // Validated and written as the check writes them, so the --qps defaults can tell them apart.
+    resolvers: servers.resolvers.map((server) => formatServer(parseServer(server))),
+    authorities: servers.authorities.map((server) => formatServer(parseServer(server))),
+    timeoutMs: servers.timeoutMs,
+    concurrency: integerOption("--concurrency", values.concurrency, DEFAULT_CONCURRENCY, 1, 10_000),
+    qps: values.qps === undefined ? null : integerOption("--qps", values.qps, 0, 0, 1_000_000),
+    onlyFailing: values["only-failing"] ?? false,
+    format,
+  };
+}
+
+function integerOption(name: string, text: string | undefined, fallback: number, min: number, max: number) {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new InvalidInputError(
+      `${name} takes a whole number from ${min} to ${max} (got "${text.slice(0, 20)}")`,
+    );
+  }
+  return value;
+}
+
+async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
+  const listed = new Set([...settings.resolvers, ...settings.authorities]);
+  let questions = 0;
+  const client = new DnsClient({
+    qpsPerServer: (server) => settings.qps ?? (listed.has(server) ? 0 : DEFAULT_UNLISTED_QPS),
+    onQuery: () => {
+      questions++;
+    },
+  });
+  const total = settings.ranges.reduce((sum, range) => sum + range.size, 0);
+  const bar = io.stderr.isTTY
+    ? new cliProgress.SingleBar(
+        {
+          stream: io.stderr,
+          format: "sweep [{bar}] {percentage}% {value}/{total} addresses, {eta_formatted} left",
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(total, 0);
+  const tally = new SweepTally();
+  const rows: SweepRow[] = [];
+  const out = new Output(io.stdout);
+  if (settings.format === "csv") await out.write(CSV_HEADER);
+  const started = performance.now();
+  try {
+    await sweepAddresses(addressesOfAll(settings.ranges), {
+      concurrency: settings.concurrency,
+      check: (ip) =>
+        runCheck(
+          {
+            ip,
+            helo: settings.helo,
+            resolvers: settings.resolvers,
+            authorities: settings.authorities,
+            timeoutMs: settings.timeoutMs,
+          },
+          { transport: client.query },
+        ),
+      onReport: (report: CheckReport, index) => {
+        tally.add(report);
+        bar?.increment();
+        if (settings.onlyFailing && report.verdict === "pass") return;
+        if (settings.format === "ndjson") return out.write(ndjsonLine(report));
+        if (settings.format === "csv") return out.write(csvLine(toRow(report, index)));
+        rows.push(toRow(report, index));
+      },
+    });
+  } finally {
+    bar?.stop();
+    client.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (settings.format === "table") await out.write(renderTable(rows));
+  io.stderr.write(tally.render(seconds, questions));
+  if (tally.verdicts.fail > 0) return EXIT.fail;
+  return tally.verdicts.inconclusive > 0 ? EXIT.inconclusive : EXIT.ok;
+}
+
+/**
+ * stdout with back-pressure: a slow reader slows the sweep instead of growing a buffer. A reader
+ * that went away (`| head`: EPIPE) ends the output, not the process with a stack trace.
+ */
+class Output {
+  private closed = false;
+  /** One wait for "drain" shared by every lane that finds the pipe full (not one listener each). */
+  private drained: Promise<void> | null = null;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on("error", () => {
+      this.closed = true;
+      stream.emit("drain");
+    });
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    if (this.stream.write(text)) return;
+    this.drained ??= new Promise<void>((resolve) =>
+      this.stream.once("drain", () => {
+        this.drained = null;
+        resolve();
+      }),
+    );
+    await this.drained;
+  }
+}

@@ -1,0 +1,48 @@
+// GET /admin/queues: Bull Board over the engine's queues. It exists only when an access check is
+// given (WEB_TOKEN set: without one the path is a plain 404, so an open port shows no queue
+// contents), and it is read-only unless ADMIN_WRITE=1: any request that is not a read is refused
+// here (403) before Bull Board sees it, and Bull Board's own readOnlyMode refuses it too.
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { FastifyAdapter } from "@bull-board/fastify";
+import type { Queue } from "bullmq";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+export const ADMIN_PATH = "/admin/queues";
+
+/** An async onRequest hook that answers (401) itself when access is refused. */
+export type AccessCheck = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export interface AdminOptions {
+  queues: readonly Queue[];
+  /** Runs before every admin request (answers 401 itself); null: no Bull Board at all. */
+  access: AccessCheck | null;
+  /** ADMIN_WRITE=1: retry, promote, remove, pause. */
+  write: boolean;
+}
+
+const READS = new Set(["GET", "HEAD"]);
+
+export async function registerAdmin(app: FastifyInstance, options: AdminOptions): Promise<void> {
+  const { access } = options;
+  if (access === null) return;
+  const board = new FastifyAdapter();
+  board.setBasePath(ADMIN_PATH);
+  createBullBoard({
+    queues: options.queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !options.write })),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: "rdns queues" } },
+  });
+  await app.register(async (scope) => {
+    scope.addHook("onRequest", access);
+    if (!options.write) {
+      scope.addHook("onRequest", async (request, reply) => {
+        if (READS.has(request.method)) return;
+        return reply
+          .code(403)
+          .send({ error: "Bull Board is read-only here: set ADMIN_WRITE=1 to change jobs" });
+      });
+    }
+    await scope.register(board.registerPlugin(), { prefix: ADMIN_PATH });
+  });
+}

@@ -1,0 +1,55 @@
+// Readiness: the process can do its work now. Redis answers a PING within a short timeout, and
+// every started chat platform says it is connected. Each check is bounded by the timeout, so a
+// hung Redis makes /readyz answer 503 quickly instead of hanging the probe.
+import type { Redis } from "ioredis";
+
+export interface ReadinessCheck {
+  name: string;
+  ready(): boolean | Promise<boolean>;
+}
+
+export interface ReadinessResult {
+  ready: boolean;
+  /** Every check by name; `error` says why one is not ready when it threw or timed out. */
+  checks: { name: string; ready: boolean; error?: string }[];
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function evaluateReadiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs: number,
+): Promise<ReadinessResult> {
+  const results = await Promise.all(
+    checks.map(async (check) => {
+      try {
+        const ready = await withTimeout(
+          Promise.resolve().then(() => check.ready()),
+          timeoutMs,
+        );
+        return ready ? { name: check.name, ready } : { name: check.name, ready, error: "not connected" };
+      } catch (error) {
+        return {
+          name: check.name,
+          ready: false,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+    }),
+  );
+  return { ready: results.every((result) => result.ready), checks: results };
+}
+
+/**
+ * Redis answers PING. Give it a connection without an offline queue (createRedisProbe): while
+ * Redis is down a command then fails at once instead of waiting for a reconnect.
+ */
+export function redisReadiness(redis: Redis): ReadinessCheck {
+  return { name: "redis", ready: async () => (await redis.ping()) === "PONG" };
+}

@@ -1,0 +1,68 @@
+// The real app pipeline (commands/ loaded from disk, limits in real Redis, a unique queue prefix)
+// that every platform driver in the contract suite is started against, plus one extra command
+// that fails on purpose, and the log lines it writes, for the reference a failure carries.
+import { pino } from "pino";
+import { bounceReader } from "../../../src/app/bounce-reader.js";
+import type { Command } from "../../../src/app/command.js";
+import { type CommandLimits, redisCommandLimiter } from "../../../src/app/command-limits.js";
+import type { AppContext } from "../../../src/app/context.js";
+import { createInboundHandlers } from "../../../src/app/handlers.js";
+import { loadCommands, validateCommands } from "../../../src/app/load-commands.js";
+import type { InboundHandlers } from "../../../src/chat/types.js";
+import { storeKeys } from "../../../src/keys.js";
+import { createRedis } from "../../../src/queue/connection.js";
+import { createQueues } from "../../../src/queue/queues.js";
+import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
+
+/** A command whose run() throws: the error boundary's scenario. */
+export const EXPLODE: Command = {
+  name: "explode",
+  summary: "fails on purpose (the contract suite's handler failure)",
+  options: [],
+  examples: [{}],
+  async run() {
+    throw new Error("exploded on purpose");
+  },
+};
+
+export interface TestApp {
+  handlers: InboundHandlers;
+  commands: Command[];
+  prefix: string;
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export async function startTestApp(name: string, limits: CommandLimits): Promise<TestApp> {
+  const settings = labSettings(`contract-${name}`);
+  const redis = createRedis(REDIS_URL, "client");
+  const queues = createQueues(redis, settings);
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: "debug" }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  const ctx: AppContext = {
+    redis,
+    queues,
+    settings,
+    keys: storeKeys(settings.prefix),
+    logger,
+    readBounce: bounceReader,
+  };
+  const loaded = await loadCommands();
+  const commands = validateCommands(
+    [...loaded, EXPLODE].map((command) => ({ file: `${command.name}.ts`, module: { default: command } })),
+  );
+  const handlers = createInboundHandlers(ctx, commands, {
+    limiter: redisCommandLimiter(redis, settings.prefix, limits),
+  });
+  return {
+    handlers,
+    commands,
+    prefix: settings.prefix,
+    logs,
+    async close() {
+      await queues.close();
+      await redis.quit();
+      await cleanupPrefix(settings.prefix);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// The console platform for the contract suite: lines in, the printed conversation out.
+import { PassThrough, Writable } from "node:stream";
+import { WORDS } from "../../../src/app/command-syntax.js";
+import type { ChatPlatform } from "../../../src/chat/types.js";
+import { createConsolePlatform } from "../../../src/platforms/console/index.js";
+import type { TestApp } from "./app.js";
+import { type PlatformDriver, until } from "./driver.js";
+
+export function consoleDriver(): PlatformDriver {
+  let platform: ChatPlatform | null = null;
+  let input = new PassThrough();
+  // One chunk per message the console printed (it writes each message at once).
+  let printed: string[] = [];
+  const privateAnswers = () =>
+    printed
+      .filter((chunk) => chunk.startsWith("(only you)"))
+      .map((chunk) =>
+        chunk
+          .trimEnd()
+          .split("\n")
+          .map((line) => line.replace(/^\(only you\) ?/, ""))
+          .join("\n"),
+      );
+  const publicChunks = () => printed.filter((chunk) => chunk.startsWith("[console:"));
+  return {
+    name: "console",
+    syntax: WORDS,
+    async start(app: TestApp) {
+      input = new PassThrough();
+      printed = [];
+      const output = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          printed.push(chunk.toString());
+          done();
+        },
+      });
+      platform = createConsolePlatform({ input, output, pasteIdleMs: 100 });
+      await platform.start(app.handlers);
+    },
+    async send(line: string) {
+      // The console has no separate acknowledgement: its first answer line is one.
+      const before = printed.length;
+      const sent = Date.now();
+      input.write(`${line}\n`);
+      await until("the console's first answer", () => printed.length > before);
+      return Date.now() - sent;
+    },
+    async waitForPrivate(count) {
+      await until(`${count} private answers`, () => privateAnswers().length >= count);
+    },
+    privateAnswers,
+    publicMessages: () => publicChunks().map((chunk) => chunk.replace(/^\[[^\]]+\]\s*/gm, "").trimEnd()),
+    // A parent post (not a reply "↳" nor an update) is where the thread is.
+    threadsOpened: () =>
+      publicChunks().filter((chunk) => /^\[console:[^\]]+\] (?!↳|\(updated\))/.test(chunk)).length,
+    accepts: (app, line) => WORDS.parse(app.commands, line).ok,
+    async stop() {
+      await platform?.stop();
+      platform = null;
+    },
+    async failedStart() {
+      return null;
+    },
+  };
+}

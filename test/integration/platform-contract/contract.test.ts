@@ -1,0 +1,142 @@
+// The platform contract: one set of scenarios every chat platform passes, run against the
+// console, the fake Slack and the fake Discord through a small driver each, with the real app
+// pipeline and commands (real Redis). A new platform passes these or is not done.
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REDIS_URL } from "../engine/support.js";
+import { startTestApp, type TestApp } from "./app.js";
+import { consoleDriver } from "./console-driver.js";
+import { discordDriver } from "./discord-driver.js";
+import type { PlatformDriver } from "./driver.js";
+import { slackDriver } from "./slack-driver.js";
+
+const LIMITS = { perUser: 3, perChannel: 100, windowSeconds: 60 };
+
+describe.each([
+  ["console", consoleDriver],
+  ["slack", slackDriver],
+  ["discord", discordDriver],
+] as const)("platform contract: %s", (name, makeDriver) => {
+  let app: TestApp;
+  let driver: PlatformDriver;
+  /** `/rdns <ip> [helo]` as this platform writes it. */
+  const check = (ip: string) => (driver.syntax.kind === "options" ? `/rdns check ip:${ip}` : `/rdns ${ip}`);
+
+  beforeEach(async () => {
+    app = await startTestApp(name, LIMITS);
+    driver = makeDriver();
+    await driver.start(app);
+  });
+  afterEach(async () => {
+    await driver.stop();
+    await app.close();
+  });
+
+  it("acknowledges in time and opens a thread for a check", async () => {
+    const ackMs = await driver.send(check("203.0.113.5"));
+    // Slack and Discord allow 3 s; leave room for a loaded machine, not for a slow path.
+    expect(ackMs).toBeLessThan(1500);
+    await expect.poll(() => driver.threadsOpened(), { timeout: 10_000 }).toBe(1);
+    expect(driver.publicMessages().join("\n")).toMatch(/Checking 203\.0\.113\.5/);
+    expect(driver.privateAnswers()).toEqual([]);
+  });
+
+  it("answers a usage error privately, with an example in this platform's syntax", async () => {
+    await driver.send(check("192.168.1.1"));
+    await driver.waitForPrivate(1);
+    const [answer] = driver.privateAnswers();
+    expect(answer).toMatch(/192\.168\.1\.1 is private/);
+    const example =
+      driver.syntax.kind === "options"
+        ? "/rdns check ip:203.0.113.5 helo:mail.example.com"
+        : "/rdns 203.0.113.5 mail.example.com";
+    expect(answer).toContain(example);
+    expect(driver.accepts(app, example)).toBe(true);
+    expect(driver.threadsOpened()).toBe(0);
+    expect(driver.publicMessages()).toEqual([]);
+  });
+
+  it("answers a failing handler in one wording with a reference the log line carries", async () => {
+    await driver.send("/rdns explode");
+    await driver.waitForPrivate(1);
+    const [answer] = driver.privateAnswers();
+    const reference =
+      /^Sorry, that failed on our side \(reference ([0-9a-f]{8})\); please try again in a minute\.$/.exec(
+        answer ?? "",
+      )?.[1];
+    expect(reference, answer).toBeDefined();
+    const logged = app.logs.find((line) => line.reference === reference);
+    expect(logged?.msg).toBe("command failed");
+    expect((logged?.err as { message?: string } | undefined)?.message).toBe("exploded on purpose");
+  });
+
+  it("limits a user politely, counts under the queue prefix, and never limits help", async () => {
+    for (let i = 0; i < LIMITS.perUser + 1; i++) await driver.send("/rdns watches");
+    await driver.waitForPrivate(LIMITS.perUser + 1);
+    const answers = driver.privateAnswers();
+    expect(
+      answers.filter((text) => /You've run 3 checks in the last minute; try again in \d+ s\./.test(text)),
+    ).toHaveLength(1);
+    await driver.send("/rdns help");
+    await driver.waitForPrivate(LIMITS.perUser + 2);
+    expect(driver.privateAnswers().at(-1)).toMatch(/show these commands/);
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.keys(`${app.prefix}:${name}:limit:user:*`)).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("shows help in this platform's own syntax, and every example it shows is accepted", async () => {
+    await driver.send("/rdns help");
+    await driver.waitForPrivate(1);
+    const [help] = driver.privateAnswers();
+    const examples = [...(help ?? "").matchAll(/\(e\.g\. ([^)]+)\)/g)].map((match) => match[1] as string);
+    // Every command with options shows an example; the check's shows both of its options.
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    if (driver.syntax.kind === "options") {
+      expect(help).toContain("/rdns check ip:<ip> [helo:<helo>]");
+      expect(help).not.toMatch(/\/rdns <ip>/);
+    } else {
+      expect(help).toContain("/rdns <ip> [helo]");
+      expect(help).not.toMatch(/ ip:/);
+    }
+    for (const example of examples) {
+      expect(driver.accepts(app, example), example).toBe(true);
+      const parsed = driver.syntax.parse(app.commands, example);
+      expect(parsed.ok, `${example}: ${parsed.ok ? "" : parsed.problem}`).toBe(true);
+    }
+    // And the platform itself takes them: sent back, none is refused as a usage error.
+    // Unwatch last: it refuses (rightly) what the channel does not watch yet.
+    const sendable = examples
+      .filter((example) => !/explode|help/.test(example))
+      .sort((a, b) => Number(/unwatch/.test(a)) - Number(/unwatch/.test(b)));
+    const answered = () => driver.privateAnswers().length + driver.publicMessages().length;
+    for (const example of sendable) {
+      // One at a time, each answered before the next (a watch is stored before unwatch comes).
+      const before = answered();
+      await driver.send(example);
+      await expect.poll(answered, { timeout: 10_000 }).toBeGreaterThan(before);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const refused = driver
+      .privateAnswers()
+      .slice(1)
+      .filter((text) =>
+        /unknown command|missing |too many words|has no option|too long|Example|Try:/.test(text),
+      );
+    expect(refused).toEqual([]);
+  });
+
+  it("fails to start with a message naming the variable to fix", async () => {
+    const message = await driver.failedStart();
+    if (name === "console") {
+      // The console reads no setting and opens no connection: there is nothing to get wrong.
+      expect(message).toBeNull();
+      return;
+    }
+    expect(message).toMatch(name === "slack" ? /SLACK_BOT_TOKEN/ : /DISCORD_TOKEN/);
+    expect(message?.split("\n")).toHaveLength(1);
+  });
+});

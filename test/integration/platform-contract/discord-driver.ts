@@ -1,0 +1,117 @@
+// The Discord platform for the contract suite: real discord.js against the fake gateway and
+// REST. A command line in Discord's syntax (`/rdns check ip:… helo:…`) becomes an
+// INTERACTION_CREATE with those options; ephemeral follow-ups are private, the rest public.
+import { OPTIONS } from "../../../src/app/command-syntax.js";
+import type { ChatPlatform } from "../../../src/chat/types.js";
+import { createLogger } from "../../../src/log.js";
+import { buildRdnsCommand } from "../../../src/platforms/discord/commands.js";
+import { createDiscordPlatform } from "../../../src/platforms/discord/index.js";
+import { FakeDiscord } from "../../fakes/discord/index.js";
+import type { TestApp } from "./app.js";
+import { type PlatformDriver, until } from "./driver.js";
+
+const EPHEMERAL = 64;
+
+/** Discord markdown escapes and mention breakers, undone; code spans unwrapped. */
+function plain(text: unknown): string {
+  return String(text ?? "")
+    .replace(/\u200b/g, "")
+    .replace(/`/g, "")
+    .replace(/\\([\\*_~|>#\-.:<[\]()])/g, "$1");
+}
+
+/** `/rdns check ip:203.0.113.5 helo:x` -> ["check", { ip, helo }] (no spaces inside values). */
+function options(line: string): [string, Record<string, string>] {
+  const [, sub = "help", ...pairs] = line.trim().split(/\s+/);
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const colon = pair.indexOf(":");
+    values[pair.slice(0, colon)] = pair.slice(colon + 1);
+  }
+  return [sub, values];
+}
+
+function start(fake: FakeDiscord): ChatPlatform {
+  return createDiscordPlatform(
+    { DISCORD_TOKEN: "fake-token", DISCORD_API_URL: fake.apiUrl, SUPPORT_CHANNELS: [fake.supportChannelId] },
+    createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+  );
+}
+
+export function discordDriver(): PlatformDriver {
+  let fake: FakeDiscord | null = null;
+  let platform: ChatPlatform | null = null;
+  const world = () => {
+    if (fake === null) throw new Error("not started");
+    return fake;
+  };
+  const followUps = () =>
+    world().rest.requests.filter((r) => r.method === "POST" && /^\/webhooks\/\d+\/[^/]+$/.test(r.path));
+  const privateAnswers = () =>
+    followUps()
+      .filter((r) => ((r.body?.flags as number | undefined) ?? 0) & EPHEMERAL)
+      .map((r) => plain(r.body?.content));
+  return {
+    name: "discord",
+    syntax: OPTIONS,
+    async start(app: TestApp) {
+      fake = await new FakeDiscord().start();
+      platform = start(fake);
+      await platform.start(app.handlers);
+    },
+    async send(line: string) {
+      const f = world();
+      const [sub, values] = options(line);
+      const sent = Date.now();
+      const id = f.slashCommand(sub, values);
+      const callback = await until("the interaction's acknowledgement", () =>
+        f.rest.requests.find((r) => r.path.startsWith(`/interactions/${id}/`)),
+      );
+      if ((callback.body as { type?: number } | null)?.type !== 5) throw new Error("not deferred");
+      return callback.at - sent;
+    },
+    async waitForPrivate(count) {
+      await until(`${count} private answers`, () => privateAnswers().length >= count);
+    },
+    privateAnswers,
+    publicMessages: () =>
+      world()
+        .rest.botMessages()
+        .filter((message) => (message.flags & EPHEMERAL) === 0 && message.content !== "")
+        .map((message) => plain(message.content)),
+    threadsOpened: () => [...world().channels.values()].filter((channel) => channel.type === 11).length,
+    accepts(app, line) {
+      // What Discord's client lets a user send: the registered subcommand with its declared options.
+      const [sub, values] = options(line);
+      const json = buildRdnsCommand(app.commands).toJSON();
+      const registered = (
+        json.options as { name: string; options?: { name: string; required?: boolean }[] }[]
+      ).find((option) => option.name === sub);
+      if (registered === undefined) return false;
+      const declared = registered.options ?? [];
+      return (
+        Object.keys(values).every((name) => declared.some((option) => option.name === name)) &&
+        declared.every((option) => option.required !== true || values[option.name] !== undefined)
+      );
+    },
+    async stop() {
+      await platform?.stop();
+      await fake?.stop();
+      platform = null;
+      fake = null;
+    },
+    async failedStart() {
+      const refusing = await new FakeDiscord({ refuseIdentify: 4004 }).start();
+      const wrong = start(refusing);
+      try {
+        await wrong.start({ onCommand: async () => {}, onPaste: async () => {} });
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        await wrong.stop();
+        await refusing.stop();
+      }
+    },
+  };
+}

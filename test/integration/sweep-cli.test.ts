@@ -1,0 +1,155 @@
+// `rdns sweep` (the built CLI) against the lab: each row's verdict and problem codes are those
+// `rdns check --json` gives for the same address; exit codes; summary on stderr, nothing else
+// there when stderr is not a terminal.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { runCheck } from "../../src/check/index.js";
+import type { CheckReport } from "../../src/check/types.js";
+import { CASES } from "../lab/zones.js";
+
+const run = promisify(execFile);
+const lab = inject("lab");
+
+beforeAll(async () => {
+  // `npm test` builds first; build here when the test runs alone.
+  if (!existsSync("dist/src/cli/sweep.js")) await run("npm", ["run", "-s", "build"]);
+});
+
+async function rdns(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("node", ["bin/rdns.js", ...args], {
+      env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const servers = () => [
+  "--resolver",
+  lab.resolver,
+  "--authority",
+  lab.authority,
+  "--authority",
+  lab.childAuthority,
+];
+const codes = (report: CheckReport) => [...new Set(report.problems.map((problem) => problem.code))].sort();
+
+describe("rdns sweep (built CLI) against the lab", () => {
+  it("gives every address the verdict and problems rdns check gives it", { timeout: 180_000 }, async () => {
+    // 203.0.113.0-23: pass, NXDOMAIN, NODATA, broken pairs, two PTRs, CNAMEs, generic; .70/.71:
+    // RFC 2317; 198.51.100.7: SERVFAIL; 2001:db8::10-11: IPv6 pass and no PTR.
+    const targets = [
+      "203.0.113.0/28",
+      "203.0.113.16/29",
+      "203.0.113.70/31",
+      CASES.servfail,
+      "2001:db8::10/127",
+    ];
+    const swept = await rdns(["sweep", ...targets, ...servers(), "--format", "ndjson"]);
+    expect(swept.code, swept.stderr).toBe(1);
+    const rows = swept.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as CheckReport);
+    expect(rows).toHaveLength(16 + 8 + 2 + 1 + 2);
+    // The summary, and nothing else, on stderr (not a terminal: no progress bar).
+    expect(swept.stderr).toMatch(
+      /^swept 29 addresses in [\d.]+ s \(\d+ checks\/s, \d+ DNS questions\): \d+ pass, \d+ fail, 1 inconclusive\nproblems: .*NO_PTR \d+.*\n$/,
+    );
+    const byIp = new Map(rows.map((row) => [row.ip, row]));
+    for (const ip of [
+      CASES.pass,
+      CASES.brokenPair,
+      CASES.multiplePtr,
+      CASES.generic,
+      CASES.rfc2317,
+      CASES.ipv6Pass,
+    ]) {
+      expect(byIp.get(ip)?.ptr.names.length, `${ip} in ${[...byIp.keys()].join(" ")}`).toBeGreaterThan(0);
+    }
+    // Address by address, the same as rdns check: every address through the check the CLI runs
+    // (runCheck, in this process), and the interesting ones through the built `rdns check`
+    // itself (a process each, so a sample).
+    const same = (row: CheckReport, single: CheckReport) =>
+      expect({
+        ip: row.ip,
+        verdict: row.verdict,
+        problems: codes(row),
+        ptr: row.ptr,
+        fcrdns: row.fcrdns,
+      }).toEqual({
+        ip: single.ip,
+        verdict: single.verdict,
+        problems: codes(single),
+        ptr: single.ptr,
+        fcrdns: single.fcrdns,
+      });
+    await Promise.all(
+      [...byIp.values()].map(async (row) => {
+        const single = await runCheck({
+          ip: row.ip,
+          resolvers: [lab.resolver],
+          authorities: [lab.authority, lab.childAuthority],
+          timeoutMs: 2000,
+        });
+        same(row, single);
+      }),
+    );
+    const sample = [
+      CASES.pass,
+      CASES.brokenPair,
+      CASES.multiplePtr,
+      CASES.rfc2317,
+      CASES.servfail,
+      CASES.ipv6NoPtr,
+    ];
+    await Promise.all(
+      sample.map(async (ip) => {
+        const checked = await rdns(["check", ip, ...servers(), "--json"]);
+        const single = JSON.parse(checked.stdout) as CheckReport;
+        same(byIp.get(ip) as CheckReport, single);
+        expect(checked.code).toBe({ pass: 0, fail: 1, inconclusive: 2 }[single.verdict]);
+      }),
+    );
+    expect(byIp.get(CASES.pass)?.verdict).toBe("pass");
+    expect(codes(byIp.get(CASES.nxdomain) as CheckReport)).toEqual(["NO_PTR"]);
+    expect(codes(byIp.get(CASES.brokenPair) as CheckReport)).toContain("BROKEN_PAIR");
+    expect(codes(byIp.get(CASES.generic) as CheckReport)).toContain("GENERIC_PTR");
+    expect(byIp.get(CASES.servfail)?.verdict).toBe("inconclusive");
+  });
+
+  it("exit 0 when all pass, 2 when none fail but some are inconclusive", { timeout: 120_000 }, async () => {
+    const passing = await rdns(["sweep", CASES.pass, CASES.reverseCname, CASES.ipv6Pass, ...servers()]);
+    expect(passing.code, passing.stderr).toBe(0);
+    expect(passing.stdout).toMatch(
+      /^IP +VERDICT +PTR +FCRDNS +PROBLEMS\n203\.0\.113\.10 +pass +mail\.example\.test +pass\n/,
+    );
+    const unsure = await rdns(["sweep", CASES.pass, CASES.servfail, ...servers(), "--format", "csv"]);
+    expect(unsure.code, unsure.stderr).toBe(2);
+    expect(unsure.stdout).toMatch(
+      /198\.51\.100\.7,inconclusive,(servfail|refused|timeout),unknown,DNS_ERROR/,
+    );
+  });
+
+  it("--only-failing prints only what does not pass; the summary still counts all", async () => {
+    const { code, stdout, stderr } = await rdns([
+      "sweep",
+      "203.0.113.8/29",
+      ...servers(),
+      "--format",
+      "csv",
+      "--only-failing",
+    ]);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split("\n").slice(1);
+    expect(lines).toHaveLength(7);
+    expect(lines.some((line) => line.startsWith("203.0.113.10,"))).toBe(false);
+    expect(stderr).toMatch(/swept 8 addresses .*: 1 pass, 7 fail, 0 inconclusive/);
+  });
+});
