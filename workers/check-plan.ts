@@ -222,7 +222,10 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
               reason: "poll",
               poll: { target, lastFullAt: report.checkedAt },
             },
-            jobId: pollJobId(job.ip, job.helo, followUp.next.poll.slot),
+            jobId:
+              followUp.next.poll.slot < 0
+                ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}`
+                : pollJobId(job.ip, job.helo, followUp.next.poll.slot),
             delayMs: followUp.next.delayMs,
             chainJob: nextJob,
           }

@@ -1,35 +1,26 @@
-// The check worker: runs the DNS check for a job, then carries out what workers/check-plan.ts
-// decides from the report (store it, answer every thread that asked and every channel watching
-// the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
+// The check worker: runs the DNS check for a job, then hands the report to
+// workers/apply-report.ts, which carries out what workers/check-plan.ts decides (store it, answer
+// every thread that asked and every channel watching the IP, open or end the chain, schedule its
+// next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
-import type { Origin } from "../src/chat/types.js";
 import { query } from "../src/check/dns-client.js";
 import { pollAuthority } from "../src/check/poll.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
-import { type StoreKeys, storeKeys } from "../src/keys.js";
+import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
-import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
-import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
+import { uniqueOrigins } from "../src/queue/dedup.js";
+import type { CheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
-import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
-import { saveLastReport } from "../src/store/reports.js";
-import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
+import { chainEnded, endChain, openChainsOf, readChain } from "../src/store/chains.js";
+import { watchersOf } from "../src/store/watches.js";
 import { applyReport, type CheckOutcome, chainThreads, claimWatchStates } from "./apply-report.js";
 import { planChainFailed } from "./chain-plan.js";
-import {
-  type CheckPlan,
-  planCheckResult,
-  planFailedCheck,
-  planWatchNotice,
-  retryBeforeAnswering,
-  type WatchObservation,
-} from "./check-plan.js";
+import { planFailedCheck, retryBeforeAnswering } from "./check-plan.js";
 import { type PollRunner, runPollJob } from "./poll.js";
-import { isCleared } from "./recheck.js";
 
 /** The real poll: the settings' servers, the real DNS client. */
 export function defaultPoll(settings: EngineSettings): PollRunner {
@@ -43,9 +34,6 @@ export function defaultPoll(settings: EngineSettings): PollRunner {
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
 const STALLED_OUT = /stalled more than allowable limit/;
-
-/** Compare-and-set tries per watching channel before leaving it to the next check. */
-const MAX_WATCH_WRITES = 5;
 
 export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
 export type { PollRunner };

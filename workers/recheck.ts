@@ -125,6 +125,10 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
     // Watch the authority, not the clock: the fix is seen on the first poll after it is made.
     const slot = nextPollSlot(job.ip, now.getTime(), policy.recheckPollMs);
     next = { delayMs: slot.delayMs, quick: false, poll: { slot: slot.slot } };
+    // The first look comes no later than the predicted expiry of the cached "no PTR": a fix made
+    // right after the first check is then seen as the caches let go (slot -1: the chain's own).
+    if (job.recheck === 0 && untilExpiry !== null && untilExpiry + policy.recheckMarginMs < slot.delayMs)
+      next = { delayMs: untilExpiry + policy.recheckMarginMs, quick: false, poll: { slot: -1 } };
   } else if (
     untilExpiry !== null &&
     job.quickRechecks < policy.maxQuickRechecks &&

@@ -130,12 +130,12 @@ describe("planCheckResult", () => {
     expect(result.chainResult).toBeNull(); // nothing to share: the next asker checks again
   });
 
-  it("a failure the authority still shows is watched at the authority: a poll on the IP's slot", () => {
+  it("a failure the authority still shows is watched at the authority: first at the cache's expiry, then on the IP's slot", () => {
     const result = plan({ report: failing });
-    const slot = nextPollSlot(IP, NOW.getTime(), settings.recheckPollMs);
+    // The first look: no later than the predicted expiry of the cached "no PTR" (12:00:05).
     expect(result.next).toEqual({
-      jobId: pollJobId(IP, null, slot.slot),
-      delayMs: slot.delayMs,
+      jobId: `poll-${recheckJobId("chk-1", 1)}`,
+      delayMs: 5000 + settings.recheckMarginMs,
       job: expect.objectContaining({
         reason: "poll",
         recheck: 1,
@@ -145,7 +145,10 @@ describe("planCheckResult", () => {
       // The chain's own state, kept in the registry where the shared poll finds it.
       chainJob: expect.objectContaining({ reason: "recheck", recheck: 1, chainId: "chk-1" }),
     });
-    expect(slot.delayMs).toBeGreaterThan(0);
+    // Later polls (and a report without a cached negative answer) go on the IP's shared slot.
+    const later = plan({ report: makeReport({ negativeCache: null }) });
+    const slot = nextPollSlot(IP, NOW.getTime(), settings.recheckPollMs);
+    expect(later.next).toMatchObject({ jobId: pollJobId(IP, null, slot.slot), delayMs: slot.delayMs });
     expect(slot.delayMs).toBeLessThanOrEqual(settings.recheckPollMs);
   });
 
