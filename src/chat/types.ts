@@ -88,8 +88,12 @@ export interface BaselineLine {
 export type OutboundMessage =
   | { kind: "notice"; text: string }
   | { kind: "checking"; ip: string; helo: string | null }
-  | { kind: "verdict"; report: CheckReport }
-  | { kind: "report"; report: CheckReport }
+  /**
+   * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
+   * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).
+   */
+  | { kind: "verdict"; report: CheckReport; chainId?: string | null }
+  | { kind: "report"; report: CheckReport; chainId?: string | null }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   | {
       kind: "cleared";
