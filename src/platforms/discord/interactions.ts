@@ -40,13 +40,19 @@ export function commandArgs(interaction: ChatInputCommandInteraction): {
 }
 
 function editOptions(payload: DiscordPayload): InteractionEditReplyOptions {
-  return { content: payload.content ?? "", embeds: payload.embeds, allowedMentions: ALLOWED_MENTIONS };
+  return {
+    content: payload.content ?? "",
+    embeds: payload.embeds,
+    components: payload.components ?? [],
+    allowedMentions: ALLOWED_MENTIONS,
+  };
 }
 
 function followOptions(payload: DiscordPayload, ephemeral: boolean): InteractionReplyOptions {
   return {
     content: payload.content ?? "",
     embeds: payload.embeds,
+    components: payload.components ?? [],
     allowedMentions: ALLOWED_MENTIONS,
     ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
   };

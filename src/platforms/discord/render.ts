@@ -5,9 +5,11 @@ import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { OutboundMessage } from "../../chat/types.js";
 import type { CheckReport } from "../../check/types.js";
+import { buttonsFor } from "../../render/buttons.js";
 import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { notQueuedText } from "../../render/text.js";
+import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
   type DiscordPayload,
@@ -101,7 +103,19 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/**
+ * Every OutboundMessage as Discord payloads; a check result's last payload carries its buttons
+ * (Re-check now, Watch this IP, Stop re-checking while the chain is open).
+ */
 export function renderMessage(message: OutboundMessage): DiscordPayload[] {
+  const payloads = renderBody(message);
+  const components = componentsFor(buttonsFor(message));
+  const last = payloads.at(-1);
+  if (components.length === 0 || last === undefined) return payloads;
+  return [...payloads.slice(0, -1), { ...last, components }];
+}
+
+function renderBody(message: OutboundMessage): DiscordPayload[] {
   switch (message.kind) {
     case "notice":
       return splitContent(escapeText(shortenQuotedEchoes(message.text)));

@@ -104,7 +104,7 @@ export function discordDriver(): PlatformDriver {
       const refusing = await new FakeDiscord({ refuseIdentify: 4004 }).start();
       const wrong = start(refusing);
       try {
-        await wrong.start({ onCommand: async () => {}, onPaste: async () => {} });
+        await wrong.start({ onCommand: async () => {}, onPaste: async () => {}, onButton: async () => {} });
         return null;
       } catch (error) {
         return (error as Error).message;

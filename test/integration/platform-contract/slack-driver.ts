@@ -73,7 +73,11 @@ export function slackDriver(): PlatformDriver {
     async failedStart() {
       const wrong = await createSlackHarness({ env: { SLACK_BOT_TOKEN: "xoxb-wrong-token" } });
       try {
-        await wrong.platform.start({ onCommand: async () => {}, onPaste: async () => {} });
+        await wrong.platform.start({
+          onCommand: async () => {},
+          onPaste: async () => {},
+          onButton: async () => {},
+        });
         return null;
       } catch (error) {
         return (error as Error).message;
