@@ -50,7 +50,7 @@ async function recheck(
   }
   const origin = await respond.thread();
   // The pipeline already counted this press against the user's allowance.
-  const outcome = await requestCheck(ctx, { ...target, origin, reason: "command" }).then(
+  const outcome = await requestCheck(ctx, { ...target, origin, reason: "command", fresh: true }).then(
     (served) => (served === "new" || served === "rerun" ? "queued" : "joined"),
     (error: unknown) => {
       if (error instanceof CheckNotQueuedError) return "not-queued" as const;
