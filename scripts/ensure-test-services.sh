@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the DNS lab's servers when missing and starts Redis when none answers.
+# Installs the DNS lab's servers (and Chromium for the browser tests) when missing and starts Redis when none answers.
 # Safe to run again: it does nothing when everything is already there.
 set -euo pipefail
 
@@ -10,6 +10,9 @@ command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 # Only to validate docker-compose.yml (test/unit/deploy-files.test.ts); no Docker engine is needed.
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# The servers page's browser tests (test/integration/web/) drive Debian's Chromium with
+# puppeteer-core; nothing downloads a browser.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2

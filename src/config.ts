@@ -71,7 +71,13 @@ const schema = z.object({
   // 0 picks a free port (tests running many processes at once); the log says which.
   WEB_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
-  WEB_TOKEN: optionalText,
+  WEB_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, "at least 16 characters (make one with: openssl rand -hex 32)")
+      .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces (it travels in an HTTP header)")
+      .optional(),
+  ),
   /** Bull Board may retry, remove and pause jobs only when this is 1; read-only otherwise. */
   ADMIN_WRITE: z
     .enum(["0", "1", "true", "false"], { message: "1 (Bull Board may change jobs) or 0 (read-only)" })

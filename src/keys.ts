@@ -28,6 +28,16 @@ export function storeKeys(prefix: string) {
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */
     watchState: (channelKey: string) => `${base}:watchstate:${channelKey}`,
+    /**
+     * A channel's last state changes of one watched IP (list of HistoryEntry JSON, oldest first).
+     * Appended by the same Lua script that writes watchState, so both must live in one cluster
+     * slot: the hash tag is the watchState key's whole name (a key whose tag equals another key's
+     * full name hashes to that key's slot).
+     */
+    watchHistory: (channelKey: string, ip: string) =>
+      `${base}:history:{${base}:watchstate:${channelKey}}:${ipKey(ip)}`,
+    /** Every channel that has (or once had) a watch (set of channel keys), for the servers page. */
+    watchChannels: () => `${base}:watchchannels`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
     /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */

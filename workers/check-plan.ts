@@ -8,6 +8,7 @@ import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../sr
 import { recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
+import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
 import type { WatchRecord, WatchState } from "../src/store/watches.js";
 import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
 
@@ -44,12 +45,23 @@ export type WatchDecision =
   /** This job's earlier attempt already wrote the state: repeat its notice (same delivery id). */
   | { action: "repeat"; notice: DeliveryJob | null }
   /** Write `state` if the stored text is still `expected`; the notice goes out only if it wins. */
-  | { action: "write"; expected: string | null; state: WatchState; notice: DeliveryJob | null };
+  | {
+      action: "write";
+      expected: string | null;
+      state: WatchState;
+      notice: DeliveryJob | null;
+      /** The history entry written with the state (a change of verdict, PTR names or problems). */
+      history: HistoryEntry | null;
+    };
 
 type Change = NonNullable<WatchState["notice"]>["change"];
 
-function watchStateOf(report: CheckReport): WatchState {
-  return { verdict: report.verdict === "pass" ? "pass" : "fail", names: [...report.ptr.names].sort() };
+function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" | "names" | "problems">> {
+  return {
+    verdict: report.verdict === "pass" ? "pass" : "fail",
+    names: [...report.ptr.names].sort(),
+    problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
+  };
 }
 
 /** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
@@ -89,13 +101,19 @@ export function planWatchNotice(
   }
   // A newer check already spoke for this channel: this older result has nothing to add.
   if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
-  const change = watchChange(before, watchStateOf(report));
+  const after = watchStateOf(report);
+  const change = watchChange(before, after);
   const previousNames = before?.names ?? [];
+  // The history records every change of verdict, PTR names or problem codes (the first run too);
+  // the chat hears only of the changes watchChange names.
+  const history = historyEntryFor(before, after, report.checkedAt);
   return {
     action: "write",
     expected: stored.text,
+    history,
     state: {
-      ...watchStateOf(report),
+      ...after,
+      since: history?.at ?? before?.since ?? report.checkedAt,
       checkedAt: report.checkedAt,
       by: jobId,
       notice: change === null ? null : { change, previousNames },

@@ -21,6 +21,7 @@ import {
   planFailedCheck,
   planWatchNotice,
   retryBeforeAnswering,
+  type WatchObservation,
 } from "./check-plan.js";
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
@@ -107,6 +108,35 @@ async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin[]> {
   return data.origins;
 }
 
+/** Every channel watching `ip`, with the state it last saw (the raw text, for the compare-and-set). */
+async function observeWatchers(redis: Redis, keys: StoreKeys, ip: string): Promise<WatchObservation[]> {
+  return Promise.all(
+    (await watchersOf(redis, keys, ip)).map(async ({ channel, record }) => ({
+      channel,
+      record,
+      stored: await readWatchState(redis, keys, channel, ip),
+    })),
+  );
+}
+
+/**
+ * What a check worker does for the watching channels of `report.ip`, alone: plans each channel's
+ * state, writes it (history too) by compare-and-set, and returns the notices it would enqueue.
+ * The servers page's tests and `npm run screenshot` record lab checks through it.
+ */
+export async function claimWatchStates(
+  redis: Redis,
+  keys: StoreKeys,
+  jobId: string,
+  report: CheckReport,
+): Promise<DeliveryJob[]> {
+  const watches = (await observeWatchers(redis, keys, report.ip)).map((watcher) => ({
+    watcher,
+    decision: planWatchNotice(jobId, report, watcher),
+  }));
+  return claimWatchNotices(redis, keys, jobId, report, watches);
+}
+
 /**
  * Carries out the watch decisions: each state is written by compare-and-set; a lost write is
  * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
@@ -123,7 +153,17 @@ async function claimWatchNotices(
   for (let { watcher, decision } of watches) {
     for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
       const { channel } = watcher;
-      if (await compareAndSetWatchState(redis, keys, channel, report.ip, decision.expected, decision.state)) {
+      if (
+        await compareAndSetWatchState(
+          redis,
+          keys,
+          channel,
+          report.ip,
+          decision.expected,
+          decision.state,
+          decision.history,
+        )
+      ) {
         // Won: its notice goes out, as a re-run's repeat would.
         decision = { action: "repeat", notice: decision.notice };
         break;
@@ -165,13 +205,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
 
   const origins = await chainThreads(redis, data);
-  const watchers = await Promise.all(
-    (await watchersOf(redis, keys, data.ip)).map(async ({ channel, record }) => ({
-      channel,
-      record,
-      stored: await readWatchState(redis, keys, channel, data.ip),
-    })),
-  );
+  const watchers = await observeWatchers(redis, keys, data.ip);
   const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
 
   if (plan.chainResult !== null) {

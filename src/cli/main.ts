@@ -52,6 +52,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary: "exit 0 when this machine's rdns process answers /readyz (container healthchecks)",
     load: async () => (await import("./ready.js")).runReadyCommand,
   },
+  web: {
+    summary: "serve only the servers page and its API (rdns serve serves it too)",
+    load: async () => (await import("./web.js")).runWebCommand,
+  },
 };
 
 export function usage(): string {

@@ -1,10 +1,18 @@
 // `rdns serve` (bot + delivery + check workers in one process: what `npm start` runs),
 // `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). docs/operations.md "Processes".
 import { ConfigError, loadConfig } from "../config.js";
+import { storeKeys } from "../keys.js";
 import { createLogger, type Logger } from "../log.js";
 import { CONSOLE_GREETING } from "../platforms/console/index.js";
 import { selectPlatforms } from "../platforms/registry.js";
 import { assertRedisReachable, RedisUnavailableError } from "../queue/connection.js";
+import {
+  assertSafeBinding,
+  type RunningWebServer,
+  startWebServer,
+  WebConfigError,
+  webOptionsFromConfig,
+} from "../web/server.js";
 
 /** EX_UNAVAILABLE (sysexits.h): a service the program needs (Redis) is not there. */
 const EXIT_UNAVAILABLE = 69;
@@ -13,7 +21,7 @@ const EXIT_GRACE_MS = 3_000;
 
 const HELP = {
   serve:
-    "usage: rdns serve\n\nRuns the chat front ends, delivery and check workers in one process.\nWith no SLACK_BOT_TOKEN and no DISCORD_TOKEN, opens a console chat on this terminal.\n",
+    "usage: rdns serve\n\nRuns the chat front ends, delivery and check workers in one process, and serves the\nservers page on WEB_HOST:WEB_PORT (default 127.0.0.1:8080).\nWith no SLACK_BOT_TOKEN and no DISCORD_TOKEN, opens a console chat on this terminal.\n",
   bot: "usage: rdns bot\n\nRuns the chat front ends and the delivery worker (no DNS checks: run `rdns worker` too).\n",
   worker:
     "usage: rdns worker\n\nRuns the DNS check workers (scale out with more processes against the same Redis).\n",
@@ -50,6 +58,43 @@ async function startOps(config: ReturnType<typeof loadConfig>, runtime: StartedR
   }
 }
 
+/**
+ * The servers page of `rdns serve`, carrying the ops routes too (one port): /readyz, /metrics and
+ * Bull Board behind the page's own token check (bearer or cookie).
+ */
+async function startServersPage(
+  config: ReturnType<typeof loadConfig>,
+  runtime: StartedRuntime,
+  logger: Logger,
+): Promise<RunningWebServer> {
+  const { createOpsDeps, createRedisProbe } = await import("../web/ops-server.js");
+  const { registerOps } = await import("../web/ops.js");
+  const { requireToken } = await import("../web/auth.js");
+  const probe = createRedisProbe(config.REDIS_URL);
+  const deps = createOpsDeps(
+    { config, prefix: runtime.settings.prefix, queues: runtime.queues, logger },
+    probe,
+  );
+  const access = config.WEB_TOKEN === undefined ? null : requireToken(config.WEB_TOKEN);
+  const store = { redis: runtime.redis, keys: storeKeys(runtime.settings.prefix) };
+  try {
+    const web = await startWebServer({
+      ...webOptionsFromConfig(config, store, logger),
+      extend: (app) => registerOps(app, { ...deps, healthz: false, admin: { ...deps.admin, access } }),
+    });
+    return {
+      ...web,
+      close: async () => {
+        await web.close();
+        probe.disconnect();
+      },
+    };
+  } catch (error) {
+    probe.disconnect();
+    throw error;
+  }
+}
+
 async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(HELP[mode]);
@@ -62,8 +107,9 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
+    if (mode === "serve") assertSafeBinding(config.WEB_HOST, config.WEB_TOKEN);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof WebConfigError) {
       process.stderr.write(`rdns ${mode}: ${error.message}\n`);
       return 78; // EX_CONFIG
     }
@@ -76,7 +122,8 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  let runtime: Awaited<ReturnType<typeof import("../runtime.js").startRuntime>>;
+  let runtime: StartedRuntime;
+  let web: RunningWebServer | null = null;
   try {
     // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
     await assertRedisReachable(config.REDIS_URL);
@@ -98,6 +145,13 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
       onWorker: (created, { redis, settings }) =>
         observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
     });
+    if (mode === "serve") {
+      const started = runtime;
+      web = await startServersPage(config, started, logger).catch(async (error: unknown) => {
+        await started.stop();
+        throw error;
+      });
+    }
   } catch (error) {
     // One line the operator reads on stderr, naming the variable to fix (the platforms' errors
     // do); the runtime already closed what it opened, and nothing left may keep us running.
@@ -114,11 +168,16 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
-  const ops = await startOps(config, runtime, logger);
+  // `rdns serve` carries the ops routes on the servers page's port; bot and worker open their own.
+  const ops = web === null ? await startOps(config, runtime, logger) : null;
   if (bot && selectPlatforms(config).includes("console")) process.stdout.write(`${CONSOLE_GREETING}\n`);
-  logger.info({ bot, worker, platforms: runtime.platforms.map((platform) => platform.name) }, "started");
+  logger.info(
+    { bot, worker, platforms: runtime.platforms.map((platform) => platform.name), web: web?.url ?? null },
+    "started",
+  );
   await quitting;
   await ops?.close();
+  await web?.close();
   await runtime.stop();
   logger.info("stopped");
   return 0;

@@ -16,3 +16,23 @@ export async function getLastReport(redis: Redis, keys: StoreKeys, ip: string): 
   const text = await redis.get(keys.lastReport(ip));
   return text === null ? null : (JSON.parse(text) as CheckReport);
 }
+
+/** Many last reports in one round trip (ip -> report; an IP without one is left out). */
+export async function getLastReports(
+  redis: Redis,
+  keys: StoreKeys,
+  ips: readonly string[],
+): Promise<Map<string, CheckReport>> {
+  const found = new Map<string, CheckReport>();
+  if (ips.length === 0) return found;
+  // One GET per key in a pipeline rather than MGET: the keys are in different cluster slots.
+  const pipeline = redis.pipeline();
+  for (const ip of ips) pipeline.get(keys.lastReport(ip));
+  const results = (await pipeline.exec()) ?? [];
+  results.forEach(([error, text], index) => {
+    if (error) throw error;
+    const ip = ips[index];
+    if (typeof text === "string" && ip !== undefined) found.set(ip, JSON.parse(text) as CheckReport);
+  });
+  return found;
+}

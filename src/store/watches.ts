@@ -4,6 +4,7 @@
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
 
 export interface WatchRecord {
   target: string;
@@ -22,6 +23,10 @@ export interface WatchRecord {
 export interface WatchState {
   verdict: "pass" | "fail";
   names: string[];
+  /** The report's problem codes, sorted (absent on states written before history existed). */
+  problems?: string[];
+  /** When this state began: the checkedAt of the last change in the history. */
+  since?: string;
   /** The report's checkedAt: an older result never overwrites a newer one. */
   checkedAt?: string;
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
@@ -67,7 +72,12 @@ export async function addWatch(
       await redis.unwatch();
       return { ok: false, reason: "cap", watched };
     }
-    const multi = redis.multi().hset(key, record.target, JSON.stringify(record));
+    const multi = redis
+      .multi()
+      .hset(key, record.target, JSON.stringify(record))
+      // Never removed again: a channel that once watched is a few bytes, and removing it could
+      // race a watch being added in that channel at the same moment.
+      .sadd(keys.watchChannels(), channel);
     for (const ip of record.ips) multi.sadd(keys.watchers(ip), `${channel}\t${record.target}`);
     if ((await multi.exec()) !== null) return { ok: true };
   }
@@ -153,7 +163,10 @@ export async function removeWatch(
   const remaining = await listWatches(redis, keys, channel);
   const covered = new Set(remaining.flatMap((watch) => watch.ips));
   const forget = record.ips.filter((ip) => !covered.has(ip));
-  if (forget.length > 0) await redis.hdel(keys.watchState(channel), ...forget);
+  if (forget.length > 0) {
+    await redis.hdel(keys.watchState(channel), ...forget);
+    await redis.del(...forget.map((ip) => keys.watchHistory(channel, ip)));
+  }
   return { removed: record, unwatchedIps };
 }
 
@@ -176,10 +189,16 @@ export async function watchersOf(
 
 // Compare-and-set: the state is written only if it is still exactly the one the caller read
 // (ARGV[2], '' for none), so of two checks finishing together only one announces the change.
+// A history entry (ARGV[4], '' for none) is appended in the same script, so the history holds
+// exactly the changes whose state won, and is cut to the newest ARGV[5].
 const SET_IF_UNCHANGED = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if (current or '') ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[4])
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+end
 return 1
 `;
 
@@ -194,7 +213,10 @@ export async function readWatchState(
   return { text, state: text === null ? null : (JSON.parse(text) as WatchState) };
 }
 
-/** Writes `state` if the stored state is still `expected` (the raw text read); true when written. */
+/**
+ * Writes `state` if the stored state is still `expected` (the raw text read), and appends
+ * `change` to the IP's history with it; true when written.
+ */
 export async function compareAndSetWatchState(
   redis: Redis,
   keys: StoreKeys,
@@ -202,14 +224,48 @@ export async function compareAndSetWatchState(
   ip: string,
   expected: string | null,
   state: WatchState,
+  change: HistoryEntry | null = null,
 ): Promise<boolean> {
   const written = await redis.eval(
     SET_IF_UNCHANGED,
-    1,
+    2,
     keys.watchState(channel),
+    keys.watchHistory(channel, ip),
     ip,
     expected ?? "",
     JSON.stringify(state),
+    change === null ? "" : JSON.stringify(change),
+    String(HISTORY_LIMIT),
   );
   return written === 1;
+}
+
+/** Every stored state of a channel's watched IPs (ip -> state). */
+export async function readWatchStates(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+): Promise<Map<string, WatchState>> {
+  const all = await redis.hgetall(keys.watchState(channel));
+  return new Map(Object.entries(all).map(([ip, text]) => [ip, JSON.parse(text) as WatchState]));
+}
+
+/**
+ * Every channel with watches. Watches written before the channel index existed are found once by
+ * a SCAN, which fills the index.
+ */
+export async function listWatchedChannels(redis: Redis, keys: StoreKeys): Promise<string[]> {
+  const index = keys.watchChannels();
+  if ((await redis.exists(index)) === 0) {
+    const marker = keys.watches("");
+    let cursor = "0";
+    const found: string[] = [];
+    do {
+      const [next, names] = await redis.scan(cursor, "MATCH", `${marker}*`, "COUNT", 1000);
+      found.push(...names.map((name) => name.slice(marker.length)));
+      cursor = next;
+    } while (cursor !== "0");
+    if (found.length > 0) await redis.sadd(index, ...found);
+  }
+  return (await redis.smembers(index)).sort();
 }

@@ -27,6 +27,7 @@ export const CASES = {
   cnameLoop3: "203.0.113.31", // 31 -> 31.loop-a -> 31.loop-b -> 31.loop-a: a loop of three names
   longChain: "203.0.113.32", // 32 -> 32.hop1 -> ... -> 32.hop20 PTR host32.example.test, A back
   danglingCname: "203.0.113.34", // 34 CNAME 34.gone.113.0.203.in-addr.arpa, which does not exist
+  hostile: "203.0.113.21", // PTR HOSTILE_LABEL.hostile.example.test (markup in a label), A back
   rfc2317: "203.0.113.70", // CNAME into child zone 64-127.113.0.203.in-addr.arpa (second Knot)
   rfc2317Missing: "203.0.113.71", // CNAME into the child zone, where no PTR exists
   servfail: "198.51.100.7", // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port
@@ -53,6 +54,24 @@ export const HELOS = {
  */
 export const SPARE_NO_PTR = Array.from({ length: 9 }, (_, i) => `192.0.2.${51 + i}`);
 export const SPARE_WITH_PTR = Array.from({ length: 5 }, (_, i) => `192.0.2.${60 + i}`);
+
+/**
+ * A PTR label holding markup and both quote characters: legal in wire format (RFC 2181 section
+ * 11: any octet), so a page that shows PTR names must escape them. For the servers page's tests.
+ */
+export const HOSTILE_LABEL = `<img src=x onerror="alert('x')">`;
+export const HOSTILE_NAME = `${HOSTILE_LABEL}.hostile.example.test`;
+
+/** A label in zone-file text: every octet but letters, digits and "-" as \DDD (RFC 1035 5.1). */
+export function zoneLabel(label: string): string {
+  return [...Buffer.from(label, "utf8")]
+    .map((byte) =>
+      /[A-Za-z0-9-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `\\${String(byte).padStart(3, "0")}`,
+    )
+    .join("");
+}
 
 export interface ZoneFile {
   zone: string;
@@ -104,6 +123,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     `mail6.example AAAA ${CASES.ipv6Pass}`,
     "broken6.example AAAA 2001:db8::99",
     `fixed50.example A ${CASES.cachedNegative}`,
+    `${zoneLabel(HOSTILE_LABEL)}.hostile.example A ${CASES.hostile}`,
     ...spares,
     ...withPtr,
   ];
@@ -128,6 +148,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     `31.loop-b CNAME 31.loop-a.${v4}.`,
     ...longChain(32, 20, v4, "host32.example.test."),
     `34 CNAME 34.gone.${v4}.`,
+    `21 PTR ${zoneLabel(HOSTILE_LABEL)}.hostile.example.test.`,
     // RFC 2317 section 4: the /26 is delegated, each address a CNAME into the child zone.
     "64-127 NS child-ns.test.",
     `70 CNAME 70.64-127.${v4}.`,

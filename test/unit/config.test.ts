@@ -49,4 +49,13 @@ describe("loadConfig", () => {
     expect(config.RESOLVERS).toEqual(["192.0.2.53", "192.0.2.53:5300"]);
     expect(config.AUTHORITIES).toEqual(["[2001:db8::53]:5300", "::1"]);
   });
+
+  it("serves the page on 127.0.0.1:8080 by default; WEB_TOKEN is at least 16 printable characters", () => {
+    const config = loadConfig({});
+    expect([config.WEB_HOST, config.WEB_PORT, config.WEB_TOKEN]).toEqual(["127.0.0.1", 8080, undefined]);
+    expect(loadConfig({ WEB_TOKEN: "0123456789abcdef" }).WEB_TOKEN).toBe("0123456789abcdef");
+    expect(() => loadConfig({ WEB_TOKEN: "short" })).toThrow(/WEB_TOKEN: at least 16/);
+    expect(() => loadConfig({ WEB_TOKEN: "0123456789 abcdef" })).toThrow(/WEB_TOKEN: printable/);
+    expect(() => loadConfig({ WEB_PORT: "70000" })).toThrow(/WEB_PORT/);
+  });
 });

@@ -1,8 +1,10 @@
 // Watches against the lab: a job scheduler re-checks the watched IP, and the watch's thread hears
 // of each change (PTR name changed, broke, recovered) once, and of nothing else.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { storeKeys } from "../../../src/keys.js";
 import { watchSchedulerId } from "../../../src/queue/ids.js";
 import type { Runtime } from "../../../src/runtime.js";
+import { readHistory } from "../../../src/store/history.js";
 import { connectLab } from "../../lab/lab.js";
 import { cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
@@ -55,6 +57,21 @@ describe("watches", () => {
     await platform.waitFor(() => changes().length === 3, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 2500)); // several more runs: silence
     expect(changes()).toEqual(["drifted", "broke", "recovered"]);
+    // The channel's history holds the baseline and each change, in order (src/store/history.ts):
+    // every entry differs from the one before (a warning coming or going, such as a resolver
+    // still serving a cached answer, is a change of problem codes with the same verdict and names).
+    const history = await readHistory(runtime.redis, storeKeys(settings.prefix), "console:C-watch", IP);
+    const shapes = history.map((entry) => JSON.stringify([entry.verdict, entry.names, entry.problems]));
+    shapes.slice(1).forEach((shape, index) => expect(shape).not.toBe(shapes[index]));
+    const steps = history
+      .map((entry) => `${entry.verdict} ${entry.names.join(",")}`)
+      .filter((step, index, all) => index === 0 || step !== all[index - 1]);
+    expect(steps).toEqual([
+      "pass ptr61.example.test",
+      "pass new61.example.test",
+      "fail ",
+      "pass new61.example.test",
+    ]);
 
     const schedulerIds = async () => (await runtime.queues.check.getJobSchedulers()).map((s) => s.key);
     expect(await schedulerIds()).toContain(watchSchedulerId(IP));

@@ -1,0 +1,76 @@
+// A channel's history of one watched IP: its last state changes (time, verdict, PTR names,
+// problem codes), so "since" survives restarts and the servers page can draw a timeline. Entries
+// are appended by the watch state's compare-and-set (src/store/watches.ts), in the same Lua script,
+// so a state and its history never disagree.
+import type { Redis } from "ioredis";
+import type { StoreKeys } from "../keys.js";
+
+/** How many state changes each watched IP keeps per channel. */
+export const HISTORY_LIMIT = 100;
+
+export interface HistoryEntry {
+  /** The checkedAt of the report that showed the change. */
+  at: string;
+  verdict: "pass" | "fail";
+  names: string[];
+  problems: string[];
+}
+
+/** What a state is compared on to tell whether it changed. */
+export interface ComparableState {
+  verdict: "pass" | "fail";
+  names: string[];
+  /** Absent on states written before history existed. */
+  problems?: string[];
+}
+
+/**
+ * The history entry `after` adds, or null when nothing a person would call a change happened.
+ * A state written before history existed (no problem codes) counts as a change once, which is
+ * where its history starts.
+ */
+export function historyEntryFor(
+  before: ComparableState | null,
+  after: Required<ComparableState>,
+  at: string,
+): HistoryEntry | null {
+  const entry: HistoryEntry = { at, verdict: after.verdict, names: after.names, problems: after.problems };
+  if (before === null || before.problems === undefined) return entry;
+  const same =
+    before.verdict === after.verdict &&
+    before.names.join(" ") === after.names.join(" ") &&
+    before.problems.join(" ") === after.problems.join(" ");
+  return same ? null : entry;
+}
+
+function parseEntries(texts: string[]): HistoryEntry[] {
+  return texts.map((text) => JSON.parse(text) as HistoryEntry);
+}
+
+/** One channel's history of one IP, oldest first (at most `limit`, the newest ones). */
+export async function readHistory(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  ip: string,
+  limit = HISTORY_LIMIT,
+): Promise<HistoryEntry[]> {
+  return parseEntries(await redis.lrange(keys.watchHistory(channel, ip), -limit, -1));
+}
+
+/** Many histories in one round trip; the result is in the order of `pairs`. */
+export async function readHistories(
+  redis: Redis,
+  keys: StoreKeys,
+  pairs: readonly { channel: string; ip: string }[],
+  limit = HISTORY_LIMIT,
+): Promise<HistoryEntry[][]> {
+  if (pairs.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const { channel, ip } of pairs) pipeline.lrange(keys.watchHistory(channel, ip), -limit, -1);
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, texts]) => {
+    if (error) throw error;
+    return parseEntries(texts as string[]);
+  });
+}

@@ -1,0 +1,42 @@
+// GET /servers.csv: the API's rows as CSV (RFC 4180) for a spreadsheet. Names from DNS can start
+// with "=", "+", "-" or "@", which a spreadsheet runs as a formula (CSV injection): csv-stringify's
+// escape_formulas prefixes such cells with a quote.
+import { stringify } from "csv-stringify/sync";
+import type { ServerRow } from "./rows.js";
+
+const HEADER = [
+  "ip",
+  "watch",
+  "channel",
+  "ptr",
+  "fcrdns",
+  "helo",
+  "helo_matches_ptr",
+  "helo_resolves_to_ip",
+  "verdict",
+  "problems",
+  "since",
+  "checked_at",
+];
+
+const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
+
+export function rowsToCsv(rows: readonly ServerRow[]): string {
+  return stringify(
+    rows.map((row) => [
+      row.ip,
+      row.watch,
+      row.channel,
+      row.ptr.join(" "),
+      row.fcrdns,
+      row.helo?.name ?? "",
+      flag(row.helo?.matchesPtr),
+      flag(row.helo?.resolvesToIp),
+      row.verdict,
+      row.problems.join(" "),
+      row.since ?? "",
+      row.checkedAt ?? "",
+    ]),
+    { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
+  );
+}

@@ -1,0 +1,44 @@
+// GET /servers/<ip>: one address's latest report and history.
+import type { FastifyPluginAsync } from "fastify";
+import { parseIp } from "../../check/ip.js";
+import { readHistory } from "../../store/history.js";
+import { getLastReport } from "../../store/reports.js";
+import type { RouteDeps } from "../deps.js";
+import { loadSnapshot } from "../load.js";
+import { renderServerPage } from "../pages/server-page.js";
+import { buildServerRows } from "../rows.js";
+
+export const serverRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  app.get<{ Params: { ip: string } }>("/servers/:ip", { preHandler: deps.guard }, async (request, reply) => {
+    let ip: string;
+    try {
+      ip = parseIp(request.params.ip).ip;
+    } catch (error) {
+      return reply
+        .code(400)
+        .type("text/plain; charset=utf-8")
+        .send(`${error instanceof Error ? error.message : "not an IP address"}\n`);
+    }
+    const rows = buildServerRows(await loadSnapshot(deps.store)).filter((row) => row.ip === ip);
+    const report = await getLastReport(deps.store.redis, deps.store.keys, ip);
+    if (rows.length === 0 && report === null) {
+      return reply
+        .code(404)
+        .type("text/plain; charset=utf-8")
+        .send(`${ip} is not watched and has no report\n`);
+    }
+    const channels = [...new Set(rows.map((row) => row.channel))];
+    const histories = new Map(
+      await Promise.all(
+        channels.map(
+          async (channel) =>
+            [channel, await readHistory(deps.store.redis, deps.store.keys, channel, ip)] as const,
+        ),
+      ),
+    );
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(renderServerPage({ ip, rows, report, histories }, deps.now()));
+  });
+};
