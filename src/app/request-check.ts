@@ -9,6 +9,7 @@ import { checkJobId } from "../queue/ids.js";
 import type { CheckReason } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
+import { readChain } from "../store/chains.js";
 import type { AppContext } from "./context.js";
 
 const HOUR = 3_600_000;
@@ -84,7 +85,9 @@ export async function requestCheck(
     const stored = request.fresh === true ? null : await redis.get(keys.chainResult(joined.chainId));
     if (stored !== null) {
       const report = JSON.parse(stored) as CheckReport;
-      await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin));
+      const chain = await readChain(redis, keys, joined.chainId);
+      const openChainId = chain?.state === "open" ? joined.chainId : null;
+      await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin, openChainId));
       return "answered";
     }
     if (attempt >= MAX_REOPEN) throw new Error(`the check window for ${request.ip} kept changing; try again`);

@@ -25,6 +25,14 @@ export function recheckJobId(chainId: string, n: number): string {
   return `rc-${digest([chainId, n])}-${n}`;
 }
 
+/**
+ * A poll of the authority for one IP and HELO on its slot (workers/poll-plan.ts nextPollSlot):
+ * every chain of that IP and HELO schedules the same id, so they share one poll.
+ */
+export function pollJobId(ip: string, helo: string | null, slot: number): string {
+  return `poll-${digest([ip, helo, slot])}-${slot}`;
+}
+
 /** A watched IP's job scheduler: one per IP, shared by every channel watching it. */
 export function watchSchedulerId(ip: string): string {
   return `watch-${ipKey(ip)}`;
