@@ -8,6 +8,8 @@ import type { ButtonAction, ButtonPress, ButtonResponder, OutboundMessage } from
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { formatDuration } from "../render/duration.js";
+import { type ChainEnd, readChain } from "../store/chains.js";
+import { stopChain } from "./chains.js";
 import type { AppContext } from "./context.js";
 import { CheckNotQueuedError, requestCheck } from "./request-check.js";
 import { parseHelo, parsePublicIp } from "./targets.js";
@@ -26,10 +28,18 @@ async function recheckTarget(
 ): Promise<{ ip: string; helo: string | null } | { problem: string }> {
   let raw: { ip: string; helo: string | null };
   if ("chainId" in action.target) {
-    // Not rendered yet: the chain registry (src/app/chains.ts) that resolves it is not merged.
-    return { problem: STALE_BUTTON };
+    // Discord's rdns:recheck:<chain>: the chain record names the IP and HELO (kept after it ends).
+    const found = await readChain(ctx.redis, ctx.keys, action.target.chainId);
+    if (found === null) {
+      return {
+        problem:
+          "I no longer know the check this button belongs to, so nothing was done; run /rdns with the IP to check it again.",
+      };
+    }
+    raw = { ip: found.ip, helo: found.helo };
+  } else {
+    raw = action.target;
   }
-  raw = action.target;
   const ip = parsePublicIp(raw.ip);
   if (!ip.ok) return { problem: STALE_BUTTON };
   const helo = raw.helo === null ? null : parseHelo(raw.helo);
@@ -118,9 +128,33 @@ async function watchIp(
   }
 }
 
-async function stop(respond: ButtonResponder): Promise<void> {
-  // Not rendered yet: stopping needs the chain registry (src/app/chains.ts), not merged here.
-  await respond.replyPrivately(notice(STALE_BUTTON));
+async function stop(
+  ctx: AppContext,
+  press: ButtonPress,
+  action: Extract<ButtonAction, { kind: "stop" }>,
+  respond: ButtonResponder,
+): Promise<void> {
+  // Ended once, atomically (src/store/chains.ts): of two presses, or two people, one stops it and
+  // every thread of the chain hears who did (src/app/chains.ts); the other is told privately.
+  const outcome = await stopChain(ctx, { chainId: action.chainId, user: press.userName });
+  if (outcome === "already-ended") {
+    const chain = await readChain(ctx.redis, ctx.keys, action.chainId);
+    const how = chain === null ? "" : ` (${endedWords(chain.ended, chain.by)})`;
+    await respond.replyPrivately(
+      notice(`Re-checking ${chain?.ip ?? "this address"} had already ended${how}; nothing more to stop.`),
+    );
+  } else if (outcome === "unknown") {
+    await respond.replyPrivately(
+      notice("I no longer know the re-checks this button belongs to; nothing to stop."),
+    );
+  }
+}
+
+function endedWords(how: ChainEnd | null, by: string | null): string {
+  if (how === "stopped") return by === null ? "stopped" : `stopped by ${by}`;
+  if (how === "cleared") return "it cleared";
+  if (how === "gave-up") return "it gave up";
+  return "its re-check failed";
 }
 
 /** Carries out one press; the pipeline has acknowledged it and counted it against the limits. */
@@ -136,5 +170,5 @@ export async function runButton(
   }
   if (action.kind === "recheck") await recheck(ctx, press, action, respond);
   else if (action.kind === "watch") await watchIp(ctx, press, action, respond);
-  else await stop(respond);
+  else await stop(ctx, press, action, respond);
 }

@@ -18,11 +18,10 @@ export const BUTTON_LABELS: Record<ButtonSpec["kind"], string> = {
 
 function forReport(report: CheckReport, chainId: string | null, watchable: boolean): ButtonSpec[] {
   const buttons: ButtonSpec[] = [
-    { kind: "recheck", ip: report.ip, helo: report.helo?.name ?? null, chainId: null },
+    { kind: "recheck", ip: report.ip, helo: report.helo?.name ?? null, chainId },
   ];
   if (watchable) buttons.push({ kind: "watch", ip: report.ip });
-  // "Stop re-checking" waits for the chain registry (src/app/chains.ts); until then, not shown.
-  void chainId;
+  if (chainId !== null) buttons.push({ kind: "stop", chainId });
   return buttons;
 }
 

@@ -38,6 +38,33 @@ describe("which messages carry buttons", () => {
     }
   });
 
+  it("Stop re-checking only while the result's chain is open; re-check then names the chain on Discord", () => {
+    const chainId = "chk-203.0.113.5-4c1d2b7e-52a1-4a3e-9d7e-0b1c2d3e4f50";
+    expect(buttonsFor({ kind: "report", report, chainId }).map((b) => b.kind)).toEqual([
+      "recheck",
+      "watch",
+      "stop",
+    ]);
+    expect(buttonsFor({ kind: "report", report, chainId: null }).map((b) => b.kind)).toEqual([
+      "recheck",
+      "watch",
+    ]);
+    const failing = { kind: "still-failing", report, elapsedSeconds: 60, rechecks: 2, chainId } as const;
+    expect(buttonsFor(failing).map((b) => b.kind)).toContain("stop");
+    expect(buttonsFor({ ...failing, final: true }).map((b) => b.kind)).not.toContain("stop");
+    const row = renderMessage({ kind: "verdict", report, chainId })[0]?.components?.[0];
+    expect(row?.components.map((c) => [c.custom_id, c.style])).toEqual([
+      [`rdns:recheck:${chainId}`, 1],
+      ["rdns:watch:203.0.113.5", 2],
+      [`rdns:stop:${chainId}`, 4],
+    ]);
+    const slack = renderSlackMessage({ kind: "verdict", report, chainId }).blocks.at(-1) as {
+      elements: { action_id: string; value: string; style?: string }[];
+    };
+    expect(slack.elements.at(-1)).toMatchObject({ action_id: "rdns_stop", style: "danger" });
+    expect(JSON.parse(slack.elements.at(-1)?.value ?? "")).toEqual({ chain: chainId });
+  });
+
   it("Slack: the actions block comes last with the action ids; Discord: one row on the last payload", () => {
     const slack = renderSlackMessage({ kind: "report", report });
     const actions = slack.blocks.at(-1);
