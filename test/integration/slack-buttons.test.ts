@@ -160,6 +160,32 @@ describe.each(["http", "socket"] as const)("Slack buttons (%s)", (mode) => {
   });
 });
 
+describe("Slack buttons: Stop re-checking", () => {
+  it("ends the open chain once: the thread says who stopped it, a second press is told privately", async () => {
+    const harness = await start("http");
+    const { parentTs, report } = await checkedIntoThread(harness, CASES.nxdomain);
+    const stop = buttonsOf(report).find((b) => b.action_id === "rdns_stop") as Button;
+    expect(stop).toBeDefined();
+    await press(harness, report, stop, "http");
+    await harness.fake.waitFor(
+      () =>
+        harness.fake.posted.some((m) => m.thread_ts === parentTs && m.text.includes("stopped re-checking")),
+      10_000,
+      "who stopped it, in the thread",
+    );
+    expect(harness.fake.posted.find((m) => m.text.includes("stopped re-checking"))?.text).toContain(
+      `presser stopped re-checking ${CASES.nxdomain}`,
+    );
+    await press(harness, report, stop, "http");
+    await harness.fake.waitFor(
+      (f) => f.callsTo("chat.postEphemeral").some((c) => String(c.args.text).includes("stopped by presser")),
+      10_000,
+      "already ended, privately",
+    );
+    expect(harness.fake.posted.filter((m) => m.text.includes("stopped re-checking"))).toHaveLength(1);
+  });
+});
+
 describe("Slack buttons: what is not ours", () => {
   it("a press with a forged value is answered privately, and nothing is checked", async () => {
     const harness = await start("http");
