@@ -16,10 +16,17 @@ export const BUTTON_LABELS: Record<ButtonSpec["kind"], string> = {
   stop: "Stop re-checking",
 };
 
+/**
+ * A HELO a button may carry: a host name's characters or an address literal (RFC 5321 4.1.4), as
+ * the commands accept. Anything else never rides in a button's value (values are not escaped for
+ * display), and the re-check button is left out rather than re-checking something else.
+ */
+const CARRIABLE_HELO = /^(\[(IPv6:)?[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]{1,253})$/;
+
 function forReport(report: CheckReport, chainId: string | null, watchable: boolean): ButtonSpec[] {
-  const buttons: ButtonSpec[] = [
-    { kind: "recheck", ip: report.ip, helo: report.helo?.name ?? null, chainId },
-  ];
+  const helo = report.helo?.name ?? null;
+  const buttons: ButtonSpec[] =
+    helo === null || CARRIABLE_HELO.test(helo) ? [{ kind: "recheck", ip: report.ip, helo, chainId }] : [];
   if (watchable) buttons.push({ kind: "watch", ip: report.ip });
   if (chainId !== null) buttons.push({ kind: "stop", chainId });
   return buttons;

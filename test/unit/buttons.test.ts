@@ -65,6 +65,15 @@ describe("which messages carry buttons", () => {
     expect(JSON.parse(slack.elements.at(-1)?.value ?? "")).toEqual({ chain: chainId });
   });
 
+  it("a HELO that is not a host name or address literal never rides in a button: no re-check button", () => {
+    const hostile = makeReport({ helo: { ...report.helo, name: "x <!channel>\n" } as typeof report.helo });
+    expect(buttonsFor({ kind: "report", report: hostile }).map((b) => b.kind)).toEqual(["watch"]);
+    const literal = makeReport({
+      helo: { ...report.helo, name: "[IPv6:2001:db8::1]" } as typeof report.helo,
+    });
+    expect(buttonsFor({ kind: "report", report: literal })[0]).toMatchObject({ helo: "[IPv6:2001:db8::1]" });
+  });
+
   it("Slack: the actions block comes last with the action ids; Discord: one row on the last payload", () => {
     const slack = renderSlackMessage({ kind: "report", report });
     const actions = slack.blocks.at(-1);
