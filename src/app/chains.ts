@@ -7,19 +7,16 @@ import { chainOrigins, uniqueOrigins } from "../queue/dedup.js";
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { endChain, openChainsOf, readChain } from "../store/chains.js";
+import { type CommandLimiter, limitMessage } from "./command-limits.js";
 import type { AppContext } from "./context.js";
 import { CheckNotQueuedError, requestCheck } from "./request-check.js";
 
 /**
- * The per-user limit of the inbound pipeline, as a function: the same shape as its
- * CommandLimiter (src/app/command-limits.ts), so the pipeline's limiter is passed as is and a
- * button press spends the same allowance as a typed command.
+ * The inbound pipeline's per-user and per-channel limiter (src/app/command-limits.ts): a button
+ * press passes it, so it spends the same allowance as a typed command. A typed `/rdns recheck`
+ * was counted by the pipeline already and passes none.
  */
-export type UserLimiter = (who: {
-  platform: PlatformName;
-  user: string;
-  channel: string;
-}) => Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+export type UserLimiter = CommandLimiter;
 
 export interface RecheckNowInput {
   ip: string;
@@ -35,7 +32,8 @@ export type RecheckNowOutcome =
   | { outcome: "queued" }
   /** A check of this IP and HELO was running (or just finished): its result lands in the thread. */
   | { outcome: "joined" }
-  | { outcome: "rate-limited"; retryAfterSeconds: number }
+  /** `text`: the limiter's own sentence, to show the asker. */
+  | { outcome: "rate-limited"; retryAfterSeconds: number; text: string }
   /** The queue could not be reached: nothing was checked (the thread may have been told). */
   | { outcome: "not-queued" };
 
@@ -56,7 +54,12 @@ export async function recheckNow(
       user: input.user,
       channel: input.origin.channel,
     });
-    if (!verdict.allowed) return { outcome: "rate-limited", retryAfterSeconds: verdict.retryAfterSeconds };
+    if (!verdict.allowed)
+      return {
+        outcome: "rate-limited",
+        retryAfterSeconds: verdict.retryAfterSeconds,
+        text: limitMessage(verdict),
+      };
   }
   try {
     const served = await requestCheck(ctx, {
@@ -89,6 +92,14 @@ async function chainThreads(
   return uniqueOrigins([...origins, ...joined]);
 }
 
+async function otherChainWaitsOn(ctx: AppContext, ip: string, jobId: string): Promise<boolean> {
+  if (!jobId.startsWith("poll-")) return false;
+  for (const chainId of await openChainsOf(ctx.redis, ctx.keys, ip)) {
+    if ((await readChain(ctx.redis, ctx.keys, chainId))?.next === jobId) return true;
+  }
+  return false;
+}
+
 /**
  * Ends a chain: it is marked ended first (a re-check or poll already queued then asks no DNS:
  * workers/check.ts looks before asking), its pending job is removed, and each of its threads is
@@ -102,9 +113,9 @@ export async function stopChain(
   if (chain === null) return "unknown";
   const ended = await endChain(ctx.redis, ctx.keys, chain.chainId, chain.ip, "stopped", input.user);
   if (ended !== "ended-now") return ended === "unknown" ? "unknown" : "already-ended";
-  // A poll is shared with the IP's other chains: it stops by itself when no open chain waits on it.
-  if (chain.next !== null && !chain.next.startsWith("poll-")) {
-    // A delayed job is removed outright; one that is running finds the chain ended and stops.
+  // A delayed job is removed outright; one that is running finds the chain ended and stops. A
+  // poll is shared with the IP's other chains: removed only when no other open chain waits on it.
+  if (chain.next !== null && !(await otherChainWaitsOn(ctx, chain.ip, chain.next))) {
     await ctx.queues.check.remove(chain.next).catch(() => 0);
   }
   const message: OutboundMessage = { kind: "notice", text: stoppedText(chain.ip, input.user) };
@@ -114,6 +125,27 @@ export async function stopChain(
     threads.map((origin) => threadReply(chain.chainId, origin, message, "stopped")),
   );
   return "stopped";
+}
+
+/**
+ * The thread in this channel of the newest open chain of `ip` (and HELO), for `/rdns recheck`:
+ * its result goes where the chain already talks. Null when no open chain has a thread here.
+ */
+export async function chainThreadIn(
+  ctx: AppContext,
+  input: { ip: string; helo: string | null; platform: PlatformName; channel: string },
+): Promise<{ chainId: string; origin: Origin } | null> {
+  const found: { chainId: string; origin: Origin; openedAt: string }[] = [];
+  for (const chainId of await openChainsOf(ctx.redis, ctx.keys, input.ip)) {
+    const chain = await readChain(ctx.redis, ctx.keys, chainId);
+    if (chain === null || chain.helo !== input.helo) continue;
+    const threads = await chainThreads(ctx, chain.origins, chain.originsKey);
+    const origin = threads.find((item) => item.platform === input.platform && item.channel === input.channel);
+    if (origin !== undefined) found.push({ chainId, origin, openedAt: chain.openedAt });
+  }
+  found.sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+  const newest = found[0];
+  return newest === undefined ? null : { chainId: newest.chainId, origin: newest.origin };
 }
 
 /**

@@ -17,6 +17,7 @@ import { cleanupPrefix, labSettings, logger, RecordingPlatform, startLabRuntime 
 
 const STOP_IP = "192.0.2.54"; // spare54: no PTR in the lab
 const RECHECK_IP = "192.0.2.58"; // spare58: no PTR in the lab
+const TYPED_IP = "192.0.2.64"; // ptr64: its PTR is removed for the test, put back after
 
 type Report = Extract<OutboundMessage, { kind: "report" }>;
 
@@ -31,7 +32,11 @@ describe("chain services: stop and re-check now", () => {
   let ctx: AppContext;
 
   beforeAll(async () => {
-    await Promise.all([control.removePtr(STOP_IP), control.removePtr(RECHECK_IP)]);
+    await Promise.all([
+      control.removePtr(STOP_IP),
+      control.removePtr(RECHECK_IP),
+      control.removePtr(TYPED_IP),
+    ]);
     runtime = await startLabRuntime(settings, [platform], {
       runCheck: (options) =>
         runCheck(options, {
@@ -52,6 +57,7 @@ describe("chain services: stop and re-check now", () => {
   });
   afterAll(async () => {
     await runtime?.stop();
+    await control.setPtr(TYPED_IP, "ptr64.example.test");
     await cleanupPrefix(settings.prefix);
   });
 
@@ -100,9 +106,18 @@ describe("chain services: stop and re-check now", () => {
     const denied = await recheckNow(
       ctx,
       { ip: RECHECK_IP, helo: null, origin, user: "U9" },
-      { limiter: async () => ({ allowed: false, retryAfterSeconds: 42 }) },
+      {
+        limiter: async () => ({
+          allowed: false,
+          scope: "user",
+          limit: 10,
+          windowSeconds: 60,
+          retryAfterSeconds: 42,
+        }),
+      },
     );
-    expect(denied).toEqual({ outcome: "rate-limited", retryAfterSeconds: 42 });
+    expect(denied).toMatchObject({ outcome: "rate-limited", retryAfterSeconds: 42 });
+    expect(denied.outcome === "rate-limited" && denied.text).toContain("42");
 
     await new Promise((resolve) => setTimeout(resolve, settings.dedupWindowMs + 100));
     const seen: string[] = [];
@@ -142,5 +157,32 @@ describe("chain services: stop and re-check now", () => {
       user: "Ana",
     });
     expect(stopped.stopped).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it("/rdns recheck and /rdns stop, typed: the result lands in the chain's thread; stop says who", async () => {
+    const origin = await platform.command([TYPED_IP], "C3");
+    if (origin === null) throw new Error("no thread");
+    await platform.waitFor(() => platform.in(origin.thread).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, settings.dedupWindowMs + 100));
+    const privately = () => platform.posted.filter((p) => p.op === "private" && p.address === "C3");
+    expect(await platform.command(["recheck", TYPED_IP], "C3")).toBeNull(); // no new thread
+    expect(JSON.stringify(privately().at(-1)?.message)).toContain("the thread of its re-check chain");
+    await platform.waitFor(
+      () => platform.in(origin.thread).filter((p) => p.message.kind === "report").length === 2,
+    );
+
+    await platform.command(["stop", TYPED_IP], "C3");
+    expect(JSON.stringify(privately().at(-1)?.message)).toContain(`Stopped re-checking ${TYPED_IP}`);
+    await platform.waitFor(() =>
+      platform
+        .in(origin.thread)
+        .some((p) => JSON.stringify(p.message).includes(`U-C3 stopped re-checking ${TYPED_IP}`)),
+    );
+    await platform.command(["stop", TYPED_IP], "C3");
+    expect(JSON.stringify(privately().at(-1)?.message)).toContain(
+      `Nothing is being re-checked for ${TYPED_IP}`,
+    );
+    await platform.command(["stop", "not-an-ip"], "C3");
+    expect(privately().at(-1)?.message.kind).toBe("usage-error");
   }, 30_000);
 });

@@ -140,7 +140,15 @@ describe("addresses, the command definition and the invite", () => {
       name: string;
       options?: { name: string; required?: boolean; min_length?: number; max_length?: number }[];
     }[];
-    expect(subs.map((s) => s.name)).toEqual(["check", "unwatch", "watch", "watches", "help"]);
+    expect(subs.map((s) => s.name)).toEqual([
+      "check",
+      "recheck",
+      "stop",
+      "unwatch",
+      "watch",
+      "watches",
+      "help",
+    ]);
     expect(subs[0]?.options).toMatchObject([
       { name: "ip", required: true, min_length: 2, max_length: 49 },
       { name: "helo", required: false, max_length: 253 },
