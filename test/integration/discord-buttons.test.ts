@@ -142,6 +142,10 @@ describe("Discord buttons: real discord.js, Redis, BullMQ workers and the DNS la
     expect(
       fake.rest.botMessages(parent.id).filter((m) => m.content.includes("stopped re-checking")),
     ).toHaveLength(1);
+    // Re-check now still works on the stopped chain's message: the chain names the IP and HELO.
+    fake.pressButton(report.id, customIds(report)[0] as string);
+    await until("the re-check's report in the thread", () => reports(parent.id, CASES.nxdomain).length >= 2);
+    expect(checks.get(CASES.nxdomain)).toBe(2);
   });
 
   it("a custom id that is not a button we made is answered privately; nothing is checked", async () => {

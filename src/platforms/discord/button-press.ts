@@ -66,7 +66,7 @@ async function resolveThread(interaction: ButtonInteraction, logger: Logger): Pr
   }
 }
 
-export class ButtonResponderImpl implements ButtonResponder {
+export class PressResponder implements ButtonResponder {
   private deferred: Promise<boolean> | null = null;
   private origin: Promise<Origin> | null = null;
 
@@ -116,7 +116,7 @@ export async function handleButton(
     button: interaction.customId,
   });
   try {
-    await handlers.onButton(toButtonPress(interaction), new ButtonResponderImpl(interaction, log));
+    await handlers.onButton(toButtonPress(interaction), new PressResponder(interaction, log));
   } catch (error) {
     log.error({ err: error }, "the button press could not be handed to the app");
   }
