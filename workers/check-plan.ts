@@ -214,7 +214,8 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
         report,
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks: job.recheck,
-        ...(followUp.gaveUp ? { final: true } : {}),
+        // Re-checks go on: the notice's buttons can stop them.
+        ...(followUp.gaveUp ? { final: true } : { chainId: openChainId }),
       };
       deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
     }

@@ -19,6 +19,11 @@ export interface CheckRequest {
   helo: string | null;
   origin: Origin;
   reason: Extract<CheckReason, "command" | "paste">;
+  /**
+   * A check now, not an answer kept from one that just finished (the "Re-check now" button):
+   * a finished window is re-opened for a new check; a running one is still joined.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -77,7 +82,7 @@ export async function requestCheck(
   let joined = await join();
   let reopened = false;
   for (let attempt = 0; joined.state === "done"; attempt++) {
-    const stored = await redis.get(keys.chainResult(joined.chainId));
+    const stored = request.fresh === true ? null : await redis.get(keys.chainResult(joined.chainId));
     if (stored !== null) {
       const report = JSON.parse(stored) as CheckReport;
       const chain = await readChain(redis, keys, joined.chainId);
