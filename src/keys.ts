@@ -73,7 +73,6 @@ export function storeKeys(prefix: string) {
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
     /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */
-    openChains: `${base}:chains:open`,
     /** A closed chain's last check number, kept briefly so a late "open" cannot revive it. */
     closedChain: (chainId: string) => `${base}:chains:closed:${chainId}`,
   };

@@ -83,6 +83,7 @@ describe("Bull Board at /admin/queues", () => {
       "delivery-console",
       "delivery-discord",
       "delivery-slack",
+      "watch",
     ]);
 
     const pause = await fetch(`${base}/admin/queues/api/queues/check/pause`, {
