@@ -3,7 +3,10 @@
 // REDIS_URL (a unique prefix, removed afterwards). The check jobs are what a chat command
 // enqueues (reason "command", no chat origins), so each one runs the whole DNS check; the
 // questions are counted by the DNS client's own observer (addQueryListener), not by a wrapper.
-//   BENCH_CHECKS (default 400), BENCH_DELIVERIES (default 3000), CHECK_CONCURRENCY (default 8)
+// Then the re-check chains (scripts/bench-chains.ts): DNS questions per hour of waiting, and per
+// cleared IP when the fix comes in the slow phase.
+//   BENCH_CHECKS (default 400), BENCH_DELIVERIES (default 3000), CHECK_CONCURRENCY (default 8),
+//   BENCH_CHAIN_WAIT_SECONDS (default 10)
 import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
@@ -20,6 +23,7 @@ import { type EngineSettings, settingsFromConfig } from "../src/settings.js";
 import { startLab } from "../test/lab/lab.js";
 import { createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
+import { benchChains } from "./bench-chains.js";
 
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 400);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
@@ -134,6 +138,7 @@ try {
   line(
     `delivery worker: ${DELIVERIES} deliveries in ${deliverySeconds.toFixed(2)} s = ${(DELIVERIES / deliverySeconds).toFixed(1)} jobs/s (concurrency 4, no-op sender; ${posted} posted)`,
   );
+  for (const text of await benchChains(lab, config.REDIS_URL, settings, logger)) line(text);
 } finally {
   await queues.close();
   const cleaner = new Redis(config.REDIS_URL);

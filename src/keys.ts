@@ -47,6 +47,15 @@ export function storeKeys(prefix: string) {
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */
     watchState: (channelKey: string) => `${base}:watchstate:${channelKey}`,
     /**
+     * One re-check chain (hash: ip, helo, originsKey, origins, state open|ended, reason, by, next).
+     * Kept after the chain ends, so a second "stop" hears "already ended" instead of "unknown".
+     */
+    chain: (chainId: string) => `${base}:chainreg:${chainId}`,
+    /** The open chains of one IP (set of chain ids), for `/rdns stop <ip>` and "cleared" by any check. */
+    chainsOfIp: (ip: string) => `${base}:chainreg:ip:${ipKey(ip)}`,
+    /** Every open chain in the registry (set of chain ids): its SCARD is the O(1) count of open chains. */
+    registeredChains: () => `${base}:chainreg:open`,
+    /**
      * A channel's last state changes of one watched IP (list of HistoryEntry JSON, oldest first).
      * Appended by the same Lua script that writes watchState, so both must live in one cluster
      * slot: the hash tag is the watchState key's whole name (a key whose tag equals another key's
@@ -64,7 +73,6 @@ export function storeKeys(prefix: string) {
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
     /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */
-    openChains: `${base}:chains:open`,
     /** A closed chain's last check number, kept briefly so a late "open" cannot revive it. */
     closedChain: (chainId: string) => `${base}:chains:closed:${chainId}`,
   };

@@ -3,7 +3,7 @@
 // front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { type CheckRunner, createCheckWorker } from "../workers/check.js";
+import { type CheckRunner, createCheckWorker, type PollRunner } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { createWatchWorker } from "../workers/watch.js";
 import { bounceReaderFor } from "./app/bounce-reader.js";
@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   settings?: EngineSettings;
   /** Defaults to src/check's runCheck (tests may wrap it to count DNS queries). */
   runCheck?: CheckRunner;
+  /** Defaults to the authority poll on the real DNS client (tests may wrap it to count queries). */
+  runPoll?: PollRunner;
   /** Defaults to the registry's choice from config. */
   platforms?: ChatPlatform[];
   readBounce?: BounceReader;
@@ -72,7 +74,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   if (options.worker) {
     const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
-    added(createCheckWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
+    added(
+      createCheckWorker({
+        redis: workerRedis,
+        queues,
+        settings,
+        logger,
+        runCheck: check,
+        ...(options.runPoll ? { runPoll: options.runPoll } : {}),
+      }),
+    );
     added(createWatchWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
   }
   if (options.bot) {

@@ -22,6 +22,10 @@ export interface EngineSettings {
   watchWorkerConcurrency: number;
   /** Re-checks stop this long after the failure was first seen. */
   recheckMaxMs: number;
+  /** While a chain waits for the fix, the authority is polled this often (RECHECK_POLL_SECONDS). */
+  recheckPollMs: number;
+  /** A full check (resolvers too) this often while polling, as a safety net. */
+  safetyCheckMs: number;
   /** "Still failing" is said once, this long after the failure was first seen. */
   stillFailingAfterMs: number;
   /** Added to the predicted cache expiry before re-checking (resolver TTLs are whole seconds). */
@@ -68,6 +72,8 @@ export function settingsFromConfig(config: Config): EngineSettings {
     watchChunkConcurrency: 64,
     watchWorkerConcurrency: 4,
     recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
+    recheckPollMs: config.RECHECK_POLL_SECONDS * 1000,
+    safetyCheckMs: 6 * HOUR,
     stillFailingAfterMs: 24 * HOUR,
     recheckMarginMs: 500,
     recheckBackoffMs: [5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR],

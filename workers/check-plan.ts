@@ -3,9 +3,10 @@
 // the chain's next re-check runs. workers/check.ts reads the inputs and carries the plan out;
 // keeping the decisions here lets them be tested to the message without a queue.
 import type { Origin, OutboundMessage } from "../src/chat/types.js";
+import { pollTargetOf } from "../src/check/poll.js";
 import type { CheckReport } from "../src/check/types.js";
 import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../src/queue/deliveries.js";
-import { recheckJobId } from "../src/queue/ids.js";
+import { pollJobId, recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
@@ -160,8 +161,12 @@ export interface CheckPlan {
   /** One per watching channel. */
   watches: { watcher: WatchObservation; decision: WatchDecision }[];
   followUp: FollowUp;
-  /** The chain's next re-check (deterministic id: a re-run of this job schedules it once). */
-  next: { job: CheckJob; jobId: string; delayMs: number } | null;
+  /**
+   * The chain's next step (deterministic id: a re-run of this job schedules it once): a re-check,
+   * or a poll shared with the IP's other chains. `chainJob` is the chain's own state after this
+   * check (kept in the chain registry, where a shared poll finds it).
+   */
+  next: { job: CheckJob; jobId: string; delayMs: number; chainJob: CheckJob } | null;
 }
 
 /** Decides everything a check that produced `report` leads to. */
@@ -169,6 +174,9 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
   const { job, jobId, report, origins, settings } = input;
   const deliveries: DeliveryJob[] = [];
   const asked = job.reason === "command" || job.reason === "paste";
+  const followUp = planFollowUp(job, report, input.now, settings);
+  // The result's buttons can stop the chain only while it goes on.
+  const openChainId = followUp.next !== null ? job.chainId : null;
   if (asked) {
     for (const origin of origins) {
       if (report.verdict === "inconclusive") {
@@ -183,12 +191,11 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
           threadReply(jobId, origin, message, "could-not-tell"),
         );
       } else {
-        deliveries.push(...resultDeliveries(jobId, report, origin));
+        deliveries.push(...resultDeliveries(jobId, report, origin, openChainId));
       }
     }
   }
 
-  const followUp = planFollowUp(job, report, input.now, settings);
   const ends = followUp.cleared || followUp.stillFailing || followUp.gaveUp;
   for (const origin of ends ? origins : []) {
     if (followUp.cleared) {
@@ -207,7 +214,8 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
         report,
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks: job.recheck,
-        ...(followUp.gaveUp ? { final: true } : {}),
+        // Re-checks go on: the notice's buttons can stop them.
+        ...(followUp.gaveUp ? { final: true } : { chainId: openChainId }),
       };
       deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
     }
@@ -223,11 +231,28 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
       firstFailureAt: followUp.firstFailureAt,
       stillFailingSent: job.stillFailingSent || followUp.stillFailing,
     };
-    next = {
-      job: nextJob,
-      jobId: recheckJobId(job.chainId, nextJob.recheck),
-      delayMs: followUp.next.delayMs,
-    };
+    const target = followUp.next.poll === undefined ? null : pollTargetOf(report);
+    next =
+      followUp.next.poll !== undefined && target !== null
+        ? {
+            job: {
+              ...nextJob,
+              reason: "poll",
+              poll: { target, lastFullAt: report.checkedAt },
+            },
+            jobId:
+              followUp.next.poll.slot < 0
+                ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}`
+                : pollJobId(job.ip, job.helo, followUp.next.poll.slot),
+            delayMs: followUp.next.delayMs,
+            chainJob: nextJob,
+          }
+        : {
+            job: nextJob,
+            jobId: recheckJobId(job.chainId, nextJob.recheck),
+            delayMs: followUp.next.delayMs,
+            chainJob: nextJob,
+          };
   }
 
   return {

@@ -1,37 +1,43 @@
-// The check worker: runs the DNS check for a job, then carries out what workers/check-plan.ts
-// decides from the report (store it, answer every thread that asked and every channel watching
-// the IP, schedule the next re-check). Reading and writing Redis is all that is left here.
+// The check worker: runs the DNS check for a job, then hands the report to
+// workers/apply-report.ts, which carries out what workers/check-plan.ts decides (store it, answer
+// every thread that asked and every channel watching the IP, open or end the chain, schedule its
+// next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
-import type { Origin } from "../src/chat/types.js";
+import { query } from "../src/check/dns-client.js";
+import { pollAuthority } from "../src/check/poll.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
-import { type StoreKeys, storeKeys } from "../src/keys.js";
+import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
-import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
-import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
+import { uniqueOrigins } from "../src/queue/dedup.js";
+import type { CheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
-import { saveLastReport } from "../src/store/reports.js";
-import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
-import {
-  type CheckPlan,
-  planCheckResult,
-  planFailedCheck,
-  planWatchNotice,
-  retryBeforeAnswering,
-  type WatchObservation,
-} from "./check-plan.js";
+import { chainEnded, endChain, openChainsOf, readChain } from "../src/store/chains.js";
+import { watchersOf } from "../src/store/watches.js";
+import { applyReport, type CheckOutcome, chainThreads, claimWatchStates } from "./apply-report.js";
+import { planChainFailed } from "./chain-plan.js";
+import { planFailedCheck, retryBeforeAnswering } from "./check-plan.js";
+import { type PollRunner, runPollJob } from "./poll.js";
+
+/** The real poll: the settings' servers, the real DNS client. */
+export function defaultPoll(settings: EngineSettings): PollRunner {
+  return (target) =>
+    pollAuthority(
+      target,
+      { authorities: settings.check.authorities, resolvers: settings.check.resolvers },
+      { transport: query, timeoutMs: settings.check.timeoutMs, retries: 1 },
+    );
+}
 
 /** BullMQ's failedReason for a job past maxStalledCount (moveStalledJobsToWait). */
 const STALLED_OUT = /stalled more than allowable limit/;
 
-/** Compare-and-set tries per watching channel before leaving it to the next check. */
-const MAX_WATCH_WRITES = 5;
-
 export type CheckRunner = (options: CheckOptions) => Promise<CheckReport>;
+export type { PollRunner };
 
 export interface CheckWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
@@ -40,17 +46,13 @@ export interface CheckWorkerDeps {
   settings: EngineSettings;
   logger: Logger;
   runCheck: CheckRunner;
+  /** Defaults to src/check's pollAuthority with the real DNS client (tests wrap it to count). */
+  runPoll?: PollRunner;
   now?: () => Date;
 }
 
-export interface CheckOutcome {
-  verdict: CheckReport["verdict"];
-  deliveries: number;
-  nextRecheckMs: number | null;
-  cleared: boolean;
-  /** No DNS check ran (a watch run nobody watches): metrics leave it out. */
-  skipped?: boolean;
-}
+export type { CheckOutcome };
+export { claimWatchStates };
 
 /**
  * Runs one attempt of a check job. When the attempt fails for the last time (retrying cannot fix
@@ -81,11 +83,23 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
  */
 export async function reportFailedCheck(
   job: Job<CheckJob>,
-  deps: Pick<CheckWorkerDeps, "redis" | "queues">,
+  deps: Pick<CheckWorkerDeps, "redis" | "queues" | "settings">,
   reason: string,
   attempts: number,
 ): Promise<number> {
   const data = job.data;
+  if (data.reason === "recheck") return reportFailedRecheck(data, deps, reason, attempts);
+  if (data.reason === "poll") {
+    // A poll that failed for good ends every chain that waited on it, each told once.
+    const keys = storeKeys(deps.settings.prefix);
+    let told = 0;
+    for (const chainId of await openChainsOf(deps.redis, keys, data.ip)) {
+      const chain = await readChain(deps.redis, keys, chainId);
+      if (chain === null || chain.next !== job.id || chain.job === null) continue;
+      told += await reportFailedRecheck(chain.job, deps, reason, attempts);
+    }
+    return told;
+  }
   if (data.reason !== "command" && data.reason !== "paste") return 0;
   const jobId = job.id ?? data.chainId;
   const origins = uniqueOrigins(await chainThreads(deps.redis, data));
@@ -94,87 +108,27 @@ export async function reportFailedCheck(
   return deliveries.length;
 }
 
-/** The chain's threads: the job's own, plus those who joined its window or its chain since. */
-async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin[]> {
-  if (data.originsKey === null) return data.origins;
-  if (data.reason === "command" || data.reason === "paste") {
-    // Closes the window: askers after this answer themselves from the chain's result.
-    return uniqueOrigins([
-      ...data.origins,
-      ...(await finishCheckWindow(redis, data.originsKey, data.chainId)),
-    ]);
-  }
-  if (data.reason === "recheck")
-    return uniqueOrigins([...data.origins, ...(await chainOrigins(redis, data.originsKey))]);
-  return data.origins;
-}
-
-/** Every channel watching `ip`, with the state it last saw (the raw text, for the compare-and-set). */
-async function observeWatchers(redis: Redis, keys: StoreKeys, ip: string): Promise<WatchObservation[]> {
-  return Promise.all(
-    (await watchersOf(redis, keys, ip)).map(async ({ channel, record }) => ({
-      channel,
-      record,
-      stored: await readWatchState(redis, keys, channel, ip),
-    })),
-  );
-}
-
 /**
- * What a check worker does for the watching channels of `report.ip`, alone: plans each channel's
- * state, writes it (history too) by compare-and-set, and returns the notices it would enqueue.
- * The servers page's tests and `npm run screenshot` record lab checks through it.
+ * A re-check that failed for good ends its chain (no silent end): its threads hear once that
+ * re-checking stopped and why. The registry's compare-and-set makes "once" hold across the
+ * processor's own report and the `failed` event of a stalled job.
  */
-export async function claimWatchStates(
-  redis: Redis,
-  keys: StoreKeys,
-  jobId: string,
-  report: CheckReport,
-): Promise<DeliveryJob[]> {
-  const watches = (await observeWatchers(redis, keys, report.ip)).map((watcher) => ({
-    watcher,
-    decision: planWatchNotice(jobId, report, watcher),
-  }));
-  return claimWatchNotices(redis, keys, jobId, report, watches);
-}
-
-/**
- * Carries out the watch decisions: each state is written by compare-and-set; a lost write is
- * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
- * enqueue: a job that dies after its write won finds its own write when it runs again.
- */
-export async function claimWatchNotices(
-  redis: Redis,
-  keys: StoreKeys,
-  jobId: string,
-  report: CheckReport,
-  watches: CheckPlan["watches"],
-): Promise<DeliveryJob[]> {
-  const notices: DeliveryJob[] = [];
-  for (let { watcher, decision } of watches) {
-    for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
-      const { channel } = watcher;
-      if (
-        await compareAndSetWatchState(
-          redis,
-          keys,
-          channel,
-          report.ip,
-          decision.expected,
-          decision.state,
-          decision.history,
-        )
-      ) {
-        // Won: its notice goes out, as a re-run's repeat would.
-        decision = { action: "repeat", notice: decision.notice };
-        break;
-      }
-      watcher = { ...watcher, stored: await readWatchState(redis, keys, channel, report.ip) };
-      decision = planWatchNotice(jobId, report, watcher);
-    }
-    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
-  }
-  return notices;
+async function reportFailedRecheck(
+  data: CheckJob,
+  deps: Pick<CheckWorkerDeps, "redis" | "queues" | "settings">,
+  reason: string,
+  attempts: number,
+): Promise<number> {
+  const keys = storeKeys(deps.settings.prefix);
+  const ended = await endChain(deps.redis, keys, data.chainId, data.ip, "failed");
+  // Already ended otherwise (cleared, stopped) before this failure: nothing to add. An unknown
+  // chain (made before the registry) is told all the same; delivery ids keep it to once.
+  if (ended === "already-ended" && (await readChain(deps.redis, keys, data.chainId))?.ended !== "failed")
+    return 0;
+  const origins = uniqueOrigins(await chainThreads(deps.redis, data));
+  const deliveries = planChainFailed(data, origins, reason, attempts);
+  await enqueueDeliveries(deps.queues, deliveries);
+  return deliveries.length;
 }
 
 async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
@@ -195,6 +149,13 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     log.info({ watches: watches.length }, "per-IP watch scheduler replaced by per-watch schedulers");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
+  if (data.reason === "poll")
+    return runPollJob(job, { ...deps, runPoll: deps.runPoll ?? defaultPoll(settings) }, log);
+  if (data.reason === "recheck" && (await chainEnded(redis, keys, data.chainId))) {
+    // Stopped (or cleared by another check) while this re-check waited: no DNS for it.
+    log.info("re-check of an ended chain skipped");
+    return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
+  }
   let report: CheckReport;
   try {
     report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
@@ -208,42 +169,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   const attempt = job.attemptsMade + 1;
   const retry = retryBeforeAnswering(report, attempt >= (job.opts.attempts ?? 1));
   if (retry !== null) throw new Error(retry);
-  await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
-
-  const origins = await chainThreads(redis, data);
-  const watchers = await observeWatchers(redis, keys, data.ip);
-  const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
-
-  if (plan.chainResult !== null) {
-    // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
-    await redis.set(
-      keys.chainResult(data.chainId),
-      JSON.stringify(plan.chainResult.report),
-      "PX",
-      plan.chainResult.ttlMs,
-    );
-  }
-  // Every channel watching this IP hears of a change, whatever asked for the check.
-  const deliveries = [
-    ...plan.deliveries,
-    ...(await claimWatchNotices(redis, keys, jobId, report, plan.watches)),
-  ];
-  // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
-  // crash repeats neither.
-  await enqueueDeliveries(queues, deliveries);
-  if (plan.next !== null) {
-    await queues.check.add("recheck", plan.next.job, { jobId: plan.next.jobId, delay: plan.next.delayMs });
-  }
-  log.info(
-    { verdict: report.verdict, deliveries: deliveries.length, next: plan.next?.delayMs ?? null },
-    "check done",
-  );
-  return {
-    verdict: report.verdict,
-    deliveries: deliveries.length,
-    nextRecheckMs: plan.next?.delayMs ?? null,
-    cleared: plan.followUp.cleared,
-  };
+  return applyReport({ data, jobId, attempt, report, now }, deps, log);
 }
 
 export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, CheckOutcome> {

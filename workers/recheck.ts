@@ -11,13 +11,19 @@
 import type { CheckReport, LookupStatus, ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
+import { authorityLacksFix, nextPollSlot, predictLetGo } from "./poll-plan.js";
 
-/** The failures a re-check can see go away; the others need a person to change something first. */
+/**
+ * The failures a re-check can see go away; the others need a person to change something first.
+ * STALE_PTR (a resolver still serves a PTR the authority no longer gives) is a warning, but the
+ * chain follows it too, until every resolver serves what the authority serves.
+ */
 export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set([
   "NO_PTR",
   "DANGLING_CNAME",
   "BROKEN_PAIR",
   "CACHED_NEGATIVE",
+  "STALE_PTR",
 ]);
 
 export function needsRecheck(report: CheckReport): boolean {
@@ -62,15 +68,23 @@ export interface FollowUp {
    * gave up. Sent whatever the limit, even under 24 h, so a thread is never left without an end.
    */
   gaveUp: boolean;
-  /** The next re-check, or null when the chain ends. */
-  next: { delayMs: number; quick: boolean } | null;
+  /**
+   * The next step, or null when the chain ends: a full re-check, or (`poll`) a poll of the
+   * authority on the IP's slot `slot` (workers/poll-plan.ts nextPollSlot).
+   */
+  next: { delayMs: number; quick: boolean; poll?: { slot: number } } | null;
   firstFailureAt: string | null;
   elapsedSeconds: number;
 }
 
 type Policy = Pick<
   EngineSettings,
-  "recheckMaxMs" | "stillFailingAfterMs" | "recheckMarginMs" | "recheckBackoffMs" | "maxQuickRechecks"
+  | "recheckMaxMs"
+  | "stillFailingAfterMs"
+  | "recheckMarginMs"
+  | "recheckBackoffMs"
+  | "maxQuickRechecks"
+  | "recheckPollMs"
 >;
 
 /**
@@ -105,8 +119,17 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
   const cachedNegative = report.problems.some((problem) => problem.code === "CACHED_NEGATIVE");
   const untilExpiry =
     clearsBy === null || Number.isNaN(clearsBy) ? null : Math.max(0, clearsBy - now.getTime());
-  let next: { delayMs: number; quick: boolean };
-  if (
+  let next: NonNullable<FollowUp["next"]>;
+  const letGo = predictLetGo(report, now);
+  if (authorityLacksFix(report)) {
+    // Watch the authority, not the clock: the fix is seen on the first poll after it is made.
+    const slot = nextPollSlot(job.ip, now.getTime(), policy.recheckPollMs);
+    next = { delayMs: slot.delayMs, quick: false, poll: { slot: slot.slot } };
+    // The first look comes no later than the predicted expiry of the cached "no PTR": a fix made
+    // right after the first check is then seen as the caches let go (slot -1: the chain's own).
+    if (job.recheck === 0 && untilExpiry !== null && untilExpiry + policy.recheckMarginMs < slot.delayMs)
+      next = { delayMs: untilExpiry + policy.recheckMarginMs, quick: false, poll: { slot: -1 } };
+  } else if (
     untilExpiry !== null &&
     job.quickRechecks < policy.maxQuickRechecks &&
     (job.recheck === 0 || cachedNegative)
@@ -115,6 +138,11 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
     // cached NXDOMAIN the authority no longer gives (its TTL is whole seconds, so it may let go
     // up to a second after the prediction: the margin covers that).
     next = { delayMs: untilExpiry + policy.recheckMarginMs, quick: true };
+  } else if (letGo.length > 0 && job.quickRechecks < policy.maxQuickRechecks) {
+    // The authority has the fix and resolvers hold an old answer: ask again when the last of
+    // them is predicted to let go (an old PTR's remaining TTL, or a negative answer's SOA TTL).
+    const last = Math.max(...letGo.map((item) => item.at.getTime()));
+    next = { delayMs: Math.max(0, last - now.getTime()) + policy.recheckMarginMs, quick: true };
   } else {
     const step = Math.max(0, job.recheck - job.quickRechecks);
     const backoff = policy.recheckBackoffMs;

@@ -20,7 +20,8 @@ import type { EngineSettings } from "../src/settings.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
 import { getWatch, readWatchState, watchersOfMany } from "../src/store/watches.js";
-import { type CheckRunner, claimWatchNotices } from "./check.js";
+import { claimWatchNotices } from "./apply-report.js";
+import type { CheckRunner } from "./check.js";
 import { planWatchNotice } from "./check-plan.js";
 import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
 

@@ -5,10 +5,18 @@
 // What happens here is quick (parse, open a thread, enqueue): the DNS work is a check worker's,
 // the answer a delivery's.
 import type { BounceFinding } from "../bounce/types.js";
-import type { CommandRequest, CommandResponder, InboundHandlers, PastedMessage } from "../chat/types.js";
+import type {
+  ButtonPress,
+  ButtonResponder,
+  CommandRequest,
+  CommandResponder,
+  InboundHandlers,
+  PastedMessage,
+} from "../chat/types.js";
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { boundedResponder } from "./bounded-responder.js";
+import { runButton } from "./buttons.js";
 import type { Command } from "./command.js";
 import { type CommandLimiter, limitMessage } from "./command-limits.js";
 import { exampleFor, parseRequest, syntaxOf } from "./command-syntax.js";
@@ -99,8 +107,40 @@ export function createInboundHandlers(
     };
   }
 
+  /**
+   * A button press takes the same path as a command: acknowledged first, counted against the
+   * same per-user and per-channel limits (a press is a request like a typed one), and any
+   * failure answered privately in the one wording with a reference.
+   */
+  async function press(button: ButtonPress, respond: ButtonResponder): Promise<void> {
+    const log = ctx.logger.child({ platform: button.platform, request: button.requestId });
+    try {
+      if (respond.acknowledge !== undefined && !(await respond.acknowledge())) {
+        log.info("the platform can no longer answer this press; dropped");
+        return;
+      }
+      if (limiter !== null) {
+        const verdict = await limiter(button);
+        if (!verdict.allowed) {
+          log.info({ scope: verdict.scope }, "command limit reached (button)");
+          await respond.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
+          return;
+        }
+      }
+      log.debug({ button: button.action?.kind ?? "unreadable" }, "button");
+      await runButton(ctx, button, respond);
+    } catch (error) {
+      const reference = newReference();
+      log.error({ err: error, reference }, "button failed");
+      await respond
+        .replyPrivately(failureNotice(reference))
+        .catch((err: unknown) => log.warn({ err, reference }, "could not report the failure"));
+    }
+  }
+
   return {
     onCommand: handle,
+    onButton: press,
 
     async onPaste(message, respond) {
       try {

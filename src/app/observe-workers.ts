@@ -8,7 +8,6 @@ import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { CheckJob, DeliveryJob } from "../queue/jobs.js";
 import { CHECK_QUEUE, deliveryQueueName } from "../queue/names.js";
-import { markChainClosed, markChainOpen } from "../store/open-chains.js";
 import { recordCheck, recordDelivery } from "./metrics.js";
 
 /** What the check worker returns (workers/check.ts CheckOutcome), as far as metrics need it. */
@@ -32,31 +31,15 @@ function finishedForGood(job: Job): boolean {
   return job.finishedOn !== undefined && job.finishedOn > 0;
 }
 
-export function observeCheckWorker(worker: Worker<CheckJob, CheckOutcomeSummary>, deps: ObserveDeps): void {
-  const track = (what: Promise<void>) =>
-    what.catch((error: unknown) =>
-      deps.logger.warn({ err: String(error) }, "could not record a re-check chain for rdns_open_chains"),
-    );
+export function observeCheckWorker(worker: Worker<CheckJob, CheckOutcomeSummary>, _deps: ObserveDeps): void {
+  // Open chains are counted from the chain registry at scrape time (src/store/chains.ts), not here.
   worker.on("completed", (job, outcome) => {
     if (outcome === undefined || outcome === null || outcome.skipped === true) return;
     recordCheck(outcome.verdict, job.data.reason);
-    // Watch runs have no chain (their schedule is the watch's job scheduler).
-    if (job.data.reason === "watch") return;
-    const { chainId, recheck } = job.data;
-    if (outcome.nextRecheckMs !== null) {
-      const dueAt = (job.finishedOn ?? Date.now()) + outcome.nextRecheckMs;
-      track(markChainOpen(deps.redis, deps.keys, chainId, recheck, dueAt));
-    } else if (recheck > 0) {
-      // A first check that schedules nothing never opened its chain: nothing to close.
-      track(markChainClosed(deps.redis, deps.keys, chainId, recheck));
-    }
   });
   worker.on("failed", (job) => {
     if (job === undefined || !finishedForGood(job)) return;
     recordCheck("error", job.data.reason);
-    if (job.data.reason !== "watch" && job.data.recheck > 0) {
-      track(markChainClosed(deps.redis, deps.keys, job.data.chainId, job.data.recheck));
-    }
   });
 }
 

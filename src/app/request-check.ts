@@ -9,6 +9,7 @@ import { checkJobId } from "../queue/ids.js";
 import type { CheckReason } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
+import { readChain } from "../store/chains.js";
 import type { AppContext } from "./context.js";
 
 const HOUR = 3_600_000;
@@ -18,6 +19,11 @@ export interface CheckRequest {
   helo: string | null;
   origin: Origin;
   reason: Extract<CheckReason, "command" | "paste">;
+  /**
+   * A check now, not an answer kept from one that just finished (the "Re-check now" button):
+   * a finished window is re-opened for a new check; a running one is still joined.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -76,10 +82,12 @@ export async function requestCheck(
   let joined = await join();
   let reopened = false;
   for (let attempt = 0; joined.state === "done"; attempt++) {
-    const stored = await redis.get(keys.chainResult(joined.chainId));
+    const stored = request.fresh === true ? null : await redis.get(keys.chainResult(joined.chainId));
     if (stored !== null) {
       const report = JSON.parse(stored) as CheckReport;
-      await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin));
+      const chain = await readChain(redis, keys, joined.chainId);
+      const openChainId = chain?.state === "open" ? joined.chainId : null;
+      await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin, openChainId));
       return "answered";
     }
     if (attempt >= MAX_REOPEN) throw new Error(`the check window for ${request.ip} kept changing; try again`);

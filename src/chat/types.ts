@@ -88,8 +88,12 @@ export interface BaselineLine {
 export type OutboundMessage =
   | { kind: "notice"; text: string }
   | { kind: "checking"; ip: string; helo: string | null }
-  | { kind: "verdict"; report: CheckReport }
-  | { kind: "report"; report: CheckReport }
+  /**
+   * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
+   * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).
+   */
+  | { kind: "verdict"; report: CheckReport; chainId?: string | null }
+  | { kind: "report"; report: CheckReport; chainId?: string | null }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   | {
       kind: "cleared";
@@ -106,6 +110,8 @@ export type OutboundMessage =
       rechecks: number;
       /** The chain's last word: re-checks stopped at RECHECK_MAX_HOURS. */
       final?: boolean;
+      /** The open chain (as on "report"), so the notice's buttons can stop it. */
+      chainId?: string | null;
     }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
   /**
@@ -249,10 +255,49 @@ export interface PasteResponder {
   openThread(): Promise<Origin>;
 }
 
+/**
+ * What a button on a check result asks for, as the platform decoded it from the button's own
+ * value (Slack `value`, Discord `custom_id`). Shape only: the app checks every field again
+ * (a public IP, a HELO a server could announce, a chain it knows) before acting on it.
+ */
+export type ButtonAction =
+  /** Re-check now: the target itself, or (Discord's `rdns:recheck:<chain>`) the chain that names it. */
+  | { kind: "recheck"; target: { ip: string; helo: string | null } | { chainId: string } }
+  /** Watch this IP: this channel watches it from now on. */
+  | { kind: "watch"; ip: string }
+  /** Stop re-checking: ends the chain. */
+  | { kind: "stop"; chainId: string };
+
+/** A press of one of the bot's buttons, normalised. */
+export interface ButtonPress {
+  platform: PlatformName;
+  /** Unique per press (Slack trigger id, Discord interaction id). */
+  requestId: string;
+  channel: string;
+  /** The platform's user id (rate limits count it). */
+  user: string;
+  /** How the thread names who pressed (a display name, bounded), e.g. "alice stopped re-checking". */
+  userName: string;
+  /** Null when the button's value could not be read (not ours, or from an older version). */
+  action: ButtonAction | null;
+}
+
+/** What the app may do in answer to a press; the platform supplies it. */
+export interface ButtonResponder {
+  /** As CommandResponder.acknowledge (Slack's ack(), Discord's DEFERRED_UPDATE_MESSAGE). */
+  acknowledge?(): Promise<boolean>;
+  /** An answer only the presser sees, next to the message the button is on. */
+  replyPrivately(message: OutboundMessage): Promise<void>;
+  /** The thread of the message the button is on (where results land), opened if it has none yet. */
+  thread(): Promise<Origin>;
+}
+
 /** The app's entry points, called by each platform's inbound side. */
 export interface InboundHandlers {
   onCommand(request: CommandRequest, respond: CommandResponder): Promise<void>;
   onPaste(message: PastedMessage, respond: PasteResponder): Promise<void>;
+  /** A button on one of the bot's messages (platforms without buttons never call it). */
+  onButton(press: ButtonPress, respond: ButtonResponder): Promise<void>;
 }
 
 /** A running chat front end: inbound (start with handlers) and outbound (ChatSender). */

@@ -22,14 +22,19 @@ export function threadReply(
 }
 
 /** Replace the parent message (the "checking..." line) with the verdict; none when there is no parent. */
-export function parentUpdate(sourceJobId: string, origin: Origin, report: CheckReport): DeliveryJob[] {
+export function parentUpdate(
+  sourceJobId: string,
+  origin: Origin,
+  report: CheckReport,
+  chainId: string | null = null,
+): DeliveryJob[] {
   if (origin.parent === null) return [];
   return [
     {
       deliveryId: deliveryId(sourceJobId, `${origin.platform}|update|${origin.parent}`, "verdict"),
       platform: origin.platform,
       target: { op: "update", target: origin.parent },
-      message: { kind: "verdict", report },
+      message: { kind: "verdict", report, chainId },
     },
   ];
 }
@@ -51,9 +56,15 @@ export function parentNotice(sourceJobId: string, origin: Origin, message: Outbo
 }
 
 /** A check's answer to one asker: the full report in the thread, the verdict on the parent. */
-export function resultDeliveries(sourceJobId: string, report: CheckReport, origin: Origin): DeliveryJob[] {
+export function resultDeliveries(
+  sourceJobId: string,
+  report: CheckReport,
+  origin: Origin,
+  /** The open re-check chain of this result, for the buttons; null when nothing will be re-checked. */
+  chainId: string | null = null,
+): DeliveryJob[] {
   return [
-    ...parentUpdate(sourceJobId, origin, report),
-    threadReply(sourceJobId, origin, { kind: "report", report }, "report"),
+    ...parentUpdate(sourceJobId, origin, report, chainId),
+    threadReply(sourceJobId, origin, { kind: "report", report, chainId }, "report"),
   ];
 }

@@ -26,6 +26,14 @@ export function recheckJobId(chainId: string, n: number): string {
 }
 
 /**
+ * A poll of the authority for one IP and HELO on its slot (workers/poll-plan.ts nextPollSlot):
+ * every chain of that IP and HELO schedules the same id, so they share one poll.
+ */
+export function pollJobId(ip: string, helo: string | null, slot: number): string {
+  return `poll-${digest([ip, helo, slot])}-${slot}`;
+}
+
+/**
  * A watched IP's job scheduler of the check queue, one per IP: how watches were scheduled before
  * one scheduler per watch (watchRunSchedulerId). Kept so such a scheduler can still be found and
  * removed.

@@ -1,8 +1,10 @@
 // The typed job contract between producers (commands, the check worker) and the workers.
 // Job data is JSON in Redis: plain fields only, no Dates or class instances.
 import type { Origin, OutboundMessage, PlatformName, ReplyAddress } from "../chat/types.js";
+import type { PollTarget } from "../check/poll.js";
 
-export type CheckReason = "command" | "paste" | "recheck" | "watch";
+/** "poll": a poll of the authority, shared by every open chain of the IP and HELO (workers/poll.ts). */
+export type CheckReason = "command" | "paste" | "recheck" | "watch" | "poll";
 
 export interface CheckJob {
   ip: string;
@@ -28,6 +30,8 @@ export interface CheckJob {
   chainId: string;
   /** When the person asked (ISO 8601). */
   requestedAt: string;
+  /** For a poll: what to ask, and when the chain's last full check ran (ISO 8601). */
+  poll?: { target: PollTarget; lastFullAt: string };
 }
 
 /** A run of one channel watch: split into chunks by workers/watch.ts. */

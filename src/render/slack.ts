@@ -7,8 +7,10 @@ import type { types as SlackTypes } from "@slack/bolt";
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js";
+import { buttonsFor } from "./buttons.js";
 import { formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
+import { slackActionsBlock } from "./slack-buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
 import { type FittedStatus, fitStatus } from "./status-text.js";
 import { notQueuedText } from "./text.js";
@@ -52,9 +54,9 @@ function context(text: string): SlackBlock {
 }
 
 /** Keeps a message within 50 blocks: the tail is replaced by a note saying how much was left out. */
-export function limitBlocks(blocks: SlackBlock[]): SlackBlock[] {
-  if (blocks.length <= MAX_BLOCKS) return blocks;
-  const kept = blocks.slice(0, MAX_BLOCKS - 1);
+export function limitBlocks(blocks: SlackBlock[], max: number = MAX_BLOCKS): SlackBlock[] {
+  if (blocks.length <= max) return blocks;
+  const kept = blocks.slice(0, max - 1);
   return [
     ...kept,
     context(`… ${blocks.length - kept.length} more sections left out (Slack shows at most 50).`),
@@ -194,6 +196,15 @@ export function fitSlackStatus(message: Extract<OutboundMessage, { kind: "status
 
 /** Renders any OutboundMessage. Pure: the same message always renders the same way. */
 export function renderSlackMessage(message: OutboundMessage): SlackRendered {
+  const rendered = renderBody(message);
+  // A check result ends with its buttons (Re-check now, Watch this IP, Stop re-checking), kept
+  // within Slack's 50 blocks however long the report is.
+  const actions = slackActionsBlock(buttonsFor(message));
+  if (actions === null) return rendered;
+  return { text: rendered.text, blocks: [...limitBlocks(rendered.blocks, MAX_BLOCKS - 1), actions] };
+}
+
+function renderBody(message: OutboundMessage): SlackRendered {
   switch (message.kind) {
     case "status": {
       const { lines } = fitSlackStatus(message);

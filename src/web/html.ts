@@ -2,28 +2,17 @@
 // label may hold any byte in wire format (RFC 2181 section 11), so `<img onerror=...>` is a legal
 // PTR name. Every value that reaches the page goes through `html`, which escapes what it
 // interpolates unless it is markup this module built.
-//
-// This is the page's one escaping function until src/render/ has a shared HTML escaper; then
-// `escapeHtml` should be that one.
-
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-  "`": "&#96;",
-};
+import { htmlText } from "../render/inert-text.js";
 
 /**
  * Escapes text for an HTML text node or a quoted attribute value (both quote characters are
- * escaped, so it is safe inside "..." and '...'). Control characters other than tab and newline
- * are shown as U+FFFD: they have no business on the page.
+ * escaped, so it is safe inside "..." and '...'). Control and bidi characters other than tab and
+ * newline are written out (`\x1b`, `\u202e`), as every other renderer shows them.
  */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/[&<>"'`]/g, (char) => ENTITIES[char] ?? char)
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd");
+  // The shared HTML target of src/render/inert-text.ts (control, bidi and other invisible
+  // characters written out visibly, markup characters as entities), plus the backtick.
+  return htmlText(text, { multiline: true }).replace(/`/g, "&#96;");
 }
 
 /** Markup built by `html` (already escaped). */

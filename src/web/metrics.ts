@@ -10,7 +10,7 @@ import { Gauge, Registry } from "prom-client";
 import { metricsRegistry } from "../app/metrics.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
-import { countOpenChains } from "../store/open-chains.js";
+import { countOpenChains } from "../store/chains.js";
 import { countAllWatchedAddresses } from "../store/watches.js";
 import { mergePrometheusText } from "./prometheus-text.js";
 
@@ -25,8 +25,6 @@ export interface MetricsSources {
   logger: Logger;
   /** Bound on each Redis read during a scrape. */
   timeoutMs?: number;
-  /** A chain overdue by more than this is no longer counted open (its job was lost or removed). */
-  chainGraceMs?: number;
 }
 
 function bounded<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
@@ -44,7 +42,6 @@ export function createMetricsRenderer(
   sources: MetricsSources,
 ): () => Promise<{ body: string; contentType: string }> {
   const timeoutMs = sources.timeoutMs ?? 2000;
-  const graceMs = sources.chainGraceMs ?? 3_600_000;
   const gauges = new Registry();
   const watched = new Gauge({
     name: "rdns_watched_addresses",
@@ -74,7 +71,7 @@ export function createMetricsRenderer(
       });
     const [watchedCount, openCount, ...queueTexts] = await Promise.all([
       read("the watched addresses", countAllWatchedAddresses(sources.redis, sources.keys), Number.NaN),
-      read("the open chains", countOpenChains(sources.redis, sources.keys, Date.now(), graceMs), Number.NaN),
+      read("the open chains", countOpenChains(sources.redis, sources.keys), Number.NaN),
       ...sources.queues.map((queue) => read(`queue ${queue.name}`, queue.exportPrometheusMetrics(), "")),
     ]);
     watched.set(watchedCount as number);

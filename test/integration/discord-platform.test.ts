@@ -47,6 +47,8 @@ class RecordingHandlers implements InboundHandlers {
     const text = message.text + message.attachments.map((a) => a.content.toString("utf8")).join("\n");
     if (/5\.7\.25/.test(text)) this.origins.push(await respond.openThread());
   }
+
+  async onButton(): Promise<void> {}
 }
 
 describe("Discord platform against the fake Discord", () => {
@@ -426,6 +428,7 @@ describe("Discord stop()", () => {
         await handlers.onCommand(request, respond);
       },
       onPaste: (message, respond) => handlers.onPaste(message, respond),
+      onButton: async () => {},
     };
     try {
       await platform.start(slow);

@@ -30,7 +30,16 @@ describe("registering /rdns", () => {
       `/applications/${fake.applicationId}/commands`,
     ]);
     const [rdns] = puts[0]?.body as unknown as { name: string; options: { name: string }[] }[];
-    expect(rdns?.options.map((o) => o.name)).toEqual(["check", "unwatch", "watch", "watches", "help"]);
+    expect(rdns?.options.map((o) => o.name)).toEqual([
+      "check",
+      "recheck",
+      "status",
+      "stop",
+      "unwatch",
+      "watch",
+      "watches",
+      "help",
+    ]);
   });
 
   it("names DISCORD_TOKEN on a 401 and DISCORD_APPLICATION_ID on a 404, in one line on stderr", async () => {

@@ -134,13 +134,18 @@ describe("Slack end to end (Bolt -> queue -> check worker on the lab -> delivery
       await harness.fake.waitFor(
         () =>
           threadReplies(harness, "1700000000.000001").some((call) =>
-            String(call.args.text).includes("cleared"),
+            String(call.args.text).includes(`\`${ip}\` cleared after`),
           ),
         30_000,
         "cleared in the same thread",
       );
+      // "Fixed at the authority" comes first (it says it will say "cleared"), then "cleared" once.
+      const fixed = threadReplies(harness, "1700000000.000001").filter((c) =>
+        String(c.args.text).startsWith("Fixed at the authority"),
+      );
+      expect(fixed).toHaveLength(1);
       const cleared = threadReplies(harness, "1700000000.000001").filter((c) =>
-        String(c.args.text).includes("cleared"),
+        String(c.args.text).includes(`\`${ip}\` cleared after`),
       );
       expect(cleared).toHaveLength(1);
       expect(cleared[0]?.args.channel).toBe("C0CMD");

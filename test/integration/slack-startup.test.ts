@@ -33,9 +33,9 @@ describe("the Slack adapter's own Redis", () => {
     });
     const platform = createSlackPlatform(config, createLogger("silent"), { port: 0 });
     try {
-      await expect(platform.start({ onCommand: async () => {}, onPaste: async () => {} })).rejects.toThrow(
-        /cannot reach Redis .*REDIS_URL/,
-      );
+      await expect(
+        platform.start({ onCommand: async () => {}, onPaste: async () => {}, onButton: async () => {} }),
+      ).rejects.toThrow(/cannot reach Redis .*REDIS_URL/);
       // ioredis keeps reconnecting; each failure is an "error" event.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const unhandled = printed.mock.calls.filter((call) =>

@@ -145,5 +145,9 @@ describe("manifest.yml", () => {
     }
     for (const event of ["message.channels", "message.groups"]) expect(manifest).toContain(`- ${event}`);
     expect(manifest).toMatch(/socket_mode_enabled: (true|false)/);
+    // The buttons' presses come to the same signed endpoint.
+    expect(manifest).toMatch(
+      /interactivity:\n\s+is_enabled: true\n\s+request_url: https:\/\/[^\n]+\/slack\/events/,
+    );
   });
 });

@@ -11,6 +11,8 @@ import type {
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
+import { handleButton } from "./button-press.js";
+import { isOurCustomId } from "./buttons.js";
 import { createClient } from "./client.js";
 import { handleInteraction } from "./interactions.js";
 import { handleMessage } from "./messages.js";
@@ -63,6 +65,8 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
       c.on(Events.InteractionCreate, (interaction) => {
         if (interaction.isChatInputCommand())
           void inFlight.track(handleInteraction(interaction, handlers, log));
+        else if (interaction.isButton() && isOurCustomId(interaction.customId))
+          void inFlight.track(handleButton(interaction, handlers, log));
       });
       c.on(Events.MessageCreate, (message) => {
         void inFlight.track(handleMessage(message, supportChannels, handlers, log));

@@ -50,6 +50,7 @@ function editOptions(payload: DiscordPayload): InteractionEditReplyOptions {
   return {
     content: payload.content ?? "",
     embeds: payload.embeds,
+    components: payload.components ?? [],
     allowedMentions: ALLOWED_MENTIONS,
     ...filesOf(payload),
   };
@@ -59,6 +60,7 @@ function followOptions(payload: DiscordPayload, ephemeral: boolean): Interaction
   return {
     content: payload.content ?? "",
     embeds: payload.embeds,
+    components: payload.components ?? [],
     allowedMentions: ALLOWED_MENTIONS,
     ...filesOf(payload),
     ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),

@@ -1,7 +1,12 @@
 // Discord's message and embed limits (Discord API docs, "Embed Limits" and "Create Message").
 // Long text is split at line boundaries, never mid-line; only a single line longer than a whole
 // field or message is wrapped, at a space where there is one.
-import type { APIEmbed, APIEmbedField } from "discord.js";
+import type {
+  APIActionRowComponent,
+  APIButtonComponentWithCustomId,
+  APIEmbed,
+  APIEmbedField,
+} from "discord.js";
 
 export const LIMITS = {
   content: 2000,
@@ -21,6 +26,8 @@ export interface DiscordPayload {
   embeds: APIEmbed[];
   /** Files sent with the message (multipart: payload_json plus files[n]). */
   files?: { name: string; data: Buffer }[];
+  /** Buttons (action rows); on the last payload of a check result only. */
+  components?: APIActionRowComponent<APIButtonComponentWithCustomId>[];
 }
 
 /** A titled block of lines (already escaped) that may become one field or several. */

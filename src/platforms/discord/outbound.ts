@@ -45,7 +45,13 @@ export function deliveryNonce(
 }
 
 export function messageBody(payload: DiscordPayload): Record<string, unknown> {
-  return { content: payload.content ?? "", embeds: payload.embeds, allowed_mentions: NO_MENTIONS };
+  return {
+    content: payload.content ?? "",
+    embeds: payload.embeds,
+    // Always sent, so an edit also takes buttons away (a verdict whose chain has ended).
+    components: payload.components ?? [],
+    allowed_mentions: NO_MENTIONS,
+  };
 }
 
 /**

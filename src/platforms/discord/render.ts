@@ -6,10 +6,12 @@ import type { BounceFinding } from "../../bounce/types.js";
 import type { OutboundMessage } from "../../chat/types.js";
 import type { CheckReport } from "../../check/types.js";
 import { baselineBody, baselineTitle } from "../../render/baseline.js";
+import { buttonsFor } from "../../render/buttons.js";
 import { formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
+import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
   type DiscordPayload,
@@ -106,7 +108,19 @@ function plural(n: number, word: string): string {
 /** An embed description holds 4,096 characters; a little is kept for the escaping's slack. */
 const STATUS_BUDGET = 4_000;
 
+/**
+ * Every OutboundMessage as Discord payloads; a check result's last payload carries its buttons
+ * (Re-check now, Watch this IP, Stop re-checking while the chain is open).
+ */
 export function renderMessage(message: OutboundMessage): DiscordPayload[] {
+  const payloads = renderBody(message);
+  const components = componentsFor(buttonsFor(message));
+  const last = payloads.at(-1);
+  if (components.length === 0 || last === undefined) return payloads;
+  return [...payloads.slice(0, -1), { ...last, components }];
+}
+
+function renderBody(message: OutboundMessage): DiscordPayload[] {
   switch (message.kind) {
     case "status": {
       const fitted = fitStatus(message, escapeText, STATUS_BUDGET);

@@ -14,6 +14,7 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { toSlackLogger } from "./bolt-logger.js";
+import { registerActions } from "./inbound-action.js";
 import { registerCommand } from "./inbound-command.js";
 import { registerMessages } from "./inbound-message.js";
 import { redisClaimOnce } from "./once.js";
@@ -144,6 +145,7 @@ export function createSlackPlatform(
     claimOnce,
     logger: log,
   });
+  registerActions(app, { handlers: current, sender, claimOnce, logger: log });
   registerMessages(app, {
     handlers: current,
     supportChannels: new Set(config.SUPPORT_CHANNELS),

@@ -220,10 +220,22 @@ export class SlackSender implements ChatSender {
     );
   }
 
-  /** An ephemeral message (only `user` sees it). */
-  async postEphemeral(channel: string, user: string, message: OutboundMessage): Promise<void> {
+  /** An ephemeral message (only `user` sees it), in a thread when `threadTs` names one. */
+  async postEphemeral(
+    channel: string,
+    user: string,
+    message: OutboundMessage,
+    threadTs?: string,
+  ): Promise<void> {
     await this.send("chat.postEphemeral", renderSlackMessage(message), (r) =>
-      this.client.chat.postEphemeral({ channel, user, text: r.text, blocks: r.blocks, ...PLAIN }),
+      this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: r.text,
+        blocks: r.blocks,
+        ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+        ...PLAIN,
+      }),
     );
   }
 }

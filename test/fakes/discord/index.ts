@@ -160,6 +160,48 @@ export class FakeDiscord {
     return id;
   }
 
+  /**
+   * Dispatches a press of a button on one of the bot's messages as INTERACTION_CREATE type 3
+   * (MESSAGE_COMPONENT), with the message as Discord sends it (components included) and the
+   * channel it is in (a thread when the message is in one); returns the interaction id.
+   */
+  pressButton(messageId: string, customId: string, user: Record<string, unknown> = USER): string {
+    const message = this.rest.messages.get(messageId);
+    if (message === undefined) throw new Error(`no message ${messageId}`);
+    const id = snowflake();
+    const token = `token-${id}`;
+    this.interactionChannels.set(token, message.channel_id);
+    this.rest.componentMessages.set(token, messageId);
+    this.gateway.dispatch("INTERACTION_CREATE", {
+      id,
+      application_id: this.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      data: { custom_id: customId, component_type: 2 },
+      message,
+      guild_id: this.guildId,
+      channel_id: message.channel_id,
+      channel: this.channels.get(message.channel_id),
+      member: {
+        user,
+        roles: [],
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        permissions: "2147483647",
+      },
+      app_permissions: "2147483647",
+      locale: "en-US",
+      guild_locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": this.guildId },
+      context: 0,
+    });
+    return id;
+  }
+
   /** Dispatches MESSAGE_CREATE (a person's message unless `author` says otherwise); returns its id. */
   postMessage(
     content: string,

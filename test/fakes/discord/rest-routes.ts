@@ -27,6 +27,19 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
           return [400, { code: 40060, message: "Interaction has already been acknowledged." }];
         }
         const data = (body?.data ?? {}) as Record<string, unknown>;
+        const component = rest.componentMessages.get(token as string);
+        if (component !== undefined) {
+          // Component interactions: type 6 (DEFERRED_UPDATE_MESSAGE) and 7 (UPDATE_MESSAGE) make
+          // the message the button is on the original response; no placeholder is shown.
+          if (body?.type !== 6 && body?.type !== 7 && body?.type !== 4 && body?.type !== 5) {
+            return [400, { code: 50035, message: "Invalid interaction response type" }];
+          }
+          if (body?.type === 6 || body?.type === 7) {
+            if (body.type === 7) rest.editMessage(component, data);
+            rest.originals.set(token as string, component);
+            return [204, null];
+          }
+        }
         // Type 5 (deferred) shows "thinking" as the original response, flag 128 (LOADING).
         const original = rest.createMessage(
           channelId,

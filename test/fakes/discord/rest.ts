@@ -103,6 +103,8 @@ export class FakeRest {
   readonly attachments = new Map<string, Buffer>();
   /** interaction token -> id of its original response message. */
   readonly originals = new Map<string, string>();
+  /** component interaction token -> the message its button is on (its "original" after type 6). */
+  readonly componentMessages = new Map<string, string>();
   private readonly failures: Failure[] = [];
   private server: Server | null = null;
   url = "";
@@ -150,6 +152,7 @@ export class FakeRest {
       channel_id: channelId,
       content: (body.content as string | undefined) ?? "",
       embeds: (body.embeds as unknown[] | undefined) ?? [],
+      components: (body.components as unknown[] | undefined) ?? [],
       flags: (body.flags as number | undefined) ?? 0,
       author: this.world.botUser,
       allowed_mentions: body.allowed_mentions,
@@ -170,6 +173,7 @@ export class FakeRest {
       content: body.content ?? message.content,
       embeds: body.embeds ?? message.embeds,
       attachments: Array.isArray(body.attachments) ? body.attachments : message.attachments,
+      components: body.components ?? message.components,
       allowed_mentions: body.allowed_mentions,
       edited_timestamp: new Date().toISOString(),
     });

@@ -1,11 +1,18 @@
 // A small InboundHandlers for adapter tests: records what the platform hands over and does what
 // the engine's commands do at the seam (open a thread for an IP, answer a usage error privately,
 // open a thread on a pasted bounce), so the adapter's half can be tested on its own.
-import type { CommandRequest, InboundHandlers, Origin, PastedMessage } from "../../../src/chat/types.js";
+import type {
+  ButtonPress,
+  CommandRequest,
+  InboundHandlers,
+  Origin,
+  PastedMessage,
+} from "../../../src/chat/types.js";
 
 export class RecordingHandlers implements InboundHandlers {
   readonly commands: { request: CommandRequest; origin: Origin | null }[] = [];
   readonly pastes: { message: PastedMessage; origin: Origin | null }[] = [];
+  readonly presses: { press: ButtonPress; origin: Origin }[] = [];
   /** Makes every command take this long before it answers (to show the ack does not wait). */
   commandDelayMs = 0;
 
@@ -33,5 +40,13 @@ export class RecordingHandlers implements InboundHandlers {
     this.pastes.push(entry);
     const text = [message.text, ...message.attachments.map((a) => a.content.toString("utf8"))].join("\n");
     if (/\b5\.7\.25\b/.test(text)) entry.origin = await respond.openThread();
+  }
+
+  /** Records the press and the thread it resolves to, and answers privately (as the app does). */
+  async onButton(press: ButtonPress, respond: Parameters<InboundHandlers["onButton"]>[1]): Promise<void> {
+    await respond.acknowledge?.();
+    const origin = await respond.thread();
+    this.presses.push({ press, origin });
+    await respond.replyPrivately({ kind: "notice", text: `pressed ${press.action?.kind ?? "unreadable"}` });
   }
 }

@@ -82,3 +82,59 @@ export async function postSigned(
   const text = await response.text();
   return { status: response.status, ms: performance.now() - started, text };
 }
+
+/**
+ * A block_actions payload, as Slack sends one when a person presses a button on a message:
+ * `message` is the message the button is on (with its blocks), `button` the pressed element.
+ */
+export function blockActionsPayload(fields: {
+  channel: string;
+  message: { ts: string; thread_ts?: string; text?: string; blocks?: unknown };
+  button: { action_id: string; value?: string; block_id?: string };
+  user?: { id: string; username?: string };
+  responseUrl: string;
+}): Record<string, unknown> {
+  triggerCounter += 1;
+  const user = fields.user ?? { id: "U0PRESSER", username: "presser" };
+  return {
+    type: "block_actions",
+    user: {
+      id: user.id,
+      username: user.username ?? "presser",
+      name: user.username ?? "presser",
+      team_id: "T0FAKE",
+    },
+    api_app_id: "A0RDNS",
+    token: "legacy-verification-token",
+    container: {
+      type: "message",
+      message_ts: fields.message.ts,
+      channel_id: fields.channel,
+      is_ephemeral: false,
+      ...(fields.message.thread_ts !== undefined ? { thread_ts: fields.message.thread_ts } : {}),
+    },
+    trigger_id: `${Date.now()}.${triggerCounter}.actions`,
+    team: { id: "T0FAKE", domain: "fake" },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: fields.channel, name: "ops" },
+    message: { type: "message", user: "UBOTSELF", bot_id: "BBOTSELF", text: "", ...fields.message },
+    state: { values: {} },
+    response_url: fields.responseUrl,
+    actions: [
+      {
+        type: "button",
+        block_id: fields.button.block_id ?? "rdns_actions",
+        action_id: fields.button.action_id,
+        text: { type: "plain_text", text: "button", emoji: false },
+        ...(fields.button.value !== undefined ? { value: fields.button.value } : {}),
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
+/** The HTTP body of an interactivity request: the payload as JSON in one form field. */
+export function interactivityForm(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -26,6 +26,8 @@ export interface PostedMessage {
   thread_ts?: string;
   text: string;
   metadata?: unknown;
+  /** The Block Kit blocks as posted (a button press sends them back with the message). */
+  blocks?: unknown;
 }
 
 export interface FakeFile {
@@ -301,6 +303,7 @@ export class FakeSlackWebApi {
           ...(args.thread_ts !== undefined ? { thread_ts: String(args.thread_ts) } : {}),
           text: String(args.text ?? ""),
           ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
+          ...(args.blocks !== undefined ? { blocks: args.blocks } : {}),
         });
         return {
           ok: true,

@@ -88,6 +88,25 @@ describe.each([
     }
   });
 
+  it("a button press is acknowledged in time and spends the same per-user allowance as a command", async () => {
+    if (driver.pressWatch === undefined) return; // the console has commands, not buttons
+    for (let i = 0; i < LIMITS.perUser; i++) await driver.send("/rdns watches");
+    await driver.waitForPrivate(LIMITS.perUser);
+    const ackMs = await driver.pressWatch("203.0.113.7");
+    expect(ackMs).toBeLessThan(1500);
+    await driver.waitForPrivate(LIMITS.perUser + 1);
+    expect(driver.privateAnswers().at(-1)).toMatch(
+      /You've run 3 checks in the last minute; try again in \d+ s\./,
+    );
+    // Limited, so nothing was watched.
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.keys(`${app.prefix}:s:watches:*`)).toHaveLength(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it("shows help in this platform's own syntax, and every example it shows is accepted", async () => {
     await driver.send("/rdns help");
     await driver.waitForPrivate(1);

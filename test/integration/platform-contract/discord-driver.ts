@@ -70,6 +70,18 @@ export function discordDriver(): PlatformDriver {
       if ((callback.body as { type?: number } | null)?.type !== 5) throw new Error("not deferred");
       return callback.at - sent;
     },
+    async pressWatch(ip: string) {
+      const f = world();
+      // A message of the bot's in the channel, carrying the button, as a check result would.
+      const message = f.rest.createMessage(f.generalChannelId, { content: "result" });
+      const sent = Date.now();
+      const id = f.pressButton(message.id, `rdns:watch:${ip}`);
+      const callback = await until("the press's acknowledgement", () =>
+        f.rest.requests.find((r) => r.path.startsWith(`/interactions/${id}/`)),
+      );
+      if ((callback.body as { type?: number } | null)?.type !== 6) throw new Error("not a deferred update");
+      return callback.at - sent;
+    },
     async waitForPrivate(count) {
       await until(`${count} private answers`, () => privateAnswers().length >= count);
     },
@@ -116,7 +128,7 @@ export function discordDriver(): PlatformDriver {
       const refusing = await new FakeDiscord({ refuseIdentify: 4004 }).start();
       const wrong = start(refusing);
       try {
-        await wrong.start({ onCommand: async () => {}, onPaste: async () => {} });
+        await wrong.start({ onCommand: async () => {}, onPaste: async () => {}, onButton: async () => {} });
         return null;
       } catch (error) {
         return (error as Error).message;

@@ -11,6 +11,12 @@ export interface PlatformDriver {
   start(app: TestApp): Promise<void>;
   /** Sends one command line as `user`; resolves with how long until the platform acknowledged it, ms. */
   send(line: string, user?: string): Promise<number>;
+  /**
+   * Presses "Watch this IP" for `ip` on one of the bot's messages, as that platform sends a
+   * press; resolves with how long until the platform acknowledged it, ms. Absent where the
+   * platform has no buttons (the console: `/rdns watch` is its way).
+   */
+  pressWatch?(ip: string): Promise<number>;
   /** Waits until the asker has been answered privately `count` times in all. */
   waitForPrivate(count: number): Promise<void>;
   /** Every private answer so far, as plain text, oldest first. */

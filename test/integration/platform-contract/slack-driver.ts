@@ -3,7 +3,12 @@
 // (public) out.
 import { WORDS } from "../../../src/app/command-syntax.js";
 import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../../fakes/slack/harness.js";
-import { postSigned, slashCommandForm } from "../../fakes/slack/requests.js";
+import {
+  blockActionsPayload,
+  interactivityForm,
+  postSigned,
+  slashCommandForm,
+} from "../../fakes/slack/requests.js";
 import type { TestApp } from "./app.js";
 import { type PlatformDriver, until } from "./driver.js";
 
@@ -53,6 +58,22 @@ export function slackDriver(): PlatformDriver {
       if (answer.status !== 200) throw new Error(`Slack answered ${answer.status}`);
       return answer.ms;
     },
+    async pressWatch(ip: string) {
+      const { fake, eventsUrl } = harness();
+      const payload = blockActionsPayload({
+        channel: "C0CMD",
+        message: { ts: "1700000000.000001" },
+        button: { action_id: "rdns_watch", value: JSON.stringify({ ip }) },
+        user: { id: "U0ASKER", username: "asker" },
+        responseUrl: `${fake.url}/response/press`,
+      });
+      const answer = await postSigned(eventsUrl, interactivityForm(payload), {
+        secret: SIGNING_SECRET,
+        contentType: "application/x-www-form-urlencoded",
+      });
+      if (answer.status !== 200) throw new Error(`Slack answered ${answer.status}`);
+      return answer.ms;
+    },
     async waitForPrivate(count) {
       await until(`${count} private answers`, () => privateAnswers().length >= count);
     },
@@ -83,7 +104,11 @@ export function slackDriver(): PlatformDriver {
     async failedStart() {
       const wrong = await createSlackHarness({ env: { SLACK_BOT_TOKEN: "xoxb-wrong-token" } });
       try {
-        await wrong.platform.start({ onCommand: async () => {}, onPaste: async () => {} });
+        await wrong.platform.start({
+          onCommand: async () => {},
+          onPaste: async () => {},
+          onButton: async () => {},
+        });
         return null;
       } catch (error) {
         return (error as Error).message;

@@ -84,8 +84,9 @@ describe("rdns web / rdns serve", () => {
       stdio: "pipe",
     });
     try {
-      const line = await waitForLine(child, /"msg":"started"/);
-      const url = (JSON.parse(line) as { web: string }).web;
+      // The console chat logs pretty lines to stderr: `web: "http://..."` under "started".
+      const line = await waitForLine(child, /web: "http:\/\/[^"]+"/);
+      const url = /web: "(http:\/\/[^"]+)"/.exec(line)?.[1] ?? "";
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect((await fetch(`${url}/`)).status).toBe(200);

@@ -140,7 +140,16 @@ describe("addresses, the command definition and the invite", () => {
       name: string;
       options?: { name: string; required?: boolean; min_length?: number; max_length?: number }[];
     }[];
-    expect(subs.map((s) => s.name)).toEqual(["check", "status", "unwatch", "watch", "watches", "help"]);
+    expect(subs.map((s) => s.name)).toEqual([
+      "check",
+      "recheck",
+      "status",
+      "stop",
+      "unwatch",
+      "watch",
+      "watches",
+      "help",
+    ]);
     expect(subs[0]?.options).toMatchObject([
       // The ip option takes a host name too (`ip:mail.example.com`), so a name's length.
       { name: "ip", required: true, min_length: 2, max_length: 253 },

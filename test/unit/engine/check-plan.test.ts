@@ -2,8 +2,9 @@
 // tells the watching channels and schedules next (workers/check-plan.ts).
 import { describe, expect, it } from "vitest";
 import type { Origin } from "../../../src/chat/types.js";
+import { pollTargetOf } from "../../../src/check/poll.js";
 import { loadConfig } from "../../../src/config.js";
-import { recheckJobId } from "../../../src/queue/ids.js";
+import { pollJobId, recheckJobId } from "../../../src/queue/ids.js";
 import { type CheckJob, newCheckJob } from "../../../src/queue/jobs.js";
 import { settingsFromConfig } from "../../../src/settings.js";
 import type { WatchRecord } from "../../../src/store/watches.js";
@@ -15,6 +16,7 @@ import {
   retryBeforeAnswering,
   type WatchObservation,
 } from "../../../workers/check-plan.js";
+import { nextPollSlot } from "../../../workers/poll-plan.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
 const settings = settingsFromConfig(loadConfig({}));
@@ -128,17 +130,43 @@ describe("planCheckResult", () => {
     expect(result.chainResult).toBeNull(); // nothing to share: the next asker checks again
   });
 
-  it("schedules the first re-check of a failing check at the predicted cache expiry", () => {
+  it("a failure the authority still shows is watched at the authority: first at the cache's expiry, then on the IP's slot", () => {
     const result = plan({ report: failing });
+    // The first look: no later than the predicted expiry of the cached "no PTR" (12:00:05).
+    expect(result.next).toEqual({
+      jobId: `poll-${recheckJobId("chk-1", 1)}`,
+      delayMs: 5000 + settings.recheckMarginMs,
+      job: expect.objectContaining({
+        reason: "poll",
+        recheck: 1,
+        firstFailureAt: NOW.toISOString(),
+        poll: { target: pollTargetOf(failing), lastFullAt: failing.checkedAt },
+      }),
+      // The chain's own state, kept in the registry where the shared poll finds it.
+      chainJob: expect.objectContaining({ reason: "recheck", recheck: 1, chainId: "chk-1" }),
+    });
+    // Later polls (and a report without a cached negative answer) go on the IP's shared slot.
+    const later = plan({ report: makeReport({ negativeCache: null }) });
+    const slot = nextPollSlot(IP, NOW.getTime(), settings.recheckPollMs);
+    expect(later.next).toMatchObject({ jobId: pollJobId(IP, null, slot.slot), delayMs: slot.delayMs });
+    expect(slot.delayMs).toBeLessThanOrEqual(settings.recheckPollMs);
+  });
+
+  it("a failure only caches still hold (the authority has the PTR) is re-checked at the predicted expiry", () => {
+    const cached = makeReport({
+      problems: [{ code: "CACHED_NEGATIVE", severity: "error", message: "cached", fix: "" }],
+      authority: {
+        ...(failing.authority as NonNullable<typeof failing.authority>),
+        status: "found",
+        names: ["mail.example.test"],
+      },
+    });
+    const result = plan({ report: cached });
     expect(result.next).toEqual({
       jobId: recheckJobId("chk-1", 1),
       delayMs: 5000 + settings.recheckMarginMs,
-      job: expect.objectContaining({
-        reason: "recheck",
-        recheck: 1,
-        quickRechecks: 1,
-        firstFailureAt: NOW.toISOString(),
-      }),
+      job: expect.objectContaining({ reason: "recheck", recheck: 1, quickRechecks: 1 }),
+      chainJob: expect.objectContaining({ reason: "recheck", recheck: 1 }),
     });
   });
 

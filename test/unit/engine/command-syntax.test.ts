@@ -29,7 +29,8 @@ describe("typed words (Slack, console)", () => {
   it("says what is wrong: unknown command, missing option, too many words, too long", () => {
     expect(parseWords(commands, ["frobnicate"])).toMatchObject({
       ok: false,
-      problem: 'unknown command "frobnicate"; the commands are check, status, unwatch, watch, watches, help',
+      problem:
+        'unknown command "frobnicate"; the commands are check, recheck, status, stop, unwatch, watch, watches, help',
     });
     expect(parseWords(commands, ["watch"])).toMatchObject({
       ok: false,

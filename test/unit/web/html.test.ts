@@ -11,7 +11,8 @@ describe("escapeHtml and html``", () => {
   });
 
   it("replaces control characters, keeps tabs, newlines and non-ASCII", () => {
-    expect(escapeHtml("a\u0000b\u001bc\td\ne é")).toBe("a\ufffdb\ufffdc\td\ne é");
+    expect(escapeHtml("a\u0000b\u001bc\td\ne é")).toBe("a\\x00b\\x1bc\td\ne é");
+    expect(escapeHtml("ok\u202emoc.elgoog")).toBe("ok\\u202emoc.elgoog");
   });
 
   it("escapes every interpolation, joins arrays, passes SafeHtml through", () => {

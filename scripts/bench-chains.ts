@@ -1,0 +1,152 @@
+// The chain half of `npm run bench:engine` (issue 10): DNS questions a failing chain asks per
+// hour of waiting at the defaults, and per cleared IP when the fix comes in the slow phase
+// (scenario (b)), on the DNS lab with a 1 s poll. Every question is counted by the DNS client's
+// own observer (addQueryListener), with its server, so resolver questions are told apart.
+// Questions per hour at the default 300 s poll are computed from what was measured: the
+// questions one poll asked, times 12 polls an hour, plus one full check (measured) every 6 h.
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import type { AppContext } from "../src/app/context.js";
+import { requestCheck } from "../src/app/request-check.js";
+import type { ChatSender, OutboundMessage } from "../src/chat/types.js";
+import { query } from "../src/check/dns-client.js";
+import { addQueryListener } from "../src/check/dns-observer.js";
+import { runCheck } from "../src/check/index.js";
+import { parseIp } from "../src/check/ip.js";
+import { storeKeys } from "../src/keys.js";
+import type { Logger } from "../src/log.js";
+import { createRedis } from "../src/queue/connection.js";
+import { CHECK_QUEUE, deliveryQueueName } from "../src/queue/names.js";
+import { createQueues } from "../src/queue/queues.js";
+import type { EngineSettings } from "../src/settings.js";
+import type { Lab } from "../test/lab/lab.js";
+import { createCheckWorker } from "../workers/check.js";
+import { createDeliveryWorker } from "../workers/delivery.js";
+
+const IP = "192.0.2.56"; // spare56 in the lab: no PTR until the bench adds it
+const WAIT_SECONDS = Number(process.env.BENCH_CHAIN_WAIT_SECONDS ?? 10);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function benchChains(
+  lab: Lab,
+  redisUrl: string,
+  base: EngineSettings,
+  logger: Logger,
+): Promise<string[]> {
+  const settings: EngineSettings = {
+    ...base,
+    prefix: `rdns-bench-chain-${randomBytes(4).toString("hex")}`,
+    recheckPollMs: 1000,
+  };
+  const defaults = { pollMs: base.recheckPollMs, safetyMs: base.safetyCheckMs };
+  const client = createRedis(redisUrl, "client");
+  const workerRedis = createRedis(redisUrl, "worker");
+  const queues = createQueues(client, settings);
+  const said: { message: OutboundMessage; at: number }[] = [];
+  const sender: ChatSender = {
+    name: "console",
+    post: async (_channel, message) => {
+      said.push({ message, at: Date.now() });
+      return "console:bench:0";
+    },
+    reply: async (thread, message) => {
+      said.push({ message, at: Date.now() });
+      return thread;
+    },
+    update: async (_target, message) => {
+      said.push({ message, at: Date.now() });
+    },
+  };
+  const asked: { at: number; server: string; type: string }[] = [];
+  const stopCounting = addQueryListener((event) =>
+    asked.push({ at: Date.now(), server: event.server, type: event.type }),
+  );
+  const checkWorker = createCheckWorker({
+    redis: workerRedis,
+    queues,
+    settings,
+    logger,
+    runCheck: (options) => runCheck(options),
+  });
+  const deliveryWorker = createDeliveryWorker(sender, { redis: workerRedis, queues, settings, logger });
+  const waitFor = async (what: string, done: () => boolean, ms = 30_000) => {
+    const deadline = Date.now() + ms;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`bench:chains: no ${what} in ${ms} ms`);
+      await sleep(20);
+    }
+  };
+  try {
+    await lab.removePtr(IP);
+    const ctx: AppContext = {
+      redis: client,
+      queues,
+      settings,
+      keys: storeKeys(settings.prefix),
+      logger,
+      readBounce: () => ({ findings: [], truncated: false }) as never,
+    };
+    const origin = {
+      platform: "console" as const,
+      channel: "bench",
+      thread: "console:bench:1",
+      parent: null,
+    };
+    await requestCheck(ctx, { ip: IP, helo: null, origin, reason: "command" });
+    await waitFor("first report", () => said.some((item) => item.message.kind === "report"));
+    const fullCheck = asked.length;
+    const windowStart = Date.now();
+    await sleep(WAIT_SECONDS * 1000);
+    const waiting = asked.filter((q) => q.at >= windowStart);
+    const polls = waiting.filter((q) => q.type === "PTR" && q.server !== lab.resolver).length;
+    const perPoll = polls === 0 ? Number.NaN : waiting.length / polls;
+    const resolverWhileWaiting = waiting.filter((q) => q.server === lab.resolver).length;
+    const perHour = perPoll * (3_600_000 / defaults.pollMs) + fullCheck * (3_600_000 / defaults.safetyMs);
+
+    // Scenario (b): a receiver makes the resolver cache the NXDOMAIN again, then the fix.
+    const beforeReceiver = asked.length;
+    await query({
+      name: parseIp(IP).reverseName,
+      type: "PTR",
+      server: lab.resolver,
+      recursion: true,
+      timeoutMs: 1000,
+    });
+    const receiverQuestions = asked.length - beforeReceiver;
+    const fixAt = Date.now();
+    await lab.setPtr(IP, "spare56.example.test");
+    await waitFor("cleared", () => said.some((item) => item.message.kind === "cleared"));
+    const afterFix = asked.slice(beforeReceiver + receiverQuestions);
+    const resolverAfterFix = afterFix.filter((q) => q.server === lab.resolver);
+    const resolverPtrAfterFix = resolverAfterFix.filter((q) => q.type === "PTR").length;
+    const chainTotal = asked.length - receiverQuestions;
+    const clearedAt = said.find((item) => item.message.kind === "cleared")?.at ?? Number.NaN;
+    return [
+      `chain, waiting:  ${waiting.length} DNS questions in ${WAIT_SECONDS} s of polling every 1 s (${polls} polls, ${perPoll.toFixed(2)} questions a poll, ${resolverWhileWaiting} to the resolver); the full check asked ${fullCheck}`,
+      `chain, per hour: ${perHour.toFixed(1)} DNS questions an hour of waiting at the defaults (${perPoll.toFixed(2)} x ${3_600_000 / defaults.pollMs} polls + ${fullCheck} x ${(3_600_000 / defaults.safetyMs).toFixed(2)} safety checks; target <= 14)`,
+      `chain (b):       ${chainTotal} DNS questions from the first check to "cleared" (${((clearedAt - fixAt) / 1000).toFixed(1)} s after the fix); after the fix ${afterFix.length}, of them to the one resolver ${resolverAfterFix.length} (${resolverPtrAfterFix} PTR, ${resolverAfterFix.length - resolverPtrAfterFix} forward A); target <= 1 per resolver`,
+    ];
+  } finally {
+    stopCounting();
+    await checkWorker.close();
+    await deliveryWorker.close();
+    await queues.close();
+    await lab.removePtr(IP).catch(() => undefined);
+    const cleaner = new Redis(redisUrl);
+    for (const name of [CHECK_QUEUE, deliveryQueueName("console")]) {
+      const queue = new Queue(name, { connection: cleaner, prefix: settings.prefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    let cursor = "0";
+    do {
+      const [next, keys] = await cleaner.scan(cursor, "MATCH", `${settings.prefix}:*`, "COUNT", 1000);
+      if (keys.length > 0) await cleaner.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+    cleaner.disconnect();
+    client.disconnect();
+    workerRedis.disconnect();
+  }
+}

@@ -1,0 +1,150 @@
+// The decisions of a chain that watches the authority (issue 10 items 1, 2 and 6), pure: when
+// the next poll runs (spread over the interval by a hash of the IP), whether a poll saw the fix,
+// when a full check is due instead, and what each resolver still holding the old answer is
+// predicted to do. workers/poll.ts carries them out.
+import { createHash } from "node:crypto";
+import type { PollResult, PollTarget } from "../src/check/poll.js";
+import type { CheckReport } from "../src/check/types.js";
+import type { EngineSettings } from "../src/settings.js";
+
+/**
+ * Where in every interval this IP's polls (and watch runs) fall, 0 <= offset < interval:
+ * deterministic, so a restart does not re-bunch a thousand chains on the same second.
+ */
+export function jitterOffsetMs(ip: string, intervalMs: number): number {
+  if (intervalMs <= 1) return 0;
+  const hash = createHash("sha256").update(ip).digest();
+  return hash.readUInt32BE(0) % intervalMs;
+}
+
+/**
+ * The next poll of this IP after `now`: on the IP's own grid (k * interval + offset), so every
+ * chain of the same IP and HELO lands on the same instant and shares one job (the slot is part
+ * of its id), at least `minGapMs` away so a poll never runs twice in a row at once.
+ */
+export function nextPollSlot(
+  ip: string,
+  nowMs: number,
+  intervalMs: number,
+  minGapMs = Math.min(1000, intervalMs / 2),
+): { slot: number; atMs: number; delayMs: number } {
+  const offset = jitterOffsetMs(ip, intervalMs);
+  let slot = Math.floor((nowMs - offset) / intervalMs) + 1;
+  let atMs = slot * intervalMs + offset;
+  if (atMs - nowMs < minGapMs) {
+    slot++;
+    atMs += intervalMs;
+  }
+  return { slot, atMs, delayMs: atMs - nowMs };
+}
+
+/** The failures the authority itself still shows: polling it is the way to see them fixed. */
+export function authorityLacksFix(report: CheckReport): boolean {
+  if (report.authority === null || report.verdict === "inconclusive") return false;
+  const codes = new Set(report.problems.map((problem) => problem.code));
+  if (codes.has("BROKEN_PAIR")) return true;
+  return codes.has("NO_PTR") && report.authority.status !== "found";
+}
+
+/** The poll saw the fix: the authority serves a PTR and, for a broken pair, its name points back. */
+export function pollSawFix(target: PollTarget, result: PollResult): boolean {
+  if (result.status !== "found" || result.names.length === 0) return false;
+  return !target.forward || result.forward?.confirms === true;
+}
+
+/** Why a poll runs a full check (resolvers too) instead of waiting, or null to keep polling. */
+export function fullCheckDue(
+  target: PollTarget,
+  result: PollResult,
+  chains: { firstFailureAt: string; stillFailingSent: boolean }[],
+  lastFullAtMs: number,
+  nowMs: number,
+  settings: Pick<EngineSettings, "safetyCheckMs" | "recheckMaxMs" | "stillFailingAfterMs">,
+): "fixed" | "moved" | "safety" | "deadline" | null {
+  if (pollSawFix(target, result)) return "fixed";
+  if (result.moved) return "moved";
+  for (const chain of chains) {
+    const elapsed = nowMs - Date.parse(chain.firstFailureAt);
+    if (elapsed >= settings.recheckMaxMs) return "deadline";
+    if (!chain.stillFailingSent && elapsed >= settings.stillFailingAfterMs) return "deadline";
+  }
+  if (nowMs - lastFullAtMs >= settings.safetyCheckMs) return "safety";
+  return null;
+}
+
+/** One resolver still holding the old answer, and when it is predicted to let go. */
+export interface LetGo {
+  server: string;
+  /** What it still serves: "no PTR" or the old names. */
+  holds: string;
+  at: Date;
+}
+
+/**
+ * Resolvers that do not yet serve what the authority serves, each with the instant its cached
+ * answer expires: a negative answer from the SOA TTL in it (RFC 2308 section 5: from a cache it
+ * is the time left), an old PTR from its remaining TTL (RFC 1035 4.1.3: a cache counts TTLs down).
+ */
+export function predictLetGo(report: CheckReport, now: Date): LetGo[] {
+  const authority = report.authority;
+  if (authority === null || authority.status !== "found") return [];
+  const fixed = [...authority.names].sort().join(" ");
+  const out: LetGo[] = [];
+  for (const answer of report.resolvers) {
+    if (answer.status === "found" && [...answer.names].sort().join(" ") === fixed) continue;
+    if (
+      (answer.status === "nxdomain" || answer.status === "nodata") &&
+      answer.negativeTtlRemaining !== null
+    ) {
+      out.push({
+        server: answer.server,
+        holds: "no PTR",
+        at: new Date(now.getTime() + answer.negativeTtlRemaining * 1000),
+      });
+    } else if (answer.status === "found" && answer.ttl !== null) {
+      out.push({
+        server: answer.server,
+        holds: answer.names.join(", "),
+        at: new Date(now.getTime() + answer.ttl * 1000),
+      });
+    }
+  }
+  return out;
+}
+
+/** Resolvers that already serve what the authority serves. */
+export function servingResolvers(report: CheckReport): string[] {
+  const authority = report.authority;
+  if (authority === null || authority.status !== "found") return [];
+  const fixed = [...authority.names].sort().join(" ");
+  return report.resolvers
+    .filter((answer) => answer.status === "found" && [...answer.names].sort().join(" ") === fixed)
+    .map((answer) => answer.server);
+}
+
+function utc(date: Date): string {
+  return `${date.toISOString().slice(11, 19)} UTC`;
+}
+
+function inMinutes(ms: number): string {
+  if (ms < 60_000) return `in ${Math.max(0, Math.round(ms / 1000))} s`;
+  return `in ${Math.round(ms / 60_000)} min`;
+}
+
+/** The "fixed at the authority" notice, posted once in every thread of the chain. */
+export function fixedNoticeText(report: CheckReport, seenAt: Date): string {
+  const authority = report.authority;
+  const names = authority?.names.join(", ") ?? "";
+  const lines = [`Fixed at the authority: ${report.reverseName} now has PTR ${names} (seen ${utc(seenAt)}).`];
+  const serving = servingResolvers(report);
+  lines.push(
+    serving.length > 0 ? `Already serving it: ${serving.join(", ")}.` : "No resolver serves it yet.",
+  );
+  for (const letGo of predictLetGo(report, seenAt)) {
+    lines.push(
+      `${letGo.server} still holds ${letGo.holds}; it lets go at ${utc(letGo.at)} (${inMinutes(letGo.at.getTime() - seenAt.getTime())}).`,
+    );
+  }
+  lines.push("I will say cleared once every resolver that answers serves it.");
+  return lines.join("\n");
+}
