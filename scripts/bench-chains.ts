@@ -5,7 +5,6 @@
 // Questions per hour at the default 300 s poll are computed from what was measured: the
 // questions one poll asked, times 12 polls an hour, plus one full check (measured) every 6 h.
 import { randomBytes } from "node:crypto";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { AppContext } from "../src/app/context.js";
 import { requestCheck } from "../src/app/request-check.js";
@@ -23,6 +22,7 @@ import type { EngineSettings } from "../src/settings.js";
 import type { Lab } from "../test/lab/lab.js";
 import { createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
+import { removeBenchPrefix } from "./bench-cleanup.js";
 
 const IP = "192.0.2.56"; // spare56 in the lab: no PTR until the bench adds it
 const WAIT_SECONDS = Number(process.env.BENCH_CHAIN_WAIT_SECONDS ?? 10);
@@ -134,17 +134,7 @@ export async function benchChains(
     await queues.close();
     await lab.removePtr(IP).catch(() => undefined);
     const cleaner = new Redis(redisUrl);
-    for (const name of [CHECK_QUEUE, deliveryQueueName("console")]) {
-      const queue = new Queue(name, { connection: cleaner, prefix: settings.prefix });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    let cursor = "0";
-    do {
-      const [next, keys] = await cleaner.scan(cursor, "MATCH", `${settings.prefix}:*`, "COUNT", 1000);
-      if (keys.length > 0) await cleaner.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await removeBenchPrefix(cleaner, settings.prefix, [CHECK_QUEUE, deliveryQueueName("console")]);
     cleaner.disconnect();
     client.disconnect();
     workerRedis.disconnect();

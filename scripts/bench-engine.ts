@@ -8,7 +8,7 @@
 //   BENCH_CHECKS (default 400), BENCH_DELIVERIES (default 3000), CHECK_CONCURRENCY (default 8),
 //   BENCH_CHAIN_WAIT_SECONDS (default 10)
 import { randomBytes } from "node:crypto";
-import { Queue, QueueEvents } from "bullmq";
+import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import type { ChatSender } from "../src/chat/types.js";
 import { addQueryListener, type QueryOutcome } from "../src/check/dns-observer.js";
@@ -24,6 +24,7 @@ import { startLab } from "../test/lab/lab.js";
 import { createCheckWorker } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { benchChains } from "./bench-chains.js";
+import { removeBenchPrefix } from "./bench-cleanup.js";
 
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 400);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
@@ -142,17 +143,7 @@ try {
 } finally {
   await queues.close();
   const cleaner = new Redis(config.REDIS_URL);
-  for (const name of [CHECK_QUEUE, deliveryQueueName("console")]) {
-    const queue = new Queue(name, { connection: cleaner, prefix: settings.prefix });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
-  let cursor = "0";
-  do {
-    const [next, keys] = await cleaner.scan(cursor, "MATCH", `${settings.prefix}:*`, "COUNT", 1000);
-    if (keys.length > 0) await cleaner.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await removeBenchPrefix(cleaner, settings.prefix, [CHECK_QUEUE, deliveryQueueName("console")]);
   cleaner.disconnect();
   client.disconnect();
   workerRedis.disconnect();
