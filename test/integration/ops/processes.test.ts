@@ -77,9 +77,12 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
 
   it("counts the DNS questions a worker's checks send in rdns_dns_queries_total", async () => {
     const port = await freePort();
+    // A prefix of its own: the first test's second worker still runs on `prefix` and would take
+    // the job, leaving this worker's counters at zero.
+    const own = uniquePrefix("ops-dns-count");
     const child = spawn(process.execPath, ["bin/rdns.js", "worker"], {
       cwd: ROOT,
-      env: env(port),
+      env: { ...env(port), QUEUE_PREFIX: own },
       stdio: "ignore",
     });
     children.push(child);
@@ -91,7 +94,7 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
     }
     expect(valueOf(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" })).toBe(0);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue(CHECK_QUEUE, { connection: redis, prefix: prefix });
+    const queue = new Queue(CHECK_QUEUE, { connection: redis, prefix: own });
     try {
       // A command check with nobody to tell: the worker runs the real DNS pipeline and says nothing.
       const data = newCheckJob({
@@ -118,6 +121,7 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
       await queue.close();
       redis.disconnect();
       child.kill("SIGTERM");
+      await cleanupPrefix(own);
     }
   }, 90_000);
 });
