@@ -127,7 +127,9 @@ describe("npm run lab", () => {
     expect(existsSync(dir)).toBe(true);
     const exited = new Promise<number | null>((resolve) => lab.once("exit", (code) => resolve(code)));
     process.kill(-(lab.pid ?? 0), "SIGINT");
-    expect(await exited).toBe(0);
+    // The group's SIGINT reaches tsx too, which may exit 130 as the lab itself finishes cleanly;
+    // the lab's own word and its removed folder are what show a clean stop.
+    expect([0, 130]).toContain(await exited);
     expect(output).toContain("lab stopped");
     expect(existsSync(dir)).toBe(false);
     expect(existsSync(join(cwd, ".rdns-lab.json"))).toBe(false);
