@@ -6,15 +6,19 @@ import type { PollResult, PollTarget } from "../src/check/poll.js";
 import type { CheckReport } from "../src/check/types.js";
 import type { ResolverSeen } from "../src/queue/jobs.js";
 
-/** What each resolver served at a full check, and when: kept in the chain's poll data. */
+/**
+ * What each resolver served at a full check, and when: kept in the chain's poll data. "When" is
+ * the end of the check, no earlier than each answer, so a prediction from it is never early.
+ */
 export function resolversSeen(report: CheckReport): ResolverSeen[] {
+  const at = new Date(Date.parse(report.checkedAt) + report.durationMs).toISOString();
   return report.resolvers.map((answer) => ({
     server: answer.server,
     status: answer.status,
     names: answer.names,
     ttl: answer.ttl,
     negativeTtlRemaining: answer.negativeTtlRemaining,
-    at: report.checkedAt,
+    at,
   }));
 }
 
@@ -65,7 +69,10 @@ export function outlookOf(
     holds = seen.names.join(", ");
   }
   if (left === null) return { server, kind: "unknown" };
-  const at = new Date(seenAt + left * 1000);
+  // TTLs are whole seconds: a cache that reports R may keep the entry until just under R + 1 s
+  // later (Unbound counts in whole seconds of its clock, measured 1.03 s past R on the lab), so
+  // the let-go is predicted at the latest instant and the one look never comes early.
+  const at = new Date(seenAt + (left + 1) * 1000);
   return at.getTime() > nowMs
     ? { server, kind: "lets-go", holds, seenAt: new Date(seenAt), at }
     : { server, kind: "expired", holds, at };

@@ -47,26 +47,34 @@ describe("the fix seen at the authority", () => {
   it("keeps what each resolver served at the full check, and when", () => {
     const report = makeReport({ checkedAt: SEEN_AT });
     expect(resolversSeen(report)).toEqual([
-      { server: R1, status: "nxdomain", names: [], ttl: null, negativeTtlRemaining: 4, at: SEEN_AT },
+      // At the end of the check (42 ms): no earlier than the answer.
+      {
+        server: R1,
+        status: "nxdomain",
+        names: [],
+        ttl: null,
+        negativeTtlRemaining: 4,
+        at: "2026-11-27T12:00:00.042Z",
+      },
     ]);
   });
 
-  it("a cached NXDOMAIN seen at T with R s left lets go at T + R (RFC 2308 5)", () => {
+  it("a cached NXDOMAIN seen at T with R s left lets go by T + R + 1 s (RFC 2308 5; whole-second TTLs)", () => {
     expect(outlookOf(seen({}), target, fixed.names, at("2026-11-27T12:00:10Z"))).toEqual({
       server: R1,
       kind: "lets-go",
       holds: "no PTR",
       seenAt: new Date(SEEN_AT),
-      at: new Date("2026-11-27T12:00:30Z"),
+      at: new Date("2026-11-27T12:00:31Z"),
     });
   });
 
-  it("an old PTR seen at T with TTL R lets go at T + R (RFC 1035 7.3)", () => {
+  it("an old PTR seen at T with TTL R lets go by T + R + 1 s (RFC 1035 7.3)", () => {
     const old = seen({ status: "found", names: ["old.example.test"], ttl: 60, negativeTtlRemaining: null });
     expect(outlookOf(old, target, fixed.names, at("2026-11-27T12:00:10Z"))).toMatchObject({
       kind: "lets-go",
       holds: "old.example.test",
-      at: new Date("2026-11-27T12:01:00Z"),
+      at: new Date("2026-11-27T12:01:01Z"),
     });
   });
 
@@ -74,7 +82,7 @@ describe("the fix seen at the authority", () => {
     const nowMs = at("2026-11-27T12:05:00Z");
     expect(outlookOf(seen({}), target, fixed.names, nowMs)).toMatchObject({
       kind: "expired",
-      at: new Date("2026-11-27T12:00:30Z"),
+      at: new Date("2026-11-27T12:00:31Z"),
     });
     const serving = seen({
       status: "found",
@@ -104,7 +112,7 @@ describe("the fix seen at the authority", () => {
     );
     expect(plan.outlook.map((item) => item.kind)).toEqual(["lets-go", "expired", "unknown"]);
     expect(plan.confirm).toEqual([R1, R2, "127.0.0.1:5303"]);
-    expect(plan.confirmAt).toEqual(new Date(at("2026-11-27T12:00:30Z") + 500));
+    expect(plan.confirmAt).toEqual(new Date(at("2026-11-27T12:00:31Z") + 500));
     // Nothing ahead: confirm at once (plus the margin).
     const late = planFixSeen(target, fixed, [seen({})], [R1], at("2026-11-27T12:05:00Z"), 500);
     expect(late.confirmAt).toEqual(new Date(at("2026-11-27T12:05:00Z") + 500));
@@ -123,9 +131,9 @@ describe("the fix seen at the authority", () => {
     expect(fixSeenNoticeText("5.113.0.203.in-addr.arpa", target, fixed, plan, new Date(nowMs))).toBe(
       [
         "Fixed at the authority: 5.113.0.203.in-addr.arpa now has PTR mail.example.test (seen 12:00:10 UTC).",
-        "127.0.0.1:5301 still holds no PTR (seen 12:00:00 UTC); it lets go at 12:00:30 UTC (in 20 s).",
-        "127.0.0.1:5302 held no PTR until 12:00:05 UTC at my last look: it should already serve it; confirming at 12:00:30 UTC.",
-        "I will ask each of them once at 12:00:30 UTC and say cleared once every resolver that answers serves it.",
+        "127.0.0.1:5301 still holds no PTR (seen 12:00:00 UTC); it lets go at 12:00:31 UTC (in 21 s).",
+        "127.0.0.1:5302 held no PTR until 12:00:06 UTC at my last look: it should already serve it; confirming at 12:00:31 UTC.",
+        "I will ask each of them once at 12:00:31 UTC and say cleared once every resolver that answers serves it.",
       ].join("\n"),
     );
   });
