@@ -341,4 +341,56 @@ describe("the fix seen in the slow phase: predicted from the chain's last look",
     expect(toResolver.length).toBeLessThanOrEqual(1);
     expect(cleared.message).toMatchObject({ kind: "cleared", report: { verdict: "pass" } });
   }, 60_000);
+
+  it("(d') stopped while its confirmation waits: the resolver is not asked, nothing more is said", async () => {
+    const ip = EARLY_IP; // (a)'s chain cleared and its PTR was removed again
+    const ipNames = [parseIp(ip).reverseName, "spare59.example.test"];
+    await control.removePtr(ip);
+    const origin = await platform.command([ip], "CF");
+    if (origin === null) throw new Error("no thread");
+    await platform.waitFor(() => platform.in(origin.thread).length >= 1);
+    const report = (platform.in(origin.thread)[0]?.message as Report).report;
+    expect(Date.parse(report.negativeCache?.clearsBy ?? "")).toBeGreaterThan(Date.now() + 2000);
+    const listen: { at: number; server: string }[] = [];
+    const stop = addQueryListener((event) => {
+      if (ipNames.includes(event.name.toLowerCase().replace(/\.$/, "")))
+        listen.push({ at: Date.now(), server: event.server });
+    });
+    try {
+      await control.setPtr(ip, "spare59.example.test");
+      await platform.waitFor(
+        () =>
+          platform
+            .in(origin.thread)
+            .some(
+              (item) =>
+                item.message.kind === "notice" && item.message.text.includes("Fixed at the authority"),
+            ),
+        10_000,
+      );
+      const notice = platform
+        .in(origin.thread)
+        .find((item) => item.message.kind === "notice" && item.message.chain !== undefined) as Posted;
+      const chainId = notice.message.kind === "notice" ? (notice.message.chain?.chainId ?? "") : "";
+      const ctx: AppContext = {
+        redis: runtime.redis,
+        queues: runtime.queues,
+        settings,
+        keys: storeKeys(settings.prefix),
+        logger,
+        readBounce: () => ({ findings: [], truncated: false }) as never,
+      };
+      expect(await stopChain(ctx, { chainId, user: "Ana" })).toBe("stopped");
+      const stoppedAt = Date.now();
+      // Past the predicted let-go and the confirmation's time.
+      await sleep(Math.max(0, Date.parse(report.negativeCache?.clearsBy ?? "") - Date.now()) + 3000);
+      const after = listen.filter((q) => q.at > stoppedAt + 50);
+      measure(`(d') questions after a stop during the confirmation's wait: ${after.length}`);
+      expect(after).toHaveLength(0);
+      expect(platform.in(origin.thread).filter((item) => item.message.kind === "cleared")).toHaveLength(0);
+    } finally {
+      stop();
+      await control.removePtr(ip);
+    }
+  }, 40_000);
 });
