@@ -11,20 +11,8 @@ import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
-import { resolversSeen } from "./poll-fix-plan.js";
+import { clearedFigures, resolversSeen, resolversToConfirm } from "./poll-fix-plan.js";
 import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
-
-/**
- * The resolvers a further confirmation asks: those whose PTR answer still differs from the
- * authority's. A broken pair's report holds no resolver PTR answers (its question was the name's
- * A/AAAA): the list is empty then, which for a broken pair means every resolver (workers/poll.ts).
- */
-function resolversToConfirm(report: CheckReport): string[] {
-  const fixed = [...(report.authority?.names ?? [])].sort().join(" ");
-  return report.resolvers
-    .filter((answer) => !(answer.status === "found" && [...answer.names].sort().join(" ") === fixed))
-    .map((answer) => answer.server);
-}
 
 /** Why the answer is "could not tell", in one line, from the failed lookups. */
 export function inconclusiveDetail(report: CheckReport): string {
@@ -219,15 +207,7 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks: job.recheck,
         ...(silent.length > 0 ? { silentResolvers: silent } : {}),
-        ...(job.questions === undefined ? {} : { questions: job.questions }),
-        ...(job.fixSeenAt === undefined
-          ? {}
-          : {
-              sinceFixSeconds: Math.max(
-                0,
-                Math.round((input.now.getTime() - Date.parse(job.fixSeenAt)) / 1000),
-              ),
-            }),
+        ...clearedFigures(job, input.now),
       };
       deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
     } else {

@@ -4,7 +4,7 @@
 // look at the resolvers runs. workers/poll.ts carries it out; src/check/confirm.ts asks.
 import type { PollResult, PollTarget } from "../src/check/poll.js";
 import type { CheckReport } from "../src/check/types.js";
-import type { ResolverSeen } from "../src/queue/jobs.js";
+import type { CheckJob, ResolverSeen } from "../src/queue/jobs.js";
 
 /**
  * What each resolver served at a full check, and when: kept in the chain's poll data. "When" is
@@ -147,4 +147,29 @@ export function fixSeenNoticeText(
       : `I will confirm at ${confirmAt} and say cleared once every resolver that answers serves it.`,
   );
   return lines.join("\n");
+}
+
+/**
+ * The resolvers a further confirmation asks: those whose PTR answer still differs from the
+ * authority's. A broken pair's report holds no resolver PTR answers (its question was the name's
+ * A/AAAA): the list is empty then, which for a broken pair means every resolver (workers/poll.ts).
+ */
+export function resolversToConfirm(report: CheckReport): string[] {
+  const fixed = [...(report.authority?.names ?? [])].sort().join(" ");
+  return report.resolvers
+    .filter((answer) => !(answer.status === "found" && [...answer.names].sort().join(" ") === fixed))
+    .map((answer) => answer.server);
+}
+
+/** The "cleared" notice's figures a chain knows: time since the fix was seen, questions asked. */
+export function clearedFigures(
+  job: Pick<CheckJob, "questions" | "fixSeenAt">,
+  now: Date,
+): { questions?: number; sinceFixSeconds?: number } {
+  return {
+    ...(job.questions === undefined ? {} : { questions: job.questions }),
+    ...(job.fixSeenAt === undefined
+      ? {}
+      : { sinceFixSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(job.fixSeenAt)) / 1000)) }),
+  };
 }
