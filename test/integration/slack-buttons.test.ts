@@ -196,6 +196,13 @@ describe("Slack buttons: Re-check now on a failing chain", () => {
     const redis = (runtime as Runtime).redis;
     const [chainId] = await openChainsOf(redis, keys, CASES.nxdomain);
     expect(chainId).toBeDefined();
+    // What the per-user limit has counted for the presser (src/app/command-limits.ts keys).
+    const counted = async () => {
+      const found = await redis.keys(`${prefix}:slack:limit:user:U0PRESSER:*`);
+      const values = found.length === 0 ? [] : await redis.mget(...found);
+      return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+    };
+    const countedBefore = await counted();
     const recheck = buttonsOf(report).find((b) => b.action_id === "rdns_recheck") as Button;
     await press(harness, report, recheck, "http");
     await harness.fake.waitFor(
@@ -204,6 +211,8 @@ describe("Slack buttons: Re-check now on a failing chain", () => {
       "the re-check's report",
     );
     expect(checks.get(CASES.nxdomain)).toBe(2);
+    // The press spent the presser's allowance once, in the pipeline, as a command would.
+    expect((await counted()) - countedBefore).toBe(1);
     // Still failing, and still one chain: the one the button belongs to, whose Stop the new
     // result carries.
     expect(await openChainsOf(redis, keys, CASES.nxdomain)).toEqual([chainId]);

@@ -152,7 +152,16 @@ describe("chain services: stop and re-check now", () => {
     await platform.waitFor(() => platform.in(origin.thread).length === 1);
     await new Promise((resolve) => setTimeout(resolve, settings.dedupWindowMs + 100));
     const privately = () => platform.posted.filter((p) => p.op === "private" && p.address === "C3");
+    // What the per-user limit has counted for the asker (src/app/command-limits.ts keys).
+    const counted = async () => {
+      const found = await runtime.redis.keys(`${settings.prefix}:console:limit:user:U-C3:*`);
+      const values = found.length === 0 ? [] : await runtime.redis.mget(...found);
+      return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+    };
+    const countedBefore = await counted();
     expect(await platform.command(["recheck", TYPED_IP], "C3")).toBeNull(); // no new thread
+    // Counted once, by the pipeline (recheckNow counts nothing of its own).
+    expect((await counted()) - countedBefore).toBe(1);
     expect(JSON.stringify(privately().at(-1)?.message)).toContain("the thread of its re-check chain");
     await platform.waitFor(
       () => platform.in(origin.thread).filter((p) => p.message.kind === "report").length === 2,
