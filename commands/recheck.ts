@@ -5,7 +5,7 @@
 import { chainThreadIn, recheckNow } from "../src/app/chains.js";
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
-import { MAX_ADDRESS, MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
+import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parsePublicIp } from "../src/app/targets.js";
 
 export default {
   name: "recheck",
@@ -35,24 +35,22 @@ export default {
       await refuse(respond, ip.problem, example);
       return;
     }
-    const helo = options.helo === undefined ? null : parseHelo(options.helo);
-    if (helo !== null && !helo.ok) {
+    const helo = parseOptionalHelo(options.helo);
+    if (!helo.ok) {
       await refuse(respond, helo.problem, example);
       return;
     }
-    const heloName = helo?.value ?? null;
+    const heloName = helo.value;
     const where = { ip: ip.value, helo: heloName, platform: request.platform, channel: request.channel };
     const chain = await chainThreadIn(ctx, where);
     const origin =
       chain?.origin ?? (await respond.openThread({ kind: "checking", ip: ip.value, helo: heloName }));
-    const result = await recheckNow(ctx, { ip: ip.value, helo: heloName, origin, user: request.user });
-    log.info({ ip: ip.value, outcome: result.outcome, chain: chain?.chainId ?? null }, "recheck");
-    if (result.outcome === "not-queued") {
+    const outcome = await recheckNow(ctx, { ip: ip.value, helo: heloName, origin });
+    log.info({ ip: ip.value, outcome, chain: chain?.chainId ?? null }, "recheck");
+    if (outcome === "not-queued") {
       await respond.replyPrivately({ kind: "not-queued", ip: ip.value });
-    } else if (result.outcome === "rate-limited") {
-      await respond.replyPrivately({ kind: "notice", text: result.text });
     } else if (chain !== null) {
-      const how = result.outcome === "joined" ? "joined the check already running" : "checking now";
+      const how = outcome === "joined" ? "joined the check already running" : "checking now";
       await respond.replyPrivately({
         kind: "notice",
         text: `Re-checking ${ip.value}: ${how}; the result goes to the thread of its re-check chain.`,

@@ -3,7 +3,7 @@
 // run checks it too); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
-import { MAX_ADDRESS, MAX_NAME, parseHelo, parseWatchTarget } from "../src/app/targets.js";
+import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parseWatchTarget } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
 
 function every(ms: number): string {
@@ -40,12 +40,12 @@ export default {
       await refuse(respond, parsed.problem, example);
       return;
     }
-    const helo = options.helo === undefined ? null : parseHelo(options.helo);
-    if (helo !== null && !helo.ok) {
+    const helo = parseOptionalHelo(options.helo);
+    if (!helo.ok) {
       await refuse(respond, helo.problem, example);
       return;
     }
-    const heloName = helo?.value ?? null;
+    const heloName = helo.value;
     const target = parsed.value;
     const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;
     const withHelo = heloName === null ? "" : ` with HELO ${heloName}`;

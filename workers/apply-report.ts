@@ -12,6 +12,7 @@ import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/ded
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
+import { adoptCheck } from "../src/store/chain-adoption.js";
 import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState, readWatchState, watchersOf } from "../src/store/watches.js";
@@ -171,7 +172,15 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
 
   const origins = await chainThreads(redis, data);
   const watchers = await observeWatchers(redis, keys, data.ip);
-  const plan = planCheckResult({ job: data, jobId, attempt, report, origins, watchers, now, settings });
+  const planInput = { job: data, jobId, attempt, report, origins, watchers, now, settings };
+  let plan = planCheckResult(planInput);
+  const keepMs = settings.recheckMaxMs + 24 * 3_600_000;
+  // Asked for in an open chain's thread (Re-check now, `/rdns recheck`) and still failing: that
+  // chain goes on, rather than a second chain for the same thread.
+  const asked = data.reason === "command" || data.reason === "paste";
+  const adoptedChainId =
+    asked && plan.next !== null ? await adoptCheck(redis, keys, data, origins, keepMs) : null;
+  if (adoptedChainId !== null) plan = planCheckResult({ ...planInput, adoptedChainId });
   // A chain stopped while this re-check asked DNS says nothing more and schedules nothing.
   let chainGoesOn = data.reason !== "recheck" || !(await chainEnded(redis, keys, data.chainId));
   if (chainGoesOn && plan.next !== null) {
@@ -186,7 +195,7 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
       job: plan.next.chainJob,
       next: plan.next.jobId,
       now,
-      keepMs: settings.recheckMaxMs + 24 * 3_600_000,
+      keepMs,
     });
   }
   const next = chainGoesOn ? plan.next : null;
@@ -218,7 +227,13 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
     ? await clearOtherChains(redis, keys, queues, report, data.chainId, now)
     : 0;
   log.info(
-    { verdict: report.verdict, deliveries: deliveries.length, clearedElsewhere, next: next?.delayMs ?? null },
+    {
+      verdict: report.verdict,
+      deliveries: deliveries.length,
+      clearedElsewhere,
+      next: next?.delayMs ?? null,
+      adoptedBy: adoptedChainId,
+    },
     "check done",
   );
   return {

@@ -152,6 +152,12 @@ export interface CheckPlanInput {
   watchers: WatchObservation[];
   now: Date;
   settings: EngineSettings;
+  /**
+   * The open chain that adopted this failing check (src/store/chain-adoption.ts: it was asked for
+   * in that chain's thread): the chain goes on, so this check schedules nothing of its own and its
+   * result's buttons act on that chain.
+   */
+  adoptedChainId?: string | null;
 }
 
 export interface CheckPlan {
@@ -176,8 +182,9 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
   const deliveries: DeliveryJob[] = [];
   const asked = job.reason === "command" || job.reason === "paste";
   const followUp = planFollowUp(job, report, input.now, settings);
+  const adopted = input.adoptedChainId ?? null;
   // The result's buttons can stop the chain only while it goes on.
-  const openChainId = followUp.next !== null ? job.chainId : null;
+  const openChainId = followUp.next !== null ? (adopted ?? job.chainId) : null;
   if (asked) {
     for (const origin of origins) {
       if (report.verdict === "inconclusive") {
@@ -224,7 +231,7 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
   }
 
   let next: CheckPlan["next"] = null;
-  if (followUp.next !== null) {
+  if (followUp.next !== null && adopted === null) {
     const nextJob: CheckJob = {
       ...job,
       reason: "recheck",

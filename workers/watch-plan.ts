@@ -8,10 +8,19 @@ import { watchChunkJobId } from "../src/queue/ids.js";
 import type { WatchChunkJob } from "../src/queue/jobs.js";
 import type { WatchRecord } from "../src/store/watches.js";
 
-/** Chunks of one run start this far apart, so a range's DNS questions come in a stream, not a burst. */
+/**
+ * A baseline run's chunks start this far apart, so a range's DNS questions come in a stream, not
+ * a burst, and the baseline still comes promptly.
+ */
 export const CHUNK_SPACING_MS = 100;
-/** The window a run's chunks are spread over is at most this (and a quarter of the interval). */
+/** The window a baseline run's chunks are spread over is at most this (and a quarter of the interval). */
 export const MAX_SPREAD_MS = 30_000;
+/**
+ * A scheduled run's chunks start within this share of the interval: spread over it rather than
+ * bunched at its start, while the last chunk still has the rest of the interval to finish in, so
+ * a big range's run is done before the next one begins.
+ */
+export const SCHEDULED_SPREAD_SHARE = 0.5;
 /** A baseline lists at most this many addresses one per line; beyond it they are grouped. */
 export const BASELINE_LINES = 20;
 /** Example addresses shown per problem group. */
@@ -24,8 +33,19 @@ export interface PlannedChunk {
 }
 
 /**
+ * How far apart a run's chunks start: the window from the first chunk's start to the last one's.
+ * A baseline (a new watch's first run, whose summary the person waits for) is spread over a short
+ * window; a scheduled run over half its interval, evenly.
+ */
+export function chunkWindowMs(count: number, intervalMs: number, baseline: boolean): number {
+  if (count <= 1) return 0;
+  if (baseline) return Math.min(MAX_SPREAD_MS, Math.floor(intervalMs / 4), (count - 1) * CHUNK_SPACING_MS);
+  return Math.floor(intervalMs * SCHEDULED_SPREAD_SHARE);
+}
+
+/**
  * Cuts the watch's addresses into chunks of `chunkSize` (settings.watchChunkSize, 256: a /16 is
- * 256 jobs, each small enough to finish well within a lock) spread over a short window.
+ * 256 jobs, each small enough to finish well within a lock), spread over chunkWindowMs.
  */
 export function planWatchRun(input: {
   runId: string;
@@ -38,7 +58,7 @@ export function planWatchRun(input: {
   const { runId, channel, record, baseline } = input;
   const size = Math.max(1, input.chunkSize);
   const count = Math.ceil(record.ips.length / size);
-  const window = Math.min(MAX_SPREAD_MS, Math.floor(input.intervalMs / 4), (count - 1) * CHUNK_SPACING_MS);
+  const window = chunkWindowMs(count, input.intervalMs, baseline);
   return Array.from({ length: count }, (_, index) => ({
     name: "chunk" as const,
     data: {

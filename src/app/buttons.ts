@@ -9,10 +9,9 @@ import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { formatDuration } from "../render/duration.js";
 import { type ChainEnd, readChain } from "../store/chains.js";
-import { stopChain } from "./chains.js";
+import { recheckNow, stopChain } from "./chains.js";
 import type { AppContext } from "./context.js";
-import { CheckNotQueuedError, requestCheck } from "./request-check.js";
-import { parseHelo, parsePublicIp } from "./targets.js";
+import { parseOptionalHelo, parsePublicIp } from "./targets.js";
 import { watch } from "./watch.js";
 
 const notice = (text: string): OutboundMessage => ({ kind: "notice", text });
@@ -42,9 +41,9 @@ async function recheckTarget(
   }
   const ip = parsePublicIp(raw.ip);
   if (!ip.ok) return { problem: STALE_BUTTON };
-  const helo = raw.helo === null ? null : parseHelo(raw.helo);
-  if (helo !== null && !helo.ok) return { problem: STALE_BUTTON };
-  return { ip: ip.value, helo: helo?.value ?? null };
+  const helo = parseOptionalHelo(raw.helo);
+  if (!helo.ok) return { problem: STALE_BUTTON };
+  return { ip: ip.value, helo: helo.value };
 }
 
 async function recheck(
@@ -59,14 +58,8 @@ async function recheck(
     return;
   }
   const origin = await respond.thread();
-  // The pipeline already counted this press against the user's allowance.
-  const outcome = await requestCheck(ctx, { ...target, origin, reason: "command", fresh: true }).then(
-    (served) => (served === "new" || served === "rerun" ? "queued" : "joined"),
-    (error: unknown) => {
-      if (error instanceof CheckNotQueuedError) return "not-queued" as const;
-      throw error;
-    },
-  );
+  // The same service as `/rdns recheck`; the pipeline already counted this press.
+  const outcome = await recheckNow(ctx, { ...target, origin });
   const what = `${target.ip}${target.helo === null ? "" : ` (HELO ${target.helo})`}`;
   if (outcome === "queued") {
     await respond.replyPrivately(notice(`Re-checking ${what} now; the result lands in this thread.`));

@@ -3,74 +3,42 @@
 // (src/store/chains.ts) decides atomically who ended a chain, so a button pressed twice, or by
 // two people, tells the threads once and gets a clear answer the second time.
 import type { Origin, OutboundMessage, PlatformName } from "../chat/types.js";
-import { chainOrigins, uniqueOrigins } from "../queue/dedup.js";
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
+import { openChainsWithThreads, threadsOfChain } from "../store/chain-adoption.js";
 import { endChain, openChainsOf, readChain } from "../store/chains.js";
-import { type CommandLimiter, limitMessage } from "./command-limits.js";
 import type { AppContext } from "./context.js";
 import { CheckNotQueuedError, requestCheck } from "./request-check.js";
-
-/**
- * The inbound pipeline's per-user and per-channel limiter (src/app/command-limits.ts): a button
- * press passes it, so it spends the same allowance as a typed command. A typed `/rdns recheck`
- * was counted by the pipeline already and passes none.
- */
-export type UserLimiter = CommandLimiter;
 
 export interface RecheckNowInput {
   ip: string;
   helo: string | null;
-  /** The thread the result goes to (the chain's thread the button was pressed in). */
+  /** The thread the result goes to (the chain's thread the button was pressed in, or the command's). */
   origin: Origin;
-  /** The platform's user id (counted by the limiter). */
-  user: string;
 }
 
 export type RecheckNowOutcome =
   /** A new check was queued; its result lands in the thread. */
-  | { outcome: "queued" }
-  /** A check of this IP and HELO was running (or just finished): its result lands in the thread. */
-  | { outcome: "joined" }
-  /** `text`: the limiter's own sentence, to show the asker. */
-  | { outcome: "rate-limited"; retryAfterSeconds: number; text: string }
+  | "queued"
+  /** A check of this IP and HELO was running: its one result lands in the thread too. */
+  | "joined"
   /** The queue could not be reached: nothing was checked (the thread may have been told). */
-  | { outcome: "not-queued" };
+  | "not-queued";
 
 /**
- * A check now, whose result lands in `origin`'s thread. It joins the de-duplication window
- * (src/queue/dedup.ts), so pressing "Re-check now" while a check of the IP runs asks no extra
- * DNS; and it spends the same per-user allowance as a command.
+ * "Re-check now", the one service behind the button and `/rdns recheck`: a check now, whose
+ * result lands in `origin`'s thread. A finished window's answer is not reused (the person asked
+ * for a new look), but a running check is joined, so pressing twice asks no extra DNS. If the
+ * thread is an open chain's and the check still fails, that chain adopts it and goes on
+ * (src/store/chain-adoption.ts): one chain per thread. Limits: both callers come through the
+ * inbound pipeline (src/app/handlers.ts), which has counted the request once already.
  */
-export async function recheckNow(
-  ctx: AppContext,
-  input: RecheckNowInput,
-  options: { limiter?: UserLimiter | null } = {},
-): Promise<RecheckNowOutcome> {
-  const limiter = options.limiter ?? null;
-  if (limiter !== null) {
-    const verdict = await limiter({
-      platform: input.origin.platform,
-      user: input.user,
-      channel: input.origin.channel,
-    });
-    if (!verdict.allowed)
-      return {
-        outcome: "rate-limited",
-        retryAfterSeconds: verdict.retryAfterSeconds,
-        text: limitMessage(verdict),
-      };
-  }
+export async function recheckNow(ctx: AppContext, input: RecheckNowInput): Promise<RecheckNowOutcome> {
   try {
-    const served = await requestCheck(ctx, {
-      ip: input.ip,
-      helo: input.helo,
-      origin: input.origin,
-      reason: "command",
-    });
-    return served === "new" || served === "rerun" ? { outcome: "queued" } : { outcome: "joined" };
+    const served = await requestCheck(ctx, { ...input, reason: "command", fresh: true });
+    return served === "new" || served === "rerun" ? "queued" : "joined";
   } catch (error) {
-    if (error instanceof CheckNotQueuedError) return { outcome: "not-queued" };
+    if (error instanceof CheckNotQueuedError) return "not-queued";
     throw error;
   }
 }
@@ -80,16 +48,6 @@ export type StopOutcome = "stopped" | "already-ended" | "unknown";
 /** The plain words a chain's threads hear when a person stops it. */
 export function stoppedText(ip: string, user: string): string {
   return `${user} stopped re-checking ${ip}. Nothing more will be checked or said here about it; run /rdns ${ip} to check again.`;
-}
-
-/** Every thread of a chain: those known when it opened and everyone who joined its window. */
-async function chainThreads(
-  ctx: AppContext,
-  origins: Origin[],
-  originsKey: string | null,
-): Promise<Origin[]> {
-  const joined = originsKey === null ? [] : await chainOrigins(ctx.redis, originsKey);
-  return uniqueOrigins([...origins, ...joined]);
 }
 
 async function otherChainWaitsOn(ctx: AppContext, ip: string, jobId: string): Promise<boolean> {
@@ -119,7 +77,7 @@ export async function stopChain(
     await ctx.queues.check.remove(chain.next).catch(() => 0);
   }
   const message: OutboundMessage = { kind: "notice", text: stoppedText(chain.ip, input.user) };
-  const threads = await chainThreads(ctx, chain.origins, chain.originsKey);
+  const threads = await threadsOfChain(ctx.redis, chain);
   await enqueueDeliveries(
     ctx.queues,
     threads.map((origin) => threadReply(chain.chainId, origin, message, "stopped")),
@@ -135,17 +93,12 @@ export async function chainThreadIn(
   ctx: AppContext,
   input: { ip: string; helo: string | null; platform: PlatformName; channel: string },
 ): Promise<{ chainId: string; origin: Origin } | null> {
-  const found: { chainId: string; origin: Origin; openedAt: string }[] = [];
-  for (const chainId of await openChainsOf(ctx.redis, ctx.keys, input.ip)) {
-    const chain = await readChain(ctx.redis, ctx.keys, chainId);
-    if (chain === null || chain.helo !== input.helo) continue;
-    const threads = await chainThreads(ctx, chain.origins, chain.originsKey);
+  // Newest first: the chain the channel heard from last.
+  for (const { chain, threads } of await openChainsWithThreads(ctx.redis, ctx.keys, input.ip, input.helo)) {
     const origin = threads.find((item) => item.platform === input.platform && item.channel === input.channel);
-    if (origin !== undefined) found.push({ chainId, origin, openedAt: chain.openedAt });
+    if (origin !== undefined) return { chainId: chain.chainId, origin };
   }
-  found.sort((a, b) => b.openedAt.localeCompare(a.openedAt));
-  const newest = found[0];
-  return newest === undefined ? null : { chainId: newest.chainId, origin: newest.origin };
+  return null;
 }
 
 /**
@@ -160,7 +113,7 @@ export async function stopChainsForIp(
   for (const chainId of await openChainsOf(ctx.redis, ctx.keys, input.ip)) {
     const chain = await readChain(ctx.redis, ctx.keys, chainId);
     if (chain === null) continue;
-    const threads = await chainThreads(ctx, chain.origins, chain.originsKey);
+    const threads = await threadsOfChain(ctx.redis, chain);
     const here = threads.some(
       (origin) => origin.platform === input.platform && origin.channel === input.channel,
     );

@@ -9,6 +9,7 @@ import { checkJobId } from "../queue/ids.js";
 import type { CheckReason } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
+import { joinAdopter } from "../store/chain-adoption.js";
 import { readChain } from "../store/chains.js";
 import type { AppContext } from "./context.js";
 
@@ -86,7 +87,14 @@ export async function requestCheck(
     if (stored !== null) {
       const report = JSON.parse(stored) as CheckReport;
       const chain = await readChain(redis, keys, joined.chainId);
-      const openChainId = chain?.state === "open" ? joined.chainId : null;
+      // A check adopted by an earlier chain (src/store/chain-adoption.ts) opened none: its
+      // late askers join the chain that adopted it.
+      const openChainId =
+        chain === null
+          ? await joinAdopter(redis, keys, joined.chainId, request.origin, settings.recheckMaxMs + 24 * HOUR)
+          : chain.state === "open"
+            ? joined.chainId
+            : null;
       await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin, openChainId));
       return "answered";
     }

@@ -128,3 +128,9 @@ export function parseHelo(text: string): Parsed<string> {
   }
   return { ok: true, value: literal ? helo : helo.toLowerCase() };
 }
+
+/** An optional HELO option or button value: absent is null (no HELO), present must parse. */
+export function parseOptionalHelo(text: string | null | undefined): Parsed<string | null> {
+  if (text === undefined || text === null) return { ok: true, value: null };
+  return parseHelo(text);
+}

@@ -4,6 +4,7 @@
 import type { Queue } from "bullmq";
 import { firstWatchRunId, watchRunSchedulerId, watchSchedulerId } from "./ids.js";
 import type { CheckJob, WatchJob } from "./jobs.js";
+import { firstScheduledRunAt, watchPhaseMs } from "./watch-phase.js";
 
 export interface WatchRef {
   /** The channel key (src/store/watches.ts channelKey). */
@@ -12,8 +13,10 @@ export interface WatchRef {
 }
 
 /**
- * Creates or updates the watch's scheduler. Its first run is one interval away: a new watch's
- * first run is queued by queueFirstWatchRun once its thread exists, so the baseline has a thread.
+ * Creates or updates the watch's scheduler. Its runs fall on the watch's own phase of the interval
+ * (src/queue/watch-phase.ts), so many watches do not run in the same second; the first scheduled
+ * run is half an interval to an interval and a half away, since a new watch's first run is queued
+ * by queueFirstWatchRun once its thread exists (the baseline needs a thread).
  */
 export async function upsertWatchRunScheduler(
   queue: Queue<WatchJob>,
@@ -21,9 +24,11 @@ export async function upsertWatchRunScheduler(
   everyMs: number,
   now = Date.now(),
 ): Promise<void> {
+  const offset = watchPhaseMs(watch, everyMs);
   await queue.upsertJobScheduler(
     watchRunSchedulerId(watch.channel, watch.target),
-    { every: everyMs, startDate: now + everyMs },
+    // `offset` keeps the phase when BullMQ catches up a missed run; `startDate` is on that grid.
+    { every: everyMs, offset, startDate: firstScheduledRunAt(offset, now, everyMs) },
     { name: "run", data: { kind: "run", channel: watch.channel, target: watch.target } },
   );
 }

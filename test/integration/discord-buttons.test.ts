@@ -6,9 +6,11 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { type CheckOptions, runCheck } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
+import { storeKeys } from "../../src/keys.js";
 import { createLogger } from "../../src/log.js";
 import { type Runtime, startRuntime } from "../../src/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../src/settings.js";
+import { openChainsOf } from "../../src/store/chains.js";
 import { FakeDiscord, type FakeMessage } from "../fakes/discord/index.js";
 import { CASES } from "../lab/zones.js";
 import { until as poll } from "../support/until.js";
@@ -146,6 +148,27 @@ describe("Discord buttons: real discord.js, Redis, BullMQ workers and the DNS la
     fake.pressButton(report.id, customIds(report)[0] as string);
     await until("the re-check's report in the thread", () => reports(parent.id, CASES.nxdomain).length >= 2);
     expect(checks.get(CASES.nxdomain)).toBe(2);
+  });
+
+  it("Re-check now on a failing chain: the chain adopts the check, one open chain, one stopped notice", async () => {
+    const { parent, report } = await checked(CASES.nxdomain);
+    const keys = storeKeys(settings.prefix);
+    const [chainId] = await openChainsOf(runtime.redis, keys, CASES.nxdomain);
+    expect(customIds(report)[0]).toBe(`rdns:recheck:${chainId}`);
+    fake.pressButton(report.id, customIds(report)[0] as string);
+    await until("the re-check's report in the thread", () => reports(parent.id, CASES.nxdomain).length >= 2);
+    expect(checks.get(CASES.nxdomain)).toBe(2);
+    // Still failing, still the one chain the button belongs to; the new result's buttons act on it.
+    expect(await openChainsOf(runtime.redis, keys, CASES.nxdomain)).toEqual([chainId]);
+    const second = reports(parent.id, CASES.nxdomain)[1] as FakeMessage;
+    expect(customIds(second)).toContain(`rdns:stop:${chainId}`);
+    fake.pressButton(second.id, `rdns:stop:${chainId}`);
+    const stopped = () =>
+      fake.rest.botMessages(parent.id).filter((m) => m.content.includes("stopped re-checking"));
+    await until("who stopped it, in the thread", () => stopped().length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stopped()).toHaveLength(1);
+    expect(await openChainsOf(runtime.redis, keys, CASES.nxdomain)).toEqual([]);
   });
 
   it("a custom id that is not a button we made is answered privately; nothing is checked", async () => {

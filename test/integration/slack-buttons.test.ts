@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { CheckOptions } from "../../src/check/index.js";
 import { runCheck } from "../../src/check/index.js";
+import { storeKeys } from "../../src/keys.js";
 import type { Runtime } from "../../src/runtime.js";
+import { openChainsOf } from "../../src/store/chains.js";
 import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../fakes/slack/harness.js";
 import {
   blockActionsPayload,
@@ -183,6 +185,47 @@ describe("Slack buttons: Stop re-checking", () => {
       "already ended, privately",
     );
     expect(harness.fake.posted.filter((m) => m.text.includes("stopped re-checking"))).toHaveLength(1);
+  });
+});
+
+describe("Slack buttons: Re-check now on a failing chain", () => {
+  it("the chain adopts the check: its result in the thread, one open chain, one stopped notice", async () => {
+    const harness = await start("http");
+    const { parentTs, report } = await checkedIntoThread(harness, CASES.nxdomain);
+    const keys = storeKeys(prefix as string);
+    const redis = (runtime as Runtime).redis;
+    const [chainId] = await openChainsOf(redis, keys, CASES.nxdomain);
+    expect(chainId).toBeDefined();
+    // What the per-user limit has counted for the presser (src/app/command-limits.ts keys).
+    const counted = async () => {
+      const found = await redis.keys(`${prefix}:slack:limit:user:U0PRESSER:*`);
+      const values = found.length === 0 ? [] : await redis.mget(...found);
+      return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+    };
+    const countedBefore = await counted();
+    const recheck = buttonsOf(report).find((b) => b.action_id === "rdns_recheck") as Button;
+    await press(harness, report, recheck, "http");
+    await harness.fake.waitFor(
+      () => reportsIn(harness, parentTs).length >= 2,
+      20_000,
+      "the re-check's report",
+    );
+    expect(checks.get(CASES.nxdomain)).toBe(2);
+    // The press spent the presser's allowance once, in the pipeline, as a command would.
+    expect((await counted()) - countedBefore).toBe(1);
+    // Still failing, and still one chain: the one the button belongs to, whose Stop the new
+    // result carries.
+    expect(await openChainsOf(redis, keys, CASES.nxdomain)).toEqual([chainId]);
+    const second = reportsIn(harness, parentTs)[1] as PostedMessage;
+    const stop = buttonsOf(second).find((b) => b.action_id === "rdns_stop") as Button;
+    expect(JSON.parse(stop.value ?? "")).toEqual({ chain: chainId });
+    await press(harness, second, stop, "http");
+    const stopped = () =>
+      harness.fake.posted.filter((m) => m.thread_ts === parentTs && m.text.includes("stopped re-checking"));
+    await harness.fake.waitFor(() => stopped().length >= 1, 10_000, "who stopped it, in the thread");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stopped()).toHaveLength(1);
+    expect(await openChainsOf(redis, keys, CASES.nxdomain)).toEqual([]);
   });
 });
 

@@ -172,6 +172,23 @@ describe("planCheckResult", () => {
     });
   });
 
+  it("a failing check an open chain adopted schedules nothing of its own; its buttons act on that chain", () => {
+    const own = plan({ report: failing });
+    const adopted = plan({ report: failing, adoptedChainId: "chk-open" });
+    expect(adopted.next).toBeNull();
+    expect(adopted.followUp).toEqual(own.followUp);
+    // The same answer in each thread, its Stop button naming the chain that goes on.
+    const reports = (result: typeof own) =>
+      result.deliveries.filter((d) => d.message.kind === "report").map((d) => d.message);
+    expect(reports(own).map((m) => (m.kind === "report" ? m.chainId : null))).toEqual(["chk-1", "chk-1"]);
+    expect(reports(adopted).map((m) => (m.kind === "report" ? m.chainId : null))).toEqual([
+      "chk-open",
+      "chk-open",
+    ]);
+    // A check that passes has no chain to carry on, adopted or not.
+    expect(plan({ report: passing, adoptedChainId: "chk-open" }).deliveries).toEqual(plan({}).deliveries);
+  });
+
   it("tells the chain's threads once it cleared, and schedules nothing more", () => {
     const result = plan({
       job: job({ reason: "recheck", recheck: 3, firstFailureAt: "2026-11-27T11:50:00Z" }),

@@ -1,11 +1,13 @@
-// The watch run planner: a range cut into chunk jobs spread over a short window, the retry of a
-// chunk's inconclusive addresses, and the baseline summary (listed, or grouped when many).
+// The watch run planner: a range cut into chunk jobs spread over a short window (a baseline) or
+// half the interval (a scheduled run), the retry of a chunk's inconclusive addresses, and the
+// baseline summary (listed, or grouped when many).
 import { describe, expect, it } from "vitest";
 import type { BaselineLine } from "../../../src/chat/types.js";
 import { targetPrefix } from "../../../src/store/watch-prefixes.js";
 import {
   BASELINE_LINES,
   baselineLineOf,
+  chunkWindowMs,
   MAX_SPREAD_MS,
   planBaseline,
   planChunkRetry,
@@ -45,16 +47,28 @@ describe("planWatchRun", () => {
     expect([...delays].sort((a, b) => a - b)).toEqual(delays);
   });
 
-  it("never spreads past a quarter of the interval, and one chunk starts at once", () => {
+  it("spreads a scheduled run's chunks evenly over the first half of its interval; one chunk starts at once", () => {
     const chunks = planWatchRun({
       runId: "r",
       chunkSize: 256,
       channel: "c",
       record: { target: "198.51.0.0/16", ips: range(65_536) },
       baseline: false,
-      intervalMs: 10_000,
+      intervalMs: 3_600_000,
     });
-    expect(Math.max(...chunks.map((chunk) => chunk.opts.delay))).toBe(2500);
+    const delays = chunks.map((chunk) => chunk.opts.delay);
+    expect(delays[0]).toBe(0);
+    // The last chunk starts at half the interval: it has the other half to finish in.
+    expect(delays.at(-1)).toBe(1_800_000);
+    expect(delays.at(-1)).toBe(chunkWindowMs(256, 3_600_000, false));
+    const gaps = delays.slice(1).map((delay, i) => delay - (delays[i] ?? 0));
+    // Evenly: 1 800 000 / 255 = 7058.8 ms, rounded per chunk.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(7058);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(7059);
+    // The same /16's baseline run stays prompt: 100 ms apart, under 30 s in all.
+    expect(chunkWindowMs(256, 3_600_000, true)).toBe(25_500);
+    expect(chunkWindowMs(256, 10_000, true)).toBe(2500);
+    expect(chunkWindowMs(256, 10_000, false)).toBe(5000);
     const one = planWatchRun({
       runId: "r",
       chunkSize: 256,
