@@ -11,6 +11,7 @@ import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
+import { clearedFigures, resolversSeen, resolversToConfirm } from "./poll-fix-plan.js";
 import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
 
 /** Why the answer is "could not tell", in one line, from the failed lookups. */
@@ -213,6 +214,7 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
         elapsedSeconds: followUp.elapsedSeconds,
         rechecks: job.recheck,
         ...(silent.length > 0 ? { silentResolvers: silent } : {}),
+        ...clearedFigures(job, input.now),
       };
       deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
     } else {
@@ -245,12 +247,25 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
             job: {
               ...nextJob,
               reason: "poll",
-              poll: { target, lastFullAt: report.checkedAt },
+              poll: {
+                target,
+                lastFullAt: report.checkedAt,
+                ...(followUp.next.confirm === true
+                  ? {
+                      confirm: {
+                        resolvers: resolversToConfirm(report),
+                        fixSeenAt: job.fixSeenAt ?? report.checkedAt,
+                      },
+                    }
+                  : { seen: resolversSeen(report) }),
+              },
             },
             jobId:
-              followUp.next.poll.slot < 0
-                ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}`
-                : pollJobId(job.ip, job.helo, followUp.next.poll.slot),
+              followUp.next.confirm === true
+                ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}-fix`
+                : followUp.next.poll.slot < 0
+                  ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}`
+                  : pollJobId(job.ip, job.helo, followUp.next.poll.slot),
             delayMs: followUp.next.delayMs,
             chainJob: nextJob,
           }

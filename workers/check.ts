@@ -157,8 +157,15 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;
+  // The chain counts its DNS questions for the "cleared" notice.
+  let questions = 0;
   try {
-    report = await deps.runCheck({ ip: data.ip, helo: data.helo, ...settings.check });
+    report = await deps.runCheck({
+      ip: data.ip,
+      helo: data.helo,
+      ...settings.check,
+      onQuestion: () => questions++,
+    });
   } catch (error) {
     // Retrying cannot fix input the check refuses; anything else (a bug, a socket error) can.
     if (error instanceof Error && error.name === "InvalidInputError")
@@ -169,7 +176,8 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   const attempt = job.attemptsMade + 1;
   const retry = retryBeforeAnswering(report, attempt >= (job.opts.attempts ?? 1));
   if (retry !== null) throw new Error(retry);
-  return applyReport({ data, jobId, attempt, report, now }, deps, log);
+  const counted = { ...data, questions: (data.questions ?? 0) + questions };
+  return applyReport({ data: counted, jobId, attempt, report, now }, deps, log);
 }
 
 export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, CheckOutcome> {

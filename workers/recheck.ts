@@ -72,7 +72,7 @@ export interface FollowUp {
    * The next step, or null when the chain ends: a full re-check, or (`poll`) a poll of the
    * authority on the IP's slot `slot` (workers/poll-plan.ts nextPollSlot).
    */
-  next: { delayMs: number; quick: boolean; poll?: { slot: number } } | null;
+  next: { delayMs: number; quick: boolean; poll?: { slot: number }; confirm?: boolean } | null;
   firstFailureAt: string | null;
   elapsedSeconds: number;
 }
@@ -129,6 +129,16 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
     // right after the first check is then seen as the caches let go (slot -1: the chain's own).
     if (job.recheck === 0 && untilExpiry !== null && untilExpiry + policy.recheckMarginMs < slot.delayMs)
       next = { delayMs: untilExpiry + policy.recheckMarginMs, quick: false, poll: { slot: -1 } };
+  } else if (
+    job.fixSeenAt !== undefined &&
+    job.quickRechecks < policy.maxQuickRechecks &&
+    (untilExpiry !== null || letGo.length > 0)
+  ) {
+    // The fix was seen and a resolver still held the old answer at its confirmation (something
+    // asked it again after the chain's last look): one more look at that resolver alone when
+    // its new TTL runs out, not a full check (issue 10: one resolver question per look).
+    const last = Math.max(untilExpiry ?? 0, ...letGo.map((item) => item.at.getTime() - now.getTime()));
+    next = { delayMs: last + policy.recheckMarginMs, quick: true, poll: { slot: -1 }, confirm: true };
   } else if (
     untilExpiry !== null &&
     job.quickRechecks < policy.maxQuickRechecks &&

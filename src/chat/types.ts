@@ -86,7 +86,11 @@ export interface BaselineLine {
  * plain text. Text fields hold plain text; renderers escape them, markup is theirs alone.
  */
 export type OutboundMessage =
-  | { kind: "notice"; text: string }
+  /**
+   * `chain`: a re-check chain's notice ("fixed at the authority") carries the buttons of a check
+   * result for that chain (Re-check now, Watch this IP, Stop re-checking).
+   */
+  | { kind: "notice"; text: string; chain?: { ip: string; helo: string | null; chainId: string } }
   | { kind: "checking"; ip: string; helo: string | null }
   /**
    * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
@@ -102,6 +106,10 @@ export type OutboundMessage =
       rechecks: number;
       /** Resolvers that gave no conclusive answer on the clearing check: "cleared" cannot speak for them. */
       silentResolvers?: string[];
+      /** Seconds since a poll saw the fix at the authority, when one did. */
+      sinceFixSeconds?: number;
+      /** DNS questions the chain asked, first check to this one (shared polls counted in full). */
+      questions?: number;
     }
   | {
       kind: "still-failing";

@@ -120,6 +120,7 @@ export class DnsClient {
     try {
       this.observer({
         server: question.server,
+        name: question.name,
         type: question.type,
         outcome: classifyOutcome(response, question.type),
         seconds: started === 0 ? 0 : (performance.now() - started) / 1000,

@@ -25,6 +25,8 @@ export type QueryOutcome =
 export interface QueryEvent {
   /** host:port as the question named it. */
   server: string;
+  /** The name asked (lets a benchmark or test tell one address's questions from another's). */
+  name: string;
   type: DnsQuestion["type"];
   outcome: QueryOutcome;
   /** From the first send to the answer or the give-up, seconds (time queued for a slot excluded). */

@@ -116,6 +116,15 @@ export async function observe(
   }
 }
 
+/** `transport`, telling `onQuestion` of each question it asks (unchanged without one). */
+function counting(transport: DnsTransport, onQuestion: ((server: string) => void) | undefined): DnsTransport {
+  if (onQuestion === undefined) return transport;
+  return (question) => {
+    onQuestion(question.server);
+    return transport(question);
+  };
+}
+
 /** The backstop timer fires this long after the deadline (well inside the promised 100 ms). */
 const DEADLINE_GRACE_MS = 25;
 
@@ -134,7 +143,7 @@ async function observeWithin(
   progress.resolverServers = resolvers;
   progress.authorityServers = authorities;
   const queryOptions: QueryOptions = {
-    transport: deadlineTransport(dependencies.transport ?? query, deadline),
+    transport: deadlineTransport(counting(dependencies.transport ?? query, options.onQuestion), deadline),
     timeoutMs: options.timeoutMs,
     retries: options.retries ?? 1,
   };

@@ -171,6 +171,11 @@ export interface CheckOptions {
    */
   authorityPort?: number;
   now?: () => Date;
+  /**
+   * Hears every DNS question the check asks, with the server it goes to (a re-check chain counts
+   * its questions for the "cleared" notice). Not called for questions the deadline never sent.
+   */
+  onQuestion?: (server: string) => void;
 }
 
 /** Thrown for input the check cannot run on (exit 64 in the CLI; UnrecoverableError in workers). */

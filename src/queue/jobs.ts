@@ -2,6 +2,7 @@
 // Job data is JSON in Redis: plain fields only, no Dates or class instances.
 import type { Origin, OutboundMessage, PlatformName, ReplyAddress } from "../chat/types.js";
 import type { PollTarget } from "../check/poll.js";
+import type { LookupStatus } from "../check/types.js";
 
 /** "poll": a poll of the authority, shared by every open chain of the IP and HELO (workers/poll.ts). */
 export type CheckReason = "command" | "paste" | "recheck" | "watch" | "poll";
@@ -30,8 +31,40 @@ export interface CheckJob {
   chainId: string;
   /** When the person asked (ISO 8601). */
   requestedAt: string;
-  /** For a poll: what to ask, and when the chain's last full check ran (ISO 8601). */
-  poll?: { target: PollTarget; lastFullAt: string };
+  /**
+   * For a poll: what to ask, and when the chain's last full check ran (ISO 8601). `seen` is what
+   * each resolver served at that check (its status, names and time left in its cache), so the
+   * poll that sees the fix can say when each cache lets go without asking the resolvers again.
+   * `confirm` makes the job the one look at the resolvers after the fix was seen (workers/poll.ts).
+   */
+  poll?: { target: PollTarget; lastFullAt: string; seen?: ResolverSeen[]; confirm?: FixConfirm };
+  /**
+   * DNS questions this chain has asked so far (full checks, its share of polls, confirmations),
+   * for the "cleared" notice. Absent in jobs queued before it was counted.
+   */
+  questions?: number;
+  /** When a poll saw the fix at the authority (ISO 8601), for the "cleared" notice. */
+  fixSeenAt?: string;
+}
+
+/** One resolver's PTR answer at the chain's last full check, kept small for the poll's data. */
+export interface ResolverSeen {
+  server: string;
+  status: LookupStatus;
+  names: string[];
+  /** A found PTR's TTL as the resolver returned it: the time left in its cache (RFC 1035 7.3). */
+  ttl: number | null;
+  /** A negative answer's SOA TTL from the resolver: the time left in its cache (RFC 2308 5). */
+  negativeTtlRemaining: number | null;
+  /** When it was observed (ISO 8601). */
+  at: string;
+}
+
+/** The one look at the resolvers after the fix was seen: which to ask, and when the fix was seen. */
+export interface FixConfirm {
+  /** The resolvers still holding the old answer at the last observation (or not observed). */
+  resolvers: string[];
+  fixSeenAt: string;
 }
 
 /** A run of one channel watch: split into chunks by workers/watch.ts. */

@@ -43,6 +43,16 @@ export function buttonsFor(message: OutboundMessage): ButtonSpec[] {
     case "still-failing":
       // Still failing, re-checks go on: the chain can be stopped when the message names it.
       return forReport(message.report, message.final === true ? null : (message.chainId ?? null), true);
+    case "notice": {
+      // A chain's notice (fixed at the authority, still waiting on caches): as a result's buttons.
+      const chain = message.chain;
+      if (chain === undefined) return [];
+      const buttons: ButtonSpec[] =
+        chain.helo === null || CARRIABLE_HELO.test(chain.helo)
+          ? [{ kind: "recheck", ip: chain.ip, helo: chain.helo, chainId: chain.chainId }]
+          : [];
+      return [...buttons, { kind: "watch", ip: chain.ip }, { kind: "stop", chainId: chain.chainId }];
+    }
     case "watch-change":
       // The channel already watches it: a check now is what helps.
       return forReport(message.report, null, false);

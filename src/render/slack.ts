@@ -8,7 +8,7 @@ import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js";
 import { buttonsFor } from "./buttons.js";
-import { formatDuration } from "./duration.js";
+import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { slackActionsBlock } from "./slack-buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
@@ -236,7 +236,7 @@ function renderBody(message: OutboundMessage): SlackRendered {
         silent.length === 0
           ? ""
           : ` (${silent.map(inlineCode).join(", ")} did not answer, so ${silent.length === 1 ? "it is" : "they are"} not included)`;
-      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks)${note}: ${slackText(message.report.summary)}`;
+      const text = `:tada: ${inlineCode(message.report.ip)} cleared after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks${clearedFigures(message)})${note}: ${slackText(message.report.summary)}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "still-failing": {

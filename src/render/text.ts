@@ -9,7 +9,7 @@ import type { CheckReport } from "../check/types.js";
 import { baselineBody, baselineTitle } from "./baseline.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
-import { formatDuration } from "./duration.js";
+import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { terminalText } from "./inert-text.js";
 import { fitStatus } from "./status-text.js";
@@ -61,7 +61,7 @@ function renderParts(message: OutboundMessage): string {
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
     case "cleared":
-      return `Cleared: ${message.report.ip} now passes at the authority and every resolver that answered, after ${formatDuration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}.${silentNote(message.silentResolvers)} ${verdictLine(message.report)}`;
+      return `Cleared: ${message.report.ip} now passes at the authority and every resolver that answered, after ${formatDuration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}${clearedFigures(message)}.${silentNote(message.silentResolvers)} ${verdictLine(message.report)}`;
     case "still-failing":
       return message.final === true
         ? `Gave up after ${formatDuration(message.elapsedSeconds)} (${message.rechecks} re-checks): still failing, no more re-checks. ${verdictLine(message.report)}`

@@ -144,6 +144,8 @@ describe("Slack end to end (Bolt -> queue -> check worker on the lab -> delivery
         String(c.args.text).startsWith("Fixed at the authority"),
       );
       expect(fixed).toHaveLength(1);
+      // With the chain's buttons, as a check result has them.
+      expect(JSON.stringify(fixed[0]?.args.blocks)).toContain('"action_id":"rdns_stop"');
       const cleared = threadReplies(harness, "1700000000.000001").filter((c) =>
         String(c.args.text).includes(`\`${ip}\` cleared after`),
       );

@@ -38,6 +38,36 @@ describe("which messages carry buttons", () => {
     }
   });
 
+  it("a chain's notice (fixed at the authority) carries the chain's buttons on Slack and Discord", () => {
+    const chainId = "chk-203.0.113.5-1";
+    const notice: OutboundMessage = {
+      kind: "notice",
+      text: "Fixed at the authority: ...",
+      chain: { ip: "203.0.113.5", helo: null, chainId },
+    };
+    expect(buttonsFor(notice)).toEqual([
+      { kind: "recheck", ip: "203.0.113.5", helo: null, chainId },
+      { kind: "watch", ip: "203.0.113.5" },
+      { kind: "stop", chainId },
+    ]);
+    const slack = renderSlackMessage(notice).blocks.at(-1) as {
+      type: string;
+      elements: { action_id: string }[];
+    };
+    expect(slack.type).toBe("actions");
+    expect(slack.elements.map((element) => element.action_id)).toEqual([
+      "rdns_recheck",
+      "rdns_watch",
+      "rdns_stop",
+    ]);
+    const row = renderMessage(notice)[0]?.components?.[0];
+    expect(row?.components.map((c) => c.custom_id)).toEqual([
+      `rdns:recheck:${chainId}`,
+      "rdns:watch:203.0.113.5",
+      `rdns:stop:${chainId}`,
+    ]);
+  });
+
   it("Stop re-checking only while the result's chain is open; re-check then names the chain on Discord", () => {
     const chainId = "chk-203.0.113.5-4c1d2b7e-52a1-4a3e-9d7e-0b1c2d3e4f50";
     expect(buttonsFor({ kind: "report", report, chainId }).map((b) => b.kind)).toEqual([

@@ -7,7 +7,7 @@ import type { OutboundMessage } from "../../chat/types.js";
 import type { CheckReport } from "../../check/types.js";
 import { baselineBody, baselineTitle } from "../../render/baseline.js";
 import { buttonsFor } from "../../render/buttons.js";
-import { formatDuration } from "../../render/duration.js";
+import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
@@ -168,7 +168,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
               `${silent.map(escapeInline).join(", ")} did not answer, so ${silent.length === 1 ? "it is" : "they are"} not included.`,
             ];
       return reportPayloads(message.report, `✅ Cleared: ${escapeInline(message.report.ip)}`, COLOURS.pass, [
-        `Visible everywhere after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}).`,
+        `Visible everywhere after ${formatDuration(message.elapsedSeconds)} (${plural(message.rechecks, "re-check")}${clearedFigures(message)}).`,
         ...silentNote,
       ]);
     }

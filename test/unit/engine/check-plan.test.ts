@@ -16,6 +16,7 @@ import {
   retryBeforeAnswering,
   type WatchObservation,
 } from "../../../workers/check-plan.js";
+import { resolversSeen } from "../../../workers/poll-fix-plan.js";
 import { nextPollSlot } from "../../../workers/poll-plan.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
@@ -140,7 +141,8 @@ describe("planCheckResult", () => {
         reason: "poll",
         recheck: 1,
         firstFailureAt: NOW.toISOString(),
-        poll: { target: pollTargetOf(failing), lastFullAt: failing.checkedAt },
+        // What each resolver served, and when: the poll that sees the fix predicts from it.
+        poll: { target: pollTargetOf(failing), lastFullAt: failing.checkedAt, seen: resolversSeen(failing) },
       }),
       // The chain's own state, kept in the registry where the shared poll finds it.
       chainJob: expect.objectContaining({ reason: "recheck", recheck: 1, chainId: "chk-1" }),

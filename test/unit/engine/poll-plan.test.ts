@@ -4,13 +4,11 @@ import { describe, expect, it } from "vitest";
 import { type PollResult, pollTargetOf } from "../../../src/check/poll.js";
 import {
   authorityLacksFix,
-  fixedNoticeText,
   fullCheckDue,
   jitterOffsetMs,
   nextPollSlot,
   pollSawFix,
   predictLetGo,
-  servingResolvers,
 } from "../../../workers/poll-plan.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
@@ -117,7 +115,7 @@ describe("what a chain polls and when it has seen the fix", () => {
   });
 });
 
-describe("predicted let-go and the fixed notice", () => {
+describe("predicted let-go", () => {
   const seenAt = new Date("2026-11-27T12:00:00Z");
 
   it("predicts from the SOA TTL of a negative answer and the remaining TTL of an old PTR", () => {
@@ -151,22 +149,6 @@ describe("predicted let-go and the fixed notice", () => {
       { server: "127.0.0.1:5301", holds: "no PTR", at: new Date("2026-11-27T12:00:04Z") },
       { server: "127.0.0.1:5302", holds: "old.example.test", at: new Date("2026-11-27T12:10:00Z") },
     ]);
-    expect(servingResolvers(stale)).toEqual(["127.0.0.1:5303"]);
     expect(predictLetGo(failing, seenAt)).toEqual([]); // nothing to predict before the fix
-  });
-
-  it("says what the authority serves, who serves it, and when each cache lets go, in UTC and minutes", () => {
-    const text = fixedNoticeText(
-      makeReport({
-        authority: fixed.authority,
-        resolvers: [{ ...(fixed.resolvers[0] as (typeof fixed.resolvers)[0]), negativeTtlRemaining: 900 }],
-      }),
-      seenAt,
-    );
-    expect(text).toContain(
-      "Fixed at the authority: 5.113.0.203.in-addr.arpa now has PTR mail.example.test (seen 12:00:00 UTC).",
-    );
-    expect(text).toContain("No resolver serves it yet.");
-    expect(text).toContain("127.0.0.1:5301 still holds no PTR; it lets go at 12:15:00 UTC (in 15 min).");
   });
 });

@@ -1,0 +1,168 @@
+// The one look at the resolvers after a poll saw the fix at the authority (issue 10 item 2):
+// each resolver that still held the old answer is asked only the question whose answer was
+// wrong (the PTR, or for a broken pair the A/AAAA of the PTR name), once; every other fact of the
+// report comes from the authoritative servers (RD=0: not resolver questions). The answers go
+// through the same pure analysis as a full check (analyse.ts), so the report is built from real
+// answers only: a resolver not asked is not in it, rather than copied forward from an older check.
+import { analyseObservations } from "./analyse.js";
+import { askAuthority } from "./authority.js";
+import { deadlineTransport, defaultDeadlineMs, startDeadline } from "./deadline.js";
+import { type DnsTransport, query, type RecordType } from "./dns-client.js";
+import { parseIp, sameAddress } from "./ip.js";
+import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { assembleReport } from "./pipeline.js";
+import type { PollTarget } from "./poll.js";
+import type { CheckReport, ForwardLookup, Observations } from "./types.js";
+import { CONCLUSIVE_STATUSES } from "./types.js";
+import { zoneCacheFor } from "./zone-cache.js";
+
+export interface ConfirmInput {
+  ip: string;
+  helo: string | null;
+  /** What the chain polled: its `forward` flag says the wrong answer was the PTR name's A/AAAA. */
+  target: PollTarget;
+  /** The resolvers to ask, once each. */
+  resolvers: string[];
+  /** Every configured resolver (only for discovering the zone's servers when none are listed). */
+  allResolvers: string[];
+  /** Listed authoritative servers (AUTHORITIES); empty: discovered (shared zone cache). */
+  authorities: string[];
+  timeoutMs: number;
+  retries?: number;
+  deadlineMs?: number;
+  authorityPort?: number;
+  now?: () => Date;
+}
+
+export interface ConfirmResult {
+  report: CheckReport;
+  /** DNS questions asked, and how many of them went to each server. */
+  questions: number;
+  byServer: Record<string, number>;
+}
+
+/** The A/AAAA of `name` at the listed authoritative servers (RD=0): the first answer with authority. */
+async function forwardAtAuthority(
+  name: string,
+  family: 4 | 6,
+  ip: string,
+  servers: string[],
+  options: QueryOptions,
+): Promise<ForwardLookup> {
+  const type: RecordType = family === 4 ? "A" : "AAAA";
+  let last: ForwardLookup = {
+    name,
+    status: "timeout",
+    addresses: [],
+    cnames: [],
+    server: null,
+    confirms: false,
+  };
+  for (const server of servers) {
+    const response = await ask(options.transport, {
+      name,
+      type,
+      server,
+      recursion: false,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+    });
+    const chain = readChain(response, name, type);
+    const lookup: ForwardLookup = {
+      name,
+      status: chain.status,
+      addresses: chain.values,
+      cnames: chain.cnames,
+      server,
+      confirms: chain.values.some((address) => sameAddress(ip, address)),
+    };
+    // A listed server that does not serve the name's zone refuses or refers: ask the next.
+    if (response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status)) return lookup;
+    if (last.server === null || CONCLUSIVE_STATUSES.has(lookup.status)) last = lookup;
+  }
+  return last;
+}
+
+/** Asks what the confirmation needs and judges it with the full check's rules. */
+export async function confirmFix(
+  input: ConfirmInput,
+  transport: DnsTransport = query,
+): Promise<ConfirmResult> {
+  const now = input.now ?? (() => new Date());
+  const startedAt = now();
+  const started = performance.now();
+  const parsed = parseIp(input.ip);
+  const byServer: Record<string, number> = {};
+  let questions = 0;
+  const counted: DnsTransport = (question) => {
+    questions++;
+    byServer[question.server] = (byServer[question.server] ?? 0) + 1;
+    return transport(question);
+  };
+  const deadline = startDeadline(input.deadlineMs ?? defaultDeadlineMs(input.timeoutMs));
+  const options: QueryOptions = {
+    transport: deadlineTransport(counted, deadline),
+    timeoutMs: input.timeoutMs,
+    retries: input.retries ?? 1,
+  };
+  const authority = await askAuthority({
+    ...options,
+    reverseName: parsed.reverseName,
+    authorities: input.authorities,
+    resolvers: input.allResolvers,
+    authorityPort: input.authorityPort ?? 53,
+    // Keyed on the caller's transport, as the full check's: discovered servers are shared.
+    zoneCache: zoneCacheFor(transport),
+  });
+  const names = authority?.report.status === "found" ? authority.report.names : [];
+  // Facts that are not the resolvers' question come from the authority when it is listed; a
+  // forward zone's servers are otherwise unknown here, and a resolver is the only way to ask.
+  const atAuthority = (name: string) =>
+    input.authorities.length > 0
+      ? forwardAtAuthority(name, parsed.family, parsed.ip, input.authorities, options)
+      : lookupAddresses(name, parsed.family, parsed.ip, input.allResolvers.slice(0, 1), options);
+  let resolvers: Observations["resolvers"] = [];
+  let forward: ForwardLookup[];
+  if (input.target.forward) {
+    // A broken pair: the wrong answer was the PTR name's A/AAAA at the resolvers. The report
+    // shows, per name, the answer of a resolver that does not confirm it (if any does not).
+    forward = await Promise.all(
+      names.map(async (name) => {
+        const answers = await Promise.all(
+          input.resolvers.map((server) => lookupAddresses(name, parsed.family, parsed.ip, [server], options)),
+        );
+        return answers.find((lookup) => !lookup.confirms) ?? answers[0] ?? (await atAuthority(name));
+      }),
+    );
+  } else {
+    const [ptrs, lookups] = await Promise.all([
+      Promise.all(input.resolvers.map((server) => askPtr(server, parsed.reverseName, true, options))),
+      Promise.all(names.map((name) => atAuthority(name))),
+    ]);
+    resolvers = ptrs.map((result) => result.answer);
+    forward = lookups;
+  }
+  const heloName = input.helo?.trim() ? input.helo.trim() : null;
+  const heloLookup =
+    heloName === null || heloName.startsWith("[") || !heloName.includes(".")
+      ? null
+      : await atAuthority(heloName);
+  const observations: Observations = {
+    ip: parsed.ip,
+    family: parsed.family,
+    reverseName: parsed.reverseName,
+    resolvers,
+    authority: authority?.report ?? null,
+    forward,
+    helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
+    now: now(),
+    ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
+  };
+  const report = assembleReport(
+    observations,
+    analyseObservations(observations),
+    startedAt,
+    Math.round(performance.now() - started),
+  );
+  return { report, questions, byServer };
+}

@@ -1,0 +1,175 @@
+// What a chain does when its poll sees the fix at the authority (issue 10 item 2), pure: no
+// resolver is asked then. When each resolver lets go of the old answer is predicted from what
+// it served at the chain's last full check, and when (that instant, plus the margin) the one
+// look at the resolvers runs. workers/poll.ts carries it out; src/check/confirm.ts asks.
+import type { PollResult, PollTarget } from "../src/check/poll.js";
+import type { CheckReport } from "../src/check/types.js";
+import type { CheckJob, ResolverSeen } from "../src/queue/jobs.js";
+
+/**
+ * What each resolver served at a full check, and when: kept in the chain's poll data. "When" is
+ * the end of the check, no earlier than each answer, so a prediction from it is never early.
+ */
+export function resolversSeen(report: CheckReport): ResolverSeen[] {
+  const at = new Date(Date.parse(report.checkedAt) + report.durationMs).toISOString();
+  return report.resolvers.map((answer) => ({
+    server: answer.server,
+    status: answer.status,
+    names: answer.names,
+    ttl: answer.ttl,
+    negativeTtlRemaining: answer.negativeTtlRemaining,
+    at,
+  }));
+}
+
+/** One resolver's expected state once the fix is at the authority. */
+export type ResolverOutlook =
+  /** It served the fixed PTR at the last look: nothing to ask. */
+  | { server: string; kind: "serving" }
+  /** It held `holds` (seen at `seenAt`) and lets go at `at`, still ahead (RFC 2308 5 / RFC 1035 7.3). */
+  | { server: string; kind: "lets-go"; holds: string; seenAt: Date; at: Date }
+  /** Its old answer's time ran out at `at` (before now): it should serve the fix already. */
+  | { server: string; kind: "expired"; holds: string; at: Date }
+  /** Nothing timed about it (no answer, no TTL, or a broken pair's forward lookup): unknown. */
+  | { server: string; kind: "unknown" };
+
+export interface FixSeenPlan {
+  outlook: ResolverOutlook[];
+  /** The resolvers to ask once: every one not already serving the fix. */
+  confirm: string[];
+  /** When to ask them: the last predicted let-go still ahead (or now), plus the margin. */
+  confirmAt: Date;
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  return [...a].sort().join(" ") === [...b].sort().join(" ");
+}
+
+/** A resolver's outlook from its last observation, at `nowMs`, for a fix the poll saw. */
+export function outlookOf(
+  seen: ResolverSeen,
+  target: PollTarget,
+  fixed: string[],
+  nowMs: number,
+): ResolverOutlook {
+  const server = seen.server;
+  const seenAt = Date.parse(seen.at);
+  // A broken pair's wrong answer was the name's A/AAAA, whose time left was not recorded.
+  if (target.forward || Number.isNaN(seenAt)) return { server, kind: "unknown" };
+  if (seen.status === "found" && sameNames(seen.names, fixed)) return { server, kind: "serving" };
+  let left: number | null = null;
+  let holds = "";
+  if ((seen.status === "nxdomain" || seen.status === "nodata") && seen.negativeTtlRemaining !== null) {
+    // RFC 2308 section 5: the SOA TTL in a cached negative answer is the time it has left.
+    left = seen.negativeTtlRemaining;
+    holds = "no PTR";
+  } else if (seen.status === "found" && seen.ttl !== null) {
+    // RFC 1035 4.1.3 / 7.3: a cache hands out an RR's TTL counted down, the time it has left.
+    left = seen.ttl;
+    holds = seen.names.join(", ");
+  }
+  if (left === null) return { server, kind: "unknown" };
+  // TTLs are whole seconds: a cache that reports R may keep the entry until just under R + 1 s
+  // later (Unbound counts in whole seconds of its clock, measured 1.03 s past R on the lab), so
+  // the let-go is predicted at the latest instant and the one look never comes early.
+  const at = new Date(seenAt + (left + 1) * 1000);
+  return at.getTime() > nowMs
+    ? { server, kind: "lets-go", holds, seenAt: new Date(seenAt), at }
+    : { server, kind: "expired", holds, at };
+}
+
+/**
+ * The plan when a poll sees the fix: each resolver's outlook (from `seen`; a configured
+ * resolver never observed is unknown), who is asked once, and when.
+ */
+export function planFixSeen(
+  target: PollTarget,
+  result: PollResult,
+  seen: ResolverSeen[],
+  resolvers: string[],
+  nowMs: number,
+  marginMs: number,
+): FixSeenPlan {
+  const servers = [...new Set([...seen.map((item) => item.server), ...resolvers])];
+  const outlook = servers.map((server) => {
+    const last = seen.find((item) => item.server === server);
+    return last === undefined
+      ? { server, kind: "unknown" as const }
+      : outlookOf(last, target, result.names, nowMs);
+  });
+  const ahead = outlook.flatMap((item) => (item.kind === "lets-go" ? [item.at.getTime()] : []));
+  return {
+    outlook,
+    confirm: outlook.filter((item) => item.kind !== "serving").map((item) => item.server),
+    confirmAt: new Date(Math.max(nowMs, ...ahead) + marginMs),
+  };
+}
+
+export function utc(date: Date): string {
+  return `${date.toISOString().slice(11, 19)} UTC`;
+}
+
+function inTime(ms: number): string {
+  if (ms < 60_000) return `in ${Math.max(0, Math.round(ms / 1000))} s`;
+  return `in ${Math.round(ms / 60_000)} min`;
+}
+
+/** The "fixed at the authority" notice, from the poll's answer and the plan alone. */
+export function fixSeenNoticeText(
+  reverseName: string,
+  target: PollTarget,
+  result: PollResult,
+  plan: FixSeenPlan,
+  seenAt: Date,
+): string {
+  const names = result.names.join(", ");
+  const back =
+    target.forward && result.forward !== null
+      ? ` and ${result.forward.name} resolves back to ${target.ip} at its zone's servers`
+      : "";
+  const lines = [`Fixed at the authority: ${reverseName} now has PTR ${names}${back} (seen ${utc(seenAt)}).`];
+  const confirmAt = utc(plan.confirmAt);
+  for (const item of plan.outlook) {
+    if (item.kind === "serving") lines.push(`${item.server} already served it at my last look.`);
+    else if (item.kind === "lets-go")
+      lines.push(
+        `${item.server} still holds ${item.holds} (seen ${utc(item.seenAt)}); it lets go at ${utc(item.at)} (${inTime(item.at.getTime() - seenAt.getTime())}).`,
+      );
+    else if (item.kind === "expired")
+      lines.push(
+        `${item.server} held ${item.holds} until ${utc(item.at)} at my last look: it should already serve it; confirming at ${confirmAt}.`,
+      );
+    else lines.push(`${item.server}: I have no timed answer from it; confirming at ${confirmAt}.`);
+  }
+  lines.push(
+    plan.confirm.length > 0
+      ? `I will ask ${plan.confirm.length === 1 ? "it" : "each of them"} once at ${confirmAt} and say cleared once every resolver that answers serves it.`
+      : `I will confirm at ${confirmAt} and say cleared once every resolver that answers serves it.`,
+  );
+  return lines.join("\n");
+}
+
+/**
+ * The resolvers a further confirmation asks: those whose PTR answer still differs from the
+ * authority's. A broken pair's report holds no resolver PTR answers (its question was the name's
+ * A/AAAA): the list is empty then, which for a broken pair means every resolver (workers/poll.ts).
+ */
+export function resolversToConfirm(report: CheckReport): string[] {
+  const fixed = [...(report.authority?.names ?? [])].sort().join(" ");
+  return report.resolvers
+    .filter((answer) => !(answer.status === "found" && [...answer.names].sort().join(" ") === fixed))
+    .map((answer) => answer.server);
+}
+
+/** The "cleared" notice's figures a chain knows: time since the fix was seen, questions asked. */
+export function clearedFigures(
+  job: Pick<CheckJob, "questions" | "fixSeenAt">,
+  now: Date,
+): { questions?: number; sinceFixSeconds?: number } {
+  return {
+    ...(job.questions === undefined ? {} : { questions: job.questions }),
+    ...(job.fixSeenAt === undefined
+      ? {}
+      : { sinceFixSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(job.fixSeenAt)) / 1000)) }),
+  };
+}
