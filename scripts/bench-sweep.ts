@@ -14,13 +14,15 @@
 //      afterwards); timed from the run job's enqueue to the baseline the last chunk posts, so it
 //      includes splitting, every per-address write (last report, watch state) and the tally.
 //      The chunks are not spread here (a watch spreads them over up to 30 s of its hour).
-//   4. where the CPU goes during the in-process sweep (this process, and the lab's Unbound and
+//   4. `rdns sweep` of the range by the built CLI in a fresh process, with 1 and with 2 threads
+//      (what a user gets: cold JIT, worker threads started; needs `npm run build`);
+//   5. where the CPU goes during the in-process sweep (this process, and the lab's Unbound and
 //      Knot from /proc: microseconds of CPU per check), and, when `dnsperf` is installed, its PTR
 //      rate against the same Unbound in the same minute: the DNS side's ceiling.
 // Targets (issue 13): sweep >= 30 % of the ratio, and >= 10,000 checks/s.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -43,6 +45,12 @@ const RANGE = process.env.BENCH_SWEEP_RANGE ?? "2001:db8::/116";
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
 const CONCURRENCY = process.env.BENCH_SWEEP_CONCURRENCY ?? "500";
+/**
+ * Threads of the in-process sweep: 1 by default, comparable with earlier runs and with the raw
+ * client's one thread; its threads would be cold and compiled by tsx on every run (the built
+ * CLI's threaded sweep is measured separately, as a user runs it).
+ */
+const THREADS = process.env.BENCH_SWEEP_THREADS ?? "1";
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
 /** PTR questions for the range's reverse names, round and round, `inflight` at a time. */
@@ -161,10 +169,31 @@ async function sweepOnce(resolver: string, authority: string): Promise<{ exit: n
       "csv",
       "--concurrency",
       CONCURRENCY,
+      "--threads",
+      THREADS,
     ],
     { stdout: sink, stderr },
   );
   return { exit, summary };
+}
+
+/**
+ * The built CLI (`node bin/rdns.js sweep`, a fresh process as a user runs it: cold JIT, threads
+ * started) over RANGE; its summary's checks/s, or null when the build is missing.
+ */
+async function builtSweep(resolver: string, authority: string, threads: string): Promise<string | null> {
+  if (!existsSync("dist/src/cli/sweep.js")) return null;
+  const args = ["bin/rdns.js", "sweep", RANGE, "--resolver", resolver, "--authority", authority];
+  const child = spawn(process.execPath, [...args, "--format", "csv", "--threads", threads], {
+    env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (data: Buffer) => {
+    stderr += String(data);
+  });
+  await new Promise((resolve) => child.on("exit", resolve));
+  return /^swept .*$/m.exec(stderr)?.[0] ?? `no summary: ${stderr.slice(0, 200)}`;
 }
 
 /** Starts a watch worker process; resolves once it takes jobs. */
@@ -304,6 +333,14 @@ try {
       ? "dnsperf: not installed (or failed); no DNS-side ceiling measured"
       : `dnsperf (same minute, 4 clients, 256 outstanding, 5 s): ${dnsperf.toFixed(0)} PTR questions/s from the same Unbound; / ${perCheck.toFixed(2)} questions per check = ${(dnsperf / perCheck).toFixed(0)} checks/s if DNS were the only limit (dnsperf shares the cores too)`,
   );
+  for (const threads of ["1", "2"]) {
+    const built = await builtSweep(lab.resolver, lab.authority, threads);
+    line(
+      built === null
+        ? "sweep, built CLI: no build (npm run build) to measure"
+        : `sweep, built CLI (fresh process), --threads ${threads}: ${built}`,
+    );
+  }
   const queued: number[] = [];
   for (const workers of [1, 2]) {
     const { checks, seconds } = await queueSweep(workers, lab.resolver, lab.authority);

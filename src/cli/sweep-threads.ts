@@ -1,11 +1,9 @@
-// `rdns sweep` over several worker threads (sweep-worker.ts). One thread spends most of a
-// sweep's time in JavaScript (building and reading DNS messages, the check's rules, the report),
-// so on a machine with a spare core a large sweep splits its addresses between threads: each
-// checks every `parts`-th address with its own DNS client and posts back only what the main
-// thread prints and counts (a row or a line, the verdict, the problem codes), never the report
-// object. Threads are used only when they can help (threadsFor): several cores and a range large
-// enough to repay starting them.
-import { availableParallelism } from "node:os";
+// `rdns sweep --threads N`: the sweep over several worker threads (sweep-worker.ts). One thread
+// spends most of a sweep's time in JavaScript (building and reading DNS messages, the check's
+// rules, the report), so on a machine with spare cores a large sweep can split its addresses
+// between threads: each checks every `parts`-th address with its own DNS client and posts back
+// only what the main thread prints and counts (a row or a line, the verdict, the problem codes),
+// never the report object.
 import { Worker } from "node:worker_threads";
 import type { CheckOptions, CheckReport, Verdict } from "../check/types.js";
 import { csvLine, ndjsonLine, type SweepFormat, type SweepRow, toRow } from "./sweep-output.js";
@@ -15,11 +13,6 @@ export const BATCH_SIZE = 64;
 export const BATCHES_AHEAD = 8;
 /** A partial batch is posted after this long, so a slow sweep's progress still shows. */
 export const FLUSH_MS = 50;
-/** Below this many addresses one thread does the sweep (starting a thread costs ~50 ms). */
-export const MIN_ADDRESSES_PER_THREAD = 2048;
-/** Most threads an automatic choice starts: the lab's or a local resolver needs CPU too. */
-const MAX_AUTO_THREADS = 2;
-
 export interface WorkerSettings {
   ranges: string[];
   part: number;
@@ -78,23 +71,27 @@ export function* partOf<T>(items: Iterable<T>, part: number, parts: number): Gen
 }
 
 /**
- * Threads for a sweep: `requested` when given (--threads N), else one per core up to
- * MAX_AUTO_THREADS, and never more than one per MIN_ADDRESSES_PER_THREAD addresses.
+ * Threads for a sweep: --threads N (never more than one per address), else 1. Not chosen
+ * automatically: on this project's 2-core benchmark machine, shared with the lab's Unbound and
+ * Knot and other work, 2 threads were as often slower as faster (each thread also warms up its
+ * own JIT); they help only where a core is otherwise idle.
  */
-export function threadsFor(
-  addresses: number,
-  requested: number | null,
-  cores = availableParallelism(),
-): number {
-  if (requested !== null && requested > 0) return Math.min(requested, Math.max(1, addresses));
-  const bySize = Math.floor(addresses / MIN_ADDRESSES_PER_THREAD);
-  return Math.max(1, Math.min(cores, MAX_AUTO_THREADS, bySize));
+export function threadsFor(addresses: number, requested: number | null): number {
+  return Math.max(1, Math.min(requested ?? 1, addresses));
 }
 
-/** The worker's file, next to this one (.ts when run through tsx, .js when built). */
-function workerUrl(): URL {
-  const extension = import.meta.url.endsWith(".ts") ? "ts" : "js";
-  return new URL(`./sweep-worker.${extension}`, import.meta.url);
+/**
+ * A worker running sweep-worker (next to this file). Built, that is plain JavaScript. Run from
+ * source through tsx (the tests, `npm run bench:sweep`), Node 20 does not carry tsx's module
+ * hooks into worker threads, so the worker loads its file through tsx's own API instead.
+ */
+function startWorker(workerData: WorkerSettings): Worker {
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./sweep-worker.js", import.meta.url), { workerData });
+  const file = new URL("./sweep-worker.ts", import.meta.url).href;
+  const api = import.meta.resolve("tsx/esm/api");
+  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(file)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(code, { eval: true, workerData, execArgv: [] });
 }
 
 /**
@@ -106,10 +103,7 @@ export async function sweepInThreads(
   settings: Omit<WorkerSettings, "part">,
   onResults: (results: SweepResult[]) => Promise<void>,
 ): Promise<number> {
-  const workers = Array.from(
-    { length: settings.parts },
-    (_, part) => new Worker(workerUrl(), { workerData: { ...settings, part } satisfies WorkerSettings }),
-  );
+  const workers = Array.from({ length: settings.parts }, (_, part) => startWorker({ ...settings, part }));
   try {
     const counts = await Promise.all(
       workers.map(

@@ -1,7 +1,7 @@
 // `rdns sweep <ip|range>... [--helo NAME] [--resolver H:P]... [--authority H:P]... [--timeout MS]
 // [--concurrency N] [--qps N] [--threads N] [--only-failing] [--format table|csv|ndjson]`
-// (docs/cli.md): every address of every range checked in this process (in worker threads for a
-// large range on several cores: sweep-threads.ts), rows on stdout, a summary on stderr.
+// (docs/cli.md): every address of every range checked in this process (or its worker threads:
+// sweep-threads.ts), rows on stdout, a summary on stderr.
 // Exit 0 all pass, 1 any fail, 2 only inconclusive left, 64 bad usage.
 import cliProgress from "cli-progress";
 import { DnsClient } from "../check/dns-client.js";
@@ -36,8 +36,8 @@ export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--res
   --concurrency N      checks in flight at once (default 500, 1-10000)
   --qps N              DNS packets per second to each server at most; 0 = no cap (default: no cap on
                        the servers you list, 500 on the system's resolver and discovered authorities)
-  --threads N          worker threads sharing the addresses (1-16; default: one per core, at most 2,
-                       for ranges of 4,096 addresses or more; 1 below that)
+  --threads N          worker threads sharing the addresses (1-16, default 1): for a large range on a
+                       machine with idle cores
   --only-failing       print only the addresses that do not pass (the summary still counts all)
   --format F           table (default; aligned, in address order, at the end), csv or ndjson (one
                        report per line as rdns check --json prints it, streamed as checks finish)

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckReport } from "../../src/check/types.js";
 import { runSweepCommand } from "../../src/cli/sweep.js";
 import { csvLine, renderTable, SweepTally, toRow } from "../../src/cli/sweep-output.js";
-import { MIN_ADDRESSES_PER_THREAD, partOf, shareOf, threadsFor } from "../../src/cli/sweep-threads.js";
+import { partOf, shareOf, threadsFor } from "../../src/cli/sweep-threads.js";
 
 function sink() {
   const chunks: string[] = [];
@@ -128,15 +128,10 @@ describe("sweep output", () => {
 });
 
 describe("rdns sweep: splitting between threads", () => {
-  it("threadsFor: one thread per core up to 2, only for large ranges; --threads as given", () => {
-    expect(threadsFor(16, null, 2)).toBe(1);
-    expect(threadsFor(2 * MIN_ADDRESSES_PER_THREAD - 1, null, 2)).toBe(1);
-    expect(threadsFor(2 * MIN_ADDRESSES_PER_THREAD, null, 2)).toBe(2);
-    expect(threadsFor(65_536, null, 1)).toBe(1);
-    expect(threadsFor(65_536, null, 8)).toBe(2);
-    expect(threadsFor(65_536, 4, 2)).toBe(4);
-    // Never more threads than addresses.
-    expect(threadsFor(3, 8, 2)).toBe(3);
+  it("threadsFor: --threads as given (at most one per address), else 1", () => {
+    expect(threadsFor(65_536, null)).toBe(1);
+    expect(threadsFor(65_536, 4)).toBe(4);
+    expect(threadsFor(3, 8)).toBe(3);
   });
 
   it("shareOf: the threads' shares of a limit add up to it exactly", () => {
