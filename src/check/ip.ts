@@ -135,13 +135,14 @@ function reverseNameV4(addr: ipaddr.IPv4): string {
   return `${[...addr.octets].reverse().join(".")}.in-addr.arpa`;
 }
 
-/** RFC 3596 2.5: all 32 nibbles, reversed, under ip6.arpa. */
+/** RFC 3596 2.5: all 32 nibbles, reversed, under ip6.arpa (built in one pass: once per check). */
 function reverseNameV6(addr: ipaddr.IPv6): string {
-  const hex = addr
-    .toByteArray()
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
-  return `${[...hex].reverse().join(".")}.ip6.arpa`;
+  let name = "";
+  for (let part = 7; part >= 0; part--) {
+    const value = addr.parts[part] ?? 0;
+    for (let shift = 0; shift < 16; shift += 4) name += `${((value >> shift) & 15).toString(16)}.`;
+  }
+  return `${name}ip6.arpa`;
 }
 
 /** Whether `candidate` (from an A/AAAA answer) is the same address as `ip` (normalised). */
