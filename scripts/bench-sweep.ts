@@ -44,7 +44,8 @@ import { startLab } from "../test/lab/lab.js";
 const RANGE = process.env.BENCH_SWEEP_RANGE ?? "2001:db8::/116";
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
-const CONCURRENCY = process.env.BENCH_SWEEP_CONCURRENCY ?? "500";
+/** --concurrency of the in-process sweep: the CLI's default unless BENCH_SWEEP_CONCURRENCY is set. */
+const CONCURRENCY = process.env.BENCH_SWEEP_CONCURRENCY;
 /**
  * Threads of the in-process sweep: 1 by default, comparable with earlier runs and with the raw
  * client's one thread; its threads would be cold and compiled by tsx on every run (the built
@@ -167,8 +168,7 @@ async function sweepOnce(resolver: string, authority: string): Promise<{ exit: n
       authority,
       "--format",
       "csv",
-      "--concurrency",
-      CONCURRENCY,
+      ...(CONCURRENCY === undefined ? [] : ["--concurrency", CONCURRENCY]),
       "--threads",
       THREADS,
     ],

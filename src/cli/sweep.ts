@@ -33,7 +33,7 @@ export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--res
   --resolver H[:P]     a recursive resolver to ask (repeatable; default RESOLVERS, else the system's)
   --authority H[:P]    ask these as the zones' authoritative servers instead of discovering them (repeatable)
   --timeout MS         per-query timeout in ms (default DNS_TIMEOUT_MS, 2000)
-  --concurrency N      checks in flight at once (default 500, 1-10000)
+  --concurrency N      checks in flight at once (default 128, 1-10000)
   --qps N              DNS packets per second to each server at most; 0 = no cap (default: no cap on
                        the servers you list, 500 on the system's resolver and discovered authorities)
   --threads N          worker threads sharing the addresses (1-16, default 1): for a large range on a
@@ -46,7 +46,14 @@ The summary (counts by verdict and by problem code) goes to stderr, with a progr
 exit status: 0 all pass, 1 any fail, 2 none fail but some inconclusive (DNS errors), 64 bad usage
 `;
 
-const DEFAULT_CONCURRENCY = 500;
+/**
+ * Checks in flight by default. More is slower, not faster, once the servers answer in a few ms:
+ * every check in flight holds its state (promises, answers, timers) across the collector's
+ * scavenges. Built CLI, 2001:db8::/114 against the lab, checks/s by concurrency (two rounds):
+ * 32: 3152, 3004; 64: 4020, 3113; 128: 4996, 3412; 256: 2504, 2778; 500: ~2,500. 128 in flight
+ * still covers a 25 ms round trip at 5,000 checks/s, more than one thread checks.
+ */
+const DEFAULT_CONCURRENCY = 128;
 /** Politeness towards servers the user did not name (the system's resolver, discovered ones). */
 const DEFAULT_UNLISTED_QPS = 500;
 
