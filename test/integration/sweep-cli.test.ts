@@ -195,4 +195,31 @@ describe("rdns sweep (built CLI) against the lab", () => {
         .sort(),
     );
   });
+  it("--qps holds per server for the whole sweep when it is split between threads", {
+    timeout: 60_000,
+  }, async () => {
+    // 64 addresses, one PTR each to the resolver and to the authority: 64 questions per server.
+    // At 40 a second that takes at least (64 - the bursts) / 40 s, about 1.5 s; threads that
+    // each took the whole cap would finish in half that.
+    const swept = await rdns([
+      "sweep",
+      "2001:db8::1:0/122",
+      "--resolver",
+      lab.resolver,
+      "--authority",
+      lab.authority,
+      "--threads",
+      "2",
+      "--qps",
+      "40",
+      "--format",
+      "csv",
+    ]);
+    const summary = /swept 64 addresses in ([\d.]+) s \(\d+ checks\/s, (\d+) DNS questions\)/.exec(
+      swept.stderr,
+    );
+    expect(summary, swept.stderr).not.toBeNull();
+    expect(Number(summary?.[2])).toBe(128);
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1.3);
+  });
 });
