@@ -14,11 +14,19 @@
 //      afterwards); timed from the run job's enqueue to the baseline the last chunk posts, so it
 //      includes splitting, every per-address write (last report, watch state) and the tally.
 //      The chunks are not spread here (a watch spreads them over up to 30 s of its hour).
+//   4. `rdns sweep` of the range by the built CLI in a fresh process, with 1 and with 2 threads
+//      (what a user gets: cold JIT, worker threads started; needs `npm run build`);
+//   5. where the CPU goes during the in-process sweep (this process, and the lab's Unbound and
+//      Knot from /proc: microseconds of CPU per check), and, when `dnsperf` is installed, its PTR
+//      rate against the same Unbound in the same minute: the DNS side's ceiling.
 // Targets (issue 13): sweep >= 30 % of the ratio, and >= 10,000 checks/s.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { availableParallelism, loadavg } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
+import { promisify } from "node:util";
 import { parseWatchTarget } from "../src/app/targets.js";
 import { DnsClient } from "../src/check/dns-client.js";
 import { parseIp } from "../src/check/ip.js";
@@ -36,7 +44,14 @@ import { startLab } from "../test/lab/lab.js";
 const RANGE = process.env.BENCH_SWEEP_RANGE ?? "2001:db8::/116";
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
-const CONCURRENCY = process.env.BENCH_SWEEP_CONCURRENCY ?? "500";
+/** --concurrency of the in-process sweep: the CLI's default unless BENCH_SWEEP_CONCURRENCY is set. */
+const CONCURRENCY = process.env.BENCH_SWEEP_CONCURRENCY;
+/**
+ * Threads of the in-process sweep: 1 by default, comparable with earlier runs and with the raw
+ * client's one thread; its threads would be cold and compiled by tsx on every run (the built
+ * CLI's threaded sweep is measured separately, as a user runs it).
+ */
+const THREADS = process.env.BENCH_SWEEP_THREADS ?? "1";
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
 /** PTR questions for the range's reverse names, round and round, `inflight` at a time. */
@@ -61,6 +76,79 @@ async function rawRate(resolver: string): Promise<{ rate: number; outcomes: Map<
   return { rate: RAW_QUESTIONS / seconds, outcomes };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return null;
+  }
+}
+
+/** The lab's Unbound and (parent-zone) Knot processes: those whose command line names its folder. */
+function labProcesses(dir: string): { unbound?: number; knot?: number } {
+  const found: { unbound?: number; knot?: number } = {};
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return found;
+  }
+  for (const pid of pids) {
+    let command = "";
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!command.includes(dir)) continue;
+    if (command.includes("unbound")) found.unbound = Number(pid);
+    else if (command.includes("knot-authority")) found.knot = Number(pid);
+  }
+  return found;
+}
+
+/** CPU used by this process and the lab's servers, read before and after a run. */
+function cpuMeter(dir: string): () => { node: number; unbound: number | null; knot: number | null } {
+  const pids = labProcesses(dir);
+  const serverCpu = () => ({
+    unbound: pids.unbound === undefined ? null : cpuSeconds(pids.unbound),
+    knot: pids.knot === undefined ? null : cpuSeconds(pids.knot),
+  });
+  const before = { usage: process.cpuUsage(), ...serverCpu() };
+  return () => {
+    const usage = process.cpuUsage(before.usage);
+    const after = serverCpu();
+    const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+    return {
+      node: (usage.user + usage.system) / 1e6,
+      unbound: spent(after.unbound, before.unbound),
+      knot: spent(after.knot, before.knot),
+    };
+  };
+}
+
+/** dnsperf's PTR rate against `resolver` for the range's reverse names; null without dnsperf. */
+async function dnsperfRate(resolver: string): Promise<number | null> {
+  const names = [...addressesOfAll([parseRange(RANGE)])].map((ip) => `${parseIp(ip).reverseName} PTR`);
+  const file = join(tmpdir(), `rdns-bench-dnsperf-${process.pid}.txt`);
+  writeFileSync(file, `${names.join("\n")}\n`);
+  const colon = resolver.lastIndexOf(":");
+  const host = resolver.slice(0, colon);
+  const port = resolver.slice(colon + 1);
+  const args = ["-s", host, "-p", port, "-d", file, "-l", "5", "-c", "4", "-q", "256"];
+  try {
+    const { stdout } = await promisify(execFile)("dnsperf", args);
+    const match = /Queries per second:\s+([\d.]+)/.exec(stdout);
+    return match === null ? null : Number(match[1]);
+  } catch {
+    return null;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 /** `rdns sweep RANGE --format csv` in this process; rows to nowhere, the summary kept. */
 async function sweepOnce(resolver: string, authority: string): Promise<{ exit: number; summary: string }> {
   let summary = "";
@@ -80,12 +168,32 @@ async function sweepOnce(resolver: string, authority: string): Promise<{ exit: n
       authority,
       "--format",
       "csv",
-      "--concurrency",
-      CONCURRENCY,
+      ...(CONCURRENCY === undefined ? [] : ["--concurrency", CONCURRENCY]),
+      "--threads",
+      THREADS,
     ],
     { stdout: sink, stderr },
   );
   return { exit, summary };
+}
+
+/**
+ * The built CLI (`node bin/rdns.js sweep`, a fresh process as a user runs it: cold JIT, threads
+ * started) over RANGE; its summary's checks/s, or null when the build is missing.
+ */
+async function builtSweep(resolver: string, authority: string, threads: string): Promise<string | null> {
+  if (!existsSync("dist/src/cli/sweep.js")) return null;
+  const args = ["bin/rdns.js", "sweep", RANGE, "--resolver", resolver, "--authority", authority];
+  const child = spawn(process.execPath, [...args, "--format", "csv", "--threads", threads], {
+    env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (data: Buffer) => {
+    stderr += String(data);
+  });
+  await new Promise((resolve) => child.on("exit", resolve));
+  return /^swept .*$/m.exec(stderr)?.[0] ?? `no summary: ${stderr.slice(0, 200)}`;
 }
 
 /** Starts a watch worker process; resolves once it takes jobs. */
@@ -196,7 +304,9 @@ try {
   line(
     `raw DNS client:  ${raw.rate.toFixed(0)} PTR questions/s to the lab's Unbound (${RAW_QUESTIONS} questions, ${RAW_INFLIGHT} in flight; ${outcomeText})`,
   );
+  const meter = cpuMeter(lab.dir);
   const { exit, summary } = await sweepOnce(lab.resolver, lab.authority);
+  const cpu = meter();
   const match = /swept (\d+) address(?:es)? in ([\d.]+) s \((\d+) checks\/s, (\d+) DNS questions\)/.exec(
     summary,
   );
@@ -212,6 +322,25 @@ try {
   line(
     `sweep in-process: ${checksPerSecond.toFixed(0)} checks/s, ${perCheck.toFixed(2)} DNS questions per check; raw rate / questions per check = ${ceiling.toFixed(0)} checks/s; ratio ${(ratio * 100).toFixed(1)} % (target >= 30 %: ${ratio >= 0.3 ? "met" : "NOT met"}; >= 10,000 checks/s: ${checksPerSecond >= 10_000 ? "met" : "NOT met"})`,
   );
+  const perCheckUs = (seconds: number | null) =>
+    seconds === null ? "n/a" : `${((seconds / checks) * 1e6).toFixed(0)} us`;
+  line(
+    `sweep in-process CPU per check: this process ${perCheckUs(cpu.node)} (all its threads), Unbound ${perCheckUs(cpu.unbound)}, Knot ${perCheckUs(cpu.knot)} (/proc, 10 ms ticks); at 10,000 checks/s that is ${((cpu.node + (cpu.unbound ?? 0) + (cpu.knot ?? 0)) / seconds / (checksPerSecond / 10_000)).toFixed(2)} of this machine's ${availableParallelism()} cores`,
+  );
+  const dnsperf = await dnsperfRate(lab.resolver);
+  line(
+    dnsperf === null
+      ? "dnsperf: not installed (or failed); no DNS-side ceiling measured"
+      : `dnsperf (same minute, 4 clients, 256 outstanding, 5 s): ${dnsperf.toFixed(0)} PTR questions/s from the same Unbound; / ${perCheck.toFixed(2)} questions per check = ${(dnsperf / perCheck).toFixed(0)} checks/s if DNS were the only limit (dnsperf shares the cores too)`,
+  );
+  for (const threads of ["1", "2"]) {
+    const built = await builtSweep(lab.resolver, lab.authority, threads);
+    line(
+      built === null
+        ? "sweep, built CLI: no build (npm run build) to measure"
+        : `sweep, built CLI (fresh process), --threads ${threads}: ${built}`,
+    );
+  }
   const queued: number[] = [];
   for (const workers of [1, 2]) {
     const { checks, seconds } = await queueSweep(workers, lab.resolver, lab.authority);

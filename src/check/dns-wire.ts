@@ -20,7 +20,7 @@ export function encodeQuery(question: DnsQuestion, id: number): Buffer {
 export function decodeResponse(
   message: Buffer,
   question: Pick<DnsQuestion, "name" | "type">,
-  ids: ReadonlySet<number>,
+  ids: ReadonlySet<number> | readonly number[],
 ): Omit<DnsResponse, "server" | "rttMs" | "transport"> | null {
   let packet: dnsPacket.DecodedPacket & { rcode?: string };
   try {
@@ -28,7 +28,9 @@ export function decodeResponse(
   } catch {
     return null;
   }
-  if (!packet.flag_qr || packet.id === undefined || !ids.has(packet.id)) return null;
+  if (!packet.flag_qr || packet.id === undefined) return null;
+  if (!(Array.isArray(ids) ? ids.includes(packet.id) : (ids as ReadonlySet<number>).has(packet.id)))
+    return null;
   const asked = packet.questions?.[0];
   if (
     asked === undefined ||

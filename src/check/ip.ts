@@ -67,11 +67,11 @@ export function parseIp(input: string): ParsedIp {
       `"${printable(bare)}": zone ids (${printable(bare.slice(zoneAt))}) are local to a host; give the address alone (${printable(address)})`,
     );
   }
-  if (!isStrictAddress(bare)) {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6 | null = parseStrict(bare);
+  if (addr === null) {
     const what = /^([a-z0-9-]+\.)*[a-z][a-z0-9-]*\.?$/i.test(bare) ? "a host name" : "not an IP address";
     throw new InvalidInputError(`"${printable(bare)}" is ${what}; ${EXAMPLE}`);
   }
-  let addr = ipaddr.parse(bare);
   if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
     addr = (addr as ipaddr.IPv6).toIPv4Address();
   }
@@ -85,11 +85,22 @@ export function parseIp(input: string): ParsedIp {
   return { ip, family: 6, reverseName: reverseNameV6(v6), notPublic: classify(v6, ip) };
 }
 
-// ipaddr.isValid accepts forms like "1" or "0x7f.1" (inet_aton shorthand) that nobody means as
-// a sending IP; insist on four decimal octets for IPv4 and a zone-less IPv6.
-function isStrictAddress(text: string): boolean {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return true;
-  return text.includes(":") && !text.includes("%") && ipaddr.IPv6.isValid(text);
+const FOUR_PART_DECIMAL = /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/;
+
+/**
+ * The address, or null when `text` is not one we accept. ipaddr.isValid accepts forms like "1"
+ * or "0x7f.1" (inet_aton shorthand) that nobody means as a sending IP: insist on four decimal
+ * octets for IPv4 (what IPv4.isValidFourPartDecimal checks) and a zone-less IPv6. Parsed once,
+ * and the IPv4 parser is never tried on IPv6 text: ipaddr's isValid answers "no" by throwing
+ * and catching an Error, whose stack trace cost more than the rest of a sweep's check.
+ */
+function parseStrict(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  try {
+    if (text.includes(":")) return text.includes("%") ? null : ipaddr.IPv6.parse(text);
+    return FOUR_PART_DECIMAL.test(text) ? ipaddr.IPv4.parse(text) : null;
+  } catch {
+    return null;
+  }
 }
 
 // ipaddr.js's "reserved" bundles several IANA blocks; name the one that matched.
@@ -124,13 +135,14 @@ function reverseNameV4(addr: ipaddr.IPv4): string {
   return `${[...addr.octets].reverse().join(".")}.in-addr.arpa`;
 }
 
-/** RFC 3596 2.5: all 32 nibbles, reversed, under ip6.arpa. */
+/** RFC 3596 2.5: all 32 nibbles, reversed, under ip6.arpa (built in one pass: once per check). */
 function reverseNameV6(addr: ipaddr.IPv6): string {
-  const hex = addr
-    .toByteArray()
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
-  return `${[...hex].reverse().join(".")}.ip6.arpa`;
+  let name = "";
+  for (let part = 7; part >= 0; part--) {
+    const value = addr.parts[part] ?? 0;
+    for (let shift = 0; shift < 16; shift += 4) name += `${((value >> shift) & 15).toString(16)}.`;
+  }
+  return `${name}ip6.arpa`;
 }
 
 /** Whether `candidate` (from an A/AAAA answer) is the same address as `ip` (normalised). */

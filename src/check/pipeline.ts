@@ -228,7 +228,23 @@ function wantsLookup(helo: string): boolean {
 
 /** Validates and canonicalises host[:port] (throws InvalidInputError naming the bad one). */
 function normaliseServers(servers: string[]): string[] {
-  return [...new Set(servers.map((server) => formatServer(parseServer(server))))];
+  return [...new Set(servers.map(canonicalServer))];
+}
+
+/**
+ * Canonical forms already worked out: a sweep passes the same few servers to every one of its
+ * checks, and parsing them again per check showed in its CPU profile. Bounded, since a long-lived
+ * process may see many; a bad server throws and is not kept.
+ */
+const canonicalServers = new Map<string, string>();
+function canonicalServer(server: string): string {
+  let canonical = canonicalServers.get(server);
+  if (canonical === undefined) {
+    canonical = formatServer(parseServer(server));
+    if (canonicalServers.size >= 256) canonicalServers.clear();
+    canonicalServers.set(server, canonical);
+  }
+  return canonical;
 }
 
 /** The machine's configured resolvers, as Node reads them (c-ares, from /etc/resolv.conf). */

@@ -50,6 +50,8 @@ export class UdpChannel {
   /** Questions holding this channel (from acquire to done): it closes only when none do. */
   private holds = 0;
   retired = false;
+  /** `ready` has resolved: questions go out at once, without waiting on the promise. */
+  connected = false;
   readonly ready: Promise<void>;
 
   constructor(
@@ -79,7 +81,10 @@ export class UdpChannel {
           if (err) {
             this.retire();
             reject(err);
-          } else resolve();
+          } else {
+            this.connected = true;
+            resolve();
+          }
         });
       } catch (err) {
         this.retire();

@@ -83,11 +83,14 @@ export class SweepTally {
   total = 0;
 
   add(report: CheckReport): void {
+    this.addResult(report.verdict, new Set(report.problems.map((problem) => problem.code)));
+  }
+
+  /** One address's verdict and its distinct problem codes (what a sweep thread posts). */
+  addResult(verdict: Verdict, codes: Iterable<string>): void {
     this.total++;
-    this.verdicts[report.verdict]++;
-    for (const code of new Set(report.problems.map((problem) => problem.code))) {
-      this.problems.set(code, (this.problems.get(code) ?? 0) + 1);
-    }
+    this.verdicts[verdict]++;
+    for (const code of codes) this.problems.set(code, (this.problems.get(code) ?? 0) + 1);
   }
 
   /** The summary lines for stderr. */

@@ -152,4 +152,74 @@ describe("rdns sweep (built CLI) against the lab", () => {
     expect(lines.some((line) => line.startsWith("203.0.113.10,"))).toBe(false);
     expect(stderr).toMatch(/swept 8 addresses .*: 1 pass, 7 fail, 0 inconclusive/);
   });
+
+  it("--threads 2 splits the addresses between threads and prints what one thread prints", {
+    timeout: 120_000,
+  }, async () => {
+    const targets = ["203.0.113.0/28", "203.0.113.16/29", "2001:db8::10/127"];
+    const summary = (stderr: string) =>
+      stderr.replace(/ in [\d.]+ s \(\d+ checks\/s, \d+ DNS questions\)/, "");
+    // The table: every row, in address order, whichever thread checked it.
+    const one = await rdns(["sweep", ...targets, ...servers(), "--threads", "1"]);
+    const two = await rdns(["sweep", ...targets, ...servers(), "--threads", "2"]);
+    expect(two.code, two.stderr).toBe(one.code);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout.trimEnd().split("\n")).toHaveLength(1 + 16 + 8 + 2);
+    expect(summary(two.stderr)).toBe(summary(one.stderr));
+    // Streamed formats: the same rows (in the order checks finish), --only-failing applied.
+    const csv = await rdns([
+      "sweep",
+      ...targets,
+      ...servers(),
+      "--threads",
+      "2",
+      "--format",
+      "csv",
+      "--only-failing",
+    ]);
+    const sorted = (text: string) => text.trimEnd().split("\n").slice(1).sort();
+    const csvOne = await rdns(["sweep", ...targets, ...servers(), "--format", "csv", "--only-failing"]);
+    expect(sorted(csv.stdout)).toEqual(sorted(csvOne.stdout));
+    expect(csv.stdout.startsWith("ip,verdict,ptr,fcrdns,problems\n")).toBe(true);
+    const ndjson = await rdns(["sweep", ...targets, ...servers(), "--threads", "2", "--format", "ndjson"]);
+    const reports = ndjson.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as CheckReport);
+    expect(reports.map((report) => report.ip).sort()).toEqual(
+      one.stdout
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(/ +/)[0])
+        .sort(),
+    );
+  });
+  it("--qps holds per server for the whole sweep when it is split between threads", {
+    timeout: 60_000,
+  }, async () => {
+    // 64 addresses, one PTR each to the resolver and to the authority: 64 questions per server.
+    // At 40 a second that takes at least (64 - the bursts) / 40 s, about 1.5 s; threads that
+    // each took the whole cap would finish in half that.
+    const swept = await rdns([
+      "sweep",
+      "2001:db8::1:0/122",
+      "--resolver",
+      lab.resolver,
+      "--authority",
+      lab.authority,
+      "--threads",
+      "2",
+      "--qps",
+      "40",
+      "--format",
+      "csv",
+    ]);
+    const summary = /swept 64 addresses in ([\d.]+) s \(\d+ checks\/s, (\d+) DNS questions\)/.exec(
+      swept.stderr,
+    );
+    expect(summary, swept.stderr).not.toBeNull();
+    expect(Number(summary?.[2])).toBe(128);
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1.3);
+  });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckReport } from "../../src/check/types.js";
 import { runSweepCommand } from "../../src/cli/sweep.js";
 import { csvLine, renderTable, SweepTally, toRow } from "../../src/cli/sweep-output.js";
+import { partOf, shareOf, threadsFor } from "../../src/cli/sweep-threads.js";
 
 function sink() {
   const chunks: string[] = [];
@@ -38,6 +39,8 @@ describe("rdns sweep: bad usage", () => {
     ["a bad format", ["203.0.113.5", "--format", "xml"], /--format is one of table, csv, ndjson/],
     ["a bad concurrency", ["203.0.113.5", "--concurrency", "0"], /--concurrency takes a whole number/],
     ["a bad qps", ["203.0.113.5", "--qps", "fast"], /--qps takes a whole number/],
+    ["no threads", ["203.0.113.5", "--threads", "0"], /--threads takes a whole number from 1 to 16/],
+    ["too many threads", ["203.0.113.5", "--threads", "17"], /--threads takes a whole number from 1 to 16/],
     ["an unknown flag", ["203.0.113.5", "--frobnicate"], /Unknown option/],
     ["a bad authority", ["203.0.113.5", "--authority", "ns.example"], /not a DNS server address/],
   ])("%s: exit 64 and one line", async (_label, argv, reason) => {
@@ -121,5 +124,36 @@ describe("sweep output", () => {
       "swept 3 addresses in 2.00 s (2 checks/s, 9 DNS questions): 1 pass, 1 fail, 1 inconclusive\n" +
         "problems: DNS_ERROR 1, MULTIPLE_PTR 1, NO_PTR 1\n",
     );
+  });
+});
+
+describe("rdns sweep: splitting between threads", () => {
+  it("threadsFor: --threads as given (at most one per address), else 1", () => {
+    expect(threadsFor(65_536, null)).toBe(1);
+    expect(threadsFor(65_536, 4)).toBe(4);
+    expect(threadsFor(3, 8)).toBe(3);
+  });
+
+  it("shareOf: the threads' shares of a limit add up to it exactly", () => {
+    for (const [total, parts] of [
+      [500, 2],
+      [7, 3],
+      [3, 3],
+      [1_000_001, 16],
+    ] as const) {
+      const shares = Array.from({ length: parts }, (_, part) => shareOf(total, part, parts));
+      expect(shares.reduce((sum, share) => sum + share, 0)).toBe(total);
+      expect(Math.min(...shares)).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("partOf: the parts together are every item once", () => {
+    const items = Array.from({ length: 11 }, (_, index) => index);
+    const parts = [0, 1, 2].map((part) => [...partOf(items, part, 3)]);
+    expect(parts).toEqual([
+      [0, 3, 6, 9],
+      [1, 4, 7, 10],
+      [2, 5, 8],
+    ]);
   });
 });

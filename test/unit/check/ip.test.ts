@@ -20,6 +20,13 @@ describe("parseIp", () => {
       "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
     );
     expect(parsed.reverseName.split(".").length).toBe(34);
+    // Every nibble in its place, letters lower-case (expected names from Python's ipaddress).
+    expect(parseIp("2001:db8:1234:5678:9abc:def0:1234:5678").reverseName).toBe(
+      "8.7.6.5.4.3.2.1.0.f.e.d.c.b.a.9.8.7.6.5.4.3.2.1.8.b.d.0.1.0.0.2.ip6.arpa",
+    );
+    expect(parseIp("2001:db8::FFFF:0:1").reverseName).toBe(
+      "1.0.0.0.0.0.0.0.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+    );
   });
 
   it("treats an IPv4-mapped IPv6 address as the IPv4 address", () => {
