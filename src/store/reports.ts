@@ -3,13 +3,52 @@ import type { Redis } from "ioredis";
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 
+// Keeps the newer report: checks of one IP overlap (a watch run, a person's command, a re-check),
+// and a slow one that finishes last must not replace a newer answer, or the servers page and
+// `/rdns status` would show the older state. Compare and write in one script, so two writers
+// cannot both read the old value and then write in the wrong order. checkedAt is an ISO 8601 UTC
+// time; both sides are brought to one width (fraction padded to 9 digits) so string order is time
+// order whether or not a writer gave milliseconds. An equal time is written (the same report saved
+// again by a retried job); a stored value that does not parse is replaced.
+const SET_IF_NEWER = `
+local function norm(t)
+  if type(t) ~= 'string' then return nil end
+  local head, frac = string.match(t, '^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d)%.?(%d*)Z$')
+  if not head then return nil end
+  return head .. '.' .. string.sub(frac .. '000000000', 1, 9)
+end
+local current = redis.call('GET', KEYS[1])
+local incoming = norm(ARGV[2])
+if current and incoming then
+  local ok, stored = pcall(cjson.decode, current)
+  if ok and type(stored) == 'table' then
+    local storedAt = norm(stored.checkedAt)
+    if storedAt and storedAt > incoming then return 0 end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+`;
+
+/**
+ * Saves `report` as its IP's last report unless the stored one was checked later. Returns false
+ * when the stored report was newer and stays.
+ */
 export async function saveLastReport(
   redis: Redis,
   keys: StoreKeys,
   report: CheckReport,
   ttlSeconds: number,
-): Promise<void> {
-  await redis.set(keys.lastReport(report.ip), JSON.stringify(report), "EX", ttlSeconds);
+): Promise<boolean> {
+  const written = await redis.eval(
+    SET_IF_NEWER,
+    1,
+    keys.lastReport(report.ip),
+    JSON.stringify(report),
+    report.checkedAt,
+    String(ttlSeconds),
+  );
+  return written === 1;
 }
 
 export async function getLastReport(redis: Redis, keys: StoreKeys, ip: string): Promise<CheckReport | null> {
