@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCheck } from "../../src/check/index.js";
 import type { CheckReport } from "../../src/check/types.js";
 import { storeKeys } from "../../src/keys.js";
-import { getLastReport, getLastReports, saveLastReport } from "../../src/store/reports.js";
+import { getLastReport, getLastReports, LastReportReader, saveLastReport } from "../../src/store/reports.js";
 import { CASES } from "../lab/zones.js";
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from "./engine/support.js";
 
@@ -107,5 +107,35 @@ describe("saveLastReport keeps the newest report by checkedAt", () => {
     } finally {
       for (const writer of writers) writer.disconnect();
     }
+  });
+});
+
+describe("LastReportReader", () => {
+  it("parses a report again only when its stored text changed, and keeps only the last read's addresses", async () => {
+    const [a, b] = ["203.0.113.210", "203.0.113.211"];
+    await saveLastReport(redis, keys, at(pass, a, "2026-12-02T15:00:00.000Z"), 3600);
+    await saveLastReport(redis, keys, at(pass, b, "2026-12-02T15:00:00.000Z"), 3600);
+    const reader = new LastReportReader();
+    const first = await reader.read(redis, keys, [a, b, "203.0.113.212"]);
+    expect([...first.keys()]).toEqual([a, b]);
+    expect(first.get(a)).toEqual(await getLastReport(redis, keys, a));
+
+    // b is checked again: a is the same object as before (not parsed again), b is the new report.
+    const newer = at(fail, b, "2026-12-02T15:00:09.000Z");
+    await saveLastReport(redis, keys, newer, 3600);
+    const second = await reader.read(redis, keys, [a, b]);
+    expect(second.get(a)).toBe(first.get(a));
+    expect(second.get(b)).not.toBe(first.get(b));
+    expect(second.get(b)).toEqual(newer);
+
+    // An address left out of a read is forgotten: asked again later, it is parsed afresh.
+    await reader.read(redis, keys, [b]);
+    const third = await reader.read(redis, keys, [a, b]);
+    expect(third.get(a)).not.toBe(first.get(a));
+    expect(third.get(a)).toEqual(first.get(a));
+    expect(third.get(b)).toBe(second.get(b));
+    // Gone from Redis: gone from the answer.
+    await redis.del(keys.lastReport(a));
+    expect((await reader.read(redis, keys, [a, b])).has(a)).toBe(false);
   });
 });
