@@ -141,4 +141,25 @@ describe("Discord: /rdns status of a channel watching a /26", () => {
     expect(answer.attachments).toEqual([]);
     expect(answer.allowed_mentions).toMatchObject({ parse: [] });
   }, 30_000);
+
+  it("a 429 on the answer carrying the file is retried by discord.js as the same request: one answer, one file", async () => {
+    const before = statusAnswers(/^Status of this channel's watches:/).length;
+    fake.rest.failNext("PATCH", /\/messages\/@original$/, 429, 1);
+    const id = fake.slashCommand("status");
+    const token = `token-${id}`;
+    await until(
+      "the status answer after the 429",
+      () => statusAnswers(/^Status of this channel's watches:/).length > before,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answers = statusAnswers(/^Status of this channel's watches:/).slice(before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.attachments).toHaveLength(1);
+    const edits = fake.rest.requests.filter((r) => r.method === "PATCH" && r.path.includes(`/${token}/`));
+    expect(edits.map((r) => r.status)).toEqual([429, 200]);
+    expect(
+      edits.map((r) => (r.body as { attachments?: { field: string }[] }).attachments?.map((a) => a.field)),
+    ).toEqual([["files[0]"], ["files[0]"]]);
+  }, 30_000);
 });
