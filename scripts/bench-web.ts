@@ -2,7 +2,10 @@
 // report and 100 history entries, served by the built `rdns web` in its own process:
 //   - GET /api/servers latency, p50 and p99 over 200 sequential requests (after 20 to warm up);
 //   - the page's time to first contentful paint in headless Chromium (fresh tab each load);
-//   - the serving process's resident memory (VmRSS and its peak VmHWM, from /proc).
+//   - the serving process's CPU time per API request (user + system, from /proc/<pid>/stat), which
+//     other load on the machine inflates much less than it does wall-clock latency;
+//   - the serving process's resident memory (VmRSS and its peak VmHWM, from /proc);
+//   - then the same for `rdns serve` (bot, workers and page in one process): API latency and memory.
 // The data is written through the store's own functions (addWatch, saveLastReport,
 // compareAndSetWatchState with history entries) under a throw-away Redis prefix, removed at the end.
 // The report is one real lab check of 203.0.113.10 (so it has real size), re-addressed per IP.
@@ -33,6 +36,15 @@ const percentile = (sorted: number[], p: number) =>
 function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return Number(match?.[1] ?? Number.NaN) / 1024;
+}
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerSecond = 100; // USER_HZ: 100 on Linux for every architecture that /proc reports in.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
 async function seed(): Promise<void> {
@@ -102,8 +114,13 @@ async function seed(): Promise<void> {
   );
 }
 
-function startWeb(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["bin/rdns.js", "web"], {
+/**
+ * The built CLI serving the page: `rdns web` (the page alone), or `rdns serve` (bot, workers and
+ * the page in one process, with the console chat since no chat token is set; nothing is queued
+ * under the bench's prefix, so its workers stay idle and ask no DNS).
+ */
+function startServer(mode: "web" | "serve"): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["bin/rdns.js", mode], {
     env: {
       ...process.env,
       REDIS_URL,
@@ -111,18 +128,25 @@ function startWeb(): Promise<{ child: ChildProcess; url: string }> {
       WEB_PORT: "0",
       WEB_HOST: "127.0.0.1",
       WEB_TOKEN: "",
-      LOG_LEVEL: "warn",
+      // serve names its page's address in its start-up log line (on stderr); web on stdout.
+      LOG_LEVEL: mode === "serve" ? "info" : "warn",
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    // serve's console chat reads standard input: a pipe left open keeps it running.
+    stdio: ["pipe", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
     let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
+    const look = (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /servers page: (\S+)\//.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`rdns web exited ${code}`)));
+      // web: "servers page: URL/"; serve: its "started" log line's web field, as JSON or pretty.
+      const match = /servers page: (\S+)\/|"?web"?: ?"(http[^"]+)"/.exec(out);
+      const url = match?.[1] ?? match?.[2];
+      if (url !== undefined) resolve({ child, url: url.replace(/\/$/, "") });
+    };
+    child.stdout?.on("data", look);
+    child.stderr?.on("data", look);
+    if (mode === "web") child.stderr?.pipe(process.stderr);
+    child.once("exit", (code) => reject(new Error(`rdns ${mode} exited ${code}: ${out.slice(-500)}`)));
   });
 }
 
@@ -134,13 +158,36 @@ async function timed(url: string): Promise<{ ms: number; body: string }> {
   return { ms: performance.now() - started, body };
 }
 
+/** `rdns serve` on the same data: its memory after the same API and page requests as above. */
+async function measureServe(): Promise<void> {
+  const { child, url } = await startServer("serve");
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    const pid = child.pid ?? 0;
+    const rssIdle = procStatus(pid, "VmRSS");
+    const rows = JSON.parse((await timed(`${url}/api/servers`)).body) as unknown[];
+    if (rows.length !== ADDRESSES) throw new Error(`serve: expected ${ADDRESSES} rows, got ${rows.length}`);
+    const api: number[] = [];
+    for (let i = 0; i < 220; i++) api.push((await timed(`${url}/api/servers`)).ms);
+    for (let i = 0; i < 30; i++) await timed(`${url}/`);
+    api.sort((a, b) => a - b);
+    const f = (n: number) => n.toFixed(1);
+    process.stdout.write(
+      `rdns serve (bot, idle workers, page): GET /api/servers p50 ${f(percentile(api, 50))} ms, p99 ${f(percentile(api, 99))} ms (220 requests); memory ${f(rssIdle)} MiB RSS at start, ${f(procStatus(pid, "VmRSS"))} MiB after 221 API and 30 page requests, peak ${f(procStatus(pid, "VmHWM"))} MiB\n`,
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
 async function main() {
   const seedStarted = performance.now();
   await seed();
   process.stdout.write(
     `seeded ${ADDRESSES} addresses x ${HISTORY_LIMIT} history entries in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`,
   );
-  const { child, url } = await startWeb();
+  const { child, url } = await startServer("web");
   try {
     const pid = child.pid ?? 0;
     const rssIdle = procStatus(pid, "VmRSS");
@@ -149,7 +196,9 @@ async function main() {
     if (first.length !== ADDRESSES) throw new Error(`expected ${ADDRESSES} rows, got ${first.length}`);
     for (let i = 0; i < 20; i++) await timed(`${url}/api/servers`);
     const api: number[] = [];
+    const cpuBefore = cpuMs(pid);
     for (let i = 0; i < 200; i++) api.push((await timed(`${url}/api/servers`)).ms);
+    const cpuPerRequest = (cpuMs(pid) - cpuBefore) / 200;
     api.sort((a, b) => a - b);
     const pages: number[] = [];
     let pageBytes = 0;
@@ -160,7 +209,7 @@ async function main() {
     }
     pages.sort((a, b) => a - b);
     process.stdout.write(
-      `GET /api/servers (${ADDRESSES} rows, ${(JSON.stringify(first).length / 1024).toFixed(0)} KiB): p50 ${percentile(api, 50).toFixed(1)} ms, p99 ${percentile(api, 99).toFixed(1)} ms (200 requests)\n` +
+      `GET /api/servers (${ADDRESSES} rows, ${(JSON.stringify(first).length / 1024).toFixed(0)} KiB): p50 ${percentile(api, 50).toFixed(1)} ms, p99 ${percentile(api, 99).toFixed(1)} ms (200 requests), ${cpuPerRequest.toFixed(1)} ms CPU each in the server\n` +
         `GET / (${ADDRESSES} rows, ${STRIP_LENGTH}-entry history strips, ${(pageBytes / 1024).toFixed(0)} KiB): p50 ${percentile(pages, 50).toFixed(1)} ms, p99 ${percentile(pages, 99).toFixed(1)} ms (30 requests)\n`,
     );
     const chromium = await launchChromium();
@@ -200,6 +249,7 @@ async function main() {
   } finally {
     child.kill("SIGTERM");
   }
+  await measureServe();
 }
 
 try {

@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import type { StoreKeys } from "../keys.js";
 import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
-import { getLastReports } from "../store/reports.js";
+import { LastReportReader } from "../store/reports.js";
 import { listWatchedChannels, listWatches, readWatchStates } from "../store/watches.js";
 import {
   type ChannelSnapshot,
@@ -20,7 +20,21 @@ export interface StoreAccess {
   keys: StoreKeys;
 }
 
-export async function loadSnapshot({ redis, keys }: StoreAccess): Promise<ServersSnapshot> {
+// One report reader per store access: the web server hands the same one to every request, so an
+// unchanged report is parsed once, not once per request (LastReportReader).
+const readers = new WeakMap<StoreAccess, LastReportReader>();
+
+function readerFor(store: StoreAccess): LastReportReader {
+  let reader = readers.get(store);
+  if (reader === undefined) {
+    reader = new LastReportReader();
+    readers.set(store, reader);
+  }
+  return reader;
+}
+
+export async function loadSnapshot(store: StoreAccess): Promise<ServersSnapshot> {
+  const { redis, keys } = store;
   const channelKeys = await listWatchedChannels(redis, keys);
   const channels: ChannelSnapshot[] = await Promise.all(
     channelKeys.map(async (channel) => {
@@ -37,7 +51,7 @@ export async function loadSnapshot({ redis, keys }: StoreAccess): Promise<Server
   const ips = [...new Set(channels.flatMap(({ watches }) => watches.flatMap((watch) => watch.ips)))];
   return {
     channels: channels.filter(({ watches }) => watches.length > 0),
-    reports: await getLastReports(redis, keys, ips),
+    reports: await readerFor(store).read(redis, keys, ips),
   };
 }
 

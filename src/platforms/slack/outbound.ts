@@ -15,6 +15,7 @@ import {
 import { fitSlackStatus, renderSlackMessage, type SlackRendered } from "../../render/slack.js";
 import { formatSlackAddress, parseSlackAddress } from "./address.js";
 import { deliveryMetadata, findDeliveredMessage, UnansweredAttempts } from "./delivery-lookup.js";
+import { withRateLimitWait } from "./rate-limit-wait.js";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -134,22 +135,32 @@ export class SlackSender implements ChatSender {
   /**
    * A status table cut for the section's limit: the whole table goes into the message's thread as
    * a CSV file, through the v2 upload flow (files.getUploadURLExternal, the bytes to the upload
-   * URL, files.completeUploadExternal) that @slack/web-api's filesUploadV2 runs.
+   * URL, files.completeUploadExternal) that @slack/web-api's filesUploadV2 runs. The message is
+   * already posted here, so a retry of the whole post() would post it twice: a 429 is waited out
+   * for the upload alone (bounded, as for a person's command), and any failure left is final.
    */
   private async attachCut(thread: { channel: string; ts: string }, message: OutboundMessage): Promise<void> {
     if (message.kind !== "status" || fitSlackStatus(message).more === 0) return;
     const { channel, ts } = thread;
     const { filename, content } = message.attachment;
     try {
-      await this.client.filesUploadV2({
-        channel_id: channel,
-        thread_ts: ts,
-        filename,
-        title: filename,
-        file: Buffer.from(content, "utf8"),
+      await withRateLimitWait(async () => {
+        try {
+          await this.client.filesUploadV2({
+            channel_id: channel,
+            thread_ts: ts,
+            filename,
+            title: filename,
+            file: Buffer.from(content, "utf8"),
+          });
+        } catch (error) {
+          throw toDeliveryError(error, "files.completeUploadExternal");
+        }
       });
     } catch (error) {
-      throw toDeliveryError(error, "files.completeUploadExternal");
+      const code = error instanceof SlackApiError ? error.code : "upload_failed";
+      const why = error instanceof Error ? error.message : String(error);
+      throw new SlackApiError(`posted the status, but not its ${filename}: ${why}`, code, true);
     }
   }
 

@@ -1,6 +1,7 @@
 // For the few calls made while a person waits (the parent message of a /rdns, an ephemeral
 // answer): a 429 is waited out for this one call only, up to a bound; anything longer is raised.
-// Deliveries do not use this: they re-queue themselves (see outbound.ts).
+// Deliveries do not use this: they re-queue themselves (see outbound.ts), except for a status
+// table's file upload, which comes after its message is posted (attachCut in outbound.ts).
 import { RateLimitedError } from "../../chat/types.js";
 
 export async function withRateLimitWait<T>(

@@ -49,13 +49,16 @@ export interface RestWorld {
 let nextId = 1_300_000_000_000_000_000n;
 /**
  * A message sent as multipart/form-data, as Discord takes files: the JSON in `payload_json`, each
- * file in a `files[n]` part. The files become the message's attachments, each with its `content`
- * (text) so tests can read what was uploaded.
+ * file in a `files[n]` part, which `payload_json.attachments` names by `id: n`. The files become
+ * the message's attachments, each with its form field, content type and `content` (text) so tests
+ * can read what was uploaded; `multipart` keeps the form's field names and the attachments the
+ * JSON listed, for tests of the form itself.
  */
 function multipartMessage(text: string, contentType: string): Record<string, unknown> {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
   const marker = `--${boundary?.[1] ?? boundary?.[2] ?? ""}`;
   let payload: Record<string, unknown> = {};
+  const fields: string[] = [];
   const attachments: Record<string, unknown>[] = [];
   for (const part of text.split(marker)) {
     const split = part.indexOf("\r\n\r\n");
@@ -64,11 +67,19 @@ function multipartMessage(text: string, contentType: string): Record<string, unk
     const content = part.slice(split + 4).replace(/\r\n$/, "");
     const name = /name="([^"]*)"/.exec(head)?.[1];
     const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    if (name !== undefined) fields.push(name);
     if (name === "payload_json") payload = JSON.parse(content) as Record<string, unknown>;
     else if (filename !== undefined)
-      attachments.push({ id: snowflake(), filename, size: Buffer.byteLength(content), content });
+      attachments.push({
+        id: snowflake(),
+        filename,
+        size: Buffer.byteLength(content),
+        content_type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? null,
+        field: name,
+        content,
+      });
   }
-  return { ...payload, attachments };
+  return { ...payload, attachments, multipart: { fields, listed: payload.attachments ?? [] } };
 }
 
 export function snowflake(): string {
