@@ -55,7 +55,9 @@ export async function listWatches(redis: Redis, keys: StoreKeys, channel: string
   const all = await redis.hgetall(keys.watches(channel));
   return Object.values(all)
     .map((text) => JSON.parse(text) as WatchRecord)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    // Oldest first; watches made in the same millisecond by target, so the order never depends
+    // on Redis's hash layout (a hashtable past 64-byte values iterates in no fixed order).
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.target.localeCompare(b.target));
 }
 
 export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap"; watched: number };

@@ -31,6 +31,7 @@ export function webFixture(name: string): WebFixture {
   const redis = new Redis(REDIS_URL);
   const keys = storeKeys(prefix);
   const servers: RunningWebServer[] = [];
+  let created = 0;
   return {
     redis,
     keys,
@@ -43,7 +44,9 @@ export function webFixture(name: string): WebFixture {
         thread: `${channel}:t-${target}`,
         parent: null,
       };
-      const record = { target, ips, origin, user: "tester", createdAt: new Date().toISOString() };
+      // Watches are listed oldest first: each one made here is a millisecond younger than the last.
+      const createdAt = new Date(Date.now() + created++).toISOString();
+      const record = { target, ips, origin, user: "tester", createdAt };
       const added = await addWatch(redis, keys, channel, record, 65_536);
       if (!added.ok) throw new Error(`could not add the watch ${target}: ${added.reason}`);
     },
