@@ -4,7 +4,7 @@
 // Block Kit limits (api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
 // characters per section text, 150 per header, 10 fields of 2000 each.
 import type { types as SlackTypes } from "@slack/bolt";
-import type { OutboundMessage } from "../chat/types.js";
+import type { OutboundMessage, StatusRow } from "../chat/types.js";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js";
 import { buttonsFor } from "./buttons.js";
@@ -12,7 +12,7 @@ import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { slackActionsBlock } from "./slack-buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
-import { type FittedStatus, fitStatus } from "./status-text.js";
+import { type FittedStatus, fitStatus, statusRowParts } from "./status-text.js";
 import { notQueuedText } from "./text.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
@@ -191,7 +191,13 @@ function fallback(text: string): string {
 
 /** `/rdns status` within one section; rows left out go in the CSV file the sender uploads. */
 export function fitSlackStatus(message: Extract<OutboundMessage, { kind: "status" }>): FittedStatus {
-  return fitStatus(message, (line) => slackText(line), MAX_SECTION_TEXT);
+  // Problem codes as inline code: slackText would swap their underscores for a look-alike
+  // (NO_PTR shown as NOˍPTR, which nobody can search for or paste into /rdns help).
+  const rowLine = (row: StatusRow) => {
+    const { head, problems, tail } = statusRowParts(row);
+    return `${slackText(head)}${problems.map((code) => ` ${inlineCode(code)}`).join("")}${slackText(tail)}`;
+  };
+  return fitStatus(message, (line) => slackText(line), MAX_SECTION_TEXT, rowLine);
 }
 
 /** Renders any OutboundMessage. Pure: the same message always renders the same way. */

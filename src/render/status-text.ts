@@ -31,12 +31,25 @@ function heloPart(helo: StatusRow["helo"]): string {
   return `HELO ${helo.name} (${matches}${resolves})`;
 }
 
+/**
+ * One address's line in three parts: before the problem codes (IP, PTR, FCrDNS, HELO, verdict),
+ * the codes, and after them (since, last checked). A renderer that escapes free text in a way
+ * that would disfigure a code (Slack's look-alike underscore) shows the codes its own way.
+ */
+export function statusRowParts(row: StatusRow): { head: string; problems: string[]; tail: string } {
+  const ptr = row.ptr.length === 0 ? "no PTR name" : row.ptr.join(", ");
+  const paused = row.paused ? " · paused" : "";
+  return {
+    head: `${row.ip} · PTR ${ptr} · FCrDNS ${row.fcrdns} · ${heloPart(row.helo)} · ${VERDICT_WORD[row.verdict]}`,
+    problems: row.problems,
+    tail: ` · since ${shortTime(row.since)} · checked ${shortTime(row.checkedAt)}${paused}`,
+  };
+}
+
 /** One address on one line: IP, PTR, FCrDNS, HELO, verdict (and problems), since, last checked. */
 export function statusRowLine(row: StatusRow): string {
-  const ptr = row.ptr.length === 0 ? "no PTR name" : row.ptr.join(", ");
-  const problems = row.problems.length === 0 ? "" : ` ${row.problems.join(" ")}`;
-  const paused = row.paused ? " · paused" : "";
-  return `${row.ip} · PTR ${ptr} · FCrDNS ${row.fcrdns} · ${heloPart(row.helo)} · ${VERDICT_WORD[row.verdict]}${problems} · since ${shortTime(row.since)} · checked ${shortTime(row.checkedAt)}${paused}`;
+  const { head, problems, tail } = statusRowParts(row);
+  return `${head}${problems.map((code) => ` ${code}`).join("")}${tail}`;
 }
 
 function summaryLine(summary: StatusWatchSummary): string {
@@ -83,6 +96,8 @@ export function fitStatus(
   message: StatusMessage,
   escape: (line: string) => string,
   budget: number,
+  /** One row, rendered for the platform (default: its plain line, escaped whole). */
+  rowLine: (row: StatusRow) => string = (row) => escape(statusRowLine(row)),
 ): FittedStatus {
   const lines = statusHeadLines(message).map(escape);
   let used = lines.reduce((sum, line) => sum + line.length + 1, 0);
@@ -92,7 +107,7 @@ export function fitStatus(
   const reserve = moreLine(message.rows.length).length + 1;
   let shown = 0;
   for (const row of message.rows) {
-    const line = escape(statusRowLine(row));
+    const line = rowLine(row);
     const last = shown === message.rows.length - 1;
     if (used + line.length + 1 + (last ? 0 : reserve) > budget) break;
     lines.push(line);

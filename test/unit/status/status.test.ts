@@ -74,6 +74,17 @@ describe("status rendering", () => {
     expect(text.match(/ · FAIL /g)).toHaveLength(fitted.shown);
   });
 
+  it("Slack: problem codes as inline code, underscores intact (searchable, pasteable), the rest escaped", () => {
+    const hostile = row("203.0.113.7", {
+      ptr: ["<!channel>_x_.example.test"],
+      problems: ["BROKEN_PAIR", "NO_PTR"],
+    });
+    const text = fitSlackStatus(planStatus([hostile], helos, null)).lines.join("\n");
+    expect(text).toContain("FAIL `BROKEN_PAIR` `NO_PTR` · since");
+    expect(text).not.toContain("<!channel>");
+    expect(text).toContain("&lt;!channel&gt;\u02cdx\u02cd.example.test");
+  });
+
   it("Discord: one embed within 4,096 characters with the CSV attached when cut, none when it fits", () => {
     const [payload] = renderMessage(message);
     expect((payload?.embeds[0]?.description ?? "").length).toBeLessThanOrEqual(4096);
