@@ -59,6 +59,8 @@ const CONCURRENCY = process.env.BENCH_SWEEP_CONCURRENCY;
  * CLI's threaded sweep is measured separately, as a user runs it).
  */
 const THREADS = process.env.BENCH_SWEEP_THREADS ?? "1";
+/** BENCH_SWEEP_QUEUE=0 leaves out the sweeps through the queue (3.), e.g. to compare builds quickly. */
+const QUEUE = process.env.BENCH_SWEEP_QUEUE !== "0";
 /** Longer than any TTL in the lab's sweep zones (RECORD_TTL 5 s): Unbound's cache is empty again. */
 const COLD_CACHE_MS = 6_000;
 const line = (text: string) => process.stdout.write(`${text}\n`);
@@ -383,7 +385,7 @@ try {
     }
   }
   const queued: number[] = [];
-  for (const workers of [1, 2]) {
+  for (const workers of QUEUE ? [1, 2] : []) {
     const { checks, seconds } = await queueSweep(workers, lab.resolver, lab.authority);
     const rate = checks / seconds;
     queued.push(rate);
@@ -391,9 +393,10 @@ try {
       `sweep through the queue, ${workers} worker process${workers === 1 ? "" : "es"}: ${checks} addresses in ${seconds.toFixed(2)} s, ${rate.toFixed(0)} checks/s (${((rate / main.checksPerSecond) * 100).toFixed(0)} % of in-process)`,
     );
   }
-  line(
-    `through the queue, 2 workers / 1 worker: ${((queued[1] ?? Number.NaN) / (queued[0] ?? Number.NaN)).toFixed(2)}x (both share this machine's ${availableParallelism()} cores with the lab)`,
-  );
+  if (QUEUE)
+    line(
+      `through the queue, 2 workers / 1 worker: ${((queued[1] ?? Number.NaN) / (queued[0] ?? Number.NaN)).toFixed(2)}x (both share this machine's ${availableParallelism()} cores with the lab)`,
+    );
   line(`load average after: ${loadAverage()}`);
 } finally {
   await lab.stop();
