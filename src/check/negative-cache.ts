@@ -19,7 +19,10 @@ export function isNegative(status: LookupStatus): boolean {
 
 /** ISO 8601 in UTC to the second, as in docs/cli.md ("2026-11-27T12:00:05Z"). */
 export function formatInstant(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  // toISOString always ends ".sssZ"; cutting it is the regex replace it was, without the regex
+  // (it ran for every NXDOMAIN of a sweep and showed in its CPU profile).
+  const iso = date.toISOString();
+  return `${iso.slice(0, -5)}Z`;
 }
 
 export function predictNegativeCacheExpiry(

@@ -228,7 +228,13 @@ function wantsLookup(helo: string): boolean {
 
 /** Validates and canonicalises host[:port] (throws InvalidInputError naming the bad one). */
 function normaliseServers(servers: string[]): string[] {
-  return [...new Set(servers.map(canonicalServer))];
+  // First appearance kept, as a Set would, without building one per check (a handful of servers).
+  const canonical: string[] = [];
+  for (const server of servers) {
+    const form = canonicalServer(server);
+    if (!canonical.includes(form)) canonical.push(form);
+  }
+  return canonical;
 }
 
 /**

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runCheck } from "../../src/check/index.js";
 import type { CheckReport } from "../../src/check/types.js";
-import { CASES } from "../lab/zones.js";
+import { CASES, SWEEP_PASSES, SWEEP_V4_RANGE } from "../lab/zones.js";
 
 const run = promisify(execFile);
 const lab = inject("lab");
@@ -221,5 +221,38 @@ describe("rdns sweep (built CLI) against the lab", () => {
     expect(summary, swept.stderr).not.toBeNull();
     expect(Number(summary?.[2])).toBe(128);
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1.3);
+  });
+
+  it("sweeps the lab's IPv4 /20: each generated zone's .1 passes, the rest of it has no PTR", {
+    timeout: 120_000,
+  }, async () => {
+    const swept = await rdns(["sweep", SWEEP_V4_RANGE, ...servers(), "--format", "csv"]);
+    expect(swept.code, swept.stderr).toBe(1);
+    const rows = new Map(
+      swept.stdout
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((row) => [row.split(",")[0] ?? "", row] as const),
+    );
+    expect(rows.size).toBe(4096);
+    expect(swept.stderr).toMatch(/^swept 4096 addresses in /);
+    for (const ip of SWEEP_PASSES)
+      expect(rows.get(ip)).toMatch(/^[\d.]+,pass,mta\.sweep\d+\.example\.test,pass,$/);
+    for (const ip of ["203.0.112.0", "203.0.112.2", "203.0.120.77", "203.0.127.255"])
+      expect(rows.get(ip)).toMatch(/^[\d.]+,fail,nxdomain,.*NO_PTR/);
+    // The cases' zone inside the /20 answers as it does alone.
+    expect(rows.get(CASES.pass)).toMatch(/,pass,mail\.example\.test,pass,/);
+    expect(rows.get(CASES.brokenPair)).toMatch(/,fail,.*BROKEN_PAIR/);
+    // Same as rdns check, on a sample from the generated zones.
+    for (const ip of [SWEEP_PASSES[0] ?? "", "203.0.127.1", "203.0.114.9"]) {
+      const single = await runCheck({
+        ip,
+        resolvers: [lab.resolver],
+        authorities: [lab.authority, lab.childAuthority],
+        timeoutMs: 2000,
+      });
+      expect(rows.get(ip)?.split(",")[1]).toBe(single.verdict);
+    }
   });
 });

@@ -17,6 +17,7 @@ import {
   childZones,
   parentZones,
   SERVFAIL_ZONE,
+  SWEEP_ZONES,
   TRANSPARENT_ZONES,
   type ZoneFile,
 } from "./zones.js";
@@ -50,7 +51,10 @@ export interface LabInfo {
   dir: string;
   /** Unbound (recursive): "127.0.0.1:port". */
   resolver: string;
-  /** Knot serving test., 113.0.203.in-addr.arpa, 2.0.192.in-addr.arpa and 8.b.d.0.1.0.0.2.ip6.arpa. */
+  /**
+   * Knot serving test., 113.0.203.in-addr.arpa, 2.0.192.in-addr.arpa, 8.b.d.0.1.0.0.2.ip6.arpa and
+   * the sweep zones 112, 114..127.0.203.in-addr.arpa (SWEEP_ZONES).
+   */
   authority: string;
   /** A second Knot serving only the RFC 2317 child zone 64-127.113.0.203.in-addr.arpa. */
   childAuthority: string;
@@ -306,7 +310,7 @@ async function startUnbound(
 ${TRANSPARENT_ZONES.map((zone) => `    local-zone: "${zone}" transparent`).join("\n")}
 remote-control:
     control-enable: no
-${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}`;
+${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}`;
   await writeFile(join(dir, "unbound.conf"), config);
   const child = spawnLogged(
     binary("unbound"),

@@ -96,6 +96,22 @@ function longChain(last: number, hops: number, zone: string, target: string): st
   ];
 }
 
+/**
+ * The IPv4 /20 the sweep bench walks (issue 13: "`rdns sweep` of a /20"): 203.0.112.0/20, whose
+ * 16 reverse zones are 112..127.0.203.in-addr.arpa. 113 is the cases' zone above (kept as it is);
+ * the other 15 are generated (SWEEP_ZONES): in each, .1 has a PTR mta.sweepN.example.test
+ * with its A back (pass), everything else is NXDOMAIN, the common case of a sweep. Only 203.0.113.0/24
+ * is documentation space (RFC 5737); the rest is ordinary unicast, so the bot checks it like any
+ * public address, and in the lab Unbound's stub zones keep every question on loopback.
+ */
+export const SWEEP_V4_RANGE = "203.0.112.0/20";
+export const SWEEP_ZONES = Array.from({ length: 16 }, (_, i) => 112 + i)
+  .filter((third) => third !== 113)
+  .map((third) => `${third}.0.203.in-addr.arpa`);
+/** The one address with a PTR (and its A back) in each generated sweep zone. */
+export const SWEEP_PASSES = SWEEP_ZONES.map((zone) => `203.0.${zone.split(".")[0]}.1`);
+const sweepName = (ip: string) => `mta.sweep${ip.split(".")[2]}.example`;
+
 /** `editNegativeTtl`: the edit zone's negative TTL instead of EDIT_SOA_MINIMUM (npm run lab). */
 export function parentZones(editNegativeTtl?: number): ZoneFile[] {
   const v4 = "113.0.203.in-addr.arpa";
@@ -126,6 +142,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     `${zoneLabel(HOSTILE_LABEL)}.hostile.example A ${CASES.hostile}`,
     ...spares,
     ...withPtr,
+    ...SWEEP_PASSES.map((ip) => `${sweepName(ip)} A ${ip}`),
   ];
   const reverse4 = [
     soa(v4, "ns.test", SOA_TTL, SOA_MINIMUM),
@@ -170,6 +187,13 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     { zone: v4, text: reverse4.join("\n") },
     { zone: v6, text: reverse6.join("\n") },
     { zone: edit, text: editable.join("\n") },
+    ...SWEEP_ZONES.map((zone, i) => ({
+      zone,
+      text: [
+        soa(zone, "ns.test", SOA_TTL, SOA_MINIMUM),
+        `1 PTR ${sweepName(SWEEP_PASSES[i] ?? "")}.test.`,
+      ].join("\n"),
+    })),
   ].map((z) => ({ ...z, text: `${z.text}\n` }));
 }
 
