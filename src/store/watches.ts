@@ -53,10 +53,10 @@ export function channelKey(platform: string, channel: string): string {
 
 export async function listWatches(redis: Redis, keys: StoreKeys, channel: string): Promise<WatchRecord[]> {
   const all = await redis.hgetall(keys.watches(channel));
+  // Oldest first; watches made in the same millisecond by target, so the order never depends
+  // on Redis's hash layout (a hashtable past 64-byte values iterates in no fixed order).
   return Object.values(all)
     .map((text) => JSON.parse(text) as WatchRecord)
-    // Oldest first; watches made in the same millisecond by target, so the order never depends
-    // on Redis's hash layout (a hashtable past 64-byte values iterates in no fixed order).
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.target.localeCompare(b.target));
 }
 
