@@ -9,7 +9,7 @@ import { askAuthority } from "./authority.js";
 import { deadlineTransport, defaultDeadlineMs, startDeadline } from "./deadline.js";
 import { type DnsTransport, query, type RecordType } from "./dns-client.js";
 import { parseIp, sameAddress } from "./ip.js";
-import { ask, askPtr, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { ask, askPtr, forwardLookupFrom, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
 import { assembleReport } from "./pipeline.js";
 import type { PollTarget } from "./poll.js";
 import type { CheckReport, ForwardLookup, Observations } from "./types.js";
@@ -68,14 +68,7 @@ async function forwardAtAuthority(
       retries: options.retries,
     });
     const chain = readChain(response, name, type);
-    const lookup: ForwardLookup = {
-      name,
-      status: chain.status,
-      addresses: chain.values,
-      cnames: chain.cnames,
-      server,
-      confirms: chain.values.some((address) => sameAddress(ip, address)),
-    };
+    const lookup = forwardLookupFrom(name, ip, server, chain);
     // A listed server that does not serve the name's zone refuses or refers: ask the next.
     if (response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status)) return lookup;
     if (last.server === null || CONCLUSIVE_STATUSES.has(lookup.status)) last = lookup;

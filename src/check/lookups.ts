@@ -222,6 +222,23 @@ export async function askPtr(
   };
 }
 
+/** A forward lookup of `name` as `server` answered it; it confirms when an address is the IP's. */
+export function forwardLookupFrom(
+  name: string,
+  ip: string,
+  server: string,
+  chain: ChainResult,
+): ForwardLookup {
+  return {
+    name,
+    status: chain.status,
+    addresses: chain.values,
+    cnames: chain.cnames,
+    server,
+    confirms: chain.values.some((address) => sameAddress(ip, address)),
+  };
+}
+
 /**
  * A (IPv4) or AAAA (IPv6) of `name`, asked of every resolver at once; the first conclusive
  * answer wins (a dead first resolver does not slow the check), else the first failure in the
@@ -235,14 +252,7 @@ export function lookupAddresses(
   options: QueryOptions,
 ): Promise<ForwardLookup> {
   const type: RecordType = family === 4 ? "A" : "AAAA";
-  const toLookup = (server: string, chain: ChainResult): ForwardLookup => ({
-    name,
-    status: chain.status,
-    addresses: chain.values,
-    cnames: chain.cnames,
-    server,
-    confirms: chain.values.some((address) => sameAddress(ip, address)),
-  });
+  const toLookup = (server: string, chain: ChainResult) => forwardLookupFrom(name, ip, server, chain);
   return new Promise((resolve) => {
     const results: Array<ForwardLookup | undefined> = new Array(resolvers.length);
     let pending = resolvers.length;
