@@ -2,19 +2,17 @@
 // the next poll runs (spread over the interval by a hash of the IP), whether a poll saw the fix,
 // when a full check is due instead, and what each resolver still holding the old answer is
 // predicted to do. workers/poll.ts carries them out.
-import { createHash } from "node:crypto";
 import type { PollResult, PollTarget } from "../src/check/poll.js";
 import type { CheckReport } from "../src/check/types.js";
+import { hashPhaseMs } from "../src/queue/watch-phase.js";
 import type { EngineSettings } from "../src/settings.js";
 
 /**
- * Where in every interval this IP's polls (and watch runs) fall, 0 <= offset < interval:
+ * Where in every interval this IP's polls fall, 0 <= offset < interval:
  * deterministic, so a restart does not re-bunch a thousand chains on the same second.
  */
 export function jitterOffsetMs(ip: string, intervalMs: number): number {
-  if (intervalMs <= 1) return 0;
-  const hash = createHash("sha256").update(ip).digest();
-  return hash.readUInt32BE(0) % intervalMs;
+  return hashPhaseMs(ip, intervalMs);
 }
 
 /**

@@ -10,12 +10,19 @@
 // (getJobSchedulerEveryNextMillis in BullMQ 6.7), the same grid used here.
 import { createHash } from "node:crypto";
 
-/** The watch's phase within the interval, in [0, intervalMs): sha256 of channel and target. */
-export function watchPhaseMs(watch: { channel: string; target: string }, intervalMs: number): number {
+/**
+ * A deterministic phase in [0, intervalMs) for `key`: sha256, so keys made together spread evenly.
+ * Watches use it per channel and target; re-check polls (workers/poll-plan.ts) per IP.
+ */
+export function hashPhaseMs(key: string, intervalMs: number): number {
   const interval = Math.floor(intervalMs);
   if (interval <= 1) return 0;
-  const hash = createHash("sha256").update(`${watch.channel}\u0000${watch.target}`).digest();
-  return hash.readUInt32BE(0) % interval;
+  return createHash("sha256").update(key).digest().readUInt32BE(0) % interval;
+}
+
+/** The watch's phase within the interval, in [0, intervalMs): a hash of channel and target. */
+export function watchPhaseMs(watch: { channel: string; target: string }, intervalMs: number): number {
+  return hashPhaseMs(`${watch.channel}\u0000${watch.target}`, intervalMs);
 }
 
 /**
