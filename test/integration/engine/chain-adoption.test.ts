@@ -11,7 +11,14 @@ import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { threadsOfChain } from "../../../src/store/chain-adoption.js";
 import { openChainsOf, readChain } from "../../../src/store/chains.js";
-import { cleanupPrefix, labSettings, logger, RecordingPlatform, startLabRuntime } from "./support.js";
+import {
+  appContextOf,
+  cleanupPrefix,
+  labSettings,
+  logger,
+  RecordingPlatform,
+  startLabRuntime,
+} from "./support.js";
 
 const IP = "192.0.2.130"; // not in the lab's reverse zone: NXDOMAIN at the authority, for good
 
@@ -37,14 +44,7 @@ describe("a re-check in a chain's thread is adopted by that chain", () => {
         return report;
       },
     });
-    ctx = {
-      redis: runtime.redis,
-      queues: runtime.queues,
-      settings,
-      keys,
-      logger,
-      readBounce: () => ({ findings: [], truncated: false }) as never,
-    };
+    ctx = appContextOf(runtime, settings);
   });
   afterAll(async () => {
     await runtime?.stop();

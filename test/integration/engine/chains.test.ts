@@ -13,7 +13,14 @@ import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { countOpenChains, openChainsOf, readChain } from "../../../src/store/chains.js";
 import { connectLab } from "../../lab/lab.js";
-import { cleanupPrefix, labSettings, logger, RecordingPlatform, startLabRuntime } from "./support.js";
+import {
+  appContextOf,
+  cleanupPrefix,
+  labSettings,
+  logger,
+  RecordingPlatform,
+  startLabRuntime,
+} from "./support.js";
 
 const STOP_IP = "192.0.2.54"; // spare54: no PTR in the lab
 const RECHECK_IP = "192.0.2.58"; // spare58: no PTR in the lab
@@ -46,14 +53,7 @@ describe("chain services: stop and re-check now", () => {
           },
         }),
     });
-    ctx = {
-      redis: runtime.redis,
-      queues: runtime.queues,
-      settings,
-      keys,
-      logger,
-      readBounce: () => ({ findings: [], truncated: false }) as never,
-    };
+    ctx = appContextOf(runtime, settings);
   });
   afterAll(async () => {
     await runtime?.stop();

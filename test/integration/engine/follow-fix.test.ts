@@ -22,6 +22,7 @@ import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import {
+  appContextOf,
   cleanupPrefix,
   labSettings,
   logger,
@@ -63,14 +64,7 @@ describe("chains follow the fix at the authority", () => {
       asked.push({ at: Date.now(), server: event.server, name: event.name }),
     );
     runtime = await startLabRuntime(settings, [platform]);
-    ctx = {
-      redis: runtime.redis,
-      queues: runtime.queues,
-      settings,
-      keys,
-      logger,
-      readBounce: () => ({ findings: [], truncated: false }) as never,
-    };
+    ctx = appContextOf(runtime, settings);
   });
   afterAll(async () => {
     await runtime?.stop();
@@ -372,14 +366,7 @@ describe("the fix seen in the slow phase: predicted from the chain's last look",
         .in(origin.thread)
         .find((item) => item.message.kind === "notice" && item.message.chain !== undefined) as Posted;
       const chainId = notice.message.kind === "notice" ? (notice.message.chain?.chainId ?? "") : "";
-      const ctx: AppContext = {
-        redis: runtime.redis,
-        queues: runtime.queues,
-        settings,
-        keys: storeKeys(settings.prefix),
-        logger,
-        readBounce: () => ({ findings: [], truncated: false }) as never,
-      };
+      const ctx: AppContext = appContextOf(runtime, settings);
       expect(await stopChain(ctx, { chainId, user: "Ana" })).toBe("stopped");
       const stoppedAt = Date.now();
       // Past the predicted let-go and the confirmation's time.

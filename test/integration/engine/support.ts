@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
+import type { AppContext } from "../../../src/app/context.js";
 import type {
   ChatPlatform,
   CommandResponder,
@@ -15,6 +16,7 @@ import type {
   ReplyAddress,
 } from "../../../src/chat/types.js";
 import { loadConfig } from "../../../src/config.js";
+import { storeKeys } from "../../../src/keys.js";
 import { createLogger } from "../../../src/log.js";
 import { CHECK_QUEUE, deliveryQueueName, WATCH_QUEUE } from "../../../src/queue/names.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/runtime.js";
@@ -59,6 +61,21 @@ export function startLabRuntime(
     platforms,
     ...options,
   });
+}
+
+/**
+ * The services' context over a running engine, for tests that call src/app directly (stop a
+ * chain, press a button) beside the platforms. It reads no bounces.
+ */
+export function appContextOf(runtime: Runtime, settings: EngineSettings): AppContext {
+  return {
+    redis: runtime.redis,
+    queues: runtime.queues,
+    settings,
+    keys: storeKeys(settings.prefix),
+    logger,
+    readBounce: () => ({ findings: [], truncated: false }) as never,
+  };
 }
 
 /** Deletes every key under the prefix (BullMQ's and the store's). */
