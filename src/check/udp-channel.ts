@@ -34,6 +34,23 @@ export function randomId(): number {
   return id;
 }
 
+/**
+ * Channels with packets queued this turn of the event loop. Every datagram that reaches a
+ * sleeping server wakes it, and on a virtual machine a wake-up is an interrupt to another CPU
+ * that costs the sender more than the send itself (perf: a fifth of a sweep's CPU sat in the
+ * kernel's wake-up path below sendmsg). Questions are mostly asked while answers are read, one
+ * answer at a time; sent one by one they woke the lab's Unbound for nearly each question, sent
+ * together at the end of the turn (setImmediate runs right after the poll phase that read the
+ * answers) the server wakes once and reads them all. Measured on the lab's /20 (warm cache):
+ * Unbound and Knot CPU per check fell by about half, this process's system time by more.
+ */
+const waitingToSend: UdpChannel[] = [];
+
+function sendWaiting(): void {
+  const channels = waitingToSend.splice(0);
+  for (const channel of channels) channel.flush();
+}
+
 export interface Waiter {
   /** An answer datagram carrying this waiter's id (the waiter still checks the question). */
   onMessage(message: Buffer): void;
@@ -46,6 +63,8 @@ export class UdpChannel {
   private readonly waiters = new Map<number, Waiter>();
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Packets `send` queued this turn of the event loop, sent together by `flush`. */
+  private outbox: Buffer[] = [];
   uses = 0;
   /** Questions holding this channel (from acquire to done): it closes only when none do. */
   private holds = 0;
@@ -109,14 +128,31 @@ export class UdpChannel {
   }
 
   /**
-   * Sends; a failure is reported through `onError` of every waiter. The kernel reports a pending
+   * Sends at the end of this turn of the event loop, with every other packet queued in it
+   * (`waitingToSend`); a failure is reported through `onError` of every waiter. The kernel reports a pending
    * ICMP error once, to whichever call comes next: often another question's send. It is about
    * the server, so every question waiting on it hears it (dgram emits "error" when no callback
    * is given, which also spares a callback per packet).
    */
   send(packet: Buffer): void {
     if (this.closed) throw Object.assign(new Error("socket closed"), { code: "ECLOSED" });
-    this.socket.send(packet);
+    this.outbox.push(packet);
+    if (this.outbox.length === 1 && waitingToSend.push(this) === 1) setImmediate(sendWaiting);
+  }
+
+  /** Sends what `send` queued this turn (see `waitingToSend`). */
+  flush(): void {
+    const packets = this.outbox;
+    this.outbox = [];
+    // Closed only once no question holds the channel: nobody waits for these.
+    if (this.closed) return;
+    try {
+      for (const packet of packets) this.socket.send(packet);
+    } catch (err) {
+      // dgram throws only for a socket it no longer runs; every question on it hears why
+      // (a throw here, in setImmediate, would end the process).
+      this.fail(err as NodeJS.ErrnoException);
+    }
   }
 
   private fail(err: NodeJS.ErrnoException): void {
