@@ -119,12 +119,26 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         status: chain.status,
         names: chain.values,
         cnames,
-        answers: relevant.map((answer) => ({ ...answer, cnames: [...cnames] })),
+        answers: relevant.map((answer) => withCnames(answer, cnames)),
         soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
       },
     };
   }
   return failed([...asked], zone, cnames, [], name);
+}
+
+/** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */
+function withCnames(answer: PtrAnswer, cnames: string[]): PtrAnswer {
+  return {
+    server: answer.server,
+    status: answer.status,
+    names: answer.names,
+    cnames: [...cnames],
+    ttl: answer.ttl,
+    negativeTtlRemaining: answer.negativeTtlRemaining,
+    rttMs: answer.rttMs,
+    error: answer.error,
+  };
 }
 
 /** The authority's chain is broken: "could not tell", naming the defect and the server that sent it. */

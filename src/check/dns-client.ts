@@ -187,14 +187,9 @@ class UdpExchange implements Waiter {
   }
 
   onMessage(message: Buffer): void {
-    const response = decodeResponse(message, this.question, this.ids);
+    const response = decodeResponse(message, this.question, this.ids, performance.now() - this.started);
     if (response === null) return; // not ours or malformed: keep waiting, as resolvers do
-    this.finish({
-      ...response,
-      server: this.question.server,
-      rttMs: performance.now() - this.started,
-      transport: "udp",
-    });
+    this.finish(response);
   }
 
   onError(err: NodeJS.ErrnoException): void {

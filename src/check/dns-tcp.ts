@@ -47,9 +47,15 @@ export function queryTcp(
       if (buffered.length < 2) return;
       const length = buffered.readUInt16BE(0);
       if (buffered.length < 2 + length) return;
-      const response = decodeResponse(buffered.subarray(2, 2 + length), question, new Set([id]));
+      const response = decodeResponse(
+        buffered.subarray(2, 2 + length),
+        question,
+        [id],
+        performance.now() - started,
+        "tcp",
+      );
       if (response === null) return failure("error", "malformed or mismatched answer over TCP");
-      finish({ ...response, server: question.server, rttMs: performance.now() - started, transport: "tcp" });
+      finish(response);
     });
     socket.on("error", (err) => failure(errorOutcome(err), describeError(err, question.server)));
     socket.on("close", () => failure("error", "TCP connection closed before an answer"));
