@@ -57,8 +57,14 @@ const BESIDE_THE_CHAIN = new Set(["DNAME", "RRSIG", "NSEC", "NSEC3"]);
  */
 export function readChain(response: DnsResponse, name: string, type: RecordType): ChainResult {
   const qname = normaliseName(name);
-  const base = { values: [], ttl: null, cnames: [], finalName: qname, defect: null };
   const failed = failureStatus(response);
+  if (failed === null && response.answers.length === 0) {
+    // An empty answer section (most of a sweep: NXDOMAIN, NODATA): no chain to follow and no
+    // stray records, so what follows would only allocate its way to the same result.
+    const status = response.rcode === "NXDOMAIN" ? "nxdomain" : "nodata";
+    return { status, values: [], ttl: null, cnames: [], finalName: qname, error: null, defect: null };
+  }
+  const base = { values: [], ttl: null, cnames: [], finalName: qname, defect: null };
   if (failed !== null) return { ...base, status: failed.status, error: failed.error };
   const cnames: string[] = [];
   const broken = (defect: string, finalName: string): ChainResult => ({
