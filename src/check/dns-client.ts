@@ -8,10 +8,11 @@
 import { InFlightLimit, RateLimit } from "./dns-limits.js";
 import { classifyOutcome, notifyQueryListeners, type QueryObserver } from "./dns-observer.js";
 import { queryTcp } from "./dns-tcp.js";
-import type { DnsOutcome, DnsQuestion, DnsResponse, DnsTransport } from "./dns-types.js";
-import { decodeResponse, describeError, emptyResponse, encodeQuery, errorOutcome } from "./dns-wire.js";
+import type { DnsQuestion, DnsResponse, DnsTransport } from "./dns-types.js";
+import { describeError, emptyResponse, errorOutcome } from "./dns-wire.js";
 import { parseServer, type ServerAddress } from "./server.js";
-import { type UdpChannel, UdpPool, type Waiter } from "./udp-channel.js";
+import { type UdpChannel, UdpPool } from "./udp-channel.js";
+import { startUdpExchange } from "./udp-exchange.js";
 
 export type * from "./dns-types.js";
 export {
@@ -62,38 +63,62 @@ export class DnsClient {
     this.servers.clear();
   }
 
-  private async ask(question: DnsQuestion): Promise<DnsResponse> {
+  /**
+   * Not an async function: most questions find a slot free and are answered over UDP, and the
+   * promise handed back is then the only one the question makes (an async wrapper and its await
+   * cost each question of a sweep a promise, a frame and microtasks more).
+   */
+  private ask(question: DnsQuestion): Promise<DnsResponse> {
     let state: ServerState;
     try {
       state = this.stateOf(question.server);
     } catch (err) {
       const response = emptyResponse(question.server, "error", (err as Error).message, 0, "udp");
       this.observe(question, response, 0);
-      return response;
+      return Promise.resolve(response);
     }
     const slot = state.inFlight.acquire();
-    if (slot !== undefined) await slot;
+    if (slot !== undefined) return slot.then(() => this.askHolding(question, state));
+    return this.askHolding(question, state);
+  }
+
+  /** The question, holding one of its server's in-flight slots until it is done. */
+  private askHolding(question: DnsQuestion, state: ServerState): Promise<DnsResponse> {
     // The budget starts when the question may go out, not while it waited for a slot.
     const started = performance.now();
-    try {
-      const udp = await this.askUdp(question, state, started);
-      this.observe(question, udp, started);
-      if (udp.outcome !== "answer" || !udp.truncated) return udp;
-      const left = question.timeoutMs - (performance.now() - started);
-      const pace = state.rate.take();
-      if (pace !== undefined) await pace;
-      const tcpStarted = performance.now();
-      const tcp = await queryTcp(
-        question,
-        state.address,
-        started,
-        Math.max(left, Math.min(question.timeoutMs, 1000)),
-      );
-      this.observe(question, tcp, tcpStarted);
-      return tcp;
-    } finally {
-      state.inFlight.release();
-    }
+    return new Promise((resolve) => {
+      this.askUdp(question, state, started, (udp) => {
+        this.observe(question, udp, started);
+        if (udp.outcome !== "answer" || !udp.truncated) {
+          state.inFlight.release();
+          resolve(udp);
+          return;
+        }
+        const done = (response: DnsResponse) => {
+          state.inFlight.release();
+          resolve(response);
+        };
+        this.askTcp(question, state, started).then(done, (err: Error) =>
+          done(emptyResponse(question.server, "error", err.message, performance.now() - started, "tcp")),
+        );
+      });
+    });
+  }
+
+  /** A truncated answer's question again over TCP (RFC 1035 4.2, RFC 7766), within its budget. */
+  private async askTcp(question: DnsQuestion, state: ServerState, started: number): Promise<DnsResponse> {
+    const left = question.timeoutMs - (performance.now() - started);
+    const pace = state.rate.take();
+    if (pace !== undefined) await pace;
+    const tcpStarted = performance.now();
+    const tcp = await queryTcp(
+      question,
+      state.address,
+      started,
+      Math.max(left, Math.min(question.timeoutMs, 1000)),
+    );
+    this.observe(question, tcp, tcpStarted);
+    return tcp;
   }
 
   private stateOf(server: string): ServerState {
@@ -132,134 +157,48 @@ export class DnsClient {
   }
 
   /**
-   * The UDP exchange (UdpExchange below): the first try at once, then retransmissions with a
+   * The UDP exchange (udp-exchange.ts): the first try at once, then retransmissions with a
    * fresh random id each (RFC 5452 9.2) after 1, 3, 7... units (exponential back-off, RFC 1536
    * 1; the units add up to the budget), any of the ids' answers accepted; no answer by the end
-   * of the budget is a timeout, never NXDOMAIN.
+   * of the budget is a timeout, never NXDOMAIN. `settle` hears the outcome once.
    */
-  private askUdp(question: DnsQuestion, state: ServerState, started: number): Promise<DnsResponse> {
-    const channel = state.pool.acquire();
-    if (channel.connected)
-      return new Promise((resolve) => new UdpExchange(question, state, channel, started, resolve));
-    return channel.ready.then(
-      () =>
-        new Promise<DnsResponse>((resolve) => new UdpExchange(question, state, channel, started, resolve)),
-      (err: NodeJS.ErrnoException) => {
-        // The socket could not even be connected: this host has no way to that server.
-        channel.unhold();
-        return emptyResponse(
+  private askUdp(
+    question: DnsQuestion,
+    state: ServerState,
+    started: number,
+    settle: (response: DnsResponse) => void,
+  ): void {
+    const noWay = (err: NodeJS.ErrnoException) =>
+      settle(
+        emptyResponse(
           question.server,
           errorOutcome(err),
           describeError(err, question.server),
           performance.now() - started,
           "udp",
-        );
+        ),
+      );
+    let channel: UdpChannel;
+    try {
+      channel = state.pool.acquire();
+    } catch (err) {
+      // No socket could be made (e.g. EMFILE): could not ask, an outcome like any other.
+      noWay(err as NodeJS.ErrnoException);
+      return;
+    }
+    if (channel.connected) {
+      startUdpExchange(question, state.rate, channel, started, settle);
+      return;
+    }
+    channel.ready.then(
+      () => startUdpExchange(question, state.rate, channel, started, settle),
+      (err: NodeJS.ErrnoException) => {
+        // The socket could not even be connected: this host has no way to that server.
+        channel.unhold();
+        noWay(err);
       },
     );
   }
-}
-
-/**
- * One question's UDP exchange, as one object: a sweep has thousands in flight, and a closure per
- * callback (answer, error, each timer, each send) per question was a large share of the client's
- * allocations (node --cpu-prof: GC was a fifth of a sweep's CPU).
- */
-class UdpExchange implements Waiter {
-  /** The ids of the tries so far (usually one; a retransmission adds one). */
-  private readonly ids: number[] = [];
-  /** One timer at a time: the next retransmission, then the end of the budget. */
-  private timer: NodeJS.Timeout | null = null;
-  private done = false;
-  private sent = 0;
-  private readonly tries: number;
-  private readonly unit: number;
-
-  constructor(
-    private readonly question: DnsQuestion,
-    private readonly state: ServerState,
-    private readonly channel: UdpChannel,
-    private readonly started: number,
-    private readonly resolve: (response: DnsResponse) => void,
-  ) {
-    this.tries = 1 + Math.max(0, question.retries ?? 1);
-    this.unit = question.timeoutMs / (2 ** this.tries - 1);
-    this.step();
-  }
-
-  onMessage(message: Buffer): void {
-    const response = decodeResponse(message, this.question, this.ids, performance.now() - this.started);
-    if (response === null) return; // not ours or malformed: keep waiting, as resolvers do
-    this.finish(response);
-  }
-
-  onError(err: NodeJS.ErrnoException): void {
-    this.failure(errorOutcome(err), describeError(err, this.question.server));
-  }
-
-  private finish(response: DnsResponse): void {
-    if (this.done) return;
-    this.done = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    for (const id of this.ids) this.channel.release(id);
-    this.channel.unhold();
-    this.resolve(response);
-  }
-
-  private failure(outcome: DnsOutcome, error: string): void {
-    this.finish(emptyResponse(this.question.server, outcome, error, performance.now() - this.started, "udp"));
-  }
-
-  private transmit(): void {
-    if (this.done) return;
-    try {
-      const id = this.channel.register(this);
-      this.ids.push(id);
-      this.channel.send(encodeQuery(this.question, id));
-    } catch (err) {
-      // Defensive: query() never throws, whatever the socket layer does (a throw here would
-      // escape from a timer or the Promise executor).
-      const error = err as NodeJS.ErrnoException;
-      this.failure(errorOutcome(error), describeError(error, this.question.server));
-    }
-  }
-
-  private step(): void {
-    if (this.done) return;
-    if (this.sent === this.tries) {
-      // Timers run before the poll phase reads the sockets: an answer already waiting in the
-      // socket's buffer (a busy event loop, thousands in flight) is read first, and only then
-      // is the question given up (setImmediate runs after the poll phase).
-      setImmediate(giveUp, this);
-      return;
-    }
-    this.sent++;
-    const at = this.sent < this.tries ? this.unit * (2 ** this.sent - 1) : this.question.timeoutMs;
-    // Whole milliseconds: Node keeps one timer list per distinct delay, and fractional delays
-    // (a list each) made every question's timer a list of its own in the timers' heap.
-    this.timer = setTimeout(stepAgain, Math.max(0, Math.ceil(at - (performance.now() - this.started))), this);
-    const pace = this.state.rate.take();
-    if (pace === undefined) this.transmit();
-    else void pace.then(() => this.transmit());
-  }
-
-  /** The budget is spent (called through setImmediate). */
-  expire(): void {
-    this.failure("timeout", `no answer within ${this.question.timeoutMs} ms`);
-  }
-
-  /** The retransmission timer fired. */
-  next(): void {
-    this.timer = null;
-    this.step();
-  }
-}
-
-function stepAgain(exchange: UdpExchange): void {
-  exchange.next();
-}
-
-function giveUp(exchange: UdpExchange): void {
-  exchange.expire();
 }
 
 /** The process-wide client: its observer is every listener added with addQueryListener. */
