@@ -56,6 +56,7 @@ async function forwardAtAuthority(
     addresses: [],
     cnames: [],
     server: null,
+    ttl: null,
     confirms: false,
   };
   for (const server of servers) {
@@ -68,7 +69,7 @@ async function forwardAtAuthority(
       retries: options.retries,
     });
     const chain = readChain(response, name, type);
-    const lookup = forwardLookupFrom(name, ip, server, chain);
+    const lookup = forwardLookupFrom(name, ip, server, chain, response);
     // A listed server that does not serve the name's zone refuses or refers: ask the next.
     if (response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status)) return lookup;
     if (last.server === null || CONCLUSIVE_STATUSES.has(lookup.status)) last = lookup;
