@@ -77,6 +77,22 @@ async function forwardAtAuthority(
   return last;
 }
 
+/**
+ * Of the answers that do not confirm the IP, the one a resolver will go on serving longest: a
+ * real answer (the old A/AAAA, or a cached "no address") before a failure, which says nothing of
+ * the cache; then the longest TTL, an untimed answer last. Undefined when every answer confirms.
+ */
+export function lastToLetGo(answers: ForwardLookup[]): ForwardLookup | undefined {
+  const held = (lookup: ForwardLookup) => (CONCLUSIVE_STATUSES.has(lookup.status) ? 1 : 0);
+  const longer = (a: ForwardLookup, b: ForwardLookup) =>
+    held(a) !== held(b) ? held(a) > held(b) : (a.ttl ?? -1) > (b.ttl ?? -1);
+  let best: ForwardLookup | undefined;
+  for (const lookup of answers) {
+    if (!lookup.confirms && (best === undefined || longer(lookup, best))) best = lookup;
+  }
+  return best;
+}
+
 /** Asks what the confirmation needs and judges it with the full check's rules. */
 export async function confirmFix(
   input: ConfirmInput,
@@ -119,13 +135,14 @@ export async function confirmFix(
   let forward: ForwardLookup[];
   if (input.target.forward) {
     // A broken pair: the wrong answer was the PTR name's A/AAAA at the resolvers. The report
-    // shows, per name, the answer of a resolver that does not confirm it (if any does not).
+    // shows, per name, the answer of a resolver that does not confirm it (if any does not): the
+    // one that holds on longest, whose TTL times the next look (workers/recheck.ts).
     forward = await Promise.all(
       names.map(async (name) => {
         const answers = await Promise.all(
           input.resolvers.map((server) => lookupAddresses(name, parsed.family, parsed.ip, [server], options)),
         );
-        return answers.find((lookup) => !lookup.confirms) ?? answers[0] ?? (await atAuthority(name));
+        return lastToLetGo(answers) ?? answers[0] ?? (await atAuthority(name));
       }),
     );
   } else {
