@@ -3,8 +3,9 @@
 // it served at the chain's last full check, and when (that instant, plus the margin) the one
 // look at the resolvers runs. workers/poll.ts carries it out; src/check/confirm.ts asks.
 import type { PollResult, PollTarget } from "../src/check/poll.js";
-import type { CheckReport } from "../src/check/types.js";
-import type { CheckJob, ResolverSeen } from "../src/queue/jobs.js";
+import { type CheckReport, CONCLUSIVE_STATUSES } from "../src/check/types.js";
+import type { CheckJob, ForwardSeen, ResolverSeen } from "../src/queue/jobs.js";
+import { forwardHolds } from "./poll-plan.js";
 
 /**
  * What each resolver served at a full check, and when: kept in the chain's poll data. "When" is
@@ -12,14 +13,20 @@ import type { CheckJob, ResolverSeen } from "../src/queue/jobs.js";
  */
 export function resolversSeen(report: CheckReport): ResolverSeen[] {
   const at = new Date(Date.parse(report.checkedAt) + report.durationMs).toISOString();
-  return report.resolvers.map((answer) => ({
-    server: answer.server,
-    status: answer.status,
-    names: answer.names,
-    ttl: answer.ttl,
-    negativeTtlRemaining: answer.negativeTtlRemaining,
-    at,
-  }));
+  return report.resolvers.map((answer) => {
+    const forward: ForwardSeen[] = report.forward
+      .filter((lookup) => lookup.server === answer.server)
+      .map(({ name, status, addresses, ttl, confirms }) => ({ name, status, addresses, ttl, confirms }));
+    return {
+      server: answer.server,
+      status: answer.status,
+      names: answer.names,
+      ttl: answer.ttl,
+      negativeTtlRemaining: answer.negativeTtlRemaining,
+      ...(forward.length > 0 ? { forward } : {}),
+      at,
+    };
+  });
 }
 
 /** One resolver's expected state once the fix is at the authority. */
@@ -30,7 +37,7 @@ export type ResolverOutlook =
   | { server: string; kind: "lets-go"; holds: string; seenAt: Date; at: Date }
   /** Its old answer's time ran out at `at` (before now): it should serve the fix already. */
   | { server: string; kind: "expired"; holds: string; at: Date }
-  /** Nothing timed about it (no answer, no TTL, or a broken pair's forward lookup): unknown. */
+  /** Nothing timed about it (no answer, no TTL, a broken pair's A/AAAA not seen from it): unknown. */
   | { server: string; kind: "unknown" };
 
 export interface FixSeenPlan {
@@ -54,8 +61,8 @@ export function outlookOf(
 ): ResolverOutlook {
   const server = seen.server;
   const seenAt = Date.parse(seen.at);
-  // A broken pair's wrong answer was the name's A/AAAA, whose time left was not recorded.
-  if (target.forward || Number.isNaN(seenAt)) return { server, kind: "unknown" };
+  if (Number.isNaN(seenAt)) return { server, kind: "unknown" };
+  if (target.forward) return forwardOutlook(seen, target.family, fixed, seenAt, nowMs);
   if (seen.status === "found" && sameNames(seen.names, fixed)) return { server, kind: "serving" };
   let left: number | null = null;
   let holds = "";
@@ -69,13 +76,49 @@ export function outlookOf(
     holds = seen.names.join(", ");
   }
   if (left === null) return { server, kind: "unknown" };
-  // TTLs are whole seconds: a cache that reports R may keep the entry until just under R + 1 s
-  // later (Unbound counts in whole seconds of its clock, measured 1.03 s past R on the lab), so
-  // the let-go is predicted at the latest instant and the one look never comes early.
+  return timedOutlook(server, holds, left, seenAt, nowMs);
+}
+
+/**
+ * A cache entry seen at `seenAt` with `left` seconds to go. TTLs are whole seconds: a cache that
+ * reports R may keep the entry until just under R + 1 s later (Unbound counts in whole seconds of
+ * its clock, measured 1.03 s past R on the lab), so the let-go is predicted at the latest instant
+ * and the one look never comes early.
+ */
+function timedOutlook(
+  server: string,
+  holds: string,
+  left: number,
+  seenAt: number,
+  nowMs: number,
+): ResolverOutlook {
   const at = new Date(seenAt + (left + 1) * 1000);
   return at.getTime() > nowMs
     ? { server, kind: "lets-go", holds, seenAt: new Date(seenAt), at }
     : { server, kind: "expired", holds, at };
+}
+
+/**
+ * A broken pair's resolver: its wrong answer was a PTR name's A/AAAA, timed by the TTL it came
+ * with (a cached A/AAAA's time left, RFC 1035 7.3; a cached "no address"'s SOA TTL, RFC 2308
+ * section 5). Only its answers for names the authority now serves count; the longest decides.
+ */
+function forwardOutlook(
+  seen: ResolverSeen,
+  family: 4 | 6,
+  fixed: string[],
+  seenAt: number,
+  nowMs: number,
+): ResolverOutlook {
+  const server = seen.server;
+  const answers = (seen.forward ?? []).filter((lookup) => fixed.includes(lookup.name));
+  if (answers.length > 0 && answers.every((lookup) => lookup.confirms)) return { server, kind: "serving" };
+  const held = answers.filter(
+    (lookup) => !lookup.confirms && CONCLUSIVE_STATUSES.has(lookup.status) && lookup.ttl !== null,
+  );
+  const longest = held.sort((a, b) => (b.ttl ?? 0) - (a.ttl ?? 0))[0];
+  if (longest === undefined || longest.ttl === null) return { server, kind: "unknown" };
+  return timedOutlook(server, forwardHolds(longest, family), longest.ttl, seenAt, nowMs);
 }
 
 /**

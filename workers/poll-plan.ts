@@ -3,7 +3,7 @@
 // when a full check is due instead, and what each resolver still holding the old answer is
 // predicted to do. workers/poll.ts carries them out.
 import type { PollResult, PollTarget } from "../src/check/poll.js";
-import type { CheckReport } from "../src/check/types.js";
+import { type CheckReport, CONCLUSIVE_STATUSES, type ForwardLookup } from "../src/check/types.js";
 import { hashPhaseMs } from "../src/queue/watch-phase.js";
 import type { EngineSettings } from "../src/settings.js";
 
@@ -108,4 +108,41 @@ export function predictLetGo(report: CheckReport, now: Date): LetGo[] {
     }
   }
   return out;
+}
+
+/**
+ * A broken pair whose fix was seen at the authority, looked at again at the resolvers (the
+ * confirmation, src/check/confirm.ts): each resolver answer that still does not point back, with
+ * the instant its cached A/AAAA (or cached "no address") expires. Its TTL is the time left
+ * (RFC 1035 7.3; for a negative answer the SOA TTL, RFC 2308 section 5), whole seconds, so the
+ * let-go is put a second on, as the fix-seen plan does (workers/poll-fix-plan.ts). An answer
+ * without a TTL, or a failure, is not timed.
+ */
+export function predictForwardLetGo(report: CheckReport, now: Date): LetGo[] {
+  if (!report.problems.some((problem) => problem.code === "BROKEN_PAIR")) return [];
+  return report.forward.flatMap((lookup) =>
+    lookup.confirms ||
+    lookup.server === null ||
+    lookup.ttl === null ||
+    !CONCLUSIVE_STATUSES.has(lookup.status)
+      ? []
+      : [
+          {
+            server: lookup.server,
+            holds: forwardHolds(lookup, report.family),
+            at: new Date(now.getTime() + (lookup.ttl + 1) * 1000),
+          },
+        ],
+  );
+}
+
+/** What a broken pair's resolver holds: "broken.example.test A 203.0.113.99", "no AAAA for x". */
+export function forwardHolds(
+  lookup: Pick<ForwardLookup, "name" | "status" | "addresses">,
+  family: 4 | 6,
+): string {
+  const type = family === 4 ? "A" : "AAAA";
+  return lookup.status === "found"
+    ? `${lookup.name} ${type} ${lookup.addresses.join(", ")}`
+    : `no ${type} for ${lookup.name}`;
 }

@@ -11,7 +11,7 @@
 import type { CheckReport, LookupStatus, ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
-import { authorityLacksFix, nextPollSlot, predictLetGo } from "./poll-plan.js";
+import { authorityLacksFix, nextPollSlot, predictForwardLetGo, predictLetGo } from "./poll-plan.js";
 
 /**
  * The failures a re-check can see go away; the others need a person to change something first.
@@ -121,7 +121,21 @@ export function planFollowUp(job: CheckJob, report: CheckReport, now: Date, poli
     clearsBy === null || Number.isNaN(clearsBy) ? null : Math.max(0, clearsBy - now.getTime());
   let next: NonNullable<FollowUp["next"]>;
   const letGo = predictLetGo(report, now);
-  if (authorityLacksFix(report)) {
+  // A broken pair's report cannot show the authority's A/AAAA (its resolver look asks only the
+  // resolvers), so the fix seen by the chain's poll is taken as still in.
+  const forwardLetGo = job.fixSeenAt === undefined ? [] : predictForwardLetGo(report, now);
+  if (forwardLetGo.length > 0 && job.quickRechecks < policy.maxQuickRechecks) {
+    // The fix was seen at the authority and a resolver still held the old A/AAAA at its
+    // confirmation: one more look at the resolvers when the last of those entries runs out, not
+    // a poll that sees the fix again and asks them at once (issue 10: one question per look).
+    const last = Math.max(...forwardLetGo.map((item) => item.at.getTime()));
+    next = {
+      delayMs: Math.max(0, last - now.getTime()) + policy.recheckMarginMs,
+      quick: true,
+      poll: { slot: -1 },
+      confirm: true,
+    };
+  } else if (authorityLacksFix(report)) {
     // Watch the authority, not the clock: the fix is seen on the first poll after it is made.
     const slot = nextPollSlot(job.ip, now.getTime(), policy.recheckPollMs);
     next = { delayMs: slot.delayMs, quick: false, poll: { slot: slot.slot } };

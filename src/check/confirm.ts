@@ -56,6 +56,7 @@ async function forwardAtAuthority(
     addresses: [],
     cnames: [],
     server: null,
+    ttl: null,
     confirms: false,
   };
   for (const server of servers) {
@@ -68,12 +69,28 @@ async function forwardAtAuthority(
       retries: options.retries,
     });
     const chain = readChain(response, name, type);
-    const lookup = forwardLookupFrom(name, ip, server, chain);
+    const lookup = forwardLookupFrom(name, ip, server, chain, response);
     // A listed server that does not serve the name's zone refuses or refers: ask the next.
     if (response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status)) return lookup;
     if (last.server === null || CONCLUSIVE_STATUSES.has(lookup.status)) last = lookup;
   }
   return last;
+}
+
+/**
+ * Of the answers that do not confirm the IP, the one a resolver will go on serving longest: a
+ * real answer (the old A/AAAA, or a cached "no address") before a failure, which says nothing of
+ * the cache; then the longest TTL, an untimed answer last. Undefined when every answer confirms.
+ */
+export function lastToLetGo(answers: ForwardLookup[]): ForwardLookup | undefined {
+  const held = (lookup: ForwardLookup) => (CONCLUSIVE_STATUSES.has(lookup.status) ? 1 : 0);
+  const longer = (a: ForwardLookup, b: ForwardLookup) =>
+    held(a) !== held(b) ? held(a) > held(b) : (a.ttl ?? -1) > (b.ttl ?? -1);
+  let best: ForwardLookup | undefined;
+  for (const lookup of answers) {
+    if (!lookup.confirms && (best === undefined || longer(lookup, best))) best = lookup;
+  }
+  return best;
 }
 
 /** Asks what the confirmation needs and judges it with the full check's rules. */
@@ -118,13 +135,14 @@ export async function confirmFix(
   let forward: ForwardLookup[];
   if (input.target.forward) {
     // A broken pair: the wrong answer was the PTR name's A/AAAA at the resolvers. The report
-    // shows, per name, the answer of a resolver that does not confirm it (if any does not).
+    // shows, per name, the answer of a resolver that does not confirm it (if any does not): the
+    // one that holds on longest, whose TTL times the next look (workers/recheck.ts).
     forward = await Promise.all(
       names.map(async (name) => {
         const answers = await Promise.all(
           input.resolvers.map((server) => lookupAddresses(name, parsed.family, parsed.ip, [server], options)),
         );
-        return answers.find((lookup) => !lookup.confirms) ?? answers[0] ?? (await atAuthority(name));
+        return lastToLetGo(answers) ?? answers[0] ?? (await atAuthority(name));
       }),
     );
   } else {

@@ -107,7 +107,7 @@ export function unansweredPtr(server: string, deadline: Deadline): PtrAnswer {
 
 /** A forward lookup still open at the deadline: could not tell. */
 export function unansweredLookup(name: string): ForwardLookup {
-  return { name, status: "timeout", addresses: [], cnames: [], server: null, confirms: false };
+  return { name, status: "timeout", addresses: [], cnames: [], server: null, ttl: null, confirms: false };
 }
 
 /** The DNS_ERROR of a check cut short by its deadline (an error: the verdict cannot rest on it). */

@@ -228,19 +228,27 @@ export async function askPtr(
   };
 }
 
-/** A forward lookup of `name` as `server` answered it; it confirms when an address is the IP's. */
+/**
+ * A forward lookup of `name` as `server` answered it (`response`, read into `chain`); it confirms
+ * when an address is the IP's. Its TTL is the time the server may go on serving it: the records'
+ * for an answer, the SOA's in the authority section for a negative one (RFC 2308 section 5, as
+ * askPtr reads negativeTtlRemaining), so a broken pair's let-go can be predicted.
+ */
 export function forwardLookupFrom(
   name: string,
   ip: string,
   server: string,
   chain: ChainResult,
+  response: Pick<DnsResponse, "soa"> | null,
 ): ForwardLookup {
+  const negative = chain.status === "nxdomain" || chain.status === "nodata";
   return {
     name,
     status: chain.status,
     addresses: chain.values,
     cnames: chain.cnames,
     server,
+    ttl: negative ? (response?.soa?.ttl ?? null) : chain.ttl,
     confirms: chain.values.some((address) => sameAddress(ip, address)),
   };
 }
@@ -258,13 +266,22 @@ export function lookupAddresses(
   options: QueryOptions,
 ): Promise<ForwardLookup> {
   const type: RecordType = family === 4 ? "A" : "AAAA";
-  const toLookup = (server: string, chain: ChainResult) => forwardLookupFrom(name, ip, server, chain);
+  const toLookup = (server: string, chain: ChainResult, response: DnsResponse | null) =>
+    forwardLookupFrom(name, ip, server, chain, response);
   return new Promise((resolve) => {
     const results: Array<ForwardLookup | undefined> = new Array(resolvers.length);
     let pending = resolvers.length;
     let settled = false;
     if (pending === 0) {
-      resolve({ name, status: "timeout", addresses: [], cnames: [], server: null, confirms: false });
+      resolve({
+        name,
+        status: "timeout",
+        addresses: [],
+        cnames: [],
+        server: null,
+        ttl: null,
+        confirms: false,
+      });
       return;
     }
     resolvers.forEach((server, index) => {
@@ -278,8 +295,8 @@ export function lookupAddresses(
         timeoutMs: options.timeoutMs,
         retries: options.retries,
       })
-        .then((response) => toLookup(server, readChain(response, name, type)))
-        .catch((): ForwardLookup => ({ ...toLookup(server, NO_CHAIN), status: "servfail" }))
+        .then((response) => toLookup(server, readChain(response, name, type), response))
+        .catch((): ForwardLookup => ({ ...toLookup(server, NO_CHAIN, null), status: "servfail" }))
         .then((lookup) => {
           results[index] = lookup;
           pending--;

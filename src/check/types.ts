@@ -99,6 +99,13 @@ export interface ForwardLookup {
   addresses: string[];
   cnames: string[];
   server: string | null;
+  /**
+   * Seconds `server` may go on serving this answer: a found answer's TTL (the lowest of its
+   * records; from a resolver's cache, the time it has left, RFC 1035 7.3), or for a negative
+   * answer the SOA TTL in it (RFC 2308 section 5). Null when the answer carries none (a failure,
+   * a negative answer without its SOA). A broken pair's confirmation is timed by it.
+   */
+  ttl: number | null;
   /** Whether the checked IP is among `addresses`. */
   confirms: boolean;
 }

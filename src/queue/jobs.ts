@@ -2,7 +2,7 @@
 // Job data is JSON in Redis: plain fields only, no Dates or class instances.
 import type { Origin, OutboundMessage, PlatformName, ReplyAddress } from "../chat/types.js";
 import type { PollTarget } from "../check/poll.js";
-import type { LookupStatus } from "../check/types.js";
+import type { ForwardLookup, LookupStatus } from "../check/types.js";
 
 /** "poll": a poll of the authority, shared by every open chain of the IP and HELO (workers/poll.ts). */
 export type CheckReason = "command" | "paste" | "recheck" | "watch" | "poll";
@@ -56,9 +56,18 @@ export interface ResolverSeen {
   ttl: number | null;
   /** A negative answer's SOA TTL from the resolver: the time left in its cache (RFC 2308 5). */
   negativeTtlRemaining: number | null;
+  /**
+   * Its A/AAAA answers for PTR names at that check (`ttl`: the time left in its cache), which
+   * time a broken pair's let-go. Absent when the check holds none from it (the full check keeps
+   * the first conclusive resolver's answer per name) and in jobs queued before it was kept.
+   */
+  forward?: ForwardSeen[];
   /** When it was observed (ISO 8601). */
   at: string;
 }
+
+/** One resolver's A/AAAA answer for a PTR name, kept small for the poll's data. */
+export type ForwardSeen = Pick<ForwardLookup, "name" | "status" | "addresses" | "ttl" | "confirms">;
 
 /** The one look at the resolvers after the fix was seen: which to ask, and when the fix was seen. */
 export interface FixConfirm {

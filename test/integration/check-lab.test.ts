@@ -5,7 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import { InvalidInputError, runCheck } from "../../src/check/index.js";
 import type { CheckOptions, CheckReport } from "../../src/check/types.js";
 import { connectLab } from "../lab/lab.js";
-import { CASES, HELOS } from "../lab/zones.js";
+import { CASES, HELOS, RECORD_TTL, SOA_MINIMUM, SOA_TTL } from "../lab/zones.js";
 
 const lab = inject("lab");
 const control = connectLab(lab);
@@ -72,6 +72,9 @@ describe("rdns check against the lab: PTR and FCrDNS", () => {
       addresses: ["203.0.113.99"],
       confirms: false,
     });
+    // The A's time left in the resolver's cache (counted down from the record's TTL).
+    expect(report.forward[0]?.ttl).toBeGreaterThanOrEqual(0);
+    expect(report.forward[0]?.ttl).toBeLessThanOrEqual(RECORD_TTL);
   });
 
   it.each([
@@ -82,6 +85,9 @@ describe("rdns check against the lab: PTR and FCrDNS", () => {
     expect(report).toMatchObject({ verdict: "fail", fcrdns: "fail", ptr: { status: "found" } });
     expect(codes(report)).toEqual(["BROKEN_PAIR"]);
     expect(report.forward[0]?.status).toBe(forwardStatus);
+    // A cached "no address" lasts its SOA TTL: RFC 2308's min(SOA TTL, MINIMUM) at most.
+    expect(report.forward[0]?.ttl).toBeGreaterThanOrEqual(0);
+    expect(report.forward[0]?.ttl).toBeLessThanOrEqual(Math.min(SOA_TTL, SOA_MINIMUM));
   });
 
   it("passes two PTRs when one confirms, warning MULTIPLE_PTR", async () => {

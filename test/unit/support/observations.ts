@@ -62,7 +62,7 @@ export function forward(
   addresses: string[] = [],
   ip = IP,
 ): ForwardLookup {
-  return { name, status, addresses, cnames: [], server: RES1, confirms: addresses.includes(ip) };
+  return { name, status, addresses, cnames: [], server: RES1, ttl: 5, confirms: addresses.includes(ip) };
 }
 
 export function observations(partial: Partial<Observations> = {}): Observations {
