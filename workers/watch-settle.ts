@@ -1,10 +1,11 @@
 // A chunk's reports settled as one batch: each address is settled as a single check settles it
 // (last report saved, each watching channel's state by compare-and-set, a notice on a change),
-// but the chunk's Redis work goes out together instead of address by address. Issued in the same
-// tick, ioredis writes the commands back to back, so a chunk of 256 addresses costs a handful of
-// round trips instead of two per address (measured: 400-600 ms of a 256-address chunk's settling
-// was the per-address read-then-write, one after the other). Every guarantee is the per-address
-// one: each state is still its own compare-and-set, whose "by" is the address's job id.
+// but the chunk's Redis work goes out in a few pipelines (saves; who watches and what they saw;
+// the compare-and-sets) instead of a read and a write per address, one after the other, which
+// took 400-600 ms of a 256-address chunk in the lab (issue 13). Every guarantee is the per-address
+// one: each state is still its own compare-and-set, whose "by" is the address's job id, and a
+// lost one is decided again on its own. Not one script for the whole chunk: the keys of different
+// addresses may sit in different cluster slots.
 import type { Redis } from "ioredis";
 import type { CheckReport } from "../src/check/types.js";
 import type { StoreKeys } from "../src/keys.js";
