@@ -119,12 +119,21 @@ export function baselineLineOf(report: CheckReport): BaselineLine | null {
   };
 }
 
-function addressOrder(a: string, b: string): number {
-  const x = ipaddr.parse(a).toByteArray();
-  const y = ipaddr.parse(b).toByteArray();
+function byteOrder(x: readonly number[], y: readonly number[]): number {
   if (x.length !== y.length) return x.length - y.length;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
+}
+
+/**
+ * In address order, each address parsed once (a /20's baseline sorts ~4,000 lines; parsing both
+ * sides in every comparison was most of the last chunk's baseline time).
+ */
+function inAddressOrder(lines: readonly BaselineLine[]): BaselineLine[] {
+  return lines
+    .map((line) => ({ line, bytes: ipaddr.parse(line.ip).toByteArray() }))
+    .sort((a, b) => byteOrder(a.bytes, b.bytes))
+    .map(({ line }) => line);
 }
 
 /**
@@ -137,7 +146,7 @@ export function planBaseline(
   counts: { pass: number; fail: number; inconclusive: number },
   found: readonly BaselineLine[],
 ): Extract<OutboundMessage, { kind: "watch-baseline" }> {
-  const sorted = [...found].sort((a, b) => addressOrder(a.ip, b.ip));
+  const sorted = inAddressOrder(found);
   if (sorted.length <= BASELINE_LINES) {
     return { kind: "watch-baseline", target, ...counts, groups: [], lines: sorted, unlisted: 0 };
   }

@@ -17,13 +17,11 @@ import type { WatchChunkJob, WatchJob, WatchRunJob } from "../src/queue/jobs.js"
 import { WATCH_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
-import { saveLastReport } from "../src/store/reports.js";
 import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
-import { getWatch, readWatchState, watchersOfMany } from "../src/store/watches.js";
-import { claimWatchNotices } from "./apply-report.js";
+import { getWatch } from "../src/store/watches.js";
 import type { CheckRunner } from "./check.js";
-import { planWatchNotice } from "./check-plan.js";
 import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
+import { settleChunkReports } from "./watch-settle.js";
 
 export interface WatchWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
@@ -116,25 +114,7 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   if (retry !== null) await queues.watch.add(retry.name, retry.data, retry.opts);
   const settled = reports.filter((report) => !retried.has(report.ip));
 
-  await Promise.all(settled.map((report) => saveLastReport(redis, keys, report, settings.reportTtlSeconds)));
-  const watchers = await watchersOfMany(
-    redis,
-    keys,
-    settled.map((report) => report.ip),
-  );
-  const deliveries = [];
-  for (const report of settled) {
-    // One job id per address within the chunk: the compare-and-set's "by" and the notice's
-    // delivery id derive from it, so a chunk run again repeats its notices instead of doubling.
-    const jobId = `${chunkId}|${report.ip}`;
-    const watches = await Promise.all(
-      (watchers.get(report.ip) ?? []).map(async ({ channel, record }) => {
-        const watcher = { channel, record, stored: await readWatchState(redis, keys, channel, report.ip) };
-        return { watcher, decision: planWatchNotice(jobId, report, watcher) };
-      }),
-    );
-    deliveries.push(...(await claimWatchNotices(redis, keys, jobId, report, watches)));
-  }
+  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds);
   await enqueueDeliveries(queues, deliveries);
 
   let baselinePosted = false;

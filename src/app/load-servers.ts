@@ -6,7 +6,8 @@ import type { StoreKeys } from "../keys.js";
 import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
 import { LastReportReader } from "../store/reports.js";
-import { listWatchedChannels, listWatches, readWatchStates } from "../store/watches.js";
+import { readWatchStates } from "../store/watch-states.js";
+import { listWatchedChannels, listWatches } from "../store/watches.js";
 import {
   type ChannelSnapshot,
   type Histories,

@@ -5,7 +5,8 @@
 import type { OutboundMessage, PlatformName, StatusWatchSummary } from "../chat/types.js";
 import { readChannelHealth } from "../store/channel-health.js";
 import { getLastReports } from "../store/reports.js";
-import { channelKey, listWatches, readWatchStates } from "../store/watches.js";
+import { readWatchStates } from "../store/watch-states.js";
+import { channelKey, listWatches } from "../store/watches.js";
 import type { AppContext } from "./context.js";
 import { buildServerRows, type ServerRow } from "./server-rows.js";
 import { rowsToCsv } from "./servers-csv.js";

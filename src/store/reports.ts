@@ -51,6 +51,35 @@ export async function saveLastReport(
   return written === 1;
 }
 
+/**
+ * saveLastReport for many reports in one pipeline (one write to the socket, one round trip): a
+ * watch chunk saves up to 256 at once, and a write per command cost more CPU than the script
+ * itself. Each is still its own compare-by-checkedAt script; the result is in the order of
+ * `reports` (false where the stored report was newer and stays).
+ */
+export async function saveLastReports(
+  redis: Redis,
+  keys: StoreKeys,
+  reports: readonly CheckReport[],
+  ttlSeconds: number,
+): Promise<boolean[]> {
+  if (reports.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const report of reports)
+    pipeline.eval(
+      SET_IF_NEWER,
+      1,
+      keys.lastReport(report.ip),
+      JSON.stringify(report),
+      report.checkedAt,
+      String(ttlSeconds),
+    );
+  return ((await pipeline.exec()) ?? []).map(([error, written]) => {
+    if (error) throw error;
+    return written === 1;
+  });
+}
+
 export async function getLastReport(redis: Redis, keys: StoreKeys, ip: string): Promise<CheckReport | null> {
   const text = await redis.get(keys.lastReport(ip));
   return text === null ? null : (JSON.parse(text) as CheckReport);

@@ -1,11 +1,10 @@
 // Watches: a channel follows IPs or ranges and hears when one breaks, recovers or drifts.
 // Stored as a hash per channel (target -> record), an index of who watches (per single address,
-// and one set of every range watch), so a check of an IP reaches every watching channel, and
-// what each channel last saw per IP.
+// and one set of every range watch), so a check of an IP reaches every watching channel. What
+// each channel last saw per IP is src/store/watch-states.ts.
 import type { Redis } from "ioredis";
 import type { Origin, WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
-import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
 import { LUA_UNION, targetPrefix } from "./watch-prefixes.js";
 
 export interface WatchRecord {
@@ -347,69 +346,6 @@ export async function watchersOf(
   ip: string,
 ): Promise<{ channel: string; record: WatchRecord }[]> {
   return (await watchersOfMany(redis, keys, [ip])).get(ip) ?? [];
-}
-
-// Compare-and-set: the state is written only if it is still exactly the one the caller read
-// (ARGV[2], '' for none), so of two checks finishing together only one announces the change.
-// A history entry (ARGV[4], '' for none) is appended in the same script, so the history holds
-// exactly the changes whose state won, and is cut to the newest ARGV[5].
-const SET_IF_UNCHANGED = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if (current or '') ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-if ARGV[4] ~= '' then
-  redis.call('RPUSH', KEYS[2], ARGV[4])
-  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
-end
-return 1
-`;
-
-/** The raw stored state (for compareAndSetWatchState), null the first time. */
-export async function readWatchState(
-  redis: Redis,
-  keys: StoreKeys,
-  channel: string,
-  ip: string,
-): Promise<{ text: string | null; state: WatchState | null }> {
-  const text = await redis.hget(keys.watchState(channel), ip);
-  return { text, state: text === null ? null : (JSON.parse(text) as WatchState) };
-}
-
-/**
- * Writes `state` if the stored state is still `expected` (the raw text read), and appends
- * `change` to the IP's history with it; true when written.
- */
-export async function compareAndSetWatchState(
-  redis: Redis,
-  keys: StoreKeys,
-  channel: string,
-  ip: string,
-  expected: string | null,
-  state: WatchState,
-  change: HistoryEntry | null = null,
-): Promise<boolean> {
-  const written = await redis.eval(
-    SET_IF_UNCHANGED,
-    2,
-    keys.watchState(channel),
-    keys.watchHistory(channel, ip),
-    ip,
-    expected ?? "",
-    JSON.stringify(state),
-    change === null ? "" : JSON.stringify(change),
-    String(HISTORY_LIMIT),
-  );
-  return written === 1;
-}
-
-/** Every stored state of a channel's watched IPs (ip -> state). */
-export async function readWatchStates(
-  redis: Redis,
-  keys: StoreKeys,
-  channel: string,
-): Promise<Map<string, WatchState>> {
-  const all = await redis.hgetall(keys.watchState(channel));
-  return new Map(Object.entries(all).map(([ip, text]) => [ip, JSON.parse(text) as WatchState]));
 }
 
 /**

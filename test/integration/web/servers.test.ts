@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CheckReport } from "../../../src/check/types.js";
 import { HISTORY_LIMIT, readHistory } from "../../../src/store/history.js";
-import { compareAndSetWatchState, readWatchState } from "../../../src/store/watches.js";
+import { compareAndSetWatchState, readWatchState } from "../../../src/store/watch-states.js";
 import type { RunningWebServer } from "../../../src/web/server.js";
 import { connectLab } from "../../lab/lab.js";
 import { CASES, HOSTILE_NAME } from "../../lab/zones.js";
