@@ -23,7 +23,9 @@
 //      processes, nothing stored), then a later run (warm processes, every address's report and
 //      state stored): the later one compares with the in-process sweep, which is measured warm.
 //   4. `rdns sweep` of the range by the built CLI in a fresh process, with 1 and with 2 threads
-//      (what a user gets: cold JIT, worker threads started; needs `npm run build`);
+//      (what a user gets: cold JIT, worker threads started; needs `npm run build`), and of a
+//      fleet-sized range, 2001:db8::/112 (65,536 addresses, all in the lab's ip6.arpa zone; a /20
+//      is over before the JIT has warmed), with 1 thread (BENCH_SWEEP_FLEET="" skips it);
 //   5. where the CPU goes during the in-process sweep (this process, and the lab's Unbound and
 //      Knot from /proc: microseconds of CPU per check), and, when `dnsperf` is installed, its PTR
 //      rate against the same Unbound in the same minute: the DNS side's ceiling.
@@ -53,6 +55,8 @@ import { SWEEP_V4_RANGE } from "../test/lab/zones.js";
 const RANGE = process.env.BENCH_SWEEP_RANGE ?? SWEEP_V4_RANGE;
 /** A second range swept in-process and by the built CLI, for comparison ("" for none). */
 const COMPARE = process.env.BENCH_SWEEP_COMPARE ?? "2001:db8::/116";
+/** A fleet-sized range for the built CLI ("" for none). */
+const FLEET = process.env.BENCH_SWEEP_FLEET ?? "2001:db8::/112";
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
 /** --concurrency of the in-process sweep: the CLI's default unless BENCH_SWEEP_CONCURRENCY is set. */
@@ -482,6 +486,11 @@ try {
           : `sweep, built CLI (fresh process) ${range}, --threads ${threads}: ${built}`,
       );
     }
+  }
+  if (FLEET !== "") {
+    await new Promise((resolve) => setTimeout(resolve, COLD_CACHE_MS)); // cold resolver cache
+    const built = await builtSweep(FLEET, lab.resolver, lab.authority, "1");
+    if (built !== null) line(`sweep, built CLI (fresh process) ${FLEET}, --threads 1: ${built}`);
   }
   const queued: number[] = [];
   for (const workers of QUEUE ? [1, 2] : []) {
