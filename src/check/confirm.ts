@@ -6,7 +6,7 @@
 // answers only: a resolver not asked is not in it, rather than copied forward from an older check.
 import { analyseObservations } from "./analyse.js";
 import { askAuthority } from "./authority.js";
-import { deadlineTransport, defaultDeadlineMs, startDeadline } from "./deadline.js";
+import { deadlineTransport, defaultDeadlineMs, startDeadline, unansweredLookup } from "./deadline.js";
 import { type DnsTransport, query, type RecordType } from "./dns-client.js";
 import { parseIp, sameAddress } from "./ip.js";
 import { ask, askPtr, forwardLookupFrom, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
@@ -50,15 +50,7 @@ async function forwardAtAuthority(
   options: QueryOptions,
 ): Promise<ForwardLookup> {
   const type: RecordType = family === 4 ? "A" : "AAAA";
-  let last: ForwardLookup = {
-    name,
-    status: "timeout",
-    addresses: [],
-    cnames: [],
-    server: null,
-    ttl: null,
-    confirms: false,
-  };
+  let last: ForwardLookup = unansweredLookup(name);
   for (const server of servers) {
     const response = await ask(options.transport, {
       name,

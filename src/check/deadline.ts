@@ -105,7 +105,7 @@ export function unansweredPtr(server: string, deadline: Deadline): PtrAnswer {
   };
 }
 
-/** A forward lookup still open at the deadline: could not tell. */
+/** A forward lookup with no answer (none asked yet, or still open at the deadline): could not tell. */
 export function unansweredLookup(name: string): ForwardLookup {
   return { name, status: "timeout", addresses: [], cnames: [], server: null, ttl: null, confirms: false };
 }

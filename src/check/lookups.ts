@@ -1,5 +1,7 @@
 // Turning one DNS response into what the report needs: a PtrAnswer or a ForwardLookup, with the
 // CNAME chain followed inside the answer section and every failure kept apart from "no record".
+
+import { unansweredLookup } from "./deadline.js";
 import {
   type DnsQuestion,
   type DnsRecord,
@@ -273,15 +275,7 @@ export function lookupAddresses(
     let pending = resolvers.length;
     let settled = false;
     if (pending === 0) {
-      resolve({
-        name,
-        status: "timeout",
-        addresses: [],
-        cnames: [],
-        server: null,
-        ttl: null,
-        confirms: false,
-      });
+      resolve(unansweredLookup(name));
       return;
     }
     resolvers.forEach((server, index) => {

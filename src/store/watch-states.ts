@@ -73,7 +73,16 @@ export async function compareAndSetWatchState(
   state: WatchState,
   change: HistoryEntry | null = null,
 ): Promise<boolean> {
-  const written = await redis.eval(
+  const written = await redis.eval(...setIfUnchanged(keys, { channel, ip, expected, state, change }));
+  return written === 1;
+}
+
+/** SET_IF_UNCHANGED's arguments for one write (EVAL's, after the script). */
+function setIfUnchanged(
+  keys: StoreKeys,
+  { channel, ip, expected, state, change }: WatchStateWrite,
+): [string, number, string, string, string, string, string, string, string] {
+  return [
     SET_IF_UNCHANGED,
     2,
     keys.watchState(channel),
@@ -83,8 +92,7 @@ export async function compareAndSetWatchState(
     JSON.stringify(state),
     change === null ? "" : JSON.stringify(change),
     String(HISTORY_LIMIT),
-  );
-  return written === 1;
+  ];
 }
 
 /** One compare-and-set of compareAndSetWatchStates. */
@@ -108,18 +116,7 @@ export async function compareAndSetWatchStates(
 ): Promise<boolean[]> {
   if (writes.length === 0) return [];
   const pipeline = redis.pipeline();
-  for (const { channel, ip, expected, state, change } of writes)
-    pipeline.eval(
-      SET_IF_UNCHANGED,
-      2,
-      keys.watchState(channel),
-      keys.watchHistory(channel, ip),
-      ip,
-      expected ?? "",
-      JSON.stringify(state),
-      change === null ? "" : JSON.stringify(change),
-      String(HISTORY_LIMIT),
-    );
+  for (const write of writes) pipeline.eval(...setIfUnchanged(keys, write));
   return ((await pipeline.exec()) ?? []).map(([error, written]) => {
     if (error) throw error;
     return written === 1;
