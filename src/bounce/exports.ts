@@ -146,10 +146,37 @@ function collectJson(
   }
 }
 
+/**
+ * Nesting past which a text is not read as JSON at all. Event exports and webhooks nest a few
+ * levels (collectJson reads MAX_DEPTH of them), but V8's JSON.parse builds every level of a deep
+ * one before it fails: 400 KB of "[" took 65-90 ms, over the reader's 50 ms bound
+ * (test/unit/bounce/bounds.test.ts), where a depth scan takes about 1 ms.
+ */
+const MAX_PARSE_DEPTH = 64;
+
+/** True when brackets outside JSON strings nest deeper than `limit` (a scan, no parsing). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character (an escaped quote does not end the string).
+      if (char === 0x5c) i++;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** A pasted JSON event or array of events as DSN text; null when the text is not such JSON. */
 export function jsonToDsn(text: string): string | null {
   const trimmed = text.trim();
   if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) return null;
+  if (nestsDeeperThan(trimmed, MAX_PARSE_DEPTH)) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { jsonToDsn } from "../../../src/bounce/exports.js";
 import { readBounce } from "../../../src/bounce/index.js";
 import type { BounceFinding } from "../../../src/bounce/types.js";
 
@@ -117,5 +118,14 @@ describe("shapes of input", () => {
     const rdnsFinding = (await read("ses-sns.json")).findings[0];
     expect(rdnsFinding?.explanation).toContain("rdns check 203.0.113.5");
     expect((await read("bounces.tsv")).findings[0]?.explanation).toMatch(/recipient/);
+  });
+  it("reads an export nested in a few more levels, not one nested past 64 (never parsed)", () => {
+    const event = readFileSync(join(dir, "ses-sns.json"), "utf8");
+    const wrapped = (levels: number) => `${"[".repeat(levels)}${event}${"]".repeat(levels)}`;
+    // Brackets inside its strings ("[203.0.113.5]") do not count as nesting.
+    expect(event).toMatch(/"[^"]*\[203\.0\.113\.5\]/);
+    expect(jsonToDsn(event)).toContain("203.0.113.5");
+    expect(jsonToDsn(wrapped(3))).toContain("203.0.113.5");
+    expect(jsonToDsn(wrapped(70))).toBeNull();
   });
 });
