@@ -68,13 +68,16 @@ export function watchChange(before: WatchState | null, after: WatchState): Chang
  * is. A watch with a HELO hears from no other check: only its HELO's answers can tell its verdict.
  * A watch without one shares a check's PTR, FCrDNS and non-HELO problems whatever HELO it was
  * asked with, so a one-off `/rdns <ip> <helo>` speaks for it with those alone (the HELO section
- * and HELO_* codes left out), and only when its HELO decided nothing (no HELO error): a verdict a
- * bad HELO failed is not the watch's, and its next run says what is.
+ * and HELO_* codes left out), and only when its HELO decided nothing (no HELO error, and not
+ * "could not tell", which may be the HELO name's lookups): a verdict a bad HELO failed is not the
+ * watch's, and its next run says what is.
  */
 export function watchView(record: Pick<WatchRecord, "helo">, report: CheckReport): CheckReport | null {
   const watchHelo = record.helo ?? null;
   if (sameHelo(watchHelo, report.helo?.name ?? null)) return report;
   if (watchHelo !== null) return null;
+  // "Could not tell" may come from the HELO name's own lookups: not a fact the watch shares.
+  if (report.verdict === "inconclusive") return null;
   const heloProblems = report.problems.filter((problem) => isHeloCode(problem.code));
   if (heloProblems.some((problem) => problem.severity === "error")) return null;
   return {

@@ -66,6 +66,8 @@ describe("watchView", () => {
       problems: [problem("HELO_UNRESOLVED", "error")],
     });
     expect(watchView(record(null), badHelo)).toBeNull();
+    // "Could not tell" with a HELO may be the HELO name's lookups: not the watch's either.
+    expect(watchView(record(null), { ...badHelo, verdict: "inconclusive", problems: [] })).toBeNull();
     const stored = { text: null, state: { verdict: "pass" as const, names: ["mail.example.test"] } };
     expect(planWatchNotice("j1", badHelo, { channel: "slack:C1", record: record(null), stored })).toEqual({
       action: "none",
