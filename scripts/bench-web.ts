@@ -6,8 +6,8 @@
 //     other load on the machine inflates much less than it does wall-clock latency;
 //   - the serving process's resident memory (VmRSS and its peak VmHWM, from /proc);
 //   - then the same for `rdns serve` (bot, workers and page in one process): API latency and memory.
-// The data is written through the store's own functions (addWatch, saveLastReport,
-// compareAndSetWatchState with history entries) under a throw-away Redis prefix, removed at the end.
+// The data is written through the store's own functions (addWatch, saveLastReport and
+// saveReportRows, compareAndSetWatchState with history entries) under a throw-away Redis prefix, removed at the end.
 // The report is one real lab check of 203.0.113.10 (so it has real size), re-addressed per IP.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,6 +17,7 @@ import { Redis } from "ioredis";
 import { runCheck } from "../src/check/index.js";
 import { storeKeys } from "../src/keys.js";
 import { HISTORY_LIMIT } from "../src/store/history.js";
+import { saveReportRows } from "../src/store/report-rows.js";
 import { saveLastReport } from "../src/store/reports.js";
 import { compareAndSetWatchState } from "../src/store/watch-states.js";
 import { addWatch } from "../src/store/watches.js";
@@ -105,12 +106,14 @@ async function seed(): Promise<void> {
         if (!written) throw new Error("seed: compare-and-set lost");
         expected = text;
       }
-      await saveLastReport(
-        redis,
-        keys,
-        { ...template, ip, checkedAt: new Date(start + HISTORY_LIMIT * 3_600_000).toISOString() },
-        3600,
-      );
+      const report = {
+        ...template,
+        ip,
+        checkedAt: new Date(start + HISTORY_LIMIT * 3_600_000).toISOString(),
+      };
+      await saveLastReport(redis, keys, report, 3600);
+      // The row the page reads, as the check worker saves it with the report (workers/settle.ts).
+      await saveReportRows(redis, keys, [report], 3600);
     }),
   );
 }

@@ -13,6 +13,11 @@ export function storeKeys(prefix: string) {
     /** The last report per IP (string, JSON, with an expiry). */
     lastReport: (ip: string) => `${base}:report:${ipKey(ip)}`,
     /**
+     * The servers page's row facts of one IP checked with one HELO name ("" for none), for the
+     * watches that check it that way (string, JSON, with the last report's expiry).
+     */
+    reportRow: (ip: string, helo: string) => `${base}:reportrow:${ipKey(ip)}|${helo}`,
+    /**
      * A de-duplication window for one IP and HELO (hash: job, state). The hash tag keeps the
      * chain's origin list, derived from it inside a Lua script, in the same cluster slot.
      */

@@ -1,8 +1,9 @@
-// What a check's report leads to in its chain, carried out: save it, answer the chain's threads
-// and the channels watching the IP, open or end the chain in the registry, schedule its next
-// re-check or poll, and end every other open chain of the IP the report shows cleared. Shared by
-// the check worker (workers/check.ts) and the poll (workers/poll.ts), which applies one full
-// check to every chain waiting on it. The decisions are workers/check-plan.ts's.
+// What a check's report leads to, carried out: settle it with the channels watching the IP (a
+// batch of one, workers/settle.ts), answer the chain's threads, open or end the chain in the
+// registry, schedule its next re-check or poll, and end every other open chain of the IP the
+// report shows cleared. Shared by the check worker (workers/check.ts) and the poll
+// (workers/poll.ts), which applies one full check to every chain waiting on it. The chain's
+// decisions are workers/check-plan.ts's.
 import type { Redis } from "ioredis";
 import type { Origin } from "../src/chat/types.js";
 import type { CheckReport } from "../src/check/types.js";
@@ -14,15 +15,10 @@ import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 import { adoptCheck } from "../src/store/chain-adoption.js";
 import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
-import { saveLastReport } from "../src/store/reports.js";
-import { compareAndSetWatchState, readWatchState } from "../src/store/watch-states.js";
-import { watchersOf } from "../src/store/watches.js";
 import { planChainClearedElsewhere } from "./chain-plan.js";
-import { type CheckPlan, planCheckResult, planWatchNotice, type WatchObservation } from "./check-plan.js";
-import { isCleared } from "./recheck.js";
-
-/** Compare-and-set tries per watching channel before leaving it to the next check. */
-const MAX_WATCH_WRITES = 5;
+import { planCheckResult } from "./check-plan.js";
+import { isCleared, planFollowUp } from "./recheck.js";
+import { settleWatchers } from "./settle.js";
 
 export interface ApplyDeps {
   redis: Redis;
@@ -96,92 +92,35 @@ export async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin
   return data.origins;
 }
 
-/** Every channel watching `ip`, with the state it last saw (the raw text, for the compare-and-set). */
-async function observeWatchers(redis: Redis, keys: StoreKeys, ip: string): Promise<WatchObservation[]> {
-  return Promise.all(
-    (await watchersOf(redis, keys, ip)).map(async ({ channel, record }) => ({
-      channel,
-      record,
-      stored: await readWatchState(redis, keys, channel, ip),
-    })),
-  );
-}
-
-/**
- * What a check worker does for the watching channels of `report.ip`, alone: plans each channel's
- * state, writes it (history too) by compare-and-set, and returns the notices it would enqueue.
- * The servers page's tests and `npm run screenshot` record lab checks through it.
- */
-export async function claimWatchStates(
-  redis: Redis,
-  keys: StoreKeys,
-  jobId: string,
-  report: CheckReport,
-): Promise<DeliveryJob[]> {
-  const watches = (await observeWatchers(redis, keys, report.ip)).map((watcher) => ({
-    watcher,
-    decision: planWatchNotice(jobId, report, watcher),
-  }));
-  return claimWatchNotices(redis, keys, jobId, report, watches);
-}
-
-/**
- * Carries out the watch decisions: each state is written by compare-and-set; a lost write is
- * decided again against what the winner wrote. Returns the notices to enqueue. Runs before the
- * enqueue: a job that dies after its write won finds its own write when it runs again.
- */
-export async function claimWatchNotices(
-  redis: Redis,
-  keys: StoreKeys,
-  jobId: string,
-  report: CheckReport,
-  watches: CheckPlan["watches"],
-): Promise<DeliveryJob[]> {
-  const notices: DeliveryJob[] = [];
-  for (let { watcher, decision } of watches) {
-    for (let attempt = 0; attempt < MAX_WATCH_WRITES && decision.action === "write"; attempt++) {
-      const { channel } = watcher;
-      if (
-        await compareAndSetWatchState(
-          redis,
-          keys,
-          channel,
-          report.ip,
-          decision.expected,
-          decision.state,
-          decision.history,
-        )
-      ) {
-        // Won: its notice goes out, as a re-run's repeat would.
-        decision = { action: "repeat", notice: decision.notice };
-        break;
-      }
-      watcher = { ...watcher, stored: await readWatchState(redis, keys, channel, report.ip) };
-      decision = planWatchNotice(jobId, report, watcher);
-    }
-    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
-  }
-  return notices;
-}
-
 /** Carries out what `report` leads to for the chain (or watch run) of `input.data`. */
 export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logger): Promise<CheckOutcome> {
   const { redis, queues, settings } = deps;
   const keys = storeKeys(settings.prefix);
   const { data, jobId, attempt, report, now } = input;
-  await saveLastReport(redis, keys, report, settings.reportTtlSeconds);
+  // Every channel watching this IP is settled, whatever asked for the check (its notices are
+  // queued with the chain's deliveries below); the last report is saved with it.
+  const notices = await settleWatchers(redis, keys, [{ report, jobId }], settings.reportTtlSeconds);
 
   const origins = await chainThreads(redis, data);
-  const watchers = await observeWatchers(redis, keys, data.ip);
-  const planInput = { job: data, jobId, attempt, report, origins, watchers, now, settings };
-  let plan = planCheckResult(planInput);
   const keepMs = settings.recheckMaxMs + 24 * 3_600_000;
   // Asked for in an open chain's thread (Re-check now, `/rdns recheck`) and still failing: that
-  // chain goes on, rather than a second chain for the same thread.
+  // chain goes on, rather than a second chain for the same thread. Resolved before the plan, so
+  // the plan is made once, for the chain that goes on.
+  const followUp = planFollowUp(data, report, now, settings);
   const asked = data.reason === "command" || data.reason === "paste";
   const adoptedChainId =
-    asked && plan.next !== null ? await adoptCheck(redis, keys, data, origins, keepMs) : null;
-  if (adoptedChainId !== null) plan = planCheckResult({ ...planInput, adoptedChainId });
+    asked && followUp.next !== null ? await adoptCheck(redis, keys, data, origins, keepMs) : null;
+  const plan = planCheckResult({
+    job: data,
+    jobId,
+    attempt,
+    report,
+    origins,
+    now,
+    settings,
+    followUp,
+    adoptedChainId,
+  });
   // A chain stopped while this re-check asked DNS says nothing more and schedules nothing.
   let chainGoesOn = data.reason !== "recheck" || !(await chainEnded(redis, keys, data.chainId));
   if (chainGoesOn && plan.next !== null) {
@@ -213,11 +152,7 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
       plan.chainResult.ttlMs,
     );
   }
-  // Every channel watching this IP hears of a change, whatever asked for the check.
-  const deliveries = [
-    ...(chainGoesOn ? plan.deliveries : []),
-    ...(await claimWatchNotices(redis, keys, jobId, report, plan.watches)),
-  ];
+  const deliveries = [...(chainGoesOn ? plan.deliveries : []), ...notices];
   // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a
   // crash repeats neither.
   await enqueueDeliveries(queues, deliveries);

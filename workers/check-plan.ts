@@ -1,7 +1,8 @@
-// What a finished check leads to, decided without Redis or a clock of its own: what to save,
-// what to say to which thread, what each watching channel now remembers (and hears), and when
-// the chain's next re-check runs. workers/check.ts reads the inputs and carries the plan out;
-// keeping the decisions here lets them be tested to the message without a queue.
+// What a finished check leads to for its chain, decided without Redis or a clock of its own: the
+// answer kept for late askers, what to say to which of the chain's threads, and when the chain's
+// next re-check or poll runs. workers/apply-report.ts reads the inputs and carries the plan out;
+// the channels watching the IP are settled apart (workers/settle.ts, workers/watch-notice.ts).
+// Keeping the decisions here lets them be tested to the message without a queue.
 import type { Origin, OutboundMessage } from "../src/chat/types.js";
 import { pollTargetOf } from "../src/check/poll.js";
 import type { CheckReport } from "../src/check/types.js";
@@ -9,8 +10,6 @@ import { parentNotice, parentUpdate, resultDeliveries, threadReply } from "../sr
 import { pollJobId, recheckJobId } from "../src/queue/ids.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
-import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
-import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
 import { clearedFigures, resolversSeen, resolversToConfirm } from "./poll-fix-plan.js";
 import { type FollowUp, planFollowUp, silentResolvers } from "./recheck.js";
 
@@ -33,114 +32,6 @@ export function retryBeforeAnswering(report: CheckReport, lastAttempt: boolean):
   return `inconclusive DNS answers: ${inconclusiveDetail(report)}`;
 }
 
-/** One channel watching the checked IP, with what it last saw (the raw text, for the compare-and-set). */
-export interface WatchObservation {
-  channel: string;
-  record: WatchRecord;
-  stored: { text: string | null; state: WatchState | null };
-}
-
-/** What a watching channel's state becomes after this check, and what it hears. */
-export type WatchDecision =
-  /** Nothing to write or say (no thread yet, an inconclusive report, or a newer check spoke). */
-  | { action: "none" }
-  /** This job's earlier attempt already wrote the state: repeat its notice (same delivery id). */
-  | { action: "repeat"; notice: DeliveryJob | null }
-  /** Write `state` if the stored text is still `expected`; the notice goes out only if it wins. */
-  | {
-      action: "write";
-      expected: string | null;
-      state: WatchState;
-      notice: DeliveryJob | null;
-      /** The history entry written with the state (a change of verdict, PTR names or problems). */
-      history: HistoryEntry | null;
-    };
-
-type Change = NonNullable<WatchState["notice"]>["change"];
-
-function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" | "names" | "problems">> {
-  return {
-    verdict: report.verdict === "pass" ? "pass" : "fail",
-    names: [...report.ptr.names].sort(),
-    problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
-  };
-}
-
-/** The HELO_* codes of a state (states written before problems were stored have none). */
-function heloProblems(state: WatchState): string[] {
-  return (state.problems ?? []).filter((code) => code.startsWith("HELO_"));
-}
-
-/** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
-export function watchChange(before: WatchState | null, after: WatchState): Change | null {
-  if (before === null) return null;
-  if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
-  if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
-  // A HELO problem is often only a warning (HELO_MISMATCH) and leaves the verdict alone, yet the
-  // watch was given a HELO name to follow: its problems appearing or going away is news.
-  const heloBefore = heloProblems(before).join(" ");
-  const heloAfter = heloProblems(after).join(" ");
-  if (heloBefore === heloAfter) return null;
-  return heloAfter === "" ? "helo-recovered" : "helo-broke";
-}
-
-/**
- * Decides one watching channel. Two checks of one IP can finish together (a watch run and a
- * command's check), so the state is written by compare-and-set and only the winner announces;
- * a loser calls this again with what the winner wrote.
- */
-export function planWatchNotice(
-  jobId: string,
-  report: CheckReport,
-  watcher: WatchObservation,
-): WatchDecision {
-  const { channel, record, stored } = watcher;
-  const origin = record.origin;
-  // Not announced yet (no thread): the first check after its announcement sets the baseline.
-  if (report.verdict === "inconclusive" || origin === null) return { action: "none" };
-  // A watch with a HELO: a check with another HELO (or none) says nothing about it; comparing it
-  // would announce a HELO problem "going away" that was never asked about.
-  const watchHelo = record.helo ?? null;
-  if (watchHelo !== null && !sameHelo(watchHelo, report.helo?.name ?? null)) return { action: "none" };
-  const ip = report.ip;
-  const notice = (change: Change, previousNames: string[]): DeliveryJob => {
-    const target = record.target === ip ? ip : `${ip} (${record.target})`;
-    const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
-    return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
-  };
-  const before = stored.state;
-  if (before?.by === jobId) {
-    // A re-run of this job (it died after its write won, before the enqueue): the same notice.
-    return {
-      action: "repeat",
-      notice: before.notice ? notice(before.notice.change, before.notice.previousNames) : null,
-    };
-  }
-  // A newer check already spoke for this channel: this older result has nothing to add.
-  if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
-  const after = watchStateOf(report);
-  const seen = watchChange(before, after);
-  // A watch without a HELO follows no HELO: someone's check with one does not make HELO news.
-  const change = watchHelo === null && seen?.startsWith("helo-") ? null : seen;
-  const previousNames = before?.names ?? [];
-  // The history records every change of verdict, PTR names or problem codes (the first run too);
-  // the chat hears only of the changes watchChange names.
-  const history = historyEntryFor(before, after, report.checkedAt);
-  return {
-    action: "write",
-    expected: stored.text,
-    history,
-    state: {
-      ...after,
-      since: history?.at ?? before?.since ?? report.checkedAt,
-      checkedAt: report.checkedAt,
-      by: jobId,
-      notice: change === null ? null : { change, previousNames },
-    },
-    notice: change === null ? null : notice(change, previousNames),
-  };
-}
-
 export interface CheckPlanInput {
   job: CheckJob;
   jobId: string;
@@ -149,7 +40,6 @@ export interface CheckPlanInput {
   report: CheckReport;
   /** Every thread of the chain (the first asker, those who joined its window, or the chain's list). */
   origins: Origin[];
-  watchers: WatchObservation[];
   now: Date;
   settings: EngineSettings;
   /**
@@ -158,15 +48,15 @@ export interface CheckPlanInput {
    * result's buttons act on that chain.
    */
   adoptedChainId?: string | null;
+  /** The follow-up, when the caller already decided it (to resolve adoption first); else decided here. */
+  followUp?: FollowUp;
 }
 
 export interface CheckPlan {
   /** The first check's answer, kept for askers who join its window after it finished. */
   chainResult: { report: CheckReport; ttlMs: number } | null;
-  /** Deliveries to enqueue whatever happens to the watch writes. */
+  /** The answers and notices for the chain's threads (sent while the chain goes on). */
   deliveries: DeliveryJob[];
-  /** One per watching channel. */
-  watches: { watcher: WatchObservation; decision: WatchDecision }[];
   followUp: FollowUp;
   /**
    * The chain's next step (deterministic id: a re-run of this job schedules it once): a re-check,
@@ -181,7 +71,7 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
   const { job, jobId, report, origins, settings } = input;
   const deliveries: DeliveryJob[] = [];
   const asked = job.reason === "command" || job.reason === "paste";
-  const followUp = planFollowUp(job, report, input.now, settings);
+  const followUp = input.followUp ?? planFollowUp(job, report, input.now, settings);
   const adopted = input.adoptedChainId ?? null;
   // The result's buttons can stop the chain only while it goes on.
   const openChainId = followUp.next !== null ? (adopted ?? job.chainId) : null;
@@ -281,10 +171,6 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
     chainResult:
       asked && report.verdict !== "inconclusive" ? { report, ttlMs: settings.dedupWindowMs + 60_000 } : null,
     deliveries,
-    watches: input.watchers.map((watcher) => ({
-      watcher,
-      decision: planWatchNotice(jobId, report, watcher),
-    })),
     followUp,
     next,
   };

@@ -18,10 +18,11 @@ import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
 import { chainEnded, endChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { watchersOf } from "../src/store/watches.js";
-import { applyReport, type CheckOutcome, chainThreads, claimWatchStates } from "./apply-report.js";
+import { applyReport, type CheckOutcome, chainThreads } from "./apply-report.js";
 import { planChainFailed } from "./chain-plan.js";
 import { planFailedCheck, retryBeforeAnswering } from "./check-plan.js";
 import { type PollRunner, runPollJob } from "./poll.js";
+import { claimWatchStates } from "./settle.js";
 
 /** The real poll: the settings' servers, the real DNS client. */
 export function defaultPoll(settings: EngineSettings): PollRunner {

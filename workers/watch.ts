@@ -1,7 +1,8 @@
 // The watch worker: a watch's scheduler fires a run, which is cut into chunk jobs of up to 256
 // addresses (workers/watch-plan.ts); a chunk checks its addresses with in-process concurrency and
-// settles each one as a single check does (last report saved, each watching channel's state by
-// compare-and-set, a notice on a change). The last chunk of a new watch's first run posts the
+// settles them as one batch in the module a single check settles through (workers/settle.ts:
+// last report and row saved, each watching channel's state by compare-and-set, a notice on a
+// change). The last chunk of a new watch's first run posts the
 // baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -20,8 +21,8 @@ import type { EngineSettings } from "../src/settings.js";
 import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
 import { getWatch } from "../src/store/watches.js";
 import type { CheckRunner } from "./check.js";
+import { settleChunkReports } from "./settle.js";
 import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
-import { settleChunkReports } from "./watch-settle.js";
 
 export interface WatchWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */

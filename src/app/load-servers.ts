@@ -1,13 +1,14 @@
-// Reads what the servers page shows from the store: every channel's watches and states, the last
-// report of every watched IP, and (for the page, not the API) each row's recent history. A few
-// round trips whatever the number of addresses: one per channel, then pipelines.
+// Reads what the servers page shows from the store: every channel's watches and states, the row
+// facts of every watched IP (src/store/report-rows.ts), and (for the page, not the API) each row's
+// recent history. A few round trips whatever the number of addresses: one per channel, then
+// pipelines.
 import type { Redis } from "ioredis";
 import type { StoreKeys } from "../keys.js";
 import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
-import { LastReportReader } from "../store/reports.js";
+import { type ReportRow, readReportRows } from "../store/report-rows.js";
 import { readWatchStates } from "../store/watch-states.js";
-import { listWatchedChannels, listWatches } from "../store/watches.js";
+import { listWatchedChannels, listWatches, type WatchRecord } from "../store/watches.js";
 import {
   type ChannelSnapshot,
   type Histories,
@@ -21,17 +22,21 @@ export interface StoreAccess {
   keys: StoreKeys;
 }
 
-// One report reader per store access: the web server hands the same one to every request, so an
-// unchanged report is parsed once, not once per request (LastReportReader).
-const readers = new WeakMap<StoreAccess, LastReportReader>();
-
-function readerFor(store: StoreAccess): LastReportReader {
-  let reader = readers.get(store);
-  if (reader === undefined) {
-    reader = new LastReportReader();
-    readers.set(store, reader);
-  }
-  return reader;
+/**
+ * The row facts of every watched address, for the HELO each watch checks it with (a ~200-byte
+ * record per address and HELO, src/store/report-rows.ts), in one round trip: not the full last
+ * reports (a few KB each), which only the detail page reads, one at a time.
+ */
+export function readWatchRows(
+  redis: Redis,
+  keys: StoreKeys,
+  watches: readonly Pick<WatchRecord, "ips" | "helo">[],
+): Promise<Map<string, ReportRow>> {
+  return readReportRows(
+    redis,
+    keys,
+    watches.flatMap((watch) => watch.ips.map((ip) => ({ ip, helo: watch.helo }))),
+  );
 }
 
 export async function loadSnapshot(store: StoreAccess): Promise<ServersSnapshot> {
@@ -49,10 +54,13 @@ export async function loadSnapshot(store: StoreAccess): Promise<ServersSnapshot>
   const healths = await readChannelHealths(redis, keys, channelKeys);
   for (const snapshot of channels)
     snapshot.paused = (healths.get(snapshot.channel)?.pausedAt ?? null) !== null;
-  const ips = [...new Set(channels.flatMap(({ watches }) => watches.flatMap((watch) => watch.ips)))];
   return {
     channels: channels.filter(({ watches }) => watches.length > 0),
-    reports: await readerFor(store).read(redis, keys, ips),
+    reports: await readWatchRows(
+      redis,
+      keys,
+      channels.flatMap(({ watches }) => watches),
+    ),
   };
 }
 

@@ -1,10 +1,11 @@
 // The servers page's rows: one per watched address, grouped by channel and watch, built from
-// what the store holds (watches, each channel's last state per IP, the last report per IP).
+// what the store holds (watches, each channel's last state per IP, and the row facts of the last
+// check of each IP made with a watch's parameters: src/store/report-rows.ts).
 // Pure: src/app/load-servers.ts reads the store, this decides what each row says.
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
-import type { CheckReport } from "../check/types.js";
 import type { HistoryEntry } from "../store/history.js";
+import { type ReportRow, reportRowKey } from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -24,8 +25,11 @@ export interface ChannelSnapshot {
 
 export interface ServersSnapshot {
   channels: ChannelSnapshot[];
-  /** ip -> last report (any check of the IP: a watch run or someone's command). */
-  reports: ReadonlyMap<string, CheckReport>;
+  /**
+   * reportRowKey(ip, HELO) -> the row facts of the last check of the IP made with that HELO (or
+   * none) as the watches checking that way see it (workers/watch-notice.ts watchView).
+   */
+  reports: ReadonlyMap<string, ReportRow>;
 }
 
 /** Sort key for addresses: IPv4 before IPv6, then numeric order. */
@@ -38,12 +42,13 @@ export function ipSortKey(ip: string): string {
   }
 }
 
-function uniqueCodes(report: CheckReport): string[] {
+function uniqueCodes(report: ReportRow): string[] {
   return [...new Set(report.problems.map((problem) => problem.code))].sort();
 }
 
 /**
- * One row. The last report speaks when it is at least as new as the channel's state (the state
+ * One row. `report` is the row facts of the last check made with the watch's parameters (a
+ * CheckReport is one too); it speaks when it is at least as new as the channel's state (the state
  * skips inconclusive results, the report does not: "could not tell" is shown as such) and was
  * made with the watch's HELO (a check someone ran with another HELO, or none, does not speak for
  * this watch); otherwise the state's verdict and names stand, with what only a report knows unknown.
@@ -53,7 +58,7 @@ export function buildRow(
   watch: string | Pick<WatchRecord, "target" | "helo">,
   ip: string,
   state: WatchState | undefined,
-  report: CheckReport | undefined,
+  report: ReportRow | undefined,
   paused = false,
 ): ServerRow {
   const record = typeof watch === "string" ? { target: watch, helo: null } : watch;
@@ -137,7 +142,16 @@ export function buildServerRows(snapshot: ServersSnapshot): ServerRow[] {
   )) {
     for (const watch of watches) {
       for (const ip of sortIps(watch.ips))
-        rows.push(buildRow(channel, watch, ip, states.get(ip), snapshot.reports.get(ip), paused));
+        rows.push(
+          buildRow(
+            channel,
+            watch,
+            ip,
+            states.get(ip),
+            snapshot.reports.get(reportRowKey(ip, watch.helo)),
+            paused,
+          ),
+        );
     }
   }
   return rows;

@@ -4,10 +4,10 @@
 // (load-servers.ts, server-rows.ts), and the attachment is the same CSV as GET /servers.csv.
 import type { OutboundMessage, PlatformName, StatusWatchSummary } from "../chat/types.js";
 import { readChannelHealth } from "../store/channel-health.js";
-import { getLastReports } from "../store/reports.js";
 import { readWatchStates } from "../store/watch-states.js";
 import { channelKey, listWatches } from "../store/watches.js";
 import type { AppContext } from "./context.js";
+import { readWatchRows } from "./load-servers.js";
 import { buildServerRows, type ServerRow } from "./server-rows.js";
 import { rowsToCsv } from "./servers-csv.js";
 import type { WatchTarget } from "./targets.js";
@@ -65,10 +65,9 @@ export async function channelStatus(
     readWatchStates(redis, keys, channel),
     readChannelHealth(redis, keys, channel),
   ]);
-  const ips = [...new Set(watches.flatMap((watch) => watch.ips))];
   const rows = buildServerRows({
     channels: [{ channel, watches, states, paused: health.pausedAt !== null }],
-    reports: await getLastReports(redis, keys, ips),
+    reports: await readWatchRows(redis, keys, watches),
   });
   return planStatus(rows, new Map(watches.map((watch) => [watch.target, watch.helo ?? null])), request.scope);
 }

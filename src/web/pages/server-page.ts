@@ -1,5 +1,8 @@
-// GET /servers/<ip>: one address: the watches that cover it, its latest report as `rdns check`
-// prints it, and each watching channel's history of changes (newest first).
+// GET /servers/<ip>: one address, as two labelled things that need not agree: each watch's state
+// (what the checks made with that watch's parameters found: the rows of the servers page), and the
+// latest report of the address by any check, as `rdns check` prints it (a one-off
+// `/rdns <ip> <helo>` with another HELO does not change a watch: docs/architecture.md,
+// "Watches"). Then each watching channel's history of changes (newest first).
 
 import type { ServerRow } from "../../app/server-rows.js";
 import type { CheckReport } from "../../check/types.js";
@@ -34,24 +37,39 @@ function historyTable(channel: string, entries: HistoryEntry[], now: Date) {
     )}</tbody></table>`;
 }
 
-export function renderServerPage(data: ServerPageData, now: Date): string {
-  const first = data.rows[0];
-  const watches = data.rows.map(
+function heloCell(row: ServerRow) {
+  return row.helo === null
+    ? html`<span class="muted">none</span>`
+    : html`<span class="name">${row.helo.name}</span>`;
+}
+
+/** Each watch's own state: one line per watch covering the address. */
+function watchStates(rows: readonly ServerRow[], now: Date) {
+  if (rows.length === 0) return html`<p class="muted">No channel watches this address.</p>`;
+  return html`<table class="history watch-state"><thead><tr><th scope="col">Channel</th><th scope="col">Watch</th><th scope="col">HELO</th><th scope="col">Verdict</th><th scope="col">Problems</th><th scope="col">Since</th><th scope="col">Checked</th></tr></thead>
+<tbody>${rows.map(
     (row) =>
-      html`<li><span class="channel">${row.channel}</span> <span class="watch">watch ${row.watch}</span></li>`,
-  );
+      html`<tr><td data-label="Channel"><span class="channel">${row.channel}</span></td><td data-label="Watch"><span class="watch">watch ${row.watch}</span>${row.paused ? html` <span class="muted">(paused)</span>` : ""}</td><td data-label="HELO">${heloCell(row)}</td><td data-label="Verdict">${badge(row.verdict)}</td><td data-label="Problems"><span class="codes">${row.problems.join(" ") || "—"}</span></td><td data-label="Since">${timeTag(row.since, now, "—")}</td><td data-label="Checked">${timeTag(row.checkedAt, now)}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** The latest report of the address by any check, saying which check it was. */
+function latestReport(report: CheckReport | null, now: Date) {
+  if (report === null)
+    return html`<p class="muted">No report kept for this address (none yet, or it expired).</p>`;
+  const helo = report.helo === null ? "no HELO" : html`HELO <span class="name">${report.helo.name}</span>`;
+  return html`<p class="muted latest-check">The last check of this address by anyone (a watch run or a one-off command), ${timeTag(report.checkedAt, now)}, with ${helo}. A check made with other parameters than a watch's does not change that watch's state.</p>
+<pre class="report">${renderReportText(report)}</pre>`;
+}
+
+export function renderServerPage(data: ServerPageData, now: Date): string {
   const body = html`<header class="top">
 <p class="back"><a href="/">← all watched servers</a></p>
-<h1>${data.ip} ${first ? badge(first.verdict) : ""}</h1>
-<p class="muted">since ${timeTag(first?.since ?? null, now, "—")} · last checked ${timeTag(first?.checkedAt ?? null, now)}</p>
+<h1>${data.ip}</h1>
 </header>
 <main>
-<section><h2>Watched by</h2>${data.rows.length > 0 ? html`<ul class="watches">${watches}</ul>` : html`<p class="muted">No channel watches this address.</p>`}</section>
-<section><h2>Latest report</h2>${
-    data.report === null
-      ? html`<p class="muted">No report kept for this address (none yet, or it expired).</p>`
-      : html`<pre class="report">${renderReportText(data.report)}</pre>`
-  }</section>
+<section class="watch-states"><h2>Watch state</h2>${watchStates(data.rows, now)}</section>
+<section class="latest-report"><h2>Latest report (any check)</h2>${latestReport(data.report, now)}</section>
 <section><h2>History</h2>${[...data.histories].map(([channel, entries]) => historyTable(channel, entries, now))}</section>
 </main>`;
   return page(`${data.ip} · rdns`, body);

@@ -1,4 +1,4 @@
-// A watch chunk settles its addresses in batches (workers/watch-settle.ts: one pipeline of saves,
+// A watch chunk settles its addresses in batches (workers/settle.ts: one pipeline of saves,
 // one of state reads, one of compare-and-sets), against real Redis. What must hold is what held
 // address by address: a chunk re-run after dying part-way posts each notice once and appends each
 // change to the history once; a compare-and-set that loses inside the batch is decided again
@@ -20,8 +20,8 @@ import {
   readWatchStatesOf,
 } from "../../../src/store/watch-states.js";
 import { addWatch } from "../../../src/store/watches.js";
+import { chunkAddressJobId, settleChunkReports } from "../../../workers/settle.js";
 import { processWatchJob } from "../../../workers/watch.js";
-import { chunkAddressJobId, settleChunkReports } from "../../../workers/watch-settle.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { cleanupPrefix, labSettings, logger, REDIS_URL } from "./support.js";
 

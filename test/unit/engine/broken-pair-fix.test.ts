@@ -201,7 +201,6 @@ describe("after the one look at a broken pair's resolvers", () => {
       attempt: 1,
       report: stillHeld,
       origins: [],
-      watchers: [],
       now,
       settings,
     });

@@ -1,5 +1,6 @@
-// The check worker's decisions, without Redis: what a finished check saves, says to which thread,
-// tells the watching channels and schedules next (workers/check-plan.ts).
+// The check worker's decisions, without Redis: what a finished check saves, says to which thread
+// and schedules next (workers/check-plan.ts), and tells the watching channels
+// (workers/watch-notice.ts).
 import { describe, expect, it } from "vitest";
 import type { Origin } from "../../../src/chat/types.js";
 import { pollTargetOf } from "../../../src/check/poll.js";
@@ -12,12 +13,11 @@ import {
   type CheckPlanInput,
   planCheckResult,
   planFailedCheck,
-  planWatchNotice,
   retryBeforeAnswering,
-  type WatchObservation,
 } from "../../../workers/check-plan.js";
 import { resolversSeen } from "../../../workers/poll-fix-plan.js";
 import { nextPollSlot } from "../../../workers/poll-plan.js";
+import { planWatchNotice, type WatchObservation } from "../../../workers/watch-notice.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
 const settings = settingsFromConfig(loadConfig({}));
@@ -86,7 +86,6 @@ function plan(fields: Partial<CheckPlanInput>) {
     attempt: 1,
     report: passing,
     origins: [asker, joiner],
-    watchers: [],
     now: NOW,
     settings,
     ...fields,
@@ -215,21 +214,22 @@ describe("planCheckResult", () => {
     expect(result.deliveries).toEqual([]);
     expect(result.next).toBeNull();
   });
+});
 
+// The watching channels are decided apart from the chain's plan (workers/watch-notice.ts).
+describe("planWatchNotice", () => {
   it("decides each watching channel", () => {
-    const result = plan({
-      report: failing,
-      watchers: [watcher({ verdict: "pass", names: ["mail.example.test"] })],
-    });
-    expect(result.watches).toHaveLength(1);
-    expect(result.watches[0]?.decision).toMatchObject({
+    const decision = planWatchNotice(
+      "chk-1",
+      failing,
+      watcher({ verdict: "pass", names: ["mail.example.test"] }),
+    );
+    expect(decision).toMatchObject({
       action: "write",
       notice: { message: { change: "broke" } },
     });
   });
-});
 
-describe("planWatchNotice", () => {
   it("sets the baseline silently the first time", () => {
     expect(planWatchNotice("j1", failing, watcher(null))).toMatchObject({
       action: "write",

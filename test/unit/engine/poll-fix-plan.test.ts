@@ -187,7 +187,6 @@ describe("after the one look", () => {
       attempt: 1,
       report: stillCached,
       origins: [],
-      watchers: [],
       now,
       settings,
     });
@@ -234,7 +233,6 @@ describe("after the one look", () => {
       attempt: 1,
       report: passing,
       origins: [{ platform: "console", channel: "main", thread: "console:main:1", parent: null }],
-      watchers: [],
       now,
       settings,
     });

@@ -9,7 +9,7 @@ import { renderMessage } from "../../../src/platforms/discord/render.js";
 import { fitSlackStatus, renderSlackMessage } from "../../../src/render/slack.js";
 import { fitStatus, statusRowLine } from "../../../src/render/status-text.js";
 import { renderText } from "../../../src/render/text.js";
-import { watchChange } from "../../../workers/check-plan.js";
+import { watchChange } from "../../../workers/watch-notice.js";
 
 const row = (ip: string, overrides: Partial<ServerRow> = {}): ServerRow => ({
   ip,

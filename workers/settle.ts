@@ -1,0 +1,205 @@
+// Settling finished checks with the channels watching their IPs, in one place for a single check
+// (workers/apply-report.ts: a batch of one) and a watch chunk (workers/watch.ts: up to 256): each
+// report is saved as its IP's last report, and as the row of the watches it speaks for; each
+// watching channel's state is written by compare-and-set (history with it), and the notices of
+// the writes that won are returned for the caller to enqueue. The decisions are
+// workers/watch-notice.ts's.
+//
+// The Redis work goes out in a few pipelines (saves with who watches and what they saw; rows with
+// the compare-and-sets) instead of a read and a write per address one after the other, which took
+// 400-600 ms of a 256-address chunk in the lab. Every guarantee is the per-address one: each state
+// is its own compare-and-set, whose "by" is the check's job id, and a lost one is decided again on
+// its own. Not one script for the whole batch: different addresses' keys may sit in different
+// cluster slots.
+import type { Redis } from "ioredis";
+import type { CheckReport } from "../src/check/types.js";
+import type { StoreKeys } from "../src/keys.js";
+import type { DeliveryJob } from "../src/queue/jobs.js";
+import { reportRowKey, saveReportRows } from "../src/store/report-rows.js";
+import { saveLastReports } from "../src/store/reports.js";
+import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
+import { watchersOfMany } from "../src/store/watches.js";
+import { planWatchNotice, type WatchDecision, type WatchObservation, watchView } from "./watch-notice.js";
+
+/** Compare-and-set tries per watching channel before leaving it to the next check. */
+const MAX_WATCH_WRITES = 5;
+
+/** One finished check: its report, and the job id its state writes and notices derive from. */
+export interface FinishedCheck {
+  report: CheckReport;
+  /** The compare-and-set's "by" and the notice's delivery id derive from it (one per address). */
+  jobId: string;
+}
+
+/**
+ * One job id per address within a chunk: a chunk run again repeats its notices instead of
+ * doubling them.
+ */
+export function chunkAddressJobId(chunkId: string, ip: string): string {
+  return `${chunkId}|${ip}`;
+}
+
+/** Every channel watching each report's IP, with the state it last saw (in the order of `reports`). */
+async function observeAll(
+  redis: Redis,
+  keys: StoreKeys,
+  reports: readonly CheckReport[],
+): Promise<WatchObservation[][]> {
+  const watchers = await watchersOfMany(
+    redis,
+    keys,
+    reports.map((report) => report.ip),
+  );
+  const lists = reports.map((report) => watchers.get(report.ip) ?? []);
+  const pairs = reports.flatMap((report, index) =>
+    (lists[index] ?? []).map(({ channel }) => ({ channel, ip: report.ip })),
+  );
+  const stored = await readWatchStatesOf(redis, keys, pairs);
+  let next = 0;
+  return lists.map((list) =>
+    list.map(({ channel, record }) => ({
+      channel,
+      record,
+      stored: stored[next++] ?? { text: null, state: null },
+    })),
+  );
+}
+
+/**
+ * The rows to save: each report as the watches of its IP see it (watchView), once per HELO they
+ * check with. A check that says nothing to a watch (a one-off with a HELO the watch does not
+ * have, or a bad one) leaves that watch's row as it was, and no row is kept that no watch reads.
+ */
+function watchRows(reports: readonly CheckReport[], observed: readonly WatchObservation[][]): CheckReport[] {
+  const rows = new Map<string, CheckReport>();
+  reports.forEach((report, index) => {
+    for (const { record } of observed[index] ?? []) {
+      const view = watchView(record, report);
+      if (view !== null) rows.set(reportRowKey(view.ip, view.helo?.name), view);
+    }
+  });
+  return [...rows.values()];
+}
+
+/** One watching channel of one address, and what was decided for it. */
+interface Claim {
+  check: FinishedCheck;
+  watcher: WatchObservation;
+  decision: WatchDecision;
+}
+
+/**
+ * A claim that lost its compare-and-set (another check of the address wrote first): decided again
+ * against what the winner wrote, until it wins, has nothing to write, or runs out of tries.
+ */
+async function retryClaim(redis: Redis, keys: StoreKeys, claim: Claim): Promise<DeliveryJob | null> {
+  const { report, jobId } = claim.check;
+  let { watcher } = claim;
+  for (let attempt = 1; attempt < MAX_WATCH_WRITES; attempt++) {
+    watcher = { ...watcher, stored: await readWatchState(redis, keys, watcher.channel, report.ip) };
+    const decision = planWatchNotice(jobId, report, watcher);
+    if (decision.action === "none") return null;
+    if (decision.action === "repeat") return decision.notice;
+    const [won] = await compareAndSetWatchStates(redis, keys, [
+      {
+        channel: watcher.channel,
+        ip: report.ip,
+        expected: decision.expected,
+        state: decision.state,
+        change: decision.history,
+      },
+    ]);
+    if (won === true) return decision.notice;
+  }
+  return null;
+}
+
+/**
+ * Settles `checks` with the channels watching their IPs and returns the notices to enqueue (after
+ * this resolves: a job that dies after its writes won finds them when it runs again, and repeats
+ * the same notices). The saves and the reads go out together; the rows and the state writes wait
+ * for both, so a state is never written before its report is saved.
+ */
+export async function settleWatchers(
+  redis: Redis,
+  keys: StoreKeys,
+  checks: readonly FinishedCheck[],
+  reportTtlSeconds: number,
+): Promise<DeliveryJob[]> {
+  if (checks.length === 0) return [];
+  const reports = checks.map((check) => check.report);
+  const [, observed] = await Promise.all([
+    saveLastReports(redis, keys, reports, reportTtlSeconds),
+    observeAll(redis, keys, reports),
+  ]);
+  const rows = watchRows(reports, observed);
+  const claims: Claim[] = checks.flatMap((check, index) =>
+    (observed[index] ?? []).map((watcher) => ({
+      check,
+      watcher,
+      decision: planWatchNotice(check.jobId, check.report, watcher),
+    })),
+  );
+  const writes = claims.flatMap(({ check, watcher, decision }) =>
+    decision.action === "write"
+      ? [
+          {
+            channel: watcher.channel,
+            ip: check.report.ip,
+            expected: decision.expected,
+            state: decision.state,
+            change: decision.history,
+          },
+        ]
+      : [],
+  );
+  // Sent in this order on the one connection: the rows are written before the states.
+  const [, won] = await Promise.all([
+    saveReportRows(redis, keys, rows, reportTtlSeconds),
+    compareAndSetWatchStates(redis, keys, writes),
+  ]);
+  const notices: DeliveryJob[] = [];
+  const lost: Claim[] = [];
+  let written = 0;
+  for (const claim of claims) {
+    const { decision } = claim;
+    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
+    if (decision.action !== "write") continue;
+    // Won: its notice goes out, as a re-run's repeat would.
+    if (won[written++] === true) {
+      if (decision.notice !== null) notices.push(decision.notice);
+    } else lost.push(claim);
+  }
+  const retried = await Promise.all(lost.map((claim) => retryClaim(redis, keys, claim)));
+  return [...notices, ...retried.filter((notice) => notice !== null)];
+}
+
+/** A watch chunk's reports settled as one batch, each under its own job id (chunkAddressJobId). */
+export function settleChunkReports(
+  redis: Redis,
+  keys: StoreKeys,
+  chunkId: string,
+  reports: readonly CheckReport[],
+  reportTtlSeconds: number,
+): Promise<DeliveryJob[]> {
+  return settleWatchers(
+    redis,
+    keys,
+    reports.map((report) => ({ report, jobId: chunkAddressJobId(chunkId, report.ip) })),
+    reportTtlSeconds,
+  );
+}
+
+/**
+ * One check settled as the check worker settles it (a batch of one). The servers page's tests and
+ * `npm run screenshot` record lab checks through it.
+ */
+export function claimWatchStates(
+  redis: Redis,
+  keys: StoreKeys,
+  jobId: string,
+  report: CheckReport,
+  reportTtlSeconds = 7 * 24 * 3600,
+): Promise<DeliveryJob[]> {
+  return settleWatchers(redis, keys, [{ report, jobId }], reportTtlSeconds);
+}

@@ -1,0 +1,142 @@
+// What one check of an IP means to one channel watching it, decided without Redis or a clock:
+// the state the channel now remembers, the history entry, and the notice its thread hears.
+// workers/settle.ts reads the inputs, writes the state by compare-and-set and queues the notice,
+// for one check (workers/apply-report.ts) or a watch chunk's 256 (workers/watch.ts) alike.
+import type { OutboundMessage } from "../src/chat/types.js";
+import type { CheckReport } from "../src/check/types.js";
+import { threadReply } from "../src/queue/deliveries.js";
+import type { DeliveryJob } from "../src/queue/jobs.js";
+import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
+import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
+
+/** One channel watching the checked IP, with what it last saw (the raw text, for the compare-and-set). */
+export interface WatchObservation {
+  channel: string;
+  record: WatchRecord;
+  stored: { text: string | null; state: WatchState | null };
+}
+
+/** What a watching channel's state becomes after this check, and what it hears. */
+export type WatchDecision =
+  /** Nothing to write or say (no thread yet, an inconclusive report, other parameters, or a newer check spoke). */
+  | { action: "none" }
+  /** This job's earlier attempt already wrote the state: repeat its notice (same delivery id). */
+  | { action: "repeat"; notice: DeliveryJob | null }
+  /** Write `state` if the stored text is still `expected`; the notice goes out only if it wins. */
+  | {
+      action: "write";
+      expected: string | null;
+      state: WatchState;
+      notice: DeliveryJob | null;
+      /** The history entry written with the state (a change of verdict, PTR names or problems). */
+      history: HistoryEntry | null;
+    };
+
+type Change = NonNullable<WatchState["notice"]>["change"];
+
+const isHeloCode = (code: string) => code.startsWith("HELO_");
+
+function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" | "names" | "problems">> {
+  return {
+    verdict: report.verdict === "pass" ? "pass" : "fail",
+    names: [...report.ptr.names].sort(),
+    problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
+  };
+}
+
+/** The HELO_* codes of a state (states written before problems were stored have none). */
+function heloProblems(state: WatchState): string[] {
+  return (state.problems ?? []).filter(isHeloCode);
+}
+
+/** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
+export function watchChange(before: WatchState | null, after: WatchState): Change | null {
+  if (before === null) return null;
+  if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
+  if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
+  // A HELO problem is often only a warning (HELO_MISMATCH) and leaves the verdict alone, yet the
+  // watch was given a HELO name to follow: its problems appearing or going away is news.
+  const heloBefore = heloProblems(before).join(" ");
+  const heloAfter = heloProblems(after).join(" ");
+  if (heloBefore === heloAfter) return null;
+  return heloAfter === "" ? "helo-recovered" : "helo-broke";
+}
+
+/**
+ * What a check says about a watch, or null when it says nothing (docs/architecture.md,
+ * "Watches"). A check made with the watch's own parameters (its HELO name, or none) speaks as it
+ * is. A watch with a HELO hears from no other check: only its HELO's answers can tell its verdict.
+ * A watch without one shares a check's PTR, FCrDNS and non-HELO problems whatever HELO it was
+ * asked with, so a one-off `/rdns <ip> <helo>` speaks for it with those alone (the HELO section
+ * and HELO_* codes left out), and only when its HELO decided nothing (no HELO error, and not
+ * "could not tell", which may be the HELO name's lookups): a verdict a bad HELO failed is not the
+ * watch's, and its next run says what is.
+ */
+export function watchView(record: Pick<WatchRecord, "helo">, report: CheckReport): CheckReport | null {
+  const watchHelo = record.helo ?? null;
+  if (sameHelo(watchHelo, report.helo?.name ?? null)) return report;
+  if (watchHelo !== null) return null;
+  // "Could not tell" may come from the HELO name's own lookups: not a fact the watch shares.
+  if (report.verdict === "inconclusive") return null;
+  const heloProblems = report.problems.filter((problem) => isHeloCode(problem.code));
+  if (heloProblems.some((problem) => problem.severity === "error")) return null;
+  return {
+    ...report,
+    helo: null,
+    problems: report.problems.filter((problem) => !isHeloCode(problem.code)),
+    fixSteps:
+      heloProblems.length === 0 ? report.fixSteps : report.fixSteps.filter((step) => !/\bHELO\b/.test(step)),
+  };
+}
+
+/**
+ * Decides one watching channel. Two checks of one IP can finish together (a watch run and a
+ * command's check), so the state is written by compare-and-set and only the winner announces;
+ * a loser calls this again with what the winner wrote.
+ */
+export function planWatchNotice(
+  jobId: string,
+  checked: CheckReport,
+  watcher: WatchObservation,
+): WatchDecision {
+  const { channel, record, stored } = watcher;
+  const origin = record.origin;
+  const report = watchView(record, checked);
+  // Not announced yet (no thread): the first check after its announcement sets the baseline.
+  if (report === null || report.verdict === "inconclusive" || origin === null) return { action: "none" };
+  const ip = report.ip;
+  const notice = (change: Change, previousNames: string[]): DeliveryJob => {
+    const target = record.target === ip ? ip : `${ip} (${record.target})`;
+    const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
+    return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
+  };
+  const before = stored.state;
+  if (before?.by === jobId) {
+    // A re-run of this job (it died after its write won, before the enqueue): the same notice.
+    return {
+      action: "repeat",
+      notice: before.notice ? notice(before.notice.change, before.notice.previousNames) : null,
+    };
+  }
+  // A newer check already spoke for this channel: this older result has nothing to add.
+  if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
+  const after = watchStateOf(report);
+  const change = watchChange(before, after);
+  const previousNames = before?.names ?? [];
+  // The history records every change of verdict, PTR names or problem codes (the first run too);
+  // the chat hears only of the changes watchChange names.
+  const history = historyEntryFor(before, after, report.checkedAt);
+  return {
+    action: "write",
+    expected: stored.text,
+    history,
+    state: {
+      ...after,
+      since: history?.at ?? before?.since ?? report.checkedAt,
+      checkedAt: report.checkedAt,
+      by: jobId,
+      notice: change === null ? null : { change, previousNames },
+    },
+    notice: change === null ? null : notice(change, previousNames),
+  };
+}
