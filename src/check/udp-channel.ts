@@ -64,7 +64,9 @@ export interface Waiter {
 export class UdpChannel {
   private readonly socket: dgram.Socket;
   private readonly waiters = new Map<number, Waiter>();
-  private closed = false;
+  closed = false;
+  /** Why the socket failed (connect, or an error it reported): later sends fail with it. */
+  private failed: NodeJS.ErrnoException | null = null;
   /** Packets `send` queued this turn of the event loop, sent together by `flush`. */
   private outbox: Buffer[] = [];
   uses = 0;
@@ -80,6 +82,7 @@ export class UdpChannel {
   constructor(
     server: ServerAddress,
     private readonly onRetire: (channel: UdpChannel) => void,
+    private readonly onClose: () => void = () => undefined,
   ) {
     this.socket = dgram.createSocket({
       type: server.family === 6 ? "udp6" : "udp4",
@@ -134,6 +137,8 @@ export class UdpChannel {
    * when no callback is given, which also spares a callback per packet).
    */
   send(packet: Buffer): void {
+    // A question whose first try waited for the rate limit may come after the socket failed.
+    if (this.failed !== null) throw this.failed;
     if (this.closed) throw Object.assign(new Error("socket closed"), { code: "ECLOSED" });
     this.outbox.push(packet);
     if (this.outbox.length === 1 && waitingToSend.push(this) === 1) setImmediate(sendWaiting);
@@ -163,6 +168,7 @@ export class UdpChannel {
   }
 
   private fail(err: NodeJS.ErrnoException): void {
+    this.failed = err;
     this.retire();
     for (const waiter of [...this.waiters.values()]) waiter.onError(err);
   }
@@ -194,6 +200,7 @@ export class UdpChannel {
     if (this.closed) return;
     this.closed = true;
     this.socket.close();
+    this.onClose();
   }
 }
 
@@ -202,35 +209,64 @@ export interface PoolOptions {
   sockets?: number;
   /** Questions one socket takes in its turn before the next go on another (default 512). */
   maxUses: number;
+  /** Sockets open to one server at most (default 64; see UdpPool). */
+  maxOpen?: number;
 }
 
-/** The socket taking this turn's questions to one server; a new one when it is full or done. */
+/**
+ * The socket taking this turn's questions to one server; a new one when it is full or its turn
+ * is over. A socket stays open until its last question is done, so a server that does not
+ * answer would hold one socket for every turn of its questions' budget: past `maxOpen` open
+ * sockets, new questions join the newest one instead (still on a port nobody saw before its
+ * turn), so a sweep against dead servers cannot run the process out of file descriptors.
+ */
 export class UdpPool {
   private current: UdpChannel | undefined;
+  private newest: UdpChannel | undefined;
+  private open = 0;
+  private readonly maxOpen: number;
 
   constructor(
     private readonly server: ServerAddress,
     private readonly options: PoolOptions,
-  ) {}
+  ) {
+    this.maxOpen = Math.max(1, options.maxOpen ?? 64);
+  }
 
   /** A channel to the server, held until `unhold()`. */
   acquire(): UdpChannel {
     let channel = this.current;
-    if (
-      channel === undefined ||
-      channel.retired ||
-      channel.uses >= this.options.maxUses ||
-      channel.inFlight >= MAX_IDS
-    ) {
+    if (channel === undefined || !this.usable(channel)) {
       channel?.retire();
-      const fresh = new UdpChannel(this.server, (retired) => {
-        if (this.current === retired) this.current = undefined;
-      });
-      this.current = fresh;
-      channel = fresh;
+      const newest = this.newest;
+      if (this.open >= this.maxOpen && newest !== undefined && !newest.closed && newest.inFlight < MAX_IDS) {
+        channel = newest;
+      } else {
+        channel = this.fresh();
+      }
     }
     channel.uses++;
     channel.hold();
+    return channel;
+  }
+
+  private usable(channel: UdpChannel): boolean {
+    return !channel.retired && channel.uses < this.options.maxUses && channel.inFlight < MAX_IDS;
+  }
+
+  private fresh(): UdpChannel {
+    const channel = new UdpChannel(
+      this.server,
+      (retired) => {
+        if (this.current === retired) this.current = undefined;
+      },
+      () => {
+        this.open--;
+      },
+    );
+    this.open++;
+    this.current = channel;
+    this.newest = channel;
     return channel;
   }
 

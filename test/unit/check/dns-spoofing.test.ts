@@ -79,6 +79,21 @@ describe("source ports", { timeout: 30_000 }, () => {
       expect(new Set(ids).size).toBe(ids.length);
     }
   });
+
+  it("a server that never answers holds at most 64 sockets open, however many turns ask it", async () => {
+    const { server: at, seen } = await server();
+    const dns = client();
+    const pending: Array<Promise<{ outcome: string }>> = [];
+    for (const name of names(200)) {
+      pending.push(ask(dns, at, name, 1000));
+      await new Promise((resolve) => setImmediate(resolve)); // the next question in another turn
+    }
+    const responses = await Promise.all(pending);
+    expect(responses.every((response) => response.outcome === "timeout")).toBe(true);
+    const ports = new Set(seen.map((s) => s.port));
+    expect(ports.size).toBeGreaterThanOrEqual(60);
+    expect(ports.size).toBeLessThanOrEqual(64);
+  });
 });
 
 /** Ways to forge an answer that each miss one thing an off-path attacker must guess. */
