@@ -3,9 +3,10 @@
 // udp-channel.ts), thousands in flight at once, matched by id, address, port and question; TCP
 // fallback on truncation (RFC 1035 4.2, RFC 7766); per-server limits on questions in flight and
 // packets per second; retransmissions timed by each server's measured round trip, backed off
-// while it does not answer (rtt.ts), inside the question's budget. Node's resolver cannot do this job: it folds timeout, SERVFAIL and REFUSED
-// into ENOTFOUND like a real NXDOMAIN, cannot ask one server with RD=0, and hides the
-// authority-section SOA and TTLs the negative-cache maths needs.
+// while it does not answer (rtt.ts), inside the question's budget. Node's resolver cannot do
+// this job: it folds timeout, SERVFAIL and REFUSED into ENOTFOUND like a real NXDOMAIN, cannot
+// ask one server with RD=0, and hides the authority-section SOA and TTLs the negative-cache
+// maths needs.
 import { InFlightLimit, RateLimit } from "./dns-limits.js";
 import { classifyOutcome, notifyQueryListeners, type QueryObserver } from "./dns-observer.js";
 import { queryTcp } from "./dns-tcp.js";
