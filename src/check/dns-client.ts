@@ -1,15 +1,18 @@
-// The DNS client, built for volume on dns-packet: questions to named servers (host:port) over a
-// small pool of connected UDP sockets per server, thousands in flight at once, matched by id and
-// question; TCP fallback on truncation (RFC 1035 4.2, RFC 7766); per-server limits on questions
-// in flight and packets per second; retransmissions with exponential back-off inside the
-// question's budget. Node's resolver cannot do this job: it folds timeout, SERVFAIL and REFUSED
-// into ENOTFOUND like a real NXDOMAIN, cannot ask one server with RD=0, and hides the
-// authority-section SOA and TTLs the negative-cache maths needs.
+// The DNS client, built for volume on dns-packet: questions to named servers (host:port) over
+// connected UDP sockets on random source ports (a new one each turn of the event loop,
+// udp-channel.ts), thousands in flight at once, matched by id, address, port and question; TCP
+// fallback on truncation (RFC 1035 4.2, RFC 7766); per-server limits on questions in flight and
+// packets per second; retransmissions timed by each server's measured round trip, backed off
+// while it does not answer (rtt.ts), inside the question's budget. Node's resolver cannot do
+// this job: it folds timeout, SERVFAIL and REFUSED into ENOTFOUND like a real NXDOMAIN, cannot
+// ask one server with RD=0, and hides the authority-section SOA and TTLs the negative-cache
+// maths needs.
 import { InFlightLimit, RateLimit } from "./dns-limits.js";
 import { classifyOutcome, notifyQueryListeners, type QueryObserver } from "./dns-observer.js";
 import { queryTcp } from "./dns-tcp.js";
 import type { DnsQuestion, DnsResponse, DnsTransport } from "./dns-types.js";
 import { describeError, emptyResponse, errorOutcome } from "./dns-wire.js";
+import { ServerTiming } from "./rtt.js";
 import { parseServer, type ServerAddress } from "./server.js";
 import { type UdpChannel, UdpPool } from "./udp-channel.js";
 import { startUdpExchange } from "./udp-exchange.js";
@@ -25,9 +28,12 @@ export {
 } from "./dns-wire.js";
 
 export interface DnsClientOptions {
-  /** UDP sockets per server (default 4): the OS gives each its own random source port. */
+  /**
+   * No longer used: every turn of the event loop's questions to a server go out from new
+   * sockets, each on its own random source port (udp-channel.ts). Accepted for old callers.
+   */
   socketsPerServer?: number;
-  /** Questions a socket carries before it is replaced by one on a new port (default 10,000). */
+  /** Questions one socket takes (in its one turn) before the next go on another (default 512). */
   maxUsesPerSocket?: number;
   /** Questions in flight to one server at most; the rest wait their turn (default 256; more overflows a
    * single-threaded resolver's query list: Unbound's num-queries-per-thread is 1,024 and a
@@ -44,6 +50,8 @@ interface ServerState {
   pool: UdpPool;
   inFlight: InFlightLimit;
   rate: RateLimit;
+  /** Its measured round trips, which time retransmissions. */
+  timing: ServerTiming;
 }
 
 export class DnsClient {
@@ -128,12 +136,10 @@ export class DnsClient {
       const qps = this.options.qpsPerServer ?? 0;
       state = {
         address,
-        pool: new UdpPool(address, {
-          sockets: this.options.socketsPerServer ?? 4,
-          maxUses: this.options.maxUsesPerSocket ?? 10_000,
-        }),
+        pool: new UdpPool(address, { maxUses: this.options.maxUsesPerSocket ?? 512 }),
         inFlight: new InFlightLimit(this.options.maxInFlightPerServer ?? 256),
         rate: new RateLimit(typeof qps === "function" ? qps(server) : qps),
+        timing: new ServerTiming(),
       };
       this.servers.set(server, state);
     }
@@ -158,9 +164,11 @@ export class DnsClient {
 
   /**
    * The UDP exchange (udp-exchange.ts): the first try at once, then retransmissions with a
-   * fresh random id each (RFC 5452 9.2) after 1, 3, 7... units (exponential back-off, RFC 1536
-   * 1; the units add up to the budget), any of the ids' answers accepted; no answer by the end
-   * of the budget is a timeout, never NXDOMAIN. `settle` hears the outcome once.
+   * fresh random id each (RFC 5452 9.2) when the server's round trip says the answer is overdue
+   * (rtt.ts; before its first answer, after 1, 3, 7... units of the budget, RFC 1536 1), any of
+   * the ids' answers accepted; no answer by the end of the budget is a timeout, never NXDOMAIN.
+   * `settle` hears the outcome once. A socket that cannot be made or connected is "could not
+   * ask" (the exchange hears the connect error like any socket error).
    */
   private askUdp(
     question: DnsQuestion,
@@ -168,36 +176,24 @@ export class DnsClient {
     started: number,
     settle: (response: DnsResponse) => void,
   ): void {
-    const noWay = (err: NodeJS.ErrnoException) =>
-      settle(
-        emptyResponse(
-          question.server,
-          errorOutcome(err),
-          describeError(err, question.server),
-          performance.now() - started,
-          "udp",
-        ),
-      );
     let channel: UdpChannel;
     try {
       channel = state.pool.acquire();
     } catch (err) {
       // No socket could be made (e.g. EMFILE): could not ask, an outcome like any other.
-      noWay(err as NodeJS.ErrnoException);
+      const error = err as NodeJS.ErrnoException;
+      settle(
+        emptyResponse(
+          question.server,
+          errorOutcome(error),
+          describeError(error, question.server),
+          performance.now() - started,
+          "udp",
+        ),
+      );
       return;
     }
-    if (channel.connected) {
-      startUdpExchange(question, state.rate, channel, started, settle);
-      return;
-    }
-    channel.ready.then(
-      () => startUdpExchange(question, state.rate, channel, started, settle),
-      (err: NodeJS.ErrnoException) => {
-        // The socket could not even be connected: this host has no way to that server.
-        channel.unhold();
-        noWay(err);
-      },
-    );
+    startUdpExchange(question, state.rate, channel, started, settle, state.timing);
   }
 }
 

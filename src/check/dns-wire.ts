@@ -1,6 +1,15 @@
 // DNS messages on the wire with dns-packet: encoding a question, decoding and matching an answer
-// (RFC 5452 9.1: the id AND the question must match), and the empty responses and error texts
-// for questions that got no answer.
+// (RFC 5452 9.1: the id AND the question, name, type and class, must match; the address and
+// port are the connected socket's, udp-channel.ts), and the empty responses and error texts for
+// questions that got no answer.
+//
+// No 0x20 case randomisation (draft-vixie-dnsext-dns0x20) of the names asked: it adds a bit per
+// letter only if every server echoes the name's case, and authoritative servers that do not
+// exist (resolvers that use it, like Unbound's use-caps-for-id, keep a fallback and a list of
+// exceptions for them); here a mismatch would turn a real answer into "could not tell". The
+// names asked are mostly reverse names, whose only letters are the fixed "in-addr.arpa" or
+// "ip6.arpa" and the hex digits a-f: few bits for that risk. Most questions go to a recursive
+// resolver on the operator's own network, which does its own spoofing defence upstream.
 import dnsPacket from "dns-packet";
 import type { DnsOutcome, DnsQuestion, DnsRecord, DnsResponse } from "./dns-types.js";
 
@@ -40,6 +49,7 @@ export function decodeResponse(
   if (
     asked === undefined ||
     asked.type !== question.type ||
+    asked.class !== "IN" ||
     normaliseName(asked.name) !== normaliseName(question.name)
   ) {
     return null;
@@ -75,7 +85,8 @@ export function decodeResponse(
 function toRecords(answers: dnsPacket.Answer[]): DnsRecord[] {
   const records: DnsRecord[] = [];
   for (const answer of answers) {
-    if (answer.type === "OPT") continue;
+    // OPT's class field is a payload size; records of another class (CH, HS) are not ours.
+    if (answer.type === "OPT" || answer.class !== "IN") continue;
     const data = (answer as { data: unknown }).data;
     const text =
       typeof data === "string"
