@@ -11,8 +11,8 @@ import type { WatchJob } from "../src/queue/jobs.js";
 import { createQueues } from "../src/queue/queues.js";
 import { settingsFromConfig } from "../src/settings.js";
 import { addWatch } from "../src/store/watches.js";
-import { processWatchJob } from "../workers/watch.js";
 import { makeReport } from "../test/fixtures/check-report.js";
+import { processWatchJob } from "../workers/watch.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6391";
 // MEASURE_WATCH=16: the chunk is the first 256 addresses of a /16 watch instead.
@@ -21,7 +21,9 @@ const TARGET = WIDE ? "203.0.0.0/16" : "203.0.113.0/24";
 const ALL = Array.from({ length: WIDE ? 65_536 : 256 }, (_, i) => `203.0.${WIDE ? i >> 8 : 113}.${i & 255}`);
 const IPS = ALL.slice(0, 256);
 
-async function stats(redis: Redis): Promise<{ commands: Map<string, number>; input: number; output: number }> {
+async function stats(
+  redis: Redis,
+): Promise<{ commands: Map<string, number>; input: number; output: number }> {
   const commands = new Map<string, number>();
   for (const match of (await redis.info("commandstats")).matchAll(/cmdstat_([^:]+):calls=(\d+)/g))
     commands.set(match[1] ?? "", Number(match[2]));
@@ -38,7 +40,13 @@ async function main(): Promise<void> {
   const queues = createQueues(redis, settings);
   const channel = "console:C-measure";
   const origin = { platform: "console" as const, channel, thread: `t:${channel}`, parent: null };
-  await addWatch(redis, keys, channel, { target: TARGET, ips: ALL, origin, user: "U", createdAt: "" }, 70_000);
+  await addWatch(
+    redis,
+    keys,
+    channel,
+    { target: TARGET, ips: ALL, origin, user: "U", createdAt: "" },
+    70_000,
+  );
   const deps = {
     redis,
     queues,
@@ -58,7 +66,12 @@ async function main(): Promise<void> {
       helo: null,
       baseline: false,
     };
-    const job = { id: `chunk-${run}`, data, attemptsMade: 0, opts: { attempts: 1 } } as unknown as Job<WatchJob>;
+    const job = {
+      id: `chunk-${run}`,
+      data,
+      attemptsMade: 0,
+      opts: { attempts: 1 },
+    } as unknown as Job<WatchJob>;
     const before = await stats(probe);
     await processWatchJob(job, deps);
     const after = await stats(probe);
