@@ -12,8 +12,8 @@ local done = job and redis.call('HGET', KEYS[1], 'state') == 'done'
 local reopen = (not job) or (done and ARGV[5] ~= '' and job == ARGV[5])
 local chain = reopen and ARGV[1] or job
 local list
-if KEYS[1] .. ':' .. chain == KEYS[2] then list = KEYS[2]
-elseif KEYS[1] .. ':' .. chain == KEYS[3] then list = KEYS[3]
+if KEYS[1] .. ':' .. chain == KEYS[2] then list = 2
+elseif KEYS[1] .. ':' .. chain == KEYS[3] then list = 3
 else return {chain, 'retry'} end
 local state = 'joined'
 if reopen then
@@ -23,6 +23,6 @@ if reopen then
 elseif done then
   state = 'done'
 end
-redis.call('RPUSH', list, ARGV[2])
-redis.call('PEXPIRE', list, ARGV[4])
+redis.call('RPUSH', KEYS[list], ARGV[2])
+redis.call('PEXPIRE', KEYS[list], ARGV[4])
 return {chain, state}
