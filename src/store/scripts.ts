@@ -20,7 +20,7 @@ export interface ScriptSpec {
 /** Library files: put before the scripts that use them, never registered on their own. */
 export const LUA_LIBRARIES = ["union"] as const;
 
-export const SCRIPTS = {
+const SCRIPT_SPECS = {
   rdnsDedupJoin: { file: "dedup-join", keys: 3 },
   rdnsDedupFinish: { file: "dedup-finish", keys: 2 },
   rdnsDedupAbandon: { file: "dedup-abandon", keys: 2 },
@@ -36,7 +36,8 @@ export const SCRIPTS = {
   rdnsWatchRunCountChunk: { file: "watch-run-count-chunk", keys: 3 },
 } as const satisfies Record<string, ScriptSpec>;
 
-export type ScriptName = keyof typeof SCRIPTS;
+export type ScriptName = keyof typeof SCRIPT_SPECS;
+export const SCRIPTS: Readonly<Record<ScriptName, ScriptSpec>> = SCRIPT_SPECS;
 
 type Arg = string | number;
 
@@ -71,7 +72,7 @@ const texts = new Map<ScriptName, string>();
 export function scriptText(name: ScriptName): string {
   let text = texts.get(name);
   if (text === undefined) {
-    const spec: ScriptSpec = SCRIPTS[name];
+    const spec = SCRIPTS[name];
     text = [...(spec.uses ?? []).map(readLua), readLua(spec.file)].join("\n");
     texts.set(name, text);
   }
