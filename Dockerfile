@@ -7,6 +7,8 @@ COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
 COPY workers ./workers
+# The build's copy step (the servers page's assets, the store's Lua scripts into dist/).
+COPY scripts/copy-web-assets.mjs ./scripts/
 # `npm ci` runs `prepare` (the TypeScript build); dev dependencies are needed for that only.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 

@@ -1,7 +1,10 @@
-// `npm run build`: the servers page's script and stylesheet are plain files (no front-end build);
-// tsc does not copy them, so this puts them next to the compiled server (dist/src/web/assets/).
+// `npm run build`: files tsc does not copy, put next to the compiled code: the servers page's
+// script and stylesheet (plain files, no front-end build: dist/src/web/assets/) and the store's
+// Lua scripts (read at start by src/store/scripts.ts: dist/src/store/lua/).
 import { cpSync } from "node:fs";
 
-cpSync(new URL("../src/web/assets", import.meta.url), new URL("../dist/src/web/assets", import.meta.url), {
-  recursive: true,
-});
+for (const folder of ["web/assets", "store/lua"]) {
+  cpSync(new URL(`../src/${folder}`, import.meta.url), new URL(`../dist/src/${folder}`, import.meta.url), {
+    recursive: true,
+  });
+}

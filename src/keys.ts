@@ -18,13 +18,17 @@ export function storeKeys(prefix: string) {
      */
     reportRow: (ip: string, helo: string) => `${base}:reportrow:${ipKey(ip)}|${helo}`,
     /**
-     * A de-duplication window for one IP and HELO (hash: job, state). The hash tag keeps the
-     * chain's origin list, derived from it inside a Lua script, in the same cluster slot.
+     * A de-duplication window for one IP and HELO (hash: job, state; src/store/dedup-window.ts).
+     * Each chain's origin list is this key plus ":<chain id>"; the hash tag keeps the list in the
+     * window's cluster slot, as the scripts that take both as KEYS need.
      */
     dedup: (ip: string, helo: string | null) => `${base}:dedup:{${ipKey(ip)}|${helo ?? ""}}`,
-    /** The result of a chain's first check, for askers who arrive after it finished. */
+    /**
+     * The result of a chain's first check (CheckReport JSON, src/store/chain-results.ts), for
+     * askers who arrive after it finished.
+     */
     chainResult: (chainId: string) => `${base}:result:${chainId}`,
-    /** A channel's watches (hash: target -> WatchRecord JSON). */
+    /** A channel's watches (hash: target -> WatchRecord JSON, src/store/watch-record.ts). */
     watches: (channelKey: string) => `${base}:watches:${channelKey}`,
     /** Held while one command announces a watch (opens its thread), so it is announced once. */
     watchAnnouncement: (channelKey: string, target: string) =>
@@ -77,9 +81,6 @@ export function storeKeys(prefix: string) {
     channelHealth: (channelKey: string) => `${base}:channelhealth:${channelKey}`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
-    /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */
-    /** A closed chain's last check number, kept briefly so a late "open" cannot revive it. */
-    closedChain: (chainId: string) => `${base}:chains:closed:${chainId}`,
   };
 }
 

@@ -9,12 +9,14 @@ import type { Origin } from "../src/chat/types.js";
 import type { CheckReport } from "../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
-import { chainOrigins, finishCheckWindow, uniqueOrigins } from "../src/queue/dedup.js";
+import { uniqueOrigins } from "../src/queue/dedup.js";
 import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 import { adoptCheck } from "../src/store/chain-adoption.js";
+import { saveChainResult } from "../src/store/chain-results.js";
 import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
+import { chainOrigins, finishCheckWindow } from "../src/store/dedup-window.js";
 import { planChainClearedElsewhere } from "./chain-plan.js";
 import { planCheckResult } from "./check-plan.js";
 import { isCleared, planFollowUp } from "./recheck.js";
@@ -144,13 +146,8 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
   }
 
   if (plan.chainResult !== null) {
-    // Askers who arrive after this, within the window, answer themselves from it (src/queue/dedup.ts).
-    await redis.set(
-      keys.chainResult(data.chainId),
-      JSON.stringify(plan.chainResult.report),
-      "PX",
-      plan.chainResult.ttlMs,
-    );
+    // Askers who arrive after this, within the window, answer themselves from it (src/store/dedup-window.ts).
+    await saveChainResult(redis, keys, data.chainId, plan.chainResult.report, plan.chainResult.ttlMs);
   }
   const deliveries = [...(chainGoesOn ? plan.deliveries : []), ...notices];
   // Deliveries, then the next re-check: each has a deterministic id, so a job re-run after a

@@ -1,16 +1,18 @@
 // Asking for a check from a chat thread: join the de-duplication window for this IP and HELO
-// (src/queue/dedup.ts) and enqueue the check only when this asker opened the window.
+// (src/store/dedup-window.ts) and enqueue the check only when this asker opened the window.
 
 import type { Origin, OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
-import { abandonCheckWindow, joinCheckWindow, uniqueOrigins } from "../queue/dedup.js";
+import { uniqueOrigins } from "../queue/dedup.js";
 import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";
 import type { CheckReason } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { joinAdopter } from "../store/chain-adoption.js";
+import { readChainResult } from "../store/chain-results.js";
 import { readChain } from "../store/chains.js";
+import { abandonCheckWindow, joinCheckWindow } from "../store/dedup-window.js";
 import type { AppContext } from "./context.js";
 
 const HOUR = 3_600_000;
@@ -83,9 +85,8 @@ export async function requestCheck(
   let joined = await join();
   let reopened = false;
   for (let attempt = 0; joined.state === "done"; attempt++) {
-    const stored = request.fresh === true ? null : await redis.get(keys.chainResult(joined.chainId));
-    if (stored !== null) {
-      const report = JSON.parse(stored) as CheckReport;
+    const report = request.fresh === true ? null : await readChainResult(redis, keys, joined.chainId);
+    if (report !== null) {
       const chain = await readChain(redis, keys, joined.chainId);
       // A check adopted by an earlier chain (src/store/chain-adoption.ts) opened none: its
       // late askers join the chain that adopted it.

@@ -16,7 +16,7 @@ export interface CheckJob {
    * answers the union of both.
    */
   origins: Origin[];
-  /** The chain's list of origins in Redis (src/queue/dedup.ts); null for watch runs. */
+  /** The chain's list of origins in Redis (src/store/dedup-window.ts); null for watch runs. */
   originsKey: string | null;
   reason: CheckReason;
   /** Re-checks already run in this chain (0 for the first check). */

@@ -9,8 +9,10 @@
 import type { Redis } from "ioredis";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
-import { chainOrigins, uniqueOrigins } from "../queue/dedup.js";
+import { uniqueOrigins } from "../queue/dedup.js";
 import { type ChainRecord, openChainsOf, readChain } from "./chains.js";
+import { chainOrigins } from "./dedup-window.js";
+import { withScripts } from "./scripts.js";
 
 const threadKey = (origin: Origin) => `${origin.platform}\u0000${origin.thread}`;
 
@@ -39,17 +41,8 @@ export async function openChainsWithThreads(
   return found.sort((a, b) => b.chain.openedAt.localeCompare(a.chain.openedAt));
 }
 
-// KEYS: the chain's hash, its origins list (or the hash again when it has none), the adopted
-// check's hash. ARGV: the chain id, keep ms, then the threads to add (JSON). Atomic with the
-// chain's state: a chain stopped or cleared meanwhile adopts nothing, and the check opens its own.
-const ADOPT = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return 0 end
-for i = 3, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
-redis.call('HSET', KEYS[3], 'adoptedBy', ARGV[1])
-redis.call('PEXPIRE', KEYS[3], ARGV[2])
-return 1
-`;
-
+// Adoption is one script (src/store/lua/chain-adopt.lua), atomic with the chain's state: a chain
+// stopped or cleared meanwhile adopts nothing, and the check opens its own.
 async function adoptInto(
   redis: Redis,
   keys: StoreKeys,
@@ -59,9 +52,7 @@ async function adoptInto(
   keepMs: number,
 ): Promise<boolean> {
   if (chain.originsKey === null && newcomers.length > 0) return false; // nowhere to add them
-  const adopted = await redis.eval(
-    ADOPT,
-    3,
+  const adopted = await withScripts(redis).rdnsChainAdopt(
     keys.chain(chain.chainId),
     chain.originsKey ?? keys.chain(chain.chainId),
     keys.chain(checkChainId),

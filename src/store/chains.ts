@@ -7,9 +7,13 @@
 // Keys (src/keys.ts): the chain's hash, the set of open chains per IP, and one set of every open
 // chain, whose SCARD is the O(1) count behind `rdns_open_chains`.
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { CheckJob } from "../queue/jobs.js";
+import { originsSchema } from "./origin.js";
+import { CorruptRecordError } from "./record.js";
+import { withScripts } from "./scripts.js";
 
 export type ChainEnd = "cleared" | "gave-up" | "stopped" | "failed";
 
@@ -17,7 +21,7 @@ export interface ChainRecord {
   chainId: string;
   ip: string;
   helo: string | null;
-  /** The chain's list of origins in Redis (src/queue/dedup.ts), or null. */
+  /** The chain's list of origins in Redis (src/store/dedup-window.ts), or null. */
   originsKey: string | null;
   /** The threads known when the chain opened (the job's own origins). */
   origins: Origin[];
@@ -37,31 +41,8 @@ export interface ChainRecord {
   job: CheckJob | null;
 }
 
-// KEYS: chain hash, the IP's open set, the global open set. ARGV: chain id, ip, helo, originsKey,
-// origins JSON, now, next job id, keep ms, first failure, re-checks so far, chain job JSON. An ended chain is never re-opened (a re-check that was
-// already running when the chain was stopped must not bring it back).
-const OPEN = `
-if redis.call('HGET', KEYS[1], 'state') == 'ended' then return 0 end
-redis.call('HSETNX', KEYS[1], 'openedAt', ARGV[6])
-redis.call('HSET', KEYS[1], 'ip', ARGV[2], 'helo', ARGV[3], 'originsKey', ARGV[4], 'origins', ARGV[5],
-  'state', 'open', 'next', ARGV[7], 'firstFailureAt', ARGV[9], 'rechecks', ARGV[10], 'job', ARGV[11])
-redis.call('PEXPIRE', KEYS[1], ARGV[8])
-redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[1])
-return 1
-`;
-
-// KEYS as OPEN. ARGV: chain id, how it ended, by. Returns the state it found: 'open' means this
-// caller ended it (and tells the threads); 'ended' and 'unknown' mean someone else did or never.
-const END = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return 'unknown' end
-if state ~= 'open' then return 'ended' end
-redis.call('HSET', KEYS[1], 'state', 'ended', 'ended', ARGV[2], 'by', ARGV[3])
-redis.call('SREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
-return 'open'
-`;
+// Each transition is a script: src/store/lua/chain-open.lua (an ended chain is never re-opened)
+// and src/store/lua/chain-end.lua (ends it once), both on the keys chainKeys names.
 
 function chainKeys(keys: StoreKeys, chainId: string, ip: string): string[] {
   return [keys.chain(chainId), keys.chainsOfIp(ip), keys.registeredChains()];
@@ -84,9 +65,7 @@ export async function openChain(
     keepMs: number;
   },
 ): Promise<boolean> {
-  const opened = await redis.eval(
-    OPEN,
-    3,
+  const opened = await withScripts(redis).rdnsChainOpen(
     ...chainKeys(keys, chain.chainId, chain.ip),
     chain.chainId,
     chain.ip,
@@ -115,28 +94,77 @@ export async function endChain(
   how: ChainEnd,
   by: string | null = null,
 ): Promise<"ended-now" | "already-ended" | "unknown"> {
-  const found = (await redis.eval(END, 3, ...chainKeys(keys, chainId, ip), chainId, how, by ?? "")) as string;
+  const found = await withScripts(redis).rdnsChainEnd(
+    ...chainKeys(keys, chainId, ip),
+    chainId,
+    how,
+    by ?? "",
+  );
   if (found === "open") return "ended-now";
   return found === "ended" ? "already-ended" : "unknown";
 }
 
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((text, context) => {
+    try {
+      return schema.parse(JSON.parse(text)) as z.output<T>;
+    } catch {
+      context.addIssue({ code: "custom", message: "not the JSON this field holds" });
+      return z.NEVER;
+    }
+  });
+
+// The chain's hash as stored (src/store/lua/chain-open.lua writes it; '' stands for null).
+// Upgrades, all here: `firstFailureAt` is absent on chains opened before it existed (their
+// opening time is the best guess), `rechecks` and `job` before they existed (0 and none).
+const chainHashSchema = z.object({
+  ip: z.string().min(1),
+  state: z.string().transform((state) => (state === "open" ? "open" : "ended")),
+  helo: z.string().default(""),
+  originsKey: z.string().default(""),
+  origins: z.union([z.literal("").transform(() => []), jsonText(originsSchema)]).default([]),
+  ended: z.enum(["cleared", "gave-up", "stopped", "failed", ""]).default(""),
+  by: z.string().default(""),
+  next: z.string().default(""),
+  openedAt: z.string().default(""),
+  firstFailureAt: z.string().optional(),
+  rechecks: z.coerce.number().int().nonnegative().default(0),
+  job: z
+    .union([
+      z.literal("").transform(() => null),
+      jsonText(z.looseObject({ ip: z.string(), chainId: z.string() })),
+    ])
+    .default(null),
+});
+
+/**
+ * One chain, or null when there is none. A chain hash that fails its schema is an error, not
+ * "none": the chain may be open, and answering "unknown" to a stop, or opening a second chain
+ * beside it, would tell its threads the wrong thing.
+ */
 export async function readChain(redis: Redis, keys: StoreKeys, chainId: string): Promise<ChainRecord | null> {
   const hash = await redis.hgetall(keys.chain(chainId));
+  // A check's hash that only records its adopter (src/store/chain-adoption.ts) is no chain.
   if (hash.state === undefined || hash.ip === undefined) return null;
+  const parsed = chainHashSchema.safeParse(hash);
+  if (!parsed.success)
+    throw new CorruptRecordError(`${keys.chain(chainId)} holds a chain this version cannot read`);
+  const chain = parsed.data;
   return {
     chainId,
-    ip: hash.ip,
-    helo: hash.helo ? hash.helo : null,
-    originsKey: hash.originsKey ? hash.originsKey : null,
-    origins: hash.origins ? (JSON.parse(hash.origins) as Origin[]) : [],
-    state: hash.state === "open" ? "open" : "ended",
-    ended: hash.ended ? (hash.ended as ChainEnd) : null,
-    by: hash.by ? hash.by : null,
-    next: hash.next ? hash.next : null,
-    openedAt: hash.openedAt ?? "",
-    firstFailureAt: hash.firstFailureAt ?? hash.openedAt ?? "",
-    rechecks: Number(hash.rechecks ?? 0),
-    job: hash.job ? (JSON.parse(hash.job) as CheckJob) : null,
+    ip: chain.ip,
+    helo: chain.helo === "" ? null : chain.helo,
+    originsKey: chain.originsKey === "" ? null : chain.originsKey,
+    origins: chain.origins,
+    state: chain.state,
+    ended: chain.ended === "" ? null : chain.ended,
+    by: chain.by === "" ? null : chain.by,
+    next: chain.next === "" ? null : chain.next,
+    openedAt: chain.openedAt,
+    firstFailureAt: chain.firstFailureAt ?? chain.openedAt,
+    rechecks: chain.rechecks,
+    // The job is this project's own CheckJob, written by openChain: the schema checks its identity.
+    job: chain.job as CheckJob | null,
   };
 }
 

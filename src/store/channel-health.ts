@@ -1,6 +1,7 @@
 // A watching channel's delivery health: how many deliveries in a row failed because the channel
 // is gone, and since when its watches are paused. The decisions are src/app/paused-watches.ts's.
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
 
 export interface ChannelHealth {
@@ -12,12 +13,22 @@ export interface ChannelHealth {
 
 export const HEALTHY: ChannelHealth = { failures: 0, pausedAt: null };
 
+// The hash as stored (HINCRBY and HSETNX write its fields one by one, so either may be absent).
+// A field that does not read is taken as its healthy value rather than an error: health only
+// pauses and resumes deliveries, and a wrong "healthy" costs at most one more failed delivery,
+// which counts again from there.
+const channelHealthSchema = z.object({
+  failures: z.coerce.number().int().nonnegative().catch(0).default(0),
+  pausedAt: z
+    .string()
+    .transform((at) => (at === "" ? null : at))
+    .nullable()
+    .catch(null)
+    .default(null),
+});
+
 function parse(fields: Record<string, string>): ChannelHealth {
-  const failures = Number(fields.failures ?? 0);
-  return {
-    failures: Number.isFinite(failures) ? failures : 0,
-    pausedAt: fields.pausedAt === undefined || fields.pausedAt === "" ? null : fields.pausedAt,
-  };
+  return channelHealthSchema.parse(fields);
 }
 
 export async function readChannelHealth(

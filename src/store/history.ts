@@ -1,9 +1,11 @@
 // A channel's history of one watched IP: its last state changes (time, verdict, PTR names,
 // problem codes), so "since" survives restarts and the servers page can draw a timeline. Entries
-// are appended by the watch state's compare-and-set (src/store/watches.ts), in the same Lua script,
+// are appended by the watch state's compare-and-set (src/store/watch-states.ts), in the same Lua script,
 // so a state and its history never disagree.
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
+import { parseStored } from "./record.js";
 
 /** How many state changes each watched IP keeps per channel. */
 export const HISTORY_LIMIT = 100;
@@ -43,8 +45,19 @@ export function historyEntryFor(
   return same ? null : entry;
 }
 
+const historyEntrySchema = z.object({
+  at: z.string(),
+  verdict: z.enum(["pass", "fail"]),
+  names: z.array(z.string()),
+  problems: z.array(z.string()),
+}) satisfies z.ZodType<HistoryEntry, unknown>;
+
+/**
+ * The entries that parse. One that fails its schema is left out: a timeline missing one point
+ * still tells its story, and the list is cut to the newest entries, so it leaves by itself.
+ */
 function parseEntries(texts: string[]): HistoryEntry[] {
-  return texts.map((text) => JSON.parse(text) as HistoryEntry);
+  return texts.flatMap((text) => parseStored(historyEntrySchema, text) ?? []);
 }
 
 /** One channel's history of one IP, oldest first (at most `limit`, the newest ones). */

@@ -5,8 +5,11 @@
 // full report (a few KB each), and a check made with other parameters (a one-off
 // `/rdns <ip> <helo>`) never lands in a watch's row.
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { CheckReport, HeloReport, Problem } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
+import { parseStored } from "./record.js";
+import { withScripts } from "./scripts.js";
 
 /**
  * What a row shows of a report. A CheckReport is one (structurally), so the row builder takes
@@ -20,6 +23,17 @@ export interface ReportRow {
   helo: Pick<HeloReport, "name" | "matchesPtr" | "resolvesToIp"> | null;
   problems: Pick<Problem, "code">[];
 }
+
+// A row is a cache of the newest report's facts, rewritten by the next check: one this version
+// cannot read is treated as absent (the row then shows the watch's stored state alone).
+const reportRowSchema = z.object({
+  checkedAt: z.string(),
+  verdict: z.enum(["pass", "fail", "inconclusive"]),
+  ptr: z.object({ names: z.array(z.string()) }),
+  fcrdns: z.enum(["pass", "fail", "unknown"]),
+  helo: z.object({ name: z.string(), matchesPtr: z.boolean(), resolvesToIp: z.boolean() }).nullable(),
+  problems: z.array(z.object({ code: z.string() })),
+});
 
 /** The report's row facts, every other field left out. */
 export function reportRowOf(report: CheckReport): ReportRow {
@@ -50,29 +64,6 @@ export function reportRowKey(ip: string, helo: string | null | undefined): strin
   return `${ip}|${heloParameter(helo)}`;
 }
 
-// Keeps the newer row, as the last report does (src/store/reports.ts): two checks of one IP with
-// the same HELO can finish out of order. checkedAt is ISO 8601 UTC, brought to one width so string
-// order is time order; an equal time is written (a retried job saving the same report again).
-const SET_ROW_IF_NEWER = `
-local function norm(t)
-  if type(t) ~= 'string' then return nil end
-  local head, frac = string.match(t, '^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d)%.?(%d*)Z$')
-  if not head then return nil end
-  return head .. '.' .. string.sub(frac .. '000000000', 1, 9)
-end
-local current = redis.call('GET', KEYS[1])
-local incoming = norm(ARGV[2])
-if current and incoming then
-  local ok, stored = pcall(cjson.decode, current)
-  if ok and type(stored) == 'table' then
-    local storedAt = norm(stored.checkedAt)
-    if storedAt and storedAt > incoming then return 0 end
-  end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
-return 1
-`;
-
 /**
  * Saves each report's row under its IP and HELO, in one pipeline (each its own compare by
  * checkedAt). The caller passes only reports some watch checks that way.
@@ -84,11 +75,11 @@ export async function saveReportRows(
   ttlSeconds: number,
 ): Promise<void> {
   if (reports.length === 0) return;
-  const pipeline = redis.pipeline();
+  // The last report's keep-the-newer script (src/store/lua/report-set-if-newer.lua): two checks
+  // of one IP with the same HELO can finish out of order, and a row carries its checkedAt too.
+  const pipeline = withScripts(redis).pipeline();
   for (const report of reports)
-    pipeline.eval(
-      SET_ROW_IF_NEWER,
-      1,
+    pipeline.rdnsReportSetIfNewer(
       keys.reportRow(report.ip, heloParameter(report.helo?.name)),
       JSON.stringify(reportRowOf(report)),
       report.checkedAt,
@@ -116,7 +107,10 @@ export async function readReportRows(
   results.forEach(([error, text], index) => {
     if (error) throw error;
     const key = unique[index]?.[0];
-    if (typeof text === "string" && key !== undefined) found.set(key, JSON.parse(text) as ReportRow);
+    if (typeof text !== "string" || key === undefined) return;
+    // The codes are this project's own (written by reportRowOf); the schema checks their shape.
+    const row = parseStored(reportRowSchema, text) as ReportRow | null;
+    if (row !== null) found.set(key, row);
   });
   return found;
 }

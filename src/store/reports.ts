@@ -2,33 +2,14 @@
 import type { Redis } from "ioredis";
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
+import { parseStoredReport } from "./report-schema.js";
+import { withScripts } from "./scripts.js";
 
 // Keeps the newer report: checks of one IP overlap (a watch run, a person's command, a re-check),
 // and a slow one that finishes last must not replace a newer answer, or the servers page and
-// `/rdns status` would show the older state. Compare and write in one script, so two writers
-// cannot both read the old value and then write in the wrong order. checkedAt is an ISO 8601 UTC
-// time; both sides are brought to one width (fraction padded to 9 digits) so string order is time
-// order whether or not a writer gave milliseconds. An equal time is written (the same report saved
-// again by a retried job); a stored value that does not parse is replaced.
-const SET_IF_NEWER = `
-local function norm(t)
-  if type(t) ~= 'string' then return nil end
-  local head, frac = string.match(t, '^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d)%.?(%d*)Z$')
-  if not head then return nil end
-  return head .. '.' .. string.sub(frac .. '000000000', 1, 9)
-end
-local current = redis.call('GET', KEYS[1])
-local incoming = norm(ARGV[2])
-if current and incoming then
-  local ok, stored = pcall(cjson.decode, current)
-  if ok and type(stored) == 'table' then
-    local storedAt = norm(stored.checkedAt)
-    if storedAt and storedAt > incoming then return 0 end
-  end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
-return 1
-`;
+// `/rdns status` would show the older state. Compare and write in one script
+// (src/store/lua/report-set-if-newer.lua), so two writers cannot both read the old value and then
+// write in the wrong order.
 
 /**
  * Saves `report` as its IP's last report unless the stored one was checked later. Returns false
@@ -40,9 +21,7 @@ export async function saveLastReport(
   report: CheckReport,
   ttlSeconds: number,
 ): Promise<boolean> {
-  const written = await redis.eval(
-    SET_IF_NEWER,
-    1,
+  const written = await withScripts(redis).rdnsReportSetIfNewer(
     keys.lastReport(report.ip),
     JSON.stringify(report),
     report.checkedAt,
@@ -64,11 +43,9 @@ export async function saveLastReports(
   ttlSeconds: number,
 ): Promise<boolean[]> {
   if (reports.length === 0) return [];
-  const pipeline = redis.pipeline();
+  const pipeline = withScripts(redis).pipeline();
   for (const report of reports)
-    pipeline.eval(
-      SET_IF_NEWER,
-      1,
+    pipeline.rdnsReportSetIfNewer(
       keys.lastReport(report.ip),
       JSON.stringify(report),
       report.checkedAt,
@@ -82,7 +59,7 @@ export async function saveLastReports(
 
 export async function getLastReport(redis: Redis, keys: StoreKeys, ip: string): Promise<CheckReport | null> {
   const text = await redis.get(keys.lastReport(ip));
-  return text === null ? null : (JSON.parse(text) as CheckReport);
+  return text === null ? null : parseStoredReport(text);
 }
 
 /** Many last reports' stored texts in one round trip (ip -> JSON text; an IP without one is left out). */
@@ -112,8 +89,10 @@ export async function getLastReports(
   ips: readonly string[],
 ): Promise<Map<string, CheckReport>> {
   const found = new Map<string, CheckReport>();
-  for (const [ip, text] of await getLastReportTexts(redis, keys, ips))
-    found.set(ip, JSON.parse(text) as CheckReport);
+  for (const [ip, text] of await getLastReportTexts(redis, keys, ips)) {
+    const report = parseStoredReport(text);
+    if (report !== null) found.set(ip, report);
+  }
   return found;
 }
 
@@ -132,8 +111,8 @@ export class LastReportReader {
     const found = new Map<string, CheckReport>();
     for (const [ip, text] of await getLastReportTexts(redis, keys, ips)) {
       const known = this.parsed.get(ip);
-      const report =
-        known !== undefined && known.text === text ? known.report : (JSON.parse(text) as CheckReport);
+      const report = known !== undefined && known.text === text ? known.report : parseStoredReport(text);
+      if (report === null) continue;
       next.set(ip, { text, report });
       found.set(ip, report);
     }

@@ -2,7 +2,7 @@
 // block (one address is a /32 or /128), and two blocks are either nested or disjoint, so the
 // addresses covered are the sizes of the outermost blocks added up. A block is kept as its
 // prefix in bits ("4|110001100011" for 198.48.0.0/12), which makes "contains" a string prefix
-// test that Lua can do; a /16 watch then costs a few commands instead of 65,536 (measured: 3.7 s
+// test that Lua can do (src/store/lua/union.lua); a /16 watch then costs a few commands instead of 65,536 (measured: 3.7 s
 // of Redis time for a /16 with one entry per address on this machine, blocking everyone).
 import ipaddr from "ipaddr.js";
 
@@ -23,28 +23,3 @@ export function targetPrefix(target: string): string {
 export function prefixContains(prefix: string, ip: string): boolean {
   return targetPrefix(ip).startsWith(prefix);
 }
-
-/**
- * Lua: `union(list)` is the number of addresses a list of prefixes covers (outermost blocks'
- * sizes added up). Prefixes are visited shortest first, and one is skipped when a kept one of
- * any shorter length is its start (a hash lookup per distinct length, at most 129).
- */
-export const LUA_UNION = `
-local function union(prefixes)
-  table.sort(prefixes, function(a, b) return #a < #b end)
-  local kept, lengths, total = {}, {}, 0
-  for _, p in ipairs(prefixes) do
-    local covered = kept[p] ~= nil
-    for length in pairs(lengths) do
-      if not covered and length < #p and kept[string.sub(p, 1, length)] then covered = true end
-    end
-    if not covered then
-      kept[p] = true
-      lengths[#p] = true
-      local family = string.sub(p, 1, 1) == '4' and 32 or 128
-      total = total + 2 ^ (family - (#p - 2))
-    end
-  end
-  return total
-end
-`;

@@ -3,8 +3,11 @@
 // each chunk is counted once (a chunk job run again after a crash is not counted twice), and the
 // chunk that brings the count to zero is told it was the last, so exactly one posts the baseline.
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { BaselineLine } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import { parseStoredOrThrow } from "./record.js";
+import { withScripts } from "./scripts.js";
 
 /** How long a run's tallies are kept: far longer than a run takes. */
 const RUN_TTL_SECONDS = 24 * 3600;
@@ -22,26 +25,8 @@ export async function openRunTally(
     .exec();
 }
 
-// KEYS: the run's hash, its counted chunks, its findings. ARGV[1] the chunk job's id, ARGV[2..4]
-// pass, fail, inconclusive, ARGV[5] chunks this one added (a retry of its inconclusive
-// addresses), ARGV[6] the TTL, ARGV[7..] ip and finding JSON pairs. Returns 1 to the last chunk.
-const COUNT_CHUNK = `
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
-  if redis.call('HGET', KEYS[1], 'last') == ARGV[1] then return 1 end
-  return 0
-end
-redis.call('HINCRBY', KEYS[1], 'pass', ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'fail', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'inconclusive', ARGV[4])
-for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
-local left = redis.call('HINCRBY', KEYS[1], 'pending', tonumber(ARGV[5]) - 1)
-for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
-if left <= 0 then
-  redis.call('HSET', KEYS[1], 'last', ARGV[1])
-  return 1
-end
-return 0
-`;
+// Counting is one script (src/store/lua/watch-run-count-chunk.lua): a chunk counted twice adds
+// nothing, and only the chunk that brings the count to zero hears it was the last.
 
 export interface ChunkTally {
   pass: number;
@@ -61,9 +46,7 @@ export async function countChunk(
   chunkId: string,
   tally: ChunkTally,
 ): Promise<boolean> {
-  const last = await redis.eval(
-    COUNT_CHUNK,
-    3,
+  const last = await withScripts(redis).rdnsWatchRunCountChunk(
     keys.watchRun(runId),
     keys.watchRunCounted(runId),
     keys.watchRunFindings(runId),
@@ -78,7 +61,22 @@ export async function countChunk(
   return last === 1;
 }
 
-/** A finished run's counts and the lines of every address that did not pass. */
+const countSchema = z.coerce.number().int().nonnegative().catch(0);
+const tallySchema = z.object({ pass: countSchema, fail: countSchema, inconclusive: countSchema });
+const lineSchema = z.object({
+  ip: z.string(),
+  verdict: z.enum(["fail", "inconclusive"]),
+  ptr: z.array(z.string()),
+  problem: z.string().nullable(),
+  detail: z.string(),
+}) satisfies z.ZodType<BaselineLine, unknown>;
+
+/**
+ * A finished run's counts and the lines of every address that did not pass. A count that is
+ * not a number reads as 0 (as a missing one does); a finding that fails its schema is an error
+ * (the baseline job is retried, and a baseline that silently leaves out a failing address would
+ * tell the channel it passes).
+ */
 export async function readRunTally(
   redis: Redis,
   keys: StoreKeys,
@@ -89,9 +87,7 @@ export async function readRunTally(
     redis.hvals(keys.watchRunFindings(runId)),
   ]);
   return {
-    pass: Number(counts.pass ?? 0),
-    fail: Number(counts.fail ?? 0),
-    inconclusive: Number(counts.inconclusive ?? 0),
-    lines: findings.map((text) => JSON.parse(text) as BaselineLine),
+    ...tallySchema.parse(counts),
+    lines: findings.map((text) => parseStoredOrThrow(lineSchema, text, keys.watchRunFindings(runId))),
   };
 }

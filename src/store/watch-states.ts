@@ -2,24 +2,56 @@
 // written only by compare-and-set so that of two checks finishing together one announces the
 // change, with the IP's history appended in the same script (src/store/history.ts).
 import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
-import type { WatchState } from "./watches.js";
+import { parseStored } from "./record.js";
+import { withScripts } from "./scripts.js";
 
-// Compare-and-set: the state is written only if it is still exactly the one the caller read
-// (ARGV[2], '' for none), so of two checks finishing together only one announces the change.
-// A history entry (ARGV[4], '' for none) is appended in the same script, so the history holds
-// exactly the changes whose state won, and is cut to the newest ARGV[5].
-const SET_IF_UNCHANGED = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if (current or '') ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-if ARGV[4] ~= '' then
-  redis.call('RPUSH', KEYS[2], ARGV[4])
-  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
-end
-return 1
-`;
+/** What a channel last saw for one watched IP. */
+export interface WatchState {
+  verdict: "pass" | "fail";
+  names: string[];
+  /** The report's problem codes, sorted (absent on states written before history existed). */
+  problems?: string[];
+  /** When this state began: the checkedAt of the last change in the history. */
+  since?: string;
+  /** The report's checkedAt: an older result never overwrites a newer one. */
+  checkedAt?: string;
+  /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
+  by?: string;
+  notice?: { change: WatchChange; previousNames: string[] } | null;
+}
+
+// Older states lack fields, and the absence means something, so it is kept rather than filled:
+// no `problems` (written before history existed) makes the next check start the history
+// (src/store/history.ts historyEntryFor); no `checkedAt`, `since` or `by` (written before each
+// existed) lets any newer report replace it.
+const watchStateSchema = z.object({
+  verdict: z.enum(["pass", "fail"]),
+  names: z.array(z.string()),
+  problems: z.array(z.string()).optional(),
+  since: z.string().optional(),
+  checkedAt: z.string().optional(),
+  by: z.string().optional(),
+  notice: z
+    .object({
+      change: z.enum(["broke", "recovered", "drifted", "helo-broke", "helo-recovered"]),
+      previousNames: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
+}) satisfies z.ZodType<WatchState, unknown>;
+
+/**
+ * A stored state, or null. One that fails its schema is treated as never seen: the
+ * compare-and-set still compares the raw text, so the next check replaces it with a good state
+ * (its first sight, no notice) instead of failing every check of that address.
+ */
+function parseWatchState(text: string | null): WatchState | null {
+  return text === null ? null : parseStored(watchStateSchema, text);
+}
 
 /** The raw stored state (for compareAndSetWatchState), null the first time. */
 export async function readWatchState(
@@ -29,7 +61,7 @@ export async function readWatchState(
   ip: string,
 ): Promise<{ text: string | null; state: WatchState | null }> {
   const text = await redis.hget(keys.watchState(channel), ip);
-  return { text, state: text === null ? null : (JSON.parse(text) as WatchState) };
+  return { text, state: parseWatchState(text) };
 }
 
 /**
@@ -56,7 +88,7 @@ export async function readWatchStatesOf(
   );
   return pairs.map(({ channel, ip }) => {
     const text = texts.get(channel)?.get(ip) ?? null;
-    return { text, state: text === null ? null : (JSON.parse(text) as WatchState) };
+    return { text, state: parseWatchState(text) };
   });
 }
 
@@ -73,18 +105,18 @@ export async function compareAndSetWatchState(
   state: WatchState,
   change: HistoryEntry | null = null,
 ): Promise<boolean> {
-  const written = await redis.eval(...setIfUnchanged(keys, { channel, ip, expected, state, change }));
+  const written = await withScripts(redis).rdnsWatchStateSet(
+    ...setIfUnchanged(keys, { channel, ip, expected, state, change }),
+  );
   return written === 1;
 }
 
-/** SET_IF_UNCHANGED's arguments for one write (EVAL's, after the script). */
+/** The watch-state-set script's KEYS and ARGV for one write (src/store/lua/watch-state-set.lua). */
 function setIfUnchanged(
   keys: StoreKeys,
   { channel, ip, expected, state, change }: WatchStateWrite,
-): [string, number, string, string, string, string, string, string, string] {
+): [string, string, string, string, string, string, string] {
   return [
-    SET_IF_UNCHANGED,
-    2,
     keys.watchState(channel),
     keys.watchHistory(channel, ip),
     ip,
@@ -115,8 +147,8 @@ export async function compareAndSetWatchStates(
   writes: readonly WatchStateWrite[],
 ): Promise<boolean[]> {
   if (writes.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const write of writes) pipeline.eval(...setIfUnchanged(keys, write));
+  const pipeline = withScripts(redis).pipeline();
+  for (const write of writes) pipeline.rdnsWatchStateSet(...setIfUnchanged(keys, write));
   return ((await pipeline.exec()) ?? []).map(([error, written]) => {
     if (error) throw error;
     return written === 1;
@@ -130,5 +162,10 @@ export async function readWatchStates(
   channel: string,
 ): Promise<Map<string, WatchState>> {
   const all = await redis.hgetall(keys.watchState(channel));
-  return new Map(Object.entries(all).map(([ip, text]) => [ip, JSON.parse(text) as WatchState]));
+  const states = new Map<string, WatchState>();
+  for (const [ip, text] of Object.entries(all)) {
+    const state = parseWatchState(text);
+    if (state !== null) states.set(ip, state);
+  }
+  return states;
 }
