@@ -3,8 +3,9 @@
 // in the order providers require (FACTS.md "Setting a PTR"). Resolvers that cached the old answer
 // keep it until its TTL runs out (RFC 2308), which is what the re-check chain waits for.
 import { query } from "../src/check/dns-client.js";
-import { parseIp } from "../src/check/ip.js";
+import { parseIp, sameAddress } from "../src/check/ip.js";
 import { readChain } from "../src/check/lookups.js";
+import type { LookupStatus } from "../src/check/types.js";
 import { connectLab, type LabInfo } from "../test/lab/lab.js";
 import { CHILD_ZONE, SPARE_NO_PTR } from "../test/lab/zones.js";
 
@@ -19,6 +20,63 @@ export interface LabFix {
   owner: string;
   /** What the authority serves for the owner after the edit. */
   servedPtr: string[];
+  /** What the lab's resolver serves right after the edit: the PTR, then the name's A/AAAA. */
+  resolver: { server: string; held: CachedAnswer[] };
+}
+
+/** One answer of the lab's resolver, and how long it may go on serving it. */
+export interface CachedAnswer {
+  type: "PTR" | "A" | "AAAA";
+  name: string;
+  status: LookupStatus;
+  values: string[];
+  /** Already what the fix set: the resolver serves the new data. */
+  current: boolean;
+  /**
+   * Seconds the resolver keeps serving this answer: a cached negative answer's SOA TTL (RFC 2308
+   * section 5: the time left in the resolver's cache), else the records' TTL; null when unknown.
+   */
+  remainingSeconds: number | null;
+}
+
+/** Asks the resolver (recursion desired, as a check does) what it now serves for `name`. */
+async function askResolver(
+  server: string,
+  type: CachedAnswer["type"],
+  name: string,
+  isCurrent: (values: string[]) => boolean,
+): Promise<CachedAnswer> {
+  const response = await query({ name, type, server, recursion: true, timeoutMs: 2000 });
+  const chain = readChain(response, name, type);
+  const negative = chain.status === "nxdomain" || chain.status === "nodata";
+  return {
+    type,
+    name,
+    status: chain.status,
+    values: chain.values,
+    current: chain.status === "found" && isCurrent(chain.values),
+    remainingSeconds: negative ? (response.soa?.ttl ?? null) : chain.ttl,
+  };
+}
+
+/** One line on what the lab's resolver still serves from before the fix, and for how long. */
+export function describeResolver(view: LabFix["resolver"]): string {
+  const unsure = view.held.filter((answer) => !["found", "nxdomain", "nodata"].includes(answer.status));
+  if (unsure.length > 0) {
+    const what = unsure.map((answer) => `${answer.type} ${answer.name}: ${answer.status.toUpperCase()}`);
+    return `could not tell what the lab's resolver ${view.server} serves (${what.join("; ")})`;
+  }
+  const stale = view.held.filter((answer) => !answer.current);
+  if (stale.length === 0)
+    return `the lab's resolver ${view.server} already serves the new PTR and address: a check sees the fix now`;
+  const parts = stale.map((answer) => {
+    const left =
+      answer.remainingSeconds === null ? "until its TTL runs out" : `${answer.remainingSeconds} s more`;
+    return answer.status === "found"
+      ? `the old ${answer.type} ${answer.values.join(", ")} of ${answer.name} ${left}`
+      : `its cached "no ${answer.type}" (${answer.status.toUpperCase()}) of ${answer.name} ${left}`;
+  });
+  return `the lab's resolver ${view.server} holds ${parts.join(", and ")} (cached before the fix); a check sees the fix once it lets go`;
 }
 
 /**
@@ -61,5 +119,19 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
   }
   const server = owner.endsWith(CHILD_ZONE) ? info.childAuthority : info.authority;
   const served = readChain(await ask(server, owner), owner, "PTR");
-  return { ip: parsed.ip, name: target, owner, servedPtr: served.values };
+  // Asked after the edit: a resolver holding an old answer serves it with the time it has left;
+  // one holding nothing fetches the new data.
+  const held = [
+    await askResolver(info.resolver, "PTR", parsed.reverseName, (names) => names.includes(target)),
+    await askResolver(info.resolver, type, target, (addresses) =>
+      addresses.some((address) => sameAddress(address, parsed.ip)),
+    ),
+  ];
+  return {
+    ip: parsed.ip,
+    name: target,
+    owner,
+    servedPtr: served.values,
+    resolver: { server: info.resolver, held },
+  };
 }

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { InvalidInputError } from "../src/check/types.js";
 import { type LabInfo, missingLabBinaries, startLab } from "../test/lab/lab.js";
 import { CASES, HELOS } from "../test/lab/zones.js";
-import { fixLabAddress, LabFixError } from "./lab-fix.js";
+import { describeResolver, fixLabAddress, LabFixError } from "./lab-fix.js";
 
 /** Long enough to run the fix after the bot's first answer, inside Unbound's 60 s cap. */
 const DEMO_NEGATIVE_TTL = 45;
@@ -20,7 +20,8 @@ const USAGE = `usage: npm run lab [-- --write-env] [--state FILE]
   (no command)   start the lab in the foreground; Ctrl-C stops it and removes its files
   --write-env    also write its RESOLVERS= and AUTHORITIES= lines into ./.env
   fix <ip>       in the running lab, point <name> (default: the IP's current PTR name, else
-                 spareNN / fixedN.example.test) at <ip> and set <ip>'s PTR to it
+                 spareNN / fixedN.example.test) at <ip> and set <ip>'s PTR to it; then say how
+                 long the lab's resolver still serves what it cached before (its remaining TTL)
   --state FILE   where the running lab keeps its addresses (default ./.rdns-lab.json)
 `;
 
@@ -35,7 +36,7 @@ const TABLE: Array<[string, string]> = [
   [CASES.ipv6Broken, "IPv6 broken pair: PTR broken6.example.test, AAAA 2001:db8::99"],
   [
     CASES.servfail,
-    'a dead zone: its server never answers, so the check says it could not tell (never "no PTR")',
+    'could not tell (never "no PTR"): the authorities answer REFUSED (not their zone), the resolver SERVFAIL (its server for the zone never answers)',
   ],
   [
     "192.0.2.51-59",
@@ -131,7 +132,7 @@ async function fix(stateFile: string, ip: string, name: string | undefined): Pro
     const done = await fixLabAddress(info, ip, name);
     process.stdout.write(
       `fixed at the authority: ${done.name} ${done.ip.includes(":") ? "AAAA" : "A"} ${done.ip}, ${done.owner} PTR ${done.servedPtr.join(", ") || "(none yet)"}\n` +
-        "resolvers that cached the old answer keep it until its TTL runs out (a few seconds in the lab)\n",
+        `${describeResolver(done.resolver)}\n`,
     );
     return 0;
   } catch (err) {

@@ -22,6 +22,16 @@ const SUCCESS_MARK = /\bstatus=sent\b|\bstat=sent\b|(?:^|\s)=> \S|delivery \d{1,
 const WORTH_KEEPING =
   /ptr record|reverse dns|reverse hostname|cannot find your hostname|helo command rejected|client host rejected|access denied|blocked|rejected|refused|user unknown|mailbox (?:is )?full|does not exist/i;
 
+// The recipient a log line names: Postfix's `to=<a@b>` (smtp/lmtp delivery lines, and smtpd's
+// `NOQUEUE: reject: RCPT ...; from=<...> to=<a@b>`), Sendmail's `to=<a@b>` or `to=a@b,`. Not
+// `orig_to=` (the address before aliasing) nor any other `...to=` field.
+const LOG_RECIPIENT = /(?:^|[\s,;])to=<?([^\s<>@(),;]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?(?=[\s,;]|$)/;
+
+/** The recipient a log line's `to=` field names, or null. */
+export function logRecipient(line: string): string | null {
+  return LOG_RECIPIENT.exec(line)?.[1] ?? null;
+}
+
 /** True when the text's first lines look like a log: most start with a timestamp. */
 export function looksLikeLog(lines: string[]): boolean {
   let stamped = 0;

@@ -7,7 +7,7 @@ import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
 import { explainFinding } from "./explain.js";
 import { jsonToDsn, tableToDsn } from "./exports.js";
 import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
-import { filterLogLines, looksLikeLog } from "./logs.js";
+import { filterLogLines, logRecipient, looksLikeLog } from "./logs.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
@@ -72,13 +72,13 @@ function envelopeDiagnostic(lines: string[]): string | null {
 
 /**
  * The recipient a free-text block starts with: Postfix `<a@b>: host ...`, Exim's indented
- * `  a@b` line, Sendmail's `<a@b>` before `(reason: ...)`.
+ * `  a@b` line, Sendmail's `<a@b>` before `(reason: ...)`; or a log line's `to=<a@b>`.
  */
 function blockRecipient(block: TextBlock): string | null {
-  const first = /^\s{0,8}<?([^\s<>@()]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?:?(?:\s|$)/.exec(
-    block.lines[0] ?? "",
-  );
-  return first?.[1] === undefined ? null : withoutControls(first[1]);
+  const line = block.lines[0] ?? "";
+  const first = /^\s{0,8}<?([^\s<>@()]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?:?(?:\s|$)/.exec(line);
+  const found = first?.[1] ?? logRecipient(line);
+  return found === null ? null : withoutControls(found);
 }
 
 function recipientIn(block: TextBlock, recipient: string | null): boolean {

@@ -1,5 +1,6 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (docs/cli.md): reads pasted bounces or .eml
-// files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage.
+// files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage; with --check,
+// when a check ran, the checks' status as `rdns check` and `rdns sweep` give it.
 import { open } from "node:fs/promises";
 import { readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
@@ -21,7 +22,8 @@ export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [
   --timeout MS         for --check: per-query timeout in ms (default DNS_TIMEOUT_MS)
   --deadline MS        for --check: each check's deadline in ms (default CHECK_DEADLINE_MS, else 3 x the timeout)
 
-exit status: 0 a bounce was recognised, 1 none was, 64 bad usage
+exit status: 0 a bounce was recognised, 1 none was, 64 bad usage; with --check, when a check ran:
+0 every check passed, 1 any failed, 2 none failed but some could not tell (DNS errors)
 `;
 
 class UsageError extends Error {}
@@ -71,7 +73,7 @@ function parse(argv: string[]) {
   return parseDnsCommandLine(argv, { json: { type: "boolean" }, check: { type: "boolean" } });
 }
 
-type CheckOutcome = { report: CheckReport } | { error: string };
+export type CheckOutcome = { report: CheckReport } | { error: string };
 
 /** The fields of docs/cli.md's object when the input holds no bounce: nothing applies. */
 const NO_FINDING = {
@@ -123,6 +125,22 @@ async function checkFindings(
     }
   }
   return outcomes;
+}
+
+/**
+ * The checks' exit status (0 all pass, 1 any fail, 2 otherwise), null when none ran. A check that
+ * could not run counts as "could not tell": it never turns into a pass.
+ */
+export function checkExitStatus(outcomes: Iterable<CheckOutcome>): number | null {
+  let ran = false;
+  let unsure = false;
+  for (const outcome of outcomes) {
+    ran = true;
+    if ("error" in outcome || outcome.report.verdict === "inconclusive") unsure = true;
+    else if (outcome.report.verdict === "fail") return EXIT.fail;
+  }
+  if (!ran) return null;
+  return unsure ? EXIT.inconclusive : EXIT.ok;
 }
 
 export async function runBounceCommand(argv: string[]): Promise<number> {
@@ -184,5 +202,5 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
     if (readings.length > 1) out.push("\n");
   }
   process.stdout.write(out.join(""));
-  return all.length > 0 ? EXIT.ok : EXIT.fail;
+  return checkExitStatus(checks.values()) ?? (all.length > 0 ? EXIT.ok : EXIT.fail);
 }

@@ -60,7 +60,7 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
 
 export function usage(): string {
   const lines = Object.entries(subcommands).map(([name, { summary }]) => `  ${name.padEnd(8)} ${summary}`);
-  return `usage: rdns <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nrun \`rdns <command> --help\` for a command's options\n`;
+  return `usage: rdns <command> [options]\n       rdns --version\n\ncommands:\n${lines.join("\n")}\n\nrun \`rdns <command> --help\` for a command's options\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -68,6 +68,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-V") {
+    process.stdout.write(`${(await import("./version.js")).packageVersion()}\n`);
+    return EXIT.ok;
   }
   const sub = subcommands[name];
   if (sub === undefined) {

@@ -1,6 +1,7 @@
-// How `rdns sweep` writes its rows (stdout) and its summary (stderr). ndjson and csv stream one
-// row per check as it completes; the table keeps a small row per address (not the report) so it
-// can align its columns and list the addresses in order at the end.
+// How `rdns sweep` writes its rows (stdout) and its summary (stderr). ndjson streams one report per
+// check as it completes; the table and csv keep a small row per address (not the report) so they
+// can list the addresses in order at the end (the table also aligns its columns), as a reader of
+// a spreadsheet or a diff of two sweeps expects.
 import type { CheckReport, Verdict } from "../check/types.js";
 import { safeJson, terminalText } from "../render/inert-text.js";
 
@@ -51,6 +52,16 @@ export function ndjsonLine(report: CheckReport): string {
   return `${safeJson(report)}\n`;
 }
 
+/** In the order the addresses were given, like the table. */
+function inOrder(rows: SweepRow[]): SweepRow[] {
+  return [...rows].sort((a, b) => a.index - b.index);
+}
+
+/** The header and one line per row, rows in address order. */
+export function renderCsv(rows: SweepRow[]): string {
+  return CSV_HEADER + inOrder(rows).map(csvLine).join("");
+}
+
 const COLUMNS: Array<[string, keyof SweepRow]> = [
   ["IP", "ip"],
   ["VERDICT", "verdict"],
@@ -61,7 +72,7 @@ const COLUMNS: Array<[string, keyof SweepRow]> = [
 
 /** Aligned columns, rows in the order the addresses were given. */
 export function renderTable(rows: SweepRow[]): string {
-  const sorted = [...rows].sort((a, b) => a.index - b.index);
+  const sorted = inOrder(rows);
   const widths = COLUMNS.map(([title, key]) =>
     Math.max(title.length, ...sorted.map((row) => String(row[key]).length)),
   );

@@ -6,7 +6,7 @@
 // never the report object.
 import { Worker } from "node:worker_threads";
 import type { CheckOptions, CheckReport, Verdict } from "../check/types.js";
-import { csvLine, ndjsonLine, type SweepFormat, type SweepRow, toRow } from "./sweep-output.js";
+import { ndjsonLine, type SweepFormat, type SweepRow, toRow } from "./sweep-output.js";
 
 /** Results a worker posts at once, and batches it may have unacknowledged before it waits. */
 export const BATCH_SIZE = 64;
@@ -31,7 +31,7 @@ export interface WorkerSettings {
 export interface SweepResult {
   verdict: Verdict;
   codes: string[];
-  /** The csv or ndjson line, the table row, or null when --only-failing leaves it out. */
+  /** The ndjson line, the table's or csv's row, or null when --only-failing leaves it out. */
   out: string | SweepRow | null;
 }
 
@@ -45,9 +45,7 @@ export function sweepResult(
   const codes = [...new Set(report.problems.map((problem) => problem.code))];
   let out: SweepResult["out"] = null;
   if (!(options.onlyFailing && report.verdict === "pass")) {
-    if (options.format === "ndjson") out = ndjsonLine(report);
-    else if (options.format === "csv") out = csvLine(toRow(report, index));
-    else out = toRow(report, index);
+    out = options.format === "ndjson" ? ndjsonLine(report) : toRow(report, index);
   }
   return { verdict: report.verdict, codes, out };
 }

@@ -13,9 +13,8 @@ import type { CheckReport } from "../check/types.js";
 import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import {
-  CSV_HEADER,
-  csvLine,
   ndjsonLine,
+  renderCsv,
   renderTable,
   SWEEP_FORMATS,
   type SweepFormat,
@@ -39,8 +38,9 @@ export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--res
   --threads N          worker threads sharing the addresses (1-16, default 1): for a large range on a
                        machine with idle cores
   --only-failing       print only the addresses that do not pass (the summary still counts all)
-  --format F           table (default; aligned, in address order, at the end), csv or ndjson (one
-                       report per line as rdns check --json prints it, streamed as checks finish)
+  --format F           table (default; aligned, in address order, at the end), csv (in address
+                       order, at the end) or ndjson (one report per line as rdns check --json
+                       prints it, streamed as checks finish)
 
 The summary (counts by verdict and by problem code) goes to stderr, with a progress bar on a terminal.
 exit status: 0 all pass, 1 any fail, 2 none fail but some inconclusive (DNS errors), 64 bad usage
@@ -184,7 +184,6 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
   const tally = new SweepTally();
   const rows: SweepRow[] = [];
   const out = new Output(io.stdout);
-  if (settings.format === "csv") await out.write(CSV_HEADER);
   const check = {
     helo: settings.helo,
     resolvers: settings.resolvers,
@@ -230,7 +229,6 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
           bar?.increment();
           if (settings.onlyFailing && report.verdict === "pass") return;
           if (settings.format === "ndjson") return out.write(ndjsonLine(report));
-          if (settings.format === "csv") return out.write(csvLine(toRow(report, index)));
           rows.push(toRow(report, index));
         },
       });
@@ -241,6 +239,7 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
   }
   const seconds = (performance.now() - started) / 1000;
   if (settings.format === "table") await out.write(renderTable(rows));
+  if (settings.format === "csv") await out.write(renderCsv(rows));
   io.stderr.write(tally.render(seconds, questions));
   if (tally.verdicts.fail > 0) return EXIT.fail;
   return tally.verdicts.inconclusive > 0 ? EXIT.inconclusive : EXIT.ok;

@@ -23,6 +23,17 @@ export interface AdminOptions {
 
 const READS = new Set(["GET", "HEAD"]);
 
+/**
+ * The board's own Content-Security-Policy. Its page (@bull-board/ui's index.ejs) loads its scripts
+ * and styles by relative paths ("static/js/...") resolved against `<base href="/admin/queues/">`,
+ * and its API client reads that same tag; the servers page's `base-uri 'none'` makes the browser
+ * ignore the tag, so at /admin/queues (no trailing slash) the scripts resolve to /admin/static/...
+ * (404) and the page stays on "Loading". `base-uri 'self'` lets the tag work and still refuses a
+ * <base> pointing anywhere else; everything else is the servers page's policy.
+ */
+export const ADMIN_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 export async function registerAdmin(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { access } = options;
   if (access === null) return;
@@ -35,6 +46,11 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
   });
   await app.register(async (scope) => {
     scope.addHook("onRequest", access);
+    // Set before the server's onSend hook, which keeps a policy a route has set
+    // (src/web/server.ts); a refused request (401 above) keeps the strict one.
+    scope.addHook("onRequest", async (_request, reply) => {
+      reply.header("content-security-policy", ADMIN_CSP);
+    });
     if (!options.write) {
       scope.addHook("onRequest", async (request, reply) => {
         if (READS.has(request.method)) return;

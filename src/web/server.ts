@@ -57,9 +57,10 @@ export function assertSafeBinding(host: string, token: string | undefined): void
 
 // Sent with every response. The CSP allows scripts and styles from this server only, so nothing
 // inline runs even if an escaping mistake let markup through (defence in depth, not the defence).
+// A route that needs another policy sets its own before sending (Bull Board: src/web/admin.ts).
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -79,6 +80,8 @@ export async function createWebServer(options: WebOptions): Promise<FastifyInsta
   await app.register(cookie);
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    if (!reply.hasHeader("content-security-policy"))
+      reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
     return payload;
   });
   const deps = {

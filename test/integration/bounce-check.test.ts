@@ -26,7 +26,8 @@ describe("rdns bounce --check", () => {
 
   it("checks the refused address and reports no PTR where the lab has none", () => {
     const { code, stdout, stderr } = rdnsBounce(["--json"], gmailBounce(CASES.nxdomain));
-    expect(code, stderr).toBe(0);
+    // With --check the exit is the check's status: 1, the check failed (docs/cli.md).
+    expect(code, stderr).toBe(1);
     const finding = JSON.parse(stdout) as {
       ip: string;
       check: { verdict: string; ptr: { status: string }; problems: { code: string }[] };
@@ -47,7 +48,7 @@ describe("rdns bounce --check", () => {
 
   it("appends the check's text report in human mode", () => {
     const { code, stdout } = rdnsBounce([], gmailBounce(CASES.nxdomain));
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toContain("reverse DNS is the cause");
     expect(stdout).toContain(`Check of ${CASES.nxdomain}:`);
   });

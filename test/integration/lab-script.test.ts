@@ -122,6 +122,48 @@ describe("npm run lab", () => {
     expect(bad.stderr).toMatch(/is a host name/);
   });
 
+  it("the table says what each case really answers: the dead zone's statuses, the spare addresses' negative TTL", async () => {
+    const row = (address: string) =>
+      output.split("\n").find((text) => text.trimStart().startsWith(`${address} `)) ?? "";
+    const dead = JSON.parse((await rdns(["check", "198.51.100.7", "--json"])).stdout);
+    expect(dead.verdict).toBe("inconclusive");
+    const statuses = new Set<string>([
+      ...dead.authority.answers.map((answer: { status: string }) => answer.status),
+      ...dead.resolvers.map((answer: { status: string }) => answer.status),
+    ]);
+    expect(statuses.size).toBeGreaterThan(0);
+    for (const status of statuses) expect(row("198.51.100.7")).toContain(status.toUpperCase());
+    expect(row("198.51.100.7")).toMatch(/never "no PTR"/);
+
+    const spare = JSON.parse((await rdns(["check", "192.0.2.58", "--json"])).stdout);
+    const said = Number(/cached (\d+) s/.exec(row("192.0.2.51-59"))?.[1]);
+    expect(spare.resolvers[0].negativeTtlRemaining).toBe(said);
+  });
+
+  it('fix says how long the lab\'s resolver still serves its cached "no PTR", as the next check does', async () => {
+    const ip = "192.0.2.57";
+    const before = JSON.parse((await rdns(["check", ip, "--json"])).stdout);
+    expect(before.resolvers[0].status).toBe("nxdomain");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const fixed = await exec(tsx, [...labArgs, "fix", ip]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).not.toMatch(/a few seconds/);
+    const said = /"no PTR" \(NXDOMAIN\) of 57\.2\.0\.192\.in-addr\.arpa (\d+) s more/.exec(fixed.stdout);
+    expect(said, fixed.stdout).not.toBeNull();
+    const remaining = Number(said?.[1]);
+    const after = JSON.parse((await rdns(["check", ip, "--json"])).stdout);
+    const left = after.resolvers[0].negativeTtlRemaining as number;
+    expect(after.problems.map((p: { code: string }) => p.code)).toContain("CACHED_NEGATIVE");
+    // What fix printed is what the check right after reads, give or take the seconds between them.
+    expect(remaining).toBeLessThan(before.resolvers[0].negativeTtlRemaining);
+    expect(left).toBeLessThanOrEqual(remaining);
+    expect(remaining - left).toBeLessThanOrEqual(3);
+
+    // An address nobody asked before: the resolver already serves the new PTR.
+    const fresh = await exec(tsx, [...labArgs, "fix", "192.0.2.59"]);
+    expect(fresh.stdout).toMatch(/already serves the new PTR and address/);
+  });
+
   it("Ctrl-C stops it and removes its folder and state file; fix then says no lab is running", async () => {
     const dir = /files in (\S+)/.exec(output)?.[1] ?? "";
     expect(existsSync(dir)).toBe(true);

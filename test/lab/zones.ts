@@ -30,7 +30,9 @@ export const CASES = {
   hostile: "203.0.113.21", // PTR HOSTILE_LABEL.hostile.example.test (markup in a label), A back
   rfc2317: "203.0.113.70", // CNAME into child zone 64-127.113.0.203.in-addr.arpa (second Knot)
   rfc2317Missing: "203.0.113.71", // CNAME into the child zone, where no PTR exists
-  servfail: "198.51.100.7", // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port
+  // Unbound's stub for 100.51.198.in-addr.arpa points at the dead port (SERVFAIL once it gives up);
+  // the lab's Knot servers do not serve the zone (REFUSED when asked as authorities).
+  servfail: "198.51.100.7",
   ipv6Pass: "2001:db8::10", // PTR mail6.example.test, AAAA back
   ipv6NoPtr: "2001:db8::11", // nothing
   ipv6Broken: "2001:db8::12", // PTR broken6.example.test, AAAA 2001:db8::99
