@@ -18,6 +18,7 @@ import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
 export const EXPLODE: Command = {
   name: "explode",
   summary: "fails on purpose (the contract suite's handler failure)",
+  dnsWork: false,
   options: [],
   examples: [{}],
   async run() {
