@@ -75,6 +75,11 @@ export function storeKeys(prefix: string) {
     /** Re-check chains waiting for their next check (sorted set: chain id -> when it is due, ms). */
     /** A closed chain's last check number, kept briefly so a late "open" cannot revive it. */
     closedChain: (chainId: string) => `${base}:chains:closed:${chainId}`,
+    /**
+     * Held (with a short expiry its process keeps renewing) while a process consumes a delivery
+     * route of its own, e.g. one console's session (src/queue/delivery-routes.ts).
+     */
+    deliveryRoute: (platform: string, route: string) => `${base}:route:${platform}:${route}`,
   };
 }
 

@@ -180,6 +180,13 @@ export interface SendOptions {
 /** The outbound half: what deliveries need. Implementations must be safe to retry. */
 export interface ChatSender {
   readonly name: PlatformName;
+  /**
+   * A delivery route of this process alone, when its addresses belong to it (a console's
+   * session): deliveries to them wait in a queue only this process consumes, so two consoles on
+   * one Redis each print their own answers (src/queue/delivery-routes.ts). Absent for Slack and
+   * Discord, whose replicas may each post any delivery.
+   */
+  readonly route?: string;
   /** Post a new top-level message in a channel; returns its address (usable as a thread). */
   post(channel: string, message: OutboundMessage, options?: SendOptions): Promise<ReplyAddress>;
   /** Reply inside a thread; returns the reply's address. */

@@ -106,6 +106,8 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
 
   const platform: ChatPlatform = {
     name: "console",
+    // Its addresses carry the session: their deliveries come to this process alone.
+    route: session,
     // Reading its input: the console has nothing else to be connected to.
     ready: () => rl !== null,
     async post(_channel: string, message: OutboundMessage) {
