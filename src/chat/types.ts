@@ -96,8 +96,12 @@ export type OutboundMessage =
    * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
    * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).
    */
-  | { kind: "verdict"; report: CheckReport; chainId?: string | null }
-  | { kind: "report"; report: CheckReport; chainId?: string | null }
+  /**
+   * `reusedSeconds`: this answer is an earlier check's, reused for an asker who came within the
+   * de-duplication window (src/app/request-check.ts); how old it was when reused.
+   */
+  | { kind: "verdict"; report: CheckReport; chainId?: string | null; reusedSeconds?: number }
+  | { kind: "report"; report: CheckReport; chainId?: string | null; reusedSeconds?: number }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   | {
       kind: "cleared";
