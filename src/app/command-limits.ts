@@ -116,5 +116,6 @@ export function limitNotice(verdict: Extract<LimitVerdict, { allowed: false }>):
     verdict.scope === "user"
       ? `That is your own limit (${verdict.limit} ${per})`
       : `That is this channel's limit (${verdict.limit} ${per}, everyone in it together)`;
-  return `${limitMessage(verdict)} ${which}; it resets in ${verdict.retryAfterSeconds} s, and only checks, re-checks and watches count.`;
+  // limitMessage's "try again in N s" is when the window resets.
+  return `${limitMessage(verdict)} ${which}; only checks, re-checks and watches count.`;
 }
