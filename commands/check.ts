@@ -47,6 +47,7 @@ export default {
   name: "check",
   summary: "check an IP's (or a mail host's) reverse DNS the way Gmail, Microsoft and Yahoo do",
   implicit: true,
+  dnsWork: true,
   options: [
     {
       name: "ip",

@@ -5,6 +5,7 @@ import type { Command } from "../src/app/command.js";
 export default {
   name: "help",
   summary: "show these commands",
+  dnsWork: false,
   options: [],
   examples: [{}],
   async run({ respond, commands, syntax }) {

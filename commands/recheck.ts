@@ -10,6 +10,7 @@ import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parsePublicIp } from "../src/
 export default {
   name: "recheck",
   summary: "check an IP again now, in the thread of its re-check chain (joins a check already running)",
+  dnsWork: true,
   options: [
     {
       name: "ip",

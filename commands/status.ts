@@ -10,6 +10,7 @@ import { MAX_ADDRESS, parseWatchTarget, type WatchTarget } from "../src/app/targ
 export default {
   name: "status",
   summary: "show each watched address: PTR, FCrDNS, HELO, verdict, since when, last checked",
+  dnsWork: false,
   options: [
     {
       name: "range",

@@ -9,6 +9,7 @@ import { MAX_ADDRESS, parsePublicIp } from "../src/app/targets.js";
 export default {
   name: "stop",
   summary: "stop re-checking an IP in this channel",
+  dnsWork: false,
   options: [
     {
       name: "ip",

@@ -10,6 +10,7 @@ const example = "/rdns unwatch 203.0.113.0/28";
 export default {
   name: "unwatch",
   summary: "stop watching an IP or range",
+  dnsWork: false,
   options: [
     {
       name: "range",

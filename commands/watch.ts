@@ -15,6 +15,7 @@ function every(ms: number): string {
 export default {
   name: "watch",
   summary: "watch an IP or a range (up to /16, IPv6 /112) and hear when one breaks, recovers or changes name",
+  dnsWork: true,
   options: [
     {
       name: "range",

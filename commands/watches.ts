@@ -6,6 +6,7 @@ import { listChannelWatches } from "../src/app/list-watches.js";
 export default {
   name: "watches",
   summary: "list what this channel watches",
+  dnsWork: false,
   options: [],
   examples: [{}],
   async run({ ctx, request, respond }) {

@@ -81,6 +81,11 @@ export function storeKeys(prefix: string) {
     channelHealth: (channelKey: string) => `${base}:channelhealth:${channelKey}`,
     /** Set once a delivery was posted: a retried or stalled delivery job never posts twice. */
     delivered: (deliveryId: string) => `${base}:delivered:${deliveryId}`,
+    /**
+     * Held (with a short expiry its process keeps renewing) while a process consumes a delivery
+     * route of its own, e.g. one console's session (src/queue/delivery-routes.ts).
+     */
+    deliveryRoute: (platform: string, route: string) => `${base}:route:${platform}:${route}`,
   };
 }
 

@@ -19,6 +19,7 @@ import type { Logger } from "./log.js";
 import { createConsolePlatform } from "./platforms/console/index.js";
 import { createPlatforms } from "./platforms/registry.js";
 import { assertRedisReachable, createRedis } from "./queue/connection.js";
+import { claimDeliveryRoute, type RouteClaim, retireRouteQueue } from "./queue/delivery-routes.js";
 import { createQueues, type Queues } from "./queue/queues.js";
 import { type EngineSettings, settingsFromConfig } from "./settings.js";
 
@@ -66,6 +67,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queues = createQueues(client, settings);
   const workers: Worker[] = [];
   const platforms: ChatPlatform[] = [];
+  /** Routes this process consumes alone (a console's session), released and retired at stop. */
+  const routes: { platform: ChatPlatform; route: string; claim: RouteClaim }[] = [];
   const added = (worker: Worker) => {
     options.onWorker?.(worker, { redis: client, settings });
     workers.push(worker);
@@ -105,8 +108,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           output: process.stdout,
           ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
         }));
+      const deliveryDeps = { redis: workerRedis, queues, settings, logger };
       for (const platform of chosen) {
-        added(createDeliveryWorker(platform, { redis: workerRedis, queues, settings, logger }));
+        added(createDeliveryWorker(platform, deliveryDeps));
+        if (platform.route !== undefined) {
+          // Claimed before the platform reads a line: its first answer already takes the route.
+          const claim = await claimDeliveryRoute(client, ctx.keys, platform.name, platform.route, (err) =>
+            logger.warn({ err }, "could not renew the delivery route"),
+          );
+          routes.push({ platform, route: platform.route, claim });
+          added(createDeliveryWorker(platform, deliveryDeps, platform.route));
+        }
         // Stopped with the others should start() fail half-way (a port bound, a socket open).
         platforms.push(platform);
         await platform.start(handlers);
@@ -122,9 +134,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   function stop(): Promise<void> {
     stopping ??= (async () => {
       await Promise.allSettled(platforms.map((platform) => platform.stop()));
+      // From now on this console's deliveries go to the shared queue (another console prints them).
+      await Promise.allSettled(routes.map(({ claim }) => claim.release()));
       // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
       // found by another worker's stalled-job check and runs again.
       await Promise.allSettled(workers.map((worker) => worker.close()));
+      await Promise.allSettled(
+        routes.map(({ platform, route }) =>
+          retireRouteQueue(queues.delivery(platform.name, route), queues.delivery(platform.name)),
+        ),
+      );
       await queues.close();
       await Promise.allSettled([client.quit(), workerRedis.quit()]);
     })();

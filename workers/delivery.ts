@@ -12,7 +12,7 @@ import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/t
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
-import { deliveryQueueName } from "../src/queue/names.js";
+import { routedDeliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 
@@ -98,9 +98,11 @@ export async function processDeliveryJob(
 export function createDeliveryWorker(
   sender: ChatSender,
   deps: DeliveryWorkerDeps,
+  /** A route's own queue (src/queue/delivery-routes.ts) instead of the platform's shared one. */
+  route: string | null = null,
 ): Worker<DeliveryJob, DeliveryOutcome> {
   const worker = new Worker<DeliveryJob, DeliveryOutcome>(
-    deliveryQueueName(sender.name),
+    routedDeliveryQueueName(sender.name, route),
     (job, token) => processDeliveryJob(job, sender, deps, token),
     {
       connection: deps.redis,

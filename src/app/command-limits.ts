@@ -1,6 +1,8 @@
 // Per-user and per-channel /rdns limits, on every platform: a fixed window counter in Redis
-// (INCR, expiry set by the first hit), shared by every bot process. Over the limit, the user is
-// told when to try again rather than being silently ignored.
+// (INCR, expiry set by the first hit), shared by every bot process. Only what makes DNS work is
+// counted (a command that declares `dnsWork`, a Re-check or Watch button): help, lists, stop and
+// input the command refused cost nothing. Over the limit, the user is told which limit it was
+// and when it resets rather than being silently ignored.
 import type { Redis } from "ioredis";
 import type { CommandRequest } from "../chat/types.js";
 import type { Config } from "../config.js";
@@ -12,7 +14,11 @@ export interface CommandLimits {
 }
 
 export type LimitVerdict =
-  | { allowed: true }
+  | {
+      allowed: true;
+      /** Gives the hit back (the command refused its input: no DNS work was done). */
+      refund?: () => Promise<void>;
+    }
   | {
       allowed: false;
       scope: "user" | "channel";
@@ -67,8 +73,10 @@ export function redisCommandLimiter(redis: Redis, prefix: string, limits: Comman
       { scope: "user" as const, key: `${base}:user:${user}:${window}`, limit: limits.perUser },
       { scope: "channel" as const, key: `${base}:channel:${channel}:${window}`, limit: limits.perChannel },
     ];
+    const spent: string[] = [];
     for (const check of checks) {
       const count = await hit(redis, check.key, limits.windowSeconds);
+      spent.push(check.key);
       if (count > check.limit) {
         return {
           allowed: false,
@@ -79,13 +87,35 @@ export function redisCommandLimiter(redis: Redis, prefix: string, limits: Comman
         };
       }
     }
-    return { allowed: true };
+    return {
+      allowed: true,
+      refund: async () => {
+        const multi = redis.multi();
+        for (const key of spent) multi.decr(key);
+        await multi.exec();
+      },
+    };
   };
 }
 
-/** "You've run 10 checks in the last minute; try again in 20 s." */
+/** "You've run 10 checks in the last minute; try again in 20 s." (limitNotice says more.) */
 export function limitMessage(verdict: Extract<LimitVerdict, { allowed: false }>): string {
   const window = verdict.windowSeconds === 60 ? "minute" : `${verdict.windowSeconds} s`;
   const who = verdict.scope === "user" ? "You've" : "This channel has";
   return `${who} run ${verdict.limit} checks in the last ${window}; try again in ${verdict.retryAfterSeconds} s.`;
+}
+
+/**
+ * The limit message, then which limit it was and what counts against it: "You've run 10 checks
+ * in the last minute; try again in 20 s. That is your own limit (10 per minute); only checks,
+ * re-checks and watches count."
+ */
+export function limitNotice(verdict: Extract<LimitVerdict, { allowed: false }>): string {
+  const per = verdict.windowSeconds === 60 ? "per minute" : `per ${verdict.windowSeconds} s`;
+  const which =
+    verdict.scope === "user"
+      ? `That is your own limit (${verdict.limit} ${per})`
+      : `That is this channel's limit (${verdict.limit} ${per}, everyone in it together)`;
+  // limitMessage's "try again in N s" is when the window resets.
+  return `${limitMessage(verdict)} ${which}; only checks, re-checks and watches count.`;
 }

@@ -60,5 +60,11 @@ export interface Command {
    * (`/rdns 203.0.113.5` for `/rdns check 203.0.113.5`). At most one command says so.
    */
   implicit?: boolean;
+  /**
+   * Whether running it makes DNS work (a check, a re-check, a watch; a probe or a mail test):
+   * only these count against the per-user and per-channel limits (src/app/command-limits.ts),
+   * so help, lists, stop and mistyped input never use up someone's allowance.
+   */
+  dnsWork: boolean;
   run(input: CommandInput): Promise<void>;
 }

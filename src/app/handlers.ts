@@ -18,7 +18,7 @@ import { enqueueDeliveries } from "../queue/queues.js";
 import { boundedResponder } from "./bounded-responder.js";
 import { runButton } from "./buttons.js";
 import type { Command } from "./command.js";
-import { type CommandLimiter, limitMessage } from "./command-limits.js";
+import { type CommandLimiter, type LimitVerdict, limitNotice } from "./command-limits.js";
 import { exampleFor, parseRequest, syntaxOf } from "./command-syntax.js";
 import type { AppContext } from "./context.js";
 import { failureNotice, isQueueUnreachable, newReference } from "./failure-reply.js";
@@ -31,6 +31,29 @@ const MAX_CHECKS_PER_PASTE = 5;
 export interface PipelineOptions {
   /** Per-user and per-channel limits (command-limits.ts); none: unlimited. */
   limiter?: CommandLimiter | null;
+}
+
+/**
+ * The responder a counted command runs with, noting whether it refused its input (a usage error)
+ * before opening any thread: then no DNS work was asked for, and the limit's hit is given back.
+ */
+function refundOnRefusal(respond: CommandResponder): { respond: CommandResponder; refused(): boolean } {
+  let refused = false;
+  let opened = false;
+  return {
+    respond: {
+      ...respond,
+      async replyPrivately(message) {
+        if (message.kind === "usage-error") refused = true;
+        await respond.replyPrivately(message);
+      },
+      async openThread(message) {
+        opened = true;
+        return respond.openThread(message);
+      },
+    },
+    refused: () => refused && !opened,
+  };
 }
 
 export function createInboundHandlers(
@@ -61,20 +84,23 @@ export function createInboundHandlers(
         return;
       }
       const { command } = parsed;
-      // `help` costs nothing and is what a person limited needs most: never limited.
-      if (command.name !== "help" && limiter !== null) {
-        const verdict = await limiter(request);
-        if (!verdict.allowed) {
-          log.info({ scope: verdict.scope }, "command limit reached");
-          await respond.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
+      // Only DNS work is limited: help (what a person limited needs most), lists and stop cost
+      // nothing, and input the command refuses gives its hit back (refundOnRefusal).
+      let spent: LimitVerdict | null = null;
+      if (command.dnsWork && limiter !== null) {
+        spent = await limiter(request);
+        if (!spent.allowed) {
+          log.info({ scope: spent.scope }, "command limit reached");
+          await respond.replyPrivately({ kind: "notice", text: limitNotice(spent) });
           return;
         }
       }
       log.debug({ command: command.name }, "command");
+      const counted = refundOnRefusal(respond);
       await command.run({
         ctx,
         request,
-        respond,
+        respond: counted.respond,
         options: parsed.options,
         args: parsed.args,
         log,
@@ -82,6 +108,7 @@ export function createInboundHandlers(
         syntax,
         example: exampleFor(commands, command, syntax),
       });
+      if (spent?.allowed === true && counted.refused()) await spent.refund?.();
     } catch (error) {
       // Nothing a person types may crash the bot: log it with a reference, say so in one line.
       const reference = newReference();
@@ -119,11 +146,13 @@ export function createInboundHandlers(
         log.info("the platform can no longer answer this press; dropped");
         return;
       }
-      if (limiter !== null) {
+      // Re-check and Watch make DNS work; Stop ends it, and a button we cannot read does nothing.
+      const kind = button.action?.kind;
+      if (limiter !== null && (kind === "recheck" || kind === "watch")) {
         const verdict = await limiter(button);
         if (!verdict.allowed) {
           log.info({ scope: verdict.scope }, "command limit reached (button)");
-          await respond.replyPrivately({ kind: "notice", text: limitMessage(verdict) });
+          await respond.replyPrivately({ kind: "notice", text: limitNotice(verdict) });
           return;
         }
       }

@@ -7,7 +7,7 @@ import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { CheckJob, DeliveryJob } from "../queue/jobs.js";
-import { CHECK_QUEUE, deliveryQueueName } from "../queue/names.js";
+import { CHECK_QUEUE, platformOfDeliveryQueue } from "../queue/names.js";
 import { recordCheck, recordDelivery } from "./metrics.js";
 
 /** What the check worker returns (workers/check.ts CheckOutcome), as far as metrics need it. */
@@ -23,9 +23,6 @@ export interface ObserveDeps {
   keys: StoreKeys;
   logger: Logger;
 }
-
-/** "delivery-": the platform's name follows (src/queue/names.ts deliveryQueueName). */
-const DELIVERY_PREFIX = deliveryQueueName("console").slice(0, -"console".length);
 
 function finishedForGood(job: Job): boolean {
   return job.finishedOn !== undefined && job.finishedOn > 0;
@@ -59,8 +56,9 @@ export function observeDeliveryWorker(
 /** Attaches the observers to a runtime's workers, telling check and delivery workers apart by queue. */
 export function observeWorkers(workers: readonly Worker[], deps: ObserveDeps): void {
   for (const worker of workers) {
+    // A console's own route counts as the console (src/queue/names.ts).
+    const platform = platformOfDeliveryQueue(worker.name);
     if (worker.name === CHECK_QUEUE) observeCheckWorker(worker, deps);
-    else if (worker.name.startsWith(DELIVERY_PREFIX))
-      observeDeliveryWorker(worker, worker.name.slice(DELIVERY_PREFIX.length));
+    else if (platform !== null) observeDeliveryWorker(worker, platform);
   }
 }

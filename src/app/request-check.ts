@@ -6,7 +6,7 @@ import type { CheckReport } from "../check/types.js";
 import { uniqueOrigins } from "../queue/dedup.js";
 import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";
-import type { CheckReason } from "../queue/jobs.js";
+import type { CheckReason, DeliveryJob } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { joinAdopter } from "../store/chain-adoption.js";
@@ -61,6 +61,21 @@ async function abandonWindow(ctx: AppContext, request: CheckRequest, dedupKey: s
   );
 }
 
+/**
+ * An answer kept from a check that just finished says so, with its real age: whoever asks again
+ * must not take it for a new look (the verdict and the report carry "checked 7 s ago").
+ */
+function saidReused(jobs: DeliveryJob[], report: CheckReport, now = Date.now()): DeliveryJob[] {
+  const ageMs = now - Date.parse(report.checkedAt);
+  if (!Number.isFinite(ageMs)) return jobs;
+  const reusedSeconds = Math.max(0, Math.round(ageMs / 1000));
+  return jobs.map((job) =>
+    job.message.kind === "verdict" || job.message.kind === "report"
+      ? { ...job, message: { ...job.message, reusedSeconds } }
+      : job,
+  );
+}
+
 /** Re-opening attempts before giving up: each one lost means another asker re-opened first. */
 const MAX_REOPEN = 3;
 
@@ -96,7 +111,10 @@ export async function requestCheck(
           : chain.state === "open"
             ? joined.chainId
             : null;
-      await enqueueDeliveries(queues, resultDeliveries(joined.chainId, report, request.origin, openChainId));
+      await enqueueDeliveries(
+        queues,
+        saidReused(resultDeliveries(joined.chainId, report, request.origin, openChainId), report),
+      );
       return "answered";
     }
     if (attempt >= MAX_REOPEN) throw new Error(`the check window for ${request.ip} kept changing; try again`);

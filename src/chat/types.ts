@@ -96,8 +96,12 @@ export type OutboundMessage =
    * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
    * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).
    */
-  | { kind: "verdict"; report: CheckReport; chainId?: string | null }
-  | { kind: "report"; report: CheckReport; chainId?: string | null }
+  /**
+   * `reusedSeconds`: this answer is an earlier check's, reused for an asker who came within the
+   * de-duplication window (src/app/request-check.ts); how old it was when reused.
+   */
+  | { kind: "verdict"; report: CheckReport; chainId?: string | null; reusedSeconds?: number }
+  | { kind: "report"; report: CheckReport; chainId?: string | null; reusedSeconds?: number }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   | {
       kind: "cleared";
@@ -180,6 +184,13 @@ export interface SendOptions {
 /** The outbound half: what deliveries need. Implementations must be safe to retry. */
 export interface ChatSender {
   readonly name: PlatformName;
+  /**
+   * A delivery route of this process alone, when its addresses belong to it (a console's
+   * session): deliveries to them wait in a queue only this process consumes, so two consoles on
+   * one Redis each print their own answers (src/queue/delivery-routes.ts). Absent for Slack and
+   * Discord, whose replicas may each post any delivery.
+   */
+  readonly route?: string;
   /** Post a new top-level message in a channel; returns its address (usable as a thread). */
   post(channel: string, message: OutboundMessage, options?: SendOptions): Promise<ReplyAddress>;
   /** Reply inside a thread; returns the reply's address. */

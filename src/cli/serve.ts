@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig } from "../config.js";
 import { storeKeys } from "../keys.js";
 import { createLogger, type Logger } from "../log.js";
-import { CONSOLE_GREETING } from "../platforms/console/index.js";
+import { consoleIntro } from "../platforms/console/index.js";
 import { selectPlatforms } from "../platforms/registry.js";
 import { assertRedisReachable, RedisUnavailableError } from "../queue/connection.js";
 import {
@@ -183,7 +183,10 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   // `rdns serve` carries the ops routes on the servers page's port; bot and worker open their own.
   const ops = web === null ? await startOps(config, runtime, logger) : null;
-  if (consoleChat) process.stdout.write(`${CONSOLE_GREETING}\n`);
+  if (consoleChat) {
+    const page = web === null ? null : { url: web.url, tokenRequired: config.WEB_TOKEN !== undefined };
+    process.stdout.write(consoleIntro(page));
+  }
   logger.info(
     { bot, worker, platforms: runtime.platforms.map((platform) => platform.name), web: web?.url ?? null },
     "started",

@@ -2,9 +2,11 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { PlatformName } from "../chat/types.js";
+import { storeKeys } from "../keys.js";
 import type { EngineSettings } from "../settings.js";
+import { liveRouteOf } from "./delivery-routes.js";
 import type { CheckJob, DeliveryJob, WatchJob } from "./jobs.js";
-import { CHECK_QUEUE, deliveryQueueName, WATCH_QUEUE } from "./names.js";
+import { CHECK_QUEUE, routedDeliveryQueueName, WATCH_QUEUE } from "./names.js";
 
 /** Custom back-off type for deliveries (workers/delivery.ts implements it). */
 export const DELIVERY_BACKOFF = "chat";
@@ -14,7 +16,10 @@ const DAY_SECONDS = 24 * 3600;
 export interface Queues {
   check: Queue<CheckJob>;
   watch: Queue<WatchJob>;
-  delivery(platform: PlatformName): Queue<DeliveryJob>;
+  /** A platform's delivery queue; with a route, that one process's own (src/queue/delivery-routes.ts). */
+  delivery(platform: PlatformName, route?: string | null): Queue<DeliveryJob>;
+  /** The route a delivery takes now (a live console session), or null for the platform's shared queue. */
+  routeOf(job: DeliveryJob): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -32,7 +37,8 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
       removeOnFail: { age: 7 * DAY_SECONDS },
     },
   });
-  const deliveries = new Map<PlatformName, Queue<DeliveryJob>>();
+  const deliveries = new Map<string, Queue<DeliveryJob>>();
+  const keys = storeKeys(settings.prefix);
   // Made on first use, as the delivery queues are: a process that never touches watches (a bot
   // front end, a test of the check queue) opens nothing for them.
   let watch: Queue<WatchJob> | undefined;
@@ -53,10 +59,11 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
       });
       return watch;
     },
-    delivery(platform) {
-      let queue = deliveries.get(platform);
+    delivery(platform, route = null) {
+      const name = routedDeliveryQueueName(platform, route);
+      let queue = deliveries.get(name);
       if (queue === undefined) {
-        queue = new Queue<DeliveryJob>(deliveryQueueName(platform), {
+        queue = new Queue<DeliveryJob>(name, {
           connection: redis,
           prefix: settings.prefix,
           defaultJobOptions: {
@@ -66,10 +73,11 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
             removeOnFail: { age: 7 * DAY_SECONDS },
           },
         });
-        deliveries.set(platform, queue);
+        deliveries.set(name, queue);
       }
       return queue;
     },
+    routeOf: (job) => liveRouteOf(redis, keys, job),
     async close() {
       await Promise.all([
         check.close(),
@@ -80,9 +88,14 @@ export function createQueues(redis: Redis, settings: EngineSettings): Queues {
   };
 }
 
-/** Enqueues deliveries; the job id is the delivery id, so a delivery already queued is not added twice. */
+/**
+ * Enqueues deliveries, each on its route (the asking console's own queue while it runs); the job
+ * id is the delivery id, so a delivery already queued is not added twice.
+ */
 export async function enqueueDeliveries(queues: Queues, jobs: readonly DeliveryJob[]): Promise<void> {
   await Promise.all(
-    jobs.map((job) => queues.delivery(job.platform).add("deliver", job, { jobId: job.deliveryId })),
+    jobs.map(async (job) =>
+      queues.delivery(job.platform, await queues.routeOf(job)).add("deliver", job, { jobId: job.deliveryId }),
+    ),
   );
 }

@@ -10,6 +10,7 @@ import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js
 import { buttonsFor } from "./buttons.js";
 import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
+import { reusedNote } from "./reused.js";
 import { slackActionsBlock } from "./slack-buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "./status-text.js";
@@ -227,13 +228,20 @@ function renderBody(message: OutboundMessage): SlackRendered {
     }
     case "verdict": {
       const text = verdictLine(message.report);
-      return { text: fallback(text), blocks: [section(text), context("Details in the thread.")] };
+      const reused =
+        message.reusedSeconds === undefined ? "" : `${reusedNote(message.reusedSeconds, "Re-check now")} `;
+      return { text: fallback(text), blocks: [section(text), context(`${reused}Details in the thread.`)] };
     }
-    case "report":
+    case "report": {
+      const reused =
+        message.reusedSeconds === undefined
+          ? []
+          : [context(reusedNote(message.reusedSeconds, "Re-check now"))];
       return {
         text: fallback(verdictLine(message.report)),
-        blocks: limitBlocks(reportBlocks(message.report)),
+        blocks: limitBlocks([...reused, ...reportBlocks(message.report)]),
       };
+    }
     case "bounce":
       return renderBounce(message);
     case "cleared": {

@@ -12,6 +12,7 @@ import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { terminalText } from "./inert-text.js";
+import { reusedNote } from "./reused.js";
 import { fitStatus } from "./status-text.js";
 
 /** Untrusted text that may span lines (notices): invisible characters written out, lines kept. */
@@ -42,6 +43,16 @@ export function notQueuedText(ip: string): string {
   return `Could not check ${ip}: the check could not be queued (the bot could not reach its queue), so nothing was checked. Please ask again.`;
 }
 
+/** The reused-answer note for a typed-command platform, between `before` and `after`; "" if fresh. */
+function reusedLine(
+  message: { report: { ip: string }; reusedSeconds?: number },
+  before: string,
+  after = "",
+): string {
+  if (message.reusedSeconds === undefined) return "";
+  return `${before}${reusedNote(message.reusedSeconds, `/rdns recheck ${value(message.report.ip)}`)}${after}`;
+}
+
 export function renderText(message: OutboundMessage): string {
   // The last pass catches nothing a branch below missed on purpose; it keeps the promise if one
   // is added without escaping.
@@ -55,9 +66,9 @@ function renderParts(message: OutboundMessage): string {
     case "checking":
       return `Checking ${value(message.ip)}${message.helo === null ? "" : ` (HELO ${value(message.helo)})`}...`;
     case "verdict":
-      return verdictLine(message.report);
+      return `${verdictLine(message.report)}${reusedLine(message, " ")}`;
     case "report":
-      return reportText(message.report);
+      return `${reusedLine(message, "", "\n")}${reportText(message.report)}`;
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
     case "cleared":

@@ -56,6 +56,19 @@ interface Due {
 export const CONSOLE_GREETING =
   "rdns-bot console chat. Try `/rdns help`, `/rdns 203.0.113.5 mail.example.com`, `/rdns watch 203.0.113.0/28`, or paste a bounce (end it with an empty line). Ctrl-D quits.";
 
+/**
+ * The console's first lines: the greeting, then where the servers page is (when this process
+ * serves it) and whether it wants WEB_TOKEN. The token itself is never printed: the terminal may
+ * be shared or recorded, and whoever runs the bot already has it in their environment.
+ */
+export function consoleIntro(page: { url: string; tokenRequired: boolean } | null): string {
+  if (page === null) return `${CONSOLE_GREETING}\n`;
+  const access = page.tokenRequired
+    ? " (WEB_TOKEN is set: open it once with ?token=<your WEB_TOKEN>, or send Authorization: Bearer <your WEB_TOKEN>)"
+    : "";
+  return `${CONSOLE_GREETING}\nServers page: ${page.url}/${access}\n`;
+}
+
 export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
   const channel = options.channel ?? "main";
   const user = options.user ?? "you";
@@ -93,6 +106,8 @@ export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
 
   const platform: ChatPlatform = {
     name: "console",
+    // Its addresses carry the session: their deliveries come to this process alone.
+    route: session,
     // Reading its input: the console has nothing else to be connected to.
     ready: () => rl !== null,
     async post(_channel: string, message: OutboundMessage) {

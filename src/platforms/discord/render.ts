@@ -9,6 +9,7 @@ import { baselineBody, baselineTitle } from "../../render/baseline.js";
 import { buttonsFor } from "../../render/buttons.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
+import { reusedNote } from "../../render/reused.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
 import { componentsFor } from "./buttons.js";
@@ -149,13 +150,20 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …`,
       );
     case "verdict":
-      return [{ embeds: [verdictEmbed(message.report)] }];
+      return [
+        {
+          ...(message.reusedSeconds === undefined
+            ? {}
+            : { content: reusedNote(message.reusedSeconds, "Re-check now") }),
+          embeds: [verdictEmbed(message.report)],
+        },
+      ];
     case "report":
       return reportPayloads(
         message.report,
         `Report for ${escapeInline(message.report.ip)}`,
         COLOURS[message.report.verdict],
-        [],
+        message.reusedSeconds === undefined ? [] : [reusedNote(message.reusedSeconds, "Re-check now")],
       );
     case "bounce":
       return bouncePayloads(message.findings, message.truncated);

@@ -81,4 +81,20 @@ describe("rdns serve with piped input (the console chat)", () => {
     expect(log).not.toMatch(/^\{"level"/m);
     expect(result.stderr).not.toMatch(/INFO/);
   }, 90_000);
+
+  it("says first where the servers page is, and that it wants WEB_TOKEN, without printing the token", async () => {
+    const token = "console-intro-token-7f3a9c";
+    const withToken = await serve("", { WEB_TOKEN: token });
+    expect(withToken.code, withToken.stderr).toBe(0);
+    const lines = withToken.stdout.split("\n");
+    expect(lines[0]).toMatch(/^rdns-bot console chat\./);
+    expect(lines[1]).toMatch(
+      /^Servers page: http:\/\/127\.0\.0\.1:[1-9]\d*\/ \(WEB_TOKEN is set: open it once with \?token=<your WEB_TOKEN>/,
+    );
+    expect(withToken.stdout + withToken.stderr).not.toContain(token);
+
+    const open = await serve("", {});
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stdout.split("\n")[1]).toMatch(/^Servers page: http:\/\/127\.0\.0\.1:[1-9]\d*\/$/);
+  }, 90_000);
 });

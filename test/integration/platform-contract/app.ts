@@ -18,6 +18,7 @@ import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
 export const EXPLODE: Command = {
   name: "explode",
   summary: "fails on purpose (the contract suite's handler failure)",
+  dnsWork: false,
   options: [],
   examples: [{}],
   async run() {
@@ -45,6 +46,9 @@ export async function startTestApp(
   const settings = labSettings(`contract-${name}`);
   const redis = createRedis(options.redisUrl ?? REDIS_URL, "client");
   redis.on("error", () => {}); // an unreachable Redis is the scenario, not a crash
+  // Connected before the first command: a command that touches no Redis (help, a failing
+  // handler) must not find the connection still opening and be told Redis is unreachable.
+  if (options.redisUrl === undefined) await redis.ping();
   const queues = createQueues(redis, settings);
   // BullMQ reports the unreachable Redis as 'error' events too; the scenario expects them.
   if (options.redisUrl !== undefined) queues.check.on("error", () => {});

@@ -71,14 +71,14 @@ describe.each([
   });
 
   it("limits a user politely, counts under the queue prefix, and never limits help", async () => {
-    for (let i = 0; i < LIMITS.perUser + 1; i++) await driver.send("/rdns watches");
-    await driver.waitForPrivate(LIMITS.perUser + 1);
+    for (let i = 0; i < LIMITS.perUser + 1; i++) await driver.send(check("203.0.113.5"));
+    await driver.waitForPrivate(1);
     const answers = driver.privateAnswers();
     expect(
       answers.filter((text) => /You've run 3 checks in the last minute; try again in \d+ s\./.test(text)),
     ).toHaveLength(1);
     await driver.send("/rdns help");
-    await driver.waitForPrivate(LIMITS.perUser + 2);
+    await driver.waitForPrivate(2);
     expect(driver.privateAnswers().at(-1)).toMatch(/show these commands/);
     const redis = new Redis(REDIS_URL);
     try {
@@ -88,13 +88,31 @@ describe.each([
     }
   });
 
+  it("counts only what makes DNS work, and says which limit was hit and when it resets", async () => {
+    const stop = driver.syntax.kind === "options" ? "/rdns stop ip:203.0.113.5" : "/rdns stop 203.0.113.5";
+    // None of these asks DNS: lists, stop, help, and an address the check refuses.
+    for (const line of ["/rdns watches", "/rdns watches", stop, "/rdns help", check("192.168.1.1")]) {
+      await driver.send(line);
+    }
+    await driver.waitForPrivate(5);
+    for (let i = 0; i < LIMITS.perUser; i++) await driver.send(check("203.0.113.5"));
+    await expect.poll(() => driver.threadsOpened(), { timeout: 10_000 }).toBe(LIMITS.perUser);
+    await driver.send(check("203.0.113.5"));
+    await driver.waitForPrivate(6);
+    expect(driver.privateAnswers().slice(0, 5).join("\n")).not.toMatch(/You've run/);
+    expect(driver.privateAnswers()[5]).toMatch(
+      /^You've run 3 checks in the last minute; try again in \d+ s\. That is your own limit \(3 per minute\); only checks, re-checks and watches count\.$/,
+    );
+    expect(driver.threadsOpened()).toBe(LIMITS.perUser);
+  });
+
   it("a button press is acknowledged in time and spends the same per-user allowance as a command", async () => {
     if (driver.pressWatch === undefined) return; // the console has commands, not buttons
-    for (let i = 0; i < LIMITS.perUser; i++) await driver.send("/rdns watches");
-    await driver.waitForPrivate(LIMITS.perUser);
+    for (let i = 0; i < LIMITS.perUser; i++) await driver.send(check("203.0.113.5"));
+    await expect.poll(() => driver.threadsOpened(), { timeout: 10_000 }).toBe(LIMITS.perUser);
     const ackMs = await driver.pressWatch("203.0.113.7");
     expect(ackMs).toBeLessThan(1500);
-    await driver.waitForPrivate(LIMITS.perUser + 1);
+    await driver.waitForPrivate(1);
     expect(driver.privateAnswers().at(-1)).toMatch(
       /You've run 3 checks in the last minute; try again in \d+ s\./,
     );
