@@ -33,3 +33,27 @@ export function syntheticDmarcReport(records: number, xmlns = false): Buffer {
   parts.push("</feedback>\n");
   return Buffer.from(parts.join(""));
 }
+
+/**
+ * A Postfix receiver's log of about `bytes` bytes: accepted sessions (connect, client=, the
+ * content filter's localhost hop, disconnect) and one rDNS reject of 203.0.113.5 as its last line.
+ */
+export function receiverLogWithOneReject(bytes: number): Buffer {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes - 512; i++) {
+    const ip = `198.51.100.${i % 250}`;
+    const stamp = `Dec  7 10:${String(i % 60).padStart(2, "0")}:01 mx1`;
+    const lines = `${stamp} postfix/smtpd[${i}]: connect from mail${i}.example.net[${ip}]
+${stamp} postfix/smtpd[${i}]: 4B${i}F: client=mail${i}.example.net[${ip}]
+${stamp} postfix/smtpd[9]: 4B${i}F: client=localhost[127.0.0.1]
+${stamp} postfix/smtpd[${i}]: disconnect from mail${i}.example.net[${ip}] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5
+`;
+    parts.push(lines);
+    size += lines.length;
+  }
+  parts.push(
+    "Dec  7 11:00:02 mx1 postfix/smtpd[1234]: NOQUEUE: reject: RCPT from unknown[203.0.113.5]: 450 4.7.25 Client host rejected: cannot find your hostname, [203.0.113.5]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mail.example.com>\n",
+  );
+  return Buffer.from(parts.join(""));
+}
