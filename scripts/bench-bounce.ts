@@ -1,5 +1,6 @@
 // `npm run bench:bounce [--corpus DIR] [miss kinds...]`: the bounce reader against the Sisimai
-// corpus; prints the figures and every miss, then the time for a 10 MB log with one bounce at its
+// corpus, or against an external labelled set when DIR holds external-labels.json (see
+// scripts/bounce-external.ts); prints the figures and every miss, then the time for a 10 MB log with one bounce at its
 // end. The rules behind each figure are in scripts/bounce-corpus.ts. Without a corpus it says in
 // one line how to get one and exits 0 with nothing measured.
 
@@ -7,12 +8,32 @@ import { loadavg } from "node:os";
 import { readBounce } from "../src/bounce/index.js";
 import { readDmarcReport, rowsBySource } from "../src/dmarc/index.js";
 import { CORPUS_HINT, corpusDir, corpusPresent, measureCorpus } from "./bounce-corpus.js";
+import { isExternalCorpus, measureExternal } from "./bounce-external.js";
 import { receiverLogWithOneReject, syntheticDmarcReport } from "./dmarc-sample.js";
 
 const args = process.argv.slice(2);
 const corpusFlag = args.indexOf("--corpus");
 const dir = corpusFlag >= 0 ? (args[corpusFlag + 1] ?? "") : corpusDir();
 const kinds = args.filter((_arg, index) => index !== corpusFlag && index !== corpusFlag + 1);
+// An external labelled set (scripts/bounce-external.ts) is measured on its own: agreement only.
+if (isExternalCorpus(dir)) {
+  const external = await measureExternal(dir);
+  const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const lines = [
+    `external corpus: ${dir} (${external.samples} samples from ${external.projects} projects)`,
+    `category agreement: ${pct(external.category.accuracy)} (${external.category.correct}/${external.category.total})`,
+    `refused-IP agreement: ${pct(external.ip.accuracy)} (${external.ip.correct}/${external.ip.total})`,
+    "",
+    "misses:",
+  ];
+  for (const miss of external.misses) {
+    if (kinds.length > 0 && !kinds.includes(miss.kind)) continue;
+    lines.push(`  [${miss.kind}] ${miss.file}: expected ${miss.expected}, got ${miss.got}`);
+    lines.push(`      ${miss.diagnostic}`);
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+  process.exit(0);
+}
 if (!corpusPresent(dir)) {
   process.stdout.write(`bench:bounce: no corpus at ${dir}, nothing measured; ${CORPUS_HINT}\n`);
   process.exit(0);
