@@ -138,7 +138,9 @@ export class ReportParser {
   private text(text: string): void {
     if (this.field !== null && this.draft !== null) {
       const current = this.draft[this.field];
-      if (current.length < MAX_VALUE_CHARS) this.draft[this.field] = current + text.slice(0, MAX_VALUE_CHARS);
+      // The usual case, one text node per value, keeps the parser's own string.
+      if (current === "" && text.length <= MAX_VALUE_CHARS) this.draft[this.field] = text;
+      else if (current.length < MAX_VALUE_CHARS) this.draft[this.field] = current + text.slice(0, MAX_VALUE_CHARS);
     } else if (this.inOrgName && this.orgName.length < MAX_VALUE_CHARS) {
       this.orgName += text.slice(0, MAX_VALUE_CHARS);
     }
