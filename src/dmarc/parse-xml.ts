@@ -140,7 +140,8 @@ export class ReportParser {
       const current = this.draft[this.field];
       // The usual case, one text node per value, keeps the parser's own string.
       if (current === "" && text.length <= MAX_VALUE_CHARS) this.draft[this.field] = text;
-      else if (current.length < MAX_VALUE_CHARS) this.draft[this.field] = current + text.slice(0, MAX_VALUE_CHARS);
+      else if (current.length < MAX_VALUE_CHARS)
+        this.draft[this.field] = current + text.slice(0, MAX_VALUE_CHARS);
     } else if (this.inOrgName && this.orgName.length < MAX_VALUE_CHARS) {
       this.orgName += text.slice(0, MAX_VALUE_CHARS);
     }
