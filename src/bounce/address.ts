@@ -27,7 +27,7 @@ const PRIVATE_V6 = new Set(["unspecified", "linkLocal", "multicast", "loopback",
 // Exim's delivery lines name the remote host after the transport: `T=remote_smtp H=mx [ip]`,
 // `T=remote_smtp defer (-44) H=mx [ip]` (the receiver; in a receiver's own reply `H=` is the client).
 const OWN_BEFORE =
-  /(?:\brelay=[^\s[\],]{0,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
+  /(?:\bserver\s+[^\s[\]]{1,253}\[|\brelay=[^\s[\],]{0,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
 // ... or just after it.
 const OWN_AFTER =
   /^(?:\s\d{1,5})?[\])>]?(?::\d{1,5})?:?\s*(?:does not like|did not like|said\b|refused to|failed after|failed with|responded|timed out|connection (?:refused|timed out|reset))/i;
@@ -53,6 +53,34 @@ const CLIENT_BEFORE = new RegExp(
     .join("|")})$`,
   "i",
 );
+// The client named in words, which outranks any bracketed address on the same line (the
+// receiver's MX as the sending MTA wrote it): "the sending mail server at <ip>", "your IP <ip>",
+// "client host <ip>", "connection from <ip>", and the same in the other languages the reader
+// knows (German, French, Spanish, Italian, Dutch, Russian, Japanese).
+const CLIENT_PROSE = new RegExp(
+  `(?:${[
+    String.raw`\bsending (?:mail |e-?mail |smtp )?(?:server|host|mta|ip|system)(?: address)?(?: at| is| with ip| ip)?\s+[[(]?`,
+    String.raw`\byour (?:mail |sending |e-?mail )?(?:ip|server|host|mta|address)(?:[\s-]address)?(?: is| of)?\s+[[(]?`,
+    String.raw`\bclient (?:host|ip|address)\s+[[(]?`,
+    String.raw`\bconnection (?:from|attempt from)\s+(?:[^\s[\]]{1,253}\s?)?[[(]?`,
+    String.raw`\b(?:ihre|deine|eure) (?:ip(?:-adresse)?|absender-ip|adresse)\s+[[(]?`,
+    String.raw`\b(?:verbindung von|absender-ip|sendende[nr]? (?:mail)?server)\s+[[(]?`,
+    String.raw`\bvotre (?:adresse )?ip\s+[[(]?`,
+    String.raw`\b(?:connexion (?:de|depuis)|serveur (?:d'envoi|exp[ée]diteur|[ée]metteur)(?: à)?)\s+[[(]?`,
+    String.raw`\bsu (?:direcci[óo]n )?ip\s+[[(]?`,
+    String.raw`\b(?:conexi[óo]n desde|servidor (?:de env[íi]o|remitente)(?: en)?)\s+[[(]?`,
+    String.raw`\b(?:il (?:tuo|vostro) |vostro |tuo )(?:indirizzo )?ip\s+[[(]?`,
+    String.raw`\b(?:connessione da|server mittente)\s+[[(]?`,
+    String.raw`\buw (?:ip(?:-adres)?|adres)\s+[[(]?`,
+    String.raw`\b(?:verbinding van|verzendende server)\s+[[(]?`,
+    String.raw`(?:^|\s)ваш(?:его)? (?:ip(?:-адрес)?|адрес|сервер)(?:а)?\s+[[(]?`,
+    String.raw`(?:^|\s)(?:подключение|соединение) с\s+[[(]?`,
+    String.raw`(?:送信元|接続元)(?:の)?(?:ip ?アドレス|サーバ)?(?:\s|:|：)*[[(]?`,
+  ]
+    .map((part) => `(?:${part})`)
+    .join("|")})$`,
+  "i",
+);
 // Gmail and others put the client first: `550-5.7.25 [ip] ...`, `said: [ip 18] ...`.
 const LEADING_BRACKET = /(?:^|said:|\b[45][0-5]\d[ -](?:\d\.\d{1,3}\.\d{1,3}\s)?)\s*\[$/i;
 const CLOSES_BRACKET = /^(?:\s{1,12}\d{1,5})?\]/;
@@ -62,6 +90,8 @@ export interface AddressCandidate {
   index: number;
   own: boolean;
   anchored: boolean;
+  /** Named in words as the client ("your IP", "connection from"): outranks any other anchor. */
+  named: boolean;
   private: boolean;
   codeLike: boolean;
 }
@@ -117,19 +147,23 @@ export function findAddressCandidates(text: string): AddressCandidate[] {
     const after = text.slice(end, end + 40);
     const bracketed = before.endsWith("[") && CLOSES_BRACKET.test(after);
     // `(TCP|local|port|remote|port)` connection tuples (Oracle Messaging Server) name endpoints.
+    const named = CLIENT_PROSE.test(before);
     const own =
-      OWN_BEFORE.test(before) ||
-      OWN_AFTER.test(after) ||
-      previousChar === "|" ||
-      // `host 192.0.2.8: 553 ...`: the MTA naming the host that replied.
-      (/(?<!client\s)\bhost\s+$/i.test(before) && /^:\s/.test(after));
-    const anchored = !own && (CLIENT_BEFORE.test(before) || (bracketed && LEADING_BRACKET.test(before)));
+      !named &&
+      (OWN_BEFORE.test(before) ||
+        OWN_AFTER.test(after) ||
+        previousChar === "|" ||
+        // `host 192.0.2.8: 553 ...`: the MTA naming the host that replied.
+        (/(?<!client\s)\bhost\s+$/i.test(before) && /^:\s/.test(after)));
+    const anchored =
+      named || (!own && (CLIENT_BEFORE.test(before) || (bracketed && LEADING_BRACKET.test(before))));
     const first = Number(address.split(".")[0]);
     candidates.push({
       address,
       index,
       own,
       anchored,
+      named,
       private: isPrivate(address),
       // RFC 3463-style codes with a fourth part (Yahoo's `4.16.55.1`) start with 2, 4 or 5.
       codeLike: !address.includes(":") && !bracketed && (first === 2 || first === 4 || first === 5),
@@ -151,6 +185,8 @@ export function extractRefusedAddress(
   const candidates = findAddressCandidates(text);
   const own = new Set(exclude);
   for (const candidate of candidates) if (candidate.own) own.add(candidate.address);
+  const named = candidates.find((candidate) => candidate.named && !candidate.private);
+  if (named !== undefined) return named.address;
   const anchored = candidates.find((candidate) => candidate.anchored && !own.has(candidate.address));
   if (anchored !== undefined || anchoredOnly) return anchored?.address ?? null;
   const loose = candidates.find(

@@ -42,7 +42,7 @@ const RDNS_TEXT = [
 // reputation: the PTR words come only after an advice marker ("please check", "make sure").
 const SPAM_VERDICT = /spam|score|reputation|content filter/;
 const ADVICE =
-  /please (?:check|verify|ensure|make sure)|make sure|ensure that|we recommend|you should|consider/;
+  /please (?:check|verify|ensure|make sure|be sure)|make sure|be sure|ensure that|we recommend|you should|consider/;
 
 function onlyAdvisesRdns(prose: string): boolean {
   const advice = prose.search(ADVICE);
@@ -61,7 +61,7 @@ const TEXT_RULES: Rule[] = [
   // Yahoo [BL21]/[BL23]).
   [
     "blocklist",
-    /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network|open relay/,
+    /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network|open relay|\buribl\b|\bsurbl\b|spam ?list/,
   ],
   // Spam verdicts on this message (content filters, SpamAssassin/amavis "UBE").
   [
@@ -71,12 +71,19 @@ const TEXT_RULES: Rule[] = [
   // SPF, DKIM, DMARC, ARC (RFC 7208, 6376, 7489, 8617).
   [
     "auth",
-    /\bspf\b|\bdkim\b(?! ?-?signature'?\.)|\bdmarc\b|unauthenticated|authentication (?:results|failed|required|check)|not authorized to send|smtp authentication/,
+    /\bspf\b|\bdkim\b(?! ?-?signature'?\.)|\bdmarc\b|unauthenticated|authentication (?:results|failed|required|check)|not authorized to send|not allowed to send mail from|smtp authentication/,
+  ],
+  // Any other spam or content verdict (content filters, bulk-mail classifiers), once no list and
+  // no authentication result was named: issue 26's "content and spam refusals are reputation".
+  [
+    "reputation",
+    // (Gmail's RFC 5322 refusal says it blocks malformed mail "to reduce the amount of spam".)
+    /(?<!amount of )\bspam(?:ming|my)?\b|antispam|spamassassin|spambouncer|spamprofiler|\bbulk (?:e-?)?mail|mass mailer|content (?:filter|reject)|\bdspam\b/,
   ],
   // Volume: Gmail's "receiving mail at a rate", Yahoo's [TSS0x] volume deferrals, connection limits.
   [
     "ratelimit",
-    /rate[\s-]limit|at a rate that|too many (?:connections|messages|recipients|concurrent|sessions)|frequency limited|unexpected volume|\[tss0[1-9]\]|sending limit|throttl|exceeded the (?:rate|maximum (?:number of )?(?:connections|messages))|connection limit|relay quota|too fast/,
+    /rate[\s-]limit|at a rate that|too many (?:connections|messages(?! (?:on|in) (?:the )?(?:server|mailbox))|recipients|concurrent|sessions)|frequency limited|unexpected volume|\[tss0[1-9]\]|sending limit|throttl|exceeded the (?:rate|maximum (?:number of )?(?:connections|messages))|connection limit|relay quota|too fast/,
   ],
   // A mailing list refused the post (Google Groups, fml, Mailman): the list's rules, not the mailbox.
   [
@@ -88,15 +95,22 @@ const TEXT_RULES: Rule[] = [
     "policy",
     /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|in reply to mail from|after mail from/,
   ],
+  // A full mailbox also speaks of size and messages: the mailbox's, not the message's (RFC 3463 5.2.2).
+  [
+    "mailbox",
+    /mailbox size limit|mailbox (?:is )?full|over quota|quota exceeded|disk space limit|disc quota|too many messages (?:on|in) (?:the )?(?:server|mailbox)/,
+  ],
+  // A challenge-response or allow-list system holding the mail until the sender confirms.
+  ["policy", /requires confirmation|confirm this mail server|not pre-approved/],
   // Too big or malformed: RFC 3463 5.2.3, 5.3.4, 5.6.x.
   [
     "policy",
-    /too large|too big|size (?:limit )?exceeds|exceeds (?:fixed )?(?:maximum )?(?:message )?size|size limit exceeded|length exceeds|line limit exceeded|headers too large|8-bit data|protocol violation|duplicate header|data format error|message filtered|not allowed|policy/,
+    /too large|too big|message size exceeded|max(?:imum)? message size|not accepting mail with attachments|size (?:limit )?exceeds|exceeds (?:fixed )?(?:maximum )?(?:message )?size|size limit exceeded|length exceeds|line limit exceeded|headers too large|8-bit data|protocol violation|duplicate header|data format error|message filtered|not allowed|policy/,
   ],
   // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2).
   [
     "mailbox",
-    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire/,
+    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here)|mail-box not found|bad_recipient|no account by that name/,
   ],
   // The receiving system itself failed or could not be reached: nothing the sender can fix now.
   [
@@ -161,8 +175,12 @@ export function categorise(diagnostic: string, enhancedCode: string | null): Cat
   // groups.google.com help link the mailing list that refused the post.
   if (TEXT_RULES[0]?.[1].test(text)) return { category: "blocklist", rdnsRelated: false };
   if (/groups\.google\.com\/support/.test(text)) return { category: "policy", rdnsRelated: false };
+  // After a spam verdict, what the reply only advises ("please be sure your SPF, HELO, PTR ...")
+  // is no reason of its own: the rules read the verdict.
+  const advice = prose.search(ADVICE);
+  const judged = advice > 0 && SPAM_VERDICT.test(prose.slice(0, advice)) ? prose.slice(0, advice) : prose;
   for (const [category, pattern] of TEXT_RULES.slice(1, -1)) {
-    if (pattern.test(prose)) return { category, rdnsRelated: false };
+    if (pattern.test(judged)) return { category, rdnsRelated: false };
   }
   if (fromCode !== null) return { category: fromCode, rdnsRelated: false };
   const last = TEXT_RULES[TEXT_RULES.length - 1];

@@ -105,3 +105,16 @@ export function unmanglePaste(lines: string[]): string[] {
   if (nonBlank === 0 || quoted * 2 < nonBlank) return unfenced;
   return unfenced.map((line) => line.replace(QUOTE_PREFIX, ""));
 }
+
+/** The text's lines, LF or CRLF or CR, without building them all at once. */
+export function* lineIterator(text: string): Generator<string> {
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, Math.min(end, at + 4000));
+    at = end + 1;
+    if (line.includes("\r")) yield* line.split("\r");
+    else yield line;
+  }
+}

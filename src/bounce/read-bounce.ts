@@ -9,8 +9,16 @@ import { jsonToDsn, tableToDsn } from "./exports.js";
 import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
 import { filterLogLines, logRecipient, looksLikeLog } from "./logs.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
-import { decodeInput, splitLines, splitLinesBounded, unmanglePaste, withoutControls } from "./normalise.js";
+import {
+  decodeInput,
+  lineIterator,
+  splitLines,
+  splitLinesBounded,
+  unmanglePaste,
+  withoutControls,
+} from "./normalise.js";
 import { detectReceiver } from "./receiver.js";
+import { receiverLogFindings } from "./receiver-findings.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
 
@@ -153,19 +161,6 @@ function build(
   };
 }
 
-/** The text's lines, LF or CRLF or CR, without building them all at once. */
-function* lineIterator(text: string): Generator<string> {
-  let at = 0;
-  while (at < text.length) {
-    let end = text.indexOf("\n", at);
-    if (end < 0) end = text.length;
-    const line = text.slice(at, Math.min(end, at + 4000));
-    at = end + 1;
-    if (line.includes("\r")) yield* line.split("\r");
-    else yield line;
-  }
-}
-
 /** Reads a bounce. Never throws for any input; resolves with no findings when there is no bounce. */
 export async function readBounce(
   input: string | Buffer,
@@ -199,6 +194,12 @@ async function readText(
   const message = empty ? null : parsed;
   // A sending service's JSON event or CSV/TSV export is turned into DSN groups.
   const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(lineIterator(text))) : null;
+  // A receiver's own log (a partner's Postfix, Exim, Sendmail or Exchange): its refusals name the
+  // client, which is the sender; read before the text is taken as a sender's bounce.
+  if (message === null && exported === null) {
+    const receiverSide = receiverLogFindings(text, file);
+    if (receiverSide.length > 0) return { findings: receiverSide, cut: false };
+  }
   // Past MAX_LINES the input is cut like past the byte limit: reported as truncated. A log, or
   // any plain text too long to read whole, keeps only the lines that matter.
   const asLog =

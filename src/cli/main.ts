@@ -36,6 +36,11 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary: "read pasted bounces or .eml files and say what was refused and why",
     load: async () => (await import("./bounce.js")).runBounceCommand,
   },
+  dmarc: {
+    summary:
+      "read DMARC aggregate reports (.xml, .gz, .zip): volume, SPF, DKIM per source IP; --check its rDNS",
+    load: async () => (await import("./dmarc.js")).runDmarcCommand,
+  },
   serve: {
     summary: "run the bot, check and delivery workers in one process (what `npm start` runs)",
     load: async () => (await import("./serve.js")).runServeCommand,

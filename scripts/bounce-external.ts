@@ -1,0 +1,89 @@
+// Measures the bounce reader against an external labelled set: real bounces from other
+// open-source bounce parsers' test data, kept outside the repository (their licences are listed
+// in the set's README; nothing of it is committed). Shared by `npm run bench:bounce -- --corpus
+// DIR` and test/integration/bounce-external.test.ts.
+//
+// The set is a folder with `external-labels.json`: an array of
+//   { "file": "<project>/<name>", "source": "<owner/repo>", "category": "<category>|none",
+//     "ip": "<refused address>"|null }
+// written by a person from reading each message (never from this reader's output). "none" means
+// the message is no bounce (an auto-reply, a challenge-response notice). Rules: the FIRST finding
+// decides (no finding = category "none", ip null). Category agreement is over every sample; refused
+// IP agreement too: a label with an address needs that address, a label with null needs none.
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { readBounce } from "../src/bounce/index.js";
+
+export const EXTERNAL_LABELS = "external-labels.json";
+
+export interface ExternalLabel {
+  file: string;
+  source: string;
+  category: string;
+  ip: string | null;
+}
+
+export interface ExternalMiss {
+  kind: "category" | "ip";
+  file: string;
+  expected: string;
+  got: string;
+  diagnostic: string;
+}
+
+export interface ExternalMetrics {
+  samples: number;
+  projects: number;
+  category: { correct: number; total: number; accuracy: number };
+  ip: { correct: number; total: number; accuracy: number };
+  misses: ExternalMiss[];
+}
+
+/** BOUNCE_EXTERNAL_CORPUS, else a `corpus-external` folder beside the repository (or beside its parent). */
+export function externalCorpusDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BOUNCE_EXTERNAL_CORPUS) return resolve(env.BOUNCE_EXTERNAL_CORPUS);
+  const candidates = [resolve("../corpus-external"), resolve("../../corpus-external")];
+  return candidates.find((dir) => isExternalCorpus(dir)) ?? candidates[0] ?? "";
+}
+
+export function isExternalCorpus(dir: string): boolean {
+  return existsSync(join(dir, EXTERNAL_LABELS));
+}
+
+export function readExternalLabels(dir: string): ExternalLabel[] {
+  return JSON.parse(readFileSync(join(dir, EXTERNAL_LABELS), "utf8")) as ExternalLabel[];
+}
+
+export async function measureExternal(dir: string): Promise<ExternalMetrics> {
+  const labels = readExternalLabels(dir);
+  const misses: ExternalMiss[] = [];
+  let categoryCorrect = 0;
+  let ipCorrect = 0;
+  for (const label of labels) {
+    const reading = await readBounce(readFileSync(join(dir, label.file)), { file: label.file });
+    const first = reading.findings[0];
+    const category = first?.category ?? "none";
+    const ip = first?.ip ?? null;
+    const diagnostic = first?.diagnostic.slice(0, 300) ?? "(no finding)";
+    if (category === label.category) categoryCorrect++;
+    else
+      misses.push({
+        kind: "category",
+        file: label.file,
+        expected: label.category,
+        got: category,
+        diagnostic,
+      });
+    if (ip === label.ip) ipCorrect++;
+    else
+      misses.push({ kind: "ip", file: label.file, expected: String(label.ip), got: String(ip), diagnostic });
+  }
+  const total = labels.length;
+  return {
+    samples: total,
+    projects: new Set(labels.map((label) => label.source)).size,
+    category: { correct: categoryCorrect, total, accuracy: total === 0 ? 0 : categoryCorrect / total },
+    ip: { correct: ipCorrect, total, accuracy: total === 0 ? 0 : ipCorrect / total },
+    misses,
+  };
+}
