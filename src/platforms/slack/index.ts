@@ -32,9 +32,9 @@ function startFailure(mode: SlackMode, error: unknown, port: number): string {
     return `Slack Socket Mode did not connect (${code ?? String(error)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is on in the app's settings`;
   }
   if (code === "EADDRINUSE" || code === "EACCES") {
-    return `the Slack HTTP receiver cannot listen on PORT ${port} (${code}): choose another PORT`;
+    return `the Slack HTTP receiver cannot listen on SLACK_PORT ${port} (${code}): choose another SLACK_PORT`;
   }
-  return `the Slack HTTP receiver did not start on PORT ${port} (${String(error)}): check PORT`;
+  return `the Slack HTTP receiver did not start on SLACK_PORT ${port} (${String(error)}): check SLACK_PORT`;
 }
 
 /** Slack's answers to auth.test that mean the token itself is wrong. */
@@ -78,7 +78,7 @@ export interface SlackPlatformOverrides {
   redis?: Redis;
   /** Prefix of every Redis key this adapter writes (default slackKeyPrefix(config)). */
   keyPrefix?: string;
-  /** Listen port for the HTTP receiver (0: any free port); default PORT. */
+  /** Listen port for the HTTP receiver (0: any free port); default SLACK_PORT. */
   port?: number;
   /** Timeout of each outbound Web API call, ms (default 15 s). */
   apiTimeoutMs?: number;
@@ -106,7 +106,7 @@ export function createSlackPlatform(
   const settings = slackSettings(config);
   const log = logger.child({ platform: "slack", mode: settings.mode });
   const slackLogger = toSlackLogger(log.child({ component: "bolt" }));
-  const receiver = createReceiver(settings, overrides.port ?? config.PORT, slackLogger, log);
+  const receiver = createReceiver(settings, overrides.port ?? config.SLACK_PORT, slackLogger, log);
   const app = new App({
     token: settings.botToken,
     receiver,
@@ -200,9 +200,11 @@ export function createSlackPlatform(
       }
       let started: unknown;
       try {
-        started = await app.start(overrides.port ?? config.PORT);
+        started = await app.start(overrides.port ?? config.SLACK_PORT);
       } catch (error) {
-        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.PORT), { cause: error });
+        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.SLACK_PORT), {
+          cause: error,
+        });
       }
       listening = (started as { listening?: boolean } | undefined) ?? null;
       const address = (started as { address?: () => unknown } | undefined)?.address?.();
