@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { BaselineLine, OutboundMessage } from "../../../src/chat/types.js";
 import { renderMessage } from "../../../src/platforms/discord/render.js";
-import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage } from "../../../src/render/slack.js";
+import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { renderText } from "../../../src/render/text.js";
 import { planBaseline } from "../../../workers/watch-plan.js";
 import { assertWithinLimits } from "../discord/within-limits.js";

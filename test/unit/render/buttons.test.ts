@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import type { OutboundMessage } from "../../../src/chat/types.js";
 import { customIdFor, readCustomId } from "../../../src/platforms/discord/buttons.js";
 import { renderMessage } from "../../../src/platforms/discord/render.js";
+import { readSlackButton, slackActionsBlock } from "../../../src/platforms/slack/buttons.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { buttonsFor } from "../../../src/render/buttons.js";
-import { renderSlackMessage } from "../../../src/render/slack.js";
-import { readSlackButton, slackActionsBlock } from "../../../src/render/slack-buttons.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
 const report = makeReport();

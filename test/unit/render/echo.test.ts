@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMessage } from "../../../src/platforms/discord/render.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import {
   boundedProblem,
   ECHO_MAX,
@@ -7,7 +8,6 @@ import {
   shorten,
   shortenQuotedEchoes,
 } from "../../../src/render/echo.js";
-import { renderSlackMessage } from "../../../src/render/slack.js";
 
 describe("echoed user input is bounded", () => {
   it("keeps text of exactly the limit, cuts longer text to limit - 1 graphemes and an ellipsis", () => {

@@ -10,10 +10,10 @@ import { analyseObservations } from "../../../src/check/analyse.js";
 import { assembleReport } from "../../../src/check/pipeline.js";
 import type { CheckReport } from "../../../src/check/types.js";
 import { renderMessage as renderDiscord } from "../../../src/platforms/discord/render.js";
+import { slackText } from "../../../src/platforms/slack/escape.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { renderReportText } from "../../../src/render/check-text.js";
 import { htmlText, safeJson, terminalText } from "../../../src/render/inert-text.js";
-import { renderSlackMessage } from "../../../src/render/slack.js";
-import { slackText } from "../../../src/render/slack-escape.js";
 import { renderText } from "../../../src/render/text.js";
 import { answer, authority, forward, IP, NOW, observations, RES1 } from "../support/observations.js";
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { OutboundMessage } from "../../../src/chat/types.js";
 import { renderMessage as renderDiscordMessage } from "../../../src/platforms/discord/render.js";
-import { renderSlackMessage } from "../../../src/render/slack.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { renderText } from "../../../src/render/text.js";
 
 const message: OutboundMessage = { kind: "not-queued", ip: "203.0.113.5" };
