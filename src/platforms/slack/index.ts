@@ -13,10 +13,12 @@ import type {
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
+import { supportChannels } from "../support-channels.js";
 import { toSlackLogger } from "./bolt-logger.js";
+import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
 import { registerCommand } from "./inbound-command.js";
-import { registerMessages } from "./inbound-message.js";
+import { looksLikeSlackId, registerMessages } from "./inbound-message.js";
 import { redisClaimOnce } from "./once.js";
 import { SlackSender } from "./outbound.js";
 import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
@@ -148,7 +150,8 @@ export function createSlackPlatform(
   registerActions(app, { handlers: current, sender, claimOnce, logger: log });
   registerMessages(app, {
     handlers: current,
-    supportChannels: new Set(config.SUPPORT_CHANNELS),
+    supportChannels: supportChannels(config.SUPPORT_CHANNELS, "slack", looksLikeSlackId),
+    channelName: slackChannelNames(client, log),
     claimOnce,
     files: {
       client,

@@ -22,6 +22,12 @@ export function consoleDriver(): PlatformDriver {
           .join("\n"),
       );
   const publicChunks = () => printed.filter((chunk) => chunk.startsWith("[console:"));
+  /** Each paste's handle: how many chunks had been printed when it was typed. */
+  const pastes = new Map<string, number>();
+  const started = () => {
+    if (platform === null) throw new Error("not started");
+    return platform;
+  };
   return {
     name: "console",
     syntax: WORDS,
@@ -72,5 +78,29 @@ export function consoleDriver(): PlatformDriver {
     async failedStart() {
       return null;
     },
+    sender: started,
+    // One terminal: one channel (always read), one person, no threads to reply in, no edits.
+    world: { channels: false, bots: false, threads: false, edits: false },
+    async paste(text: string) {
+      const handle = `paste-${pastes.size + 1}`;
+      pastes.set(handle, printed.length);
+      // A paste ends with an empty line.
+      input.write(`${text}\n\n`);
+      return handle;
+    },
+    async edit() {
+      throw new Error("the console has no edits");
+    },
+    answersOn(handle: string) {
+      // The paste's thread is announced with its address; replies in it are "[address] ↳ ...".
+      const after = printed.slice(pastes.get(handle) ?? printed.length);
+      const opened = after.find((chunk) => chunk.includes("(thread on your pasted message)"));
+      const address = /^\[(console:[^\]]+)\]/.exec(opened ?? "")?.[1];
+      if (address === undefined) return [];
+      return after
+        .filter((chunk) => chunk.startsWith(`[${address}] ↳`))
+        .map((chunk) => chunk.replace(/^\[[^\]]+\] ↳ ?/gm, "").trimEnd());
+    },
+    botTexts: () => publicChunks(),
   };
 }
