@@ -22,8 +22,10 @@ export function consoleDriver(): PlatformDriver {
           .join("\n"),
       );
   const publicChunks = () => printed.filter((chunk) => chunk.startsWith("[console:"));
-  /** Each paste's handle: how many chunks had been printed when it was typed. */
-  const pastes = new Map<string, number>();
+  /** Pastes typed so far, and the thread each one was answered in (by handle). */
+  let pastesTyped = 0;
+  let pastesRead = 0;
+  const threads = new Map<string, string>();
   const started = () => {
     if (platform === null) throw new Error("not started");
     return platform;
@@ -41,7 +43,21 @@ export function consoleDriver(): PlatformDriver {
         },
       });
       platform = createConsolePlatform({ input, output, pasteIdleMs: 100 });
-      await platform.start(app.handlers);
+      // The console hands pastes over in the order they were typed: the n-th is handle paste-n,
+      // and the thread it opens (if any) is where its answer goes.
+      await platform.start({
+        ...app.handlers,
+        async onPaste(message, respond) {
+          const handle = `paste-${++pastesRead}`;
+          await app.handlers.onPaste(message, {
+            async openThread() {
+              const origin = await respond.openThread();
+              threads.set(handle, origin.thread);
+              return origin;
+            },
+          });
+        },
+      });
     },
     async send(line: string) {
       // The console has no separate acknowledgement: its first answer line is one.
@@ -82,8 +98,7 @@ export function consoleDriver(): PlatformDriver {
     // One terminal: one channel (always read), one person, no threads to reply in, no edits.
     world: { channels: false, bots: false, threads: false, edits: false },
     async paste(text: string) {
-      const handle = `paste-${pastes.size + 1}`;
-      pastes.set(handle, printed.length);
+      const handle = `paste-${++pastesTyped}`;
       // A paste ends with an empty line.
       input.write(`${text}\n\n`);
       return handle;
@@ -92,13 +107,10 @@ export function consoleDriver(): PlatformDriver {
       throw new Error("the console has no edits");
     },
     answersOn(handle: string) {
-      // The paste's thread is announced with its address; replies in it are "[address] ↳ ...".
-      const after = printed.slice(pastes.get(handle) ?? printed.length);
-      const opened = after.find((chunk) => chunk.includes("(thread on your pasted message)"));
-      const address = /^\[(console:[^\]]+)\]/.exec(opened ?? "")?.[1];
-      if (address === undefined) return [];
-      return after
-        .filter((chunk) => chunk.startsWith(`[${address}] ↳`))
+      const thread = threads.get(handle);
+      if (thread === undefined) return [];
+      return printed
+        .filter((chunk) => chunk.startsWith(`[${thread}] ↳`))
         .map((chunk) => chunk.replace(/^\[[^\]]+\] ↳ ?/gm, "").trimEnd());
     },
     botTexts: () => publicChunks(),
