@@ -1,4 +1,4 @@
-// Measures the bounce reader against the Sisimai corpus (../shared/corpus/sisimai: labels.json
+// Measures the bounce reader against the Sisimai corpus (docs/sources.md "The bounce corpus": labels.json
 // and samples/*.eml, read in place, never copied). Shared by `npm run bench:bounce` and
 // test/integration/bounce-corpus.test.ts so the printed figures and the asserted floors agree.
 //

@@ -1,6 +1,6 @@
 // `npm run lab -- fix <ip> [name]`: makes one lab address pass by editing the running lab's Knot
 // through its control socket (knotc zone-begin/set/commit): the name's A/AAAA first, then the PTR,
-// in the order providers require (FACTS.md "Setting a PTR"). Resolvers that cached the old answer
+// in the order providers require (docs/sources.md "Setting a PTR, by provider"). Resolvers that cached the old answer
 // keep it until its TTL runs out (RFC 2308), which is what the re-check chain waits for.
 import { query } from "../src/check/dns-client.js";
 import { parseIp, sameAddress } from "../src/check/ip.js";

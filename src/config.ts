@@ -28,6 +28,11 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
+const port = z.coerce.number().int().min(1).max(65_535);
+
+/** SLACK_PORT's default, and PORT's. */
+export const DEFAULT_SLACK_PORT = 3000;
+
 const schema = z.object({
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   RESOLVERS: serverList,
@@ -52,7 +57,10 @@ const schema = z.object({
   SLACK_USER_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(10),
   SLACK_CHANNEL_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(30),
   SLACK_COMMAND_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  // Slack's Events API receiver (HTTP mode only; Socket Mode and Discord listen on nothing).
+  SLACK_PORT: port.optional(),
+  /** The old name of SLACK_PORT, still read when SLACK_PORT is unset (docs/configuration.md). */
+  PORT: port.optional(),
   // The engine (issue 4): queues, re-checks, watches, de-duplication.
   QUEUE_PREFIX: z
     .string()
@@ -94,7 +102,19 @@ const schema = z.object({
   LOG_FILE: optionalText,
 });
 
-export type Config = z.infer<typeof schema>;
+/** Variables read under an old name: the old name, the new one. */
+const RENAMED: readonly (readonly [old: string, current: string])[] = [["PORT", "SLACK_PORT"]];
+
+type Parsed = z.infer<typeof schema>;
+
+export type Config = Omit<Parsed, "SLACK_PORT" | "PORT"> & {
+  /** The Slack HTTP receiver's port: SLACK_PORT, else the old PORT, else 3000. */
+  SLACK_PORT: number;
+  /** @deprecated the same value as SLACK_PORT (its old name); read SLACK_PORT. */
+  PORT: number;
+  /** One line per variable set under an old name, for start-up to log (empty when none). */
+  deprecations: string[];
+};
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -107,7 +127,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const parsed = schema.safeParse(present);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const slackPort = parsed.data.SLACK_PORT ?? parsed.data.PORT ?? DEFAULT_SLACK_PORT;
+    return { ...parsed.data, SLACK_PORT: slackPort, PORT: slackPort, deprecations: deprecations(present) };
+  }
   const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);
+}
+
+function deprecations(present: Record<string, unknown>): string[] {
+  return RENAMED.filter(([old]) => old in present).map(([old, current]) =>
+    current in present
+      ? `${old} is ignored: ${current} is set (${old} is ${current}'s old name; remove ${old})`
+      : `${old} is the old name of ${current}; it still works, but rename it to ${current}`,
+  );
 }

@@ -58,6 +58,7 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger } = options;
   const settings = options.settings ?? settingsFromConfig(config);
+  for (const line of config.deprecations) logger.warn(line);
   await assertRedisReachable(config.REDIS_URL);
   const client = createRedis(config.REDIS_URL, "client");
   const workerRedis = createRedis(config.REDIS_URL, "worker");

@@ -7,7 +7,7 @@
 //   setPtrInstruction(ctx)         one sentence: how to set the PTR at the IP's owner
 //   buildFixSteps(input)           ordered steps: A/AAAA first, then PTR, then HELO, then wait
 //
-// The order comes from the providers themselves (../shared/FACTS.md "Setting a PTR, by
+// The order comes from the providers themselves (docs/sources.md "Setting a PTR, by
 // provider"): AWS, Azure, Linode and OVH refuse a PTR whose name does not already resolve to the
 // IP, so the A/AAAA record comes first; HELO follows the PTR name; then caches expire.
 

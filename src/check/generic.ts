@@ -7,12 +7,12 @@
 //     each, citing the filter rule the judgement follows (empty when not generic, except for
 //     notes about exemptions that were applied).
 //
-// Sources (../shared/FACTS.md "How filters score it"):
+// Sources (docs/sources.md "How filters score names"):
 // - rspamd hfilter's generic-name tokens and their weights;
 // - SpamAssassin RDNS_DYNAMIC (IP octets in the name unless it says static; dynamic tokens) and
 //   its exemptions (static, fix, fixip, dedicated, mail, smtp, outbound-mail);
 // - Haraka's is_ip_in_str (3rd+4th octets, or 1st+2nd, or the address in hex, in the host part);
-// - the provider default names listed in FACTS.md.
+// - the provider default names listed there.
 // Tokens are matched at label and dash boundaries only, so "generaldynamics" is not "dynamic".
 
 import ipaddr from "ipaddr.js";

@@ -2,7 +2,7 @@
 //
 // Exports:
 //   type ProviderId                "aws" | "azure" | "gcp" | "hetzner" | "digitalocean" | "linode" | "ovh" | "vultr"
-//   PROVIDERS                      label and PTR procedure of each (../shared/FACTS.md "Setting a PTR, by provider")
+//   PROVIDERS                      label and PTR procedure of each (docs/sources.md "Setting a PTR, by provider")
 //   detectProvider(names)          the provider a set of names (PTR names, CNAMEs) reveals, or null
 //   providerDefaultName(name)      a description when the name is a provider's default PTR, else null
 //
@@ -83,7 +83,7 @@ export function detectProvider(names: Iterable<string>): ProviderId | null {
   return null;
 }
 
-/** Default PTR names a provider hands out before the customer sets one (FACTS.md). */
+/** Default PTR names a provider hands out before the customer sets one (docs/sources.md "How filters score names"). */
 const DEFAULT_NAMES: ReadonlyArray<{ pattern: RegExp; description: string }> = [
   {
     pattern: /(^|\.)your-server\.de$/,

@@ -6,7 +6,7 @@
 //   gmailBounce(ip, family), microsoftIpv6Bounce(ip), MICROSOFT_BAD_HELO
 //   heloNamesMicrosoft(name) -> boolean
 //
-// Texts and rules from ../shared/FACTS.md "Receivers":
+// Texts and rules from docs/sources.md "Receivers":
 // - Gmail (support.google.com/a/answer/81126): PTR whose name forward-resolves to the IP, else
 //   550-5.7.25 after DATA; IPv6 has its own 550-5.7.1 text.
 // - Microsoft 365 / Outlook.com: IPv6 must have a PTR (5.7.25); 5.7.506 Bad HELO for a HELO that

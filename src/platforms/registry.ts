@@ -1,55 +1,39 @@
-// Which chat front ends run, from configuration (docs/operations.md "Processes"): Slack when
-// SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, the console when neither is.
-// A new platform is one folder in src/platforms/ plus one line in FACTORIES.
-
+// Which chat front ends run, from configuration (docs/operations.md "Processes"): every platform
+// module that the configuration turns on (Slack when SLACK_BOT_TOKEN is set, Discord when
+// DISCORD_TOKEN is set), the console when none is. A new platform is its folder (with its
+// platform.ts) plus its entry in PLATFORMS below; docs/architecture.md "Adding a platform" lists
+// what else names it.
 import type { ChatPlatform, PlatformName } from "../chat/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { type ConsoleOptions, createConsolePlatform } from "./console/index.js";
+import type { ConsoleOptions } from "./console/index.js";
+import { consolePlatform } from "./console/platform.js";
+import { discordPlatform } from "./discord/platform.js";
+import type { PlatformModule } from "./platform-module.js";
+import { slackPlatform } from "./slack/platform.js";
 
-export type PlatformFactory = (config: Config, logger: Logger) => ChatPlatform | Promise<ChatPlatform>;
+export { loadPlatformFactory, type PlatformFactory } from "./load-platform.js";
 
 /**
- * Loads a platform module only when it is used (so `rdns worker` never loads Bolt or discord.js).
- * Only the platform's own module being absent means "not in this build"; a module it needs that
- * is missing (a dependency not installed) is reported as that, with the real error.
+ * Every platform, in start order. A Record over PlatformName, so a name added to the chat
+ * contract's union without a module here (or a module under a name not in it) does not compile.
  */
-export async function loadPlatformFactory(specifier: string, exportName: string): Promise<PlatformFactory> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(specifier)) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    const missing = /Cannot find (?:module|package) '([^']+)'|Failed to load url (\S+)/.exec(message);
-    if (code === "ERR_MODULE_NOT_FOUND" || missing !== null) {
-      const name = missing?.[1] ?? missing?.[2] ?? "";
-      const wanted = new URL(specifier, import.meta.url).pathname.replace(/\.js$/, "");
-      if (name.replace(/^file:\/\//, "").replace(/\.(js|ts)$/, "") === wanted) {
-        throw new Error(`${specifier} is not in this build: this platform cannot start`, { cause: error });
-      }
-      throw new Error(`${specifier} cannot load: ${message} (run \`npm ci\` in the rdns-bot folder)`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  const factory = module[exportName];
-  if (typeof factory !== "function") throw new Error(`${specifier} does not export ${exportName}()`);
-  return factory as PlatformFactory;
-}
-
-const FACTORIES: Record<Exclude<PlatformName, "console">, () => Promise<PlatformFactory>> = {
-  slack: () => loadPlatformFactory("./slack/index.js", "createSlackPlatform"),
-  discord: () => loadPlatformFactory("./discord/index.js", "createDiscordPlatform"),
+const PLATFORMS: Readonly<Record<PlatformName, PlatformModule>> = {
+  slack: slackPlatform,
+  discord: discordPlatform,
+  console: consolePlatform,
 };
+
+/** Every platform's name (the ops server shows each one's delivery queue). */
+export const PLATFORM_NAMES: readonly PlatformName[] = Object.values(PLATFORMS).map((module) => module.name);
 
 /** The platforms this configuration turns on, in start order. */
 export function selectPlatforms(config: Config): PlatformName[] {
-  const chosen: PlatformName[] = [];
-  if (config.SLACK_BOT_TOKEN !== undefined) chosen.push("slack");
-  if (config.DISCORD_TOKEN !== undefined) chosen.push("discord");
-  return chosen.length > 0 ? chosen : ["console"];
+  const modules = Object.values(PLATFORMS);
+  const chosen = modules.filter((module) => module.enabled(config) === true);
+  const started =
+    chosen.length > 0 ? chosen : modules.filter((module) => module.enabled(config) === "fallback");
+  return started.map((module) => module.name);
 }
 
 export async function createPlatforms(
@@ -59,8 +43,7 @@ export async function createPlatforms(
 ): Promise<ChatPlatform[]> {
   const platforms: ChatPlatform[] = [];
   for (const name of selectPlatforms(config)) {
-    if (name === "console") platforms.push(createConsolePlatform({ logger, ...consoleOptions }));
-    else platforms.push(await (await FACTORIES[name]())(config, logger));
+    platforms.push(await PLATFORMS[name].create({ config, logger, terminal: consoleOptions }));
   }
   return platforms;
 }

@@ -2,7 +2,10 @@
 // puts in front of the queue name, so several bots (or tests) can share one Redis.
 import type { PlatformName, ReplyAddress } from "../chat/types.js";
 
-/** DNS checks: first checks, re-checks and watch runs (consumed by `rdns worker`). */
+/**
+ * DNS checks: first checks (commands, pastes, buttons), re-checks, and the authority polls and
+ * confirmations of re-check chains (consumed by `rdns worker`; watch runs have their own queue).
+ */
 export const CHECK_QUEUE = "check";
 
 /**

@@ -1,6 +1,6 @@
 // Which buttons a message carries, platform-neutral: every check result offers "Re-check now"
 // and "Watch this IP", and "Stop re-checking" while its re-check chain is open (the message says
-// so with its chainId). Slack (slack-buttons.ts) and Discord (src/platforms/discord/buttons.ts)
+// so with its chainId). Slack (src/platforms/slack/buttons.ts) and Discord (src/platforms/discord/buttons.ts)
 // turn these into Block Kit buttons and message components with their own encodings.
 import type { OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";

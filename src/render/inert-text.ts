@@ -3,8 +3,8 @@
 // reverses what follows it on screen) and other invisible format characters are written out
 // visibly (`\x1b`, `\u202e`), so a name can neither drive a terminal (ESC sequences) nor reorder
 // or hide text (Unicode TR #9 explicit formatting; TR #36 on spoofing). One function per target:
-// terminalText (plain text, console chat) and htmlText here, slackText in slack-escape.ts,
-// discordText in discord-escape.ts, safeJson for --json output.
+// terminalText (plain text, console chat) and htmlText here, slackText and discordText in each
+// platform's escape.ts (src/platforms/slack/, src/platforms/discord/), safeJson for --json output.
 
 /**
  * Controls (Cc: C0, DEL, C1), format characters (Cf: bidi controls U+061C, U+200E/F,

@@ -5,17 +5,14 @@
 import type { Queue } from "bullmq";
 import Fastify from "fastify";
 import { Redis } from "ioredis";
-import type { PlatformName } from "../chat/types.js";
 import type { Config } from "../config.js";
 import { storeKeys } from "../keys.js";
 import type { Logger } from "../log.js";
+import { PLATFORM_NAMES } from "../platforms/registry.js";
 import type { Queues } from "../queue/queues.js";
 import { type OpsDeps, registerOps } from "./ops.js";
 import { type ReadinessCheck, redisReadiness } from "./readiness.js";
 import { requireBearerToken } from "./token-check.js";
-
-/** Every platform's delivery queue is shown, whichever this process runs: a worker cannot know. */
-const PLATFORMS: readonly PlatformName[] = ["console", "slack", "discord"];
 
 export interface OpsOptions {
   config: Pick<Config, "REDIS_URL" | "WEB_TOKEN" | "ADMIN_WRITE">;
@@ -42,7 +39,8 @@ export function createOpsDeps(options: OpsOptions, probe: Redis): OpsDeps {
   const queues: Queue[] = [
     options.queues.check,
     options.queues.watch,
-    ...PLATFORMS.map((name) => options.queues.delivery(name)),
+    // Every platform's delivery queue is shown, whichever this process runs: a worker cannot know.
+    ...PLATFORM_NAMES.map((name) => options.queues.delivery(name)),
   ];
   for (const queue of queues) {
     // Without a listener BullMQ prints every reconnect error of a queue to stderr; the runtime's

@@ -1,7 +1,7 @@
-// The bounce reader against the Sisimai corpus (../shared/corpus/sisimai or BOUNCE_CORPUS, read in
+// The bounce reader against the Sisimai corpus (docs/sources.md "The bounce corpus", read in
 // place). The floors are issue 3's and issue 12's; the measuring rules are in
 // scripts/bounce-corpus.ts, shared with `npm run bench:bounce`. Without a corpus the tests skip
-// and say why (CI has ../shared, so there they run).
+// and say why (CI has the corpus beside the repository, so there they run).
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CORPUS_HINT,

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
-import { escapeInline } from "../../src/render/discord-escape.js";
+import { escapeInline } from "../../src/platforms/discord/escape.js";
 import { type Runtime, startRuntime } from "../../src/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../src/settings.js";
 import { FakeDiscord, type FakeMessage, type RestRecord } from "../fakes/discord/index.js";

@@ -4,7 +4,7 @@
 // (files.getUploadURLExternal, the bytes, files.completeUploadExternal) into its thread. The
 // message and the CSV are compared with what GET /api/servers serves for the channel.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { slackText } from "../../src/render/slack-escape.js";
+import { slackText } from "../../src/platforms/slack/escape.js";
 import type { Runtime } from "../../src/runtime.js";
 import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../fakes/slack/harness.js";
 import { postSigned, slashCommandForm } from "../fakes/slack/requests.js";

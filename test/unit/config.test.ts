@@ -58,4 +58,34 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ WEB_TOKEN: "0123456789 abcdef" })).toThrow(/WEB_TOKEN: printable/);
     expect(() => loadConfig({ WEB_PORT: "70000" })).toThrow(/WEB_PORT/);
   });
+
+  describe("the Slack HTTP receiver's port", () => {
+    it("is SLACK_PORT, 3000 by default, with no deprecation said", () => {
+      expect(loadConfig({}).SLACK_PORT).toBe(3000);
+      expect(loadConfig({}).deprecations).toEqual([]);
+      const config = loadConfig({ SLACK_PORT: "3100" });
+      expect([config.SLACK_PORT, config.deprecations]).toEqual([3100, []]);
+      expect(() => loadConfig({ SLACK_PORT: "0" })).toThrow(/SLACK_PORT/);
+    });
+
+    it("still reads PORT, its old name, when SLACK_PORT is unset, and says to rename it", () => {
+      const config = loadConfig({ PORT: "3200" });
+      expect(config.SLACK_PORT).toBe(3200);
+      expect(config.deprecations).toEqual([
+        "PORT is the old name of SLACK_PORT; it still works, but rename it to SLACK_PORT",
+      ]);
+    });
+
+    it("takes SLACK_PORT over PORT when both are set, and says PORT is ignored", () => {
+      const config = loadConfig({ SLACK_PORT: "3100", PORT: "3200" });
+      expect(config.SLACK_PORT).toBe(3100);
+      expect(config.deprecations).toEqual([
+        "PORT is ignored: SLACK_PORT is set (PORT is SLACK_PORT's old name; remove PORT)",
+      ]);
+    });
+
+    it("treats an empty PORT, as .env.example writes it, as unset", () => {
+      expect(loadConfig({ PORT: "", SLACK_PORT: "3100" }).deprecations).toEqual([]);
+    });
+  });
 });

@@ -49,8 +49,8 @@ export function moduleOf(path: string): string {
   return parts.length === 2 ? `src/${second.replace(/\.[jt]s$/, "")}` : `src/${second}`;
 }
 
-/** Every relative import of one file's text, with whether it is type-only. */
-export function importsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
+/** Every import of one file's text (packages included), with whether it is type-only. */
+export function allImportsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
   const found: { specifier: string; typeOnly: boolean }[] = [];
   const visit = (node: ts.Node) => {
@@ -88,7 +88,35 @@ export function importsOf(text: string, fileName = "file.ts"): { specifier: stri
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return found.filter((item) => item.specifier.startsWith("."));
+  return found;
+}
+
+/** Every relative import of one file's text, with whether it is type-only. */
+export function importsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
+  return allImportsOf(text, fileName).filter((item) => item.specifier.startsWith("."));
+}
+
+/**
+ * A chat platform's SDK: only src/platforms/<name>/ may load one, so the renderers stay on one
+ * side (src/render is platform-neutral) and `rdns worker` never loads Bolt or discord.js.
+ */
+export function isPlatformSdk(specifier: string): boolean {
+  return /^(discord\.js($|\/)|@discordjs\/|@slack\/)/.test(specifier);
+}
+
+/** Imports of a platform SDK (even type-only ones) from outside src/platforms. */
+function sdkImportsOutsidePlatforms(): string[] {
+  const found: string[] = [];
+  for (const top of TOP) {
+    for (const path of tsFiles(join(ROOT, top))) {
+      const file = relative(ROOT, path);
+      if (moduleOf(file) === "src/platforms") continue;
+      for (const { specifier } of allImportsOf(readFileSync(path, "utf8"), file)) {
+        if (isPlatformSdk(specifier)) found.push(`${file} imports "${specifier}"`);
+      }
+    }
+  }
+  return found;
 }
 
 function importGraph(): ImportEdge[] {
@@ -174,6 +202,30 @@ describe("the folder-level import graph", () => {
         !(edge.to === "src/chat" && edge.typeOnly),
     );
     expect(stray.map(describeEdge)).toEqual([]);
+  });
+});
+
+describe("platform SDKs", () => {
+  it("are imported only under src/platforms (src/render, src/app, src/check, src/bounce: none)", () => {
+    expect(sdkImportsOutsidePlatforms()).toEqual([]);
+  });
+
+  it("are told from other packages", () => {
+    expect(["discord.js", "@discordjs/rest", "@slack/bolt", "@slack/web-api"].map(isPlatformSdk)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["zod", "discord.json", "ioredis", "../render/slack.js"].map(isPlatformSdk)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(allImportsOf('import type { types } from "@slack/bolt";')).toEqual([
+      { specifier: "@slack/bolt", typeOnly: true },
+    ]);
   });
 });
 

@@ -11,11 +11,12 @@ import type {
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
+import { supportChannels as readSupportChannels } from "../support-channels.js";
 import { handleButton } from "./button-press.js";
 import { isOurCustomId } from "./buttons.js";
 import { createClient } from "./client.js";
 import { handleInteraction } from "./interactions.js";
-import { handleMessage } from "./messages.js";
+import { handleMessage, looksLikeDiscordId } from "./messages.js";
 import { DiscordSender } from "./outbound.js";
 
 const READY_TIMEOUT_MS = 30_000;
@@ -39,7 +40,7 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
     );
   }
   const log = logger.child({ platform: "discord" });
-  const supportChannels = new Set(config.SUPPORT_CHANNELS);
+  const supportChannels = readSupportChannels(config.SUPPORT_CHANNELS, "discord", looksLikeDiscordId);
   let client: Client | null = null;
   const inFlight = new InFlight();
   const sender = new DiscordSender(() => {
@@ -115,7 +116,7 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
         clearTimeout(timer);
         ready.catch(() => undefined);
       }
-      log.info({ user: c.user?.tag, supportChannels: [...supportChannels] }, "Discord connected");
+      log.info({ user: c.user?.tag, supportChannels: config.SUPPORT_CHANNELS }, "Discord connected");
     },
 
     async stop(): Promise<void> {

@@ -1,9 +1,13 @@
-// Inbound pasted bounces: messages in SUPPORT_CHANNELS (needs the privileged Message Content
-// intent) with text or an attached .eml go to the app; it decides whether they hold a bounce and
-// then asks for the thread on the message itself.
+// Inbound pasted bounces (docs/chat-commands.md "Pasted bounces", the same rules on every
+// platform): a person's new top-level message in a support channel (src/platforms/support-channels.ts;
+// needs the privileged Message Content intent) with text or an attached .eml goes to the app; it
+// decides whether it holds a bounce and then asks for the thread on the message itself. Bots (the
+// bot itself included), webhooks, system messages, replies inside threads and edits (MESSAGE_UPDATE,
+// not listened to) are not read.
 import type { Attachment, Message } from "discord.js";
 import type { InboundHandlers, PastedMessage, PasteResponder } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
+import type { SupportChannels } from "../support-channels.js";
 import { channelAddress } from "./addresses.js";
 import { threadOrChannel } from "./outbound.js";
 
@@ -34,16 +38,17 @@ export async function downloadBounded(url: string, limit: number = MAX_ATTACHMEN
   return Buffer.concat(chunks).subarray(0, limit);
 }
 
+/** A Discord channel id (a snowflake), as opposed to a channel name in SUPPORT_CHANNELS. */
+export const looksLikeDiscordId = (entry: string): boolean => /^\d{15,21}$/.test(entry);
+
 /** Channel ids (or names) where pasted bounces are read. */
-export function isSupportChannel(message: Message, supportChannels: ReadonlySet<string>): boolean {
-  if (supportChannels.has(message.channelId) || supportChannels.has(`discord:${message.channelId}`))
-    return true;
+export function isSupportChannel(message: Message, supportChannels: SupportChannels): boolean {
   const name = "name" in message.channel ? message.channel.name : null;
-  return name !== null && (supportChannels.has(name) || supportChannels.has(`#${name}`));
+  return supportChannels.has(message.channelId, name);
 }
 
 /** Only people's own top-level messages in support channels; never bots (ourselves included). */
-export function shouldRead(message: Message, supportChannels: ReadonlySet<string>): boolean {
+export function shouldRead(message: Message, supportChannels: SupportChannels): boolean {
   if (message.author.bot || message.webhookId !== null || message.system) return false;
   if (!message.inGuild() || message.channel.isThread()) return false;
   return isSupportChannel(message, supportChannels);
@@ -51,7 +56,7 @@ export function shouldRead(message: Message, supportChannels: ReadonlySet<string
 
 export async function handleMessage(
   message: Message,
-  supportChannels: ReadonlySet<string>,
+  supportChannels: SupportChannels,
   handlers: InboundHandlers,
   logger: Logger,
 ): Promise<void> {

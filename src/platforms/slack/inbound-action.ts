@@ -12,12 +12,12 @@ import type {
   OutboundMessage,
 } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import { renderSlackMessage } from "../../render/slack.js";
-import { readSlackButton, SLACK_ACTION_PATTERN } from "../../render/slack-buttons.js";
 import { formatSlackAddress } from "./address.js";
+import { readSlackButton, SLACK_ACTION_PATTERN } from "./buttons.js";
 import type { ClaimOnce } from "./once.js";
 import { SlackApiError, type SlackSender } from "./outbound.js";
 import { withRateLimitWait } from "./rate-limit-wait.js";
+import { renderSlackMessage } from "./render.js";
 
 export interface ActionDeps {
   handlers: () => InboundHandlers;

@@ -10,12 +10,12 @@ import type {
   OutboundMessage,
 } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import { renderSlackMessage } from "../../render/slack.js";
 import { parseSlackAddress } from "./address.js";
 import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";
 import type { ClaimOnce } from "./once.js";
 import { SlackApiError, type SlackSender } from "./outbound.js";
 import { withRateLimitWait } from "./rate-limit-wait.js";
+import { renderSlackMessage } from "./render.js";
 
 const NOT_A_MEMBER = new Set(["not_in_channel", "channel_not_found"]);
 

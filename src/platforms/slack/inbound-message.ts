@@ -1,10 +1,14 @@
-// Messages in SUPPORT_CHANNELS (pasted bounces, shared .eml files). What is read: a person's
-// new message or file share in a support channel. What is not: other channels, bots (our own
-// included), edits, deletions, joins and other subtypes, and any retry of an event already
-// claimed by this or another bot process (event_id, see once.ts).
+// Messages in SUPPORT_CHANNELS (pasted bounces, shared .eml files), by the rules every platform
+// follows (docs/chat-commands.md "Pasted bounces"). What is read: a person's new top-level message
+// or file share in a support channel, named in SUPPORT_CHANNELS by id or by name (a name is looked
+// up with conversations.info, src/platforms/support-channels.ts). What is not: other channels,
+// replies inside threads (thread_broadcast included), bots (our own included), edits, deletions,
+// joins and other subtypes, and any retry of an event already claimed by this or another bot
+// process (event_id, see once.ts). The answer's thread is on the pasted message.
 import type { App } from "@slack/bolt";
 import type { InboundHandlers, Origin, PastedMessage, PasteResponder } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
+import type { SupportChannels } from "../support-channels.js";
 import { formatSlackAddress } from "./address.js";
 import { downloadEmlFiles, type FileReaderOptions, type SharedFile } from "./files.js";
 import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";
@@ -12,7 +16,9 @@ import type { ClaimOnce } from "./once.js";
 
 export interface MessageDeps {
   handlers: () => InboundHandlers;
-  supportChannels: ReadonlySet<string>;
+  supportChannels: SupportChannels;
+  /** The channel's name (conversations.info), or null when it cannot be told. */
+  channelName: (channel: string) => Promise<string | null>;
   claimOnce: ClaimOnce;
   files: Omit<FileReaderOptions, "logger">;
   logger: Logger;
@@ -32,23 +38,29 @@ export interface SlackMessageEvent {
 }
 
 // Subtypes that are a person posting something new; all others (message_changed,
-// message_deleted, channel_join, bot_message, ...) are not pastes.
-const READ_SUBTYPES = new Set([undefined, "file_share", "thread_broadcast"]);
+// message_deleted, channel_join, bot_message, thread_broadcast, ...) are not pastes.
+const READ_SUBTYPES = new Set([undefined, "file_share"]);
+
+/** A Slack channel id (C..., G..., D...), as opposed to a channel name in SUPPORT_CHANNELS. */
+export const looksLikeSlackId = (entry: string): boolean => /^[CGD][A-Z0-9]{6,}$/.test(entry);
 
 export function isPasteCandidate(
   event: SlackMessageEvent,
-  supportChannels: ReadonlySet<string>,
+  supportChannels: Pick<SupportChannels, "has">,
   botUserId: string | undefined,
+  channelName: string | null = null,
 ): boolean {
-  if (!supportChannels.has(event.channel)) return false;
+  if (!supportChannels.has(event.channel, channelName)) return false;
   if (!READ_SUBTYPES.has(event.subtype)) return false;
+  // A reply inside a thread (its thread_ts names another message) is not a paste.
+  if (event.thread_ts !== undefined && event.thread_ts !== event.ts) return false;
   if (event.bot_id !== undefined) return false;
   if (event.user === undefined || event.user === botUserId) return false;
   return true;
 }
 
 export function pasteOrigin(event: SlackMessageEvent): Origin {
-  // A paste inside a thread is answered in that thread (Slack threads do not nest).
+  // The thread on the pasted message (a top-level message that has replies carries thread_ts = ts).
   const thread = formatSlackAddress({ channel: event.channel, ts: event.thread_ts ?? event.ts });
   return { platform: "slack", channel: event.channel, thread, parent: null };
 }
@@ -56,7 +68,15 @@ export function pasteOrigin(event: SlackMessageEvent): Origin {
 export function registerMessages(app: App, deps: MessageDeps): void {
   app.event("message", async ({ event, body, context }) => {
     const message = event as unknown as SlackMessageEvent;
-    if (!isPasteCandidate(message, deps.supportChannels, context.botUserId)) return;
+    // The name is asked for only when names are listed and the id is not (and only for a message
+    // that could otherwise be read).
+    const name =
+      deps.supportChannels.namesListed &&
+      !deps.supportChannels.has(message.channel) &&
+      isPasteCandidate(message, { has: () => true }, context.botUserId)
+        ? await deps.channelName(message.channel)
+        : null;
+    if (!isPasteCandidate(message, deps.supportChannels, context.botUserId, name)) return;
     const eventId = (body as { event_id?: string }).event_id ?? `${message.channel}:${message.ts}`;
     const log = deps.logger.child({ eventId, channel: message.channel, retryNum: context.retryNum });
     if (!(await deps.claimOnce(`event:${eventId}`))) {

@@ -13,10 +13,12 @@ import type {
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
+import { supportChannels } from "../support-channels.js";
 import { toSlackLogger } from "./bolt-logger.js";
+import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
 import { registerCommand } from "./inbound-command.js";
-import { registerMessages } from "./inbound-message.js";
+import { looksLikeSlackId, registerMessages } from "./inbound-message.js";
 import { redisClaimOnce } from "./once.js";
 import { SlackSender } from "./outbound.js";
 import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
@@ -32,9 +34,9 @@ function startFailure(mode: SlackMode, error: unknown, port: number): string {
     return `Slack Socket Mode did not connect (${code ?? String(error)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is on in the app's settings`;
   }
   if (code === "EADDRINUSE" || code === "EACCES") {
-    return `the Slack HTTP receiver cannot listen on PORT ${port} (${code}): choose another PORT`;
+    return `the Slack HTTP receiver cannot listen on SLACK_PORT ${port} (${code}): choose another SLACK_PORT`;
   }
-  return `the Slack HTTP receiver did not start on PORT ${port} (${String(error)}): check PORT`;
+  return `the Slack HTTP receiver did not start on SLACK_PORT ${port} (${String(error)}): check SLACK_PORT`;
 }
 
 /** Slack's answers to auth.test that mean the token itself is wrong. */
@@ -78,7 +80,7 @@ export interface SlackPlatformOverrides {
   redis?: Redis;
   /** Prefix of every Redis key this adapter writes (default slackKeyPrefix(config)). */
   keyPrefix?: string;
-  /** Listen port for the HTTP receiver (0: any free port); default PORT. */
+  /** Listen port for the HTTP receiver (0: any free port); default SLACK_PORT. */
   port?: number;
   /** Timeout of each outbound Web API call, ms (default 15 s). */
   apiTimeoutMs?: number;
@@ -106,7 +108,7 @@ export function createSlackPlatform(
   const settings = slackSettings(config);
   const log = logger.child({ platform: "slack", mode: settings.mode });
   const slackLogger = toSlackLogger(log.child({ component: "bolt" }));
-  const receiver = createReceiver(settings, overrides.port ?? config.PORT, slackLogger, log);
+  const receiver = createReceiver(settings, overrides.port ?? config.SLACK_PORT, slackLogger, log);
   const app = new App({
     token: settings.botToken,
     receiver,
@@ -148,7 +150,8 @@ export function createSlackPlatform(
   registerActions(app, { handlers: current, sender, claimOnce, logger: log });
   registerMessages(app, {
     handlers: current,
-    supportChannels: new Set(config.SUPPORT_CHANNELS),
+    supportChannels: supportChannels(config.SUPPORT_CHANNELS, "slack", looksLikeSlackId),
+    channelName: slackChannelNames(client, log),
     claimOnce,
     files: {
       client,
@@ -200,9 +203,11 @@ export function createSlackPlatform(
       }
       let started: unknown;
       try {
-        started = await app.start(overrides.port ?? config.PORT);
+        started = await app.start(overrides.port ?? config.SLACK_PORT);
       } catch (error) {
-        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.PORT), { cause: error });
+        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.SLACK_PORT), {
+          cause: error,
+        });
       }
       listening = (started as { listening?: boolean } | undefined) ?? null;
       const address = (started as { address?: () => unknown } | undefined)?.address?.();

@@ -12,10 +12,10 @@ import {
   type ReplyAddress,
   type SendOptions,
 } from "../../chat/types.js";
-import { fitSlackStatus, renderSlackMessage, type SlackRendered } from "../../render/slack.js";
 import { formatSlackAddress, parseSlackAddress } from "./address.js";
 import { deliveryMetadata, findDeliveredMessage, UnansweredAttempts } from "./delivery-lookup.js";
 import { withRateLimitWait } from "./rate-limit-wait.js";
+import { fitSlackStatus, renderSlackMessage, type SlackRendered } from "./render.js";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 

@@ -1,5 +1,5 @@
 // Which way Slack reaches us: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed),
-// otherwise the HTTP receiver on PORT at /slack/events, every request verified with the signing
+// otherwise the HTTP receiver on SLACK_PORT at /slack/events, every request verified with the signing
 // secret (v0 HMAC-SHA256 of `v0:timestamp:body`; timestamps more than 5 minutes away from our
 // clock, past (Bolt) or future (future-timestamp.ts), refused: 401).
 import { HTTPReceiver, type Logger as SlackLogger, SocketModeReceiver } from "@slack/bolt";

@@ -202,6 +202,49 @@ export class FakeDiscord {
     return id;
   }
 
+  /** A further text channel in the guild (CHANNEL_CREATE); returns its id. */
+  addTextChannel(name: string): string {
+    const channel = {
+      id: snowflake(),
+      type: 0,
+      guild_id: this.guildId,
+      name,
+      position: this.channels.size,
+      permission_overwrites: [],
+    };
+    this.channels.set(channel.id, channel);
+    this.gateway.dispatch("CHANNEL_CREATE", channel);
+    return channel.id;
+  }
+
+  /** A person opens a thread on their message `messageId` in `parentId` (THREAD_CREATE); its id. */
+  openPersonThread(parentId: string, messageId: string, name = "a question"): string {
+    const thread = {
+      id: messageId,
+      type: 11,
+      guild_id: this.guildId,
+      parent_id: parentId,
+      name,
+      owner_id: USER.id,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false },
+      message_count: 0,
+      member_count: 1,
+      newly_created: true,
+    };
+    this.channels.set(thread.id, thread);
+    this.gateway.dispatch("THREAD_CREATE", thread);
+    return thread.id;
+  }
+
+  /** A person edits their message `id` (MESSAGE_UPDATE with the new content). */
+  editMessage(id: string, content: string): void {
+    const message = this.rest.messages.get(id);
+    if (message === undefined) throw new Error(`no message ${id}`);
+    const edited = { ...message, content, edited_timestamp: new Date().toISOString() };
+    this.rest.addUserMessage(edited);
+    this.gateway.dispatch("MESSAGE_UPDATE", { ...edited, guild_id: this.guildId });
+  }
+
   /** Dispatches MESSAGE_CREATE (a person's message unless `author` says otherwise); returns its id. */
   postMessage(
     content: string,

@@ -1,5 +1,5 @@
 // A fake Slack Web API on loopback: the methods the adapter calls (auth.test, chat.postMessage,
-// chat.postEphemeral, chat.update, conversations.history/replies, files.info,
+// chat.postEphemeral, chat.update, conversations.history/replies/info, files.info,
 // apps.connections.open), file downloads with the bot token, and response_url posts. Every call
 // is recorded with the time it arrived; failures (429 with Retry-After, `ok: false` errors) can
 // be queued per method, and an answer can be delayed after the work is done (a lost response).
@@ -77,6 +77,8 @@ export class FakeSlackWebApi {
   readonly botToken: string;
   /** The app-level token apps.connections.open accepts. */
   appToken = "xapp-1-test";
+  /** Channel names by id, for conversations.info (an id not here: channel_not_found). */
+  readonly channelNames = new Map<string, string>();
   botUserId = "UBOTSELF";
   botId = "BBOTSELF";
   /** Where apps.connections.open points Socket Mode clients. */
@@ -319,6 +321,11 @@ export class FakeSlackWebApi {
       case "conversations.history":
       case "conversations.replies":
         return this.conversation(method, args);
+      case "conversations.info": {
+        const name = this.channelNames.get(String(args.channel));
+        if (name === undefined) return { ok: false, error: "channel_not_found" };
+        return { ok: true, channel: { id: args.channel, name, is_channel: true } };
+      }
       case "files.info": {
         const file = this.files.get(String(args.file));
         if (file === undefined) return { ok: false, error: "file_not_found" };

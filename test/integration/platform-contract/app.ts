@@ -1,6 +1,8 @@
 // The real app pipeline (commands/ loaded from disk, limits in real Redis, a unique queue prefix)
 // that every platform driver in the contract suite is started against, plus one extra command
-// that fails on purpose, and the log lines it writes, for the reference a failure carries.
+// that fails on purpose, and the log lines it writes, for the reference a failure carries; and,
+// for the scenarios that follow an answer to where it lands, the platform's delivery worker.
+import type { Worker } from "bullmq";
 import { pino } from "pino";
 import { bounceReader } from "../../../src/app/bounce-reader.js";
 import type { Command } from "../../../src/app/command.js";
@@ -8,10 +10,11 @@ import { type CommandLimits, redisCommandLimiter } from "../../../src/app/comman
 import type { AppContext } from "../../../src/app/context.js";
 import { createInboundHandlers } from "../../../src/app/handlers.js";
 import { loadCommands, validateCommands } from "../../../src/app/load-commands.js";
-import type { InboundHandlers } from "../../../src/chat/types.js";
+import type { ChatSender, InboundHandlers } from "../../../src/chat/types.js";
 import { storeKeys } from "../../../src/keys.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues } from "../../../src/queue/queues.js";
+import { createDeliveryWorker } from "../../../workers/delivery.js";
 import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
 
 /** A command whose run() throws: the error boundary's scenario. */
@@ -31,6 +34,8 @@ export interface TestApp {
   commands: Command[];
   prefix: string;
   logs: Record<string, unknown>[];
+  /** Runs the delivery worker for `sender`'s platform (stopped by close()). */
+  deliver(sender: ChatSender): void;
   close(): Promise<void>;
 }
 
@@ -69,12 +74,22 @@ export async function startTestApp(
   const handlers = createInboundHandlers(ctx, commands, {
     limiter: limits === null ? null : redisCommandLimiter(redis, settings.prefix, limits),
   });
+  const workers: { worker: Worker; redis: ReturnType<typeof createRedis> }[] = [];
   return {
     handlers,
     commands,
     prefix: settings.prefix,
     logs,
+    deliver(sender) {
+      const workerRedis = createRedis(options.redisUrl ?? REDIS_URL, "worker");
+      const worker = createDeliveryWorker(sender, { redis: workerRedis, queues, settings, logger });
+      workers.push({ worker, redis: workerRedis });
+    },
     async close() {
+      for (const { worker, redis: workerRedis } of workers) {
+        await worker.close();
+        await workerRedis.quit();
+      }
       if (options.redisUrl !== undefined) {
         redis.disconnect();
         await Promise.race([queues.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);

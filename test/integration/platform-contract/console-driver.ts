@@ -22,6 +22,14 @@ export function consoleDriver(): PlatformDriver {
           .join("\n"),
       );
   const publicChunks = () => printed.filter((chunk) => chunk.startsWith("[console:"));
+  /** Pastes typed so far, and the thread each one was answered in (by handle). */
+  let pastesTyped = 0;
+  let pastesRead = 0;
+  const threads = new Map<string, string>();
+  const started = () => {
+    if (platform === null) throw new Error("not started");
+    return platform;
+  };
   return {
     name: "console",
     syntax: WORDS,
@@ -35,7 +43,21 @@ export function consoleDriver(): PlatformDriver {
         },
       });
       platform = createConsolePlatform({ input, output, pasteIdleMs: 100 });
-      await platform.start(app.handlers);
+      // The console hands pastes over in the order they were typed: the n-th is handle paste-n,
+      // and the thread it opens (if any) is where its answer goes.
+      await platform.start({
+        ...app.handlers,
+        async onPaste(message, respond) {
+          const handle = `paste-${++pastesRead}`;
+          await app.handlers.onPaste(message, {
+            async openThread() {
+              const origin = await respond.openThread();
+              threads.set(handle, origin.thread);
+              return origin;
+            },
+          });
+        },
+      });
     },
     async send(line: string) {
       // The console has no separate acknowledgement: its first answer line is one.
@@ -72,5 +94,25 @@ export function consoleDriver(): PlatformDriver {
     async failedStart() {
       return null;
     },
+    sender: started,
+    // One terminal: one channel (always read), one person, no threads to reply in, no edits.
+    world: { channels: false, bots: false, threads: false, edits: false },
+    async paste(text: string) {
+      const handle = `paste-${++pastesTyped}`;
+      // A paste ends with an empty line.
+      input.write(`${text}\n\n`);
+      return handle;
+    },
+    async edit() {
+      throw new Error("the console has no edits");
+    },
+    answersOn(handle: string) {
+      const thread = threads.get(handle);
+      if (thread === undefined) return [];
+      return printed
+        .filter((chunk) => chunk.startsWith(`[${thread}] ↳`))
+        .map((chunk) => chunk.replace(/^\[[^\]]+\] ↳ ?/gm, "").trimEnd());
+    },
+    botTexts: () => publicChunks(),
   };
 }

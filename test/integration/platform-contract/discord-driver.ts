@@ -6,9 +6,9 @@ import type { ChatPlatform } from "../../../src/chat/types.js";
 import { createLogger } from "../../../src/log.js";
 import { buildRdnsCommand } from "../../../src/platforms/discord/commands.js";
 import { createDiscordPlatform } from "../../../src/platforms/discord/index.js";
-import { FakeDiscord } from "../../fakes/discord/index.js";
+import { FakeDiscord, type FakeMessage } from "../../fakes/discord/index.js";
 import type { TestApp } from "./app.js";
-import { type PlatformDriver, until } from "./driver.js";
+import { type PastePlace, type PlatformDriver, until } from "./driver.js";
 
 const EPHEMERAL = 64;
 
@@ -31,10 +31,42 @@ function options(line: string): [string, Record<string, string>] {
   return [sub, values];
 }
 
+/** SUPPORT_CHANNELS lists the fake's support channel by id, and two more channels by name. */
 function start(fake: FakeDiscord): ChatPlatform {
   return createDiscordPlatform(
-    { DISCORD_TOKEN: "fake-token", DISCORD_API_URL: fake.apiUrl, SUPPORT_CHANNELS: [fake.supportChannelId] },
+    {
+      DISCORD_TOKEN: "fake-token",
+      DISCORD_API_URL: fake.apiUrl,
+      SUPPORT_CHANNELS: [fake.supportChannelId, "bounces", "#postmaster"],
+    },
     createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+  );
+}
+
+const ANOTHER_BOT = {
+  id: "1100000000000000077",
+  username: "other",
+  discriminator: "0",
+  avatar: null,
+  bot: true,
+};
+
+/** A message as a reader sees it: its text and its embeds' text. */
+function shown(message: FakeMessage): string {
+  const embeds = message.embeds as {
+    title?: string;
+    description?: string;
+    fields?: { name: string; value: string }[];
+  }[];
+  return plain(
+    [
+      message.content,
+      ...embeds.flatMap((embed) => [
+        embed.title ?? "",
+        embed.description ?? "",
+        ...(embed.fields ?? []).map((field) => `${field.name}: ${field.value}`),
+      ]),
+    ].join("\n"),
   );
 }
 
@@ -51,14 +83,52 @@ export function discordDriver(): PlatformDriver {
     followUps()
       .filter((r) => ((r.body?.flags as number | undefined) ?? 0) & EPHEMERAL)
       .map((r) => plain(r.body?.content));
+  const channels = new Map<NonNullable<PastePlace["channel"]>, string>();
+  const posedAsBot = new Set<string>();
   return {
     name: "discord",
     syntax: OPTIONS,
     async start(app: TestApp) {
       fake = await new FakeDiscord().start();
+      // Before the bot connects: the guild it receives holds them.
+      channels.set("by-id", fake.supportChannelId);
+      channels.set("by-name", fake.addTextChannel("bounces"));
+      channels.set("by-hash-name", fake.addTextChannel("postmaster"));
+      channels.set("elsewhere", fake.generalChannelId);
       platform = start(fake);
       await platform.start(app.handlers);
     },
+    sender() {
+      if (platform === null) throw new Error("not started");
+      return platform;
+    },
+    world: { channels: true, bots: true, threads: true, edits: true },
+    async paste(text: string, place: PastePlace = {}) {
+      const f = world();
+      let channelId = channels.get(place.channel ?? "by-id") as string;
+      if (place.inThread === true) {
+        // A person's thread on their own question, then the paste inside it.
+        const question = f.postMessage("a question", { channelId });
+        channelId = f.openPersonThread(channelId, question);
+      }
+      const author = { person: undefined, "another-bot": ANOTHER_BOT, itself: { ...f.botUser } }[
+        place.author ?? "person"
+      ];
+      const id = f.postMessage(text, { channelId, ...(author === undefined ? {} : { author }) });
+      if (place.author === "itself") posedAsBot.add(id);
+      return id;
+    },
+    async edit(handle: string, text: string) {
+      world().editMessage(handle, text);
+    },
+    // A thread on a message has that message's id.
+    answersOn: (handle: string) => world().rest.botMessages(handle).map(shown),
+    // What the bot sent (a message the scenario posted in the bot's name is not one).
+    botTexts: () =>
+      world()
+        .rest.botMessages()
+        .filter((message) => !posedAsBot.has(message.id))
+        .map(shown),
     async send(line: string) {
       const f = world();
       const [sub, values] = options(line);

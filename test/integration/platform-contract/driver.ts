@@ -2,7 +2,28 @@
 // written the way that platform's users write it, and read back what the asker alone saw, what
 // the channel saw, and how many threads were opened. One small adapter per platform.
 import type { CommandSyntax } from "../../../src/app/command-syntax.js";
+import type { ChatSender } from "../../../src/chat/types.js";
 import type { TestApp } from "./app.js";
+
+/**
+ * Where a message is posted and by whom, for the paste rules (docs/chat-commands.md "Pasted
+ * bounces"). Every driver's support channels are configured as three: one listed by id, one by
+ * name, one by `#name`.
+ */
+export interface PastePlace {
+  channel?: "by-id" | "by-name" | "by-hash-name" | "elsewhere";
+  author?: "person" | "another-bot" | "itself";
+  /** A reply inside a thread of a support channel, not a top-level message. */
+  inThread?: boolean;
+}
+
+/** What a platform's chat can hold besides one person typing in one channel. */
+export interface PasteWorld {
+  channels: boolean;
+  bots: boolean;
+  threads: boolean;
+  edits: boolean;
+}
 
 export interface PlatformDriver {
   readonly name: "console" | "slack" | "discord";
@@ -30,6 +51,18 @@ export interface PlatformDriver {
   /** Whether the platform itself would let `line` through (Discord: the registered definition). */
   accepts(app: TestApp, line: string): boolean;
   stop(): Promise<void>;
+  /** The started platform, as the delivery worker sends through it. */
+  sender(): ChatSender;
+  /** What this platform's chat has (the console: one channel, one person, no threads or edits). */
+  readonly world: PasteWorld;
+  /** Posts `text` as a new message there; resolves with a handle naming that message. */
+  paste(text: string, place?: PastePlace): Promise<string>;
+  /** Edits the message `handle` to `text` (only where `world.edits`). */
+  edit(handle: string, text: string): Promise<void>;
+  /** The bot's messages in the thread on message `handle`, as plain text. */
+  answersOn(handle: string): string[];
+  /** The text of every message the bot has posted anywhere (channels and threads). */
+  botTexts(): string[];
   /**
    * Starts a fresh copy with a wrong setting and returns the start-up error's message; null where
    * the platform has no setting to get wrong (the console reads none).

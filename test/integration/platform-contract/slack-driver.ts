@@ -5,12 +5,23 @@ import { WORDS } from "../../../src/app/command-syntax.js";
 import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../../fakes/slack/harness.js";
 import {
   blockActionsPayload,
+  eventCallback,
   interactivityForm,
   postSigned,
   slashCommandForm,
 } from "../../fakes/slack/requests.js";
+import type { RecordedCall } from "../../fakes/slack/web-api.js";
 import type { TestApp } from "./app.js";
-import { type PlatformDriver, until } from "./driver.js";
+import { type PastePlace, type PlatformDriver, until } from "./driver.js";
+
+/** The channels of the paste scenarios: SUPPORT_CHANNELS lists the first by id, two by name. */
+const CHANNELS = {
+  "by-id": { id: "C0SUPPORT", name: "support" },
+  "by-name": { id: "C0BOUNCES", name: "bounces" },
+  "by-hash-name": { id: "C0POSTMASTR", name: "postmaster" },
+  elsewhere: { id: "C0GENERAL", name: "general" },
+} as const;
+const SUPPORT_CHANNELS = "C0SUPPORT,bounces,#postmaster";
 
 /** Slack's three escapes (mrkdwn), undone, and code spans unwrapped. */
 function plain(text: unknown): string {
@@ -19,6 +30,22 @@ function plain(text: unknown): string {
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
+}
+
+/** A posted message as a reader sees it: its fallback text and its blocks' texts. */
+function shown(call: RecordedCall): string {
+  const texts: string[] = [];
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === "object" && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === "text" && typeof inner === "string") texts.push(inner);
+        else collect(inner);
+      }
+    }
+  };
+  collect(call.args.blocks ?? []);
+  return plain([call.args.text, ...texts].join("\n"));
 }
 
 export function slackDriver(): PlatformDriver {
@@ -36,13 +63,68 @@ export function slackDriver(): PlatformDriver {
       .sort((a, b) => a.at - b.at)
       .map((answer) => answer.text);
   };
+  let events = 0;
+  /** Sends one Events API message event, signed, as Slack does. */
+  const sendEvent = async (event: Record<string, unknown>) => {
+    const { eventsUrl } = harness();
+    const body = JSON.stringify(eventCallback(event, `EvPaste${++events}`));
+    const answer = await postSigned(eventsUrl, body, {
+      secret: SIGNING_SECRET,
+      contentType: "application/json",
+    });
+    if (answer.status !== 200) throw new Error(`Slack answered ${answer.status}`);
+  };
+  const nextTs = () => `${1_700_000_500 + events}.000${100 + events}`;
+  const authors = {
+    person: () => ({ user: "U0PASTER" }),
+    "another-bot": () => ({ user: "U0OTHERBOT", bot_id: "B0OTHER" }),
+    itself: () => ({ user: harness().fake.botUserId, bot_id: harness().fake.botId }),
+  };
   return {
     name: "slack",
     syntax: WORDS,
     async start(app: TestApp) {
-      h = await createSlackHarness();
+      h = await createSlackHarness({ env: { SUPPORT_CHANNELS } });
+      for (const { id, name } of Object.values(CHANNELS)) h.fake.channelNames.set(id, name);
       await h.platform.start(app.handlers);
     },
+    sender: () => harness().platform,
+    world: { channels: true, bots: true, threads: true, edits: true },
+    async paste(text: string, place: PastePlace = {}) {
+      const channel = CHANNELS[place.channel ?? "by-id"].id;
+      const ts = nextTs();
+      // A reply in a thread carries the thread's parent ts (another message's).
+      const thread = place.inThread === true ? { thread_ts: "1700000000.000050" } : {};
+      await sendEvent({
+        type: "message",
+        channel,
+        ts,
+        text,
+        ...thread,
+        ...authors[place.author ?? "person"](),
+      });
+      return `${channel}:${ts}`;
+    },
+    async edit(handle: string, text: string) {
+      const [channel, ts] = handle.split(":");
+      await sendEvent({
+        type: "message",
+        subtype: "message_changed",
+        hidden: true,
+        channel,
+        ts: nextTs(),
+        message: { type: "message", user: "U0PASTER", text, ts, edited: { user: "U0PASTER", ts: nextTs() } },
+        previous_message: { type: "message", user: "U0PASTER", text: "", ts },
+      });
+    },
+    answersOn(handle: string) {
+      const [channel, ts] = handle.split(":");
+      return harness()
+        .fake.callsTo("chat.postMessage")
+        .filter((call) => call.args.channel === channel && call.args.thread_ts === ts)
+        .map(shown);
+    },
+    botTexts: () => harness().fake.callsTo("chat.postMessage").map(shown),
     async send(line: string, user?: string) {
       const { fake, eventsUrl } = harness();
       const text = line.replace(/^\/rdns\s*/, "");

@@ -1,4 +1,4 @@
-// Each receiver format of issue 3, written from the receivers' documented texts (FACTS.md), read
+// Each receiver format of issue 3, written from the receivers' documented texts (docs/sources.md "Receivers"), read
 // through readBounce: address, receiver, codes, category and rdnsRelated.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -6,7 +6,7 @@ import { PAUSE_AFTER_FAILURES, shouldPause, watchRunGate } from "../../../src/ap
 import type { ServerRow } from "../../../src/app/server-rows.js";
 import { planStatus } from "../../../src/app/status.js";
 import { renderMessage } from "../../../src/platforms/discord/render.js";
-import { fitSlackStatus, renderSlackMessage } from "../../../src/render/slack.js";
+import { fitSlackStatus, renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { fitStatus, statusRowLine } from "../../../src/render/status-text.js";
 import { renderText } from "../../../src/render/text.js";
 import { watchChange } from "../../../workers/watch-notice.js";

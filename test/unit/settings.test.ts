@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.js";
-import { settingsFromConfig } from "../../../src/settings.js";
+import { loadConfig } from "../../src/config.js";
+import { settingsFromConfig } from "../../src/settings.js";
 
 describe("engine settings", () => {
   it("defaults: hourly watches, 48 h of re-checks, 30 s de-duplication, prefix rdns", () => {

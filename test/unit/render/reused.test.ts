@@ -1,11 +1,11 @@
 // An answer reused from a check that just ran says how old it is and how to get a fresh one, on
 // every platform; a fresh answer says nothing of the kind.
 import { describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../src/chat/types.js";
-import { renderMessage } from "../../src/platforms/discord/render.js";
-import { renderSlackMessage } from "../../src/render/slack.js";
-import { renderText } from "../../src/render/text.js";
-import { makeReport } from "../fixtures/check-report.js";
+import type { OutboundMessage } from "../../../src/chat/types.js";
+import { renderMessage } from "../../../src/platforms/discord/render.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
+import { renderText } from "../../../src/render/text.js";
+import { makeReport } from "../../fixtures/check-report.js";
 
 const report = makeReport({ ip: "203.0.113.10" });
 const reused: OutboundMessage[] = [

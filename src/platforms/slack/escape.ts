@@ -2,9 +2,9 @@
 // `&`, `<` and `>` are control characters (they open mentions `<@U123>`, specials `<!channel>`
 // and links `<https://x|y>`), so every value that came from a user or from DNS is escaped to
 // `&amp;`, `&lt;`, `&gt;`. Text objects are also sent with `verbatim: true` so Slack does not
-// auto-link bare URLs or names (see render/slack.ts). Control and bidi characters are written out
-// visibly first (inert-text.ts).
-import { escapeInvisible, type InertOptions } from "./inert-text.js";
+// auto-link bare URLs or names (see render.ts). Control and bidi characters are written out
+// visibly first (src/render/inert-text.ts).
+import { escapeInvisible, type InertOptions } from "../../render/inert-text.js";
 
 /** Escapes &, < and > (in that order, so an existing `&lt;` in the input is shown literally). */
 export function escapeMrkdwn(text: string): string {

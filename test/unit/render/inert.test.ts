@@ -5,17 +5,17 @@
 // names. Nothing may come out as a raw control or bidi character or a live mention.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../src/chat/types.js";
-import { analyseObservations } from "../../src/check/analyse.js";
-import { assembleReport } from "../../src/check/pipeline.js";
-import type { CheckReport } from "../../src/check/types.js";
-import { renderMessage as renderDiscord } from "../../src/platforms/discord/render.js";
-import { renderReportText } from "../../src/render/check-text.js";
-import { htmlText, safeJson, terminalText } from "../../src/render/inert-text.js";
-import { renderSlackMessage } from "../../src/render/slack.js";
-import { slackText } from "../../src/render/slack-escape.js";
-import { renderText } from "../../src/render/text.js";
-import { answer, authority, forward, IP, NOW, observations, RES1 } from "./support/observations.js";
+import type { OutboundMessage } from "../../../src/chat/types.js";
+import { analyseObservations } from "../../../src/check/analyse.js";
+import { assembleReport } from "../../../src/check/pipeline.js";
+import type { CheckReport } from "../../../src/check/types.js";
+import { renderMessage as renderDiscord } from "../../../src/platforms/discord/render.js";
+import { slackText } from "../../../src/platforms/slack/escape.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
+import { renderReportText } from "../../../src/render/check-text.js";
+import { htmlText, safeJson, terminalText } from "../../../src/render/inert-text.js";
+import { renderText } from "../../../src/render/text.js";
+import { answer, authority, forward, IP, NOW, observations, RES1 } from "../support/observations.js";
 
 const HOSTILE = "evil\u001b[31m\u202emoc.\n<!channel> *bold* `tick` <@U123> @everyone.example";
 

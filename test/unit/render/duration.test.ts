@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "../../src/render/duration.js";
+import { formatDuration } from "../../../src/render/duration.js";
 
 describe("formatDuration", () => {
   it.each([

@@ -7,8 +7,8 @@
 // text 75 characters; at most 25 elements in an actions block.
 import type { types as SlackTypes } from "@slack/bolt";
 import { z } from "zod";
-import type { ButtonAction } from "../chat/types.js";
-import { BUTTON_LABELS, type ButtonSpec } from "./buttons.js";
+import type { ButtonAction } from "../../chat/types.js";
+import { BUTTON_LABELS, type ButtonSpec } from "../../render/buttons.js";
 
 export const SLACK_ACTION_IDS = {
   recheck: "rdns_recheck",

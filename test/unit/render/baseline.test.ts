@@ -2,12 +2,12 @@
 // groups in plain text, Block Kit and Discord embeds, within each platform's limits, and with
 // names from DNS escaped.
 import { describe, expect, it } from "vitest";
-import type { BaselineLine, OutboundMessage } from "../../src/chat/types.js";
-import { renderMessage } from "../../src/platforms/discord/render.js";
-import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage } from "../../src/render/slack.js";
-import { renderText } from "../../src/render/text.js";
-import { planBaseline } from "../../workers/watch-plan.js";
-import { assertWithinLimits } from "./discord/within-limits.js";
+import type { BaselineLine, OutboundMessage } from "../../../src/chat/types.js";
+import { renderMessage } from "../../../src/platforms/discord/render.js";
+import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage } from "../../../src/platforms/slack/render.js";
+import { renderText } from "../../../src/render/text.js";
+import { planBaseline } from "../../../workers/watch-plan.js";
+import { assertWithinLimits } from "../discord/within-limits.js";
 
 const line = (ip: string, problem: string, ptr: string[] = []): BaselineLine => ({
   ip,

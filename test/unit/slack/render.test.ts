@@ -1,9 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../src/chat/types.js";
-import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage, type SlackBlock } from "../../src/render/slack.js";
-import { escapeMrkdwn, inlineCode, truncateMrkdwn } from "../../src/render/slack-escape.js";
-import { makeReport } from "../fixtures/check-report.js";
+import type { OutboundMessage } from "../../../src/chat/types.js";
+import { escapeMrkdwn, inlineCode, truncateMrkdwn } from "../../../src/platforms/slack/escape.js";
+import {
+  MAX_BLOCKS,
+  MAX_SECTION_TEXT,
+  renderSlackMessage,
+  type SlackBlock,
+} from "../../../src/platforms/slack/render.js";
+import { makeReport } from "../../fixtures/check-report.js";
 
 const HOSTILE = ["<!channel>", "<!here>", "<@U123>", "<#C123>", "<https://evil.test|click>", "a & b", "`x`"];
 

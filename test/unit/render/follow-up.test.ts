@@ -2,7 +2,7 @@
 // "cleared" could not speak for.
 import { describe, expect, it } from "vitest";
 import type { OutboundMessage } from "../../../src/chat/types.js";
-import { renderSlackMessage } from "../../../src/render/slack.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { renderText } from "../../../src/render/text.js";
 import { makeReport } from "../../fixtures/check-report.js";
 

@@ -1,6 +1,6 @@
 // Bad input to `rdns check` gets exit 64 and exactly one line on stderr, without asking DNS.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runCheckCommand } from "../../src/cli/check.js";
+import { runCheckCommand } from "../../../src/cli/check.js";
 
 afterEach(() => {
   vi.restoreAllMocks();

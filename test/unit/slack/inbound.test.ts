@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { limitMessage } from "../../src/app/command-limits.js";
-import { ConfigError, loadConfig } from "../../src/config.js";
-import { formatSlackAddress, parseSlackAddress } from "../../src/platforms/slack/address.js";
-import { downloadEmlFiles, looksLikeEml, mayCarryToken } from "../../src/platforms/slack/files.js";
+import { limitMessage } from "../../../src/app/command-limits.js";
+import { ConfigError, loadConfig } from "../../../src/config.js";
+import { formatSlackAddress, parseSlackAddress } from "../../../src/platforms/slack/address.js";
+import { downloadEmlFiles, looksLikeEml, mayCarryToken } from "../../../src/platforms/slack/files.js";
 import {
   isPasteCandidate,
   pasteOrigin,
   type SlackMessageEvent,
-} from "../../src/platforms/slack/inbound-message.js";
-import { mrkdwnToPlain } from "../../src/platforms/slack/mrkdwn-to-plain.js";
-import { slackSettings } from "../../src/platforms/slack/receiver.js";
+} from "../../../src/platforms/slack/inbound-message.js";
+import { mrkdwnToPlain } from "../../../src/platforms/slack/mrkdwn-to-plain.js";
+import { slackSettings } from "../../../src/platforms/slack/receiver.js";
 
 describe("Slack reply addresses", () => {
   it("round-trips channel and ts, and refuses what it did not make", () => {
@@ -131,7 +131,7 @@ describe("Slack settings", () => {
 describe("manifest.yml", () => {
   it("declares the command, the scopes and the events the adapter uses", async () => {
     const { readFile } = await import("node:fs/promises");
-    const manifest = await readFile(new URL("../../manifest.yml", import.meta.url), "utf8");
+    const manifest = await readFile(new URL("../../../manifest.yml", import.meta.url), "utf8");
     expect(manifest).toMatch(/- command: \/rdns\n\s+url: https:\/\/[^\n]+\/slack\/events/);
     for (const scope of [
       "commands",

@@ -2,13 +2,13 @@
 // ids encode what a press needs, and that anything else read back is refused, not guessed at.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../src/chat/types.js";
-import { customIdFor, readCustomId } from "../../src/platforms/discord/buttons.js";
-import { renderMessage } from "../../src/platforms/discord/render.js";
-import { buttonsFor } from "../../src/render/buttons.js";
-import { renderSlackMessage } from "../../src/render/slack.js";
-import { readSlackButton, slackActionsBlock } from "../../src/render/slack-buttons.js";
-import { makeReport } from "../fixtures/check-report.js";
+import type { OutboundMessage } from "../../../src/chat/types.js";
+import { customIdFor, readCustomId } from "../../../src/platforms/discord/buttons.js";
+import { renderMessage } from "../../../src/platforms/discord/render.js";
+import { readSlackButton, slackActionsBlock } from "../../../src/platforms/slack/buttons.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
+import { buttonsFor } from "../../../src/render/buttons.js";
+import { makeReport } from "../../fixtures/check-report.js";
 
 const report = makeReport();
 

@@ -23,3 +23,20 @@ describe("platform registry", () => {
     expect(platforms.map((platform) => platform.name)).toEqual(["console"]);
   });
 });
+
+describe("platform modules", () => {
+  it("name every platform once, in start order, the console last (it is the fallback)", async () => {
+    const { PLATFORM_NAMES } = await import("../../../src/platforms/registry.js");
+    expect(PLATFORM_NAMES).toEqual(["slack", "discord", "console"]);
+  });
+
+  it("are turned on by their own variables", async () => {
+    const { slackPlatform } = await import("../../../src/platforms/slack/platform.js");
+    const { discordPlatform } = await import("../../../src/platforms/discord/platform.js");
+    const { consolePlatform } = await import("../../../src/platforms/console/platform.js");
+    const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" });
+    expect([slackPlatform, discordPlatform, consolePlatform].map((module) => module.enabled(config))).toEqual(
+      [true, false, "fallback"],
+    );
+  });
+});

@@ -1,10 +1,10 @@
 // A check that could not be queued ran no DNS at all: every renderer says so, and none of them
 // speaks of DNS servers not answering or of "0 attempts" (the console's words before).
 import { describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../src/chat/types.js";
-import { renderMessage as renderDiscordMessage } from "../../src/platforms/discord/render.js";
-import { renderSlackMessage } from "../../src/render/slack.js";
-import { renderText } from "../../src/render/text.js";
+import type { OutboundMessage } from "../../../src/chat/types.js";
+import { renderMessage as renderDiscordMessage } from "../../../src/platforms/discord/render.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
+import { renderText } from "../../../src/render/text.js";
 
 const message: OutboundMessage = { kind: "not-queued", ip: "203.0.113.5" };
 

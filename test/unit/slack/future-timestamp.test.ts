@@ -1,6 +1,6 @@
 // Slack's rule is five minutes either way; Bolt refuses only the past side.
 import { describe, expect, it } from "vitest";
-import { isFromTheFuture, MAX_SKEW_SECONDS } from "../../src/platforms/slack/future-timestamp.js";
+import { isFromTheFuture, MAX_SKEW_SECONDS } from "../../../src/platforms/slack/future-timestamp.js";
 
 describe("Slack request timestamps from the future", () => {
   const now = 1_800_000_000_000;

@@ -1,20 +1,20 @@
 // OutboundMessage -> Slack Block Kit, with a plain `text` fallback on every message (shown in
 // notifications and by clients that cannot draw blocks). Every value from a user or from DNS goes
-// through slack-escape.ts; every mrkdwn text object is `verbatim: true` (no auto-linking).
+// through escape.ts; every mrkdwn text object is `verbatim: true` (no auto-linking).
 // Block Kit limits (api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
 // characters per section text, 150 per header, 10 fields of 2000 each.
 import type { types as SlackTypes } from "@slack/bolt";
-import type { OutboundMessage, StatusRow } from "../chat/types.js";
-import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
-import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js";
-import { buttonsFor } from "./buttons.js";
-import { clearedFigures, formatDuration } from "./duration.js";
-import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
-import { reusedNote } from "./reused.js";
-import { slackActionsBlock } from "./slack-buttons.js";
-import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
-import { type FittedStatus, fitStatus, statusRowParts } from "./status-text.js";
-import { notQueuedText } from "./text.js";
+import type { OutboundMessage, StatusRow } from "../../chat/types.js";
+import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../../check/types.js";
+import { type BaselineMessage, baselineBody, baselineTitle } from "../../render/baseline.js";
+import { buttonsFor } from "../../render/buttons.js";
+import { clearedFigures, formatDuration } from "../../render/duration.js";
+import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
+import { reusedNote } from "../../render/reused.js";
+import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
+import { notQueuedText } from "../../render/text.js";
+import { slackActionsBlock } from "./buttons.js";
+import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./escape.js";
 
 export type SlackBlock = SlackTypes.KnownBlock;
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { renderMessage } from "../../src/platforms/discord/render.js";
+import { renderMessage } from "../../../src/platforms/discord/render.js";
+import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import {
   boundedProblem,
   ECHO_MAX,
   PROBLEM_MAX,
   shorten,
   shortenQuotedEchoes,
-} from "../../src/render/echo.js";
-import { renderSlackMessage } from "../../src/render/slack.js";
+} from "../../../src/render/echo.js";
 
 describe("echoed user input is bounded", () => {
   it("keeps text of exactly the limit, cuts longer text to limit - 1 graphemes and an ellipsis", () => {
@@ -49,7 +49,7 @@ describe("echoed user input is bounded", () => {
 
 describe("the console echoes no more than the chat platforms", () => {
   it("cuts a 1 MB word in 'unknown command' and in a notice", async () => {
-    const { renderText } = await import("../../src/render/text.js");
+    const { renderText } = await import("../../../src/render/text.js");
     const word = "x".repeat(1_000_000);
     const usage = renderText({
       kind: "usage-error",

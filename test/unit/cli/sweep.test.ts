@@ -2,10 +2,10 @@
 // formats; non-public addresses (no DNS) run end to end through the command.
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { CheckReport } from "../../src/check/types.js";
-import { runSweepCommand } from "../../src/cli/sweep.js";
-import { csvLine, renderTable, SweepTally, toRow } from "../../src/cli/sweep-output.js";
-import { partOf, shareOf, threadsFor } from "../../src/cli/sweep-threads.js";
+import type { CheckReport } from "../../../src/check/types.js";
+import { runSweepCommand } from "../../../src/cli/sweep.js";
+import { csvLine, renderTable, SweepTally, toRow } from "../../../src/cli/sweep-output.js";
+import { partOf, shareOf, threadsFor } from "../../../src/cli/sweep-threads.js";
 
 function sink() {
   const chunks: string[] = [];
