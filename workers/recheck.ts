@@ -8,7 +8,7 @@
 // only be told the same cached NXDOMAIN again. After that, a back-off (5 min, 15 min, 1 h, 3 h,
 // ...) waits for the person (or the IP's owner) to fix the record, up to RECHECK_MAX_HOURS.
 
-import type { CheckReport, LookupStatus, ProblemCode } from "../src/check/types.js";
+import { type CheckReport, CONCLUSIVE_STATUSES, type ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { authorityLacksFix, nextPollSlot, predictForwardLetGo, predictLetGo } from "./poll-plan.js";
@@ -32,12 +32,9 @@ export function needsRecheck(report: CheckReport): boolean {
   );
 }
 
-/** Answers that say something about the record (RFC 2308 negative answers included). */
-const CONCLUSIVE: ReadonlySet<LookupStatus> = new Set(["found", "nxdomain", "nodata"]);
-
 /** Resolvers that gave no conclusive answer (SERVFAIL, timeout, refused): "cleared" cannot speak for them. */
 export function silentResolvers(report: CheckReport): string[] {
-  return report.resolvers.filter((answer) => !CONCLUSIVE.has(answer.status)).map((answer) => answer.server);
+  return report.resolvers.filter((answer) => !CONCLUSIVE_STATUSES.has(answer.status)).map((answer) => answer.server);
 }
 
 /**
@@ -52,7 +49,7 @@ export function isCleared(report: CheckReport): boolean {
   if (report.problems.some((problem) => problem.code === "DNS_ERROR" && problem.severity === "error"))
     return false;
   if (report.authority !== null && report.authority.status !== "found") return false;
-  const answered = report.resolvers.filter((answer) => CONCLUSIVE.has(answer.status));
+  const answered = report.resolvers.filter((answer) => CONCLUSIVE_STATUSES.has(answer.status));
   if (!answered.every((answer) => answer.status === "found")) return false;
   if (report.authority === null && answered.length === 0) return false; // nobody said "found"
   return report.fcrdns !== "fail";
