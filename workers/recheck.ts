@@ -8,6 +8,7 @@
 // only be told the same cached NXDOMAIN again. After that, a back-off (5 min, 15 min, 1 h, 3 h,
 // ...) waits for the person (or the IP's owner) to fix the record, up to RECHECK_MAX_HOURS.
 
+import { RECHECKABLE_CODES } from "../src/check/problems.js";
 import { type CheckReport, CONCLUSIVE_STATUSES, type ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
@@ -15,16 +16,10 @@ import { authorityLacksFix, nextPollSlot, predictForwardLetGo, predictLetGo } fr
 
 /**
  * The failures a re-check can see go away; the others need a person to change something first.
- * STALE_PTR (a resolver still serves a PTR the authority no longer gives) is a warning, but the
- * chain follows it too, until every resolver serves what the authority serves.
+ * Read from each code's `rechecks` in src/check/problems.ts (STALE_PTR is a warning the chain
+ * follows too, until every resolver serves what the authority serves).
  */
-export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set([
-  "NO_PTR",
-  "DANGLING_CNAME",
-  "BROKEN_PAIR",
-  "CACHED_NEGATIVE",
-  "STALE_PTR",
-]);
+export const RECHECKABLE: ReadonlySet<ProblemCode> = RECHECKABLE_CODES;
 
 export function needsRecheck(report: CheckReport): boolean {
   return (
@@ -34,7 +29,9 @@ export function needsRecheck(report: CheckReport): boolean {
 
 /** Resolvers that gave no conclusive answer (SERVFAIL, timeout, refused): "cleared" cannot speak for them. */
 export function silentResolvers(report: CheckReport): string[] {
-  return report.resolvers.filter((answer) => !CONCLUSIVE_STATUSES.has(answer.status)).map((answer) => answer.server);
+  return report.resolvers
+    .filter((answer) => !CONCLUSIVE_STATUSES.has(answer.status))
+    .map((answer) => answer.server);
 }
 
 /**

@@ -7,47 +7,26 @@
 //   ptr-rules.ts       which answer is the truth; NO_PTR, DNS_ERROR, CACHED_NEGATIVE, STALE_PTR
 //   fcrdns-rules.ts    FCrDNS (RFC 8601 iprev): BROKEN_PAIR, DNS_ERROR; MULTIPLE_PTR
 //   generic.ts         GENERIC_PTR (rspamd hfilter, SpamAssassin RDNS_DYNAMIC, provider defaults)
-//   helo.ts            RFC 5321 4.1.4 HELO checks
+//   sections/          each section's own analysis (HELO: RFC 5321 4.1.4), sections/analyse.ts
 //   negative-cache.ts  RFC 2308 negative TTL and when cached negatives clear
 //   receivers.ts       Gmail / Microsoft / Yahoo verdicts and bounce texts
 //   providers.ts, fixes.ts   the provider and the ordered fix steps
 //   summary.ts         verdict and the one-line summary
+//   problems.ts        every code's severity, order and lead: the report's order comes from it
 
 import { deadlineProblem } from "./deadline.js";
 import { analyseFcrdns, findLookup, multiplePtrProblem } from "./fcrdns-rules.js";
 import { buildFixSteps, chooseIntendedName, type FixContext } from "./fixes.js";
 import { detectGenericName } from "./generic.js";
-import { analyseHelo } from "./helo.js";
 import { normaliseName } from "./name-parts.js";
 import { predictNegativeCacheExpiry } from "./negative-cache.js";
+import { sortProblems } from "./problems.js";
 import { detectProvider } from "./providers.js";
 import { choosePtrTruth, failedPtrAnswers, ptrProblems } from "./ptr-rules.js";
 import { judgeReceivers } from "./receivers.js";
+import { analyseSections } from "./sections/analyse.js";
 import { decideVerdict, summarise } from "./summary.js";
-import type { Analysis, HeloReport, Observations, Problem, ProblemCode } from "./types.js";
-
-/** Problems are listed errors first, then in the order a person works through them. */
-const PROBLEM_ORDER: ProblemCode[] = [
-  "NOT_PUBLIC",
-  "NO_PTR",
-  "DANGLING_CNAME",
-  "BROKEN_PAIR",
-  "CACHED_NEGATIVE",
-  "DNS_ERROR",
-  "HELO_NOT_FQDN",
-  "HELO_UNRESOLVED",
-  "HELO_IP_MISMATCH",
-  "GENERIC_PTR",
-  "MULTIPLE_PTR",
-  "HELO_MISMATCH",
-  "STALE_PTR",
-];
-
-function sortProblems(problems: Problem[]): Problem[] {
-  const rank = (problem: Problem): number =>
-    (problem.severity === "error" ? 0 : 100) + PROBLEM_ORDER.indexOf(problem.code);
-  return [...problems].sort((a, b) => rank(a) - rank(b));
-}
+import type { Analysis, Observations, Problem } from "./types.js";
 
 /** The longest TTL a PTR answer carried: how long caches may keep the current (old) PTR. */
 function oldPtrTtl(obs: Observations): number | null {
@@ -76,16 +55,15 @@ export function analyseObservations(obs: Observations): Analysis {
     generics.find((entry) => entry.name === normaliseName(name))?.generic ??
     detectGenericName(name, obs.ip).generic;
 
-  // HELO before the fixes: a good HELO that already resolves to the IP is the best name for
-  // the PTR, and a HELO fix must never point at a generic PTR name.
-  let heloReport: HeloReport | null = null;
-  const heloProblems: Problem[] = [];
-  if (obs.helo) {
-    const target = ptrNames.find((name) => !isGeneric(name)) ?? null;
-    const result = analyseHelo({ helo: obs.helo, ip: obs.ip, family: obs.family, ptrNames, target });
-    heloReport = result.report;
-    heloProblems.push(...result.problems);
-  }
+  // The sections (HELO) before the fixes: a good HELO that already resolves to the IP is the
+  // best name for the PTR, and a HELO fix must never point at a generic PTR name. The name to
+  // advise is a non-generic PTR name, one that confirms (FCrDNS) first.
+  const candidates = ptrNames.filter((name) => !isGeneric(name));
+  const target =
+    candidates.find((name) => findLookup(obs.forward, name)?.confirms === true) ?? candidates[0] ?? null;
+  const sections = analyseSections(obs, { ip: obs.ip, family: obs.family, ptrNames, target });
+  const heloReport = sections.reports.helo;
+  const heloProblems: Problem[] = sections.problems;
   const heloGeneric = heloReport?.fqdn ? detectGenericName(heloReport.name, obs.ip).generic : false;
   const intendedName = chooseIntendedName(heloReport, heloGeneric, ptrNames, isGeneric);
   const fixContext: FixContext = { ip: obs.ip, family: obs.family, provider, intendedName };
@@ -139,11 +117,11 @@ export function analyseObservations(obs: Observations): Analysis {
       heloReport?.name.toLowerCase() === intendedName &&
       heloReport.resolvesToIp === true);
   const fixSteps = buildFixSteps({
+    ...sections.reports,
     ctx: fixContext,
     codes,
     ptrNames,
     intendedConfirms,
-    helo: heloReport,
     negativeCache,
     positiveTtl: oldPtrTtl(obs),
     failedServers: failedPtrAnswers(obs),

@@ -1,6 +1,8 @@
 // The check's public shapes. `CheckReport` is the `rdns check --json` contract in docs/cli.md:
 // tests outside this repository read these field names, so add fields, never rename them.
 
+import type { SectionObservations } from "./sections/index.js";
+
 /** Outcome of one DNS question, kept apart so a failure is never mistaken for "no record". */
 export type LookupStatus = "found" | "nxdomain" | "nodata" | "servfail" | "timeout" | "refused";
 
@@ -210,7 +212,7 @@ export class InvalidInputError extends Error {
  * What the DNS side of the check observed (src/check/pipeline.ts builds it). `analyseObservations`
  * in src/check/analyse.ts turns it into verdict, problems, receivers and fixes: pure, no I/O.
  */
-export interface Observations {
+export interface Observations extends SectionObservations {
   ip: string;
   family: 4 | 6;
   reverseName: string;
