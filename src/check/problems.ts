@@ -73,7 +73,7 @@ const PTR_PROBLEMS = {
     order: 60,
     rechecks: false,
     lead: null,
-    docs: "SERVFAIL, timeout, REFUSED or unreachable: an error makes the verdict inconclusive; a warning when the other answers decide",
+    docs: "SERVFAIL, timeout, REFUSED or unreachable: inconclusive (a warning when the other answers decide)",
   },
   // generic.ts, applied in analyse.ts
   GENERIC_PTR: {
