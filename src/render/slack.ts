@@ -5,11 +5,13 @@
 // characters per section text, 150 per header, 10 fields of 2000 each.
 import type { types as SlackTypes } from "@slack/bolt";
 import type { OutboundMessage, StatusRow } from "../chat/types.js";
+import { SECTION_IDS } from "../check/sections/index.js";
 import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "./baseline.js";
 import { buttonsFor } from "./buttons.js";
 import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
+import { SLACK_SECTIONS } from "./sections/index.js";
 import { slackActionsBlock } from "./slack-buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./slack-escape.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "./status-text.js";
@@ -98,21 +100,6 @@ function resolverLine(answer: PtrAnswer): string {
   return line;
 }
 
-function heloLine(report: CheckReport): string {
-  const helo = report.helo;
-  if (helo === null) return "not given (add it: `/rdns <ip> <helo-name>`)";
-  const checks = [
-    helo.fqdn || helo.addressLiteral ? "FQDN" : "not an FQDN",
-    helo.resolvesToIp === null
-      ? null
-      : helo.resolvesToIp
-        ? "resolves to the IP"
-        : "does not resolve to the IP",
-    helo.matchesPtr === null ? null : helo.matchesPtr ? "matches the PTR" : "differs from the PTR",
-  ].filter((part): part is string => part !== null);
-  return `${inlineCode(helo.name)}: ${checks.join(", ")}`;
-}
-
 /** One line for the parent message and for notifications: icon, IP, summary. */
 export function verdictLine(report: CheckReport): string {
   return `${VERDICT_ICON[report.verdict]} *${slackText(report.ip)}* ${VERDICT_WORD[report.verdict]}: ${slackText(report.summary)}`;
@@ -140,7 +127,7 @@ export function reportBlocks(report: CheckReport): SlackBlock[] {
           (f) =>
             `   ${inlineCode(f.name)} → ${f.addresses.length > 0 ? names(f.addresses) : statusWords(f.status)}`,
         ),
-        `*HELO*: ${heloLine(report)}`,
+        ...SECTION_IDS.map((id) => `*${SLACK_SECTIONS[id].label}*: ${SLACK_SECTIONS[id].render(report)}`),
       ].join("\n"),
     ),
   );
