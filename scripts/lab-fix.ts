@@ -4,7 +4,7 @@
 // keep it until its TTL runs out (RFC 2308), which is what the re-check chain waits for.
 import { query } from "../src/check/dns-client.js";
 import { parseIp } from "../src/check/ip.js";
-import { readChain } from "../src/check/lookups.js";
+import { readCnameChain } from "../src/check/lookups.js";
 import { connectLab, type LabInfo } from "../test/lab/lab.js";
 import { CHILD_ZONE, SPARE_NO_PTR } from "../test/lab/zones.js";
 
@@ -30,7 +30,7 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
   const parsed = parseIp(ip);
   const ask = (server: string, qname: string) =>
     query({ name: qname, type: "PTR", server, recursion: false, timeoutMs: 2000 });
-  const first = readChain(await ask(info.authority, parsed.reverseName), parsed.reverseName, "PTR");
+  const first = readCnameChain(await ask(info.authority, parsed.reverseName), parsed.reverseName, "PTR");
   if (first.status === "refused") {
     throw new LabFixError(
       `${parsed.ip} is not in the lab's zones (203.0.113.0/24, 192.0.2.0/24, 2001:db8::/32); pick one from the table \`npm run lab\` printed`,
@@ -39,7 +39,7 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
   // RFC 2317: the parent answers with a CNAME into the child zone, which the second Knot serves.
   const owner = first.finalName;
   const current = owner.endsWith(CHILD_ZONE)
-    ? readChain(await ask(info.childAuthority, owner), owner, "PTR")
+    ? readCnameChain(await ask(info.childAuthority, owner), owner, "PTR")
     : first;
   const last = parsed.ip.split(/[.:]/).pop() || "0";
   // The spare addresses' names already have their A (test/lab/zones.ts); others get a new name.
@@ -60,6 +60,6 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
     throw new LabFixError(`knotc failed (is the lab still running?): ${message.split("\n")[0]}`);
   }
   const server = owner.endsWith(CHILD_ZONE) ? info.childAuthority : info.authority;
-  const served = readChain(await ask(server, owner), owner, "PTR");
+  const served = readCnameChain(await ask(server, owner), owner, "PTR");
   return { ip: parsed.ip, name: target, owner, servedPtr: served.values };
 }

@@ -3,7 +3,7 @@
 // zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { ask, askPtr, lookupAddresses, MAX_CNAME_HOPS, type QueryOptions, readChain } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, MAX_CNAME_HOPS, type QueryOptions, readCnameChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
 import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
 import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
@@ -284,7 +284,7 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
       (r) => r.outcome === "answer" && (r.rcode === "NOERROR" || r.rcode === "NXDOMAIN"),
     );
     if (response === undefined) return null;
-    const chain = readChain(response, candidate, "SOA");
+    const chain = readCnameChain(response, candidate, "SOA");
     if (chain.cnames.length > 0) {
       candidate = candidate.slice(candidate.indexOf(".") + 1);
       continue;
@@ -307,7 +307,7 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
     ),
   );
   const nsResponse = nsResponses.find((r) => r.outcome === "answer" && r.rcode === "NOERROR");
-  const nsChain = nsResponse === undefined ? null : readChain(nsResponse, zone, "NS");
+  const nsChain = nsResponse === undefined ? null : readCnameChain(nsResponse, zone, "NS");
   const nsNames = nsChain?.values ?? [];
   if (nsNames.length === 0) return null;
   const lookups = await Promise.all(

@@ -20,7 +20,7 @@ export interface QueryOptions {
   retries: number;
 }
 
-export interface ChainResult {
+export interface CnameChainResult {
   status: LookupStatus;
   /** Data of the wanted type at the end of the chain (names or addresses). */
   values: string[];
@@ -57,7 +57,7 @@ const BESIDE_THE_CHAIN = new Set(["DNAME", "RRSIG", "NSEC", "NSEC3"]);
  * records for another name or another type are defects: the server is broken, and what it sent
  * says nothing about whether the record exists.
  */
-export function readChain(response: DnsResponse, name: string, type: RecordType): ChainResult {
+export function readCnameChain(response: DnsResponse, name: string, type: RecordType): CnameChainResult {
   const qname = normaliseName(name);
   const failed = failureStatus(response);
   if (failed === null && response.answers.length === 0) {
@@ -69,7 +69,7 @@ export function readChain(response: DnsResponse, name: string, type: RecordType)
   const base = { values: [], ttl: null, cnames: [], finalName: qname, defect: null };
   if (failed !== null) return { ...base, status: failed.status, error: failed.error };
   const cnames: string[] = [];
-  const broken = (defect: string, finalName: string): ChainResult => ({
+  const broken = (defect: string, finalName: string): CnameChainResult => ({
     ...base,
     cnames,
     finalName,
@@ -203,7 +203,7 @@ export async function askPtr(
   reverseName: string,
   recursion: boolean,
   options: QueryOptions,
-): Promise<{ answer: PtrAnswer; response: DnsResponse; chain: ChainResult }> {
+): Promise<{ answer: PtrAnswer; response: DnsResponse; chain: CnameChainResult }> {
   const response = await ask(options.transport, {
     name: reverseName,
     type: "PTR",
@@ -212,7 +212,7 @@ export async function askPtr(
     timeoutMs: options.timeoutMs,
     retries: options.retries,
   });
-  const chain = readChain(response, reverseName, "PTR");
+  const chain = readCnameChain(response, reverseName, "PTR");
   const negative = chain.status === "nxdomain" || chain.status === "nodata";
   return {
     response,
@@ -240,7 +240,7 @@ export function forwardLookupFrom(
   name: string,
   ip: string,
   server: string,
-  chain: ChainResult,
+  chain: CnameChainResult,
   response: Pick<DnsResponse, "soa"> | null,
 ): ForwardLookup {
   const negative = chain.status === "nxdomain" || chain.status === "nodata";
@@ -268,7 +268,7 @@ export function lookupAddresses(
   options: QueryOptions,
 ): Promise<ForwardLookup> {
   const type: RecordType = family === 4 ? "A" : "AAAA";
-  const toLookup = (server: string, chain: ChainResult, response: DnsResponse | null) =>
+  const toLookup = (server: string, chain: CnameChainResult, response: DnsResponse | null) =>
     forwardLookupFrom(name, ip, server, chain, response);
   return new Promise((resolve) => {
     const results: Array<ForwardLookup | undefined> = new Array(resolvers.length);
@@ -289,7 +289,7 @@ export function lookupAddresses(
         timeoutMs: options.timeoutMs,
         retries: options.retries,
       })
-        .then((response) => toLookup(server, readChain(response, name, type), response))
+        .then((response) => toLookup(server, readCnameChain(response, name, type), response))
         .catch((): ForwardLookup => ({ ...toLookup(server, NO_CHAIN, null), status: "servfail" }))
         .then((lookup) => {
           results[index] = lookup;
@@ -307,7 +307,7 @@ export function lookupAddresses(
   });
 }
 
-const NO_CHAIN: ChainResult = {
+const NO_CHAIN: CnameChainResult = {
   status: "servfail",
   values: [],
   ttl: null,
