@@ -8,8 +8,15 @@ import { analyseObservations } from "./analyse.js";
 import { askAuthority } from "./authority.js";
 import { deadlineTransport, defaultDeadlineMs, startDeadline, unansweredLookup } from "./deadline.js";
 import { type DnsTransport, query, type RecordType } from "./dns-client.js";
-import { parseIp, sameAddress } from "./ip.js";
-import { ask, askPtr, forwardLookupFrom, lookupAddresses, type QueryOptions, readCnameChain } from "./lookups.js";
+import { parseIp } from "./ip.js";
+import {
+  ask,
+  askPtr,
+  forwardLookupFrom,
+  lookupAddresses,
+  type QueryOptions,
+  readCnameChain,
+} from "./lookups.js";
 import { assembleReport } from "./pipeline.js";
 import type { PollTarget } from "./poll.js";
 import type { CheckReport, ForwardLookup, Observations } from "./types.js";

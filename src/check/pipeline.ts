@@ -3,14 +3,13 @@
 // (resolvers and authority together; the HELO's forward lookup alongside), then one forward
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
-import { type AuthorityResult, askAuthority, completeSoa } from "./authority.js";
+import { askAuthority, completeSoa } from "./authority.js";
 import {
   type Deadline,
   deadlineTransport,
   defaultDeadlineMs,
   startDeadline,
   unansweredLookup,
-  unansweredPtr,
 } from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
@@ -24,7 +23,6 @@ import type {
   CheckReport,
   ForwardLookup,
   Observations,
-  PtrAnswer,
   ReceiverVerdict,
 } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";

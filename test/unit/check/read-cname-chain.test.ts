@@ -45,7 +45,11 @@ describe("readCnameChain: sound answers", () => {
 
   it("reads an empty NOERROR answer as NODATA and a chain ending in NXDOMAIN as nxdomain", () => {
     expect(readCnameChain(answer([]), Q, "PTR")).toMatchObject({ status: "nodata", defect: null });
-    const dangling = readCnameChain(answer([[Q, "CNAME", "5.0-25.113.0.203.in-addr.arpa"]], "NXDOMAIN"), Q, "PTR");
+    const dangling = readCnameChain(
+      answer([[Q, "CNAME", "5.0-25.113.0.203.in-addr.arpa"]], "NXDOMAIN"),
+      Q,
+      "PTR",
+    );
     expect(dangling).toMatchObject({ status: "nxdomain", cnames: ["5.0-25.113.0.203.in-addr.arpa"] });
   });
 
@@ -89,11 +93,19 @@ describe("readCnameChain: broken answers are could-not-tell, naming the defect",
   });
 
   it(`a chain longer than ${MAX_CNAME_HOPS} hops`, () => {
-    const chain = readCnameChain(answer(staircase(MAX_CNAME_HOPS + 1, [["", "PTR", "x.example.test"]])), Q, "PTR");
+    const chain = readCnameChain(
+      answer(staircase(MAX_CNAME_HOPS + 1, [["", "PTR", "x.example.test"]])),
+      Q,
+      "PTR",
+    );
     expect(chain.status).toBe("servfail");
     expect(chain.defect).toMatch(new RegExp(`longer than ${MAX_CNAME_HOPS} hops`));
     // One hop fewer is read in full.
-    const within = readCnameChain(answer(staircase(MAX_CNAME_HOPS, [["", "PTR", "x.example.test"]])), Q, "PTR");
+    const within = readCnameChain(
+      answer(staircase(MAX_CNAME_HOPS, [["", "PTR", "x.example.test"]])),
+      Q,
+      "PTR",
+    );
     expect(within.status).toBe("found");
   });
 
@@ -113,7 +125,11 @@ describe("readCnameChain: broken answers are could-not-tell, naming the defect",
     const wrongType = readCnameChain(answer(staircase(2, [["", "TXT", ""]])), Q, "PTR");
     expect(wrongType).toMatchObject({ status: "servfail" });
     expect(wrongType.defect).toMatch(/answered with TXT for h2\.example\.test only/);
-    const nx = readCnameChain(answer([["elsewhere.example.test", "PTR", "x.example.test"]], "NXDOMAIN"), Q, "PTR");
+    const nx = readCnameChain(
+      answer([["elsewhere.example.test", "PTR", "x.example.test"]], "NXDOMAIN"),
+      Q,
+      "PTR",
+    );
     expect(nx.status).toBe("servfail");
   });
 
