@@ -1,6 +1,7 @@
 // The re-check policy: after a check, what happens next in its chain. Pure (no Redis, no clock
-// of its own) so the schedule can be tested to the millisecond; workers/check.ts carries it out
-// with BullMQ delayed jobs (deterministic ids, src/queue/ids.ts recheckJobId).
+// of its own) so the schedule can be tested to the millisecond; workers/check-plan.ts puts it in
+// the check's plan and workers/apply-report.ts carries it out with BullMQ delayed jobs
+// (deterministic ids, src/queue/ids.ts recheckJobId).
 //
 // Why the first re-check is at the predicted expiry: a negative answer is cached for
 // min(SOA MINIMUM, SOA TTL) (RFC 2308 section 5), and the SOA TTL a resolver returns is the time

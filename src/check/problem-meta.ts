@@ -5,7 +5,11 @@
 import type { PtrTruth } from "./ptr-rules.js";
 import type { HeloReport } from "./types.js";
 
-/** What a lead wording may name: the one-line summary's facts (src/check/summary.ts). */
+/**
+ * What a lead wording may name: the one-line summary's facts (src/check/summary.ts). A section
+ * whose codes lead adds its report here by name: deriving it from the registry would make the
+ * registry's type depend on itself (the sections' entries are ProblemMeta).
+ */
 export interface LeadInput {
   ip: string;
   truth: PtrTruth;
