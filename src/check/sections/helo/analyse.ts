@@ -53,31 +53,10 @@ export function analyseHelo({ helo, ip, family, ptrNames, target = ptrNames[0] ?
   problems: Problem[];
 } {
   const syntax = checkHeloSyntax(helo.name);
-  const problems: Problem[] = [];
   const setHelo = announceInstead(helo.name, target);
+  if (syntax.addressLiteral) return analyseLiteral(helo, syntax.literal, ip, setHelo);
 
-  if (syntax.addressLiteral) {
-    const resolvesToIp = syntax.literal !== null && sameAddress(syntax.literal, ip);
-    if (!resolvesToIp) {
-      problems.push({
-        code: "HELO_IP_MISMATCH",
-        severity: HELO_PROBLEMS.HELO_IP_MISMATCH.severity,
-        message: `HELO ${helo.name} is an address literal for another address, not ${ip}.`,
-        fix: setHelo ?? ANNOUNCE_OWN_FQDN,
-      });
-    }
-    const report: HeloReport = {
-      name: helo.name,
-      fqdn: false,
-      addressLiteral: true,
-      resolves: true,
-      resolvesToIp,
-      matchesPtr: null,
-      lookup: helo.lookup,
-    };
-    return { report, problems };
-  }
-
+  const problems: Problem[] = [];
   if (!syntax.fqdn) {
     problems.push({
       code: "HELO_NOT_FQDN",
@@ -86,37 +65,11 @@ export function analyseHelo({ helo, ip, family, ptrNames, target = ptrNames[0] ?
       fix: setHelo ?? ANNOUNCE_OWN_FQDN,
     });
   }
-
-  const { resolves, resolvesToIp } = judgeLookup(helo.lookup);
-  const recordType = family === 4 ? "A" : "AAAA";
   const lookup = helo.lookup;
-  if (lookup && syntax.fqdn) {
-    if (lookup.status === "nxdomain" || lookup.status === "nodata") {
-      problems.push({
-        code: "HELO_UNRESOLVED",
-        severity: HELO_PROBLEMS.HELO_UNRESOLVED.severity,
-        message: `HELO ${helo.name} does not resolve (${lookup.status === "nxdomain" ? "NXDOMAIN" : `no ${recordType} record`}); Postfix's reject_unknown_helo_hostname refuses it.`,
-        fix: `Create the ${recordType} record ${normaliseName(helo.name)} -> ${ip}${orInstead(setHelo)}`,
-      });
-    } else if (lookup.status === "found" && !lookup.confirms) {
-      problems.push({
-        code: "HELO_IP_MISMATCH",
-        severity: HELO_PROBLEMS.HELO_IP_MISMATCH.severity,
-        message: `HELO ${helo.name} resolves to ${lookup.addresses.join(", ") || "nothing"}, not ${ip} (rspamd HFILTER_HELO_IP_A).`,
-        fix: `Point ${normaliseName(helo.name)}'s ${recordType} record at ${ip}${orInstead(setHelo)}`,
-      });
-    } else if (lookup.status !== "found") {
-      problems.push({
-        code: "DNS_ERROR",
-        severity: "warning",
-        message: `Could not look up HELO ${helo.name} (${lookup.status.toUpperCase()}): whether it resolves to ${ip} is unknown.`,
-        fix: "Check again; if it persists, check the DNS servers of the HELO name's domain.",
-      });
-    }
-  }
+  if (lookup && syntax.fqdn) problems.push(...lookupProblems(helo.name, lookup, ip, family, setHelo));
 
   let matchesPtr: boolean | null = null;
-  if (ptrNames.length > 0 && !syntax.addressLiteral) {
+  if (ptrNames.length > 0) {
     const heloName = normaliseName(helo.name);
     matchesPtr = ptrNames.some((ptrName) => normaliseName(ptrName) === heloName);
     if (!matchesPtr && syntax.fqdn) {
@@ -129,6 +82,7 @@ export function analyseHelo({ helo, ip, family, ptrNames, target = ptrNames[0] ?
     }
   }
 
+  const { resolves, resolvesToIp } = judgeLookup(helo.lookup);
   const report: HeloReport = {
     name: helo.name,
     fqdn: syntax.fqdn,
@@ -139,6 +93,77 @@ export function analyseHelo({ helo, ip, family, ptrNames, target = ptrNames[0] ?
     lookup: helo.lookup,
   };
   return { report, problems };
+}
+
+/** An address literal ([192.0.2.1]) stands for itself: it must be the checked IP. */
+function analyseLiteral(
+  helo: HeloInput["helo"],
+  literal: string | null,
+  ip: string,
+  setHelo: string | null,
+): { report: HeloReport; problems: Problem[] } {
+  const resolvesToIp = literal !== null && sameAddress(literal, ip);
+  const problems: Problem[] = [];
+  if (!resolvesToIp) {
+    problems.push({
+      code: "HELO_IP_MISMATCH",
+      severity: HELO_PROBLEMS.HELO_IP_MISMATCH.severity,
+      message: `HELO ${helo.name} is an address literal for another address, not ${ip}.`,
+      fix: setHelo ?? ANNOUNCE_OWN_FQDN,
+    });
+  }
+  const report: HeloReport = {
+    name: helo.name,
+    fqdn: false,
+    addressLiteral: true,
+    resolves: true,
+    resolvesToIp,
+    matchesPtr: null,
+    lookup: helo.lookup,
+  };
+  return { report, problems };
+}
+
+/** What the HELO name's A/AAAA says: unresolved, another address, or could not tell. */
+function lookupProblems(
+  name: string,
+  lookup: ForwardLookup,
+  ip: string,
+  family: 4 | 6,
+  setHelo: string | null,
+): Problem[] {
+  const recordType = family === 4 ? "A" : "AAAA";
+  if (lookup.status === "nxdomain" || lookup.status === "nodata") {
+    return [
+      {
+        code: "HELO_UNRESOLVED",
+        severity: HELO_PROBLEMS.HELO_UNRESOLVED.severity,
+        message: `HELO ${name} does not resolve (${lookup.status === "nxdomain" ? "NXDOMAIN" : `no ${recordType} record`}); Postfix's reject_unknown_helo_hostname refuses it.`,
+        fix: `Create the ${recordType} record ${normaliseName(name)} -> ${ip}${orInstead(setHelo)}`,
+      },
+    ];
+  }
+  if (lookup.status === "found" && !lookup.confirms) {
+    return [
+      {
+        code: "HELO_IP_MISMATCH",
+        severity: HELO_PROBLEMS.HELO_IP_MISMATCH.severity,
+        message: `HELO ${name} resolves to ${lookup.addresses.join(", ") || "nothing"}, not ${ip} (rspamd HFILTER_HELO_IP_A).`,
+        fix: `Point ${normaliseName(name)}'s ${recordType} record at ${ip}${orInstead(setHelo)}`,
+      },
+    ];
+  }
+  if (lookup.status !== "found") {
+    return [
+      {
+        code: "DNS_ERROR",
+        severity: "warning",
+        message: `Could not look up HELO ${name} (${lookup.status.toUpperCase()}): whether it resolves to ${ip} is unknown.`,
+        fix: "Check again; if it persists, check the DNS servers of the HELO name's domain.",
+      },
+    ];
+  }
+  return [];
 }
 
 function judgeLookup(lookup: ForwardLookup | null): {
