@@ -4,7 +4,7 @@
 // keep it until its TTL runs out (RFC 2308), which is what the re-check chain waits for.
 import { query } from "../src/check/dns-client.js";
 import { parseIp, sameAddress } from "../src/check/ip.js";
-import { readChain } from "../src/check/lookups.js";
+import { readCnameChain } from "../src/check/lookups.js";
 import type { LookupStatus } from "../src/check/types.js";
 import { connectLab, type LabInfo } from "../test/lab/lab.js";
 import { CHILD_ZONE, SPARE_NO_PTR } from "../test/lab/zones.js";
@@ -47,7 +47,7 @@ async function askResolver(
   isCurrent: (values: string[]) => boolean,
 ): Promise<CachedAnswer> {
   const response = await query({ name, type, server, recursion: true, timeoutMs: 2000 });
-  const chain = readChain(response, name, type);
+  const chain = readCnameChain(response, name, type);
   const negative = chain.status === "nxdomain" || chain.status === "nodata";
   return {
     type,
@@ -88,7 +88,7 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
   const parsed = parseIp(ip);
   const ask = (server: string, qname: string) =>
     query({ name: qname, type: "PTR", server, recursion: false, timeoutMs: 2000 });
-  const first = readChain(await ask(info.authority, parsed.reverseName), parsed.reverseName, "PTR");
+  const first = readCnameChain(await ask(info.authority, parsed.reverseName), parsed.reverseName, "PTR");
   if (first.status === "refused") {
     throw new LabFixError(
       `${parsed.ip} is not in the lab's zones (203.0.113.0/24, 192.0.2.0/24, 2001:db8::/32); pick one from the table \`npm run lab\` printed`,
@@ -97,7 +97,7 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
   // RFC 2317: the parent answers with a CNAME into the child zone, which the second Knot serves.
   const owner = first.finalName;
   const current = owner.endsWith(CHILD_ZONE)
-    ? readChain(await ask(info.childAuthority, owner), owner, "PTR")
+    ? readCnameChain(await ask(info.childAuthority, owner), owner, "PTR")
     : first;
   const last = parsed.ip.split(/[.:]/).pop() || "0";
   // The spare addresses' names already have their A (test/lab/zones.ts); others get a new name.
@@ -118,7 +118,7 @@ export async function fixLabAddress(info: LabInfo, ip: string, name?: string): P
     throw new LabFixError(`knotc failed (is the lab still running?): ${message.split("\n")[0]}`);
   }
   const server = owner.endsWith(CHILD_ZONE) ? info.childAuthority : info.authority;
-  const served = readChain(await ask(server, owner), owner, "PTR");
+  const served = readCnameChain(await ask(server, owner), owner, "PTR");
   // Asked after the edit: a resolver holding an old answer serves it with the time it has left;
   // one holding nothing fetches the new data.
   const held = [

@@ -1,6 +1,7 @@
 // The re-check policy: after a check, what happens next in its chain. Pure (no Redis, no clock
-// of its own) so the schedule can be tested to the millisecond; workers/check.ts carries it out
-// with BullMQ delayed jobs (deterministic ids, src/queue/ids.ts recheckJobId).
+// of its own) so the schedule can be tested to the millisecond; workers/check-plan.ts puts it in
+// the check's plan and workers/apply-report.ts carries it out with BullMQ delayed jobs
+// (deterministic ids, src/queue/ids.ts recheckJobId).
 //
 // Why the first re-check is at the predicted expiry: a negative answer is cached for
 // min(SOA MINIMUM, SOA TTL) (RFC 2308 section 5), and the SOA TTL a resolver returns is the time
@@ -8,23 +9,18 @@
 // only be told the same cached NXDOMAIN again. After that, a back-off (5 min, 15 min, 1 h, 3 h,
 // ...) waits for the person (or the IP's owner) to fix the record, up to RECHECK_MAX_HOURS.
 
-import type { CheckReport, LookupStatus, ProblemCode } from "../src/check/types.js";
+import { RECHECKABLE_CODES } from "../src/check/problems.js";
+import { type CheckReport, CONCLUSIVE_STATUSES, type ProblemCode } from "../src/check/types.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import type { EngineSettings } from "../src/settings.js";
 import { authorityLacksFix, nextPollSlot, predictForwardLetGo, predictLetGo } from "./poll-plan.js";
 
 /**
  * The failures a re-check can see go away; the others need a person to change something first.
- * STALE_PTR (a resolver still serves a PTR the authority no longer gives) is a warning, but the
- * chain follows it too, until every resolver serves what the authority serves.
+ * Read from each code's `rechecks` in src/check/problems.ts (STALE_PTR is a warning the chain
+ * follows too, until every resolver serves what the authority serves).
  */
-export const RECHECKABLE: ReadonlySet<ProblemCode> = new Set([
-  "NO_PTR",
-  "DANGLING_CNAME",
-  "BROKEN_PAIR",
-  "CACHED_NEGATIVE",
-  "STALE_PTR",
-]);
+export const RECHECKABLE: ReadonlySet<ProblemCode> = RECHECKABLE_CODES;
 
 export function needsRecheck(report: CheckReport): boolean {
   return (
@@ -32,12 +28,11 @@ export function needsRecheck(report: CheckReport): boolean {
   );
 }
 
-/** Answers that say something about the record (RFC 2308 negative answers included). */
-const CONCLUSIVE: ReadonlySet<LookupStatus> = new Set(["found", "nxdomain", "nodata"]);
-
 /** Resolvers that gave no conclusive answer (SERVFAIL, timeout, refused): "cleared" cannot speak for them. */
 export function silentResolvers(report: CheckReport): string[] {
-  return report.resolvers.filter((answer) => !CONCLUSIVE.has(answer.status)).map((answer) => answer.server);
+  return report.resolvers
+    .filter((answer) => !CONCLUSIVE_STATUSES.has(answer.status))
+    .map((answer) => answer.server);
 }
 
 /**
@@ -52,7 +47,7 @@ export function isCleared(report: CheckReport): boolean {
   if (report.problems.some((problem) => problem.code === "DNS_ERROR" && problem.severity === "error"))
     return false;
   if (report.authority !== null && report.authority.status !== "found") return false;
-  const answered = report.resolvers.filter((answer) => CONCLUSIVE.has(answer.status));
+  const answered = report.resolvers.filter((answer) => CONCLUSIVE_STATUSES.has(answer.status));
   if (!answered.every((answer) => answer.status === "found")) return false;
   if (report.authority === null && answered.length === 0) return false; // nobody said "found"
   return report.fcrdns !== "fail";

@@ -7,47 +7,26 @@
 //   ptr-rules.ts       which answer is the truth; NO_PTR, DNS_ERROR, CACHED_NEGATIVE, STALE_PTR
 //   fcrdns-rules.ts    FCrDNS (RFC 8601 iprev): BROKEN_PAIR, DNS_ERROR; MULTIPLE_PTR
 //   generic.ts         GENERIC_PTR (rspamd hfilter, SpamAssassin RDNS_DYNAMIC, provider defaults)
-//   helo.ts            RFC 5321 4.1.4 HELO checks
+//   sections/          each section's own analysis (HELO: RFC 5321 4.1.4), sections/analyse.ts
 //   negative-cache.ts  RFC 2308 negative TTL and when cached negatives clear
 //   receivers.ts       Gmail / Microsoft / Yahoo verdicts and bounce texts
 //   providers.ts, fixes.ts   the provider and the ordered fix steps
 //   summary.ts         verdict and the one-line summary
+//   problems.ts        every code's severity, order and lead: the report's order comes from it
 
 import { deadlineProblem } from "./deadline.js";
 import { analyseFcrdns, findLookup, multiplePtrProblem } from "./fcrdns-rules.js";
 import { buildFixSteps, chooseIntendedName, type FixContext } from "./fixes.js";
 import { detectGenericName } from "./generic.js";
-import { analyseHelo } from "./helo.js";
 import { normaliseName } from "./name-parts.js";
 import { predictNegativeCacheExpiry } from "./negative-cache.js";
-import { detectProvider } from "./providers.js";
-import { choosePtrTruth, failedPtrAnswers, ptrProblems } from "./ptr-rules.js";
+import { sortProblems } from "./problems.js";
+import { detectProvider, type ProviderId } from "./providers.js";
+import { choosePtrTruth, failedPtrAnswers, type PtrTruth, ptrProblems } from "./ptr-rules.js";
 import { judgeReceivers } from "./receivers.js";
+import { analyseSections } from "./sections/analyse.js";
 import { decideVerdict, summarise } from "./summary.js";
-import type { Analysis, HeloReport, Observations, Problem, ProblemCode } from "./types.js";
-
-/** Problems are listed errors first, then in the order a person works through them. */
-const PROBLEM_ORDER: ProblemCode[] = [
-  "NOT_PUBLIC",
-  "NO_PTR",
-  "DANGLING_CNAME",
-  "BROKEN_PAIR",
-  "CACHED_NEGATIVE",
-  "DNS_ERROR",
-  "HELO_NOT_FQDN",
-  "HELO_UNRESOLVED",
-  "HELO_IP_MISMATCH",
-  "GENERIC_PTR",
-  "MULTIPLE_PTR",
-  "HELO_MISMATCH",
-  "STALE_PTR",
-];
-
-function sortProblems(problems: Problem[]): Problem[] {
-  const rank = (problem: Problem): number =>
-    (problem.severity === "error" ? 0 : 100) + PROBLEM_ORDER.indexOf(problem.code);
-  return [...problems].sort((a, b) => rank(a) - rank(b));
-}
+import type { Analysis, HeloReport, Observations, Problem } from "./types.js";
 
 /** The longest TTL a PTR answer carried: how long caches may keep the current (old) PTR. */
 function oldPtrTtl(obs: Observations): number | null {
@@ -57,35 +36,74 @@ function oldPtrTtl(obs: Observations): number | null {
   return ttls.length > 0 ? Math.max(...ttls) : null;
 }
 
+/** Names seen anywhere (truth first) and the CNAME chain can reveal the provider. */
+function providerOf(obs: Observations, truth: PtrTruth, ptrNames: string[]): ProviderId | null {
+  return detectProvider([
+    ...ptrNames,
+    ...truth.cnames,
+    ...(obs.authority?.names ?? []),
+    ...obs.resolvers.flatMap((answer) => answer.names),
+  ]);
+}
+
+/** The name to advise: a non-generic PTR name, one that confirms (FCrDNS) first; null when none. */
+function adviseTarget(
+  obs: Observations,
+  ptrNames: string[],
+  isGeneric: (name: string) => boolean,
+): string | null {
+  const candidates = ptrNames.filter((name) => !isGeneric(name));
+  return candidates.find((name) => findLookup(obs.forward, name)?.confirms === true) ?? candidates[0] ?? null;
+}
+
+/** Whether the intended name already resolves to the IP (then no A/AAAA step is needed). */
+function intendedConfirms(obs: Observations, intendedName: string | null, helo: HeloReport | null): boolean {
+  if (intendedName === null) return false;
+  if (findLookup(obs.forward, intendedName)?.confirms === true) return true;
+  return helo?.name.toLowerCase() === intendedName && helo.resolvesToIp === true;
+}
+
+function namelessPtrProblem(ip: string): Problem {
+  return {
+    code: "DNS_ERROR",
+    severity: "error",
+    message: `The PTR answer for ${ip} said "found" but carried no names; it cannot be judged.`,
+    fix: "Check again; if it persists, look at the reverse zone's servers.",
+  };
+}
+
+function genericPtrProblem(
+  genericNames: Array<{ name: string; reasons: string[] }>,
+  intendedName: string | null,
+  obs: Observations,
+): Problem {
+  return {
+    code: "GENERIC_PTR",
+    severity: "warning",
+    message: `${genericNames.map((entry) => `${entry.name} looks generic (${entry.reasons.join("; ")})`).join("; ")}. Receivers and blocklists treat such names as end-user space; Yahoo asks for a meaningful, non-generic name.`,
+    fix: `Set the PTR to your own mail host name${intendedName ? ` (${intendedName})` : ""}, with its ${obs.family === 4 ? "A" : "AAAA"} record pointing at ${obs.ip}.`,
+  };
+}
+
 export function analyseObservations(obs: Observations): Analysis {
   const truth = choosePtrTruth(obs);
   const ptrNames = truth.status === "found" ? truth.names.map(normaliseName) : [];
   const negativeCache = predictNegativeCacheExpiry(obs);
 
-  // Names seen anywhere (truth first) and the CNAME chain can reveal the provider.
-  const seenNames = [
-    ...ptrNames,
-    ...truth.cnames,
-    ...(obs.authority?.names ?? []),
-    ...obs.resolvers.flatMap((answer) => answer.names),
-  ];
-  const provider = detectProvider(seenNames);
+  const provider = providerOf(obs, truth, ptrNames);
 
   const generics = ptrNames.map((name) => ({ name, ...detectGenericName(name, obs.ip) }));
   const isGeneric = (name: string): boolean =>
     generics.find((entry) => entry.name === normaliseName(name))?.generic ??
     detectGenericName(name, obs.ip).generic;
 
-  // HELO before the fixes: a good HELO that already resolves to the IP is the best name for
-  // the PTR, and a HELO fix must never point at a generic PTR name.
-  let heloReport: HeloReport | null = null;
-  const heloProblems: Problem[] = [];
-  if (obs.helo) {
-    const target = ptrNames.find((name) => !isGeneric(name)) ?? null;
-    const result = analyseHelo({ helo: obs.helo, ip: obs.ip, family: obs.family, ptrNames, target });
-    heloReport = result.report;
-    heloProblems.push(...result.problems);
-  }
+  // The sections (HELO) before the fixes: a good HELO that already resolves to the IP is the
+  // best name for the PTR, and a HELO fix must never point at a generic PTR name. The name to
+  // advise is a non-generic PTR name, one that confirms (FCrDNS) first.
+  const target = adviseTarget(obs, ptrNames, isGeneric);
+  const sections = analyseSections(obs, { ip: obs.ip, family: obs.family, ptrNames, target });
+  const heloReport = sections.reports.helo;
+  const heloProblems: Problem[] = sections.problems;
   const heloGeneric = heloReport?.fqdn ? detectGenericName(heloReport.name, obs.ip).generic : false;
   const intendedName = chooseIntendedName(heloReport, heloGeneric, ptrNames, isGeneric);
   const fixContext: FixContext = { ip: obs.ip, family: obs.family, provider, intendedName };
@@ -95,26 +113,12 @@ export function analyseObservations(obs: Observations): Analysis {
 
   const fcrdns = analyseFcrdns(obs, ptrNames, isGeneric);
   problems.push(...fcrdns.problems);
-  if (truth.status === "found" && ptrNames.length === 0) {
-    problems.push({
-      code: "DNS_ERROR",
-      severity: "error",
-      message: `The PTR answer for ${obs.ip} said "found" but carried no names; it cannot be judged.`,
-      fix: "Check again; if it persists, look at the reverse zone's servers.",
-    });
-  }
+  if (truth.status === "found" && ptrNames.length === 0) problems.push(namelessPtrProblem(obs.ip));
   const multiple = multiplePtrProblem(ptrNames, fcrdns.confirming);
   if (multiple) problems.push(multiple);
 
   const genericNames = generics.filter((entry) => entry.generic);
-  if (genericNames.length > 0) {
-    problems.push({
-      code: "GENERIC_PTR",
-      severity: "warning",
-      message: `${genericNames.map((entry) => `${entry.name} looks generic (${entry.reasons.join("; ")})`).join("; ")}. Receivers and blocklists treat such names as end-user space; Yahoo asks for a meaningful, non-generic name.`,
-      fix: `Set the PTR to your own mail host name${intendedName ? ` (${intendedName})` : ""}, with its ${obs.family === 4 ? "A" : "AAAA"} record pointing at ${obs.ip}.`,
-    });
-  }
+  if (genericNames.length > 0) problems.push(genericPtrProblem(genericNames, intendedName, obs));
   problems.push(...heloProblems);
 
   const sorted = sortProblems(problems);
@@ -132,18 +136,12 @@ export function analyseObservations(obs: Observations): Analysis {
     helo: heloReport,
   });
 
-  const intendedLookup = intendedName ? findLookup(obs.forward, intendedName) : null;
-  const intendedConfirms =
-    intendedLookup?.confirms === true ||
-    (intendedName !== null &&
-      heloReport?.name.toLowerCase() === intendedName &&
-      heloReport.resolvesToIp === true);
   const fixSteps = buildFixSteps({
+    ...sections.reports,
     ctx: fixContext,
     codes,
     ptrNames,
-    intendedConfirms,
-    helo: heloReport,
+    intendedConfirms: intendedConfirms(obs, intendedName, heloReport),
     negativeCache,
     positiveTtl: oldPtrTtl(obs),
     failedServers: failedPtrAnswers(obs),
@@ -168,7 +166,7 @@ export function analyseObservations(obs: Observations): Analysis {
     summary,
     ptr: { status: truth.status, names: ptrNames },
     fcrdns: fcrdns.result,
-    helo: heloReport,
+    ...sections.reports,
     negativeCache,
     provider,
     receivers,

@@ -8,8 +8,15 @@ import { analyseObservations } from "./analyse.js";
 import { askAuthority } from "./authority.js";
 import { deadlineTransport, defaultDeadlineMs, startDeadline, unansweredLookup } from "./deadline.js";
 import { type DnsTransport, query, type RecordType } from "./dns-client.js";
-import { parseIp, sameAddress } from "./ip.js";
-import { ask, askPtr, forwardLookupFrom, lookupAddresses, type QueryOptions, readChain } from "./lookups.js";
+import { parseIp } from "./ip.js";
+import {
+  ask,
+  askPtr,
+  forwardLookupFrom,
+  lookupAddresses,
+  type QueryOptions,
+  readCnameChain,
+} from "./lookups.js";
 import { assembleReport } from "./pipeline.js";
 import type { PollTarget } from "./poll.js";
 import type { CheckReport, ForwardLookup, Observations } from "./types.js";
@@ -60,7 +67,7 @@ async function forwardAtAuthority(
       timeoutMs: options.timeoutMs,
       retries: options.retries,
     });
-    const chain = readChain(response, name, type);
+    const chain = readCnameChain(response, name, type);
     const lookup = forwardLookupFrom(name, ip, server, chain, response);
     // A listed server that does not serve the name's zone refuses or refers: ask the next.
     if (response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status)) return lookup;

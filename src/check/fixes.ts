@@ -9,11 +9,14 @@
 //
 // The order comes from the providers themselves (docs/sources.md "Setting a PTR, by
 // provider"): AWS, Azure, Linode and OVH refuse a PTR whose name does not already resolve to the
-// IP, so the A/AAAA record comes first; HELO follows the PTR name; then caches expire.
+// IP, so the A/AAAA record comes first; then each section's steps (HELO follows the PTR name,
+// src/check/sections/helo/fix.ts); then caches expire.
 
 import type { ProviderId } from "./providers.js";
 import { PROVIDERS } from "./providers.js";
 import type { FailedPtrAnswer } from "./ptr-rules.js";
+import { SECTION_IDS, SECTIONS, type SectionReports } from "./sections/index.js";
+import type { SectionFixInput } from "./sections/section.js";
 import type { HeloReport, NegativeCacheReport, ProblemCode } from "./types.js";
 
 export const PLACEHOLDER_NAME = "mail.<your-domain>";
@@ -54,14 +57,14 @@ export function recordType(family: 4 | 6): "A" | "AAAA" {
   return family === 4 ? "A" : "AAAA";
 }
 
-export interface FixStepsInput {
+/** Each section's report comes under its id (`helo`), for its own fix steps. */
+export interface FixStepsInput extends SectionReports {
   ctx: FixContext;
   codes: ReadonlySet<ProblemCode>;
   /** The PTR names taken as the truth. */
   ptrNames: string[];
   /** Whether the intended name already resolves to the IP (no A/AAAA step needed). */
   intendedConfirms: boolean;
-  helo: HeloReport | null;
   negativeCache: NegativeCacheReport | null;
   /** The longest TTL of the PTR answers seen (how long caches may keep the old PTR), if any. */
   positiveTtl: number | null;
@@ -106,13 +109,17 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       `Keep only one PTR for ${ctx.ip}: ${name}; have ${extra.join(", ")} removed by whoever manages the reverse zone (${ctx.provider ? setPtrInstruction(ctx) : "your hosting provider or ISP"}).`,
     );
   }
-  const heloCodes: ProblemCode[] = ["HELO_NOT_FQDN", "HELO_UNRESOLVED", "HELO_IP_MISMATCH", "HELO_MISMATCH"];
-  if (heloCodes.some((code) => codes.has(code))) {
-    steps.push(`Make the server announce HELO/EHLO ${name} (Postfix smtp_helo_name, Exim helo_data).`);
-  } else if (input.helo === null && steps.length > 0) {
-    steps.push(
-      `Make sure the server announces HELO/EHLO ${name} as well (this check ran without a HELO name).`,
-    );
+  const addressStepGiven = ptrWrong && !input.intendedConfirms;
+  for (const id of SECTION_IDS) {
+    const shared: SectionFixInput = {
+      ctx,
+      codes,
+      name,
+      ptrNames,
+      addressStepGiven,
+      stepsSoFar: steps.length,
+    };
+    steps.push(...SECTIONS[id].fixSteps(input[id], shared));
   }
 
   if (codes.has("CACHED_NEGATIVE")) {

@@ -4,6 +4,7 @@
 import type { AuthorityResult } from "./authority.js";
 import { type Deadline, unansweredLookup, unansweredPtr } from "./deadline.js";
 import type { ParsedIp } from "./ip.js";
+import { type SectionAskings, sectionsSoFar } from "./sections/ask.js";
 import type { CheckOptions, ForwardLookup, Observations, PtrAnswer } from "./types.js";
 
 /** What the check had learned so far, for a report made at the deadline. */
@@ -16,8 +17,8 @@ export interface Progress {
   authorityServers?: string[];
   ptrNames?: string[];
   forward: Map<string, ForwardLookup>;
-  heloName?: string | null;
-  helo: ForwardLookup | null | undefined;
+  /** The sections' questions under way (set before the first answer can arrive). */
+  sections?: SectionAskings;
 }
 
 export function snapshot(progress: Progress, deadline: Deadline, options: CheckOptions): Observations {
@@ -46,7 +47,6 @@ export function snapshot(progress: Progress, deadline: Deadline, options: CheckO
     const key = forwardKey(name);
     return progress.forward.get(key) ?? unansweredLookup(key);
   });
-  const heloName = progress.heloName ?? null;
   return {
     ip: parsed.ip,
     family: parsed.family,
@@ -54,13 +54,7 @@ export function snapshot(progress: Progress, deadline: Deadline, options: CheckO
     resolvers,
     authority,
     forward,
-    helo:
-      heloName === null
-        ? null
-        : {
-            name: heloName,
-            lookup: progress.helo === undefined ? unansweredLookup(heloName) : progress.helo,
-          },
+    ...sectionsSoFar(progress.sections as SectionAskings),
     now: options.now?.() ?? new Date(),
   };
 }

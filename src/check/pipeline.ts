@@ -3,19 +3,19 @@
 // (resolvers and authority together; the HELO's forward lookup alongside), then one forward
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
-import { type AuthorityResult, askAuthority, completeSoa } from "./authority.js";
+import { askAuthority, completeSoa } from "./authority.js";
 import {
   type Deadline,
   deadlineTransport,
   defaultDeadlineMs,
   startDeadline,
   unansweredLookup,
-  unansweredPtr,
 } from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
+import { askSections, sectionAnswers } from "./sections/ask.js";
 import { formatServer, parseServer } from "./server.js";
 import type {
   Analysis,
@@ -23,7 +23,6 @@ import type {
   CheckReport,
   ForwardLookup,
   Observations,
-  PtrAnswer,
   ReceiverVerdict,
 } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
@@ -97,7 +96,7 @@ export async function observe(
   dependencies: CheckDependencies = {},
 ): Promise<Observations> {
   const deadline = startDeadline(options.deadlineMs ?? defaultDeadlineMs(options.timeoutMs));
-  const progress: Progress = { resolvers: [], authority: undefined, forward: new Map(), helo: undefined };
+  const progress: Progress = { resolvers: [], authority: undefined, forward: new Map() };
   let timer: NodeJS.Timeout | undefined;
   // A little after the deadline itself: questions bounded by it end there and the work usually
   // finishes on its own, with its own (richer) account; this only catches what did not.
@@ -167,11 +166,15 @@ async function observeWithin(
     }
   };
 
-  const heloName = options.helo?.trim() ? options.helo.trim() : null;
-  progress.heloName = heloName;
-  const heloLookup = heloName !== null && wantsLookup(heloName) ? forward(heloName) : null;
-  if (heloLookup === null) progress.helo = null;
-  else void heloLookup.then((lookup) => (progress.helo = lookup));
+  // The sections' questions (the HELO's A/AAAA) go out with the PTR questions.
+  const sections = askSections({
+    ip: parsed.ip,
+    family: parsed.family,
+    options,
+    forward,
+    unanswered: unansweredLookup,
+  });
+  progress.sections = sections;
   const resolverAnswers = Promise.all(
     resolvers.map(async (server, index) => {
       const { answer } = await askPtr(server, parsed.reverseName, true, queryOptions);
@@ -214,20 +217,9 @@ async function observeWithin(
     resolvers: resolverResults,
     authority: authorityResult?.report ?? null,
     forward: forwardResults,
-    helo:
-      heloName === null ? null : { name: heloName, lookup: heloLookup === null ? null : await heloLookup },
+    ...(await sectionAnswers(sections)),
     now: options.now?.() ?? new Date(),
   };
-}
-
-/**
- * Only an FQDN is looked up (RFC 5321 4.1.4: the EHLO argument is an FQDN or an address
- * literal); a bare word or an address literal is judged by the rules without DNS.
- */
-function wantsLookup(helo: string): boolean {
-  if (helo.startsWith("[")) return false;
-  const name = helo.replace(/\.$/, "");
-  return name.includes(".") && /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i.test(name) && !/^[\d.]+$/.test(name);
 }
 
 /** Validates and canonicalises host[:port] (throws InvalidInputError naming the bad one). */

@@ -6,8 +6,8 @@
 // to one resolver, the only way to find the forward zone's servers.
 import { type DnsQuestion, normaliseName, type RecordType } from "./dns-client.js";
 import { sameAddress } from "./ip.js";
-import { ask, type QueryOptions, readChain } from "./lookups.js";
-import type { CheckReport, LookupStatus } from "./types.js";
+import { ask, type QueryOptions, readCnameChain } from "./lookups.js";
+import { type CheckReport, CONCLUSIVE_STATUSES, type LookupStatus } from "./types.js";
 
 /** What a chain polls, taken from its failing check's report (pollTargetOf). */
 export interface PollTarget {
@@ -55,8 +55,6 @@ export function pollTargetOf(report: CheckReport): PollTarget | null {
   };
 }
 
-const CONCLUSIVE = new Set<LookupStatus>(["found", "nxdomain", "nodata"]);
-
 /**
  * Asks the first authoritative server, then the next only when one gives no answer: a poll that
  * finds the authority unchanged costs one question (two with the forward check).
@@ -87,8 +85,8 @@ export async function pollAuthority(
   for (const server of target.servers) {
     questions++;
     const response = await ask(options.transport, question(target.name, "PTR", server, false));
-    const chain = readChain(response, target.name, "PTR");
-    if (response.outcome !== "answer" || !response.aa || !CONCLUSIVE.has(chain.status)) {
+    const chain = readCnameChain(response, target.name, "PTR");
+    if (response.outcome !== "answer" || !response.aa || !CONCLUSIVE_STATUSES.has(chain.status)) {
       ptr = { ...ptr, status: chain.status === "found" ? "servfail" : chain.status, server };
       continue;
     }
@@ -102,8 +100,8 @@ export async function pollAuthority(
     for (const server of listed ? servers.authorities : servers.resolvers.slice(0, 1)) {
       questions++;
       const response = await ask(options.transport, question(first, type, server, !listed));
-      const chain = readChain(response, first, type);
-      if (response.outcome !== "answer" || (listed && !response.aa) || !CONCLUSIVE.has(chain.status))
+      const chain = readCnameChain(response, first, type);
+      if (response.outcome !== "answer" || (listed && !response.aa) || !CONCLUSIVE_STATUSES.has(chain.status))
         continue;
       ptr.forward = {
         name: first,

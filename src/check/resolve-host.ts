@@ -5,7 +5,7 @@ import { query } from "./dns-client.js";
 import { lookupAddresses, type QueryOptions } from "./lookups.js";
 import { systemResolvers } from "./pipeline.js";
 import { formatServer, parseServer } from "./server.js";
-import type { ForwardLookup } from "./types.js";
+import { CONCLUSIVE_STATUSES, type ForwardLookup } from "./types.js";
 
 /** RFC 1123 2.1 letters-digits-hyphen labels, at least two of them, the last not all digits. */
 const HOST_NAME =
@@ -64,7 +64,7 @@ export async function resolveHostAddresses(
     })),
   );
   const addresses = lookups.flatMap((lookup) => (lookup.status === "found" ? lookup.addresses : []));
-  const failed = lookups.filter((lookup) => !["found", "nxdomain", "nodata"].includes(lookup.status));
+  const failed = lookups.filter((lookup) => !CONCLUSIVE_STATUSES.has(lookup.status));
   if (addresses.length > 0) return { status: "found", name, addresses, failed };
   if (failed.length > 0) return { status: "error", name, lookups: failed };
   const nxdomain = lookups.find((lookup) => lookup.status === "nxdomain");

@@ -8,6 +8,7 @@
 //     e.g. "FAIL: 203.0.113.5 has no PTR record (NXDOMAIN at the authority); Gmail will reject
 //     with 550-5.7.25".
 
+import { leadCode, PROBLEMS } from "./problems.js";
 import type { PtrTruth } from "./ptr-rules.js";
 import { statusWord } from "./ptr-rules.js";
 import type {
@@ -39,41 +40,9 @@ export interface SummaryInput {
   clearsBy: string | null;
 }
 
-/** Which error leads the summary when there are several: the one receivers act on first. */
-const LEAD_ORDER: ProblemCode[] = [
-  "NO_PTR",
-  "DANGLING_CNAME",
-  "BROKEN_PAIR",
-  "CACHED_NEGATIVE",
-  "HELO_NOT_FQDN",
-  "HELO_UNRESOLVED",
-  "HELO_IP_MISMATCH",
-];
-
-function where(truth: PtrTruth): string {
-  return truth.source === "authority" ? "at the authority" : `from resolver ${truth.server}`;
-}
-
+/** The headline of a failing check led by `code`: its lead wording (src/check/problems.ts). */
 function headline(code: ProblemCode, input: SummaryInput): string {
-  const { ip, truth, helo } = input;
-  switch (code) {
-    case "NO_PTR":
-      return `${ip} has no PTR record (${truth.status === "nodata" ? "NODATA" : "NXDOMAIN"} ${where(truth)})`;
-    case "DANGLING_CNAME":
-      return `${ip} has no PTR: its reverse name is a CNAME to ${truth.cnames.at(-1) ?? "a name"}, which does not exist (NXDOMAIN ${where(truth)})`;
-    case "BROKEN_PAIR":
-      return `${ip}'s PTR ${truth.names.join(", ")} does not resolve back to it`;
-    case "CACHED_NEGATIVE":
-      return `the authority has the PTR ${truth.names.join(", ")}, but a resolver still serves a cached "no PTR"${input.clearsBy ? ` until ${input.clearsBy}` : ""}`;
-    case "HELO_NOT_FQDN":
-      return `HELO ${helo?.name ?? ""} is not a fully-qualified name`;
-    case "HELO_UNRESOLVED":
-      return `HELO ${helo?.name ?? ""} does not resolve`;
-    case "HELO_IP_MISMATCH":
-      return `HELO ${helo?.name ?? ""} does not resolve to ${ip}`;
-    default:
-      return code;
-  }
+  return PROBLEMS[code].lead?.(input) ?? code;
 }
 
 /** "550-5.7.25" from Gmail's text (how people search for it), "5.7.25" from "550 5.7.25 ...". */
@@ -116,8 +85,7 @@ export function summarise(input: SummaryInput): string {
 
   if (input.verdict === "fail") {
     const errors = problems.filter((problem) => problem.severity === "error" && problem.code !== "DNS_ERROR");
-    const lead =
-      LEAD_ORDER.find((code) => errors.some((problem) => problem.code === code)) ?? errors[0]?.code;
+    const lead = leadCode(errors);
     const others = errors.filter((problem) => problem.code !== lead).length;
     const more = others > 0 ? ` (+${others} more)` : "";
     // A HELO error can fail a check whose PTR could not be learned: say the PTR is still unknown.

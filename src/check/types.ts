@@ -1,11 +1,29 @@
 // The check's public shapes. `CheckReport` is the `rdns check --json` contract in docs/cli.md:
 // tests outside this repository read these field names, so add fields, never rename them.
 
+import type { SectionObservations } from "./sections/index.js";
+
 /** Outcome of one DNS question, kept apart so a failure is never mistaken for "no record". */
 export type LookupStatus = "found" | "nxdomain" | "nodata" | "servfail" | "timeout" | "refused";
 
+/**
+ * Which statuses are answers (RFC 2308 negative answers included); the others mean "could not
+ * tell". A Record, so a new status is a compile error until it is placed here: the one definition
+ * the check, the poll, the host lookup and the re-check policy share.
+ */
+const IS_CONCLUSIVE: Record<LookupStatus, boolean> = {
+  found: true,
+  nxdomain: true,
+  nodata: true,
+  servfail: false,
+  timeout: false,
+  refused: false,
+};
+
 /** The statuses that are answers; the others mean "could not tell". */
-export const CONCLUSIVE_STATUSES: ReadonlySet<LookupStatus> = new Set(["found", "nxdomain", "nodata"]);
+export const CONCLUSIVE_STATUSES: ReadonlySet<LookupStatus> = new Set(
+  (Object.keys(IS_CONCLUSIVE) as LookupStatus[]).filter((status) => IS_CONCLUSIVE[status]),
+);
 
 export type Verdict = "pass" | "fail" | "inconclusive";
 export type FcrdnsResult = "pass" | "fail" | "unknown";
@@ -194,7 +212,7 @@ export class InvalidInputError extends Error {
  * What the DNS side of the check observed (src/check/pipeline.ts builds it). `analyseObservations`
  * in src/check/analyse.ts turns it into verdict, problems, receivers and fixes: pure, no I/O.
  */
-export interface Observations {
+export interface Observations extends SectionObservations {
   ip: string;
   family: 4 | 6;
   reverseName: string;

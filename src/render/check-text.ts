@@ -17,8 +17,10 @@
 
 import { PROVIDERS, type ProviderId } from "../check/providers.js";
 import { failureNote } from "../check/ptr-rules.js";
+import { SECTION_IDS } from "../check/sections/index.js";
 import type { CheckReport, ForwardLookup, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
 import { mapStrings, terminalText } from "./inert-text.js";
+import { TEXT_SECTIONS } from "./sections/index.js";
 
 export interface TextRenderOptions {
   color?: boolean;
@@ -138,26 +140,9 @@ function fcrdnsLines(report: CheckReport): string[] {
   return field("FCrDNS", `${report.fcrdns}${details ? `: ${details}` : ""}`);
 }
 
-function heloLines(report: CheckReport): string[] {
-  const helo = report.helo;
-  if (!helo) return field("HELO", "not checked (no HELO name given)");
-  const facts: string[] = [];
-  if (helo.addressLiteral) {
-    facts.push(
-      helo.resolvesToIp
-        ? `address literal of ${report.ip}`
-        : `address literal of ANOTHER address, not ${report.ip}`,
-    );
-    return field("HELO", `${helo.name}: ${facts.join(", ")}`);
-  }
-  facts.push(helo.fqdn ? "FQDN" : "NOT an FQDN");
-  if (helo.resolvesToIp === true) facts.push(`resolves to ${report.ip}`);
-  else if (helo.resolvesToIp === false) {
-    facts.push(helo.resolves ? `does NOT resolve to ${report.ip}` : "does NOT resolve");
-  } else if (helo.fqdn) facts.push("lookup failed");
-  if (helo.matchesPtr === true) facts.push("matches the PTR");
-  else if (helo.matchesPtr === false) facts.push("differs from the PTR");
-  return field("HELO", `${helo.name}: ${facts.join(", ")}`);
+/** Each check section's row (src/render/sections), in the registry's order. */
+function sectionLines(report: CheckReport): string[] {
+  return SECTION_IDS.flatMap((id) => field(TEXT_SECTIONS[id].label, TEXT_SECTIONS[id].render(report)));
 }
 
 function cacheLines(report: CheckReport): string[] {
@@ -228,7 +213,13 @@ export function renderReportText(unsafe: CheckReport, options: TextRenderOptions
   const provider = label ? field("Provider", `${label} (recognised from the PTR name)`) : [];
   const sections = [
     [renderVerdictLine(report, options)],
-    [...ptrLines(report), ...fcrdnsLines(report), ...heloLines(report), ...cacheLines(report), ...provider],
+    [
+      ...ptrLines(report),
+      ...fcrdnsLines(report),
+      ...sectionLines(report),
+      ...cacheLines(report),
+      ...provider,
+    ],
     receiverLines(report, paint),
     problemLines(report, paint),
     fixLines(report),

@@ -1,5 +1,6 @@
 // A CheckReport as embed sections. Every name, status text and bounce line that came from DNS or a
 // receiver goes through escapeInline/escapeText; the markup around it is ours.
+import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { CheckReport, PtrAnswer, ReceiverName, Verdict } from "../../check/types.js";
 import { formatDuration } from "../../render/duration.js";
 import { escapeInline } from "./escape.js";
@@ -65,6 +66,11 @@ export function heloLines(report: CheckReport): string[] {
   ];
 }
 
+/** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
+export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: CheckReport): string[] }> = {
+  helo: { name: "HELO", lines: heloLines },
+};
+
 function cacheLine(answer: PtrAnswer): string {
   const what = answer.status === "found" ? names(answer.names) : escapeInline(answer.status);
   const left =
@@ -115,7 +121,10 @@ export function reportSections(report: CheckReport): Section[] {
   return [
     { name: "PTR", lines: ptrLines(report) },
     { name: "FCrDNS", lines: fcrdnsLines(report) },
-    { name: "HELO", lines: heloLines(report) },
+    ...SECTION_IDS.map((id) => ({
+      name: DISCORD_SECTIONS[id].name,
+      lines: DISCORD_SECTIONS[id].lines(report),
+    })),
     { name: "Caches (time left)", lines: cacheLines(report) },
     ...receivers,
     { name: "Problems", lines: report.problems.length > 0 ? problemLines(report) : ["none"] },

@@ -4,6 +4,7 @@
 import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { OutboundMessage } from "../../chat/types.js";
+import { SECTION_IDS } from "../../check/sections/index.js";
 import type { CheckReport } from "../../check/types.js";
 import { baselineBody, baselineTitle } from "../../render/baseline.js";
 import { buttonsFor } from "../../render/buttons.js";
@@ -27,9 +28,9 @@ import {
 import {
   COLOURS,
   cacheLines,
+  DISCORD_SECTIONS,
   fcrdnsLines,
   fixLines,
-  heloLines,
   ptrLines,
   RECEIVER_NAMES,
   receiverLines,
@@ -58,7 +59,11 @@ export function verdictEmbed(report: CheckReport): APIEmbed {
     fields: [
       { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
       { name: "FCrDNS", value: fieldValue(fcrdnsLines(report)), inline: true },
-      { name: "HELO", value: fieldValue(heloLines(report)), inline: true },
+      ...SECTION_IDS.map((id) => ({
+        name: DISCORD_SECTIONS[id].name,
+        value: fieldValue(DISCORD_SECTIONS[id].lines(report)),
+        inline: true,
+      })),
       { name: "Caches (time left)", value: fieldValue(cacheLines(report)), inline: false },
       ...receivers,
       { name: "Fix", value: fieldValue(fixLines(report)), inline: false },

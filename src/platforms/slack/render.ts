@@ -3,9 +3,7 @@
 // through escape.ts; every mrkdwn text object is `verbatim: true` (no auto-linking).
 // Block Kit limits (api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
 // characters per section text, 150 per header, 10 fields of 2000 each.
-import type { types as SlackTypes } from "@slack/bolt";
 import type { OutboundMessage, StatusRow } from "../../chat/types.js";
-import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../../check/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "../../render/baseline.js";
 import { buttonsFor } from "../../render/buttons.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
@@ -13,10 +11,13 @@ import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
+import { context, limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock, section } from "./blocks.js";
 import { slackActionsBlock } from "./buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./escape.js";
+import { names, RECEIVER_LABEL, reportBlocks, verdictLine } from "./report.js";
 
-export type SlackBlock = SlackTypes.KnownBlock;
+export { limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock } from "./blocks.js";
+export { reportBlocks, verdictLine } from "./report.js";
 
 export interface SlackRendered {
   /** Fallback text (mrkdwn, escaped); also what notifications show. */
@@ -24,167 +25,7 @@ export interface SlackRendered {
   blocks: SlackBlock[];
 }
 
-export const MAX_BLOCKS = 50;
-export const MAX_SECTION_TEXT = 3000;
-const MAX_HEADER_TEXT = 150;
 const MAX_FALLBACK_TEXT = 3000;
-
-const VERDICT_ICON = { pass: ":white_check_mark:", fail: ":x:", inconclusive: ":warning:" } as const;
-const VERDICT_WORD = { pass: "passes", fail: "fails", inconclusive: "could not be checked" } as const;
-const RECEIVER_LABEL: Record<ReceiverName, string> = {
-  gmail: "Gmail",
-  microsoft: "Microsoft 365",
-  yahoo: "Yahoo",
-};
-
-function mrkdwn(text: string): SlackTypes.MrkdwnElement {
-  return { type: "mrkdwn", text, verbatim: true };
-}
-
-function section(text: string): SlackBlock {
-  return { type: "section", text: mrkdwn(truncateMrkdwn(text, MAX_SECTION_TEXT)) };
-}
-
-function header(text: string): SlackBlock {
-  const cut = text.length > MAX_HEADER_TEXT ? `${text.slice(0, MAX_HEADER_TEXT - 1)}…` : text;
-  return { type: "header", text: { type: "plain_text", text: cut, emoji: true } };
-}
-
-function context(text: string): SlackBlock {
-  return { type: "context", elements: [mrkdwn(truncateMrkdwn(text, MAX_SECTION_TEXT))] };
-}
-
-/** Keeps a message within 50 blocks: the tail is replaced by a note saying how much was left out. */
-export function limitBlocks(blocks: SlackBlock[], max: number = MAX_BLOCKS): SlackBlock[] {
-  if (blocks.length <= max) return blocks;
-  const kept = blocks.slice(0, max - 1);
-  return [
-    ...kept,
-    context(`… ${blocks.length - kept.length} more sections left out (Slack shows at most 50).`),
-  ];
-}
-
-function names(list: string[]): string {
-  return list.length === 0 ? "none" : list.map(inlineCode).join(", ");
-}
-
-function statusWords(status: LookupStatus | "skipped"): string {
-  switch (status) {
-    case "skipped":
-      return "not asked (not a public address)";
-    case "found":
-      return "found";
-    case "nxdomain":
-      return "no PTR (NXDOMAIN)";
-    case "nodata":
-      return "no PTR (NODATA)";
-    case "servfail":
-      return "could not tell (SERVFAIL)";
-    case "timeout":
-      return "could not tell (timeout)";
-    case "refused":
-      return "could not tell (REFUSED)";
-  }
-}
-
-function resolverLine(answer: PtrAnswer): string {
-  let line = `• ${inlineCode(answer.server)}: ${statusWords(answer.status)}`;
-  if (answer.status === "found") line += ` ${names(answer.names)}`;
-  if (answer.negativeTtlRemaining !== null) {
-    line += `, cached for ${formatDuration(answer.negativeTtlRemaining)} more`;
-  } else if (answer.ttl !== null && answer.status === "found") {
-    line += ` (TTL ${formatDuration(answer.ttl)})`;
-  }
-  if (answer.error !== null) line += ` — ${slackText(answer.error)}`;
-  return line;
-}
-
-function heloLine(report: CheckReport): string {
-  const helo = report.helo;
-  if (helo === null) return "not given (add it: `/rdns <ip> <helo-name>`)";
-  const checks = [
-    helo.fqdn || helo.addressLiteral ? "FQDN" : "not an FQDN",
-    helo.resolvesToIp === null
-      ? null
-      : helo.resolvesToIp
-        ? "resolves to the IP"
-        : "does not resolve to the IP",
-    helo.matchesPtr === null ? null : helo.matchesPtr ? "matches the PTR" : "differs from the PTR",
-  ].filter((part): part is string => part !== null);
-  return `${inlineCode(helo.name)}: ${checks.join(", ")}`;
-}
-
-/** One line for the parent message and for notifications: icon, IP, summary. */
-export function verdictLine(report: CheckReport): string {
-  return `${VERDICT_ICON[report.verdict]} *${slackText(report.ip)}* ${VERDICT_WORD[report.verdict]}: ${slackText(report.summary)}`;
-}
-
-/** The full result, for the thread. */
-export function reportBlocks(report: CheckReport): SlackBlock[] {
-  const blocks: SlackBlock[] = [
-    header(`${report.ip} ${VERDICT_WORD[report.verdict]}`),
-    section(`${VERDICT_ICON[report.verdict]} ${slackText(report.summary)}`),
-  ];
-  const ptr = `${statusWords(report.ptr.status)}${report.ptr.status === "found" ? ` ${names(report.ptr.names)}` : ""}`;
-  const fcrdns =
-    report.fcrdns === "pass"
-      ? "pass (a PTR name resolves back to the IP)"
-      : report.fcrdns === "fail"
-        ? "fail (no PTR name resolves back to the IP)"
-        : "unknown";
-  blocks.push(
-    section(
-      [
-        `*PTR* (${inlineCode(report.reverseName)}): ${ptr}`,
-        `*FCrDNS*: ${fcrdns}`,
-        ...report.forward.map(
-          (f) =>
-            `   ${inlineCode(f.name)} → ${f.addresses.length > 0 ? names(f.addresses) : statusWords(f.status)}`,
-        ),
-        `*HELO*: ${heloLine(report)}`,
-      ].join("\n"),
-    ),
-  );
-  if (report.authority !== null) {
-    const auth = report.authority;
-    blocks.push(
-      section(
-        `*Authority* (${auth.zone === null ? "zone unknown" : inlineCode(auth.zone)}, asked ${names(auth.servers)}): ${statusWords(auth.status)}${auth.status === "found" ? ` ${names(auth.names)}` : ""}`,
-      ),
-    );
-  }
-  if (report.resolvers.length > 0) {
-    const lines = report.resolvers.map(resolverLine);
-    if (report.negativeCache !== null) {
-      lines.push(
-        `Negative TTL ${formatDuration(report.negativeCache.ttl)}; the last cached "no PTR" clears by ${slackText(report.negativeCache.clearsBy)}.`,
-      );
-    }
-    blocks.push(section(`*Resolvers' caches*\n${lines.join("\n")}`));
-  }
-  const receivers = (Object.keys(RECEIVER_LABEL) as ReceiverName[]).map((name) => {
-    const verdict = report.receivers[name];
-    const line = `• *${RECEIVER_LABEL[name]}*: ${verdict.outcome} — ${slackText(verdict.reason)}`;
-    return verdict.bounce === null ? line : `${line}\n${codeBlock(verdict.bounce)}`;
-  });
-  blocks.push(section(`*Receivers*\n${receivers.join("\n")}`));
-  if (report.problems.length > 0) {
-    blocks.push({ type: "divider" });
-    for (const problem of report.problems) {
-      const icon = problem.severity === "error" ? ":red_circle:" : ":large_yellow_circle:";
-      blocks.push(section(`${icon} *${problem.code}*: ${slackText(problem.message)}`));
-    }
-  }
-  if (report.fixSteps.length > 0) {
-    const steps = report.fixSteps.map((step, i) => `${i + 1}. ${slackText(step)}`);
-    blocks.push(section(`*How to fix*\n${steps.join("\n")}`));
-  }
-  const provider = report.provider === null ? "" : ` · network: ${slackText(report.provider)}`;
-  blocks.push(
-    context(`Checked ${slackText(report.checkedAt)} in ${Math.round(report.durationMs)} ms${provider}`),
-  );
-  return blocks;
-}
 
 function fallback(text: string): string {
   return truncateMrkdwn(text, MAX_FALLBACK_TEXT);

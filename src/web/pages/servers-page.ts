@@ -9,6 +9,7 @@ import {
   type RowVerdict,
   type ServerRow,
 } from "../../app/server-rows.js";
+import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
@@ -58,6 +59,22 @@ function heloCell(row: ServerRow): SafeHtml {
   return html`<span class="name">${row.helo.name}</span><span class="detail">${[match, resolves].filter(Boolean).join(" · ")}</span>`;
 }
 
+/**
+ * Each check section's cell (src/check/sections), read from the row: a new section is a compile
+ * error until it has one (its header goes in COLUMNS, its row fields in src/app/server-rows.ts).
+ */
+const SECTION_CELLS: Record<
+  SectionId,
+  { label: string; value(row: ServerRow): string; cell(row: ServerRow): SafeHtml }
+> = { helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell } };
+
+function sectionCells(row: ServerRow): SafeHtml[] {
+  return SECTION_IDS.map((id) => {
+    const entry = SECTION_CELLS[id];
+    return html`<td data-label="${entry.label}" data-value="${entry.value(row)}">${entry.cell(row)}</td>`;
+  });
+}
+
 function entryTitle(entry: HistoryEntry): string {
   const names = entry.names.length > 0 ? entry.names.join(", ") : "no PTR name";
   const problems = entry.problems.length > 0 ? ` (${entry.problems.join(", ")})` : "";
@@ -94,7 +111,7 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
   }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}</td>
 <td data-label="PTR" data-value="${row.ptr.join(" ")}">${ptrCell(row)}</td>
 <td data-label="FCrDNS" data-value="${row.fcrdns}" class="fcrdns-${row.fcrdns}">${FCRDNS_TEXT[row.fcrdns]}</td>
-<td data-label="HELO" data-value="${row.helo?.name ?? ""}">${heloCell(row)}</td>
+${sectionCells(row)}
 <td data-label="Verdict" data-value="${VERDICT_RANK[row.verdict]}">${badge(row.verdict)}${
     row.problems.length > 0 ? html`<span class="codes">${row.problems.join(" ")}</span>` : ""
   }</td>

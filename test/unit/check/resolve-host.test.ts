@@ -1,6 +1,6 @@
 // Which inputs count as a host name to resolve (the rest go to the address parser).
 import { describe, expect, it } from "vitest";
-import { asHostName } from "../../src/check/resolve-host.js";
+import { asHostName } from "../../../src/check/resolve-host.js";
 
 describe("asHostName", () => {
   it.each([

@@ -1,7 +1,7 @@
 // Generic-name detection: names receivers take for end-user space, and the traps that are not.
 import { describe, expect, it } from "vitest";
-import { detectGenericName } from "../../src/check/generic.js";
-import { detectProvider, providerDefaultName } from "../../src/check/providers.js";
+import { detectGenericName } from "../../../src/check/generic.js";
+import { detectProvider, providerDefaultName } from "../../../src/check/providers.js";
 
 const IP = "203.0.113.5";
 

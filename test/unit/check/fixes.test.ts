@@ -1,8 +1,8 @@
 // Fix guidance: each provider's own PTR procedure, and the order of the steps.
 import { describe, expect, it } from "vitest";
-import { buildFixSteps, type FixStepsInput, setPtrInstruction } from "../../src/check/fixes.js";
-import type { ProviderId } from "../../src/check/providers.js";
-import type { ProblemCode } from "../../src/check/types.js";
+import { buildFixSteps, type FixStepsInput, setPtrInstruction } from "../../../src/check/fixes.js";
+import type { ProviderId } from "../../../src/check/providers.js";
+import type { ProblemCode } from "../../../src/check/types.js";
 
 const IP = "203.0.113.5";
 

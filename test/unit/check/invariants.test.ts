@@ -1,11 +1,11 @@
 // Properties that must hold for any Observations: above all, a DNS failure is never "no PTR".
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyseObservations } from "../../src/check/analyse.js";
-import type { LookupStatus, Observations } from "../../src/check/types.js";
-import { renderReportText } from "../../src/render/check-text.js";
-import { answer, authority, forward, IP, observations, RES1, RES2 } from "./support/observations.js";
-import { reportFrom } from "./support/report.js";
+import { analyseObservations } from "../../../src/check/analyse.js";
+import type { LookupStatus, Observations } from "../../../src/check/types.js";
+import { renderReportText } from "../../../src/render/check-text.js";
+import { answer, authority, forward, IP, observations, RES1, RES2 } from "../support/observations.js";
+import { reportFrom } from "../support/report.js";
 
 const STATUSES: LookupStatus[] = ["found", "nxdomain", "nodata", "servfail", "timeout", "refused"];
 const FAILURES: LookupStatus[] = ["servfail", "timeout", "refused"];

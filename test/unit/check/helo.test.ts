@@ -1,6 +1,6 @@
 // RFC 5321 4.1.4 HELO shapes.
 import { describe, expect, it } from "vitest";
-import { checkHeloSyntax, sameAddress } from "../../src/check/helo.js";
+import { checkHeloSyntax, sameAddress } from "../../../src/check/sections/helo/syntax.js";
 
 describe("checkHeloSyntax", () => {
   it("accepts FQDNs and address literals", () => {

@@ -1,7 +1,7 @@
 // RFC 2308 negative caching: the zone's negative TTL and when cached "no PTR" answers clear.
 import { describe, expect, it } from "vitest";
-import { predictNegativeCacheExpiry } from "../../src/check/negative-cache.js";
-import { answer, authority, NOW, RES1, RES2 } from "./support/observations.js";
+import { predictNegativeCacheExpiry } from "../../../src/check/negative-cache.js";
+import { answer, authority, NOW, RES1, RES2 } from "../support/observations.js";
 
 describe("predictNegativeCacheExpiry", () => {
   it("takes min(SOA MINIMUM, SOA TTL) as the negative TTL", () => {

@@ -1,7 +1,7 @@
 // The check's rules on hand-built Observations: every case of issue 2 point 5.
 import { describe, expect, it } from "vitest";
-import { analyseObservations } from "../../src/check/analyse.js";
-import type { Analysis, ProblemCode } from "../../src/check/types.js";
+import { analyseObservations } from "../../../src/check/analyse.js";
+import type { Analysis, ProblemCode } from "../../../src/check/types.js";
 import {
   AUTH,
   answer,
@@ -16,7 +16,7 @@ import {
   RES1,
   RES2,
   REVERSE6,
-} from "./support/observations.js";
+} from "../support/observations.js";
 
 function codes(analysis: Analysis): ProblemCode[] {
   return analysis.problems.map((problem) => problem.code);
