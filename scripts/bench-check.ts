@@ -124,7 +124,10 @@ async function measure(label: string, resolver: string, authority: string, check
     ptrTimes.push(...(await timeSequential(samples / rounds, rawPtr)));
     forwardTimes.push(...(await timeSequential(samples / rounds, rawForward)));
     pairTimes.push(
-      ...(await timeSequential(samples / rounds, async () => (await rawPtr(), await rawForward()))),
+      ...(await timeSequential(samples / rounds, async () => {
+        await rawPtr();
+        await rawForward();
+      })),
     );
     checkTimes.push(...(await timeSequential(samples / rounds, check)));
   }

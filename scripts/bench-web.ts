@@ -245,10 +245,10 @@ async function main() {
     const peak = procStatus(pid, "VmHWM");
     const f = (n: number) => n.toFixed(1);
     process.stdout.write(
-      [
+      `${[
         `first contentful paint in headless Chromium: p50 ${f(percentile(paints, 50))} ms, max ${f(paints.at(-1) ?? Number.NaN)} ms (10 fresh tabs, ${renderedRows} rows rendered)`,
         `rdns web memory: ${f(rssIdle)} MiB RSS at start, ${f(rss)} MiB after the requests above, peak ${f(peak)} MiB`,
-      ].join("\n") + "\n",
+      ].join("\n")}\n`,
     );
   } finally {
     child.kill("SIGTERM");

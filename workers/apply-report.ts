@@ -10,7 +10,7 @@ import type { CheckReport } from "../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
 import { uniqueOrigins } from "../src/queue/dedup.js";
-import type { CheckJob, DeliveryJob } from "../src/queue/jobs.js";
+import type { CheckJob } from "../src/queue/jobs.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 import { adoptCheck } from "../src/store/chain-adoption.js";

@@ -48,7 +48,7 @@ async function recheckTarget(
 
 async function recheck(
   ctx: AppContext,
-  press: ButtonPress,
+  _press: ButtonPress,
   action: Extract<ButtonAction, { kind: "recheck" }>,
   respond: ButtonResponder,
 ): Promise<void> {

@@ -35,7 +35,7 @@ const OWN_AFTER =
 // The client, named by the receiver (text just before the address).
 const CLIENT_BEFORE = new RegExp(
   `(?:${[
-    String.raw`[?&;]ip(?:src|addr)?=`,
+    "[?&;]ip(?:src|addr)?=",
     String.raw`\bip(?:v[46])?\s*[=:]\s*\[?`,
     String.raw`\bip(?:v[46])?(?:\s+address)?\s+\[?`,
     String.raw`\baddress(?:es)?\s+\[?`,
@@ -205,8 +205,8 @@ const HELO_PATTERNS = [
 export function extractHelo(text: string): string | null {
   for (const pattern of HELO_PATTERNS) {
     const name = pattern.exec(text)?.[1];
-    if (name !== undefined && name.includes(".") && !/\.$/.test(name)) return name.toLowerCase();
-    if (name !== undefined && name.endsWith(".") && name.length > 1) return name.slice(0, -1).toLowerCase();
+    if (name?.includes(".") && !/\.$/.test(name)) return name.toLowerCase();
+    if (name?.endsWith(".") && name.length > 1) return name.slice(0, -1).toLowerCase();
   }
   return null;
 }

@@ -184,6 +184,6 @@ export function categorise(diagnostic: string, enhancedCode: string | null): Cat
   }
   if (fromCode !== null) return { category: fromCode, rdnsRelated: false };
   const last = TEXT_RULES[TEXT_RULES.length - 1];
-  if (last !== undefined && last[1].test(prose)) return { category: last[0], rdnsRelated: false };
+  if (last?.[1].test(prose)) return { category: last[0], rdnsRelated: false };
   return { category: "other", rdnsRelated: false };
 }

@@ -9,8 +9,8 @@ export interface ReplyCodes {
 }
 
 // The code must stand alone: after start, space or punctuation; before space, '-' or the end.
-const SMTP_CODE = /(?:^|[\s:'"(<\[=>])([45]\d\d)(?=[\s-]|$)/;
-const SMTP_CODE_GLOBAL = /(?:^|[\s:'"(<\[=>])([45]\d\d)(?=[\s-]|$)/g;
+const SMTP_CODE = /(?:^|[\s:'"(<[=>])([45]\d\d)(?=[\s-]|$)/;
+const SMTP_CODE_GLOBAL = /(?:^|[\s:'"(<[=>])([45]\d\d)(?=[\s-]|$)/g;
 // Not preceded by a digit or dot (so 192.5.7.25 is no code), not followed by ".digit" (so
 // Yahoo's 4.16.55.1 is no code either).
 const ENHANCED_CODE = /(?:^|[^\d.])([45]\.\d{1,3}\.\d{1,3})(?!\d|\.\d)/;

@@ -42,6 +42,7 @@ const QUOTE_PREFIX = /^[ \t]*>[ \t>]*/;
  * terminal: they are blanked in what the reader reports.
  */
 export function withoutControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this function's job
   return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, " ");
 }
 

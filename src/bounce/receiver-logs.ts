@@ -27,7 +27,7 @@ export interface ReceiverRefusal {
   unverifiedName: boolean;
 }
 
-const ADDRESS = String.raw`(?:IPv6:)?([0-9A-Fa-f:.]{3,45})`;
+const ADDRESS = "(?:IPv6:)?([0-9A-Fa-f:.]{3,45})";
 const POSTFIX_REJECT = new RegExp(
   String.raw`\b(?:milter-)?reject: [A-Z][A-Z-]{1,20} from ([^\s[\]]{0,253})\[${ADDRESS}\](?::\d{1,5})?: (.{1,1500})`,
 );

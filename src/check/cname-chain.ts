@@ -129,7 +129,7 @@ export function readCnameChain(response: DnsResponse, name: string, type: Record
 function describeRecords(records: DnsRecord[]): string {
   const shown = records
     .slice(0, 3)
-    .map((record) => `${record.type} ${record.data} for ${record.name}`.replace(/  +/g, " "));
+    .map((record) => `${record.type} ${record.data} for ${record.name}`.replace(/ {2,}/g, " "));
   const more = records.length > 3 ? ` and ${records.length - 3} more` : "";
   return `${shown.join(", ")}${more}`;
 }

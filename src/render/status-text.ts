@@ -94,15 +94,15 @@ export interface FittedStatus {
  */
 export function fitStatus(
   message: StatusMessage,
-  escape: (line: string) => string,
+  escapeLine: (line: string) => string,
   budget: number,
   /** One row, rendered for the platform (default: its plain line, escaped whole). */
-  rowLine: (row: StatusRow) => string = (row) => escape(statusRowLine(row)),
+  rowLine: (row: StatusRow) => string = (row) => escapeLine(statusRowLine(row)),
 ): FittedStatus {
-  const lines = statusHeadLines(message).map(escape);
+  const lines = statusHeadLines(message).map(escapeLine);
   let used = lines.reduce((sum, line) => sum + line.length + 1, 0);
   const moreLine = (count: number) =>
-    escape(`… ${count} more: the whole table is attached as ${message.attachment.filename}.`);
+    escapeLine(`… ${count} more: the whole table is attached as ${message.attachment.filename}.`);
   // Room for the "N more" line is kept whenever something could be left out.
   const reserve = moreLine(message.rows.length).length + 1;
   let shown = 0;

@@ -21,8 +21,6 @@ function check(ip: string, options: Partial<CheckOptions> = {}): Promise<CheckRe
 }
 
 const codes = (report: CheckReport) => report.problems.map((problem) => problem.code).sort();
-const errors = (report: CheckReport) =>
-  report.problems.filter((problem) => problem.severity === "error").map((problem) => problem.code);
 
 describe("rdns check against the lab: PTR and FCrDNS", () => {
   it("passes FCrDNS when the PTR name resolves back", async () => {

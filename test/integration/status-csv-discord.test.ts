@@ -10,7 +10,7 @@ import { createLogger } from "../../src/log.js";
 import { escapeInline } from "../../src/platforms/discord/escape.js";
 import { type Runtime, startRuntime } from "../../src/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../src/settings.js";
-import { FakeDiscord, type FakeMessage, type RestRecord } from "../fakes/discord/index.js";
+import { FakeDiscord, type FakeMessage } from "../fakes/discord/index.js";
 import { CASES, HOSTILE_NAME } from "../lab/zones.js";
 import { until } from "../support/until.js";
 import { expectCsvMatchesRows, listedIps, RANGE, RANGE_SIZE, settledRows } from "./status-csv/support.js";

@@ -76,6 +76,7 @@ describe("renderReportText", () => {
   it("colours only when asked", () => {
     const report = reportFrom(observations({ authority: authority("nxdomain") }));
     expect(renderReportText(report, { color: true })).toContain("\u001b[31mFAIL\u001b[0m");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour escape is what is asserted
     expect(renderVerdictLine(report, { color: true })).toMatch(/^\u001b\[31mFAIL\u001b\[0m: /);
   });
 });

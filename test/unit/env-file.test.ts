@@ -79,6 +79,7 @@ describe("the tsx scripts load .env first", () => {
     for (const [name, line] of tsxScripts)
       expect(line, name).toMatch(/^tsx --import \.\/src\/cli\/load-env\.ts /);
     const cwd = tempDir("SEEN=from-file\nWINS=from-file\n");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the written script's own template literal
     writeFileSync(join(cwd, "print.ts"), "console.log(`${process.env.SEEN} ${process.env.WINS}`);\n");
     const { stdout } = await run(
       join(root, "node_modules/.bin/tsx"),

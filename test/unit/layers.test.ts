@@ -25,7 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["src/runtime", "src/cli"],
 ];
 
-export interface ImportEdge {
+interface ImportEdge {
   from: string;
   to: string;
   file: string;
@@ -42,7 +42,7 @@ function tsFiles(dir: string): string[] {
 }
 
 /** The module a repository path belongs to: `src/<folder>`, `src/<file>` or the top folder. */
-export function moduleOf(path: string): string {
+function moduleOf(path: string): string {
   const parts = path.split(sep).join("/").split("/");
   if (parts[0] !== "src") return parts[0] ?? path;
   const second = parts[1] ?? "";
@@ -50,7 +50,7 @@ export function moduleOf(path: string): string {
 }
 
 /** Every import of one file's text (packages included), with whether it is type-only. */
-export function allImportsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
+function allImportsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
   const found: { specifier: string; typeOnly: boolean }[] = [];
   const visit = (node: ts.Node) => {
@@ -92,7 +92,7 @@ export function allImportsOf(text: string, fileName = "file.ts"): { specifier: s
 }
 
 /** Every relative import of one file's text, with whether it is type-only. */
-export function importsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
+function importsOf(text: string, fileName = "file.ts"): { specifier: string; typeOnly: boolean }[] {
   return allImportsOf(text, fileName).filter((item) => item.specifier.startsWith("."));
 }
 
@@ -100,7 +100,7 @@ export function importsOf(text: string, fileName = "file.ts"): { specifier: stri
  * A chat platform's SDK: only src/platforms/<name>/ may load one, so the renderers stay on one
  * side (src/render is platform-neutral) and `rdns worker` never loads Bolt or discord.js.
  */
-export function isPlatformSdk(specifier: string): boolean {
+function isPlatformSdk(specifier: string): boolean {
   return /^(discord\.js($|\/)|@discordjs\/|@slack\/)/.test(specifier);
 }
 
@@ -134,7 +134,7 @@ function importGraph(): ImportEdge[] {
 }
 
 /** One cycle among the modules (as a path that returns to its start), or null. */
-export function findCycle(edges: readonly Pick<ImportEdge, "from" | "to">[]): string[] | null {
+function findCycle(edges: readonly Pick<ImportEdge, "from" | "to">[]): string[] | null {
   const next = new Map<string, Set<string>>();
   for (const { from, to } of edges) {
     if (from === to) continue;

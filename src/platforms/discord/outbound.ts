@@ -17,6 +17,7 @@ export const NO_MENTIONS = { parse: [], replied_user: false } as const;
 const THREAD_NAME_MAX = 100;
 
 export function threadName(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control and bidi characters are what a thread name must not carry
   const clean = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, " ").trim();
   return (clean === "" ? "rdns" : clean).slice(0, THREAD_NAME_MAX);
 }

@@ -10,7 +10,7 @@
 // "not posted"). First attempts and retries after a definite refusal cost no extra call. Not
 // covered: a process that dies mid-post (the retry runs in a new process that has no record);
 // that gap is the delivery worker's documented one (workers/delivery.ts).
-import { webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 

@@ -1,7 +1,7 @@
 // .eml files shared in a support channel: files.info for the private download URL, then a GET
 // with the bot token (Slack: "files are private; send the token in an Authorization header"),
 // only to Slack's file host, reading at most `maxBytes` so a huge upload cannot exhaust memory.
-import { webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../log.js";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;

@@ -2,7 +2,6 @@
 // keeps both. Plain JavaScript, loaded as a file (the Content-Security-Policy allows no inline
 // script). The server renders everything; this only reorders, hides and swaps what it sent.
 // The sort and filter live in the address's #fragment, so a reload or a shared link keeps them.
-"use strict";
 
 (() => {
   const state = { key: null, dir: 1, filter: "" };

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { OutboundMessage } from "../../../src/chat/types.js";
 import { DnsClient } from "../../../src/check/dns-client.js";
 import { addQueryListener } from "../../../src/check/dns-observer.js";
-import { parseIp } from "../../../src/check/ip.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import { cleanupPrefix, labSettings, type Posted, RecordingPlatform, startLabRuntime } from "./support.js";

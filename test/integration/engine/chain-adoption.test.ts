@@ -11,14 +11,7 @@ import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { threadsOfChain } from "../../../src/store/chain-adoption.js";
 import { openChainsOf, readChain } from "../../../src/store/chains.js";
-import {
-  appContextOf,
-  cleanupPrefix,
-  labSettings,
-  logger,
-  RecordingPlatform,
-  startLabRuntime,
-} from "./support.js";
+import { appContextOf, cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const IP = "192.0.2.130"; // not in the lab's reverse zone: NXDOMAIN at the authority, for good
 

@@ -13,14 +13,7 @@ import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { countOpenChains, openChainsOf, readChain } from "../../../src/store/chains.js";
 import { connectLab } from "../../lab/lab.js";
-import {
-  appContextOf,
-  cleanupPrefix,
-  labSettings,
-  logger,
-  RecordingPlatform,
-  startLabRuntime,
-} from "./support.js";
+import { appContextOf, cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
 
 const STOP_IP = "192.0.2.54"; // spare54: no PTR in the lab
 const RECHECK_IP = "192.0.2.58"; // spare58: no PTR in the lab

@@ -18,14 +18,12 @@ import { DnsClient } from "../../../src/check/dns-client.js";
 import { addQueryListener } from "../../../src/check/dns-observer.js";
 import { parseIp } from "../../../src/check/ip.js";
 
-import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { connectLab } from "../../lab/lab.js";
 import {
   appContextOf,
   cleanupPrefix,
   labSettings,
-  logger,
   type Posted,
   RecordingPlatform,
   startLabRuntime,
@@ -47,7 +45,6 @@ describe("chains follow the fix at the authority", () => {
   const control = connectLab(lab);
   const platform = new RecordingPlatform("console");
   const settings = labSettings("followfix", { recheckPollMs: 1000 });
-  const keys = storeKeys(settings.prefix);
   /** Questions the bot asked, per name (the observer hears every question of the default client). */
   const asked: { at: number; server: string; name: string }[] = [];
   let stopListening: () => void = () => {};

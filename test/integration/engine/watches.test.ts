@@ -72,7 +72,7 @@ describe("watches", () => {
     // still serving a cached answer, is a change of problem codes with the same verdict and names).
     const history = await readHistory(runtime.redis, storeKeys(settings.prefix), "console:C-watch", IP);
     const shapes = history.map((entry) => JSON.stringify([entry.verdict, entry.names, entry.problems]));
-    shapes.slice(1).forEach((shape, index) => expect(shape).not.toBe(shapes[index]));
+    for (const [index, shape] of shapes.slice(1).entries()) expect(shape).not.toBe(shapes[index]);
     const steps = history
       .map((entry) => `${entry.verdict} ${entry.names.join(",")}`)
       .filter((step, index, all) => index === 0 || step !== all[index - 1]);

@@ -16,7 +16,7 @@ import {
   RecordingPlatform,
   startLabRuntime,
 } from "../engine/support.js";
-import { scrape, valueOf } from "./scrape.js";
+import { sampleValue, scrape } from "./scrape.js";
 
 describe("GET /metrics after real checks through the queue", () => {
   const platform = new RecordingPlatform("console");
@@ -60,7 +60,7 @@ describe("GET /metrics after real checks through the queue", () => {
     // own, not a delivery): 4 deliveries. The observers run on BullMQ's events, just after the job
     // is stored as completed, so the scrape may trail the posts by a moment.
     const posted = (text: string) =>
-      valueOf(text, "rdns_deliveries_total", { platform: "console", outcome: "posted" });
+      sampleValue(text, "rdns_deliveries_total", { platform: "console", outcome: "posted" });
     const deadline = Date.now() + 10_000;
     let after = await scrape(base);
     while (posted(after) - posted(before) < 4) {
@@ -69,7 +69,7 @@ describe("GET /metrics after real checks through the queue", () => {
       after = await scrape(base);
     }
     const delta = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(delta("rdns_deliveries_total", { platform: "console", outcome: "posted" })).toBe(4);
     expect(platform.posted.filter((item) => item.op === "reply" || item.op === "update")).toHaveLength(4);
     expect(delta("rdns_checks_total", { verdict: "pass", reason: "command" })).toBe(1);
@@ -78,27 +78,27 @@ describe("GET /metrics after real checks through the queue", () => {
     expect(delta("rdns_check_duration_seconds_sum")).toBeGreaterThan(0);
     // BullMQ's own counts, once per family for all queues, and its completed counter (worker metrics on).
     expect(after.match(/^# TYPE bullmq_job_count gauge$/gm)).toHaveLength(1);
-    expect(valueOf(after, "bullmq_job_count", { queue: "check", state: "active" })).toBe(0);
-    expect(valueOf(after, "bullmq_job_count", { queue: "delivery-slack", state: "waiting" })).toBe(0);
-    expect(valueOf(after, "bullmq_job_completed_total", { queue: "check" })).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(after, "bullmq_job_count", { queue: "check", state: "active" })).toBe(0);
+    expect(sampleValue(after, "bullmq_job_count", { queue: "delivery-slack", state: "waiting" })).toBe(0);
+    expect(sampleValue(after, "bullmq_job_completed_total", { queue: "check" })).toBeGreaterThanOrEqual(2);
     // prom-client's process metrics.
-    expect(valueOf(after, "process_resident_memory_bytes")).toBeGreaterThan(0);
-    expect(valueOf(after, "rdns_redis_up")).toBe(1);
+    expect(sampleValue(after, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(sampleValue(after, "rdns_redis_up")).toBe(1);
   });
 
   it("reads watched addresses from Redis at scrape time", async () => {
-    expect(valueOf(await scrape(base), "rdns_watched_addresses")).toBe(0);
+    expect(sampleValue(await scrape(base), "rdns_watched_addresses")).toBe(0);
     await platform.command(["watch", "203.0.113.0/30"], "C-watch");
     await platform.command(["watch", "203.0.113.2"], "C-other"); // the same IP from another channel counts once
-    expect(valueOf(await scrape(base), "rdns_watched_addresses")).toBe(4);
+    expect(sampleValue(await scrape(base), "rdns_watched_addresses")).toBe(4);
     await platform.command(["unwatch", "203.0.113.0/30"], "C-watch");
-    expect(valueOf(await scrape(base), "rdns_watched_addresses")).toBe(1);
+    expect(sampleValue(await scrape(base), "rdns_watched_addresses")).toBe(1);
   });
 
   it("counts a failing IP's re-check chain while it is open, and not after it gave up", async () => {
     // The broken pair checked above has a chain of its own: it gives up within RECHECK limit first.
     const quiet = Date.now() + 30_000;
-    while (valueOf(await scrape(base), "rdns_open_chains") !== 0) {
+    while (sampleValue(await scrape(base), "rdns_open_chains") !== 0) {
       expect(Date.now()).toBeLessThan(quiet);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -109,7 +109,7 @@ describe("GET /metrics after real checks through the queue", () => {
     while (open === 0) {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      open = valueOf(await scrape(base), "rdns_open_chains");
+      open = sampleValue(await scrape(base), "rdns_open_chains");
     }
     expect(open).toBe(1);
     // RECHECK limit of 4 s: the chain's last check says "gave up", and the chain closes.
@@ -118,15 +118,15 @@ describe("GET /metrics after real checks through the queue", () => {
       30_000,
     );
     const closedBy = Date.now() + 10_000;
-    while (valueOf(await scrape(base), "rdns_open_chains") !== 0) {
+    while (sampleValue(await scrape(base), "rdns_open_chains") !== 0) {
       expect(Date.now()).toBeLessThan(closedBy);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const text = await scrape(base);
     // The chain's follow-ups: re-checks, or polls of the authority while the zone still fails.
     const followUps =
-      valueOf(text, "rdns_checks_total", { verdict: "fail", reason: "recheck" }) +
-      valueOf(text, "rdns_checks_total", { verdict: "fail", reason: "poll" });
+      sampleValue(text, "rdns_checks_total", { verdict: "fail", reason: "recheck" }) +
+      sampleValue(text, "rdns_checks_total", { verdict: "fail", reason: "poll" });
     expect(followUps).toBeGreaterThanOrEqual(1);
   });
 
@@ -137,7 +137,7 @@ describe("GET /metrics after real checks through the queue", () => {
     recordDnsQuery("answer", 0.003);
     const after = await scrape(base);
     const delta = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(delta("rdns_dns_queries_total", { outcome: "timeout" })).toBe(1);
     expect(delta("rdns_dns_queries_total", { outcome: "answer" })).toBe(2);
     expect(delta("rdns_dns_query_duration_seconds_count")).toBe(3);

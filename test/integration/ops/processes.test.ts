@@ -11,7 +11,7 @@ import { CHECK_QUEUE } from "../../../src/queue/names.js";
 import { buildUnlessBuilt, ROOT } from "../../support/built-cli.js";
 import { freePort } from "../../support/free-port.js";
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from "../engine/support.js";
-import { scrape, valueOf } from "./scrape.js";
+import { sampleValue, scrape } from "./scrape.js";
 
 const run = promisify(execFile);
 
@@ -62,8 +62,8 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
       expect(result.output).toContain(`http://127.0.0.1:${port}/readyz: 200`);
       expect((await ready(port, "--live")).code).toBe(0);
       const text = await scrape(`http://127.0.0.1:${port}`);
-      expect(valueOf(text, "rdns_redis_up")).toBe(1);
-      expect(valueOf(text, "bullmq_job_count", { queue: "check", state: "waiting" })).toBe(0);
+      expect(sampleValue(text, "rdns_redis_up")).toBe(1);
+      expect(sampleValue(text, "bullmq_job_count", { queue: "check", state: "waiting" })).toBe(0);
     }
 
     const [first] = children;
@@ -92,7 +92,7 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(valueOf(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" })).toBe(0);
+    expect(sampleValue(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" })).toBe(0);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue(CHECK_QUEUE, { connection: redis, prefix: own });
     try {
@@ -110,11 +110,11 @@ describe("rdns worker and rdns ready, as the containers run them", () => {
       while (answered === 0) {
         expect(Date.now()).toBeLessThan(deadline + 30_000);
         await new Promise((resolve) => setTimeout(resolve, 200));
-        answered = valueOf(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" });
+        answered = sampleValue(await scrape(base), "rdns_dns_queries_total", { outcome: "answer" });
       }
       // The resolver and the authority for the PTR, then the forward A of the PTR name.
       expect(answered).toBeGreaterThanOrEqual(3);
-      expect(valueOf(await scrape(base), "rdns_dns_query_duration_seconds_count")).toBeGreaterThanOrEqual(
+      expect(sampleValue(await scrape(base), "rdns_dns_query_duration_seconds_count")).toBeGreaterThanOrEqual(
         answered,
       );
     } finally {

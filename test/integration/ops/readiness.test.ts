@@ -14,7 +14,7 @@ import { createQueues, type Queues } from "../../../src/queue/queues.js";
 import { type OpsServer, startOpsServer } from "../../../src/web/ops-server.js";
 import { freePort } from "../../support/free-port.js";
 import { labSettings, logger } from "../engine/support.js";
-import { valueOf } from "./scrape.js";
+import { sampleValue } from "./scrape.js";
 
 async function startRedis(dir: string, port: number): Promise<ChildProcess> {
   const child = spawn(
@@ -129,7 +129,7 @@ describe("GET /readyz follows Redis and the platforms", () => {
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(valueOf(text, "rdns_redis_up")).toBe(0);
+    expect(sampleValue(text, "rdns_redis_up")).toBe(0);
     // prom-client writes "Nan"; Prometheus parses float values case-insensitively (Go ParseFloat).
     expect(text).toMatch(/^rdns_watched_addresses nan$/im);
 
@@ -137,7 +137,7 @@ describe("GET /readyz follows Redis and the platforms", () => {
     const up = await until(`${base}/readyz`, 200);
     expect(up).toMatchObject({ status: "ready" });
     const after = await (await fetch(`${base}/metrics`)).text();
-    expect(valueOf(after, "rdns_redis_up")).toBe(1);
-    expect(valueOf(after, "rdns_watched_addresses")).toBe(0);
+    expect(sampleValue(after, "rdns_redis_up")).toBe(1);
+    expect(sampleValue(after, "rdns_watched_addresses")).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ export function parseSamples(text: string): Sample[] {
 }
 
 /** The value of the one sample with this name and (at least) these labels; 0 when absent. */
-export function valueOf(text: string, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number {
   const found = parseSamples(text).filter(
     (sample) =>
       sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),

@@ -2,7 +2,7 @@
 // questions, a random id, and the question itself (name, type, class); and that every forgery
 // that misses one of them is ignored while the real answer, sent after it, is taken.
 import dgram from "node:dgram";
-import dnsPacket from "dns-packet";
+import type dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
 import { DnsClient } from "../../../src/check/dns-client.js";
 import { answerTo, ptrAnswer, type Reply, udpServer } from "./udp-server.js";

@@ -21,6 +21,7 @@ const HOSTILE = "evil\u001b[31m\u202emoc.\n<!channel> *bold* `tick` <@U123> @eve
 
 /** Raw controls (newline and tab aside: the renderers' own layout uses them) and bidi controls. */
 const RAW =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what this test looks for
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
 
 /** A real report whose PTR name, CNAME, zone, forward name and HELO are all `name`. */

@@ -156,7 +156,7 @@ describe("Slack rendering", () => {
         (raw, max) => {
           const escaped = `${inlineCode(raw)}\n${escapeMrkdwn(raw)}\n\`\`\`${escapeMrkdwn(raw)}\`\`\``;
           const cut = truncateMrkdwn(escaped, max);
-          expect(cut.length).toBeLessThanOrEqual(Math.max(max, escaped.length <= max ? escaped.length : max));
+          expect(cut.length).toBeLessThanOrEqual(Math.max(max, Math.min(escaped.length, max)));
           expect(hasControl(cut)).toBe(false);
           expect(/&[a-z]*$/.test(cut.replace(/\n… \(cut short\)$/, ""))).toBe(false);
           const last = cut.charCodeAt(cut.length - 1);
