@@ -26,7 +26,7 @@ export function notPublicNotes(ranges: readonly AddressRange[]): string {
     const hidden = parts.filter((part) => part.why !== null);
     if (hidden.length === 0 || hidden.length === parts.length) continue;
     for (const part of hidden.slice(0, MAX_NOTED)) {
-      text += `rdns sweep: ${part.cidr} in ${range.text} ${part.why}: its ${part.size} addresses are not asked about (rows fail NOT_PUBLIC)\n`;
+      text += `rdns sweep: ${part.cidr} in ${range.text} ${part.why}: ${part.size === 1 ? "it is" : `its ${part.size} addresses are`} not asked about (rows fail NOT_PUBLIC)\n`;
     }
     if (hidden.length > MAX_NOTED) {
       text += `rdns sweep: and ${hidden.length - MAX_NOTED} more non-public blocks in ${range.text}\n`;

@@ -41,6 +41,24 @@ describe("rdns sweep, non-public blocks inside a range", () => {
     expect(notPublic.every((ip) => ip?.startsWith("192.88.99."))).toBe(true);
   });
 
+  it("::/120: names the unspecified and the loopback address, the rest is swept", async () => {
+    const stderr = sink();
+    const stdout = sink();
+    await runSweepCommand(["::/120", "--resolver", "127.0.0.1:9", "--timeout", "100", "--format", "csv"], {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+    });
+    const notes = stderr
+      .text()
+      .split("\n")
+      .filter((line) => line.startsWith("rdns sweep:"));
+    expect(notes).toEqual([
+      expect.stringMatching(/^rdns sweep: ::\/128 in ::\/120 is unspecified .*: it is not asked about/),
+      expect.stringMatching(/^rdns sweep: ::1\/128 in ::\/120 is loopback /),
+    ]);
+    expect(stdout.text().trim().split("\n").slice(1)).toHaveLength(256);
+  });
+
   it("a wholly public range gets no note", async () => {
     const stderr = sink();
     await runSweepCommand(["203.0.113.0/30", "--resolver", "127.0.0.1:9", "--timeout", "100"], {
