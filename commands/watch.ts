@@ -3,7 +3,7 @@
 // run checks it too); changes go to the thread this command opens.
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
-import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parseWatchTarget } from "../src/app/targets.js";
+import { MAX_ADDRESS, MAX_NAME, parseNewWatchTarget, parseOptionalHelo } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
 
 function every(ms: number): string {
@@ -36,7 +36,7 @@ export default {
   ],
   examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25", helo: "mail.example.com" }],
   async run({ ctx, request, respond, options, example }) {
-    const parsed = parseWatchTarget(options.range ?? "");
+    const parsed = parseNewWatchTarget(options.range ?? "");
     if (!parsed.ok) {
       await refuse(respond, parsed.problem, example);
       return;

@@ -1,5 +1,6 @@
 // The only place that reads the environment (docs/configuration.md). `loadConfig` is pure:
 // it takes the environment as an argument so tests can pass their own.
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { parseServer } from "./check/server.js";
 
@@ -22,6 +23,15 @@ const serverList = list.superRefine((servers, ctx) => {
     }
   }
 });
+
+function isCidr(text: string): boolean {
+  try {
+    ipaddr.parseCIDR(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const optionalText = z
   .string()
@@ -88,6 +98,30 @@ const schema = z.object({
       .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces (it travels in an HTTP header)")
       .optional(),
   ),
+  /**
+   * The servers page sits behind a TLS-terminating proxy: believe its X-Forwarded-Proto (the
+   * token cookie is then Secure on https) and X-Forwarded-For/Host. `1`/`true` trusts whoever
+   * connects; a list of addresses or CIDRs trusts only those peers. Unset or `0`: headers ignored.
+   */
+  TRUST_PROXY: list
+    .superRefine((entries, ctx) => {
+      if (entries.length === 1 && /^(0|1|true|false)$/.test(entries[0] ?? "")) return;
+      for (const entry of entries) {
+        if (!ipaddr.isValid(entry) && !isCidr(entry)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${entry.slice(0, 60)}": 1, 0, or proxy addresses/CIDRs`,
+          });
+        }
+      }
+    })
+    .transform((entries): boolean | string[] =>
+      entries.length === 0 || /^(0|false)$/.test(entries[0] ?? "")
+        ? false
+        : /^(1|true)$/.test(entries[0] ?? "")
+          ? true
+          : entries,
+    ),
   /** Bull Board may retry, remove and pause jobs only when this is 1; read-only otherwise. */
   ADMIN_WRITE: z
     .enum(["0", "1", "true", "false"], { message: "1 (Bull Board may change jobs) or 0 (read-only)" })

@@ -1,7 +1,10 @@
 // GET /servers.csv: the API's rows as CSV (RFC 4180) for a spreadsheet. Names from DNS can start
 // with "=", "+", "-" or "@", which a spreadsheet runs as a formula (CSV injection): csv-stringify's
-// escape_formulas prefixes such cells with a quote.
+// escape_formulas prefixes such cells with a quote. Control, bidi and other invisible characters
+// are written out (`\u202e`) as the page writes them (src/render/inert-text.ts), so a PTR name
+// cannot reorder or hide a cell's text in a spreadsheet, or a terminal's `cat`.
 import { stringify } from "csv-stringify/sync";
+import { escapeInvisible } from "../render/inert-text.js";
 import type { ServerRow } from "./server-rows.js";
 
 const HEADER = [
@@ -24,21 +27,23 @@ const flag = (value: boolean | null | undefined) => (value === true ? "yes" : va
 
 export function rowsToCsv(rows: readonly ServerRow[]): string {
   return stringify(
-    rows.map((row) => [
-      row.ip,
-      row.watch,
-      row.channel,
-      row.ptr.join(" "),
-      row.fcrdns,
-      row.helo?.name ?? "",
-      flag(row.helo?.matchesPtr),
-      flag(row.helo?.resolvesToIp),
-      row.verdict,
-      row.problems.join(" "),
-      row.since ?? "",
-      row.checkedAt ?? "",
-      row.paused ? "yes" : "no",
-    ]),
+    rows.map((row) =>
+      [
+        row.ip,
+        row.watch,
+        row.channel,
+        row.ptr.join(" "),
+        row.fcrdns,
+        row.helo?.name ?? "",
+        flag(row.helo?.matchesPtr),
+        flag(row.helo?.resolvesToIp),
+        row.verdict,
+        row.problems.join(" "),
+        row.since ?? "",
+        row.checkedAt ?? "",
+        row.paused ? "yes" : "no",
+      ].map((cell) => escapeInvisible(cell)),
+    ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
   );
 }

@@ -4,6 +4,7 @@
 // public is the check's rule (src/check/ip.ts), not a second copy of it.
 import ipaddr from "ipaddr.js";
 import { type ParsedIp, parseIp } from "../check/ip.js";
+import { rangeParts } from "../check/public-parts.js";
 import { asHostName } from "../check/resolve-host.js";
 import { InvalidInputError } from "../check/types.js";
 
@@ -111,6 +112,31 @@ export function parseWatchTarget(text: string): Parsed<WatchTarget> {
   // 203.0.113.5/32` finds a watch of 203.0.113.5 (and the other way round).
   const label = ips.length === 1 ? (ips[0] as string) : `${ips[0]}/${bits}`;
   return { ok: true, value: { label, ips } };
+}
+
+/**
+ * A range to start watching: as parseWatchTarget, and every part of it public, by the rule for
+ * single addresses (192.88.0.0/16 holds the reserved 192.88.99.0/24). Refused, not trimmed: a
+ * watch is listed, counted and re-checked under its label for as long as it stands, and a label
+ * that silently covers less than it says would mislead every later `/rdns watches`; the person
+ * re-sends the public parts. Unwatch and status keep parseWatchTarget, so a watch stored before
+ * this rule can still be read and removed.
+ */
+export function parseNewWatchTarget(text: string): Parsed<WatchTarget> {
+  const parsed = parseWatchTarget(text);
+  if (!parsed.ok || parsed.value.ips.length === 1) return parsed;
+  const [network, bits] = ipaddr.parseCIDR(parsed.value.label);
+  const hidden = rangeParts(network, bits).filter((part) => part.why !== null);
+  if (hidden.length === 0) return parsed;
+  const named = hidden
+    .slice(0, 2)
+    .map((part) => `${part.cidr} ${part.why}`)
+    .join("; ");
+  const more = hidden.length > 2 ? `; and ${hidden.length - 2} more non-public blocks` : "";
+  return {
+    ok: false,
+    problem: `${parsed.value.label} is not all public address space: ${named}${more}. Receivers never see those addresses; watch the public parts as smaller ranges`,
+  };
 }
 
 /** RFC 5321 4.1.4: an EHLO argument is a domain name or an address literal. */

@@ -114,6 +114,15 @@ const RESERVED: Array<[string, string]> = [
 ];
 
 function classify(addr: ipaddr.IPv4 | ipaddr.IPv6, ip: string): string | null {
+  const why = notPublicReason(addr);
+  return why === null ? null : `${ip} ${why}`;
+}
+
+/**
+ * Why receivers never see `addr` ("is private (RFC 1918: ...)"), or null when they can: the one
+ * rule for single addresses, and for every part of a range (public-parts.ts).
+ */
+export function notPublicReason(addr: ipaddr.IPv4 | ipaddr.IPv6): string | null {
   for (const [net, bits] of DOCUMENTATION) {
     if (addr.kind() === net.kind() && addr.match(net, bits)) return null;
   }
@@ -122,12 +131,16 @@ function classify(addr: ipaddr.IPv4 | ipaddr.IPv6, ip: string): string | null {
     for (const [cidr, name] of RESERVED) {
       const [net, bits] = ipaddr.parseCIDR(cidr);
       if (addr.kind() === net.kind() && addr.match(net, bits))
-        return `${ip} is in ${name}: it is not routed on the internet`;
+        return `is in ${name}: it is not routed on the internet`;
     }
-    return `${ip} is in a reserved IANA range (RFC 6890): it is not routed on the internet`;
+    return "is in a reserved IANA range (RFC 6890): it is not routed on the internet";
   }
-  const why = NOT_PUBLIC[range];
-  return why === undefined ? null : `${ip} ${why}`;
+  return NOT_PUBLIC[range] ?? null;
+}
+
+/** The blocks the rule above tells apart (documentation, named reserved ones): a range's breakpoints. */
+export function classifiedBlocks(): Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> {
+  return [...DOCUMENTATION, ...RESERVED.map(([cidr]) => ipaddr.parseCIDR(cidr))];
 }
 
 /** RFC 1035 3.5: the octets reversed under in-addr.arpa. */

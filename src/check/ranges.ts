@@ -2,6 +2,7 @@
 // walked lazily (a /16 is 65,536 addresses: never held in memory at once). Sizes are capped per
 // range so one typo (a /8) cannot start sixteen million checks.
 import ipaddr from "ipaddr.js";
+import { type RangePart, rangeParts } from "./public-parts.js";
 import { InvalidInputError } from "./types.js";
 
 /** Smallest prefix length accepted per range: IPv4 /16 and IPv6 /112, 65,536 addresses each. */
@@ -92,4 +93,10 @@ export function* addressesOf(range: AddressRange): Generator<string> {
 /** Every address of every range, in the order given. */
 export function* addressesOfAll(ranges: readonly AddressRange[]): Generator<string> {
   for (const range of ranges) yield* addressesOf(range);
+}
+
+/** The range cut into CIDR blocks, each public or not by the rule for single addresses. */
+export function partsOf(range: AddressRange): RangePart[] {
+  const width = range.family === 4 ? 32 : 128;
+  return rangeParts(ipaddr.fromByteArray(range.first), width - Math.log2(range.size));
 }

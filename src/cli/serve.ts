@@ -175,6 +175,9 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
     return code;
   }
+  // One line when a Redis restart would lose chains and watches; never fatal, never unready.
+  const { warnIfNotPersistent } = await import("../queue/persistence-check.js");
+  await warnIfNotPersistent(runtime.redis, logger).catch(() => undefined);
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "draining: finishing in-flight jobs");
     quit();

@@ -2,11 +2,38 @@
 // check as it completes; the table and csv keep a small row per address (not the report) so they
 // can list the addresses in order at the end (the table also aligns its columns), as a reader of
 // a spreadsheet or a diff of two sweeps expects.
+import { type AddressRange, partsOf } from "../check/ranges.js";
 import type { CheckReport, Verdict } from "../check/types.js";
 import { safeJson, terminalText } from "../render/inert-text.js";
 
 export type SweepFormat = "table" | "csv" | "ndjson";
 export const SWEEP_FORMATS: readonly SweepFormat[] = ["table", "csv", "ndjson"];
+
+/** Non-public blocks named per range at most; the rows name every address anyway. */
+const MAX_NOTED = 5;
+
+/**
+ * One stderr line per non-public block inside a range that is otherwise public (192.88.99.0/24 in
+ * 192.88.0.0/16): its addresses are still rows, each failing NOT_PUBLIC without a DNS question
+ * (the check's rule for single addresses), and this says up front why, in one place. A range that
+ * is wholly non-public needs no note: every one of its rows says it.
+ */
+export function notPublicNotes(ranges: readonly AddressRange[]): string {
+  let text = "";
+  for (const range of ranges) {
+    if (range.size === 1) continue;
+    const parts = partsOf(range);
+    const hidden = parts.filter((part) => part.why !== null);
+    if (hidden.length === 0 || hidden.length === parts.length) continue;
+    for (const part of hidden.slice(0, MAX_NOTED)) {
+      text += `rdns sweep: ${part.cidr} in ${range.text} ${part.why}: ${part.size === 1 ? "it is" : `its ${part.size} addresses are`} not asked about (rows fail NOT_PUBLIC)\n`;
+    }
+    if (hidden.length > MAX_NOTED) {
+      text += `rdns sweep: and ${hidden.length - MAX_NOTED} more non-public blocks in ${range.text}\n`;
+    }
+  }
+  return text;
+}
 
 /** What the table and csv show of one report. */
 export interface SweepRow {

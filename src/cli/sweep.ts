@@ -14,6 +14,7 @@ import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import {
   ndjsonLine,
+  notPublicNotes,
   renderCsv,
   renderTable,
   SWEEP_FORMATS,
@@ -169,6 +170,7 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
       questions++;
     },
   });
+  io.stderr.write(notPublicNotes(settings.ranges));
   const total = settings.ranges.reduce((sum, range) => sum + range.size, 0);
   const bar = io.stderr.isTTY
     ? new cliProgress.SingleBar(

@@ -24,6 +24,25 @@ export interface AdminOptions {
 const READS = new Set(["GET", "HEAD"]);
 
 /**
+ * Whether a request that changes jobs came from the board's own page. Browsers send `Origin` on
+ * every request that is not a GET or HEAD (Fetch standard, "origin header"), so a form or script
+ * on another site that reaches this port with the operator's cookie shows its own origin, or
+ * "null"; a client with no Origin (curl with the bearer token) is not a browser and is let
+ * through to the token check. The host compared is the one the request was sent to (behind
+ * TRUST_PROXY, the proxy's X-Forwarded-Host).
+ */
+export function sameOriginWrite(request: FastifyRequest): boolean {
+  if (request.headers["sec-fetch-site"] === "cross-site") return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.host;
+  } catch {
+    return false; // "null" (a sandboxed frame, a redirect across sites) or garbage
+  }
+}
+
+/**
  * The board's own Content-Security-Policy. Its page (@bull-board/ui's index.ejs) loads its scripts
  * and styles by relative paths ("static/js/...") resolved against `<base href="/admin/queues/">`,
  * and its API client reads that same tag; the servers page's `base-uri 'none'` makes the browser
@@ -50,6 +69,12 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
     // (src/web/server.ts); a refused request (401 above) keeps the strict one.
     scope.addHook("onRequest", async (_request, reply) => {
       reply.header("content-security-policy", ADMIN_CSP);
+    });
+    scope.addHook("onRequest", async (request, reply) => {
+      if (READS.has(request.method) || sameOriginWrite(request)) return;
+      return reply
+        .code(403)
+        .send({ error: "cross-site request refused: change jobs from this server's own page" });
     });
     if (!options.write) {
       scope.addHook("onRequest", async (request, reply) => {

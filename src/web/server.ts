@@ -27,13 +27,22 @@ export interface WebOptions {
   now?: () => Date;
   /** The servers page's self-refresh (default 30 s). */
   refreshSeconds?: number;
+  /** TRUST_PROXY: believe X-Forwarded-Proto/For/Host from these peers (true: any); default false. */
+  trustProxy?: boolean | string[];
   /** More routes on the same server (`rdns serve` adds the ops routes: /readyz, /metrics, Bull Board). */
   extend?: (app: FastifyInstance) => Promise<void>;
 }
 
-/** The options `rdns serve` and `rdns web` use: WEB_HOST, WEB_PORT, WEB_TOKEN. */
+/** The options `rdns serve` and `rdns web` use: WEB_HOST, WEB_PORT, WEB_TOKEN, TRUST_PROXY. */
 export function webOptionsFromConfig(config: Config, store: StoreAccess, logger: Logger): WebOptions {
-  return { host: config.WEB_HOST, port: config.WEB_PORT, token: config.WEB_TOKEN, store, logger };
+  return {
+    host: config.WEB_HOST,
+    port: config.WEB_PORT,
+    token: config.WEB_TOKEN,
+    trustProxy: config.TRUST_PROXY,
+    store,
+    logger,
+  };
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -76,6 +85,9 @@ export async function createWebServer(options: WebOptions): Promise<FastifyInsta
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
+    // Only with TRUST_PROXY does request.protocol follow X-Forwarded-Proto (the cookie's Secure
+    // flag, src/web/auth.ts): otherwise any client could claim https.
+    trustProxy: options.trustProxy ?? false,
   });
   await app.register(cookie);
   app.addHook("onSend", async (_request, reply, payload) => {
