@@ -61,12 +61,12 @@ const TEXT_RULES: Rule[] = [
   // Yahoo [BL21]/[BL23]).
   [
     "blocklist",
-    /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network|open relay|\buribl\b|\bsurbl\b|spam ?list/,
+    /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using (?!spam pattern)|access from ip address \S{1,45} blocked|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network|open relay|\buribl\b|\bsurbl\b|spam ?list/,
   ],
   // Spam verdicts on this message (content filters, SpamAssassin/amavis "UBE").
   [
     "reputation",
-    /spam classification|scored as spam|(?:classified|identified|detected|considered|marked) as (?:spam|junk|bulk)|spam detected|\bspam\b(?: message)? rejected|rejected (?:as|due to|because of) (?:spam|bulk)|looks like spam|content rejected|\bube\b|- spam\b|user complaints|too many complaints|spam complaints|reputation|too many unwanted|\bsc-00\d|unsolicited|virus|malware|likely suspicious|poor sending|mail rejete|ofr_506/,
+    /spam classification|scored as spam|(?:classified|identified|detected|considered|marked) as (?:spam|junk|bulk)|spam detected|\bspam\b(?: message)? rejected|rejected (?:as|due to|because of) (?:spam|bulk)|looks like spam|content rejected|\bube\b|- spam\b|user complaints|too many complaints|spam complaints|reputation|too many unwanted|\bsc-00\d|unsolicited|\bvirus\b|malware|likely suspicious|poor sending|mail rejete|ofr_506/,
   ],
   // SPF, DKIM, DMARC, ARC (RFC 7208, 6376, 7489, 8617).
   [
@@ -78,7 +78,7 @@ const TEXT_RULES: Rule[] = [
   [
     "reputation",
     // (Gmail's RFC 5322 refusal says it blocks malformed mail "to reduce the amount of spam".)
-    /(?<!amount of )\bspam(?:ming|my)?\b|antispam|spamassassin|spambouncer|spamprofiler|\bbulk (?:e-?)?mail|mass mailer|content (?:filter|reject)|\bdspam\b/,
+    /(?<!amount of )\bspam(?:ming|my)?\b|antispam|spamassassin|spambouncer|spamprofiler|spam ?signature|\bbulk (?:e-?)?mail|mass mailer|content (?:filter|reject)|\bdspam\b/,
   ],
   // Volume: Gmail's "receiving mail at a rate", Yahoo's [TSS0x] volume deferrals, connection limits.
   [
@@ -93,12 +93,12 @@ const TEXT_RULES: Rule[] = [
   // The sender was refused (RFC 3463 5.1.7/5.1.8: bad sender address or its domain).
   [
     "policy",
-    /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|in reply to mail from|after mail from/,
+    /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|remote domains not supported|in reply to mail from|after mail from/,
   ],
   // A full mailbox also speaks of size and messages: the mailbox's, not the message's (RFC 3463 5.2.2).
   [
     "mailbox",
-    /mailbox size limit|mailbox (?:is )?full|over quota|quota exceeded|disk space limit|disc quota|too many messages (?:on|in) (?:the )?(?:server|mailbox)/,
+    /mailbox size limit|mailbox (?:is )?full|full mailbox|over quota|quota exceeded|quota usage exceeded|disk space limit|(?:disc|disk|diskspace|storage) quota|not (?:have )?enough (?:storage )?space|too many messages (?:on|in) (?:the )?(?:server|mailbox)|mailbox lleno|casilla llena/,
   ],
   // A challenge-response or allow-list system holding the mail until the sender confirms.
   ["policy", /requires confirmation|confirm this mail server|not pre-approved/],
@@ -107,10 +107,12 @@ const TEXT_RULES: Rule[] = [
     "policy",
     /too large|too big|message size exceeded|max(?:imum)? message size|not accepting mail with attachments|size (?:limit )?exceeds|exceeds (?:fixed )?(?:maximum )?(?:message )?size|size limit exceeded|length exceeds|line limit exceeded|headers too large|8-bit data|protocol violation|duplicate header|data format error|message filtered|not allowed|policy/,
   ],
-  // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2).
+  // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2). Spanish and
+  // Portuguese notices (Latin American ISPs): "casilla ha expirado" (mailbox expired), "destinatario
+  // desconocido" (unknown recipient), "usuário inválido ou inexistente".
   [
     "mailbox",
-    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here)|mail-box not found|bad_recipient|no account by that name/,
+    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here)|mail-box not found|bad_recipient|no account by that name|(?:user|recipient|address) unknown|user name .{0,80} not unique|unavailable to take delivery|no such domain at this location|casilla (?:ha expirado|inexistente|no existe)|destinatario desconocido|usuario (?:desconocido|inexistente)|usu[aá]rio inv[aá]lido/,
   ],
   // The receiving system itself failed or could not be reached: nothing the sender can fix now.
   [
