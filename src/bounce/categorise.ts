@@ -83,7 +83,7 @@ const TEXT_RULES: Rule[] = [
   // Volume: Gmail's "receiving mail at a rate", Yahoo's [TSS0x] volume deferrals, connection limits.
   [
     "ratelimit",
-    /rate[\s-]limit|at a rate that|too many (?:connections|messages(?! (?:on|in) (?:the )?(?:server|mailbox))|recipients|concurrent|sessions)|frequency limited|unexpected volume|\[tss0[1-9]\]|sending limit|throttl|exceeded the (?:rate|maximum (?:number of )?(?:connections|messages))|connection limit|relay quota|too fast/,
+    /rate[\s-]limit|at a rate that|too many (?:connections|messages(?! (?:on|in) (?:the )?(?:server|mailbox))|recipients|concurrent|sessions)|frequency limited|unexpected volume|\[tss0[1-9]\]|sending limit|throttl|exceeded the (?:rate|maximum (?:number of )?(?:connections|messages))|connection limit|relay quota|too fast|too quickly/,
   ],
   // A mailing list refused the post (Google Groups, fml, Mailman): the list's rules, not the mailbox.
   [
@@ -93,12 +93,12 @@ const TEXT_RULES: Rule[] = [
   // The sender was refused (RFC 3463 5.1.7/5.1.8: bad sender address or its domain).
   [
     "policy",
-    /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|remote domains not supported|in reply to mail from|after mail from/,
+    /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|unresolvable (?:rfc\.?5321 )?from domain|not accepting mail from|remote domains not supported|in reply to mail from|after mail from/,
   ],
   // A full mailbox also speaks of size and messages: the mailbox's, not the message's (RFC 3463 5.2.2).
   [
     "mailbox",
-    /mailbox size limit|mailbox (?:is )?full|full mailbox|over quota|quota exceeded|quota usage exceeded|disk space limit|(?:disc|disk|diskspace|storage) quota|not (?:have )?enough (?:storage )?space|too many messages (?:on|in) (?:the )?(?:server|mailbox)|mailbox lleno|casilla llena/,
+    /mailbox size limit|mailbox (?:is )?full|full mailbox|over quota|quota exceeded|quota usage exceeded|exceeding (?:their|his|her|its|the) quota|disk space limit|(?:disc|disk|diskspace|storage) quota|not (?:have )?enough (?:storage )?space|too many messages (?:on|in) (?:the )?(?:server|mailbox)|mailbox lleno|casilla llena/,
   ],
   // A challenge-response or allow-list system holding the mail until the sender confirms.
   ["policy", /requires confirmation|confirm this mail server|not pre-approved/],
@@ -117,7 +117,7 @@ const TEXT_RULES: Rule[] = [
   // The receiving system itself failed or could not be reached: nothing the sender can fix now.
   [
     "other",
-    /mailer error|system error|internal (?:system )?error|not accepting (?:network )?messages|on hold|hop count|too many hops|mail loop|routing loop|insufficient (?:disk|system) (?:space|storage)|system (?:is )?full|host (?:or domain name )?not found|name service error|domain name not found|unknown host|host unknown|no mx|no smtp service|does not accept mail|connection (?:timed out|refused|reset|lost)|timed out|expired|could not deliver for|delivery failed \d+ attempts|will be retried|has been delayed|in the queue too long|not delivered within|not reachable|unable to connect|network error|did not accept our requests to connect|could not find a gateway|pipe to|child status|socket error|all hosts have been failing|unrouteable|unroutable/,
+    /mailer error|system error|internal (?:system )?error|not accepting (?:network )?messages|on hold|hop count|too many hops|mail loop|routing loop|insufficient (?:disk|system) (?:space|storage)|system (?:is )?full|host (?:or domain name )?not found|name service error|dns domain \S{1,255} does not exist|domain name not found|unknown host|host unknown|no mx|no smtp service|does not accept mail|connection (?:timed out|refused|reset|lost)|timed out|expired|could not deliver for|delivery failed \d+ attempts|will be retried|has been delayed|in the queue too long|not delivered within|not reachable|unable to connect|network error|did not accept our requests to connect|could not find a gateway|pipe to|child status|socket error|all hosts have been failing|unrouteable|unroutable/,
   ],
   // A recipient refused with no other reason given.
   ["mailbox", /recipient (?:address )?rejected|address rejected|does not exist/],
@@ -131,13 +131,16 @@ const TEXT_RULES: Rule[] = [
 function codeCategory(enhanced: string | null): BounceCategory | null {
   const parts = enhancedParts(enhanced);
   if (parts === null) return null;
-  const [, subject, detail] = parts;
+  const [klass, subject, detail] = parts;
   if (subject === 7 && detail === 25) return "rdns"; // RFC 7372: Reverse DNS validation failed
   if (subject === 7 && detail >= 606 && detail <= 649) return "blocklist"; // Microsoft banned IP
   if (subject === 7 && detail === 506) return "rdns"; // Microsoft: Bad HELO
   if (subject === 7 && (detail === 650 || detail === 708)) return "reputation"; // Microsoft: IP reputation
   if (subject === 7 && [20, 21, 22, 23, 24, 26, 27, 30].includes(detail)) return "auth"; // RFC 7372, 8617
   if (subject === 7 && detail === 28) return "ratelimit"; // Gmail: unusual rate of mail
+  // Microsoft's 451 4.7.500-699 (not 5.7.5xx): a new or unknown sending IP throttled
+  // (learn.microsoft.com, "Fix NDR error 451 4.7.500-699 (ASxxx) in Exchange Online").
+  if (klass === 4 && subject === 7 && detail >= 500 && detail <= 699) return "ratelimit";
   if (subject === 1 && [7, 8].includes(detail)) return "policy"; // RFC 3463: bad sender address
   if (subject === 1 && [1, 2, 3, 6, 10].includes(detail)) return "mailbox";
   if (subject === 2 && [1, 2].includes(detail)) return "mailbox";

@@ -55,6 +55,31 @@ const cases: [string, string, string | null][] = [
     "203.0.113.7",
   ],
   [exim("Mailing to remote domains not supported"), "policy", null],
+  [said("450 User is receiving mail too quickly"), "ratelimit", null],
+  [
+    said("451 4.7.500 Server busy. Please try again later from [203.0.113.8]. (S77714)"),
+    "ratelimit",
+    "203.0.113.8",
+  ],
+  [said("451 Message temporarily deferred due to unresolvable RFC.5321 from domain"), "policy", null],
+  [
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@example.org>\nSubject: Mail Delivery Problem\n\nYour mail to the following recipients could not be delivered because they are not accepting mail from list@example.com:\n\tname\n",
+    "policy",
+    null,
+  ],
+  [dsn("<a@example.org>: This person's account is exceeding their quota."), "mailbox", null],
+  [
+    dsn("550 5.4.310 DNS domain example.invalid does not exist [Message=InfoDomainNonexistent]"),
+    "other",
+    null,
+  ],
+  [
+    said(
+      "554 Message rejected on 2023/11/23 18:59:46 GMT, policy (3.2.1.1) ID (64754) - Your message looks like SPAM",
+    ),
+    "reputation",
+    null,
+  ],
 ];
 
 describe("legacy notices in words", () => {
