@@ -24,6 +24,12 @@ if (isExternalCorpus(dir)) {
     `category agreement: ${pct(external.category.accuracy)} (${external.category.correct}/${external.category.total})`,
     `refused-IP agreement: ${pct(external.ip.accuracy)} (${external.ip.correct}/${external.ip.total})`,
     "",
+    "per project (category, refused IP):",
+    ...external.byProject.map(
+      (p) =>
+        `  ${p.source}: ${p.samples} samples, ${pct(p.categoryCorrect / p.samples)} (${p.categoryCorrect}), ${pct(p.ipCorrect / p.samples)} (${p.ipCorrect})`,
+    ),
+    "",
     "misses:",
   ];
   for (const miss of external.misses) {

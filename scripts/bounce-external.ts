@@ -36,7 +36,16 @@ export interface ExternalMetrics {
   projects: number;
   category: { correct: number; total: number; accuracy: number };
   ip: { correct: number; total: number; accuracy: number };
+  /** The same two agreements per source project, in the labels' order of first appearance. */
+  byProject: ProjectMetrics[];
   misses: ExternalMiss[];
+}
+
+export interface ProjectMetrics {
+  source: string;
+  samples: number;
+  categoryCorrect: number;
+  ipCorrect: number;
 }
 
 /** BOUNCE_EXTERNAL_CORPUS, else a `corpus-external` folder beside the repository (or beside its parent). */
@@ -59,14 +68,23 @@ export async function measureExternal(dir: string): Promise<ExternalMetrics> {
   const misses: ExternalMiss[] = [];
   let categoryCorrect = 0;
   let ipCorrect = 0;
+  const byProject = new Map<string, ProjectMetrics>();
   for (const label of labels) {
+    let project = byProject.get(label.source);
+    if (project === undefined) {
+      project = { source: label.source, samples: 0, categoryCorrect: 0, ipCorrect: 0 };
+      byProject.set(label.source, project);
+    }
+    project.samples++;
     const reading = await readBounce(readFileSync(join(dir, label.file)), { file: label.file });
     const first = reading.findings[0];
     const category = first?.category ?? "none";
     const ip = first?.ip ?? null;
     const diagnostic = first?.diagnostic.slice(0, 300) ?? "(no finding)";
-    if (category === label.category) categoryCorrect++;
-    else
+    if (category === label.category) {
+      categoryCorrect++;
+      project.categoryCorrect++;
+    } else
       misses.push({
         kind: "category",
         file: label.file,
@@ -74,8 +92,10 @@ export async function measureExternal(dir: string): Promise<ExternalMetrics> {
         got: category,
         diagnostic,
       });
-    if (ip === label.ip) ipCorrect++;
-    else
+    if (ip === label.ip) {
+      ipCorrect++;
+      project.ipCorrect++;
+    } else
       misses.push({ kind: "ip", file: label.file, expected: String(label.ip), got: String(ip), diagnostic });
   }
   const total = labels.length;
@@ -84,6 +104,7 @@ export async function measureExternal(dir: string): Promise<ExternalMetrics> {
     projects: new Set(labels.map((label) => label.source)).size,
     category: { correct: categoryCorrect, total, accuracy: total === 0 ? 0 : categoryCorrect / total },
     ip: { correct: ipCorrect, total, accuracy: total === 0 ? 0 : ipCorrect / total },
+    byProject: [...byProject.values()],
     misses,
   };
 }

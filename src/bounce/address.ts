@@ -165,8 +165,12 @@ export function findAddressCandidates(text: string): AddressCandidate[] {
       anchored,
       named,
       private: isPrivate(address),
-      // RFC 3463-style codes with a fourth part (Yahoo's `4.16.55.1`) start with 2, 4 or 5.
-      codeLike: !address.includes(":") && !bracketed && (first === 2 || first === 4 || first === 5),
+      // RFC 3463-style codes with a fourth part (Yahoo's `4.16.55.1`) start with 2, 4 or 5; a
+      // receiver's numbered rule (`policy (3.2.1.1)`) is no address either.
+      codeLike:
+        !address.includes(":") &&
+        !bracketed &&
+        (first === 2 || first === 4 || first === 5 || /\bpolicy\s*\($/i.test(before)),
     });
   }
   return candidates;

@@ -61,12 +61,12 @@ const TEXT_RULES: Rule[] = [
   // Yahoo [BL21]/[BL23]).
   [
     "blocklist",
-    /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network|open relay|\buribl\b|\bsurbl\b|spam ?list/,
+    /spamhaus|spamcop|\bsorbs\b|barracuda|\bdnsbl\b|\brbl\b|blocklist|block list|blacklist|black list|blocked using (?!spam pattern)|access from ip address \S{1,45} blocked|(?<!not )listed (?:in|on|at|by)\b|\[bl2[13]\]|\bs3140\b|\bs3150\b|banned sending ip|uceprotect|cloudmark|\bpbl\b|\bsbl\b|\bxbl\b|blocked for abuse|part of their network|open relay|\buribl\b|\bsurbl\b|spam ?list/,
   ],
   // Spam verdicts on this message (content filters, SpamAssassin/amavis "UBE").
   [
     "reputation",
-    /spam classification|scored as spam|(?:classified|identified|detected|considered|marked) as (?:spam|junk|bulk)|spam detected|\bspam\b(?: message)? rejected|rejected (?:as|due to|because of) (?:spam|bulk)|looks like spam|content rejected|\bube\b|- spam\b|user complaints|too many complaints|spam complaints|reputation|too many unwanted|\bsc-00\d|unsolicited|virus|malware|likely suspicious|poor sending|mail rejete|ofr_506/,
+    /spam classification|scored as spam|(?:classified|identified|detected|considered|marked) as (?:spam|junk|bulk)|spam detected|\bspam\b(?: message)? rejected|rejected (?:as|due to|because of) (?:spam|bulk)|looks like spam|content rejected|\bube\b|- spam\b|user complaints|too many complaints|spam complaints|reputation|too many unwanted|\bsc-00\d|unsolicited|\bvirus\b|malware|likely suspicious|poor sending|mail rejete|ofr_506/,
   ],
   // SPF, DKIM, DMARC, ARC (RFC 7208, 6376, 7489, 8617).
   [
@@ -78,12 +78,12 @@ const TEXT_RULES: Rule[] = [
   [
     "reputation",
     // (Gmail's RFC 5322 refusal says it blocks malformed mail "to reduce the amount of spam".)
-    /(?<!amount of )\bspam(?:ming|my)?\b|antispam|spamassassin|spambouncer|spamprofiler|\bbulk (?:e-?)?mail|mass mailer|content (?:filter|reject)|\bdspam\b/,
+    /(?<!amount of )\bspam(?:ming|my)?\b|antispam|spamassassin|spambouncer|spamprofiler|spam ?signature|\bbulk (?:e-?)?mail|mass mailer|content (?:filter|reject)|\bdspam\b/,
   ],
   // Volume: Gmail's "receiving mail at a rate", Yahoo's [TSS0x] volume deferrals, connection limits.
   [
     "ratelimit",
-    /rate[\s-]limit|at a rate that|too many (?:connections|messages(?! (?:on|in) (?:the )?(?:server|mailbox))|recipients|concurrent|sessions)|frequency limited|unexpected volume|\[tss0[1-9]\]|sending limit|throttl|exceeded the (?:rate|maximum (?:number of )?(?:connections|messages))|connection limit|relay quota|too fast/,
+    /rate[\s-]limit|at a rate that|too many (?:connections|messages(?! (?:on|in) (?:the )?(?:server|mailbox))|recipients|concurrent|sessions)|frequency limited|unexpected volume|\[tss0[1-9]\]|sending limit|throttl|exceeded the (?:rate|maximum (?:number of )?(?:connections|messages))|connection limit|relay quota|too fast|too quickly/,
   ],
   // A mailing list refused the post (Google Groups, fml, Mailman): the list's rules, not the mailbox.
   [
@@ -93,12 +93,12 @@ const TEXT_RULES: Rule[] = [
   // The sender was refused (RFC 3463 5.1.7/5.1.8: bad sender address or its domain).
   [
     "policy",
-    /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|in reply to mail from|after mail from/,
+    /domain of sender|sender address|no relaying|relay(?:ing)? (?:denied|not permitted|access denied)|insecure mail relay|not authori[sz]ed|media error|sender address|sender (?:domain|verify|rejected|refused|denied|not allowed)|unroutable sender|from: domain is invalid|sending to\/from an address|unresolvable (?:rfc\.?5321 )?from domain|not accepting mail from|remote domains not supported|in reply to mail from|after mail from/,
   ],
   // A full mailbox also speaks of size and messages: the mailbox's, not the message's (RFC 3463 5.2.2).
   [
     "mailbox",
-    /mailbox size limit|mailbox (?:is )?full|over quota|quota exceeded|disk space limit|disc quota|too many messages (?:on|in) (?:the )?(?:server|mailbox)/,
+    /mailbox size limit|mailbox (?:is )?full|full mailbox|over quota|quota exceeded|quota usage exceeded|exceeding (?:their|his|her|its|the) quota|disk space limit|(?:disc|disk|diskspace|storage) quota|not (?:have )?enough (?:storage )?space|too many messages (?:on|in) (?:the )?(?:server|mailbox)|mailbox lleno|casilla llena/,
   ],
   // A challenge-response or allow-list system holding the mail until the sender confirms.
   ["policy", /requires confirmation|confirm this mail server|not pre-approved/],
@@ -107,15 +107,17 @@ const TEXT_RULES: Rule[] = [
     "policy",
     /too large|too big|message size exceeded|max(?:imum)? message size|not accepting mail with attachments|size (?:limit )?exceeds|exceeds (?:fixed )?(?:maximum )?(?:message )?size|size limit exceeded|length exceeds|line limit exceeded|headers too large|8-bit data|protocol violation|duplicate header|data format error|message filtered|not allowed|policy/,
   ],
-  // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2).
+  // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2). Spanish and
+  // Portuguese notices (Latin American ISPs): "casilla ha expirado" (mailbox expired), "destinatario
+  // desconocido" (unknown recipient), "usuário inválido ou inexistente".
   [
     "mailbox",
-    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here)|mail-box not found|bad_recipient|no account by that name/,
+    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here)|mail-box not found|bad_recipient|no account by that name|(?:user|recipient|address) unknown|user name .{0,80} not unique|unavailable to take delivery|no such domain at this location|casilla (?:ha expirado|inexistente|no existe)|destinatario desconocido|usuario (?:desconocido|inexistente)|usu[aá]rio inv[aá]lido/,
   ],
   // The receiving system itself failed or could not be reached: nothing the sender can fix now.
   [
     "other",
-    /mailer error|system error|internal (?:system )?error|not accepting (?:network )?messages|on hold|hop count|too many hops|mail loop|routing loop|insufficient (?:disk|system) (?:space|storage)|system (?:is )?full|host (?:or domain name )?not found|name service error|domain name not found|unknown host|host unknown|no mx|no smtp service|does not accept mail|connection (?:timed out|refused|reset|lost)|timed out|expired|could not deliver for|delivery failed \d+ attempts|will be retried|has been delayed|in the queue too long|not delivered within|not reachable|unable to connect|network error|did not accept our requests to connect|could not find a gateway|pipe to|child status|socket error|all hosts have been failing|unrouteable|unroutable/,
+    /mailer error|system error|internal (?:system )?error|not accepting (?:network )?messages|on hold|hop count|too many hops|mail loop|routing loop|insufficient (?:disk|system) (?:space|storage)|system (?:is )?full|host (?:or domain name )?not found|name service error|dns domain \S{1,255} does not exist|domain name not found|unknown host|host unknown|no mx|no smtp service|does not accept mail|connection (?:timed out|refused|reset|lost)|timed out|expired|could not deliver for|delivery failed \d+ attempts|will be retried|has been delayed|in the queue too long|not delivered within|not reachable|unable to connect|network error|did not accept our requests to connect|could not find a gateway|pipe to|child status|socket error|all hosts have been failing|unrouteable|unroutable/,
   ],
   // A recipient refused with no other reason given.
   ["mailbox", /recipient (?:address )?rejected|address rejected|does not exist/],
@@ -129,13 +131,16 @@ const TEXT_RULES: Rule[] = [
 function codeCategory(enhanced: string | null): BounceCategory | null {
   const parts = enhancedParts(enhanced);
   if (parts === null) return null;
-  const [, subject, detail] = parts;
+  const [klass, subject, detail] = parts;
   if (subject === 7 && detail === 25) return "rdns"; // RFC 7372: Reverse DNS validation failed
   if (subject === 7 && detail >= 606 && detail <= 649) return "blocklist"; // Microsoft banned IP
   if (subject === 7 && detail === 506) return "rdns"; // Microsoft: Bad HELO
   if (subject === 7 && (detail === 650 || detail === 708)) return "reputation"; // Microsoft: IP reputation
   if (subject === 7 && [20, 21, 22, 23, 24, 26, 27, 30].includes(detail)) return "auth"; // RFC 7372, 8617
   if (subject === 7 && detail === 28) return "ratelimit"; // Gmail: unusual rate of mail
+  // Microsoft's 451 4.7.500-699 (not 5.7.5xx): a new or unknown sending IP throttled
+  // (learn.microsoft.com, "Fix NDR error 451 4.7.500-699 (ASxxx) in Exchange Online").
+  if (klass === 4 && subject === 7 && detail >= 500 && detail <= 699) return "ratelimit";
   if (subject === 1 && [7, 8].includes(detail)) return "policy"; // RFC 3463: bad sender address
   if (subject === 1 && [1, 2, 3, 6, 10].includes(detail)) return "mailbox";
   if (subject === 2 && [1, 2].includes(detail)) return "mailbox";

@@ -17,6 +17,7 @@ import {
   unmanglePaste,
   withoutControls,
 } from "./normalise.js";
+import { noticeByWords } from "./notice-words.js";
 import { detectReceiver } from "./receiver.js";
 import { receiverLogFindings } from "./receiver-findings.js";
 import type { BounceFinding, BounceReading } from "./types.js";
@@ -83,7 +84,10 @@ function envelopeDiagnostic(lines: string[]): string | null {
  * `  a@b` line, Sendmail's `<a@b>` before `(reason: ...)`; or a log line's `to=<a@b>`.
  */
 function blockRecipient(block: TextBlock): string | null {
-  const line = block.lines[0] ?? "";
+  return lineRecipient(block.lines[0] ?? "");
+}
+
+function lineRecipient(line: string): string | null {
   const first = /^\s{0,8}<?([^\s<>@()]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?:?(?:\s|$)/.exec(line);
   const found = first?.[1] ?? logRecipient(line);
   return found === null ? null : withoutControls(found);
@@ -271,6 +275,15 @@ async function readText(
       finding.ip = extractRefusedAddress(diagnostic, addressesIn(recipient?.remoteMta ?? null), true);
       add(finding);
     }
+  }
+  // A pasted notice without headers or codes that says in its opening words what it is.
+  const notice = findings.length === 0 && message === null && !asLog ? noticeByWords(bodyLines) : null;
+  const noticeText = notice === null ? null : envelopeDiagnostic(notice);
+  if (notice !== null && noticeText !== null) {
+    const finding = build(file, noticeText, null, null, status.reportingMta);
+    finding.ip = extractRefusedAddress(noticeText, new Set(), true);
+    finding.recipient = lineRecipient(notice[0] ?? "");
+    add(finding);
   }
   // Broken MIME can hide the report from the walker (a part it does not see): read the raw text.
   if (findings.length === 0 && message !== null) return readText(text, file, nesting, true);

@@ -1,5 +1,6 @@
 // DMARC aggregate reports (RFC 7489 appendix C): report files' bytes in, records and one row per
 // source IP out. Pure: no I/O, no DNS (`rdns dmarc --check` asks DNS in the CLI layer).
+import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES } from "./limits.js";
 import { ReportParser } from "./parse-xml.js";
@@ -23,8 +24,15 @@ function looksLikeReport(document: Uint8Array): boolean {
 
 function parseDocument(document: Uint8Array): ReturnType<ReportParser["end"]> {
   const parser = new ReportParser();
-  // StringDecoder keeps a character split across two slices whole (and is several times faster
-  // than TextDecoder on large input).
+  // Reports are nearly always ASCII: then each slice is read as latin1, byte for character, which
+  // is several times faster than UTF-8 decoding. Otherwise StringDecoder keeps a character split
+  // across two slices whole (and is several times faster than TextDecoder on large input).
+  if (isAscii(document)) {
+    const bytes = Buffer.from(document.buffer, document.byteOffset, document.length);
+    for (let at = 0; at < bytes.length; at += SLICE_BYTES)
+      parser.write(bytes.toString("latin1", at, Math.min(bytes.length, at + SLICE_BYTES)));
+    return parser.end();
+  }
   const decoder = new StringDecoder("utf8");
   for (let at = 0; at < document.length; at += SLICE_BYTES)
     parser.write(decoder.write(document.subarray(at, Math.min(document.length, at + SLICE_BYTES))));
@@ -39,6 +47,7 @@ function parseDocument(document: Uint8Array): ReturnType<ReportParser["end"]> {
 export function readDmarcReport(bytes: Uint8Array): DmarcReading {
   const reading: DmarcReading = { reports: 0, records: [], organisations: [], skipped: 0 };
   let total = 0;
+  let records = 0;
   for (const document of unpackReport(bytes)) {
     total += document.length;
     if (total > MAX_UNCOMPRESSED_BYTES)
@@ -46,7 +55,8 @@ export function readDmarcReport(bytes: Uint8Array): DmarcReading {
     if (!looksLikeReport(document)) continue;
     const parsed = parseDocument(document);
     reading.reports += parsed.reports;
-    if (reading.records.length + parsed.records.length > MAX_RECORDS)
+    records += parsed.recordCount;
+    if (records > MAX_RECORDS)
       throw new DmarcRefusedError(`holds more than ${MAX_RECORDS.toLocaleString("en")} records: not read`);
     for (const record of parsed.records) reading.records.push(record);
     reading.skipped += parsed.skipped;

@@ -20,4 +20,17 @@ describe.skipIf(!present)("external labelled bounces", () => {
     expect(metrics.category.accuracy).toBeGreaterThanOrEqual(0.85);
     expect(metrics.ip.accuracy).toBeGreaterThanOrEqual(0.95);
   });
+
+  it("holds at least 150 messages from at least 6 projects, each project measured", {
+    timeout: 120_000,
+  }, async () => {
+    const metrics = await measureExternal(dir);
+    expect(metrics.samples).toBeGreaterThanOrEqual(150);
+    expect(metrics.projects).toBeGreaterThanOrEqual(6);
+    expect(metrics.byProject).toHaveLength(metrics.projects);
+    expect(metrics.byProject.reduce((sum, project) => sum + project.samples, 0)).toBe(metrics.samples);
+    expect(metrics.byProject.reduce((sum, project) => sum + project.categoryCorrect, 0)).toBe(
+      metrics.category.correct,
+    );
+  });
 });
