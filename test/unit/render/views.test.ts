@@ -6,6 +6,7 @@ import type { OutboundMessage, PlatformName } from "../../../src/chat/types.js";
 import type { CheckReport } from "../../../src/check/types.js";
 import { renderMessage as renderDiscord } from "../../../src/platforms/discord/render.js";
 import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
+import { resultDeliveries, threadReply } from "../../../src/queue/deliveries.js";
 import { renderText } from "../../../src/render/text.js";
 import { deliveredMessage, reportView, verdictView } from "../../../src/render/views.js";
 import { makeReport } from "../../fixtures/check-report.js";
@@ -156,6 +157,30 @@ describe("delivery views", () => {
         }
       }
     }
+  });
+
+  it("are what the delivery jobs are made with", () => {
+    const report = fullReport();
+    const origin = {
+      platform: "slack" as const,
+      channel: "C1",
+      thread: "slack:C1:1.0",
+      parent: "slack:C1:1.0",
+    };
+    const [parent, thread] = resultDeliveries("check-1", report, origin, "chain-1");
+    expect(parent?.message).toEqual({ kind: "verdict", report: verdictView(report), chainId: "chain-1" });
+    expect(thread?.message).toEqual({ kind: "report", report: reportView(report), chainId: "chain-1" });
+    const watch: OutboundMessage = {
+      kind: "watch-change",
+      target: "203.0.113.5",
+      change: "broke",
+      report,
+      previousNames: [],
+    };
+    expect(threadReply("check-1", { ...origin, platform: "discord" }, watch, "watch").message).toEqual({
+      ...watch,
+      report: reportView(report),
+    });
   });
 
   it("pass messages without a report unchanged", () => {
