@@ -1,5 +1,6 @@
-// A CheckReport as embed sections. Every name, status text and bounce line that came from DNS or a
-// receiver goes through escapeInline/escapeText; the markup around it is ours.
+// A report (as a delivery carries it, src/chat/views.ts) as embed sections. Every name, status
+// text and bounce line that came from DNS or a receiver goes through escapeInline/escapeText; the
+// markup around it is ours.
 
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
