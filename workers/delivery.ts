@@ -14,6 +14,7 @@ import type { Logger } from "../src/log.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { routedDeliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
+import { deliveredMessage } from "../src/render/views.js";
 import type { EngineSettings } from "../src/settings.js";
 
 export interface DeliveryWorkerDeps {
@@ -45,7 +46,10 @@ export function deliveryBackoff(baseMs: number) {
 }
 
 async function send(sender: ChatSender, job: DeliveryJob): Promise<ReplyAddress | null> {
-  const { target, message } = job;
+  const { target } = job;
+  // A job queued by an older version carries the whole report: its view is taken here, so the
+  // renderers see the shape they are typed on (a view's view is the same view).
+  const message = deliveredMessage(job.platform, job.message);
   const options = { deliveryId: job.deliveryId };
   switch (target.op) {
     case "reply":

@@ -2,8 +2,9 @@
 // addresses, outbound message kinds, the ChatSender). It sits below queue, store, render and the
 // platforms, so a queued job can carry a reply address back to the right thread on any platform.
 import type { BounceFinding } from "../bounce/types.js";
-import type { CheckReport, FcrdnsResult, Verdict } from "../check/types.js";
+import type { FcrdnsResult, Verdict } from "../check/types.js";
 import type { InboundHandlers } from "./inbound.js";
+import type { ReportView, VerdictView } from "./views.js";
 
 export type {
   ButtonAction,
@@ -112,12 +113,17 @@ export type OutboundMessage =
    * `reusedSeconds`: this answer is an earlier check's, reused for an asker who came within the
    * de-duplication window (src/app/request-check.ts); how old it was when reused.
    */
-  | { kind: "verdict"; report: CheckReport; chainId?: string | null; reusedSeconds?: number }
-  | { kind: "report"; report: CheckReport; chainId?: string | null; reusedSeconds?: number }
+  /**
+   * A delivery job carries each report as the view its message renders (src/chat/views.ts): the
+   * verdict's is the one line (VerdictView), or on a platform whose parent shows the report's
+   * fields (Discord) a ReportView; the other kinds' is a ReportView.
+   */
+  | { kind: "verdict"; report: VerdictView | ReportView; chainId?: string | null; reusedSeconds?: number }
+  | { kind: "report"; report: ReportView; chainId?: string | null; reusedSeconds?: number }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   | {
       kind: "cleared";
-      report: CheckReport;
+      report: ReportView;
       elapsedSeconds: number;
       rechecks: number;
       /** Resolvers that gave no conclusive answer on the clearing check: "cleared" cannot speak for them. */
@@ -129,7 +135,7 @@ export type OutboundMessage =
     }
   | {
       kind: "still-failing";
-      report: CheckReport;
+      report: ReportView;
       elapsedSeconds: number;
       rechecks: number;
       /** The chain's last word: re-checks stopped at RECHECK_MAX_HOURS. */
@@ -147,7 +153,7 @@ export type OutboundMessage =
       kind: "watch-change";
       target: string;
       change: WatchChange;
-      report: CheckReport;
+      report: ReportView;
       previousNames: string[];
     }
   /**

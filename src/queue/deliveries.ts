@@ -1,8 +1,11 @@
 // What a result turns into: delivery jobs, each with an id derived from the check that produced
 // it and where it goes (src/queue/ids.ts), so enqueueing the same delivery twice is a no-op.
+// Every job is made here, and each carries its message's reports as the views its platform
+// renders (src/render/views.ts), not the whole report.
 
 import type { Origin, OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
+import { deliveredMessage } from "../render/views.js";
 import { deliveryId } from "./ids.js";
 import type { DeliveryJob } from "./jobs.js";
 
@@ -17,7 +20,7 @@ export function threadReply(
     deliveryId: deliveryId(sourceJobId, `${origin.platform}|reply|${origin.thread}`, what),
     platform: origin.platform,
     target: { op: "reply", thread: origin.thread },
-    message,
+    message: deliveredMessage(origin.platform, message),
   };
 }
 
@@ -34,7 +37,7 @@ export function parentUpdate(
       deliveryId: deliveryId(sourceJobId, `${origin.platform}|update|${origin.parent}`, "verdict"),
       platform: origin.platform,
       target: { op: "update", target: origin.parent },
-      message: { kind: "verdict", report, chainId },
+      message: deliveredMessage(origin.platform, { kind: "verdict", report, chainId }),
     },
   ];
 }
@@ -50,7 +53,7 @@ export function parentNotice(sourceJobId: string, origin: Origin, message: Outbo
       deliveryId: deliveryId(sourceJobId, `${origin.platform}|update|${origin.parent}`, "verdict"),
       platform: origin.platform,
       target: { op: "update", target: origin.parent },
-      message,
+      message: deliveredMessage(origin.platform, message),
     },
   ];
 }

@@ -3,7 +3,7 @@
 // so with its chainId). Slack (src/platforms/slack/buttons.ts) and Discord (src/platforms/discord/buttons.ts)
 // turn these into Block Kit buttons and message components with their own encodings.
 import type { OutboundMessage } from "../chat/types.js";
-import type { CheckReport } from "../check/types.js";
+import type { VerdictView } from "../chat/views.js";
 
 export type ButtonSpec =
   | { kind: "recheck"; ip: string; helo: string | null; chainId: string | null }
@@ -23,7 +23,7 @@ export const BUTTON_LABELS: Record<ButtonSpec["kind"], string> = {
  */
 const CARRIABLE_HELO = /^(\[(IPv6:)?[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]{1,253})$/;
 
-function forReport(report: CheckReport, chainId: string | null, watchable: boolean): ButtonSpec[] {
+function forReport(report: VerdictView, chainId: string | null, watchable: boolean): ButtonSpec[] {
   const helo = report.helo?.name ?? null;
   const buttons: ButtonSpec[] =
     helo === null || CARRIABLE_HELO.test(helo) ? [{ kind: "recheck", ip: report.ip, helo, chainId }] : [];

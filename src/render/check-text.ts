@@ -15,10 +15,11 @@
 // string of the report (names, errors, messages) goes through terminalText first: a PTR name's
 // ESC sequences or U+202E are printed as `\x1b` / `\u202e`, never to the terminal itself.
 
+import type { ForwardView, PtrAnswerView, ReportView, VerdictView } from "../chat/views.js";
 import { PROVIDERS, type ProviderId } from "../check/providers.js";
 import { failureNote } from "../check/ptr-rules.js";
 import { SECTION_IDS } from "../check/sections/index.js";
-import type { CheckReport, ForwardLookup, LookupStatus, PtrAnswer, ReceiverName } from "../check/types.js";
+import type { LookupStatus, ReceiverName } from "../check/types.js";
 import { mapStrings, terminalText } from "./inert-text.js";
 import { TEXT_SECTIONS } from "./sections/index.js";
 
@@ -70,7 +71,7 @@ function clock(base: string, seconds: number): string {
   return ` (until ${new Date(time + seconds * 1000).toISOString().slice(11, 19)}Z)`;
 }
 
-function describeAnswer(answer: PtrAnswer, checkedAt: string, cachedSide: boolean): string {
+function describeAnswer(answer: PtrAnswerView, checkedAt: string, cachedSide: boolean): string {
   if (answer.status === "found") {
     const via = answer.cnames.length > 0 ? ` via CNAME ${answer.cnames.join(" -> ")}` : "";
     const ttl = answer.ttl === null ? "" : ` (TTL ${answer.ttl} s)`;
@@ -86,7 +87,7 @@ function describeAnswer(answer: PtrAnswer, checkedAt: string, cachedSide: boolea
   return `could not tell: ${failureNote(answer)}`;
 }
 
-function ptrLines(report: CheckReport): string[] {
+function ptrLines(report: ReportView): string[] {
   if (report.ptr.status === "skipped") {
     return field("PTR", `${report.reverseName}: not looked up (not a public address)`);
   }
@@ -116,7 +117,7 @@ function ptrLines(report: CheckReport): string[] {
   return lines;
 }
 
-function forwardText(lookup: ForwardLookup, ip: string, family: 4 | 6): string {
+function forwardText(lookup: ForwardView, ip: string, family: 4 | 6): string {
   const type = family === 4 ? "A" : "AAAA";
   switch (lookup.status) {
     case "found":
@@ -132,7 +133,7 @@ function forwardText(lookup: ForwardLookup, ip: string, family: 4 | 6): string {
   }
 }
 
-function fcrdnsLines(report: CheckReport): string[] {
+function fcrdnsLines(report: ReportView): string[] {
   const names = new Set(report.ptr.names);
   const lookups = report.forward.filter((lookup) => names.has(lookup.name.toLowerCase().replace(/\.$/, "")));
   if (report.ptr.names.length === 0) return field("FCrDNS", `${report.fcrdns} (no PTR name to confirm)`);
@@ -141,11 +142,11 @@ function fcrdnsLines(report: CheckReport): string[] {
 }
 
 /** Each check section's row (src/render/sections), in the registry's order. */
-function sectionLines(report: CheckReport): string[] {
+function sectionLines(report: ReportView): string[] {
   return SECTION_IDS.flatMap((id) => field(TEXT_SECTIONS[id].label, TEXT_SECTIONS[id].render(report)));
 }
 
-function cacheLines(report: CheckReport): string[] {
+function cacheLines(report: ReportView): string[] {
   const cache = report.negativeCache;
   if (!cache) return field("Caches", "no negative answer seen");
   return field("Caches", `negative TTL ${cache.ttl} s; cached "no PTR" answers clear by ${cache.clearsBy}`);
@@ -157,7 +158,7 @@ const RECEIVER_LABELS: Record<ReceiverName, string> = {
   yahoo: "Yahoo",
 };
 
-function receiverLines(report: CheckReport, paint: Paint): string[] {
+function receiverLines(report: ReportView, paint: Paint): string[] {
   const lines = ["Receivers"];
   for (const name of ["gmail", "microsoft", "yahoo"] as const) {
     const verdict = report.receivers[name];
@@ -174,7 +175,7 @@ function receiverLines(report: CheckReport, paint: Paint): string[] {
   return lines;
 }
 
-function problemLines(report: CheckReport, paint: Paint): string[] {
+function problemLines(report: ReportView, paint: Paint): string[] {
   if (report.problems.length === 0) return ["Problems  none"];
   const lines = ["Problems"];
   for (const problem of report.problems) {
@@ -188,7 +189,7 @@ function problemLines(report: CheckReport, paint: Paint): string[] {
   return lines;
 }
 
-function fixLines(report: CheckReport): string[] {
+function fixLines(report: ReportView): string[] {
   if (report.fixSteps.length === 0) return [];
   const lines = ["Fix, in this order"];
   report.fixSteps.forEach((step, index) => {
@@ -197,7 +198,7 @@ function fixLines(report: CheckReport): string[] {
   return lines;
 }
 
-export function renderVerdictLine(report: CheckReport, options: TextRenderOptions = {}): string {
+export function renderVerdictLine(report: VerdictView, options: TextRenderOptions = {}): string {
   const paint = painter(options);
   const line = terminalText(report.summary).replace(/\s+/g, " ").trim();
   const match = /^(PASS|FAIL|INCONCLUSIVE)(:.*)$/.exec(line);
@@ -206,7 +207,7 @@ export function renderVerdictLine(report: CheckReport, options: TextRenderOption
   return `${paint(match[1] ?? "", tone)}${match[2] ?? ""}`;
 }
 
-export function renderReportText(unsafe: CheckReport, options: TextRenderOptions = {}): string {
+export function renderReportText(unsafe: ReportView, options: TextRenderOptions = {}): string {
   const report = mapStrings(unsafe, (text) => terminalText(text));
   const paint = painter(options);
   const label = report.provider ? (PROVIDERS[report.provider as ProviderId]?.label ?? report.provider) : null;

@@ -5,7 +5,7 @@
 // Discord.
 
 import type { OutboundMessage } from "../chat/types.js";
-import type { CheckReport } from "../check/types.js";
+import type { ReportView, VerdictView } from "../chat/views.js";
 import { baselineBody, baselineTitle } from "./baseline.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
@@ -24,12 +24,12 @@ export function plain(text: string): string {
 const value = (text: string) => terminalText(text);
 
 /** One line: the verdict and the summary (src/render/check-text.ts, shared with `rdns check`). */
-export function verdictLine(report: CheckReport): string {
+export function verdictLine(report: VerdictView): string {
   return renderVerdictLine(report);
 }
 
 /** The whole report, for the thread: the same text `rdns check` prints. */
-export function reportText(report: CheckReport): string {
+export function reportText(report: ReportView): string {
   return renderReportText(report);
 }
 

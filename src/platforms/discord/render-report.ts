@@ -1,7 +1,10 @@
-// A CheckReport as embed sections. Every name, status text and bounce line that came from DNS or a
-// receiver goes through escapeInline/escapeText; the markup around it is ours.
+// A report (as a delivery carries it, src/chat/views.ts) as embed sections. Every name, status
+// text and bounce line that came from DNS or a receiver goes through escapeInline/escapeText; the
+// markup around it is ours.
+
+import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
-import type { CheckReport, PtrAnswer, ReceiverName, Verdict } from "../../check/types.js";
+import type { ReceiverName, Verdict } from "../../check/types.js";
 import { formatDuration } from "../../render/duration.js";
 import { escapeInline } from "./escape.js";
 import type { Section } from "./limits.js";
@@ -25,7 +28,7 @@ const RECEIVER_NAMES: Record<ReceiverName, string> = {
   yahoo: "Yahoo",
 };
 
-export function verdictTitle(report: CheckReport): string {
+export function verdictTitle(report: VerdictView): string {
   return `${escapeInline(report.ip)} ${VERDICT_WORDS[report.verdict]} reverse DNS`;
 }
 
@@ -33,7 +36,7 @@ function names(list: string[]): string {
   return list.length === 0 ? "no names" : list.map(escapeInline).join(", ");
 }
 
-export function ptrLines(report: CheckReport): string[] {
+export function ptrLines(report: ReportView): string[] {
   const lines = [`${escapeInline(report.ptr.status)}: ${names(report.ptr.names)}`];
   if (report.authority !== null) {
     const auth = report.authority;
@@ -45,7 +48,7 @@ export function ptrLines(report: CheckReport): string[] {
   return lines;
 }
 
-export function fcrdnsLines(report: CheckReport): string[] {
+export function fcrdnsLines(report: ReportView): string[] {
   const head = { pass: "✅ pass", fail: "❌ fail", unknown: "⚠️ unknown" }[report.fcrdns];
   return [
     head,
@@ -56,7 +59,7 @@ export function fcrdnsLines(report: CheckReport): string[] {
   ];
 }
 
-export function heloLines(report: CheckReport): string[] {
+export function heloLines(report: ReportView): string[] {
   const helo = report.helo;
   if (helo === null) return ["not given (add helo: to check it)"];
   const mark = (value: boolean | null) => (value === null ? "?" : value ? "yes" : "no");
@@ -67,11 +70,11 @@ export function heloLines(report: CheckReport): string[] {
 }
 
 /** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
-export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: CheckReport): string[] }> = {
+export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: ReportView): string[] }> = {
   helo: { name: "HELO", lines: heloLines },
 };
 
-function cacheLine(answer: PtrAnswer): string {
+function cacheLine(answer: PtrAnswerView): string {
   const what = answer.status === "found" ? names(answer.names) : escapeInline(answer.status);
   const left =
     answer.negativeTtlRemaining !== null && answer.status !== "found"
@@ -81,7 +84,7 @@ function cacheLine(answer: PtrAnswer): string {
   return `${escapeInline(answer.server)}: ${what}${left}${error}`;
 }
 
-export function cacheLines(report: CheckReport): string[] {
+export function cacheLines(report: ReportView): string[] {
   const lines = report.resolvers.map(cacheLine);
   if (report.negativeCache !== null) {
     const by = new Date(report.negativeCache.clearsBy);
@@ -93,7 +96,7 @@ export function cacheLines(report: CheckReport): string[] {
   return lines.length > 0 ? lines : ["no resolvers asked"];
 }
 
-export function receiverLines(report: CheckReport, name: ReceiverName, withBounce: boolean): string[] {
+export function receiverLines(report: ReportView, name: ReceiverName, withBounce: boolean): string[] {
   const verdict = report.receivers[name];
   const icon = { accept: "✅", reject: "❌", defer: "⏳", unknown: "⚠️" }[verdict.outcome];
   const lines = [`${icon} ${verdict.outcome}: ${escapeInline(verdict.reason)}`];
@@ -101,19 +104,19 @@ export function receiverLines(report: CheckReport, name: ReceiverName, withBounc
   return lines;
 }
 
-export function problemLines(report: CheckReport): string[] {
+export function problemLines(report: ReportView): string[] {
   return report.problems.map(
     (p) => `${p.severity === "error" ? "❌" : "⚠️"} ${p.code}: ${escapeInline(p.message)}`,
   );
 }
 
-export function fixLines(report: CheckReport): string[] {
+export function fixLines(report: ReportView): string[] {
   if (report.fixSteps.length === 0) return ["Nothing to fix."];
   return report.fixSteps.map((step, i) => `${i + 1}. ${escapeInline(step)}`);
 }
 
 /** The whole report, section by section, for the thread. */
-export function reportSections(report: CheckReport): Section[] {
+export function reportSections(report: ReportView): Section[] {
   const receivers = (Object.keys(RECEIVER_NAMES) as ReceiverName[]).map((name) => ({
     name: RECEIVER_NAMES[name],
     lines: receiverLines(report, name, true),

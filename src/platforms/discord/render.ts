@@ -4,8 +4,8 @@
 import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { OutboundMessage } from "../../chat/types.js";
+import type { ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS } from "../../check/sections/index.js";
-import type { CheckReport } from "../../check/types.js";
 import { baselineBody, baselineTitle } from "../../render/baseline.js";
 import { buttonsFor } from "../../render/buttons.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
@@ -13,6 +13,7 @@ import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
+import { isReportView } from "../../render/views.js";
 import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
@@ -45,8 +46,20 @@ function fieldValue(lines: string[]): string {
   return value === "" ? "-" : value;
 }
 
-/** The parent message: one embed, each field cut at line boundaries with a pointer to the thread. */
-export function verdictEmbed(report: CheckReport): APIEmbed {
+/**
+ * The parent message: one embed, each field cut at line boundaries with a pointer to the thread.
+ * Discord's parent shows the report's fields, so its delivery carries a ReportView
+ * (src/render/views.ts); a verdict with only the line gets the line.
+ */
+export function verdictEmbed(report: VerdictView | ReportView): APIEmbed {
+  if (!isReportView(report)) {
+    return {
+      title: truncateName(verdictTitle(report), LIMITS.title),
+      description: fitLines([escapeInline(report.summary)], 1000, more),
+      color: COLOURS[report.verdict],
+      footer: { text: "full report in the thread" },
+    };
+  }
   const receivers = (Object.keys(RECEIVER_NAMES) as (keyof typeof RECEIVER_NAMES)[]).map((name) => ({
     name: RECEIVER_NAMES[name],
     value: fieldValue(receiverLines(report, name, false)),
@@ -73,12 +86,7 @@ export function verdictEmbed(report: CheckReport): APIEmbed {
   };
 }
 
-function reportPayloads(
-  report: CheckReport,
-  title: string,
-  colour: number,
-  lead: string[],
-): DiscordPayload[] {
+function reportPayloads(report: ReportView, title: string, colour: number, lead: string[]): DiscordPayload[] {
   const head: APIEmbed = {
     title: truncateName(title, LIMITS.title),
     description: fitLines([...lead, escapeInline(report.summary)], LIMITS.description, more),

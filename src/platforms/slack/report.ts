@@ -1,8 +1,9 @@
 // A check report as Block Kit, for the thread, and its one-line verdict for the parent message.
 // Every value from DNS goes through escape.ts.
 
+import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS } from "../../check/sections/index.js";
-import type { CheckReport, LookupStatus, PtrAnswer, ReceiverName } from "../../check/types.js";
+import type { LookupStatus, ReceiverName } from "../../check/types.js";
 import { formatDuration } from "../../render/duration.js";
 import { context, header, type SlackBlock, section } from "./blocks.js";
 import { codeBlock, inlineCode, slackText } from "./escape.js";
@@ -39,7 +40,7 @@ function statusWords(status: LookupStatus | "skipped"): string {
   }
 }
 
-function resolverLine(answer: PtrAnswer): string {
+function resolverLine(answer: PtrAnswerView): string {
   let line = `• ${inlineCode(answer.server)}: ${statusWords(answer.status)}`;
   if (answer.status === "found") line += ` ${names(answer.names)}`;
   if (answer.negativeTtlRemaining !== null) {
@@ -52,12 +53,12 @@ function resolverLine(answer: PtrAnswer): string {
 }
 
 /** One line for the parent message and for notifications: icon, IP, summary. */
-export function verdictLine(report: CheckReport): string {
+export function verdictLine(report: VerdictView): string {
   return `${VERDICT_ICON[report.verdict]} *${slackText(report.ip)}* ${VERDICT_WORD[report.verdict]}: ${slackText(report.summary)}`;
 }
 
 /** The full result, for the thread. */
-export function reportBlocks(report: CheckReport): SlackBlock[] {
+export function reportBlocks(report: ReportView): SlackBlock[] {
   const blocks: SlackBlock[] = [
     header(`${report.ip} ${VERDICT_WORD[report.verdict]}`),
     section(`${VERDICT_ICON[report.verdict]} ${slackText(report.summary)}`),

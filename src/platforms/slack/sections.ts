@@ -1,13 +1,14 @@
 // Slack's entry per check section (src/check/sections), typed over SectionId like the text
 // renderer's (src/render/sections/index.ts): a new section does not compile until it has a row
 // in the Slack report. Values from DNS go through escape.ts.
+
+import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
-import type { CheckReport } from "../../check/types.js";
 import type { SectionRow } from "../../render/sections/index.js";
 import { inlineCode } from "./escape.js";
 
 /** Slack mrkdwn, escaped: the line after "*HELO*: ". */
-export function heloSlack(report: CheckReport): string {
+export function heloSlack(report: ReportView): string {
   const helo = report.helo;
   if (helo === null) return "not given (add it: `/rdns <ip> <helo-name>`)";
   const checks = [

@@ -1,10 +1,10 @@
 // The HELO section's row in the shared plain-text renderer. Slack's is in
 // src/platforms/slack/sections.ts, Discord's in src/platforms/discord/render-report.ts, the servers
 // page's in src/web/pages/servers-page.ts.
-import type { CheckReport } from "../../check/types.js";
+import type { ReportView } from "../../chat/views.js";
 
 /** Plain text (CLI, console): "HELO  <name>: FQDN, resolves to <ip>, matches the PTR". */
-export function heloText(report: CheckReport): string {
+export function heloText(report: ReportView): string {
   const helo = report.helo;
   if (!helo) return "not checked (no HELO name given)";
   const facts: string[] = [];

@@ -1,15 +1,16 @@
 // Each shared renderer's entry per check section (src/check/sections): typed over SectionId, so a
 // new section is a compile error here until it has a row in the text report (Slack's entries are
 // src/platforms/slack/sections.ts, Discord's src/platforms/discord/render-report.ts).
+
+import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
-import type { CheckReport } from "../../check/types.js";
 import { heloText } from "./helo.js";
 
 export interface SectionRow {
   /** The row's label ("HELO"). */
   label: string;
   /** The row's text, after the label. */
-  render(report: CheckReport): string;
+  render(report: ReportView): string;
 }
 
 /** Plain text (src/render/check-text.ts): terminal-safe text, not escaped for a chat platform. */

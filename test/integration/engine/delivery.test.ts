@@ -8,8 +8,10 @@ import { createRedis } from "../../../src/queue/connection.js";
 import type { DeliveryJob } from "../../../src/queue/jobs.js";
 import { deliveryQueueName } from "../../../src/queue/names.js";
 import { createQueues, enqueueDeliveries, type Queues } from "../../../src/queue/queues.js";
+import { reportView, verdictView } from "../../../src/render/views.js";
 import { type EngineSettings, settingsFromConfig } from "../../../src/settings.js";
 import { createDeliveryWorker } from "../../../workers/delivery.js";
+import { makeReport } from "../../fixtures/check-report.js";
 import { cleanupPrefix, logger, REDIS_URL, RecordingPlatform, uniquePrefix } from "./support.js";
 
 function job(id: string, text = id): DeliveryJob {
@@ -113,5 +115,25 @@ describe("delivery worker", () => {
     await expect(doomed.waitUntilFinished(events, 10_000)).rejects.toThrow(/channel_not_found/);
     expect((await queues.delivery("console").getJob("dlv-404"))?.attemptsMade).toBe(1);
     expect(texts()).not.toContain("dlv-404");
+  });
+
+  it("posts a job queued by an older version with the whole report, as the view a new job carries", async () => {
+    const report = makeReport({ ip: "203.0.113.77" });
+    // The shape queued before the views: the whole report, round-trip times and all.
+    const old = (id: string, message: DeliveryJob["message"]): DeliveryJob => ({
+      deliveryId: id,
+      platform: "console",
+      target: { op: "reply", thread: "test:C1:old" },
+      message,
+    });
+    await enqueueDeliveries(queues, [
+      old("dlv-old-verdict", { kind: "verdict", report, chainId: null }),
+      old("dlv-old-report", { kind: "report", report, chainId: null }),
+    ]);
+    const posted = () => platform.posted.filter((item) => item.address === "test:C1:old");
+    await platform.waitFor(() => posted().length === 2);
+    const byKind = new Map(posted().map((item) => [item.message.kind, item.message]));
+    expect(byKind.get("verdict")).toEqual({ kind: "verdict", report: verdictView(report), chainId: null });
+    expect(byKind.get("report")).toEqual({ kind: "report", report: reportView(report), chainId: null });
   });
 });
