@@ -11,7 +11,7 @@ import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limi
 import type { AppContext, BounceReader } from "./app/context.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
-import type { ChatPlatform } from "./chat/types.js";
+import type { ChatPlatform, InboundHandlers } from "./chat/types.js";
 import { runCheck } from "./check/index.js";
 import type { Config } from "./config.js";
 import { storeKeys } from "./keys.js";
@@ -60,70 +60,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settings = options.settings ?? settingsFromConfig(config);
   for (const line of config.deprecations) logger.warn(line);
   await assertRedisReachable(config.REDIS_URL);
-  const client = createRedis(config.REDIS_URL, "client");
-  const workerRedis = createRedis(config.REDIS_URL, "worker");
-  for (const connection of [client, workerRedis]) {
-    connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
-  }
-  const queues = createQueues(client, settings);
-  const workers: Worker[] = [];
-  const platforms: ChatPlatform[] = [];
-  /** Routes this process consumes alone (a console's session), released and retired at stop. */
-  const routes: { platform: ChatPlatform; route: string; claim: RouteClaim }[] = [];
-  const added = (worker: Worker) => {
-    options.onWorker?.(worker, { redis: client, settings });
-    workers.push(worker);
-  };
+  const opened = openEngine(config, settings, logger, options.onWorker);
   let stopping: Promise<void> | null = null;
-
-  if (options.worker) {
-    const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
-    added(
-      createCheckWorker({
-        redis: workerRedis,
-        queues,
-        settings,
-        logger,
-        runCheck: check,
-        ...(options.runPoll ? { runPoll: options.runPoll } : {}),
-      }),
-    );
-    added(createWatchWorker({ redis: workerRedis, queues, settings, logger, runCheck: check }));
-  }
+  const stop = (): Promise<void> => {
+    stopping ??= closeEngine(opened);
+    return stopping;
+  };
+  if (options.worker) startCheckWorkers(opened, options);
   if (options.bot) {
-    const ctx: AppContext = {
-      redis: client,
-      queues,
-      settings,
-      keys: storeKeys(settings.prefix),
-      logger,
-      readBounce: options.readBounce ?? bounceReaderFor(config.BOUNCE_MAX_BYTES),
-    };
-    const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(config));
-    const handlers = createInboundHandlers(ctx, await loadCommands(), { limiter });
+    const handlers = await botHandlers(opened, options);
     try {
-      const chosen =
-        options.platforms ??
-        (await createPlatforms(config, logger, {
-          input: process.stdin,
-          output: process.stdout,
-          ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
-        }));
-      const deliveryDeps = { redis: workerRedis, queues, settings, logger };
-      for (const platform of chosen) {
-        added(createDeliveryWorker(platform, deliveryDeps));
-        if (platform.route !== undefined) {
-          // Claimed before the platform reads a line: its first answer already takes the route.
-          const claim = await claimDeliveryRoute(client, ctx.keys, platform.name, platform.route, (err) =>
-            logger.warn({ err }, "could not renew the delivery route"),
-          );
-          routes.push({ platform, route: platform.route, claim });
-          added(createDeliveryWorker(platform, deliveryDeps, platform.route));
-        }
-        // Stopped with the others should start() fail half-way (a port bound, a socket open).
-        platforms.push(platform);
-        await platform.start(handlers);
-      }
+      await startPlatforms(opened, handlers, options);
     } catch (error) {
       // A bot whose front end cannot start must not run on headless: close what was opened so
       // the process can exit and say why (src/cli/serve.ts).
@@ -131,26 +78,145 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       throw error;
     }
   }
-
-  function stop(): Promise<void> {
-    stopping ??= (async () => {
-      await Promise.allSettled(platforms.map((platform) => platform.stop()));
-      // From now on this console's deliveries go to the shared queue (another console prints them).
-      await Promise.allSettled(routes.map(({ claim }) => claim.release()));
-      // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
-      // found by another worker's stalled-job check and runs again.
-      await Promise.allSettled(workers.map((worker) => worker.close()));
-      await Promise.allSettled(
-        routes.map(({ platform, route }) =>
-          retireRouteQueue(queues.delivery(platform.name, route), queues.delivery(platform.name)),
-        ),
-      );
-      await queues.close();
-      await Promise.allSettled([client.quit(), workerRedis.quit()]);
-    })();
-    return stopping;
-  }
+  const { queues, client, platforms, workers } = opened;
   return { settings, queues, redis: client, platforms, workers, stop };
+}
+
+/** What a runtime opened and started, so stop() can close all of it in order. */
+interface Engine {
+  readonly settings: EngineSettings;
+  readonly logger: Logger;
+  readonly keys: ReturnType<typeof storeKeys>;
+  /** Queues, the store and route claims; workers block on their own connection. */
+  readonly client: Redis;
+  readonly workerRedis: Redis;
+  readonly queues: Queues;
+  readonly workers: Worker[];
+  readonly platforms: ChatPlatform[];
+  /** Routes this process consumes alone (a console's session), released and retired at stop. */
+  readonly routes: { platform: ChatPlatform; route: string; claim: RouteClaim }[];
+  /** Keeps a worker for stop(), after handing it to onWorker. */
+  add(worker: Worker): void;
+}
+
+function openEngine(
+  config: Config,
+  settings: EngineSettings,
+  logger: Logger,
+  onWorker: RuntimeOptions["onWorker"],
+): Engine {
+  const client = createRedis(config.REDIS_URL, "client");
+  const workerRedis = createRedis(config.REDIS_URL, "worker");
+  for (const connection of [client, workerRedis]) {
+    connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
+  }
+  const workers: Worker[] = [];
+  return {
+    settings,
+    logger,
+    keys: storeKeys(settings.prefix),
+    client,
+    workerRedis,
+    queues: createQueues(client, settings),
+    workers,
+    platforms: [],
+    routes: [],
+    add(worker) {
+      onWorker?.(worker, { redis: client, settings });
+      workers.push(worker);
+    },
+  };
+}
+
+function startCheckWorkers(engine: Engine, options: RuntimeOptions): void {
+  const { workerRedis: redis, queues, settings, logger } = engine;
+  const check = options.runCheck ?? ((checkOptions) => runCheck(checkOptions));
+  engine.add(
+    createCheckWorker({
+      redis,
+      queues,
+      settings,
+      logger,
+      runCheck: check,
+      ...(options.runPoll ? { runPoll: options.runPoll } : {}),
+    }),
+  );
+  engine.add(createWatchWorker({ redis, queues, settings, logger, runCheck: check }));
+}
+
+/** The app's inbound pipeline, with the commands and the per-user and per-channel limits. */
+async function botHandlers(engine: Engine, options: RuntimeOptions): Promise<InboundHandlers> {
+  const { client, queues, settings, keys, logger } = engine;
+  const ctx: AppContext = {
+    redis: client,
+    queues,
+    settings,
+    keys,
+    logger,
+    readBounce: options.readBounce ?? bounceReaderFor(options.config.BOUNCE_MAX_BYTES),
+  };
+  const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(options.config));
+  return createInboundHandlers(ctx, await loadCommands(), { limiter });
+}
+
+/** Each chat platform with its delivery workers (a console's own route too), then started. */
+async function startPlatforms(
+  engine: Engine,
+  handlers: InboundHandlers,
+  options: RuntimeOptions,
+): Promise<void> {
+  const { client, keys, logger } = engine;
+  const chosen =
+    options.platforms ??
+    (await createPlatforms(options.config, logger, {
+      input: process.stdin,
+      output: process.stdout,
+      ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
+    }));
+  const deliveryDeps = {
+    redis: engine.workerRedis,
+    queues: engine.queues,
+    settings: engine.settings,
+    logger,
+  };
+  for (const platform of chosen) {
+    engine.add(createDeliveryWorker(platform, deliveryDeps));
+    if (platform.route !== undefined) {
+      // Claimed before the platform reads a line: its first answer already takes the route.
+      const claim = await claimDeliveryRoute(client, keys, platform.name, platform.route, (err) =>
+        logger.warn({ err }, "could not renew the delivery route"),
+      );
+      engine.routes.push({ platform, route: platform.route, claim });
+      engine.add(createDeliveryWorker(platform, deliveryDeps, platform.route));
+    }
+    // Stopped with the others should start() fail half-way (a port bound, a socket open).
+    engine.platforms.push(platform);
+    await platform.start(handlers);
+  }
+}
+
+/** Front ends first (no new requests), then workers finish their in-flight jobs, then Redis. */
+async function closeEngine({
+  platforms,
+  routes,
+  workers,
+  queues,
+  client,
+  workerRedis,
+}: Engine): Promise<void> {
+  await Promise.allSettled(platforms.map((platform) => platform.stop()));
+  // From now on this console's deliveries go to the shared queue (another console prints them).
+  await Promise.allSettled(routes.map(({ claim }) => claim.release()));
+  // close() waits for in-flight jobs to finish; a job cut short by a kill instead is
+  // found by another worker's stalled-job check and runs again.
+  await Promise.allSettled(workers.map((worker) => worker.close()));
+  await Promise.allSettled(
+    routes.map(({ platform, route }) =>
+      retireRouteQueue(queues.delivery(platform.name, route), queues.delivery(platform.name)),
+    ),
+  );
+  await queues.close();
+  await Promise.allSettled([client.quit(), workerRedis.quit()]);
 }
 
 export { createConsolePlatform };

@@ -68,34 +68,45 @@ export interface CheckPlan {
 
 /** Decides everything a check that produced `report` leads to. */
 export function planCheckResult(input: CheckPlanInput): CheckPlan {
-  const { job, jobId, report, origins, settings } = input;
-  const deliveries: DeliveryJob[] = [];
+  const { job, report, settings } = input;
   const asked = job.reason === "command" || job.reason === "paste";
   const followUp = input.followUp ?? planFollowUp(job, report, input.now, settings);
   const adopted = input.adoptedChainId ?? null;
   // The result's buttons can stop the chain only while it goes on.
   const openChainId = followUp.next !== null ? (adopted ?? job.chainId) : null;
-  if (asked) {
-    for (const origin of origins) {
-      if (report.verdict === "inconclusive") {
-        const message: OutboundMessage = {
-          kind: "could-not-tell",
-          ip: job.ip,
-          detail: inconclusiveDetail(report),
-          attempts: input.attempt,
-        };
-        deliveries.push(
-          ...parentUpdate(jobId, origin, report),
-          threadReply(jobId, origin, message, "could-not-tell"),
-        );
-      } else {
-        deliveries.push(...resultDeliveries(jobId, report, origin, openChainId));
-      }
-    }
-  }
+  return {
+    chainResult:
+      asked && report.verdict !== "inconclusive" ? { report, ttlMs: settings.dedupWindowMs + 60_000 } : null,
+    deliveries: [
+      ...(asked ? answerDeliveries(input, openChainId) : []),
+      ...endDeliveries(input, followUp, openChainId),
+    ],
+    followUp,
+    // An adopted check's chain goes on in the chain that adopted it: nothing of its own.
+    next: followUp.next !== null && adopted === null ? nextStep(job, report, followUp, followUp.next) : null,
+  };
+}
 
-  const ends = followUp.cleared || followUp.stillFailing || followUp.gaveUp;
-  for (const origin of ends ? origins : []) {
+/** The answer to whoever asked (a command or a paste): the result, or "could not tell", in each thread. */
+function answerDeliveries(input: CheckPlanInput, openChainId: string | null): DeliveryJob[] {
+  const { job, jobId, report } = input;
+  return input.origins.flatMap((origin) => {
+    if (report.verdict !== "inconclusive") return resultDeliveries(jobId, report, origin, openChainId);
+    const message: OutboundMessage = {
+      kind: "could-not-tell",
+      ip: job.ip,
+      detail: inconclusiveDetail(report),
+      attempts: input.attempt,
+    };
+    return [...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "could-not-tell")];
+  });
+}
+
+/** The chain's end, or its one "still failing" notice: cleared, still failing, or given up. */
+function endDeliveries(input: CheckPlanInput, followUp: FollowUp, openChainId: string | null): DeliveryJob[] {
+  const { job, jobId, report } = input;
+  if (!(followUp.cleared || followUp.stillFailing || followUp.gaveUp)) return [];
+  return input.origins.flatMap((origin) => {
     if (followUp.cleared) {
       const silent = silentResolvers(report);
       const message: OutboundMessage = {
@@ -106,74 +117,64 @@ export function planCheckResult(input: CheckPlanInput): CheckPlan {
         ...(silent.length > 0 ? { silentResolvers: silent } : {}),
         ...clearedFigures(job, input.now),
       };
-      deliveries.push(...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared"));
-    } else {
-      const message: OutboundMessage = {
-        kind: "still-failing",
-        report,
-        elapsedSeconds: followUp.elapsedSeconds,
-        rechecks: job.recheck,
-        // Re-checks go on: the notice's buttons can stop them.
-        ...(followUp.gaveUp ? { final: true } : { chainId: openChainId }),
-      };
-      deliveries.push(threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing"));
+      return [...parentUpdate(jobId, origin, report), threadReply(jobId, origin, message, "cleared")];
     }
-  }
-
-  let next: CheckPlan["next"] = null;
-  if (followUp.next !== null && adopted === null) {
-    const nextJob: CheckJob = {
-      ...job,
-      reason: "recheck",
-      recheck: job.recheck + 1,
-      quickRechecks: job.quickRechecks + (followUp.next.quick ? 1 : 0),
-      firstFailureAt: followUp.firstFailureAt,
-      stillFailingSent: job.stillFailingSent || followUp.stillFailing,
+    const message: OutboundMessage = {
+      kind: "still-failing",
+      report,
+      elapsedSeconds: followUp.elapsedSeconds,
+      rechecks: job.recheck,
+      // Re-checks go on: the notice's buttons can stop them.
+      ...(followUp.gaveUp ? { final: true } : { chainId: openChainId }),
     };
-    const target = followUp.next.poll === undefined ? null : pollTargetOf(report);
-    next =
-      followUp.next.poll !== undefined && target !== null
-        ? {
-            job: {
-              ...nextJob,
-              reason: "poll",
-              poll: {
-                target,
-                lastFullAt: report.checkedAt,
-                ...(followUp.next.confirm === true
-                  ? {
-                      confirm: {
-                        resolvers: resolversToConfirm(report),
-                        fixSeenAt: job.fixSeenAt ?? report.checkedAt,
-                      },
-                    }
-                  : { seen: resolversSeen(report) }),
-              },
-            },
-            jobId:
-              followUp.next.confirm === true
-                ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}-fix`
-                : followUp.next.poll.slot < 0
-                  ? `poll-${recheckJobId(job.chainId, nextJob.recheck)}`
-                  : pollJobId(job.ip, job.helo, followUp.next.poll.slot),
-            delayMs: followUp.next.delayMs,
-            chainJob: nextJob,
-          }
-        : {
-            job: nextJob,
-            jobId: recheckJobId(job.chainId, nextJob.recheck),
-            delayMs: followUp.next.delayMs,
-            chainJob: nextJob,
-          };
-  }
+    return [threadReply(jobId, origin, message, followUp.gaveUp ? "gave-up" : "still-failing")];
+  });
+}
 
-  return {
-    chainResult:
-      asked && report.verdict !== "inconclusive" ? { report, ttlMs: settings.dedupWindowMs + 60_000 } : null,
-    deliveries,
-    followUp,
-    next,
+type Step = NonNullable<FollowUp["next"]>;
+
+/** The chain's next job: a full re-check, or a poll of the authority when the report names it. */
+function nextStep(job: CheckJob, report: CheckReport, followUp: FollowUp, step: Step): CheckPlan["next"] {
+  const chainJob: CheckJob = {
+    ...job,
+    reason: "recheck",
+    recheck: job.recheck + 1,
+    quickRechecks: job.quickRechecks + (step.quick ? 1 : 0),
+    firstFailureAt: followUp.firstFailureAt,
+    stillFailingSent: job.stillFailingSent || followUp.stillFailing,
   };
+  const target = step.poll === undefined ? null : pollTargetOf(report);
+  if (step.poll === undefined || target === null) {
+    return {
+      job: chainJob,
+      jobId: recheckJobId(job.chainId, chainJob.recheck),
+      delayMs: step.delayMs,
+      chainJob,
+    };
+  }
+  const poll: CheckJob["poll"] = {
+    target,
+    lastFullAt: report.checkedAt,
+    ...(step.confirm === true
+      ? { confirm: { resolvers: resolversToConfirm(report), fixSeenAt: job.fixSeenAt ?? report.checkedAt } }
+      : { seen: resolversSeen(report) }),
+  };
+  return {
+    job: { ...chainJob, reason: "poll", poll },
+    jobId: pollStepId(job, chainJob.recheck, step.confirm === true, step.poll.slot),
+    delayMs: step.delayMs,
+    chainJob,
+  };
+}
+
+/**
+ * A poll's job id: the chain's own when it confirms a fix or has no shared slot (slot < 0);
+ * otherwise the IP's slot, so the IP's chains share one poll.
+ */
+function pollStepId(job: CheckJob, recheck: number, confirm: boolean, slot: number): string {
+  if (confirm) return `poll-${recheckJobId(job.chainId, recheck)}-fix`;
+  if (slot < 0) return `poll-${recheckJobId(job.chainId, recheck)}`;
+  return pollJobId(job.ip, job.helo, slot);
 }
 
 /**

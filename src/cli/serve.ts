@@ -27,6 +27,9 @@ const HELP = {
     "usage: rdns worker\n\nRuns the DNS check workers (scale out with more processes against the same Redis).\n",
 } as const;
 
+type ServeConfig = ReturnType<typeof loadConfig>;
+type Mode = keyof typeof HELP;
+
 type StartedRuntime = Awaited<ReturnType<typeof import("../runtime.js").startRuntime>>;
 
 /**
@@ -35,7 +38,7 @@ type StartedRuntime = Awaited<ReturnType<typeof import("../runtime.js").startRun
  * A port that cannot be bound is logged, not fatal: checks and deliveries matter more than the
  * ops routes, and the container's healthcheck (which cannot reach /readyz then) shows it.
  */
-async function startOps(config: ReturnType<typeof loadConfig>, runtime: StartedRuntime, logger: Logger) {
+async function startOps(config: ServeConfig, runtime: StartedRuntime, logger: Logger) {
   const { startOpsServer } = await import("../web/ops-server.js");
   const prefix = runtime.settings.prefix;
   try {
@@ -69,7 +72,7 @@ function platformReadiness(runtime: StartedRuntime) {
  * Bull Board behind the page's own token check (bearer or cookie).
  */
 async function startServersPage(
-  config: ReturnType<typeof loadConfig>,
+  config: ServeConfig,
   runtime: StartedRuntime,
   logger: Logger,
 ): Promise<RunningWebServer> {
@@ -101,7 +104,8 @@ async function startServersPage(
   }
 }
 
-async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
+/** The exit code after --help (0) or an argument none of these commands takes (64); null to go on. */
+function answerArguments(mode: Mode, argv: string[]): number | null {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(HELP[mode]);
     return 0;
@@ -110,10 +114,15 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     process.stderr.write(`rdns ${mode}: unexpected argument "${argv[0]}"\n${HELP[mode]}`);
     return 64;
   }
-  let config: ReturnType<typeof loadConfig>;
+  return null;
+}
+
+/** The configuration, or EX_CONFIG (78) after one line on stderr naming what to set. */
+function readConfig(mode: Mode): ServeConfig | number {
   try {
-    config = loadConfig();
+    const config = loadConfig();
     if (mode === "serve") assertSafeBinding(config.WEB_HOST, config.WEB_TOKEN);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof WebConfigError) {
       process.stderr.write(`rdns ${mode}: ${error.message}\n`);
@@ -121,60 +130,95 @@ async function run(mode: keyof typeof HELP, argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const bot = mode !== "worker";
-  // The console chat's terminal is the conversation: its logs are pretty, on stderr (or
-  // LOG_FILE), and only warnings and worse unless LOG_LEVEL asks for more.
-  const consoleChat = bot && selectPlatforms(config).includes("console");
-  const logger = createLogger(
+}
+
+/**
+ * The console chat's terminal is the conversation: its logs are pretty, on stderr (or
+ * LOG_FILE), and only warnings and worse unless LOG_LEVEL asks for more.
+ */
+function processLogger(config: ServeConfig, mode: Mode, consoleChat: boolean): Logger {
+  return createLogger(
     config.LOG_LEVEL ?? (consoleChat ? "warn" : "info"),
     { process: mode },
     { file: config.LOG_FILE, pretty: consoleChat },
   );
+}
+
+interface Roles {
+  bot: boolean;
+  worker: boolean;
+  /** The runtime asks to quit (the console chat's input ended). */
+  onQuit: () => void;
+}
+
+/** The runtime, and for `rdns serve` the servers page; what was started is stopped if the page fails. */
+async function startServices(
+  mode: Mode,
+  config: ServeConfig,
+  logger: Logger,
+  { bot, worker, onQuit }: Roles,
+): Promise<{ runtime: StartedRuntime; web: RunningWebServer | null }> {
+  // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
+  await assertRedisReachable(config.REDIS_URL);
+  const { startRuntime } = await import("../runtime.js");
+  const { recordDnsQuery, timedCheckRunner } = await import("../app/metrics.js");
+  const { addQueryListener } = await import("../check/dns-observer.js");
+  // Every question the workers' checks send (the default DNS client) counts in /metrics.
+  if (worker) addQueryListener((event) => recordDnsQuery(event.outcome, event.seconds));
+  const { observeWorkers } = await import("../app/observe-workers.js");
+  const { storeKeys } = await import("../keys.js");
+  const { runCheck } = await import("../check/index.js");
+  const runtime = await startRuntime({
+    config,
+    logger,
+    bot,
+    worker,
+    onQuit,
+    runCheck: timedCheckRunner(runCheck),
+    onWorker: (created, { redis, settings }) =>
+      observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
+  });
+  if (mode !== "serve") return { runtime, web: null };
+  const web = await startServersPage(config, runtime, logger).catch(async (error: unknown) => {
+    await runtime.stop();
+    throw error;
+  });
+  return { runtime, web };
+}
+
+/**
+ * One line the operator reads on stderr, naming the variable to fix (the platforms' errors do);
+ * the runtime already closed what it opened, and nothing left may keep us running.
+ */
+function startFailed(mode: Mode, error: unknown): number {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+  process.stderr.write(`rdns ${mode}: ${message}\n`);
+  const code =
+    error instanceof RedisUnavailableError ? EXIT_UNAVAILABLE : error instanceof ConfigError ? 78 : 70;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  return code;
+}
+
+async function run(mode: Mode, argv: string[]): Promise<number> {
+  const answered = answerArguments(mode, argv);
+  if (answered !== null) return answered;
+  const config = readConfig(mode);
+  if (typeof config === "number") return config;
+  const bot = mode !== "worker";
   const worker = mode !== "bot";
+  const consoleChat = bot && selectPlatforms(config).includes("console");
+  const logger = processLogger(config, mode, consoleChat);
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  let runtime: StartedRuntime;
-  let web: RunningWebServer | null = null;
+  let started: Awaited<ReturnType<typeof startServices>>;
   try {
-    // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
-    await assertRedisReachable(config.REDIS_URL);
-    const { startRuntime } = await import("../runtime.js");
-    const { recordDnsQuery, timedCheckRunner } = await import("../app/metrics.js");
-    const { addQueryListener } = await import("../check/dns-observer.js");
-    // Every question the workers' checks send (the default DNS client) counts in /metrics.
-    if (worker) addQueryListener((event) => recordDnsQuery(event.outcome, event.seconds));
-    const { observeWorkers } = await import("../app/observe-workers.js");
-    const { storeKeys } = await import("../keys.js");
-    const { runCheck } = await import("../check/index.js");
-    runtime = await startRuntime({
-      config,
-      logger,
-      bot,
-      worker,
-      onQuit: () => quit(),
-      runCheck: timedCheckRunner(runCheck),
-      onWorker: (created, { redis, settings }) =>
-        observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
-    });
-    if (mode === "serve") {
-      const started = runtime;
-      web = await startServersPage(config, started, logger).catch(async (error: unknown) => {
-        await started.stop();
-        throw error;
-      });
-    }
+    started = await startServices(mode, config, logger, { bot, worker, onQuit: () => quit() });
   } catch (error) {
-    // One line the operator reads on stderr, naming the variable to fix (the platforms' errors
-    // do); the runtime already closed what it opened, and nothing left may keep us running.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
-    process.stderr.write(`rdns ${mode}: ${message}\n`);
-    const code =
-      error instanceof RedisUnavailableError ? EXIT_UNAVAILABLE : error instanceof ConfigError ? 78 : 70;
-    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
-    return code;
+    return startFailed(mode, error);
   }
+  const { runtime, web } = started;
   // One line when a Redis restart would lose chains and watches; never fatal, never unready.
   const { warnIfNotPersistent } = await import("../queue/persistence-check.js");
   await warnIfNotPersistent(runtime.redis, logger).catch(() => undefined);

@@ -19,6 +19,8 @@ import type {
 import type { Logger } from "../../log.js";
 import { renderText } from "../../render/text.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
+import { createDueAnswers, type DueAnswers, waitForAnswers } from "./due-answers.js";
+import { createPasteCollector, type PasteCollector } from "./paste.js";
 
 export interface ConsoleOptions {
   input: NodeJS.ReadableStream;
@@ -47,12 +49,6 @@ export interface ConsoleOptions {
 /** How long the end of input waits for answers still due: a check with retries, and its delivery. */
 export const ANSWER_WAIT_MS = 30_000;
 
-/** A thread whose answer has not been printed yet: the parent's verdict and the thread's report. */
-interface Due {
-  updated: boolean;
-  replied: boolean;
-}
-
 export const CONSOLE_GREETING =
   "rdns-bot console chat. Try `/rdns help`, `/rdns 203.0.113.5 mail.example.com`, `/rdns watch 203.0.113.0/28`, or paste a bounce (end it with an empty line). Ctrl-D quits.";
 
@@ -69,172 +65,183 @@ export function consoleIntro(page: { url: string; tokenRequired: boolean } | nul
   return `${CONSOLE_GREETING}\nServers page: ${page.url}/${access}\n`;
 }
 
-export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
+/** What one run of the console shares between the platform's methods and its inbound handling. */
+interface Session {
+  readonly channel: string;
+  readonly user: string;
+  readonly id: string;
+  readonly options: ConsoleOptions;
+  /** Typed requests still being handed to the app, so stop() and the end of input let them finish. */
+  readonly inFlight: InFlight;
+  readonly due: DueAnswers;
+  nextAddress(): ReplyAddress;
+  nextRequestId(): string;
+}
+
+function openSession(options: ConsoleOptions): Session {
   const channel = options.channel ?? "main";
-  const user = options.user ?? "you";
-  const idleMs = options.pasteIdleMs ?? 300;
-  const session = options.session ?? randomBytes(3).toString("hex");
+  const id = options.session ?? randomBytes(3).toString("hex");
   let counter = 0;
   let requests = 0;
-  let rl: Interface | null = null;
-  const inFlight = new InFlight();
-  let paste: string[] = [];
-  let pasteTimer: NodeJS.Timeout | null = null;
-  /** Checks asked in this session whose answer is not printed yet, by thread address. */
-  const due = new Map<ReplyAddress, Due>();
-  let answered: () => void = () => undefined;
-  const settle = (address: ReplyAddress, change: Partial<Due>) => {
-    const entry = due.get(address);
-    if (entry === undefined) return;
-    Object.assign(entry, change);
-    // The parent replaced by a notice that nothing was queued is the whole answer.
-    if (entry.updated && entry.replied) due.delete(address);
-    if (due.size === 0) answered();
+  return {
+    channel,
+    user: options.user ?? "you",
+    id,
+    options,
+    inFlight: new InFlight(),
+    due: createDueAnswers(),
+    nextAddress: () => `console:${channel}:${id}-${++counter}`,
+    nextRequestId: () => `console-${id}-${++requests}`,
   };
+}
 
-  const nextAddress = (): ReplyAddress => `console:${channel}:${session}-${++counter}`;
-  const nextRequestId = () => `console-${session}-${++requests}`;
-  const print = (prefix: string, text: string) => {
-    const lines = text.split("\n").map((line) => `${prefix} ${line}`.trimEnd());
-    options.output.write(`${lines.join("\n")}\n`);
-  };
-  const own = (address: ReplyAddress) => {
-    if (!address.startsWith("console:"))
-      throw Object.assign(new Error(`not a console address: ${address}`), { permanent: true });
-    return address;
-  };
+/** Prints `text` with every line prefixed, so a reply is visibly in the thread it belongs to. */
+function print(session: Session, prefix: string, text: string): void {
+  const lines = text.split("\n").map((line) => `${prefix} ${line}`.trimEnd());
+  session.options.output.write(`${lines.join("\n")}\n`);
+}
+
+/** A delivery for another platform's address is a bug no retry fixes: marked permanent. */
+function own(address: ReplyAddress): ReplyAddress {
+  if (!address.startsWith("console:"))
+    throw Object.assign(new Error(`not a console address: ${address}`), { permanent: true });
+  return address;
+}
+
+export function createConsolePlatform(options: ConsoleOptions): ChatPlatform {
+  const session = openSession(options);
+  let rl: Interface | null = null;
+  let paste: PasteCollector | null = null;
 
   const platform: ChatPlatform = {
     name: "console",
     // Its addresses carry the session: their deliveries come to this process alone.
-    route: session,
+    route: session.id,
     // Reading its input: the console has nothing else to be connected to.
     ready: () => rl !== null,
     async post(_channel: string, message: OutboundMessage) {
-      const address = nextAddress();
-      print(`[${address}]`, renderText(message));
+      const address = session.nextAddress();
+      print(session, `[${address}]`, renderText(message));
       return address;
     },
     async reply(thread: ReplyAddress, message: OutboundMessage) {
-      print(`[${own(thread)}] \u21b3`, renderText(message));
-      settle(thread, { replied: true });
+      print(session, `[${own(thread)}] \u21b3`, renderText(message));
+      session.due.settle(thread, { replied: true });
       return thread;
     },
     async update(target: ReplyAddress, message: OutboundMessage) {
-      print(`[${own(target)}] (updated)`, renderText(message));
-      settle(target, message.kind === "not-queued" ? { updated: true, replied: true } : { updated: true });
+      print(session, `[${own(target)}] (updated)`, renderText(message));
+      session.due.settle(
+        target,
+        message.kind === "not-queued" ? { updated: true, replied: true } : { updated: true },
+      );
     },
     async start(handlers: InboundHandlers) {
+      const collector = createPasteCollector(options.pasteIdleMs ?? 300, (text) =>
+        onPaste(session, handlers, text),
+      );
+      paste = collector;
       rl = createInterface({ input: options.input, terminal: false });
-      rl.on("line", (line) => onLine(handlers, line));
+      rl.on("line", (line) => onLine(session, platform, handlers, collector, line));
       rl.on("close", () => {
-        flushPaste(handlers);
-        void waitForAnswers().finally(() => options.onClose?.());
+        collector.flush();
+        const waitMs = options.answerWaitMs ?? ANSWER_WAIT_MS;
+        void waitForAnswers(session.due, session.inFlight, options.output, waitMs).finally(() =>
+          options.onClose?.(),
+        );
       });
     },
     async stop() {
-      if (pasteTimer !== null) clearTimeout(pasteTimer);
+      paste?.cancel();
       rl?.close();
       rl = null;
-      if (!(await inFlight.drain(STOP_DRAIN_MS))) {
-        options.logger?.warn({ pending: inFlight.size }, "stopped with console requests still being handled");
+      if (!(await session.inFlight.drain(STOP_DRAIN_MS))) {
+        options.logger?.warn(
+          { pending: session.inFlight.size },
+          "stopped with console requests still being handled",
+        );
       }
     },
   };
-
-  /** At the end of input: what was typed finishes, then the answers due arrive, within the bound. */
-  async function waitForAnswers(): Promise<void> {
-    const waitMs = options.answerWaitMs ?? ANSWER_WAIT_MS;
-    const deadline = Date.now() + waitMs;
-    await inFlight.drain(waitMs);
-    if (due.size === 0) return;
-    const count = due.size;
-    options.output.write(
-      `(end of input) waiting up to ${Math.round(waitMs / 1000)} s for ${count} answer${count === 1 ? "" : "s"}…\n`,
-    );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        answered = resolve;
-      }),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      }),
-    ]);
-    clearTimeout(timer);
-    if (due.size > 0) {
-      options.output.write(
-        `(end of input) ${due.size} answer${due.size === 1 ? "" : "s"} did not arrive within ${Math.round(waitMs / 1000)} s; ask again to see ${due.size === 1 ? "it" : "them"}\n`,
-      );
-    }
-  }
-
-  /** Tracked, so stop() lets what was typed finish; the app's pipeline answers its own failures. */
-  function track(work: Promise<void>) {
-    void inFlight
-      .track(work)
-      .catch((error: unknown) =>
-        options.logger?.error({ err: error }, "a console request could not be handed to the app"),
-      );
-  }
-
-  function onCommand(handlers: InboundHandlers, line: string) {
-    const respond: CommandResponder = {
-      async replyPrivately(message) {
-        print("(only you)", renderText(message));
-      },
-      async replyPublicly(message) {
-        await platform.post(channel, message);
-      },
-      async openThread(message): Promise<Origin> {
-        const address = await platform.post(channel, message);
-        if (message.kind === "checking") due.set(address, { updated: false, replied: false });
-        return { platform: "console", channel, thread: address, parent: address };
-      },
-      async replaceOpened(origin, message) {
-        if (origin.parent !== null) await platform.update(origin.parent, message);
-      },
-    };
-    const args = line.trim().split(/\s+/).slice(1);
-    track(
-      handlers.onCommand({ platform: "console", requestId: nextRequestId(), channel, user, args }, respond),
-    );
-  }
-
-  function flushPaste(handlers: InboundHandlers) {
-    if (pasteTimer !== null) clearTimeout(pasteTimer);
-    pasteTimer = null;
-    const text = paste.join("\n");
-    paste = [];
-    if (text.trim() === "") return;
-    // The pasted message is a message in the channel: it gets an address, its thread is there.
-    const address = nextAddress();
-    track(
-      handlers.onPaste(
-        { platform: "console", requestId: nextRequestId(), channel, user, text, attachments: [] },
-        {
-          async openThread() {
-            print(`[${address}]`, "(thread on your pasted message)");
-            return { platform: "console", channel, thread: address, parent: null };
-          },
-        },
-      ),
-    );
-  }
-
-  function onLine(handlers: InboundHandlers, line: string) {
-    if (paste.length === 0 && /^\s*\/rdns(\s|$)/.test(line)) {
-      onCommand(handlers, line);
-      return;
-    }
-    if (line.trim() === "") {
-      flushPaste(handlers);
-      return;
-    }
-    paste.push(line);
-    if (pasteTimer !== null) clearTimeout(pasteTimer);
-    pasteTimer = setTimeout(() => flushPaste(handlers), idleMs);
-  }
-
   return platform;
+}
+
+/** Tracked, so stop() lets what was typed finish; the app's pipeline answers its own failures. */
+function track(session: Session, work: Promise<void>): void {
+  void session.inFlight
+    .track(work)
+    .catch((error: unknown) =>
+      session.options.logger?.error({ err: error }, "a console request could not be handed to the app"),
+    );
+}
+
+/** A `/rdns ...` line starts a command; any other non-empty line is part of a pasted message. */
+function onLine(
+  session: Session,
+  platform: ChatPlatform,
+  handlers: InboundHandlers,
+  paste: PasteCollector,
+  line: string,
+): void {
+  if (!paste.collecting && /^\s*\/rdns(\s|$)/.test(line)) {
+    onCommand(session, platform, handlers, line);
+    return;
+  }
+  if (line.trim() === "") {
+    paste.flush();
+    return;
+  }
+  paste.add(line);
+}
+
+function onCommand(session: Session, platform: ChatPlatform, handlers: InboundHandlers, line: string): void {
+  const { channel, user } = session;
+  const args = line.trim().split(/\s+/).slice(1);
+  const request = { platform: "console" as const, requestId: session.nextRequestId(), channel, user, args };
+  track(session, handlers.onCommand(request, commandResponder(session, platform)));
+}
+
+/** How a command answers in the console: its public messages are posts in the one channel. */
+function commandResponder(session: Session, platform: ChatPlatform): CommandResponder {
+  const { channel } = session;
+  return {
+    async replyPrivately(message) {
+      print(session, "(only you)", renderText(message));
+    },
+    async replyPublicly(message) {
+      await platform.post(channel, message);
+    },
+    async openThread(message): Promise<Origin> {
+      const address = await platform.post(channel, message);
+      // A check's answer arrives later, by delivery: the end of input waits for it.
+      if (message.kind === "checking") session.due.expect(address);
+      return { platform: "console", channel, thread: address, parent: address };
+    },
+    async replaceOpened(origin, message) {
+      if (origin.parent !== null) await platform.update(origin.parent, message);
+    },
+  };
+}
+
+function onPaste(session: Session, handlers: InboundHandlers, text: string): void {
+  const { channel, user } = session;
+  // The pasted message is a message in the channel: it gets an address, its thread is there.
+  const address = session.nextAddress();
+  const request = {
+    platform: "console" as const,
+    requestId: session.nextRequestId(),
+    channel,
+    user,
+    text,
+    attachments: [],
+  };
+  track(
+    session,
+    handlers.onPaste(request, {
+      async openThread() {
+        print(session, `[${address}]`, "(thread on your pasted message)");
+        return { platform: "console", channel, thread: address, parent: null };
+      },
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 // The Discord front end: wiring only. Inbound events hand off to interactions.ts / messages.ts,
 // outbound goes through outbound.ts. The registry creates it with `createDiscordPlatform`.
-import { type Client, Events, GatewayCloseCodes } from "discord.js";
+import { type Client, Events } from "discord.js";
 import type {
   ChatPlatform,
   InboundHandlers,
@@ -11,24 +11,16 @@ import type {
 import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
-import { supportChannels as readSupportChannels } from "../support-channels.js";
+import { supportChannels as readSupportChannels, type SupportChannels } from "../support-channels.js";
 import { handleButton } from "./button-press.js";
 import { isOurCustomId } from "./buttons.js";
 import { createClient } from "./client.js";
 import { handleInteraction } from "./interactions.js";
 import { handleMessage, looksLikeDiscordId } from "./messages.js";
 import { DiscordSender } from "./outbound.js";
+import { loginFailure } from "./start-failure.js";
 
 const READY_TIMEOUT_MS = 30_000;
-
-/** A failure to reach Discord at all names where it was asked: DISCORD_API_URL (or the network). */
-function startFailure(error: unknown, apiUrl: string | undefined): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/DISCORD_(TOKEN|API_URL)/.test(message)) return message;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? message;
-  return `could not connect to Discord at ${apiUrl ?? "https://discord.com/api"} (${detail}): check DISCORD_API_URL (unset means https://discord.com/api), the network and DISCORD_TOKEN`;
-}
 
 export type DiscordConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "SUPPORT_CHANNELS">;
 
@@ -62,59 +54,14 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
     async start(handlers: InboundHandlers): Promise<void> {
       const c = createClient(config.DISCORD_API_URL !== undefined ? { apiUrl: config.DISCORD_API_URL } : {});
       client = c;
-      // Tracked, so stop() lets a request Discord already handed us finish (it is not sent again).
-      c.on(Events.InteractionCreate, (interaction) => {
-        if (interaction.isChatInputCommand())
-          void inFlight.track(handleInteraction(interaction, handlers, log));
-        else if (interaction.isButton() && isOurCustomId(interaction.customId))
-          void inFlight.track(handleButton(interaction, handlers, log));
-      });
-      c.on(Events.MessageCreate, (message) => {
-        void inFlight.track(handleMessage(message, supportChannels, handlers, log));
-      });
-      // @discordjs/ws rejects login with a bare message; the close code says which fix applies.
-      let closeCode: number | null = null;
-      c.on(Events.ShardDisconnect, (event, shard) => {
-        closeCode = event.code;
-        log.warn({ shard, code: event.code }, "gateway closed");
-      });
-      c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, "gateway reconnecting"));
-      c.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
-      c.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));
-      let timer: NodeJS.Timeout | undefined;
-      const ready = new Promise<void>((resolve, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `Discord did not become ready within ${READY_TIMEOUT_MS / 1000} s: check DISCORD_TOKEN and DISCORD_API_URL`,
-              ),
-            ),
-          READY_TIMEOUT_MS,
-        );
-        c.once(Events.ClientReady, () => resolve());
-      });
+      listenInbound(c, { handlers, supportChannels, inFlight, log });
+      const gateway = watchGateway(c, log);
       try {
-        await c.login(token);
-        await ready;
+        await loginWhenReady(c, token);
       } catch (error) {
         await c.destroy();
         client = null;
-        const code = (error as { code?: string }).code;
-        if (code === "TokenInvalid" || closeCode === GatewayCloseCodes.AuthenticationFailed) {
-          throw new ConfigError(
-            "Discord refused DISCORD_TOKEN: reset the bot token in the Developer Portal (Bot page) and set it again",
-          );
-        }
-        if (closeCode === GatewayCloseCodes.DisallowedIntents) {
-          throw new ConfigError(
-            "Discord refused the Message Content intent: switch on Message Content Intent under Privileged Gateway Intents on the Bot page of the Developer Portal",
-          );
-        }
-        throw new Error(startFailure(error, config.DISCORD_API_URL), { cause: error });
-      } finally {
-        clearTimeout(timer);
-        ready.catch(() => undefined);
+        throw loginFailure(error, gateway.closeCode(), config.DISCORD_API_URL);
       }
       log.info({ user: c.user?.tag, supportChannels: config.SUPPORT_CHANNELS }, "Discord connected");
     },
@@ -133,4 +80,63 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
       await c.destroy();
     },
   };
+}
+
+interface Inbound {
+  handlers: InboundHandlers;
+  supportChannels: SupportChannels;
+  inFlight: InFlight;
+  log: Logger;
+}
+
+/**
+ * Hands slash commands, our buttons and support-channel messages to their handlers. Tracked, so
+ * stop() lets a request Discord already handed us finish (it is not sent again).
+ */
+function listenInbound(c: Client, { handlers, supportChannels, inFlight, log }: Inbound): void {
+  c.on(Events.InteractionCreate, (interaction) => {
+    if (interaction.isChatInputCommand()) void inFlight.track(handleInteraction(interaction, handlers, log));
+    else if (interaction.isButton() && isOurCustomId(interaction.customId))
+      void inFlight.track(handleButton(interaction, handlers, log));
+  });
+  c.on(Events.MessageCreate, (message) => {
+    void inFlight.track(handleMessage(message, supportChannels, handlers, log));
+  });
+}
+
+/** Logs the gateway's closes and reconnects, and keeps the last close code for loginFailure. */
+function watchGateway(c: Client, log: Logger): { closeCode(): number | null } {
+  let closeCode: number | null = null;
+  c.on(Events.ShardDisconnect, (event, shard) => {
+    closeCode = event.code;
+    log.warn({ shard, code: event.code }, "gateway closed");
+  });
+  c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, "gateway reconnecting"));
+  c.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
+  c.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));
+  return { closeCode: () => closeCode };
+}
+
+/** Logs in and waits for the client to be ready, within READY_TIMEOUT_MS. */
+async function loginWhenReady(c: Client, token: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `Discord did not become ready within ${READY_TIMEOUT_MS / 1000} s: check DISCORD_TOKEN and DISCORD_API_URL`,
+          ),
+        ),
+      READY_TIMEOUT_MS,
+    );
+    c.once(Events.ClientReady, () => resolve());
+  });
+  try {
+    await c.login(token);
+    await ready;
+  } finally {
+    clearTimeout(timer);
+    ready.catch(() => undefined);
+  }
 }

@@ -1,7 +1,7 @@
 // The Slack front end: wiring only. Bolt App + receiver (receiver.ts), inbound handlers
 // (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis to handle each
 // event once (the command limits are the app pipeline's). The registry calls `createSlackPlatform`.
-import { App, SocketModeReceiver, webApi } from "@slack/bolt";
+import { App, type HTTPReceiver, type Logger as SlackLogger, SocketModeReceiver, webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import type {
   ChatPlatform,
@@ -19,51 +19,13 @@ import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
 import { registerCommand } from "./inbound-command.js";
 import { looksLikeSlackId, registerMessages } from "./inbound-message.js";
-import { redisClaimOnce } from "./once.js";
+import { type ClaimOnce, redisClaimOnce } from "./once.js";
 import { SlackSender } from "./outbound.js";
-import { createReceiver, type SlackMode, slackSettings } from "./receiver.js";
+import { createReceiver, type SlackMode, type SlackSettings, slackSettings } from "./receiver.js";
+import { authFailure, startFailure } from "./start-failure.js";
 
 export { RateLimitedError } from "../../chat/types.js";
 export { SlackApiError } from "./outbound.js";
-
-/** Why the receiver did not start, naming the variable to look at. */
-function startFailure(mode: SlackMode, error: unknown, port: number): string {
-  const code =
-    (error as { code?: string; data?: { error?: string } }).data?.error ?? (error as { code?: string }).code;
-  if (mode === "socket") {
-    return `Slack Socket Mode did not connect (${code ?? String(error)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is on in the app's settings`;
-  }
-  if (code === "EADDRINUSE" || code === "EACCES") {
-    return `the Slack HTTP receiver cannot listen on SLACK_PORT ${port} (${code}): choose another SLACK_PORT`;
-  }
-  return `the Slack HTTP receiver did not start on SLACK_PORT ${port} (${String(error)}): check SLACK_PORT`;
-}
-
-/** Slack's answers to auth.test that mean the token itself is wrong. */
-const BAD_TOKEN = new Set([
-  "invalid_auth",
-  "not_authed",
-  "account_inactive",
-  "token_revoked",
-  "token_expired",
-]);
-
-/** Why auth.test failed, naming the variable to fix: the token, or where Slack was asked. */
-function authFailure(error: unknown, apiUrl: string): string {
-  const { code, data, original } = error as {
-    code?: string;
-    data?: { error?: string };
-    original?: { message?: string };
-  };
-  if (data?.error !== undefined && BAD_TOKEN.has(data.error)) {
-    return `Slack refused SLACK_BOT_TOKEN (${data.error}): copy the Bot User OAuth Token (xoxb-...) again from the app's OAuth & Permissions page`;
-  }
-  if (code === "slack_webapi_request_error" || code === "slack_webapi_http_error") {
-    const cause = original?.message ?? (error as Error).message;
-    return `could not reach Slack's Web API at ${apiUrl} (${cause}): check SLACK_API_URL (unset means https://slack.com/api/) and the network`;
-  }
-  return `Slack did not accept SLACK_BOT_TOKEN (${data?.error ?? (error as Error).message}): check the Bot User OAuth Token and SLACK_API_URL`;
-}
 
 /**
  * Start-up's auth.test: a few attempts, then fail. The Web API client's default (10 retries with
@@ -108,48 +70,120 @@ export function createSlackPlatform(
   const settings = slackSettings(config);
   const log = logger.child({ platform: "slack", mode: settings.mode });
   const slackLogger = toSlackLogger(log.child({ component: "bolt" }));
-  const receiver = createReceiver(settings, overrides.port ?? config.SLACK_PORT, slackLogger, log);
-  const app = new App({
-    token: settings.botToken,
-    receiver,
-    logger: slackLogger,
-    clientOptions: { slackApiUrl: settings.apiUrl, ...STARTUP_CLIENT_OPTIONS },
-    // auth.test runs in start(), so a bad token fails there with a clear message.
-    deferInitialization: true,
-    convoStore: false,
-  });
-  // Outbound calls get their own client: 429s are rejected (RateLimitedError) instead of
-  // pausing every call, and not retried here (the delivery queue retries; see outbound.ts).
-  const client = new webApi.WebClient(settings.botToken, {
-    slackApiUrl: settings.apiUrl,
-    logger: toSlackLogger(log.child({ component: "web-api" })),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: overrides.apiTimeoutMs ?? 15_000,
-  });
+  const listenPort = overrides.port ?? config.SLACK_PORT;
+  const receiver = createReceiver(settings, listenPort, slackLogger, log);
+  const app = boltApp(settings, receiver, slackLogger);
+  const client = outboundClient(settings, log, overrides.apiTimeoutMs ?? 15_000);
   const sender = new SlackSender(client);
-  const ownsRedis = overrides.redis === undefined;
-  const redis =
-    overrides.redis ?? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  // Without a listener ioredis prints every reconnect failure to stderr as an unhandled error.
-  if (ownsRedis)
-    redis.on("error", (error: Error) => log.warn({ err: error.message }, "Slack Redis connection error"));
-  const keyPrefix = overrides.keyPrefix ?? slackKeyPrefix(config);
-  const claimOnce = redisClaimOnce(redis, keyPrefix);
+  const { redis, owned } = adapterRedis(config, overrides.redis, log);
+  const claimOnce = redisClaimOnce(redis, overrides.keyPrefix ?? slackKeyPrefix(config));
   let handlers: InboundHandlers | null = null;
   const current = (): InboundHandlers => {
     if (handlers === null) throw new Error("Slack platform received a request before start()");
     return handlers;
   };
-  registerCommand(app, {
-    handlers: current,
+  const inFlight = registerInbound(app, {
+    config,
+    settings,
+    client,
     sender,
     claimOnce,
-    logger: log,
-  });
-  registerActions(app, { handlers: current, sender, claimOnce, logger: log });
-  registerMessages(app, {
     handlers: current,
+    log,
+  });
+
+  let listener: Listener = { listening: null, port: null };
+  return {
+    name: "slack",
+    ready() {
+      // Socket Mode: the WebSocket to Slack is open; HTTP: the receiver's server is listening.
+      if (receiver instanceof SocketModeReceiver) return receiver.client.websocket?.isActive() ?? false;
+      return listener.listening?.listening === true;
+    },
+    mode: settings.mode,
+    get port() {
+      return listener.port;
+    },
+    async start(inbound: InboundHandlers) {
+      handlers = inbound;
+      listener = listenerOf(await startApp(app, settings, listenPort, owned ? redis : null));
+      log.info({ port: listener.port }, startedMessage(settings.mode));
+    },
+    stop: () => stopApp(app, inFlight, owned ? redis : null, log),
+    post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
+      sender.post(channel, message, options),
+    reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
+      sender.reply(thread, message, options),
+    // chat.update is idempotent by itself: no key needed.
+    update: (target: ReplyAddress, message: OutboundMessage) => sender.update(target, message),
+  };
+}
+
+function boltApp(
+  settings: SlackSettings,
+  receiver: HTTPReceiver | SocketModeReceiver,
+  logger: SlackLogger,
+): App {
+  return new App({
+    token: settings.botToken,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: settings.apiUrl, ...STARTUP_CLIENT_OPTIONS },
+    // auth.test runs in start(), so a bad token fails there with a clear message.
+    deferInitialization: true,
+    convoStore: false,
+  });
+}
+
+/**
+ * Outbound calls get their own client: 429s are rejected (RateLimitedError) instead of pausing
+ * every call, and not retried here (the delivery queue retries; see outbound.ts).
+ */
+function outboundClient(settings: SlackSettings, log: Logger, timeoutMs: number): webApi.WebClient {
+  return new webApi.WebClient(settings.botToken, {
+    slackApiUrl: settings.apiUrl,
+    logger: toSlackLogger(log.child({ component: "web-api" })),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: timeoutMs,
+  });
+}
+
+/** The Redis connection given (left open on stop), or the adapter's own to REDIS_URL (owned). */
+function adapterRedis(
+  config: Config,
+  given: Redis | undefined,
+  log: Logger,
+): { redis: Redis; owned: boolean } {
+  if (given !== undefined) return { redis: given, owned: false };
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Without a listener ioredis prints every reconnect failure to stderr as an unhandled error.
+  redis.on("error", (error: Error) => log.warn({ err: error.message }, "Slack Redis connection error"));
+  return { redis, owned: true };
+}
+
+interface InboundWiring {
+  config: Config;
+  settings: SlackSettings;
+  client: webApi.WebClient;
+  sender: SlackSender;
+  claimOnce: ClaimOnce;
+  /** The app's handlers, once start() gave them. */
+  handlers: () => InboundHandlers;
+  log: Logger;
+}
+
+/**
+ * Registers the slash command, the buttons and the support channels' messages. Every request's
+ * listener (claim, limits, the app's handler) runs inside a middleware's next(), tracked in the
+ * returned InFlight, so stop() can wait for what was already acknowledged to Slack.
+ */
+function registerInbound(app: App, wiring: InboundWiring): InFlight {
+  const { config, settings, client, sender, claimOnce, handlers, log } = wiring;
+  registerCommand(app, { handlers, sender, claimOnce, logger: log });
+  registerActions(app, { handlers, sender, claimOnce, logger: log });
+  registerMessages(app, {
+    handlers,
     supportChannels: supportChannels(config.SUPPORT_CHANNELS, "slack", looksLikeSlackId),
     channelName: slackChannelNames(client, log),
     claimOnce,
@@ -161,8 +195,6 @@ export function createSlackPlatform(
     },
     logger: log,
   });
-  // Every request's listener (claim, limits, the app's handler) runs inside this middleware's
-  // next(), so stop() can wait for what was already acknowledged to Slack.
   const inFlight = new InFlight();
   app.use(async ({ next }) => {
     await inFlight.track(next());
@@ -170,68 +202,61 @@ export function createSlackPlatform(
   app.error(async (error) => {
     log.error({ err: error }, "Slack request failed");
   });
+  return inFlight;
+}
 
-  let port: number | null = null;
-  let listening: { listening?: boolean } | null = null;
-  return {
-    name: "slack",
-    ready() {
-      // Socket Mode: the WebSocket to Slack is open; HTTP: the receiver's server is listening.
-      if (receiver instanceof SocketModeReceiver) return receiver.client.websocket?.isActive() ?? false;
-      return listening?.listening === true;
-    },
-    mode: settings.mode,
-    get port() {
-      return port;
-    },
-    async start(inbound: InboundHandlers) {
-      handlers = inbound;
-      if (ownsRedis) {
-        await redis.connect().catch((error: unknown) => {
-          throw new Error(
-            `the Slack adapter cannot reach Redis (${(error as Error).message}): check REDIS_URL`,
-            {
-              cause: error,
-            },
-          );
-        });
-      }
-      try {
-        await app.init();
-      } catch (error) {
-        throw new Error(authFailure(error, settings.apiUrl), { cause: error });
-      }
-      let started: unknown;
-      try {
-        started = await app.start(overrides.port ?? config.SLACK_PORT);
-      } catch (error) {
-        throw new Error(startFailure(settings.mode, error, overrides.port ?? config.SLACK_PORT), {
-          cause: error,
-        });
-      }
-      listening = (started as { listening?: boolean } | undefined) ?? null;
-      const address = (started as { address?: () => unknown } | undefined)?.address?.();
-      port = typeof address === "object" && address !== null ? (address as { port: number }).port : null;
-      log.info(
-        { port },
-        settings.mode === "http"
-          ? "Slack HTTP receiver listening on /slack/events"
-          : "Slack Socket Mode connected",
-      );
-    },
-    async stop() {
-      // No new requests first; then let acknowledged ones finish (they need Redis and the Web API).
-      await app.stop().catch((error: unknown) => log.warn({ err: error }, "stopping the Slack receiver"));
-      if (!(await inFlight.drain(STOP_DRAIN_MS))) {
-        log.warn({ pending: inFlight.size }, "stopped with Slack requests still being handled");
-      }
-      if (ownsRedis) await redis.quit().catch(() => {});
-    },
-    post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
-      sender.post(channel, message, options),
-    reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
-      sender.reply(thread, message, options),
-    // chat.update is idempotent by itself: no key needed.
-    update: (target: ReplyAddress, message: OutboundMessage) => sender.update(target, message),
-  };
+/**
+ * Start-up in order: the adapter's own Redis (null: a given one, already connected), auth.test,
+ * then the receiver. Each failure is an error naming the variable to fix. Returns what
+ * app.start() returned (the HTTP server, in HTTP mode).
+ */
+async function startApp(
+  app: App,
+  settings: SlackSettings,
+  port: number,
+  ownRedis: Redis | null,
+): Promise<unknown> {
+  if (ownRedis !== null) {
+    await ownRedis.connect().catch((error: unknown) => {
+      throw new Error(`the Slack adapter cannot reach Redis (${(error as Error).message}): check REDIS_URL`, {
+        cause: error,
+      });
+    });
+  }
+  try {
+    await app.init();
+  } catch (error) {
+    throw new Error(authFailure(error, settings.apiUrl), { cause: error });
+  }
+  try {
+    return await app.start(port);
+  } catch (error) {
+    throw new Error(startFailure(settings.mode, error, port), { cause: error });
+  }
+}
+
+function startedMessage(mode: SlackMode): string {
+  return mode === "http" ? "Slack HTTP receiver listening on /slack/events" : "Slack Socket Mode connected";
+}
+
+/** No new requests first; then let acknowledged ones finish (they need Redis and the Web API). */
+async function stopApp(app: App, inFlight: InFlight, ownRedis: Redis | null, log: Logger): Promise<void> {
+  await app.stop().catch((error: unknown) => log.warn({ err: error }, "stopping the Slack receiver"));
+  if (!(await inFlight.drain(STOP_DRAIN_MS))) {
+    log.warn({ pending: inFlight.size }, "stopped with Slack requests still being handled");
+  }
+  if (ownRedis !== null) await ownRedis.quit().catch(() => {});
+}
+
+/** The started receiver: the HTTP server (whether it listens, and its port), or nothing in Socket Mode. */
+interface Listener {
+  listening: { listening?: boolean } | null;
+  port: number | null;
+}
+
+function listenerOf(started: unknown): Listener {
+  const listening = (started as { listening?: boolean } | undefined) ?? null;
+  const address = (started as { address?: () => unknown } | undefined)?.address?.();
+  const port = typeof address === "object" && address !== null ? (address as { port: number }).port : null;
+  return { listening, port };
 }

@@ -1,0 +1,80 @@
+// A pasted message in a support channel (InboundHandlers.onPaste): when it reads as a bounce, the
+// reading goes in a thread on the message and each refused IP it names is checked. A paste is
+// not a request to the bot, so whatever is not a bounce, or fails, is never answered in the channel.
+import type { BounceFinding } from "../bounce/types.js";
+import type { PastedMessage, PasteResponder } from "../chat/types.js";
+import { threadReply } from "../queue/deliveries.js";
+import { enqueueDeliveries } from "../queue/queues.js";
+import type { AppContext } from "./context.js";
+import { newReference } from "./failure-reply.js";
+import { requestCheck } from "./request-check.js";
+import { parseHelo, parsePublicIp } from "./targets.js";
+
+/** A pasted message rarely names more than a few refused IPs; more is a log, not a bounce. */
+const MAX_CHECKS_PER_PASTE = 5;
+
+/**
+ * A pasted message that reads as a bounce gets its reading in a thread on the message, and a
+ * check of each refused IP it names (with the HELO name when it gives one).
+ */
+export async function handlePaste(
+  ctx: AppContext,
+  message: PastedMessage,
+  respond: PasteResponder,
+): Promise<void> {
+  try {
+    const { findings, truncated } = await readPaste(ctx, message);
+    if (findings.length === 0) return; // not a bounce: stay quiet in a support channel
+    const origin = await respond.openThread();
+    await enqueueDeliveries(ctx.queues, [
+      threadReply(
+        `paste-${message.platform}-${message.requestId}`,
+        origin,
+        { kind: "bounce", findings, truncated },
+        "bounce",
+      ),
+    ]);
+    for (const { ip, helo } of checksFor(findings)) {
+      await requestCheck(ctx, { ip, helo, origin, reason: "paste" });
+    }
+  } catch (error) {
+    // A paste is not a request to the bot: nothing is said in the channel, only logged.
+    ctx.logger.error(
+      { err: error, request: message.requestId, reference: newReference() },
+      "reading a pasted message failed",
+    );
+  }
+}
+
+async function readPaste(
+  ctx: AppContext,
+  message: PastedMessage,
+): Promise<{ findings: BounceFinding[]; truncated: boolean }> {
+  const readings = [];
+  if (message.text.trim() !== "") readings.push(await ctx.readBounce(message.text, { file: null }));
+  for (const attachment of message.attachments) {
+    readings.push(await ctx.readBounce(attachment.content, { file: attachment.name }));
+  }
+  return {
+    findings: readings.flatMap((reading) => reading.findings),
+    truncated: readings.some((reading) => reading.truncated),
+  };
+}
+
+/**
+ * The checks a bounce's findings ask for: each public IP with its HELO name (when it names a
+ * valid one), once per pair, at most MAX_CHECKS_PER_PASTE.
+ */
+function checksFor(findings: readonly BounceFinding[]): { ip: string; helo: string | null }[] {
+  const seen = new Map<string, { ip: string; helo: string | null }>();
+  for (const finding of findings) {
+    if (finding.ip === null || seen.size >= MAX_CHECKS_PER_PASTE) continue;
+    const ip = parsePublicIp(finding.ip);
+    if (!ip.ok) continue;
+    const helo = finding.helo === null ? null : parseHelo(finding.helo);
+    const heloName = helo?.ok === true ? helo.value : null;
+    const key = `${ip.value} ${heloName ?? ""}`;
+    if (!seen.has(key)) seen.set(key, { ip: ip.value, helo: heloName });
+  }
+  return [...seen.values()];
+}
