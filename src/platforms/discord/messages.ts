@@ -1,7 +1,8 @@
 // Inbound pasted bounces (docs/chat-commands.md "Pasted bounces", the same rules on every
 // platform): a person's new top-level message in a support channel (src/platforms/support-channels.ts;
-// needs the privileged Message Content intent) with text or an attached .eml goes to the app; it
-// decides whether it holds a bounce and then asks for the thread on the message itself. Bots (the
+// needs the privileged Message Content intent) with text, an attached .eml or a possible DMARC
+// report file (src/platforms/report-files.ts) goes to the app; it decides whether it holds a
+// bounce or a report and then asks for the thread on the message itself. Bots (the
 // bot itself included), webhooks, system messages, replies inside threads and edits (MESSAGE_UPDATE,
 // not listened to) are not read.
 import type { Attachment, Message } from "discord.js";
