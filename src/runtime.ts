@@ -9,6 +9,7 @@ import { createWatchWorker } from "../workers/watch.js";
 import { bounceReaderFor } from "./app/bounce-reader.js";
 import { commandLimitsFromConfig, redisCommandLimiter } from "./app/command-limits.js";
 import type { AppContext, BounceReader } from "./app/context.js";
+import { dmarcReaderFor } from "./app/dmarc-paste.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
 import type { ChatPlatform, InboundHandlers } from "./chat/types.js";
@@ -154,6 +155,7 @@ async function botHandlers(engine: Engine, options: RuntimeOptions): Promise<Inb
     keys,
     logger,
     readBounce: options.readBounce ?? bounceReaderFor(options.config.BOUNCE_MAX_BYTES),
+    readDmarc: dmarcReaderFor(options.config.BOUNCE_MAX_BYTES),
   };
   const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(options.config));
   return createInboundHandlers(ctx, await loadCommands(), { limiter });

@@ -6,6 +6,7 @@ import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queue/queues.js";
 import type { EngineSettings } from "../settings.js";
+import type { DmarcPasteReader } from "./dmarc-paste.js";
 
 /** Reads pasted text or an .eml for bounces (src/bounce). */
 export type BounceReader = (
@@ -20,4 +21,6 @@ export interface AppContext {
   keys: StoreKeys;
   logger: Logger;
   readBounce: BounceReader;
+  /** Reads an attached file for a DMARC aggregate report; BOUNCE_MAX_BYTES's default when absent. */
+  readDmarc?: DmarcPasteReader;
 }

@@ -1,17 +1,24 @@
 // A pasted message in a support channel (InboundHandlers.onPaste): when it reads as a bounce, the
-// reading goes in a thread on the message and each refused IP it names is checked. A paste is
-// not a request to the bot, so whatever is not a bounce, or fails, is never answered in the channel.
+// reading goes in a thread on the message and each refused IP it names is checked; an attached
+// DMARC aggregate report gets its busiest sources there (src/app/dmarc-paste.ts). A paste is not
+// a request to the bot, so whatever is neither, or fails, is never answered in the channel.
+
+import { MAX_INPUT_BYTES } from "../bounce/limits.js";
 import type { BounceFinding } from "../bounce/types.js";
 import type { PastedMessage, PasteResponder } from "../chat/types.js";
 import { threadReply } from "../queue/deliveries.js";
+import type { DeliveryJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import type { AppContext } from "./context.js";
+import { type DmarcPasteMessage, dmarcReaderFor } from "./dmarc-paste.js";
 import { newReference } from "./failure-reply.js";
 import { requestCheck } from "./request-check.js";
 import { parseHelo, parsePublicIp } from "./targets.js";
 
 /** A pasted message rarely names more than a few refused IPs; more is a log, not a bounce. */
 const MAX_CHECKS_PER_PASTE = 5;
+
+const defaultDmarcReader = dmarcReaderFor(MAX_INPUT_BYTES);
 
 /**
  * A pasted message that reads as a bounce gets its reading in a thread on the message, and a
@@ -23,17 +30,17 @@ export async function handlePaste(
   respond: PasteResponder,
 ): Promise<void> {
   try {
-    const { findings, truncated } = await readPaste(ctx, message);
-    if (findings.length === 0) return; // not a bounce: stay quiet in a support channel
+    const { findings, truncated, reports } = await readPaste(ctx, message);
+    // Neither a bounce nor a report: stay quiet in a support channel.
+    if (findings.length === 0 && reports.length === 0) return;
     const origin = await respond.openThread();
-    await enqueueDeliveries(ctx.queues, [
-      threadReply(
-        `paste-${message.platform}-${message.requestId}`,
-        origin,
-        { kind: "bounce", findings, truncated },
-        "bounce",
-      ),
-    ]);
+    const source = `paste-${message.platform}-${message.requestId}`;
+    const replies: DeliveryJob[] = reports.map((report, index) =>
+      threadReply(source, origin, report, `dmarc-${index}`),
+    );
+    if (findings.length > 0)
+      replies.push(threadReply(source, origin, { kind: "bounce", findings, truncated }, "bounce"));
+    await enqueueDeliveries(ctx.queues, replies);
     for (const { ip, helo } of checksFor(findings)) {
       await requestCheck(ctx, { ip, helo, origin, reason: "paste" });
     }
@@ -49,15 +56,21 @@ export async function handlePaste(
 async function readPaste(
   ctx: AppContext,
   message: PastedMessage,
-): Promise<{ findings: BounceFinding[]; truncated: boolean }> {
+): Promise<{ findings: BounceFinding[]; truncated: boolean; reports: DmarcPasteMessage[] }> {
   const readings = [];
+  const reports: DmarcPasteMessage[] = [];
+  const readDmarc = ctx.readDmarc ?? defaultDmarcReader;
   if (message.text.trim() !== "") readings.push(await ctx.readBounce(message.text, { file: null }));
   for (const attachment of message.attachments) {
-    readings.push(await ctx.readBounce(attachment.content, { file: attachment.name }));
+    // A file is a DMARC report by its bytes (gzip, zip or `<feedback>`); any other is read as mail.
+    const report = readDmarc(attachment.name, attachment.content);
+    if (report !== null) reports.push(report);
+    else readings.push(await ctx.readBounce(attachment.content, { file: attachment.name }));
   }
   return {
     findings: readings.flatMap((reading) => reading.findings),
     truncated: readings.some((reading) => reading.truncated),
+    reports,
   };
 }
 

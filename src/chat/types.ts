@@ -44,6 +44,19 @@ export interface Origin {
  */
 export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
 
+/** One source IP of a DMARC aggregate report posted in a support channel (src/app/dmarc-paste.ts). */
+export interface DmarcSourceRow {
+  ip: string;
+  /** Messages, summed over the IP's records. */
+  count: number;
+  /** pass | fail, or "mixed" when the IP's records disagree (as `rdns dmarc` prints them). */
+  spf: string;
+  dkim: string;
+  disposition: string;
+  /** The header-from domain with the most messages from this IP: the reporter's bytes, untrusted. */
+  headerFrom: string;
+}
+
 /** A file sent with a message (Slack: a v2 file upload into the thread; Discord: an attachment). */
 export interface ChatAttachment {
   filename: string;
@@ -121,6 +134,20 @@ export type OutboundMessage =
   | { kind: "verdict"; report: VerdictView | ReportView; chainId?: string | null; reusedSeconds?: number }
   | { kind: "report"; report: ReportView; chainId?: string | null; reusedSeconds?: number }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
+  /**
+   * A DMARC aggregate report file posted in a support channel: its busiest sources (`rows`, most
+   * messages first) of `sources` in all; or, when it was not read, `refused` (one plain reason)
+   * and no rows.
+   */
+  | {
+      kind: "dmarc";
+      file: string;
+      refused: string | null;
+      rows: DmarcSourceRow[];
+      sources: number;
+      messages: number;
+      reports: number;
+    }
   | {
       kind: "cleared";
       report: ReportView;

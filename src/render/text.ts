@@ -9,6 +9,7 @@ import type { ReportView, VerdictView } from "../chat/views.js";
 import { baselineBody, baselineTitle } from "./baseline.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
+import { dmarcFooter, dmarcRowLines, dmarcTitle } from "./dmarc-text.js";
 import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { terminalText } from "./inert-text.js";
@@ -71,6 +72,15 @@ function renderParts(message: OutboundMessage): string {
       return `${reusedLine(message, "", "\n")}${reportText(message.report)}`;
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
+    case "dmarc": {
+      const markup = { inline: value, text: value };
+      const footer = dmarcFooter(message);
+      return [
+        dmarcTitle(message, markup),
+        ...dmarcRowLines(message, markup),
+        ...(footer === null ? [] : [footer]),
+      ].join("\n");
+    }
     case "cleared":
       return `Cleared: ${message.report.ip} now passes at the authority and every resolver that answered, after ${formatDuration(message.elapsedSeconds)} and ${message.rechecks} re-check${message.rechecks === 1 ? "" : "s"}${clearedFigures(message)}.${silentNote(message.silentResolvers)} ${verdictLine(message.report)}`;
     case "still-failing":

@@ -1,12 +1,14 @@
 // Inbound pasted bounces (docs/chat-commands.md "Pasted bounces", the same rules on every
 // platform): a person's new top-level message in a support channel (src/platforms/support-channels.ts;
-// needs the privileged Message Content intent) with text or an attached .eml goes to the app; it
-// decides whether it holds a bounce and then asks for the thread on the message itself. Bots (the
+// needs the privileged Message Content intent) with text, an attached .eml or a possible DMARC
+// report file (src/platforms/report-files.ts) goes to the app; it decides whether it holds a
+// bounce or a report and then asks for the thread on the message itself. Bots (the
 // bot itself included), webhooks, system messages, replies inside threads and edits (MESSAGE_UPDATE,
 // not listened to) are not read.
 import type { Attachment, Message } from "discord.js";
 import type { InboundHandlers, PastedMessage, PasteResponder } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
+import { looksLikeReportFile } from "../report-files.js";
 import type { SupportChannels } from "../support-channels.js";
 import { channelAddress } from "./addresses.js";
 import { threadOrChannel } from "./outbound.js";
@@ -17,6 +19,11 @@ const DOWNLOAD_TIMEOUT_MS = 15_000;
 
 export function isMailAttachment(attachment: Pick<Attachment, "name" | "contentType">): boolean {
   return /\.eml$/i.test(attachment.name) || (attachment.contentType ?? "").startsWith("message/rfc822");
+}
+
+/** An .eml, or a possible DMARC report file (src/platforms/report-files.ts). */
+export function isReadableAttachment(attachment: Pick<Attachment, "name" | "contentType" | "size">): boolean {
+  return isMailAttachment(attachment) || looksLikeReportFile(attachment.name, attachment.contentType);
 }
 
 /** Downloads at most `limit` bytes: a larger file is read up to the limit, not refused. */
@@ -64,7 +71,12 @@ export async function handleMessage(
   const log = logger.child({ message: message.id, channel: message.channelId });
   const attachments: PastedMessage["attachments"] = [];
   for (const attachment of message.attachments.values()) {
-    if (!isMailAttachment(attachment)) continue;
+    if (!isReadableAttachment(attachment)) continue;
+    // A report cut at the limit would only read as a broken archive: it is left out (and logged).
+    if (!isMailAttachment(attachment) && attachment.size > MAX_ATTACHMENT_BYTES) {
+      log.warn({ attachment: attachment.name, size: attachment.size }, "attachment over the size limit");
+      continue;
+    }
     try {
       attachments.push({ name: attachment.name, content: await downloadBounded(attachment.url) });
     } catch (error) {

@@ -26,6 +26,7 @@ import {
   splitContent,
   truncateName,
 } from "./limits.js";
+import { dmarcEmbed } from "./render-dmarc.js";
 import {
   COLOURS,
   cacheLines,
@@ -180,6 +181,8 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
       );
     case "bounce":
       return bouncePayloads(message.findings, message.truncated);
+    case "dmarc":
+      return [{ embeds: [dmarcEmbed(message)] }];
     case "cleared": {
       const silent = message.silentResolvers ?? [];
       const silentNote =

@@ -1,8 +1,9 @@
-// .eml files shared in a support channel: files.info for the private download URL, then a GET
+// .eml files and DMARC report files (src/platforms/report-files.ts) shared in a support channel: files.info for the private download URL, then a GET
 // with the bot token (Slack: "files are private; send the token in an Authorization header"),
 // only to Slack's file host, reading at most `maxBytes` so a huge upload cannot exhaust memory.
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../log.js";
+import { looksLikeReportFile } from "../report-files.js";
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -22,6 +23,18 @@ export function looksLikeEml(file: SharedFile): boolean {
     file.mimetype === "message/rfc822" ||
     file.filetype === "email" ||
     file.filetype === "eml"
+  );
+}
+
+/** An .eml or a possible DMARC report (Slack's filetypes `xml`, `gzip`, `zip`, or by name/type). */
+export function worthReading(file: SharedFile): boolean {
+  const type = file.filetype ?? "";
+  return (
+    looksLikeEml(file) ||
+    looksLikeReportFile(file.name ?? "", file.mimetype) ||
+    type === "xml" ||
+    type === "gzip" ||
+    type === "zip"
   );
 }
 
@@ -74,15 +87,15 @@ export interface FileReaderOptions {
   fetchFn?: typeof fetch;
 }
 
-/** Downloads the .eml files among `files`; skips (and logs) the ones too large or unreadable. */
+/** Downloads the .eml and report files among `files`; skips (and logs) the ones too large or unreadable. */
 export async function downloadEmlFiles(
   files: SharedFile[],
   options: FileReaderOptions,
 ): Promise<{ name: string; content: Buffer }[]> {
   const fetchFn = options.fetchFn ?? fetch;
   const out: { name: string; content: Buffer }[] = [];
-  for (const file of files.filter(looksLikeEml)) {
-    const name = file.name ?? `${file.id}.eml`;
+  for (const file of files.filter(worthReading)) {
+    const name = file.name ?? (looksLikeEml(file) ? `${file.id}.eml` : file.id);
     try {
       if (file.size !== undefined && file.size > options.maxBytes) {
         throw new FileTooLargeError(

@@ -6,6 +6,7 @@
 import type { OutboundMessage, StatusRow } from "../../chat/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "../../render/baseline.js";
 import { buttonsFor } from "../../render/buttons.js";
+import { dmarcFooter, dmarcRowLines, dmarcTitle } from "../../render/dmarc-text.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
@@ -85,6 +86,18 @@ function renderBody(message: OutboundMessage): SlackRendered {
     }
     case "bounce":
       return renderBounce(message);
+    case "dmarc": {
+      // Result words and names both as inline code: slackText would swap underscores in a domain.
+      const markup = { inline: inlineCode, text: (text: string) => slackText(text) };
+      const title = `:bar_chart: ${dmarcTitle(message, markup)}`;
+      const rows = dmarcRowLines(message, markup);
+      const footer = dmarcFooter(message);
+      const blocks: SlackBlock[] = [section(title)];
+      if (rows.length > 0) blocks.push(section(truncateMrkdwn(rows.join("\n"), MAX_SECTION_TEXT)));
+      // Our own words: the command shows as inline code.
+      if (footer !== null) blocks.push(context(footer));
+      return { text: fallback(title), blocks };
+    }
     case "cleared": {
       const silent = message.silentResolvers ?? [];
       const note =

@@ -251,7 +251,8 @@ export class FakeDiscord {
     options: {
       channelId?: string;
       author?: Record<string, unknown>;
-      attachments?: { name: string; content: Buffer }[];
+      /** `contentType`: the attachment's MIME type, message/rfc822 (an .eml) unless given. */
+      attachments?: { name: string; content: Buffer; contentType?: string }[];
     } = {},
   ): string {
     const id = snowflake();
@@ -264,7 +265,7 @@ export class FakeDiscord {
         size: file.content.length,
         url: `${this.rest.url}/attachments/${file.name}`,
         proxy_url: `${this.rest.url}/attachments/${file.name}`,
-        content_type: "message/rfc822",
+        content_type: file.contentType ?? "message/rfc822",
       };
     });
     const message = messageObject({

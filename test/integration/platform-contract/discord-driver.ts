@@ -118,6 +118,10 @@ export function discordDriver(): PlatformDriver {
       if (place.author === "itself") posedAsBot.add(id);
       return id;
     },
+    async pasteFile(name: string, content: Buffer, contentType: string) {
+      const channelId = channels.get("by-id") as string;
+      return world().postMessage("", { channelId, attachments: [{ name, content, contentType }] });
+    },
     async edit(handle: string, text: string) {
       world().editMessage(handle, text);
     },

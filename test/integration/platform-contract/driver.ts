@@ -57,6 +57,12 @@ export interface PlatformDriver {
   readonly world: PasteWorld;
   /** Posts `text` as a new message there; resolves with a handle naming that message. */
   paste(text: string, place?: PastePlace): Promise<string>;
+  /**
+   * Posts a file (Slack: a file share the bot downloads; Discord: an attachment) as a new message
+   * in the support channel listed by id; resolves with a handle naming that message. Absent where
+   * the platform has no files (the console).
+   */
+  pasteFile?(name: string, content: Buffer, contentType: string): Promise<string>;
   /** Edits the message `handle` to `text` (only where `world.edits`). */
   edit(handle: string, text: string): Promise<void>;
   /** The bot's messages in the thread on message `handle`, as plain text. */

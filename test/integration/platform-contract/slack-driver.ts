@@ -105,6 +105,22 @@ export function slackDriver(): PlatformDriver {
       });
       return `${channel}:${ts}`;
     },
+    async pasteFile(name: string, content: Buffer, contentType: string) {
+      const channel = CHANNELS["by-id"].id;
+      const ts = nextTs();
+      const id = `F0${events}${name.replace(/\W/g, "").toUpperCase()}`;
+      harness().fake.addFile({ id, name, content });
+      await sendEvent({
+        type: "message",
+        subtype: "file_share",
+        channel,
+        ts,
+        text: "",
+        files: [{ id, name, mimetype: contentType }],
+        ...authors.person(),
+      });
+      return `${channel}:${ts}`;
+    },
     async edit(handle: string, text: string) {
       const [channel, ts] = handle.split(":");
       await sendEvent({
