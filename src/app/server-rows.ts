@@ -5,7 +5,7 @@
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import { type ReportRow, reportRowKey } from "../store/report-rows.js";
+import { heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -80,14 +80,7 @@ export function buildRow(
       paused,
       ptr: report.ptr.names,
       fcrdns: report.fcrdns,
-      helo:
-        report.helo === null
-          ? null
-          : {
-              name: report.helo.name,
-              matchesPtr: report.helo.matchesPtr,
-              resolvesToIp: report.helo.resolvesToIp,
-            },
+      helo: heloRowOf(report.helo),
       verdict: report.verdict,
       problems: uniqueCodes(report),
       checkedAt: report.checkedAt,

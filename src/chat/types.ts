@@ -3,6 +3,7 @@
 // platforms, so a queued job can carry a reply address back to the right thread on any platform.
 import type { BounceFinding } from "../bounce/types.js";
 import type { FcrdnsResult, Verdict } from "../check/types.js";
+import type { DmarcRow } from "../dmarc/types.js";
 import type { InboundHandlers } from "./inbound.js";
 import type { ReportView, VerdictView } from "./views.js";
 
@@ -44,18 +45,12 @@ export interface Origin {
  */
 export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
 
-/** One source IP of a DMARC aggregate report posted in a support channel (src/app/dmarc-paste.ts). */
-export interface DmarcSourceRow {
-  ip: string;
-  /** Messages, summed over the IP's records. */
-  count: number;
-  /** pass | fail, or "mixed" when the IP's records disagree (as `rdns dmarc` prints them). */
-  spf: string;
-  dkim: string;
-  disposition: string;
-  /** The header-from domain with the most messages from this IP: the reporter's bytes, untrusted. */
-  headerFrom: string;
-}
+/**
+ * One source IP of a DMARC aggregate report posted in a support channel (src/app/dmarc-paste.ts):
+ * the reader's row (src/dmarc/types.ts) without its per-result splits. `headerFrom` is the
+ * reporter's bytes, untrusted.
+ */
+export type DmarcSourceRow = Pick<DmarcRow, "ip" | "count" | "spf" | "dkim" | "disposition" | "headerFrom">;
 
 /** A file sent with a message (Slack: a v2 file upload into the thread; Discord: an attachment). */
 export interface ChatAttachment {

@@ -35,6 +35,13 @@ const reportRowSchema = z.object({
   problems: z.array(z.object({ code: z.string() })),
 });
 
+/** The HELO facts a row shows (name, matches the PTR, resolves to the IP), or null with no HELO. */
+export function heloRowOf(helo: ReportRow["helo"]): ReportRow["helo"] {
+  return helo === null
+    ? null
+    : { name: helo.name, matchesPtr: helo.matchesPtr, resolvesToIp: helo.resolvesToIp };
+}
+
 /** The report's row facts, every other field left out. */
 export function reportRowOf(report: CheckReport): ReportRow {
   return {
@@ -42,14 +49,7 @@ export function reportRowOf(report: CheckReport): ReportRow {
     verdict: report.verdict,
     ptr: { names: [...report.ptr.names] },
     fcrdns: report.fcrdns,
-    helo:
-      report.helo === null
-        ? null
-        : {
-            name: report.helo.name,
-            matchesPtr: report.helo.matchesPtr,
-            resolvesToIp: report.helo.resolvesToIp,
-          },
+    helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
   };
 }
