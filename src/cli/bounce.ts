@@ -1,7 +1,6 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (docs/cli.md): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage; with --check,
 // when a check ran, the checks' status as `rdns check` and `rdns sweep` give it.
-import { open } from "node:fs/promises";
 import { readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
@@ -10,6 +9,7 @@ import { renderBounceText } from "../render/bounce-text.js";
 import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
+import { InputReadError, readBounded } from "./read-bounded.js";
 
 export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS]
 
@@ -25,49 +25,6 @@ export const BOUNCE_USAGE = `usage: rdns bounce [FILE|-]... [--json] [--check] [
 exit status: 0 a bounce was recognised, 1 none was, 64 bad usage; with --check, when a check ran:
 0 every check passed, 1 any failed, 2 none failed but some could not tell (DNS errors)
 `;
-
-class UsageError extends Error {}
-
-/** Reads at most maxBytes + 1 bytes, so the reader can say the input was cut. */
-async function readLimited(path: string, maxBytes: number): Promise<Buffer> {
-  if (path === "-") return readStdin(maxBytes);
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, "r");
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-  try {
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let total = 0;
-    while (total < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-    }
-    return buffer.subarray(0, total);
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readStdin(maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of process.stdin) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    chunks.push(buffer);
-    total += buffer.length;
-    if (total > maxBytes) break; // the rest would be cut anyway
-  }
-  return Buffer.concat(chunks);
-}
 
 function parse(argv: string[]) {
   return parseDnsCommandLine(argv, { json: { type: "boolean" }, check: { type: "boolean" } });
@@ -164,11 +121,12 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
   try {
     const maxBytes = loadConfig().BOUNCE_MAX_BYTES;
     for (const file of inputs) {
-      const bytes = await readLimited(file, maxBytes);
+      // One byte past the bound, so the reader can say the input was cut.
+      const bytes = await readBounded(file, maxBytes + 1);
       readings.push({ file, reading: await readBounce(bytes, { file, maxBytes }) });
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) return usageError("bounce", err.message);
+    if (err instanceof InputReadError || err instanceof ConfigError) return usageError("bounce", err.message);
     process.stderr.write(`rdns bounce: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
   }

@@ -3,7 +3,6 @@
 // messages first; --check runs each IP's reverse-DNS check the way `rdns sweep` does (a fixed
 // number in flight, --qps per server). Exit 0 read (with --check: 0 all pass, 1 any fail,
 // 2 only inconclusive), 1 no report found, 64 bad usage or a refused input.
-import { open } from "node:fs/promises";
 import { DnsClient } from "../check/dns-client.js";
 import { InvalidInputError, parseServer, runCheck } from "../check/index.js";
 import { formatServer } from "../check/server.js";
@@ -19,6 +18,7 @@ import {
 import { type CheckedRow, jsonLines, renderDmarcSummary, renderDmarcTable } from "./dmarc-output.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
+import { InputReadError, readBounded } from "./read-bounded.js";
 
 export const DMARC_USAGE = `usage: rdns dmarc <FILE>... [--check] [--json] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--qps N] [--timeout MS]
 
@@ -41,43 +41,6 @@ exit status: 0 read (with --check: 0 all pass, 1 any fail, 2 none fail but some 
 /** Checks in flight: a report's sources are tens to thousands of addresses. */
 const CONCURRENCY = 32;
 const DEFAULT_UNLISTED_QPS = 500;
-
-/** Reads at most the bound + 1 bytes: a larger file is refused without reading it whole. */
-async function readInput(path: string): Promise<Buffer> {
-  const limit = MAX_UNCOMPRESSED_BYTES + 1;
-  if (path === "-") {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of process.stdin) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-      chunks.push(buffer);
-      total += buffer.length;
-      if (total >= limit) break;
-    }
-    return Buffer.concat(chunks);
-  }
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, "r");
-  } catch (err) {
-    throw new InvalidInputError(
-      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-  try {
-    const size = Math.min((await handle.stat()).size, limit);
-    const buffer = Buffer.alloc(size);
-    let total = 0;
-    while (total < size) {
-      const { bytesRead } = await handle.read(buffer, total, size - total, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-    }
-    return buffer.subarray(0, total);
-  } finally {
-    await handle.close();
-  }
-}
 
 interface Settings {
   files: string[];
@@ -159,14 +122,14 @@ export async function runDmarcCommand(argv: string[]): Promise<number> {
   try {
     for (const file of settings.files) {
       current = file;
-      const reading = readDmarcReport(await readInput(file));
+      const reading = readDmarcReport(await readBounded(file, MAX_UNCOMPRESSED_BYTES + 1));
       reports += reading.reports;
       for (const record of reading.records) records.push(record);
       organisations.push(...reading.organisations);
     }
   } catch (err) {
     if (err instanceof DmarcRefusedError) return refused(err.message, current);
-    if (err instanceof InvalidInputError || err instanceof ConfigError)
+    if (err instanceof InvalidInputError || err instanceof InputReadError || err instanceof ConfigError)
       return usageError("dmarc", err.message);
     process.stderr.write(`rdns dmarc: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.software;
