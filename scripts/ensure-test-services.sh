@@ -10,6 +10,10 @@ command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 # Only to validate docker-compose.yml (test/unit/deploy-files.test.ts); no Docker engine is needed.
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# The test-mail listener's tests send real mail with swaks (test/integration/smtp/); the failover
+# tests run real Sentinels (test/integration/redis-ha/).
+command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+command -v redis-sentinel >/dev/null 2>&1 || [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
 # The servers page's browser tests (test/integration/web/) drive Debian's Chromium with
 # puppeteer-core; nothing downloads a browser.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -25,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The packages start system services on install; the lab runs its own copies on high ports,
 # and port 53 must stay free, so stop any the install started.
-for svc in knot unbound; do
+for svc in knot unbound redis-sentinel; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
 done
 
