@@ -2,7 +2,7 @@
 // the check workers, and stops them in an order that loses nothing (docs/operations.md "Stopping: SIGTERM drains"):
 // front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
 import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 import { type CheckRunner, createCheckWorker, type PollRunner } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { createWatchWorker } from "../workers/watch.js";
@@ -44,13 +44,13 @@ export interface RuntimeOptions {
    * Called with each worker as soon as it is created, before it can finish a job (metrics
    * observers attach here: a listener attached later would miss jobs that were already queued).
    */
-  onWorker?: (worker: Worker, context: { redis: Redis; settings: EngineSettings }) => void;
+  onWorker?: (worker: Worker, context: { redis: RedisClient; settings: EngineSettings }) => void;
 }
 
 export interface Runtime {
   settings: EngineSettings;
   queues: Queues;
-  redis: Redis;
+  redis: RedisClient;
   platforms: ChatPlatform[];
   workers: Worker[];
   stop(): Promise<void>;
@@ -89,8 +89,8 @@ interface Engine {
   readonly logger: Logger;
   readonly keys: ReturnType<typeof storeKeys>;
   /** Queues, the store and route claims; workers block on their own connection. */
-  readonly client: Redis;
-  readonly workerRedis: Redis;
+  readonly client: RedisClient;
+  readonly workerRedis: RedisClient;
   readonly queues: Queues;
   readonly workers: Worker[];
   readonly platforms: ChatPlatform[];

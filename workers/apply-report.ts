@@ -4,7 +4,7 @@
 // report shows cleared. Shared by the check worker (workers/check.ts) and the poll
 // (workers/poll.ts), which applies one full check to every chain waiting on it. The chain's
 // decisions are workers/check-plan.ts's.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/redis-client.js";
 import type { Origin } from "../src/chat/types.js";
 import type { CheckReport } from "../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../src/keys.js";
@@ -23,7 +23,7 @@ import { isCleared, planFollowUp } from "./recheck.js";
 import { settleWatchers } from "./settle.js";
 
 export interface ApplyDeps {
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   settings: EngineSettings;
 }
@@ -51,7 +51,7 @@ export interface ReportInput {
  * tells its threads, so two checks finishing together say it once.
  */
 async function clearOtherChains(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   queues: Queues,
   report: CheckReport,
@@ -80,7 +80,7 @@ async function clearOtherChains(
 }
 
 /** The chain's threads: the job's own, plus those who joined its window or its chain since. */
-export async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin[]> {
+export async function chainThreads(redis: RedisClient, data: CheckJob): Promise<Origin[]> {
   if (data.originsKey === null) return data.origins;
   if (data.reason === "command" || data.reason === "paste") {
     // Closes the window: askers after this answer themselves from the chain's result.

@@ -3,7 +3,7 @@
 // every thread that asked and every channel watching the IP, open or end the chain, schedule its
 // next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/redis-client.js";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import { query } from "../src/check/dns-client.js";
 import { pollAuthority } from "../src/check/poll.js";
@@ -42,7 +42,7 @@ export type { PollRunner };
 
 export interface CheckWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   settings: EngineSettings;
   logger: Logger;

@@ -6,7 +6,7 @@
 // The one gap left is a crash between the platform accepting the post and the marker being
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
 import { DelayedError, type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/redis-client.js";
 import { recordChannelGone, recordChannelReachable } from "../src/app/paused-watches.js";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -18,7 +18,7 @@ import { deliveredMessage } from "../src/render/views.js";
 import type { EngineSettings } from "../src/settings.js";
 
 export interface DeliveryWorkerDeps {
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   settings: EngineSettings;
   logger: Logger;

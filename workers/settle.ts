@@ -11,7 +11,7 @@
 // is its own compare-and-set, whose "by" is the check's job id, and a lost one is decided again on
 // its own. Not one script for the whole batch: different addresses' keys may sit in different
 // cluster slots.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/redis-client.js";
 import type { CheckReport } from "../src/check/types.js";
 import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
@@ -41,7 +41,7 @@ export function chunkAddressJobId(chunkId: string, ip: string): string {
 
 /** Every channel watching each report's IP, with the state it last saw (in the order of `reports`). */
 async function observeAll(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   reports: readonly CheckReport[],
 ): Promise<WatchObservation[][]> {
@@ -92,7 +92,7 @@ interface Claim {
  * A claim that lost its compare-and-set (another check of the address wrote first): decided again
  * against what the winner wrote, until it wins, has nothing to write, or runs out of tries.
  */
-async function retryClaim(redis: Redis, keys: StoreKeys, claim: Claim): Promise<DeliveryJob | null> {
+async function retryClaim(redis: RedisClient, keys: StoreKeys, claim: Claim): Promise<DeliveryJob | null> {
   const { report, jobId } = claim.check;
   let { watcher } = claim;
   for (let attempt = 1; attempt < MAX_WATCH_WRITES; attempt++) {
@@ -121,7 +121,7 @@ async function retryClaim(redis: Redis, keys: StoreKeys, claim: Claim): Promise<
  * for both, so a state is never written before its report is saved.
  */
 export async function settleWatchers(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   checks: readonly FinishedCheck[],
   reportTtlSeconds: number,
@@ -176,7 +176,7 @@ export async function settleWatchers(
 
 /** A watch chunk's reports settled as one batch, each under its own job id (chunkAddressJobId). */
 export function settleChunkReports(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   chunkId: string,
   reports: readonly CheckReport[],
@@ -195,7 +195,7 @@ export function settleChunkReports(
  * `npm run screenshot` record lab checks through it.
  */
 export function claimWatchStates(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   jobId: string,
   report: CheckReport,

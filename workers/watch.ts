@@ -5,7 +5,7 @@
 // change). The last chunk of a new watch's first run posts the
 // baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
 import { type Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/redis-client.js";
 import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import { sweepAddresses } from "../src/check/sweep.js";
@@ -26,7 +26,7 @@ import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./wa
 
 export interface WatchWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   settings: EngineSettings;
   logger: Logger;

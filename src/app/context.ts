@@ -1,6 +1,6 @@
 // What commands and the inbound handlers work with: the queues, the store and the settings.
 // Built once per bot process (src/runtime.ts) and passed in, never imported as globals.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { BounceReading } from "../bounce/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
@@ -15,7 +15,7 @@ export type BounceReader = (
 ) => BounceReading | Promise<BounceReading>;
 
 export interface AppContext {
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   settings: EngineSettings;
   keys: StoreKeys;

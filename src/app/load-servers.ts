@@ -2,7 +2,7 @@
 // facts of every watched IP (src/store/report-rows.ts), and (for the page, not the API) each row's
 // recent history. A few round trips whatever the number of addresses: one per channel, then
 // pipelines.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { StoreKeys } from "../keys.js";
 import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
@@ -18,7 +18,7 @@ import {
 } from "./server-rows.js";
 
 export interface StoreAccess {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
 }
 
@@ -28,7 +28,7 @@ export interface StoreAccess {
  * reports (a few KB each), which only the detail page reads, one at a time.
  */
 export function readWatchRows(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   watches: readonly Pick<WatchRecord, "ips" | "helo">[],
 ): Promise<Map<string, ReportRow>> {

@@ -2,7 +2,7 @@
 // 'completed' hands over the job and its return value, 'failed' the job and its error (with
 // `finishedOn` set only when BullMQ gave up on it; a retried attempt has none).
 import type { Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
@@ -19,7 +19,7 @@ export interface CheckOutcomeSummary {
 }
 
 export interface ObserveDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   logger: Logger;
 }

@@ -7,7 +7,7 @@
 // again, which every console also consumes: a watch opened in an earlier session still reaches a
 // terminal. Slack and Discord need none of this: any replica may post any delivery.
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { PlatformName } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { DeliveryJob } from "./jobs.js";
@@ -21,7 +21,7 @@ export class RouteTakenError extends Error {
 }
 
 /** The route a delivery takes: its console session while that console holds it, else null (shared). */
-export async function liveRouteOf(redis: Redis, keys: StoreKeys, job: DeliveryJob): Promise<string | null> {
+export async function liveRouteOf(redis: RedisClient, keys: StoreKeys, job: DeliveryJob): Promise<string | null> {
   if (job.platform !== "console") return null;
   const { target } = job;
   const address = target.op === "reply" ? target.thread : target.op === "update" ? target.target : null;
@@ -40,7 +40,7 @@ export interface RouteClaim {
  * live process holds it (the same console session twice on one QUEUE_PREFIX).
  */
 export async function claimDeliveryRoute(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   platform: PlatformName,
   route: string,

@@ -2,7 +2,7 @@
 // With neither AOF nor RDB snapshots, a Redis restart (an upgrade, a container recreated, an OOM
 // kill) starts empty: every open re-check chain, watch, de-dup window and queued job is gone and
 // nothing says so. docs/operations.md "Redis persistence" says why AOF is the recommended setting.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { Logger } from "../log.js";
 
 export type Persistence =
@@ -15,7 +15,7 @@ export type Persistence =
  * redis.conf). A Redis that refuses CONFIG is asked `INFO persistence`: `aof_enabled:1` settles it;
  * otherwise whether snapshots are scheduled cannot be told from INFO.
  */
-export async function readPersistence(redis: Redis): Promise<Persistence> {
+export async function readPersistence(redis: RedisClient): Promise<Persistence> {
   try {
     const [, appendonly] = (await redis.call("CONFIG", "GET", "appendonly")) as string[];
     const [, save] = (await redis.call("CONFIG", "GET", "save")) as string[];
@@ -38,7 +38,7 @@ export async function readPersistence(redis: Redis): Promise<Persistence> {
  * note when the settings could not be read (readiness is never affected: the bot works, it only
  * forgets on a Redis restart).
  */
-export async function warnIfNotPersistent(redis: Redis, logger: Logger): Promise<Persistence> {
+export async function warnIfNotPersistent(redis: RedisClient, logger: Logger): Promise<Persistence> {
   const persistence = await readPersistence(redis);
   if (!persistence.known) {
     logger.info(

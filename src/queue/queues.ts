@@ -1,6 +1,6 @@
 // The BullMQ queues, with the retry policy of each kind of job in one place.
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { PlatformName } from "../chat/types.js";
 import { storeKeys } from "../keys.js";
 import type { EngineSettings } from "../settings.js";
@@ -23,7 +23,7 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(redis: Redis, settings: EngineSettings): Queues {
+export function createQueues(redis: RedisClient, settings: EngineSettings): Queues {
   const check = new Queue<CheckJob>(CHECK_QUEUE, {
     connection: redis,
     prefix: settings.prefix,

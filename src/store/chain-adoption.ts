@@ -6,7 +6,7 @@
 //
 // The check's own window id is marked "adopted by" the chain, so someone who asks within the
 // window after the check finished (src/app/request-check.ts) joins the chain that goes on.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { uniqueOrigins } from "../queue/dedup.js";
@@ -18,7 +18,7 @@ const threadKey = (origin: Origin) => `${origin.platform}\u0000${origin.thread}`
 
 /** Every thread of a chain: those known when it opened and everyone who joined it since. */
 export async function threadsOfChain(
-  redis: Redis,
+  redis: RedisClient,
   chain: Pick<ChainRecord, "origins" | "originsKey">,
 ): Promise<Origin[]> {
   const joined = chain.originsKey === null ? [] : await chainOrigins(redis, chain.originsKey);
@@ -27,7 +27,7 @@ export async function threadsOfChain(
 
 /** The open chains of `ip` and `helo` with their threads, newest first. */
 export async function openChainsWithThreads(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   ip: string,
   helo: string | null,
@@ -44,7 +44,7 @@ export async function openChainsWithThreads(
 // Adoption is one script (src/store/lua/chain-adopt.lua), atomic with the chain's state: a chain
 // stopped or cleared meanwhile adopts nothing, and the check opens its own.
 async function adoptInto(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   chain: ChainRecord,
   checkChainId: string,
@@ -69,7 +69,7 @@ async function adoptInto(
  * id is returned; null when the check opens a chain of its own.
  */
 export async function adoptCheck(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   check: { chainId: string; ip: string; helo: string | null },
   threads: readonly Origin[],
@@ -90,7 +90,7 @@ export async function adoptCheck(
  * that adopted it, if it is still open. Returns that chain's id, or null.
  */
 export async function joinAdopter(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   checkChainId: string,
   origin: Origin,

@@ -1,13 +1,13 @@
 // The result of a chain's first check (src/keys.ts chainResult), kept for the de-duplication
 // window: askers who arrive after the check finished answer themselves from it, without DNS
 // (src/app/request-check.ts).
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStoredReport } from "./report-schema.js";
 
 export async function saveChainResult(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   chainId: string,
   report: CheckReport,
@@ -22,7 +22,7 @@ export async function saveChainResult(
  * expired.
  */
 export async function readChainResult(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   chainId: string,
 ): Promise<CheckReport | null> {

@@ -6,7 +6,7 @@
 //
 // Keys (src/keys.ts): the chain's hash, the set of open chains per IP, and one set of every open
 // chain, whose SCARD is the O(1) count behind `rdns_open_chains`.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
@@ -53,7 +53,7 @@ function chainKeys(keys: StoreKeys, chainId: string, ip: string): string[] {
  * already ended: the caller must not schedule anything more for it.
  */
 export async function openChain(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   chain: Pick<
     ChainRecord,
@@ -87,7 +87,7 @@ export async function openChain(
  * "already-ended" and "unknown" mean there is nothing to say.
  */
 export async function endChain(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   chainId: string,
   ip: string,
@@ -142,7 +142,7 @@ const chainHashSchema = z.object({
  * "none": the chain may be open, and answering "unknown" to a stop, or opening a second chain
  * beside it, would tell its threads the wrong thing.
  */
-export async function readChain(redis: Redis, keys: StoreKeys, chainId: string): Promise<ChainRecord | null> {
+export async function readChain(redis: RedisClient, keys: StoreKeys, chainId: string): Promise<ChainRecord | null> {
   const hash = await redis.hgetall(keys.chain(chainId));
   // A check's hash that only records its adopter (src/store/chain-adoption.ts) is no chain.
   if (hash.state === undefined || hash.ip === undefined) return null;
@@ -169,16 +169,16 @@ export async function readChain(redis: Redis, keys: StoreKeys, chainId: string):
 }
 
 /** Whether the chain was ended (a re-check or poll of an ended chain asks no DNS). */
-export async function chainEnded(redis: Redis, keys: StoreKeys, chainId: string): Promise<boolean> {
+export async function chainEnded(redis: RedisClient, keys: StoreKeys, chainId: string): Promise<boolean> {
   return (await redis.hget(keys.chain(chainId), "state")) === "ended";
 }
 
 /** The open chains of one IP. */
-export async function openChainsOf(redis: Redis, keys: StoreKeys, ip: string): Promise<string[]> {
+export async function openChainsOf(redis: RedisClient, keys: StoreKeys, ip: string): Promise<string[]> {
   return redis.smembers(keys.chainsOfIp(ip));
 }
 
 /** How many chains are open, in O(1) (SCARD): the `rdns_open_chains` gauge. */
-export async function countOpenChains(redis: Redis, keys: StoreKeys): Promise<number> {
+export async function countOpenChains(redis: RedisClient, keys: StoreKeys): Promise<number> {
   return redis.scard(keys.registeredChains());
 }

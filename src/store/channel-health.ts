@@ -1,6 +1,6 @@
 // A watching channel's delivery health: how many deliveries in a row failed because the channel
 // is gone, and since when its watches are paused. The decisions are src/app/paused-watches.ts's.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
 
@@ -32,7 +32,7 @@ function parse(fields: Record<string, string>): ChannelHealth {
 }
 
 export async function readChannelHealth(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
 ): Promise<ChannelHealth> {
@@ -41,7 +41,7 @@ export async function readChannelHealth(
 
 /** Health of many channels in one round trip (channel -> health). */
 export async function readChannelHealths(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channels: readonly string[],
 ): Promise<Map<string, ChannelHealth>> {
@@ -58,12 +58,12 @@ export async function readChannelHealths(
 }
 
 /** Counts one more failure atomically (two delivery workers may fail at once); returns the count. */
-export async function countChannelFailure(redis: Redis, keys: StoreKeys, channel: string): Promise<number> {
+export async function countChannelFailure(redis: RedisClient, keys: StoreKeys, channel: string): Promise<number> {
   return redis.hincrby(keys.channelHealth(channel), "failures", 1);
 }
 
 export async function markChannelPaused(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   at: string,
@@ -73,6 +73,6 @@ export async function markChannelPaused(
 }
 
 /** The channel works again (a delivery got through, or someone watched from it): forget it all. */
-export async function clearChannelHealth(redis: Redis, keys: StoreKeys, channel: string): Promise<void> {
+export async function clearChannelHealth(redis: RedisClient, keys: StoreKeys, channel: string): Promise<void> {
   await redis.del(keys.channelHealth(channel));
 }

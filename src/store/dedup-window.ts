@@ -11,7 +11,7 @@
 //
 // The window is a hash (job, state) under keys.dedup(ip, helo); each chain's origin list is
 // `<window>:<chain id>`, in the window's cluster slot (the window's key carries the hash tag).
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { Origin } from "../chat/types.js";
 import { originSchema } from "./origin.js";
 import { parseStoredOrThrow } from "./record.js";
@@ -40,7 +40,7 @@ function parseOrigins(texts: readonly string[], where: string): Origin[] {
 
 /** Adds an asker to the window for this IP and HELO; `candidateId` becomes the chain id when new. */
 export async function joinCheckWindow(
-  redis: Redis,
+  redis: RedisClient,
   dedupKey: string,
   candidateId: string,
   origin: Origin,
@@ -79,7 +79,7 @@ export async function joinCheckWindow(
  * again after a retry: it returns the same list.
  */
 export async function finishCheckWindow(
-  redis: Redis,
+  redis: RedisClient,
   originsKey: string,
   chainId: string,
 ): Promise<Origin[]> {
@@ -92,12 +92,12 @@ export async function finishCheckWindow(
  * without this the window would stay open with no job, and every asker for the rest of the
  * window would join a check that never runs. Returns who had joined it, to tell them.
  */
-export async function abandonCheckWindow(redis: Redis, dedupKey: string, chainId: string): Promise<Origin[]> {
+export async function abandonCheckWindow(redis: RedisClient, dedupKey: string, chainId: string): Promise<Origin[]> {
   const originsKey = originsKeyOf(dedupKey, chainId);
   return parseOrigins(await withScripts(redis).rdnsDedupAbandon(dedupKey, originsKey, chainId), originsKey);
 }
 
 /** Everyone on a chain so far (for re-checks). */
-export async function chainOrigins(redis: Redis, originsKey: string): Promise<Origin[]> {
+export async function chainOrigins(redis: RedisClient, originsKey: string): Promise<Origin[]> {
   return parseOrigins(await redis.lrange(originsKey, 0, -1), originsKey);
 }

@@ -2,7 +2,7 @@
 // problem codes), so "since" survives restarts and the servers page can draw a timeline. Entries
 // are appended by the watch state's compare-and-set (src/store/watch-states.ts), in the same Lua script,
 // so a state and its history never disagree.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
 import { parseStored } from "./record.js";
@@ -62,7 +62,7 @@ function parseEntries(texts: string[]): HistoryEntry[] {
 
 /** One channel's history of one IP, oldest first (at most `limit`, the newest ones). */
 export async function readHistory(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   ip: string,
@@ -73,7 +73,7 @@ export async function readHistory(
 
 /** Many histories in one round trip; the result is in the order of `pairs`. */
 export async function readHistories(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   pairs: readonly { channel: string; ip: string }[],
   limit = HISTORY_LIMIT,

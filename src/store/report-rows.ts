@@ -4,7 +4,7 @@
 // /api/servers, /servers.csv and `/rdns status` read ~200 bytes per address instead of every
 // full report (a few KB each), and a check made with other parameters (a one-off
 // `/rdns <ip> <helo>`) never lands in a watch's row.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { CheckReport, HeloReport, Problem } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
@@ -69,7 +69,7 @@ export function reportRowKey(ip: string, helo: string | null | undefined): strin
  * checkedAt). The caller passes only reports some watch checks that way.
  */
 export async function saveReportRows(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   reports: readonly CheckReport[],
   ttlSeconds: number,
@@ -93,7 +93,7 @@ export async function saveReportRows(
  * (never checked that way, or expired) is left out.
  */
 export async function readReportRows(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   pairs: readonly { ip: string; helo: string | null | undefined }[],
 ): Promise<Map<string, ReportRow>> {

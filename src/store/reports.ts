@@ -1,5 +1,5 @@
 // The last report per IP, kept for a while so a watch can compare and a person can ask again.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStoredReport } from "./report-schema.js";
@@ -16,7 +16,7 @@ import { withScripts } from "./scripts.js";
  * when the stored report was newer and stays.
  */
 export async function saveLastReport(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   report: CheckReport,
   ttlSeconds: number,
@@ -37,7 +37,7 @@ export async function saveLastReport(
  * `reports` (false where the stored report was newer and stays).
  */
 export async function saveLastReports(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   reports: readonly CheckReport[],
   ttlSeconds: number,
@@ -57,14 +57,14 @@ export async function saveLastReports(
   });
 }
 
-export async function getLastReport(redis: Redis, keys: StoreKeys, ip: string): Promise<CheckReport | null> {
+export async function getLastReport(redis: RedisClient, keys: StoreKeys, ip: string): Promise<CheckReport | null> {
   const text = await redis.get(keys.lastReport(ip));
   return text === null ? null : parseStoredReport(text);
 }
 
 /** Many last reports' stored texts in one round trip (ip -> JSON text; an IP without one is left out). */
 async function getLastReportTexts(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   ips: readonly string[],
 ): Promise<Map<string, string>> {
@@ -84,7 +84,7 @@ async function getLastReportTexts(
 
 /** Many last reports in one round trip (ip -> report; an IP without one is left out). */
 export async function getLastReports(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   ips: readonly string[],
 ): Promise<Map<string, CheckReport>> {
@@ -106,7 +106,7 @@ export async function getLastReports(
 export class LastReportReader {
   private parsed = new Map<string, { text: string; report: CheckReport }>();
 
-  async read(redis: Redis, keys: StoreKeys, ips: readonly string[]): Promise<Map<string, CheckReport>> {
+  async read(redis: RedisClient, keys: StoreKeys, ips: readonly string[]): Promise<Map<string, CheckReport>> {
     const next = new Map<string, { text: string; report: CheckReport }>();
     const found = new Map<string, CheckReport>();
     for (const [ip, text] of await getLastReportTexts(redis, keys, ips)) {

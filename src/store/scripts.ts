@@ -8,7 +8,8 @@
 // slot) can then be checked from the calls alone. Scripts listed in `uses` get a library file
 // (src/store/lua/<name>.lua) put before their own text.
 import { readFileSync } from "node:fs";
-import type { Redis, Result } from "ioredis";
+import type { Result } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 
 /** A script: its file (src/store/lua/<file>.lua), its number of KEYS, the library files it uses. */
 export interface ScriptSpec {
@@ -83,7 +84,7 @@ export function scriptText(name: ScriptName): string {
  * Defines every store script on `redis` (once: a connection that has them is returned as is) and
  * returns it. Pipelines made from it afterwards have them too.
  */
-export function withScripts(redis: Redis): Redis {
+export function withScripts<Client extends RedisClient>(redis: Client): Client {
   const defined = redis as unknown as Record<string, unknown>;
   for (const [name, spec] of Object.entries(SCRIPTS) as [ScriptName, ScriptSpec][]) {
     if (typeof defined[name] === "function") continue;

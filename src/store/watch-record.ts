@@ -5,7 +5,7 @@
 // A record holds its target, never its addresses: a /16's 65,536 addresses in the record made
 // every check of any of them read and parse about 1 MB. The addresses follow from the target
 // (watchAddresses), computed only where a caller asks for `record.ips`.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { Origin } from "../chat/types.js";
 import { addressesOf, parseRange } from "../check/ranges.js";
@@ -95,7 +95,7 @@ export function watcherSet(keys: StoreKeys, target: string): string {
   return target.includes("/") ? keys.rangeWatches() : keys.watchers(target);
 }
 
-export async function listWatches(redis: Redis, keys: StoreKeys, channel: string): Promise<WatchRecord[]> {
+export async function listWatches(redis: RedisClient, keys: StoreKeys, channel: string): Promise<WatchRecord[]> {
   const all = await redis.hgetall(keys.watches(channel));
   // Oldest first; watches made in the same millisecond by target, so the order never depends
   // on Redis's hash layout (a hashtable past 64-byte values iterates in no fixed order).
@@ -108,7 +108,7 @@ export async function listWatches(redis: Redis, keys: StoreKeys, channel: string
  * The channel's prefix index, filled from its records when they were stored before it existed
  * (each value follows from its target, so filling it twice at once writes the same thing).
  */
-export async function ensurePrefixIndex(redis: Redis, keys: StoreKeys, channel: string): Promise<void> {
+export async function ensurePrefixIndex(redis: RedisClient, keys: StoreKeys, channel: string): Promise<void> {
   if ((await redis.exists(keys.watchPrefixes(channel))) === 1) return;
   const targets = await redis.hkeys(keys.watches(channel));
   if (targets.length === 0) return;

@@ -1,6 +1,6 @@
 // Removing a watch: the record and its indexes in one script, then what the channel remembers of
 // the addresses no other watch of it covers.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { StoreKeys } from "../keys.js";
 import { withScripts } from "./scripts.js";
 import { targetPrefix } from "./watch-prefixes.js";
@@ -14,7 +14,7 @@ import {
 
 /** Forgets a channel's states and histories of `ips`, in batches. */
 async function forgetAddresses(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   ips: readonly string[],
@@ -33,7 +33,7 @@ async function forgetAddresses(
  * by a crash in between is only an address's last verdict, harmless.
  */
 export async function removeWatch(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   target: string,

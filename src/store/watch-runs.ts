@@ -2,7 +2,7 @@
 // while its chunks finish on any worker. The run counts its chunks left and its tallies in Redis;
 // each chunk is counted once (a chunk job run again after a crash is not counted twice), and the
 // chunk that brings the count to zero is told it was the last, so exactly one posts the baseline.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { BaselineLine } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
@@ -13,7 +13,7 @@ import { withScripts } from "./scripts.js";
 const RUN_TTL_SECONDS = 24 * 3600;
 /** Opens a run's tally with its number of chunks (kept if the run job runs again). */
 export async function openRunTally(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   runId: string,
   chunks: number,
@@ -40,7 +40,7 @@ export interface ChunkTally {
 
 /** Counts one chunk of a run; true when it was the run's last (the one to post the baseline). */
 export async function countChunk(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   runId: string,
   chunkId: string,
@@ -78,7 +78,7 @@ const lineSchema = z.object({
  * tell the channel it passes).
  */
 export async function readRunTally(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   runId: string,
 ): Promise<{ pass: number; fail: number; inconclusive: number; lines: BaselineLine[] }> {

@@ -1,7 +1,7 @@
 // What each channel last saw of each IP it watches (a hash per channel: ip -> WatchState JSON),
 // written only by compare-and-set so that of two checks finishing together one announces the
 // change, with the IP's history appended in the same script (src/store/history.ts).
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { z } from "zod";
 import type { WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
@@ -55,7 +55,7 @@ function parseWatchState(text: string | null): WatchState | null {
 
 /** The raw stored state (for compareAndSetWatchState), null the first time. */
 export async function readWatchState(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   ip: string,
@@ -69,7 +69,7 @@ export async function readWatchState(
  * trip), in the order of `pairs`; as readWatchState gives each, for the compare-and-set.
  */
 export async function readWatchStatesOf(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   pairs: readonly { channel: string; ip: string }[],
 ): Promise<{ text: string | null; state: WatchState | null }[]> {
@@ -97,7 +97,7 @@ export async function readWatchStatesOf(
  * `change` to the IP's history with it; true when written.
  */
 export async function compareAndSetWatchState(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   ip: string,
@@ -142,7 +142,7 @@ export interface WatchStateWrite {
  * wins or loses on its own; the result is in the order of `writes`.
  */
 export async function compareAndSetWatchStates(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   writes: readonly WatchStateWrite[],
 ): Promise<boolean[]> {
@@ -157,7 +157,7 @@ export async function compareAndSetWatchStates(
 
 /** Every stored state of a channel's watched IPs (ip -> state). */
 export async function readWatchStates(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
 ): Promise<Map<string, WatchState>> {

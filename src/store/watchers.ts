@@ -1,6 +1,6 @@
 // Who watches an IP: single-address watches by the address's own set, range watches by
 // containment in the set of every range watch (src/store/watch-prefixes.ts).
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { StoreKeys } from "../keys.js";
 import { targetPrefix } from "./watch-prefixes.js";
 import { parseWatchRecord, type WatchRecord } from "./watch-record.js";
@@ -10,7 +10,7 @@ import { parseWatchRecord, type WatchRecord } from "./watch-record.js";
  * covers. Single-address watches are found by the address's own set, ranges by containment.
  */
 export async function watchersOfMany(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   ips: readonly string[],
 ): Promise<Map<string, { channel: string; record: WatchRecord }[]>> {
@@ -58,7 +58,7 @@ export async function watchersOfMany(
 
 /** Every channel watch that covers this IP. */
 export async function watchersOf(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   ip: string,
 ): Promise<{ channel: string; record: WatchRecord }[]> {

@@ -3,7 +3,7 @@
 // watches (per single address, and one set of every range watch, src/store/watchers.ts), so a
 // check of an IP reaches every watching channel. What each channel last saw per IP is
 // src/store/watch-states.ts; removing a watch is src/store/watch-removal.ts.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { withScripts } from "./scripts.js";
@@ -36,7 +36,7 @@ export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap
  * both add the same watch.
  */
 export async function addWatch(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   record: Omit<WatchRecord, "ips"> & { ips?: readonly string[] },
@@ -67,19 +67,19 @@ export async function addWatch(
  * Distinct addresses watched by any channel (an address two channels watch counts once). Watches
  * stored before this index existed are counted once their channel's next watch command fills it.
  */
-export async function countAllWatchedAddresses(redis: Redis, keys: StoreKeys): Promise<number> {
+export async function countAllWatchedAddresses(redis: RedisClient, keys: StoreKeys): Promise<number> {
   return Number(await withScripts(redis).rdnsWatchCount(keys.allWatchPrefixes()));
 }
 
 /** Distinct addresses the channel watches. */
-export async function countWatchedAddresses(redis: Redis, keys: StoreKeys, channel: string): Promise<number> {
+export async function countWatchedAddresses(redis: RedisClient, keys: StoreKeys, channel: string): Promise<number> {
   await ensurePrefixIndex(redis, keys, channel);
   return Number(await withScripts(redis).rdnsWatchCount(keys.watchPrefixes(channel)));
 }
 
 /** One channel watch, or null. */
 export async function getWatch(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   target: string,
@@ -94,7 +94,7 @@ export async function getWatch(
  * concurrent removal is not undone.
  */
 export async function setWatchOrigin(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   target: string,
@@ -118,7 +118,7 @@ export async function setWatchOrigin(
  * the same watch at once, one announces. Released early when the announcement fails.
  */
 export async function claimWatchAnnouncement(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   target: string,
@@ -128,7 +128,7 @@ export async function claimWatchAnnouncement(
 }
 
 export async function releaseWatchAnnouncement(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   channel: string,
   target: string,
@@ -140,7 +140,7 @@ export async function releaseWatchAnnouncement(
  * Every channel with watches. Watches written before the channel index existed are found once by
  * a SCAN, which fills the index.
  */
-export async function listWatchedChannels(redis: Redis, keys: StoreKeys): Promise<string[]> {
+export async function listWatchedChannels(redis: RedisClient, keys: StoreKeys): Promise<string[]> {
   const index = keys.watchChannels();
   if ((await redis.exists(index)) === 0) {
     const marker = keys.watches("");

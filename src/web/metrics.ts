@@ -5,7 +5,7 @@
 // not read and rdns_redis_up 0.
 import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 import { Gauge, Registry } from "prom-client";
 import { metricsRegistry } from "../app/metrics.js";
 import type { StoreKeys } from "../keys.js";
@@ -16,7 +16,7 @@ import { mergePrometheusText } from "./prometheus-text.js";
 
 export interface MetricsSources {
   /** A connection for the gauges' reads; one without an offline queue fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** The check queue. */
   checkQueue: Queue;

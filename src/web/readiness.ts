@@ -1,7 +1,7 @@
 // Readiness: the process can do its work now. Redis answers a PING within a short timeout, and
 // every started chat platform says it is connected. Each check is bounded by the timeout, so a
 // hung Redis makes /readyz answer 503 quickly instead of hanging the probe.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis-client.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -50,6 +50,6 @@ export async function evaluateReadiness(
  * Redis answers PING. Give it a connection without an offline queue (createRedisProbe): while
  * Redis is down a command then fails at once instead of waiting for a reconnect.
  */
-export function redisReadiness(redis: Redis): ReadinessCheck {
+export function redisReadiness(redis: RedisClient): ReadinessCheck {
   return { name: "redis", ready: async () => (await redis.ping()) === "PONG" };
 }
