@@ -24,6 +24,29 @@ const serverList = list.superRefine((servers, ctx) => {
   }
 });
 
+/** A list of Redis servers as `host:port` (REDIS_SENTINELS, REDIS_CLUSTER_NODES). */
+const hostPortList = list
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (parseHostPort(entry) === null)
+        ctx.addIssue({ code: "custom", message: `"${entry.slice(0, 60)}": host:port expected` });
+    }
+  })
+  .transform((entries) => entries.map((entry) => parseHostPort(entry) as HostPort));
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** `host:port` or `[v6]:port` with a port from 1 to 65535; null otherwise. */
+function parseHostPort(text: string): HostPort | null {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || port < 1 || port > 65_535) return null;
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
 function isCidr(text: string): boolean {
   try {
     ipaddr.parseCIDR(text);
@@ -134,6 +157,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */
   LOG_FILE: optionalText,
+  // Redis beyond one server (docs/operations.md "Sentinel and Cluster"): Sentinels that name the
+  // primary, or a Redis Cluster's seed nodes, instead of REDIS_URL (redisTargetOf below).
+  REDIS_SENTINELS: hostPortList,
+  REDIS_SENTINEL_NAME: z.string().trim().min(1).default("mymaster"),
+  /** The Sentinels' own password (`requirepass` in sentinel.conf), when they have one. */
+  REDIS_SENTINEL_PASSWORD: optionalText,
+  /** The password of the primary and replicas (Sentinel) or of the cluster nodes. */
+  REDIS_PASSWORD: optionalText,
+  REDIS_CLUSTER_NODES: hostPortList,
 });
 
 /** Variables read under an old name: the old name, the new one. */
@@ -141,7 +173,21 @@ const RENAMED: readonly (readonly [old: string, current: string])[] = [["PORT", 
 
 type Parsed = z.infer<typeof schema>;
 
+/** Where Redis is: one server (REDIS_URL), a Sentinel-managed primary, or a Redis Cluster. */
+export type RedisTarget =
+  | { kind: "url"; url: string }
+  | {
+      kind: "sentinel";
+      sentinels: HostPort[];
+      name: string;
+      password: string | undefined;
+      sentinelPassword: string | undefined;
+    }
+  | { kind: "cluster"; nodes: HostPort[]; password: string | undefined };
+
 export type Config = Omit<Parsed, "SLACK_PORT" | "PORT"> & {
+  /** Where Redis is (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); src/queue/connection.ts connects. */
+  redis: RedisTarget;
   /** The Slack HTTP receiver's port: SLACK_PORT, else the old PORT, else 3000. */
   SLACK_PORT: number;
   /** @deprecated the same value as SLACK_PORT (its old name); read SLACK_PORT. */
@@ -161,11 +207,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const parsed = schema.safeParse(present);
-  if (parsed.success) {
+  const refused = redisCombinationIssues(present);
+  if (parsed.success && refused.length === 0) {
     const slackPort = parsed.data.SLACK_PORT ?? parsed.data.PORT ?? DEFAULT_SLACK_PORT;
-    return { ...parsed.data, SLACK_PORT: slackPort, PORT: slackPort, deprecations: deprecations(present) };
+    return {
+      ...parsed.data,
+      redis: redisTargetOf(parsed.data),
+      SLACK_PORT: slackPort,
+      PORT: slackPort,
+      deprecations: deprecations(present),
+    };
   }
-  const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  const lines = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)),
+    ...refused,
+  ];
   throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);
 }
 
@@ -175,4 +233,38 @@ function deprecations(present: Record<string, unknown>): string[] {
       ? `${old} is ignored: ${current} is set (${old} is ${current}'s old name; remove ${old})`
       : `${old} is the old name of ${current}; it still works, but rename it to ${current}`,
   );
+}
+
+/**
+ * The Redis variables that cannot go together: one way to reach Redis at a time, and the
+ * Sentinel-only or Sentinel/Cluster-only ones never alone (a password in REDIS_PASSWORD with
+ * REDIS_URL would be silently ignored: the URL carries its own).
+ */
+function redisCombinationIssues(present: Record<string, unknown>): string[] {
+  const set = (name: string) => name in present;
+  const ways = ["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES"].filter(set);
+  const issues: string[] = [];
+  if (ways.length > 1) issues.push(`${ways.join(" and ")}: set only one of them (one way to reach Redis)`);
+  for (const name of ["REDIS_SENTINEL_NAME", "REDIS_SENTINEL_PASSWORD"])
+    if (set(name) && !set("REDIS_SENTINELS"))
+      issues.push(`${name}: only read with REDIS_SENTINELS; set REDIS_SENTINELS too`);
+  if (set("REDIS_PASSWORD") && !set("REDIS_SENTINELS") && !set("REDIS_CLUSTER_NODES"))
+    issues.push(
+      "REDIS_PASSWORD: only read with REDIS_SENTINELS or REDIS_CLUSTER_NODES; with REDIS_URL write redis://:password@host:port",
+    );
+  return issues;
+}
+
+function redisTargetOf(parsed: Parsed): RedisTarget {
+  if (parsed.REDIS_SENTINELS.length > 0)
+    return {
+      kind: "sentinel",
+      sentinels: parsed.REDIS_SENTINELS,
+      name: parsed.REDIS_SENTINEL_NAME,
+      password: parsed.REDIS_PASSWORD,
+      sentinelPassword: parsed.REDIS_SENTINEL_PASSWORD,
+    };
+  if (parsed.REDIS_CLUSTER_NODES.length > 0)
+    return { kind: "cluster", nodes: parsed.REDIS_CLUSTER_NODES, password: parsed.REDIS_PASSWORD };
+  return { kind: "url", url: parsed.REDIS_URL };
 }

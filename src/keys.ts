@@ -1,10 +1,26 @@
 // Redis key naming, in one place below the queue and the store (both import it, it imports
 // neither). BullMQ's own keys are `<prefix>:<queue>:...` (src/queue/names.ts names the queues);
 // the store's are `<prefix>:s:...` so they never collide.
+//
+// The prefix is the deployment's hash tag, `{<QUEUE_PREFIX>}` (deploymentPrefix): Redis Cluster
+// hashes only the text between the first `{` and `}` of a key (Redis Cluster specification, "Hash
+// tags"), so every key of one deployment lives in one slot and every Lua script, MULTI and
+// BullMQ script (which BullMQ requires for a Cluster: its "Redis Cluster" guide) touches one slot.
+// No key below may carry a `{` of its own before the prefix's; the ones after it do not count.
 
 /** A readable, id-safe form of an IP for logs, Redis keys and job ids ("2001_db8__1"). */
 export function ipKey(ip: string): string {
   return ip.replace(/:/g, "_");
+}
+
+/**
+ * The prefix of every key of a deployment: QUEUE_PREFIX as a hash tag (`rdns` -> `{rdns}`).
+ * Operators never write the braces; a prefix given with them (tests, callers that already hold
+ * a deployment prefix) is kept as it is. Upgrading from keys without the tag:
+ * docs/operations.md "Upgrading to hash-tagged keys".
+ */
+export function deploymentPrefix(queuePrefix: string): string {
+  return /^\{[^{}]+\}$/.test(queuePrefix) ? queuePrefix : `{${queuePrefix}}`;
 }
 
 export function storeKeys(prefix: string) {
@@ -19,10 +35,10 @@ export function storeKeys(prefix: string) {
     reportRow: (ip: string, helo: string) => `${base}:reportrow:${ipKey(ip)}|${helo}`,
     /**
      * A de-duplication window for one IP and HELO (hash: job, state; src/store/dedup-window.ts).
-     * Each chain's origin list is this key plus ":<chain id>"; the hash tag keeps the list in the
-     * window's cluster slot, as the scripts that take both as KEYS need.
+     * Each chain's origin list is this key plus ":<chain id>", in the same slot as every key of
+     * the deployment (the prefix's hash tag), as the scripts that take both as KEYS need.
      */
-    dedup: (ip: string, helo: string | null) => `${base}:dedup:{${ipKey(ip)}|${helo ?? ""}}`,
+    dedup: (ip: string, helo: string | null) => `${base}:dedup:${ipKey(ip)}|${helo ?? ""}`,
     /**
      * The result of a chain's first check (CheckReport JSON, src/store/chain-results.ts), for
      * askers who arrive after it finished.
@@ -66,12 +82,9 @@ export function storeKeys(prefix: string) {
     registeredChains: () => `${base}:chainreg:open`,
     /**
      * A channel's last state changes of one watched IP (list of HistoryEntry JSON, oldest first).
-     * Appended by the same Lua script that writes watchState, so both must live in one cluster
-     * slot: the hash tag is the watchState key's whole name (a key whose tag equals another key's
-     * full name hashes to that key's slot).
+     * Appended by the same Lua script that writes watchState: both are in the deployment's slot.
      */
-    watchHistory: (channelKey: string, ip: string) =>
-      `${base}:history:{${base}:watchstate:${channelKey}}:${ipKey(ip)}`,
+    watchHistory: (channelKey: string, ip: string) => `${base}:history:${channelKey}:${ipKey(ip)}`,
     /** Every channel that has (or once had) a watch (set of channel keys), for the servers page. */
     watchChannels: () => `${base}:watchchannels`,
     /**

@@ -2,7 +2,6 @@
 // the check workers, and stops them in an order that loses nothing (docs/operations.md "Stopping: SIGTERM drains"):
 // front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
 import type { Worker } from "bullmq";
-import type { RedisClient } from "./redis-client.js";
 import { type CheckRunner, createCheckWorker, type PollRunner } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { createWatchWorker } from "../workers/watch.js";
@@ -22,6 +21,7 @@ import { createPlatforms } from "./platforms/registry.js";
 import { assertRedisReachable, createRedis } from "./queue/connection.js";
 import { claimDeliveryRoute, type RouteClaim, retireRouteQueue } from "./queue/delivery-routes.js";
 import { createQueues, type Queues } from "./queue/queues.js";
+import type { RedisClient } from "./redis-client.js";
 import { type EngineSettings, settingsFromConfig } from "./settings.js";
 
 export interface RuntimeOptions {
@@ -60,7 +60,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger } = options;
   const settings = options.settings ?? settingsFromConfig(config);
   for (const line of config.deprecations) logger.warn(line);
-  await assertRedisReachable(config.REDIS_URL);
+  await assertRedisReachable(config.redis);
   const opened = openEngine(config, settings, logger, options.onWorker);
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -106,8 +106,8 @@ function openEngine(
   logger: Logger,
   onWorker: RuntimeOptions["onWorker"],
 ): Engine {
-  const client = createRedis(config.REDIS_URL, "client");
-  const workerRedis = createRedis(config.REDIS_URL, "worker");
+  const client = createRedis(config.redis, "client");
+  const workerRedis = createRedis(config.redis, "worker");
   for (const connection of [client, workerRedis]) {
     connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
   }

@@ -2,6 +2,7 @@
 // below the queue, the store, the app and the workers, which all read them; tests build their
 // own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
 import type { Config } from "./config.js";
+import { deploymentPrefix } from "./keys.js";
 
 export interface EngineSettings {
   /** Prefix of every Redis key: BullMQ's `prefix` and the store's keys. */
@@ -56,7 +57,7 @@ const HOUR = 60 * MINUTE;
 
 export function settingsFromConfig(config: Config): EngineSettings {
   return {
-    prefix: config.QUEUE_PREFIX,
+    prefix: deploymentPrefix(config.QUEUE_PREFIX),
     check: {
       resolvers: config.RESOLVERS,
       authorities: config.AUTHORITIES,

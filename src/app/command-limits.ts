@@ -3,9 +3,10 @@
 // counted (a command that declares `dnsWork`, a Re-check or Watch button): help, lists, stop and
 // input the command refused cost nothing. Over the limit, the user is told which limit it was
 // and when it resets rather than being silently ignored.
-import type { RedisClient } from "../redis-client.js";
+
 import type { CommandRequest } from "../chat/types.js";
 import type { Config } from "../config.js";
+import type { RedisClient } from "../redis-client.js";
 
 export interface CommandLimits {
   perUser: number;
@@ -63,7 +64,11 @@ async function hit(redis: RedisClient, key: string, windowSeconds: number): Prom
  * Counts under `<prefix>:<platform>:limit:...` (for Slack the keys it always had), so a user id
  * on one platform never spends another platform's allowance.
  */
-export function redisCommandLimiter(redis: RedisClient, prefix: string, limits: CommandLimits): CommandLimiter {
+export function redisCommandLimiter(
+  redis: RedisClient,
+  prefix: string,
+  limits: CommandLimits,
+): CommandLimiter {
   return async ({ platform, user, channel }) => {
     const windowMs = limits.windowSeconds * 1000;
     const now = Date.now();

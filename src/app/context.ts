@@ -1,10 +1,11 @@
 // What commands and the inbound handlers work with: the queues, the store and the settings.
 // Built once per bot process (src/runtime.ts) and passed in, never imported as globals.
-import type { RedisClient } from "../redis-client.js";
+
 import type { BounceReading } from "../bounce/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queue/queues.js";
+import type { RedisClient } from "../redis-client.js";
 import type { EngineSettings } from "../settings.js";
 import type { DmarcPasteReader } from "./dmarc-paste.js";
 

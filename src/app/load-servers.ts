@@ -2,8 +2,9 @@
 // facts of every watched IP (src/store/report-rows.ts), and (for the page, not the API) each row's
 // recent history. A few round trips whatever the number of addresses: one per channel, then
 // pipelines.
-import type { RedisClient } from "../redis-client.js";
+
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
 import { type ReportRow, readReportRows } from "../store/report-rows.js";

@@ -2,12 +2,12 @@
 // 'completed' hands over the job and its return value, 'failed' the job and its error (with
 // `finishedOn` set only when BullMQ gave up on it; a retried attempt has none).
 import type { Job, Worker } from "bullmq";
-import type { RedisClient } from "../redis-client.js";
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { CheckJob, DeliveryJob } from "../queue/jobs.js";
 import { CHECK_QUEUE, platformOfDeliveryQueue } from "../queue/names.js";
+import type { RedisClient } from "../redis-client.js";
 import { recordCheck, recordDelivery } from "./metrics.js";
 
 /** What the check worker returns (workers/check.ts CheckOutcome), as far as metrics need it. */

@@ -2,7 +2,7 @@
 // removing one is where races live: the same watch can be made again between the unwatch's
 // removal of the record and its removal of the scheduler, so the removal looks again afterwards
 // and restores the scheduler.
-import type { RedisClient } from "../redis-client.js";
+
 import type { StoreKeys } from "../keys.js";
 import type { Queues } from "../queue/queues.js";
 import {
@@ -11,6 +11,7 @@ import {
   type WatchRef,
   watchesWithoutScheduler,
 } from "../queue/watch-schedulers.js";
+import type { RedisClient } from "../redis-client.js";
 import type { EngineSettings } from "../settings.js";
 
 /** What scheduling needs: the workers pass these too, so not the whole AppContext. */

@@ -79,7 +79,7 @@ async function startServersPage(
   const { createOpsDeps, createRedisProbe } = await import("../web/ops-server.js");
   const { registerOps } = await import("../web/ops.js");
   const { requireToken } = await import("../web/auth.js");
-  const probe = createRedisProbe(config.REDIS_URL);
+  const probe = createRedisProbe(config.redis);
   const deps = createOpsDeps(
     { config, prefix: runtime.settings.prefix, queues: runtime.queues, logger },
     probe,
@@ -159,7 +159,7 @@ async function startServices(
   { bot, worker, onQuit }: Roles,
 ): Promise<{ runtime: StartedRuntime; web: RunningWebServer | null }> {
   // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
-  await assertRedisReachable(config.REDIS_URL);
+  await assertRedisReachable(config.redis);
   const { startRuntime } = await import("../runtime.js");
   const { recordDnsQuery, timedCheckRunner } = await import("../app/metrics.js");
   const { addQueryListener } = await import("../check/dns-observer.js");

@@ -1,7 +1,7 @@
 // `rdns web`: the servers page alone (docs/operations.md), for a deployment that serves it apart
 // from the bot and workers. It reads the store; it runs no checks and posts nothing.
 import { ConfigError, loadConfig } from "../config.js";
-import { storeKeys } from "../keys.js";
+import { deploymentPrefix, storeKeys } from "../keys.js";
 import { createLogger } from "../log.js";
 import { assertRedisReachable, createRedis, RedisUnavailableError } from "../queue/connection.js";
 import { assertSafeBinding, startWebServer, WebConfigError, webOptionsFromConfig } from "../web/server.js";
@@ -35,7 +35,7 @@ export async function runWebCommand(argv: string[]): Promise<number> {
   }
   const logger = createLogger(config.LOG_LEVEL ?? "info", { process: "web" }, { file: config.LOG_FILE });
   try {
-    await assertRedisReachable(config.REDIS_URL);
+    await assertRedisReachable(config.redis);
   } catch (error) {
     if (error instanceof RedisUnavailableError) {
       process.stderr.write(`rdns web: ${error.message}\n`);
@@ -43,9 +43,9 @@ export async function runWebCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const redis = createRedis(config.REDIS_URL, "client");
+  const redis = createRedis(config.redis, "client");
   redis.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
-  const store = { redis, keys: storeKeys(config.QUEUE_PREFIX) };
+  const store = { redis, keys: storeKeys(deploymentPrefix(config.QUEUE_PREFIX)) };
   let server: Awaited<ReturnType<typeof startWebServer>>;
   try {
     server = await startWebServer(webOptionsFromConfig(config, store, logger));

@@ -1,5 +1,9 @@
-// ioredis connections for queues, workers and the store.
-import { Redis, type RedisOptions } from "ioredis";
+// ioredis connections for queues, workers, the store and the probes: the one factory every entry
+// point (serve, bot, worker, web, the benches) uses, for one server (REDIS_URL), a primary found
+// through Sentinels (REDIS_SENTINELS) or a Redis Cluster (REDIS_CLUSTER_NODES).
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import type { RedisTarget } from "../config.js";
+import type { RedisClient } from "../redis-client.js";
 
 export class RedisUnavailableError extends Error {
   override name = "RedisUnavailableError";
@@ -16,29 +20,122 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
+/** A target given as a URL (tests, older callers) is one server. */
+function targetOf(target: RedisTarget | string): RedisTarget {
+  return typeof target === "string" ? { kind: "url", url: target } : target;
+}
+
+/** Where Redis is, without passwords, and the variable that says so, for messages and logs. */
+export function describeRedisTarget(target: RedisTarget | string): string {
+  const resolved = targetOf(target);
+  const list = (nodes: { host: string; port: number }[]) => nodes.map((n) => `${n.host}:${n.port}`).join(",");
+  switch (resolved.kind) {
+    case "url":
+      return `${redactRedisUrl(resolved.url)} (REDIS_URL)`;
+    case "sentinel":
+      return `primary "${resolved.name}" of Sentinels ${list(resolved.sentinels)} (REDIS_SENTINELS, REDIS_SENTINEL_NAME)`;
+    case "cluster":
+      return `cluster ${list(resolved.nodes)} (REDIS_CLUSTER_NODES)`;
+  }
+}
+
 /**
- * A long-lived connection. Workers need `maxRetriesPerRequest: null` (BullMQ's blocking commands
- * must wait through reconnects instead of failing); producers and the store fail a command after a
- * few retries so a chat handler answers instead of hanging.
+ * How long a command waits while no primary answers (a failover, a restart) before it fails:
+ * DESIGN.md "Redis beyond one server". Sentinel needs `down-after-milliseconds` plus an election
+ * (a few seconds), well inside it.
  */
-export function createRedis(url: string, role: "worker" | "client", extra: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: role === "worker" ? null : 3,
+export const PRIMARY_WAIT_MS = 30_000;
+
+/** Reconnect soon and often: a failover's new primary is usually up within seconds. */
+const reconnectDelay = (times: number) => Math.min(100 + times * 100, 1000);
+
+/**
+ * After a failover a connection can still reach the old primary, now a replica, which refuses
+ * writes with READONLY: reconnect (asking the Sentinels again) and resend the command (2).
+ */
+const reconnectOnReadonly = (error: Error) => (error.message.startsWith("READONLY") ? 2 : false);
+
+/** Options shared by every server connection of the process, whatever the target. */
+function serverOptions(role: "worker" | "client" | "probe"): RedisOptions {
+  if (role === "probe")
+    // No offline queue and no retries: while no primary answers, a PING fails at once (readiness
+    // 503) instead of queueing; ioredis keeps reconnecting in the background.
+    return {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1000,
+      retryStrategy: reconnectDelay,
+    };
+  return {
+    // Workers need `null` (BullMQ's blocking commands wait through reconnects). A client command
+    // waits in the offline queue through reconnects too, bounded by commandTimeout (armed when
+    // the command is queued): it fails only after PRIMARY_WAIT_MS without a primary.
+    maxRetriesPerRequest: null,
+    ...(role === "client" ? { commandTimeout: PRIMARY_WAIT_MS } : {}),
     enableReadyCheck: true,
-    ...extra,
-  });
+    retryStrategy: reconnectDelay,
+    reconnectOnError: reconnectOnReadonly,
+  };
+}
+
+/**
+ * A long-lived connection. `worker`: for BullMQ workers (blocking commands); `client`: producers
+ * and the store; `probe`: readiness and metrics, which must fail at once while Redis is down.
+ */
+export function createRedis(
+  target: RedisTarget | string,
+  role: "worker" | "client" | "probe",
+  extra: RedisOptions = {},
+): RedisClient {
+  const resolved = targetOf(target);
+  const options = { ...serverOptions(role), ...extra };
+  switch (resolved.kind) {
+    case "url":
+      return new Redis(resolved.url, options);
+    case "sentinel":
+      return new Redis({
+        ...options,
+        sentinels: resolved.sentinels,
+        name: resolved.name,
+        password: resolved.password,
+        sentinelPassword: resolved.sentinelPassword,
+        // Reconnect at once when the Sentinels announce a new primary (+switch-master), instead
+        // of waiting for the old socket to fail.
+        failoverDetector: true,
+        sentinelRetryStrategy: reconnectDelay,
+      });
+    case "cluster":
+      return new Cluster(resolved.nodes, clusterOptions(options, resolved.password));
+  }
+}
+
+function clusterOptions(options: RedisOptions, password: string | undefined): ClusterOptions {
+  const probe = options.enableOfflineQueue === false;
+  return {
+    redisOptions: { ...options, password },
+    enableOfflineQueue: !probe,
+    // BullMQ reads it here for a Cluster (workers must have null).
+    maxRetriesPerRequest: options.maxRetriesPerRequest,
+    lazyConnect: options.lazyConnect,
+    clusterRetryStrategy: options.retryStrategy ?? reconnectDelay,
+    // A slot moving (resharding) or a primary failing over: wait and retry instead of failing.
+    retryDelayOnMoved: 50,
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 64,
+    slotsRefreshTimeout: 2000,
+  } as ClusterOptions;
 }
 
 /**
  * Fails fast at start-up: one connection attempt, one PING, within `timeoutMs`. ioredis would
  * otherwise retry forever and the process would sit there saying nothing.
  */
-export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
-  const probe = new Redis(url, {
+export async function assertRedisReachable(target: RedisTarget | string, timeoutMs = 3000): Promise<void> {
+  const probe = createRedis(target, "probe", {
     lazyConnect: true,
     connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
     retryStrategy: () => null,
   });
   // ioredis rejects connect() with a bare "Connection is closed"; the error event says why.
@@ -56,8 +153,13 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     ]);
   } catch (error) {
     const reason = cause ?? (error instanceof Error ? error.message : String(error));
+    const resolved = targetOf(target);
+    const hint =
+      resolved.kind === "url"
+        ? "start one with `redis-server --daemonize yes` or set REDIS_URL to a running server"
+        : "check that the servers run and the variables name them";
     throw new RedisUnavailableError(
-      `cannot reach Redis at ${redactRedisUrl(url)} (REDIS_URL): ${reason}; start one with \`redis-server --daemonize yes\` or set REDIS_URL to a running server`,
+      `cannot reach Redis at ${describeRedisTarget(target)}: ${reason}; ${hint}`,
     );
   } finally {
     clearTimeout(timer);

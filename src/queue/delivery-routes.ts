@@ -7,9 +7,9 @@
 // again, which every console also consumes: a watch opened in an earlier session still reaches a
 // terminal. Slack and Discord need none of this: any replica may post any delivery.
 import type { Queue } from "bullmq";
-import type { RedisClient } from "../redis-client.js";
 import type { PlatformName } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import type { DeliveryJob } from "./jobs.js";
 import { consoleSessionOf } from "./names.js";
 
@@ -21,7 +21,11 @@ export class RouteTakenError extends Error {
 }
 
 /** The route a delivery takes: its console session while that console holds it, else null (shared). */
-export async function liveRouteOf(redis: RedisClient, keys: StoreKeys, job: DeliveryJob): Promise<string | null> {
+export async function liveRouteOf(
+  redis: RedisClient,
+  keys: StoreKeys,
+  job: DeliveryJob,
+): Promise<string | null> {
   if (job.platform !== "console") return null;
   const { target } = job;
   const address = target.op === "reply" ? target.thread : target.op === "update" ? target.target : null;

@@ -2,8 +2,9 @@
 // With neither AOF nor RDB snapshots, a Redis restart (an upgrade, a container recreated, an OOM
 // kill) starts empty: every open re-check chain, watch, de-dup window and queued job is gone and
 // nothing says so. docs/operations.md "Redis persistence" says why AOF is the recommended setting.
-import type { RedisClient } from "../redis-client.js";
+
 import type { Logger } from "../log.js";
+import type { RedisClient } from "../redis-client.js";
 
 export type Persistence =
   | { known: true; aof: boolean; rdb: boolean }

@@ -1,8 +1,8 @@
 // The BullMQ queues, with the retry policy of each kind of job in one place.
 import { Queue } from "bullmq";
-import type { RedisClient } from "../redis-client.js";
 import type { PlatformName } from "../chat/types.js";
 import { storeKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import type { EngineSettings } from "../settings.js";
 import { liveRouteOf } from "./delivery-routes.js";
 import type { CheckJob, DeliveryJob, WatchJob } from "./jobs.js";

@@ -6,10 +6,11 @@
 //
 // The check's own window id is marked "adopted by" the chain, so someone who asks within the
 // window after the check finished (src/app/request-check.ts) joins the chain that goes on.
-import type { RedisClient } from "../redis-client.js";
+
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import { uniqueOrigins } from "../queue/dedup.js";
+import type { RedisClient } from "../redis-client.js";
 import { type ChainRecord, openChainsOf, readChain } from "./chains.js";
 import { chainOrigins } from "./dedup-window.js";
 import { withScripts } from "./scripts.js";

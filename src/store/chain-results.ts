@@ -1,9 +1,10 @@
 // The result of a chain's first check (src/keys.ts chainResult), kept for the de-duplication
 // window: askers who arrive after the check finished answer themselves from it, without DNS
 // (src/app/request-check.ts).
-import type { RedisClient } from "../redis-client.js";
+
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { parseStoredReport } from "./report-schema.js";
 
 export async function saveChainResult(

@@ -6,11 +6,12 @@
 //
 // Keys (src/keys.ts): the chain's hash, the set of open chains per IP, and one set of every open
 // chain, whose SCARD is the O(1) count behind `rdns_open_chains`.
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { CheckJob } from "../queue/jobs.js";
+import type { RedisClient } from "../redis-client.js";
 import { originsSchema } from "./origin.js";
 import { CorruptRecordError } from "./record.js";
 import { withScripts } from "./scripts.js";
@@ -142,7 +143,11 @@ const chainHashSchema = z.object({
  * "none": the chain may be open, and answering "unknown" to a stop, or opening a second chain
  * beside it, would tell its threads the wrong thing.
  */
-export async function readChain(redis: RedisClient, keys: StoreKeys, chainId: string): Promise<ChainRecord | null> {
+export async function readChain(
+  redis: RedisClient,
+  keys: StoreKeys,
+  chainId: string,
+): Promise<ChainRecord | null> {
   const hash = await redis.hgetall(keys.chain(chainId));
   // A check's hash that only records its adopter (src/store/chain-adoption.ts) is no chain.
   if (hash.state === undefined || hash.ip === undefined) return null;

@@ -1,8 +1,9 @@
 // A watching channel's delivery health: how many deliveries in a row failed because the channel
 // is gone, and since when its watches are paused. The decisions are src/app/paused-watches.ts's.
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 
 export interface ChannelHealth {
   /** "Channel gone" failures since the last delivery that got through. */
@@ -58,7 +59,11 @@ export async function readChannelHealths(
 }
 
 /** Counts one more failure atomically (two delivery workers may fail at once); returns the count. */
-export async function countChannelFailure(redis: RedisClient, keys: StoreKeys, channel: string): Promise<number> {
+export async function countChannelFailure(
+  redis: RedisClient,
+  keys: StoreKeys,
+  channel: string,
+): Promise<number> {
   return redis.hincrby(keys.channelHealth(channel), "failures", 1);
 }
 
@@ -73,6 +78,10 @@ export async function markChannelPaused(
 }
 
 /** The channel works again (a delivery got through, or someone watched from it): forget it all. */
-export async function clearChannelHealth(redis: RedisClient, keys: StoreKeys, channel: string): Promise<void> {
+export async function clearChannelHealth(
+  redis: RedisClient,
+  keys: StoreKeys,
+  channel: string,
+): Promise<void> {
   await redis.del(keys.channelHealth(channel));
 }

@@ -11,8 +11,9 @@
 //
 // The window is a hash (job, state) under keys.dedup(ip, helo); each chain's origin list is
 // `<window>:<chain id>`, in the window's cluster slot (the window's key carries the hash tag).
-import type { RedisClient } from "../redis-client.js";
+
 import type { Origin } from "../chat/types.js";
+import type { RedisClient } from "../redis-client.js";
 import { originSchema } from "./origin.js";
 import { parseStoredOrThrow } from "./record.js";
 import { withScripts } from "./scripts.js";
@@ -92,7 +93,11 @@ export async function finishCheckWindow(
  * without this the window would stay open with no job, and every asker for the rest of the
  * window would join a check that never runs. Returns who had joined it, to tell them.
  */
-export async function abandonCheckWindow(redis: RedisClient, dedupKey: string, chainId: string): Promise<Origin[]> {
+export async function abandonCheckWindow(
+  redis: RedisClient,
+  dedupKey: string,
+  chainId: string,
+): Promise<Origin[]> {
   const originsKey = originsKeyOf(dedupKey, chainId);
   return parseOrigins(await withScripts(redis).rdnsDedupAbandon(dedupKey, originsKey, chainId), originsKey);
 }

@@ -2,9 +2,10 @@
 // problem codes), so "since" survives restarts and the servers page can draw a timeline. Entries
 // are appended by the watch state's compare-and-set (src/store/watch-states.ts), in the same Lua script,
 // so a state and its history never disagree.
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { parseStored } from "./record.js";
 
 /** How many state changes each watched IP keeps per channel. */

@@ -4,10 +4,11 @@
 // /api/servers, /servers.csv and `/rdns status` read ~200 bytes per address instead of every
 // full report (a few KB each), and a check made with other parameters (a one-off
 // `/rdns <ip> <helo>`) never lands in a watch's row.
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { CheckReport, HeloReport, Problem } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { parseStored } from "./record.js";
 import { withScripts } from "./scripts.js";
 

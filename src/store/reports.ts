@@ -1,7 +1,8 @@
 // The last report per IP, kept for a while so a watch can compare and a person can ask again.
-import type { RedisClient } from "../redis-client.js";
+
 import type { CheckReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { parseStoredReport } from "./report-schema.js";
 import { withScripts } from "./scripts.js";
 
@@ -57,7 +58,11 @@ export async function saveLastReports(
   });
 }
 
-export async function getLastReport(redis: RedisClient, keys: StoreKeys, ip: string): Promise<CheckReport | null> {
+export async function getLastReport(
+  redis: RedisClient,
+  keys: StoreKeys,
+  ip: string,
+): Promise<CheckReport | null> {
   const text = await redis.get(keys.lastReport(ip));
   return text === null ? null : parseStoredReport(text);
 }

@@ -5,11 +5,12 @@
 // A record holds its target, never its addresses: a /16's 65,536 addresses in the record made
 // every check of any of them read and parse about 1 MB. The addresses follow from the target
 // (watchAddresses), computed only where a caller asks for `record.ips`.
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { Origin } from "../chat/types.js";
 import { addressesOf, parseRange } from "../check/ranges.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { originSchema } from "./origin.js";
 import { parseStoredOrThrow } from "./record.js";
 import { targetPrefix } from "./watch-prefixes.js";
@@ -95,7 +96,11 @@ export function watcherSet(keys: StoreKeys, target: string): string {
   return target.includes("/") ? keys.rangeWatches() : keys.watchers(target);
 }
 
-export async function listWatches(redis: RedisClient, keys: StoreKeys, channel: string): Promise<WatchRecord[]> {
+export async function listWatches(
+  redis: RedisClient,
+  keys: StoreKeys,
+  channel: string,
+): Promise<WatchRecord[]> {
   const all = await redis.hgetall(keys.watches(channel));
   // Oldest first; watches made in the same millisecond by target, so the order never depends
   // on Redis's hash layout (a hashtable past 64-byte values iterates in no fixed order).

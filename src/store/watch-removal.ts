@@ -1,7 +1,8 @@
 // Removing a watch: the record and its indexes in one script, then what the channel remembers of
 // the addresses no other watch of it covers.
-import type { RedisClient } from "../redis-client.js";
+
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { withScripts } from "./scripts.js";
 import { targetPrefix } from "./watch-prefixes.js";
 import {

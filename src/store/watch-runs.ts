@@ -2,10 +2,11 @@
 // while its chunks finish on any worker. The run counts its chunks left and its tallies in Redis;
 // each chunk is counted once (a chunk job run again after a crash is not counted twice), and the
 // chunk that brings the count to zero is told it was the last, so exactly one posts the baseline.
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { BaselineLine } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { parseStoredOrThrow } from "./record.js";
 import { withScripts } from "./scripts.js";
 

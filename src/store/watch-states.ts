@@ -1,10 +1,11 @@
 // What each channel last saw of each IP it watches (a hash per channel: ip -> WatchState JSON),
 // written only by compare-and-set so that of two checks finishing together one announces the
 // change, with the IP's history appended in the same script (src/store/history.ts).
-import type { RedisClient } from "../redis-client.js";
+
 import { z } from "zod";
 import type { WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
 import { parseStored } from "./record.js";
 import { withScripts } from "./scripts.js";

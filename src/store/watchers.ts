@@ -1,7 +1,8 @@
 // Who watches an IP: single-address watches by the address's own set, range watches by
 // containment in the set of every range watch (src/store/watch-prefixes.ts).
-import type { RedisClient } from "../redis-client.js";
+
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { targetPrefix } from "./watch-prefixes.js";
 import { parseWatchRecord, type WatchRecord } from "./watch-record.js";
 

@@ -3,9 +3,10 @@
 // watches (per single address, and one set of every range watch, src/store/watchers.ts), so a
 // check of an IP reaches every watching channel. What each channel last saw per IP is
 // src/store/watch-states.ts; removing a watch is src/store/watch-removal.ts.
-import type { RedisClient } from "../redis-client.js";
+
 import type { Origin } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
+import type { RedisClient } from "../redis-client.js";
 import { withScripts } from "./scripts.js";
 import { targetPrefix } from "./watch-prefixes.js";
 import {
@@ -72,7 +73,11 @@ export async function countAllWatchedAddresses(redis: RedisClient, keys: StoreKe
 }
 
 /** Distinct addresses the channel watches. */
-export async function countWatchedAddresses(redis: RedisClient, keys: StoreKeys, channel: string): Promise<number> {
+export async function countWatchedAddresses(
+  redis: RedisClient,
+  keys: StoreKeys,
+  channel: string,
+): Promise<number> {
   await ensurePrefixIndex(redis, keys, channel);
   return Number(await withScripts(redis).rdnsWatchCount(keys.watchPrefixes(channel)));
 }

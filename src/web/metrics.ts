@@ -5,11 +5,11 @@
 // not read and rdns_redis_up 0.
 import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
-import type { RedisClient } from "../redis-client.js";
 import { Gauge, Registry } from "prom-client";
 import { metricsRegistry } from "../app/metrics.js";
 import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
+import type { RedisClient } from "../redis-client.js";
 import { countOpenChains } from "../store/chains.js";
 import { countAllWatchedAddresses } from "../store/watches.js";
 import { mergePrometheusText } from "./prometheus-text.js";

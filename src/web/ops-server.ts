@@ -4,18 +4,19 @@
 // engine's queues, so any Fastify server can carry the same routes.
 import type { Queue } from "bullmq";
 import Fastify from "fastify";
-import { Redis } from "ioredis";
-import type { Config } from "../config.js";
+import type { Config, RedisTarget } from "../config.js";
 import { storeKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
+import { createRedis } from "../queue/connection.js";
 import type { Queues } from "../queue/queues.js";
+import type { RedisClient } from "../redis-client.js";
 import { type OpsDeps, registerOps } from "./ops.js";
 import { type ReadinessCheck, redisReadiness } from "./readiness.js";
 import { requireBearerToken } from "./token-check.js";
 
 export interface OpsOptions {
-  config: Pick<Config, "REDIS_URL" | "WEB_TOKEN" | "ADMIN_WRITE">;
+  config: Pick<Config, "redis" | "WEB_TOKEN" | "ADMIN_WRITE">;
   prefix: string;
   queues: Queues;
   logger: Logger;
@@ -28,14 +29,14 @@ export interface OpsOptions {
  * PING fails at once (readiness 503) instead of queueing until Redis returns; ioredis keeps
  * reconnecting in the background, so readiness comes back by itself.
  */
-export function createRedisProbe(url: string): Redis {
-  const probe = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+export function createRedisProbe(target: RedisTarget | string): RedisClient {
+  const probe = createRedis(target, "probe");
   // Errors surface as a failed readiness check; without a listener ioredis would print each one.
   probe.on("error", () => undefined);
   return probe;
 }
 
-export function createOpsDeps(options: OpsOptions, probe: Redis): OpsDeps {
+export function createOpsDeps(options: OpsOptions, probe: RedisClient): OpsDeps {
   const queues: Queue[] = [
     options.queues.check,
     options.queues.watch,
@@ -78,7 +79,7 @@ export interface OpsServer {
 export async function startOpsServer(
   options: OpsOptions & { host: string; port: number },
 ): Promise<OpsServer> {
-  const probe = createRedisProbe(options.config.REDIS_URL);
+  const probe = createRedisProbe(options.config.redis);
   const app = Fastify({ logger: false });
   try {
     await registerOps(app, createOpsDeps(options, probe));

@@ -68,7 +68,8 @@ describe("deployment files", () => {
       for (const name of ["prometheus", "grafana"])
         expect(services[name]?.profiles, name).toEqual(["monitoring"]);
       for (const [name, service] of Object.entries(services)) {
-        if (name !== "prometheus" && name !== "grafana") expect(service.profiles, name).toBeUndefined();
+        if (name !== "prometheus" && name !== "grafana" && !SENTINEL_SERVICES.includes(name))
+          expect(service.profiles, name).toBeUndefined();
         for (const volume of service.volumes ?? []) {
           if (!volume.startsWith("./")) continue;
           expect(
@@ -84,6 +85,34 @@ describe("deployment files", () => {
         job.dns_sd_configs.flatMap((sd) => sd.names),
       );
       expect(scraped.sort()).toEqual(["bot", "worker"]);
+    });
+
+    const SENTINEL_SERVICES = [
+      "redis-primary",
+      "redis-replica",
+      "sentinel-1",
+      "sentinel-2",
+      "sentinel-3",
+      "bot-sentinel",
+      "worker-sentinel",
+    ];
+
+    it("has a sentinel profile: a primary, a replica, three Sentinels, and the bot and workers on them", () => {
+      for (const name of SENTINEL_SERVICES) expect(services[name]?.profiles, name).toEqual(["sentinel"]);
+      expect(services["redis-replica"]?.command?.join(" ")).toMatch(/--replicaof redis-primary 6379/);
+      for (const name of ["redis-primary", "redis-replica"])
+        expect(services[name]?.command?.join(" "), name).toMatch(/--appendonly yes/);
+      for (const name of ["sentinel-1", "sentinel-2", "sentinel-3"])
+        expect(services[name]?.command?.join(" "), name).toMatch(
+          /sentinel monitor mymaster redis-primary 6379 2/,
+        );
+      for (const name of ["bot-sentinel", "worker-sentinel"]) {
+        const environment = services[name]?.environment ?? {};
+        expect(environment.REDIS_SENTINELS, name).toBe("sentinel-1:26379,sentinel-2:26379,sentinel-3:26379");
+        expect(environment.REDIS_URL, name).toBe("");
+        expect(services[name]?.healthcheck?.test, name).toEqual(["CMD", "node", "bin/rdns.js", "ready"]);
+      }
+      expect(services["worker-sentinel"]?.container_name).toBeUndefined();
     });
 
     it("has a dashboard whose queries use only metrics the code exports", () => {

@@ -18,7 +18,7 @@ const TOP = ["src", "commands", "workers"];
  */
 const LAYERS: readonly (readonly string[])[] = [
   ["src/check", "src/bounce", "src/dmarc"],
-  ["src/chat", "src/config", "src/log", "src/settings", "src/keys"],
+  ["src/chat", "src/config", "src/log", "src/settings", "src/keys", "src/redis-client"],
   ["src/render", "src/store", "src/queue"],
   ["src/app"],
   ["commands", "workers", "src/platforms", "src/web"],

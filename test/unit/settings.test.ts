@@ -6,7 +6,7 @@ describe("engine settings", () => {
   it("defaults: hourly watches, 48 h of re-checks, 30 s de-duplication, prefix rdns", () => {
     const settings = settingsFromConfig(loadConfig({}));
     expect(settings).toMatchObject({
-      prefix: "rdns",
+      prefix: "{rdns}",
       watchIntervalMs: 3_600_000,
       recheckMaxMs: 48 * 3_600_000,
       dedupWindowMs: 30_000,
@@ -32,7 +32,7 @@ describe("engine settings", () => {
       recheckMaxMs: 12 * 3_600_000,
       watchCap: 64,
       dedupWindowMs: 5000,
-      prefix: "team-a",
+      prefix: "{team-a}",
       check: { resolvers: ["127.0.0.1:5301"], authorities: [], timeoutMs: 2000 },
     });
   });

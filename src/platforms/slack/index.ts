@@ -2,7 +2,6 @@
 // (inbound-command.ts, inbound-message.ts), outbound sender (outbound.ts), Redis to handle each
 // event once (the command limits are the app pipeline's). The registry calls `createSlackPlatform`.
 import { App, type HTTPReceiver, type Logger as SlackLogger, SocketModeReceiver, webApi } from "@slack/bolt";
-import { Redis } from "ioredis";
 import type {
   ChatPlatform,
   InboundHandlers,
@@ -11,7 +10,10 @@ import type {
   SendOptions,
 } from "../../chat/types.js";
 import type { Config } from "../../config.js";
+import { deploymentPrefix } from "../../keys.js";
 import type { Logger } from "../../log.js";
+import { createRedis } from "../../queue/connection.js";
+import type { RedisClient } from "../../redis-client.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { supportChannels } from "../support-channels.js";
 import { toSlackLogger } from "./bolt-logger.js";
@@ -39,7 +41,7 @@ export const STARTUP_CLIENT_OPTIONS = {
 
 export interface SlackPlatformOverrides {
   /** Use this Redis connection (not closed on stop) instead of one to REDIS_URL. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Prefix of every Redis key this adapter writes (default slackKeyPrefix(config)). */
   keyPrefix?: string;
   /** Listen port for the HTTP receiver (0: any free port); default SLACK_PORT. */
@@ -53,7 +55,7 @@ export interface SlackPlatformOverrides {
  * staging and a production bot sharing one Redis do not share event claims or command limits.
  */
 export function slackKeyPrefix(config: Pick<Config, "QUEUE_PREFIX">): string {
-  return `${config.QUEUE_PREFIX}:slack:`;
+  return `${deploymentPrefix(config.QUEUE_PREFIX)}:slack:`;
 }
 
 export interface SlackPlatform extends ChatPlatform {
@@ -152,11 +154,11 @@ function outboundClient(settings: SlackSettings, log: Logger, timeoutMs: number)
 /** The Redis connection given (left open on stop), or the adapter's own to REDIS_URL (owned). */
 function adapterRedis(
   config: Config,
-  given: Redis | undefined,
+  given: RedisClient | undefined,
   log: Logger,
-): { redis: Redis; owned: boolean } {
+): { redis: RedisClient; owned: boolean } {
   if (given !== undefined) return { redis: given, owned: false };
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = createRedis(config.redis, "client", { lazyConnect: true });
   // Without a listener ioredis prints every reconnect failure to stderr as an unhandled error.
   redis.on("error", (error: Error) => log.warn({ err: error.message }, "Slack Redis connection error"));
   return { redis, owned: true };
@@ -214,13 +216,16 @@ async function startApp(
   app: App,
   settings: SlackSettings,
   port: number,
-  ownRedis: Redis | null,
+  ownRedis: RedisClient | null,
 ): Promise<unknown> {
   if (ownRedis !== null) {
     await ownRedis.connect().catch((error: unknown) => {
-      throw new Error(`the Slack adapter cannot reach Redis (${(error as Error).message}): check REDIS_URL`, {
-        cause: error,
-      });
+      throw new Error(
+        `the Slack adapter cannot reach Redis (${(error as Error).message}): check REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`,
+        {
+          cause: error,
+        },
+      );
     });
   }
   try {
@@ -240,7 +245,12 @@ function startedMessage(mode: SlackMode): string {
 }
 
 /** No new requests first; then let acknowledged ones finish (they need Redis and the Web API). */
-async function stopApp(app: App, inFlight: InFlight, ownRedis: Redis | null, log: Logger): Promise<void> {
+async function stopApp(
+  app: App,
+  inFlight: InFlight,
+  ownRedis: RedisClient | null,
+  log: Logger,
+): Promise<void> {
   await app.stop().catch((error: unknown) => log.warn({ err: error }, "stopping the Slack receiver"));
   if (!(await inFlight.drain(STOP_DRAIN_MS))) {
     log.warn({ pending: inFlight.size }, "stopped with Slack requests still being handled");

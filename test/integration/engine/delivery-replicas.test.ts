@@ -35,7 +35,11 @@ describe("two bot replicas on one Slack delivery queue", () => {
   const redis = new Redis(REDIS_URL);
   let queues: Queues;
   /** One replica: its own Redis connection, its own adapter (sender), its own worker. */
-  const replicas: { worker: ReturnType<typeof createDeliveryWorker>; took: string[]; redis: Redis }[] = [];
+  const replicas: {
+    worker: ReturnType<typeof createDeliveryWorker>;
+    took: string[];
+    redis: ReturnType<typeof createRedis>;
+  }[] = [];
 
   function startReplica() {
     const config = loadConfig({

@@ -35,7 +35,7 @@ describe("Bull Board in Chromium", () => {
     });
     const deps = createOpsDeps(
       {
-        config: { REDIS_URL, WEB_TOKEN: TOKEN, ADMIN_WRITE: false },
+        config: { redis: { kind: "url", url: REDIS_URL }, WEB_TOKEN: TOKEN, ADMIN_WRITE: false },
         prefix: settings.prefix,
         queues,
         logger,
