@@ -95,9 +95,11 @@ const schema = z.object({
   /** The old name of SLACK_PORT, still read when SLACK_PORT is unset (docs/configuration.md). */
   PORT: port.optional(),
   // The engine (issue 4): queues, re-checks, watches, de-duplication.
+  // Written without braces; the keys carry it as the hash tag `{rdns}` (src/keys.ts
+  // deploymentPrefix). A prefix already written as that tag is the same deployment.
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+    .regex(/^(?:[A-Za-z0-9_-]+|\{[A-Za-z0-9_-]+\})$/, "letters, digits, _ and - only")
     .default("rdns"),
   CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WATCH_INTERVAL_MS: z.coerce.number().int().min(10_000).default(3_600_000),

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildUnlessBuilt, ROOT } from "../../support/built-cli.js";
-import { cleanupPrefix, REDIS_URL, uniquePrefix } from "./support.js";
+import { cleanupPrefix, REDIS_ENV, uniquePrefix } from "./support.js";
 
 const prefixes: string[] = [];
 
@@ -19,7 +19,8 @@ function serve(input: string, env: Record<string, string>) {
     cwd: ROOT,
     env: {
       ...process.env,
-      REDIS_URL,
+      REDIS_URL: REDIS_ENV.REDIS_URL ?? "",
+      REDIS_CLUSTER_NODES: REDIS_ENV.REDIS_CLUSTER_NODES ?? "",
       QUEUE_PREFIX: prefix,
       RESOLVERS: lab.resolver,
       AUTHORITIES: lab.authority,

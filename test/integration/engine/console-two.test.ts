@@ -2,12 +2,11 @@
 // `rdns serve` in another): each terminal gets the answers to what was typed in it, never the
 // other's. Each console process has its own delivery route (src/queue/delivery-routes.ts).
 import { PassThrough } from "node:stream";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createConsolePlatform } from "../../../src/platforms/console/index.js";
 import { ROUTE_TTL_MS } from "../../../src/queue/delivery-routes.js";
 import type { Runtime } from "../../../src/runtime.js";
-import { cleanupPrefix, labSettings, REDIS_URL, startLabRuntime } from "./support.js";
+import { cleanupPrefix, keysMatching, labSettings, startLabRuntime, testRedis } from "./support.js";
 
 function terminal(session: string) {
   const input = new PassThrough();
@@ -72,7 +71,7 @@ describe("two consoles on one prefix", () => {
   });
 
   it("lets go of its route when it stops: its queue is removed and later answers go to the shared one", async () => {
-    const redis = new Redis(REDIS_URL);
+    const redis = testRedis();
     try {
       const routeKey = `${settings.prefix}:s:route:console:bbb222`;
       expect(await redis.pttl(routeKey)).toBeGreaterThan(ROUTE_TTL_MS / 2);
@@ -80,7 +79,7 @@ describe("two consoles on one prefix", () => {
       expect(await redis.exists(routeKey)).toBe(0);
       // Gone at once but for BullMQ's rate-limiter counter, which expires within its 1 s window.
       await expect
-        .poll(() => redis.keys(`${settings.prefix}:delivery-console-bbb222:*`), { timeout: 3000 })
+        .poll(() => keysMatching(redis, `${settings.prefix}:delivery-console-bbb222:*`), { timeout: 3000 })
         .toEqual([]);
     } finally {
       redis.disconnect();

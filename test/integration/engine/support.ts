@@ -3,7 +3,7 @@
 // cleanup of every key a test wrote.
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+import { Cluster } from "ioredis";
 import { inject } from "vitest";
 import type { AppContext } from "../../../src/app/context.js";
 import type {
@@ -16,23 +16,38 @@ import type {
   ReplyAddress,
 } from "../../../src/chat/types.js";
 import { loadConfig } from "../../../src/config.js";
-import { storeKeys } from "../../../src/keys.js";
+import { deploymentPrefix, storeKeys } from "../../../src/keys.js";
 import { createLogger } from "../../../src/log.js";
+import { createRedis } from "../../../src/queue/connection.js";
 import { CHECK_QUEUE, deliveryQueueName, WATCH_QUEUE } from "../../../src/queue/names.js";
+import type { RedisClient } from "../../../src/redis-client.js";
 import { type Runtime, type RuntimeOptions, startRuntime } from "../../../src/runtime.js";
 import { type EngineSettings, settingsFromConfig } from "../../../src/settings.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/**
+ * The Redis the engine's tests run on: the one server at REDIS_URL, or a Redis Cluster when
+ * TEST_REDIS_CLUSTER_NODES names its nodes (scripts/test-cluster.sh runs the console suite so).
+ */
+export const REDIS_ENV: Record<string, string> =
+  process.env.TEST_REDIS_CLUSTER_NODES === undefined
+    ? { REDIS_URL }
+    : { REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES };
+/** A client connection to the tests' Redis (one server or the cluster), through the bot's own factory. */
+export function testRedis(): RedisClient {
+  return createRedis(loadConfig(REDIS_ENV).redis, "client");
+}
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
+/** A deployment prefix of its own, written as the hash tag the keys carry (`{rdnstest-...}`). */
 export function uniquePrefix(name: string): string {
-  return `rdnstest-${name}-${randomBytes(4).toString("hex")}`;
+  return deploymentPrefix(`rdnstest-${name}-${randomBytes(4).toString("hex")}`);
 }
 
 /** Engine settings for a test: the lab's resolver and authority, a unique prefix, fast retries. */
 export function labSettings(name: string, overrides: Partial<EngineSettings> = {}): EngineSettings {
   const lab = inject("lab");
-  const base = settingsFromConfig(loadConfig({ REDIS_URL }));
+  const base = settingsFromConfig(loadConfig(REDIS_ENV));
   return {
     ...base,
     prefix: uniquePrefix(name),
@@ -53,7 +68,7 @@ export function startLabRuntime(
   options: Partial<Omit<RuntimeOptions, "settings" | "platforms">> = {},
 ): Promise<Runtime> {
   return startRuntime({
-    config: loadConfig({ REDIS_URL }),
+    config: loadConfig(REDIS_ENV),
     logger,
     bot: true,
     worker: true,
@@ -78,9 +93,15 @@ export function appContextOf(runtime: Runtime, settings: EngineSettings): AppCon
   };
 }
 
+/** The keys matching a pattern (KEYS walks one server: on a Cluster, each primary). */
+export async function keysMatching(redis: RedisClient, pattern: string): Promise<string[]> {
+  const servers = redis instanceof Cluster ? redis.nodes("master") : [redis];
+  return (await Promise.all(servers.map((server) => server.keys(pattern)))).flat();
+}
+
 /** Deletes every key under the prefix (BullMQ's and the store's). */
 export async function cleanupPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+  const redis = testRedis();
   try {
     for (const name of [
       CHECK_QUEUE,
@@ -91,12 +112,16 @@ export async function cleanupPrefix(prefix: string): Promise<void> {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
     }
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    // SCAN walks one server: on a Cluster, each primary in turn.
+    const servers = redis instanceof Cluster ? redis.nodes("master") : [redis];
+    for (const server of servers) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await server.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+        await Promise.all(keys.map((key) => redis.del(key)));
+        cursor = next;
+      } while (cursor !== "0");
+    }
   } finally {
     redis.disconnect();
   }
