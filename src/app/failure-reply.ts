@@ -13,10 +13,11 @@ export function newReference(): string {
 
 /**
  * ioredis's words for a connection that is down: a command given up after its retries
- * (MaxRetriesPerRequestError), a closed connection, a refused one, an offline queue turned off.
+ * (MaxRetriesPerRequestError), a closed connection, a refused one, an offline queue turned off,
+ * a command that waited 30 s for a primary (commandTimeout, src/queue/connection.ts).
  */
 const UNREACHABLE =
-  /max retries per request|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Stream isn't writeable/i;
+  /max retries per request|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Stream isn't writeable|Command timed out/i;
 
 /** Whether `error` (or its cause) comes from Redis being unreachable, or the connection is not up now. */
 export function isQueueUnreachable(error: unknown, redisStatus: string): boolean {

@@ -3,6 +3,7 @@
 
 import type { Origin, OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
+import { waitForReplicas } from "../queue/connection.js";
 import { uniqueOrigins } from "../queue/dedup.js";
 import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";
@@ -79,8 +80,22 @@ function saidReused(jobs: DeliveryJob[], report: CheckReport, now = Date.now()):
 /** Re-opening attempts before giving up: each one lost means another asker re-opened first. */
 const MAX_REOPEN = 3;
 
-/** Returns how the request was served: a new check, joined a running one, or answered from a finished one. */
+/**
+ * Returns how the request was served: a new check, joined a running one, or answered from a
+ * finished one. What it wrote (the asker on the chain's origin list, the check job or the
+ * deliveries) is on a replica before the asker is told anything (waitForReplicas), so a failover
+ * right after cannot lose the request.
+ */
 export async function requestCheck(
+  ctx: AppContext,
+  request: CheckRequest,
+): Promise<"new" | "joined" | "answered" | "rerun"> {
+  const served = await serveCheck(ctx, request);
+  await waitForReplicas(ctx.redis);
+  return served;
+}
+
+async function serveCheck(
   ctx: AppContext,
   request: CheckRequest,
 ): Promise<"new" | "joined" | "answered" | "rerun"> {
