@@ -4,7 +4,7 @@
 // report shows cleared. Shared by the check worker (workers/check.ts) and the poll
 // (workers/poll.ts), which applies one full check to every chain waiting on it. The chain's
 // decisions are workers/check-plan.ts's.
-import type { RedisClient } from "../src/redis-client.js";
+
 import type { Origin } from "../src/chat/types.js";
 import type { CheckReport } from "../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../src/keys.js";
@@ -12,6 +12,7 @@ import type { Logger } from "../src/log.js";
 import { uniqueOrigins } from "../src/queue/dedup.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import type { RedisClient } from "../src/redis-client.js";
 import type { EngineSettings } from "../src/settings.js";
 import { adoptCheck } from "../src/store/chain-adoption.js";
 import { saveChainResult } from "../src/store/chain-results.js";

@@ -3,7 +3,6 @@
 // every thread that asked and every channel watching the IP, open or end the chain, schedule its
 // next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
-import type { RedisClient } from "../src/redis-client.js";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import { query } from "../src/check/dns-client.js";
 import { pollAuthority } from "../src/check/poll.js";
@@ -15,6 +14,7 @@ import type { CheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
+import type { RedisClient } from "../src/redis-client.js";
 import type { EngineSettings } from "../src/settings.js";
 import { chainEnded, endChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { watchersOf } from "../src/store/watches.js";

@@ -6,7 +6,6 @@
 // The one gap left is a crash between the platform accepting the post and the marker being
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
 import { DelayedError, type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
-import type { RedisClient } from "../src/redis-client.js";
 import { recordChannelGone, recordChannelReachable } from "../src/app/paused-watches.js";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -14,6 +13,7 @@ import type { Logger } from "../src/log.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { routedDeliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
+import type { RedisClient } from "../src/redis-client.js";
 import { deliveredMessage } from "../src/render/views.js";
 import type { EngineSettings } from "../src/settings.js";
 

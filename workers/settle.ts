@@ -11,10 +11,11 @@
 // is its own compare-and-set, whose "by" is the check's job id, and a lost one is decided again on
 // its own. Not one script for the whole batch: different addresses' keys may sit in different
 // cluster slots.
-import type { RedisClient } from "../src/redis-client.js";
+
 import type { CheckReport } from "../src/check/types.js";
 import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
+import type { RedisClient } from "../src/redis-client.js";
 import { reportRowKey, saveReportRows } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";

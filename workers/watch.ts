@@ -5,7 +5,6 @@
 // change). The last chunk of a new watch's first run posts the
 // baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
 import { type Job, Worker } from "bullmq";
-import type { RedisClient } from "../src/redis-client.js";
 import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
 import { sweepAddresses } from "../src/check/sweep.js";
@@ -17,6 +16,7 @@ import { firstWatchRunId } from "../src/queue/ids.js";
 import type { WatchChunkJob, WatchJob, WatchRunJob } from "../src/queue/jobs.js";
 import { WATCH_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import type { RedisClient } from "../src/redis-client.js";
 import type { EngineSettings } from "../src/settings.js";
 import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
 import { getWatch } from "../src/store/watches.js";
