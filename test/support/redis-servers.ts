@@ -156,6 +156,8 @@ export interface ClusterSet {
   nodeList: string;
   /** Moves `slots` slots from one primary to another with `redis-cli --cluster reshard`. */
   reshard(fromIndex: number, toIndex: number, slots: number): Promise<void>;
+  /** The index (in `nodes`) of the primary serving `key`'s slot, and how many slots it has. */
+  ownerOf(key: string): Promise<{ index: number; slots: number }>;
   stop(): Promise<void>;
 }
 
@@ -215,6 +217,20 @@ export async function startCluster(): Promise<ClusterSet> {
           ],
           { timeout: 120_000 },
         );
+      },
+      ownerOf: async (key) => {
+        const slot = Number(await cli(nodes[0]?.port ?? 0, "CLUSTER", "KEYSLOT", key));
+        // CLUSTER NODES: "<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slots...>"
+        for (const line of (await cli(nodes[0]?.port ?? 0, "CLUSTER", "NODES")).split("\n")) {
+          const fields = line.split(" ");
+          const port = Number(/:(\d+)@/.exec(fields[1] ?? "")?.[1]);
+          const ranges = fields.slice(8).filter((range) => /^\d+(-\d+)?$/.test(range));
+          const bounds = ranges.map((range) => range.split("-").map(Number) as [number, number?]);
+          const count = bounds.reduce((sum, [from, to]) => sum + (to ?? from) - from + 1, 0);
+          if (bounds.some(([from, to]) => slot >= from && slot <= (to ?? from)))
+            return { index: nodes.findIndex((node) => node.port === port), slots: count };
+        }
+        throw new Error(`no node serves slot ${slot}`);
       },
       stop: () => teardown(processes, dir),
     };
