@@ -1,5 +1,5 @@
-// The Slack adapter's Redis keys (event claims) live under QUEUE_PREFIX, so two deployments
-// sharing one Redis (staging, production) keep apart. (Command limits are counted by the app
+// The Slack adapter's Redis keys (event claims) live under QUEUE_PREFIX (as its hash tag,
+// `{prefix}`), so two deployments sharing one Redis (staging, production) keep apart. (Command limits are counted by the app
 // pipeline under QUEUE_PREFIX too: test/integration/platform-contract/.)
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
@@ -44,8 +44,8 @@ describe("Slack Redis keys", () => {
       5000,
       "production command",
     );
-    const keys = await staging.h.redis.keys(`test-staging-${run}:slack:*`);
+    const keys = await staging.h.redis.keys(`{test-staging-${run}}:slack:*`);
     expect(keys.some((key) => key.includes(":once:"))).toBe(true);
-    expect(await production.h.redis.keys(`test-production-${run}:slack:*`)).not.toHaveLength(0);
+    expect(await production.h.redis.keys(`{test-production-${run}}:slack:*`)).not.toHaveLength(0);
   });
 });
