@@ -51,11 +51,11 @@ const settings: EngineSettings = {
   check: { resolvers: [lab.resolver], authorities: [lab.authority], timeoutMs: 2000 },
   deliveryRatePerSecond: 100_000, // measure the engine, not the platform limiter
 };
-const client = createRedis(config.REDIS_URL, "client");
-const workerRedis = createRedis(config.REDIS_URL, "worker");
+const client = createRedis(config.redis, "client");
+const workerRedis = createRedis(config.redis, "worker");
 // QueueEvents read with blocking commands: each its own connection, closed at the end.
-const checkEventsRedis = createRedis(config.REDIS_URL, "worker");
-const deliveryEventsRedis = createRedis(config.REDIS_URL, "worker");
+const checkEventsRedis = createRedis(config.redis, "worker");
+const deliveryEventsRedis = createRedis(config.redis, "worker");
 const queues = createQueues(client, settings);
 try {
   // Check worker: distinct jobs (no de-duplication), conclusive answers, no deliveries.

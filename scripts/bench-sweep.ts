@@ -50,13 +50,15 @@ import { createQueues } from "../src/queue/queues.js";
 import { settingsFromConfig } from "../src/settings.js";
 import { addWatch } from "../src/store/watches.js";
 import { startLab } from "../test/lab/lab.js";
-import { SWEEP_V4_RANGE } from "../test/lab/zones.js";
+import { POPULATED_RANGE, SWEEP_V4_RANGE } from "../test/lab/zones.js";
 
 const RANGE = process.env.BENCH_SWEEP_RANGE ?? SWEEP_V4_RANGE;
 /** A second range swept in-process and by the built CLI, for comparison ("" for none). */
 const COMPARE = process.env.BENCH_SWEEP_COMPARE ?? "2001:db8::/116";
 /** A fleet-sized range for the built CLI ("" for none). */
 const FLEET = process.env.BENCH_SWEEP_FLEET ?? "2001:db8::/112";
+/** The populated range (every address a PTR, half confirm; "" for none). */
+const POPULATED = process.env.BENCH_SWEEP_POPULATED ?? POPULATED_RANGE;
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
 /** --concurrency of the in-process sweep: the CLI's default unless BENCH_SWEEP_CONCURRENCY is set. */
@@ -151,8 +153,8 @@ function cpuMeter(dir: string): () => { node: number; unbound: number | null; kn
 }
 
 /** dnsperf's PTR rate against `resolver` for the range's reverse names; null without dnsperf. */
-async function dnsperfRate(resolver: string): Promise<number | null> {
-  const names = [...addressesOfAll([parseRange(RANGE)])].map((ip) => `${parseIp(ip).reverseName} PTR`);
+async function dnsperfRate(resolver: string, range = RANGE): Promise<number | null> {
+  const names = [...addressesOfAll([parseRange(range)])].map((ip) => `${parseIp(ip).reverseName} PTR`);
   const file = join(tmpdir(), `rdns-bench-dnsperf-${process.pid}.txt`);
   writeFileSync(file, `${names.join("\n")}\n`);
   const colon = resolver.lastIndexOf(":");
@@ -283,7 +285,7 @@ async function queueSweep(
   };
   const target = parseWatchTarget(RANGE);
   if (!target.ok) throw new Error(target.problem);
-  const redis = createRedis(config.REDIS_URL, "client");
+  const redis = createRedis(config.redis, "client");
   const queues = createQueues(redis, settings);
   const keys = storeKeys(settings.prefix);
   const channel = "console:bench";
@@ -458,7 +460,54 @@ function loadAverage(): string {
     .join(" ")} (1, 5, 15 min) on ${availableParallelism()} cores`;
 }
 
-const lab = await startLab();
+/**
+ * The populated range (every address has a PTR, half confirm): the in-process sweep (JIT warmed
+ * by one pass; one pass with the resolver's cache warm, one cold) and the built CLI, each against
+ * dnsperf's PTR rate over the same names from the same Unbound, measured just before. Target
+ * (issue 25): checks/s >= 0.10 x dnsperf's questions/s.
+ */
+async function populated(range: string, dir: string, resolver: string, authority: string): Promise<void> {
+  const dnsperf = await dnsperfRate(resolver, range);
+  await sweepOnce(range, resolver, authority); // JIT and the resolver's cache
+  const warm = await measuredSweep(range, dir, resolver, authority);
+  await new Promise((resolve) => setTimeout(resolve, COLD_CACHE_MS));
+  const cold = await measuredSweep(range, dir, resolver, authority);
+  await new Promise((resolve) => setTimeout(resolve, COLD_CACHE_MS));
+  const built = await builtSweep(range, resolver, authority, "1");
+  const builtRate = Number(/\((\d+) checks\/s/.exec(built ?? "")?.[1] ?? Number.NaN);
+  const yardstick =
+    dnsperf === null
+      ? "dnsperf: not installed (or failed), no yardstick"
+      : `dnsperf ${dnsperf.toFixed(0)} PTR questions/s over the same names from the same Unbound; target 0.10 x = ${(dnsperf * 0.1).toFixed(0)} checks/s`;
+  line(`populated ${range} (every address a PTR, half confirm): ${yardstick}`);
+  for (const [label, rate, detail] of [
+    [
+      "in-process, warm resolver cache",
+      warm.checksPerSecond,
+      `${warm.perCheck.toFixed(2)} DNS questions per check`,
+    ],
+    [
+      "in-process, cold resolver cache",
+      cold.checksPerSecond,
+      `${cold.perCheck.toFixed(2)} DNS questions per check`,
+    ],
+    ["built CLI (fresh process), --threads 1", builtRate, built ?? "no build"],
+  ] as const) {
+    const ratio = dnsperf === null ? Number.NaN : rate / dnsperf;
+    line(
+      `populated ${range}, ${label}: ${rate.toFixed(0)} checks/s = ${ratio.toFixed(3)} x dnsperf (target >= 0.10: ${ratio >= 0.1 ? "met" : "NOT met"}); ${detail}`,
+    );
+  }
+  const node = (warm.cpu.node / warm.checks) * 1e6;
+  const unbound =
+    warm.cpu.unbound === null ? "n/a" : `${((warm.cpu.unbound / warm.checks) * 1e6).toFixed(0)} us`;
+  const knot = warm.cpu.knot === null ? "n/a" : `${((warm.cpu.knot / warm.checks) * 1e6).toFixed(0)} us`;
+  line(
+    `populated ${range}, where the time goes (warm pass, CPU per check): this process ${node.toFixed(0)} us, Unbound ${unbound}, Knot ${knot}`,
+  );
+}
+
+const lab = await startLab({ populated: POPULATED !== "" });
 try {
   line(`load average before: ${loadAverage()}`);
   // Warm: Unbound's cache and this process's JIT (the lab's negative TTL is 3 s, so it cools fast).
@@ -495,6 +544,7 @@ try {
     const built = await builtSweep(FLEET, lab.resolver, lab.authority, "1");
     if (built !== null) line(`sweep, built CLI (fresh process) ${FLEET}, --threads 1: ${built}`);
   }
+  if (POPULATED !== "") await populated(POPULATED, lab.dir, lab.resolver, lab.authority);
   const queued: number[] = [];
   for (const workers of QUEUE ? [1, 2] : []) {
     const runs = await queueSweep(workers, lab.resolver, lab.authority);

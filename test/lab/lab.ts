@@ -16,6 +16,7 @@ import {
   CHILD_ZONE,
   childZones,
   parentZones,
+  populatedZones,
   SERVFAIL_ZONE,
   SWEEP_ZONES,
   TRANSPARENT_ZONES,
@@ -97,6 +98,8 @@ export interface LabOptions {
    * expires and the bot's first re-check arrives. Unbound caps it at 60 (cache-max-negative-ttl).
    */
   editNegativeTtl?: number;
+  /** Also serve the populated range POPULATED_RANGE (test/lab/zones.ts), for the sweep bench. */
+  populated?: boolean;
 }
 
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
@@ -125,11 +128,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const authorityControl = join(dir, "knot-authority", "knot.sock");
     const childControl = join(dir, "knot-child", "knot.sock");
     processes.push(
-      await startKnot(
-        join(dir, "knot-authority"),
-        authorityPort,
-        ZONES_BY_SERVER.authority(options.editNegativeTtl),
-      ),
+      await startKnot(join(dir, "knot-authority"), authorityPort, [
+        ...ZONES_BY_SERVER.authority(options.editNegativeTtl),
+        ...(options.populated === true ? populatedZones() : []),
+      ]),
     );
     processes.push(await startKnot(join(dir, "knot-child"), childPort, ZONES_BY_SERVER.childAuthority()));
     const resolverPort = await freePort();

@@ -217,3 +217,28 @@ export const TRANSPARENT_ZONES = [
 
 /** The zone Unbound sends to the port that never answers, for the SERVFAIL case. */
 export const SERVFAIL_ZONE = "100.51.198.in-addr.arpa";
+
+/**
+ * A populated range for the sweep bench (issue 25 item 6), served only when the lab is started
+ * with `populated: true`: every address of 2001:db8:1::/112 has a PTR h<hex>.fleet.test, and
+ * the even ones confirm (an AAAA back), the odd ones do not (no AAAA): a real mail fleet, where a
+ * check asks PTR and then the forward name, not one NXDOMAIN. Unbound reaches both zones through
+ * its existing stubs (8.b.d.0.1.0.0.2.ip6.arpa, test.): Knot answers from the most specific zone.
+ */
+export const POPULATED_RANGE = "2001:db8:1::/112";
+const POPULATED_REVERSE = `${"0.".repeat(16)}1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa`;
+
+export function populatedZones(): ZoneFile[] {
+  const reverse = [soa(POPULATED_REVERSE, "ns.test", SOA_TTL, SOA_MINIMUM)];
+  const forward = [soa("fleet.test", "ns.test", SOA_TTL, SOA_MINIMUM)];
+  for (let n = 0; n < 65_536; n++) {
+    const hex = n.toString(16);
+    const owner = hex.padStart(4, "0").split("").reverse().join(".");
+    reverse.push(`${owner} PTR h${hex}.fleet.test.`);
+    if (n % 2 === 0) forward.push(`h${hex} AAAA 2001:db8:1::${hex}`);
+  }
+  return [
+    { zone: POPULATED_REVERSE, text: `${reverse.join("\n")}\n` },
+    { zone: "fleet.test", text: `${forward.join("\n")}\n` },
+  ];
+}
