@@ -41,7 +41,7 @@ export function describeRedisTarget(target: RedisTarget | string): string {
 
 /**
  * How long a command waits while no primary answers (a failover, a restart) before it fails:
- * DESIGN.md "Redis beyond one server". Sentinel needs `down-after-milliseconds` plus an election
+ * docs/operations.md "Sentinel and Cluster". Sentinel needs `down-after-milliseconds` plus an election
  * (a few seconds), well inside it.
  */
 export const PRIMARY_WAIT_MS = 30_000;

@@ -1,5 +1,5 @@
 // REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: one way to reach Redis, refused at start
-// naming the variables when combined wrongly (DESIGN.md "Redis beyond one server").
+// naming the variables when combined wrongly (docs/configuration.md).
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 

@@ -1,4 +1,4 @@
-// Sentinel failover loses nothing (DESIGN.md "Redis beyond one server"): a primary, a replica and
+// Sentinel failover loses nothing (docs/operations.md "Sentinel and Cluster"): a primary, a replica and
 // three Sentinels, real processes on loopback (test/support/redis-servers.ts); the engine reaches
 // them through REDIS_SENTINELS. The primary is SIGKILLed in the middle of a burst of 200 /rdns
 // commands, with a re-check chain open and a watch running. Then: every command answered exactly
