@@ -15,6 +15,8 @@ const BURST = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface KillResult {
+  /** Seconds from the kill until the Sentinels named a new primary (null: not within 60 s). */
+  failoverS: number | null;
   firstAnswerS: number;
   lost: number;
   doubled: number;
@@ -44,6 +46,15 @@ async function oneKill(round: number): Promise<KillResult> {
       }
       if (i % 20 === 19) await sleep(50);
     }
+    const oldPrimary = servers.primary.port;
+    const failover = (async () => {
+      while (Date.now() < killedAt + 60_000) {
+        const port = await servers.primaryPort().catch(() => oldPrimary);
+        if (port !== oldPrimary && Number.isFinite(port)) return (Date.now() - killedAt) / 1000;
+        await sleep(100);
+      }
+      return null;
+    })();
     const origins = await Promise.all(sent.map((s) => s.origin.catch(() => null)));
     const answers = (thread: string | undefined) =>
       thread === undefined
@@ -58,6 +69,7 @@ async function oneKill(round: number): Promise<KillResult> {
       (sent[i]?.at ?? 0) >= killedAt ? answers(o?.thread).map((m) => m.at) : [],
     );
     return {
+      failoverS: await failover,
       firstAnswerS: (Math.min(...afterKill) - killedAt) / 1000,
       lost: origins.filter((o) => answers(o?.thread).length === 0).length,
       doubled: origins.filter((o) => answers(o?.thread).length > 1).length,
