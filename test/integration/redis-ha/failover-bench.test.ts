@@ -36,6 +36,15 @@ async function oneKill(round: number): Promise<KillResult> {
     platforms: [platform],
   });
   try {
+    // As in failover.test.ts, the engine has answered before the burst (its connections, workers
+    // and scripts are up): the kill measures a failover, not a start-up.
+    const warm = await platform.command(["203.0.113.10"], "C-warm");
+    const answered = () =>
+      warm !== null &&
+      platform
+        .in(warm.thread)
+        .some((m) => m.message.kind === "report" || m.message.kind === "could-not-tell");
+    for (const deadline = Date.now() + 30_000; !answered() && Date.now() < deadline; ) await sleep(100);
     let killedAt = 0;
     const sent: { at: number; origin: Promise<Awaited<ReturnType<RecordingPlatform["command"]>>> }[] = [];
     for (let i = 0; i < BURST; i++) {
