@@ -9,6 +9,7 @@ import { pollAuthority } from "../src/check/poll.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
+import { WORKER_RUN_RETRY_DELAY_MS } from "../src/queue/connection.js";
 import { uniqueOrigins } from "../src/queue/dedup.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
@@ -185,6 +186,7 @@ export function createCheckWorker(deps: CheckWorkerDeps): Worker<CheckJob, Check
   const worker = new Worker<CheckJob, CheckOutcome>(CHECK_QUEUE, (job) => processCheckJob(job, deps), {
     connection: deps.redis,
     prefix: deps.settings.prefix,
+    runRetryDelay: WORKER_RUN_RETRY_DELAY_MS,
     concurrency: deps.settings.checkConcurrency,
     lockDuration: deps.settings.lockDurationMs,
     stalledInterval: deps.settings.stalledIntervalMs,

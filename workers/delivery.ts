@@ -10,6 +10,7 @@ import { recordChannelGone, recordChannelReachable } from "../src/app/paused-wat
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
+import { WORKER_RUN_RETRY_DELAY_MS } from "../src/queue/connection.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { routedDeliveryQueueName } from "../src/queue/names.js";
 import { DELIVERY_BACKOFF, type Queues } from "../src/queue/queues.js";
@@ -111,6 +112,7 @@ export function createDeliveryWorker(
     {
       connection: deps.redis,
       prefix: deps.settings.prefix,
+      runRetryDelay: WORKER_RUN_RETRY_DELAY_MS,
       concurrency: 4,
       // A steady pace per platform; a platform's own Retry-After delays just the limited job.
       limiter: { max: deps.settings.deliveryRatePerSecond, duration: 1000 },

@@ -11,6 +11,7 @@ import { sweepAddresses } from "../src/check/sweep.js";
 import type { CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
+import { WORKER_RUN_RETRY_DELAY_MS } from "../src/queue/connection.js";
 import { threadReply } from "../src/queue/deliveries.js";
 import { firstWatchRunId } from "../src/queue/ids.js";
 import type { WatchChunkJob, WatchJob, WatchRunJob } from "../src/queue/jobs.js";
@@ -159,6 +160,7 @@ export function createWatchWorker(deps: WatchWorkerDeps): Worker<WatchJob, Watch
   const worker = new Worker<WatchJob, WatchOutcome>(WATCH_QUEUE, (job) => processWatchJob(job, deps), {
     connection: deps.redis,
     prefix: deps.settings.prefix,
+    runRetryDelay: WORKER_RUN_RETRY_DELAY_MS,
     concurrency: deps.settings.watchWorkerConcurrency,
     lockDuration: deps.settings.lockDurationMs,
     stalledInterval: deps.settings.stalledIntervalMs,
