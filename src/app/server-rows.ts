@@ -5,7 +5,7 @@
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import { heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
+import { blocklistRowsOf, heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -84,6 +84,7 @@ export function buildRow(
       verdict: report.verdict,
       problems: uniqueCodes(report),
       checkedAt: report.checkedAt,
+      blocklists: blocklistRowsOf(report.blocklists),
     };
   }
   if (state !== undefined) {
@@ -99,6 +100,7 @@ export function buildRow(
       verdict: state.verdict,
       problems: state.problems ?? [],
       checkedAt: state.checkedAt ?? null,
+      blocklists: [],
     };
   }
   return {
@@ -113,6 +115,7 @@ export function buildRow(
     verdict: "pending",
     problems: [],
     checkedAt: null,
+    blocklists: [],
   };
 }
 

@@ -2,7 +2,7 @@
 // addresses, outbound message kinds, the ChatSender). It sits below queue, store, render and the
 // platforms, so a queued job can carry a reply address back to the right thread on any platform.
 import type { BounceFinding } from "../bounce/types.js";
-import type { FcrdnsResult, Verdict } from "../check/types.js";
+import type { BlocklistStatus, FcrdnsResult, Verdict } from "../check/types.js";
 import type { DmarcRow } from "../dmarc/types.js";
 import type { InboundHandlers } from "./inbound.js";
 import type { ReportView, VerdictView } from "./views.js";
@@ -81,6 +81,15 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** Each blocklist's state in the last check (empty: none asked, or only the watch's state is known). */
+  blocklists: BlocklistRow[];
+}
+
+/** A blocklist's state as a row shows it (src/check/sections/blocklists). */
+export interface BlocklistRow {
+  zone: string;
+  status: BlocklistStatus;
+  codes: string[];
 }
 
 /** One watch of a channel, counted by verdict (`/rdns status` without an argument). */

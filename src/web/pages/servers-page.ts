@@ -10,6 +10,7 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
+import { blocklistRank, blocklistRowText } from "../../render/blocklist-row.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
@@ -23,6 +24,7 @@ const COLUMNS = [
   ["ptr", "PTR"],
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
+  ["blocklists", "Blocklists"],
   ["verdict", "Verdict"],
   ["since", "Since"],
   ["checked", "Last checked"],
@@ -66,7 +68,21 @@ function heloCell(row: ServerRow): SafeHtml {
 const SECTION_CELLS: Record<
   SectionId,
   { label: string; value(row: ServerRow): string; cell(row: ServerRow): SafeHtml }
-> = { helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell } };
+> = {
+  helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
+  blocklists: {
+    label: "Blocklists",
+    value: (row) => String(blocklistRank(row.blocklists)),
+    cell: blocklistCell,
+  },
+};
+
+function blocklistCell(row: ServerRow): SafeHtml {
+  const text = blocklistRowText(row.blocklists);
+  if (text === "") return html`<span class="muted">not asked</span>`;
+  const listed = row.blocklists.some((entry) => entry.status === "listed");
+  return listed ? html`<span class="warn-text">${text}</span>` : html`<span class="detail">${text}</span>`;
+}
 
 function sectionCells(row: ServerRow): SafeHtml[] {
   return SECTION_IDS.map((id) => {

@@ -13,6 +13,7 @@ const row = (overrides: Partial<ServerRow> = {}): ServerRow => ({
   watch: "203.0.113.16/28",
   channel: "slack:C1",
   ptr: [HOSTILE_NAME],
+  blocklists: [],
   fcrdns: "pass",
   helo: null,
   verdict: "pass",
