@@ -43,7 +43,15 @@ export interface Origin {
  * How a watched address changed: its verdict, its PTR names ("drifted"), or, with the verdict and
  * names unchanged, its HELO problems appearing ("helo-broke") or going away ("helo-recovered").
  */
-export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
+export type WatchChange =
+  | "broke"
+  | "recovered"
+  | "drifted"
+  | "helo-broke"
+  | "helo-recovered"
+  /** A DNS blocklist now lists it, or no longer does (`lists` names which). */
+  | "listed"
+  | "delisted";
 
 /**
  * One source IP of a DMARC aggregate report posted in a support channel (src/app/dmarc-paste.ts):
@@ -186,6 +194,8 @@ export type OutboundMessage =
       change: WatchChange;
       report: ReportView;
       previousNames: string[];
+      /** For "listed" / "delisted": the blocklists that changed (zone names). */
+      lists?: string[];
     }
   /**
    * A new watch's first run, in its thread: how many addresses pass, fail and could not be told,

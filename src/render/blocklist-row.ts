@@ -28,3 +28,22 @@ export function blocklistRank(entries: readonly BlocklistRow[]): number {
   if (entries.some((entry) => entry.status !== "clean")) return 1;
   return entries.length > 0 ? 2 : 3;
 }
+
+/**
+ * A listed/delisted notice's detail, plain text: each list that changed, with its meaning for a
+ * listing ("zen.spamhaus.org (SBL: ...)"). Empty for other changes.
+ */
+export function listChangeDetail(
+  change: string,
+  lists: readonly string[] | undefined,
+  report: { blocklists?: readonly { zone: string; meaning: string | null }[] },
+): string {
+  if ((change !== "listed" && change !== "delisted") || !lists || lists.length === 0) return "";
+  const named = lists.map((zone) => {
+    const meaning = report.blocklists?.find((entry) => entry.zone === zone)?.meaning;
+    return change === "listed" && meaning ? `${zone} (${meaning})` : zone;
+  });
+  return change === "listed"
+    ? `now listed on ${named.join(", ")}`
+    : `no longer listed on ${named.join(", ")}`;
+}

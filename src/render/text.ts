@@ -7,6 +7,7 @@
 import type { OutboundMessage } from "../chat/types.js";
 import type { ReportView, VerdictView } from "../chat/views.js";
 import { baselineBody, baselineTitle } from "./baseline.js";
+import { listChangeDetail } from "./blocklist-row.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { dmarcFooter, dmarcRowLines, dmarcTitle } from "./dmarc-text.js";
@@ -102,8 +103,11 @@ function renderParts(message: OutboundMessage): string {
         drifted: "PTR name changed",
         "helo-broke": "HELO check now fails",
         "helo-recovered": "HELO check passes again",
+        listed: "is on a blocklist",
+        delisted: "is off a blocklist",
       }[message.change];
-      return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
+      const lists = listChangeDetail(message.change, message.lists, message.report);
+      return `${value(message.target)} ${what}${was}${lists ? ` (${value(lists)})` : ""}: ${verdictLine(message.report)}`;
     }
     case "watch-baseline": {
       const markup = { inline: value, bold: value };

@@ -3,8 +3,10 @@
 // through escape.ts; every mrkdwn text object is `verbatim: true` (no auto-linking).
 // Block Kit limits (api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
 // characters per section text, 150 per header, 10 fields of 2000 each.
+
 import type { OutboundMessage, StatusRow } from "../../chat/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "../../render/baseline.js";
+import { listChangeDetail } from "../../render/blocklist-row.js";
 import { buttonsFor } from "../../render/buttons.js";
 import { dmarcFooter, dmarcRowLines, dmarcTitle } from "../../render/dmarc-text.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
@@ -186,9 +188,18 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
           ? ":twisted_rightwards_arrows: PTR changed"
           : change === "helo-broke"
             ? ":warning: HELO check now fails"
-            : ":white_check_mark: HELO check passes again";
+            : change === "listed"
+              ? ":no_entry: now on a blocklist"
+              : change === "delisted"
+                ? ":white_check_mark: off a blocklist"
+                : ":white_check_mark: HELO check passes again";
+  const lists = listChangeDetail(change, message.lists, report);
   const drift =
-    change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
+    change === "drifted"
+      ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.`
+      : lists
+        ? `\n${slackText(lists)}.`
+        : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };
