@@ -140,6 +140,7 @@ export function analyseObservations(obs: Observations): Analysis {
     cachedNegative: codes.has("CACHED_NEGATIVE"),
     clearsBy: negativeCache?.clearsBy ?? null,
     helo: heloReport,
+    blocklists: sections.reports.blocklists,
   });
 
   const fixSteps = buildFixSteps({

@@ -177,6 +177,21 @@ describe("a check with lists", () => {
       }),
     ]);
     expect(report.fixSteps.at(-1)).toContain("bl.one.example");
+    // No receiver documents using bl.one.example: their outcomes stay the PTR's.
+    expect(report.receivers.yahoo.outcome).toBe("accept");
+    expect(report.receivers.gmail.outcome).toBe("accept");
+  });
+
+  it("a Spamhaus listing is Yahoo's refusal (its [BL21] code names Spamhaus); Gmail's and Microsoft's stay", async () => {
+    const server = await resolver((name) => ({
+      aa: false,
+      answers: [{ type: "A", name, ttl: 5, data: "127.0.0.3" }],
+    }));
+    const report = await check(server, [ZEN]);
+    expect(report.receivers.yahoo).toMatchObject({ outcome: "reject" });
+    expect(report.receivers.yahoo.bounce).toMatch(/^553 5\.7\.1 \[BL21\] .*203\.0\.113\.5.*Spamhaus/);
+    expect(report.receivers.gmail.outcome).toBe("accept");
+    expect(report.receivers.microsoft.outcome).toBe("accept");
   });
 
   it("a list that drops the query is could not tell, and the check still passes", async () => {
