@@ -37,6 +37,11 @@ export interface Origin {
   thread: ReplyAddress;
   /** The parent message to update with the verdict (Slack chat.update, Discord edit original). */
   parent: ReplyAddress | null;
+  /**
+   * A pasted bounce named this blocklist (src/bounce/blocklist-named.ts): the thread's report
+   * shows that list's state first.
+   */
+  focusList?: string;
 }
 
 /**
@@ -144,7 +149,14 @@ export type OutboundMessage =
    * fields (Discord) a ReportView; the other kinds' is a ReportView.
    */
   | { kind: "verdict"; report: VerdictView | ReportView; chainId?: string | null; reusedSeconds?: number }
-  | { kind: "report"; report: ReportView; chainId?: string | null; reusedSeconds?: number }
+  | {
+      kind: "report";
+      report: ReportView;
+      chainId?: string | null;
+      reusedSeconds?: number;
+      /** The blocklist a pasted bounce named: its state comes first (Origin.focusList). */
+      focusList?: string;
+    }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   /**
    * A DMARC aggregate report file posted in a support channel: its busiest sources (`rows`, most

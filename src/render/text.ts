@@ -15,6 +15,7 @@ import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { terminalText } from "./inert-text.js";
 import { reusedNote } from "./reused.js";
+import { namedListLine } from "./sections/blocklists.js";
 import { fitStatus } from "./status-text.js";
 
 /** Untrusted text that may span lines (notices): invisible characters written out, lines kept. */
@@ -70,7 +71,7 @@ function renderParts(message: OutboundMessage): string {
     case "verdict":
       return `${verdictLine(message.report)}${reusedLine(message, " ")}`;
     case "report":
-      return `${reusedLine(message, "", "\n")}${reportText(message.report)}`;
+      return `${message.focusList ? `${value(namedListLine(message.focusList, message.report))}\n` : ""}${reusedLine(message, "", "\n")}${reportText(message.report)}`;
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
     case "dmarc": {

@@ -13,6 +13,7 @@ import { buttonsFor } from "../../render/buttons.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
+import { namedListLine } from "../../render/sections/blocklists.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
 import { isReportView } from "../../render/views.js";
@@ -179,7 +180,11 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         message.report,
         `Report for ${escapeInline(message.report.ip)}`,
         COLOURS[message.report.verdict],
-        message.reusedSeconds === undefined ? [] : [reusedNote(message.reusedSeconds, "Re-check now")],
+        [
+          // A bounce named a list: its state for the refused IP comes first.
+          ...(message.focusList ? [escapeText(namedListLine(message.focusList, message.report))] : []),
+          ...(message.reusedSeconds === undefined ? [] : [reusedNote(message.reusedSeconds, "Re-check now")]),
+        ],
       );
     case "bounce":
       return bouncePayloads(message.findings, message.truncated);

@@ -12,6 +12,7 @@ import { dmarcFooter, dmarcRowLines, dmarcTitle } from "../../render/dmarc-text.
 import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
+import { namedListLine } from "../../render/sections/blocklists.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
 import { context, limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock, section } from "./blocks.js";
@@ -81,9 +82,13 @@ function renderBody(message: OutboundMessage): SlackRendered {
         message.reusedSeconds === undefined
           ? []
           : [context(reusedNote(message.reusedSeconds, "Re-check now"))];
+      // A bounce named a list: its state for the refused IP comes first.
+      const named = message.focusList
+        ? [section(slackText(namedListLine(message.focusList, message.report)))]
+        : [];
       return {
         text: fallback(verdictLine(message.report)),
-        blocks: limitBlocks([...reused, ...reportBlocks(message.report)]),
+        blocks: limitBlocks([...named, ...reused, ...reportBlocks(message.report)]),
       };
     }
     case "bounce":

@@ -26,3 +26,17 @@ export function blocklistsText(report: ReportView): string {
     .map((entry) => `${entry.zone}: ${blocklistState(entry)}${entry.txt ? `; TXT "${entry.txt}"` : ""}`)
     .join("; ");
 }
+
+/**
+ * The first line of a check asked for by a bounce that names a list: that list's state for the
+ * refused IP (plain text; each renderer makes it inert). Microsoft's own list is no DNSBL.
+ */
+export function namedListLine(zone: string, report: Pick<ReportView, "ip" | "blocklists">): string {
+  if (zone === "microsoft") {
+    return `The bounce names Microsoft's own block list (S3140/S3150, "banned sending IP"): not a public DNSBL, so no check can ask it; ask for delisting through Microsoft's sender portal (sender.office.com).`;
+  }
+  const entry = (report.blocklists ?? []).find((candidate) => candidate.zone === zone);
+  if (entry === undefined)
+    return `The bounce names ${zone}; this check did not ask it (add it to DNSBL_ZONES).`;
+  return `The bounce names ${zone}: for ${report.ip} it says ${blocklistState(entry)}${entry.status === "listed" && entry.removal ? `. ${entry.removal}` : ""}.`;
+}
