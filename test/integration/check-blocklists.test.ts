@@ -180,3 +180,35 @@ describe("rdns check (built CLI) with lists", () => {
     expect(none.code).toBe(0);
   });
 });
+
+describe("rdns sweep and the lists", () => {
+  const servers = ["--resolver", lab.resolver, "--authority", lab.authority];
+
+  it("asks no list without --blocklists; with it, each address's lists, at the capped rate", async () => {
+    const plain = await rdns(["sweep", "192.0.2.80/30", ...servers, "--format", "ndjson"]);
+    const plainReports = plain.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(plainReports.map((report) => report.blocklists)).toEqual([[], [], [], []]);
+
+    const listed = await rdns(["sweep", "192.0.2.80/30", ...servers, "--blocklists", "--format", "ndjson"]);
+    expect(listed.stderr).toContain("at most 2 addresses a second");
+    const reports = listed.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const byIp = new Map(reports.map((report) => [report.ip, report.blocklists[0]?.status]));
+    expect(byIp.get(BLOCKLIST_CASES.clean)).toBe("clean");
+    expect(byIp.get(BLOCKLIST_CASES.sbl)).toBe("listed");
+    expect(byIp.get(BLOCKLIST_CASES.css)).toBe("listed");
+    expect(byIp.get(BLOCKLIST_CASES.xbl)).toBe("listed");
+    // 4 addresses at 2 a second: the last check starts ~1.5 s after the first (the bucket holds
+    // one token to begin with); without the cap they start within milliseconds of each other.
+    const starts = reports.map((report) => Date.parse(report.checkedAt)).sort((a, b) => a - b);
+    expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(1400);
+    const plainStarts = plainReports.map((report) => Date.parse(report.checkedAt)).sort((a, b) => a - b);
+    expect((plainStarts.at(-1) ?? 0) - (plainStarts[0] ?? 0)).toBeLessThan(1000);
+    expect(listed.code).toBe(1);
+  });
+});
