@@ -8,6 +8,7 @@ import { renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { renderReportText } from "../../../src/render/check-text.js";
 import { reportView } from "../../../src/render/views.js";
 import type { WatchState } from "../../../src/store/watch-states.js";
+import { watchCheckOptions } from "../../../workers/watch.js";
 import { listedZones, watchChangeWithLists } from "../../../workers/watch-notice.js";
 import { makeReport } from "../../fixtures/check-report.js";
 
@@ -135,5 +136,21 @@ describe("listed and delisted (workers/watch-notice.ts)", () => {
 
   it("the first run is a baseline: no notice", () => {
     expect(watchChangeWithLists(null, state(["zen.spamhaus.org"]))).toBeNull();
+  });
+});
+
+describe("watch runs and the lists (workers/watch.ts)", () => {
+  const check = {
+    resolvers: ["r"],
+    authorities: [],
+    timeoutMs: 1000,
+    blocklists: { zones: ["zen.spamhaus.org"] },
+  };
+
+  it("a watch of up to 256 addresses asks the lists; a larger one asks none", () => {
+    expect(watchCheckOptions("203.0.113.5", check).blocklists).toEqual({ zones: ["zen.spamhaus.org"] });
+    expect(watchCheckOptions("203.0.113.0/24", check).blocklists).toBeDefined();
+    expect(watchCheckOptions("203.0.112.0/23", check).blocklists).toBeUndefined();
+    expect(watchCheckOptions("203.0.112.0/23", check).resolvers).toEqual(["r"]);
   });
 });
