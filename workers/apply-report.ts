@@ -176,7 +176,8 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
     });
   }
   const next = chainGoesOn ? plan.next : null;
-  const moved = adoptedChainId === null ? null : await moveAdoptingChain(deps, keys, adoptedChainId, report, now, keepMs);
+  const moved =
+    adoptedChainId === null ? null : await moveAdoptingChain(deps, keys, adoptedChainId, report, now, keepMs);
   if (data.reason === "recheck" && chainGoesOn && next === null) {
     await endChain(redis, keys, data.chainId, data.ip, plan.followUp.cleared ? "cleared" : "gave-up");
   }

@@ -144,6 +144,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     const watches = (await watchersOf(redis, keys, data.ip)).map(({ channel, record }) => ({
       channel,
       target: record.target,
+      everyMs: record.everyMs ?? null,
     }));
     await ensureWatchSchedulers({ redis, keys, queues, settings }, watches);
     await removeLegacyIpScheduler(queues.check, data.ip);

@@ -21,6 +21,8 @@ const HEADER = [
   "since",
   "checked_at",
   "paused",
+  "every_seconds",
+  "muted_until",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -42,6 +44,8 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.since ?? "",
         row.checkedAt ?? "",
         row.paused ? "yes" : "no",
+        row.everySeconds === null ? "" : String(row.everySeconds),
+        row.mutedUntil ?? "",
       ].map((cell) => escapeInvisible(cell)),
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },

@@ -58,7 +58,12 @@ describe("limits from configuration", () => {
       SLACK_CHANNEL_COMMANDS_PER_WINDOW: "7",
       LIMIT_CHANNEL_COMMANDS: "9",
     });
-    expect(commandLimitsFromConfig(config)).toEqual({ perUser: 5, perChannel: 9, windowSeconds: 60, exempt: [] });
+    expect(commandLimitsFromConfig(config)).toEqual({
+      perUser: 5,
+      perChannel: 9,
+      windowSeconds: 60,
+      exempt: [],
+    });
     expect(config.deprecations).toEqual([
       "SLACK_USER_COMMANDS_PER_WINDOW is the old name of LIMIT_USER_COMMANDS; it still works, but rename it to LIMIT_USER_COMMANDS",
       "SLACK_CHANNEL_COMMANDS_PER_WINDOW is ignored: LIMIT_CHANNEL_COMMANDS is set (SLACK_CHANNEL_COMMANDS_PER_WINDOW is LIMIT_CHANNEL_COMMANDS's old name; remove SLACK_CHANNEL_COMMANDS_PER_WINDOW)",
