@@ -3,6 +3,7 @@
 // code or a receiver's known wording is a candidate diagnostic.
 import { linesCarryReply } from "./codes.js";
 import { MAX_BLOCKS, MAX_REPLY_LINES } from "./limits.js";
+import { startsLogRecord } from "./logs.js";
 import { unwrapReply } from "./unwrap.js";
 
 // Where the bounce stops and the returned copy of the message starts (Exim, qmail, Sendmail,
@@ -87,6 +88,9 @@ export function findReplyBlocks(lines: string[]): TextBlock[] {
     const previous = current[current.length - 1];
     if (previous !== undefined && !/^[ \t]/.test(line) && isField !== HEADER_LINE.test(current[0] ?? ""))
       flush();
+    // A log line is one record (a Postfix `NOQUEUE: reject`, a delivery line): a timestamp starts
+    // a new block, so a refusal is never merged with another client's line or another failure.
+    else if (current.length > 0 && startsLogRecord(line)) flush();
     current.push(line);
     if (current.length >= MAX_REPLY_LINES) flush();
   }

@@ -20,6 +20,7 @@ import {
 import { noticeByWords } from "./notice-words.js";
 import { detectReceiver } from "./receiver.js";
 import { receiverLogFindings } from "./receiver-findings.js";
+import { isReceiverRefusal } from "./receiver-logs.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
 
@@ -221,7 +222,14 @@ async function readText(
         ? bodyLines
         : splitLines(message.deliveryStatus);
   const status = parseDeliveryStatus(dsnLines);
-  const blocks = findReplyBlocks(cutReturnedCopy(bodyLines));
+  // A receiver's log mailed as a message body (a partner's admin sends what their server logged):
+  // its refusals are read from their fields, like a pasted log, and their lines leave the blocks.
+  const receiverSide = message !== null && exported === null ? receiverLogFindings(message.text, file) : [];
+  const allBlocks = findReplyBlocks(cutReturnedCopy(bodyLines));
+  const blocks =
+    receiverSide.length === 0
+      ? allBlocks
+      : allBlocks.filter((block) => !block.lines.some((line) => isReceiverRefusal(line)));
 
   const findings: BounceFinding[] = [];
   const seen = new Set<string>();
@@ -261,6 +269,7 @@ async function readText(
       add(finding);
     }
   }
+  if (receiverSide.length > 0) findings.unshift(...receiverSide.slice(0, MAX_FINDINGS - findings.length));
   if (findings.length === 0 && nesting > 0 && message !== null && message.attachedMessages.length > 0) {
     const inner = await readText(message.attachedMessages[0] ?? "", file, nesting - 1);
     if (inner.findings.length > 0) return inner;

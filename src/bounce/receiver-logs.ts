@@ -136,6 +136,13 @@ function sendmailRefusal(line: string): ReceiverRefusal | null {
   };
 }
 
+/** True when the line is a receiver's refusal of a client (Postfix, Exim or Sendmail shape). */
+export function isReceiverRefusal(line: string): boolean {
+  return (
+    line.includes("reject") && (postfixRefusal(line) ?? eximRefusal(line) ?? sendmailRefusal(line)) !== null
+  );
+}
+
 /** Reads receiver-side refusals line by line; `sessions` carries Exchange's EHLO per session id. */
 export class ReceiverLogReader {
   readonly refusals: ReceiverRefusal[] = [];
