@@ -46,7 +46,8 @@ export function cutReturnedCopy(lines: string[]): string[] {
 
 // Notices that label the receiver's reply like a field (`Reason: 550 5.4.1 ...` from Symantec
 // Email Security.cloud, `Error: 550 ...`, `Remote server said: 550 ...`): the reply is prose.
-const REPLY_FIELD = /^(?:reason|error|remote (?:server|host) (?:said|replied)|smtp (?:error|response)):\s*[45]\d\d\b/i;
+const REPLY_FIELD =
+  /^(?:reason|error|remote (?:server|host) (?:said|replied)|smtp (?:error|response)):\s*[45]\d\d\b/i;
 
 function isFieldBlock(lines: string[]): boolean {
   return (
