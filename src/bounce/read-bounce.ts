@@ -8,6 +8,7 @@ import { explainFinding } from "./explain.js";
 import { jsonToDsn, tableToDsn } from "./exports.js";
 import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
 import { filterLogLines, logRecipient, looksLikeLog } from "./logs.js";
+import { messageTraceFindings } from "./message-trace.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import {
   decodeInput,
@@ -197,6 +198,12 @@ async function readText(
     parsed.deliveryStatus === "" &&
     parsed.attachedMessages.length === 0;
   const message = empty ? null : parsed;
+  // A Microsoft 365 message trace or Exchange tracking log the receiver's admin exported: its
+  // failed records name the client (the sender) in a field of their own.
+  if (message === null) {
+    const traced = messageTraceFindings(text, file);
+    if (traced.length > 0) return { findings: traced, cut: false };
+  }
   // A sending service's JSON event or CSV/TSV export is turned into DSN groups.
   const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(lineIterator(text))) : null;
   // A receiver's own log (a partner's Postfix, Exim, Sendmail or Exchange): its refusals name the

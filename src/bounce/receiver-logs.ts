@@ -46,7 +46,8 @@ const SENDMAIL_REJECT = new RegExp(
 const EXCHANGE_ROW =
   /^\d{4}-\d\d-\d\dT[\d:.]{8,16}Z,[^,]{0,200},([0-9A-Fa-f]{1,32}),\d{1,9},\[?[0-9A-Fa-f:.]{3,45}\]?:\d{1,5},\[?([0-9A-Fa-f:.]{3,45}?)\]?:\d{1,5},([<>*+-]),(.{0,1500})$/;
 
-function publicAddress(text: string): string | null {
+/** The address normalised, or null when it is no address or the receiver's own hop (private, loopback). */
+export function publicAddress(text: string): string | null {
   const bare = text.replace(/^IPv6:/i, "");
   if (!ipaddr.isValid(bare)) return null;
   let parsed = ipaddr.parse(bare);
