@@ -23,6 +23,7 @@ describe("reply words", () => {
     expect(categorise("550 no mailbox by that name is currently available", null).category).toBe("mailbox");
     expect(categorise("550 mailbox carol@example.net unavailable", null).category).toBe("mailbox");
     expect(categorise("554 RCPT (someone@example.net) dosn't exist", null).category).toBe("mailbox");
+    expect(categorise("500 (err.nosuchuser)", null).category).toBe("mailbox");
   });
 
   it("a reply labelled `Reason:` is read as the receiver's reply", async () => {
