@@ -43,4 +43,14 @@ describe("reply words", () => {
     expect(finding?.enhancedCode).toBe("5.4.1");
     expect(finding?.category).toBe("mailbox");
   });
+
+  it("Sendmail's `relay=[ip]` in a receiver's reply is the client; `relay=name [ip]` is a host it relays to", async () => {
+    const reply =
+      "<ron@example.net>: host mx.example.net[192.0.2.22] said: 550 5.2.1 <ron@example.net>... Addressee unknown, relay=[198.51.100.59] (in reply to RCPT TO command)";
+    const [finding] = (await readBounce(Buffer.from(reply))).findings;
+    expect(finding?.ip).toBe("198.51.100.59");
+    const log =
+      "Dec  7 10:00:00 mx sendmail[551]: 0B7A00aB000111: to=<c@example.net>, delay=00:00:01, mailer=esmtp, relay=mx.example.net. [192.0.2.40], dsn=5.0.0, stat=Service unavailable";
+    expect((await readBounce(Buffer.from(log))).findings[0]?.ip ?? null).toBeNull();
+  });
 });
