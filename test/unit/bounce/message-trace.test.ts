@@ -93,4 +93,16 @@ describe("Microsoft 365 / Exchange message traces", () => {
     ].join("\n");
     expect(await facts(csv)).toEqual([]);
   });
+
+  it("Exchange SMTP receive protocol log over IPv6: the bracketed remote endpoint and the session's EHLO", async () => {
+    const log = [
+      "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context",
+      "2026-12-07T10:00:01.123Z,EX01\\Default Frontend EX01,08DA1B2C3D4E5F70,0,[2001:db8::25]:25,[2001:db8:7::88]:49152,+,,",
+      "2026-12-07T10:00:01.200Z,EX01\\Default Frontend EX01,08DA1B2C3D4E5F70,2,[2001:db8::25]:25,[2001:db8:7::88]:49152,<,EHLO v6.example.com,",
+      "2026-12-07T10:00:01.300Z,EX01\\Default Frontend EX01,08DA1B2C3D4E5F70,4,[2001:db8::25]:25,[2001:db8:7::88]:49152,>,550 5.7.1 Client host rejected: cannot find your reverse hostname,",
+    ].join("\n");
+    expect(await facts(log)).toEqual([
+      { ip: "2001:db8:7::88", helo: "v6.example.com", category: "rdns", recipient: null },
+    ]);
+  });
 });
