@@ -22,6 +22,8 @@ const HEADER = [
   "since",
   "checked_at",
   "paused",
+  "every_seconds",
+  "muted_until",
   "blocklists",
 ];
 
@@ -44,6 +46,8 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.since ?? "",
         row.checkedAt ?? "",
         row.paused ? "yes" : "no",
+        row.everySeconds === null ? "" : String(row.everySeconds),
+        row.mutedUntil ?? "",
         blocklistRowText(row.blocklists ?? []),
       ].map((cell) => escapeInvisible(cell)),
     ),

@@ -94,6 +94,10 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** The watch's own interval in seconds (`/rdns watch ... every`); null: the deployment's. */
+  everySeconds: number | null;
+  /** The end of the watch's maintenance window (`/rdns mute`), ISO 8601; null when none is set. */
+  mutedUntil: string | null;
   /** Each blocklist's state in the last check (empty: none asked, or only the watch's state is known). */
   blocklists: BlocklistRow[];
 }

@@ -143,6 +143,7 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual([
       "check",
+      "mute",
       "recheck",
       "status",
       "stop",
@@ -159,6 +160,7 @@ describe("addresses, the command definition and the invite", () => {
     expect(subs.find((s) => s.name === "watch")?.options).toMatchObject([
       { name: "range", required: true, max_length: 52 },
       { name: "helo", required: false, max_length: 253 },
+      { name: "every", required: false, max_length: 16 },
     ]);
     expect(json.contexts).toEqual([0]);
   });
