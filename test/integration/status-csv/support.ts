@@ -70,6 +70,8 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
     "since",
     "checked_at",
     "paused",
+    "every_seconds",
+    "muted_until",
     "blocklists",
   ]);
   expect(records).toHaveLength(rows.length);
@@ -89,6 +91,8 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
       since: row.since ?? "",
       checked_at: row.checkedAt ?? "",
       paused: row.paused ? "yes" : "no",
+      every_seconds: row.everySeconds === null ? "" : String(row.everySeconds),
+      muted_until: row.mutedUntil ?? "",
       blocklists: blocklistRowText(row.blocklists),
     });
   });
