@@ -340,7 +340,12 @@ export function spawnLogged(command: string, args: string[], logFile: string): C
   return child;
 }
 
-export async function waitUntil(what: string, child: ChildProcess, _log: string, ready: () => Promise<boolean>) {
+export async function waitUntil(
+  what: string,
+  child: ChildProcess,
+  _log: string,
+  ready: () => Promise<boolean>,
+) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
