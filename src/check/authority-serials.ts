@@ -7,7 +7,10 @@
 // Exports:
 //   serialNewer(a, b)                  RFC 1982 3.2: whether serial a is newer than b
 //   chooseNewest(candidates)           the answer of the newest serial, and the disagreement
+//   askWithSerial(server, name, options)  the PTR and the SOA question to one server at once
 //   interface AuthorityCandidate, AuthorityDisagreement
+import { askSoa } from "./authority-discovery.js";
+import { askPtr, type QueryOptions } from "./lookups.js";
 import { normaliseName } from "./name-parts.js";
 import type { AuthorityDisagreement, LookupStatus } from "./types.js";
 
@@ -97,4 +100,15 @@ export function chooseNewest(candidates: readonly AuthorityCandidate[]): {
       })),
     },
   };
+}
+
+/**
+ * The PTR question and the SOA question for the same name, to one server at once: the serial
+ * of the zone version the answer came from. A negative PTR answer carries the SOA itself
+ * (RFC 2308 3); the SOA question's answer is used when it has one.
+ */
+export async function askWithSerial(server: string, name: string, options: QueryOptions) {
+  const [ptr, soa] = await Promise.all([askPtr(server, name, false, options), askSoa(server, name, options)]);
+  const serial = soa?.serial ?? ptr.response.soa?.serial ?? null;
+  return { ...ptr, soa, serial };
 }

@@ -4,9 +4,9 @@
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 
 import { askSoa, discoverServers } from "./authority-discovery.js";
-import { chooseNewest } from "./authority-serials.js";
+import { askWithSerial, chooseNewest } from "./authority-serials.js";
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { askPtr, MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
+import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
 import {
   type AuthorityAnswer,
   type AuthorityDisagreement,
@@ -175,17 +175,6 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     });
   }
   return finish(failed([...asked], zone, cnames, [], name));
-}
-
-/**
- * The PTR question and the SOA question for the same name, to one server at once: the serial
- * of the zone version the answer came from. A negative PTR answer carries the SOA itself
- * (RFC 2308 3); the SOA question's answer is used when it has one.
- */
-async function askWithSerial(server: string, name: string, options: QueryOptions) {
-  const [ptr, soa] = await Promise.all([askPtr(server, name, false, options), askSoa(server, name, options)]);
-  const serial = soa?.serial ?? ptr.response.soa?.serial ?? null;
-  return { ...ptr, soa, serial };
 }
 
 /** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */

@@ -13,6 +13,7 @@
 //     PTR, a resolver still serves its cached negative answer, RFC 2308), STALE_PTR (warning: a
 //     resolver still serves a PTR the authority no longer has, or resolvers disagree).
 
+import { authorityLagProblem } from "./authority-lag.js";
 import type { FixContext } from "./fixes.js";
 import { recordType, setPtrInstruction } from "./fixes.js";
 import { normaliseName } from "./name-parts.js";
@@ -209,49 +210,6 @@ export function ptrProblems(
   const lag = authorityLagProblem(obs);
   if (lag !== null) problems.push(lag);
   return problems;
-}
-
-function answerWords(status: LookupStatus, names: string[]): string {
-  return status === "found"
-    ? `PTR ${names.join(", ")}`
-    : CONCLUSIVE_STATUSES.has(status)
-      ? negativeWord(status)
-      : statusWord(status);
-}
-
-function serialWords(serial: number | null): string {
-  return serial === null ? "an unreadable serial" : `serial ${serial}`;
-}
-
-/**
- * AUTHORITY_LAG: the zone's servers answer differently. The verdict already follows the newest
- * serial (authority.ts); this says who lags and what receivers that reach it are told, fresh from
- * that server and not from any cache, so no TTL predicts when it ends (RFC 1996 NOTIFY and the
- * SOA REFRESH timer decide when a secondary catches up).
- */
-export function authorityLagProblem(obs: Observations): Problem | null {
-  const disagreement = obs.authority?.disagreement ?? null;
-  if (disagreement === null || obs.authority === null) return null;
-  const taken = answerWords(obs.authority.status, obs.authority.names);
-  const newest = `${disagreement.newest.join(", ")} (${serialWords(disagreement.serial)}: ${taken})`;
-  const others = disagreement.others.map(
-    (other) => `${other.server} (${serialWords(other.serial)}: ${answerWords(other.status, other.names)})`,
-  );
-  if (disagreement.kind === "lag") {
-    const negative = disagreement.others.some((other) => isNegative(other.status));
-    return {
-      code: "AUTHORITY_LAG",
-      severity: "warning",
-      message: `The reverse zone's name servers disagree: ${others.join("; ")} ${others.length === 1 ? "lags" : "lag"} behind serial ${disagreement.serial} of ${newest}. Receivers whose resolvers ask the lagging server are told its old answer${negative ? ' ("no PTR")' : ""}, fresh from it and not from a cache, so no TTL says when that ends; the verdict follows the newest serial.`,
-      fix: "Nothing to change in the PTR. If the lag lasts, whoever runs the lagging server should look at its zone transfers from the primary (NOTIFY, IXFR/AXFR allowed).",
-    };
-  }
-  return {
-    code: "AUTHORITY_LAG",
-    severity: "warning",
-    message: `The reverse zone's name servers answer differently at the same version (a split-brain zone): ${newest}; ${others.join("; ")}. Receivers get one or the other depending on the server their resolver asks.`,
-    fix: "The zone's servers must serve one copy of the zone: whoever runs them should reload the lagging or diverging copy from the primary and raise the serial on every change.",
-  };
 }
 
 /**
