@@ -4,6 +4,7 @@
 // A secondary stuck behind the primary's serial is a zone transfer that stopped working (NOTIFY
 // lost, IXFR/AXFR refused: RFC 1996, 1995, 5936); a short lag after each change is normal and
 // not worth a message.
+import { serverLabel } from "../src/check/authority-lag.js";
 import type { CheckReport } from "../src/check/types.js";
 
 /** Since when this watch's checks have seen the zone's servers disagree, and whether it was said. */
@@ -38,15 +39,18 @@ export function lagLastsText(report: CheckReport, since: string): string | null 
   const disagreement = report.authority?.disagreement ?? null;
   if (disagreement === null) return null;
   const lasted = lastedWords(since, report.checkedAt);
-  const newest = disagreement.newest.join(", ");
+  const label = (server: string) => serverLabel(report.authority, server);
+  const newest = disagreement.newest.map(label).join(", ");
   if (disagreement.kind === "lag") {
     const behind = disagreement.others.map(
       (other) =>
-        `${other.server} has served serial ${other.serial ?? "?"} for ${lasted} while ${newest} ${disagreement.newest.length === 1 ? "serves" : "serve"} ${disagreement.serial ?? "?"}: its zone transfers may be broken. Receivers whose resolvers ask it are told ${answerWords(other.status, other.names)}, fresh from it and not from a cache`,
+        `${label(other.server)} has served serial ${other.serial ?? "?"} for ${lasted} while ${newest} ${disagreement.newest.length === 1 ? "serves" : "serve"} ${disagreement.serial ?? "?"}: its zone transfers may be broken. Receivers whose resolvers ask it are told ${answerWords(other.status, other.names)}, fresh from it and not from a cache`,
     );
     return `${report.ip}: ${behind.join("; ")}.`;
   }
-  const servers = [...disagreement.newest, ...disagreement.others.map((other) => other.server)].join(", ");
+  const servers = [...disagreement.newest, ...disagreement.others.map((other) => other.server)]
+    .map(label)
+    .join(", ");
   return `${report.ip}: the reverse zone's name servers ${servers} have answered differently at the same version for ${lasted} (a split-brain zone): receivers get one answer or the other. The zone should be reloaded from its primary on every server.`;
 }
 

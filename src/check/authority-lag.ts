@@ -2,8 +2,17 @@
 // already follows the newest serial (authority.ts, authority-serials.ts); this names who lags,
 // at which serial, and what receivers reaching it are told.
 import { isNegative } from "./negative-cache.js";
-import type { LookupStatus, Observations, Problem } from "./types.js";
+import type { AuthorityReport, LookupStatus, Observations, Problem } from "./types.js";
 import { CONCLUSIVE_STATUSES } from "./types.js";
+
+/**
+ * "ns2.example.net (192.0.2.2:53)" for a discovered server whose NS name is known, else the
+ * server as asked.
+ */
+export function serverLabel(authority: Pick<AuthorityReport, "answers"> | null, server: string): string {
+  const name = authority?.answers.find((answer) => answer.server === server)?.nameServer;
+  return name === undefined ? server : `${name} (${server})`;
+}
 
 function statusWord(status: LookupStatus): string {
   return status === "timeout" ? "timeout" : status.toUpperCase();
@@ -33,9 +42,11 @@ export function authorityLagProblem(obs: Observations): Problem | null {
   const disagreement = obs.authority?.disagreement ?? null;
   if (disagreement === null || obs.authority === null) return null;
   const taken = answerWords(obs.authority.status, obs.authority.names);
-  const newest = `${disagreement.newest.join(", ")} (${serialWords(disagreement.serial)}: ${taken})`;
+  const label = (server: string) => serverLabel(obs.authority, server);
+  const newest = `${disagreement.newest.map(label).join(", ")} (${serialWords(disagreement.serial)}: ${taken})`;
   const others = disagreement.others.map(
-    (other) => `${other.server} (${serialWords(other.serial)}: ${answerWords(other.status, other.names)})`,
+    (other) =>
+      `${label(other.server)} (${serialWords(other.serial)}: ${answerWords(other.status, other.names)})`,
   );
   if (disagreement.kind === "lag") {
     const negative = disagreement.others.some((other) => isNegative(other.status));

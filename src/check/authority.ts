@@ -50,12 +50,18 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   const serials = new Map<string, number | null>();
   let disagreement: AuthorityDisagreement | null = null;
   let notAsked: NotAskedServer[] = [];
+  /** Discovered servers' NS names (host:port -> name), for messages. */
+  const nameServers: Record<string, string> = {};
   let newestSerial: number | null = null;
   const finish = (result: AuthorityResult): AuthorityResult => {
-    result.report.answers = result.report.answers.map((answer) => ({
-      ...answer,
-      serial: serials.get(answer.server) ?? null,
-    }));
+    result.report.answers = result.report.answers.map((answer) => {
+      const nameServer = nameServers[answer.server];
+      return {
+        ...answer,
+        serial: serials.get(answer.server) ?? null,
+        ...(nameServer === undefined ? {} : { nameServer }),
+      };
+    });
     result.report.serial = newestSerial;
     result.report.disagreement = disagreement;
     result.report.notAsked = notAsked;
@@ -70,6 +76,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       zone = found.zone;
       servers = found.servers;
       notAsked = found.notAsked ?? [];
+      Object.assign(nameServers, found.nameServers ?? {});
       if (servers.length === 0) return finish(failed([...asked], zone, cnames, [], name));
     }
     for (const server of servers) asked.add(server);

@@ -104,6 +104,8 @@ export interface PtrAnswer {
 /** One authoritative server's answer, with the zone serial it served (null when unknown). */
 export interface AuthorityAnswer extends PtrAnswer {
   serial?: number | null;
+  /** The NS name the server was found under (discovered servers only). */
+  nameServer?: string;
 }
 
 /**

@@ -125,6 +125,44 @@ describe("authorities that disagree (issue 29)", () => {
   });
 });
 
+describe("discovered name servers that disagree", () => {
+  it("the lagging one is named by its NS name and address", async () => {
+    const primary = await fake(zoneHandler(ZONE, [ptr(Q, HOST), a(HOST, IP)], { serial: 2 }));
+    const port = Number(primary.address.split(":")[1]);
+    const lagging = await startFakeDns(zoneHandler(ZONE, [a(HOST, IP)], { serial: 1 }), {
+      host: "127.0.0.2",
+      port,
+    });
+    servers.push(lagging);
+    const ns = (name: string): dnsPacket.Answer => ({ type: "NS", name: ZONE, ttl: 30, data: name });
+    const resolver = await fake(
+      zoneHandler(ZONE, [
+        ptr(Q, HOST),
+        a(HOST, IP),
+        ns("ns1.lag.example"),
+        ns("ns2.lag.example"),
+        a("ns1.lag.example", "127.0.0.1"),
+        a("ns2.lag.example", "127.0.0.2"),
+      ]),
+    );
+    const report = await runCheck({
+      ip: IP,
+      resolvers: [resolver.address],
+      authorities: [],
+      authorityPort: port,
+      askNonPublicNameServers: true,
+      timeoutMs: 1000,
+    });
+    expect(report.verdict).toBe("pass");
+    expect(report.authority?.servers.sort()).toEqual([primary.address, lagging.address].sort());
+    const lag = report.problems.find((problem) => problem.code === "AUTHORITY_LAG");
+    expect(lag?.message).toContain(
+      `ns2.lag.example (${lagging.address}) (serial 1: NXDOMAIN) lags behind serial 2`,
+    );
+    expect(lag?.message).toContain(`ns1.lag.example (${primary.address})`);
+  });
+});
+
 describe("discovery never aims the bot inward (issue 28.2)", () => {
   it("NS at 127.0.0.1, 10/8 and 169.254.169.254 are not asked and are reported without their address", async () => {
     // A name server on loopback, on the port the check would ask discovered servers at: it must

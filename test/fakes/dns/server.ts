@@ -33,7 +33,11 @@ export interface FakeDnsServer {
 
 const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 
-export async function startFakeDns(handler: FakeHandler): Promise<FakeDnsServer> {
+/** `at`: another loopback address (127.0.0.2) and a given port, for a second "name server" on one port. */
+export async function startFakeDns(
+  handler: FakeHandler,
+  at: { host?: string; port?: number } = {},
+): Promise<FakeDnsServer> {
   const socket = dgram.createSocket("udp4");
   const questions: FakeQuestion[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -76,9 +80,13 @@ export async function startFakeDns(handler: FakeHandler): Promise<FakeDnsServer>
     }, reply.delayMs);
     timers.add(timer);
   });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const host = at.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(at.port ?? 0, host, () => resolve());
+  });
   return {
-    address: `127.0.0.1:${socket.address().port}`,
+    address: `${host}:${socket.address().port}`,
     questions,
     close: () =>
       new Promise<void>((resolve) => {
