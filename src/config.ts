@@ -104,6 +104,12 @@ const schema = z.object({
     .default(48),
   // How often a failing chain asks the authority whether the fix is in (issue 10); at least 1 s.
   RECHECK_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  // A watch hears once when its reverse zone's name servers disagree longer than this (issue 29).
+  AUTHORITY_LAG_ALERT_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // The web port (servers page, /metrics, /healthz, /readyz, Bull Board); docs/operations.md.
   // 0 picks a free port (tests running many processes at once); the log says which.
