@@ -14,9 +14,11 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { supportChannels } from "../support-channels.js";
+import { registerHome } from "./app-home.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
+import { registerAsks } from "./inbound-ask.js";
 import { registerCommand } from "./inbound-command.js";
 import { looksLikeSlackId, registerMessages } from "./inbound-message.js";
 import { type ClaimOnce, redisClaimOnce } from "./once.js";
@@ -179,20 +181,32 @@ interface InboundWiring {
  * returned InFlight, so stop() can wait for what was already acknowledged to Slack.
  */
 function registerInbound(app: App, wiring: InboundWiring): InFlight {
-  const { config, settings, client, sender, claimOnce, handlers, log } = wiring;
+  const { config, settings, client, sender, claimOnce, log } = wiring;
+  const files = {
+    client,
+    botToken: settings.botToken,
+    apiBase: new URL(settings.apiUrl),
+    maxBytes: config.SLACK_MAX_FILE_BYTES,
+  };
+  const home = registerHome(app, {
+    handlers: wiring.handlers,
+    client,
+    sender,
+    claimOnce,
+    serversUrl: config.SERVERS_PAGE_URL ?? null,
+    logger: log,
+  });
+  // A command or button that adds or removes a watch refreshes the Homes of the channel's members.
+  const handlers = () => homeRefreshing(wiring.handlers(), home.changed);
   registerCommand(app, { handlers, sender, claimOnce, logger: log });
   registerActions(app, { handlers, sender, claimOnce, logger: log });
+  registerAsks(app, { handlers, sender, client, claimOnce, files, logger: log });
   registerMessages(app, {
     handlers,
     supportChannels: supportChannels(config.SUPPORT_CHANNELS, "slack", looksLikeSlackId),
     channelName: slackChannelNames(client, log),
     claimOnce,
-    files: {
-      client,
-      botToken: settings.botToken,
-      apiBase: new URL(settings.apiUrl),
-      maxBytes: config.SLACK_MAX_FILE_BYTES,
-    },
+    files,
     logger: log,
   });
   const inFlight = new InFlight();
@@ -203,6 +217,24 @@ function registerInbound(app: App, wiring: InboundWiring): InFlight {
     log.error({ err: error }, "Slack request failed");
   });
   return inFlight;
+}
+
+/** Commands that change a channel's watches (and the Watch button). */
+const WATCH_CHANGES = new Set(["watch", "unwatch"]);
+
+function homeRefreshing(handlers: InboundHandlers, changed: (channel: string) => void): InboundHandlers {
+  return {
+    ...handlers,
+    async onCommand(request, respond) {
+      await handlers.onCommand(request, respond);
+      const name = request.named?.command ?? request.args[0] ?? "";
+      if (WATCH_CHANGES.has(name)) changed(request.channel);
+    },
+    async onButton(press, respond) {
+      await handlers.onButton(press, respond);
+      if (press.action?.kind === "watch") changed(press.channel);
+    },
+  };
 }
 
 /**
