@@ -29,6 +29,11 @@ const ADDRESS_OPTIONS: Record<string, string> = {
   stop: "ip",
 };
 
+/** Whether `command`'s option `option` is offered choices as it is typed. */
+export function completesAddress(command: string, option: string): boolean {
+  return ADDRESS_OPTIONS[command] === option;
+}
+
 /** `typed` as a glob that matches it literally anywhere in a field (Redis glob-style MATCH). */
 export function containsGlob(typed: string): string {
   return `*${typed.replace(/[\\*?[\]^-]/g, (char) => `\\${char}`)}*`;
@@ -52,7 +57,7 @@ export async function completeAddress(
   ctx: Pick<AppContext, "redis" | "keys">,
   query: CompletionQuery,
 ): Promise<string[]> {
-  if (ADDRESS_OPTIONS[query.command] !== query.option) return [];
+  if (!completesAddress(query.command, query.option)) return [];
   // Addresses are short; whatever is longer cannot match one.
   const typed = query.typed.trim().toLowerCase().slice(0, 64);
   const channel = channelKey(query.platform, query.channel);
