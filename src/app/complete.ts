@@ -1,23 +1,18 @@
 // Choices for an address option as it is typed (Discord autocomplete, interaction type 4; docs/
 // chat-commands.md "Autocomplete"): the channel's watched targets and the addresses of its open
-// re-check chains that contain what was typed, prefix matches first, at most 25 (Discord's cap).
+// re-check chains that start with what was typed, at most 25 (Discord's cap), shortest first.
 //
 // Discord allows 3 s for the answer and it comes on every keystroke, so the store read must not
-// grow with what a channel watches: the watches hash (target -> record JSON) is read with HSCAN
-// MATCH, which filters inside Redis and sends back only the matching fields, never parsing a
-// record (the values that come along with the matching fields are skipped). The scan stops once it holds enough matches (a prefix-ordered
-// index would be O(log n), but it is one more structure to keep in step with every watch write,
-// and at 65,536 watches HSCAN measures well under the 300 ms target: docs/chat-commands.md).
+// grow with what a channel watches: the targets come from a lexicographic index
+// (src/store/watch-targets.ts, ZRANGEBYLEX: O(log n + 25)), never from the watches hash, whose
+// 65,536 records would be read and parsed per keystroke. Measured: docs/chat-commands.md.
 import type { CompletionQuery } from "../chat/types.js";
+import { watchTargetsStartingWith } from "../store/watch-targets.js";
 import { channelKey } from "../store/watches.js";
 import type { AppContext } from "./context.js";
 
 /** Discord's cap on autocomplete choices. */
 export const MAX_CHOICES = 25;
-/** Enough matches to choose the best 25 from; a scan that has this many stops. */
-const ENOUGH = 200;
-/** Fields per HSCAN step: large steps mean few round trips over a big hash. */
-const SCAN_COUNT = 5_000;
 /** Open chains looked at, at most (the registry's set is every channel's). */
 const MAX_CHAINS = 2_000;
 
@@ -34,22 +29,12 @@ export function completesAddress(command: string, option: string): boolean {
   return ADDRESS_OPTIONS[command] === option;
 }
 
-/** `typed` as a glob that matches it literally anywhere in a field (Redis glob-style MATCH). */
-export function containsGlob(typed: string): string {
-  return `*${typed.replace(/[\\*?[\]^-]/g, (char) => `\\${char}`)}*`;
-}
-
-/** The best `MAX_CHOICES`: prefix matches first, then shorter, then in order. Pure. */
+/** The best `MAX_CHOICES` of those starting with `typed`: shorter first, then in text order. Pure. */
 export function rankChoices(candidates: Iterable<string>, typed: string): string[] {
   const needle = typed.toLowerCase();
   return [...new Set(candidates)]
-    .filter((value) => value.toLowerCase().includes(needle))
-    .sort(
-      (a, b) =>
-        Number(!a.toLowerCase().startsWith(needle)) - Number(!b.toLowerCase().startsWith(needle)) ||
-        a.length - b.length ||
-        a.localeCompare(b),
-    )
+    .filter((value) => value.toLowerCase().startsWith(needle))
+    .sort((a, b) => a.length - b.length || a.localeCompare(b))
     .slice(0, MAX_CHOICES);
 }
 
@@ -62,34 +47,11 @@ export async function completeAddress(
   const typed = query.typed.trim().toLowerCase().slice(0, 64);
   const channel = channelKey(query.platform, query.channel);
   const [watched, chained] = await Promise.all([
-    scanWatchTargets(ctx, channel, typed),
+    // Addresses and ranges are stored lower case (IPv6 included), so the typed text is too.
+    watchTargetsStartingWith(ctx.redis, ctx.keys, channel, typed, MAX_CHOICES * 4),
     query.command === "recheck" || query.command === "stop" ? openChainIps(ctx, query.channel, typed) : [],
   ]);
   return rankChoices([...chained, ...watched], typed);
-}
-
-async function scanWatchTargets(
-  { redis, keys }: Pick<AppContext, "redis" | "keys">,
-  channel: string,
-  typed: string,
-): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, entries] = await redis.hscan(
-      keys.watches(channel),
-      cursor,
-      "MATCH",
-      containsGlob(typed),
-      "COUNT",
-      SCAN_COUNT,
-    );
-    cursor = next;
-    // Field, value, field, value...: the values (record JSON) are skipped, never parsed. (HSCAN's
-    // NOVALUES would leave them in Redis, but needs Redis 7.4.)
-    for (let index = 0; index < entries.length; index += 2) found.push(entries[index] as string);
-  } while (cursor !== "0" && found.length < ENOUGH);
-  return found;
 }
 
 /** The IPs of the open chains whose threads are in this channel (at most MAX_CHAINS looked at). */
@@ -107,7 +69,7 @@ async function openChainIps(
   for (const [error, value] of answers) {
     if (error !== null) continue;
     const [ip, origins] = value as [string | null, string | null];
-    if (ip === null || !ip.includes(typed)) continue;
+    if (ip === null || !ip.startsWith(typed)) continue;
     // The origins are JSON; only the few chains whose IP matched are looked into, and only for
     // the channel's id, quoted as the stored origin writes it.
     if (origins?.includes(`"channel":${JSON.stringify(channel)}`)) ips.push(ip);

@@ -1,5 +1,5 @@
 // Many single-address watches in one channel, written straight into the store (the watches hash,
-// the index of watching channels and each address's state), for the App Home and autocomplete
+// its target index as addWatch writes it, the index of watching channels and each address's state), for the App Home and autocomplete
 // tests and benches: 65,536 watches through /rdns watch would be 65,536 commands.
 import type { Redis } from "ioredis";
 import type { StoreKeys } from "../../src/keys.js";
@@ -57,6 +57,10 @@ export async function seedWatches(
       );
     }
     pipeline.hset(keys.watches(channelKey), ...watches);
+    pipeline.zadd(
+      keys.watchTargets(channelKey),
+      ...watches.flatMap((value, index) => (index % 2 === 0 ? [0, value] : [])),
+    );
     pipeline.hset(keys.watchState(channelKey), ...states);
     await pipeline.exec();
   }

@@ -223,8 +223,13 @@ function registerInbound(app: App, wiring: InboundWiring): InFlight {
 const WATCH_CHANGES = new Set(["watch", "unwatch"]);
 
 function homeRefreshing(handlers: InboundHandlers, changed: (channel: string) => void): InboundHandlers {
+  // Each entry delegated by name: the handlers may be a class instance, whose methods a spread
+  // would not copy.
   return {
-    ...handlers,
+    onPaste: (message, respond) => handlers.onPaste(message, respond),
+    ...(handlers.onAsk !== undefined ? { onAsk: handlers.onAsk.bind(handlers) } : {}),
+    ...(handlers.onComplete !== undefined ? { onComplete: handlers.onComplete.bind(handlers) } : {}),
+    ...(handlers.onHome !== undefined ? { onHome: handlers.onHome.bind(handlers) } : {}),
     async onCommand(request, respond) {
       await handlers.onCommand(request, respond);
       const name = request.named?.command ?? request.args[0] ?? "";
