@@ -12,6 +12,7 @@ import {
   interactivityForm,
   messageShortcutPayload,
   postSigned,
+  slashCommandForm,
 } from "../fakes/slack/requests.js";
 import { seedWatches } from "../support/seed-watches.js";
 import { until } from "../support/until.js";
@@ -169,4 +170,33 @@ describe("Slack: act on any message, App Home", () => {
     // eslint-disable-next-line no-console
     console.log(`App Home, 1,000 watched addresses: ${blocks.length} blocks, ${ms.toFixed(0)} ms to publish`);
   });
+
+  it("refreshes the Home (debounced) when a watch of the person's channel changes, waiting out a 429", async () => {
+    h.fake.members.set("C0OPS", ["U0HOME"]);
+    await seedWatches(h.redis, storeKeys(app.prefix), "slack:C0OPS", 3);
+    await event({ type: "app_home_opened", user: "U0HOME", channel: "D0HOME", tab: "home" });
+    await until("the first publish", () => h.fake.published[0]);
+    h.fake.failNext("views.publish", { status: 429, retryAfter: 1 });
+    const started = performance.now();
+    for (const target of ["203.0.113.60", "203.0.113.61"]) {
+      const answer = await postSigned(
+        h.eventsUrl,
+        slashCommandForm({
+          text: `watch ${target}`,
+          channel: "C0OPS",
+          user: "U0HOME",
+          responseUrl: `${h.fake.url}/response/w`,
+        }),
+        { secret: SIGNING_SECRET, contentType: "application/x-www-form-urlencoded" },
+      );
+      expect(answer.status).toBe(200);
+    }
+    const refreshed = await until("the refreshed Home", () => h.fake.published[1], 15_000);
+    // Two changes, one publish: after the 5 s debounce and Slack's Retry-After of 1 s.
+    expect(performance.now() - started).toBeGreaterThan(5_000);
+    expect(h.fake.calls.filter((c) => c.method === "views.publish" && c.status === 429)).toHaveLength(1);
+    expect(JSON.stringify(refreshed.view.blocks)).toContain("*5* watched addresses");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.fake.published).toHaveLength(2);
+  }, 30_000);
 });
