@@ -9,10 +9,10 @@
 // left out. Rate limits: views.publish is Tier 4 per workspace; a 429 is waited out for the time
 // Slack asks (Retry-After), and publishes per person are debounced (REFRESH_DEBOUNCE_MS).
 import type { App, BlockAction, ButtonAction as SlackButton, webApi } from "@slack/bolt";
-import type { ButtonPress, InboundHandlers, Origin } from "../../chat/types.js";
+import type { InboundHandlers } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import { readSlackButton } from "./buttons.js";
-import { HOME_RECHECK_ACTION, HOME_SERVERS_ACTION, homeBlocks } from "./home-view.js";
+import { registerHomeRecheck } from "./home-recheck.js";
+import { HOME_SERVERS_ACTION, homeBlocks } from "./home-view.js";
 import type { ClaimOnce } from "./once.js";
 import { type SlackSender, toDeliveryError } from "./outbound.js";
 import { withRateLimitWait } from "./rate-limit-wait.js";
@@ -87,47 +87,7 @@ export function registerHome(app: App, deps: HomeDeps): HomeTab {
     await ack(); // a link button: Slack opens the URL, the press only needs its ack
   });
 
-  // Re-check from the Home: the results go in a direct message (a Home has no thread).
-  app.action<BlockAction<SlackButton>>(HOME_RECHECK_ACTION, async ({ ack, body, action }) => {
-    await ack();
-    const user = body.user.id;
-    const press: ButtonPress = {
-      platform: "slack",
-      requestId: `slack:home:${body.trigger_id}`,
-      channel: "",
-      user,
-      userName: (body.user.username ?? body.user.name ?? user).slice(0, 80),
-      action: readSlackButton("rdns_recheck", action.value),
-    };
-    if (!(await deps.claimOnce(press.requestId))) return;
-    let dm: string | null = null;
-    const direct = async () => {
-      if (dm === null) {
-        const opened = await deps.client.conversations.open({ users: user });
-        dm = opened.channel?.id ?? null;
-        if (dm === null) throw new Error("conversations.open named no channel");
-      }
-      return dm;
-    };
-    await deps
-      .handlers()
-      .onButton(
-        { ...press, channel: await direct() },
-        {
-          async replyPrivately(message) {
-            await withRateLimitWait(async () => deps.sender.post(await direct(), message));
-          },
-          async thread(): Promise<Origin> {
-            const channel = await direct();
-            const posted = await withRateLimitWait(() =>
-              deps.sender.post(channel, { kind: "notice", text: "Re-checking from your Home." }),
-            );
-            return { platform: "slack", channel, thread: posted, parent: null };
-          },
-        },
-      )
-      .catch((error: unknown) => deps.logger.error({ err: error }, "Home re-check failed"));
-  });
+  registerHomeRecheck(app, deps);
 
   const debounce = deps.debounceMs ?? REFRESH_DEBOUNCE_MS;
   return {
@@ -170,4 +130,33 @@ async function listMembers(client: WebClient, channel: string): Promise<Set<stri
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor !== undefined);
   return users;
+}
+
+/** Commands that change a channel's watches (and the Watch button). */
+const WATCH_CHANGES = new Set(["watch", "unwatch"]);
+
+/**
+ * The app's handlers, telling the Home when a command or button may have changed a channel's
+ * watches. Each entry is delegated by name: the handlers may be a class instance, whose methods
+ * a spread would not copy.
+ */
+export function homeRefreshing(
+  handlers: InboundHandlers,
+  changed: (channel: string) => void,
+): InboundHandlers {
+  return {
+    onPaste: (message, respond) => handlers.onPaste(message, respond),
+    ...(handlers.onAsk !== undefined ? { onAsk: handlers.onAsk.bind(handlers) } : {}),
+    ...(handlers.onComplete !== undefined ? { onComplete: handlers.onComplete.bind(handlers) } : {}),
+    ...(handlers.onHome !== undefined ? { onHome: handlers.onHome.bind(handlers) } : {}),
+    async onCommand(request, respond) {
+      await handlers.onCommand(request, respond);
+      const name = request.named?.command ?? request.args[0] ?? "";
+      if (WATCH_CHANGES.has(name)) changed(request.channel);
+    },
+    async onButton(press, respond) {
+      await handlers.onButton(press, respond);
+      if (press.action?.kind === "watch") changed(press.channel);
+    },
+  };
 }

@@ -14,7 +14,7 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { supportChannels } from "../support-channels.js";
-import { registerHome } from "./app-home.js";
+import { type HomeTab, homeRefreshing, registerHome } from "./app-home.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
@@ -84,7 +84,7 @@ export function createSlackPlatform(
     if (handlers === null) throw new Error("Slack platform received a request before start()");
     return handlers;
   };
-  const inFlight = registerInbound(app, {
+  const { inFlight, home } = registerInbound(app, {
     config,
     settings,
     client,
@@ -111,7 +111,10 @@ export function createSlackPlatform(
       listener = listenerOf(await startApp(app, settings, listenPort, owned ? redis : null));
       log.info({ port: listener.port }, startedMessage(settings.mode));
     },
-    stop: () => stopApp(app, inFlight, owned ? redis : null, log),
+    stop: () => {
+      home.stop(); // no Home refresh after this
+      return stopApp(app, inFlight, owned ? redis : null, log);
+    },
     post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
       sender.post(channel, message, options),
     reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
@@ -176,11 +179,12 @@ interface InboundWiring {
 }
 
 /**
- * Registers the slash command, the buttons and the support channels' messages. Every request's
- * listener (claim, limits, the app's handler) runs inside a middleware's next(), tracked in the
- * returned InFlight, so stop() can wait for what was already acknowledged to Slack.
+ * Registers the slash command, the buttons, the support channels' messages, the asks (shortcut,
+ * mentions, DMs) and the Home tab. Every request's listener (claim, limits, the app's handler)
+ * runs inside a middleware's next(), tracked in the returned InFlight, so stop() can wait for
+ * what was already acknowledged to Slack; the Home's pending refreshes are stopped with it.
  */
-function registerInbound(app: App, wiring: InboundWiring): InFlight {
+function registerInbound(app: App, wiring: InboundWiring): { inFlight: InFlight; home: HomeTab } {
   const { config, settings, client, sender, claimOnce, log } = wiring;
   const files = {
     client,
@@ -216,30 +220,7 @@ function registerInbound(app: App, wiring: InboundWiring): InFlight {
   app.error(async (error) => {
     log.error({ err: error }, "Slack request failed");
   });
-  return inFlight;
-}
-
-/** Commands that change a channel's watches (and the Watch button). */
-const WATCH_CHANGES = new Set(["watch", "unwatch"]);
-
-function homeRefreshing(handlers: InboundHandlers, changed: (channel: string) => void): InboundHandlers {
-  // Each entry delegated by name: the handlers may be a class instance, whose methods a spread
-  // would not copy.
-  return {
-    onPaste: (message, respond) => handlers.onPaste(message, respond),
-    ...(handlers.onAsk !== undefined ? { onAsk: handlers.onAsk.bind(handlers) } : {}),
-    ...(handlers.onComplete !== undefined ? { onComplete: handlers.onComplete.bind(handlers) } : {}),
-    ...(handlers.onHome !== undefined ? { onHome: handlers.onHome.bind(handlers) } : {}),
-    async onCommand(request, respond) {
-      await handlers.onCommand(request, respond);
-      const name = request.named?.command ?? request.args[0] ?? "";
-      if (WATCH_CHANGES.has(name)) changed(request.channel);
-    },
-    async onButton(press, respond) {
-      await handlers.onButton(press, respond);
-      if (press.action?.kind === "watch") changed(press.channel);
-    },
-  };
+  return { inFlight, home };
 }
 
 /**
