@@ -116,11 +116,12 @@ describe("Discord: act on any message, autocomplete", () => {
     );
     const dm = "1900000000000000001";
     fake.channels.set(dm, { id: dm, type: 1, recipients: [PERSON] });
-    fake.postMessage(bounce("203.0.113.55"), { channelId: dm, dm: true });
-    // Threads cannot hang in a DM: the answer is in the DM itself.
-    await until("the DM's answer", () =>
+    const asked = fake.postMessage(bounce("203.0.113.55"), { channelId: dm, dm: true });
+    // Threads cannot hang in a DM: the answer is a reply to the message, in the DM.
+    const answer = await until("the DM's answer", () =>
       inChannel(dm).find((m) => m.author.id === fake.applicationId && shown(m).includes("203.0.113.55")),
     );
+    expect(answer.message_reference).toMatchObject({ message_id: asked });
   });
 
   it("autocompletes address options from 65,536 watched addresses within 3 s, at most 25", async () => {

@@ -12,6 +12,7 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   RESTJSONErrorCodes,
+  Routes,
 } from "discord.js";
 import type {
   AskedMessage,
@@ -22,11 +23,11 @@ import type {
   OutboundMessage,
 } from "../../chat/types.js";
 import type { Logger } from "../../log.js";
-import { channelAddress } from "./addresses.js";
+import { channelAddress, messageAddress } from "./addresses.js";
 import { CHECK_MESSAGE_COMMAND } from "./commands.js";
+import { hinted } from "./errors.js";
 import { downloadBounded, isReadableAttachment, MAX_ATTACHMENT_BYTES } from "./messages.js";
-import type { DiscordSender } from "./outbound.js";
-import { threadOrChannel } from "./outbound.js";
+import { type DiscordSender, messageBody, threadOrChannel } from "./outbound.js";
 import { renderMessage } from "./render.js";
 
 /** Discord's answers when the bot may not post in a conversation. */
@@ -71,7 +72,11 @@ export function makeAskResponder(place: AskPlace, sender: DiscordSender, log: Lo
           "rdns: check",
           (err) => log.info({ err }, "no thread here; answering in the channel"),
         );
-        const parent = await sender.reply(channelAddress(threadId), message);
+        // Where no thread can hang (a DM, a message in a thread), the answer is a reply to it.
+        const parent =
+          threadId === place.channelId
+            ? await replyTo(place.client, place.channelId, place.messageId, message)
+            : await sender.reply(channelAddress(threadId), message);
         return {
           ok: true,
           origin: { platform: "discord", channel: place.channelId, thread: channelAddress(threadId), parent },
@@ -91,6 +96,27 @@ export function makeAskResponder(place: AskPlace, sender: DiscordSender, log: Lo
       if (origin.parent !== null) await sender.update(origin.parent, message);
     },
   };
+}
+
+/** Posts `message` as a reply to message `messageId` (its first part; the rest follow it). */
+async function replyTo(
+  client: Client,
+  channelId: string,
+  messageId: string,
+  message: OutboundMessage,
+): Promise<string> {
+  const [first, ...rest] = renderMessage(message);
+  const sent = (await hinted(() =>
+    client.rest.post(Routes.channelMessages(channelId), {
+      body: {
+        ...messageBody(first ?? { content: "…", embeds: [] }),
+        message_reference: { message_id: messageId, fail_if_not_exists: false },
+      },
+    }),
+  )) as { id: string };
+  for (const payload of rest)
+    await hinted(() => client.rest.post(Routes.channelMessages(channelId), { body: messageBody(payload) }));
+  return messageAddress(channelId, sent.id);
 }
 
 /** The readable attachments of a message, downloaded (bounded), as the paste reader takes them. */

@@ -129,7 +129,14 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
           const earlier = rest.botMessages().find((m) => m.nonce === body.nonce);
           if (earlier) return [200, earlier];
         }
-        return [200, rest.createMessage(channelId as string, body ?? {}, { nonce: body?.nonce })];
+        return [
+          200,
+          rest.createMessage(channelId as string, body ?? {}, {
+            nonce: body?.nonce,
+            // A reply (Discord: message_reference) names the message it answers.
+            ...(body?.message_reference !== undefined ? { message_reference: body.message_reference } : {}),
+          }),
+        ];
       },
     ],
     ["PATCH", /^\/channels\/(\d+)\/messages\/(\d+)$/, ([, id], body) => rest.editMessage(id, body ?? {})],
