@@ -125,7 +125,13 @@ async function listMembers(client: WebClient, channel: string): Promise<Set<stri
   const users = new Set<string>();
   let cursor: string | undefined;
   do {
-    const page = await client.conversations.members({ channel, limit: 1000, ...(cursor ? { cursor } : {}) });
+    const from = cursor;
+    // A 429 (many watching channels at once) is waited out for Slack's Retry-After.
+    const page = await withRateLimitWait(() =>
+      client.conversations
+        .members({ channel, limit: 1000, ...(from ? { cursor: from } : {}) })
+        .catch((error: unknown) => Promise.reject(toDeliveryError(error, "conversations.members"))),
+    );
     for (const id of page.members ?? []) users.add(id);
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor !== undefined);
