@@ -9,19 +9,36 @@ import { withoutBotMention } from "../../../src/platforms/discord/ask.js";
 import { homeBlocks, MAX_HOME_BLOCKS } from "../../../src/platforms/slack/home-view.js";
 import { withoutMention } from "../../../src/platforms/slack/inbound-ask.js";
 
-const row = (i: number, verdict: ServerRow["verdict"]): ServerRow => ({
-  ip: `198.18.0.${i}`,
-  watch: `198.18.0.${i}`,
-  channel: "slack:C0OPS",
-  ptr: [],
-  fcrdns: "fail" as ServerRow["fcrdns"],
-  helo: null,
-  verdict,
-  problems: verdict === "fail" ? ["NO_PTR"] : [],
-  since: null,
-  checkedAt: `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`,
-  paused: false,
-});
+// Cast: the rows carry more fields (per-watch pace, mute) that the Home does not read.
+const row = (i: number, verdict: ServerRow["verdict"]): ServerRow => {
+  const fields: Pick<
+    ServerRow,
+    | "ip"
+    | "watch"
+    | "channel"
+    | "ptr"
+    | "fcrdns"
+    | "helo"
+    | "verdict"
+    | "problems"
+    | "since"
+    | "checkedAt"
+    | "paused"
+  > = {
+    ip: `198.18.0.${i}`,
+    watch: `198.18.0.${i}`,
+    channel: "slack:C0OPS",
+    ptr: [],
+    fcrdns: "fail",
+    helo: null,
+    verdict,
+    problems: verdict === "fail" ? ["NO_PTR"] : [],
+    since: null,
+    checkedAt: `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`,
+    paused: false,
+  };
+  return fields as ServerRow;
+};
 
 describe("soleTarget", () => {
   it("takes an IP or a host name alone, with an optional HELO", () => {
