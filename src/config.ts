@@ -154,6 +154,8 @@ const schema = z.object({
   // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
   // cut and the answer says so.
   BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
+  /** The servers page's public address: the Slack App Home's "Open the servers page" button. */
+  SERVERS_PAGE_URL: optionalText.pipe(z.string().url().optional()),
   /** Unset: `warn` in the console chat (its terminal is the conversation), `info` otherwise. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */
