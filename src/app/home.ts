@@ -36,6 +36,8 @@ export function planHome(
     verdict: row.verdict,
     problems: row.problems,
     checkedAt: row.checkedAt,
+    everySeconds: row.everySeconds,
+    mutedUntil: row.mutedUntil,
     channel: row.channel.slice(row.channel.indexOf(":") + 1),
     helo: helos.get(`${row.channel}\t${row.watch}`) ?? null,
   }));

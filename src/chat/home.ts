@@ -3,7 +3,10 @@
 import type { StatusRow } from "./types.js";
 
 /** One address worth a look (failing first, then could not tell, then pending). */
-export type HomeRow = Pick<StatusRow, "ip" | "watch" | "verdict" | "problems" | "checkedAt"> & {
+export type HomeRow = Pick<
+  StatusRow,
+  "ip" | "watch" | "verdict" | "problems" | "checkedAt" | "everySeconds" | "mutedUntil"
+> & {
   /** The channel id (without the platform). */
   channel: string;
   helo: string | null;

@@ -5,6 +5,7 @@
 import type { types as SlackTypes } from "@slack/bolt";
 import type { HomeRow, HomeView } from "../../chat/types.js";
 import { context, header, type SlackBlock, section } from "./blocks.js";
+import { formatDuration } from "../../render/duration.js";
 import { inlineCode, slackText } from "./escape.js";
 
 /** Block Kit's limit for a Home tab view. */
@@ -29,14 +30,23 @@ function summary(view: HomeView): string {
   );
 }
 
-function rowBlock(row: HomeRow): SlackBlock {
+/** The watch's own pace and a maintenance window still running (`/rdns watch ... every`, `/rdns mute`). */
+function paceNotes(row: HomeRow, now: string): string {
+  const notes: string[] = [];
+  if (row.everySeconds !== null) notes.push(`every ${formatDuration(row.everySeconds)}`);
+  if (row.mutedUntil !== null && row.mutedUntil > now)
+    notes.push(`muted until ${row.mutedUntil.slice(0, 16).replace("T", " ")} UTC`);
+  return notes.length === 0 ? "" : `, ${notes.join(", ")}`;
+}
+
+function rowBlock(row: HomeRow, now: string): SlackBlock {
   const problems = row.problems.length === 0 ? "" : `: ${row.problems.map(inlineCode).join(", ")}`;
   const block: SlackTypes.SectionBlock = {
     type: "section",
     text: {
       type: "mrkdwn",
       verbatim: true,
-      text: `${inlineCode(row.ip)} ${WORDS[row.verdict]} in <#${row.channel}> (watch ${inlineCode(row.watch)})${problems}`,
+      text: `${inlineCode(row.ip)} ${WORDS[row.verdict]} in <#${row.channel}> (watch ${inlineCode(row.watch)}${paceNotes(row, now)})${problems}`,
     },
     accessory: {
       type: "button",
@@ -49,7 +59,7 @@ function rowBlock(row: HomeRow): SlackBlock {
 }
 
 /** The Home's blocks, at most MAX_HOME_BLOCKS. Pure. */
-export function homeBlocks(view: HomeView, serversUrl: string | null): SlackBlock[] {
+export function homeBlocks(view: HomeView, serversUrl: string | null, now = new Date()): SlackBlock[] {
   const blocks: SlackBlock[] = [header("Watched addresses"), section(summary(view))];
   if (serversUrl !== null) {
     blocks.push({
@@ -74,7 +84,7 @@ export function homeBlocks(view: HomeView, serversUrl: string | null): SlackBloc
   // One block is kept for the line that sums up what did not fit.
   const room = MAX_HOME_BLOCKS - blocks.length - 1;
   const shown = view.rows.slice(0, room);
-  blocks.push(...shown.map(rowBlock));
+  blocks.push(...shown.map((row) => rowBlock(row, now.toISOString())));
   const left = view.rows.length - shown.length + view.unlisted;
   if (left > 0) {
     blocks.push(

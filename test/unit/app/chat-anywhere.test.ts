@@ -24,6 +24,8 @@ const row = (i: number, verdict: ServerRow["verdict"]): ServerRow => {
     | "since"
     | "checkedAt"
     | "paused"
+    | "everySeconds"
+    | "mutedUntil"
   > = {
     ip: `198.18.0.${i}`,
     watch: `198.18.0.${i}`,
@@ -36,6 +38,8 @@ const row = (i: number, verdict: ServerRow["verdict"]): ServerRow => {
     since: null,
     checkedAt: `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`,
     paused: false,
+    everySeconds: null,
+    mutedUntil: null,
   };
   return fields as ServerRow;
 };
@@ -102,6 +106,18 @@ describe("the Home", () => {
     expect(blocks).toHaveLength(MAX_HOME_BLOCKS);
     expect(JSON.stringify(blocks.at(-1))).toContain(`and ${5000 - (MAX_HOME_BLOCKS - 5)} more not passing`);
     expect(homeBlocks(view, null).length).toBeLessThanOrEqual(MAX_HOME_BLOCKS);
+  });
+  it("shows a watch's own pace and a maintenance window still running", () => {
+    const now = new Date("2026-12-07T10:00:00.000Z");
+    const paced = { ...row(1, "fail"), everySeconds: 1800, mutedUntil: "2026-12-07T12:00:00.000Z" };
+    const ended = { ...row(2, "fail"), mutedUntil: "2026-12-07T09:00:00.000Z" };
+    const blocks = homeBlocks(planHome(["C0OPS"], [paced, ended], new Map()), null, now).map((block) =>
+      JSON.stringify(block),
+    );
+    expect(blocks.find((block) => block.includes("198.18.0.1`"))).toContain(
+      "every 30 min, muted until 2026-12-07 12:00 UTC",
+    );
+    expect(blocks.find((block) => block.includes("198.18.0.2`"))).not.toContain("muted");
   });
   it("escapes what it shows: a watch target cannot form a mention or a link", () => {
     const hostile = { ...row(1, "fail"), problems: ["<!channel>"] };
