@@ -30,6 +30,7 @@ export async function startBotMailListener(
     maxPerIp: config.SMTP_MAX_CONNECTIONS_PER_IP,
     ...LISTENER_DEFAULTS,
     logger: ctx.logger,
+    acceptedReply: "received; the report goes to the thread that asked for this address",
     acceptRecipient: (address) => decideTestRecipient(ctx, domain, address),
     onMessage: (mail) =>
       reportTestMail(

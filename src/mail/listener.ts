@@ -52,6 +52,8 @@ export interface MailListenerOptions<T> {
   idleMs: number;
   /** Recipients one message may have. */
   maxRecipients: number;
+  /** The 250 reply's text after a message (after "2.0.0 "). */
+  acceptedReply: string;
   acceptRecipient(address: string): Promise<RecipientDecision<T>>;
   /** Called once per message received in full; the 250 waits for it, a throw answers 451. */
   onMessage(mail: ReceivedMail<T>): Promise<void>;
@@ -117,7 +119,8 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
   const counted = new Map<string, string>();
   /** Each session's accepted recipients' values, by address. */
   const values = new Map<string, Map<string, T>>();
-  let pending = 0;
+  /** Sockets of trusted peers whose PROXY header is still awaited. */
+  const awaiting = new Set<Socket>();
 
   const smtp = new SMTPServer({
     name: options.name,
@@ -130,7 +133,9 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
     maxClients: options.maxClients,
     socketTimeout: options.idleMs,
     closeTimeout: 5_000,
-    hideENHANCEDSTATUSCODES: false,
+    // Enhanced status codes (RFC 3463) are written in our own replies (550 5.1.1, 550 5.7.1):
+    // smtp-server's would be derived from the reply code alone, not from what was refused.
+    hideENHANCEDSTATUSCODES: true,
     // smtp-server's own logger stays off: the project's logger says what matters.
     logger: false,
     ...(options.tls === null ? {} : { key: options.tls.key, cert: options.tls.cert }),
@@ -203,7 +208,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
           recipients,
         };
         options.onMessage(mail).then(
-          () => callback(null, "2.0.0 received; the report goes to the thread that asked for this address"),
+          () => callback(null, `2.0.0 ${options.acceptedReply}`),
           (err: unknown) => {
             logger.warn({ err: String(err), ip: mail.ip }, "test mail: could not hand the message on");
             callback(reply(451, "4.3.0 could not start the check; try again later"));
@@ -228,13 +233,13 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
 
   /** Reads the PROXY header of a trusted peer, then hands the socket to the SMTP session. */
   const readProxyHeader = (socket: Socket, peer: string) => {
-    pending++;
+    awaiting.add(socket);
     let buffered = Buffer.alloc(0);
     let done = false;
     const finish = () => {
       if (done) return false;
       done = true;
-      pending--;
+      awaiting.delete(socket);
       clearTimeout(timer);
       socket.removeListener("data", onData);
       socket.removeListener("close", onClose);
@@ -273,7 +278,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
     socket.on("error", () => undefined);
     const peer = normalizeIp(socket.remoteAddress ?? "");
     if (inRanges(peer, options.proxyFrom)) {
-      if (pending >= options.maxClients) {
+      if (awaiting.size >= options.maxClients) {
         socket.destroy();
         return;
       }
@@ -296,7 +301,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
   logger.info({ host: options.host, port }, "test-mail listener listening");
   return {
     address: { host: options.host, port },
-    connections: () => smtp.connections.size + pending,
+    connections: () => smtp.connections.size + awaiting.size,
     close: () =>
       new Promise<void>((resolve) => {
         // The TCP server's callback fires once every socket it accepted has closed: sessions in
@@ -304,6 +309,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
         // whose 250 was sent always had its check queued.
         server.close(() => resolve());
         smtp.close(() => undefined);
+        for (const socket of awaiting) socket.destroy();
       }),
   };
 }
