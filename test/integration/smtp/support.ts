@@ -120,3 +120,58 @@ export function rawClient(
     socket.once("connect", () => resolve({ socket, said: () => text, closed }));
   });
 }
+
+/**
+ * One message over a raw socket, as a minimal client: EHLO, then MAIL, RCPT and DATA pipelined
+ * (RFC 2920), the body, QUIT. Resolves with the reply to the end of DATA.
+ */
+export function sendRaw(
+  host: string,
+  port: number,
+  to: string,
+  helo: string,
+  timeoutMs = 25_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    let buffer = "";
+    let step = 0;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer in time at step ${step}: ${buffer.slice(-200)}`));
+    }, timeoutMs);
+    socket.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("latin1");
+      const lines = buffer.split("\r\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line[3] === "-") continue; // a continued multi-line reply
+        if (step === 0 && line.startsWith("220 ")) {
+          step = 1;
+          socket.write(`EHLO ${helo}\r\n`);
+        } else if (step === 1 && line.startsWith("250 ")) {
+          step = 2;
+          socket.write(`MAIL FROM:<load@example.test>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
+        } else if (step === 2 && line.startsWith("354 ")) {
+          step = 3;
+          socket.write("Subject: load\r\n\r\nhello\r\n.\r\nQUIT\r\n");
+        } else if (step === 3 && /^[245]\d\d /.test(line) && !line.startsWith("354")) {
+          if (line.startsWith("250 2.0.0") || !line.startsWith("250 ")) {
+            clearTimeout(timer);
+            step = 4;
+            socket.end();
+            resolve(line);
+          }
+        } else if (step < 3 && /^[45]\d\d /.test(line)) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(line);
+        }
+      }
+    });
+  });
+}
