@@ -131,9 +131,12 @@ export function sendRaw(
   to: string,
   helo: string,
   timeoutMs = 25_000,
+  /** `proxyLine`: written first (a PROXY header); `onDataEnd`: called once the final "." is written. */
+  options: { proxyLine?: string; onDataEnd?: () => void } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
+    if (options.proxyLine !== undefined) socket.write(options.proxyLine);
     let buffer = "";
     let step = 0;
     const timer = setTimeout(() => {
@@ -158,7 +161,7 @@ export function sendRaw(
           socket.write(`MAIL FROM:<load@example.test>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
         } else if (step === 2 && line.startsWith("354 ")) {
           step = 3;
-          socket.write("Subject: load\r\n\r\nhello\r\n.\r\nQUIT\r\n");
+          socket.write("Subject: load\r\n\r\nhello\r\n.\r\nQUIT\r\n", () => options.onDataEnd?.());
         } else if (step === 3 && /^[245]\d\d /.test(line) && !line.startsWith("354")) {
           if (line.startsWith("250 2.0.0") || !line.startsWith("250 ")) {
             clearTimeout(timer);
