@@ -142,6 +142,7 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual([
       "check",
+      "mailtest",
       "recheck",
       "status",
       "stop",
