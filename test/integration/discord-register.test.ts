@@ -32,6 +32,7 @@ describe("registering /rdns", () => {
     const [rdns] = puts[0]?.body as unknown as { name: string; options: { name: string }[] }[];
     expect(rdns?.options.map((o) => o.name)).toEqual([
       "check",
+      "mailtest",
       "recheck",
       "status",
       "stop",
