@@ -10,9 +10,9 @@
 // never changes the client's address.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
-import ipaddr from "ipaddr.js";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Logger } from "../log.js";
+import { inRanges, normalizeIp } from "./addresses.js";
 import { parseProxyHeader } from "./proxy-header.js";
 
 /** What a recipient gets: accepted with the caller's value, or refused with an SMTP reply. */
@@ -68,6 +68,8 @@ export interface MailListener {
   close(): Promise<void>;
 }
 
+export { inRanges, normalizeIp };
+
 export const LISTENER_DEFAULTS = {
   maxBytes: 10 * 1024 * 1024,
   maxClients: 2000,
@@ -78,38 +80,6 @@ export const LISTENER_DEFAULTS = {
 /** An SMTP error reply smtp-server sends as `<code> <message>`. */
 function reply(code: number, message: string): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode: code });
-}
-
-/** The address as one spelling (an IPv4-mapped IPv6 peer becomes its IPv4 address). */
-export function normalizeIp(address: string): string {
-  try {
-    return ipaddr.process(address).toString();
-  } catch {
-    return address;
-  }
-}
-
-/** Whether `ip` is one of the entries (addresses or CIDRs). */
-export function inRanges(ip: string, entries: readonly string[]): boolean {
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    parsed = ipaddr.process(ip);
-  } catch {
-    return false;
-  }
-  return entries.some((entry) => {
-    try {
-      const [range, bits] = entry.includes("/") ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), -1];
-      const base =
-        range.kind() === "ipv6" && range instanceof ipaddr.IPv6 && range.isIPv4MappedAddress()
-          ? range.toIPv4Address()
-          : range;
-      if (base.kind() !== parsed.kind()) return false;
-      return bits === -1 ? base.toString() === parsed.toString() : parsed.match(base, bits);
-    } catch {
-      return false;
-    }
-  });
 }
 
 export async function startMailListener<T>(options: MailListenerOptions<T>): Promise<MailListener> {

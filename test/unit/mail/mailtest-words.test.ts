@@ -66,5 +66,7 @@ describe("the listener's address rules", () => {
     expect(inRanges("2001:db8::5", ["2001:db8::/32"])).toBe(true);
     expect(inRanges("192.0.2.7", ["192.0.2.8"])).toBe(false);
     expect(inRanges("192.0.2.7", [])).toBe(false);
+    expect(inRanges("192.0.2.7", ["::ffff:192.0.2.0/120"])).toBe(true);
+    expect(inRanges("192.0.3.7", ["::ffff:192.0.2.0/120"])).toBe(false);
   });
 });
