@@ -33,6 +33,7 @@ describe("registering /rdns", () => {
     expect(rdns?.options.map((o) => o.name)).toEqual([
       "check",
       "mailtest",
+      "mute",
       "recheck",
       "status",
       "stop",

@@ -145,10 +145,11 @@ describe.each([
       expect(parsed.ok, `${example}: ${parsed.ok ? "" : parsed.problem}`).toBe(true);
     }
     // And the platform itself takes them: sent back, none is refused as a usage error.
-    // Unwatch last: it refuses (rightly) what the channel does not watch yet.
+    // Mute, then unwatch, last: they refuse (rightly) what the channel does not watch yet.
+    const last = (example: string) => (/unwatch/.test(example) ? 2 : /mute/.test(example) ? 1 : 0);
     const sendable = examples
       .filter((example) => !/explode|help/.test(example))
-      .sort((a, b) => Number(/unwatch/.test(a)) - Number(/unwatch/.test(b)));
+      .sort((a, b) => last(a) - last(b));
     const answered = () => driver.privateAnswers().length + driver.publicMessages().length;
     const redis = new Redis(REDIS_URL);
     for (const example of sendable) {

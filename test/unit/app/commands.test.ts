@@ -13,6 +13,7 @@ describe("command loader", () => {
     expect(names).toEqual([
       "check",
       "mailtest",
+      "mute",
       "recheck",
       "status",
       "stop",
