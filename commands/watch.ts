@@ -1,8 +1,10 @@
-// `/rdns watch <ip or range> [helo]`: the channel follows an IP or a range (src/app/watch.ts
-// stores it and schedules its checks), with the HELO name its servers announce if given (every
-// run checks it too); changes go to the thread this command opens.
+// `/rdns watch <ip or range> [helo] [every <duration>]`: the channel follows an IP or a range
+// (src/app/watch.ts stores it and schedules its checks), with the HELO name its servers announce
+// if given (every run checks it too), at its own pace if given (5 min to 24 h); changes go to the
+// thread this command opens. Watching it again with another `every` changes its pace.
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
+import { durationWords, parseDuration, WATCH_EVERY_BOUNDS } from "../src/app/durations.js";
 import { MAX_ADDRESS, MAX_NAME, parseNewWatchTarget, parseOptionalHelo } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
 
@@ -33,8 +35,21 @@ export default {
       minLength: 1,
       maxLength: MAX_NAME,
     },
+    {
+      name: "every",
+      kind: "duration",
+      keyword: "every",
+      required: false,
+      description: "How often to check it, 5m to 24h, e.g. 30m (default: the bot's interval)",
+      minLength: 2,
+      maxLength: 16,
+    },
   ],
-  examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25", helo: "mail.example.com" }],
+  examples: [
+    { range: "203.0.113.0/28" },
+    { range: "2001:db8::25", helo: "mail.example.com" },
+    { range: "203.0.113.5", every: "30m" },
+  ],
   async run({ ctx, request, respond, options, example }) {
     const parsed = parseNewWatchTarget(options.range ?? "");
     if (!parsed.ok) {
@@ -46,6 +61,12 @@ export default {
       await refuse(respond, helo.problem, example);
       return;
     }
+    const pace = options.every === undefined ? null : parseDuration(options.every, WATCH_EVERY_BOUNDS);
+    if (pace !== null && !pace.ok) {
+      await refuse(respond, pace.problem, example);
+      return;
+    }
+    const everyMs = pace === null ? null : pace.ms;
     const heloName = helo.value;
     const target = parsed.value;
     const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;
@@ -54,11 +75,18 @@ export default {
     const announce = () =>
       respond.openThread({
         kind: "notice",
-        text: `Watching ${target.label}${count}${withHelo} ${every(ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
+        text: `Watching ${target.label}${count}${withHelo} ${every(everyMs ?? ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
       });
     const result = await watch(
       ctx,
-      { platform: request.platform, channel: request.channel, user: request.user, target, helo: heloName },
+      {
+        platform: request.platform,
+        channel: request.channel,
+        user: request.user,
+        target,
+        helo: heloName,
+        everyMs,
+      },
       announce,
     );
     if (result.status === "cap") {
@@ -67,6 +95,11 @@ export default {
         `this channel watches ${result.watched} addresses and may watch at most ${result.cap}; unwatch something first`,
         "/rdns watches",
       );
+    } else if (result.status === "repaced") {
+      await respond.replyPrivately({
+        kind: "notice",
+        text: `This channel already watches ${target.label}; it is now checked every ${durationWords(result.everyMs ?? ctx.settings.watchIntervalMs)}.`,
+      });
     } else if (result.status === "exists") {
       const repaired = result.repaired.length === 0 ? "" : " Its schedule was missing and runs again.";
       await respond.replyPrivately({

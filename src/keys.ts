@@ -54,6 +54,11 @@ export function storeKeys(prefix: string) {
      * src/store/watch-prefixes.ts): the cap is counted from these, not from every address.
      */
     watchPrefixes: (channelKey: string) => `${base}:watchprefixes:${channelKey}`,
+    /**
+     * A channel's watch targets, in a sorted set whose scores are all 0 so it is ordered by the
+     * text (src/store/watch-targets.ts): autocomplete's prefix reads (ZRANGEBYLEX) stay O(log n).
+     */
+    watchTargets: (channelKey: string) => `${base}:watchtargets:${channelKey}`,
     /** Every channel's watches' prefixes (hash: "<channelKey>\t<target>" -> prefix), for the metric. */
     allWatchPrefixes: () => `${base}:watchprefixes-all`,
     /**
@@ -67,6 +72,11 @@ export function storeKeys(prefix: string) {
     watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
     /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
     watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
+    /**
+     * A muted watch's notices waiting for its window to end (hash: delivery id -> DeliveryJob
+     * JSON; src/store/held-notices.ts), summed up in its thread then.
+     */
+    heldNotices: (channelKey: string, target: string) => `${base}:held:${channelKey}:${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */
@@ -99,6 +109,11 @@ export function storeKeys(prefix: string) {
      * route of its own, e.g. one console's session (src/queue/delivery-routes.ts).
      */
     deliveryRoute: (platform: string, route: string) => `${base}:route:${platform}:${route}`,
+    /**
+     * A test-mail address's token (string, MailToken JSON with the address's expiry,
+     * src/store/mail-tokens.ts): the thread that asked for it.
+     */
+    mailToken: (token: string) => `${base}:mailtoken:${token}`,
   };
 }
 

@@ -5,7 +5,7 @@
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import { heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
+import { blocklistRowsOf, heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -55,13 +55,15 @@ function uniqueCodes(report: ReportRow): string[] {
  */
 export function buildRow(
   channel: string,
-  watch: string | Pick<WatchRecord, "target" | "helo">,
+  watch: string | Pick<WatchRecord, "target" | "helo" | "everyMs" | "mutedUntil">,
   ip: string,
   state: WatchState | undefined,
   report: ReportRow | undefined,
   paused = false,
 ): ServerRow {
   const record = typeof watch === "string" ? { target: watch, helo: null } : watch;
+  const everySeconds = typeof watch === "string" || !watch.everyMs ? null : Math.round(watch.everyMs / 1000);
+  const mutedUntil = typeof watch === "string" ? null : (watch.mutedUntil ?? null);
   const watchHelo = record.helo ?? null;
   const stateAt = state?.checkedAt ?? "";
   const heloUnknown = watchHelo === null ? null : { name: watchHelo, matchesPtr: null, resolvesToIp: null };
@@ -78,12 +80,15 @@ export function buildRow(
       channel,
       since: state?.since ?? null,
       paused,
+      everySeconds,
+      mutedUntil,
       ptr: report.ptr.names,
       fcrdns: report.fcrdns,
       helo: heloRowOf(report.helo),
       verdict: report.verdict,
       problems: uniqueCodes(report),
       checkedAt: report.checkedAt,
+      blocklists: blocklistRowsOf(report.blocklists),
     };
   }
   if (state !== undefined) {
@@ -93,12 +98,15 @@ export function buildRow(
       channel,
       since: state.since ?? null,
       paused,
+      everySeconds,
+      mutedUntil,
       ptr: state.names,
       fcrdns: "unknown",
       helo: heloUnknown,
       verdict: state.verdict,
       problems: state.problems ?? [],
       checkedAt: state.checkedAt ?? null,
+      blocklists: [],
     };
   }
   return {
@@ -107,12 +115,15 @@ export function buildRow(
     channel,
     since: null,
     paused,
+    everySeconds,
+    mutedUntil,
     ptr: [],
     fcrdns: "unknown",
     helo: heloUnknown,
     verdict: "pending",
     problems: [],
     checkedAt: null,
+    blocklists: [],
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type SlackPlatform,
   slackKeyPrefix,
 } from "../../../src/platforms/slack/index.js";
+import type { RedisClient } from "../../../src/redis-client.js";
 import { FakeSocketModeServer } from "./socket-mode.js";
 import { FakeSlackWebApi } from "./web-api.js";
 
@@ -20,7 +21,7 @@ export interface SlackHarness {
   fake: FakeSlackWebApi;
   socket: FakeSocketModeServer | null;
   platform: SlackPlatform;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   /** The HTTP receiver's events URL (HTTP mode). */
   eventsUrl: string;
@@ -30,7 +31,7 @@ export interface SlackHarness {
 export interface HarnessOptions {
   mode?: "http" | "socket";
   env?: Record<string, string>;
-  redis?: Redis;
+  redis?: RedisClient;
   /** Redis key prefix for the adapter; "configured": none given, the adapter derives it from QUEUE_PREFIX. */
   keyPrefix?: string | "configured";
   /** Timeout of the adapter's outbound Web API calls, ms. */

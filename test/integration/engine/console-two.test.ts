@@ -3,6 +3,7 @@
 // other's. Each console process has its own delivery route (src/queue/delivery-routes.ts).
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
+import { storeKeys } from "../../../src/keys.js";
 import { createConsolePlatform } from "../../../src/platforms/console/index.js";
 import { ROUTE_TTL_MS } from "../../../src/queue/delivery-routes.js";
 import type { Runtime } from "../../../src/runtime.js";
@@ -73,7 +74,7 @@ describe("two consoles on one prefix", () => {
   it("lets go of its route when it stops: its queue is removed and later answers go to the shared one", async () => {
     const redis = testRedis();
     try {
-      const routeKey = `${settings.prefix}:s:route:console:bbb222`;
+      const routeKey = storeKeys(settings.prefix).deliveryRoute("console", "bbb222");
       expect(await redis.pttl(routeKey)).toBeGreaterThan(ROUTE_TTL_MS / 2);
       await runtimes.pop()?.stop();
       expect(await redis.exists(routeKey)).toBe(0);

@@ -31,7 +31,7 @@ describe("watches", () => {
     const origin = await platform.command(["watch", IP], "C-watch");
     const thread = origin?.thread ?? "";
     expect(platform.posted.find((item) => item.address === thread)?.message.kind).toBe("notice");
-    const stateKey = `${settings.prefix}:s:watchstate:console:C-watch`;
+    const stateKey = storeKeys(settings.prefix).watchState("console:C-watch");
     const deadline = Date.now() + 15_000;
     while ((await runtime.redis.hget(stateKey, IP)) === null) {
       expect(Date.now()).toBeLessThan(deadline);
@@ -101,7 +101,7 @@ describe("watches", () => {
     await platform.command(["unwatch", "[IPv6:2001:DB8::40]"], "C-forms");
     expect(stopped()).toBe("Stopped watching 2001:db8::40.");
     // A watch stored as "203.0.113.41/32" (before one form per address) is still found by its address.
-    const key = `${settings.prefix}:s:watches:console:C-forms`;
+    const key = storeKeys(settings.prefix).watches("console:C-forms");
     await runtime.redis.hset(
       key,
       "203.0.113.41/32",
