@@ -64,8 +64,13 @@ const reconnectDelay = (times: number) => Math.min(100 + times * 100, 1000);
  */
 const reconnectOnReadonly = (error: Error) => (error.message.startsWith("READONLY") ? 2 : false);
 
-/** Options shared by every server connection of the process, whatever the target. */
-function serverOptions(role: "worker" | "client" | "probe"): RedisOptions {
+/**
+ * Options shared by every server connection of the process. `failover`: a Sentinel or Cluster
+ * target, where a new primary comes within seconds and a client command waits for it; one server
+ * (REDIS_URL) has none to wait for, so a client command fails after a few reconnects and the
+ * asker hears at once that the queue is unreachable (docs/chat-commands.md, the platform contract).
+ */
+function serverOptions(role: "worker" | "client" | "probe", failover: boolean): RedisOptions {
   if (role === "probe")
     // No offline queue and no retries: while no primary answers, a PING fails at once (readiness
     // 503) instead of queueing; ioredis keeps reconnecting in the background.
@@ -79,8 +84,8 @@ function serverOptions(role: "worker" | "client" | "probe"): RedisOptions {
     // Workers need `null` (BullMQ's blocking commands wait through reconnects). A client command
     // waits in the offline queue through reconnects too, bounded by commandTimeout (armed when
     // the command is queued): it fails only after PRIMARY_WAIT_MS without a primary.
-    maxRetriesPerRequest: null,
-    ...(role === "client" ? { commandTimeout: PRIMARY_WAIT_MS } : {}),
+    maxRetriesPerRequest: role === "client" && !failover ? 3 : null,
+    ...(role === "client" && failover ? { commandTimeout: PRIMARY_WAIT_MS } : {}),
     enableReadyCheck: true,
     retryStrategy: reconnectDelay,
     reconnectOnError: reconnectOnReadonly,
@@ -97,7 +102,7 @@ export function createRedis(
   extra: RedisOptions = {},
 ): RedisClient {
   const resolved = targetOf(target);
-  const options = { ...serverOptions(role), ...extra };
+  const options = { ...serverOptions(role, resolved.kind !== "url"), ...extra };
   switch (resolved.kind) {
     case "url":
       return new Redis(resolved.url, options);
