@@ -2,6 +2,7 @@
 // the check workers, and stops them in an order that loses nothing (docs/operations.md "Stopping: SIGTERM drains"):
 // front ends first (no new requests), then workers finish their in-flight jobs, then Redis.
 import type { Worker } from "bullmq";
+import { Cluster } from "ioredis";
 import { type CheckRunner, createCheckWorker, type PollRunner } from "../workers/check.js";
 import { createDeliveryWorker } from "../workers/delivery.js";
 import { createWatchWorker } from "../workers/watch.js";
@@ -22,6 +23,7 @@ import { createConsolePlatform } from "./platforms/console/index.js";
 import { createPlatforms } from "./platforms/registry.js";
 import { assertRedisReachable, createRedis } from "./queue/connection.js";
 import { claimDeliveryRoute, type RouteClaim, retireRouteQueue } from "./queue/delivery-routes.js";
+import { migrateUntaggedKeys } from "./queue/migrate-keys.js";
 import { createQueues, type Queues } from "./queue/queues.js";
 import type { RedisClient } from "./redis-client.js";
 import { type EngineSettings, settingsFromConfig } from "./settings.js";
@@ -65,6 +67,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settings = options.settings ?? settingsFromConfig(config);
   for (const line of config.deprecations) logger.warn(line);
   await assertRedisReachable(config.redis);
+  await migrateKeys(config, settings, logger);
   const opened = openEngine(config, settings, logger, options.onWorker);
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -86,6 +89,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const { queues, client, platforms, workers } = opened;
   return { settings, queues, redis: client, platforms, workers, mailListener: opened.mail[0] ?? null, stop };
+}
+
+/**
+ * Keys written before the deployment's hash tag renamed to their tagged names, before any worker
+ * or front end reads them (src/queue/migrate-keys.ts). Not on a Cluster, which never had them.
+ */
+async function migrateKeys(config: Config, settings: EngineSettings, logger: Logger): Promise<void> {
+  if (config.redis.kind === "cluster") return;
+  const redis = createRedis(config.redis, "client");
+  try {
+    if (redis instanceof Cluster) return;
+    const { renamed, kept } = await migrateUntaggedKeys(redis, settings.prefix);
+    if (renamed > 0)
+      logger.info(
+        { renamed, prefix: settings.prefix },
+        `renamed ${renamed} keys to the prefix ${settings.prefix}`,
+      );
+    if (kept.length > 0)
+      logger.warn(
+        { kept: kept.length, first: kept.slice(0, 5) },
+        `${kept.length} keys written before the hash tag were kept: their tagged names already exist (docs/operations.md "Upgrading to hash-tagged keys")`,
+      );
+  } finally {
+    await redis.quit();
+  }
 }
 
 /** What a runtime opened and started, so stop() can close all of it in order. */
