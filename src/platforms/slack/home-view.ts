@@ -4,8 +4,8 @@
 // what does not fit is summed up in one line that points to the servers page.
 import type { types as SlackTypes } from "@slack/bolt";
 import type { HomeRow, HomeView } from "../../chat/types.js";
-import { context, header, type SlackBlock, section } from "./blocks.js";
 import { formatDuration } from "../../render/duration.js";
+import { context, header, type SlackBlock, section } from "./blocks.js";
 import { inlineCode, slackText } from "./escape.js";
 
 /** Block Kit's limit for a Home tab view. */
