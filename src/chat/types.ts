@@ -81,6 +81,8 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** The SMTP greeting's name of a watch that probes (`/rdns watch <ip> probe`); absent otherwise. */
+  smtp?: { outcome: string; bannerName: string | null; matchesPtr: boolean | null } | null;
 }
 
 /** One watch of a channel, counted by verdict (`/rdns status` without an argument). */

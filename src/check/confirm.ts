@@ -165,6 +165,8 @@ export async function confirmFix(
     authority: authority?.report ?? null,
     forward,
     helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
+    // A confirmation asks DNS only: the SMTP probe is the full check's.
+    smtp: null,
     now: now(),
     ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
   };

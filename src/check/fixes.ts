@@ -119,7 +119,9 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       addressStepGiven,
       stepsSoFar: steps.length,
     };
-    steps.push(...SECTIONS[id].fixSteps(input[id], shared));
+    // Each id's report is that section's own (SectionReports), so the call is sound.
+    const fixSteps = SECTIONS[id].fixSteps as (report: unknown, input: SectionFixInput) => string[];
+    steps.push(...fixSteps(input[id], shared));
   }
 
   if (codes.has("CACHED_NEGATIVE")) {

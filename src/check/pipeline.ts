@@ -72,6 +72,7 @@ export function assembleReport(
     fcrdns: analysis.fcrdns,
     forward: observations.forward,
     helo: analysis.helo,
+    smtp: analysis.smtp,
     resolvers: observations.resolvers,
     authority: observations.authority,
     negativeCache: analysis.negativeCache,
@@ -173,6 +174,7 @@ async function observeWithin(
     options,
     forward,
     unanswered: unansweredLookup,
+    timeLeftMs: () => deadline.at - performance.now(),
   });
   progress.sections = sections;
   const resolverAnswers = Promise.all(
@@ -272,6 +274,7 @@ function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started
     fcrdns: "unknown",
     forward: [],
     helo: null,
+    smtp: null,
     resolvers: [],
     authority: null,
     negativeCache: null,

@@ -52,7 +52,9 @@ export type ProblemCode =
    * exist (NXDOMAIN on the target), so receivers find no PTR. Given instead of NO_PTR: the fix
    * is at the end of the chain, not a PTR on the reverse name itself.
    */
-  | "DANGLING_CNAME";
+  | "DANGLING_CNAME"
+  /** Warning: the SMTP greeting announces another name than the PTR (the smtp section). */
+  | "BANNER_MISMATCH";
 
 export interface Problem {
   code: ProblemCode;
@@ -138,6 +140,36 @@ export interface HeloReport {
   resolvesToIp: boolean | null;
   matchesPtr: boolean | null;
   lookup: ForwardLookup | null;
+  /**
+   * Where the name came from: given with the check, or (no HELO given, the check probed the
+   * server) the name its SMTP greeting announces. Absent in reports made before it was kept.
+   */
+  source?: "given" | "greeting";
+}
+
+export type SmtpOutcome = "ok" | "refused" | "timeout" | "error";
+
+/** What the SMTP probe saw (src/check/sections/smtp/probe.ts). */
+export interface SmtpProbe {
+  /** ok: a 220 greeting was read; refused, timeout; error: no connection or not a 220 greeting. */
+  outcome: SmtpOutcome;
+  /** host:port probed. */
+  server: string;
+  /** The greeting as sent (lines joined with a newline; untrusted text), null when none came. */
+  banner: string | null;
+  /** The name the greeting announces (its first word, RFC 5321 4.3.1), null when it names none. */
+  bannerName: string | null;
+  /** The name the EHLO reply's first line announces, null when EHLO was not answered with 250. */
+  ehloName: string | null;
+  /** The EHLO reply offers STARTTLS (RFC 3207). */
+  starttls: boolean;
+  /** What happened, in plain words, when it was not a plain greeting and EHLO; null otherwise. */
+  note: string | null;
+}
+
+export interface SmtpReport extends SmtpProbe {
+  /** The greeting's name is one of the PTR names; null when either is unknown. */
+  matchesPtr: boolean | null;
 }
 
 export interface NegativeCacheReport {
@@ -160,6 +192,8 @@ export interface CheckReport {
   /** One forward lookup per PTR name. */
   forward: ForwardLookup[];
   helo: HeloReport | null;
+  /** The SMTP probe (`--smtp`, `/rdns probe`); null when the check did not probe. */
+  smtp: SmtpReport | null;
   resolvers: PtrAnswer[];
   authority: AuthorityReport | null;
   negativeCache: NegativeCacheReport | null;
@@ -201,6 +235,11 @@ export interface CheckOptions {
    * its questions for the "cleared" notice). Not called for questions the deadline never sent.
    */
   onQuestion?: (server: string) => void;
+  /**
+   * The SMTP server to probe (the IP's port 25, or the operator's HOST:PORT); null or absent: no
+   * probe. Within the deadline; its outcome never fails the check.
+   */
+  smtp?: { host: string; port: number } | null;
 }
 
 /** Thrown for input the check cannot run on (exit 64 in the CLI; UnrecoverableError in workers). */
@@ -223,7 +262,7 @@ export interface Observations extends SectionObservations {
   /** One forward lookup (A for IPv4, AAAA for IPv6) per distinct PTR name seen anywhere. */
   forward: ForwardLookup[];
   /** The HELO name given and its forward lookup (null lookup for an address literal or a non-FQDN). */
-  helo: { name: string; lookup: ForwardLookup | null } | null;
+  helo: { name: string; lookup: ForwardLookup | null; source?: "given" | "greeting" } | null;
   now: Date;
   /**
    * Set when the check's deadline cut it short: the deadline and the questions left unanswered
@@ -240,6 +279,7 @@ export type Analysis = Pick<
   | "ptr"
   | "fcrdns"
   | "helo"
+  | "smtp"
   | "negativeCache"
   | "provider"
   | "receivers"

@@ -6,7 +6,7 @@
 // `/rdns <ip> <helo>`) never lands in a watch's row.
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { CheckReport, HeloReport, Problem } from "../check/types.js";
+import type { CheckReport, HeloReport, Problem, SmtpReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStored } from "./record.js";
 import { withScripts } from "./scripts.js";
@@ -22,6 +22,8 @@ export interface ReportRow {
   fcrdns: CheckReport["fcrdns"];
   helo: Pick<HeloReport, "name" | "matchesPtr" | "resolvesToIp"> | null;
   problems: Pick<Problem, "code">[];
+  /** The SMTP greeting's facts, for a probing watch's row (absent: not probed). */
+  smtp?: Pick<SmtpReport, "outcome" | "bannerName" | "matchesPtr"> | null;
 }
 
 // A row is a cache of the newest report's facts, rewritten by the next check: one this version
@@ -33,6 +35,10 @@ const reportRowSchema = z.object({
   fcrdns: z.enum(["pass", "fail", "unknown"]),
   helo: z.object({ name: z.string(), matchesPtr: z.boolean(), resolvesToIp: z.boolean() }).nullable(),
   problems: z.array(z.object({ code: z.string() })),
+  smtp: z
+    .object({ outcome: z.string(), bannerName: z.string().nullable(), matchesPtr: z.boolean().nullable() })
+    .nullable()
+    .optional(),
 });
 
 /** The HELO facts a row shows (name, matches the PTR, resolves to the IP), or null with no HELO. */
@@ -40,6 +46,11 @@ export function heloRowOf(helo: ReportRow["helo"]): ReportRow["helo"] {
   return helo === null
     ? null
     : { name: helo.name, matchesPtr: helo.matchesPtr, resolvesToIp: helo.resolvesToIp };
+}
+
+/** The SMTP facts a row shows: how the probe went and the greeting's name. */
+export function smtpRowOf(smtp: NonNullable<ReportRow["smtp"]>): NonNullable<ReportRow["smtp"]> {
+  return { outcome: smtp.outcome, bannerName: smtp.bannerName, matchesPtr: smtp.matchesPtr };
 }
 
 /** The report's row facts, every other field left out. */
@@ -51,6 +62,7 @@ export function reportRowOf(report: CheckReport): ReportRow {
     fcrdns: report.fcrdns,
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
+    ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
   };
 }
 

@@ -5,9 +5,11 @@
 // its field in Observations and CheckReport and for its entry in each renderer.
 import type { CheckReport } from "../types.js";
 import { heloSection } from "./helo/index.js";
+import { smtpSection } from "./smtp/index.js";
 
 export const SECTIONS = {
   helo: heloSection,
+  smtp: smtpSection,
 } as const;
 
 export type SectionId = keyof typeof SECTIONS;

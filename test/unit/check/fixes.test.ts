@@ -39,6 +39,7 @@ describe("buildFixSteps", () => {
     ptrNames: [],
     intendedConfirms: false,
     helo: null,
+    smtp: null,
     negativeCache: { ttl: 5, clearsBy: "2026-11-27T12:00:05Z" },
     positiveTtl: null,
     failedServers: [],

@@ -74,6 +74,7 @@ export function observations(partial: Partial<Observations> = {}): Observations 
     authority: null,
     forward: [],
     helo: null,
+    smtp: null,
     now: NOW,
     ...partial,
   };
