@@ -1,10 +1,15 @@
-// `/rdns watch <ip or range> [helo]`: the channel follows an IP or a range (src/app/watch.ts
+// `/rdns watch <ip or range> [helo] [probe]`: the channel follows an IP or a range (src/app/watch.ts
 // stores it and schedules its checks), with the HELO name its servers announce if given (every
-// run checks it too); changes go to the thread this command opens.
+// run checks it too); changes go to the thread this command opens. `probe` (typed in the HELO's
+// place when there is none: `/rdns watch 203.0.113.5 probe`) makes every run read each address's
+// SMTP greeting too, and a changed greeting name is a notice like a changed PTR.
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
 import { MAX_ADDRESS, MAX_NAME, parseNewWatchTarget, parseOptionalHelo } from "../src/app/targets.js";
 import { watch } from "../src/app/watch.js";
+
+/** The word that makes a watch probe. */
+const PROBE_WORD = "probe";
 
 function every(ms: number): string {
   if (ms % 3_600_000 === 0) return ms === 3_600_000 ? "every hour" : `every ${ms / 3_600_000} hours`;
@@ -33,15 +38,34 @@ export default {
       minLength: 1,
       maxLength: MAX_NAME,
     },
+    {
+      name: "probe",
+      kind: "text",
+      required: false,
+      description: `Write "${PROBE_WORD}" to read each address's SMTP greeting (port 25) on every run too`,
+      minLength: PROBE_WORD.length,
+      maxLength: PROBE_WORD.length,
+    },
   ],
-  examples: [{ range: "203.0.113.0/28" }, { range: "2001:db8::25", helo: "mail.example.com" }],
+  examples: [
+    { range: "203.0.113.0/28" },
+    { range: "2001:db8::25", helo: "mail.example.com" },
+    { range: "203.0.113.5", helo: "mail.example.com", probe: PROBE_WORD },
+  ],
   async run({ ctx, request, respond, options, example }) {
     const parsed = parseNewWatchTarget(options.range ?? "");
     if (!parsed.ok) {
       await refuse(respond, parsed.problem, example);
       return;
     }
-    const helo = parseOptionalHelo(options.helo);
+    // "probe" in the HELO's place is the keyword (a HELO must be an FQDN or a literal anyway).
+    const probeInHelo = options.helo?.toLowerCase() === PROBE_WORD && options.probe === undefined;
+    if (options.probe !== undefined && options.probe.toLowerCase() !== PROBE_WORD) {
+      await refuse(respond, `the last word may only be "${PROBE_WORD}"`, example);
+      return;
+    }
+    const probe = probeInHelo || options.probe !== undefined;
+    const helo = parseOptionalHelo(probeInHelo ? undefined : options.helo);
     if (!helo.ok) {
       await refuse(respond, helo.problem, example);
       return;
@@ -49,16 +73,23 @@ export default {
     const heloName = helo.value;
     const target = parsed.value;
     const count = target.ips.length === 1 ? "" : ` (${target.ips.length} addresses)`;
-    const withHelo = heloName === null ? "" : ` with HELO ${heloName}`;
+    const withHelo = `${heloName === null ? "" : ` with HELO ${heloName}`}${probe ? ", reading its SMTP greeting (port 25)" : ""}`;
     // The service stores the watch and its schedulers first, and calls this only then.
     const announce = () =>
       respond.openThread({
         kind: "notice",
-        text: `Watching ${target.label}${count}${withHelo} ${every(ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name changes.`,
+        text: `Watching ${target.label}${count}${withHelo} ${every(ctx.settings.watchIntervalMs)}. This thread hears when one breaks, recovers or its PTR name${probe ? " or greeting name" : ""} changes.`,
       });
     const result = await watch(
       ctx,
-      { platform: request.platform, channel: request.channel, user: request.user, target, helo: heloName },
+      {
+        platform: request.platform,
+        channel: request.channel,
+        user: request.user,
+        target,
+        helo: heloName,
+        ...(probe ? { probe } : {}),
+      },
       announce,
     );
     if (result.status === "cap") {

@@ -7,6 +7,7 @@ import type { CheckReport } from "../src/check/types.js";
 import { threadReply } from "../src/queue/deliveries.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
+import { askedHelo } from "../src/store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
 
 /** One channel watching the checked IP, with what it last saw (the raw text, for the compare-and-set). */
@@ -36,12 +37,20 @@ type Change = NonNullable<WatchState["notice"]>["change"];
 
 const isHeloCode = (code: string) => code.startsWith("HELO_");
 
-function watchStateOf(report: CheckReport): Required<Pick<WatchState, "verdict" | "names" | "problems">> {
-  return {
-    verdict: report.verdict === "pass" ? "pass" : "fail",
+function watchStateOf(
+  report: CheckReport,
+  before: WatchState | null,
+): Required<Pick<WatchState, "verdict" | "names" | "problems">> & Pick<WatchState, "greeting"> {
+  const state = {
+    verdict: report.verdict === "pass" ? ("pass" as const) : ("fail" as const),
     names: [...report.ptr.names].sort(),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
   };
+  if (!report.smtp) return state;
+  // A probe that read no name (refused, timed out, no name in the greeting) says nothing about
+  // the name: the one seen before stands, so a port blocked for a run is not a "change".
+  const greeting = report.smtp.outcome === "ok" ? report.smtp.bannerName : null;
+  return { ...state, greeting: greeting ?? before?.greeting ?? null };
 }
 
 /** The HELO_* codes of a state (states written before problems were stored have none). */
@@ -54,6 +63,8 @@ export function watchChange(before: WatchState | null, after: WatchState): Chang
   if (before === null) return null;
   if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
   if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
+  // A probing watch: the greeting's name changed (both known; the first one seen is the baseline).
+  if (before.greeting && after.greeting && before.greeting !== after.greeting) return "greeting-drifted";
   // A HELO problem is often only a warning (HELO_MISMATCH) and leaves the verdict alone, yet the
   // watch was given a HELO name to follow: its problems appearing or going away is news.
   const heloBefore = heloProblems(before).join(" ");
@@ -72,20 +83,36 @@ export function watchChange(before: WatchState | null, after: WatchState): Chang
  * "could not tell", which may be the HELO name's lookups): a verdict a bad HELO failed is not the
  * watch's, and its next run says what is.
  */
-export function watchView(record: Pick<WatchRecord, "helo">, report: CheckReport): CheckReport | null {
+export function watchView(
+  record: Pick<WatchRecord, "helo" | "probe">,
+  report: CheckReport,
+): CheckReport | null {
   const watchHelo = record.helo ?? null;
-  if (sameHelo(watchHelo, report.helo?.name ?? null)) return report;
+  const probes = record.probe === true;
+  const probed = report.smtp !== null && report.smtp !== undefined;
+  // A probing watch hears its greeting only from probing checks; a plain check cannot tell it.
+  if (probes && !probed) return null;
+  // A HELO taken from the greeting is the probe's finding, not a HELO the check was asked with.
+  const helo = askedHelo(report);
+  if (sameHelo(watchHelo, helo) && (probes || !probed)) return report;
   if (watchHelo !== null) return null;
   // "Could not tell" may come from the HELO name's own lookups: not a fact the watch shares.
   if (report.verdict === "inconclusive") return null;
   const heloProblems = report.problems.filter((problem) => isHeloCode(problem.code));
   if (heloProblems.some((problem) => problem.severity === "error")) return null;
+  // A watch that does not probe shares nothing of a probe (`/rdns probe`): its greeting and
+  // BANNER_MISMATCH are left out with the HELO it gave.
+  const probeOnly = (code: string) => !probes && code === "BANNER_MISMATCH";
+  const shared = report.problems.filter((problem) => !isHeloCode(problem.code) && !probeOnly(problem.code));
   return {
     ...report,
     helo: null,
-    problems: report.problems.filter((problem) => !isHeloCode(problem.code)),
+    ...(probes ? {} : { smtp: null }),
+    problems: shared,
     fixSteps:
-      heloProblems.length === 0 ? report.fixSteps : report.fixSteps.filter((step) => !/\bHELO\b/.test(step)),
+      shared.length === report.problems.length
+        ? report.fixSteps
+        : report.fixSteps.filter((step) => !/\bHELO\b|SMTP greeting/.test(step)),
   };
 }
 
@@ -120,9 +147,11 @@ export function planWatchNotice(
   }
   // A newer check already spoke for this channel: this older result has nothing to add.
   if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
-  const after = watchStateOf(report);
+  const after = watchStateOf(report, before);
   const change = watchChange(before, after);
-  const previousNames = before?.names ?? [];
+  // The greeting's change names the greeting it replaced; every other change the PTR names.
+  const previousNames =
+    change === "greeting-drifted" && before?.greeting ? [before.greeting] : (before?.names ?? []);
   // The history records every change of verdict, PTR names or problem codes (the first run too);
   // the chat hears only of the changes watchChange names.
   const history = historyEntryFor(before, after, report.checkedAt);

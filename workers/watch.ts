@@ -84,6 +84,7 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
 async function checkAll(
   ips: readonly string[],
   helo: string | null,
+  probe: boolean,
   deps: WatchWorkerDeps,
 ): Promise<CheckReport[]> {
   const reports: CheckReport[] = [];
@@ -91,7 +92,8 @@ async function checkAll(
     concurrency: deps.settings.watchChunkConcurrency,
     // The same options as a single check's job, so each address's report is what `rdns check`
     // (and `/rdns <ip>`) reports for it.
-    check: (ip) => deps.runCheck({ ip, helo, ...deps.settings.check }),
+    check: (ip) =>
+      deps.runCheck({ ip, helo, ...deps.settings.check, ...(probe ? { smtp: { host: ip, port: 25 } } : {}) }),
     onReport: (report) => {
       reports.push(report);
     },
@@ -103,7 +105,7 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   const { redis, queues, settings } = deps;
   const keys = storeKeys(settings.prefix);
   const stillWatched = (await redis.hexists(keys.watches(data.channel), data.target)) === 1;
-  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps) : [];
+  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, data.probe === true, deps) : [];
   const retry = planChunkRetry(
     data,
     reports.filter((report) => report.verdict === "inconclusive").map((report) => report.ip),

@@ -29,6 +29,8 @@ export interface WatchRequest {
   target: WatchTarget;
   /** The HELO name every run of the watch checks too; null for none. */
   helo: string | null;
+  /** Every run also reads the SMTP greeting (`/rdns watch <ip> probe`). */
+  probe?: boolean;
 }
 
 export type WatchResult =
@@ -60,6 +62,7 @@ export async function watch(
       user: request.user,
       createdAt,
       helo: request.helo,
+      ...(request.probe === true ? { probe: true } : {}),
     },
     settings.watchCap,
   );

@@ -43,7 +43,14 @@ export interface Origin {
  * How a watched address changed: its verdict, its PTR names ("drifted"), or, with the verdict and
  * names unchanged, its HELO problems appearing ("helo-broke") or going away ("helo-recovered").
  */
-export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
+export type WatchChange =
+  | "broke"
+  | "recovered"
+  | "drifted"
+  | "helo-broke"
+  | "helo-recovered"
+  /** A probing watch: the SMTP greeting names another host than before (`previousNames`: the old name). */
+  | "greeting-drifted";
 
 /**
  * One source IP of a DMARC aggregate report posted in a support channel (src/app/dmarc-paste.ts):

@@ -102,6 +102,7 @@ function renderParts(message: OutboundMessage): string {
         drifted: "PTR name changed",
         "helo-broke": "HELO check now fails",
         "helo-recovered": "HELO check passes again",
+        "greeting-drifted": "SMTP greeting name changed",
       }[message.change];
       return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
     }

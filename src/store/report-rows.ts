@@ -66,6 +66,14 @@ export function reportRowOf(report: CheckReport): ReportRow {
   };
 }
 
+/**
+ * The HELO a report was asked with: its HELO's name, or null when none was given (a HELO taken
+ * from the SMTP greeting is the probe's finding, not a parameter of the check).
+ */
+export function askedHelo(report: Pick<CheckReport, "helo">): string | null {
+  return report.helo?.source === "greeting" ? null : (report.helo?.name ?? null);
+}
+
 /** The HELO part of a row's key: names compare as DNS names do (case, a trailing dot), "" for none. */
 export function heloParameter(helo: string | null | undefined): string {
   return helo === null || helo === undefined ? "" : helo.toLowerCase().replace(/\.$/, "");
@@ -92,7 +100,7 @@ export async function saveReportRows(
   const pipeline = withScripts(redis).pipeline();
   for (const report of reports)
     pipeline.rdnsReportSetIfNewer(
-      keys.reportRow(report.ip, heloParameter(report.helo?.name)),
+      keys.reportRow(report.ip, heloParameter(askedHelo(report))),
       JSON.stringify(reportRowOf(report)),
       report.checkedAt,
       String(ttlSeconds),

@@ -31,6 +31,11 @@ export interface WatchRecord {
   createdAt: string;
   /** The name the watched servers announce in HELO/EHLO: every run checks it too (null: none). */
   helo?: string | null;
+  /**
+   * Every run also reads the SMTP greeting of each address's port 25 (`/rdns watch <ip> probe`),
+   * and a changed greeting name is a notice. Absent (older records, and watches without): false.
+   */
+  probe?: boolean;
 }
 
 // Upgrades, all here: `ips` (every address, written until records kept only their target) is
@@ -41,6 +46,7 @@ const watchRecordSchema = z.object({
   user: z.string(),
   createdAt: z.string(),
   helo: z.string().nullable().default(null),
+  probe: z.boolean().optional(),
 });
 
 /** Every address of a watch target ("203.0.113.5", "203.0.113.0/24", "2001:db8::/120"). */
@@ -71,8 +77,8 @@ export function parseWatchRecord(text: string, where: string): WatchRecord {
 
 /** The text stored for a record: its fields without the addresses. */
 export function storedWatchText(record: Omit<WatchRecord, "ips"> & { ips?: unknown }): string {
-  const { target, origin, user, createdAt, helo } = record;
-  return JSON.stringify({ target, origin, user, createdAt, helo: helo ?? null });
+  const { target, origin, user, createdAt, helo, probe } = record;
+  return JSON.stringify({ target, origin, user, createdAt, helo: helo ?? null, ...(probe ? { probe } : {}) });
 }
 
 /** HELO names compare as DNS names do: case-insensitive, a trailing dot ignored. */

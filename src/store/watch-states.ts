@@ -22,6 +22,8 @@ export interface WatchState {
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
   by?: string;
   notice?: { change: WatchChange; previousNames: string[] } | null;
+  /** A probing watch: the last name the SMTP greeting gave (kept through probes that got none). */
+  greeting?: string | null;
 }
 
 // Older states lack fields, and the absence means something, so it is kept rather than filled:
@@ -37,11 +39,12 @@ const watchStateSchema = z.object({
   by: z.string().optional(),
   notice: z
     .object({
-      change: z.enum(["broke", "recovered", "drifted", "helo-broke", "helo-recovered"]),
+      change: z.enum(["broke", "recovered", "drifted", "helo-broke", "helo-recovered", "greeting-drifted"]),
       previousNames: z.array(z.string()),
     })
     .nullable()
     .optional(),
+  greeting: z.string().nullable().optional(),
 }) satisfies z.ZodType<WatchState, unknown>;
 
 /**

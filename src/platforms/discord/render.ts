@@ -240,6 +240,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         drifted: "🔀 PTR changed",
         "helo-broke": "⚠️ HELO check now fails",
         "helo-recovered": "✅ HELO check passes again",
+        "greeting-drifted": "🔀 SMTP greeting changed",
       }[message.change];
       const colour =
         message.change === "recovered" || message.change === "helo-recovered"

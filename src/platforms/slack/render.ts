@@ -186,9 +186,16 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
           ? ":twisted_rightwards_arrows: PTR changed"
           : change === "helo-broke"
             ? ":warning: HELO check now fails"
-            : ":white_check_mark: HELO check passes again";
+            : change === "greeting-drifted"
+              ? ":twisted_rightwards_arrows: SMTP greeting changed"
+              : ":white_check_mark: HELO check passes again";
+  const greeting = report.smtp?.bannerName ?? null;
   const drift =
-    change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
+    change === "drifted"
+      ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.`
+      : change === "greeting-drifted"
+        ? `\nWas ${names(message.previousNames)}, now ${greeting === null ? "none" : names([greeting])}.`
+        : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };

@@ -30,15 +30,15 @@ describe("typed words (Slack, console)", () => {
     expect(parseWords(commands, ["frobnicate"])).toMatchObject({
       ok: false,
       problem:
-        'unknown command "frobnicate"; the commands are check, recheck, status, stop, unwatch, watch, watches, help',
+        'unknown command "frobnicate"; the commands are check, probe, recheck, status, stop, unwatch, watch, watches, help',
     });
     expect(parseWords(commands, ["watch"])).toMatchObject({
       ok: false,
       problem: /^missing <range> \(an IP or CIDR/,
     });
-    expect(parseWords(commands, ["watch", "a", "b", "c"])).toMatchObject({
+    expect(parseWords(commands, ["watch", "a", "b", "c", "d"])).toMatchObject({
       ok: false,
-      problem: "too many words: /rdns watch <range> [helo]",
+      problem: "too many words: /rdns watch <range> [helo] [probe]",
     });
     expect(parseWords(commands, ["check", "a".repeat(254)])).toMatchObject({
       ok: false,

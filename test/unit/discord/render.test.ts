@@ -142,6 +142,7 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual([
       "check",
+      "probe",
       "recheck",
       "status",
       "stop",
@@ -157,6 +158,11 @@ describe("addresses, the command definition and the invite", () => {
     ]);
     expect(subs.find((s) => s.name === "watch")?.options).toMatchObject([
       { name: "range", required: true, max_length: 52 },
+      { name: "helo", required: false, max_length: 253 },
+      { name: "probe", required: false, min_length: 5, max_length: 5 },
+    ]);
+    expect(subs.find((s) => s.name === "probe")?.options).toMatchObject([
+      { name: "ip", required: true, max_length: 52 },
       { name: "helo", required: false, max_length: 253 },
     ]);
     expect(json.contexts).toEqual([0]);
