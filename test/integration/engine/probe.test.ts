@@ -71,7 +71,10 @@ describe("SMTP probes through the engine", () => {
     const announced = platform.posted.find((item) => item.address === thread)?.message;
     expect(announced).toMatchObject({ kind: "notice" });
     expect(announced?.kind === "notice" && announced.text).toContain("greeting");
-    await platform.waitFor(() => platform.in(thread).some((item) => item.message.kind === "watch-baseline"), 15_000);
+    await platform.waitFor(
+      () => platform.in(thread).some((item) => item.message.kind === "watch-baseline"),
+      15_000,
+    );
     const greetingChanges = () =>
       platform
         .in(thread)
@@ -81,9 +84,25 @@ describe("SMTP probes through the engine", () => {
     server.setName(HELOS.resolvesToIp);
     await platform.waitFor(() => greetingChanges().length >= 1, 20_000);
     const notice = greetingChanges()[0];
-    expect(notice).toMatchObject({ kind: "watch-change", change: "greeting-drifted", previousNames: [HELOS.equal] });
+    expect(notice).toMatchObject({
+      kind: "watch-change",
+      change: "greeting-drifted",
+      previousNames: [HELOS.equal],
+    });
     expect(notice?.kind === "watch-change" && notice.report.smtp?.bannerName).toBe(HELOS.resolvesToIp);
     await new Promise((resolve) => setTimeout(resolve, 2500)); // several more runs: silence
     expect(greetingChanges()).toHaveLength(1);
+  });
+
+  it("a pasted receiver log line names the HELO: the check is made with it (issue 21 point 6)", async () => {
+    const origin = await platform.paste(
+      `Dec  7 06:00:03 mx1 postfix/smtpd[999]: NOQUEUE: reject: RCPT from unknown[${IP}]: 450 4.7.1 Client host rejected: cannot find your reverse hostname, [${IP}]; from=<a@sender.test> to=<b@example.org> proto=ESMTP helo=<${HELOS.resolvesToIp}>`,
+      "C-paste-helo",
+    );
+    const thread = origin?.thread ?? "";
+    await platform.waitFor(() => reportIn(thread) !== undefined, 15_000);
+    expect(reportIn(thread)?.report.helo).toMatchObject({ name: HELOS.resolvesToIp, source: "given" });
+    // A paste asks for no probe.
+    expect(reportIn(thread)?.report.smtp).toBeNull();
   });
 });
