@@ -38,113 +38,139 @@ const BLOCKED =
   "port 25 is blocked outbound on many clouds (AWS, Azure, Google Cloud, DigitalOcean among them), which may be where this bot runs, or a firewall in front of the server drops the connection";
 
 type Phase = "connect" | "greeting" | "ehlo";
+type Read = Exclude<ReadResult, { kind: "more" }>;
 
 /** Connects to `target` and reads what it announces, within `withinMs` (the check's time left). */
 export function probeSmtp(target: SmtpTarget, withinMs: number): Promise<SmtpProbe> {
-  const server = formatTarget(target);
-  const result: SmtpProbe = {
-    outcome: "error",
-    server,
-    banner: null,
-    bannerName: null,
-    ehloName: null,
-    starttls: false,
-    note: null,
-  };
-  return new Promise((resolve) => {
-    let phase: Phase = "connect";
-    let settled = false;
-    let reader = new ReplyReader();
-    const socket = net.connect({ host: target.host, port: target.port });
-    socket.setEncoding("utf8");
-    const finish = (outcome: SmtpProbe["outcome"], note: string | null, quit = false) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (quit && socket.writable) socket.end("QUIT\r\n");
-      else socket.end();
-      // The server's 221 is not waited for; the socket goes a little later whatever it does.
-      setTimeout(() => socket.destroy(), 1000).unref();
-      resolve({ ...result, outcome, note });
+  return new Promise((resolve) => new ProbeSession(target, Math.max(0, Math.floor(withinMs)), resolve));
+}
+
+/** One probe's connection: each socket event moves it on, and it ends exactly once (`finish`). */
+class ProbeSession {
+  private phase: Phase = "connect";
+  private settled = false;
+  private reader = new ReplyReader();
+  private readonly server: string;
+  private readonly result: SmtpProbe;
+  private readonly socket: net.Socket;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    target: SmtpTarget,
+    private readonly ms: number,
+    private readonly resolve: (probe: SmtpProbe) => void,
+  ) {
+    this.server = formatTarget(target);
+    this.result = {
+      outcome: "error",
+      server: this.server,
+      banner: null,
+      bannerName: null,
+      ehloName: null,
+      starttls: false,
+      note: null,
     };
-    const ms = Math.max(0, Math.floor(withinMs));
-    const timer = setTimeout(() => {
-      if (phase === "connect") finish("timeout", `no connection to ${server} within ${ms} ms: ${BLOCKED}.`);
-      else if (phase === "greeting") {
-        keepBanner(reader.partial());
-        finish("timeout", `connected to ${server}, but no complete greeting within ${ms} ms.`);
-      } else finish("ok", `${server} did not answer EHLO within ${ms} ms.`);
-    }, ms);
-    const keepBanner = (lines: string[]) => {
-      if (lines.length > 0) result.banner = lines.join("\n");
-    };
-    const onGreeting = (read: Exclude<ReadResult, { kind: "more" }>) => {
-      keepBanner(read.raw);
-      if (read.kind === "garbage") {
-        finish("error", `${server} sent something that is not an SMTP greeting.`);
-        return;
-      }
-      if (read.reply.code !== 220) {
-        finish(
-          "error",
-          `${server} answered ${read.reply.code} instead of the 220 greeting: it will not take mail from this connection (RFC 5321 3.1).`,
-          true,
-        );
-        return;
-      }
-      result.bannerName = announcedName(read.reply.lines[0]);
-      phase = "ehlo";
-      reader = new ReplyReader();
-      socket.write(`EHLO ${ourEhloName(socket.localAddress)}\r\n`);
-    };
-    const onEhlo = (read: Exclude<ReadResult, { kind: "more" }>) => {
-      if (read.kind === "reply" && read.reply.code === 250) {
-        result.ehloName = announcedName(read.reply.lines[0]);
-        result.starttls = offersStarttls(read.reply);
-        finish("ok", null, true);
-        return;
-      }
-      const answer =
-        read.kind === "reply" ? `answered EHLO with ${read.reply.code}` : "answered EHLO with garbage";
-      finish("ok", `${server} ${answer}, so its extensions (STARTTLS) are unknown.`, true);
-    };
-    socket.on("connect", () => {
-      phase = "greeting";
+    this.timer = setTimeout(() => this.onTimeout(), ms);
+    this.socket = net.connect({ host: target.host, port: target.port });
+    this.socket.setEncoding("utf8");
+    this.socket.on("connect", () => {
+      this.phase = "greeting";
     });
-    socket.on("data", (chunk: string) => {
-      if (settled) return;
-      const read = reader.push(chunk);
-      if (read.kind === "more") return;
-      if (phase === "greeting") onGreeting(read);
-      else onEhlo(read);
-    });
-    socket.on("error", (error: NodeJS.ErrnoException) => {
-      if (phase === "connect" && error.code === "ECONNREFUSED") {
-        finish(
+    this.socket.on("data", (chunk: string) => this.onData(chunk));
+    this.socket.on("error", (error: NodeJS.ErrnoException) => this.onError(error));
+    this.socket.on("close", () => this.onClose());
+  }
+
+  private finish(outcome: SmtpProbe["outcome"], note: string | null, quit = false): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (quit && this.socket.writable) this.socket.end("QUIT\r\n");
+    else this.socket.end();
+    // The server's 221 is not waited for; the socket goes a little later whatever it does.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.resolve({ ...this.result, outcome, note });
+  }
+
+  private keepBanner(lines: string[]): void {
+    if (lines.length > 0) this.result.banner = lines.join("\n");
+  }
+
+  private onTimeout(): void {
+    const { server, ms } = this;
+    if (this.phase === "connect") {
+      this.finish("timeout", `no connection to ${server} within ${ms} ms: ${BLOCKED}.`);
+    } else if (this.phase === "greeting") {
+      this.keepBanner(this.reader.partial());
+      this.finish("timeout", `connected to ${server}, but no complete greeting within ${ms} ms.`);
+    } else this.finish("ok", `${server} did not answer EHLO within ${ms} ms.`);
+  }
+
+  private onData(chunk: string): void {
+    if (this.settled) return;
+    const read = this.reader.push(chunk);
+    if (read.kind === "more") return;
+    if (this.phase === "greeting") this.onGreeting(read);
+    else this.onEhlo(read);
+  }
+
+  private onGreeting(read: Read): void {
+    this.keepBanner(read.raw);
+    if (read.kind === "garbage") {
+      this.finish("error", `${this.server} sent something that is not an SMTP greeting.`);
+      return;
+    }
+    if (read.reply.code !== 220) {
+      this.finish(
+        "error",
+        `${this.server} answered ${read.reply.code} instead of the 220 greeting: it will not take mail from this connection (RFC 5321 3.1).`,
+        true,
+      );
+      return;
+    }
+    this.result.bannerName = announcedName(read.reply.lines[0]);
+    this.phase = "ehlo";
+    this.reader = new ReplyReader();
+    this.socket.write(`EHLO ${ourEhloName(this.socket.localAddress)}\r\n`);
+  }
+
+  private onEhlo(read: Read): void {
+    if (read.kind === "reply" && read.reply.code === 250) {
+      this.result.ehloName = announcedName(read.reply.lines[0]);
+      this.result.starttls = offersStarttls(read.reply);
+      this.finish("ok", null, true);
+      return;
+    }
+    const answer =
+      read.kind === "reply" ? `answered EHLO with ${read.reply.code}` : "answered EHLO with garbage";
+    this.finish("ok", `${this.server} ${answer}, so its extensions (STARTTLS) are unknown.`, true);
+  }
+
+  private onError(error: NodeJS.ErrnoException): void {
+    const { server } = this;
+    const why = error.code ?? error.message;
+    if (this.phase === "connect") {
+      if (error.code === "ECONNREFUSED")
+        this.finish(
           "refused",
           `${server} refused the connection: nothing listens there, or a firewall rejects it.`,
         );
-        return;
-      }
-      if (phase === "connect") {
-        finish("error", `could not connect to ${server} (${error.code ?? error.message}).`);
-        return;
-      }
-      keepBanner(phase === "greeting" ? reader.partial() : []);
-      const when = phase === "greeting" ? "before its greeting" : "after its greeting";
-      finish(
-        phase === "ehlo" ? "ok" : "error",
-        `${server} broke the connection ${when} (${error.code ?? error.message}).`,
-      );
-    });
-    socket.on("close", () => {
-      if (settled) return;
-      if (phase === "ehlo") {
-        finish("ok", `${server} closed the connection after its greeting, before answering EHLO.`);
-        return;
-      }
-      keepBanner(reader.partial());
-      finish("error", `${server} closed the connection without a complete greeting.`);
-    });
-  });
+      else this.finish("error", `could not connect to ${server} (${why}).`);
+      return;
+    }
+    if (this.phase === "greeting") {
+      this.keepBanner(this.reader.partial());
+      this.finish("error", `${server} broke the connection before its greeting (${why}).`);
+    } else this.finish("ok", `${server} broke the connection after its greeting (${why}).`);
+  }
+
+  private onClose(): void {
+    if (this.settled) return;
+    if (this.phase === "ehlo") {
+      this.finish("ok", `${this.server} closed the connection after its greeting, before answering EHLO.`);
+      return;
+    }
+    this.keepBanner(this.reader.partial());
+    this.finish("error", `${this.server} closed the connection without a complete greeting.`);
+  }
 }
