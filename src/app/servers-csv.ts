@@ -21,6 +21,10 @@ const HEADER = [
   "since",
   "checked_at",
   "paused",
+  // A probing watch's SMTP greeting (`/rdns watch <ip> probe`); empty for the others. Last, so
+  // the columns before keep their places.
+  "smtp_greeting",
+  "smtp_matches_ptr",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -42,6 +46,8 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.since ?? "",
         row.checkedAt ?? "",
         row.paused ? "yes" : "no",
+        row.smtp?.bannerName ?? "",
+        flag(row.smtp?.matchesPtr),
       ].map((cell) => escapeInvisible(cell)),
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },

@@ -68,6 +68,8 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
     "since",
     "checked_at",
     "paused",
+    "smtp_greeting",
+    "smtp_matches_ptr",
   ]);
   expect(records).toHaveLength(rows.length);
   records.forEach((record, index) => {
@@ -86,6 +88,8 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
       since: row.since ?? "",
       checked_at: row.checkedAt ?? "",
       paused: row.paused ? "yes" : "no",
+      smtp_greeting: row.smtp?.bannerName ?? "",
+      smtp_matches_ptr: yesNo(row.smtp?.matchesPtr),
     });
   });
   return records;
