@@ -14,11 +14,13 @@ export default {
     await respond.replyPrivately({
       kind: "watches",
       channel: request.channel,
-      targets: watches.map((watch) =>
-        watch.helo === undefined || watch.helo === null
-          ? watch.target
-          : `${watch.target} (HELO ${watch.helo})`,
-      ),
+      targets: watches.map((watch) => {
+        const parts = [
+          ...(watch.helo === undefined || watch.helo === null ? [] : [`HELO ${watch.helo}`]),
+          ...(watch.probe === true ? ["probe"] : []),
+        ];
+        return parts.length === 0 ? watch.target : `${watch.target} (${parts.join(", ")})`;
+      }),
     });
   },
 } satisfies Command;

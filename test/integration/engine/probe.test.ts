@@ -92,6 +92,11 @@ describe("SMTP probes through the engine", () => {
     expect(notice?.kind === "watch-change" && notice.report.smtp?.bannerName).toBe(HELOS.resolvesToIp);
     await new Promise((resolve) => setTimeout(resolve, 2500)); // several more runs: silence
     expect(greetingChanges()).toHaveLength(1);
+    await platform.command(["watches"], "C-watch-probe");
+    const listed = platform.posted.filter(
+      (item) => item.op === "private" && item.address === "C-watch-probe",
+    );
+    expect(listed.at(-1)?.message).toMatchObject({ kind: "watches", targets: [`${IP} (probe)`] });
   });
 
   it("a pasted receiver log line names the HELO: the check is made with it (issue 21 point 6)", async () => {
