@@ -1,7 +1,7 @@
 // `/rdns watches`: what this channel watches (src/app/list-watches.ts, which also restores a
 // watched IP's missing scheduler).
 import type { Command } from "../src/app/command.js";
-import { listChannelWatches } from "../src/app/list-watches.js";
+import { listChannelWatches, watchNotes } from "../src/app/list-watches.js";
 
 export default {
   name: "watches",
@@ -15,11 +15,8 @@ export default {
       kind: "watches",
       channel: request.channel,
       targets: watches.map((watch) => {
-        const parts = [
-          ...(watch.helo === undefined || watch.helo === null ? [] : [`HELO ${watch.helo}`]),
-          ...(watch.probe === true ? ["probe"] : []),
-        ];
-        return parts.length === 0 ? watch.target : `${watch.target} (${parts.join(", ")})`;
+        const notes = watchNotes(watch, new Date().toISOString());
+        return notes.length === 0 ? watch.target : `${watch.target} (${notes.join(", ")})`;
       }),
     });
   },

@@ -39,6 +39,9 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
 const port = z.coerce.number().int().min(1).max(65_535);
+const userLimit = z.coerce.number().int().min(1).max(10_000);
+const channelLimit = z.coerce.number().int().min(1).max(100_000);
+const limitWindow = z.coerce.number().int().min(1).max(86_400);
 
 /** SLACK_PORT's default, and PORT's. */
 export const DEFAULT_SLACK_PORT = 3000;
@@ -60,13 +63,18 @@ const schema = z.object({
   /** Register /rdns in this server only (npm run discord:register); global when unset. */
   DISCORD_GUILD_ID: optionalText,
   SUPPORT_CHANNELS: list,
-  // Slack .eml attachments larger than this are not downloaded (src/platforms/slack/); /rdns
-  // commands per user / per channel per window, on every platform despite the names, are
-  // answered with "try again in N s" (src/app/command-limits.ts).
+  // Slack .eml attachments larger than this are not downloaded (src/platforms/slack/).
   SLACK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(20_000_000).default(1_048_576),
-  SLACK_USER_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(10),
-  SLACK_CHANNEL_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(30),
-  SLACK_COMMAND_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // /rdns commands per user / per channel per window on every chat platform, answered with "try
+  // again in N s" (src/app/command-limits.ts). Unset: the defaults below, and the console (the
+  // operator's own terminal) is not limited.
+  LIMIT_USER_COMMANDS: userLimit.optional(),
+  LIMIT_CHANNEL_COMMANDS: channelLimit.optional(),
+  LIMIT_WINDOW_SECONDS: limitWindow.optional(),
+  /** The old names of the three above, from when only Slack was limited (RENAMED). */
+  SLACK_USER_COMMANDS_PER_WINDOW: userLimit.optional(),
+  SLACK_CHANNEL_COMMANDS_PER_WINDOW: channelLimit.optional(),
+  SLACK_COMMAND_WINDOW_SECONDS: limitWindow.optional(),
   // Slack's Events API receiver (HTTP mode only; Socket Mode and Discord listen on nothing).
   SLACK_PORT: port.optional(),
   /** The old name of SLACK_PORT, still read when SLACK_PORT is unset (docs/configuration.md). */
@@ -137,15 +145,33 @@ const schema = z.object({
 });
 
 /** Variables read under an old name: the old name, the new one. */
-const RENAMED: readonly (readonly [old: string, current: string])[] = [["PORT", "SLACK_PORT"]];
+const RENAMED = [
+  ["PORT", "SLACK_PORT"],
+  ["SLACK_USER_COMMANDS_PER_WINDOW", "LIMIT_USER_COMMANDS"],
+  ["SLACK_CHANNEL_COMMANDS_PER_WINDOW", "LIMIT_CHANNEL_COMMANDS"],
+  ["SLACK_COMMAND_WINDOW_SECONDS", "LIMIT_WINDOW_SECONDS"],
+] as const satisfies readonly (readonly [old: keyof Parsed, current: keyof Parsed])[];
+
+/** The command limits' defaults (docs/configuration.md). */
+export const DEFAULT_COMMAND_LIMITS = { user: 10, channel: 30, windowSeconds: 60 } as const;
 
 type Parsed = z.infer<typeof schema>;
+type OldName = (typeof RENAMED)[number][0];
 
-export type Config = Omit<Parsed, "SLACK_PORT" | "PORT"> & {
+export type Config = Omit<
+  Parsed,
+  OldName | "SLACK_PORT" | "LIMIT_USER_COMMANDS" | "LIMIT_CHANNEL_COMMANDS" | "LIMIT_WINDOW_SECONDS"
+> & {
   /** The Slack HTTP receiver's port: SLACK_PORT, else the old PORT, else 3000. */
   SLACK_PORT: number;
   /** @deprecated the same value as SLACK_PORT (its old name); read SLACK_PORT. */
   PORT: number;
+  /** Each limit: its variable, else its old SLACK_* name, else its default. */
+  LIMIT_USER_COMMANDS: number;
+  LIMIT_CHANNEL_COMMANDS: number;
+  LIMIT_WINDOW_SECONDS: number;
+  /** Whether any limit variable (or an old name of one) was set: only then is the console limited. */
+  limitsSet: boolean;
   /** One line per variable set under an old name, for start-up to log (empty when none). */
   deprecations: string[];
 };
@@ -162,8 +188,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const parsed = schema.safeParse(present);
   if (parsed.success) {
-    const slackPort = parsed.data.SLACK_PORT ?? parsed.data.PORT ?? DEFAULT_SLACK_PORT;
-    return { ...parsed.data, SLACK_PORT: slackPort, PORT: slackPort, deprecations: deprecations(present) };
+    const data = parsed.data;
+    const slackPort = data.SLACK_PORT ?? data.PORT ?? DEFAULT_SLACK_PORT;
+    const {
+      SLACK_USER_COMMANDS_PER_WINDOW: oldUser,
+      SLACK_CHANNEL_COMMANDS_PER_WINDOW: oldChannel,
+      SLACK_COMMAND_WINDOW_SECONDS: oldWindow,
+      ...rest
+    } = data;
+    const limits = [data.LIMIT_USER_COMMANDS, data.LIMIT_CHANNEL_COMMANDS, data.LIMIT_WINDOW_SECONDS];
+    return {
+      ...rest,
+      SLACK_PORT: slackPort,
+      PORT: slackPort,
+      LIMIT_USER_COMMANDS: data.LIMIT_USER_COMMANDS ?? oldUser ?? DEFAULT_COMMAND_LIMITS.user,
+      LIMIT_CHANNEL_COMMANDS: data.LIMIT_CHANNEL_COMMANDS ?? oldChannel ?? DEFAULT_COMMAND_LIMITS.channel,
+      LIMIT_WINDOW_SECONDS: data.LIMIT_WINDOW_SECONDS ?? oldWindow ?? DEFAULT_COMMAND_LIMITS.windowSeconds,
+      limitsSet: [...limits, oldUser, oldChannel, oldWindow].some((value) => value !== undefined),
+      deprecations: deprecations(present),
+    };
   }
   const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);

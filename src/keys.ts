@@ -52,6 +52,11 @@ export function storeKeys(prefix: string) {
     watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
     /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
     watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
+    /**
+     * A muted watch's notices waiting for its window to end (hash: delivery id -> DeliveryJob
+     * JSON; src/store/held-notices.ts), summed up in its thread then.
+     */
+    heldNotices: (channelKey: string, target: string) => `${base}:held:${channelKey}:${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */

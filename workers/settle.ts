@@ -2,8 +2,8 @@
 // (workers/apply-report.ts: a batch of one) and a watch chunk (workers/watch.ts: up to 256): each
 // report is saved as its IP's last report, and as the row of the watches it speaks for; each
 // watching channel's state is written by compare-and-set (history with it), and the notices of
-// the writes that won are returned for the caller to enqueue. The decisions are
-// workers/watch-notice.ts's.
+// the writes that won are returned for the caller to enqueue (those of a muted watch are held
+// until its window ends). The decisions are workers/watch-notice.ts's.
 //
 // The Redis work goes out in a few pipelines (saves with who watches and what they saw; rows with
 // the compare-and-sets) instead of a read and a write per address one after the other, which took
@@ -15,10 +15,11 @@ import type { Redis } from "ioredis";
 import type { CheckReport } from "../src/check/types.js";
 import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
+import { holdNotices } from "../src/store/held-notices.js";
 import { askedHelo, reportRowKey, saveReportRows } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
-import { watchersOfMany } from "../src/store/watches.js";
+import { mutedAt, watchersOfMany } from "../src/store/watches.js";
 import { planWatchNotice, type WatchDecision, type WatchObservation, watchView } from "./watch-notice.js";
 
 /** Compare-and-set tries per watching channel before leaving it to the next check. */
@@ -158,20 +159,53 @@ export async function settleWatchers(
     saveReportRows(redis, keys, rows, reportTtlSeconds),
     compareAndSetWatchStates(redis, keys, writes),
   ]);
-  const notices: DeliveryJob[] = [];
+  const notices: ClaimNotice[] = [];
   const lost: Claim[] = [];
   let written = 0;
   for (const claim of claims) {
     const { decision } = claim;
-    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
+    if (decision.action === "repeat" && decision.notice !== null)
+      notices.push({ claim, notice: decision.notice });
     if (decision.action !== "write") continue;
     // Won: its notice goes out, as a re-run's repeat would.
     if (won[written++] === true) {
-      if (decision.notice !== null) notices.push(decision.notice);
+      if (decision.notice !== null) notices.push({ claim, notice: decision.notice });
     } else lost.push(claim);
   }
-  const retried = await Promise.all(lost.map((claim) => retryClaim(redis, keys, claim)));
-  return [...notices, ...retried.filter((notice) => notice !== null)];
+  const retried = await Promise.all(
+    lost.map(async (claim) => ({ claim, notice: await retryClaim(redis, keys, claim) })),
+  );
+  for (const { claim, notice } of retried) if (notice !== null) notices.push({ claim, notice });
+  return releaseOrHold(redis, keys, notices);
+}
+
+interface ClaimNotice {
+  claim: Claim;
+  notice: DeliveryJob;
+}
+
+/**
+ * The notices of a watch in its maintenance window (`/rdns mute`) wait for its end
+ * (src/store/held-notices.ts; workers/watch-mute.ts sums them up); the others go out. Decided by
+ * the check's own time, so a chunk that runs again decides the same.
+ */
+async function releaseOrHold(
+  redis: Redis,
+  keys: StoreKeys,
+  notices: readonly ClaimNotice[],
+): Promise<DeliveryJob[]> {
+  const muted = (item: ClaimNotice) => mutedAt(item.claim.watcher.record, item.claim.check.report.checkedAt);
+  await holdNotices(
+    redis,
+    keys,
+    notices.filter(muted).map(({ claim, notice }) => ({
+      channel: claim.watcher.channel,
+      target: claim.watcher.record.target,
+      until: claim.watcher.record.mutedUntil ?? claim.check.report.checkedAt,
+      notice,
+    })),
+  );
+  return notices.filter((item) => !muted(item)).map(({ notice }) => notice);
 }
 
 /** A watch chunk's reports settled as one batch, each under its own job id (chunkAddressJobId). */

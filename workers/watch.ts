@@ -19,9 +19,10 @@ import { WATCH_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
-import { getWatch } from "../src/store/watches.js";
+import { getWatch, watchIntervalOf } from "../src/store/watches.js";
 import type { CheckRunner } from "./check.js";
 import { settleChunkReports } from "./settle.js";
+import { runUnmute } from "./watch-mute.js";
 import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
 
 export interface WatchWorkerDeps {
@@ -35,11 +36,18 @@ export interface WatchWorkerDeps {
 
 export type WatchOutcome =
   | { kind: "run"; chunks: number; baseline: boolean }
-  | { kind: "chunk"; checked: number; retried: number; deliveries: number; baselinePosted: boolean };
+  | { kind: "chunk"; checked: number; retried: number; deliveries: number; baselinePosted: boolean }
+  | { kind: "unmute"; summed: number };
 
 export function processWatchJob(job: Job<WatchJob>, deps: WatchWorkerDeps): Promise<WatchOutcome> {
   const id = job.id ?? "";
-  return job.data.kind === "run" ? runWatch(id, job.data, deps) : runChunk(id, job.data, deps);
+  const data = job.data;
+  if (data.kind === "run") return runWatch(id, data, deps);
+  if (data.kind === "unmute") {
+    const keys = storeKeys(deps.settings.prefix);
+    return runUnmute(id, data, { ...deps, keys }).then((summed) => ({ kind: "unmute", summed }));
+  }
+  return runChunk(id, data, deps);
 }
 
 async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps): Promise<WatchOutcome> {
@@ -69,7 +77,7 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
     channel: data.channel,
     record,
     baseline,
-    intervalMs: settings.watchIntervalMs,
+    intervalMs: watchIntervalOf(record, settings.watchIntervalMs),
   });
   if (baseline) await openRunTally(redis, keys, runId, chunks.length);
   // Deterministic ids: a run job that runs again adds no chunk twice.

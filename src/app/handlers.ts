@@ -95,6 +95,9 @@ async function spendLimit(
 ): Promise<LimitVerdict | null> {
   if (pipeline.limiter === null) return null;
   const verdict = await pipeline.limiter(request);
+  if (verdict.allowed && verdict.uncounted) {
+    log.warn({ err: verdict.uncounted }, "the command limits could not be counted; let through uncounted");
+  }
   if (!verdict.allowed) {
     log.info({ scope: verdict.scope }, reached);
     await respond.replyPrivately({ kind: "notice", text: limitNotice(verdict) });

@@ -55,13 +55,15 @@ function uniqueCodes(report: ReportRow): string[] {
  */
 export function buildRow(
   channel: string,
-  watch: string | Pick<WatchRecord, "target" | "helo">,
+  watch: string | Pick<WatchRecord, "target" | "helo" | "everyMs" | "mutedUntil">,
   ip: string,
   state: WatchState | undefined,
   report: ReportRow | undefined,
   paused = false,
 ): ServerRow {
   const record = typeof watch === "string" ? { target: watch, helo: null } : watch;
+  const everySeconds = typeof watch === "string" || !watch.everyMs ? null : Math.round(watch.everyMs / 1000);
+  const mutedUntil = typeof watch === "string" ? null : (watch.mutedUntil ?? null);
   const watchHelo = record.helo ?? null;
   const stateAt = state?.checkedAt ?? "";
   const heloUnknown = watchHelo === null ? null : { name: watchHelo, matchesPtr: null, resolvesToIp: null };
@@ -78,6 +80,8 @@ export function buildRow(
       channel,
       since: state?.since ?? null,
       paused,
+      everySeconds,
+      mutedUntil,
       ptr: report.ptr.names,
       fcrdns: report.fcrdns,
       helo: heloRowOf(report.helo),
@@ -96,6 +100,8 @@ export function buildRow(
       channel,
       since: state.since ?? null,
       paused,
+      everySeconds,
+      mutedUntil,
       ptr: state.names,
       fcrdns: "unknown",
       helo: heloUnknown,
@@ -110,6 +116,8 @@ export function buildRow(
     channel,
     since: null,
     paused,
+    everySeconds,
+    mutedUntil,
     ptr: [],
     fcrdns: "unknown",
     helo: heloUnknown,

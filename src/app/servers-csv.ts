@@ -21,6 +21,8 @@ const HEADER = [
   "since",
   "checked_at",
   "paused",
+  "every_seconds",
+  "muted_until",
   // A probing watch's SMTP greeting (`/rdns watch <ip> probe`); empty for the others. Last, so
   // the columns before keep their places.
   "smtp_greeting",
@@ -46,6 +48,8 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.since ?? "",
         row.checkedAt ?? "",
         row.paused ? "yes" : "no",
+        row.everySeconds === null ? "" : String(row.everySeconds),
+        row.mutedUntil ?? "",
         row.smtp?.bannerName ?? "",
         flag(row.smtp?.matchesPtr),
       ].map((cell) => escapeInvisible(cell)),

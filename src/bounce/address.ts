@@ -27,7 +27,7 @@ const PRIVATE_V6 = new Set(["unspecified", "linkLocal", "multicast", "loopback",
 // Exim's delivery lines name the remote host after the transport: `T=remote_smtp H=mx [ip]`,
 // `T=remote_smtp defer (-44) H=mx [ip]` (the receiver; in a receiver's own reply `H=` is the client).
 const OWN_BEFORE =
-  /(?:\bserver\s+[^\s[\]]{1,253}\[|\brelay=[^\s[\],]{0,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
+  /(?:\bserver\s+[^\s[\]]{1,253}\[|\brelay=[^\s[\],]{1,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
 // ... or just after it.
 const OWN_AFTER =
   /^(?:\s\d{1,5})?[\])>]?(?::\d{1,5})?:?\s*(?:does not like|did not like|said\b|refused to|failed after|failed with|responded|timed out|connection (?:refused|timed out|reset))/i;
@@ -46,6 +46,8 @@ const CLIENT_BEFORE = new RegExp(
     String.raw`\brequired:\s*\[?`,
     String.raw`\bis not\s+\[?`,
     String.raw`\bh=[^\s[\]]{1,253}\s?\[`,
+    // Sendmail names a client without a verified name `relay=[ip]`; the MX it relays to has one.
+    String.raw`\brelay=\[`,
     String.raw`\bserver\s+[[(]`,
     String.raw`<[^\s<>[\]]{1,253}\[`,
   ]

@@ -47,7 +47,8 @@ const SENDMAIL_REJECT = new RegExp(
 const EXCHANGE_ROW =
   /^\d{4}-\d\d-\d\dT[\d:.]{8,16}Z,[^,]{0,200},([0-9A-Fa-f]{1,32}),\d{1,9},\[?[0-9A-Fa-f:.]{3,45}\]?:\d{1,5},\[?([0-9A-Fa-f:.]{3,45}?)\]?:\d{1,5},([<>*+-]),(.{0,1500})$/;
 
-function publicAddress(text: string): string | null {
+/** The address normalised, or null when it is no address or the receiver's own hop (private, loopback). */
+export function publicAddress(text: string): string | null {
   const bare = text.replace(/^IPv6:/i, "");
   if (!ipaddr.isValid(bare)) return null;
   let parsed = ipaddr.parse(bare);
@@ -136,6 +137,13 @@ function sendmailRefusal(line: string): ReceiverRefusal | null {
     mta: "sendmail",
     unverifiedName: match[1] === undefined,
   };
+}
+
+/** True when the line is a receiver's refusal of a client (Postfix, Exim or Sendmail shape). */
+export function isReceiverRefusal(line: string): boolean {
+  return (
+    line.includes("reject") && (postfixRefusal(line) ?? eximRefusal(line) ?? sendmailRefusal(line)) !== null
+  );
 }
 
 /** Reads receiver-side refusals line by line; `sessions` carries Exchange's EHLO per session id. */

@@ -90,6 +90,10 @@ export interface StatusRow {
   paused: boolean;
   /** The SMTP greeting's name of a watch that probes (`/rdns watch <ip> probe`); absent otherwise. */
   smtp?: { outcome: string; bannerName: string | null; matchesPtr: boolean | null } | null;
+  /** The watch's own interval in seconds (`/rdns watch ... every`); null: the deployment's. */
+  everySeconds: number | null;
+  /** The end of the watch's maintenance window (`/rdns mute`), ISO 8601; null when none is set. */
+  mutedUntil: string | null;
 }
 
 /** One watch of a channel, counted by verdict (`/rdns status` without an argument). */

@@ -109,7 +109,16 @@ export interface WatchChunkJob {
   baseline: boolean;
 }
 
-export type WatchJob = WatchRunJob | WatchChunkJob;
+/** A watch's maintenance window ends (`/rdns mute`): its held notices are summed up in its thread. */
+export interface WatchUnmuteJob {
+  kind: "unmute";
+  channel: string;
+  target: string;
+  /** The window's end this job was queued for: a window changed since makes it a no-op. */
+  until: string;
+}
+
+export type WatchJob = WatchRunJob | WatchChunkJob | WatchUnmuteJob;
 
 /** Where one delivery goes, on one platform. */
 export type DeliveryTarget =

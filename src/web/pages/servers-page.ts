@@ -10,6 +10,7 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
+import { formatDuration } from "../../render/duration.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
@@ -122,7 +123,15 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
   return html`<tr class="row verdict-${row.verdict}" data-search="${search.toLowerCase()}">
 <td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a>${
     row.watch === row.ip ? "" : html`<span class="detail">watch ${row.watch}</span>`
-  }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}</td>
+  }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}${
+    row.everySeconds === null
+      ? ""
+      : html`<span class="detail">every ${formatDuration(row.everySeconds)}</span>`
+  }${
+    row.mutedUntil !== null && row.mutedUntil > now.toISOString()
+      ? html`<span class="detail muted">muted until ${row.mutedUntil.slice(0, 16).replace("T", " ")} UTC</span>`
+      : ""
+  }</td>
 <td data-label="PTR" data-value="${row.ptr.join(" ")}">${ptrCell(row)}</td>
 <td data-label="FCrDNS" data-value="${row.fcrdns}" class="fcrdns-${row.fcrdns}">${FCRDNS_TEXT[row.fcrdns]}</td>
 ${sectionCells(row)}

@@ -15,9 +15,11 @@ const TOKEN = "web-test-token-0123456789";
 const FIELDS = [
   "channel",
   "checkedAt",
+  "everySeconds",
   "fcrdns",
   "helo",
   "ip",
+  "mutedUntil",
   "paused",
   "problems",
   "ptr",

@@ -36,6 +36,8 @@ describe("buildRow", () => {
       since: "2026-12-01T09:00:00.000Z",
       checkedAt: "2026-12-01T10:00:00.000Z",
       paused: false,
+      everySeconds: null,
+      mutedUntil: null,
     });
   });
 

@@ -142,6 +142,7 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual([
       "check",
+      "mute",
       "probe",
       "recheck",
       "status",
@@ -159,6 +160,7 @@ describe("addresses, the command definition and the invite", () => {
     expect(subs.find((s) => s.name === "watch")?.options).toMatchObject([
       { name: "range", required: true, max_length: 52 },
       { name: "helo", required: false, max_length: 253 },
+      { name: "every", required: false, max_length: 16 },
       { name: "probe", required: false, min_length: 5, max_length: 5 },
     ]);
     expect(subs.find((s) => s.name === "probe")?.options).toMatchObject([

@@ -23,6 +23,8 @@ const row = (ip: string, overrides: Partial<ServerRow> = {}): ServerRow => ({
   since: "2026-12-01T09:00:00.000Z",
   checkedAt: "2026-12-01T11:59:00.000Z",
   paused: false,
+  everySeconds: null,
+  mutedUntil: null,
   ...overrides,
 });
 

@@ -20,6 +20,8 @@ const row = (overrides: Partial<ServerRow> = {}): ServerRow => ({
   since: "2026-12-01T09:00:00.000Z",
   checkedAt: "2026-12-01T11:59:00.000Z",
   paused: false,
+  everySeconds: null,
+  mutedUntil: null,
   ...overrides,
 });
 
@@ -89,7 +91,7 @@ describe("CSV", () => {
     ]);
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,smtp_greeting,smtp_matches_ptr",
+      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,every_seconds,muted_until,smtp_greeting,smtp_matches_ptr",
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
