@@ -72,7 +72,7 @@ describe("typed words (Slack, console)", () => {
       options: { range: "203.0.113.5", helo: "mail.example.com", every: "2h" },
       args: ["203.0.113.5", "mail.example.com", "2h"],
     });
-    expect(WORDS.usage(watch)).toBe("/rdns watch <range> [helo] [every <every>]");
+    expect(WORDS.usage(watch)).toBe("/rdns watch <range> [helo] [every <every>] [probe]");
     expect(WORDS.example(watch, { range: "203.0.113.5", every: "30m" })).toBe(
       "/rdns watch 203.0.113.5 every 30m",
     );
