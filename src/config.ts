@@ -43,6 +43,16 @@ const userLimit = z.coerce.number().int().min(1).max(10_000);
 const channelLimit = z.coerce.number().int().min(1).max(100_000);
 const limitWindow = z.coerce.number().int().min(1).max(86_400);
 
+/** DNSBL_ZONES's default: the three lists docs/configuration.md describes. */
+export const DEFAULT_DNSBL_ZONES = ["zen.spamhaus.org", "b.barracudacentral.org", "bl.spamcop.net"];
+
+function splitZones(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((zone) => zone.toLowerCase().replace(/\.$/, ""))
+    .filter((zone) => zone.length > 0);
+}
+
 /** SLACK_PORT's default, and PORT's. */
 export const DEFAULT_SLACK_PORT = 3000;
 
@@ -142,6 +152,40 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */
   LOG_FILE: optionalText,
+  /**
+   * DNS blocklists every check asks (src/check/sections/blocklists): zone names, comma-separated;
+   * `none` asks no list. Checked as DNS names so a typo stops start-up, not every check.
+   */
+  DNSBL_ZONES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? DEFAULT_DNSBL_ZONES
+        : value.trim().toLowerCase() === "none"
+          ? []
+          : splitZones(value),
+    )
+    .superRefine((zones, ctx) => {
+      for (const zone of zones) {
+        if (!/^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z]{2,63}$/i.test(zone)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${zone.slice(0, 80)}" is not a zone name (e.g. zen.spamhaus.org)`,
+          });
+        }
+      }
+    }),
+  /**
+   * Spamhaus Data Query Service key: zen.spamhaus.org is then asked as <key>.zen.dq.spamhaus.net
+   * (reports still say zen.spamhaus.org; the key is never shown or logged).
+   */
+  SPAMHAUS_DQS_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9]{1,63}$/i, "letters and digits only (the key from your Spamhaus DQS account)")
+      .optional(),
+  ),
 });
 
 /** Variables read under an old name: the old name, the new one. */

@@ -22,6 +22,8 @@ const WORDS: Record<WatchChange, string> = {
   "helo-broke": "HELO broke",
   "helo-recovered": "HELO recovered",
   "greeting-drifted": "changed SMTP greeting name",
+  listed: "got listed on a blocklist",
+  delisted: "got delisted",
 };
 
 /** The summary of a window's held notices, or null when nothing changed during it. */

@@ -40,17 +40,46 @@ const isHeloCode = (code: string) => code.startsWith("HELO_");
 function watchStateOf(
   report: CheckReport,
   before: WatchState | null,
-): Required<Pick<WatchState, "verdict" | "names" | "problems">> & Pick<WatchState, "greeting"> {
+): Required<Pick<WatchState, "verdict" | "names" | "problems" | "lists">> & Pick<WatchState, "greeting"> {
   const state = {
     verdict: report.verdict === "pass" ? ("pass" as const) : ("fail" as const),
     names: [...report.ptr.names].sort(),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
+    lists: listedZones(report, before),
   };
   if (!report.smtp) return state;
   // A probe that read no name (refused, timed out, no name in the greeting) says nothing about
   // the name: the one seen before stands, so a port blocked for a run is not a "change".
   const greeting = report.smtp.outcome === "ok" ? report.smtp.bannerName : null;
   return { ...state, greeting: greeting ?? before?.greeting ?? null };
+}
+
+/**
+ * The lists that list the IP now: those this report says list it, and of those that listed it
+ * before, the ones this report could not read or did not ask (a refusal, a timeout, a
+ * confirmation that asks no list): only a list's own "not listed" makes it "delisted".
+ */
+export function listedZones(report: Pick<CheckReport, "blocklists">, before: WatchState | null): string[] {
+  const entries = report.blocklists ?? [];
+  const listed = entries.filter((entry) => entry.status === "listed").map((entry) => entry.zone);
+  const clean = new Set(entries.filter((entry) => entry.status === "clean").map((entry) => entry.zone));
+  const kept = (before?.lists ?? []).filter((zone) => !clean.has(zone));
+  return [...new Set([...listed, ...kept])].sort();
+}
+
+const isListCode = (code: string) => code === "LISTED" || code === "BLOCKLIST_REFUSED";
+
+/** The lists that began or stopped listing it between two states. */
+function listChange(
+  before: WatchState,
+  after: WatchState,
+): { change: "listed" | "delisted"; lists: string[] } | null {
+  const was = new Set(before.lists ?? []);
+  const now = new Set(after.lists ?? []);
+  const added = [...now].filter((zone) => !was.has(zone));
+  if (added.length > 0) return { change: "listed", lists: added };
+  const removed = [...was].filter((zone) => !now.has(zone));
+  return removed.length > 0 ? { change: "delisted", lists: removed } : null;
 }
 
 /** The HELO_* codes of a state (states written before problems were stored have none). */
@@ -60,7 +89,33 @@ function heloProblems(state: WatchState): string[] {
 
 /** The change between what a channel saw and what it sees now; the first run only sets the baseline. */
 export function watchChange(before: WatchState | null, after: WatchState): Change | null {
+  return watchChangeWithLists(before, after)?.change ?? null;
+}
+
+/**
+ * watchChange with the lists a listed/delisted change names. A verdict that flips only because a
+ * list began or stopped listing it (the PTR names and every other problem the same) is told as
+ * "listed" / "delisted", which says why; one the PTR flipped stays "broke" / "recovered".
+ */
+export function watchChangeWithLists(
+  before: WatchState | null,
+  after: WatchState,
+): { change: Change; lists: string[] } | null {
   if (before === null) return null;
+  const lists = listChange(before, after);
+  const otherProblems = (state: WatchState) =>
+    (state.problems ?? []).filter((code) => !isListCode(code)).join(" ");
+  const onlyLists =
+    lists !== null &&
+    before.names.join(" ") === after.names.join(" ") &&
+    otherProblems(before) === otherProblems(after);
+  if (onlyLists) return lists;
+  const change = ptrOrHeloChange(before, after);
+  if (change !== null) return { change, lists: [] };
+  return lists;
+}
+
+function ptrOrHeloChange(before: WatchState, after: WatchState): Change | null {
   if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
   if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
   // A probing watch: the greeting's name changed (both known; the first one seen is the baseline).
@@ -132,9 +187,16 @@ export function planWatchNotice(
   // Not announced yet (no thread): the first check after its announcement sets the baseline.
   if (report === null || report.verdict === "inconclusive" || origin === null) return { action: "none" };
   const ip = report.ip;
-  const notice = (change: Change, previousNames: string[]): DeliveryJob => {
+  const notice = (change: Change, previousNames: string[], lists: string[] = []): DeliveryJob => {
     const target = record.target === ip ? ip : `${ip} (${record.target})`;
-    const message: OutboundMessage = { kind: "watch-change", target, change, report, previousNames };
+    const message: OutboundMessage = {
+      kind: "watch-change",
+      target,
+      change,
+      report,
+      previousNames,
+      ...(lists.length > 0 ? { lists } : {}),
+    };
     return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
   };
   const before = stored.state;
@@ -142,13 +204,17 @@ export function planWatchNotice(
     // A re-run of this job (it died after its write won, before the enqueue): the same notice.
     return {
       action: "repeat",
-      notice: before.notice ? notice(before.notice.change, before.notice.previousNames) : null,
+      notice: before.notice
+        ? notice(before.notice.change, before.notice.previousNames, before.notice.lists)
+        : null,
     };
   }
   // A newer check already spoke for this channel: this older result has nothing to add.
   if (before?.checkedAt !== undefined && before.checkedAt >= report.checkedAt) return { action: "none" };
   const after = watchStateOf(report, before);
-  const change = watchChange(before, after);
+  const changed = watchChangeWithLists(before, after);
+  const change = changed?.change ?? null;
+  const lists = changed?.lists ?? [];
   // The greeting's change names the greeting it replaced; every other change the PTR names.
   const previousNames =
     change === "greeting-drifted" && before?.greeting ? [before.greeting] : (before?.names ?? []);
@@ -164,8 +230,8 @@ export function planWatchNotice(
       since: history?.at ?? before?.since ?? report.checkedAt,
       checkedAt: report.checkedAt,
       by: jobId,
-      notice: change === null ? null : { change, previousNames },
+      notice: change === null ? null : { change, previousNames, ...(lists.length > 0 ? { lists } : {}) },
     },
-    notice: change === null ? null : notice(change, previousNames),
+    notice: change === null ? null : notice(change, previousNames, lists),
   };
 }

@@ -1,5 +1,5 @@
 // The DNS client's vocabulary: a question to one server, and what came back (or how nothing did).
-export type RecordType = "A" | "AAAA" | "PTR" | "CNAME" | "SOA" | "NS";
+export type RecordType = "A" | "AAAA" | "PTR" | "CNAME" | "SOA" | "NS" | "TXT";
 
 export interface DnsQuestion {
   name: string;
@@ -18,7 +18,10 @@ export interface DnsRecord {
   name: string;
   type: string;
   ttl: number;
-  /** Text form: a name (PTR, CNAME, NS) without the trailing dot, or an address. */
+  /**
+   * Text form: a name (PTR, CNAME, NS) without the trailing dot, an address, or a TXT record's
+   * strings joined (as sent: not normalised, possibly hostile).
+   */
   data: string;
 }
 

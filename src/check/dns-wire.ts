@@ -89,16 +89,29 @@ function toRecords(answers: dnsPacket.Answer[]): DnsRecord[] {
     if (answer.type === "OPT" || answer.class !== "IN") continue;
     const data = (answer as { data: unknown }).data;
     const text =
-      typeof data === "string"
-        ? answer.type === "A" || answer.type === "AAAA"
-          ? data
-          : normaliseName(data)
-        : answer.type === "SOA"
-          ? normaliseName((data as dnsPacket.SoaData).mname)
-          : "";
+      answer.type === "TXT"
+        ? txtText(data)
+        : typeof data === "string"
+          ? answer.type === "A" || answer.type === "AAAA"
+            ? data
+            : normaliseName(data)
+          : answer.type === "SOA"
+            ? normaliseName((data as dnsPacket.SoaData).mname)
+            : "";
     records.push({ name: normaliseName(answer.name), type: answer.type, ttl: answer.ttl ?? 0, data: text });
   }
   return records;
+}
+
+/**
+ * A TXT record's character-strings (RFC 1035 3.3.14) joined, as the server sent them: a DNSBL's
+ * reason text (RFC 5782 2.2). Renderers make it inert; nothing here trusts it.
+ */
+function txtText(data: unknown): string {
+  const parts = Array.isArray(data) ? data : [data];
+  return parts
+    .map((part) => (Buffer.isBuffer(part) ? part.toString("utf8") : typeof part === "string" ? part : ""))
+    .join("");
 }
 
 /** Lower-case, no trailing dot: how names are compared and reported. */

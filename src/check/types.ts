@@ -54,7 +54,18 @@ export type ProblemCode =
    */
   | "DANGLING_CNAME"
   /** Warning: the SMTP greeting announces another name than the PTR (the smtp section). */
-  | "BANNER_MISMATCH";
+  | "BANNER_MISMATCH"
+  /**
+   * Error (a warning for policy lists such as Spamhaus PBL): a DNS blocklist lists the IP
+   * (src/check/sections/blocklists/).
+   */
+  | "LISTED"
+  /**
+   * Warning: a blocklist refused the query (Spamhaus 127.255.255.252-.255), answered outside
+   * 127.0.0.0/8 (a resolver that redirects NXDOMAIN) or could not be asked: could not tell for
+   * that list, never "clean"; it leaves the verdict as the rest of the check makes it.
+   */
+  | "BLOCKLIST_REFUSED";
 
 export interface Problem {
   code: ProblemCode;
@@ -172,6 +183,25 @@ export interface SmtpReport extends SmtpProbe {
   matchesPtr: boolean | null;
 }
 
+/** What one DNS blocklist said of the IP (docs/cli.md "blocklists"). */
+export type BlocklistStatus = "listed" | "clean" | "refused" | "error";
+
+export interface BlocklistResult {
+  /** The list's public zone name (zen.spamhaus.org also when it was asked through DQS). */
+  zone: string;
+  status: BlocklistStatus;
+  /** The A records the list answered (127.0.0.x), as given. */
+  codes: string[];
+  /** What the codes mean by the list's own table, or why the answer says nothing; null when clean. */
+  meaning: string | null;
+  /** The list's TXT record (often a reason or a removal URL), as the list wrote it; shown inert. */
+  txt: string | null;
+  /** A policy listing (Spamhaus PBL: end-user space), not an accusation: LISTED is a warning. */
+  policy: boolean;
+  /** The list's own removal procedure, when listed. */
+  removal: string | null;
+}
+
 export interface NegativeCacheReport {
   /** RFC 2308: min(SOA MINIMUM, SOA TTL) of the zone that would hold the PTR, seconds. */
   ttl: number;
@@ -197,6 +227,8 @@ export interface CheckReport {
   resolvers: PtrAnswer[];
   authority: AuthorityReport | null;
   negativeCache: NegativeCacheReport | null;
+  /** One entry per DNS blocklist asked (DNSBL_ZONES), in the configured order; empty when none. */
+  blocklists: BlocklistResult[];
   /** Provider recognised from the PTR name or network, when any (aws, azure, gcp, hetzner, ...). */
   provider: string | null;
   receivers: Record<ReceiverName, ReceiverVerdict>;
@@ -240,6 +272,18 @@ export interface CheckOptions {
    * probe. Within the deadline; its outcome never fails the check.
    */
   smtp?: { host: string; port: number } | null;
+  /**
+   * The DNS blocklists to ask (src/check/sections/blocklists/), through `resolvers`; absent or
+   * no zones: none are asked (the CLI and the workers pass DNSBL_ZONES).
+   */
+  blocklists?: BlocklistOptions;
+}
+
+export interface BlocklistOptions {
+  /** Zones to ask, e.g. zen.spamhaus.org (the public name, also for DQS). */
+  zones: string[];
+  /** Spamhaus Data Query Service key: zen.spamhaus.org is asked as <key>.zen.dq.spamhaus.net. */
+  dqsKey?: string | null;
 }
 
 /** Thrown for input the check cannot run on (exit 64 in the CLI; UnrecoverableError in workers). */
@@ -280,6 +324,7 @@ export type Analysis = Pick<
   | "fcrdns"
   | "helo"
   | "smtp"
+  | "blocklists"
   | "negativeCache"
   | "provider"
   | "receivers"

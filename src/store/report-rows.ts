@@ -6,6 +6,7 @@
 // `/rdns <ip> <helo>`) never lands in a watch's row.
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { BlocklistRow } from "../chat/types.js";
 import type { CheckReport, HeloReport, Problem, SmtpReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStored } from "./record.js";
@@ -22,6 +23,8 @@ export interface ReportRow {
   fcrdns: CheckReport["fcrdns"];
   helo: Pick<HeloReport, "name" | "matchesPtr" | "resolvesToIp"> | null;
   problems: Pick<Problem, "code">[];
+  /** Each blocklist's state (absent in rows written before blocklists were asked). */
+  blocklists?: BlocklistRow[];
   /** The SMTP greeting's facts, for a probing watch's row (absent: not probed). */
   smtp?: Pick<SmtpReport, "outcome" | "bannerName" | "matchesPtr"> | null;
 }
@@ -38,6 +41,15 @@ const reportRowSchema = z.object({
   smtp: z
     .object({ outcome: z.string(), bannerName: z.string().nullable(), matchesPtr: z.boolean().nullable() })
     .nullable()
+    .optional(),
+  blocklists: z
+    .array(
+      z.object({
+        zone: z.string(),
+        status: z.enum(["listed", "clean", "refused", "error"]),
+        codes: z.array(z.string()),
+      }),
+    )
     .optional(),
 });
 
@@ -62,6 +74,7 @@ export function reportRowOf(report: CheckReport): ReportRow {
     fcrdns: report.fcrdns,
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
+    blocklists: blocklistRowsOf(report.blocklists),
     ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
   };
 }
@@ -72,6 +85,15 @@ export function reportRowOf(report: CheckReport): ReportRow {
  */
 export function askedHelo(report: Pick<CheckReport, "helo">): string | null {
   return report.helo?.source === "greeting" ? null : (report.helo?.name ?? null);
+}
+
+/** The blocklists' states a row shows (zone, status, codes), from a report's entries. */
+export function blocklistRowsOf(entries: readonly BlocklistRow[] | undefined): BlocklistRow[] {
+  return (entries ?? []).map((entry) => ({
+    zone: entry.zone,
+    status: entry.status,
+    codes: [...entry.codes],
+  }));
 }
 
 /** The HELO part of a row's key: names compare as DNS names do (case, a trailing dot), "" for none. */

@@ -7,6 +7,7 @@
 // answers and its report live under its id in Observations and CheckReport; each renderer keeps a
 // `Record<SectionId, ...>` of entries, so adding a section is a compile error until every
 // renderer has one.
+import type { DnsQuestion, DnsResponse } from "../dns-types.js";
 import type { FixContext } from "../fixes.js";
 import type { ProblemMeta } from "../problem-meta.js";
 import type { CheckOptions, ForwardLookup, Problem, ProblemCode } from "../types.js";
@@ -28,6 +29,16 @@ export interface AskContext {
    * section waits for it when no HELO was given.
    */
   greetingName(): Promise<string | null>;
+  /** The configured recursive resolvers (RESOLVERS, --resolver), host:port, canonical. */
+  resolvers: string[];
+  /**
+   * One question through the check's own DNS client (RD=1), bounded by the check's deadline but
+   * not counted among the check's unanswered questions: what the deadline cuts is this section's
+   * "could not tell", never the PTR's (src/check/deadline.ts boundedTransport).
+   */
+  ask(question: Pick<DnsQuestion, "name" | "type" | "server">): Promise<DnsResponse>;
+  /** The DNS client in use (the caller's transport): caches are kept per client. */
+  client: object;
 }
 
 /** Questions under way: their answer, and what is known so far when the deadline cuts the check. */
@@ -44,6 +55,8 @@ export interface PtrFacts {
   ptrNames: string[];
   /** The name the mail host should carry: a non-generic PTR name, one that confirms first; null when none. */
   target: string | null;
+  /** Some PTR name looks generic (GENERIC_PTR): a policy listing is the same story told twice. */
+  generic?: boolean;
 }
 
 /** What a section's fix steps may use (src/check/fixes.ts buildFixSteps). */
@@ -69,4 +82,6 @@ export interface CheckSection<Asked, Report, Code extends ProblemCode> {
   analyse(asked: Asked, facts: PtrFacts): { report: Report; problems: Problem[] };
   problems: Record<Code, ProblemMeta>;
   fixSteps(report: Report, input: SectionFixInput): string[];
+  /** Its steps come after the "then wait" step (they change no DNS record: a removal form). */
+  afterWait?: boolean;
 }

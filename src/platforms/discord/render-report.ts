@@ -86,10 +86,28 @@ export function smtpLines(report: ReportView): string[] {
   return lines;
 }
 
+/** Each list's state; the list's TXT is untrusted text, escaped like any DNS value. */
+export function blocklistLines(report: ReportView): string[] {
+  const entries = report.blocklists ?? [];
+  if (entries.length === 0) return ["not asked"];
+  return entries.map((entry) => {
+    const icon = { listed: entry.policy ? "⚠️" : "❌", clean: "✅", refused: "⚠️", error: "⚠️" }[entry.status];
+    const state =
+      entry.status === "listed"
+        ? `listed ${escapeInline(entry.codes.join(", "))}: ${escapeInline(entry.meaning ?? "")}`
+        : entry.status === "clean"
+          ? "not listed"
+          : `could not tell: ${escapeInline(entry.meaning ?? "")}`;
+    const txt = entry.txt ? ` (TXT: ${escapeInline(entry.txt)})` : "";
+    return `${icon} ${escapeInline(entry.zone)} ${state}${txt}`;
+  });
+}
+
 /** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
 export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: ReportView): string[] }> = {
   helo: { name: "HELO", lines: heloLines },
   smtp: { name: "SMTP", lines: smtpLines },
+  blocklists: { name: "Blocklists", lines: blocklistLines },
 };
 
 function cacheLine(answer: PtrAnswerView): string {

@@ -4,6 +4,7 @@
 
 import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
+import { blocklistsText } from "./blocklists.js";
 import { heloText } from "./helo.js";
 import { smtpText } from "./smtp.js";
 
@@ -18,4 +19,5 @@ export interface SectionRow {
 export const TEXT_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloText },
   smtp: { label: "SMTP", render: smtpText },
+  blocklists: { label: "Lists", render: blocklistsText },
 };

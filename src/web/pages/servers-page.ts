@@ -10,6 +10,7 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
+import { blocklistRank, blocklistRowText } from "../../render/blocklist-row.js";
 import { formatDuration } from "../../render/duration.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
@@ -25,6 +26,7 @@ const COLUMNS = [
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
   ["smtp", "SMTP"],
+  ["blocklists", "Blocklists"],
   ["verdict", "Verdict"],
   ["since", "Since"],
   ["checked", "Last checked"],
@@ -81,7 +83,19 @@ const SECTION_CELLS: Record<
 > = {
   helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
   smtp: { label: "SMTP", value: (row) => row.smtp?.bannerName ?? "", cell: smtpCell },
+  blocklists: {
+    label: "Blocklists",
+    value: (row) => String(blocklistRank(row.blocklists)),
+    cell: blocklistCell,
+  },
 };
+
+function blocklistCell(row: ServerRow): SafeHtml {
+  const text = blocklistRowText(row.blocklists);
+  if (text === "") return html`<span class="muted">not asked</span>`;
+  const listed = row.blocklists.some((entry) => entry.status === "listed");
+  return listed ? html`<span class="warn-text">${text}</span>` : html`<span class="detail">${text}</span>`;
+}
 
 function sectionCells(row: ServerRow): SafeHtml[] {
   return SECTION_IDS.map((id) => {

@@ -37,6 +37,7 @@ describe("buildFixSteps", () => {
   const base: Omit<FixStepsInput, "codes"> = {
     ctx: { ip: IP, family: 4, provider: "aws", intendedName: "mail.example.test" },
     ptrNames: [],
+    blocklists: [],
     intendedConfirms: false,
     helo: null,
     smtp: null,

@@ -24,6 +24,7 @@ function report(codes: ProblemCode[], clearsInSeconds: number | null = null): Ch
     forward: [],
     helo: null,
     smtp: null,
+    blocklists: [],
     resolvers: [
       {
         server: "r",
