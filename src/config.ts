@@ -104,6 +104,12 @@ const schema = z.object({
     .default(48),
   // How often a failing chain asks the authority whether the fix is in (issue 10); at least 1 s.
   RECHECK_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  // A watch hears once when its reverse zone's name servers disagree longer than this (issue 29).
+  AUTHORITY_LAG_ALERT_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // The web port (servers page, /metrics, /healthz, /readyz, Bull Board); docs/operations.md.
   // 0 picks a free port (tests running many processes at once); the log says which.
@@ -148,6 +154,8 @@ const schema = z.object({
   // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
   // cut and the answer says so.
   BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
+  /** The servers page's public address: the Slack App Home's "Open the servers page" button. */
+  SERVERS_PAGE_URL: optionalText.pipe(z.string().url().optional()),
   /** Unset: `warn` in the console chat (its terminal is the conversation), `info` otherwise. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */

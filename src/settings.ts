@@ -57,6 +57,11 @@ export interface EngineSettings {
   /** BullMQ lock and stalled-job check (defaults 30 s; tests shorten them). */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /**
+   * A watch hears once when its zone's name servers disagree longer than this
+   * (AUTHORITY_LAG_ALERT_MINUTES; tests set milliseconds here directly).
+   */
+  authorityLagAlertMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -95,5 +100,6 @@ export function settingsFromConfig(config: Config): EngineSettings {
     reportTtlSeconds: 7 * 24 * 3600,
     lockDurationMs: 30_000,
     stalledIntervalMs: 30_000,
+    authorityLagAlertMs: config.AUTHORITY_LAG_ALERT_MINUTES * MINUTE,
   };
 }

@@ -9,6 +9,7 @@ import type { DeliveryJob } from "../src/queue/jobs.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
 import { askedHelo } from "../src/store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
+import { planWatchLag } from "./watch-lag.js";
 
 /** One channel watching the checked IP, with what it last saw (the raw text, for the compare-and-set). */
 export interface WatchObservation {
@@ -22,7 +23,7 @@ export type WatchDecision =
   /** Nothing to write or say (no thread yet, an inconclusive report, other parameters, or a newer check spoke). */
   | { action: "none" }
   /** This job's earlier attempt already wrote the state: repeat its notice (same delivery id). */
-  | { action: "repeat"; notice: DeliveryJob | null }
+  | { action: "repeat"; notice: DeliveryJob | null; lagNotice?: DeliveryJob | null }
   /** Write `state` if the stored text is still `expected`; the notice goes out only if it wins. */
   | {
       action: "write";
@@ -31,7 +32,17 @@ export type WatchDecision =
       notice: DeliveryJob | null;
       /** The history entry written with the state (a change of verdict, PTR names or problems). */
       history: HistoryEntry | null;
+      /** A lasting disagreement of the zone's name servers said, or its end (workers/watch-lag.ts). */
+      lagNotice?: DeliveryJob | null;
     };
+
+/** What the watch decisions are tuned by (EngineSettings). */
+export interface WatchNoticeOptions {
+  /** A disagreement of the zone's name servers this long is said once (AUTHORITY_LAG_ALERT_MINUTES). */
+  lagAlertMs?: number;
+}
+
+const DEFAULT_LAG_ALERT_MS = 60 * 60_000;
 
 type Change = NonNullable<WatchState["notice"]>["change"];
 
@@ -180,6 +191,7 @@ export function planWatchNotice(
   jobId: string,
   checked: CheckReport,
   watcher: WatchObservation,
+  options: WatchNoticeOptions = {},
 ): WatchDecision {
   const { channel, record, stored } = watcher;
   const origin = record.origin;
@@ -199,6 +211,10 @@ export function planWatchNotice(
     };
     return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
   };
+  const lagNotice = (text: string): DeliveryJob => ({
+    ...threadReply(jobId, origin, { kind: "notice", text }, `watch-lag|${channel}|${ip}`),
+    watchChannel: channel,
+  });
   const before = stored.state;
   if (before?.by === jobId) {
     // A re-run of this job (it died after its write won, before the enqueue): the same notice.
@@ -207,6 +223,7 @@ export function planWatchNotice(
       notice: before.notice
         ? notice(before.notice.change, before.notice.previousNames, before.notice.lists)
         : null,
+      ...(before.lagNotice ? { lagNotice: lagNotice(before.lagNotice) } : {}),
     };
   }
   // A newer check already spoke for this channel: this older result has nothing to add.
@@ -221,6 +238,7 @@ export function planWatchNotice(
   // The history records every change of verdict, PTR names or problem codes (the first run too);
   // the chat hears only of the changes watchChange names.
   const history = historyEntryFor(before, after, report.checkedAt);
+  const lag = planWatchLag(before?.lag, report, options.lagAlertMs ?? DEFAULT_LAG_ALERT_MS);
   return {
     action: "write",
     expected: stored.text,
@@ -231,7 +249,11 @@ export function planWatchNotice(
       checkedAt: report.checkedAt,
       by: jobId,
       notice: change === null ? null : { change, previousNames, ...(lists.length > 0 ? { lists } : {}) },
+      // Only while the servers disagree (a state is kept per watched address: no bytes for none).
+      ...(lag.lag === null ? {} : { lag: lag.lag }),
+      ...(lag.text === null ? {} : { lagNotice: lag.text }),
     },
     notice: change === null ? null : notice(change, previousNames, lists),
+    ...(lag.text === null ? {} : { lagNotice: lagNotice(lag.text) }),
   };
 }

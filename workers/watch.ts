@@ -153,7 +153,9 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   if (retry !== null) await queues.watch.add(retry.name, retry.data, retry.opts);
   const settled = reports.filter((report) => !retried.has(report.ip));
 
-  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds);
+  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds, {
+    ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
+  });
   await enqueueDeliveries(queues, deliveries);
 
   let baselinePosted = false;

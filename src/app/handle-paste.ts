@@ -54,7 +54,8 @@ export async function handlePaste(
   }
 }
 
-async function readPaste(
+/** A pasted (or asked-about) message read: its bounce findings and its DMARC report files. */
+export async function readPaste(
   ctx: AppContext,
   message: PastedMessage,
 ): Promise<{ findings: BounceFinding[]; truncated: boolean; reports: DmarcPasteMessage[] }> {
@@ -79,7 +80,7 @@ async function readPaste(
  * The checks a bounce's findings ask for: each public IP with its HELO name (when it names a
  * valid one), once per pair, at most MAX_CHECKS_PER_PASTE.
  */
-function checksFor(
+export function checksFor(
   findings: readonly BounceFinding[],
 ): { ip: string; helo: string | null; focusList: string | null }[] {
   const seen = new Map<string, { ip: string; helo: string | null; focusList: string | null }>();

@@ -7,13 +7,19 @@ import type { DmarcRow } from "../dmarc/types.js";
 import type { InboundHandlers } from "./inbound.js";
 import type { ReportView, VerdictView } from "./views.js";
 
+export type { HomeRow, HomeView } from "./home.js";
 export type {
+  AskedMessage,
+  AskResponder,
   ButtonAction,
   ButtonPress,
   ButtonResponder,
   CommandRequest,
   CommandResponder,
+  CompletionQuery,
+  HomeRequest,
   InboundHandlers,
+  Opened,
   PastedMessage,
   PasteResponder,
 } from "./inbound.js";

@@ -31,6 +31,8 @@ export interface SoaRecord {
   ttl: number;
   minimum: number;
   mname: string;
+  /** The zone's version (RFC 1035 3.3.13), compared with RFC 1982 serial arithmetic. */
+  serial?: number;
 }
 
 /**
@@ -49,7 +51,10 @@ export interface DnsResponse {
   answers: DnsRecord[];
   /** NS records of the authority section (a referral, or the zone's NS next to an answer). */
   authorityNs: DnsRecord[];
-  /** The authority-section SOA of a negative answer (RFC 2308 3). */
+  /**
+   * The authority-section SOA of a negative answer (RFC 2308 3); for an SOA question asked at the
+   * zone's apex, the SOA of the answer section (the zone's own).
+   */
   soa: SoaRecord | null;
   /** A/AAAA records of the additional section (glue). */
   glue: DnsRecord[];

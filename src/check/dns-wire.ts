@@ -55,7 +55,10 @@ export function decodeResponse(
     return null;
   }
   const authorities = packet.authorities ?? [];
-  const soaAnswer = authorities.find((record) => record.type === "SOA") as dnsPacket.SoaAnswer | undefined;
+  const soaAnswer = (authorities.find((record) => record.type === "SOA") ??
+    (question.type === "SOA"
+      ? (packet.answers ?? []).find((record) => record.type === "SOA" && record.class === "IN")
+      : undefined)) as dnsPacket.SoaAnswer | undefined;
   return {
     server: question.server ?? "",
     outcome: "answer",
@@ -72,6 +75,7 @@ export function decodeResponse(
             ttl: soaAnswer.ttl ?? 0,
             minimum: soaAnswer.data.minimum ?? 0,
             mname: normaliseName(soaAnswer.data.mname),
+            serial: soaAnswer.data.serial ?? 0,
           },
     glue: toRecords(
       (packet.additionals ?? []).filter((record) => record.type === "A" || record.type === "AAAA"),

@@ -210,6 +210,7 @@ async function observeWithin(
     authorities,
     resolvers,
     authorityPort: options.authorityPort ?? 53,
+    askNonPublicNameServers: options.askNonPublicNameServers === true,
     onNames: seeNames,
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.

@@ -65,7 +65,12 @@ export type ProblemCode =
    * 127.0.0.0/8 (a resolver that redirects NXDOMAIN) or could not be asked: could not tell for
    * that list, never "clean"; it leaves the verdict as the rest of the check makes it.
    */
-  | "BLOCKLIST_REFUSED";
+  | "BLOCKLIST_REFUSED"
+  /**
+   * Warning: the reverse zone's authoritative servers answer differently (a secondary behind the
+   * newest serial, or a split-brain zone); the verdict follows the newest serial.
+   */
+  | "AUTHORITY_LAG";
 
 export interface Problem {
   code: ProblemCode;
@@ -109,18 +114,54 @@ export interface PtrAnswer {
   error: string | null;
 }
 
+/** One authoritative server's answer, with the zone serial it served (null when unknown). */
+export interface AuthorityAnswer extends PtrAnswer {
+  serial?: number | null;
+  /** The NS name the server was found under (discovered servers only). */
+  nameServer?: string;
+}
+
+/**
+ * The zone's servers answer differently (src/check/authority-serials.ts): "lag", a server behind
+ * the newest serial serves an older answer (a zone transfer not done yet, or broken); "split",
+ * servers at the same serial (or without a readable one) answer differently (a split-brain zone).
+ */
+export interface AuthorityDisagreement {
+  kind: "lag" | "split";
+  /** The serial of the answer taken (the newest), when known. */
+  serial: number | null;
+  /** The servers that serve the answer taken. */
+  newest: string[];
+  /** The servers that answer otherwise, with their serial and answer. */
+  others: Array<{ server: string; serial: number | null; status: LookupStatus; names: string[] }>;
+}
+
+/** A name server found through NS records and not asked (issue 28: never aimed inward). */
+export interface NotAskedServer {
+  /** The NS name (its address is not shown: it is non-public). */
+  nameServer: string;
+  reason: string;
+}
+
 export interface AuthorityReport {
   /** The servers asked, host:port. */
   servers: string[];
   /** The zone found to hold the reverse name (closest enclosing zone), when known. */
   zone: string | null;
+  /** The answer of the newest serial (authority-serials.ts), whatever the servers' order. */
   status: LookupStatus;
   names: string[];
   cnames: string[];
-  /** Each server's own answer, for the detail view. */
-  answers: PtrAnswer[];
+  /** Each server's own answer with its zone serial, for the detail view. */
+  answers: AuthorityAnswer[];
   /** The zone's SOA as the authority returns it with a negative answer. */
   soa: { ttl: number; minimum: number } | null;
+  /** The newest SOA serial the servers served (absent in reports older than the field). */
+  serial?: number | null;
+  /** How the servers disagree about this name, or null when they agree. */
+  disagreement?: AuthorityDisagreement | null;
+  /** Name servers found through NS records and not asked (non-public addresses). */
+  notAsked?: NotAskedServer[];
 }
 
 export interface ForwardLookup {
@@ -261,6 +302,12 @@ export interface CheckOptions {
    * a lab on high ports sets it.
    */
   authorityPort?: number;
+  /**
+   * Ask name servers found through NS records even at non-public addresses. Off everywhere but
+   * the test lab, whose NS records point at 127.0.0.1: DNS data must never aim the bot at the
+   * inside of its own network (issue 28). Configured authorities are always asked.
+   */
+  askNonPublicNameServers?: boolean;
   now?: () => Date;
   /**
    * Hears every DNS question the check asks, with the server it goes to (a re-check chain counts

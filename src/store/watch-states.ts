@@ -29,6 +29,10 @@ export interface WatchState {
   notice?: { change: WatchChange; previousNames: string[]; lists?: string[] } | null;
   /** A probing watch: the last name the SMTP greeting gave (kept through probes that got none). */
   greeting?: string | null;
+  /** Since when the zone's name servers have disagreed, and whether the thread was told (issue 29). */
+  lag?: { since: string; alerted: boolean } | null;
+  /** The lag notice this state's job sent (re-sent if that job is re-run). */
+  lagNotice?: string | null;
 }
 
 // Older states lack fields, and the absence means something, so it is kept rather than filled:
@@ -61,6 +65,8 @@ const watchStateSchema = z.object({
     .nullable()
     .optional(),
   greeting: z.string().nullable().optional(),
+  lag: z.object({ since: z.string(), alerted: z.boolean() }).nullable().optional(),
+  lagNotice: z.string().nullable().optional(),
 }) satisfies z.ZodType<WatchState, unknown>;
 
 /**

@@ -5,6 +5,7 @@
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { ReceiverName, Verdict } from "../../check/types.js";
+import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
 import { smtpFacts, smtpOf } from "../../render/sections/smtp.js";
 import { escapeInline } from "./escape.js";
@@ -45,6 +46,18 @@ export function ptrLines(report: ReportView): string[] {
       `authority ${escapeInline(auth.servers.join(", "))}: ${escapeInline(auth.status)}, ${names(auth.names)}`,
     );
     if (auth.cnames.length > 0) lines.push(`via CNAME ${names(auth.cnames)} (RFC 2317)`);
+    for (const entry of auth.notAsked ?? []) {
+      lines.push(`${escapeInline(entry.nameServer)}: ${escapeInline(entry.reason)}`);
+    }
+    const disagreeing = disagreeingServers(auth);
+    if (disagreeing !== null) {
+      lines.push("the zone's servers disagree:");
+      for (const line of disagreeing) {
+        lines.push(
+          `${escapeInline(line.server)}: ${escapeInline(standingWords(line))} — ${escapeInline(line.answer)}`,
+        );
+      }
+    }
   }
   return lines;
 }

@@ -168,7 +168,8 @@ describe("addresses, the command definition and the invite", () => {
       { name: "ip", required: true, max_length: 52 },
       { name: "helo", required: false, max_length: 253 },
     ]);
-    expect(json.contexts).toEqual([0]);
+    expect(json.contexts).toEqual([0, 1]);
+    expect(json.integration_types).toEqual([0, 1]);
   });
 
   it("asks for exactly the permissions the README lists", () => {
