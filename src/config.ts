@@ -194,6 +194,32 @@ const schema = z.object({
       .regex(/^[a-z0-9]{1,63}$/i, "letters and digits only (the key from your Spamhaus DQS account)")
       .optional(),
   ),
+  // The test-mail listener (docs/operations.md "Test mail"): off while SMTP_PORT is unset; 0 picks
+  // a free port (tests). SMTP_DOMAIN is the domain of the test addresses (its MX or A record points
+  // here); SMTP_PROXY_FROM the load balancers whose connections start with a PROXY header.
+  SMTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  SMTP_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  SMTP_DOMAIN: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i,
+        "a domain name, e.g. mailtest.example.com",
+      )
+      .transform((domain) => domain.toLowerCase())
+      .optional(),
+  ),
+  SMTP_PROXY_FROM: list.superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (!ipaddr.isValid(entry) && !isCidr(entry))
+        ctx.addIssue({ code: "custom", message: `"${entry.slice(0, 60)}": an address or CIDR` });
+    }
+  }),
+  /** PEM files for STARTTLS; unset: smtp-server's built-in test certificate (encrypted, not private). */
+  SMTP_TLS_CERT: optionalText,
+  SMTP_TLS_KEY: optionalText,
+  /** Connections at once from one client address (after the PROXY header). */
+  SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 /** Variables read under an old name: the old name, the new one. */
@@ -238,7 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
-  const parsed = schema.safeParse(present);
+  const parsed = schema.superRefine(smtpRules).safeParse(present);
   if (parsed.success) {
     const data = parsed.data;
     const slackPort = data.SLACK_PORT ?? data.PORT ?? DEFAULT_SLACK_PORT;
@@ -262,6 +288,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);
+}
+
+/** The listener needs the domain its addresses are in, and a certificate comes with its key. */
+function smtpRules(value: z.infer<typeof schema>, ctx: z.RefinementCtx): void {
+  if (value.SMTP_PORT !== undefined && value.SMTP_DOMAIN === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_DOMAIN"],
+      message: "required when SMTP_PORT is set (the domain of the test addresses)",
+    });
+  if ((value.SMTP_TLS_CERT === undefined) !== (value.SMTP_TLS_KEY === undefined))
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_TLS_CERT"],
+      message: "SMTP_TLS_CERT and SMTP_TLS_KEY go together",
+    });
 }
 
 function deprecations(present: Record<string, unknown>): string[] {

@@ -97,6 +97,11 @@ export function storeKeys(prefix: string) {
      * route of its own, e.g. one console's session (src/queue/delivery-routes.ts).
      */
     deliveryRoute: (platform: string, route: string) => `${base}:route:${platform}:${route}`,
+    /**
+     * A test-mail address's token (string, MailToken JSON with the address's expiry,
+     * src/store/mail-tokens.ts): the thread that asked for it.
+     */
+    mailToken: (token: string) => `${base}:mailtoken:${token}`,
   };
 }
 

@@ -41,6 +41,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
       "read DMARC aggregate reports (.xml, .gz, .zip): volume, SPF, DKIM per source IP; --check its rDNS",
     load: async () => (await import("./dmarc.js")).runDmarcCommand,
   },
+  mailtest: {
+    summary: "wait for one test message over SMTP and check the IP and HELO it came with",
+    load: async () => (await import("./mailtest.js")).runMailtestCommand,
+  },
   serve: {
     summary: "run the bot, check and delivery workers in one process (what `npm start` runs)",
     load: async () => (await import("./serve.js")).runServeCommand,

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCheck } from "../../src/check/index.js";
+import { BLOCKLIST_GRACE_MS } from "../../src/check/sections/blocklists/index.js";
 import type { CheckReport } from "../../src/check/types.js";
 import { a, type FakeDnsServer, startFakeDns } from "../fakes/dns/server.js";
 import { BLOCKLIST_CASES, BLOCKLIST_ZONES, HOSTILE_TXT, LAB_DQS_KEY } from "../lab/zones.js";
@@ -130,6 +131,33 @@ describe("a resolver that rewrites NXDOMAIN into an advertising address", () => 
     expect(report.blocklists[0]?.meaning).toMatch(/outside 127\.0\.0\.0\/8/);
     expect(report.verdict).toBe("pass");
     expect(codes(report).filter((code) => code.startsWith("BLOCKLIST_REFUSED"))).toHaveLength(3);
+  });
+});
+
+describe("a list that never answers", () => {
+  let silent: FakeDnsServer | null = null;
+  afterEach(async () => {
+    await silent?.close();
+    silent = null;
+  });
+
+  it("holds the verdict back at most the grace after the PTR work, never the question timeout", async () => {
+    const ip = BLOCKLIST_CASES.clean;
+    silent = await startFakeDns(({ name, type }) => {
+      if (type === "PTR" && name === "80.2.0.192.in-addr.arpa") {
+        return { aa: false, answers: [{ type: "PTR", name, ttl: 5, data: "list80.example.test" }] };
+      }
+      if (type === "A" && name === "list80.example.test") return { aa: false, answers: [a(name, ip)] };
+      return null; // the lists' questions: dropped, as a list ignoring an unregistered resolver does
+    });
+    const started = Date.now();
+    const report = await check(ip, null, [silent.address]);
+    const took = Date.now() - started;
+    expect(report.verdict).toBe("pass");
+    expect(report.blocklists.map((entry) => entry.status)).toEqual(["error", "error", "error"]);
+    expect(report.blocklists[0]?.meaning).toContain(`no answer within ${BLOCKLIST_GRACE_MS} ms of the PTR's`);
+    // The question timeout is 2,000 ms: the check ends about the grace after its PTR work.
+    expect(took).toBeLessThan(1500);
   });
 });
 

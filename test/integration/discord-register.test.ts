@@ -32,6 +32,8 @@ describe("registering /rdns", () => {
     const [rdns] = puts[0]?.body as unknown as { name: string; options: { name: string }[] }[];
     expect(rdns?.options.map((o) => o.name)).toEqual([
       "check",
+      "mailtest",
+      "mute",
       "recheck",
       "status",
       "stop",

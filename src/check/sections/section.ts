@@ -44,7 +44,8 @@ export interface AskContext {
 /** Questions under way: their answer, and what is known so far when the deadline cuts the check. */
 export interface Asking<Asked> {
   answer: Promise<Asked>;
-  soFar(): Asked;
+  /** What is known now; `why` says why the rest is unanswered (default: the check's deadline). */
+  soFar(why?: string): Asked;
 }
 
 /** What the PTR part has concluded, for a section to judge against. */
@@ -84,4 +85,10 @@ export interface CheckSection<Asked, Report, Code extends ProblemCode> {
   fixSteps(report: Report, input: SectionFixInput): string[];
   /** Its steps come after the "then wait" step (they change no DNS record: a removal form). */
   afterWait?: boolean;
+  /**
+   * How long the check waits for this section once the PTR work is done, in ms; what has not
+   * answered by then is "could not tell" (soFar). Absent: it waits as long as the deadline allows.
+   * For questions to third parties whose silence must not hold up the PTR's verdict.
+   */
+  graceAfterPtrMs?: number;
 }

@@ -30,7 +30,7 @@ describe("typed words (Slack, console)", () => {
     expect(parseWords(commands, ["frobnicate"])).toMatchObject({
       ok: false,
       problem:
-        'unknown command "frobnicate"; the commands are check, mute, probe, recheck, status, stop, unwatch, watch, watches, help',
+        'unknown command "frobnicate"; the commands are check, mailtest, mute, probe, recheck, status, stop, unwatch, watch, watches, help',
     });
     expect(parseWords(commands, ["watch"])).toMatchObject({
       ok: false,

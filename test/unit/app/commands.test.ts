@@ -12,6 +12,7 @@ describe("command loader", () => {
     const names = (await loadCommands()).map((command) => command.name);
     expect(names).toEqual([
       "check",
+      "mailtest",
       "mute",
       "probe",
       "recheck",

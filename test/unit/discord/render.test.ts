@@ -143,6 +143,7 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual([
       "check",
+      "mailtest",
       "mute",
       "probe",
       "recheck",

@@ -18,6 +18,9 @@ import { BLOCKLIST_PROBLEMS, type BlocklistProblemCode } from "./problems.js";
 
 export type { BlocklistsAsked };
 
+/** How long a check waits for the lists after its PTR work is done. */
+export const BLOCKLIST_GRACE_MS = 500;
+
 export const blocklistsSection = {
   id: "blocklists",
   title: "Blocklists",
@@ -39,16 +42,10 @@ export const blocklistsSection = {
     );
     return {
       answer,
-      soFar: () =>
+      soFar: (why = "no answer before the check's deadline") =>
         lists.map(
           (list, index): ListAnswer =>
-            got[index] ?? {
-              zone: list.zone,
-              outcome: "failed",
-              addresses: [],
-              error: "no answer before the check's deadline",
-              txt: null,
-            },
+            got[index] ?? { zone: list.zone, outcome: "failed", addresses: [], error: why, txt: null },
         ),
     };
   },
@@ -58,4 +55,8 @@ export const blocklistsSection = {
   problems: BLOCKLIST_PROBLEMS,
   fixSteps: blocklistFixSteps,
   afterWait: true,
+  // A list that does not answer (one that ignores unregistered resolvers, say) is "could not tell"
+  // for that list, never a reason for the PTR's verdict to wait the whole question timeout: the
+  // lists go out with the PTR questions, so an answering list is in by then or soon after.
+  graceAfterPtrMs: BLOCKLIST_GRACE_MS,
 } satisfies CheckSection<BlocklistsAsked, BlocklistResult[], BlocklistProblemCode>;
