@@ -22,7 +22,8 @@ export function storeKeys(prefix: string) {
      * Each chain's origin list is this key plus ":<chain id>"; the hash tag keeps the list in the
      * window's cluster slot, as the scripts that take both as KEYS need.
      */
-    dedup: (ip: string, helo: string | null) => `${base}:dedup:{${ipKey(ip)}|${helo ?? ""}}`,
+    dedup: (ip: string, helo: string | null, probe = false) =>
+      `${base}:dedup:{${ipKey(ip)}|${helo ?? ""}${probe ? "|probe" : ""}}`,
     /**
      * The result of a chain's first check (CheckReport JSON, src/store/chain-results.ts), for
      * askers who arrive after it finished.

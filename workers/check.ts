@@ -168,6 +168,8 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
       ip: data.ip,
       helo: data.helo,
       ...settings.check,
+      // `/rdns probe`: the IP's own port 25 (chat never names another host; the IP is public).
+      ...(data.probe === true ? { smtp: { host: data.ip, port: 25 } } : {}),
       onQuestion: () => questions++,
     });
   } catch (error) {

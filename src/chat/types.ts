@@ -60,6 +60,8 @@ export type WatchChange =
   | "drifted"
   | "helo-broke"
   | "helo-recovered"
+  /** A probing watch: the SMTP greeting names another host than before (`previousNames`: the old name). */
+  | "greeting-drifted"
   /** A DNS blocklist now lists it, or no longer does (`lists` names which). */
   | "listed"
   | "delisted";
@@ -100,6 +102,8 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** The SMTP greeting's name of a watch that probes (`/rdns watch <ip> probe`); absent otherwise. */
+  smtp?: { outcome: string; bannerName: string | null; matchesPtr: boolean | null } | null;
   /** The watch's own interval in seconds (`/rdns watch ... every`); null: the deployment's. */
   everySeconds: number | null;
   /** The end of the watch's maintenance window (`/rdns mute`), ISO 8601; null when none is set. */

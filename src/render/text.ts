@@ -104,6 +104,7 @@ function renderParts(message: OutboundMessage): string {
         drifted: "PTR name changed",
         "helo-broke": "HELO check now fails",
         "helo-recovered": "HELO check passes again",
+        "greeting-drifted": "SMTP greeting name changed",
         listed: "is on a blocklist",
         delisted: "is off a blocklist",
       }[message.change];

@@ -76,11 +76,12 @@ export function verdictEmbed(report: VerdictView | ReportView): APIEmbed {
     fields: [
       { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
       { name: "FCrDNS", value: fieldValue(fcrdnsLines(report)), inline: true },
-      ...SECTION_IDS.map((id) => ({
-        name: DISCORD_SECTIONS[id].name,
-        value: fieldValue(DISCORD_SECTIONS[id].lines(report)),
-        inline: true,
-      })),
+      ...SECTION_IDS.flatMap((id) => {
+        const lines = DISCORD_SECTIONS[id].lines(report);
+        return lines.length === 0
+          ? []
+          : [{ name: DISCORD_SECTIONS[id].name, value: fieldValue(lines), inline: true }];
+      }),
       { name: "Caches (time left)", value: fieldValue(cacheLines(report)), inline: false },
       ...receivers,
       { name: "Fix", value: fieldValue(fixLines(report)), inline: false },
@@ -246,6 +247,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         drifted: "🔀 PTR changed",
         "helo-broke": "⚠️ HELO check now fails",
         "helo-recovered": "✅ HELO check passes again",
+        "greeting-drifted": "🔀 SMTP greeting changed",
         listed: "🚫 now on a blocklist",
         delisted: "✅ off a blocklist",
       }[message.change];

@@ -193,18 +193,23 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
           ? ":twisted_rightwards_arrows: PTR changed"
           : change === "helo-broke"
             ? ":warning: HELO check now fails"
-            : change === "listed"
-              ? ":no_entry: now on a blocklist"
-              : change === "delisted"
-                ? ":white_check_mark: off a blocklist"
-                : ":white_check_mark: HELO check passes again";
+            : change === "greeting-drifted"
+              ? ":twisted_rightwards_arrows: SMTP greeting changed"
+              : change === "listed"
+                ? ":no_entry: now on a blocklist"
+                : change === "delisted"
+                  ? ":white_check_mark: off a blocklist"
+                  : ":white_check_mark: HELO check passes again";
   const lists = listChangeDetail(change, message.lists, report);
+  const greeting = report.smtp?.bannerName ?? null;
   const drift =
     change === "drifted"
       ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.`
-      : lists
-        ? `\n${slackText(lists)}.`
-        : "";
+      : change === "greeting-drifted"
+        ? `\nWas ${names(message.previousNames)}, now ${greeting === null ? "none" : names([greeting])}.`
+        : lists
+          ? `\n${slackText(lists)}.`
+          : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };
