@@ -4,6 +4,7 @@
 // The DNS work of the check happens in a check worker, the answer arrives by delivery.
 import type { Command, CommandInput } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
+import { isStorageFull, newReference } from "../src/app/failure-reply.js";
 import {
   hostIntro,
   hostNothingToCheck,
@@ -11,8 +12,31 @@ import {
   parseHostName,
   resolveHostForChat,
 } from "../src/app/host-targets.js";
+import { recordStorageFull } from "../src/app/metrics.js";
 import { CheckNotQueuedError, requestCheck } from "../src/app/request-check.js";
 import { MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
+import type { Origin } from "../src/chat/types.js";
+
+/**
+ * Redis is full (maxmemory, nothing to evict): nothing was checked, and the thread's "Checking…"
+ * says so directly through the responder (a delivery would be a write Redis refuses), with the
+ * reference the log line carries. Privately instead when the platform cannot replace it.
+ */
+async function storageFull(
+  { respond, log }: Pick<CommandInput, "respond" | "log">,
+  origin: Origin,
+  ip: string,
+  error: unknown,
+): Promise<void> {
+  const reference = newReference();
+  recordStorageFull("command");
+  log.error({ err: error, reference, ip, cause: "storage-full" }, "check not queued: Redis is full");
+  const message = { kind: "not-queued", ip, storageFull: { reference } } as const;
+  await respond.replaceOpened(origin, message).catch(async (err: unknown) => {
+    log.warn({ err, ip, reference }, "could not replace the Checking message");
+    await respond.replyPrivately(message);
+  });
+}
 
 /** Opens the "Checking…" thread and queues the check; a check that cannot be queued says so there. */
 async function startCheck(
@@ -24,6 +48,10 @@ async function startCheck(
   try {
     await requestCheck(ctx, { ip, helo, origin, reason: "command" });
   } catch (error) {
+    if (isStorageFull(error)) {
+      await storageFull({ respond, log }, origin, ip, error);
+      return;
+    }
     // Nothing was checked: say that, not "could not tell" (that is a DNS answer's word), and not
     // by leaving "Checking…" up forever. When the queue took the notices itself (`told`), they
     // replace it; otherwise it is replaced here, directly.

@@ -174,7 +174,15 @@ export type OutboundMessage =
    * The check was never queued (the bot could not reach its queue): nothing was asked of DNS,
    * so this says neither "no PTR" nor "DNS did not answer".
    */
-  | { kind: "not-queued"; ip: string }
+  | {
+      kind: "not-queued";
+      ip: string;
+      /**
+       * Why, when it is not that the queue was unreachable: Redis is full (maxmemory, nothing
+       * to evict), with the reference the log line carries.
+       */
+      storageFull?: { reference: string };
+    }
   | {
       kind: "watch-change";
       target: string;

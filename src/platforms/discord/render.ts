@@ -230,7 +230,14 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
       ];
     case "not-queued":
       return [
-        { embeds: [{ description: escapeText(notQueuedText(message.ip)), color: COLOURS.inconclusive }] },
+        {
+          embeds: [
+            {
+              description: escapeText(notQueuedText(message.ip, message.storageFull)),
+              color: COLOURS.inconclusive,
+            },
+          ],
+        },
       ];
     case "watch-change": {
       const words = {
