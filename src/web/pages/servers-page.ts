@@ -10,8 +10,8 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
-import { formatDuration } from "../../render/duration.js";
 import type { HistoryEntry } from "../../store/history.js";
+import { formatDuration } from "../../render/duration.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
 import { page } from "./layout.js";
@@ -110,9 +110,7 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
 <td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a>${
     row.watch === row.ip ? "" : html`<span class="detail">watch ${row.watch}</span>`
   }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}${
-    row.everySeconds === null
-      ? ""
-      : html`<span class="detail">every ${formatDuration(row.everySeconds)}</span>`
+    row.everySeconds === null ? "" : html`<span class="detail">every ${formatDuration(row.everySeconds)}</span>`
   }${
     row.mutedUntil !== null && row.mutedUntil > now.toISOString()
       ? html`<span class="detail muted">muted until ${row.mutedUntil.slice(0, 16).replace("T", " ")} UTC</span>`
