@@ -4,6 +4,7 @@
 // next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { isStorageFull } from "../src/app/failure-reply.js";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import { query } from "../src/check/dns-client.js";
 import { pollAuthority } from "../src/check/poll.js";
@@ -14,6 +15,7 @@ import { uniqueOrigins } from "../src/queue/dedup.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import { waitForRoom } from "../src/queue/redis-memory.js";
 import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
 import { endChain, openChainsOf, readChain, recheckStale } from "../src/store/chains.js";
@@ -62,7 +64,7 @@ export { claimWatchStates };
  */
 export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   try {
-    return await runCheckJob(job, deps);
+    return await runCheckJobWhileFull(job, deps);
   } catch (error) {
     const unrecoverable = error instanceof UnrecoverableError;
     if (unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
@@ -73,6 +75,31 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
       );
     }
     throw error;
+  }
+}
+
+/**
+ * A full Redis (maxmemory, nothing to evict) refuses the job's writes (its result, its next
+ * re-check). Retrying at once would spend the job's attempts in a second and end in a failure
+ * nobody can be told of (the "could not tell" is a write too). So the job waits here, holding
+ * its slot, while Redis's own figures say it is full, at most one lock duration, and runs again
+ * when there is room. Still full after that: the error goes to BullMQ with the job's lock expired
+ * (it cannot be renewed while Redis refuses writes), so BullMQ cannot record the attempt, and its
+ * stalled-job check puts the job back to wait once Redis takes writes again (maxStalledCount).
+ */
+async function runCheckJobWhileFull(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
+  const until = Date.now() + deps.settings.lockDurationMs;
+  for (;;) {
+    try {
+      return await runCheckJobWhileFull(job, deps);
+    } catch (error) {
+      if (!isStorageFull(error) || Date.now() >= until) throw error;
+      deps.logger.warn(
+        { job: job.id, ip: job.data.ip, err: String(error) },
+        "Redis is full; waiting for room",
+      );
+      if (!(await waitForRoom(deps.redis, until - Date.now()))) throw error;
+    }
   }
 }
 

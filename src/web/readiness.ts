@@ -4,6 +4,7 @@
 // but is full (maxmemory reached and nothing to evict: every write refused) is not ready either,
 // and /readyz says so: restarting the bot would not help, freeing memory in Redis does.
 import type { Redis } from "ioredis";
+import { readRedisFullness } from "../queue/redis-memory.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -48,30 +49,8 @@ export async function evaluateReadiness(
   return { ready: results.every((result) => result.ready), checks: results };
 }
 
-/** The fields of `INFO memory` that say whether Redis refuses writes for memory. */
-function infoField(info: string, name: string): string | undefined {
-  return new RegExp(`^${name}:(.*)$`, "m").exec(info)?.[1]?.trim();
-}
-
 /**
- * Why Redis is full, from its `INFO memory`, or null when it is not. Redis refuses writes when
- * used memory, less what it does not count for eviction (replica and AOF buffers), is above
- * `maxmemory` after eviction had its chance: evict.c getMaxmemoryState, run before every command,
- * INFO included, so under an evicting policy the figure read here is already after eviction.
- */
-export function redisFullness(info: string): string | null {
-  const max = Number(infoField(info, "maxmemory"));
-  const used = Number(infoField(info, "used_memory"));
-  const notCounted = Number(infoField(info, "mem_not_counted_for_evict") ?? "0");
-  if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(used)) return null;
-  const counted = used - (Number.isFinite(notCounted) ? notCounted : 0);
-  if (counted <= max) return null;
-  const policy = infoField(info, "maxmemory_policy") ?? "unknown policy";
-  return `full (used_memory >= maxmemory, ${policy})`;
-}
-
-/**
- * Redis answers PING and is not full (redisFullness). Give it a connection without an offline queue (createRedisProbe): while
+ * Redis answers PING and is not full (src/queue/redis-memory.ts). Give it a connection without an offline queue (createRedisProbe): while
  * Redis is down a command then fails at once instead of waiting for a reconnect.
  */
 export function redisReadiness(redis: Redis): ReadinessCheck {
@@ -79,7 +58,7 @@ export function redisReadiness(redis: Redis): ReadinessCheck {
     name: "redis",
     ready: async () => {
       if ((await redis.ping()) !== "PONG") return false;
-      const full = redisFullness(await redis.info("memory"));
+      const full = await readRedisFullness(redis);
       if (full !== null) throw new Error(full);
       return true;
     },
