@@ -91,7 +91,7 @@ async function runCheckJobWhileFull(job: Job<CheckJob>, deps: CheckWorkerDeps): 
   const until = Date.now() + deps.settings.lockDurationMs;
   for (;;) {
     try {
-      return await runCheckJobWhileFull(job, deps);
+      return await runCheckJob(job, deps);
     } catch (error) {
       if (!isStorageFull(error) || Date.now() >= until) throw error;
       deps.logger.warn(
