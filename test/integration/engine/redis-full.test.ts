@@ -103,7 +103,12 @@ describe("a full Redis (maxmemory, noeviction)", () => {
   let base = "";
   // Short locks, so a job whose worker could not save its result is picked up again soon after
   // memory is freed (the defaults are 30 s).
-  const settings = labSettings("redis-full", { lockDurationMs: 2000, stalledIntervalMs: 1000 });
+  // One check at a time: while HELD runs, a second check waits in the queue (QUEUED).
+  const settings = labSettings("redis-full", {
+    lockDurationMs: 2000,
+    stalledIntervalMs: 1000,
+    checkConcurrency: 1,
+  });
   // The check of HELD waits here until the test lets it go: a check in flight while Redis fills.
   const HELD = "203.0.113.11";
   let enteredHeld: () => void = () => undefined;
@@ -191,6 +196,12 @@ describe("a full Redis (maxmemory, noeviction)", () => {
       await waitForText(/\[console:main:[0-9a-f]{6}-\d+\] Checking 203\.0\.113\.11 /, from)
     ).match(/console:main:[0-9a-f]{6}-\d+/)?.[0] as string;
     await heldEntered;
+    // A check queued behind it, not yet taken by a worker when Redis fills up.
+    from = type("/rdns 203.0.113.10 mail.example.test");
+    const queuedThread = (
+      await waitForText(/\[console:main:[0-9a-f]{6}-\d+\] Checking 203\.0\.113\.10 /, from)
+    ).match(/console:main:[0-9a-f]{6}-\d+/)?.[0] as string;
+    expect(await runtime.queues.check.getJobCountByTypes("waiting")).toBe(1);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
     // Full.
@@ -254,6 +265,7 @@ describe("a full Redis (maxmemory, noeviction)", () => {
     }
     // Still "Checking…" (nothing can be saved or delivered), and not failed for good.
     expect(text).not.toMatch(new RegExp(`\\[${heldThread}\\] \\(updated\\)`));
+    expect(text).not.toMatch(new RegExp(`\\[${queuedThread}\\] \\(updated\\)`));
     expect(await runtime.queues.check.getJobCountByTypes("failed")).toBe(0);
 
     // Memory freed: no restart, everything answers again.
@@ -266,6 +278,8 @@ describe("a full Redis (maxmemory, noeviction)", () => {
     }
     // The held check's result is saved and delivered: its "Checking…" becomes the verdict.
     await waitForText(new RegExp(`\\[${heldThread}\\] \\(updated\\) (PASS|FAIL)`), freedAt, 20_000);
+    // The queued check is taken and answered.
+    await waitForText(new RegExp(`\\[${queuedThread}\\] \\(updated\\) PASS: 203\\.0\\.113\\.10 `), freedAt);
     from = type("/rdns 203.0.113.10 mail.example.test");
     await waitForText(/\[console:main:[0-9a-f]{6}-\d+\] \(updated\) PASS: 203\.0\.113\.10 /, from);
     from = type("/rdns watch 203.0.113.20");
