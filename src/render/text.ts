@@ -40,7 +40,13 @@ function silentNote(servers: readonly string[] | undefined): string {
 }
 
 /** The one wording of a check that never ran (every renderer says the same). */
-export function notQueuedText(ip: string, storageFull?: { reference: string }): string {
+export function notQueuedText({
+  ip,
+  storageFull,
+}: {
+  ip: string;
+  storageFull?: { reference: string };
+}): string {
   if (storageFull !== undefined)
     return `Could not check ${ip}: the bot's storage (Redis) is full, so nothing was checked; an operator has to free memory, then please ask again (reference ${storageFull.reference}).`;
   return `Could not check ${ip}: the check could not be queued (the bot could not reach its queue), so nothing was checked. Please ask again.`;
@@ -94,7 +100,7 @@ function renderParts(message: OutboundMessage): string {
       // final failure is a DNS server's silence.
       return `Could not tell for ${value(message.ip)} after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${value(message.detail)}. This is not a "no PTR"; try again later.`;
     case "not-queued":
-      return notQueuedText(message.ip, message.storageFull);
+      return notQueuedText(message);
     case "watch-change": {
       const was =
         message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.map(value).join(", ")})`;

@@ -229,16 +229,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         },
       ];
     case "not-queued":
-      return [
-        {
-          embeds: [
-            {
-              description: escapeText(notQueuedText(message.ip, message.storageFull)),
-              color: COLOURS.inconclusive,
-            },
-          ],
-        },
-      ];
+      return [{ embeds: [{ description: escapeText(notQueuedText(message)), color: COLOURS.inconclusive }] }];
     case "watch-change": {
       const words = {
         broke: "❌ broke",

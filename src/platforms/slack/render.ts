@@ -120,7 +120,7 @@ function renderBody(message: OutboundMessage): SlackRendered {
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "not-queued": {
-      const text = `:warning: ${slackText(notQueuedText(message.ip, message.storageFull))}`;
+      const text = `:warning: ${slackText(notQueuedText(message))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "watch-change":

@@ -111,12 +111,12 @@ describe("what the asker reads", () => {
   });
 
   it("replaces a check's Checking… with the storage-full words, never a DNS word", () => {
-    const text = notQueuedText("203.0.113.5", { reference: "0badc0de" });
+    const text = notQueuedText({ ip: "203.0.113.5", storageFull: { reference: "0badc0de" } });
     expect(text).toMatch(
       /^Could not check 203\.0\.113\.5: the bot's storage \(Redis\) is full, so nothing was checked/,
     );
     expect(text).toContain("(reference 0badc0de)");
     expect(text).not.toMatch(/PTR|could not tell|queue/i);
-    expect(notQueuedText("203.0.113.5")).toMatch(/could not reach its queue/);
+    expect(notQueuedText({ ip: "203.0.113.5" })).toMatch(/could not reach its queue/);
   });
 });
