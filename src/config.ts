@@ -43,6 +43,16 @@ const userLimit = z.coerce.number().int().min(1).max(10_000);
 const channelLimit = z.coerce.number().int().min(1).max(100_000);
 const limitWindow = z.coerce.number().int().min(1).max(86_400);
 
+/** DNSBL_ZONES's default: the three lists docs/configuration.md describes. */
+export const DEFAULT_DNSBL_ZONES = ["zen.spamhaus.org", "b.barracudacentral.org", "bl.spamcop.net"];
+
+function splitZones(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((zone) => zone.toLowerCase().replace(/\.$/, ""))
+    .filter((zone) => zone.length > 0);
+}
+
 /** SLACK_PORT's default, and PORT's. */
 export const DEFAULT_SLACK_PORT = 3000;
 
@@ -94,6 +104,12 @@ const schema = z.object({
     .default(48),
   // How often a failing chain asks the authority whether the fix is in (issue 10); at least 1 s.
   RECHECK_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  // A watch hears once when its reverse zone's name servers disagree longer than this (issue 29).
+  AUTHORITY_LAG_ALERT_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // The web port (servers page, /metrics, /healthz, /readyz, Bull Board); docs/operations.md.
   // 0 picks a free port (tests running many processes at once); the log says which.
@@ -138,10 +154,46 @@ const schema = z.object({
   // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
   // cut and the answer says so.
   BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
+  /** The servers page's public address: the Slack App Home's "Open the servers page" button. */
+  SERVERS_PAGE_URL: optionalText.pipe(z.string().url().optional()),
   /** Unset: `warn` in the console chat (its terminal is the conversation), `info` otherwise. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */
   LOG_FILE: optionalText,
+  /**
+   * DNS blocklists every check asks (src/check/sections/blocklists): zone names, comma-separated;
+   * `none` asks no list. Checked as DNS names so a typo stops start-up, not every check.
+   */
+  DNSBL_ZONES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? DEFAULT_DNSBL_ZONES
+        : value.trim().toLowerCase() === "none"
+          ? []
+          : splitZones(value),
+    )
+    .superRefine((zones, ctx) => {
+      for (const zone of zones) {
+        if (!/^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z]{2,63}$/i.test(zone)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${zone.slice(0, 80)}" is not a zone name (e.g. zen.spamhaus.org)`,
+          });
+        }
+      }
+    }),
+  /**
+   * Spamhaus Data Query Service key: zen.spamhaus.org is then asked as <key>.zen.dq.spamhaus.net
+   * (reports still say zen.spamhaus.org; the key is never shown or logged).
+   */
+  SPAMHAUS_DQS_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9]{1,63}$/i, "letters and digits only (the key from your Spamhaus DQS account)")
+      .optional(),
+  ),
 });
 
 /** Variables read under an old name: the old name, the new one. */

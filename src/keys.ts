@@ -38,6 +38,11 @@ export function storeKeys(prefix: string) {
      * src/store/watch-prefixes.ts): the cap is counted from these, not from every address.
      */
     watchPrefixes: (channelKey: string) => `${base}:watchprefixes:${channelKey}`,
+    /**
+     * A channel's watch targets, in a sorted set whose scores are all 0 so it is ordered by the
+     * text (src/store/watch-targets.ts): autocomplete's prefix reads (ZRANGEBYLEX) stay O(log n).
+     */
+    watchTargets: (channelKey: string) => `${base}:watchtargets:${channelKey}`,
     /** Every channel's watches' prefixes (hash: "<channelKey>\t<target>" -> prefix), for the metric. */
     allWatchPrefixes: () => `${base}:watchprefixes-all`,
     /**

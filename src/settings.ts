@@ -1,13 +1,21 @@
 // The engine's knobs, derived once from the validated configuration (src/config.ts). They sit
 // below the queue, the store, the app and the workers, which all read them; tests build their
 // own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
+import type { BlocklistOptions } from "./check/types.js";
 import type { Config } from "./config.js";
 
 export interface EngineSettings {
   /** Prefix of every Redis key: BullMQ's `prefix` and the store's keys. */
   prefix: string;
   /** How the check is run (src/check CheckOptions minus the IP). */
-  check: { resolvers: string[]; authorities: string[]; timeoutMs: number; deadlineMs?: number };
+  check: {
+    resolvers: string[];
+    authorities: string[];
+    timeoutMs: number;
+    deadlineMs?: number;
+    /** DNSBL_ZONES and SPAMHAUS_DQS_KEY (absent: no list is asked, as tests' own settings do). */
+    blocklists?: BlocklistOptions;
+  };
   checkConcurrency: number;
   /** Same IP and HELO within this window share one DNS check. */
   dedupWindowMs: number;
@@ -49,6 +57,11 @@ export interface EngineSettings {
   /** BullMQ lock and stalled-job check (defaults 30 s; tests shorten them). */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /**
+   * A watch hears once when its zone's name servers disagree longer than this
+   * (AUTHORITY_LAG_ALERT_MINUTES; tests set milliseconds here directly).
+   */
+  authorityLagAlertMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -63,6 +76,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       timeoutMs: config.DNS_TIMEOUT_MS,
       // Unset: the check's own default, 3 x the per-question timeout (src/check/deadline.ts).
       ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
+      blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
     dedupWindowMs: config.DEDUP_WINDOW_MS,
@@ -86,5 +100,6 @@ export function settingsFromConfig(config: Config): EngineSettings {
     reportTtlSeconds: 7 * 24 * 3600,
     lockDurationMs: 30_000,
     stalledIntervalMs: 30_000,
+    authorityLagAlertMs: config.AUTHORITY_LAG_ALERT_MINUTES * MINUTE,
   };
 }

@@ -21,6 +21,8 @@ const WORDS: Record<WatchChange, string> = {
   drifted: "changed PTR name",
   "helo-broke": "HELO broke",
   "helo-recovered": "HELO recovered",
+  listed: "got listed on a blocklist",
+  delisted: "got delisted",
 };
 
 /** The summary of a window's held notices, or null when nothing changed during it. */

@@ -4,10 +4,12 @@
 // last report and row saved, each watching channel's state by compare-and-set, a notice on a
 // change). The last chunk of a new watch's first run posts the
 // baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
+
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
+import { parseRange } from "../src/check/ranges.js";
 import { sweepAddresses } from "../src/check/sweep.js";
 import type { CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -89,17 +91,41 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
   return { kind: "run", chunks: chunks.length, baseline };
 }
 
+/**
+ * Watches of more addresses than this ask no blocklist in their runs. A /24 watched hourly asks
+ * each list 256 x 24 = 6,144 times a day; a /16 would ask 1.5 million, five times Spamhaus's
+ * free-use volume (under 300,000 queries a day, www.spamhaus.org/organization/dnsblusage/), so a
+ * large range must not hammer the lists (`rdns sweep --blocklists` checks one at a capped rate).
+ */
+export const WATCH_BLOCKLIST_LIMIT = 256;
+
+/** The check's options for a watch run: the lists only for a watch small enough (above). */
+export function watchCheckOptions(target: string, check: EngineSettings["check"]): EngineSettings["check"] {
+  if (check.blocklists === undefined) return check;
+  let size = 1;
+  try {
+    size = parseRange(target).size;
+  } catch {
+    // A stored target is always a valid range or address; if not, ask as for one address.
+  }
+  if (size <= WATCH_BLOCKLIST_LIMIT) return check;
+  const { blocklists: _skipped, ...rest } = check;
+  return rest;
+}
+
 async function checkAll(
   ips: readonly string[],
   helo: string | null,
   deps: WatchWorkerDeps,
+  target: string,
 ): Promise<CheckReport[]> {
   const reports: CheckReport[] = [];
+  const options = watchCheckOptions(target, deps.settings.check);
   await sweepAddresses(ips, {
     concurrency: deps.settings.watchChunkConcurrency,
     // The same options as a single check's job, so each address's report is what `rdns check`
     // (and `/rdns <ip>`) reports for it.
-    check: (ip) => deps.runCheck({ ip, helo, ...deps.settings.check }),
+    check: (ip) => deps.runCheck({ ip, helo, ...options }),
     onReport: (report) => {
       reports.push(report);
     },
@@ -111,7 +137,7 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   const { redis, queues, settings } = deps;
   const keys = storeKeys(settings.prefix);
   const stillWatched = (await redis.hexists(keys.watches(data.channel), data.target)) === 1;
-  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps) : [];
+  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps, data.target) : [];
   const retry = planChunkRetry(
     data,
     reports.filter((report) => report.verdict === "inconclusive").map((report) => report.ip),
@@ -123,7 +149,9 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   if (retry !== null) await queues.watch.add(retry.name, retry.data, retry.opts);
   const settled = reports.filter((report) => !retried.has(report.ip));
 
-  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds);
+  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds, {
+    ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
+  });
   await enqueueDeliveries(queues, deliveries);
 
   let baselinePosted = false;

@@ -4,6 +4,7 @@
 // are written out (`\u202e`) as the page writes them (src/render/inert-text.ts), so a PTR name
 // cannot reorder or hide a cell's text in a spreadsheet, or a terminal's `cat`.
 import { stringify } from "csv-stringify/sync";
+import { blocklistRowText } from "../render/blocklist-row.js";
 import { escapeInvisible } from "../render/inert-text.js";
 import type { ServerRow } from "./server-rows.js";
 
@@ -23,6 +24,7 @@ const HEADER = [
   "paused",
   "every_seconds",
   "muted_until",
+  "blocklists",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -46,6 +48,7 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.paused ? "yes" : "no",
         row.everySeconds === null ? "" : String(row.everySeconds),
         row.mutedUntil ?? "",
+        blocklistRowText(row.blocklists ?? []),
       ].map((cell) => escapeInvisible(cell)),
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },

@@ -1,5 +1,7 @@
 // readBounce: pasted text or a whole .eml -> one finding per distinct failure. Pure: no I/O.
+
 import { addressesIn, extractHelo, extractRefusedAddress } from "./address.js";
+import { blocklistNamed } from "./blocklist-named.js";
 import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
@@ -134,7 +136,10 @@ export async function readBounce(
 ): Promise<BounceReading> {
   const decoded = decodeInput(input, options.maxBytes ?? MAX_INPUT_BYTES);
   const { findings, cut } = await readText(decoded.text, options.file ?? null, 1);
-  for (const finding of findings) finding.explanation = explainFinding(finding);
+  for (const finding of findings) {
+    finding.explanation = explainFinding(finding);
+    finding.blocklist = blocklistNamed(finding);
+  }
   return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
 }
 

@@ -165,6 +165,9 @@ export async function confirmFix(
     authority: authority?.report ?? null,
     forward,
     helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
+    // A confirmation looks at the PTR and HELO only: no blocklist is asked, so its report says
+    // nothing of them (an empty list, which watches read as "not asked", never as "delisted").
+    blocklists: [],
     now: now(),
     ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
   };

@@ -5,6 +5,7 @@
 import { getServers } from "node:dns";
 import { askAuthority, completeSoa } from "./authority.js";
 import {
+  boundedTransport,
   type Deadline,
   deadlineTransport,
   defaultDeadlineMs,
@@ -13,7 +14,7 @@ import {
 } from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
-import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
 import { askSections, sectionAnswers } from "./sections/ask.js";
 import { formatServer, parseServer } from "./server.js";
@@ -75,6 +76,7 @@ export function assembleReport(
     resolvers: observations.resolvers,
     authority: observations.authority,
     negativeCache: analysis.negativeCache,
+    blocklists: analysis.blocklists,
     provider: analysis.provider,
     receivers: analysis.receivers,
     problems: analysis.problems,
@@ -167,12 +169,25 @@ async function observeWithin(
   };
 
   // The sections' questions (the HELO's A/AAAA) go out with the PTR questions.
+  const sectionTransport = boundedTransport(
+    counting(dependencies.transport ?? query, options.onQuestion),
+    deadline,
+  );
   const sections = askSections({
     ip: parsed.ip,
     family: parsed.family,
     options,
     forward,
     unanswered: unansweredLookup,
+    resolvers,
+    ask: (question) =>
+      ask(sectionTransport, {
+        ...question,
+        recursion: true,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries ?? 1,
+      }),
+    client: dependencies.transport ?? query,
   });
   progress.sections = sections;
   const resolverAnswers = Promise.all(
@@ -193,6 +208,7 @@ async function observeWithin(
     authorities,
     resolvers,
     authorityPort: options.authorityPort ?? 53,
+    askNonPublicNameServers: options.askNonPublicNameServers === true,
     onNames: seeNames,
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
@@ -275,6 +291,7 @@ function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started
     resolvers: [],
     authority: null,
     negativeCache: null,
+    blocklists: [],
     provider: null,
     receivers: { gmail: NOT_PUBLIC_RECEIVER, microsoft: NOT_PUBLIC_RECEIVER, yahoo: NOT_PUBLIC_RECEIVER },
     problems: [

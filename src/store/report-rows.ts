@@ -6,6 +6,7 @@
 // `/rdns <ip> <helo>`) never lands in a watch's row.
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { BlocklistRow } from "../chat/types.js";
 import type { CheckReport, HeloReport, Problem } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStored } from "./record.js";
@@ -22,6 +23,8 @@ export interface ReportRow {
   fcrdns: CheckReport["fcrdns"];
   helo: Pick<HeloReport, "name" | "matchesPtr" | "resolvesToIp"> | null;
   problems: Pick<Problem, "code">[];
+  /** Each blocklist's state (absent in rows written before blocklists were asked). */
+  blocklists?: BlocklistRow[];
 }
 
 // A row is a cache of the newest report's facts, rewritten by the next check: one this version
@@ -33,6 +36,15 @@ const reportRowSchema = z.object({
   fcrdns: z.enum(["pass", "fail", "unknown"]),
   helo: z.object({ name: z.string(), matchesPtr: z.boolean(), resolvesToIp: z.boolean() }).nullable(),
   problems: z.array(z.object({ code: z.string() })),
+  blocklists: z
+    .array(
+      z.object({
+        zone: z.string(),
+        status: z.enum(["listed", "clean", "refused", "error"]),
+        codes: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 
 /** The HELO facts a row shows (name, matches the PTR, resolves to the IP), or null with no HELO. */
@@ -51,7 +63,17 @@ export function reportRowOf(report: CheckReport): ReportRow {
     fcrdns: report.fcrdns,
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
+    blocklists: blocklistRowsOf(report.blocklists),
   };
+}
+
+/** The blocklists' states a row shows (zone, status, codes), from a report's entries. */
+export function blocklistRowsOf(entries: readonly BlocklistRow[] | undefined): BlocklistRow[] {
+  return (entries ?? []).map((entry) => ({
+    zone: entry.zone,
+    status: entry.status,
+    codes: [...entry.codes],
+  }));
 }
 
 /** The HELO part of a row's key: names compare as DNS names do (case, a trailing dot), "" for none. */

@@ -16,6 +16,7 @@ import {
   watcherMember,
   watcherSet,
 } from "./watch-record.js";
+import { indexWatchTarget } from "./watch-targets.js";
 
 export {
   channelKey,
@@ -61,7 +62,10 @@ export async function addWatch(
     watcherMember(channel, record.target),
     targetPrefix(record.target),
   );
-  if (status === 1) return { ok: true };
+  if (status === 1) {
+    await indexWatchTarget(redis, keys, channel, record.target);
+    return { ok: true };
+  }
   return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
 }
 

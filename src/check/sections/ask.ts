@@ -11,8 +11,28 @@ export function askSections(ctx: AskContext): SectionAskings {
   return askings as SectionAskings;
 }
 
+/**
+ * Every section's answer, awaited once the PTR work is done: a section with a grace
+ * (graceAfterPtrMs) gets that much longer at most, then gives what it has.
+ */
 export async function sectionAnswers(askings: SectionAskings): Promise<SectionObservations> {
-  const answers = await Promise.all(SECTION_IDS.map((id) => askings[id].answer));
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const answers = await Promise.all(
+    SECTION_IDS.map((id) => {
+      const asking = askings[id] as Asking<unknown>;
+      const grace = (SECTIONS[id] as { graceAfterPtrMs?: number }).graceAfterPtrMs;
+      if (grace === undefined) return asking.answer;
+      return Promise.race([
+        asking.answer,
+        new Promise((resolve) => {
+          timers.push(
+            setTimeout(() => resolve(asking.soFar(`no answer within ${grace} ms of the PTR's`)), grace),
+          );
+        }),
+      ]);
+    }),
+  );
+  for (const timer of timers) clearTimeout(timer);
   return Object.fromEntries(SECTION_IDS.map((id, index) => [id, answers[index]])) as SectionObservations;
 }
 

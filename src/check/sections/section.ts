@@ -7,6 +7,7 @@
 // answers and its report live under its id in Observations and CheckReport; each renderer keeps a
 // `Record<SectionId, ...>` of entries, so adding a section is a compile error until every
 // renderer has one.
+import type { DnsQuestion, DnsResponse } from "../dns-types.js";
 import type { FixContext } from "../fixes.js";
 import type { ProblemMeta } from "../problem-meta.js";
 import type { CheckOptions, ForwardLookup, Problem, ProblemCode } from "../types.js";
@@ -20,12 +21,23 @@ export interface AskContext {
   forward(name: string): Promise<ForwardLookup>;
   /** A lookup the deadline cut: a timeout ("could not tell", src/check/deadline.ts), never "no record". */
   unanswered(name: string): ForwardLookup;
+  /** The configured recursive resolvers (RESOLVERS, --resolver), host:port, canonical. */
+  resolvers: string[];
+  /**
+   * One question through the check's own DNS client (RD=1), bounded by the check's deadline but
+   * not counted among the check's unanswered questions: what the deadline cuts is this section's
+   * "could not tell", never the PTR's (src/check/deadline.ts boundedTransport).
+   */
+  ask(question: Pick<DnsQuestion, "name" | "type" | "server">): Promise<DnsResponse>;
+  /** The DNS client in use (the caller's transport): caches are kept per client. */
+  client: object;
 }
 
 /** Questions under way: their answer, and what is known so far when the deadline cuts the check. */
 export interface Asking<Asked> {
   answer: Promise<Asked>;
-  soFar(): Asked;
+  /** What is known now; `why` says why the rest is unanswered (default: the check's deadline). */
+  soFar(why?: string): Asked;
 }
 
 /** What the PTR part has concluded, for a section to judge against. */
@@ -36,6 +48,8 @@ export interface PtrFacts {
   ptrNames: string[];
   /** The name the mail host should carry: a non-generic PTR name, one that confirms first; null when none. */
   target: string | null;
+  /** Some PTR name looks generic (GENERIC_PTR): a policy listing is the same story told twice. */
+  generic?: boolean;
 }
 
 /** What a section's fix steps may use (src/check/fixes.ts buildFixSteps). */
@@ -61,4 +75,12 @@ export interface CheckSection<Asked, Report, Code extends ProblemCode> {
   analyse(asked: Asked, facts: PtrFacts): { report: Report; problems: Problem[] };
   problems: Record<Code, ProblemMeta>;
   fixSteps(report: Report, input: SectionFixInput): string[];
+  /** Its steps come after the "then wait" step (they change no DNS record: a removal form). */
+  afterWait?: boolean;
+  /**
+   * How long the check waits for this section once the PTR work is done, in ms; what has not
+   * answered by then is "could not tell" (soFar). Absent: it waits as long as the deadline allows.
+   * For questions to third parties whose silence must not hold up the PTR's verdict.
+   */
+  graceAfterPtrMs?: number;
 }

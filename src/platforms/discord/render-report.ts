@@ -5,6 +5,7 @@
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { ReceiverName, Verdict } from "../../check/types.js";
+import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
 import { escapeInline } from "./escape.js";
 import type { Section } from "./limits.js";
@@ -44,6 +45,18 @@ export function ptrLines(report: ReportView): string[] {
       `authority ${escapeInline(auth.servers.join(", "))}: ${escapeInline(auth.status)}, ${names(auth.names)}`,
     );
     if (auth.cnames.length > 0) lines.push(`via CNAME ${names(auth.cnames)} (RFC 2317)`);
+    for (const entry of auth.notAsked ?? []) {
+      lines.push(`${escapeInline(entry.nameServer)}: ${escapeInline(entry.reason)}`);
+    }
+    const disagreeing = disagreeingServers(auth);
+    if (disagreeing !== null) {
+      lines.push("the zone's servers disagree:");
+      for (const line of disagreeing) {
+        lines.push(
+          `${escapeInline(line.server)}: ${escapeInline(standingWords(line))} — ${escapeInline(line.answer)}`,
+        );
+      }
+    }
   }
   return lines;
 }
@@ -69,9 +82,27 @@ export function heloLines(report: ReportView): string[] {
   ];
 }
 
+/** Each list's state; the list's TXT is untrusted text, escaped like any DNS value. */
+export function blocklistLines(report: ReportView): string[] {
+  const entries = report.blocklists ?? [];
+  if (entries.length === 0) return ["not asked"];
+  return entries.map((entry) => {
+    const icon = { listed: entry.policy ? "⚠️" : "❌", clean: "✅", refused: "⚠️", error: "⚠️" }[entry.status];
+    const state =
+      entry.status === "listed"
+        ? `listed ${escapeInline(entry.codes.join(", "))}: ${escapeInline(entry.meaning ?? "")}`
+        : entry.status === "clean"
+          ? "not listed"
+          : `could not tell: ${escapeInline(entry.meaning ?? "")}`;
+    const txt = entry.txt ? ` (TXT: ${escapeInline(entry.txt)})` : "";
+    return `${icon} ${escapeInline(entry.zone)} ${state}${txt}`;
+  });
+}
+
 /** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
 export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: ReportView): string[] }> = {
   helo: { name: "HELO", lines: heloLines },
+  blocklists: { name: "Blocklists", lines: blocklistLines },
 };
 
 function cacheLine(answer: PtrAnswerView): string {

@@ -4,6 +4,7 @@
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS } from "../../check/sections/index.js";
 import type { LookupStatus, ReceiverName } from "../../check/types.js";
+import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
 import { context, header, type SlackBlock, section } from "./blocks.js";
 import { codeBlock, inlineCode, slackText } from "./escape.js";
@@ -87,7 +88,17 @@ export function reportBlocks(report: ReportView): SlackBlock[] {
     const auth = report.authority;
     blocks.push(
       section(
-        `*Authority* (${auth.zone === null ? "zone unknown" : inlineCode(auth.zone)}, asked ${names(auth.servers)}): ${statusWords(auth.status)}${auth.status === "found" ? ` ${names(auth.names)}` : ""}`,
+        [
+          `*Authority* (${auth.zone === null ? "zone unknown" : inlineCode(auth.zone)}, asked ${names(auth.servers)}): ${statusWords(auth.status)}${auth.status === "found" ? ` ${names(auth.names)}` : ""}`,
+          ...(auth.notAsked ?? []).map(
+            (entry) => `• ${inlineCode(entry.nameServer)}: ${slackText(entry.reason)}`,
+          ),
+          ...(disagreeingServers(auth) === null ? [] : ["The zone's servers disagree:"]),
+          ...(disagreeingServers(auth) ?? []).map(
+            (line) =>
+              `• ${inlineCode(line.server)}: ${slackText(standingWords(line))} — ${slackText(line.answer)}`,
+          ),
+        ].join("\n"),
       ),
     );
   }

@@ -5,7 +5,7 @@
 import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
 import type { SectionRow } from "../../render/sections/index.js";
-import { inlineCode } from "./escape.js";
+import { inlineCode, slackText } from "./escape.js";
 
 /** Slack mrkdwn, escaped: the line after "*HELO*: ". */
 export function heloSlack(report: ReportView): string {
@@ -23,7 +23,27 @@ export function heloSlack(report: ReportView): string {
   return `${inlineCode(helo.name)}: ${checks.join(", ")}`;
 }
 
+/** Slack mrkdwn, escaped: each list's state; the list's TXT is untrusted text, shown inert. */
+export function blocklistsSlack(report: ReportView): string {
+  const entries = report.blocklists ?? [];
+  if (entries.length === 0) return "not asked";
+  return entries
+    .map((entry) => {
+      const icon = { listed: entry.policy ? "⚠️" : "❌", clean: "✅", refused: "⚠️", error: "⚠️" }[entry.status];
+      const state =
+        entry.status === "listed"
+          ? `listed ${entry.codes.map(inlineCode).join(", ")}: ${slackText(entry.meaning ?? "")}`
+          : entry.status === "clean"
+            ? "not listed"
+            : `could not tell: ${slackText(entry.meaning ?? "")}`;
+      const txt = entry.txt ? ` (TXT ${inlineCode(entry.txt)})` : "";
+      return `${icon} ${inlineCode(entry.zone)} ${state}${txt}`;
+    })
+    .join("\n");
+}
+
 /** Slack mrkdwn (report.ts), escaped. */
 export const SLACK_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloSlack },
+  blocklists: { label: "Blocklists", render: (report) => `\n${blocklistsSlack(report)}` },
 };

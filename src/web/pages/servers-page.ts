@@ -10,8 +10,9 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
-import type { HistoryEntry } from "../../store/history.js";
+import { blocklistRank, blocklistRowText } from "../../render/blocklist-row.js";
 import { formatDuration } from "../../render/duration.js";
+import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
 import { page } from "./layout.js";
@@ -24,6 +25,7 @@ const COLUMNS = [
   ["ptr", "PTR"],
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
+  ["blocklists", "Blocklists"],
   ["verdict", "Verdict"],
   ["since", "Since"],
   ["checked", "Last checked"],
@@ -67,7 +69,21 @@ function heloCell(row: ServerRow): SafeHtml {
 const SECTION_CELLS: Record<
   SectionId,
   { label: string; value(row: ServerRow): string; cell(row: ServerRow): SafeHtml }
-> = { helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell } };
+> = {
+  helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
+  blocklists: {
+    label: "Blocklists",
+    value: (row) => String(blocklistRank(row.blocklists)),
+    cell: blocklistCell,
+  },
+};
+
+function blocklistCell(row: ServerRow): SafeHtml {
+  const text = blocklistRowText(row.blocklists);
+  if (text === "") return html`<span class="muted">not asked</span>`;
+  const listed = row.blocklists.some((entry) => entry.status === "listed");
+  return listed ? html`<span class="warn-text">${text}</span>` : html`<span class="detail">${text}</span>`;
+}
 
 function sectionCells(row: ServerRow): SafeHtml[] {
   return SECTION_IDS.map((id) => {
@@ -110,7 +126,9 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
 <td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a>${
     row.watch === row.ip ? "" : html`<span class="detail">watch ${row.watch}</span>`
   }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}${
-    row.everySeconds === null ? "" : html`<span class="detail">every ${formatDuration(row.everySeconds)}</span>`
+    row.everySeconds === null
+      ? ""
+      : html`<span class="detail">every ${formatDuration(row.everySeconds)}</span>`
   }${
     row.mutedUntil !== null && row.mutedUntil > now.toISOString()
       ? html`<span class="detail muted">muted until ${row.mutedUntil.slice(0, 16).replace("T", " ")} UTC</span>`

@@ -38,6 +38,7 @@ describe("buildRow", () => {
       paused: false,
       everySeconds: null,
       mutedUntil: null,
+      blocklists: [],
     });
   });
 

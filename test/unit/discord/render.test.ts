@@ -84,13 +84,14 @@ describe("renderMessage", () => {
       "PTR",
       "FCrDNS",
       "HELO",
+      "Blocklists",
       "Caches (time left)",
       "Gmail",
       "Microsoft 365",
       "Yahoo",
       "Fix",
     ]);
-    expect(embed?.fields?.[3]?.value).toContain("cached for 4 s more");
+    expect(embed?.fields?.[4]?.value).toContain("cached for 4 s more");
   });
 
   it("splits a huge report into several messages, each within the limits, without cutting a line", () => {
@@ -161,7 +162,8 @@ describe("addresses, the command definition and the invite", () => {
       { name: "helo", required: false, max_length: 253 },
       { name: "every", required: false, max_length: 16 },
     ]);
-    expect(json.contexts).toEqual([0]);
+    expect(json.contexts).toEqual([0, 1]);
+    expect(json.integration_types).toEqual([0, 1]);
   });
 
   it("asks for exactly the permissions the README lists", () => {

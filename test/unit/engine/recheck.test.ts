@@ -23,6 +23,7 @@ function report(codes: ProblemCode[], clearsInSeconds: number | null = null): Ch
     fcrdns: failing ? "fail" : "pass",
     forward: [],
     helo: null,
+    blocklists: [],
     resolvers: [
       {
         server: "r",

@@ -16,6 +16,7 @@ const row = (ip: string, overrides: Partial<ServerRow> = {}): ServerRow => ({
   watch: "203.0.113.0/24",
   channel: "slack:C1",
   ptr: [`host-${ip.split(".").at(-1)}.example.test`],
+  blocklists: [],
   fcrdns: "pass",
   helo: { name: "mail.example.test", matchesPtr: false, resolvesToIp: true },
   verdict: "fail",

@@ -73,6 +73,7 @@ export function observations(partial: Partial<Observations> = {}): Observations 
     resolvers: [],
     authority: null,
     forward: [],
+    blocklists: [],
     helo: null,
     now: NOW,
     ...partial,

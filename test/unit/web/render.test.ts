@@ -13,6 +13,7 @@ const row = (overrides: Partial<ServerRow> = {}): ServerRow => ({
   watch: "203.0.113.16/28",
   channel: "slack:C1",
   ptr: [HOSTILE_NAME],
+  blocklists: [],
   fcrdns: "pass",
   helo: null,
   verdict: "pass",
@@ -91,7 +92,7 @@ describe("CSV", () => {
     ]);
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,every_seconds,muted_until",
+      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,every_seconds,muted_until,blocklists",
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
