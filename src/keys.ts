@@ -96,6 +96,11 @@ export function storeKeys(prefix: string) {
      * route of its own, e.g. one console's session (src/queue/delivery-routes.ts).
      */
     deliveryRoute: (platform: string, route: string) => `${base}:route:${platform}:${route}`,
+    /**
+     * A pub/sub channel, not a key: a check worker whose result a full Redis refused tells the
+     * bot processes here (PUBLISH is allowed when full), src/app/storage-full-notices.ts.
+     */
+    storageFullChannel: `${base}:storage-full`,
   };
 }
 

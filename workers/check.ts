@@ -4,7 +4,9 @@
 // next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { isStorageFull } from "../src/app/failure-reply.js";
+import { isStorageFull, newReference } from "../src/app/failure-reply.js";
+import { recordStorageFull } from "../src/app/metrics.js";
+import { publishStorageFull } from "../src/app/storage-full-notices.js";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import { query } from "../src/check/dns-client.js";
 import { pollAuthority } from "../src/check/poll.js";
@@ -19,6 +21,7 @@ import { waitForRoom } from "../src/queue/redis-memory.js";
 import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
 import { endChain, openChainsOf, readChain, recheckStale } from "../src/store/chains.js";
+import { chainOrigins } from "../src/store/dedup-window.js";
 import { watchersOf } from "../src/store/watches.js";
 import { applyReport, type CheckOutcome, chainThreads } from "./apply-report.js";
 import { planChainFailed } from "./chain-plan.js";
@@ -89,17 +92,42 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
  */
 async function runCheckJobWhileFull(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   const until = Date.now() + deps.settings.lockDurationMs;
+  let told = false;
   for (;;) {
     try {
       return await runCheckJob(job, deps);
     } catch (error) {
       if (!isStorageFull(error) || Date.now() >= until) throw error;
-      deps.logger.warn(
-        { job: job.id, ip: job.data.ip, err: String(error) },
-        "Redis is full; waiting for room",
-      );
+      if (!told) {
+        told = true;
+        await tellWaiting(job, deps, error);
+      }
       if (!(await waitForRoom(deps.redis, until - Date.now()))) throw error;
     }
+  }
+}
+
+/**
+ * Says in each asker's "Checking…" that the answer waits for memory (a command or paste check;
+ * src/app/storage-full-notices.ts): PUBLISH, since a queued delivery would be refused too.
+ */
+async function tellWaiting(job: Job<CheckJob>, deps: CheckWorkerDeps, error: unknown): Promise<void> {
+  const { data } = job;
+  const reference = newReference();
+  recordStorageFull("worker");
+  deps.logger.warn(
+    { job: job.id, ip: data.ip, reference, err: String(error) },
+    "Redis is full; waiting for room",
+  );
+  if (data.reason !== "command" && data.reason !== "paste") return;
+  try {
+    // Read only (chainThreads would close the window, a write): the asker and who joined since.
+    const joined = data.originsKey === null ? [] : await chainOrigins(deps.redis, data.originsKey);
+    const origins = uniqueOrigins([...data.origins, ...joined]);
+    const keys = storeKeys(deps.settings.prefix);
+    await publishStorageFull(deps.redis, keys, { ip: data.ip, helo: data.helo, reference, origins });
+  } catch (publishError) {
+    deps.logger.warn({ job: job.id, reference, err: String(publishError) }, "could not tell the askers");
   }
 }
 

@@ -144,7 +144,8 @@ export type OutboundMessage =
    * result for that chain (Re-check now, Watch this IP, Stop re-checking).
    */
   | { kind: "notice"; text: string; chain?: { ip: string; helo: string | null; chainId: string } }
-  | { kind: "checking"; ip: string; helo: string | null }
+  /** `storageFull`: checked, but Redis is full, so the answer waits (the reference is the log's). */
+  | { kind: "checking"; ip: string; helo: string | null; storageFull?: { reference: string } }
   /**
    * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
    * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).

@@ -42,6 +42,12 @@ function silentNote(servers: readonly string[] | undefined): string {
 }
 
 /** The one wording of a check that never ran (every renderer says the same). */
+/** After "Checking…" when the check ran but a full Redis refused its answer; "" otherwise. */
+export function storageFullWait({ storageFull }: { storageFull?: { reference: string } }): string {
+  if (storageFull === undefined) return "";
+  return ` Checked, but the bot's storage (Redis) is full, so the answer cannot be saved or posted yet; it will replace this line once an operator frees memory (reference ${storageFull.reference}).`;
+}
+
 export function notQueuedText({
   ip,
   storageFull,
@@ -75,7 +81,7 @@ function renderParts(message: OutboundMessage): string {
     case "notice":
       return plain(shortenQuotedEchoes(message.text));
     case "checking":
-      return `Checking ${value(message.ip)}${message.helo === null ? "" : ` (HELO ${value(message.helo)})`}...`;
+      return `Checking ${value(message.ip)}${message.helo === null ? "" : ` (HELO ${value(message.helo)})`}...${storageFullWait(message)}`;
     case "verdict":
       return `${verdictLine(message.report)}${reusedLine(message, " ")}`;
     case "report":

@@ -263,8 +263,16 @@ describe("a full Redis (maxmemory, noeviction)", () => {
       if (Date.now() > deadline) throw new Error("the worker's refused write was not counted");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    // Still "Checking…" (nothing can be saved or delivered), and not failed for good.
-    expect(text).not.toMatch(new RegExp(`\\[${heldThread}\\] \\(updated\\)`));
+    // The check that ran says, in place of its "Checking…", that its answer waits for memory
+    // (told over PUBLISH: a delivery is a write); the one still queued says "Checking…"; neither
+    // failed for good, nor said anything about DNS.
+    const waiting = await waitForText(
+      new RegExp(`\\[${heldThread}\\] \\(updated\\) Checking 203\\.0\\.113\\.11 [^\\n]*`),
+    );
+    expect(waiting).toMatch(
+      /Checked, but the bot's storage \(Redis\) is full, so the answer cannot be saved or posted yet; .*\(reference [0-9a-f]{8}\)\.$/,
+    );
+    expect(text.match(new RegExp(`\\[${heldThread}\\] \\(updated\\)`, "g"))).toHaveLength(1);
     expect(text).not.toMatch(new RegExp(`\\[${queuedThread}\\] \\(updated\\)`));
     expect(await runtime.queues.check.getJobCountByTypes("failed")).toBe(0);
 

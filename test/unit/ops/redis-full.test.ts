@@ -9,7 +9,7 @@ import {
   storageFullText,
 } from "../../../src/app/failure-reply.js";
 import { redisFullness } from "../../../src/queue/redis-memory.js";
-import { notQueuedText } from "../../../src/render/text.js";
+import { notQueuedText, renderText } from "../../../src/render/text.js";
 
 /** The lines of `INFO memory` that matter, as Redis 7 writes them (CRLF). */
 function info(fields: Record<string, string | number>): string {
@@ -118,5 +118,19 @@ describe("what the asker reads", () => {
     expect(text).toContain("(reference 0badc0de)");
     expect(text).not.toMatch(/PTR|could not tell|queue/i);
     expect(notQueuedText({ ip: "203.0.113.5" })).toMatch(/could not reach its queue/);
+  });
+
+  it("keeps a checked answer's line saying it waits for memory, still a Checking line", () => {
+    const waiting = renderText({
+      kind: "checking",
+      ip: "203.0.113.5",
+      helo: null,
+      storageFull: { reference: "0badc0de" },
+    });
+    expect(waiting).toMatch(
+      /^Checking 203\.0\.113\.5\.\.\. Checked, but the bot's storage \(Redis\) is full/,
+    );
+    expect(waiting).toContain("(reference 0badc0de)");
+    expect(renderText({ kind: "checking", ip: "203.0.113.5", helo: null })).toBe("Checking 203.0.113.5...");
   });
 });
