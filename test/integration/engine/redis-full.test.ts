@@ -248,6 +248,13 @@ describe("a full Redis (maxmemory, noeviction)", () => {
       from,
     );
 
+    from = type("/rdns recheck 203.0.113.10");
+    await waitForText(
+      /\(only you\) Sorry, the bot's storage \(Redis\) is full, .*\(reference [0-9a-f]{8}\)/,
+      from,
+    );
+    expect(text.slice(from)).not.toMatch(/could not reach its queue/);
+
     // The check that was running when Redis filled up finishes its DNS work now, and cannot save it.
     releaseHeld();
     // Full for three lock durations: long enough for a worker that retried at once to have spent
