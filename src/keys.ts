@@ -38,7 +38,8 @@ export function storeKeys(prefix: string) {
      * Each chain's origin list is this key plus ":<chain id>", in the same slot as every key of
      * the deployment (the prefix's hash tag), as the scripts that take both as KEYS need.
      */
-    dedup: (ip: string, helo: string | null) => `${base}:dedup:${ipKey(ip)}|${helo ?? ""}`,
+    dedup: (ip: string, helo: string | null, probe = false) =>
+      `${base}:dedup:${ipKey(ip)}|${helo ?? ""}${probe ? "|probe" : ""}`,
     /**
      * The result of a chain's first check (CheckReport JSON, src/store/chain-results.ts), for
      * askers who arrive after it finished.
@@ -114,6 +115,11 @@ export function storeKeys(prefix: string) {
      * src/store/mail-tokens.ts): the thread that asked for it.
      */
     mailToken: (token: string) => `${base}:mailtoken:${token}`,
+    /**
+     * A pub/sub channel, not a key: a check worker whose result a full Redis refused tells the
+     * bot processes here (PUBLISH is allowed when full), src/app/storage-full-notices.ts.
+     */
+    storageFullChannel: `${base}:storage-full`,
   };
 }
 

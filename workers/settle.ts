@@ -17,7 +17,7 @@ import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import type { RedisClient } from "../src/redis-client.js";
 import { holdNotices } from "../src/store/held-notices.js";
-import { reportRowKey, saveReportRows } from "../src/store/report-rows.js";
+import { askedHelo, reportRowKey, saveReportRows } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
 import { mutedAt, watchersOfMany } from "../src/store/watches.js";
@@ -83,7 +83,7 @@ function watchRows(reports: readonly CheckReport[], observed: readonly WatchObse
   reports.forEach((report, index) => {
     for (const { record } of observed[index] ?? []) {
       const view = watchView(record, report);
-      if (view !== null) rows.set(reportRowKey(view.ip, view.helo?.name), view);
+      if (view !== null) rows.set(reportRowKey(view.ip, askedHelo(view)), view);
     }
   });
   return [...rows.values()];

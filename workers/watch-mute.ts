@@ -21,6 +21,7 @@ const WORDS: Record<WatchChange, string> = {
   drifted: "changed PTR name",
   "helo-broke": "HELO broke",
   "helo-recovered": "HELO recovered",
+  "greeting-drifted": "changed SMTP greeting name",
   listed: "got listed on a blocklist",
   delisted: "got delisted",
 };

@@ -7,6 +7,7 @@ import type { CheckReport } from "../src/check/types.js";
 import { threadReply } from "../src/queue/deliveries.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import { type HistoryEntry, historyEntryFor } from "../src/store/history.js";
+import { askedHelo } from "../src/store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../src/store/watches.js";
 import { planWatchLag } from "./watch-lag.js";
 
@@ -50,13 +51,18 @@ const isHeloCode = (code: string) => code.startsWith("HELO_");
 function watchStateOf(
   report: CheckReport,
   before: WatchState | null,
-): Required<Pick<WatchState, "verdict" | "names" | "problems" | "lists">> {
-  return {
-    verdict: report.verdict === "pass" ? "pass" : "fail",
+): Required<Pick<WatchState, "verdict" | "names" | "problems" | "lists">> & Pick<WatchState, "greeting"> {
+  const state = {
+    verdict: report.verdict === "pass" ? ("pass" as const) : ("fail" as const),
     names: [...report.ptr.names].sort(),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort(),
     lists: listedZones(report, before),
   };
+  if (!report.smtp) return state;
+  // A probe that read no name (refused, timed out, no name in the greeting) says nothing about
+  // the name: the one seen before stands, so a port blocked for a run is not a "change".
+  const greeting = report.smtp.outcome === "ok" ? report.smtp.bannerName : null;
+  return { ...state, greeting: greeting ?? before?.greeting ?? null };
 }
 
 /**
@@ -123,6 +129,8 @@ export function watchChangeWithLists(
 function ptrOrHeloChange(before: WatchState, after: WatchState): Change | null {
   if (before.verdict !== after.verdict) return after.verdict === "fail" ? "broke" : "recovered";
   if (before.names.join(" ") !== after.names.join(" ")) return "drifted";
+  // A probing watch: the greeting's name changed (both known; the first one seen is the baseline).
+  if (before.greeting && after.greeting && before.greeting !== after.greeting) return "greeting-drifted";
   // A HELO problem is often only a warning (HELO_MISMATCH) and leaves the verdict alone, yet the
   // watch was given a HELO name to follow: its problems appearing or going away is news.
   const heloBefore = heloProblems(before).join(" ");
@@ -141,20 +149,36 @@ function ptrOrHeloChange(before: WatchState, after: WatchState): Change | null {
  * "could not tell", which may be the HELO name's lookups): a verdict a bad HELO failed is not the
  * watch's, and its next run says what is.
  */
-export function watchView(record: Pick<WatchRecord, "helo">, report: CheckReport): CheckReport | null {
+export function watchView(
+  record: Pick<WatchRecord, "helo" | "probe">,
+  report: CheckReport,
+): CheckReport | null {
   const watchHelo = record.helo ?? null;
-  if (sameHelo(watchHelo, report.helo?.name ?? null)) return report;
+  const probes = record.probe === true;
+  const probed = report.smtp !== null && report.smtp !== undefined;
+  // A probing watch hears its greeting only from probing checks; a plain check cannot tell it.
+  if (probes && !probed) return null;
+  // A HELO taken from the greeting is the probe's finding, not a HELO the check was asked with.
+  const helo = askedHelo(report);
+  if (sameHelo(watchHelo, helo) && (probes || !probed)) return report;
   if (watchHelo !== null) return null;
   // "Could not tell" may come from the HELO name's own lookups: not a fact the watch shares.
   if (report.verdict === "inconclusive") return null;
   const heloProblems = report.problems.filter((problem) => isHeloCode(problem.code));
   if (heloProblems.some((problem) => problem.severity === "error")) return null;
+  // A watch that does not probe shares nothing of a probe (`/rdns probe`): its greeting and
+  // BANNER_MISMATCH are left out with the HELO it gave.
+  const probeOnly = (code: string) => !probes && code === "BANNER_MISMATCH";
+  const shared = report.problems.filter((problem) => !isHeloCode(problem.code) && !probeOnly(problem.code));
   return {
     ...report,
     helo: null,
-    problems: report.problems.filter((problem) => !isHeloCode(problem.code)),
+    ...(probes ? {} : { smtp: null }),
+    problems: shared,
     fixSteps:
-      heloProblems.length === 0 ? report.fixSteps : report.fixSteps.filter((step) => !/\bHELO\b/.test(step)),
+      shared.length === report.problems.length
+        ? report.fixSteps
+        : report.fixSteps.filter((step) => !/\bHELO\b|SMTP greeting/.test(step)),
   };
 }
 
@@ -208,7 +232,9 @@ export function planWatchNotice(
   const changed = watchChangeWithLists(before, after);
   const change = changed?.change ?? null;
   const lists = changed?.lists ?? [];
-  const previousNames = before?.names ?? [];
+  // The greeting's change names the greeting it replaced; every other change the PTR names.
+  const previousNames =
+    change === "greeting-drifted" && before?.greeting ? [before.greeting] : (before?.names ?? []);
   // The history records every change of verdict, PTR names or problem codes (the first run too);
   // the chat hears only of the changes watchChange names.
   const history = historyEntryFor(before, after, report.checkedAt);

@@ -117,6 +117,7 @@ export function watchCheckOptions(target: string, check: EngineSettings["check"]
 async function checkAll(
   ips: readonly string[],
   helo: string | null,
+  probe: boolean,
   deps: WatchWorkerDeps,
   target: string,
 ): Promise<CheckReport[]> {
@@ -126,7 +127,8 @@ async function checkAll(
     concurrency: deps.settings.watchChunkConcurrency,
     // The same options as a single check's job, so each address's report is what `rdns check`
     // (and `/rdns <ip>`) reports for it.
-    check: (ip) => deps.runCheck({ ip, helo, ...options }),
+    check: (ip) =>
+      deps.runCheck({ ip, helo, ...options, ...(probe ? { smtp: { host: ip, port: 25 } } : {}) }),
     onReport: (report) => {
       reports.push(report);
     },
@@ -138,7 +140,9 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   const { redis, queues, settings } = deps;
   const keys = storeKeys(settings.prefix);
   const stillWatched = (await redis.hexists(keys.watches(data.channel), data.target)) === 1;
-  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps, data.target) : [];
+  const reports = stillWatched
+    ? await checkAll(data.ips, data.helo ?? null, data.probe === true, deps, data.target)
+    : [];
   const retry = planChunkRetry(
     data,
     reports.filter((report) => report.verdict === "inconclusive").map((report) => report.ip),

@@ -29,11 +29,12 @@ export async function listChannelWatches(
  * its own pace, and a maintenance window still running at `now`.
  */
 export function watchNotes(
-  watch: Pick<WatchRecord, "helo" | "everyMs" | "mutedUntil">,
+  watch: Pick<WatchRecord, "helo" | "everyMs" | "mutedUntil" | "probe">,
   now: string,
 ): string[] {
   const notes: string[] = [];
   if (watch.helo !== undefined && watch.helo !== null) notes.push(`HELO ${watch.helo}`);
+  if (watch.probe === true) notes.push("probe");
   if (watch.everyMs !== undefined && watch.everyMs !== null)
     notes.push(`every ${durationWords(watch.everyMs)}`);
   if (mutedAt(watch, now))

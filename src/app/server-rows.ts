@@ -5,7 +5,7 @@
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import { blocklistRowsOf, heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
+import { blocklistRowsOf, heloRowOf, type ReportRow, reportRowKey, smtpRowOf } from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -74,7 +74,7 @@ export function buildRow(
   // Each row is one object literal, not a spread of shared fields plus more: V8 builds `{ ...base,
   // more }` through a slow path, about 3 us a row against 0.05 (3 ms a request at 1,024 rows).
   if (report !== undefined && reportFits) {
-    return {
+    const row: ServerRow = {
       ip,
       watch: record.target,
       channel,
@@ -90,6 +90,9 @@ export function buildRow(
       checkedAt: report.checkedAt,
       blocklists: blocklistRowsOf(report.blocklists),
     };
+    // Only a probing watch's rows carry the greeting (added, not spread: see above).
+    if (report.smtp) row.smtp = smtpRowOf(report.smtp);
+    return row;
   }
   if (state !== undefined) {
     return {

@@ -24,7 +24,11 @@ const HEADER = [
   "paused",
   "every_seconds",
   "muted_until",
+  // A probing watch's SMTP greeting (`/rdns watch <ip> probe`); empty for the others. Last, so
+  // the columns before keep their places.
   "blocklists",
+  "smtp_greeting",
+  "smtp_matches_ptr",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -49,6 +53,8 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.everySeconds === null ? "" : String(row.everySeconds),
         row.mutedUntil ?? "",
         blocklistRowText(row.blocklists ?? []),
+        row.smtp?.bannerName ?? "",
+        flag(row.smtp?.matchesPtr),
       ].map((cell) => escapeInvisible(cell)),
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },

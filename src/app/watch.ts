@@ -30,6 +30,8 @@ export interface WatchRequest {
   target: WatchTarget;
   /** The HELO name every run of the watch checks too; null for none. */
   helo: string | null;
+  /** Every run also reads the SMTP greeting (`/rdns watch <ip> probe`). */
+  probe?: boolean;
   /** Its own interval (`every 30m`); null: the deployment's (WATCH_INTERVAL_MS). */
   everyMs?: number | null;
 }
@@ -65,6 +67,7 @@ export async function watch(
       user: request.user,
       createdAt,
       helo: request.helo,
+      ...(request.probe === true ? { probe: true } : {}),
       everyMs: request.everyMs ?? null,
     },
     settings.watchCap,

@@ -14,6 +14,7 @@
 // A refused client in a private or loopback range is the receiver's own hop (a content filter's
 // re-injection, an internal relay), never the sender: such lines are skipped.
 import ipaddr from "ipaddr.js";
+import { normaliseHelo } from "./address.js";
 
 export interface ReceiverRefusal {
   ip: string;
@@ -60,9 +61,10 @@ export function publicAddress(text: string): string | null {
   return parsed.toString();
 }
 
+/** The logged HELO as a check takes it: an address literal stays one (`helo=<[192.0.2.1]>`). */
 function cleanHelo(name: string | undefined): string | null {
   if (name === undefined || name === "") return null;
-  return name.replace(/^[<[]|[>\]]$/g, "").toLowerCase();
+  return normaliseHelo(name, true);
 }
 
 /** Postfix: the reply up to the `; from=<...>` fields it appends, the recipient and HELO from those fields. */

@@ -60,6 +60,8 @@ export type WatchChange =
   | "drifted"
   | "helo-broke"
   | "helo-recovered"
+  /** A probing watch: the SMTP greeting names another host than before (`previousNames`: the old name). */
+  | "greeting-drifted"
   /** A DNS blocklist now lists it, or no longer does (`lists` names which). */
   | "listed"
   | "delisted";
@@ -100,6 +102,8 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** The SMTP greeting's name of a watch that probes (`/rdns watch <ip> probe`); absent otherwise. */
+  smtp?: { outcome: string; bannerName: string | null; matchesPtr: boolean | null } | null;
   /** The watch's own interval in seconds (`/rdns watch ... every`); null: the deployment's. */
   everySeconds: number | null;
   /** The end of the watch's maintenance window (`/rdns mute`), ISO 8601; null when none is set. */
@@ -144,7 +148,8 @@ export type OutboundMessage =
    * result for that chain (Re-check now, Watch this IP, Stop re-checking).
    */
   | { kind: "notice"; text: string; chain?: { ip: string; helo: string | null; chainId: string } }
-  | { kind: "checking"; ip: string; helo: string | null }
+  /** `storageFull`: checked, but Redis is full, so the answer waits (the reference is the log's). */
+  | { kind: "checking"; ip: string; helo: string | null; storageFull?: { reference: string } }
   /**
    * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
    * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).
@@ -206,10 +211,11 @@ export type OutboundMessage =
     }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
   /**
-   * The check was never queued (the bot could not reach its queue): nothing was asked of DNS,
-   * so this says neither "no PTR" nor "DNS did not answer".
+   * The check was never queued (the bot could not reach its queue, or with `storageFull` Redis is
+   * full, and the log line carries the reference): nothing was asked of DNS, so this says neither
+   * "no PTR" nor "DNS did not answer".
    */
-  | { kind: "not-queued"; ip: string }
+  | { kind: "not-queued"; ip: string; storageFull?: { reference: string } }
   | {
       kind: "watch-change";
       target: string;

@@ -165,6 +165,8 @@ export async function confirmFix(
     authority: authority?.report ?? null,
     forward,
     helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
+    // A confirmation asks DNS only: the SMTP probe is the full check's.
+    smtp: null,
     // A confirmation looks at the PTR and HELO only: no blocklist is asked, so its report says
     // nothing of them (an empty list, which watches read as "not asked", never as "delisted").
     blocklists: [],

@@ -73,6 +73,7 @@ export function assembleReport(
     fcrdns: analysis.fcrdns,
     forward: observations.forward,
     helo: analysis.helo,
+    smtp: analysis.smtp,
     resolvers: observations.resolvers,
     authority: observations.authority,
     negativeCache: analysis.negativeCache,
@@ -179,6 +180,7 @@ async function observeWithin(
     options,
     forward,
     unanswered: unansweredLookup,
+    timeLeftMs: () => deadline.at - performance.now(),
     resolvers,
     ask: (question) =>
       ask(sectionTransport, {
@@ -288,6 +290,7 @@ function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started
     fcrdns: "unknown",
     forward: [],
     helo: null,
+    smtp: null,
     resolvers: [],
     authority: null,
     negativeCache: null,

@@ -53,6 +53,8 @@ export type ProblemCode =
    * is at the end of the chain, not a PTR on the reverse name itself.
    */
   | "DANGLING_CNAME"
+  /** Warning: the SMTP greeting announces another name than the PTR (the smtp section). */
+  | "BANNER_MISMATCH"
   /**
    * Error (a warning for policy lists such as Spamhaus PBL): a DNS blocklist lists the IP
    * (src/check/sections/blocklists/).
@@ -190,6 +192,36 @@ export interface HeloReport {
   resolvesToIp: boolean | null;
   matchesPtr: boolean | null;
   lookup: ForwardLookup | null;
+  /**
+   * Where the name came from: given with the check, or (no HELO given, the check probed the
+   * server) the name its SMTP greeting announces. Absent in reports made before it was kept.
+   */
+  source?: "given" | "greeting";
+}
+
+export type SmtpOutcome = "ok" | "refused" | "timeout" | "error";
+
+/** What the SMTP probe saw (src/check/sections/smtp/probe.ts). */
+export interface SmtpProbe {
+  /** ok: a 220 greeting was read; refused, timeout; error: no connection or not a 220 greeting. */
+  outcome: SmtpOutcome;
+  /** host:port probed. */
+  server: string;
+  /** The greeting as sent (lines joined with a newline; untrusted text), null when none came. */
+  banner: string | null;
+  /** The name the greeting announces (its first word, RFC 5321 4.3.1), null when it names none. */
+  bannerName: string | null;
+  /** The name the EHLO reply's first line announces, null when EHLO was not answered with 250. */
+  ehloName: string | null;
+  /** The EHLO reply offers STARTTLS (RFC 3207). */
+  starttls: boolean;
+  /** What happened, in plain words, when it was not a plain greeting and EHLO; null otherwise. */
+  note: string | null;
+}
+
+export interface SmtpReport extends SmtpProbe {
+  /** The greeting's name is one of the PTR names; null when either is unknown. */
+  matchesPtr: boolean | null;
 }
 
 /** What one DNS blocklist said of the IP (docs/cli.md "blocklists"). */
@@ -231,6 +263,8 @@ export interface CheckReport {
   /** One forward lookup per PTR name. */
   forward: ForwardLookup[];
   helo: HeloReport | null;
+  /** The SMTP probe (`--smtp`, `/rdns probe`); null when the check did not probe. */
+  smtp: SmtpReport | null;
   resolvers: PtrAnswer[];
   authority: AuthorityReport | null;
   negativeCache: NegativeCacheReport | null;
@@ -281,6 +315,11 @@ export interface CheckOptions {
    */
   onQuestion?: (server: string) => void;
   /**
+   * The SMTP server to probe (the IP's port 25, or the operator's HOST:PORT); null or absent: no
+   * probe. Within the deadline; its outcome never fails the check.
+   */
+  smtp?: { host: string; port: number } | null;
+  /**
    * The DNS blocklists to ask (src/check/sections/blocklists/), through `resolvers`; absent or
    * no zones: none are asked (the CLI and the workers pass DNSBL_ZONES).
    */
@@ -314,7 +353,7 @@ export interface Observations extends SectionObservations {
   /** One forward lookup (A for IPv4, AAAA for IPv6) per distinct PTR name seen anywhere. */
   forward: ForwardLookup[];
   /** The HELO name given and its forward lookup (null lookup for an address literal or a non-FQDN). */
-  helo: { name: string; lookup: ForwardLookup | null } | null;
+  helo: { name: string; lookup: ForwardLookup | null; source?: "given" | "greeting" } | null;
   now: Date;
   /**
    * Set when the check's deadline cut it short: the deadline and the questions left unanswered
@@ -331,6 +370,7 @@ export type Analysis = Pick<
   | "ptr"
   | "fcrdns"
   | "helo"
+  | "smtp"
   | "blocklists"
   | "negativeCache"
   | "provider"

@@ -154,7 +154,10 @@ function fcrdnsLines(report: ReportView): string[] {
 
 /** Each check section's row (src/render/sections), in the registry's order. */
 function sectionLines(report: ReportView): string[] {
-  return SECTION_IDS.flatMap((id) => field(TEXT_SECTIONS[id].label, TEXT_SECTIONS[id].render(report)));
+  return SECTION_IDS.flatMap((id) => {
+    const text = TEXT_SECTIONS[id].render(report);
+    return text === null ? [] : field(TEXT_SECTIONS[id].label, text);
+  });
 }
 
 function cacheLines(report: ReportView): string[] {

@@ -60,6 +60,7 @@ export function reportView(report: ReportView): ReportView {
             resolves: helo.resolves,
             resolvesToIp: helo.resolvesToIp,
             matchesPtr: helo.matchesPtr,
+            ...(helo.source === undefined ? {} : { source: helo.source }),
           },
   };
 }

@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import type { BlocklistRow } from "../chat/types.js";
-import type { CheckReport, HeloReport, Problem } from "../check/types.js";
+import type { CheckReport, HeloReport, Problem, SmtpReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { RedisClient } from "../redis-client.js";
 import { parseStored } from "./record.js";
@@ -26,6 +26,8 @@ export interface ReportRow {
   problems: Pick<Problem, "code">[];
   /** Each blocklist's state (absent in rows written before blocklists were asked). */
   blocklists?: BlocklistRow[];
+  /** The SMTP greeting's facts, for a probing watch's row (absent: not probed). */
+  smtp?: Pick<SmtpReport, "outcome" | "bannerName" | "matchesPtr"> | null;
 }
 
 // A row is a cache of the newest report's facts, rewritten by the next check: one this version
@@ -37,6 +39,10 @@ const reportRowSchema = z.object({
   fcrdns: z.enum(["pass", "fail", "unknown"]),
   helo: z.object({ name: z.string(), matchesPtr: z.boolean(), resolvesToIp: z.boolean() }).nullable(),
   problems: z.array(z.object({ code: z.string() })),
+  smtp: z
+    .object({ outcome: z.string(), bannerName: z.string().nullable(), matchesPtr: z.boolean().nullable() })
+    .nullable()
+    .optional(),
   blocklists: z
     .array(
       z.object({
@@ -55,6 +61,11 @@ export function heloRowOf(helo: ReportRow["helo"]): ReportRow["helo"] {
     : { name: helo.name, matchesPtr: helo.matchesPtr, resolvesToIp: helo.resolvesToIp };
 }
 
+/** The SMTP facts a row shows: how the probe went and the greeting's name. */
+export function smtpRowOf(smtp: NonNullable<ReportRow["smtp"]>): NonNullable<ReportRow["smtp"]> {
+  return { outcome: smtp.outcome, bannerName: smtp.bannerName, matchesPtr: smtp.matchesPtr };
+}
+
 /** The report's row facts, every other field left out. */
 export function reportRowOf(report: CheckReport): ReportRow {
   return {
@@ -65,7 +76,16 @@ export function reportRowOf(report: CheckReport): ReportRow {
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
     blocklists: blocklistRowsOf(report.blocklists),
+    ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
   };
+}
+
+/**
+ * The HELO a report was asked with: its HELO's name, or null when none was given (a HELO taken
+ * from the SMTP greeting is the probe's finding, not a parameter of the check).
+ */
+export function askedHelo(report: Pick<CheckReport, "helo">): string | null {
+  return report.helo?.source === "greeting" ? null : (report.helo?.name ?? null);
 }
 
 /** The blocklists' states a row shows (zone, status, codes), from a report's entries. */
@@ -103,7 +123,7 @@ export async function saveReportRows(
   const pipeline = withScripts(redis).pipeline();
   for (const report of reports)
     pipeline.rdnsReportSetIfNewer(
-      keys.reportRow(report.ip, heloParameter(report.helo?.name)),
+      keys.reportRow(report.ip, heloParameter(askedHelo(report))),
       JSON.stringify(reportRowOf(report)),
       report.checkedAt,
       String(ttlSeconds),

@@ -32,6 +32,11 @@ export interface WatchRecord {
   createdAt: string;
   /** The name the watched servers announce in HELO/EHLO: every run checks it too (null: none). */
   helo?: string | null;
+  /**
+   * Every run also reads the SMTP greeting of each address's port 25 (`/rdns watch <ip> probe`),
+   * and a changed greeting name is a notice. Absent (older records, and watches without): false.
+   */
+  probe?: boolean;
   /** The watch's own interval (`/rdns watch ... every 30m`); null or absent: WATCH_INTERVAL_MS. */
   everyMs?: number | null;
   /**
@@ -50,6 +55,7 @@ const watchRecordSchema = z.object({
   user: z.string(),
   createdAt: z.string(),
   helo: z.string().nullable().default(null),
+  probe: z.boolean().optional(),
   everyMs: z.number().int().positive().nullable().default(null),
   mutedUntil: z.string().nullable().default(null),
 });
@@ -82,7 +88,7 @@ export function parseWatchRecord(text: string, where: string): WatchRecord {
 
 /** The text stored for a record: its fields without the addresses. */
 export function storedWatchText(record: Omit<WatchRecord, "ips"> & { ips?: unknown }): string {
-  const { target, origin, user, createdAt, helo, everyMs, mutedUntil } = record;
+  const { target, origin, user, createdAt, helo, everyMs, mutedUntil, probe } = record;
   return JSON.stringify({
     target,
     origin,
@@ -91,6 +97,7 @@ export function storedWatchText(record: Omit<WatchRecord, "ips"> & { ips?: unkno
     helo: helo ?? null,
     everyMs: everyMs ?? null,
     mutedUntil: mutedUntil ?? null,
+    ...(probe ? { probe } : {}),
   });
 }
 

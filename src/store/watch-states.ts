@@ -28,6 +28,8 @@ export interface WatchState {
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
   by?: string;
   notice?: { change: WatchChange; previousNames: string[]; lists?: string[] } | null;
+  /** A probing watch: the last name the SMTP greeting gave (kept through probes that got none). */
+  greeting?: string | null;
   /** Since when the zone's name servers have disagreed, and whether the thread was told (issue 29). */
   lag?: { since: string; alerted: boolean } | null;
   /** The lag notice this state's job sent (re-sent if that job is re-run). */
@@ -48,12 +50,22 @@ const watchStateSchema = z.object({
   by: z.string().optional(),
   notice: z
     .object({
-      change: z.enum(["broke", "recovered", "drifted", "helo-broke", "helo-recovered", "listed", "delisted"]),
+      change: z.enum([
+        "broke",
+        "recovered",
+        "drifted",
+        "helo-broke",
+        "helo-recovered",
+        "listed",
+        "delisted",
+        "greeting-drifted",
+      ]),
       previousNames: z.array(z.string()),
       lists: z.array(z.string()).optional(),
     })
     .nullable()
     .optional(),
+  greeting: z.string().nullable().optional(),
   lag: z.object({ since: z.string(), alerted: z.boolean() }).nullable().optional(),
   lagNotice: z.string().nullable().optional(),
 }) satisfies z.ZodType<WatchState, unknown>;

@@ -5,9 +5,15 @@ import type { AskContext, Asking } from "./section.js";
 
 export type SectionAskings = { [K in SectionId]: Asking<SectionObservations[K]> };
 
-export function askSections(ctx: AskContext): SectionAskings {
-  const askings: Partial<Record<SectionId, Asking<unknown>>> = {};
-  for (const id of SECTION_IDS) askings[id] = SECTIONS[id].ask(ctx);
+/**
+ * The probe is asked first: with no HELO given, the HELO section takes the name the server's
+ * greeting announces, so it waits for the probe's answer (bounded by the deadline like the rest).
+ */
+export function askSections(ctx: Omit<AskContext, "greetingName">): SectionAskings {
+  const smtp = SECTIONS.smtp.ask({ ...ctx, greetingName: () => Promise.resolve(null) });
+  const greetingName = () => smtp.answer.then((probe) => (probe?.outcome === "ok" ? probe.bannerName : null));
+  const askings: Partial<Record<SectionId, Asking<unknown>>> = { smtp };
+  for (const id of SECTION_IDS) askings[id] ??= SECTIONS[id].ask({ ...ctx, greetingName });
   return askings as SectionAskings;
 }
 

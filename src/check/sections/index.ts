@@ -6,9 +6,11 @@
 import type { CheckReport } from "../types.js";
 import { blocklistsSection } from "./blocklists/index.js";
 import { heloSection } from "./helo/index.js";
+import { smtpSection } from "./smtp/index.js";
 
 export const SECTIONS = {
   helo: heloSection,
+  smtp: smtpSection,
   blocklists: blocklistsSection,
 } as const;
 

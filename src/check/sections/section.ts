@@ -21,6 +21,14 @@ export interface AskContext {
   forward(name: string): Promise<ForwardLookup>;
   /** A lookup the deadline cut: a timeout ("could not tell", src/check/deadline.ts), never "no record". */
   unanswered(name: string): ForwardLookup;
+  /** Milliseconds left before the check's deadline (a section's own I/O must end by then). */
+  timeLeftMs(): number;
+  /**
+   * The name the server's SMTP greeting announces when the check probes it (the smtp section's
+   * probe, asked first), null when it does not probe or the greeting names none. The HELO
+   * section waits for it when no HELO was given.
+   */
+  greetingName(): Promise<string | null>;
   /** The configured recursive resolvers (RESOLVERS, --resolver), host:port, canonical. */
   resolvers: string[];
   /**

@@ -7,6 +7,7 @@ import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { ReceiverName, Verdict } from "../../check/types.js";
 import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
+import { smtpFacts, smtpOf } from "../../render/sections/smtp.js";
 import { escapeInline } from "./escape.js";
 import type { Section } from "./limits.js";
 
@@ -79,7 +80,23 @@ export function heloLines(report: ReportView): string[] {
   return [
     escapeInline(helo.name),
     `FQDN: ${mark(helo.fqdn || helo.addressLiteral)} · resolves: ${mark(helo.resolves)} · to this IP: ${mark(helo.resolvesToIp)} · matches PTR: ${mark(helo.matchesPtr)}`,
+    ...(helo.source === "greeting" ? ["taken from the SMTP greeting (no HELO given)"] : []),
   ];
+}
+
+/** The SMTP probe; no lines (the field left out) when the check did not probe. */
+export function smtpLines(report: ReportView): string[] {
+  const smtp = smtpOf(report);
+  if (smtp === null) return [];
+  const facts = smtpFacts(smtp);
+  const lines = [escapeInline(facts.outcome)];
+  if (facts.name !== null)
+    lines.push(`greets as ${escapeInline(facts.name)}${facts.versusPtr ? ` · ${facts.versusPtr}` : ""}`);
+  if (facts.ehlo !== null)
+    lines.push(`EHLO: ${escapeInline(facts.ehlo)}${facts.tls ? ` · ${facts.tls}` : ""}`);
+  if (facts.banner !== null) lines.push(`> ${escapeInline(facts.banner)}`);
+  if (facts.note !== null) lines.push(escapeInline(facts.note));
+  return lines;
 }
 
 /** Each list's state; the list's TXT is untrusted text, escaped like any DNS value. */
@@ -102,6 +119,7 @@ export function blocklistLines(report: ReportView): string[] {
 /** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
 export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: ReportView): string[] }> = {
   helo: { name: "HELO", lines: heloLines },
+  smtp: { name: "SMTP", lines: smtpLines },
   blocklists: { name: "Blocklists", lines: blocklistLines },
 };
 
@@ -158,7 +176,7 @@ export function reportSections(report: ReportView): Section[] {
     ...SECTION_IDS.map((id) => ({
       name: DISCORD_SECTIONS[id].name,
       lines: DISCORD_SECTIONS[id].lines(report),
-    })),
+    })).filter((section) => section.lines.length > 0),
     { name: "Caches (time left)", lines: cacheLines(report) },
     ...receivers,
     { name: "Problems", lines: report.problems.length > 0 ? problemLines(report) : ["none"] },

@@ -15,7 +15,7 @@ import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
 import { namedListLine } from "../../render/sections/blocklists.js";
 import { fitStatus } from "../../render/status-text.js";
-import { notQueuedText } from "../../render/text.js";
+import { notQueuedText, storageFullWait } from "../../render/text.js";
 import { isReportView } from "../../render/views.js";
 import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
@@ -76,11 +76,12 @@ export function verdictEmbed(report: VerdictView | ReportView): APIEmbed {
     fields: [
       { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
       { name: "FCrDNS", value: fieldValue(fcrdnsLines(report)), inline: true },
-      ...SECTION_IDS.map((id) => ({
-        name: DISCORD_SECTIONS[id].name,
-        value: fieldValue(DISCORD_SECTIONS[id].lines(report)),
-        inline: true,
-      })),
+      ...SECTION_IDS.flatMap((id) => {
+        const lines = DISCORD_SECTIONS[id].lines(report);
+        return lines.length === 0
+          ? []
+          : [{ name: DISCORD_SECTIONS[id].name, value: fieldValue(lines), inline: true }];
+      }),
       { name: "Caches (time left)", value: fieldValue(cacheLines(report)), inline: false },
       ...receivers,
       { name: "Fix", value: fieldValue(fixLines(report)), inline: false },
@@ -164,7 +165,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
       return splitContent(escapeText(shortenQuotedEchoes(message.text)));
     case "checking":
       return splitContent(
-        `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …`,
+        `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …${escapeText(storageFullWait(message))}`,
       );
     case "verdict":
       return [
@@ -236,9 +237,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         },
       ];
     case "not-queued":
-      return [
-        { embeds: [{ description: escapeText(notQueuedText(message.ip)), color: COLOURS.inconclusive }] },
-      ];
+      return [{ embeds: [{ description: escapeText(notQueuedText(message)), color: COLOURS.inconclusive }] }];
     case "watch-change": {
       const words = {
         broke: "❌ broke",
@@ -246,6 +245,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         drifted: "🔀 PTR changed",
         "helo-broke": "⚠️ HELO check now fails",
         "helo-recovered": "✅ HELO check passes again",
+        "greeting-drifted": "🔀 SMTP greeting changed",
         listed: "🚫 now on a blocklist",
         delisted: "✅ off a blocklist",
       }[message.change];

@@ -14,7 +14,7 @@ import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
 import { namedListLine } from "../../render/sections/blocklists.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
-import { notQueuedText } from "../../render/text.js";
+import { notQueuedText, storageFullWait } from "../../render/text.js";
 import { context, limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock, section } from "./blocks.js";
 import { slackActionsBlock } from "./buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./escape.js";
@@ -68,7 +68,7 @@ function renderBody(message: OutboundMessage): SlackRendered {
     }
     case "checking": {
       const helo = message.helo === null ? "" : ` with HELO ${inlineCode(message.helo)}`;
-      const text = `:mag: Checking ${inlineCode(message.ip)}${helo} …`;
+      const text = `:mag: Checking ${inlineCode(message.ip)}${helo} …${slackText(storageFullWait(message))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "verdict": {
@@ -127,7 +127,7 @@ function renderBody(message: OutboundMessage): SlackRendered {
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "not-queued": {
-      const text = `:warning: ${slackText(notQueuedText(message.ip))}`;
+      const text = `:warning: ${slackText(notQueuedText(message))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "watch-change":
@@ -193,18 +193,23 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
           ? ":twisted_rightwards_arrows: PTR changed"
           : change === "helo-broke"
             ? ":warning: HELO check now fails"
-            : change === "listed"
-              ? ":no_entry: now on a blocklist"
-              : change === "delisted"
-                ? ":white_check_mark: off a blocklist"
-                : ":white_check_mark: HELO check passes again";
+            : change === "greeting-drifted"
+              ? ":twisted_rightwards_arrows: SMTP greeting changed"
+              : change === "listed"
+                ? ":no_entry: now on a blocklist"
+                : change === "delisted"
+                  ? ":white_check_mark: off a blocklist"
+                  : ":white_check_mark: HELO check passes again";
   const lists = listChangeDetail(change, message.lists, report);
+  const greeting = report.smtp?.bannerName ?? null;
   const drift =
     change === "drifted"
       ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.`
-      : lists
-        ? `\n${slackText(lists)}.`
-        : "";
+      : change === "greeting-drifted"
+        ? `\nWas ${names(message.previousNames)}, now ${greeting === null ? "none" : names([greeting])}.`
+        : lists
+          ? `\n${slackText(lists)}.`
+          : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };

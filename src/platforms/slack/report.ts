@@ -80,7 +80,10 @@ export function reportBlocks(report: ReportView): SlackBlock[] {
           (f) =>
             `   ${inlineCode(f.name)} → ${f.addresses.length > 0 ? names(f.addresses) : statusWords(f.status)}`,
         ),
-        ...SECTION_IDS.map((id) => `*${SLACK_SECTIONS[id].label}*: ${SLACK_SECTIONS[id].render(report)}`),
+        ...SECTION_IDS.flatMap((id) => {
+          const row = SLACK_SECTIONS[id].render(report);
+          return row === null ? [] : [`*${SLACK_SECTIONS[id].label}*: ${row}`];
+        }),
       ].join("\n"),
     ),
   );

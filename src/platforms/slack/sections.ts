@@ -5,6 +5,7 @@
 import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
 import type { SectionRow } from "../../render/sections/index.js";
+import { smtpFacts, smtpOf } from "../../render/sections/smtp.js";
 import { inlineCode, slackText } from "./escape.js";
 
 /** Slack mrkdwn, escaped: the line after "*HELO*: ". */
@@ -19,8 +20,24 @@ export function heloSlack(report: ReportView): string {
         ? "resolves to the IP"
         : "does not resolve to the IP",
     helo.matchesPtr === null ? null : helo.matchesPtr ? "matches the PTR" : "differs from the PTR",
+    helo.source === "greeting" ? "taken from the SMTP greeting (no HELO given)" : null,
   ].filter((part): part is string => part !== null);
   return `${inlineCode(helo.name)}: ${checks.join(", ")}`;
+}
+
+/** Slack mrkdwn, escaped: the greeting and the names are the remote server's, shown as inline code. */
+export function smtpSlack(report: ReportView): string | null {
+  const smtp = smtpOf(report);
+  if (smtp === null) return null;
+  const facts = smtpFacts(smtp);
+  const parts = [slackText(facts.outcome)];
+  if (facts.name !== null)
+    parts.push(`greets as ${inlineCode(facts.name)}${facts.versusPtr ? `, ${facts.versusPtr}` : ""}`);
+  if (facts.ehlo !== null) parts.push(`EHLO answered as ${inlineCode(facts.ehlo)}`);
+  if (facts.tls !== null) parts.push(facts.tls);
+  if (facts.banner !== null) parts.push(`greeting ${inlineCode(facts.banner)}`);
+  if (facts.note !== null) parts.push(slackText(facts.note));
+  return parts.join("; ");
 }
 
 /** Slack mrkdwn, escaped: each list's state; the list's TXT is untrusted text, shown inert. */
@@ -45,5 +62,6 @@ export function blocklistsSlack(report: ReportView): string {
 /** Slack mrkdwn (report.ts), escaped. */
 export const SLACK_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloSlack },
+  smtp: { label: "SMTP", render: smtpSlack },
   blocklists: { label: "Blocklists", render: (report) => `\n${blocklistsSlack(report)}` },
 };

@@ -25,6 +25,7 @@ const COLUMNS = [
   ["ptr", "PTR"],
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
+  ["smtp", "SMTP"],
   ["blocklists", "Blocklists"],
   ["verdict", "Verdict"],
   ["since", "Since"],
@@ -62,6 +63,16 @@ function heloCell(row: ServerRow): SafeHtml {
   return html`<span class="name">${row.helo.name}</span><span class="detail">${[match, resolves].filter(Boolean).join(" · ")}</span>`;
 }
 
+/** The greeting's name of a probing watch (the html tag escapes it: it is the remote server's). */
+function smtpCell(row: ServerRow): SafeHtml {
+  const smtp = row.smtp ?? null;
+  if (smtp === null) return html`<span class="muted">not probed</span>`;
+  if (smtp.outcome !== "ok") return html`<span class="detail">${smtp.outcome}</span>`;
+  const match =
+    smtp.matchesPtr === true ? "✓ matches PTR" : smtp.matchesPtr === false ? "✗ differs from PTR" : "";
+  return html`<span class="name">${smtp.bannerName ?? "no name"}</span><span class="detail">${match}</span>`;
+}
+
 /**
  * Each check section's cell (src/check/sections), read from the row: a new section is a compile
  * error until it has one (its header goes in COLUMNS, its row fields in src/app/server-rows.ts).
@@ -71,6 +82,7 @@ const SECTION_CELLS: Record<
   { label: string; value(row: ServerRow): string; cell(row: ServerRow): SafeHtml }
 > = {
   helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
+  smtp: { label: "SMTP", value: (row) => row.smtp?.bannerName ?? "", cell: smtpCell },
   blocklists: {
     label: "Blocklists",
     value: (row) => String(blocklistRank(row.blocklists)),

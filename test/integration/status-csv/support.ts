@@ -73,6 +73,8 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
     "every_seconds",
     "muted_until",
     "blocklists",
+    "smtp_greeting",
+    "smtp_matches_ptr",
   ]);
   expect(records).toHaveLength(rows.length);
   records.forEach((record, index) => {
@@ -94,6 +96,8 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
       every_seconds: row.everySeconds === null ? "" : String(row.everySeconds),
       muted_until: row.mutedUntil ?? "",
       blocklists: blocklistRowText(row.blocklists),
+      smtp_greeting: row.smtp?.bannerName ?? "",
+      smtp_matches_ptr: yesNo(row.smtp?.matchesPtr),
     });
   });
   return records;

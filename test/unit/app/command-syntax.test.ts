@@ -30,15 +30,15 @@ describe("typed words (Slack, console)", () => {
     expect(parseWords(commands, ["frobnicate"])).toMatchObject({
       ok: false,
       problem:
-        'unknown command "frobnicate"; the commands are check, mailtest, mute, recheck, status, stop, unwatch, watch, watches, help',
+        'unknown command "frobnicate"; the commands are check, mailtest, mute, probe, recheck, status, stop, unwatch, watch, watches, help',
     });
     expect(parseWords(commands, ["watch"])).toMatchObject({
       ok: false,
       problem: /^missing <range> \(an IP or CIDR/,
     });
-    expect(parseWords(commands, ["watch", "a", "b", "c"])).toMatchObject({
+    expect(parseWords(commands, ["watch", "a", "b", "c", "d"])).toMatchObject({
       ok: false,
-      problem: "too many words: /rdns watch <range> [helo] [every <every>]",
+      problem: "too many words: /rdns watch <range> [helo] [every <every>] [probe]",
     });
     expect(parseWords(commands, ["watch", "203.0.113.5", "every"])).toMatchObject({
       ok: false,
@@ -72,7 +72,7 @@ describe("typed words (Slack, console)", () => {
       options: { range: "203.0.113.5", helo: "mail.example.com", every: "2h" },
       args: ["203.0.113.5", "mail.example.com", "2h"],
     });
-    expect(WORDS.usage(watch)).toBe("/rdns watch <range> [helo] [every <every>]");
+    expect(WORDS.usage(watch)).toBe("/rdns watch <range> [helo] [every <every>] [probe]");
     expect(WORDS.example(watch, { range: "203.0.113.5", every: "30m" })).toBe(
       "/rdns watch 203.0.113.5 every 30m",
     );

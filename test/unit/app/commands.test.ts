@@ -14,6 +14,7 @@ describe("command loader", () => {
       "check",
       "mailtest",
       "mute",
+      "probe",
       "recheck",
       "status",
       "stop",

@@ -40,6 +40,7 @@ describe("buildFixSteps", () => {
     blocklists: [],
     intendedConfirms: false,
     helo: null,
+    smtp: null,
     negativeCache: { ttl: 5, clearsBy: "2026-11-27T12:00:05Z" },
     positiveTtl: null,
     failedServers: [],

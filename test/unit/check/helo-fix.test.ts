@@ -83,6 +83,7 @@ describe("HELO fix advice", () => {
       ptrNames: ["mail.example.test"],
       intendedConfirms: true,
       helo,
+      smtp: null,
       negativeCache: null,
       positiveTtl: null,
       failedServers: [],

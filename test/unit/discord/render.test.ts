@@ -145,6 +145,7 @@ describe("addresses, the command definition and the invite", () => {
       "check",
       "mailtest",
       "mute",
+      "probe",
       "recheck",
       "status",
       "stop",
@@ -162,6 +163,11 @@ describe("addresses, the command definition and the invite", () => {
       { name: "range", required: true, max_length: 52 },
       { name: "helo", required: false, max_length: 253 },
       { name: "every", required: false, max_length: 16 },
+      { name: "probe", required: false, min_length: 5, max_length: 5 },
+    ]);
+    expect(subs.find((s) => s.name === "probe")?.options).toMatchObject([
+      { name: "ip", required: true, max_length: 52 },
+      { name: "helo", required: false, max_length: 253 },
     ]);
     expect(json.contexts).toEqual([0, 1]);
     expect(json.integration_types).toEqual([0, 1]);

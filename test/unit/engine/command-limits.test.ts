@@ -24,10 +24,10 @@ describe("limitNotice", () => {
 });
 
 describe("which commands make DNS work", () => {
-  it("check, mailtest, recheck and watch do; help, lists, status, unwatch and stop do not", async () => {
+  it("check, mailtest, probe, recheck and watch do; help, lists, status, unwatch and stop do not", async () => {
     const commands = await loadCommands();
     const counted = commands.filter((command) => command.dnsWork).map((command) => command.name);
-    expect(counted.sort()).toEqual(["check", "mailtest", "recheck", "watch"]);
+    expect(counted.sort()).toEqual(["check", "mailtest", "probe", "recheck", "watch"]);
   }, 30_000); // loading commands/ imports the app: slow on a loaded machine
 });
 

@@ -23,6 +23,7 @@ function report(codes: ProblemCode[], clearsInSeconds: number | null = null): Ch
     fcrdns: failing ? "fail" : "pass",
     forward: [],
     helo: null,
+    smtp: null,
     blocklists: [],
     resolvers: [
       {

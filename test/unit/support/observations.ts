@@ -75,6 +75,7 @@ export function observations(partial: Partial<Observations> = {}): Observations 
     forward: [],
     blocklists: [],
     helo: null,
+    smtp: null,
     now: NOW,
     ...partial,
   };
