@@ -212,6 +212,14 @@ async function run(mode: Mode, argv: string[]): Promise<number> {
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
+  // Before anything starts: a worker may take a job the moment it is up, and a SIGTERM then must
+  // drain it (finish, exit 0), not kill the process mid-job.
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, "draining: finishing in-flight jobs");
+    quit();
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
   let started: Awaited<ReturnType<typeof startServices>>;
   try {
     started = await startServices(mode, config, logger, { bot, worker, onQuit: () => quit() });
@@ -222,12 +230,6 @@ async function run(mode: Mode, argv: string[]): Promise<number> {
   // One line when a Redis restart would lose chains and watches; never fatal, never unready.
   const { warnIfNotPersistent } = await import("../queue/persistence-check.js");
   await warnIfNotPersistent(runtime.redis, logger).catch(() => undefined);
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, "draining: finishing in-flight jobs");
-    quit();
-  };
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
   // `rdns serve` carries the ops routes on the servers page's port; bot and worker open their own.
   const ops = web === null ? await startOps(config, runtime, logger) : null;
   if (consoleChat) {
