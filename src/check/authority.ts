@@ -82,7 +82,9 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     for (const server of servers) asked.add(server);
     // Every server at once, each asked its SOA beside the PTR (no round trip added in sequence):
     // servers of one zone may serve different versions of it, and the serial says which is newest.
-    const ptrs = await Promise.all(servers.map((server) => askWithSerial(server, name, options)));
+    // One server has no other version to disagree with: its PTR alone.
+    const compare = servers.length > 1;
+    const ptrs = await Promise.all(servers.map((server) => askWithSerial(server, name, options, compare)));
     for (const result of ptrs) serials.set(result.answer.server, result.serial);
     // Only an authoritative answer (AA) counts; a listed server that does not serve the zone
     // answers REFUSED or with a referral, and another listed server is the right one. Of the
