@@ -1,13 +1,22 @@
 // The engine's knobs, derived once from the validated configuration (src/config.ts). They sit
 // below the queue, the store, the app and the workers, which all read them; tests build their
 // own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
+import { createRdapLookup, inProcessRdapCache, type RdapCache } from "./check/sections/owner/rdap.js";
+import type { RdapLookup } from "./check/types.js";
 import type { Config } from "./config.js";
 
 export interface EngineSettings {
   /** Prefix of every Redis key: BullMQ's `prefix` and the store's keys. */
   prefix: string;
   /** How the check is run (src/check CheckOptions minus the IP). */
-  check: { resolvers: string[]; authorities: string[]; timeoutMs: number; deadlineMs?: number };
+  check: {
+    resolvers: string[];
+    authorities: string[];
+    timeoutMs: number;
+    deadlineMs?: number;
+    /** RDAP for the owner section (RDAP, RDAP_URL); absent or null: none. */
+    rdap?: RdapLookup | null;
+  };
   checkConcurrency: number;
   /** Same IP and HELO within this window share one DNS check. */
   dedupWindowMs: number;
@@ -63,6 +72,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       timeoutMs: config.DNS_TIMEOUT_MS,
       // Unset: the check's own default, 3 x the per-question timeout (src/check/deadline.ts).
       ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
+      rdap: rdapFromConfig(config),
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
     dedupWindowMs: config.DEDUP_WINDOW_MS,
@@ -87,4 +97,15 @@ export function settingsFromConfig(config: Config): EngineSettings {
     lockDurationMs: 30_000,
     stalledIntervalMs: 30_000,
   };
+}
+
+/**
+ * RDAP as the configuration asks (RDAP=off: none; RDAP_URL: one base for every address), its
+ * networks kept in `cache` (default: in this process, bounded; src/check/sections/owner/rdap.ts).
+ */
+export function rdapFromConfig(
+  config: Pick<Config, "RDAP" | "RDAP_URL">,
+  cache: RdapCache = inProcessRdapCache(),
+): RdapLookup | null {
+  return config.RDAP ? createRdapLookup({ baseUrl: config.RDAP_URL ?? null, cache }) : null;
 }

@@ -5,7 +5,7 @@
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import { heloRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
+import { heloRowOf, ownerRowOf, type ReportRow, reportRowKey } from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -81,6 +81,7 @@ export function buildRow(
       ptr: report.ptr.names,
       fcrdns: report.fcrdns,
       helo: heloRowOf(report.helo),
+      owner: ownerRowOf(report.owner),
       verdict: report.verdict,
       problems: uniqueCodes(report),
       checkedAt: report.checkedAt,

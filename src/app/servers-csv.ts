@@ -21,6 +21,9 @@ const HEADER = [
   "since",
   "checked_at",
   "paused",
+  "owner_zone",
+  "owner_provider",
+  "owner_contact",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -42,6 +45,9 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.since ?? "",
         row.checkedAt ?? "",
         row.paused ? "yes" : "no",
+        row.owner?.zone ?? "",
+        row.owner?.provider ?? "",
+        row.owner?.contact ?? "",
       ].map((cell) => escapeInvisible(cell)),
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },

@@ -81,6 +81,8 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** Who controls the PTR (the owner section's row facts); absent or null when not known. */
+  owner?: { zone: string | null; provider: string | null; contact: string | null } | null;
 }
 
 /** One watch of a channel, counted by verdict (`/rdns status` without an argument). */

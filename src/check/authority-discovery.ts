@@ -32,6 +32,7 @@ export async function askSoa(
 export async function discoverServers(name: string, options: AuthorityOptions): Promise<ZoneServers | null> {
   let candidate = name;
   let zone: string | null = null;
+  let soaNames: { mname: string; rname: string } | null = null;
   while (zone === null && candidate.includes(".")) {
     const responses = await Promise.all(
       options.resolvers.map((server) =>
@@ -57,6 +58,9 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
     const apex = response.answers.find((record) => record.type === "SOA");
     zone = apex !== undefined ? apex.name : (response.soa?.zone ?? null);
     if (zone === null) return null;
+    if (apex === undefined && response.soa !== null) {
+      soaNames = { mname: response.soa.mname, rname: response.soa.rname };
+    }
   }
   if (zone === null) return null;
   const nsResponses = await Promise.all(
@@ -90,5 +94,7 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
       ),
     ),
   ];
-  return servers.length === 0 ? null : { zone, servers, ttl: nsChain?.ttl ?? 0 };
+  return servers.length === 0
+    ? null
+    : { zone, servers, ttl: nsChain?.ttl ?? 0, nameservers: nsNames, soa: soaNames };
 }

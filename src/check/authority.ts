@@ -7,7 +7,8 @@ import { askSoa, discoverServers } from "./authority-discovery.js";
 import { type DnsResponse, normaliseName } from "./dns-client.js";
 import { askPtr, MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
 import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
-import { type ZoneServerCache, zoneCacheFor } from "./zone-cache.js";
+import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
+import type { ZoneNames } from "./zone-seen.js";
 
 export interface AuthorityOptions extends QueryOptions {
   reverseName: string;
@@ -27,6 +28,8 @@ export interface AuthorityResult {
   /** The name the final answer was for (after CNAMEs) and the servers that answered it with AA. */
   finalName: string;
   answeredBy: string[];
+  /** The zone's NS and SOA names this work already saw (the owner section reads them). */
+  seen?: ZoneNames;
 }
 
 export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
@@ -35,6 +38,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   let name = normaliseName(options.reverseName);
   let zone: string | null = null;
   let rediscovered = false;
+  let discovered: ZoneServers | null = null;
   const cache = options.zoneCache ?? zoneCacheFor(options.transport);
   const scope = `${options.resolvers.join(",")}|${options.authorityPort}`;
   // Each hop follows at least one CNAME, so the chain bound is the hop bound too.
@@ -45,6 +49,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, [], name);
       zone = found.zone;
       servers = found.servers;
+      discovered = found;
     }
     for (const server of servers) asked.add(server);
     const ptrs = await Promise.all(servers.map((server) => askPtr(server, name, false, options)));
@@ -110,6 +115,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     // completeSoa asks for it only when a resolver's cached negative answer needs it.
     const soa = authoritative.response.soa;
     return {
+      seen: namesSeen(authoritative.response, soa?.zone ?? zone, discovered),
       finalName: chain.finalName,
       answeredBy: ptrs
         .filter((result) => result.response.aa && result.response.outcome === "answer")
@@ -126,6 +132,23 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     };
   }
   return failed([...asked], zone, cnames, [], name);
+}
+
+/**
+ * The zone's NS and SOA names as far as they were seen: a negative answer carries the SOA
+ * (RFC 2308 3), some servers add the NS to an answer, and discovery read both through the
+ * resolvers; what none of them showed stays null for the owner section to ask.
+ */
+function namesSeen(response: DnsResponse, zone: string | null, discovered: ZoneServers | null): ZoneNames {
+  const fromDiscovery = discovered !== null && discovered.zone === zone ? discovered : null;
+  const ns = response.authorityNs.filter((record) => record.name === zone).map((record) => record.data);
+  return {
+    nameservers: ns.length > 0 ? ns : (fromDiscovery?.nameservers ?? null),
+    soa:
+      response.soa !== null
+        ? { mname: response.soa.mname, rname: response.soa.rname }
+        : (fromDiscovery?.soa ?? null),
+  };
 }
 
 /** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */

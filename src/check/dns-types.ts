@@ -20,6 +20,8 @@ export interface DnsRecord {
   ttl: number;
   /** Text form: a name (PTR, CNAME, NS) without the trailing dot, or an address. */
   data: string;
+  /** An SOA record's RNAME (its `data` is the MNAME), as SoaRecord.rname. */
+  rname?: string;
 }
 
 export interface SoaRecord {
@@ -28,6 +30,11 @@ export interface SoaRecord {
   ttl: number;
   minimum: number;
   mname: string;
+  /**
+   * The zone's contact mailbox (RFC 1035 3.3.13), as dns-packet reads it: a dot inside the first
+   * label (the local part) escaped as "\\." (owner/contact.ts turns it into an e-mail address).
+   */
+  rname: string;
 }
 
 /**

@@ -58,7 +58,7 @@ export function recordType(family: 4 | 6): "A" | "AAAA" {
 }
 
 /** Each section's report comes under its id (`helo`), for its own fix steps. */
-export interface FixStepsInput extends SectionReports {
+export interface FixStepsInput extends Pick<SectionReports, "helo">, Partial<Omit<SectionReports, "helo">> {
   ctx: FixContext;
   codes: ReadonlySet<ProblemCode>;
   /** The PTR names taken as the truth. */
@@ -119,7 +119,9 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       addressStepGiven,
       stepsSoFar: steps.length,
     };
-    steps.push(...SECTIONS[id].fixSteps(input[id], shared));
+    // Each id's report is that section's own (SectionReports), so the call is sound.
+    const fixSteps = SECTIONS[id].fixSteps as (report: unknown, input: SectionFixInput) => string[];
+    steps.push(...fixSteps(input[id], shared));
   }
 
   if (codes.has("CACHED_NEGATIVE")) {

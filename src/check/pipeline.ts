@@ -16,6 +16,7 @@ import { type ParsedIp, parseIp } from "./ip.js";
 import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
 import { askSections, sectionAnswers } from "./sections/ask.js";
+import { NO_OWNER } from "./sections/owner/analyse.js";
 import { formatServer, parseServer } from "./server.js";
 import type {
   Analysis,
@@ -26,6 +27,7 @@ import type {
   ReceiverVerdict,
 } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
+import type { ZoneSeen } from "./zone-seen.js";
 
 export interface CheckDependencies {
   /** How one DNS question is asked (the real UDP/TCP client unless a test passes another). */
@@ -72,6 +74,7 @@ export function assembleReport(
     fcrdns: analysis.fcrdns,
     forward: observations.forward,
     helo: analysis.helo,
+    owner: analysis.owner,
     resolvers: observations.resolvers,
     authority: observations.authority,
     negativeCache: analysis.negativeCache,
@@ -166,13 +169,24 @@ async function observeWithin(
     }
   };
 
-  // The sections' questions (the HELO's A/AAAA) go out with the PTR questions.
+  // What the authority work learns of the reverse zone, for the owner section (zone-seen.ts).
+  let seeZone: (seen: ZoneSeen | null) => void = () => {};
+  const zoneSeen = new Promise<ZoneSeen | null>((resolve) => {
+    seeZone = resolve;
+  });
+  // The sections' questions (the HELO's A/AAAA, RDAP) go out with the PTR questions.
   const sections = askSections({
     ip: parsed.ip,
     family: parsed.family,
     options,
     forward,
     unanswered: unansweredLookup,
+    reverseName: parsed.reverseName,
+    resolvers,
+    authorities,
+    query: queryOptions,
+    signal: deadlineSignal(deadline),
+    zone: () => zoneSeen,
   });
   progress.sections = sections;
   const resolverAnswers = Promise.all(
@@ -197,7 +211,21 @@ async function observeWithin(
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
     zoneCache: zoneCacheFor(dependencies.transport ?? query),
-  }).then((result) => (progress.authority = result));
+  }).then((result) => {
+    progress.authority = result;
+    seeZone(
+      result === null
+        ? null
+        : {
+            finalName: result.finalName,
+            zone: result.report.zone,
+            servers: result.answeredBy,
+            nameservers: result.seen?.nameservers ?? null,
+            soa: result.seen?.soa ?? null,
+          },
+    );
+    return result;
+  });
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
   // The zone's SOA matters only when a resolver still serves a negative answer the authority
   // no longer gives (CACHED_NEGATIVE); ask for it then, alongside the forward lookups.
@@ -221,6 +249,15 @@ async function observeWithin(
     now: options.now?.() ?? new Date(),
   };
 }
+
+/**
+ * Aborts RDAP (and anything else that is not DNS) before the deadline, with room for the
+ * check to finish on its own rather than be cut (observe's backstop fires DEADLINE_GRACE_MS later).
+ */
+function deadlineSignal(deadline: Deadline): AbortSignal {
+  return AbortSignal.timeout(Math.max(1, Math.floor(deadline.at - performance.now() - RDAP_MARGIN_MS)));
+}
+const RDAP_MARGIN_MS = 20;
 
 /** Validates and canonicalises host[:port] (throws InvalidInputError naming the bad one). */
 function normaliseServers(servers: string[]): string[] {
@@ -276,6 +313,7 @@ function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started
     authority: null,
     negativeCache: null,
     provider: null,
+    owner: NO_OWNER,
     receivers: { gmail: NOT_PUBLIC_RECEIVER, microsoft: NOT_PUBLIC_RECEIVER, yahoo: NOT_PUBLIC_RECEIVER },
     problems: [
       {

@@ -9,6 +9,10 @@ export interface ZoneServers {
   servers: string[];
   /** Seconds the answer may be kept (the NS records' TTL). */
   ttl: number;
+  /** The zone's NS names as discovery read them (the owner section reports them). */
+  nameservers?: string[];
+  /** The zone's SOA names when discovery's answer carried them (the owner section's contact). */
+  soa?: { mname: string; rname: string } | null;
 }
 
 /** Longest TTL kept whatever the records say, so a renumbered server is seen within the hour. */

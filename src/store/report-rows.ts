@@ -6,7 +6,7 @@
 // `/rdns <ip> <helo>`) never lands in a watch's row.
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { CheckReport, HeloReport, Problem } from "../check/types.js";
+import type { CheckReport, HeloReport, OwnerReport, Problem } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStored } from "./record.js";
 import { withScripts } from "./scripts.js";
@@ -22,6 +22,8 @@ export interface ReportRow {
   fcrdns: CheckReport["fcrdns"];
   helo: Pick<HeloReport, "name" | "matchesPtr" | "resolvesToIp"> | null;
   problems: Pick<Problem, "code">[];
+  /** Who controls the PTR; absent in rows written before the owner section. */
+  owner?: Pick<OwnerReport, "zone" | "provider" | "contact"> | null;
 }
 
 // A row is a cache of the newest report's facts, rewritten by the next check: one this version
@@ -33,7 +35,18 @@ const reportRowSchema = z.object({
   fcrdns: z.enum(["pass", "fail", "unknown"]),
   helo: z.object({ name: z.string(), matchesPtr: z.boolean(), resolvesToIp: z.boolean() }).nullable(),
   problems: z.array(z.object({ code: z.string() })),
+  owner: z
+    .object({ zone: z.string().nullable(), provider: z.string().nullable(), contact: z.string().nullable() })
+    .nullable()
+    .optional(),
 });
+
+/** The owner facts a row shows (zone, provider, contact), or null when the report has none. */
+export function ownerRowOf(owner: ReportRow["owner"] | undefined): ReportRow["owner"] {
+  return owner === undefined || owner === null
+    ? null
+    : { zone: owner.zone, provider: owner.provider, contact: owner.contact };
+}
 
 /** The HELO facts a row shows (name, matches the PTR, resolves to the IP), or null with no HELO. */
 export function heloRowOf(helo: ReportRow["helo"]): ReportRow["helo"] {
@@ -51,6 +64,7 @@ export function reportRowOf(report: CheckReport): ReportRow {
     fcrdns: report.fcrdns,
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
+    owner: ownerRowOf(report.owner),
   };
 }
 

@@ -180,7 +180,7 @@ describe("rdns sweep (built CLI) against the lab", () => {
     const sorted = (text: string) => text.trimEnd().split("\n").slice(1).sort();
     const csvOne = await rdns(["sweep", ...targets, ...servers(), "--format", "csv", "--only-failing"]);
     expect(sorted(csv.stdout)).toEqual(sorted(csvOne.stdout));
-    expect(csv.stdout.startsWith("ip,verdict,ptr,fcrdns,problems\n")).toBe(true);
+    expect(csv.stdout.startsWith("ip,verdict,ptr,fcrdns,problems,owner_zone,owner_provider\n")).toBe(true);
     const ndjson = await rdns(["sweep", ...targets, ...servers(), "--threads", "2", "--format", "ndjson"]);
     const reports = ndjson.stdout
       .trimEnd()

@@ -5,9 +5,11 @@
 // its field in Observations and CheckReport and for its entry in each renderer.
 import type { CheckReport } from "../types.js";
 import { heloSection } from "./helo/index.js";
+import { ownerSection } from "./owner/index.js";
 
 export const SECTIONS = {
   helo: heloSection,
+  owner: ownerSection,
 } as const;
 
 export type SectionId = keyof typeof SECTIONS;

@@ -8,8 +8,10 @@
 // `Record<SectionId, ...>` of entries, so adding a section is a compile error until every
 // renderer has one.
 import type { FixContext } from "../fixes.js";
+import type { QueryOptions } from "../lookups.js";
 import type { ProblemMeta } from "../problem-meta.js";
 import type { CheckOptions, ForwardLookup, Problem, ProblemCode } from "../types.js";
+import type { ZoneSeen } from "../zone-seen.js";
 
 /** What a section may ask with: the check's own DNS, within its deadline. */
 export interface AskContext {
@@ -20,6 +22,16 @@ export interface AskContext {
   forward(name: string): Promise<ForwardLookup>;
   /** A lookup the deadline cut: a timeout ("could not tell", src/check/deadline.ts), never "no record". */
   unanswered(name: string): ForwardLookup;
+  reverseName: string;
+  /** The check's resolvers and configured authorities (host:port, canonical). */
+  resolvers: string[];
+  authorities: string[];
+  /** The check's DNS (its transport is bounded by the deadline). */
+  query: QueryOptions;
+  /** Aborts a little before the check's deadline: for what is not DNS (RDAP). */
+  signal: AbortSignal;
+  /** What the PTR work learned of the reverse zone, once it has its answer (src/check/zone-seen.ts). */
+  zone(): Promise<ZoneSeen | null>;
 }
 
 /** Questions under way: their answer, and what is known so far when the deadline cuts the check. */

@@ -5,6 +5,7 @@
 import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
 import type { SectionRow } from "../../render/sections/index.js";
+import { ownerFacts } from "../../render/sections/owner.js";
 import { inlineCode } from "./escape.js";
 
 /** Slack mrkdwn, escaped: the line after "*HELO*: ". */
@@ -26,4 +27,5 @@ export function heloSlack(report: ReportView): string {
 /** Slack mrkdwn (report.ts), escaped. */
 export const SLACK_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloSlack },
+  owner: { label: "Owner", render: (report) => ownerFacts(report.owner, inlineCode).join(" · ") },
 };

@@ -5,6 +5,7 @@
 import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
 import { heloText } from "./helo.js";
+import { ownerText } from "./owner.js";
 
 export interface SectionRow {
   /** The row's label ("HELO"). */
@@ -16,4 +17,5 @@ export interface SectionRow {
 /** Plain text (src/render/check-text.ts): terminal-safe text, not escaped for a chat platform. */
 export const TEXT_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloText },
+  owner: { label: "Owner", render: ownerText },
 };

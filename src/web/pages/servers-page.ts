@@ -10,6 +10,7 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
+import { providerLabel } from "../../render/sections/owner.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
@@ -23,6 +24,7 @@ const COLUMNS = [
   ["ptr", "PTR"],
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
+  ["owner", "Owner"],
   ["verdict", "Verdict"],
   ["since", "Since"],
   ["checked", "Last checked"],
@@ -66,7 +68,18 @@ function heloCell(row: ServerRow): SafeHtml {
 const SECTION_CELLS: Record<
   SectionId,
   { label: string; value(row: ServerRow): string; cell(row: ServerRow): SafeHtml }
-> = { helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell } };
+> = {
+  helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
+  owner: { label: "Owner", value: (row) => row.owner?.provider ?? row.owner?.zone ?? "", cell: ownerCell },
+};
+
+/** Who controls the PTR: the provider (or the zone), the SOA contact beneath. */
+function ownerCell(row: ServerRow): SafeHtml {
+  const owner = row.owner ?? null;
+  if (owner === null) return html``;
+  const who = providerLabel(owner.provider) ?? owner.zone ?? "";
+  return html`<span class="name">${who}</span><span class="detail">${owner.contact ?? ""}</span>`;
+}
 
 function sectionCells(row: ServerRow): SafeHtml[] {
   return SECTION_IDS.map((id) => {

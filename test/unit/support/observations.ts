@@ -74,6 +74,7 @@ export function observations(partial: Partial<Observations> = {}): Observations 
     authority: null,
     forward: [],
     helo: null,
+    owner: { zone: { zone: null, nameservers: [], soa: null }, network: null },
     now: NOW,
     ...partial,
   };

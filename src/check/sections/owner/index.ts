@@ -1,0 +1,61 @@
+// The owner section: who controls the PTR (docs/cli.md "owner").
+//
+//   asks      nothing the PTR work already saw: the reverse zone, its NS and SOA names come from
+//             the authority work (src/check/zone-seen.ts); what is missing in one parallel round
+//             (./zone.ts). RDAP (./rdap.ts) for the network, at once, bounded by the deadline.
+//   analyses  ./analyse.ts: the SOA RNAME as an e-mail address, the provider from NS, SOA and PTR
+//             names (src/check/providers.ts)
+//   reports   CheckReport.owner (OwnerReport), for every verdict
+//   problems  none: the owner changes no verdict
+//   fixes     none of its own (the PTR step names the provider's procedure)
+//   renders   src/render/sections/owner.ts (text, Slack), src/platforms/discord/render-report.ts,
+//             src/web/pages/servers-page.ts (from the row), src/app/servers-csv.ts
+import type { OwnerNetwork, OwnerReport, Problem } from "../../types.js";
+import type { CheckSection } from "../section.js";
+import { analyseOwner } from "./analyse.js";
+import { completeZone, type OwnerZone } from "./zone.js";
+
+export interface OwnerAsked {
+  zone: OwnerZone;
+  network: OwnerNetwork | null;
+}
+
+const NO_ZONE: OwnerZone = { zone: null, nameservers: [], soa: null };
+
+export const ownerSection = {
+  id: "owner",
+  title: "Owner",
+  questions:
+    "none when the PTR work saw the reverse zone's SOA and NS; else the zone's SOA and NS in one parallel round; RDAP for the network",
+  ask(ctx) {
+    let zone: OwnerZone | undefined;
+    let network: OwnerNetwork | null = null;
+    const zoneAnswer = ctx
+      .zone()
+      .then((seen) =>
+        completeZone(seen, ctx.reverseName, {
+          ...ctx.query,
+          resolvers: ctx.resolvers,
+          authorities: ctx.authorities,
+        }),
+      )
+      .catch(() => NO_ZONE)
+      .then((found) => (zone = found));
+    const rdap = ctx.options.rdap;
+    const networkAnswer =
+      rdap === undefined || rdap === null
+        ? Promise.resolve(null)
+        : rdap(ctx.ip, ctx.signal)
+            .catch(() => null)
+            .then((found) => (network = found));
+    return {
+      answer: Promise.all([zoneAnswer, networkAnswer]).then(([z, n]) => ({ zone: z, network: n })),
+      soFar: () => ({ zone: zone ?? NO_ZONE, network }),
+    };
+  },
+  analyse(asked: OwnerAsked, facts): { report: OwnerReport; problems: Problem[] } {
+    return { report: analyseOwner(asked.zone, asked.network, facts.ptrNames), problems: [] };
+  },
+  problems: {},
+  fixSteps: () => [],
+} satisfies CheckSection<OwnerAsked, OwnerReport, never>;
