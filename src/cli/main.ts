@@ -41,6 +41,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
       "read DMARC aggregate reports (.xml, .gz, .zip): volume, SPF, DKIM per source IP; --check its rDNS",
     load: async () => (await import("./dmarc.js")).runDmarcCommand,
   },
+  ticket: {
+    summary: "write the request to the IP's owner to set its PTR to a name (or their self-service steps)",
+    load: async () => (await import("./ticket.js")).runTicketCommand,
+  },
   serve: {
     summary: "run the bot, check and delivery workers in one process (what `npm start` runs)",
     load: async () => (await import("./serve.js")).runServeCommand,

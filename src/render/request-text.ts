@@ -105,7 +105,7 @@ function knownProvider(id: string | null): ProviderId | null {
 export function reportRequest(report: ReportView): RequestText | null {
   if (!report.problems.some((problem) => REQUEST_CODES.has(problem.code))) return null;
   const owner = report.owner ?? EMPTY_OWNER;
-  const helo = report.helo !== null && report.helo.fqdn ? report.helo : null;
+  const helo = report.helo?.fqdn ? report.helo : null;
   if (helo !== null) {
     return requestText({
       ip: report.ip,

@@ -15,6 +15,7 @@ import { parseIp } from "../../src/check/ip.js";
 import {
   CHILD_ZONE,
   childZones,
+  OWNER_ZONES,
   parentZones,
   SERVFAIL_ZONE,
   SWEEP_ZONES,
@@ -310,7 +311,12 @@ async function startUnbound(
 ${TRANSPARENT_ZONES.map((zone) => `    local-zone: "${zone}" transparent`).join("\n")}
 remote-control:
     control-enable: no
-${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}`;
+${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${Object.values(
+  OWNER_ZONES,
+)
+  .filter((spec) => !spec.zone.endsWith("ip6.arpa"))
+  .map((spec) => stub(spec.zone, authorityPort))
+  .join("")}`;
   await writeFile(join(dir, "unbound.conf"), config);
   const child = spawnLogged(
     binary("unbound"),
