@@ -84,13 +84,14 @@ describe("renderMessage", () => {
       "PTR",
       "FCrDNS",
       "HELO",
+      "Owner",
       "Caches (time left)",
       "Gmail",
       "Microsoft 365",
       "Yahoo",
       "Fix",
     ]);
-    expect(embed?.fields?.[3]?.value).toContain("cached for 4 s more");
+    expect(embed?.fields?.[4]?.value).toContain("cached for 4 s more");
   });
 
   it("splits a huge report into several messages, each within the limits, without cutting a line", () => {
