@@ -9,6 +9,9 @@
 import dgram from "node:dgram";
 import { type DnsResponse, query, type RecordType } from "../src/check/dns-client.js";
 import { runCheck } from "../src/check/index.js";
+import { createRdapLookup, inProcessRdapCache } from "../src/check/sections/owner/rdap.js";
+import type { CheckOptions } from "../src/check/types.js";
+import { startFakeRdap } from "../test/fakes/rdap/server.js";
 import { startLab } from "../test/lab/lab.js";
 import { CASES } from "../test/lab/zones.js";
 
@@ -160,9 +163,86 @@ async function measure(label: string, resolver: string, authority: string, check
   );
 }
 
+/**
+ * Questions one check asks, by type. Before the owner section (main at 796da10) the same four
+ * checks asked 3, 2, 7 and 6: with listed authorities the owner adds the reverse name's SOA
+ * (beside the PTR question) and the zone's NS (beside the forward lookups); with discovery it adds
+ * nothing (discovery's own SOA and NS answers are read).
+ */
+async function questionsPerCheck(label: string, options: CheckOptions): Promise<void> {
+  const types = new Map<string, number>();
+  const transport = (question: Parameters<typeof query>[0]) => {
+    types.set(question.type, (types.get(question.type) ?? 0) + 1);
+    return query(question);
+  };
+  await runCheck(options, { transport });
+  const total = [...types.values()].reduce((a, b) => a + b, 0);
+  console.log(`  ${label}: ${total} questions (${[...types].map(([t, n]) => `${t} ${n}`).join(", ")})`);
+}
+
+/** p50 of a check with RDAP off, on against a loopback RDAP server (every look-up asked), and on with its cache. */
+async function rdapLatency(resolver: string, authority: string, samples: number): Promise<void> {
+  const rdap = await startFakeRdap();
+  try {
+    const base = {
+      ip: CASES.ownerHetzner,
+      resolvers: [resolver],
+      authorities: [authority],
+      timeoutMs: TIMEOUT_MS,
+    };
+    const uncached = createRdapLookup({ baseUrl: rdap.base("ok") });
+    const cached = createRdapLookup({ baseUrl: rdap.base("ok"), cache: inProcessRdapCache() });
+    const series: Array<[string, () => Promise<unknown>]> = [
+      ["RDAP off", () => runCheck(base)],
+      ["RDAP on, loopback server, no cache", () => runCheck({ ...base, rdap: uncached })],
+      ["RDAP on, network cached", () => runCheck({ ...base, rdap: cached })],
+    ];
+    for (const [, task] of series) for (let i = 0; i < 20; i++) await task();
+    const times = new Map<string, number[]>(series.map(([name]) => [name, []]));
+    for (let round = 0; round < 4; round++) {
+      for (const [name, task] of series) times.get(name)?.push(...(await timeSequential(samples / 4, task)));
+    }
+    console.log(
+      `RDAP (${CASES.ownerHetzner}, ${samples} sequential checks each, NO_PTR with listed authority)`,
+    );
+    for (const [name, values] of times) {
+      console.log(
+        `  ${name.padEnd(36)} p50 ${percentile(values, 50).toFixed(3)} ms   p99 ${percentile(values, 99).toFixed(3)} ms`,
+      );
+    }
+  } finally {
+    await rdap.close();
+  }
+}
+
 const lab = await startLab();
 const relays: Array<{ close: () => void }> = [];
 try {
+  console.log("questions per check (before the owner section: 3, 2, 7, 6)");
+  const common = { resolvers: [lab.resolver], timeoutMs: TIMEOUT_MS };
+  await questionsPerCheck("pass, listed authority", {
+    ip: CASES.pass,
+    authorities: [lab.authority],
+    ...common,
+  });
+  await questionsPerCheck("no PTR, listed authority", {
+    ip: CASES.nxdomain,
+    authorities: [lab.authority],
+    ...common,
+  });
+  await questionsPerCheck("pass, discovered authority", {
+    ip: CASES.pass,
+    authorities: [],
+    authorityPort: lab.authorityPort,
+    ...common,
+  });
+  await questionsPerCheck("no PTR, discovered authority", {
+    ip: CASES.nxdomain,
+    authorities: [],
+    authorityPort: lab.authorityPort,
+    ...common,
+  });
+  await rdapLatency(lab.resolver, lab.authority, Math.min(SAMPLES, 400));
   console.log(
     "rdns check benchmark: `rdns check 203.0.113.10 --resolver <unbound> --authority <knot>` (no discovery)",
   );

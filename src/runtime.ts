@@ -22,7 +22,8 @@ import { createPlatforms } from "./platforms/registry.js";
 import { assertRedisReachable, createRedis } from "./queue/connection.js";
 import { claimDeliveryRoute, type RouteClaim, retireRouteQueue } from "./queue/delivery-routes.js";
 import { createQueues, type Queues } from "./queue/queues.js";
-import { type EngineSettings, settingsFromConfig } from "./settings.js";
+import { type EngineSettings, rdapFromConfig, settingsFromConfig } from "./settings.js";
+import { redisRdapCache } from "./store/rdap-cache.js";
 
 export interface RuntimeOptions {
   config: Config;
@@ -62,6 +63,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   for (const line of config.deprecations) logger.warn(line);
   await assertRedisReachable(config.REDIS_URL);
   const opened = openEngine(config, settings, logger, options.onWorker);
+  // RDAP's networks shared by every worker through Redis (the configuration's own settings only;
+  // settings a caller passes keep what they carry).
+  if (options.settings === undefined && settings.check.rdap) {
+    settings.check.rdap = rdapFromConfig(config, redisRdapCache(opened.client, opened.keys));
+  }
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= closeEngine(opened);

@@ -13,7 +13,7 @@
 import type { OwnerNetwork, OwnerReport, Problem } from "../../types.js";
 import type { CheckSection } from "../section.js";
 import { analyseOwner } from "./analyse.js";
-import { completeZone, type OwnerZone } from "./zone.js";
+import { completeZone, earlySoa, type OwnerZone } from "./zone.js";
 
 export interface OwnerAsked {
   zone: OwnerZone;
@@ -30,15 +30,13 @@ export const ownerSection = {
   ask(ctx) {
     let zone: OwnerZone | undefined;
     let network: OwnerNetwork | null = null;
+    const zoneOptions = { ...ctx.query, resolvers: ctx.resolvers, authorities: ctx.authorities };
+    // Listed authorities: their SOA goes out with the PTR question (./zone.ts).
+    const early = earlySoa(ctx.reverseName, zoneOptions);
+    early?.catch(() => null);
     const zoneAnswer = ctx
       .zone()
-      .then((seen) =>
-        completeZone(seen, ctx.reverseName, {
-          ...ctx.query,
-          resolvers: ctx.resolvers,
-          authorities: ctx.authorities,
-        }),
-      )
+      .then((seen) => completeZone(seen, ctx.reverseName, zoneOptions, early))
       .catch(() => NO_ZONE)
       .then((found) => (zone = found));
     const rdap = ctx.options.rdap;

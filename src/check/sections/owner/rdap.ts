@@ -51,7 +51,8 @@ export interface CachedNetwork {
 /** Networks kept per range (src/store/rdap-cache.ts in Redis; inProcessRdapCache for the CLI). */
 export interface RdapCache {
   get(ip: string): Promise<OwnerNetwork | null | undefined>;
-  set(entry: CachedNetwork): Promise<void>;
+  /** Keeps `entry`, found for `ip`. */
+  set(ip: string, entry: CachedNetwork): Promise<void>;
 }
 
 export interface RdapClientOptions {
@@ -89,7 +90,7 @@ export function createRdapLookup(options: RdapClientOptions, now: () => number =
     if (body === null) return null;
     const found = parseNetwork(body);
     if (found === null || !contains(found, ip)) return null;
-    await options.cache?.set(found).catch(() => {});
+    await options.cache?.set(ip, found).catch(() => {});
     return found.network;
   };
 }
@@ -226,7 +227,7 @@ export function inProcessRdapCache(max = 1024, now: () => number = Date.now): Rd
       const index = entries.findIndex((entry) => entry.expires > now() && contains(entry, ip));
       return index === -1 ? undefined : entries[index]?.network;
     },
-    async set(entry) {
+    async set(_ip, entry) {
       const live = entries.filter((kept) => kept.expires > now());
       entries.splice(0, entries.length, ...live.slice(-(max - 1)));
       entries.push({ ...entry, expires: now() + RDAP_CACHE_SECONDS * 1000 });
