@@ -3,9 +3,10 @@
 //
 // The check runs as `rdns check 203.0.113.10 --resolver <unbound> --authority <knot>`: the
 // authority is listed, so discovery is not on the path, and its critical path is one PTR round
-// trip (resolver and authority at once) followed by one forward (A) round trip. A check sends 3
-// questions (PTR to the resolver, PTR to the authority, A to the resolver) against the 2 of the
-// raw baseline.
+// trip (resolver and authority at once, the owner's SOA beside them) followed by one forward (A)
+// round trip (the owner's NS beside it). A check sends 5 questions (PTR to the resolver, PTR and
+// SOA to the authority, A to the resolver, NS to the authority; 3 before the owner section)
+// against the 2 of the raw baseline.
 import dgram from "node:dgram";
 import { type DnsResponse, query, type RecordType } from "../src/check/dns-client.js";
 import { runCheck } from "../src/check/index.js";
@@ -156,7 +157,7 @@ async function measure(label: string, resolver: string, authority: string, check
   console.log(`  throughput, ${checks} each at concurrency ${CONCURRENCY}:`);
   console.log(`    raw PTR queries      ${rawQps.toFixed(0)} /s`);
   console.log(
-    `    full checks          ${checksPerSecond.toFixed(0)} /s   (ratio ${(checksPerSecond / rawQps).toFixed(3)}; a passing check asks 3 questions)`,
+    `    full checks          ${checksPerSecond.toFixed(0)} /s   (ratio ${(checksPerSecond / rawQps).toFixed(3)}; a passing check asks 5 questions: PTR x2, A, and the owner's SOA and NS)`,
   );
   console.log(
     `  failed questions/checks: ${failures.length}${failures.length > 0 ? ` (first: ${failures[0]})` : ""}`,

@@ -185,7 +185,8 @@ async function observeWithin(
     resolvers,
     authorities,
     query: queryOptions,
-    signal: deadlineSignal(deadline),
+    // Made only when asked for: a timer per check that nobody reads costs a sweep.
+    signal: () => deadlineSignal(deadline),
     zone: () => zoneSeen,
   });
   progress.sections = sections;

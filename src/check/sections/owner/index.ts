@@ -43,7 +43,7 @@ export const ownerSection = {
     const networkAnswer =
       rdap === undefined || rdap === null
         ? Promise.resolve(null)
-        : rdap(ctx.ip, ctx.signal)
+        : rdap(ctx.ip, ctx.signal())
             .catch(() => null)
             .then((found) => (network = found));
     return {
