@@ -185,6 +185,7 @@ async function observeWithin(
     resolvers,
     authorities,
     query: queryOptions,
+    client: dependencies.transport ?? query,
     // Made only when asked for: a timer per check that nobody reads costs a sweep.
     signal: () => deadlineSignal(deadline),
     zone: () => zoneSeen,

@@ -219,7 +219,12 @@ describe("rdns sweep (built CLI) against the lab", () => {
       swept.stderr,
     );
     expect(summary, swept.stderr).not.toBeNull();
-    expect(Number(summary?.[2])).toBe(128);
+    // 128 PTR questions, plus the owner's SOA and NS of the zone: asked once per group of sibling
+    // addresses under way together (the reverse name's parent: 4 groups of 16 here), in each of
+    // the 2 threads, and not again once a thread has the zone (src/check/sections/owner/zone.ts).
+    const questions = Number(summary?.[2]);
+    expect(questions).toBeGreaterThanOrEqual(128 + 2);
+    expect(questions).toBeLessThanOrEqual(128 + 2 * 4 * 2);
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1.3);
   });
 
@@ -238,7 +243,9 @@ describe("rdns sweep (built CLI) against the lab", () => {
     expect(rows.size).toBe(4096);
     expect(swept.stderr).toMatch(/^swept 4096 addresses in /);
     for (const ip of SWEEP_PASSES)
-      expect(rows.get(ip)).toMatch(/^[\d.]+,pass,mta\.sweep\d+\.example\.test,pass,$/);
+      expect(rows.get(ip)).toMatch(
+        /^[\d.]+,pass,mta\.sweep\d+\.example\.test,pass,,\d+\.0\.203\.in-addr\.arpa,$/,
+      );
     for (const ip of ["203.0.112.0", "203.0.112.2", "203.0.120.77", "203.0.127.255"])
       expect(rows.get(ip)).toMatch(/^[\d.]+,fail,nxdomain,.*NO_PTR/);
     // The cases' zone inside the /20 answers as it does alone.

@@ -28,6 +28,8 @@ export interface AskContext {
   authorities: string[];
   /** The check's DNS (its transport is bounded by the deadline). */
   query: QueryOptions;
+  /** The DNS client the check runs on (stable across its checks): a key for what a section keeps. */
+  client: object;
   /** A signal that aborts a little before the check's deadline: for what is not DNS (RDAP). */
   signal(): AbortSignal;
   /** What the PTR work learned of the reverse zone, once it has its answer (src/check/zone-seen.ts). */

@@ -13,7 +13,7 @@
 import type { OwnerNetwork, OwnerReport, Problem } from "../../types.js";
 import type { CheckSection } from "../section.js";
 import { analyseOwner } from "./analyse.js";
-import { completeZone, earlySoa, type OwnerZone } from "./zone.js";
+import { completeZone, earlySoa, type OwnerZone, ownerZoneCacheFor } from "./zone.js";
 
 export interface OwnerAsked {
   zone: OwnerZone;
@@ -31,14 +31,39 @@ export const ownerSection = {
     let zone: OwnerZone | undefined;
     let network: OwnerNetwork | null = null;
     const zoneOptions = { ...ctx.query, resolvers: ctx.resolvers, authorities: ctx.authorities };
-    // Listed authorities: their SOA goes out with the PTR question (./zone.ts).
-    const early = earlySoa(ctx.reverseName, zoneOptions);
+    const cache = ownerZoneCacheFor(ctx.client);
+    const scope = `${ctx.resolvers.join(",")}|${ctx.authorities.join(",")}`;
+    const hit = cache.find(scope, ctx.reverseName);
+    const parent = `${scope}|${ctx.reverseName.slice(ctx.reverseName.indexOf(".") + 1)}`;
+    const sibling = hit === null ? cache.pending.get(parent) : undefined;
+    const own = hit === null && sibling === undefined;
+    // Listed authorities: their SOA goes out with the PTR question (./zone.ts), unless a check
+    // of an address of the same zone found it or is finding it (a sweep's neighbours).
+    const early = own ? earlySoa(ctx.reverseName, zoneOptions) : null;
     early?.catch(() => null);
-    const zoneAnswer = ctx
-      .zone()
-      .then((seen) => completeZone(seen, ctx.reverseName, zoneOptions, early))
-      .catch(() => NO_ZONE)
-      .then((found) => (zone = found));
+    const lookup = ctx.zone().then(async (seen): Promise<OwnerZone> => {
+      const known = hit ?? (sibling === undefined ? null : await sibling.catch(() => null));
+      // The known zone holds the name unless a CNAME (RFC 2317) led elsewhere or the answer named another zone.
+      const same =
+        known !== null &&
+        known.zone !== null &&
+        (seen?.finalName ?? ctx.reverseName) === ctx.reverseName &&
+        (seen?.zone ?? known.zone) === known.zone &&
+        ctx.reverseName.endsWith(`.${known.zone}`);
+      if (same) return known;
+      const found = await completeZone(seen, ctx.reverseName, zoneOptions, early);
+      cache.put(scope, found);
+      return found;
+    });
+    if (own) {
+      cache.pending.set(parent, lookup);
+      void lookup
+        .catch(() => null)
+        .then(() => {
+          if (cache.pending.get(parent) === lookup) cache.pending.delete(parent);
+        });
+    }
+    const zoneAnswer = lookup.catch(() => NO_ZONE).then((found) => (zone = found));
     const rdap = ctx.options.rdap;
     const networkAnswer =
       rdap === undefined || rdap === null

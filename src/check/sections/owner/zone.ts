@@ -145,3 +145,49 @@ async function askNs(
   }
   return null;
 }
+
+/**
+ * Zones' names already found, per DNS client and servers asked, so a sweep of a /24 (one zone)
+ * asks the zone's SOA and NS once, not once per address. Kept OWNER_ZONE_SECONDS: the owner is
+ * informative (no verdict reads it), and a zone's servers and contact change rarely.
+ */
+export const OWNER_ZONE_SECONDS = 300;
+const MAX_ZONES = 1024;
+
+export class OwnerZoneCache {
+  private readonly entries = new Map<string, { zone: OwnerZone; expires: number }>();
+  /** Look-ups under way, by the asked name's parent: siblings (a sweep's neighbours) share one. */
+  readonly pending = new Map<string, Promise<OwnerZone>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The cached zone enclosing `name` most closely, or null. */
+  find(scope: string, name: string): OwnerZone | null {
+    let candidate = name;
+    for (;;) {
+      const entry = this.entries.get(`${scope}|${candidate}`);
+      if (entry !== undefined && entry.expires > this.now()) return entry.zone;
+      const dot = candidate.indexOf(".");
+      if (dot < 0) return null;
+      candidate = candidate.slice(dot + 1);
+    }
+  }
+
+  put(scope: string, zone: OwnerZone): void {
+    if (zone.zone === null || zone.soa === null || zone.nameservers.length === 0) return;
+    if (this.entries.size >= MAX_ZONES) this.entries.clear();
+    this.entries.set(`${scope}|${zone.zone}`, { zone, expires: this.now() + OWNER_ZONE_SECONDS * 1000 });
+  }
+}
+
+const caches = new WeakMap<object, OwnerZoneCache>();
+
+/** One cache per DNS client (the check's base transport): a test's fake never sees another's zones. */
+export function ownerZoneCacheFor(key: object): OwnerZoneCache {
+  let cache = caches.get(key);
+  if (cache === undefined) {
+    cache = new OwnerZoneCache();
+    caches.set(key, cache);
+  }
+  return cache;
+}
