@@ -68,6 +68,9 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
     "since",
     "checked_at",
     "paused",
+    "owner_zone",
+    "owner_provider",
+    "owner_contact",
   ]);
   expect(records).toHaveLength(rows.length);
   records.forEach((record, index) => {
@@ -86,6 +89,9 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
       since: row.since ?? "",
       checked_at: row.checkedAt ?? "",
       paused: row.paused ? "yes" : "no",
+      owner_zone: row.owner?.zone ?? "",
+      owner_provider: row.owner?.provider ?? "",
+      owner_contact: row.owner?.contact ?? "",
     });
   });
   return records;

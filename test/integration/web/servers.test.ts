@@ -18,6 +18,7 @@ const FIELDS = [
   "fcrdns",
   "helo",
   "ip",
+  "owner",
   "paused",
   "problems",
   "ptr",
