@@ -27,7 +27,7 @@ import type {
   ReceiverVerdict,
 } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
-import type { ZoneSeen } from "./zone-seen.js";
+import { deadlineSignal, zoneWaiter } from "./zone-waiter.js";
 
 export interface CheckDependencies {
   /** How one DNS question is asked (the real UDP/TCP client unless a test passes another). */
@@ -170,10 +170,7 @@ async function observeWithin(
   };
 
   // What the authority work learns of the reverse zone, for the owner section (zone-seen.ts).
-  let seeZone: (seen: ZoneSeen | null) => void = () => {};
-  const zoneSeen = new Promise<ZoneSeen | null>((resolve) => {
-    seeZone = resolve;
-  });
+  const zone = zoneWaiter();
   // The sections' questions (the HELO's A/AAAA, RDAP) go out with the PTR questions.
   const sections = askSections({
     ip: parsed.ip,
@@ -188,7 +185,7 @@ async function observeWithin(
     client: dependencies.transport ?? query,
     // Made only when asked for: a timer per check that nobody reads costs a sweep.
     signal: () => deadlineSignal(deadline),
-    zone: () => zoneSeen,
+    zone: zone.seen,
   });
   progress.sections = sections;
   const resolverAnswers = Promise.all(
@@ -215,17 +212,7 @@ async function observeWithin(
     zoneCache: zoneCacheFor(dependencies.transport ?? query),
   }).then((result) => {
     progress.authority = result;
-    seeZone(
-      result === null
-        ? null
-        : {
-            finalName: result.finalName,
-            zone: result.report.zone,
-            servers: result.answeredBy,
-            nameservers: result.seen?.nameservers ?? null,
-            soa: result.seen?.soa ?? null,
-          },
-    );
+    zone.see(result);
     return result;
   });
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
@@ -251,15 +238,6 @@ async function observeWithin(
     now: options.now?.() ?? new Date(),
   };
 }
-
-/**
- * Aborts RDAP (and anything else that is not DNS) before the deadline, with room for the
- * check to finish on its own rather than be cut (observe's backstop fires DEADLINE_GRACE_MS later).
- */
-function deadlineSignal(deadline: Deadline): AbortSignal {
-  return AbortSignal.timeout(Math.max(1, Math.floor(deadline.at - performance.now() - RDAP_MARGIN_MS)));
-}
-const RDAP_MARGIN_MS = 20;
 
 /** Validates and canonicalises host[:port] (throws InvalidInputError naming the bad one). */
 function normaliseServers(servers: string[]): string[] {
