@@ -6,6 +6,7 @@
 import type { ReportView } from "../chat/views.js";
 import { PROVIDERS, type ProviderId } from "../check/providers.js";
 import type { OwnerReport, ProblemCode } from "../check/types.js";
+import { escapeInvisible } from "./inert-text.js";
 
 /** The codes whose answer carries the request (docs/chat-commands.md "Request text"). */
 export const REQUEST_CODES: ReadonlySet<ProblemCode> = new Set([
@@ -39,7 +40,10 @@ export interface RequestText {
   placeholder: boolean;
 }
 
-export function requestText(facts: RequestFacts): RequestText {
+export function requestText(unsafe: RequestFacts): RequestText {
+  // Names and contacts come from DNS and RDAP: each stays on its line (a line break or control
+  // character inside one is written out), so only the text's own lines break it.
+  const facts = oneLine(unsafe);
   const name = facts.name ?? NAME_PLACEHOLDER;
   const type = facts.family === 4 ? "A" : "AAAA";
   const provider = knownProvider(facts.owner.provider);
@@ -91,6 +95,25 @@ export function requestText(facts: RequestFacts): RequestText {
     text: [...notes, ...(notes.length > 0 ? [""] : []), ...head, ...message].join("\n"),
     selfService: false,
     placeholder: facts.name === null,
+  };
+}
+
+function oneLine(facts: RequestFacts): RequestFacts {
+  const flat = (text: string) => escapeInvisible(text);
+  const owner = facts.owner;
+  return {
+    ...facts,
+    name: facts.name === null ? null : flat(facts.name),
+    owner: {
+      ...owner,
+      zone: owner.zone === null ? null : flat(owner.zone),
+      nameservers: owner.nameservers.map(flat),
+      contact: owner.contact === null ? null : flat(owner.contact),
+      network:
+        owner.network === null
+          ? null
+          : { ...owner.network, abuse: owner.network.abuse === null ? null : flat(owner.network.abuse) },
+    },
   };
 }
 
