@@ -15,6 +15,8 @@ const TIMING = [
   "test/unit/bounce/bounds.test.ts",
   // A 100,000-record DMARC report in 2 s, a 10 MB receiver log in 1 s.
   "test/unit/dmarc/bounds.test.ts",
+  // 1,000 SMTP connections at once, every message reported.
+  "test/integration/smtp/thousand.test.ts",
 ];
 
 const integration = {

@@ -2,7 +2,7 @@
 // thread, enqueues the check. A host name is resolved first (src/app/host-targets.ts) and each of
 // its addresses gets a thread of its own, checked with the name as HELO unless one was given.
 // The DNS work of the check happens in a check worker, the answer arrives by delivery.
-import type { Command, CommandInput } from "../src/app/command.js";
+import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
 import {
   hostIntro,
@@ -11,37 +11,8 @@ import {
   parseHostName,
   resolveHostForChat,
 } from "../src/app/host-targets.js";
-import { CheckNotQueuedError, requestCheck } from "../src/app/request-check.js";
+import { startCheck } from "../src/app/start-check.js";
 import { MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
-
-/** Opens the "Checking…" thread and queues the check; a check that cannot be queued says so there. */
-async function startCheck(
-  { ctx, respond, log }: Pick<CommandInput, "ctx" | "respond" | "log">,
-  ip: string,
-  helo: string | null,
-): Promise<void> {
-  const origin = await respond.openThread({ kind: "checking", ip, helo });
-  try {
-    await requestCheck(ctx, { ip, helo, origin, reason: "command" });
-  } catch (error) {
-    // Nothing was checked: say that, not "could not tell" (that is a DNS answer's word), and not
-    // by leaving "Checking…" up forever. When the queue took the notices itself (`told`), they
-    // replace it; otherwise it is replaced here, directly.
-    const told = error instanceof CheckNotQueuedError && error.told;
-    const replaced =
-      told ||
-      (await respond.replaceOpened(origin, { kind: "not-queued", ip }).then(
-        () => true,
-        (err: unknown) => {
-          log.warn({ err, ip }, "could not replace the Checking message");
-          return false;
-        },
-      ));
-    if (!(error instanceof CheckNotQueuedError)) throw error; // the error boundary words it
-    log.warn({ err: error.cause, ip }, "check not queued");
-    if (!replaced) await respond.replyPrivately({ kind: "not-queued", ip });
-  }
-}
 
 export default {
   name: "check",

@@ -1,7 +1,7 @@
 // `/rdns watches`: what this channel watches (src/app/list-watches.ts, which also restores a
 // watched IP's missing scheduler).
 import type { Command } from "../src/app/command.js";
-import { listChannelWatches } from "../src/app/list-watches.js";
+import { listChannelWatches, watchNotes } from "../src/app/list-watches.js";
 
 export default {
   name: "watches",
@@ -14,11 +14,10 @@ export default {
     await respond.replyPrivately({
       kind: "watches",
       channel: request.channel,
-      targets: watches.map((watch) =>
-        watch.helo === undefined || watch.helo === null
-          ? watch.target
-          : `${watch.target} (HELO ${watch.helo})`,
-      ),
+      targets: watches.map((watch) => {
+        const notes = watchNotes(watch, new Date().toISOString());
+        return notes.length === 0 ? watch.target : `${watch.target} (${notes.join(", ")})`;
+      }),
     });
   },
 } satisfies Command;

@@ -3,18 +3,21 @@
 //
 // The check runs as `rdns check 203.0.113.10 --resolver <unbound> --authority <knot>`: the
 // authority is listed, so discovery is not on the path, and its critical path is one PTR round
-// trip (resolver and authority at once, the owner's SOA beside them) followed by one forward (A)
-// round trip (the owner's NS beside it). A check sends 5 questions (PTR to the resolver, PTR and
-// SOA to the authority, A to the resolver, NS to the authority; 3 before the owner section)
-// against the 2 of the raw baseline.
+// trip (resolver and authority at once, the owner's SOA read from the SOA question asked beside
+// the PTR) followed by one forward (A) round trip (the owner's NS beside it). A check sends 5
+// questions (PTR to the resolver, PTR and SOA to the authority, A to the resolver, NS to the
+// authority: the owner section's only own question) against the 2 of the raw baseline; each
+// further authority adds its PTR and SOA, in the same round trip.
+// BENCH_AUTHORITIES_ONLY=1 runs only that last part (1, 2 and 4 authorities).
 import dgram from "node:dgram";
 import { type DnsResponse, query, type RecordType } from "../src/check/dns-client.js";
 import { runCheck } from "../src/check/index.js";
+import { forgetBlocklistAnswers } from "../src/check/sections/blocklists/ask.js";
 import { createRdapLookup, inProcessRdapCache } from "../src/check/sections/owner/rdap.js";
 import type { CheckOptions } from "../src/check/types.js";
 import { startFakeRdap } from "../test/fakes/rdap/server.js";
 import { startLab } from "../test/lab/lab.js";
-import { CASES } from "../test/lab/zones.js";
+import { BLOCKLIST_ZONES, CASES } from "../test/lab/zones.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 2000);
@@ -113,9 +116,25 @@ async function measure(label: string, resolver: string, authority: string, check
     });
     if (report.verdict !== "pass") failures.push(`check: ${report.summary}`);
   };
+  // The same check asking the three lists (the lab serves them; this address is on none). The
+  // in-process answer cache is emptied first, so every sample asks the lists through the
+  // resolver as a first check of an address does (the resolver's own cache is warm, as it is
+  // for the PTR questions).
+  const checkWithLists = async () => {
+    forgetBlocklistAnswers(query);
+    const report = await runCheck({
+      ip,
+      resolvers: [resolver],
+      authorities: [authority],
+      timeoutMs: TIMEOUT_MS,
+      blocklists: { zones: BLOCKLIST_ZONES },
+    });
+    if (report.verdict !== "pass" || report.blocklists.some((entry) => entry.status !== "clean"))
+      failures.push(`check with lists: ${report.summary}`);
+  };
 
   // Warm up: caches filled, JIT warm.
-  for (let i = 0; i < 30; i++) await Promise.all([rawPtr(), rawForward(), check()]);
+  for (let i = 0; i < 30; i++) await Promise.all([rawPtr(), rawForward(), check(), checkWithLists()]);
 
   // Interleave the series in rounds so machine noise hits them alike.
   const samples = Math.min(SAMPLES, checks);
@@ -123,6 +142,7 @@ async function measure(label: string, resolver: string, authority: string, check
   const forwardTimes: number[] = [];
   const pairTimes: number[] = [];
   const checkTimes: number[] = [];
+  const listTimes: number[] = [];
   const rounds = 4;
   for (let round = 0; round < rounds; round++) {
     ptrTimes.push(...(await timeSequential(samples / rounds, rawPtr)));
@@ -134,6 +154,7 @@ async function measure(label: string, resolver: string, authority: string, check
       })),
     );
     checkTimes.push(...(await timeSequential(samples / rounds, check)));
+    listTimes.push(...(await timeSequential(samples / rounds, checkWithLists)));
   }
   const sum = percentile(ptrTimes, 50) + percentile(forwardTimes, 50);
   const checkP50 = percentile(checkTimes, 50);
@@ -154,10 +175,13 @@ async function measure(label: string, resolver: string, authority: string, check
   );
   console.log(`  full check             p50 ${ms(checkP50)}   p99 ${ms(percentile(checkTimes, 99))}`);
   console.log(`  check p50 / (PTR + A)  ${(checkP50 / sum).toFixed(2)}x   (target <= 1.5x)`);
+  const listP50 = percentile(listTimes, 50);
+  console.log(`  check with 3 lists     p50 ${ms(listP50)}   p99 ${ms(percentile(listTimes, 99))}`);
+  console.log(`  with lists / without   ${(listP50 / checkP50).toFixed(2)}x   (p50s; target <= 1.1x)`);
   console.log(`  throughput, ${checks} each at concurrency ${CONCURRENCY}:`);
   console.log(`    raw PTR queries      ${rawQps.toFixed(0)} /s`);
   console.log(
-    `    full checks          ${checksPerSecond.toFixed(0)} /s   (ratio ${(checksPerSecond / rawQps).toFixed(3)}; a passing check asks 3 questions once its zone's SOA and NS are known; the first, 5)`,
+    `    full checks          ${checksPerSecond.toFixed(0)} /s   (ratio ${(checksPerSecond / rawQps).toFixed(3)}; a passing check asks 4 questions once its zone's NS is known; the first, 5)`,
   );
   console.log(
     `  failed questions/checks: ${failures.length}${failures.length > 0 ? ` (first: ${failures[0]})` : ""}`,
@@ -165,10 +189,10 @@ async function measure(label: string, resolver: string, authority: string, check
 }
 
 /**
- * Questions one check asks, by type. Before the owner section (main at 796da10) the same four
- * checks asked 3, 2, 7 and 6: with listed authorities the owner adds the reverse name's SOA
- * (beside the PTR question) and the zone's NS (beside the forward lookups); with discovery it adds
- * nothing (discovery's own SOA and NS answers are read).
+ * Questions one check asks, by type. With listed authorities the owner section adds only the
+ * zone's NS (beside the forward lookups), once per zone: the zone's SOA (its contact) is read from
+ * the SOA question the authority work asks beside the PTR; with discovery it adds nothing
+ * (discovery's own SOA and NS answers are read).
  */
 async function questionsPerCheck(label: string, options: CheckOptions): Promise<void> {
   const types = new Map<string, number>();
@@ -216,10 +240,59 @@ async function rdapLatency(resolver: string, authority: string, samples: number)
   }
 }
 
+/**
+ * Issue 29: questions per check and latency with 1, 2 and 4 authorities (each a relay to the one
+ * Knot, so each is a distinct server with the relay's RTT). Asking every authority (PTR and SOA
+ * at once) must add questions, never round trips in sequence: the p50 stays ~2 RTTs (PTR, then A).
+ */
+async function measureAuthorities(resolver: string, authorities: string[], samples: number): Promise<void> {
+  const failures: string[] = [];
+  const questions: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < samples + 10; i++) {
+    let asked = 0;
+    const started = performance.now();
+    const report = await runCheck({
+      ip: CASES.pass,
+      resolvers: [resolver],
+      authorities,
+      timeoutMs: TIMEOUT_MS,
+      onQuestion: () => asked++,
+    });
+    const elapsed = performance.now() - started;
+    if (report.verdict !== "pass") failures.push(report.summary);
+    if (i < 10) continue; // warm-up
+    questions.push(asked);
+    times.push(elapsed);
+  }
+  const rtt = 2 * AUTHORITY_DELAY_MS;
+  console.log(
+    `  ${authorities.length} authorit${authorities.length === 1 ? "y" : "ies"}: ${percentile(questions, 50)} questions per check (min ${Math.min(...questions)}, max ${Math.max(...questions)}); check p50 ${percentile(times, 50).toFixed(1)} ms = ${(percentile(times, 50) / rtt).toFixed(2)} RTTs of ${rtt} ms; failures ${failures.length}`,
+  );
+}
+
+/** One-way delay of the authorities run, ms: large enough that a round trip in sequence shows. */
+const AUTHORITY_DELAY_MS = Number(process.env.BENCH_AUTHORITY_DELAY_MS ?? 10);
+
 const lab = await startLab();
 const relays: Array<{ close: () => void }> = [];
 try {
-  console.log("questions per check (before the owner section: 3, 2, 7, 6)");
+  if (process.env.BENCH_AUTHORITIES_ONLY !== "1") {
+    console.log(
+      "rdns check benchmark: `rdns check 203.0.113.10 --resolver <unbound> --authority <knot>` (no discovery)",
+    );
+    await measure("loopback, direct", lab.resolver, lab.authority, CHECKS);
+    const resolver = await delayedRelay(lab.resolver, DELAY_MS);
+    const authority = await delayedRelay(lab.authority, DELAY_MS);
+    relays.push(resolver, authority);
+    await measure(
+      `through a relay adding ${DELAY_MS} ms each way (${2 * DELAY_MS} ms RTT)`,
+      resolver.address,
+      authority.address,
+      CHECKS,
+    );
+  }
+  console.log("questions per check (a fresh DNS client each: the first check of its zone)");
   const common = { resolvers: [lab.resolver], timeoutMs: TIMEOUT_MS };
   await questionsPerCheck("pass, listed authority", {
     ip: CASES.pass,
@@ -244,19 +317,20 @@ try {
     ...common,
   });
   await rdapLatency(lab.resolver, lab.authority, Math.min(SAMPLES, 400));
+  const samples = Math.min(SAMPLES, 100);
   console.log(
-    "rdns check benchmark: `rdns check 203.0.113.10 --resolver <unbound> --authority <knot>` (no discovery)",
+    `every authority asked (issue 29): ${samples} sequential checks each, every server behind a relay adding ${AUTHORITY_DELAY_MS} ms each way`,
   );
-  await measure("loopback, direct", lab.resolver, lab.authority, CHECKS);
-  const resolver = await delayedRelay(lab.resolver, DELAY_MS);
-  const authority = await delayedRelay(lab.authority, DELAY_MS);
-  relays.push(resolver, authority);
-  await measure(
-    `through a relay adding ${DELAY_MS} ms each way (${2 * DELAY_MS} ms RTT)`,
-    resolver.address,
-    authority.address,
-    CHECKS,
-  );
+  const slowResolver = await delayedRelay(lab.resolver, AUTHORITY_DELAY_MS);
+  relays.push(slowResolver);
+  const authorities: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const relay = await delayedRelay(lab.authority, AUTHORITY_DELAY_MS);
+    relays.push(relay);
+    authorities.push(relay.address);
+  }
+  for (const count of [1, 2, 4])
+    await measureAuthorities(slowResolver.address, authorities.slice(0, count), samples);
 } finally {
   for (const relay of relays) relay.close();
   await lab.stop();

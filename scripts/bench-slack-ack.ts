@@ -52,7 +52,7 @@ function percentile(sorted: number[], p: number): number {
 async function round(n: number, label: string): Promise<void> {
   const handlers = new RecordingHandlers();
   const h = await startSlackHarness(handlers, {
-    env: { SLACK_USER_COMMANDS_PER_WINDOW: "10000", SLACK_CHANNEL_COMMANDS_PER_WINDOW: "100000" },
+    env: { LIMIT_USER_COMMANDS: "10000", LIMIT_CHANNEL_COMMANDS: "100000" },
   });
   try {
     const timestamp = Math.floor(Date.now() / 1000);

@@ -1,7 +1,7 @@
 // Measures the bounce reader against an external labelled set: real bounces from other
-// open-source bounce parsers' test data, kept outside the repository (their licences are listed
-// in the set's README; nothing of it is committed). Shared by `npm run bench:bounce -- --corpus
-// DIR` and test/integration/bounce-external.test.ts.
+// open-source bounce parsers' test data, in the repository at test/corpus/external (its README
+// names each source project, its commit and licence, and the labelling rules). Shared by
+// `npm run bench:bounce -- --corpus DIR` and test/integration/bounce-external.test.ts.
 //
 // The set is a folder with `external-labels.json`: an array of
 //   { "file": "<project>/<name>", "source": "<owner/repo>", "category": "<category>|none",
@@ -48,11 +48,12 @@ export interface ProjectMetrics {
   ipCorrect: number;
 }
 
-/** BOUNCE_EXTERNAL_CORPUS, else a `corpus-external` folder beside the repository (or beside its parent). */
+/** The set in the repository (test/corpus/external). */
+export const IN_REPO_EXTERNAL_CORPUS = join(import.meta.dirname, "..", "test", "corpus", "external");
+
+/** BOUNCE_EXTERNAL_CORPUS when set (another set in the same format), else the set in the repository. */
 export function externalCorpusDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.BOUNCE_EXTERNAL_CORPUS) return resolve(env.BOUNCE_EXTERNAL_CORPUS);
-  const candidates = [resolve("../corpus-external"), resolve("../../corpus-external")];
-  return candidates.find((dir) => isExternalCorpus(dir)) ?? candidates[0] ?? "";
+  return env.BOUNCE_EXTERNAL_CORPUS ? resolve(env.BOUNCE_EXTERNAL_CORPUS) : IN_REPO_EXTERNAL_CORPUS;
 }
 
 export function isExternalCorpus(dir: string): boolean {

@@ -13,6 +13,8 @@ command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missi
 # The test-mail listener's tests send real mail with swaks (test/integration/smtp/); the failover
 # tests run real Sentinels (test/integration/redis-ha/).
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+# swaks speaks STARTTLS and IPv6 only with these Perl modules (the listener tests use both).
+perl -MNet::SSLeay -MIO::Socket::SSL -MIO::Socket::INET6 -e1 >/dev/null 2>&1 || missing+=(libnet-ssleay-perl libio-socket-ssl-perl libio-socket-inet6-perl)
 command -v redis-sentinel >/dev/null 2>&1 || [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
 # The servers page's browser tests (test/integration/web/) drive Debian's Chromium with
 # puppeteer-core; nothing downloads a browser.

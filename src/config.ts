@@ -39,6 +39,19 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
 const port = z.coerce.number().int().min(1).max(65_535);
+const userLimit = z.coerce.number().int().min(1).max(10_000);
+const channelLimit = z.coerce.number().int().min(1).max(100_000);
+const limitWindow = z.coerce.number().int().min(1).max(86_400);
+
+/** DNSBL_ZONES's default: the three lists docs/configuration.md describes. */
+export const DEFAULT_DNSBL_ZONES = ["zen.spamhaus.org", "b.barracudacentral.org", "bl.spamcop.net"];
+
+function splitZones(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((zone) => zone.toLowerCase().replace(/\.$/, ""))
+    .filter((zone) => zone.length > 0);
+}
 
 /** SLACK_PORT's default, and PORT's. */
 export const DEFAULT_SLACK_PORT = 3000;
@@ -60,13 +73,18 @@ const schema = z.object({
   /** Register /rdns in this server only (npm run discord:register); global when unset. */
   DISCORD_GUILD_ID: optionalText,
   SUPPORT_CHANNELS: list,
-  // Slack .eml attachments larger than this are not downloaded (src/platforms/slack/); /rdns
-  // commands per user / per channel per window, on every platform despite the names, are
-  // answered with "try again in N s" (src/app/command-limits.ts).
+  // Slack .eml attachments larger than this are not downloaded (src/platforms/slack/).
   SLACK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(20_000_000).default(1_048_576),
-  SLACK_USER_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(10),
-  SLACK_CHANNEL_COMMANDS_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(30),
-  SLACK_COMMAND_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // /rdns commands per user / per channel per window on every chat platform, answered with "try
+  // again in N s" (src/app/command-limits.ts). Unset: the defaults below, and the console (the
+  // operator's own terminal) is not limited.
+  LIMIT_USER_COMMANDS: userLimit.optional(),
+  LIMIT_CHANNEL_COMMANDS: channelLimit.optional(),
+  LIMIT_WINDOW_SECONDS: limitWindow.optional(),
+  /** The old names of the three above, from when only Slack was limited (RENAMED). */
+  SLACK_USER_COMMANDS_PER_WINDOW: userLimit.optional(),
+  SLACK_CHANNEL_COMMANDS_PER_WINDOW: channelLimit.optional(),
+  SLACK_COMMAND_WINDOW_SECONDS: limitWindow.optional(),
   // Slack's Events API receiver (HTTP mode only; Socket Mode and Discord listen on nothing).
   SLACK_PORT: port.optional(),
   /** The old name of SLACK_PORT, still read when SLACK_PORT is unset (docs/configuration.md). */
@@ -86,6 +104,12 @@ const schema = z.object({
     .default(48),
   // How often a failing chain asks the authority whether the fix is in (issue 10); at least 1 s.
   RECHECK_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  // A watch hears once when its reverse zone's name servers disagree longer than this (issue 29).
+  AUTHORITY_LAG_ALERT_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
   DEDUP_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // The web port (servers page, /metrics, /healthz, /readyz, Bull Board); docs/operations.md.
   // 0 picks a free port (tests running many processes at once); the log says which.
@@ -130,6 +154,8 @@ const schema = z.object({
   // Bytes of a pasted bounce, .eml or mail log read at most (rdns bounce and the bot); the rest is
   // cut and the answer says so.
   BOUNCE_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_485_760),
+  /** The servers page's public address: the Slack App Home's "Open the servers page" button. */
+  SERVERS_PAGE_URL: optionalText.pipe(z.string().url().optional()),
   /** Unset: `warn` in the console chat (its terminal is the conversation), `info` otherwise. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */
@@ -144,18 +170,96 @@ const schema = z.object({
     (value) => value === undefined || /^https?:\/\/[^\s/]+/i.test(value),
     "an http(s) URL, e.g. https://rdap.example.net/",
   ),
+  /**
+   * DNS blocklists every check asks (src/check/sections/blocklists): zone names, comma-separated;
+   * `none` asks no list. Checked as DNS names so a typo stops start-up, not every check.
+   */
+  DNSBL_ZONES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? DEFAULT_DNSBL_ZONES
+        : value.trim().toLowerCase() === "none"
+          ? []
+          : splitZones(value),
+    )
+    .superRefine((zones, ctx) => {
+      for (const zone of zones) {
+        if (!/^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z]{2,63}$/i.test(zone)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${zone.slice(0, 80)}" is not a zone name (e.g. zen.spamhaus.org)`,
+          });
+        }
+      }
+    }),
+  /**
+   * Spamhaus Data Query Service key: zen.spamhaus.org is then asked as <key>.zen.dq.spamhaus.net
+   * (reports still say zen.spamhaus.org; the key is never shown or logged).
+   */
+  SPAMHAUS_DQS_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9]{1,63}$/i, "letters and digits only (the key from your Spamhaus DQS account)")
+      .optional(),
+  ),
+  // The test-mail listener (docs/operations.md "Test mail"): off while SMTP_PORT is unset; 0 picks
+  // a free port (tests). SMTP_DOMAIN is the domain of the test addresses (its MX or A record points
+  // here); SMTP_PROXY_FROM the load balancers whose connections start with a PROXY header.
+  SMTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  SMTP_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  SMTP_DOMAIN: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i,
+        "a domain name, e.g. mailtest.example.com",
+      )
+      .transform((domain) => domain.toLowerCase())
+      .optional(),
+  ),
+  SMTP_PROXY_FROM: list.superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (!ipaddr.isValid(entry) && !isCidr(entry))
+        ctx.addIssue({ code: "custom", message: `"${entry.slice(0, 60)}": an address or CIDR` });
+    }
+  }),
+  /** PEM files for STARTTLS; unset: smtp-server's built-in test certificate (encrypted, not private). */
+  SMTP_TLS_CERT: optionalText,
+  SMTP_TLS_KEY: optionalText,
+  /** Connections at once from one client address (after the PROXY header). */
+  SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 /** Variables read under an old name: the old name, the new one. */
-const RENAMED: readonly (readonly [old: string, current: string])[] = [["PORT", "SLACK_PORT"]];
+const RENAMED = [
+  ["PORT", "SLACK_PORT"],
+  ["SLACK_USER_COMMANDS_PER_WINDOW", "LIMIT_USER_COMMANDS"],
+  ["SLACK_CHANNEL_COMMANDS_PER_WINDOW", "LIMIT_CHANNEL_COMMANDS"],
+  ["SLACK_COMMAND_WINDOW_SECONDS", "LIMIT_WINDOW_SECONDS"],
+] as const satisfies readonly (readonly [old: keyof Parsed, current: keyof Parsed])[];
+
+/** The command limits' defaults (docs/configuration.md). */
+export const DEFAULT_COMMAND_LIMITS = { user: 10, channel: 30, windowSeconds: 60 } as const;
 
 type Parsed = z.infer<typeof schema>;
+type OldName = (typeof RENAMED)[number][0];
 
-export type Config = Omit<Parsed, "SLACK_PORT" | "PORT"> & {
+export type Config = Omit<
+  Parsed,
+  OldName | "SLACK_PORT" | "LIMIT_USER_COMMANDS" | "LIMIT_CHANNEL_COMMANDS" | "LIMIT_WINDOW_SECONDS"
+> & {
   /** The Slack HTTP receiver's port: SLACK_PORT, else the old PORT, else 3000. */
   SLACK_PORT: number;
   /** @deprecated the same value as SLACK_PORT (its old name); read SLACK_PORT. */
   PORT: number;
+  /** Each limit: its variable, else its old SLACK_* name, else its default. */
+  LIMIT_USER_COMMANDS: number;
+  LIMIT_CHANNEL_COMMANDS: number;
+  LIMIT_WINDOW_SECONDS: number;
+  /** Whether any limit variable (or an old name of one) was set: only then is the console limited. */
+  limitsSet: boolean;
   /** One line per variable set under an old name, for start-up to log (empty when none). */
   deprecations: string[];
 };
@@ -170,13 +274,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
-  const parsed = schema.safeParse(present);
+  const parsed = schema.superRefine(smtpRules).safeParse(present);
   if (parsed.success) {
-    const slackPort = parsed.data.SLACK_PORT ?? parsed.data.PORT ?? DEFAULT_SLACK_PORT;
-    return { ...parsed.data, SLACK_PORT: slackPort, PORT: slackPort, deprecations: deprecations(present) };
+    const data = parsed.data;
+    const slackPort = data.SLACK_PORT ?? data.PORT ?? DEFAULT_SLACK_PORT;
+    const {
+      SLACK_USER_COMMANDS_PER_WINDOW: oldUser,
+      SLACK_CHANNEL_COMMANDS_PER_WINDOW: oldChannel,
+      SLACK_COMMAND_WINDOW_SECONDS: oldWindow,
+      ...rest
+    } = data;
+    const limits = [data.LIMIT_USER_COMMANDS, data.LIMIT_CHANNEL_COMMANDS, data.LIMIT_WINDOW_SECONDS];
+    return {
+      ...rest,
+      SLACK_PORT: slackPort,
+      PORT: slackPort,
+      LIMIT_USER_COMMANDS: data.LIMIT_USER_COMMANDS ?? oldUser ?? DEFAULT_COMMAND_LIMITS.user,
+      LIMIT_CHANNEL_COMMANDS: data.LIMIT_CHANNEL_COMMANDS ?? oldChannel ?? DEFAULT_COMMAND_LIMITS.channel,
+      LIMIT_WINDOW_SECONDS: data.LIMIT_WINDOW_SECONDS ?? oldWindow ?? DEFAULT_COMMAND_LIMITS.windowSeconds,
+      limitsSet: [...limits, oldUser, oldChannel, oldWindow].some((value) => value !== undefined),
+      deprecations: deprecations(present),
+    };
   }
   const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`invalid configuration (see .env.example):\n  ${lines.join("\n  ")}`);
+}
+
+/** The listener needs the domain its addresses are in, and a certificate comes with its key. */
+function smtpRules(value: z.infer<typeof schema>, ctx: z.RefinementCtx): void {
+  if (value.SMTP_PORT !== undefined && value.SMTP_DOMAIN === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_DOMAIN"],
+      message: "required when SMTP_PORT is set (the domain of the test addresses)",
+    });
+  if ((value.SMTP_TLS_CERT === undefined) !== (value.SMTP_TLS_KEY === undefined))
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_TLS_CERT"],
+      message: "SMTP_TLS_CERT and SMTP_TLS_KEY go together",
+    });
 }
 
 function deprecations(present: Record<string, unknown>): string[] {

@@ -27,7 +27,8 @@ export function storeKeys(prefix: string) {
      * Each chain's origin list is this key plus ":<chain id>"; the hash tag keeps the list in the
      * window's cluster slot, as the scripts that take both as KEYS need.
      */
-    dedup: (ip: string, helo: string | null) => `${base}:dedup:{${ipKey(ip)}|${helo ?? ""}}`,
+    dedup: (ip: string, helo: string | null, probe = false) =>
+      `${base}:dedup:{${ipKey(ip)}|${helo ?? ""}${probe ? "|probe" : ""}}`,
     /**
      * The result of a chain's first check (CheckReport JSON, src/store/chain-results.ts), for
      * askers who arrive after it finished.
@@ -43,6 +44,11 @@ export function storeKeys(prefix: string) {
      * src/store/watch-prefixes.ts): the cap is counted from these, not from every address.
      */
     watchPrefixes: (channelKey: string) => `${base}:watchprefixes:${channelKey}`,
+    /**
+     * A channel's watch targets, in a sorted set whose scores are all 0 so it is ordered by the
+     * text (src/store/watch-targets.ts): autocomplete's prefix reads (ZRANGEBYLEX) stay O(log n).
+     */
+    watchTargets: (channelKey: string) => `${base}:watchtargets:${channelKey}`,
     /** Every channel's watches' prefixes (hash: "<channelKey>\t<target>" -> prefix), for the metric. */
     allWatchPrefixes: () => `${base}:watchprefixes-all`,
     /**
@@ -56,6 +62,11 @@ export function storeKeys(prefix: string) {
     watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
     /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
     watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
+    /**
+     * A muted watch's notices waiting for its window to end (hash: delivery id -> DeliveryJob
+     * JSON; src/store/held-notices.ts), summed up in its thread then.
+     */
+    heldNotices: (channelKey: string, target: string) => `${base}:held:${channelKey}:${target}`,
     /** Who watches one IP (set of "<channelKey>\t<target>"). */
     watchers: (ip: string) => `${base}:watchers:${ipKey(ip)}`,
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */
@@ -91,6 +102,11 @@ export function storeKeys(prefix: string) {
      * route of its own, e.g. one console's session (src/queue/delivery-routes.ts).
      */
     deliveryRoute: (platform: string, route: string) => `${base}:route:${platform}:${route}`,
+    /**
+     * A test-mail address's token (string, MailToken JSON with the address's expiry,
+     * src/store/mail-tokens.ts): the thread that asked for it.
+     */
+    mailToken: (token: string) => `${base}:mailtoken:${token}`,
   };
 }
 

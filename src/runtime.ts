@@ -17,6 +17,8 @@ import { runCheck } from "./check/index.js";
 import type { Config } from "./config.js";
 import { storeKeys } from "./keys.js";
 import type { Logger } from "./log.js";
+import { startBotMailListener } from "./mail/bot-listener.js";
+import type { MailListener } from "./mail/listener.js";
 import { createConsolePlatform } from "./platforms/console/index.js";
 import { createPlatforms } from "./platforms/registry.js";
 import { assertRedisReachable, createRedis } from "./queue/connection.js";
@@ -54,6 +56,8 @@ export interface Runtime {
   redis: Redis;
   platforms: ChatPlatform[];
   workers: Worker[];
+  /** The test-mail listener (SMTP_PORT set, bot processes only), else null. */
+  mailListener: MailListener | null;
   stop(): Promise<void>;
 }
 
@@ -75,9 +79,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   if (options.worker) startCheckWorkers(opened, options);
   if (options.bot) {
-    const handlers = await botHandlers(opened, options);
+    const { handlers, ctx } = await botHandlers(opened, options);
     try {
       await startPlatforms(opened, handlers, options);
+      if (ctx.mailtest) opened.mail.push(await startBotMailListener(ctx, config, ctx.mailtest.domain));
     } catch (error) {
       // A bot whose front end cannot start must not run on headless: close what was opened so
       // the process can exit and say why (src/cli/serve.ts).
@@ -86,7 +91,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
   const { queues, client, platforms, workers } = opened;
-  return { settings, queues, redis: client, platforms, workers, stop };
+  return { settings, queues, redis: client, platforms, workers, mailListener: opened.mail[0] ?? null, stop };
 }
 
 /** What a runtime opened and started, so stop() can close all of it in order. */
@@ -102,6 +107,8 @@ interface Engine {
   readonly platforms: ChatPlatform[];
   /** Routes this process consumes alone (a console's session), released and retired at stop. */
   readonly routes: { platform: ChatPlatform; route: string; claim: RouteClaim }[];
+  /** The test-mail listener, a front end: stopped with the platforms. */
+  readonly mail: MailListener[];
   /** Keeps a worker for stop(), after handing it to onWorker. */
   add(worker: Worker): void;
 }
@@ -128,6 +135,7 @@ function openEngine(
     workers,
     platforms: [],
     routes: [],
+    mail: [],
     add(worker) {
       onWorker?.(worker, { redis: client, settings });
       workers.push(worker);
@@ -152,7 +160,10 @@ function startCheckWorkers(engine: Engine, options: RuntimeOptions): void {
 }
 
 /** The app's inbound pipeline, with the commands and the per-user and per-channel limits. */
-async function botHandlers(engine: Engine, options: RuntimeOptions): Promise<InboundHandlers> {
+async function botHandlers(
+  engine: Engine,
+  options: RuntimeOptions,
+): Promise<{ handlers: InboundHandlers; ctx: AppContext }> {
   const { client, queues, settings, keys, logger } = engine;
   const ctx: AppContext = {
     redis: client,
@@ -162,9 +173,13 @@ async function botHandlers(engine: Engine, options: RuntimeOptions): Promise<Inb
     logger,
     readBounce: options.readBounce ?? bounceReaderFor(options.config.BOUNCE_MAX_BYTES),
     readDmarc: dmarcReaderFor(options.config.BOUNCE_MAX_BYTES),
+    mailtest:
+      options.config.SMTP_PORT !== undefined && options.config.SMTP_DOMAIN !== undefined
+        ? { domain: options.config.SMTP_DOMAIN }
+        : null,
   };
   const limiter = redisCommandLimiter(client, settings.prefix, commandLimitsFromConfig(options.config));
-  return createInboundHandlers(ctx, await loadCommands(), { limiter });
+  return { handlers: createInboundHandlers(ctx, await loadCommands(), { limiter }), ctx };
 }
 
 /** Each chat platform with its delivery workers (a console's own route too), then started. */
@@ -205,6 +220,7 @@ async function startPlatforms(
 
 /** Front ends first (no new requests), then workers finish their in-flight jobs, then Redis. */
 async function closeEngine({
+  mail,
   platforms,
   routes,
   workers,
@@ -212,7 +228,11 @@ async function closeEngine({
   client,
   workerRedis,
 }: Engine): Promise<void> {
-  await Promise.allSettled(platforms.map((platform) => platform.stop()));
+  // Messages in flight finish (their checks are queued) before the workers stop.
+  await Promise.allSettled([
+    ...mail.map((listener) => listener.close()),
+    ...platforms.map((platform) => platform.stop()),
+  ]);
   // From now on this console's deliveries go to the shared queue (another console prints them).
   await Promise.allSettled(routes.map(({ claim }) => claim.release()));
   // close() waits for in-flight jobs to finish; a job cut short by a kill instead is

@@ -2,7 +2,7 @@
 // below the queue, the store, the app and the workers, which all read them; tests build their
 // own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
 import { createRdapLookup, inProcessRdapCache, type RdapCache } from "./check/sections/owner/rdap.js";
-import type { RdapLookup } from "./check/types.js";
+import type { BlocklistOptions, RdapLookup } from "./check/types.js";
 import type { Config } from "./config.js";
 
 export interface EngineSettings {
@@ -16,6 +16,8 @@ export interface EngineSettings {
     deadlineMs?: number;
     /** RDAP for the owner section (RDAP, RDAP_URL); absent or null: none. */
     rdap?: RdapLookup | null;
+    /** DNSBL_ZONES and SPAMHAUS_DQS_KEY (absent: no list is asked, as tests' own settings do). */
+    blocklists?: BlocklistOptions;
   };
   checkConcurrency: number;
   /** Same IP and HELO within this window share one DNS check. */
@@ -58,6 +60,11 @@ export interface EngineSettings {
   /** BullMQ lock and stalled-job check (defaults 30 s; tests shorten them). */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /**
+   * A watch hears once when its zone's name servers disagree longer than this
+   * (AUTHORITY_LAG_ALERT_MINUTES; tests set milliseconds here directly).
+   */
+  authorityLagAlertMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -73,6 +80,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       // Unset: the check's own default, 3 x the per-question timeout (src/check/deadline.ts).
       ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
       rdap: rdapFromConfig(config),
+      blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
     dedupWindowMs: config.DEDUP_WINDOW_MS,
@@ -96,6 +104,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
     reportTtlSeconds: 7 * 24 * 3600,
     lockDurationMs: 30_000,
     stalledIntervalMs: 30_000,
+    authorityLagAlertMs: config.AUTHORITY_LAG_ALERT_MINUTES * MINUTE,
   };
 }
 

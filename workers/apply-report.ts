@@ -18,7 +18,7 @@ import { saveChainResult } from "../src/store/chain-results.js";
 import { chainEnded, endChain, openChain, openChainsOf, readChain } from "../src/store/chains.js";
 import { chainOrigins, finishCheckWindow } from "../src/store/dedup-window.js";
 import { planChainClearedElsewhere } from "./chain-plan.js";
-import { planCheckResult } from "./check-plan.js";
+import { planAdoptedStep, planCheckResult } from "./check-plan.js";
 import { isCleared, planFollowUp } from "./recheck.js";
 import { settleWatchers } from "./settle.js";
 
@@ -94,6 +94,41 @@ export async function chainThreads(redis: Redis, data: CheckJob): Promise<Origin
   return data.origins;
 }
 
+/**
+ * The chain that adopted this check takes its next step from it (workers/check-plan.ts
+ * `planAdoptedStep`): recorded as the chain's `next` (the step it replaces then asks no DNS:
+ * workers/check.ts, workers/poll.ts) and queued. Null when nothing moved.
+ */
+async function moveAdoptingChain(
+  deps: ApplyDeps,
+  keys: StoreKeys,
+  chainId: string,
+  report: CheckReport,
+  now: Date,
+  keepMs: number,
+): Promise<{ delayMs: number } | null> {
+  const chain = await readChain(deps.redis, keys, chainId);
+  if (chain === null || chain.state !== "open" || chain.job === null) return null;
+  const step = planAdoptedStep(chain.job, report, now, deps.settings);
+  if (step === null) return null;
+  const opened = await openChain(deps.redis, keys, {
+    chainId,
+    ip: chain.ip,
+    helo: chain.helo,
+    originsKey: chain.originsKey,
+    origins: chain.origins,
+    firstFailureAt: step.job.firstFailureAt ?? chain.firstFailureAt,
+    rechecks: step.job.recheck,
+    job: step.chainJob,
+    next: step.jobId,
+    now,
+    keepMs,
+  });
+  if (!opened) return null;
+  await deps.queues.check.add(step.job.reason, step.job, { jobId: step.jobId, delay: step.delayMs });
+  return { delayMs: step.delayMs };
+}
+
 /** Carries out what `report` leads to for the chain (or watch run) of `input.data`. */
 export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logger): Promise<CheckOutcome> {
   const { redis, queues, settings } = deps;
@@ -101,7 +136,9 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
   const { data, jobId, attempt, report, now } = input;
   // Every channel watching this IP is settled, whatever asked for the check (its notices are
   // queued with the chain's deliveries below); the last report is saved with it.
-  const notices = await settleWatchers(redis, keys, [{ report, jobId }], settings.reportTtlSeconds);
+  const notices = await settleWatchers(redis, keys, [{ report, jobId }], settings.reportTtlSeconds, {
+    ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
+  });
 
   const origins = await chainThreads(redis, data);
   const keepMs = settings.recheckMaxMs + 24 * 3_600_000;
@@ -141,6 +178,8 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
     });
   }
   const next = chainGoesOn ? plan.next : null;
+  const moved =
+    adoptedChainId === null ? null : await moveAdoptingChain(deps, keys, adoptedChainId, report, now, keepMs);
   if (data.reason === "recheck" && chainGoesOn && next === null) {
     await endChain(redis, keys, data.chainId, data.ip, plan.followUp.cleared ? "cleared" : "gave-up");
   }
@@ -166,6 +205,7 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
       clearedElsewhere,
       next: next?.delayMs ?? null,
       adoptedBy: adoptedChainId,
+      adoptingChainNext: moved?.delayMs ?? null,
     },
     "check done",
   );

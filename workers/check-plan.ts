@@ -131,6 +131,25 @@ function endDeliveries(input: CheckPlanInput, followUp: FollowUp, openChainId: s
   });
 }
 
+/**
+ * The next step of an open chain that adopted a check (src/store/chain-adoption.ts), planned from
+ * the adopted check's report as if it were the chain's own re-check: a check someone asks for in
+ * the chain's thread moves the chain's schedule (a new negative TTL, a resolver that let go, the
+ * fix at the authority) instead of the chain waiting on what its previous check knew. The chain's
+ * notices stay with its own steps: "still failing" is left for the next one, and null (nothing
+ * moves) when the chain would give up or clear now, which its pending step then says.
+ */
+export function planAdoptedStep(
+  chainJob: CheckJob,
+  report: CheckReport,
+  now: Date,
+  settings: EngineSettings,
+): CheckPlan["next"] {
+  const followUp = planFollowUp(chainJob, report, now, settings);
+  if (followUp.next === null || followUp.cleared || followUp.gaveUp) return null;
+  return nextStep(chainJob, report, { ...followUp, stillFailing: false }, followUp.next);
+}
+
 type Step = NonNullable<FollowUp["next"]>;
 
 /** The chain's next job: a full re-check, or a poll of the authority when the report names it. */

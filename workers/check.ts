@@ -16,7 +16,7 @@ import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
-import { chainEnded, endChain, openChainsOf, readChain } from "../src/store/chains.js";
+import { endChain, openChainsOf, readChain, recheckStale } from "../src/store/chains.js";
 import { watchersOf } from "../src/store/watches.js";
 import { applyReport, type CheckOutcome, chainThreads } from "./apply-report.js";
 import { planChainFailed } from "./chain-plan.js";
@@ -144,6 +144,7 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
     const watches = (await watchersOf(redis, keys, data.ip)).map(({ channel, record }) => ({
       channel,
       target: record.target,
+      everyMs: record.everyMs ?? null,
     }));
     await ensureWatchSchedulers({ redis, keys, queues, settings }, watches);
     await removeLegacyIpScheduler(queues.check, data.ip);
@@ -152,9 +153,11 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
   }
   if (data.reason === "poll")
     return runPollJob(job, { ...deps, runPoll: deps.runPoll ?? defaultPoll(settings) }, log);
-  if (data.reason === "recheck" && (await chainEnded(redis, keys, data.chainId))) {
-    // Stopped (or cleared by another check) while this re-check waited: no DNS for it.
-    log.info("re-check of an ended chain skipped");
+  const stale = data.reason === "recheck" ? await recheckStale(redis, keys, data.chainId, jobId) : null;
+  if (stale !== null) {
+    // Stopped (or cleared by another check) while this re-check waited, or replaced by the step
+    // an adopted check planned: no DNS for it.
+    log.info({ stale }, "re-check skipped: its chain ended or moved on");
     return { verdict: "inconclusive", deliveries: 0, nextRecheckMs: null, cleared: false, skipped: true };
   }
   let report: CheckReport;
@@ -165,6 +168,8 @@ async function runCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<C
       ip: data.ip,
       helo: data.helo,
       ...settings.check,
+      // `/rdns probe`: the IP's own port 25 (chat never names another host; the IP is public).
+      ...(data.probe === true ? { smtp: { host: data.ip, port: 25 } } : {}),
       onQuestion: () => questions++,
     });
   } catch (error) {

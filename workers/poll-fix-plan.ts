@@ -170,7 +170,22 @@ export function fixSeenNoticeText(
     target.forward && result.forward !== null
       ? ` and ${result.forward.name} resolves back to ${target.ip} at its zone's servers`
       : "";
-  const lines = [`Fixed at the authority: ${reverseName} now has PTR ${names}${back} (seen ${utc(seenAt)}).`];
+  // Issue 29: a server behind the others still answers the old way, fresh and uncached.
+  const behind = result.behind ?? [];
+  const of = result.of ?? 0;
+  const where = behind.length > 0 && of > 0 ? ` at ${of - behind.length} of ${of} name servers` : "";
+  const lines = [
+    `Fixed at the authority: ${reverseName} now has PTR ${names}${where}${back} (seen ${utc(seenAt)}).`,
+  ];
+  for (const server of behind) {
+    const old =
+      server.status === "found"
+        ? `PTR ${server.names.join(", ")}`
+        : `"no PTR" (${server.status.toUpperCase()})`;
+    lines.push(
+      `${server.server} still answers ${old}: receivers whose resolvers ask it may still be told ${server.status === "found" ? "the old name" : '"no PTR"'}, fresh from it and not from a cache, so when that ends cannot be predicted from TTLs (it comes with the server's next zone transfer).`,
+    );
+  }
   const confirmAt = utc(plan.confirmAt);
   for (const item of plan.outlook) {
     if (item.kind === "serving") lines.push(`${item.server} already served it at my last look.`);
@@ -184,10 +199,11 @@ export function fixSeenNoticeText(
       );
     else lines.push(`${item.server}: I have no timed answer from it; confirming at ${confirmAt}.`);
   }
+  const every = behind.length > 0 ? " every name server serves it and" : "";
   lines.push(
     plan.confirm.length > 0
-      ? `I will ask ${plan.confirm.length === 1 ? "it" : "each of them"} once at ${confirmAt} and say cleared once every resolver that answers serves it.`
-      : `I will confirm at ${confirmAt} and say cleared once every resolver that answers serves it.`,
+      ? `I will ask ${plan.confirm.length === 1 ? "it" : "each of them"} once at ${confirmAt} and say cleared once${every} every resolver that answers serves it.`
+      : `I will confirm at ${confirmAt} and say cleared once${every} every resolver that answers serves it.`,
   );
   return lines.join("\n");
 }

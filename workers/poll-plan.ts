@@ -41,12 +41,21 @@ export function authorityLacksFix(report: CheckReport): boolean {
   if (report.authority === null || report.verdict === "inconclusive") return false;
   const codes = new Set(report.problems.map((problem) => problem.code));
   if (codes.has("BROKEN_PAIR")) return true;
+  // Issue 29: the fix is at some of the zone's servers, another lags: only the authority can say
+  // when it catches up (a zone transfer, not a TTL), so the chain polls every server.
+  if (codes.has("AUTHORITY_LAG") && report.authority.status === "found") return true;
   return codes.has("NO_PTR") && report.authority.status !== "found";
 }
 
-/** The poll saw the fix: the authority serves a PTR and, for a broken pair, its name points back. */
+/**
+ * The poll saw the fix: the authority serves a PTR (at one of its servers at least; every one
+ * when the chain already saw it at some, PollTarget.untilAll) and, for a broken pair, its name
+ * points back.
+ */
 export function pollSawFix(target: PollTarget, result: PollResult): boolean {
   if (result.status !== "found" || result.names.length === 0) return false;
+  // Already seen at some servers while others lagged: "fixed" once every one serves it.
+  if (target.untilAll === true && (result.behind ?? []).length > 0) return false;
   return !target.forward || result.forward?.confirms === true;
 }
 

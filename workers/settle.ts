@@ -2,8 +2,8 @@
 // (workers/apply-report.ts: a batch of one) and a watch chunk (workers/watch.ts: up to 256): each
 // report is saved as its IP's last report, and as the row of the watches it speaks for; each
 // watching channel's state is written by compare-and-set (history with it), and the notices of
-// the writes that won are returned for the caller to enqueue. The decisions are
-// workers/watch-notice.ts's.
+// the writes that won are returned for the caller to enqueue (those of a muted watch are held
+// until its window ends). The decisions are workers/watch-notice.ts's.
 //
 // The Redis work goes out in a few pipelines (saves with who watches and what they saw; rows with
 // the compare-and-sets) instead of a read and a write per address one after the other, which took
@@ -15,11 +15,18 @@ import type { Redis } from "ioredis";
 import type { CheckReport } from "../src/check/types.js";
 import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
-import { reportRowKey, saveReportRows } from "../src/store/report-rows.js";
+import { holdNotices } from "../src/store/held-notices.js";
+import { askedHelo, reportRowKey, saveReportRows } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
-import { watchersOfMany } from "../src/store/watches.js";
-import { planWatchNotice, type WatchDecision, type WatchObservation, watchView } from "./watch-notice.js";
+import { mutedAt, watchersOfMany } from "../src/store/watches.js";
+import {
+  planWatchNotice,
+  type WatchDecision,
+  type WatchNoticeOptions,
+  type WatchObservation,
+  watchView,
+} from "./watch-notice.js";
 
 /** Compare-and-set tries per watching channel before leaving it to the next check. */
 const MAX_WATCH_WRITES = 5;
@@ -75,7 +82,7 @@ function watchRows(reports: readonly CheckReport[], observed: readonly WatchObse
   reports.forEach((report, index) => {
     for (const { record } of observed[index] ?? []) {
       const view = watchView(record, report);
-      if (view !== null) rows.set(reportRowKey(view.ip, view.helo?.name), view);
+      if (view !== null) rows.set(reportRowKey(view.ip, askedHelo(view)), view);
     }
   });
   return [...rows.values()];
@@ -92,14 +99,19 @@ interface Claim {
  * A claim that lost its compare-and-set (another check of the address wrote first): decided again
  * against what the winner wrote, until it wins, has nothing to write, or runs out of tries.
  */
-async function retryClaim(redis: Redis, keys: StoreKeys, claim: Claim): Promise<DeliveryJob | null> {
+async function retryClaim(
+  redis: Redis,
+  keys: StoreKeys,
+  claim: Claim,
+  options: WatchNoticeOptions,
+): Promise<DeliveryJob[]> {
   const { report, jobId } = claim.check;
   let { watcher } = claim;
   for (let attempt = 1; attempt < MAX_WATCH_WRITES; attempt++) {
     watcher = { ...watcher, stored: await readWatchState(redis, keys, watcher.channel, report.ip) };
-    const decision = planWatchNotice(jobId, report, watcher);
-    if (decision.action === "none") return null;
-    if (decision.action === "repeat") return decision.notice;
+    const decision = planWatchNotice(jobId, report, watcher, options);
+    if (decision.action === "none") return [];
+    if (decision.action === "repeat") return noticesOf(decision);
     const [won] = await compareAndSetWatchStates(redis, keys, [
       {
         channel: watcher.channel,
@@ -109,9 +121,15 @@ async function retryClaim(redis: Redis, keys: StoreKeys, claim: Claim): Promise<
         change: decision.history,
       },
     ]);
-    if (won === true) return decision.notice;
+    if (won === true) return noticesOf(decision);
   }
-  return null;
+  return [];
+}
+
+/** A decision's notices: the change, and the name servers' lasting disagreement or its end. */
+function noticesOf(decision: WatchDecision): DeliveryJob[] {
+  if (decision.action === "none") return [];
+  return [decision.notice, decision.lagNotice ?? null].filter((notice) => notice !== null);
 }
 
 /**
@@ -125,6 +143,7 @@ export async function settleWatchers(
   keys: StoreKeys,
   checks: readonly FinishedCheck[],
   reportTtlSeconds: number,
+  options: WatchNoticeOptions = {},
 ): Promise<DeliveryJob[]> {
   if (checks.length === 0) return [];
   const reports = checks.map((check) => check.report);
@@ -137,7 +156,7 @@ export async function settleWatchers(
     (observed[index] ?? []).map((watcher) => ({
       check,
       watcher,
-      decision: planWatchNotice(check.jobId, check.report, watcher),
+      decision: planWatchNotice(check.jobId, check.report, watcher, options),
     })),
   );
   const writes = claims.flatMap(({ check, watcher, decision }) =>
@@ -158,20 +177,56 @@ export async function settleWatchers(
     saveReportRows(redis, keys, rows, reportTtlSeconds),
     compareAndSetWatchStates(redis, keys, writes),
   ]);
-  const notices: DeliveryJob[] = [];
+  const notices: ClaimNotice[] = [];
   const lost: Claim[] = [];
   let written = 0;
   for (const claim of claims) {
     const { decision } = claim;
-    if (decision.action === "repeat" && decision.notice !== null) notices.push(decision.notice);
+    if (decision.action === "repeat") notices.push(...claimed(claim, noticesOf(decision)));
     if (decision.action !== "write") continue;
-    // Won: its notice goes out, as a re-run's repeat would.
-    if (won[written++] === true) {
-      if (decision.notice !== null) notices.push(decision.notice);
-    } else lost.push(claim);
+    // Won: its notices go out, as a re-run's repeat would.
+    if (won[written++] === true) notices.push(...claimed(claim, noticesOf(decision)));
+    else lost.push(claim);
   }
-  const retried = await Promise.all(lost.map((claim) => retryClaim(redis, keys, claim)));
-  return [...notices, ...retried.filter((notice) => notice !== null)];
+  const retried = await Promise.all(
+    lost.map(async (claim) => claimed(claim, await retryClaim(redis, keys, claim, options))),
+  );
+  return releaseOrHold(redis, keys, [...notices, ...retried.flat()]);
+}
+
+interface ClaimNotice {
+  claim: Claim;
+  notice: DeliveryJob;
+}
+
+const claimed = (claim: Claim, notices: readonly DeliveryJob[]): ClaimNotice[] =>
+  notices.map((notice) => ({ claim, notice }));
+
+/**
+ * The change notices of a watch in its maintenance window (`/rdns mute`) wait for its end
+ * (src/store/held-notices.ts; workers/watch-mute.ts sums them up); the others go out, the name
+ * servers' lasting disagreement too (a window is when a broken zone transfer is worth hearing
+ * of). Decided by the check's own time, so a chunk that runs again decides the same.
+ */
+async function releaseOrHold(
+  redis: Redis,
+  keys: StoreKeys,
+  notices: readonly ClaimNotice[],
+): Promise<DeliveryJob[]> {
+  const muted = (item: ClaimNotice) =>
+    item.notice.message.kind === "watch-change" &&
+    mutedAt(item.claim.watcher.record, item.claim.check.report.checkedAt);
+  await holdNotices(
+    redis,
+    keys,
+    notices.filter(muted).map(({ claim, notice }) => ({
+      channel: claim.watcher.channel,
+      target: claim.watcher.record.target,
+      until: claim.watcher.record.mutedUntil ?? claim.check.report.checkedAt,
+      notice,
+    })),
+  );
+  return notices.filter((item) => !muted(item)).map(({ notice }) => notice);
 }
 
 /** A watch chunk's reports settled as one batch, each under its own job id (chunkAddressJobId). */
@@ -181,12 +236,14 @@ export function settleChunkReports(
   chunkId: string,
   reports: readonly CheckReport[],
   reportTtlSeconds: number,
+  options: WatchNoticeOptions = {},
 ): Promise<DeliveryJob[]> {
   return settleWatchers(
     redis,
     keys,
     reports.map((report) => ({ report, jobId: chunkAddressJobId(chunkId, report.ip) })),
     reportTtlSeconds,
+    options,
   );
 }
 

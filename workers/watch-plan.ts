@@ -51,7 +51,7 @@ export function planWatchRun(input: {
   runId: string;
   chunkSize: number;
   channel: string;
-  record: Pick<WatchRecord, "target" | "ips" | "helo">;
+  record: Pick<WatchRecord, "target" | "ips" | "helo" | "probe">;
   baseline: boolean;
   intervalMs: number;
 }): PlannedChunk[] {
@@ -70,6 +70,7 @@ export function planWatchRun(input: {
       attempt: 1,
       ips: record.ips.slice(index * size, (index + 1) * size),
       helo: record.helo ?? null,
+      ...(record.probe === true ? { probe: true } : {}),
       baseline,
     },
     opts: {

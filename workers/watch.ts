@@ -4,10 +4,12 @@
 // last report and row saved, each watching channel's state by compare-and-set, a notice on a
 // change). The last chunk of a new watch's first run posts the
 // baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
+
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
+import { parseRange } from "../src/check/ranges.js";
 import { sweepAddresses } from "../src/check/sweep.js";
 import type { CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -19,9 +21,10 @@ import { WATCH_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { EngineSettings } from "../src/settings.js";
 import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
-import { getWatch } from "../src/store/watches.js";
+import { getWatch, watchIntervalOf } from "../src/store/watches.js";
 import type { CheckRunner } from "./check.js";
 import { settleChunkReports } from "./settle.js";
+import { runUnmute } from "./watch-mute.js";
 import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
 
 export interface WatchWorkerDeps {
@@ -35,11 +38,18 @@ export interface WatchWorkerDeps {
 
 export type WatchOutcome =
   | { kind: "run"; chunks: number; baseline: boolean }
-  | { kind: "chunk"; checked: number; retried: number; deliveries: number; baselinePosted: boolean };
+  | { kind: "chunk"; checked: number; retried: number; deliveries: number; baselinePosted: boolean }
+  | { kind: "unmute"; summed: number };
 
 export function processWatchJob(job: Job<WatchJob>, deps: WatchWorkerDeps): Promise<WatchOutcome> {
   const id = job.id ?? "";
-  return job.data.kind === "run" ? runWatch(id, job.data, deps) : runChunk(id, job.data, deps);
+  const data = job.data;
+  if (data.kind === "run") return runWatch(id, data, deps);
+  if (data.kind === "unmute") {
+    const keys = storeKeys(deps.settings.prefix);
+    return runUnmute(id, data, { ...deps, keys }).then((summed) => ({ kind: "unmute", summed }));
+  }
+  return runChunk(id, data, deps);
 }
 
 async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps): Promise<WatchOutcome> {
@@ -69,7 +79,7 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
     channel: data.channel,
     record,
     baseline,
-    intervalMs: settings.watchIntervalMs,
+    intervalMs: watchIntervalOf(record, settings.watchIntervalMs),
   });
   if (baseline) await openRunTally(redis, keys, runId, chunks.length);
   // Deterministic ids: a run job that runs again adds no chunk twice.
@@ -81,17 +91,43 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
   return { kind: "run", chunks: chunks.length, baseline };
 }
 
+/**
+ * Watches of more addresses than this ask no blocklist in their runs. A /24 watched hourly asks
+ * each list 256 x 24 = 6,144 times a day; a /16 would ask 1.5 million, five times Spamhaus's
+ * free-use volume (under 300,000 queries a day, www.spamhaus.org/organization/dnsblusage/), so a
+ * large range must not hammer the lists (`rdns sweep --blocklists` checks one at a capped rate).
+ */
+export const WATCH_BLOCKLIST_LIMIT = 256;
+
+/** The check's options for a watch run: the lists only for a watch small enough (above). */
+export function watchCheckOptions(target: string, check: EngineSettings["check"]): EngineSettings["check"] {
+  if (check.blocklists === undefined) return check;
+  let size = 1;
+  try {
+    size = parseRange(target).size;
+  } catch {
+    // A stored target is always a valid range or address; if not, ask as for one address.
+  }
+  if (size <= WATCH_BLOCKLIST_LIMIT) return check;
+  const { blocklists: _skipped, ...rest } = check;
+  return rest;
+}
+
 async function checkAll(
   ips: readonly string[],
   helo: string | null,
+  probe: boolean,
   deps: WatchWorkerDeps,
+  target: string,
 ): Promise<CheckReport[]> {
   const reports: CheckReport[] = [];
+  const options = watchCheckOptions(target, deps.settings.check);
   await sweepAddresses(ips, {
     concurrency: deps.settings.watchChunkConcurrency,
     // The same options as a single check's job, so each address's report is what `rdns check`
     // (and `/rdns <ip>`) reports for it.
-    check: (ip) => deps.runCheck({ ip, helo, ...deps.settings.check }),
+    check: (ip) =>
+      deps.runCheck({ ip, helo, ...options, ...(probe ? { smtp: { host: ip, port: 25 } } : {}) }),
     onReport: (report) => {
       reports.push(report);
     },
@@ -103,7 +139,9 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   const { redis, queues, settings } = deps;
   const keys = storeKeys(settings.prefix);
   const stillWatched = (await redis.hexists(keys.watches(data.channel), data.target)) === 1;
-  const reports = stillWatched ? await checkAll(data.ips, data.helo ?? null, deps) : [];
+  const reports = stillWatched
+    ? await checkAll(data.ips, data.helo ?? null, data.probe === true, deps, data.target)
+    : [];
   const retry = planChunkRetry(
     data,
     reports.filter((report) => report.verdict === "inconclusive").map((report) => report.ip),
@@ -115,7 +153,9 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   if (retry !== null) await queues.watch.add(retry.name, retry.data, retry.opts);
   const settled = reports.filter((report) => !retried.has(report.ip));
 
-  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds);
+  const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds, {
+    ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
+  });
   await enqueueDeliveries(queues, deliveries);
 
   let baselinePosted = false;

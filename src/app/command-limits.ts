@@ -4,13 +4,15 @@
 // input the command refused cost nothing. Over the limit, the user is told which limit it was
 // and when it resets rather than being silently ignored.
 import type { Redis } from "ioredis";
-import type { CommandRequest } from "../chat/types.js";
+import type { CommandRequest, PlatformName } from "../chat/types.js";
 import type { Config } from "../config.js";
 
 export interface CommandLimits {
   perUser: number;
   perChannel: number;
   windowSeconds: number;
+  /** Platforms whose commands are not counted (the console, unless a limit was set). */
+  exempt?: readonly PlatformName[];
 }
 
 export type LimitVerdict =
@@ -18,6 +20,12 @@ export type LimitVerdict =
       allowed: true;
       /** Gives the hit back (the command refused its input: no DNS work was done). */
       refund?: () => Promise<void>;
+      /**
+       * Redis could not count (full at maxmemory, or unreachable): the command goes through
+       * uncounted, since refusing every command because the counter is down would turn a storage
+       * problem into an outage of read-only commands too.
+       */
+      uncounted?: Error;
     }
   | {
       allowed: false;
@@ -32,20 +40,20 @@ export type CommandLimiter = (
 ) => Promise<LimitVerdict>;
 
 /**
- * The limits from configuration. The variables kept the names they had when only Slack was
- * limited (SLACK_USER_COMMANDS_PER_WINDOW, SLACK_CHANNEL_COMMANDS_PER_WINDOW,
- * SLACK_COMMAND_WINDOW_SECONDS); they now apply to every platform, each platform counted apart.
+ * The limits from configuration (LIMIT_*, or their old SLACK_* names: src/config.ts). The console
+ * is the operator's own terminal, so it is limited only when a limit variable was set.
  */
 export function commandLimitsFromConfig(
   config: Pick<
     Config,
-    "SLACK_USER_COMMANDS_PER_WINDOW" | "SLACK_CHANNEL_COMMANDS_PER_WINDOW" | "SLACK_COMMAND_WINDOW_SECONDS"
+    "LIMIT_USER_COMMANDS" | "LIMIT_CHANNEL_COMMANDS" | "LIMIT_WINDOW_SECONDS" | "limitsSet"
   >,
 ): CommandLimits {
   return {
-    perUser: config.SLACK_USER_COMMANDS_PER_WINDOW,
-    perChannel: config.SLACK_CHANNEL_COMMANDS_PER_WINDOW,
-    windowSeconds: config.SLACK_COMMAND_WINDOW_SECONDS,
+    perUser: config.LIMIT_USER_COMMANDS,
+    perChannel: config.LIMIT_CHANNEL_COMMANDS,
+    windowSeconds: config.LIMIT_WINDOW_SECONDS,
+    exempt: config.limitsSet ? [] : ["console"],
   };
 }
 
@@ -64,7 +72,9 @@ async function hit(redis: Redis, key: string, windowSeconds: number): Promise<nu
  * on one platform never spends another platform's allowance.
  */
 export function redisCommandLimiter(redis: Redis, prefix: string, limits: CommandLimits): CommandLimiter {
+  const exempt = new Set(limits.exempt ?? []);
   return async ({ platform, user, channel }) => {
+    if (exempt.has(platform)) return { allowed: true };
     const windowMs = limits.windowSeconds * 1000;
     const now = Date.now();
     const window = Math.floor(now / windowMs);
@@ -75,7 +85,12 @@ export function redisCommandLimiter(redis: Redis, prefix: string, limits: Comman
     ];
     const spent: string[] = [];
     for (const check of checks) {
-      const count = await hit(redis, check.key, limits.windowSeconds);
+      let count: number;
+      try {
+        count = await hit(redis, check.key, limits.windowSeconds);
+      } catch (error) {
+        return { allowed: true, uncounted: error instanceof Error ? error : new Error(String(error)) };
+      }
       spent.push(check.key);
       if (count > check.limit) {
         return {

@@ -114,12 +114,25 @@ export function parseWords(commands: readonly Command[], words: readonly string[
     values = [...words];
   }
   if (command === undefined) return unknownCommand(commands, first ?? "");
-  if (values.length > command.options.length) {
+  const named: Record<string, string> = {};
+  const positional = [...values];
+  // A keyword option is its word and the word after it, wherever they stand after the command.
+  for (const option of command.options) {
+    if (option.keyword === undefined) continue;
+    const at = positional.findIndex((word) => word.toLowerCase() === option.keyword);
+    if (at < 0) continue;
+    const value = positional[at + 1];
+    if (value === undefined)
+      return { ok: false, problem: `"${option.keyword}" needs ${lowerFirst(option.description)}`, command };
+    named[option.name] = value;
+    positional.splice(at, 2);
+  }
+  const byPosition = command.options.filter((option) => option.keyword === undefined);
+  if (positional.length > byPosition.length) {
     return { ok: false, problem: `too many words: ${WORDS.usage(command)}`, command };
   }
-  const named: Record<string, string> = {};
-  values.forEach((value, index) => {
-    const option = command.options[index];
+  positional.forEach((value, index) => {
+    const option = byPosition[index];
     if (option !== undefined) named[option.name] = value;
   });
   return checkValues(command, named, (option) => wordPlaceholder(option));
@@ -137,7 +150,13 @@ export function parseNamed(
 }
 
 function wordPlaceholder(option: CommandOption): string {
+  if (option.keyword !== undefined) return `[${option.keyword} <${option.name}>]`;
   return option.required ? `<${option.name}>` : `[${option.name}]`;
+}
+
+/** The option's words in a typed example: its value, after its keyword for a keyword option. */
+function exampleWords(option: CommandOption, value: string): string[] {
+  return option.keyword === undefined ? [value] : [option.keyword, value];
 }
 
 /** Removes the leading `/rdns` (or a workspace's copy of it, `/rdns-staging`) from a typed line. */
@@ -158,7 +177,7 @@ export const WORDS: CommandSyntax = {
   example(command, example) {
     const values = command.options.flatMap((option) => {
       const value = example[option.name];
-      return value === undefined ? [] : [value];
+      return value === undefined ? [] : exampleWords(option, value);
     });
     const head =
       command.implicit === true && values.length > 0 ? COMMAND_WORD : `${COMMAND_WORD} ${command.name}`;

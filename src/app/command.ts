@@ -12,7 +12,7 @@ import type { AppContext } from "./context.js";
  * What an option holds; the command's run() checks the value itself (public IP, watchable range).
  * "ip-or-host": an address, or a host name whose addresses are checked (`/rdns mail.example.com`).
  */
-export type OptionKind = "ip" | "ip-or-host" | "range" | "host" | "text";
+export type OptionKind = "ip" | "ip-or-host" | "range" | "host" | "text" | "duration";
 
 export interface CommandOption {
   /** The option's name: Discord's option name, and the placeholder in typed forms (`<ip>`). */
@@ -21,6 +21,11 @@ export interface CommandOption {
   required: boolean;
   /** One line (Discord allows at most 100 characters), e.g. "The sending IP, e.g. 203.0.113.5". */
   description: string;
+  /**
+   * Typed after a word of its own (`every 30m`) rather than by position: optional options that
+   * may be given without the ones before them. Discord names every option anyway.
+   */
+  keyword?: string;
   /** Length limits of the text form; Discord checks them before sending, the text parser after. */
   minLength?: number;
   maxLength?: number;

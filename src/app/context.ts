@@ -23,4 +23,9 @@ export interface AppContext {
   readBounce: BounceReader;
   /** Reads an attached file for a DMARC aggregate report; BOUNCE_MAX_BYTES's default when absent. */
   readDmarc?: DmarcPasteReader;
+  /**
+   * The test-mail listener's domain when this deployment runs one (SMTP_PORT and SMTP_DOMAIN,
+   * src/app/mailtest.ts); absent or null: `/rdns mailtest` says no listener is configured.
+   */
+  mailtest?: { domain: string } | null;
 }

@@ -41,8 +41,9 @@ export async function handlePaste(
     if (findings.length > 0)
       replies.push(threadReply(source, origin, { kind: "bounce", findings, truncated }, "bounce"));
     await enqueueDeliveries(ctx.queues, replies);
-    for (const { ip, helo } of checksFor(findings)) {
-      await requestCheck(ctx, { ip, helo, origin, reason: "paste" });
+    for (const { ip, helo, focusList } of checksFor(findings)) {
+      const asked = focusList === null ? origin : { ...origin, focusList };
+      await requestCheck(ctx, { ip, helo, origin: asked, reason: "paste" });
     }
   } catch (error) {
     // A paste is not a request to the bot: nothing is said in the channel, only logged.
@@ -53,7 +54,8 @@ export async function handlePaste(
   }
 }
 
-async function readPaste(
+/** A pasted (or asked-about) message read: its bounce findings and its DMARC report files. */
+export async function readPaste(
   ctx: AppContext,
   message: PastedMessage,
 ): Promise<{ findings: BounceFinding[]; truncated: boolean; reports: DmarcPasteMessage[] }> {
@@ -78,8 +80,10 @@ async function readPaste(
  * The checks a bounce's findings ask for: each public IP with its HELO name (when it names a
  * valid one), once per pair, at most MAX_CHECKS_PER_PASTE.
  */
-function checksFor(findings: readonly BounceFinding[]): { ip: string; helo: string | null }[] {
-  const seen = new Map<string, { ip: string; helo: string | null }>();
+export function checksFor(
+  findings: readonly BounceFinding[],
+): { ip: string; helo: string | null; focusList: string | null }[] {
+  const seen = new Map<string, { ip: string; helo: string | null; focusList: string | null }>();
   for (const finding of findings) {
     if (finding.ip === null || seen.size >= MAX_CHECKS_PER_PASTE) continue;
     const ip = parsePublicIp(finding.ip);
@@ -87,7 +91,8 @@ function checksFor(findings: readonly BounceFinding[]): { ip: string; helo: stri
     const helo = finding.helo === null ? null : parseHelo(finding.helo);
     const heloName = helo?.ok === true ? helo.value : null;
     const key = `${ip.value} ${heloName ?? ""}`;
-    if (!seen.has(key)) seen.set(key, { ip: ip.value, helo: heloName });
+    // A blocklist bounce that names a list: the check's answer shows that list first.
+    if (!seen.has(key)) seen.set(key, { ip: ip.value, helo: heloName, focusList: finding.blocklist ?? null });
   }
   return [...seen.values()];
 }

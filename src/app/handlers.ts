@@ -13,14 +13,17 @@ import type {
   OutboundMessage,
 } from "../chat/types.js";
 import type { Logger } from "../log.js";
+import { handleAsk } from "./ask.js";
 import { boundedResponder } from "./bounded-responder.js";
 import { runButton } from "./buttons.js";
 import type { Command } from "./command.js";
 import { type CommandLimiter, type LimitVerdict, limitNotice } from "./command-limits.js";
 import { type CommandSyntax, exampleFor, parseRequest, syntaxOf } from "./command-syntax.js";
+import { completeAddress } from "./complete.js";
 import type { AppContext } from "./context.js";
 import { failureNotice, isQueueUnreachable, newReference } from "./failure-reply.js";
 import { handlePaste } from "./handle-paste.js";
+import { homeView } from "./home.js";
 
 export interface PipelineOptions {
   /** Per-user and per-channel limits (command-limits.ts); none: unlimited. */
@@ -67,6 +70,20 @@ export function createInboundHandlers(
     onCommand: (request, respond) => handleCommand(pipeline, request, respond),
     onButton: (button, respond) => handleButton(pipeline, button, respond),
     onPaste: (message, respond) => handlePaste(ctx, message, respond),
+    // Asking about a message is DNS work like a command: limited the same way.
+    onAsk: (message, respond) =>
+      handleAsk(
+        {
+          ctx,
+          commands,
+          spend: (asked, answer, log) =>
+            spendLimit(pipeline, asked, answer, log, "command limit reached (ask)"),
+        },
+        message,
+        respond,
+      ),
+    onComplete: (query) => completeAddress(ctx, query),
+    onHome: (request) => homeView(ctx, request),
   };
 }
 
@@ -95,6 +112,9 @@ async function spendLimit(
 ): Promise<LimitVerdict | null> {
   if (pipeline.limiter === null) return null;
   const verdict = await pipeline.limiter(request);
+  if (verdict.allowed && verdict.uncounted) {
+    log.warn({ err: verdict.uncounted }, "the command limits could not be counted; let through uncounted");
+  }
   if (!verdict.allowed) {
     log.info({ scope: verdict.scope }, reached);
     await respond.replyPrivately({ kind: "notice", text: limitNotice(verdict) });

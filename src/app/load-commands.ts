@@ -14,7 +14,7 @@ export class CommandLoadError extends Error {
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** Discord refuses descriptions longer than this. */
 const DESCRIPTION_MAX = 100;
-const KINDS = new Set(["ip", "ip-or-host", "range", "host", "text"]);
+const KINDS = new Set(["ip", "ip-or-host", "range", "host", "text", "duration"]);
 
 /** What is wrong with one declaration, or null. */
 function declarationProblem(value: unknown): string | null {

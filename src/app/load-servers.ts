@@ -7,7 +7,8 @@ import type { StoreKeys } from "../keys.js";
 import { readChannelHealths } from "../store/channel-health.js";
 import { readHistories } from "../store/history.js";
 import { type ReportRow, readReportRows } from "../store/report-rows.js";
-import { readWatchStates } from "../store/watch-states.js";
+import { readWatchStates, readWatchStatesOf } from "../store/watch-states.js";
+import { watchersOf } from "../store/watchers.js";
 import { listWatchedChannels, listWatches, type WatchRecord } from "../store/watches.js";
 import {
   type ChannelSnapshot,
@@ -62,6 +63,41 @@ export async function loadSnapshot(store: StoreAccess): Promise<ServersSnapshot>
       channels.flatMap(({ watches }) => watches),
     ),
   };
+}
+
+/**
+ * What one address's page needs (GET /servers/<ip>): the channels whose watches hold it (the
+ * IP's watcher index and the range watches, src/store/watchers.ts), each with its state of that
+ * address and the address's row facts. Not every channel's watches and states: a page about one
+ * address costs the same with 10 or 65,536 watched.
+ */
+export async function loadSnapshotOf(store: StoreAccess, ip: string): Promise<ServersSnapshot> {
+  const { redis, keys } = store;
+  const byChannel = new Map<string, WatchRecord[]>();
+  for (const { channel, record } of await watchersOf(redis, keys, ip)) {
+    // The watch as seen from this address: its other addresses are not this page's.
+    const narrowed: WatchRecord = { ...record, ips: [ip] };
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), narrowed]);
+  }
+  const channelKeys = [...byChannel.keys()];
+  const [states, healths] = await Promise.all([
+    readWatchStatesOf(
+      redis,
+      keys,
+      channelKeys.map((channel) => ({ channel, ip })),
+    ),
+    readChannelHealths(redis, keys, channelKeys),
+  ]);
+  const channels: ChannelSnapshot[] = channelKeys.map((channel, index) => {
+    const state = states[index]?.state ?? null;
+    return {
+      channel,
+      watches: byChannel.get(channel) ?? [],
+      states: new Map(state === null ? [] : [[ip, state]]),
+      paused: (healths.get(channel)?.pausedAt ?? null) !== null,
+    };
+  });
+  return { channels, reports: await readWatchRows(redis, keys, [...byChannel.values()].flat()) };
 }
 
 /** The newest `limit` history entries of each row's address in its channel. */

@@ -27,6 +27,8 @@ export interface CheckRequest {
    * a finished window is re-opened for a new check; a running one is still joined.
    */
   fresh?: boolean;
+  /** Also probe the IP's SMTP port (`/rdns probe`): a window of its own, apart from plain checks. */
+  probe?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export async function requestCheck(
   request: CheckRequest,
 ): Promise<"new" | "joined" | "answered" | "rerun"> {
   const { redis, queues, settings, keys } = ctx;
-  const dedupKey = keys.dedup(request.ip, request.helo);
+  const dedupKey = keys.dedup(request.ip, request.helo, request.probe === true);
   const join = (reopenChainId?: string) =>
     joinCheckWindow(
       redis,

@@ -4,6 +4,7 @@
 // are written out (`\u202e`) as the page writes them (src/render/inert-text.ts), so a PTR name
 // cannot reorder or hide a cell's text in a spreadsheet, or a terminal's `cat`.
 import { stringify } from "csv-stringify/sync";
+import { blocklistRowText } from "../render/blocklist-row.js";
 import { escapeInvisible } from "../render/inert-text.js";
 import type { ServerRow } from "./server-rows.js";
 
@@ -21,6 +22,13 @@ const HEADER = [
   "since",
   "checked_at",
   "paused",
+  "every_seconds",
+  "muted_until",
+  // A probing watch's SMTP greeting (`/rdns watch <ip> probe`); empty for the others. Last, so
+  // the columns before keep their places.
+  "blocklists",
+  "smtp_greeting",
+  "smtp_matches_ptr",
   "owner_zone",
   "owner_provider",
   "owner_contact",
@@ -45,6 +53,11 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         row.since ?? "",
         row.checkedAt ?? "",
         row.paused ? "yes" : "no",
+        row.everySeconds === null ? "" : String(row.everySeconds),
+        row.mutedUntil ?? "",
+        blocklistRowText(row.blocklists ?? []),
+        row.smtp?.bannerName ?? "",
+        flag(row.smtp?.matchesPtr),
         row.owner?.zone ?? "",
         row.owner?.provider ?? "",
         row.owner?.contact ?? "",

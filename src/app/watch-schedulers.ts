@@ -12,6 +12,7 @@ import {
   watchesWithoutScheduler,
 } from "../queue/watch-schedulers.js";
 import type { EngineSettings } from "../settings.js";
+import { getWatch, watchIntervalOf } from "../store/watches.js";
 
 /** What scheduling needs: the workers pass these too, so not the whole AppContext. */
 export interface SchedulerDeps {
@@ -33,8 +34,21 @@ export async function ensureWatchSchedulers(
 ): Promise<WatchRef[]> {
   const missing = await watchesWithoutScheduler(deps.queues.watch, watches);
   for (const watch of missing)
-    await upsertWatchRunScheduler(deps.queues.watch, watch, deps.settings.watchIntervalMs);
+    await upsertWatchRunScheduler(deps.queues.watch, watch, intervalOf(deps, watch));
   return missing;
+}
+
+/** The watch's own interval, else the deployment's. */
+function intervalOf(deps: Pick<SchedulerDeps, "settings">, watch: WatchRef): number {
+  return watch.everyMs ?? deps.settings.watchIntervalMs;
+}
+
+/**
+ * Gives a stored watch a new interval (`/rdns watch <target> every 2h` again): its scheduler is
+ * replaced, on the watch's own phase of the new interval.
+ */
+export async function rescheduleWatch(deps: SchedulerDeps, watch: WatchRef): Promise<void> {
+  await upsertWatchRunScheduler(deps.queues.watch, watch, intervalOf(deps, watch));
 }
 
 /**
@@ -47,6 +61,11 @@ export async function dropWatchSchedulerIfUnwatched(deps: SchedulerDeps, watch: 
   if ((await stored()) === 1) return false;
   await removeWatchRunScheduler(queues.watch, watch);
   if ((await stored()) === 0) return true;
-  await upsertWatchRunScheduler(queues.watch, watch, settings.watchIntervalMs);
+  const record = await getWatch(redis, keys, watch.channel, watch.target);
+  await upsertWatchRunScheduler(
+    queues.watch,
+    watch,
+    record === null ? settings.watchIntervalMs : watchIntervalOf(record, settings.watchIntervalMs),
+  );
   return false;
 }

@@ -12,12 +12,13 @@ import {
   getWatch,
   releaseWatchAnnouncement,
   setWatchOrigin,
+  updateWatch,
   type WatchRecord,
 } from "../store/watches.js";
 import type { AppContext } from "./context.js";
 import { resumeChannel } from "./paused-watches.js";
 import type { WatchTarget } from "./targets.js";
-import { ensureWatchSchedulers } from "./watch-schedulers.js";
+import { ensureWatchSchedulers, rescheduleWatch } from "./watch-schedulers.js";
 
 /** Longer than posting one message takes; a command that dies holding it blocks a retry this long. */
 const ANNOUNCE_CLAIM_MS = 30_000;
@@ -29,6 +30,10 @@ export interface WatchRequest {
   target: WatchTarget;
   /** The HELO name every run of the watch checks too; null for none. */
   helo: string | null;
+  /** Every run also reads the SMTP greeting (`/rdns watch <ip> probe`). */
+  probe?: boolean;
+  /** Its own interval (`every 30m`); null: the deployment's (WATCH_INTERVAL_MS). */
+  everyMs?: number | null;
 }
 
 export type WatchResult =
@@ -36,6 +41,8 @@ export type WatchResult =
   | { status: "watching"; origin: Origin }
   /** Already watched; `repaired` names the watch when its missing scheduler was created again. */
   | { status: "exists"; repaired: string[] }
+  /** Already watched at another pace: its interval is now the one asked for. */
+  | { status: "repaced"; everyMs: number | null }
   /** Over the channel's cap: nothing stored. */
   | { status: "cap"; watched: number; cap: number };
 
@@ -60,6 +67,8 @@ export async function watch(
       user: request.user,
       createdAt,
       helo: request.helo,
+      ...(request.probe === true ? { probe: true } : {}),
+      everyMs: request.everyMs ?? null,
     },
     settings.watchCap,
   );
@@ -70,8 +79,22 @@ export async function watch(
     record = await getWatch(redis, keys, channel, label);
     // Unwatched between the two reads: nothing is left to repair or announce.
     if (record === null) return { status: "exists", repaired: [] };
+    const asked = request.everyMs ?? null;
+    if (asked !== null && asked !== (record.everyMs ?? null)) {
+      const changed = await updateWatch(redis, keys, channel, label, (stored) => ({
+        ...stored,
+        everyMs: asked,
+      }));
+      if (changed !== null) {
+        await rescheduleWatch(ctx, { channel, target: label, everyMs: asked });
+        return { status: "repaced", everyMs: asked };
+      }
+    }
   }
-  const repaired = (await ensureWatchSchedulers(ctx, [{ channel, target: label }])).map((w) => w.target);
+  const everyMs = record?.everyMs ?? request.everyMs ?? null;
+  const repaired = (await ensureWatchSchedulers(ctx, [{ channel, target: label, everyMs }])).map(
+    (w) => w.target,
+  );
   const announced = record?.origin ?? null;
   if (announced !== null || !(await claimWatchAnnouncement(redis, keys, channel, label, ANNOUNCE_CLAIM_MS))) {
     return { status: "exists", repaired: added.ok ? [] : repaired };

@@ -27,7 +27,7 @@ const PRIVATE_V6 = new Set(["unspecified", "linkLocal", "multicast", "loopback",
 // Exim's delivery lines name the remote host after the transport: `T=remote_smtp H=mx [ip]`,
 // `T=remote_smtp defer (-44) H=mx [ip]` (the receiver; in a receiver's own reply `H=` is the client).
 const OWN_BEFORE =
-  /(?:\bserver\s+[^\s[\]]{1,253}\[|\brelay=[^\s[\],]{0,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
+  /(?:\bserver\s+[^\s[\]]{1,253}\[|\brelay=[^\s[\],]{1,253}\s?\[|\bT=\S{1,64}\s+(?:defer \(-?\d{1,5}\):?\s+)?H=[^\s[\]]{1,253}\s?\[|\bhost\s+[^\s[\]]{1,253}\s?\[|\b(?:host:|remote host|remote server|smtp server|server at|delivery via|mxes tried:|(?:connected|connect|connection|lost connection) (?:to|with)|giving up on|talking to|port \d{1,5} of)\s+(?:[^\s[\]]{1,253}\s?)?[[(<]?)$/i;
 // ... or just after it.
 const OWN_AFTER =
   /^(?:\s\d{1,5})?[\])>]?(?::\d{1,5})?:?\s*(?:does not like|did not like|said\b|refused to|failed after|failed with|responded|timed out|connection (?:refused|timed out|reset))/i;
@@ -46,6 +46,8 @@ const CLIENT_BEFORE = new RegExp(
     String.raw`\brequired:\s*\[?`,
     String.raw`\bis not\s+\[?`,
     String.raw`\bh=[^\s[\]]{1,253}\s?\[`,
+    // Sendmail names a client without a verified name `relay=[ip]`; the MX it relays to has one.
+    String.raw`\brelay=\[`,
     String.raw`\bserver\s+[[(]`,
     String.raw`<[^\s<>[\]]{1,253}\[`,
   ]
@@ -199,18 +201,50 @@ export function extractRefusedAddress(
   return loose?.address ?? null;
 }
 
-const HELO_PATTERNS = [
-  /\bhelo=\s*[[<]?([A-Za-z0-9][A-Za-z0-9.-]{0,252})/i,
-  /\b(?:helo|ehlo)\s+(?:name\s+)?<?([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){1,10})>?/i,
-  /<([A-Za-z0-9][A-Za-z0-9.-]{0,252})>:\s*helo command rejected/i,
+// Where a pasted bounce or log names the HELO/EHLO its client gave (issue 21 point 6):
+// - `helo=<name>` / `HELO=[name]` fields (Postfix smtpd's `proto=ESMTP helo=<name>`, Exim's
+//   `HELO=`), an address literal kept as one (`helo=<[192.0.2.1]>`);
+// - `after EHLO name` / `HELO name` in a sender's own bounce (Exim's "SMTP error ... after EHLO");
+// - Exim's host field `H=verified.name (helo) [ip]` or `H=(helo) [ip]` (exim.org spec, "Log
+//   files": the HELO is shown in parentheses when it differs from the verified name);
+// - Postfix's reply `<name>: Helo command rejected`.
+const LITERAL_OR_NAME = String.raw`(\[[^\]\s]{1,60}\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252})`;
+const HELO_PATTERNS: { pattern: RegExp; field: boolean }[] = [
+  { pattern: new RegExp(String.raw`\bhelo=\s*<?${LITERAL_OR_NAME}`, "i"), field: true },
+  {
+    pattern:
+      /\b(?:helo|ehlo)\s+(?:name\s+)?<?(\[[^\]\s]{1,60}\]|[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){1,10}\.?)>?/i,
+    field: false,
+  },
+  { pattern: /\bH=(?:[^\s()[\]]{1,253} )?\(([^\s()]{1,253})\) ?\[/, field: true },
+  { pattern: /<([A-Za-z0-9][A-Za-z0-9.-]{0,252})>:\s*helo command rejected/i, field: false },
 ];
 
-/** The HELO/EHLO name, when the text names it (`HELO=[name]`, `after EHLO name`, Postfix's `<name>: Helo command rejected`). */
+/**
+ * A HELO as logged, normalised: an address literal stays one (`[192.0.2.1]`, `[IPv6:2001:db8::1]`),
+ * a name is lower-cased without its trailing dot. A bare word (no dot) is kept only from a field
+ * that holds the HELO (`helo=<mailserver>`, the very thing a receiver refuses); in free text it is
+ * more likely a word ("EHLO command"). Null when it is neither.
+ */
+export function normaliseHelo(raw: string, bareWord = false): string | null {
+  const unwrapped = raw.replace(/^<|>$/g, "");
+  const inner = /^\[(.{1,60})\]$/.exec(unwrapped)?.[1];
+  if (inner !== undefined) {
+    const v6 = /^IPv6:(.+)$/i.exec(inner)?.[1];
+    if (v6 !== undefined && ipaddr.IPv6.isValid(v6)) return `[IPv6:${v6.toLowerCase()}]`;
+    if (ipaddr.IPv4.isValidFourPartDecimal(inner)) return `[${inner}]`;
+  }
+  const name = (inner ?? unwrapped).replace(/\.$/, "").toLowerCase();
+  if (!/^[a-z0-9_][a-z0-9_.-]{0,252}$/.test(name)) return null;
+  return name.includes(".") || bareWord ? name : null;
+}
+
+/** The HELO/EHLO name, when the text names it (`helo=<name>`, `after EHLO name`, Exim's `H=(name)`, Postfix's `<name>: Helo command rejected`). */
 export function extractHelo(text: string): string | null {
-  for (const pattern of HELO_PATTERNS) {
-    const name = pattern.exec(text)?.[1];
-    if (name?.includes(".") && !/\.$/.test(name)) return name.toLowerCase();
-    if (name?.endsWith(".") && name.length > 1) return name.slice(0, -1).toLowerCase();
+  for (const { pattern, field } of HELO_PATTERNS) {
+    const raw = pattern.exec(text)?.[1];
+    const name = raw === undefined ? null : normaliseHelo(raw, field);
+    if (name !== null) return name;
   }
   return null;
 }

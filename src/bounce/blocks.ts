@@ -3,6 +3,7 @@
 // code or a receiver's known wording is a candidate diagnostic.
 import { linesCarryReply } from "./codes.js";
 import { MAX_BLOCKS, MAX_REPLY_LINES } from "./limits.js";
+import { startsLogRecord } from "./logs.js";
 import { unwrapReply } from "./unwrap.js";
 
 // Where the bounce stops and the returned copy of the message starts (Exim, qmail, Sendmail,
@@ -43,9 +44,16 @@ export function cutReturnedCopy(lines: string[]): string[] {
   return lines;
 }
 
+// Notices that label the receiver's reply like a field (`Reason: 550 5.4.1 ...` from Symantec
+// Email Security.cloud, `Error: 550 ...`, `Remote server said: 550 ...`): the reply is prose.
+const REPLY_FIELD =
+  /^(?:reason|error|remote (?:server|host) (?:said|replied)|smtp (?:error|response)):\s*[45]\d\d\b/i;
+
 function isFieldBlock(lines: string[]): boolean {
   return (
-    HEADER_LINE.test(lines[0] ?? "") && lines.every((line) => HEADER_LINE.test(line) || /^[ \t]/.test(line))
+    HEADER_LINE.test(lines[0] ?? "") &&
+    !REPLY_FIELD.test(lines[0] ?? "") &&
+    lines.every((line) => HEADER_LINE.test(line) || /^[ \t]/.test(line))
   );
 }
 
@@ -87,6 +95,9 @@ export function findReplyBlocks(lines: string[]): TextBlock[] {
     const previous = current[current.length - 1];
     if (previous !== undefined && !/^[ \t]/.test(line) && isField !== HEADER_LINE.test(current[0] ?? ""))
       flush();
+    // A log line is one record (a Postfix `NOQUEUE: reject`, a delivery line): a timestamp starts
+    // a new block, so a refusal is never merged with another client's line or another failure.
+    else if (current.length > 0 && startsLogRecord(line)) flush();
     current.push(line);
     if (current.length >= MAX_REPLY_LINES) flush();
   }

@@ -107,12 +107,13 @@ const TEXT_RULES: Rule[] = [
     "policy",
     /too large|too big|message size exceeded|max(?:imum)? message size|not accepting mail with attachments|size (?:limit )?exceeds|exceeds (?:fixed )?(?:maximum )?(?:message )?size|size limit exceeded|length exceeds|line limit exceeded|headers too large|8-bit data|protocol violation|duplicate header|data format error|message filtered|not allowed|policy/,
   ],
-  // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2). Spanish and
+  // The recipient: unknown, full, disabled, moved (RFC 3463 5.1.1, 5.2.1, 5.2.2; `err.nosuchuser`
+  // as some receivers write it in one word). Spanish and
   // Portuguese notices (Latin American ISPs): "casilla ha expirado" (mailbox expired), "destinatario
   // desconocido" (unknown recipient), "usuário inválido ou inexistente".
   [
     "mailbox",
-    /user unknown|unknown (?:user|recipient|address)|no such (?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here)|mail-box not found|bad_recipient|no account by that name|(?:user|recipient|address) unknown|user name .{0,80} not unique|unavailable to take delivery|no such domain at this location|casilla (?:ha expirado|inexistente|no existe)|destinatario desconocido|usuario (?:desconocido|inexistente)|usu[aá]rio inv[aá]lido/,
+    /user unknown|unknown (?:user|recipient|address)|no ?such ?(?:user|mailbox|recipient|address)|(?:user|recipient|address|mailbox) (?:not found|not exist|does not exist|doesn't exist|not recognized|not known)|recipient name is not recognized|not listed in (?:public name|domino directory|the directory)|doesn't have an? [\w.-]{1,64} account|address not found|invalid (?:recipient|mailbox|final delivery userid|address)|mailbox (?:<> )?(?:is )?(?:full|unavailable|not found|disabled|does not exist|inactive|frozen|exceeds)|over quota|quota exceeded|exceeded (?:the |their )?(?:storage|quota|local limit)|mailfolder is full|mailbox.{0,40}exceeded|account (?:is |has been )?(?:disabled|suspended|inactive|locked|blocked|discontinued|closed|expired)|disabled recipient|recipient account is blocked|has moved|no longer (?:available|valid|in use)|compte du destinataire|not a known user|not an? (?:valid|active) (?:user|address|mailbox|recipient)|deactivated|no mail[- ]?box (?:found|available|here|by that name)|mail-box not found|bad_recipient|no account by that name|(?:user|recipient|address) unknown|user name .{0,80} not unique|unavailable to take delivery|no such domain at this location|casilla (?:ha expirado|inexistente|no existe)|destinatario desconocido|usuario (?:desconocido|inexistente)|usu[aá]rio inv[aá]lido/,
   ],
   // The receiving system itself failed or could not be reached: nothing the sender can fix now.
   [
@@ -120,7 +121,8 @@ const TEXT_RULES: Rule[] = [
     /mailer error|system error|internal (?:system )?error|not accepting (?:network )?messages|on hold|hop count|too many hops|mail loop|routing loop|insufficient (?:disk|system) (?:space|storage)|system (?:is )?full|host (?:or domain name )?not found|name service error|dns domain \S{1,255} does not exist|domain name not found|unknown host|host unknown|no mx|no smtp service|does not accept mail|connection (?:timed out|refused|reset|lost)|timed out|expired|could not deliver for|delivery failed \d+ attempts|will be retried|has been delayed|in the queue too long|not delivered within|not reachable|unable to connect|network error|did not accept our requests to connect|could not find a gateway|pipe to|child status|socket error|all hosts have been failing|unrouteable|unroutable/,
   ],
   // A recipient refused with no other reason given.
-  ["mailbox", /recipient (?:address )?rejected|address rejected|does not exist/],
+  // ("dosn't exist": a receiver's own misspelling, kept as it writes it.)
+  ["mailbox", /recipient (?:address )?rejected|address rejected|does not exist|doe?sn'?t exist/],
   // Refused by the receiver's own rules, for no reason given above.
   [
     "policy",
@@ -157,11 +159,20 @@ function withoutUrls(text: string): string {
   return text.replace(/\b(?:https?|ftp):\s?\/\/\S{0,500}/g, " ");
 }
 
+// Mail addresses in a reply are the recipient or the sender, never the reason: a recipient named
+// `dmarc@...` or `spam@...` says nothing about DMARC or spam. Each becomes `<>`, so the words
+// around it still read ("mailbox <> unavailable").
+const MAIL_ADDRESS = /<?[^\s<>()[\]@,;:"']{1,64}@[a-z0-9][a-z0-9.-]{0,252}>?/g;
+
+function withoutAddresses(text: string): string {
+  return text.includes("@") ? text.replace(MAIL_ADDRESS, "<>") : text;
+}
+
 // Categorise sees at most this much of a diagnostic: every rule is linear, this bounds them too.
 const MAX_CATEGORISE_CHARS = 2000;
 
 export function categorise(diagnostic: string, enhancedCode: string | null): Categorisation {
-  const text = diagnostic.slice(0, MAX_CATEGORISE_CHARS).toLowerCase();
+  const text = withoutAddresses(diagnostic.slice(0, MAX_CATEGORISE_CHARS).toLowerCase());
   const prose = withoutUrls(text);
   const fromCode = codeCategory(enhancedCode);
   const rdnsWords = RDNS_TEXT.some((pattern) => pattern.test(prose));

@@ -189,7 +189,7 @@ export function jsonToDsn(text: string): string | null {
 }
 
 /** Splits one CSV/TSV row (RFC 4180 quoting); bounded by the line's length. */
-function splitRow(line: string, separator: string): string[] {
+export function splitRow(line: string, separator: string): string[] {
   const cells: string[] = [];
   let cell = "";
   let quoted = false;

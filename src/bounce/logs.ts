@@ -32,6 +32,11 @@ export function logRecipient(line: string): string | null {
   return LOG_RECIPIENT.exec(line)?.[1] ?? null;
 }
 
+/** True when the line opens a log record (a timestamp of a syslog, ISO 8601, Exim or qmail log). */
+export function startsLogRecord(line: string): boolean {
+  return LOG_PREFIX.test(line);
+}
+
 /** True when the text's first lines look like a log: most start with a timestamp. */
 export function looksLikeLog(lines: string[]): boolean {
   let stamped = 0;

@@ -1,13 +1,17 @@
 // readBounce: pasted text or a whole .eml -> one finding per distinct failure. Pure: no I/O.
+
 import { addressesIn, extractHelo, extractRefusedAddress } from "./address.js";
+import { blocklistNamed } from "./blocklist-named.js";
 import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
+import { bounceByEnvelope, envelopeDiagnostic, notABounce } from "./envelope.js";
 import { explainFinding } from "./explain.js";
 import { jsonToDsn, tableToDsn } from "./exports.js";
 import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
 import { filterLogLines, logRecipient, looksLikeLog } from "./logs.js";
+import { messageTraceFindings } from "./message-trace.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import {
   decodeInput,
@@ -19,7 +23,7 @@ import {
 } from "./normalise.js";
 import { noticeByWords } from "./notice-words.js";
 import { detectReceiver } from "./receiver.js";
-import { receiverLogFindings } from "./receiver-findings.js";
+import { receiverLogFindings, withoutRefusals } from "./receiver-findings.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
 
@@ -37,46 +41,6 @@ function messageParts(text: string, lines: string[]): MessageParts | null {
   const mbox = /^From \S+ /.test(lines[0] ?? "");
   if (!looksLikeMessage(mbox ? lines.slice(1) : lines)) return null;
   return readMessage(mbox ? text.slice(text.indexOf("\n") + 1) : text);
-}
-
-// A message is a bounce by its envelope when a mail system sent it as one: RFC 6522's
-// report-type=delivery-status, the MAILER-DAEMON / postmaster sender that RFC 5321 4.5.5 bounces
-// come from, Exim's X-Failed-Recipients, or a non-delivery subject. Such a message is read even
-// when no reply code survived (queue expiry, unknown host, a list's refusal).
-const BOUNCE_SENDER = /mailer[-_]?daemon|postmaster|mail delivery (?:subsystem|system)|mail administrator/i;
-const BOUNCE_SUBJECT =
-  /undeliver|delivery status notification|returned mail|mail delivery (?:failed|failure|problem)|delivery (?:failure|failed|problem|notification)|failure notice|non[- ]?deliver|could not be delivered|not delivered|returned to sender|delivery has failed|mail system error|address not found|message not delivered|nicht zustellbar|non remis|no entregado|non recapitato|onbestelbaar|не доставлено|エラー|不能/i;
-
-function bounceByEnvelope(message: MessageParts): boolean {
-  if (message.reportType === "delivery-status") return true;
-  if (message.reportType !== null) return false; // feedback-report (RFC 5965) and others
-  if (message.failedRecipients !== null) return true;
-  const from = message.from ?? "";
-  const subject = message.subject ?? "";
-  if (BOUNCE_SENDER.test(from))
-    return !/out of (?:the )?office|vacation|auto(?:matic)?[- ]?reply/i.test(subject);
-  return !message.autoReply && BOUNCE_SUBJECT.test(subject);
-}
-
-/** Not a failure: an abuse report (RFC 5965) or an auto-reply (RFC 3834) that no mail system sent. */
-function notABounce(message: MessageParts | null): boolean {
-  if (message === null) return false;
-  if (message.reportType !== null && message.reportType !== "delivery-status") return true;
-  return message.autoReply && !bounceByEnvelope(message);
-}
-
-/** The bounce's own words when it carries no reply: its first paragraphs, up to a few hundred characters. */
-function envelopeDiagnostic(lines: string[]): string | null {
-  const kept: string[] = [];
-  let length = 0;
-  for (const line of lines) {
-    const trimmed = line.trim();
-    if (trimmed === "" || /^-{3,}|^\*{2,}\s*$/.test(trimmed)) continue;
-    kept.push(trimmed);
-    length += trimmed.length + 1;
-    if (length > 1200 || kept.length >= 20) break;
-  }
-  return kept.length === 0 ? null : kept.join(" ");
 }
 
 /**
@@ -172,7 +136,10 @@ export async function readBounce(
 ): Promise<BounceReading> {
   const decoded = decodeInput(input, options.maxBytes ?? MAX_INPUT_BYTES);
   const { findings, cut } = await readText(decoded.text, options.file ?? null, 1);
-  for (const finding of findings) finding.explanation = explainFinding(finding);
+  for (const finding of findings) {
+    finding.explanation = explainFinding(finding);
+    finding.blocklist = blocklistNamed(finding);
+  }
   return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
 }
 
@@ -196,6 +163,9 @@ async function readText(
     parsed.deliveryStatus === "" &&
     parsed.attachedMessages.length === 0;
   const message = empty ? null : parsed;
+  // A Microsoft 365 trace or Exchange tracking log the receiver exported: the client is a field.
+  const traced = message === null ? messageTraceFindings(text, file) : [];
+  if (traced.length > 0) return { findings: traced, cut: false };
   // A sending service's JSON event or CSV/TSV export is turned into DSN groups.
   const exported = message === null ? (jsonToDsn(text) ?? tableToDsn(lineIterator(text))) : null;
   // A receiver's own log (a partner's Postfix, Exim, Sendmail or Exchange): its refusals name the
@@ -221,7 +191,9 @@ async function readText(
         ? bodyLines
         : splitLines(message.deliveryStatus);
   const status = parseDeliveryStatus(dsnLines);
-  const blocks = findReplyBlocks(cutReturnedCopy(bodyLines));
+  // A receiver's log mailed as a message body: its refusals read from their fields, like a paste.
+  const receiverSide = message !== null && exported === null ? receiverLogFindings(message.text, file) : [];
+  const blocks = withoutRefusals(findReplyBlocks(cutReturnedCopy(bodyLines)), receiverSide.length > 0);
 
   const findings: BounceFinding[] = [];
   const seen = new Set<string>();
@@ -261,6 +233,7 @@ async function readText(
       add(finding);
     }
   }
+  if (receiverSide.length > 0) findings.unshift(...receiverSide.slice(0, MAX_FINDINGS - findings.length));
   if (findings.length === 0 && nesting > 0 && message !== null && message.attachedMessages.length > 0) {
     const inner = await readText(message.attachedMessages[0] ?? "", file, nesting - 1);
     if (inner.findings.length > 0) return inner;

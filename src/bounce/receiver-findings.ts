@@ -1,11 +1,13 @@
 // A receiver's own log turned into findings: one per distinct refusal, with the client the log
 // names as the refused address and the HELO it logged. The receiver is the partner's own MTA,
 // none of the big three, so it is "other".
+
+import type { TextBlock } from "./blocks.js";
 import { categorise } from "./categorise.js";
 import { readCodes } from "./codes.js";
 import { MAX_FINDINGS } from "./limits.js";
 import { lineIterator, withoutControls } from "./normalise.js";
-import { ReceiverLogReader, type ReceiverRefusal } from "./receiver-logs.js";
+import { isReceiverRefusal, ReceiverLogReader, type ReceiverRefusal } from "./receiver-logs.js";
 import type { BounceFinding } from "./types.js";
 
 function toFinding(file: string | null, refusal: ReceiverRefusal): BounceFinding {
@@ -49,4 +51,9 @@ export function receiverLogFindings(text: string, file: string | null): BounceFi
     if (findings.length >= MAX_FINDINGS) break;
   }
   return findings;
+}
+
+/** The reply blocks without those holding a receiver's refusal line (read as findings already). */
+export function withoutRefusals(blocks: TextBlock[], any: boolean): TextBlock[] {
+  return any ? blocks.filter((block) => !block.lines.some((line) => isReceiverRefusal(line))) : blocks;
 }

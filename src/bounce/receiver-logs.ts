@@ -14,6 +14,7 @@
 // A refused client in a private or loopback range is the receiver's own hop (a content filter's
 // re-injection, an internal relay), never the sender: such lines are skipped.
 import ipaddr from "ipaddr.js";
+import { normaliseHelo } from "./address.js";
 
 export interface ReceiverRefusal {
   ip: string;
@@ -46,7 +47,8 @@ const SENDMAIL_REJECT = new RegExp(
 const EXCHANGE_ROW =
   /^\d{4}-\d\d-\d\dT[\d:.]{8,16}Z,[^,]{0,200},([0-9A-Fa-f]{1,32}),\d{1,9},\[?[0-9A-Fa-f:.]{3,45}\]?:\d{1,5},\[?([0-9A-Fa-f:.]{3,45}?)\]?:\d{1,5},([<>*+-]),(.{0,1500})$/;
 
-function publicAddress(text: string): string | null {
+/** The address normalised, or null when it is no address or the receiver's own hop (private, loopback). */
+export function publicAddress(text: string): string | null {
   const bare = text.replace(/^IPv6:/i, "");
   if (!ipaddr.isValid(bare)) return null;
   let parsed = ipaddr.parse(bare);
@@ -59,9 +61,10 @@ function publicAddress(text: string): string | null {
   return parsed.toString();
 }
 
+/** The logged HELO as a check takes it: an address literal stays one (`helo=<[192.0.2.1]>`). */
 function cleanHelo(name: string | undefined): string | null {
   if (name === undefined || name === "") return null;
-  return name.replace(/^[<[]|[>\]]$/g, "").toLowerCase();
+  return normaliseHelo(name, true);
 }
 
 /** Postfix: the reply up to the `; from=<...>` fields it appends, the recipient and HELO from those fields. */
@@ -134,6 +137,13 @@ function sendmailRefusal(line: string): ReceiverRefusal | null {
     mta: "sendmail",
     unverifiedName: match[1] === undefined,
   };
+}
+
+/** True when the line is a receiver's refusal of a client (Postfix, Exim or Sendmail shape). */
+export function isReceiverRefusal(line: string): boolean {
+  return (
+    line.includes("reject") && (postfixRefusal(line) ?? eximRefusal(line) ?? sendmailRefusal(line)) !== null
+  );
 }
 
 /** Reads receiver-side refusals line by line; `sessions` carries Exchange's EHLO per session id. */

@@ -31,6 +31,11 @@ export interface BounceFinding {
   recipient: string | null;
   /** One line: what this refusal means and who can fix it (additive to the docs/cli.md contract). */
   explanation?: string;
+  /**
+   * For a blocklist bounce, the list it names: a DNSBL's zone (zen.spamhaus.org, ...) or
+   * "microsoft" (its own list); null when it names none known (src/bounce/blocklist-named.ts).
+   */
+  blocklist?: string | null;
 }
 
 export interface BounceReading {

@@ -1,6 +1,7 @@
 // The inbound half of the chat contract: a command, a pasted message or a button press,
 // normalised across platforms, with the responder that answers it, and the app's entry points a
 // platform calls (src/app/handlers.ts implements them).
+import type { HomeView } from "./home.js";
 import type { Origin, OutboundMessage, PlatformName } from "./types.js";
 
 /** A slash command, normalised across platforms. */
@@ -95,10 +96,66 @@ export interface ButtonResponder {
   thread(): Promise<Origin>;
 }
 
+/**
+ * A message a person asked the bot about, anywhere (docs/chat-commands.md "Act on any message"):
+ * the Slack shortcut or Discord context-menu "Check with rdns" on a message (`shortcut`), a
+ * message that mentions the bot (`mention`, the mention taken out of `text`) or one sent to it
+ * directly (`direct`). Read as a pasted bounce, or as an IP or host name when that is all it holds.
+ */
+export interface AskedMessage extends PastedMessage {
+  via: "shortcut" | "mention" | "direct";
+}
+
+/** Where an answer about an asked-about message went: its origin, or why the bot may not post there. */
+export type Opened = { ok: true; origin: Origin } | { ok: false; reason: string };
+
+/** What the app may do in answer to an asked-about message; the platform supplies it. */
+export interface AskResponder {
+  /** As CommandResponder.acknowledge (Slack's ack(), Discord's deferred ephemeral answer). */
+  acknowledge?(): Promise<boolean>;
+  /** An answer only the asking person sees (Slack: ephemeral or response_url; Discord: ephemeral). */
+  replyPrivately(message: OutboundMessage): Promise<void>;
+  /**
+   * Posts `message` in the thread on the asked-about message (Discord: a thread on it, or the
+   * channel where threads are not allowed); the post is the origin's parent. `ok: false` with
+   * the platform's reason when the bot may not post there (a DM it is not in, a channel it has
+   * not joined).
+   */
+  openThread(message: OutboundMessage): Promise<Opened>;
+  /** Posts `message` where only the person and the bot talk (a direct message): the fallback. */
+  openPrivately(message: OutboundMessage): Promise<Origin>;
+  /** As CommandResponder.replaceOpened. */
+  replaceOpened(origin: Origin, message: OutboundMessage): Promise<void>;
+}
+
+/** An address option being typed (Discord autocomplete): what to offer. */
+export interface CompletionQuery {
+  platform: PlatformName;
+  channel: string;
+  /** The command (`status`, `unwatch`, `recheck`, `stop`) and the option being typed. */
+  command: string;
+  option: string;
+  typed: string;
+}
+
+/** One person's Home (Slack App Home): which of the watching channels they are in. */
+export interface HomeRequest {
+  platform: PlatformName;
+  user: string;
+  /** Whether the person is in this channel (the platform asks its API; cached there). */
+  isMember(channel: string): Promise<boolean>;
+}
+
 /** The app's entry points, called by each platform's inbound side. */
 export interface InboundHandlers {
   onCommand(request: CommandRequest, respond: CommandResponder): Promise<void>;
   onPaste(message: PastedMessage, respond: PasteResponder): Promise<void>;
   /** A button on one of the bot's messages (platforms without buttons never call it). */
   onButton(press: ButtonPress, respond: ButtonResponder): Promise<void>;
+  /** A message a person asked about (shortcut, context menu, mention, direct message). */
+  onAsk?(message: AskedMessage, respond: AskResponder): Promise<void>;
+  /** Choices for an address option being typed: at most 25, best first. */
+  onComplete?(query: CompletionQuery): Promise<string[]>;
+  /** What a person's Home shows (src/app/home.ts). */
+  onHome?(request: HomeRequest): Promise<HomeView>;
 }

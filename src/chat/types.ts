@@ -2,18 +2,24 @@
 // addresses, outbound message kinds, the ChatSender). It sits below queue, store, render and the
 // platforms, so a queued job can carry a reply address back to the right thread on any platform.
 import type { BounceFinding } from "../bounce/types.js";
-import type { FcrdnsResult, Verdict } from "../check/types.js";
+import type { BlocklistStatus, FcrdnsResult, Verdict } from "../check/types.js";
 import type { DmarcRow } from "../dmarc/types.js";
 import type { InboundHandlers } from "./inbound.js";
 import type { ReportView, VerdictView } from "./views.js";
 
+export type { HomeRow, HomeView } from "./home.js";
 export type {
+  AskedMessage,
+  AskResponder,
   ButtonAction,
   ButtonPress,
   ButtonResponder,
   CommandRequest,
   CommandResponder,
+  CompletionQuery,
+  HomeRequest,
   InboundHandlers,
+  Opened,
   PastedMessage,
   PasteResponder,
 } from "./inbound.js";
@@ -37,13 +43,28 @@ export interface Origin {
   thread: ReplyAddress;
   /** The parent message to update with the verdict (Slack chat.update, Discord edit original). */
   parent: ReplyAddress | null;
+  /**
+   * A pasted bounce named this blocklist (src/bounce/blocklist-named.ts): the thread's report
+   * shows that list's state first.
+   */
+  focusList?: string;
 }
 
 /**
  * How a watched address changed: its verdict, its PTR names ("drifted"), or, with the verdict and
  * names unchanged, its HELO problems appearing ("helo-broke") or going away ("helo-recovered").
  */
-export type WatchChange = "broke" | "recovered" | "drifted" | "helo-broke" | "helo-recovered";
+export type WatchChange =
+  | "broke"
+  | "recovered"
+  | "drifted"
+  | "helo-broke"
+  | "helo-recovered"
+  /** A probing watch: the SMTP greeting names another host than before (`previousNames`: the old name). */
+  | "greeting-drifted"
+  /** A DNS blocklist now lists it, or no longer does (`lists` names which). */
+  | "listed"
+  | "delisted";
 
 /**
  * One source IP of a DMARC aggregate report posted in a support channel (src/app/dmarc-paste.ts):
@@ -83,6 +104,21 @@ export interface StatusRow {
   paused: boolean;
   /** Who controls the PTR (the owner section's row facts); absent or null when not known. */
   owner?: { zone: string | null; provider: string | null; contact: string | null } | null;
+  /** The SMTP greeting's name of a watch that probes (`/rdns watch <ip> probe`); absent otherwise. */
+  smtp?: { outcome: string; bannerName: string | null; matchesPtr: boolean | null } | null;
+  /** The watch's own interval in seconds (`/rdns watch ... every`); null: the deployment's. */
+  everySeconds: number | null;
+  /** The end of the watch's maintenance window (`/rdns mute`), ISO 8601; null when none is set. */
+  mutedUntil: string | null;
+  /** Each blocklist's state in the last check (empty: none asked, or only the watch's state is known). */
+  blocklists: BlocklistRow[];
+}
+
+/** A blocklist's state as a row shows it (src/check/sections/blocklists). */
+export interface BlocklistRow {
+  zone: string;
+  status: BlocklistStatus;
+  codes: string[];
 }
 
 /** One watch of a channel, counted by verdict (`/rdns status` without an argument). */
@@ -129,7 +165,14 @@ export type OutboundMessage =
    * fields (Discord) a ReportView; the other kinds' is a ReportView.
    */
   | { kind: "verdict"; report: VerdictView | ReportView; chainId?: string | null; reusedSeconds?: number }
-  | { kind: "report"; report: ReportView; chainId?: string | null; reusedSeconds?: number }
+  | {
+      kind: "report";
+      report: ReportView;
+      chainId?: string | null;
+      reusedSeconds?: number;
+      /** The blocklist a pasted bounce named: its state comes first (Origin.focusList). */
+      focusList?: string;
+    }
   | { kind: "bounce"; findings: BounceFinding[]; truncated: boolean }
   /**
    * A DMARC aggregate report file posted in a support channel: its busiest sources (`rows`, most
@@ -179,6 +222,8 @@ export type OutboundMessage =
       change: WatchChange;
       report: ReportView;
       previousNames: string[];
+      /** For "listed" / "delisted": the blocklists that changed (zone names). */
+      lists?: string[];
     }
   /**
    * A new watch's first run, in its thread: how many addresses pass, fail and could not be told,

@@ -14,7 +14,9 @@ export type PtrAnswerView = Omit<PtrAnswer, "rttMs">;
 export type ForwardView = Omit<ForwardLookup, "cnames">;
 
 /** The authority as shown: its SOA is already in `negativeCache` as the renderers read it. */
-export type AuthorityView = Omit<AuthorityReport, "answers" | "soa"> & { answers: PtrAnswerView[] };
+export type AuthorityView = Omit<AuthorityReport, "answers" | "soa"> & {
+  answers: Array<PtrAnswerView & { serial?: number | null }>;
+};
 
 /** The HELO facts as shown; the HELO name's own lookup is behind `resolves` / `resolvesToIp`. */
 export type HeloView = Omit<HeloReport, "lookup">;

@@ -99,7 +99,14 @@ export function analyseObservations(obs: Observations): Analysis {
   // best name for the PTR, and a HELO fix must never point at a generic PTR name. The name to
   // advise is a non-generic PTR name, one that confirms (FCrDNS) first.
   const target = adviseTarget(obs, ptrNames, isGeneric);
-  const sections = analyseSections(obs, { ip: obs.ip, family: obs.family, ptrNames, target });
+  const genericNames = generics.filter((entry) => entry.generic);
+  const sections = analyseSections(obs, {
+    ip: obs.ip,
+    family: obs.family,
+    ptrNames,
+    target,
+    generic: genericNames.length > 0,
+  });
   // The PTR names' provider, else the one the reverse zone's NS and SOA reveal (the owner
   // section): a missing PTR has no name, but its zone still names the operator.
   const provider = providerOf(obs, truth, ptrNames) ?? (sections.reports.owner.provider as ProviderId | null);
@@ -118,7 +125,6 @@ export function analyseObservations(obs: Observations): Analysis {
   const multiple = multiplePtrProblem(ptrNames, fcrdns.confirming);
   if (multiple) problems.push(multiple);
 
-  const genericNames = generics.filter((entry) => entry.generic);
   if (genericNames.length > 0) problems.push(genericPtrProblem(genericNames, intendedName, obs));
   problems.push(...heloProblems);
 
@@ -135,6 +141,7 @@ export function analyseObservations(obs: Observations): Analysis {
     cachedNegative: codes.has("CACHED_NEGATIVE"),
     clearsBy: negativeCache?.clearsBy ?? null,
     helo: heloReport,
+    blocklists: sections.reports.blocklists,
   });
 
   const fixSteps = buildFixSteps({
@@ -160,6 +167,7 @@ export function analyseObservations(obs: Observations): Analysis {
     problems: sorted,
     receivers,
     clearsBy: negativeCache?.clearsBy ?? null,
+    blocklists: sections.reports.blocklists,
   });
 
   return {

@@ -1,16 +1,29 @@
 // Finding a zone's authoritative servers through the resolvers: the closest enclosing zone from
 // the SOA they return, then its NS and their addresses (authority.ts asks them, RD=0).
+import ipaddr from "ipaddr.js";
 import type { AuthorityOptions } from "./authority.js";
+import { notPublicReason } from "./ip.js";
 import { ask, lookupAddresses, type QueryOptions, readCnameChain } from "./lookups.js";
 import { formatServer, parseServer } from "./server.js";
+import type { NotAskedServer } from "./types.js";
 import type { ZoneServers } from "./zone-cache.js";
+
+/** What a name server at a non-public address is told (its address is not echoed: issue 28). */
+export const NOT_ASKED_PRIVATE = "the zone's name server is at a private address: not asked";
 
 /** SOA of the zone holding `name`, from an authoritative negative answer (or the apex's own SOA). */
 export async function askSoa(
   server: string,
   name: string,
   options: QueryOptions,
-): Promise<{ zone: string; ttl: number; minimum: number } | null> {
+): Promise<{
+  zone: string;
+  ttl: number;
+  minimum: number;
+  serial: number | null;
+  mname: string;
+  rname: string;
+} | null> {
   const response = await ask(options.transport, {
     name,
     type: "SOA",
@@ -20,7 +33,15 @@ export async function askSoa(
     retries: options.retries,
   });
   if (response.outcome !== "answer" || !response.aa || response.soa === null) return null;
-  return { zone: response.soa.zone, ttl: response.soa.ttl, minimum: response.soa.minimum };
+  return {
+    zone: response.soa.zone,
+    ttl: response.soa.ttl,
+    minimum: response.soa.minimum,
+    serial: response.soa.serial ?? null,
+    // The names too: the owner section reads the zone's contact from them (zone-seen.ts).
+    mname: response.soa.mname,
+    rname: response.soa.rname,
+  };
 }
 
 /**
@@ -85,16 +106,34 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
       lookupAddresses(ns, 6, "::", options.resolvers, options),
     ]),
   );
-  const servers = [
-    ...new Set(
-      lookups.flatMap((lookup) =>
-        lookup.addresses.map((address) =>
-          formatServer({ ...parseServer(address), port: options.authorityPort }),
-        ),
-      ),
-    ),
-  ];
-  return servers.length === 0
-    ? null
-    : { zone, servers, ttl: nsChain?.ttl ?? 0, nameservers: nsNames, soa: soaNames };
+  const servers: string[] = [];
+  const nameServers: Record<string, string> = {};
+  const notAsked: NotAskedServer[] = [];
+  lookups.forEach((lookup, index) => {
+    const ns = nsNames[Math.floor(index / 2)] as string;
+    for (const address of lookup.addresses) {
+      const parsed = parseServer(address);
+      // Issue 28: an address from DNS data is never a way into the bot's own network (loopback,
+      // RFC 1918, link-local metadata services...): the same rule as for addresses users type.
+      if (!options.askNonPublicNameServers && isNotPublic(parsed.host)) {
+        if (!notAsked.some((entry) => entry.nameServer === ns))
+          notAsked.push({ nameServer: ns, reason: NOT_ASKED_PRIVATE });
+        continue;
+      }
+      const server = formatServer({ ...parsed, port: options.authorityPort });
+      if (servers.includes(server)) continue;
+      servers.push(server);
+      nameServers[server] = ns;
+    }
+  });
+  if (servers.length === 0 && notAsked.length === 0) return null;
+  return { zone, servers, ttl: nsChain?.ttl ?? 0, nameServers, notAsked, nsNames, soa: soaNames };
+}
+
+function isNotPublic(host: string): boolean {
+  try {
+    return notPublicReason(ipaddr.parse(host)) !== null;
+  } catch {
+    return true;
+  }
 }

@@ -4,9 +4,17 @@
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 
 import { askSoa, discoverServers } from "./authority-discovery.js";
+import { askWithSerial, chooseNewest } from "./authority-serials.js";
 import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { askPtr, MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
-import { type AuthorityReport, CONCLUSIVE_STATUSES, type PtrAnswer } from "./types.js";
+import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
+import {
+  type AuthorityAnswer,
+  type AuthorityDisagreement,
+  type AuthorityReport,
+  CONCLUSIVE_STATUSES,
+  type NotAskedServer,
+  type PtrAnswer,
+} from "./types.js";
 import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
 import type { ZoneNames } from "./zone-seen.js";
 
@@ -21,6 +29,8 @@ export interface AuthorityOptions extends QueryOptions {
   onNames?: (names: string[]) => void;
   /** Discovered zones' servers, kept for their TTL (default: one cache per transport). */
   zoneCache?: ZoneServerCache;
+  /** Ask discovered name servers at non-public addresses too (the test lab only; CheckOptions). */
+  askNonPublicNameServers?: boolean;
 }
 
 export interface AuthorityResult {
@@ -40,27 +50,71 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   let rediscovered = false;
   let discovered: ZoneServers | null = null;
   const cache = options.zoneCache ?? zoneCacheFor(options.transport);
-  const scope = `${options.resolvers.join(",")}|${options.authorityPort}`;
+  const scope = `${options.resolvers.join(",")}|${options.authorityPort}|${options.askNonPublicNameServers === true}`;
+  const serials = new Map<string, number | null>();
+  let disagreement: AuthorityDisagreement | null = null;
+  let notAsked: NotAskedServer[] = [];
+  /** Discovered servers' NS names (host:port -> name), for messages. */
+  const nameServers: Record<string, string> = {};
+  let newestSerial: number | null = null;
+  const finish = (result: AuthorityResult): AuthorityResult => {
+    result.report.answers = result.report.answers.map((answer) => {
+      const nameServer = nameServers[answer.server];
+      return {
+        ...answer,
+        serial: serials.get(answer.server) ?? null,
+        ...(nameServer === undefined ? {} : { nameServer }),
+      };
+    });
+    result.report.serial = newestSerial;
+    result.report.disagreement = disagreement;
+    result.report.notAsked = notAsked;
+    return result;
+  };
   // Each hop follows at least one CNAME, so the chain bound is the hop bound too.
   for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
     let servers = options.authorities;
     if (servers.length === 0) {
       const found = await cache.find(scope, name, (wanted) => discoverServers(wanted, options));
-      if (found === null) return asked.size === 0 ? null : failed([...asked], zone, cnames, [], name);
+      if (found === null) return asked.size === 0 ? null : finish(failed([...asked], zone, cnames, [], name));
       zone = found.zone;
       servers = found.servers;
       discovered = found;
+      notAsked = found.notAsked ?? [];
+      Object.assign(nameServers, found.nameServers ?? {});
+      if (servers.length === 0) return finish(failed([...asked], zone, cnames, [], name));
     }
     for (const server of servers) asked.add(server);
-    const ptrs = await Promise.all(servers.map((server) => askPtr(server, name, false, options)));
+    // Every server at once, each asked its SOA beside the PTR (no round trip added in sequence):
+    // servers of one zone may serve different versions of it, and the serial says which is newest.
+    const ptrs = await Promise.all(servers.map((server) => askWithSerial(server, name, options)));
+    for (const result of ptrs) serials.set(result.answer.server, result.serial);
     // Only an authoritative answer (AA) counts; a listed server that does not serve the zone
-    // answers REFUSED or with a referral, and another listed server is the right one.
-    const authoritative = ptrs.find(
+    // answers REFUSED or with a referral, and another listed server is the right one. Of the
+    // authoritative answers the newest serial's is taken, never simply the first server's.
+    const candidates = ptrs.filter(
       (result) =>
         result.response.outcome === "answer" &&
         result.response.aa &&
         (result.response.rcode === "NOERROR" || result.response.rcode === "NXDOMAIN"),
     );
+    const newest = chooseNewest(
+      candidates.map((result) => ({
+        server: result.answer.server,
+        status: result.chain.status,
+        names: result.chain.values,
+        cnames: result.chain.cnames,
+        serial: result.serial,
+      })),
+    );
+    const authoritative =
+      newest === null
+        ? undefined
+        : candidates.find((result) => result.answer.server === newest.chosen.server);
+    if (newest !== null) {
+      disagreement ??= newest.disagreement;
+      newestSerial = newest.chosen.serial;
+    }
     const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
     if (authoritative === undefined) {
       // A cached zone's server referring us further down: a zone was delegated below the one
@@ -72,7 +126,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         for (const server of servers) asked.delete(server);
         continue;
       }
-      return failed([...asked], zone, cnames, answers, name);
+      return finish(failed([...asked], zone, cnames, answers, name));
     }
     // Once one server answered with authority, a listed server that refused or referred us
     // elsewhere simply does not serve this zone (the lab lists parent and child servers
@@ -101,21 +155,23 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         const loop = [...visited.slice(visited.indexOf(target)), ...chain.cnames.slice(0, back + 1)].join(
           " -> ",
         );
-        return brokenChain(asked, zone, cnames, server, `a CNAME loop across answers (${loop})`, name);
+        return finish(
+          brokenChain(asked, zone, cnames, server, `a CNAME loop across answers (${loop})`, name),
+        );
       }
       if (cnames.length > MAX_CNAME_HOPS) {
         const defect = `a CNAME chain longer than ${MAX_CNAME_HOPS} hops across answers (${visited[0]} -> ${cnames[0]} -> ... -> ${chain.finalName})`;
-        return brokenChain(asked, zone, cnames, server, defect, name);
+        return finish(brokenChain(asked, zone, cnames, server, defect, name));
       }
       name = chain.finalName;
       continue;
     }
     if (chain.values.length > 0) options.onNames?.(chain.values);
-    // A negative answer carries the zone's SOA (RFC 2308 3); a positive one does not, and
-    // completeSoa asks for it only when a resolver's cached negative answer needs it.
-    const soa = authoritative.response.soa;
-    return {
-      seen: namesSeen(authoritative.response, soa?.zone ?? zone, discovered),
+    // A negative answer carries the zone's SOA (RFC 2308 3); for a positive one the SOA question
+    // asked beside it brings it (completeSoa is left for a result without one).
+    const soa = authoritative.response.soa ?? authoritative.soa;
+    return finish({
+      seen: namesSeen(authoritative.response, soa, soa?.zone ?? zone, discovered),
       finalName: chain.finalName,
       answeredBy: ptrs
         .filter((result) => result.response.aa && result.response.outcome === "answer")
@@ -129,9 +185,9 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
         answers: relevant.map((answer) => withCnames(answer, cnames)),
         soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
       },
-    };
+    });
   }
-  return failed([...asked], zone, cnames, [], name);
+  return finish(failed([...asked], zone, cnames, [], name));
 }
 
 /**
@@ -139,20 +195,22 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
  * (RFC 2308 3), some servers add the NS to an answer, and discovery read both through the
  * resolvers; what none of them showed stays null for the owner section to ask.
  */
-function namesSeen(response: DnsResponse, zone: string | null, discovered: ZoneServers | null): ZoneNames {
+function namesSeen(
+  response: DnsResponse,
+  soa: { mname: string; rname: string } | null,
+  zone: string | null,
+  discovered: ZoneServers | null,
+): ZoneNames {
   const fromDiscovery = discovered !== null && discovered.zone === zone ? discovered : null;
   const ns = response.authorityNs.filter((record) => record.name === zone).map((record) => record.data);
   return {
-    nameservers: ns.length > 0 ? ns : (fromDiscovery?.nameservers ?? null),
-    soa:
-      response.soa !== null
-        ? { mname: response.soa.mname, rname: response.soa.rname }
-        : (fromDiscovery?.soa ?? null),
+    nameservers: ns.length > 0 ? ns : (fromDiscovery?.nsNames ?? null),
+    soa: soa !== null ? { mname: soa.mname, rname: soa.rname } : (fromDiscovery?.soa ?? null),
   };
 }
 
 /** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */
-function withCnames(answer: PtrAnswer, cnames: string[]): PtrAnswer {
+function withCnames(answer: PtrAnswer, cnames: string[]): AuthorityAnswer {
   return {
     server: answer.server,
     status: answer.status,

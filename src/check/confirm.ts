@@ -167,6 +167,11 @@ export async function confirmFix(
     helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
     // A confirmation asks only what was wrong; the owner is the full check's (the chain keeps it).
     owner: { zone: { zone: authority?.report.zone ?? null, nameservers: [], soa: null }, network: null },
+    // A confirmation asks DNS only: the SMTP probe is the full check's.
+    smtp: null,
+    // A confirmation looks at the PTR and HELO only: no blocklist is asked, so its report says
+    // nothing of them (an empty list, which watches read as "not asked", never as "delisted").
+    blocklists: [],
     now: now(),
     ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
   };

@@ -68,6 +68,24 @@ export function deadlineTransport(transport: DnsTransport, deadline: Deadline): 
   };
 }
 
+/**
+ * `transport` bounded by the deadline like deadlineTransport, without counting what it cuts as the
+ * check's unanswered questions: for a section whose questions are its own "could not tell"
+ * (a blocklist that does not answer in time must never make the PTR's verdict inconclusive).
+ */
+export function boundedTransport(transport: DnsTransport, deadline: Deadline): DnsTransport {
+  return async (question) => {
+    const left = Math.floor(deadline.at - performance.now());
+    if (left <= 0) return notAsked(question.server, deadline);
+    const response = await transport(
+      left >= question.timeoutMs ? question : { ...question, timeoutMs: left },
+    );
+    return response.outcome === "timeout" && left < question.timeoutMs
+      ? { ...response, error: deadlineNote(deadline) }
+      : response;
+  };
+}
+
 /** A question given only the `left` ms before the deadline; a timeout then says so. */
 async function cutShort(
   transport: DnsTransport,

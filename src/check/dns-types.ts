@@ -1,5 +1,5 @@
 // The DNS client's vocabulary: a question to one server, and what came back (or how nothing did).
-export type RecordType = "A" | "AAAA" | "PTR" | "CNAME" | "SOA" | "NS";
+export type RecordType = "A" | "AAAA" | "PTR" | "CNAME" | "SOA" | "NS" | "TXT";
 
 export interface DnsQuestion {
   name: string;
@@ -18,7 +18,10 @@ export interface DnsRecord {
   name: string;
   type: string;
   ttl: number;
-  /** Text form: a name (PTR, CNAME, NS) without the trailing dot, or an address. */
+  /**
+   * Text form: a name (PTR, CNAME, NS) without the trailing dot, an address, or a TXT record's
+   * strings joined (as sent: not normalised, possibly hostile).
+   */
   data: string;
   /** An SOA record's RNAME (its `data` is the MNAME), as SoaRecord.rname. */
   rname?: string;
@@ -35,6 +38,8 @@ export interface SoaRecord {
    * label (the local part) escaped as "\\." (owner/contact.ts turns it into an e-mail address).
    */
   rname: string;
+  /** The zone's version (RFC 1035 3.3.13), compared with RFC 1982 serial arithmetic. */
+  serial?: number;
 }
 
 /**
@@ -53,7 +58,10 @@ export interface DnsResponse {
   answers: DnsRecord[];
   /** NS records of the authority section (a referral, or the zone's NS next to an answer). */
   authorityNs: DnsRecord[];
-  /** The authority-section SOA of a negative answer (RFC 2308 3). */
+  /**
+   * The authority-section SOA of a negative answer (RFC 2308 3); for an SOA question asked at the
+   * zone's apex, the SOA of the answer section (the zone's own).
+   */
   soa: SoaRecord | null;
   /** A/AAAA records of the additional section (glue). */
   glue: DnsRecord[];

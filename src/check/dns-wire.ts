@@ -55,7 +55,10 @@ export function decodeResponse(
     return null;
   }
   const authorities = packet.authorities ?? [];
-  const soaAnswer = authorities.find((record) => record.type === "SOA") as dnsPacket.SoaAnswer | undefined;
+  const soaAnswer = (authorities.find((record) => record.type === "SOA") ??
+    (question.type === "SOA"
+      ? (packet.answers ?? []).find((record) => record.type === "SOA" && record.class === "IN")
+      : undefined)) as dnsPacket.SoaAnswer | undefined;
   return {
     server: question.server ?? "",
     outcome: "answer",
@@ -73,6 +76,7 @@ export function decodeResponse(
             minimum: soaAnswer.data.minimum ?? 0,
             mname: normaliseName(soaAnswer.data.mname),
             rname: normaliseName(soaAnswer.data.rname),
+            serial: soaAnswer.data.serial ?? 0,
           },
     glue: toRecords(
       (packet.additionals ?? []).filter((record) => record.type === "A" || record.type === "AAAA"),
@@ -90,13 +94,15 @@ function toRecords(answers: dnsPacket.Answer[]): DnsRecord[] {
     if (answer.type === "OPT" || answer.class !== "IN") continue;
     const data = (answer as { data: unknown }).data;
     const text =
-      typeof data === "string"
-        ? answer.type === "A" || answer.type === "AAAA"
-          ? data
-          : normaliseName(data)
-        : answer.type === "SOA"
-          ? normaliseName((data as dnsPacket.SoaData).mname)
-          : "";
+      answer.type === "TXT"
+        ? txtText(data)
+        : typeof data === "string"
+          ? answer.type === "A" || answer.type === "AAAA"
+            ? data
+            : normaliseName(data)
+          : answer.type === "SOA"
+            ? normaliseName((data as dnsPacket.SoaData).mname)
+            : "";
     const record: DnsRecord = {
       name: normaliseName(answer.name),
       type: answer.type,
@@ -107,6 +113,17 @@ function toRecords(answers: dnsPacket.Answer[]): DnsRecord[] {
     records.push(record);
   }
   return records;
+}
+
+/**
+ * A TXT record's character-strings (RFC 1035 3.3.14) joined, as the server sent them: a DNSBL's
+ * reason text (RFC 5782 2.2). Renderers make it inert; nothing here trusts it.
+ */
+function txtText(data: unknown): string {
+  const parts = Array.isArray(data) ? data : [data];
+  return parts
+    .map((part) => (Buffer.isBuffer(part) ? part.toString("utf8") : typeof part === "string" ? part : ""))
+    .join("");
 }
 
 /** Lower-case, no trailing dot: how names are compared and reported. */

@@ -110,6 +110,7 @@ export function buildFixSteps(input: FixStepsInput): string[] {
     );
   }
   const addressStepGiven = ptrWrong && !input.intendedConfirms;
+  const afterWait: string[] = [];
   for (const id of SECTION_IDS) {
     const shared: SectionFixInput = {
       ctx,
@@ -119,9 +120,13 @@ export function buildFixSteps(input: FixStepsInput): string[] {
       addressStepGiven,
       stepsSoFar: steps.length,
     };
-    // Each id's report is that section's own (SectionReports), so the call is sound.
-    const fixSteps = SECTIONS[id].fixSteps as (report: unknown, input: SectionFixInput) => string[];
-    steps.push(...fixSteps(input[id], shared));
+    // A section whose steps are not DNS changes (a blocklist's removal form) comes after "then
+    // wait", which is about the caches of the records changed above.
+    const section = SECTIONS[id] as {
+      afterWait?: boolean;
+      fixSteps(report: unknown, input: SectionFixInput): string[];
+    };
+    (section.afterWait ? afterWait : steps).push(...section.fixSteps(input[id], shared));
   }
 
   if (codes.has("CACHED_NEGATIVE")) {
@@ -148,6 +153,7 @@ export function buildFixSteps(input: FixStepsInput): string[] {
     );
   }
 
+  steps.push(...afterWait);
   if (steps.length === 0 && input.inconclusive) steps.push(checkAgainStep(input.failedServers));
   return steps;
 }

@@ -5,6 +5,7 @@
 import { getServers } from "node:dns";
 import { askAuthority, completeSoa } from "./authority.js";
 import {
+  boundedTransport,
   type Deadline,
   deadlineTransport,
   defaultDeadlineMs,
@@ -13,7 +14,7 @@ import {
 } from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
-import { askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
+import { ask, askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
 import { askSections, sectionAnswers } from "./sections/ask.js";
 import { NO_OWNER } from "./sections/owner/analyse.js";
@@ -75,9 +76,11 @@ export function assembleReport(
     forward: observations.forward,
     helo: analysis.helo,
     owner: analysis.owner,
+    smtp: analysis.smtp,
     resolvers: observations.resolvers,
     authority: observations.authority,
     negativeCache: analysis.negativeCache,
+    blocklists: analysis.blocklists,
     provider: analysis.provider,
     receivers: analysis.receivers,
     problems: analysis.problems,
@@ -171,7 +174,12 @@ async function observeWithin(
 
   // What the authority work learns of the reverse zone, for the owner section (zone-seen.ts).
   const zone = zoneWaiter();
-  // The sections' questions (the HELO's A/AAAA, RDAP) go out with the PTR questions.
+  // The sections' questions (the HELO's A/AAAA, the owner's NS/SOA and RDAP, the blocklists) go
+  // out with the PTR questions.
+  const sectionTransport = boundedTransport(
+    counting(dependencies.transport ?? query, options.onQuestion),
+    deadline,
+  );
   const sections = askSections({
     ip: parsed.ip,
     family: parsed.family,
@@ -181,11 +189,21 @@ async function observeWithin(
     reverseName: parsed.reverseName,
     resolvers,
     authorities,
-    query: queryOptions,
-    client: dependencies.transport ?? query,
+    // The owner's NS/SOA questions: bounded by the deadline like the others' (sectionTransport),
+    // so what the deadline cuts is the owner's "could not tell", never the PTR's.
+    query: { ...queryOptions, transport: sectionTransport },
     // Made only when asked for: a timer per check that nobody reads costs a sweep.
     signal: () => deadlineSignal(deadline),
     zone: zone.seen,
+    timeLeftMs: () => deadline.at - performance.now(),
+    ask: (question) =>
+      ask(sectionTransport, {
+        ...question,
+        recursion: true,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries ?? 1,
+      }),
+    client: dependencies.transport ?? query,
   });
   progress.sections = sections;
   const resolverAnswers = Promise.all(
@@ -206,6 +224,7 @@ async function observeWithin(
     authorities,
     resolvers,
     authorityPort: options.authorityPort ?? 53,
+    askNonPublicNameServers: options.askNonPublicNameServers === true,
     onNames: seeNames,
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
@@ -289,9 +308,11 @@ function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started
     fcrdns: "unknown",
     forward: [],
     helo: null,
+    smtp: null,
     resolvers: [],
     authority: null,
     negativeCache: null,
+    blocklists: [],
     provider: null,
     owner: NO_OWNER,
     receivers: { gmail: NOT_PUBLIC_RECEIVER, microsoft: NOT_PUBLIC_RECEIVER, yahoo: NOT_PUBLIC_RECEIVER },

@@ -1,9 +1,12 @@
 // A poll of the authority: while a chain fails, is the fix in yet? Asks only the servers that
-// decide the answer (RD=0), one or two questions: the PTR of the name the full check ended on
-// (the reverse name, or its RFC 2317 CNAME target in the child zone), and, when the pair was
-// broken, the A/AAAA of the PTR name at the forward zone's servers. No resolver is asked while
+// decide the answer (RD=0): the PTR of the name the full check ended on (the reverse name, or its
+// RFC 2317 CNAME target in the child zone) at every one of them at once (one question each, one
+// round trip: a lagging secondary still tells receivers the old answer, issue 29), and, when the
+// pair was broken, the A/AAAA of the PTR name at the forward zone's servers. No resolver is asked while
 // the forward zone's servers are listed (AUTHORITIES); without them the forward question goes
 // to one resolver, the only way to find the forward zone's servers.
+
+import { chooseNewest } from "./authority-serials.js";
 import { type DnsQuestion, normaliseName, type RecordType } from "./dns-client.js";
 import { sameAddress } from "./ip.js";
 import { ask, type QueryOptions, readCnameChain } from "./lookups.js";
@@ -19,6 +22,11 @@ export interface PollTarget {
   servers: string[];
   /** Also ask the forward A/AAAA of the PTR name (the pair was broken). */
   forward: boolean;
+  /**
+   * The fix is already at some of the zone's servers and others lag (AUTHORITY_LAG): the poll
+   * sees it "fixed" only once every server serves it.
+   */
+  untilAll?: boolean;
 }
 
 export interface PollResult {
@@ -32,6 +40,10 @@ export interface PollResult {
   moved: boolean;
   /** DNS questions this poll asked. */
   questions: number;
+  /** How many servers were asked (the M of "at N of M name servers"). */
+  of?: number;
+  /** The servers that answer otherwise than `server` (a lagging secondary), with their answer. */
+  behind?: Array<{ server: string; status: LookupStatus; names: string[] }>;
 }
 
 /** The poll target of a failing report, or null when there is no authority to poll. */
@@ -46,18 +58,21 @@ export function pollTargetOf(report: CheckReport): PollTarget | null {
   const servers = answered.length > 0 ? answered : authority.servers;
   if (servers.length === 0) return null;
   const name = authority.cnames.at(-1) ?? report.reverseName;
+  const lagging = report.problems.some((problem) => problem.code === "AUTHORITY_LAG");
   return {
     ip: report.ip,
     family: report.family,
     name: normaliseName(name),
     servers: [...new Set(servers)],
     forward: report.problems.some((problem) => problem.code === "BROKEN_PAIR"),
+    ...(lagging && authority.status === "found" ? { untilAll: true } : {}),
   };
 }
 
 /**
- * Asks the first authoritative server, then the next only when one gives no answer: a poll that
- * finds the authority unchanged costs one question (two with the forward check).
+ * Asks every authoritative server at once, one PTR question each (no SOA: the poll looks for the
+ * fix, and a PTR is taken over "no PTR" so one server with the fix is seen at once); the servers
+ * answering otherwise are `behind`. The forward check, when needed, follows.
  */
 export async function pollAuthority(
   target: PollTarget,
@@ -82,16 +97,49 @@ export async function pollAuthority(
     moved: false,
     questions: 0,
   };
-  for (const server of target.servers) {
-    questions++;
-    const response = await ask(options.transport, question(target.name, "PTR", server, false));
-    const chain = readCnameChain(response, target.name, "PTR");
-    if (response.outcome !== "answer" || !response.aa || !CONCLUSIVE_STATUSES.has(chain.status)) {
-      ptr = { ...ptr, status: chain.status === "found" ? "servfail" : chain.status, server };
-      continue;
-    }
-    ptr = { ...ptr, status: chain.status, names: chain.values, server, moved: chain.cnames.length > 0 };
-    break;
+  questions += target.servers.length;
+  const answers = await Promise.all(
+    target.servers.map(async (server) => {
+      const response = await ask(options.transport, question(target.name, "PTR", server, false));
+      return { server, response, chain: readCnameChain(response, target.name, "PTR") };
+    }),
+  );
+  const conclusive = answers.filter(
+    ({ response, chain }) =>
+      response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status),
+  );
+  const picked = chooseNewest(
+    conclusive.map(({ server, chain }) => ({
+      server,
+      status: chain.status,
+      names: chain.values,
+      cnames: chain.cnames,
+      serial: null,
+    })),
+  );
+  if (picked === null) {
+    const last = answers.at(-1);
+    if (last !== undefined)
+      ptr = {
+        ...ptr,
+        status: last.chain.status === "found" ? "servfail" : last.chain.status,
+        server: last.server,
+      };
+  } else {
+    const { chosen } = picked;
+    ptr = {
+      ...ptr,
+      status: chosen.status,
+      names: chosen.names,
+      server: chosen.server,
+      moved: chosen.cnames.length > 0,
+      of: target.servers.length,
+      behind: (picked.disagreement?.others ?? []).map(({ server, status, names }) => ({
+        server,
+        status,
+        names,
+      })),
+    };
   }
   const first = ptr.names[0];
   if (target.forward && ptr.status === "found" && first !== undefined) {

@@ -3,7 +3,7 @@
 // the report's order, the summary's lead, the re-check policy and docs/cli.md's table are read
 // from these entries, never from a second list (the way ESLint derives docs from a rule's `meta`).
 import type { PtrTruth } from "./ptr-rules.js";
-import type { HeloReport } from "./types.js";
+import type { BlocklistResult, HeloReport } from "./types.js";
 
 /**
  * What a lead wording may name: the one-line summary's facts (src/check/summary.ts). A section
@@ -16,6 +16,8 @@ export interface LeadInput {
   helo: HeloReport | null;
   /** When the last cached "no PTR" lets go (ISO 8601), when known. */
   clearsBy: string | null;
+  /** The blocklists' answers (LISTED's lead names the lists). */
+  blocklists?: BlocklistResult[];
 }
 
 export interface ProblemMeta {

@@ -100,6 +100,16 @@ const PTR_PROBLEMS = {
     lead: null,
     docs: "a resolver still serves a PTR the authority no longer gives, or resolvers disagree",
   },
+  // ptr-rules.ts. A warning (the verdict follows the newest serial), but the chain follows it
+  // until every authoritative server serves the answer: a lagging one still tells receivers the
+  // old answer, fresh and uncached.
+  AUTHORITY_LAG: {
+    severity: "warning",
+    order: 125,
+    rechecks: true,
+    lead: null,
+    docs: "the reverse zone's servers disagree: one lags behind the newest serial (a zone transfer not done or broken), or equal serials answer differently (split-brain); the verdict follows the newest serial",
+  },
 } as const satisfies Record<Exclude<ProblemCode, SectionProblemCodes>, ProblemMeta>;
 
 /** The sections' entries under their codes (each section declares only its own). */

@@ -13,6 +13,7 @@
 //     PTR, a resolver still serves its cached negative answer, RFC 2308), STALE_PTR (warning: a
 //     resolver still serves a PTR the authority no longer has, or resolvers disagree).
 
+import { authorityLagProblem } from "./authority-lag.js";
 import type { FixContext } from "./fixes.js";
 import { recordType, setPtrInstruction } from "./fixes.js";
 import { normaliseName } from "./name-parts.js";
@@ -108,7 +109,12 @@ export function failedPtrAnswers(obs: Observations): FailedPtrAnswer[] {
     for (const answer of failedAnswers) {
       failures.push({ role: "authority", server: answer.server, note: failureNote(answer) });
     }
-    if (failedAnswers.length === 0 && !CONCLUSIVE_STATUSES.has(authority.status)) {
+    // Issue 28: name servers at non-public addresses are not asked; say so, without the address.
+    const notAsked = authority.notAsked ?? [];
+    for (const entry of notAsked) {
+      failures.push({ role: "authority", server: entry.nameServer, note: entry.reason });
+    }
+    if (failedAnswers.length === 0 && notAsked.length === 0 && !CONCLUSIVE_STATUSES.has(authority.status)) {
       const server = authority.servers.join(", ") || "(none found)";
       failures.push({ role: "authority", server, note: statusWord(authority.status) });
     }
@@ -201,6 +207,8 @@ export function ptrProblems(
   }
 
   problems.push(...staleProblems(obs, truth));
+  const lag = authorityLagProblem(obs);
+  if (lag !== null) problems.push(lag);
   return problems;
 }
 

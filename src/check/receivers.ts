@@ -17,7 +17,7 @@
 //   says what to expect.
 // A DNS failure makes every receiver "unknown": we cannot tell what they would see.
 
-import type { FcrdnsResult, HeloReport, ReceiverName, ReceiverVerdict } from "./types.js";
+import type { BlocklistResult, FcrdnsResult, HeloReport, ReceiverName, ReceiverVerdict } from "./types.js";
 
 export interface ReceiverInput {
   ip: string;
@@ -33,6 +33,8 @@ export interface ReceiverInput {
   cachedNegative: boolean;
   clearsBy: string | null;
   helo: HeloReport | null;
+  /** The blocklists' answers: only a list a receiver documents using changes its outcome. */
+  blocklists?: BlocklistResult[];
 }
 
 export function gmailBounce(ip: string, family: 4 | 6): string {
@@ -161,5 +163,33 @@ function judgeYahoo(input: ReceiverInput): ReceiverVerdict {
 }
 
 export function judgeReceivers(input: ReceiverInput): Record<ReceiverName, ReceiverVerdict> {
-  return { gmail: judgeGmail(input), microsoft: judgeMicrosoft(input), yahoo: judgeYahoo(input) };
+  return {
+    gmail: judgeGmail(input),
+    microsoft: judgeMicrosoft(input),
+    yahoo: yahooWithLists(judgeYahoo(input), input),
+  };
+}
+
+/**
+ * A listing counts only for a receiver that documents the list it uses. Yahoo's error codes name
+ * Spamhaus (`553 5.7.1 [BL21]` / `[BL23]` "... in Spamhaus's list", postmaster.yahooinc.com/
+ * error-codes, as the project's domain facts record it: FACTS.md "Receivers", docs/sources.md), so a ZEN listing is
+ * Yahoo's refusal. Gmail and Microsoft document no public DNSBL (Microsoft's S3150 is its own
+ * list), so their outcomes stay the PTR's: the LISTED problem says "receivers that use <list>
+ * will refuse" instead.
+ */
+export function yahooBounceForSpamhaus(ip: string): string {
+  return `553 5.7.1 [BL21] Connections will not be accepted from ${ip}, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes`;
+}
+
+function yahooWithLists(verdict: ReceiverVerdict, input: ReceiverInput): ReceiverVerdict {
+  const zen = input.blocklists?.find(
+    (entry) => entry.zone === "zen.spamhaus.org" && entry.status === "listed",
+  );
+  if (zen === undefined || verdict.outcome === "reject") return verdict;
+  return {
+    outcome: "reject",
+    bounce: yahooBounceForSpamhaus(input.ip),
+    reason: `Yahoo refuses IPs on Spamhaus's list (${zen.meaning ?? "listed"}); its error codes [BL21]/[BL23] say so.`,
+  };
 }

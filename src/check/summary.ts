@@ -12,6 +12,7 @@ import { leadCode, PROBLEMS } from "./problems.js";
 import type { PtrTruth } from "./ptr-rules.js";
 import { statusWord } from "./ptr-rules.js";
 import type {
+  BlocklistResult,
   FcrdnsResult,
   HeloReport,
   Problem,
@@ -38,6 +39,7 @@ export interface SummaryInput {
   problems: Problem[];
   receivers: Record<ReceiverName, ReceiverVerdict>;
   clearsBy: string | null;
+  blocklists?: BlocklistResult[];
 }
 
 /** The headline of a failing check led by `code`: its lead wording (src/check/problems.ts). */

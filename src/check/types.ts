@@ -52,7 +52,25 @@ export type ProblemCode =
    * exist (NXDOMAIN on the target), so receivers find no PTR. Given instead of NO_PTR: the fix
    * is at the end of the chain, not a PTR on the reverse name itself.
    */
-  | "DANGLING_CNAME";
+  | "DANGLING_CNAME"
+  /** Warning: the SMTP greeting announces another name than the PTR (the smtp section). */
+  | "BANNER_MISMATCH"
+  /**
+   * Error (a warning for policy lists such as Spamhaus PBL): a DNS blocklist lists the IP
+   * (src/check/sections/blocklists/).
+   */
+  | "LISTED"
+  /**
+   * Warning: a blocklist refused the query (Spamhaus 127.255.255.252-.255), answered outside
+   * 127.0.0.0/8 (a resolver that redirects NXDOMAIN) or could not be asked: could not tell for
+   * that list, never "clean"; it leaves the verdict as the rest of the check makes it.
+   */
+  | "BLOCKLIST_REFUSED"
+  /**
+   * Warning: the reverse zone's authoritative servers answer differently (a secondary behind the
+   * newest serial, or a split-brain zone); the verdict follows the newest serial.
+   */
+  | "AUTHORITY_LAG";
 
 export interface Problem {
   code: ProblemCode;
@@ -96,18 +114,54 @@ export interface PtrAnswer {
   error: string | null;
 }
 
+/** One authoritative server's answer, with the zone serial it served (null when unknown). */
+export interface AuthorityAnswer extends PtrAnswer {
+  serial?: number | null;
+  /** The NS name the server was found under (discovered servers only). */
+  nameServer?: string;
+}
+
+/**
+ * The zone's servers answer differently (src/check/authority-serials.ts): "lag", a server behind
+ * the newest serial serves an older answer (a zone transfer not done yet, or broken); "split",
+ * servers at the same serial (or without a readable one) answer differently (a split-brain zone).
+ */
+export interface AuthorityDisagreement {
+  kind: "lag" | "split";
+  /** The serial of the answer taken (the newest), when known. */
+  serial: number | null;
+  /** The servers that serve the answer taken. */
+  newest: string[];
+  /** The servers that answer otherwise, with their serial and answer. */
+  others: Array<{ server: string; serial: number | null; status: LookupStatus; names: string[] }>;
+}
+
+/** A name server found through NS records and not asked (issue 28: never aimed inward). */
+export interface NotAskedServer {
+  /** The NS name (its address is not shown: it is non-public). */
+  nameServer: string;
+  reason: string;
+}
+
 export interface AuthorityReport {
   /** The servers asked, host:port. */
   servers: string[];
   /** The zone found to hold the reverse name (closest enclosing zone), when known. */
   zone: string | null;
+  /** The answer of the newest serial (authority-serials.ts), whatever the servers' order. */
   status: LookupStatus;
   names: string[];
   cnames: string[];
-  /** Each server's own answer, for the detail view. */
-  answers: PtrAnswer[];
+  /** Each server's own answer with its zone serial, for the detail view. */
+  answers: AuthorityAnswer[];
   /** The zone's SOA as the authority returns it with a negative answer. */
   soa: { ttl: number; minimum: number } | null;
+  /** The newest SOA serial the servers served (absent in reports older than the field). */
+  serial?: number | null;
+  /** How the servers disagree about this name, or null when they agree. */
+  disagreement?: AuthorityDisagreement | null;
+  /** Name servers found through NS records and not asked (non-public addresses). */
+  notAsked?: NotAskedServer[];
 }
 
 export interface ForwardLookup {
@@ -138,6 +192,55 @@ export interface HeloReport {
   resolvesToIp: boolean | null;
   matchesPtr: boolean | null;
   lookup: ForwardLookup | null;
+  /**
+   * Where the name came from: given with the check, or (no HELO given, the check probed the
+   * server) the name its SMTP greeting announces. Absent in reports made before it was kept.
+   */
+  source?: "given" | "greeting";
+}
+
+export type SmtpOutcome = "ok" | "refused" | "timeout" | "error";
+
+/** What the SMTP probe saw (src/check/sections/smtp/probe.ts). */
+export interface SmtpProbe {
+  /** ok: a 220 greeting was read; refused, timeout; error: no connection or not a 220 greeting. */
+  outcome: SmtpOutcome;
+  /** host:port probed. */
+  server: string;
+  /** The greeting as sent (lines joined with a newline; untrusted text), null when none came. */
+  banner: string | null;
+  /** The name the greeting announces (its first word, RFC 5321 4.3.1), null when it names none. */
+  bannerName: string | null;
+  /** The name the EHLO reply's first line announces, null when EHLO was not answered with 250. */
+  ehloName: string | null;
+  /** The EHLO reply offers STARTTLS (RFC 3207). */
+  starttls: boolean;
+  /** What happened, in plain words, when it was not a plain greeting and EHLO; null otherwise. */
+  note: string | null;
+}
+
+export interface SmtpReport extends SmtpProbe {
+  /** The greeting's name is one of the PTR names; null when either is unknown. */
+  matchesPtr: boolean | null;
+}
+
+/** What one DNS blocklist said of the IP (docs/cli.md "blocklists"). */
+export type BlocklistStatus = "listed" | "clean" | "refused" | "error";
+
+export interface BlocklistResult {
+  /** The list's public zone name (zen.spamhaus.org also when it was asked through DQS). */
+  zone: string;
+  status: BlocklistStatus;
+  /** The A records the list answered (127.0.0.x), as given. */
+  codes: string[];
+  /** What the codes mean by the list's own table, or why the answer says nothing; null when clean. */
+  meaning: string | null;
+  /** The list's TXT record (often a reason or a removal URL), as the list wrote it; shown inert. */
+  txt: string | null;
+  /** A policy listing (Spamhaus PBL: end-user space), not an accusation: LISTED is a warning. */
+  policy: boolean;
+  /** The list's own removal procedure, when listed. */
+  removal: string | null;
 }
 
 export interface NegativeCacheReport {
@@ -186,9 +289,13 @@ export interface CheckReport {
   /** One forward lookup per PTR name. */
   forward: ForwardLookup[];
   helo: HeloReport | null;
+  /** The SMTP probe (`--smtp`, `/rdns probe`); null when the check did not probe. */
+  smtp: SmtpReport | null;
   resolvers: PtrAnswer[];
   authority: AuthorityReport | null;
   negativeCache: NegativeCacheReport | null;
+  /** One entry per DNS blocklist asked (DNSBL_ZONES), in the configured order; empty when none. */
+  blocklists: BlocklistResult[];
   /** Provider recognised from the PTR name or network, when any (aws, azure, gcp, hetzner, ...). */
   provider: string | null;
   receivers: Record<ReceiverName, ReceiverVerdict>;
@@ -223,6 +330,12 @@ export interface CheckOptions {
    * a lab on high ports sets it.
    */
   authorityPort?: number;
+  /**
+   * Ask name servers found through NS records even at non-public addresses. Off everywhere but
+   * the test lab, whose NS records point at 127.0.0.1: DNS data must never aim the bot at the
+   * inside of its own network (issue 28). Configured authorities are always asked.
+   */
+  askNonPublicNameServers?: boolean;
   now?: () => Date;
   /**
    * Hears every DNS question the check asks, with the server it goes to (a re-check chain counts
@@ -231,6 +344,23 @@ export interface CheckOptions {
   onQuestion?: (server: string) => void;
   /** RDAP for the owner section's network (RDAP=off, or a test without it: none). */
   rdap?: RdapLookup | null;
+  /**
+   * The SMTP server to probe (the IP's port 25, or the operator's HOST:PORT); null or absent: no
+   * probe. Within the deadline; its outcome never fails the check.
+   */
+  smtp?: { host: string; port: number } | null;
+  /**
+   * The DNS blocklists to ask (src/check/sections/blocklists/), through `resolvers`; absent or
+   * no zones: none are asked (the CLI and the workers pass DNSBL_ZONES).
+   */
+  blocklists?: BlocklistOptions;
+}
+
+export interface BlocklistOptions {
+  /** Zones to ask, e.g. zen.spamhaus.org (the public name, also for DQS). */
+  zones: string[];
+  /** Spamhaus Data Query Service key: zen.spamhaus.org is asked as <key>.zen.dq.spamhaus.net. */
+  dqsKey?: string | null;
 }
 
 /** Thrown for input the check cannot run on (exit 64 in the CLI; UnrecoverableError in workers). */
@@ -253,7 +383,7 @@ export interface Observations extends SectionObservations {
   /** One forward lookup (A for IPv4, AAAA for IPv6) per distinct PTR name seen anywhere. */
   forward: ForwardLookup[];
   /** The HELO name given and its forward lookup (null lookup for an address literal or a non-FQDN). */
-  helo: { name: string; lookup: ForwardLookup | null } | null;
+  helo: { name: string; lookup: ForwardLookup | null; source?: "given" | "greeting" } | null;
   now: Date;
   /**
    * Set when the check's deadline cut it short: the deadline and the questions left unanswered
@@ -271,6 +401,8 @@ export type Analysis = Pick<
   | "fcrdns"
   | "helo"
   | "owner"
+  | "smtp"
+  | "blocklists"
   | "negativeCache"
   | "provider"
   | "receivers"

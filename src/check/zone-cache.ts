@@ -3,6 +3,7 @@
 // address: a sweep of a /16 asks for 256 zones' servers, not 65,536. Concurrent discoveries for
 // siblings (names under the same parent) share one lookup.
 import type { DnsTransport } from "./dns-types.js";
+import type { NotAskedServer } from "./types.js";
 
 export interface ZoneServers {
   zone: string;
@@ -10,9 +11,13 @@ export interface ZoneServers {
   /** Seconds the answer may be kept (the NS records' TTL). */
   ttl: number;
   /** The zone's NS names as discovery read them (the owner section reports them). */
-  nameservers?: string[];
+  nsNames?: string[];
   /** The zone's SOA names when discovery's answer carried them (the owner section's contact). */
   soa?: { mname: string; rname: string } | null;
+  /** Each server's NS name (host:port -> name), for messages. */
+  nameServers?: Record<string, string>;
+  /** NS found and not asked (non-public addresses, issue 28). */
+  notAsked?: NotAskedServer[];
 }
 
 /** Longest TTL kept whatever the records say, so a renumbered server is seen within the hour. */

@@ -1,12 +1,14 @@
 // `rdns bounce [FILE|-]... [--json] [--check]` (docs/cli.md): reads pasted bounces or .eml
 // files. Exit 0 when a bounce was recognised, 1 when none was, 64 for bad usage; with --check,
 // when a check ran, the checks' status as `rdns check` and `rdns sweep` give it.
+
 import { readBounce } from "../bounce/index.js";
 import type { BounceFinding, BounceReading } from "../bounce/types.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { renderBounceText } from "../render/bounce-text.js";
-import { safeJson } from "../render/inert-text.js";
+import { safeJson, terminalText } from "../render/inert-text.js";
+import { namedListLine } from "../render/sections/blocklists.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import { InputReadError, readBounded } from "./read-bounded.js";
@@ -153,6 +155,10 @@ export async function runBounceCommand(argv: string[]): Promise<number> {
       const outcome = checks.get(`${finding.ip}|${finding.helo ?? ""}`);
       if (outcome === undefined || renderCheck === null) continue;
       out.push(`\nCheck of ${finding.ip}:\n`);
+      // A blocklist bounce that names a list: that list's state for the refused IP first.
+      if (finding.blocklist && "report" in outcome) {
+        out.push(`${terminalText(namedListLine(finding.blocklist, outcome.report))}\n`);
+      }
       out.push(
         "report" in outcome ? renderCheck(outcome.report) : `  could not run the check: ${outcome.error}\n`,
       );

@@ -1,7 +1,8 @@
 // `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--deadline MS] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+// [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
 import { InvalidInputError, runCheck } from "../check/index.js";
 import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
+import type { SmtpTarget } from "../check/sections/smtp/probe.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
 import { renderReportText } from "../render/check-text.js";
@@ -9,7 +10,7 @@ import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--json]
+export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]
 
   <ip>                 the sending IP (IPv4 or IPv6), e.g. 203.0.113.5
   <host-name>          or the mail server's name, e.g. mail.example.com: each of its A/AAAA
@@ -22,6 +23,9 @@ export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--re
   --timeout MS         per-query timeout in ms (default DNS_TIMEOUT_MS, 2000)
   --deadline MS        the whole check's deadline in ms; past it the check reports what it has
                        as inconclusive (default CHECK_DEADLINE_MS, else 3 x the timeout)
+  --smtp [HOST:PORT]   also connect to the IP's port 25 (or HOST:PORT) and read its SMTP greeting
+                       (EHLO, STARTTLS, QUIT); without --helo the greeting's name is judged as
+                       the HELO. Within the deadline; a refused or silent port never fails the check
   --json               print the report as one JSON object
 
 exit status: 0 pass, 1 fail, 2 inconclusive (DNS errors), 64 bad usage or bad input;
@@ -59,7 +63,8 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   }
   const target = args.positionals[0] ?? "";
   try {
-    const servers = dnsServers(args.values);
+    const smtp = args.values.smtp === undefined ? undefined : parseSmtpTarget(args.values.smtp);
+    const servers = { ...dnsServers(args.values), ...(smtp === undefined ? {} : { smtp }) };
     if (/^[a-z][a-z0-9-]*\.?$/i.test(target)) {
       return usageError(
         "check",
@@ -70,7 +75,12 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     if (host !== null && !isAddressLike(target)) {
       return await checkHost(host, args.values.helo ?? null, servers, args.values.json ?? false);
     }
-    const report = await runCheck({ ip: target, helo: args.values.helo ?? null, ...servers });
+    const report = await runCheck({
+      ip: target,
+      helo: args.values.helo ?? null,
+      ...servers,
+      ...(smtp === null ? { smtp: { host: target, port: 25 } } : {}),
+    });
     process.stdout.write(args.values.json ? `${safeJson(report, 2)}\n` : renderReportText(report));
     return VERDICT_EXIT[report.verdict];
   } catch (err) {
@@ -96,7 +106,7 @@ function isAddressLike(text: string): boolean {
 async function checkHost(
   name: string,
   helo: string | null,
-  servers: DnsServers,
+  servers: DnsServers & { smtp?: SmtpTarget | null },
   json: boolean,
 ): Promise<number> {
   const found = await resolveHostAddresses(name, {
@@ -120,7 +130,17 @@ async function checkHost(
         `could not tell whether ${name} has IPv${lookup.family} addresses: ${lookup.status} from ${lookup.server ?? "no resolver"} (a DNS failure, not "no address")`,
     ),
   ];
-  const reports = await Promise.all(addresses.map((ip) => runCheck({ ip, helo: heloName, ...servers })));
+  // --smtp without HOST:PORT probes each address's own port 25.
+  const reports = await Promise.all(
+    addresses.map((ip) =>
+      runCheck({
+        ip,
+        helo: heloName,
+        ...servers,
+        ...(servers.smtp === null ? { smtp: { host: ip, port: 25 } } : {}),
+      }),
+    ),
+  );
   if (json) {
     if (reports.length === 1) process.stdout.write(`${safeJson(reports[0], 2)}\n`);
     else for (const report of reports) process.stdout.write(`${safeJson(report)}\n`);
@@ -157,5 +177,45 @@ function plural(count: number, one: string, many: string): string {
 }
 
 function parse(argv: string[]) {
-  return parseDnsCommandLine(argv, { helo: { type: "string" }, json: { type: "boolean" } });
+  return parseDnsCommandLine(smtpValue(argv), {
+    helo: { type: "string" },
+    json: { type: "boolean" },
+    smtp: { type: "string" },
+  });
+}
+
+/** HOST:PORT (IPv6 in brackets): an explicit port tells it from the address being checked. */
+const SMTP_TARGET = /^(?:\[([^\]]+)\]|([^\s:[\]]+)):(\d{1,5})$/;
+
+/**
+ * `--smtp` takes an optional value, which node's parseArgs cannot express: a bare `--smtp`
+ * becomes `--smtp=` unless the next word is HOST:PORT (an explicit port, so `--smtp
+ * 203.0.113.5` still leaves the address to check as the positional).
+ */
+function smtpValue(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg !== "--smtp") out.push(arg);
+    else if (SMTP_TARGET.test(argv[i + 1] ?? "")) out.push(`--smtp=${argv[++i]}`);
+    else out.push("--smtp=");
+  }
+  return out;
+}
+
+/**
+ * The probe's target: null for "the checked IP's port 25", or the operator's HOST:PORT (any
+ * host, a private or loopback one included: the operator types it on their own machine, unlike
+ * an address asked for in chat, which must be public).
+ */
+function parseSmtpTarget(value: string): SmtpTarget | null {
+  if (value === "") return null;
+  const match = SMTP_TARGET.exec(value);
+  const port = Number(match?.[3]);
+  if (match === null || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new InvalidInputError(
+      `--smtp takes HOST:PORT, e.g. --smtp 192.0.2.25:25 or --smtp [2001:db8::25]:2525, not "${value.slice(0, 60)}"`,
+    );
+  }
+  return { host: match[1] ?? match[2] ?? "", port };
 }

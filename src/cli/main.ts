@@ -45,6 +45,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
     summary: "write the request to the IP's owner to set its PTR to a name (or their self-service steps)",
     load: async () => (await import("./ticket.js")).runTicketCommand,
   },
+  mailtest: {
+    summary: "wait for one test message over SMTP and check the IP and HELO it came with",
+    load: async () => (await import("./mailtest.js")).runMailtestCommand,
+  },
   serve: {
     summary: "run the bot, check and delivery workers in one process (what `npm start` runs)",
     load: async () => (await import("./serve.js")).runServeCommand,

@@ -68,6 +68,11 @@ export function resultDeliveries(
 ): DeliveryJob[] {
   return [
     ...parentUpdate(sourceJobId, origin, report, chainId),
-    threadReply(sourceJobId, origin, { kind: "report", report, chainId }, "report"),
+    threadReply(
+      sourceJobId,
+      origin,
+      { kind: "report", report, chainId, ...(origin.focusList ? { focusList: origin.focusList } : {}) },
+      "report",
+    ),
   ];
 }

@@ -64,3 +64,8 @@ export function firstWatchRunId(channel: string, target: string, createdAt: stri
 export function watchChunkJobId(runId: string, index: number, attempt: number): string {
   return `wc-${digest([runId, index, attempt])}-${index}`;
 }
+
+/** The end of a watch's maintenance window (`/rdns mute`), once per window end. */
+export function watchUnmuteJobId(channel: string, target: string, until: string): string {
+  return `wu-${digest([channel, target, until])}`;
+}

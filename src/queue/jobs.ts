@@ -45,6 +45,11 @@ export interface CheckJob {
   questions?: number;
   /** When a poll saw the fix at the authority (ISO 8601), for the "cleared" notice. */
   fixSeenAt?: string;
+  /**
+   * The check also probes the IP's port 25 (`/rdns probe`): its SMTP greeting, EHLO and
+   * STARTTLS (src/check/sections/smtp). A chain's re-checks keep it. Absent: no probe.
+   */
+  probe?: boolean;
 }
 
 /** One resolver's PTR answer at the chain's last full check, kept small for the poll's data. */
@@ -98,11 +103,22 @@ export interface WatchChunkJob {
   ips: string[];
   /** The watch's HELO name, checked with every address (null: none). */
   helo: string | null;
+  /** The watch probes: every address's SMTP greeting is read too (absent: no probe). */
+  probe?: boolean;
   /** The run posts the watch's baseline when its last chunk ends. */
   baseline: boolean;
 }
 
-export type WatchJob = WatchRunJob | WatchChunkJob;
+/** A watch's maintenance window ends (`/rdns mute`): its held notices are summed up in its thread. */
+export interface WatchUnmuteJob {
+  kind: "unmute";
+  channel: string;
+  target: string;
+  /** The window's end this job was queued for: a window changed since makes it a no-op. */
+  until: string;
+}
+
+export type WatchJob = WatchRunJob | WatchChunkJob | WatchUnmuteJob;
 
 /** Where one delivery goes, on one platform. */
 export type DeliveryTarget =
@@ -125,7 +141,7 @@ export interface DeliveryJob {
 
 /** The first job of a chain, as a command or paste makes it. */
 export function newCheckJob(
-  fields: Pick<CheckJob, "ip" | "helo" | "origins" | "reason" | "originsKey"> & {
+  fields: Pick<CheckJob, "ip" | "helo" | "origins" | "reason" | "originsKey" | "probe"> & {
     chainId: string;
     now?: Date;
   },
@@ -142,5 +158,6 @@ export function newCheckJob(
     stillFailingSent: false,
     chainId: fields.chainId,
     requestedAt: (fields.now ?? new Date()).toISOString(),
+    ...(fields.probe === true ? { probe: true } : {}),
   };
 }

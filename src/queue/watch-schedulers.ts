@@ -10,6 +10,8 @@ export interface WatchRef {
   /** The channel key (src/store/watches.ts channelKey). */
   channel: string;
   target: string;
+  /** The watch's own interval (`every`); absent or null: the deployment's. */
+  everyMs?: number | null;
 }
 
 /**

@@ -20,6 +20,7 @@ import { PROVIDERS, type ProviderId } from "../check/providers.js";
 import { failureNote } from "../check/ptr-rules.js";
 import { SECTION_IDS } from "../check/sections/index.js";
 import type { LookupStatus, ReceiverName } from "../check/types.js";
+import { disagreeingServers, standingWords } from "./authority-servers.js";
 import { mapStrings, terminalText } from "./inert-text.js";
 import { reportRequest } from "./request-text.js";
 import { TEXT_SECTIONS } from "./sections/index.js";
@@ -112,6 +113,16 @@ function ptrLines(report: ReportView): string[] {
   } else {
     lines.push("  authority (not found or not asked)");
   }
+  for (const entry of authority?.notAsked ?? []) {
+    lines.push(...wrap(`  authority ${entry.nameServer}  `, entry.reason, 4));
+  }
+  const disagreeing = disagreeingServers(authority);
+  if (disagreeing !== null) {
+    lines.push("  the zone's servers disagree:");
+    for (const line of disagreeing) {
+      lines.push(...wrap(`    ${line.server}  `, `${standingWords(line)}: ${line.answer}`, 6));
+    }
+  }
   for (const answer of report.resolvers) {
     lines.push(...wrap(`  resolver  ${answer.server}  `, describeAnswer(answer, report.checkedAt, true), 4));
   }
@@ -155,7 +166,10 @@ function requestLines(report: ReportView): string[] {
 
 /** Each check section's row (src/render/sections), in the registry's order. */
 function sectionLines(report: ReportView): string[] {
-  return SECTION_IDS.flatMap((id) => field(TEXT_SECTIONS[id].label, TEXT_SECTIONS[id].render(report)));
+  return SECTION_IDS.flatMap((id) => {
+    const text = TEXT_SECTIONS[id].render(report);
+    return text === null ? [] : field(TEXT_SECTIONS[id].label, text);
+  });
 }
 
 function cacheLines(report: ReportView): string[] {

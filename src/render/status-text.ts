@@ -3,6 +3,7 @@
 // whole table then goes along as the message's CSV attachment). Each platform escapes the lines
 // its own way (terminalText, slackText, escapeText) before they are measured.
 import type { OutboundMessage, StatusRow, StatusWatchSummary } from "../chat/types.js";
+import { blocklistRowText } from "./blocklist-row.js";
 
 type StatusMessage = Extract<OutboundMessage, { kind: "status" }>;
 
@@ -39,10 +40,12 @@ function heloPart(helo: StatusRow["helo"]): string {
 export function statusRowParts(row: StatusRow): { head: string; problems: string[]; tail: string } {
   const ptr = row.ptr.length === 0 ? "no PTR name" : row.ptr.join(", ");
   const paused = row.paused ? " · paused" : "";
+  const listText = blocklistRowText(row.blocklists ?? []);
+  const lists = listText === "" ? "" : ` · lists ${listText}`;
   return {
     head: `${row.ip} · PTR ${ptr} · FCrDNS ${row.fcrdns} · ${heloPart(row.helo)} · ${VERDICT_WORD[row.verdict]}`,
     problems: row.problems,
-    tail: ` · since ${shortTime(row.since)} · checked ${shortTime(row.checkedAt)}${paused}`,
+    tail: `${lists} · since ${shortTime(row.since)} · checked ${shortTime(row.checkedAt)}${paused}`,
   };
 }
 

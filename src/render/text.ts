@@ -7,6 +7,7 @@
 import type { OutboundMessage } from "../chat/types.js";
 import type { ReportView, VerdictView } from "../chat/views.js";
 import { baselineBody, baselineTitle } from "./baseline.js";
+import { listChangeDetail } from "./blocklist-row.js";
 import { renderBounceText } from "./bounce-text.js";
 import { renderReportText, renderVerdictLine } from "./check-text.js";
 import { dmarcFooter, dmarcRowLines, dmarcTitle } from "./dmarc-text.js";
@@ -14,6 +15,7 @@ import { clearedFigures, formatDuration } from "./duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "./echo.js";
 import { terminalText } from "./inert-text.js";
 import { reusedNote } from "./reused.js";
+import { namedListLine } from "./sections/blocklists.js";
 import { fitStatus } from "./status-text.js";
 
 /** Untrusted text that may span lines (notices): invisible characters written out, lines kept. */
@@ -69,7 +71,7 @@ function renderParts(message: OutboundMessage): string {
     case "verdict":
       return `${verdictLine(message.report)}${reusedLine(message, " ")}`;
     case "report":
-      return `${reusedLine(message, "", "\n")}${reportText(message.report)}`;
+      return `${message.focusList ? `${value(namedListLine(message.focusList, message.report))}\n` : ""}${reusedLine(message, "", "\n")}${reportText(message.report)}`;
     case "bounce":
       return renderBounceText(message.findings, message.truncated);
     case "dmarc": {
@@ -102,8 +104,12 @@ function renderParts(message: OutboundMessage): string {
         drifted: "PTR name changed",
         "helo-broke": "HELO check now fails",
         "helo-recovered": "HELO check passes again",
+        "greeting-drifted": "SMTP greeting name changed",
+        listed: "is on a blocklist",
+        delisted: "is off a blocklist",
       }[message.change];
-      return `${value(message.target)} ${what}${was}: ${verdictLine(message.report)}`;
+      const lists = listChangeDetail(message.change, message.lists, message.report);
+      return `${value(message.target)} ${what}${was}${lists ? ` (${value(lists)})` : ""}: ${verdictLine(message.report)}`;
     }
     case "watch-baseline": {
       const markup = { inline: value, bold: value };

@@ -36,7 +36,14 @@ export function reportView(report: ReportView): ReportView {
             status: authority.status,
             names: authority.names,
             cnames: authority.cnames,
-            answers: authority.answers.map(answerView),
+            answers: authority.answers.map((answer) =>
+              answer.serial === undefined
+                ? answerView(answer)
+                : { ...answerView(answer), serial: answer.serial },
+            ),
+            // Issue 29: the servers that disagree are shown; issue 28: the NS not asked are named.
+            ...(authority.disagreement ? { disagreement: authority.disagreement } : {}),
+            ...(authority.notAsked && authority.notAsked.length > 0 ? { notAsked: authority.notAsked } : {}),
           },
     forward: forward.map(({ name, status, addresses, server, ttl, confirms }) => ({
       name,
@@ -56,6 +63,7 @@ export function reportView(report: ReportView): ReportView {
             resolves: helo.resolves,
             resolvesToIp: helo.resolvesToIp,
             matchesPtr: helo.matchesPtr,
+            ...(helo.source === undefined ? {} : { source: helo.source }),
           },
   };
 }

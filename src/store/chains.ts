@@ -168,6 +168,22 @@ export async function readChain(redis: Redis, keys: StoreKeys, chainId: string):
   };
 }
 
+/**
+ * Why a re-check job should ask no DNS: its chain ended, or a later step replaced it (a check the
+ * chain adopted moved its schedule: workers/apply-report.ts); null when it is the chain's step.
+ * A chain with no recorded next step (made before `next` existed) is never "superseded".
+ */
+export async function recheckStale(
+  redis: Redis,
+  keys: StoreKeys,
+  chainId: string,
+  jobId: string,
+): Promise<"ended" | "superseded" | null> {
+  const [state, next] = await redis.hmget(keys.chain(chainId), "state", "next");
+  if (state === "ended") return "ended";
+  return next !== null && next !== "" && next !== jobId ? "superseded" : null;
+}
+
 /** Whether the chain was ended (a re-check or poll of an ended chain asks no DNS). */
 export async function chainEnded(redis: Redis, keys: StoreKeys, chainId: string): Promise<boolean> {
   return (await redis.hget(keys.chain(chainId), "state")) === "ended";

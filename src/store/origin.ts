@@ -10,6 +10,7 @@ export const originSchema = z.object({
   channel: z.string(),
   thread: z.string(),
   parent: z.string().nullable(),
+  focusList: z.string().max(253).optional(),
 }) satisfies z.ZodType<Origin, unknown>;
 
 export const originsSchema = z.array(originSchema);

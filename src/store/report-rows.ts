@@ -6,7 +6,8 @@
 // `/rdns <ip> <helo>`) never lands in a watch's row.
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { CheckReport, HeloReport, OwnerReport, Problem } from "../check/types.js";
+import type { BlocklistRow } from "../chat/types.js";
+import type { CheckReport, HeloReport, OwnerReport, Problem, SmtpReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import { parseStored } from "./record.js";
 import { withScripts } from "./scripts.js";
@@ -24,6 +25,10 @@ export interface ReportRow {
   problems: Pick<Problem, "code">[];
   /** Who controls the PTR; absent in rows written before the owner section. */
   owner?: Pick<OwnerReport, "zone" | "provider" | "contact"> | null;
+  /** Each blocklist's state (absent in rows written before blocklists were asked). */
+  blocklists?: BlocklistRow[];
+  /** The SMTP greeting's facts, for a probing watch's row (absent: not probed). */
+  smtp?: Pick<SmtpReport, "outcome" | "bannerName" | "matchesPtr"> | null;
 }
 
 // A row is a cache of the newest report's facts, rewritten by the next check: one this version
@@ -38,6 +43,19 @@ const reportRowSchema = z.object({
   owner: z
     .object({ zone: z.string().nullable(), provider: z.string().nullable(), contact: z.string().nullable() })
     .nullable()
+    .optional(),
+  smtp: z
+    .object({ outcome: z.string(), bannerName: z.string().nullable(), matchesPtr: z.boolean().nullable() })
+    .nullable()
+    .optional(),
+  blocklists: z
+    .array(
+      z.object({
+        zone: z.string(),
+        status: z.enum(["listed", "clean", "refused", "error"]),
+        codes: z.array(z.string()),
+      }),
+    )
     .optional(),
 });
 
@@ -55,6 +73,11 @@ export function heloRowOf(helo: ReportRow["helo"]): ReportRow["helo"] {
     : { name: helo.name, matchesPtr: helo.matchesPtr, resolvesToIp: helo.resolvesToIp };
 }
 
+/** The SMTP facts a row shows: how the probe went and the greeting's name. */
+export function smtpRowOf(smtp: NonNullable<ReportRow["smtp"]>): NonNullable<ReportRow["smtp"]> {
+  return { outcome: smtp.outcome, bannerName: smtp.bannerName, matchesPtr: smtp.matchesPtr };
+}
+
 /** The report's row facts, every other field left out. */
 export function reportRowOf(report: CheckReport): ReportRow {
   return {
@@ -65,7 +88,26 @@ export function reportRowOf(report: CheckReport): ReportRow {
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
     owner: ownerRowOf(report.owner),
+    blocklists: blocklistRowsOf(report.blocklists),
+    ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
   };
+}
+
+/**
+ * The HELO a report was asked with: its HELO's name, or null when none was given (a HELO taken
+ * from the SMTP greeting is the probe's finding, not a parameter of the check).
+ */
+export function askedHelo(report: Pick<CheckReport, "helo">): string | null {
+  return report.helo?.source === "greeting" ? null : (report.helo?.name ?? null);
+}
+
+/** The blocklists' states a row shows (zone, status, codes), from a report's entries. */
+export function blocklistRowsOf(entries: readonly BlocklistRow[] | undefined): BlocklistRow[] {
+  return (entries ?? []).map((entry) => ({
+    zone: entry.zone,
+    status: entry.status,
+    codes: [...entry.codes],
+  }));
 }
 
 /** The HELO part of a row's key: names compare as DNS names do (case, a trailing dot), "" for none. */
@@ -94,7 +136,7 @@ export async function saveReportRows(
   const pipeline = withScripts(redis).pipeline();
   for (const report of reports)
     pipeline.rdnsReportSetIfNewer(
-      keys.reportRow(report.ip, heloParameter(report.helo?.name)),
+      keys.reportRow(report.ip, heloParameter(askedHelo(report))),
       JSON.stringify(reportRowOf(report)),
       report.checkedAt,
       String(ttlSeconds),

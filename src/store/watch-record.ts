@@ -31,16 +31,32 @@ export interface WatchRecord {
   createdAt: string;
   /** The name the watched servers announce in HELO/EHLO: every run checks it too (null: none). */
   helo?: string | null;
+  /**
+   * Every run also reads the SMTP greeting of each address's port 25 (`/rdns watch <ip> probe`),
+   * and a changed greeting name is a notice. Absent (older records, and watches without): false.
+   */
+  probe?: boolean;
+  /** The watch's own interval (`/rdns watch ... every 30m`); null or absent: WATCH_INTERVAL_MS. */
+  everyMs?: number | null;
+  /**
+   * The end of a maintenance window (`/rdns mute`, ISO 8601): until then runs go on and their
+   * notices wait, summed up when it ends (workers/watch-mute.ts). Null or past: not muted.
+   */
+  mutedUntil?: string | null;
 }
 
 // Upgrades, all here: `ips` (every address, written until records kept only their target) is
-// dropped; `helo` is absent on records stored before HELO names existed and reads as null.
+// dropped; `helo` is absent on records stored before HELO names existed and reads as null, and
+// `everyMs` and `mutedUntil` before watches had their own pace.
 const watchRecordSchema = z.object({
   target: z.string().min(1),
   origin: originSchema.nullable(),
   user: z.string(),
   createdAt: z.string(),
   helo: z.string().nullable().default(null),
+  probe: z.boolean().optional(),
+  everyMs: z.number().int().positive().nullable().default(null),
+  mutedUntil: z.string().nullable().default(null),
 });
 
 /** Every address of a watch target ("203.0.113.5", "203.0.113.0/24", "2001:db8::/120"). */
@@ -71,8 +87,27 @@ export function parseWatchRecord(text: string, where: string): WatchRecord {
 
 /** The text stored for a record: its fields without the addresses. */
 export function storedWatchText(record: Omit<WatchRecord, "ips"> & { ips?: unknown }): string {
-  const { target, origin, user, createdAt, helo } = record;
-  return JSON.stringify({ target, origin, user, createdAt, helo: helo ?? null });
+  const { target, origin, user, createdAt, helo, everyMs, mutedUntil, probe } = record;
+  return JSON.stringify({
+    target,
+    origin,
+    user,
+    createdAt,
+    helo: helo ?? null,
+    everyMs: everyMs ?? null,
+    mutedUntil: mutedUntil ?? null,
+    ...(probe ? { probe } : {}),
+  });
+}
+
+/** How often the watch runs: its own interval, else the deployment's. */
+export function watchIntervalOf(record: Pick<WatchRecord, "everyMs">, defaultMs: number): number {
+  return record.everyMs ?? defaultMs;
+}
+
+/** Whether the watch's notices wait at `at` (a maintenance window, `/rdns mute`). */
+export function mutedAt(record: Pick<WatchRecord, "mutedUntil">, at: string): boolean {
+  return record.mutedUntil !== undefined && record.mutedUntil !== null && record.mutedUntil > at;
 }
 
 /** HELO names compare as DNS names do: case-insensitive, a trailing dot ignored. */

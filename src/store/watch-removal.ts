@@ -11,6 +11,7 @@ import {
   watcherMember,
   watcherSet,
 } from "./watch-record.js";
+import { unindexWatchTarget } from "./watch-targets.js";
 
 /** Forgets a channel's states and histories of `ips`, in batches. */
 async function forgetAddresses(
@@ -55,6 +56,7 @@ export async function removeWatch(
     );
     if (status === 0) return { removed: null };
     if (status === 1) {
+      await unindexWatchTarget(redis, keys, channel, target);
       const remaining = Object.values(await redis.hgetall(keys.watchPrefixes(channel)));
       const forget = record.ips.filter((ip) => {
         const own = targetPrefix(ip);

@@ -17,11 +17,22 @@ export interface WatchState {
   problems?: string[];
   /** When this state began: the checkedAt of the last change in the history. */
   since?: string;
+  /**
+   * The blocklists that list it (zone names, sorted); a list the last check could not read (or
+   * did not ask) keeps what was known. Absent on states written before lists were asked.
+   */
+  lists?: string[];
   /** The report's checkedAt: an older result never overwrites a newer one. */
   checkedAt?: string;
   /** The job that wrote this state, and the change it announced (re-sent if that job is re-run). */
   by?: string;
-  notice?: { change: WatchChange; previousNames: string[] } | null;
+  notice?: { change: WatchChange; previousNames: string[]; lists?: string[] } | null;
+  /** A probing watch: the last name the SMTP greeting gave (kept through probes that got none). */
+  greeting?: string | null;
+  /** Since when the zone's name servers have disagreed, and whether the thread was told (issue 29). */
+  lag?: { since: string; alerted: boolean } | null;
+  /** The lag notice this state's job sent (re-sent if that job is re-run). */
+  lagNotice?: string | null;
 }
 
 // Older states lack fields, and the absence means something, so it is kept rather than filled:
@@ -33,15 +44,29 @@ const watchStateSchema = z.object({
   names: z.array(z.string()),
   problems: z.array(z.string()).optional(),
   since: z.string().optional(),
+  lists: z.array(z.string()).optional(),
   checkedAt: z.string().optional(),
   by: z.string().optional(),
   notice: z
     .object({
-      change: z.enum(["broke", "recovered", "drifted", "helo-broke", "helo-recovered"]),
+      change: z.enum([
+        "broke",
+        "recovered",
+        "drifted",
+        "helo-broke",
+        "helo-recovered",
+        "listed",
+        "delisted",
+        "greeting-drifted",
+      ]),
       previousNames: z.array(z.string()),
+      lists: z.array(z.string()).optional(),
     })
     .nullable()
     .optional(),
+  greeting: z.string().nullable().optional(),
+  lag: z.object({ since: z.string(), alerted: z.boolean() }).nullable().optional(),
+  lagNotice: z.string().nullable().optional(),
 }) satisfies z.ZodType<WatchState, unknown>;
 
 /**

@@ -16,13 +16,16 @@ import {
   watcherMember,
   watcherSet,
 } from "./watch-record.js";
+import { indexWatchTarget } from "./watch-targets.js";
 
 export {
   channelKey,
   listWatches,
+  mutedAt,
   sameHelo,
   type WatchRecord,
   watchAddresses,
+  watchIntervalOf,
 } from "./watch-record.js";
 export { removeWatch } from "./watch-removal.js";
 export type { WatchState } from "./watch-states.js";
@@ -59,7 +62,10 @@ export async function addWatch(
     watcherMember(channel, record.target),
     targetPrefix(record.target),
   );
-  if (status === 1) return { ok: true };
+  if (status === 1) {
+    await indexWatchTarget(redis, keys, channel, record.target);
+    return { ok: true };
+  }
   return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
 }
 
@@ -89,10 +95,31 @@ export async function getWatch(
 }
 
 /**
- * Records the thread a watch was announced in, if the watch still exists (an unwatch may have
- * removed it meanwhile); true when written. A compare-and-set script, as in addWatch, so a
- * concurrent removal is not undone.
+ * Changes a stored watch, if it still exists (an unwatch may have removed it meanwhile): the
+ * record after the change, or null when it is gone. A compare-and-set script, as in addWatch, so a
+ * concurrent removal is not undone and two changes do not overwrite each other.
  */
+export async function updateWatch(
+  redis: Redis,
+  keys: StoreKeys,
+  channel: string,
+  target: string,
+  change: (record: WatchRecord) => WatchRecord,
+): Promise<WatchRecord | null> {
+  const key = keys.watches(channel);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const text = await redis.hget(key, target);
+    if (text === null) return null;
+    const record = change(parseWatchRecord(text, `${key} ${target}`));
+    // Compare-and-set (src/store/lua/watch-record-set.lua): written only if still the text read.
+    const status = await withScripts(redis).rdnsWatchRecordSet(key, target, text, storedWatchText(record));
+    if (status === 1) return record;
+    if (status === 0) return null;
+  }
+  throw new Error("the watch list kept changing while changing the watch; try again");
+}
+
+/** Records the thread a watch was announced in, if the watch still exists; true when written. */
 export async function setWatchOrigin(
   redis: Redis,
   keys: StoreKeys,
@@ -100,17 +127,7 @@ export async function setWatchOrigin(
   target: string,
   origin: Origin,
 ): Promise<boolean> {
-  const key = keys.watches(channel);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const text = await redis.hget(key, target);
-    if (text === null) return false;
-    const record = { ...parseWatchRecord(text, `${key} ${target}`), origin };
-    // Compare-and-set (src/store/lua/watch-record-set.lua): written only if still the text read.
-    const status = await withScripts(redis).rdnsWatchRecordSet(key, target, text, storedWatchText(record));
-    if (status === 1) return true;
-    if (status === 0) return false;
-  }
-  throw new Error("the watch list kept changing while recording the watch's thread; try again");
+  return (await updateWatch(redis, keys, channel, target, (record) => ({ ...record, origin }))) !== null;
 }
 
 /**

@@ -38,9 +38,10 @@ describe("rdns check: concurrency", () => {
     expect(report.verdict, detail).toBe("pass");
     expect(report.forward).toHaveLength(1);
     expect(report.helo?.resolvesToIp).toBe(true);
-    // PTR x3 (resolver, two authorities), A for the PTR name, A for the HELO: 5 questions,
-    // the HELO's alongside the PTRs.
-    expect(asked).toHaveLength(5);
+    // PTR x3 (resolver, two authorities), SOA x2 (each authority's serial, asked beside its PTR:
+    // issue 29), A for the PTR name, A for the HELO: 7 questions, the HELO's alongside the PTRs.
+    expect(asked).toHaveLength(7);
+    expect(asked.filter((question) => question.startsWith("SOA "))).toHaveLength(2);
     expect(elapsed).toBeGreaterThanOrEqual(2 * DELAY_MS);
     // Done one question after another it would take 5 delays; concurrently, 2 plus overhead.
     expect(elapsed).toBeLessThan(4 * DELAY_MS);

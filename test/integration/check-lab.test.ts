@@ -31,8 +31,16 @@ describe("rdns check against the lab: PTR and FCrDNS", () => {
       ptr: { status: "found", names: ["mail.example.test"] },
     });
     expect(codes(report)).toEqual([]);
-    // A positive answer carries no SOA; the zone's SOA is asked only when a cache needs it.
-    expect(report.authority).toMatchObject({ status: "found", names: ["mail.example.test"], soa: null });
+    // A positive answer carries no SOA; the SOA question asked beside it (for the zone's serial,
+    // issue 29) brings the zone's SOA with it.
+    expect(report.authority).toMatchObject({
+      status: "found",
+      names: ["mail.example.test"],
+      soa: { ttl: 3, minimum: 3 },
+      serial: expect.any(Number),
+      disagreement: null,
+    });
+    expect(report.authority?.answers.map((answer) => answer.serial)).toEqual([report.authority?.serial]);
     expect(report.resolvers).toMatchObject([{ server: lab.resolver, status: "found" }]);
     expect(report.forward).toMatchObject([
       { name: "mail.example.test", confirms: true, addresses: [CASES.pass] },
@@ -226,7 +234,11 @@ describe("rdns check against the lab: DNS failures are never NO_PTR", () => {
   };
 
   it("SERVFAIL: the resolver's stub points at a dead server (authority discovered through it)", async () => {
-    const report = await check(CASES.servfail, { authorities: [], authorityPort: lab.authorityPort });
+    const report = await check(CASES.servfail, {
+      authorities: [],
+      authorityPort: lab.authorityPort,
+      askNonPublicNameServers: true,
+    });
     expect(report.ptr.status).toBe("servfail");
     expect(report.resolvers[0]?.status).toBe("servfail");
     neverNoPtr(report);
@@ -299,7 +311,11 @@ describe("rdns check against the lab: DNS failures are never NO_PTR", () => {
 
 describe("rdns check against the lab: authority discovery", () => {
   it("finds the zone and its server through the resolver (SOA, NS, A)", async () => {
-    const report = await check(CASES.pass, { authorities: [], authorityPort: lab.authorityPort });
+    const report = await check(CASES.pass, {
+      authorities: [],
+      authorityPort: lab.authorityPort,
+      askNonPublicNameServers: true,
+    });
     expect(report.authority).toMatchObject({
       servers: [lab.authority],
       zone: "113.0.203.in-addr.arpa",

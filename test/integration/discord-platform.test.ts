@@ -84,8 +84,8 @@ describe("Discord platform against the fake Discord", () => {
   it("connects through GET /gateway/bot on DISCORD_API_URL and identifies with the intents it needs", () => {
     expect(fake.rest.requests.some((r) => r.method === "GET" && r.path === "/gateway/bot")).toBe(true);
     const identify = fake.gateway.received.find((r) => r.op === 2);
-    // Guilds (1) | GuildMessages (512) | MessageContent (32768)
-    expect((identify?.d as { intents: number }).intents).toBe(1 | 512 | 32768);
+    // Guilds (1) | GuildMessages (512) | MessageContent (32768) | DirectMessages (4096)
+    expect((identify?.d as { intents: number }).intents).toBe(1 | 512 | 32768 | 4096);
   });
 
   it("keeps the connection: heartbeats are acknowledged, no zombie reconnects", async () => {

@@ -21,7 +21,7 @@ describe("registering /rdns", () => {
     const options = { token: "fake-token", applicationId: fake.applicationId, apiUrl: fake.apiUrl };
     expect(await registerCommands({ ...options, guildId: fake.guildId })).toEqual({
       scope: `server ${fake.guildId}`,
-      names: ["rdns"],
+      names: ["rdns", "Check with rdns"],
     });
     expect((await registerCommands(options)).scope).toBe("every server (global)");
     const puts = fake.rest.requests.filter((r) => r.method === "PUT");
@@ -32,6 +32,8 @@ describe("registering /rdns", () => {
     const [rdns] = puts[0]?.body as unknown as { name: string; options: { name: string }[] }[];
     expect(rdns?.options.map((o) => o.name)).toEqual([
       "check",
+      "mailtest",
+      "mute",
       "recheck",
       "status",
       "stop",

@@ -1,4 +1,4 @@
-// A variable set under its old name (PORT for SLACK_PORT) still works, and start-up says once, in
+// A variable set under its old name (PORT for SLACK_PORT, SLACK_*_PER_WINDOW for LIMIT_*) still works, and start-up says once, in
 // the log, to rename it (docs/configuration.md).
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,12 @@ describe("renamed variables at start-up", () => {
   it("logs one line asking to rename PORT to SLACK_PORT", async () => {
     expect(await startupWarnings({ PORT: "3200" })).toEqual([
       "PORT is the old name of SLACK_PORT; it still works, but rename it to SLACK_PORT",
+    ]);
+  });
+
+  it("logs one line asking to rename each old limit variable", async () => {
+    expect(await startupWarnings({ SLACK_COMMAND_WINDOW_SECONDS: "30" })).toEqual([
+      "SLACK_COMMAND_WINDOW_SECONDS is the old name of LIMIT_WINDOW_SECONDS; it still works, but rename it to LIMIT_WINDOW_SECONDS",
     ]);
   });
 

@@ -13,8 +13,10 @@ import { promisify } from "node:util";
 import { query } from "../../src/check/dns-client.js";
 import { parseIp } from "../../src/check/ip.js";
 import {
+  BLOCKLIST_ZONES,
   CHILD_ZONE,
   childZones,
+  DQS_ZONE,
   OWNER_ZONES,
   parentZones,
   SERVFAIL_ZONE,
@@ -27,7 +29,7 @@ const run = promisify(execFile);
 const HOST = "127.0.0.1";
 
 /** Debian installs the servers in /usr/sbin, which a non-root user's PATH often lacks. */
-function binary(name: string): string {
+export function binary(name: string): string {
   for (const dir of ["/usr/sbin", "/usr/local/sbin", "/sbin"]) {
     if (existsSync(join(dir, name))) return join(dir, name);
   }
@@ -196,7 +198,7 @@ export function connectLab(info: LabInfo): LabControl {
 // One Knot transaction (zone-begin ... zone-commit). A step prefixed "?" may fail (unsetting
 // what is not there). Several test files edit at once, and Knot allows one open transaction per
 // zone, so a busy zone is retried.
-async function knotTransaction(socket: string, zone: string, steps: string[][]): Promise<void> {
+export async function knotTransaction(socket: string, zone: string, steps: string[][]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await run(KNOTC, ["-s", socket, "zone-begin", zone]);
@@ -311,7 +313,7 @@ async function startUnbound(
 ${TRANSPARENT_ZONES.map((zone) => `    local-zone: "${zone}" transparent`).join("\n")}
 remote-control:
     control-enable: no
-${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${Object.values(
+${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${[...BLOCKLIST_ZONES, DQS_ZONE].map((zone) => stub(zone, authorityPort)).join("")}${Object.values(
   OWNER_ZONES,
 )
   .filter((spec) => !spec.zone.endsWith("ip6.arpa"))
@@ -336,7 +338,7 @@ ${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${
   return child;
 }
 
-function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
+export function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   const chunks: Buffer[] = [];
   child.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -346,7 +348,12 @@ function spawnLogged(command: string, args: string[], logFile: string): ChildPro
   return child;
 }
 
-async function waitUntil(what: string, child: ChildProcess, _log: string, ready: () => Promise<boolean>) {
+export async function waitUntil(
+  what: string,
+  child: ChildProcess,
+  _log: string,
+  ready: () => Promise<boolean>,
+) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
@@ -360,7 +367,7 @@ async function waitUntil(what: string, child: ChildProcess, _log: string, ready:
   throw new Error(`${what} did not answer within 15 s`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   process.kill(child.pid, "SIGTERM");
@@ -373,7 +380,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** A loopback port free for both UDP and TCP right now (the kernel picks it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const server = net.createServer();
     const port = await new Promise<number>((resolve, reject) => {

@@ -168,6 +168,86 @@ export const SWEEP_ZONES = Array.from({ length: 16 }, (_, i) => 112 + i)
 export const SWEEP_PASSES = SWEEP_ZONES.map((zone) => `203.0.${zone.split(".")[0]}.1`);
 const sweepName = (ip: string) => `mta.sweep${ip.split(".")[2]}.example`;
 
+/**
+ * DNS blocklists under their real names (src/check/sections/blocklists), served by the lab's Knot
+ * and reached only through its Unbound (stub zones): nothing leaves the machine. Each address
+ * below has a PTR listNN.example.test with its A back (so only the lists decide its verdict) and
+ * the listing given: one address per return code. `BLOCKLIST_CASES.toggled` starts clean for a
+ * watch test to list and delist at runtime (lab.setRecord / removeRecord on its list name).
+ */
+export const BLOCKLIST_ZONES = ["zen.spamhaus.org", "b.barracudacentral.org", "bl.spamcop.net"];
+/** The DQS key the lab's Spamhaus answers for (`<key>.zen.dq.spamhaus.net`). */
+export const LAB_DQS_KEY = "labdqskey0123";
+export const DQS_ZONE = `${LAB_DQS_KEY}.zen.dq.spamhaus.net`;
+/** A TXT with markup, mentions, quotes, an ESC and a bidi override (U+202E), as zone text escapes. */
+export const HOSTILE_TXT = `<!channel> @everyone <script>alert("x")</script> \u001b[31m \u202e`;
+const HOSTILE_TXT_ZONE = '"<!channel> @everyone <script>alert(\\"x\\")</script> \\027[31m \\226\\128\\174"';
+
+export const BLOCKLIST_CASES = {
+  clean: "192.0.2.80",
+  sbl: "192.0.2.81", // ZEN 127.0.0.2 with a hostile TXT; via DQS 127.0.0.4 instead
+  css: "192.0.2.82", // ZEN 127.0.0.3
+  xbl: "192.0.2.83", // ZEN 127.0.0.4
+  drop: "192.0.2.84", // ZEN 127.0.0.9 and 127.0.0.2 (DROP always comes with SBL)
+  pblIsp: "192.0.2.85", // ZEN 127.0.0.10
+  pbl: "192.0.2.86", // ZEN 127.0.0.11
+  typo: "192.0.2.87", // ZEN 127.255.255.252
+  publicResolver: "192.0.2.88", // ZEN 127.255.255.254
+  excessive: "192.0.2.89", // ZEN 127.255.255.255
+  barracuda: "192.0.2.90", // b.barracudacentral.org 127.0.0.2
+  spamcop: "192.0.2.91", // bl.spamcop.net 127.0.0.2 with a TXT
+  errorCode: "192.0.2.93", // ZEN 127.255.255.253
+  toggled: "192.0.2.94", // clean at start; the watch test lists and delists it
+  genericPbl: "192.0.2.95", // PTR 192-0-2-95.dynamic.pool.example.test (generic) and ZEN 127.0.0.11
+  ipv6: "2001:db8::80", // PTR list6.example.test, AAAA back; ZEN 127.0.0.2 under its 32 nibbles
+} as const;
+
+const ZEN_LISTINGS: Array<[ip: string, codes: string[]]> = [
+  [BLOCKLIST_CASES.sbl, ["127.0.0.2"]],
+  [BLOCKLIST_CASES.css, ["127.0.0.3"]],
+  [BLOCKLIST_CASES.xbl, ["127.0.0.4"]],
+  [BLOCKLIST_CASES.drop, ["127.0.0.2", "127.0.0.9"]],
+  [BLOCKLIST_CASES.pblIsp, ["127.0.0.10"]],
+  [BLOCKLIST_CASES.pbl, ["127.0.0.11"]],
+  [BLOCKLIST_CASES.typo, ["127.255.255.252"]],
+  [BLOCKLIST_CASES.publicResolver, ["127.255.255.254"]],
+  [BLOCKLIST_CASES.excessive, ["127.255.255.255"]],
+  [BLOCKLIST_CASES.errorCode, ["127.255.255.253"]],
+  [BLOCKLIST_CASES.genericPbl, ["127.0.0.11"]],
+  [BLOCKLIST_CASES.ipv6, ["127.0.0.2"]],
+];
+
+/** The list's query name for an address (RFC 5782), relative to the zone. */
+export function listOwner(ip: string): string {
+  return parseIp(ip).reverseName.replace(/\.(in-addr|ip6)\.arpa$/, "");
+}
+
+function blocklistZones(): ZoneFile[] {
+  const zone = (name: string, records: string[]) => ({
+    zone: name,
+    text: [soa(name, "ns.test", SOA_TTL, SOA_MINIMUM), ...records].join("\n"),
+  });
+  const zen = ZEN_LISTINGS.flatMap(([ip, codes]) => codes.map((code) => `${listOwner(ip)} A ${code}`));
+  return [
+    zone("zen.spamhaus.org", [...zen, `${listOwner(BLOCKLIST_CASES.sbl)} TXT ${HOSTILE_TXT_ZONE}`]),
+    zone("b.barracudacentral.org", [`${listOwner(BLOCKLIST_CASES.barracuda)} A 127.0.0.2`]),
+    zone("bl.spamcop.net", [
+      `${listOwner(BLOCKLIST_CASES.spamcop)} A 127.0.0.2`,
+      `${listOwner(BLOCKLIST_CASES.spamcop)} TXT "Blocked - see https://www.spamcop.net/bl.shtml?${BLOCKLIST_CASES.spamcop}"`,
+    ]),
+    // DQS answers 127.0.0.4 where the public mirror says 127.0.0.2: a test can tell which was asked.
+    zone(DQS_ZONE, [`${listOwner(BLOCKLIST_CASES.sbl)} A 127.0.0.4`]),
+  ];
+}
+
+/** The addresses of BLOCKLIST_CASES with their PTR name (all confirm: A/AAAA back). */
+function blocklistHostName(ip: string): string {
+  if (ip === BLOCKLIST_CASES.genericPbl) return "192-0-2-95.dynamic.pool.example";
+  if (ip === BLOCKLIST_CASES.ipv6) return "list6.example";
+  return `list${ip.split(".")[3]}.example`;
+}
+const BLOCKLIST_V4 = Object.values(BLOCKLIST_CASES).filter((ip) => !ip.includes(":"));
+
 /** `editNegativeTtl`: the edit zone's negative TTL instead of EDIT_SOA_MINIMUM (npm run lab). */
 export function parentZones(editNegativeTtl?: number): ZoneFile[] {
   const v4 = "113.0.203.in-addr.arpa";
@@ -200,6 +280,8 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     ...spares,
     ...withPtr,
     ...SWEEP_PASSES.map((ip) => `${sweepName(ip)} A ${ip}`),
+    ...BLOCKLIST_V4.map((ip) => `${blocklistHostName(ip)} A ${ip}`),
+    `${blocklistHostName(BLOCKLIST_CASES.ipv6)} AAAA ${BLOCKLIST_CASES.ipv6}`,
   ];
   const reverse4 = [
     soa(v4, "ns.test", SOA_TTL, SOA_MINIMUM),
@@ -234,12 +316,14 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     `${owner(CASES.ipv6Broken, v6)} PTR broken6.example.test.`,
     // The /64 2001:db8:0:64::/64 is delegated (its own zone, OWNER_ZONES.ipv6).
     ...OWNER_ZONES.ipv6.ns.map((ns) => `${OWNER_ZONES.ipv6.zone.slice(0, -(v6.length + 1))} NS ${ns}.`),
+    `${owner(BLOCKLIST_CASES.ipv6, v6)} PTR ${blocklistHostName(BLOCKLIST_CASES.ipv6)}.test.`,
   ];
   const editable = [
     editNegativeTtl === undefined
       ? soa(edit, "ns.test", EDIT_SOA_TTL, EDIT_SOA_MINIMUM)
       : soa(edit, "ns.test", editNegativeTtl + 2, editNegativeTtl),
     ...SPARE_WITH_PTR.map((ip) => `${ip.split(".")[3]} PTR ptr${ip.split(".")[3]}.example.test.`),
+    ...BLOCKLIST_V4.map((ip) => `${ip.split(".")[3]} PTR ${blocklistHostName(ip)}.test.`),
   ];
   return [
     { zone: "test", text: forward.join("\n") },
@@ -254,6 +338,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
         `1 PTR ${sweepName(SWEEP_PASSES[i] ?? "")}.test.`,
       ].join("\n"),
     })),
+    ...blocklistZones(),
   ].map((z) => ({ ...z, text: `${z.text}\n` }));
 }
 

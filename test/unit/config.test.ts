@@ -89,3 +89,30 @@ describe("loadConfig", () => {
     });
   });
 });
+
+describe("the test-mail listener's variables", () => {
+  it("are off by default, and SMTP_PORT needs SMTP_DOMAIN", () => {
+    const config = loadConfig({});
+    expect(config.SMTP_PORT).toBeUndefined();
+    expect(config.SMTP_HOST).toBe("127.0.0.1");
+    expect(config.SMTP_PROXY_FROM).toEqual([]);
+    expect(config.SMTP_MAX_CONNECTIONS_PER_IP).toBe(10);
+    expect(() => loadConfig({ SMTP_PORT: "25" })).toThrow(/SMTP_DOMAIN: required when SMTP_PORT is set/);
+    expect(loadConfig({ SMTP_PORT: "25", SMTP_DOMAIN: "MailTest.Example.COM" }).SMTP_DOMAIN).toBe(
+      "mailtest.example.com",
+    );
+  });
+
+  it("name each bad value: a domain, proxy CIDRs, a certificate without its key", () => {
+    expect(() => loadConfig({ SMTP_DOMAIN: "not a domain" })).toThrow(/SMTP_DOMAIN: a domain name/);
+    expect(() => loadConfig({ SMTP_PROXY_FROM: "10.0.0.0/8, proxy.example" })).toThrow(
+      /SMTP_PROXY_FROM: "proxy\.example": an address or CIDR/,
+    );
+    expect(() => loadConfig({ SMTP_TLS_CERT: "/etc/cert.pem" })).toThrow(
+      /SMTP_TLS_CERT and SMTP_TLS_KEY go together/,
+    );
+    expect(
+      loadConfig({ SMTP_PROXY_FROM: "10.0.0.0/8 2001:db8::/32 192.0.2.1" }).SMTP_PROXY_FROM,
+    ).toHaveLength(3);
+  });
+});

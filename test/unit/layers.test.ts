@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["src/chat", "src/config", "src/log", "src/settings", "src/keys"],
   ["src/render", "src/store", "src/queue"],
   ["src/app"],
-  ["commands", "workers", "src/platforms", "src/web"],
+  ["commands", "workers", "src/platforms", "src/web", "src/mail"],
   ["src/runtime", "src/cli"],
 ];
 

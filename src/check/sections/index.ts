@@ -4,12 +4,16 @@
 // Adding a section is one module in this folder and one line here; the compiler then asks for
 // its field in Observations and CheckReport and for its entry in each renderer.
 import type { CheckReport } from "../types.js";
+import { blocklistsSection } from "./blocklists/index.js";
 import { heloSection } from "./helo/index.js";
 import { ownerSection } from "./owner/index.js";
+import { smtpSection } from "./smtp/index.js";
 
 export const SECTIONS = {
   helo: heloSection,
   owner: ownerSection,
+  smtp: smtpSection,
+  blocklists: blocklistsSection,
 } as const;
 
 export type SectionId = keyof typeof SECTIONS;

@@ -7,6 +7,7 @@
 // answers and its report live under its id in Observations and CheckReport; each renderer keeps a
 // `Record<SectionId, ...>` of entries, so adding a section is a compile error until every
 // renderer has one.
+import type { DnsQuestion, DnsResponse } from "../dns-types.js";
 import type { FixContext } from "../fixes.js";
 import type { QueryOptions } from "../lookups.js";
 import type { ProblemMeta } from "../problem-meta.js";
@@ -23,23 +24,39 @@ export interface AskContext {
   /** A lookup the deadline cut: a timeout ("could not tell", src/check/deadline.ts), never "no record". */
   unanswered(name: string): ForwardLookup;
   reverseName: string;
-  /** The check's resolvers and configured authorities (host:port, canonical). */
-  resolvers: string[];
+  /** The check's configured authorities (host:port, canonical). */
   authorities: string[];
   /** The check's DNS (its transport is bounded by the deadline). */
   query: QueryOptions;
-  /** The DNS client the check runs on (stable across its checks): a key for what a section keeps. */
-  client: object;
   /** A signal that aborts a little before the check's deadline: for what is not DNS (RDAP). */
   signal(): AbortSignal;
   /** What the PTR work learned of the reverse zone, once it has its answer (src/check/zone-seen.ts). */
   zone(): Promise<ZoneSeen | null>;
+  /** Milliseconds left before the check's deadline (a section's own I/O must end by then). */
+  timeLeftMs(): number;
+  /**
+   * The name the server's SMTP greeting announces when the check probes it (the smtp section's
+   * probe, asked first), null when it does not probe or the greeting names none. The HELO
+   * section waits for it when no HELO was given.
+   */
+  greetingName(): Promise<string | null>;
+  /** The configured recursive resolvers (RESOLVERS, --resolver), host:port, canonical. */
+  resolvers: string[];
+  /**
+   * One question through the check's own DNS client (RD=1), bounded by the check's deadline but
+   * not counted among the check's unanswered questions: what the deadline cuts is this section's
+   * "could not tell", never the PTR's (src/check/deadline.ts boundedTransport).
+   */
+  ask(question: Pick<DnsQuestion, "name" | "type" | "server">): Promise<DnsResponse>;
+  /** The DNS client in use (the caller's transport): caches are kept per client. */
+  client: object;
 }
 
 /** Questions under way: their answer, and what is known so far when the deadline cuts the check. */
 export interface Asking<Asked> {
   answer: Promise<Asked>;
-  soFar(): Asked;
+  /** What is known now; `why` says why the rest is unanswered (default: the check's deadline). */
+  soFar(why?: string): Asked;
 }
 
 /** What the PTR part has concluded, for a section to judge against. */
@@ -50,6 +67,8 @@ export interface PtrFacts {
   ptrNames: string[];
   /** The name the mail host should carry: a non-generic PTR name, one that confirms first; null when none. */
   target: string | null;
+  /** Some PTR name looks generic (GENERIC_PTR): a policy listing is the same story told twice. */
+  generic?: boolean;
 }
 
 /** What a section's fix steps may use (src/check/fixes.ts buildFixSteps). */
@@ -75,4 +94,12 @@ export interface CheckSection<Asked, Report, Code extends ProblemCode> {
   analyse(asked: Asked, facts: PtrFacts): { report: Report; problems: Problem[] };
   problems: Record<Code, ProblemMeta>;
   fixSteps(report: Report, input: SectionFixInput): string[];
+  /** Its steps come after the "then wait" step (they change no DNS record: a removal form). */
+  afterWait?: boolean;
+  /**
+   * How long the check waits for this section once the PTR work is done, in ms; what has not
+   * answered by then is "could not tell" (soFar). Absent: it waits as long as the deadline allows.
+   * For questions to third parties whose silence must not hold up the PTR's verdict.
+   */
+  graceAfterPtrMs?: number;
 }

@@ -14,7 +14,13 @@ export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
     // Guilds: channels and threads in cache; GuildMessages + MessageContent (privileged, switch it
     // on in the Developer Portal): the text of pasted bounces.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    // DirectMessages: messages sent to the bot directly (asked of it, ask.ts).
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+    ],
     // The default for everything discord.js sends; outbound.ts also sets it on each message.
     // An interaction's channel is built from the interaction's own payload when not cached (a
     // thread the bot never saw), so `channel.isThread()` is known without a fetch.

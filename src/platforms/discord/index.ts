@@ -12,6 +12,8 @@ import { type Config, ConfigError } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { supportChannels as readSupportChannels, type SupportChannels } from "../support-channels.js";
+import { handleAskMessage, handleCheckMessage, isAsk } from "./ask.js";
+import { handleAutocomplete } from "./autocomplete.js";
 import { handleButton } from "./button-press.js";
 import { isOurCustomId } from "./buttons.js";
 import { createClient } from "./client.js";
@@ -54,7 +56,7 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
     async start(handlers: InboundHandlers): Promise<void> {
       const c = createClient(config.DISCORD_API_URL !== undefined ? { apiUrl: config.DISCORD_API_URL } : {});
       client = c;
-      listenInbound(c, { handlers, supportChannels, inFlight, log });
+      listenInbound(c, { handlers, supportChannels, inFlight, sender, log });
       const gateway = watchGateway(c, log);
       try {
         await loginWhenReady(c, token);
@@ -84,6 +86,7 @@ export function createDiscordPlatform(config: DiscordConfig, logger: Logger): Ch
 
 interface Inbound {
   handlers: InboundHandlers;
+  sender: DiscordSender;
   supportChannels: SupportChannels;
   inFlight: InFlight;
   log: Logger;
@@ -93,14 +96,21 @@ interface Inbound {
  * Hands slash commands, our buttons and support-channel messages to their handlers. Tracked, so
  * stop() lets a request Discord already handed us finish (it is not sent again).
  */
-function listenInbound(c: Client, { handlers, supportChannels, inFlight, log }: Inbound): void {
+function listenInbound(c: Client, { handlers, supportChannels, inFlight, sender, log }: Inbound): void {
   c.on(Events.InteractionCreate, (interaction) => {
     if (interaction.isChatInputCommand()) void inFlight.track(handleInteraction(interaction, handlers, log));
+    else if (interaction.isAutocomplete())
+      void inFlight.track(handleAutocomplete(interaction, handlers, log));
+    else if (interaction.isMessageContextMenuCommand())
+      void inFlight.track(handleCheckMessage(interaction, handlers, sender, log));
     else if (interaction.isButton() && isOurCustomId(interaction.customId))
       void inFlight.track(handleButton(interaction, handlers, log));
   });
   c.on(Events.MessageCreate, (message) => {
-    void inFlight.track(handleMessage(message, supportChannels, handlers, log));
+    // A mention of the bot or a DM is asked of it; anything else may be a paste.
+    const via = isAsk(message, c.user?.id);
+    if (via !== null) void inFlight.track(handleAskMessage(message, via, handlers, sender, log));
+    else void inFlight.track(handleMessage(message, supportChannels, handlers, log));
   });
 }
 

@@ -5,9 +5,11 @@
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { ReceiverName, Verdict } from "../../check/types.js";
+import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
 import { reportRequest } from "../../render/request-text.js";
 import { ownerFacts } from "../../render/sections/owner.js";
+import { smtpFacts, smtpOf } from "../../render/sections/smtp.js";
 import { codeBlock, escapeInline } from "./escape.js";
 import type { Section } from "./limits.js";
 
@@ -46,6 +48,18 @@ export function ptrLines(report: ReportView): string[] {
       `authority ${escapeInline(auth.servers.join(", "))}: ${escapeInline(auth.status)}, ${names(auth.names)}`,
     );
     if (auth.cnames.length > 0) lines.push(`via CNAME ${names(auth.cnames)} (RFC 2317)`);
+    for (const entry of auth.notAsked ?? []) {
+      lines.push(`${escapeInline(entry.nameServer)}: ${escapeInline(entry.reason)}`);
+    }
+    const disagreeing = disagreeingServers(auth);
+    if (disagreeing !== null) {
+      lines.push("the zone's servers disagree:");
+      for (const line of disagreeing) {
+        lines.push(
+          `${escapeInline(line.server)}: ${escapeInline(standingWords(line))} — ${escapeInline(line.answer)}`,
+        );
+      }
+    }
   }
   return lines;
 }
@@ -68,13 +82,48 @@ export function heloLines(report: ReportView): string[] {
   return [
     escapeInline(helo.name),
     `FQDN: ${mark(helo.fqdn || helo.addressLiteral)} · resolves: ${mark(helo.resolves)} · to this IP: ${mark(helo.resolvesToIp)} · matches PTR: ${mark(helo.matchesPtr)}`,
+    ...(helo.source === "greeting" ? ["taken from the SMTP greeting (no HELO given)"] : []),
   ];
+}
+
+/** The SMTP probe; no lines (the field left out) when the check did not probe. */
+export function smtpLines(report: ReportView): string[] {
+  const smtp = smtpOf(report);
+  if (smtp === null) return [];
+  const facts = smtpFacts(smtp);
+  const lines = [escapeInline(facts.outcome)];
+  if (facts.name !== null)
+    lines.push(`greets as ${escapeInline(facts.name)}${facts.versusPtr ? ` · ${facts.versusPtr}` : ""}`);
+  if (facts.ehlo !== null)
+    lines.push(`EHLO: ${escapeInline(facts.ehlo)}${facts.tls ? ` · ${facts.tls}` : ""}`);
+  if (facts.banner !== null) lines.push(`> ${escapeInline(facts.banner)}`);
+  if (facts.note !== null) lines.push(escapeInline(facts.note));
+  return lines;
+}
+
+/** Each list's state; the list's TXT is untrusted text, escaped like any DNS value. */
+export function blocklistLines(report: ReportView): string[] {
+  const entries = report.blocklists ?? [];
+  if (entries.length === 0) return ["not asked"];
+  return entries.map((entry) => {
+    const icon = { listed: entry.policy ? "⚠️" : "❌", clean: "✅", refused: "⚠️", error: "⚠️" }[entry.status];
+    const state =
+      entry.status === "listed"
+        ? `listed ${escapeInline(entry.codes.join(", "))}: ${escapeInline(entry.meaning ?? "")}`
+        : entry.status === "clean"
+          ? "not listed"
+          : `could not tell: ${escapeInline(entry.meaning ?? "")}`;
+    const txt = entry.txt ? ` (TXT: ${escapeInline(entry.txt)})` : "";
+    return `${icon} ${escapeInline(entry.zone)} ${state}${txt}`;
+  });
 }
 
 /** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
 export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: ReportView): string[] }> = {
   helo: { name: "HELO", lines: heloLines },
   owner: { name: "Owner", lines: (report) => ownerFacts(report.owner, escapeInline) },
+  smtp: { name: "SMTP", lines: smtpLines },
+  blocklists: { name: "Blocklists", lines: blocklistLines },
 };
 
 function cacheLine(answer: PtrAnswerView): string {
@@ -130,7 +179,7 @@ export function reportSections(report: ReportView): Section[] {
     ...SECTION_IDS.map((id) => ({
       name: DISCORD_SECTIONS[id].name,
       lines: DISCORD_SECTIONS[id].lines(report),
-    })),
+    })).filter((section) => section.lines.length > 0),
     { name: "Caches (time left)", lines: cacheLines(report) },
     ...receivers,
     { name: "Problems", lines: report.problems.length > 0 ? problemLines(report) : ["none"] },

@@ -1,16 +1,19 @@
 // Every OutboundMessage kind as Discord messages: embeds coloured by verdict, plain content for
 // short notices. Renderers return one or more payloads; only `update` needs a single one, and the
 // kinds it is used with (checking, verdict, notice) always render to one.
+
 import type { APIEmbed } from "discord.js";
 import type { BounceFinding } from "../../bounce/types.js";
 import type { OutboundMessage } from "../../chat/types.js";
 import type { ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS } from "../../check/sections/index.js";
 import { baselineBody, baselineTitle } from "../../render/baseline.js";
+import { listChangeDetail } from "../../render/blocklist-row.js";
 import { buttonsFor } from "../../render/buttons.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
+import { namedListLine } from "../../render/sections/blocklists.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
 import { isReportView } from "../../render/views.js";
@@ -73,11 +76,12 @@ export function verdictEmbed(report: VerdictView | ReportView): APIEmbed {
     fields: [
       { name: "PTR", value: fieldValue(ptrLines(report)), inline: false },
       { name: "FCrDNS", value: fieldValue(fcrdnsLines(report)), inline: true },
-      ...SECTION_IDS.map((id) => ({
-        name: DISCORD_SECTIONS[id].name,
-        value: fieldValue(DISCORD_SECTIONS[id].lines(report)),
-        inline: true,
-      })),
+      ...SECTION_IDS.flatMap((id) => {
+        const lines = DISCORD_SECTIONS[id].lines(report);
+        return lines.length === 0
+          ? []
+          : [{ name: DISCORD_SECTIONS[id].name, value: fieldValue(lines), inline: true }];
+      }),
       { name: "Caches (time left)", value: fieldValue(cacheLines(report)), inline: false },
       ...receivers,
       { name: "Fix", value: fieldValue(fixLines(report)), inline: false },
@@ -177,7 +181,11 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         message.report,
         `Report for ${escapeInline(message.report.ip)}`,
         COLOURS[message.report.verdict],
-        message.reusedSeconds === undefined ? [] : [reusedNote(message.reusedSeconds, "Re-check now")],
+        [
+          // A bounce named a list: its state for the refused IP comes first.
+          ...(message.focusList ? [escapeText(namedListLine(message.focusList, message.report))] : []),
+          ...(message.reusedSeconds === undefined ? [] : [reusedNote(message.reusedSeconds, "Re-check now")]),
+        ],
       );
     case "bounce":
       return bouncePayloads(message.findings, message.truncated);
@@ -239,20 +247,24 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         drifted: "🔀 PTR changed",
         "helo-broke": "⚠️ HELO check now fails",
         "helo-recovered": "✅ HELO check passes again",
+        "greeting-drifted": "🔀 SMTP greeting changed",
+        listed: "🚫 now on a blocklist",
+        delisted: "✅ off a blocklist",
       }[message.change];
       const colour =
-        message.change === "recovered" || message.change === "helo-recovered"
+        message.change === "recovered" || message.change === "helo-recovered" || message.change === "delisted"
           ? COLOURS.pass
-          : message.change === "broke"
+          : message.change === "broke" || message.change === "listed"
             ? COLOURS.fail
             : COLOURS.inconclusive;
+      const lists = listChangeDetail(message.change, message.lists, message.report);
       const was =
         message.previousNames.length > 0 ? message.previousNames.map(escapeInline).join(", ") : "no names";
       return reportPayloads(
         message.report,
         `Watch ${escapeInline(message.target)}: ${escapeInline(message.report.ip)} ${words}`,
         colour,
-        [`Before: ${was}`],
+        [`Before: ${was}`, ...(lists ? [escapeInline(lists)] : [])],
       );
     }
     case "watch-baseline": {

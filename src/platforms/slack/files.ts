@@ -26,11 +26,21 @@ export function looksLikeEml(file: SharedFile): boolean {
   );
 }
 
-/** An .eml or a possible DMARC report (Slack's filetypes `xml`, `gzip`, `zip`, or by name/type). */
+/** A plain-text file: a bounce saved as .txt (read as mail, like an .eml). */
+export function looksLikeText(file: SharedFile): boolean {
+  return (
+    (file.name ?? "").toLowerCase().endsWith(".txt") ||
+    file.mimetype === "text/plain" ||
+    file.filetype === "text"
+  );
+}
+
+/** An .eml, a .txt or a possible DMARC report (Slack's filetypes `xml`, `gzip`, `zip`, or by name/type). */
 export function worthReading(file: SharedFile): boolean {
   const type = file.filetype ?? "";
   return (
     looksLikeEml(file) ||
+    looksLikeText(file) ||
     looksLikeReportFile(file.name ?? "", file.mimetype) ||
     type === "xml" ||
     type === "gzip" ||

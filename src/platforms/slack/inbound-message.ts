@@ -11,6 +11,7 @@ import type { Logger } from "../../log.js";
 import type { SupportChannels } from "../support-channels.js";
 import { formatSlackAddress } from "./address.js";
 import { downloadEmlFiles, type FileReaderOptions, type SharedFile } from "./files.js";
+import { mentionsBot } from "./inbound-ask.js";
 import { mrkdwnToPlain } from "./mrkdwn-to-plain.js";
 import type { ClaimOnce } from "./once.js";
 
@@ -56,7 +57,8 @@ export function isPasteCandidate(
   if (event.thread_ts !== undefined && event.thread_ts !== event.ts) return false;
   if (event.bot_id !== undefined) return false;
   if (event.user === undefined || event.user === botUserId) return false;
-  return true;
+  // A message that mentions the bot is asked of it: app_mention answers it (inbound-ask.ts).
+  return !mentionsBot(event.text, botUserId);
 }
 
 export function pasteOrigin(event: SlackMessageEvent): Origin {

@@ -14,9 +14,11 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { supportChannels } from "../support-channels.js";
+import { type HomeTab, homeRefreshing, registerHome } from "./app-home.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
+import { registerAsks } from "./inbound-ask.js";
 import { registerCommand } from "./inbound-command.js";
 import { looksLikeSlackId, registerMessages } from "./inbound-message.js";
 import { type ClaimOnce, redisClaimOnce } from "./once.js";
@@ -82,7 +84,7 @@ export function createSlackPlatform(
     if (handlers === null) throw new Error("Slack platform received a request before start()");
     return handlers;
   };
-  const inFlight = registerInbound(app, {
+  const { inFlight, home } = registerInbound(app, {
     config,
     settings,
     client,
@@ -109,7 +111,10 @@ export function createSlackPlatform(
       listener = listenerOf(await startApp(app, settings, listenPort, owned ? redis : null));
       log.info({ port: listener.port }, startedMessage(settings.mode));
     },
-    stop: () => stopApp(app, inFlight, owned ? redis : null, log),
+    stop: () => {
+      home.stop(); // no Home refresh after this
+      return stopApp(app, inFlight, owned ? redis : null, log);
+    },
     post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
       sender.post(channel, message, options),
     reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
@@ -174,25 +179,38 @@ interface InboundWiring {
 }
 
 /**
- * Registers the slash command, the buttons and the support channels' messages. Every request's
- * listener (claim, limits, the app's handler) runs inside a middleware's next(), tracked in the
- * returned InFlight, so stop() can wait for what was already acknowledged to Slack.
+ * Registers the slash command, the buttons, the support channels' messages, the asks (shortcut,
+ * mentions, DMs) and the Home tab. Every request's listener (claim, limits, the app's handler)
+ * runs inside a middleware's next(), tracked in the returned InFlight, so stop() can wait for
+ * what was already acknowledged to Slack; the Home's pending refreshes are stopped with it.
  */
-function registerInbound(app: App, wiring: InboundWiring): InFlight {
-  const { config, settings, client, sender, claimOnce, handlers, log } = wiring;
+function registerInbound(app: App, wiring: InboundWiring): { inFlight: InFlight; home: HomeTab } {
+  const { config, settings, client, sender, claimOnce, log } = wiring;
+  const files = {
+    client,
+    botToken: settings.botToken,
+    apiBase: new URL(settings.apiUrl),
+    maxBytes: config.SLACK_MAX_FILE_BYTES,
+  };
+  const home = registerHome(app, {
+    handlers: wiring.handlers,
+    client,
+    sender,
+    claimOnce,
+    serversUrl: config.SERVERS_PAGE_URL ?? null,
+    logger: log,
+  });
+  // A command or button that adds or removes a watch refreshes the Homes of the channel's members.
+  const handlers = () => homeRefreshing(wiring.handlers(), home.changed);
   registerCommand(app, { handlers, sender, claimOnce, logger: log });
   registerActions(app, { handlers, sender, claimOnce, logger: log });
+  registerAsks(app, { handlers, sender, client, claimOnce, files, logger: log });
   registerMessages(app, {
     handlers,
     supportChannels: supportChannels(config.SUPPORT_CHANNELS, "slack", looksLikeSlackId),
     channelName: slackChannelNames(client, log),
     claimOnce,
-    files: {
-      client,
-      botToken: settings.botToken,
-      apiBase: new URL(settings.apiUrl),
-      maxBytes: config.SLACK_MAX_FILE_BYTES,
-    },
+    files,
     logger: log,
   });
   const inFlight = new InFlight();
@@ -202,7 +220,7 @@ function registerInbound(app: App, wiring: InboundWiring): InFlight {
   app.error(async (error) => {
     log.error({ err: error }, "Slack request failed");
   });
-  return inFlight;
+  return { inFlight, home };
 }
 
 /**

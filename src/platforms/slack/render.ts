@@ -3,13 +3,16 @@
 // through escape.ts; every mrkdwn text object is `verbatim: true` (no auto-linking).
 // Block Kit limits (api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
 // characters per section text, 150 per header, 10 fields of 2000 each.
+
 import type { OutboundMessage, StatusRow } from "../../chat/types.js";
 import { type BaselineMessage, baselineBody, baselineTitle } from "../../render/baseline.js";
+import { listChangeDetail } from "../../render/blocklist-row.js";
 import { buttonsFor } from "../../render/buttons.js";
 import { dmarcFooter, dmarcRowLines, dmarcTitle } from "../../render/dmarc-text.js";
 import { clearedFigures, formatDuration } from "../../render/duration.js";
 import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
+import { namedListLine } from "../../render/sections/blocklists.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
 import { notQueuedText } from "../../render/text.js";
 import { context, limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock, section } from "./blocks.js";
@@ -79,9 +82,13 @@ function renderBody(message: OutboundMessage): SlackRendered {
         message.reusedSeconds === undefined
           ? []
           : [context(reusedNote(message.reusedSeconds, "Re-check now"))];
+      // A bounce named a list: its state for the refused IP comes first.
+      const named = message.focusList
+        ? [section(slackText(namedListLine(message.focusList, message.report)))]
+        : [];
       return {
         text: fallback(verdictLine(message.report)),
-        blocks: limitBlocks([...reused, ...reportBlocks(message.report)]),
+        blocks: limitBlocks([...named, ...reused, ...reportBlocks(message.report)]),
       };
     }
     case "bounce":
@@ -186,9 +193,23 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
           ? ":twisted_rightwards_arrows: PTR changed"
           : change === "helo-broke"
             ? ":warning: HELO check now fails"
-            : ":white_check_mark: HELO check passes again";
+            : change === "greeting-drifted"
+              ? ":twisted_rightwards_arrows: SMTP greeting changed"
+              : change === "listed"
+                ? ":no_entry: now on a blocklist"
+                : change === "delisted"
+                  ? ":white_check_mark: off a blocklist"
+                  : ":white_check_mark: HELO check passes again";
+  const lists = listChangeDetail(change, message.lists, report);
+  const greeting = report.smtp?.bannerName ?? null;
   const drift =
-    change === "drifted" ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.` : "";
+    change === "drifted"
+      ? `\nWas ${names(message.previousNames)}, now ${names(report.ptr.names)}.`
+      : change === "greeting-drifted"
+        ? `\nWas ${names(message.previousNames)}, now ${greeting === null ? "none" : names([greeting])}.`
+        : lists
+          ? `\n${slackText(lists)}.`
+          : "";
   const text = `${what}: ${inlineCode(report.ip)} (watching ${inlineCode(message.target)}): ${slackText(report.summary)}${drift}`;
   const blocks = [section(text), ...reportBlocks(report).slice(1)];
   return { text: fallback(text), blocks: limitBlocks(blocks) };

@@ -4,6 +4,7 @@
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
 import { SECTION_IDS } from "../../check/sections/index.js";
 import type { LookupStatus, ReceiverName } from "../../check/types.js";
+import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
 import { reportRequest } from "../../render/request-text.js";
 import { context, header, type SlackBlock, section } from "./blocks.js";
@@ -80,7 +81,10 @@ export function reportBlocks(report: ReportView): SlackBlock[] {
           (f) =>
             `   ${inlineCode(f.name)} → ${f.addresses.length > 0 ? names(f.addresses) : statusWords(f.status)}`,
         ),
-        ...SECTION_IDS.map((id) => `*${SLACK_SECTIONS[id].label}*: ${SLACK_SECTIONS[id].render(report)}`),
+        ...SECTION_IDS.flatMap((id) => {
+          const row = SLACK_SECTIONS[id].render(report);
+          return row === null ? [] : [`*${SLACK_SECTIONS[id].label}*: ${row}`];
+        }),
       ].join("\n"),
     ),
   );
@@ -88,7 +92,17 @@ export function reportBlocks(report: ReportView): SlackBlock[] {
     const auth = report.authority;
     blocks.push(
       section(
-        `*Authority* (${auth.zone === null ? "zone unknown" : inlineCode(auth.zone)}, asked ${names(auth.servers)}): ${statusWords(auth.status)}${auth.status === "found" ? ` ${names(auth.names)}` : ""}`,
+        [
+          `*Authority* (${auth.zone === null ? "zone unknown" : inlineCode(auth.zone)}, asked ${names(auth.servers)}): ${statusWords(auth.status)}${auth.status === "found" ? ` ${names(auth.names)}` : ""}`,
+          ...(auth.notAsked ?? []).map(
+            (entry) => `• ${inlineCode(entry.nameServer)}: ${slackText(entry.reason)}`,
+          ),
+          ...(disagreeingServers(auth) === null ? [] : ["The zone's servers disagree:"]),
+          ...(disagreeingServers(auth) ?? []).map(
+            (line) =>
+              `• ${inlineCode(line.server)}: ${slackText(standingWords(line))} — ${slackText(line.answer)}`,
+          ),
+        ].join("\n"),
       ),
     );
   }

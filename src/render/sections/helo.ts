@@ -23,5 +23,6 @@ export function heloText(report: ReportView): string {
   } else if (helo.fqdn) facts.push("lookup failed");
   if (helo.matchesPtr === true) facts.push("matches the PTR");
   else if (helo.matchesPtr === false) facts.push("differs from the PTR");
+  if (helo.source === "greeting") facts.push("taken from the SMTP greeting (no HELO given)");
   return `${helo.name}: ${facts.join(", ")}`;
 }

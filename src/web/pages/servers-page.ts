@@ -10,6 +10,8 @@ import {
   type ServerRow,
 } from "../../app/server-rows.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
+import { blocklistRank, blocklistRowText } from "../../render/blocklist-row.js";
+import { formatDuration } from "../../render/duration.js";
 import { providerLabel } from "../../render/sections/owner.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
@@ -25,6 +27,8 @@ const COLUMNS = [
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
   ["owner", "Owner"],
+  ["smtp", "SMTP"],
+  ["blocklists", "Blocklists"],
   ["verdict", "Verdict"],
   ["since", "Since"],
   ["checked", "Last checked"],
@@ -61,6 +65,16 @@ function heloCell(row: ServerRow): SafeHtml {
   return html`<span class="name">${row.helo.name}</span><span class="detail">${[match, resolves].filter(Boolean).join(" · ")}</span>`;
 }
 
+/** The greeting's name of a probing watch (the html tag escapes it: it is the remote server's). */
+function smtpCell(row: ServerRow): SafeHtml {
+  const smtp = row.smtp ?? null;
+  if (smtp === null) return html`<span class="muted">not probed</span>`;
+  if (smtp.outcome !== "ok") return html`<span class="detail">${smtp.outcome}</span>`;
+  const match =
+    smtp.matchesPtr === true ? "✓ matches PTR" : smtp.matchesPtr === false ? "✗ differs from PTR" : "";
+  return html`<span class="name">${smtp.bannerName ?? "no name"}</span><span class="detail">${match}</span>`;
+}
+
 /**
  * Each check section's cell (src/check/sections), read from the row: a new section is a compile
  * error until it has one (its header goes in COLUMNS, its row fields in src/app/server-rows.ts).
@@ -71,7 +85,20 @@ const SECTION_CELLS: Record<
 > = {
   helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
   owner: { label: "Owner", value: (row) => row.owner?.provider ?? row.owner?.zone ?? "", cell: ownerCell },
+  smtp: { label: "SMTP", value: (row) => row.smtp?.bannerName ?? "", cell: smtpCell },
+  blocklists: {
+    label: "Blocklists",
+    value: (row) => String(blocklistRank(row.blocklists)),
+    cell: blocklistCell,
+  },
 };
+
+function blocklistCell(row: ServerRow): SafeHtml {
+  const text = blocklistRowText(row.blocklists);
+  if (text === "") return html`<span class="muted">not asked</span>`;
+  const listed = row.blocklists.some((entry) => entry.status === "listed");
+  return listed ? html`<span class="warn-text">${text}</span>` : html`<span class="detail">${text}</span>`;
+}
 
 /** Who controls the PTR: the provider (or the zone), the SOA contact beneath. */
 function ownerCell(row: ServerRow): SafeHtml {
@@ -121,7 +148,15 @@ function rowMarkup(row: ServerRow, history: readonly HistoryEntry[], now: Date):
   return html`<tr class="row verdict-${row.verdict}" data-search="${search.toLowerCase()}">
 <td data-label="IP" data-value="${ipSortKey(row.ip)}"><a href="${serverPath(row.ip)}">${row.ip}</a>${
     row.watch === row.ip ? "" : html`<span class="detail">watch ${row.watch}</span>`
-  }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}</td>
+  }${row.paused ? html`<span class="detail paused">paused: the channel is gone</span>` : ""}${
+    row.everySeconds === null
+      ? ""
+      : html`<span class="detail">every ${formatDuration(row.everySeconds)}</span>`
+  }${
+    row.mutedUntil !== null && row.mutedUntil > now.toISOString()
+      ? html`<span class="detail muted">muted until ${row.mutedUntil.slice(0, 16).replace("T", " ")} UTC</span>`
+      : ""
+  }</td>
 <td data-label="PTR" data-value="${row.ptr.join(" ")}">${ptrCell(row)}</td>
 <td data-label="FCrDNS" data-value="${row.fcrdns}" class="fcrdns-${row.fcrdns}">${FCRDNS_TEXT[row.fcrdns]}</td>
 ${sectionCells(row)}

@@ -1,6 +1,6 @@
 // GET /servers/<ip>: one address's latest report and history.
 import type { FastifyPluginAsync } from "fastify";
-import { loadSnapshot } from "../../app/load-servers.js";
+import { loadSnapshotOf } from "../../app/load-servers.js";
 import { buildServerRows } from "../../app/server-rows.js";
 import { parseIp } from "../../check/ip.js";
 import { readHistory } from "../../store/history.js";
@@ -19,7 +19,7 @@ export const serverRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => 
         .type("text/plain; charset=utf-8")
         .send(`${error instanceof Error ? error.message : "not an IP address"}\n`);
     }
-    const rows = buildServerRows(await loadSnapshot(deps.store)).filter((row) => row.ip === ip);
+    const rows = buildServerRows(await loadSnapshotOf(deps.store, ip));
     const report = await getLastReport(deps.store.redis, deps.store.keys, ip);
     if (rows.length === 0 && report === null) {
       return reply

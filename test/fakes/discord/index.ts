@@ -202,6 +202,87 @@ export class FakeDiscord {
     return id;
   }
 
+  /** An interaction's common fields, from a member of the guild, in `channelId`. */
+  private interactionBase(
+    id: string,
+    token: string,
+    channelId: string,
+    context = 0,
+  ): Record<string, unknown> {
+    const inGuild = context === 0;
+    return {
+      id,
+      application_id: this.applicationId,
+      token,
+      version: 1,
+      ...(inGuild ? { guild_id: this.guildId } : {}),
+      channel_id: channelId,
+      channel: this.channels.get(channelId) ?? { id: channelId, type: context === 1 ? 1 : 3 },
+      ...(inGuild
+        ? {
+            member: {
+              user: USER,
+              roles: [],
+              joined_at: new Date().toISOString(),
+              deaf: false,
+              mute: false,
+              flags: 0,
+              permissions: "2147483647",
+            },
+          }
+        : { user: USER }),
+      app_permissions: "2147483647",
+      locale: "en-US",
+      ...(inGuild ? { guild_locale: "en-US" } : {}),
+      entitlements: [],
+      authorizing_integration_owners: inGuild ? { "0": this.guildId } : { "1": USER.id },
+      context,
+    };
+  }
+
+  /**
+   * "Check with rdns" on message `messageId` (a message context-menu command: type 2, data type
+   * 3, the message in `resolved.messages`). `context`: 0 a server, 1 a DM with the bot, 2 a
+   * conversation of a user install (the bot is not in it). Returns the interaction's token.
+   */
+  messageCommand(messageId: string, channelId: string, context = 0): string {
+    const message = this.rest.messages.get(messageId);
+    if (message === undefined) throw new Error(`no message ${messageId}`);
+    const id = snowflake();
+    const token = `token-${id}`;
+    this.interactionChannels.set(token, channelId);
+    this.gateway.dispatch("INTERACTION_CREATE", {
+      ...this.interactionBase(id, token, channelId, context),
+      type: 2,
+      data: {
+        id: "1200000000000000098",
+        name: "Check with rdns",
+        type: 3,
+        target_id: messageId,
+        resolved: { messages: { [messageId]: message } },
+      },
+    });
+    return token;
+  }
+
+  /** An autocomplete interaction (type 4) for `/rdns <sub>`'s option `option` typed so far. */
+  autocomplete(sub: string, option: string, typed: string, channelId = this.generalChannelId): string {
+    const id = snowflake();
+    const token = `token-${id}`;
+    this.interactionChannels.set(token, channelId);
+    this.gateway.dispatch("INTERACTION_CREATE", {
+      ...this.interactionBase(id, token, channelId),
+      type: 4,
+      data: {
+        id: "1200000000000000099",
+        name: "rdns",
+        type: 1,
+        options: [{ type: 1, name: sub, options: [{ name: option, type: 3, value: typed, focused: true }] }],
+      },
+    });
+    return token;
+  }
+
   /** A further text channel in the guild (CHANNEL_CREATE); returns its id. */
   addTextChannel(name: string): string {
     const channel = {
@@ -253,6 +334,10 @@ export class FakeDiscord {
       author?: Record<string, unknown>;
       /** `contentType`: the attachment's MIME type, message/rfc822 (an .eml) unless given. */
       attachments?: { name: string; content: Buffer; contentType?: string }[];
+      /** The message mentions the bot. */
+      mentionsBot?: boolean;
+      /** Not in the guild: a DM channel (messages there carry no guild_id). */
+      dm?: boolean;
     } = {},
   ): string {
     const id = snowflake();
@@ -271,10 +356,12 @@ export class FakeDiscord {
     const message = messageObject({
       id,
       channel_id: options.channelId ?? this.supportChannelId,
-      guild_id: this.guildId,
+      // As Discord sends a DM's message: no guild, and the channel's type (channel_type).
+      ...(options.dm === true ? { channel_type: 1 } : { guild_id: this.guildId }),
       author,
       content,
       attachments,
+      mentions: options.mentionsBot === true ? [this.botUser] : [],
     });
     this.rest.addUserMessage({ ...message, author });
     this.gateway.dispatch("MESSAGE_CREATE", message);

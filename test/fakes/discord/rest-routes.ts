@@ -23,6 +23,13 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
       ([, token], body) => {
         const channelId = world.interactionChannels.get(token as string);
         if (channelId === undefined) return [404, { code: 10062, message: "Unknown interaction" }];
+        if (body?.type === 8) {
+          // APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: at most 25 choices, answered once.
+          const choices = (body.data as { choices?: { name: string; value: string }[] })?.choices ?? [];
+          if (choices.length > 25) return [400, { code: 50035, message: "Invalid Form Body" }];
+          rest.autocompleteAnswers.set(token as string, { choices, at: performance.now() });
+          return [204, null];
+        }
         if (rest.originals.has(token as string)) {
           return [400, { code: 40060, message: "Interaction has already been acknowledged." }];
         }
@@ -114,6 +121,7 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
       "POST",
       /^\/channels\/(\d+)\/messages$/,
       ([channelId], body) => {
+        if (rest.closed.has(channelId as string)) return [403, { code: 50001, message: "Missing Access" }];
         if (!world.channels.has(channelId as string))
           return [404, { code: 10003, message: "Unknown Channel" }];
         // enforce_nonce: the same author and nonce within minutes returns the earlier message.
@@ -121,7 +129,14 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
           const earlier = rest.botMessages().find((m) => m.nonce === body.nonce);
           if (earlier) return [200, earlier];
         }
-        return [200, rest.createMessage(channelId as string, body ?? {}, { nonce: body?.nonce })];
+        return [
+          200,
+          rest.createMessage(channelId as string, body ?? {}, {
+            nonce: body?.nonce,
+            // A reply (Discord: message_reference) names the message it answers.
+            ...(body?.message_reference !== undefined ? { message_reference: body.message_reference } : {}),
+          }),
+        ];
       },
     ],
     ["PATCH", /^\/channels\/(\d+)\/messages\/(\d+)$/, ([, id], body) => rest.editMessage(id, body ?? {})],
@@ -129,12 +144,14 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
       "POST",
       /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/,
       ([channelId, messageId], body) => {
+        if (rest.closed.has(channelId as string)) return [403, { code: 50001, message: "Missing Access" }];
         const parent = world.channels.get(channelId as string);
         const message = rest.messages.get(messageId as string);
         if (!parent || !message || message.channel_id !== channelId) {
           return [404, { code: 10008, message: "Unknown Message" }];
         }
-        if (parent.type === 11) {
+        // A thread cannot hang off a thread's message, nor off a DM's.
+        if (parent.type === 11 || parent.type === 1) {
           return [400, { code: 50024, message: "Cannot execute action on this channel type" }];
         }
         if (world.channels.has(messageId as string)) {
@@ -157,6 +174,22 @@ export function discordRoutes(rest: FakeRest, world: RestWorld): Route[] {
         };
         world.channels.set(thread.id as string, thread);
         return [201, thread];
+      },
+    ],
+    [
+      // Create DM: the bot's DM channel with a user (type 1).
+      "POST",
+      /^\/users\/@me\/channels$/,
+      (_params, body) => {
+        const recipient = String(body?.recipient_id ?? "");
+        const id = `19${recipient.slice(2)}`;
+        const channel = {
+          id,
+          type: 1,
+          recipients: [{ id: recipient, username: "someone", discriminator: "0", avatar: null }],
+        };
+        world.channels.set(id, channel);
+        return [200, channel];
       },
     ],
     // Bulk overwrite of application commands, global or per guild: echoes them back with ids.

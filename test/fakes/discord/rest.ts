@@ -114,6 +114,13 @@ export class FakeRest {
   readonly attachments = new Map<string, Buffer>();
   /** interaction token -> id of its original response message. */
   readonly originals = new Map<string, string>();
+  /** interaction token -> the choices an autocomplete answer (callback type 8) gave, and when. */
+  readonly autocompleteAnswers = new Map<
+    string,
+    { choices: { name: string; value: string }[]; at: number }
+  >();
+  /** Channels the bot may not post in (a conversation of a user install): 403, Missing Access. */
+  readonly closed = new Set<string>();
   /** component interaction token -> the message its button is on (its "original" after type 6). */
   readonly componentMessages = new Map<string, string>();
   private readonly failures: Failure[] = [];

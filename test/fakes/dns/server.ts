@@ -33,7 +33,11 @@ export interface FakeDnsServer {
 
 const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 
-export async function startFakeDns(handler: FakeHandler): Promise<FakeDnsServer> {
+/** `at`: another loopback address (127.0.0.2) and a given port, for a second "name server" on one port. */
+export async function startFakeDns(
+  handler: FakeHandler,
+  at: { host?: string; port?: number } = {},
+): Promise<FakeDnsServer> {
   const socket = dgram.createSocket("udp4");
   const questions: FakeQuestion[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -76,9 +80,13 @@ export async function startFakeDns(handler: FakeHandler): Promise<FakeDnsServer>
     }, reply.delayMs);
     timers.add(timer);
   });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const host = at.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(at.port ?? 0, host, () => resolve());
+  });
   return {
-    address: `127.0.0.1:${socket.address().port}`,
+    address: `${host}:${socket.address().port}`,
     questions,
     close: () =>
       new Promise<void>((resolve) => {
@@ -104,12 +112,12 @@ export function a(name: string, address: string): dnsPacket.Answer {
 }
 
 /** The zone's SOA for a negative answer's authority section (RFC 2308 3). */
-export function soa(zone: string, minimum = 3): dnsPacket.Answer {
+export function soa(zone: string, minimum = 3, serial = 1): dnsPacket.Answer {
   return {
     type: "SOA",
     name: zone,
     ttl: minimum,
-    data: { mname: "ns.example.test", rname: "hostmaster.example.test", serial: 1, minimum },
+    data: { mname: "ns.example.test", rname: "hostmaster.example.test", serial, minimum },
   };
 }
 
@@ -117,14 +125,19 @@ export function soa(zone: string, minimum = 3): dnsPacket.Answer {
  * A handler serving `records` the way DNS would: asked with RD=0 (as an authority) it answers
  * with what sits at the name, one CNAME hop at a time; asked with RD=1 (as a resolver) it chases
  * the CNAMEs itself and answers with the whole chain (stopping where a name repeats, so a loop
- * is sent as the loop). Names that do not exist get NXDOMAIN with `zone`'s SOA.
+ * is sent as the loop). Names that do not exist get NXDOMAIN with `zone`'s SOA (its serial
+ * `serial`, 1 unless given: two handlers with different serials are a zone's servers out of step).
  */
-export function zoneHandler(zone: string, records: dnsPacket.Answer[]): FakeHandler {
+export function zoneHandler(
+  zone: string,
+  records: dnsPacket.Answer[],
+  { serial = 1 }: { serial?: number } = {},
+): FakeHandler {
   const at = (name: string) => records.filter((record) => record.name === name);
   const negative = (rcode: "NOERROR" | "NXDOMAIN", answers: dnsPacket.Answer[] = []): FakeReply => ({
     rcode,
     answers,
-    authorities: [soa(zone)],
+    authorities: [soa(zone, 3, serial)],
   });
   return (question) => {
     if (!question.recursion) {

@@ -138,3 +138,29 @@ export function blockActionsPayload(fields: {
 export function interactivityForm(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** A message shortcut (`message_action`) payload, as Slack sends one for "Check with rdns". */
+export function messageShortcutPayload(fields: {
+  channel: string;
+  message: { ts: string; thread_ts?: string; text?: string; user?: string; files?: unknown[] };
+  user?: string;
+  responseUrl: string;
+  callbackId?: string;
+}): Record<string, unknown> {
+  triggerCounter += 1;
+  return {
+    type: "message_action",
+    token: "legacy-verification-token",
+    action_ts: `${Date.now() / 1000}`,
+    team: { id: "T0FAKE", domain: "fake" },
+    user: { id: fields.user ?? "U0ASKER", name: "asker", username: "asker", team_id: "T0FAKE" },
+    channel: { id: fields.channel, name: "somewhere" },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: fields.callbackId ?? "rdns_check_message",
+    trigger_id: `${Date.now()}.${triggerCounter}.shortcut`,
+    response_url: fields.responseUrl,
+    message_ts: fields.message.ts,
+    message: { type: "message", user: fields.message.user ?? "U0CUSTOMER", text: "", ...fields.message },
+  };
+}

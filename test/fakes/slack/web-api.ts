@@ -1,5 +1,6 @@
 // A fake Slack Web API on loopback: the methods the adapter calls (auth.test, chat.postMessage,
-// chat.postEphemeral, chat.update, conversations.history/replies/info, files.info,
+// chat.postEphemeral, chat.update, conversations.history/replies/info/open/members, files.info,
+// views.publish,
 // apps.connections.open), file downloads with the bot token, and response_url posts. Every call
 // is recorded with the time it arrived; failures (429 with Retry-After, `ok: false` errors) can
 // be queued per method, and an answer can be delayed after the work is done (a lost response).
@@ -83,6 +84,15 @@ export class FakeSlackWebApi {
   botId = "BBOTSELF";
   /** Where apps.connections.open points Socket Mode clients. */
   socketUrl: string | null = null;
+  /**
+   * Conversations the bot is not in: chat.postMessage and chat.postEphemeral there answer
+   * `channel_not_found` (a DM it is not in) or `not_in_channel` (a channel it has not joined).
+   */
+  readonly closed = new Map<string, "channel_not_found" | "not_in_channel">();
+  /** conversations.members answers by channel (absent: not_in_channel); paged 2 at a time. */
+  readonly members = new Map<string, string[]>();
+  /** Home views views.publish received, in order. */
+  readonly published: { user: string; view: { type: string; blocks: unknown[] } }[] = [];
   /** Messages chat.postMessage created, in order. */
   readonly posted: PostedMessage[] = [];
   /**
@@ -298,6 +308,8 @@ export class FakeSlackWebApi {
           bot_id: this.botId,
         };
       case "chat.postMessage": {
+        const refused = this.closed.get(String(args.channel));
+        if (refused !== undefined) return { ok: false, error: refused };
         const ts = this.nextTs();
         this.posted.push({
           channel: String(args.channel),
@@ -315,6 +327,8 @@ export class FakeSlackWebApi {
         };
       }
       case "chat.postEphemeral":
+        if (this.closed.has(String(args.channel)))
+          return { ok: false, error: this.closed.get(String(args.channel)) };
         return { ok: true, message_ts: this.nextTs() };
       case "chat.update":
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
@@ -370,6 +384,26 @@ export class FakeSlackWebApi {
         }
         this.notify();
         return { ok: true, files: files.map(({ id }) => ({ id })) };
+      }
+      case "conversations.open":
+        // The DM between the bot and the user: "D" + the user id.
+        return { ok: true, channel: { id: `D${String(args.users).replace(/^U/, "")}` } };
+      case "conversations.members": {
+        const all = this.members.get(String(args.channel));
+        if (all === undefined) return { ok: false, error: "not_in_channel" };
+        const start = Number(args.cursor ?? 0);
+        const next = start + 2 < all.length ? String(start + 2) : "";
+        return { ok: true, members: all.slice(start, start + 2), response_metadata: { next_cursor: next } };
+      }
+      case "views.publish": {
+        const view = (typeof args.view === "string" ? JSON.parse(args.view) : args.view) as {
+          type: string;
+          blocks: unknown[];
+        };
+        if (view.blocks.length > 100) return { ok: false, error: "invalid_arguments" };
+        this.published.push({ user: String(args.user_id), view });
+        this.notify();
+        return { ok: true, view: { id: `V${this.published.length}` } };
       }
       case "apps.connections.open":
         if (this.socketUrl === null) return { ok: false, error: "not_allowed_token_type" };

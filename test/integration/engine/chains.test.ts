@@ -9,11 +9,19 @@ import type { AppContext } from "../../../src/app/context.js";
 import type { OutboundMessage } from "../../../src/chat/types.js";
 import { query } from "../../../src/check/dns-client.js";
 import { runCheck } from "../../../src/check/index.js";
+import { loadConfig } from "../../../src/config.js";
 import { storeKeys } from "../../../src/keys.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { countOpenChains, openChainsOf, readChain } from "../../../src/store/chains.js";
 import { connectLab } from "../../lab/lab.js";
-import { appContextOf, cleanupPrefix, labSettings, RecordingPlatform, startLabRuntime } from "./support.js";
+import {
+  appContextOf,
+  cleanupPrefix,
+  labSettings,
+  REDIS_URL,
+  RecordingPlatform,
+  startLabRuntime,
+} from "./support.js";
 
 const STOP_IP = "192.0.2.54"; // spare54: no PTR in the lab
 const RECHECK_IP = "192.0.2.58"; // spare58: no PTR in the lab
@@ -38,6 +46,8 @@ describe("chain services: stop and re-check now", () => {
       control.removePtr(TYPED_IP),
     ]);
     runtime = await startLabRuntime(settings, [platform], {
+      // A limit set, so the console (unlimited otherwise) counts what the typed commands below spend.
+      config: loadConfig({ REDIS_URL, LIMIT_USER_COMMANDS: "10" }),
       runCheck: (options) =>
         runCheck(options, {
           transport: (question) => {

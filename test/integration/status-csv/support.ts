@@ -1,10 +1,12 @@
 // Shared by the `/rdns status` end-to-end tests (Slack, Discord): the channel's rows as the real
 // GET /api/servers serves them (the web server on the engine's own Redis keys), and the checks of
 // an attached CSV against those rows, parsed with csv-parse (not the code that wrote it).
+
 import { parse } from "csv-parse/sync";
 import { expect } from "vitest";
 import type { ServerRow } from "../../../src/app/server-rows.js";
 import { storeKeys } from "../../../src/keys.js";
+import { blocklistRowText } from "../../../src/render/blocklist-row.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { startWebServer } from "../../../src/web/server.js";
 import { logger } from "../engine/support.js";
@@ -68,6 +70,11 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
     "since",
     "checked_at",
     "paused",
+    "every_seconds",
+    "muted_until",
+    "blocklists",
+    "smtp_greeting",
+    "smtp_matches_ptr",
     "owner_zone",
     "owner_provider",
     "owner_contact",
@@ -89,6 +96,11 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
       since: row.since ?? "",
       checked_at: row.checkedAt ?? "",
       paused: row.paused ? "yes" : "no",
+      every_seconds: row.everySeconds === null ? "" : String(row.everySeconds),
+      muted_until: row.mutedUntil ?? "",
+      blocklists: blocklistRowText(row.blocklists),
+      smtp_greeting: row.smtp?.bannerName ?? "",
+      smtp_matches_ptr: yesNo(row.smtp?.matchesPtr),
       owner_zone: row.owner?.zone ?? "",
       owner_provider: row.owner?.provider ?? "",
       owner_contact: row.owner?.contact ?? "",

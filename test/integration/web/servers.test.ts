@@ -13,12 +13,15 @@ const RANGE = ["203.0.113.16", "203.0.113.17", "203.0.113.18", "203.0.113.19"]; 
 const CHANGING = "192.0.2.62"; // PTR ptr62.example.test at start (test/lab/README.md)
 const TOKEN = "web-test-token-0123456789";
 const FIELDS = [
+  "blocklists",
   "channel",
   "checkedAt",
+  "everySeconds",
   "fcrdns",
   "helo",
   "ip",
   "owner",
+  "mutedUntil",
   "paused",
   "problems",
   "ptr",

@@ -30,15 +30,19 @@ describe("typed words (Slack, console)", () => {
     expect(parseWords(commands, ["frobnicate"])).toMatchObject({
       ok: false,
       problem:
-        'unknown command "frobnicate"; the commands are check, recheck, status, stop, unwatch, watch, watches, help',
+        'unknown command "frobnicate"; the commands are check, mailtest, mute, probe, recheck, status, stop, unwatch, watch, watches, help',
     });
     expect(parseWords(commands, ["watch"])).toMatchObject({
       ok: false,
       problem: /^missing <range> \(an IP or CIDR/,
     });
-    expect(parseWords(commands, ["watch", "a", "b", "c"])).toMatchObject({
+    expect(parseWords(commands, ["watch", "a", "b", "c", "d"])).toMatchObject({
       ok: false,
-      problem: "too many words: /rdns watch <range> [helo]",
+      problem: "too many words: /rdns watch <range> [helo] [every <every>] [probe]",
+    });
+    expect(parseWords(commands, ["watch", "203.0.113.5", "every"])).toMatchObject({
+      ok: false,
+      problem: /^"every" needs how often to check it/,
     });
     expect(parseWords(commands, ["check", "a".repeat(254)])).toMatchObject({
       ok: false,
@@ -48,6 +52,33 @@ describe("typed words (Slack, console)", () => {
       ok: false,
       problem: /is too long for <range> \(at most 52 characters\)/,
     });
+  });
+
+  it("reads a keyword option wherever it stands after the command, and shows it in usage", () => {
+    const watch = commands.find((command) => command.name === "watch");
+    if (watch === undefined) throw new Error("no watch command");
+    for (const words of [
+      ["watch", "203.0.113.0/28", "every", "30m"],
+      ["watch", "every", "30m", "203.0.113.0/28"],
+      ["watch", "203.0.113.0/28", "EVERY", "30m"],
+    ]) {
+      expect(parseWords(commands, words)).toMatchObject({
+        ok: true,
+        options: { range: "203.0.113.0/28", every: "30m" },
+      });
+    }
+    expect(parseWords(commands, ["watch", "203.0.113.5", "mail.example.com", "every", "2h"])).toMatchObject({
+      ok: true,
+      options: { range: "203.0.113.5", helo: "mail.example.com", every: "2h" },
+      args: ["203.0.113.5", "mail.example.com", "2h"],
+    });
+    expect(WORDS.usage(watch)).toBe("/rdns watch <range> [helo] [every <every>] [probe]");
+    expect(WORDS.example(watch, { range: "203.0.113.5", every: "30m" })).toBe(
+      "/rdns watch 203.0.113.5 every 30m",
+    );
+    expect(OPTIONS.example(watch, { range: "203.0.113.5", every: "30m" })).toBe(
+      "/rdns watch range:203.0.113.5 every:30m",
+    );
   });
 
   it("sends address literals, zone ids and host names to the check, not to 'unknown command'", () => {

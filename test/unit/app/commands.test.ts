@@ -10,7 +10,19 @@ const ipOption = { name: "ip", kind: "ip", required: true, description: "The IP"
 describe("command loader", () => {
   it("loads one command per file in commands/, help last", async () => {
     const names = (await loadCommands()).map((command) => command.name);
-    expect(names).toEqual(["check", "recheck", "status", "stop", "unwatch", "watch", "watches", "help"]);
+    expect(names).toEqual([
+      "check",
+      "mailtest",
+      "mute",
+      "probe",
+      "recheck",
+      "status",
+      "stop",
+      "unwatch",
+      "watch",
+      "watches",
+      "help",
+    ]);
   });
 
   it("throws on a bad export, naming the file", () => {

@@ -37,6 +37,9 @@ describe("buildRow", () => {
       checkedAt: "2026-12-01T10:00:00.000Z",
       paused: false,
       owner: { zone: "113.0.203.in-addr.arpa", provider: null, contact: "hostmaster@example.net" },
+      everySeconds: null,
+      mutedUntil: null,
+      blocklists: [],
     });
   });
 

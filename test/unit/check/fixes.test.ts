@@ -46,8 +46,10 @@ describe("buildFixSteps", () => {
   const base: Omit<FixStepsInput, "codes"> = {
     ctx: { ip: IP, family: 4, provider: "aws", intendedName: "mail.example.test" },
     ptrNames: [],
+    blocklists: [],
     intendedConfirms: false,
     helo: null,
+    smtp: null,
     negativeCache: { ttl: 5, clearsBy: "2026-11-27T12:00:05Z" },
     positiveTtl: null,
     failedServers: [],

@@ -77,11 +77,13 @@ describe("HELO fix advice", () => {
       lookup: forward("mail.example.test", "found", [OTHER]),
     };
     const steps = buildFixSteps({
+      blocklists: [],
       ctx: { ip: IP, family: 4, provider: null, intendedName: "mail.example.test" },
       codes: new Set(["HELO_IP_MISMATCH"]),
       ptrNames: ["mail.example.test"],
       intendedConfirms: true,
       helo,
+      smtp: null,
       negativeCache: null,
       positiveTtl: null,
       failedServers: [],

@@ -85,13 +85,16 @@ describe("renderMessage", () => {
       "FCrDNS",
       "HELO",
       "Owner",
+      "Blocklists",
       "Caches (time left)",
       "Gmail",
       "Microsoft 365",
       "Yahoo",
       "Fix",
     ]);
-    expect(embed?.fields?.[4]?.value).toContain("cached for 4 s more");
+    expect(embed?.fields?.find((f) => f.name === "Caches (time left)")?.value).toContain(
+      "cached for 4 s more",
+    );
   });
 
   it("splits a huge report into several messages, each within the limits, without cutting a line", () => {
@@ -143,6 +146,9 @@ describe("addresses, the command definition and the invite", () => {
     }[];
     expect(subs.map((s) => s.name)).toEqual([
       "check",
+      "mailtest",
+      "mute",
+      "probe",
       "recheck",
       "status",
       "stop",
@@ -159,8 +165,15 @@ describe("addresses, the command definition and the invite", () => {
     expect(subs.find((s) => s.name === "watch")?.options).toMatchObject([
       { name: "range", required: true, max_length: 52 },
       { name: "helo", required: false, max_length: 253 },
+      { name: "every", required: false, max_length: 16 },
+      { name: "probe", required: false, min_length: 5, max_length: 5 },
     ]);
-    expect(json.contexts).toEqual([0]);
+    expect(subs.find((s) => s.name === "probe")?.options).toMatchObject([
+      { name: "ip", required: true, max_length: 52 },
+      { name: "helo", required: false, max_length: 253 },
+    ]);
+    expect(json.contexts).toEqual([0, 1]);
+    expect(json.integration_types).toEqual([0, 1]);
   });
 
   it("asks for exactly the permissions the README lists", () => {

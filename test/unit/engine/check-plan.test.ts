@@ -11,6 +11,7 @@ import { settingsFromConfig } from "../../../src/settings.js";
 import type { WatchRecord } from "../../../src/store/watches.js";
 import {
   type CheckPlanInput,
+  planAdoptedStep,
   planCheckResult,
   planFailedCheck,
   retryBeforeAnswering,
@@ -186,6 +187,51 @@ describe("planCheckResult", () => {
     ]);
     // A check that passes has no chain to carry on, adopted or not.
     expect(plan({ report: passing, adoptedChainId: "chk-open" }).deliveries).toEqual(plan({}).deliveries);
+  });
+
+  it("the adopting chain takes its next step from the adopted check, counted as its own re-check", () => {
+    // The chain opened at 11:00 and waits on its 3rd step, a poll on the IP's slot grid. The check
+    // adopted at 12:00 finds the PTR at the authority, only caches still holding "no PTR" until
+    // 12:00:05: the chain's next step moves to a re-check then.
+    const chainJob = job({
+      reason: "recheck",
+      chainId: "chk-open",
+      recheck: 3,
+      firstFailureAt: "2026-11-27T11:00:00Z",
+    });
+    const fixedAtAuthority = makeReport({
+      problems: [{ code: "CACHED_NEGATIVE", severity: "error", message: "cached", fix: "" }],
+      authority: {
+        ...(failing.authority as NonNullable<typeof failing.authority>),
+        status: "found",
+        names: ["mail.example.test"],
+      },
+    });
+    expect(planAdoptedStep(chainJob, fixedAtAuthority, NOW, settings)).toMatchObject({
+      jobId: recheckJobId("chk-open", 4),
+      delayMs: 5000 + settings.recheckMarginMs,
+      job: { reason: "recheck", chainId: "chk-open", recheck: 4 },
+      chainJob: { chainId: "chk-open", recheck: 4, firstFailureAt: "2026-11-27T11:00:00Z" },
+    });
+    // Still missing at the authority: the chain's next look stays on the IP's slot grid.
+    const slot = nextPollSlot(IP, NOW.getTime(), settings.recheckPollMs);
+    expect(planAdoptedStep(chainJob, failing, NOW, settings)).toMatchObject({
+      jobId: pollJobId(IP, null, slot.slot),
+      delayMs: slot.delayMs,
+    });
+    // Its "still failing" notice (due after this long) is left to the chain's own next step.
+    const late = job({
+      ...chainJob,
+      firstFailureAt: new Date(NOW.getTime() - settings.stillFailingAfterMs).toISOString(),
+    });
+    expect(planAdoptedStep(late, failing, NOW, settings)?.chainJob.stillFailingSent).toBe(false);
+    // A chain past its deadline, or a check that clears, moves nothing: the chain's step says so.
+    const old = job({
+      ...chainJob,
+      firstFailureAt: new Date(NOW.getTime() - settings.recheckMaxMs - 1).toISOString(),
+    });
+    expect(planAdoptedStep(old, failing, NOW, settings)).toBeNull();
+    expect(planAdoptedStep(chainJob, passing, NOW, settings)).toBeNull();
   });
 
   it("tells the chain's threads once it cleared, and schedules nothing more", () => {

@@ -24,6 +24,8 @@ function report(codes: ProblemCode[], clearsInSeconds: number | null = null): Ch
     forward: [],
     helo: null,
     owner: { zone: null, nameservers: [], contact: null, provider: null, network: null },
+    smtp: null,
+    blocklists: [],
     resolvers: [
       {
         server: "r",

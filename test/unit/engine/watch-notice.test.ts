@@ -74,3 +74,68 @@ describe("watchView", () => {
     });
   });
 });
+
+describe("probing watches (`/rdns watch <ip> probe`)", () => {
+  const probing: WatchRecord = { ...record(null), probe: true };
+  let minute = 0;
+  const greeting = (name: string | null, outcome: "ok" | "timeout" = "ok") =>
+    makeReport({
+      ...passing(null),
+      // Each check later than the one before, as a watch's runs are.
+      checkedAt: new Date(Date.parse("2026-11-27T12:00:00Z") + ++minute * 60_000).toISOString(),
+      helo: name === null ? null : { ...helo(name), source: "greeting" as const },
+      smtp: {
+        outcome,
+        server: "203.0.113.5:25",
+        banner: name === null ? null : `220 ${name} ESMTP`,
+        bannerName: outcome === "ok" ? name : null,
+        ehloName: null,
+        starttls: false,
+        note: null,
+        matchesPtr: name === null ? null : name === "mail.example.test",
+      },
+    });
+  const stored = (report: ReturnType<typeof greeting>, before: ReturnType<typeof planWatchNotice> | null) => {
+    const state = before?.action === "write" ? before.state : null;
+    return planWatchNotice(`job-${report.checkedAt}`, report, {
+      channel: "slack:C1",
+      record: probing,
+      stored: { text: state === null ? null : JSON.stringify(state), state },
+    });
+  };
+
+  it("a changed greeting name is a greeting-drifted notice naming the old name", () => {
+    const first = stored(greeting("mail.example.test"), null);
+    expect(first).toMatchObject({ action: "write", notice: null, state: { greeting: "mail.example.test" } });
+    const second = stored(greeting("other.example.test"), first);
+    expect(second).toMatchObject({
+      action: "write",
+      state: { greeting: "other.example.test", notice: { change: "greeting-drifted" } },
+      notice: {
+        message: { kind: "watch-change", change: "greeting-drifted", previousNames: ["mail.example.test"] },
+      },
+    });
+  });
+
+  it("a probe that reads no name keeps the last one: no notice, and none when it comes back", () => {
+    const first = stored(greeting("mail.example.test"), null);
+    const blocked = stored(greeting(null, "timeout"), first);
+    expect(blocked).toMatchObject({
+      action: "write",
+      notice: null,
+      state: { greeting: "mail.example.test" },
+    });
+    expect(stored(greeting("mail.example.test"), blocked)).toMatchObject({ notice: null });
+  });
+
+  it("hears only from probing checks; a watch without probe gets a probe's shared facts only", () => {
+    expect(watchView(probing, passing(null))).toBeNull();
+    const probe = greeting("other.example.test");
+    expect(watchView(probing, probe)).toBe(probe);
+    const withMismatch = makeReport({
+      ...probe,
+      problems: [problem("BANNER_MISMATCH", "warning"), problem("HELO_MISMATCH", "warning")],
+    });
+    expect(watchView(record(null), withMismatch)).toMatchObject({ smtp: null, helo: null, problems: [] });
+  });
+});

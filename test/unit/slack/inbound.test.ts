@@ -150,4 +150,21 @@ describe("manifest.yml", () => {
       /interactivity:\n\s+is_enabled: true\n\s+request_url: https:\/\/[^\n]+\/slack\/events/,
     );
   });
+
+  it("declares the message shortcut, the Home tab and the scopes and events they need", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const manifest = await readFile(new URL("../../../manifest.yml", import.meta.url), "utf8");
+    expect(manifest).toMatch(
+      /- name: Check with rdns\n\s+type: message\n\s+callback_id: rdns_check_message\n/,
+    );
+    expect(manifest).toMatch(/home_tab_enabled: true/);
+    expect(manifest).toMatch(/messages_tab_enabled: true/);
+    for (const scope of ["app_mentions:read", "im:history", "im:write", "channels:read", "groups:read"])
+      expect(manifest).toMatch(new RegExp(`\\n\\s+- ${scope}\\n`));
+    for (const event of ["message.im", "app_mention", "app_home_opened"])
+      expect(manifest).toContain(`- ${event}\n`);
+    // Only what the features use: no user token scopes, no users:read, no chat:write.customize.
+    expect(manifest).not.toMatch(/\n\s+user:\n/);
+    expect(manifest).not.toMatch(/- (users:read|chat:write\.customize|im:read|mpim:)/);
+  });
 });

@@ -16,6 +16,7 @@ const row = (ip: string, overrides: Partial<ServerRow> = {}): ServerRow => ({
   watch: "203.0.113.0/24",
   channel: "slack:C1",
   ptr: [`host-${ip.split(".").at(-1)}.example.test`],
+  blocklists: [],
   fcrdns: "pass",
   helo: { name: "mail.example.test", matchesPtr: false, resolvesToIp: true },
   verdict: "fail",
@@ -23,6 +24,8 @@ const row = (ip: string, overrides: Partial<ServerRow> = {}): ServerRow => ({
   since: "2026-12-01T09:00:00.000Z",
   checkedAt: "2026-12-01T11:59:00.000Z",
   paused: false,
+  everySeconds: null,
+  mutedUntil: null,
   ...overrides,
 });
 

@@ -73,8 +73,10 @@ export function observations(partial: Partial<Observations> = {}): Observations 
     resolvers: [],
     authority: null,
     forward: [],
+    blocklists: [],
     helo: null,
     owner: { zone: { zone: null, nameservers: [], soa: null }, network: null },
+    smtp: null,
     now: NOW,
     ...partial,
   };

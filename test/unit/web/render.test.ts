@@ -13,6 +13,7 @@ const row = (overrides: Partial<ServerRow> = {}): ServerRow => ({
   watch: "203.0.113.16/28",
   channel: "slack:C1",
   ptr: [HOSTILE_NAME],
+  blocklists: [],
   fcrdns: "pass",
   helo: null,
   verdict: "pass",
@@ -20,6 +21,8 @@ const row = (overrides: Partial<ServerRow> = {}): ServerRow => ({
   since: "2026-12-01T09:00:00.000Z",
   checkedAt: "2026-12-01T11:59:00.000Z",
   paused: false,
+  everySeconds: null,
+  mutedUntil: null,
   ...overrides,
 });
 
@@ -89,7 +92,7 @@ describe("CSV", () => {
     ]);
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,owner_zone,owner_provider,owner_contact",
+      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,every_seconds,muted_until,blocklists,smtp_greeting,smtp_matches_ptr,owner_zone,owner_provider,owner_contact",
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);

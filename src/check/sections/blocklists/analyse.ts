@@ -1,0 +1,105 @@
+// The blocklists' answers judged by each list's own table (./lists.ts), pure. An answer is a
+// listing only when the list's documentation says so: Spamhaus's 127.255.255.x are errors about
+// the query, an address outside 127.0.0.0/8 comes from a resolver that rewrites NXDOMAIN (RFC
+// 5782 2.1: listings are 127.0.0.0/8), and a timeout or SERVFAIL is "could not tell", never "clean".
+import type { BlocklistResult, Problem } from "../../types.js";
+import type { PtrFacts } from "../section.js";
+import type { ListAnswer } from "./ask.js";
+import { definitionOf } from "./lists.js";
+
+function inLoopback(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/** One list's answer as the report's entry. */
+export function judgeList(answer: ListAnswer, ip: string): BlocklistResult {
+  const list = definitionOf(answer.zone);
+  const base = { zone: answer.zone, codes: answer.addresses, txt: null, policy: false, removal: null };
+  if (answer.outcome === "failed") {
+    return { ...base, status: "error", meaning: `could not tell: ${answer.error ?? "no answer"}` };
+  }
+  if (answer.outcome === "nxdomain" || answer.outcome === "nodata") {
+    return { ...base, status: "clean", meaning: null };
+  }
+  const outside = answer.addresses.filter((address) => !inLoopback(address));
+  if (outside.length > 0) {
+    return {
+      ...base,
+      status: "error",
+      meaning: `the answer ${outside.join(", ")} is outside 127.0.0.0/8: the resolver rewrites "not listed" (NXDOMAIN) into an address, so this list cannot be read through it`,
+    };
+  }
+  const refusal = answer.addresses.find((address) => address in list.errors);
+  if (refusal !== undefined) {
+    return { ...base, status: "refused", meaning: list.errors[refusal] ?? refusal };
+  }
+  // RFC 5782 5: 127.0.0.1 is the "not listed" test point; a list that answers it lists the world.
+  const listings = answer.addresses.filter((address) => address !== "127.0.0.1");
+  if (listings.length === 0) {
+    return {
+      ...base,
+      status: "error",
+      meaning: "the list answered 127.0.0.1, which is never a listing (RFC 5782 5): the list is not usable",
+    };
+  }
+  const known = listings.map((code) => list.codes[code]);
+  const meanings = [
+    ...new Set(listings.map((code, index) => known[index]?.meaning ?? `listed (code ${code})`)),
+  ];
+  return {
+    zone: answer.zone,
+    status: "listed",
+    codes: answer.addresses,
+    meaning: meanings.join("; "),
+    txt: answer.txt,
+    // A policy listing only when every code is one (PBL beside SBL is an accusation all the same).
+    policy: known.every((entry) => entry?.policy === true),
+    removal: list.removal.replaceAll("<ip>", ip),
+  };
+}
+
+function listedProblem(result: BlocklistResult, facts: PtrFacts): Problem {
+  const who = `Receivers that use ${result.zone} will refuse mail from ${facts.ip}`;
+  if (result.policy) {
+    const generic = facts.generic
+      ? ` Its generic PTR name says the same: receivers take both as end-user space (GENERIC_PTR).`
+      : "";
+    return {
+      code: "LISTED",
+      severity: "warning",
+      message: `${facts.ip} is on ${result.zone}: ${result.meaning}. ${who} directly; a policy listing, not an accusation.${generic}`,
+      fix: `Send through your provider's relay, or have the IP's owner mark ${facts.ip} as a mail server's (a static address with its own PTR name).${facts.generic ? " Setting a real PTR name is the first step for both." : ""} ${result.removal ?? ""}`.trim(),
+    };
+  }
+  return {
+    code: "LISTED",
+    severity: "error",
+    message: `${facts.ip} is listed on ${result.zone}: ${result.meaning}. ${who}.`,
+    fix: result.removal ?? "",
+  };
+}
+
+function refusedProblem(result: BlocklistResult): Problem {
+  return {
+    code: "BLOCKLIST_REFUSED",
+    severity: "warning",
+    message: `${result.zone} could not be read: ${result.meaning}. Whether the IP is listed there is unknown, not "clean".`,
+    fix:
+      result.status === "refused"
+        ? "Ask the lists through a resolver of your own (not a public one), or set SPAMHAUS_DQS_KEY for Spamhaus."
+        : "Check again; if it persists, use a resolver that answers the list's zone truthfully (one that does not rewrite NXDOMAIN).",
+  };
+}
+
+export function analyseBlocklists(
+  answers: ListAnswer[],
+  facts: PtrFacts,
+): { report: BlocklistResult[]; problems: Problem[] } {
+  const report = answers.map((answer) => judgeList(answer, facts.ip));
+  const problems = report.flatMap((result): Problem[] => {
+    if (result.status === "listed") return [listedProblem(result, facts)];
+    if (result.status === "refused" || result.status === "error") return [refusedProblem(result)];
+    return [];
+  });
+  return { report, problems };
+}
