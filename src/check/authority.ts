@@ -82,7 +82,12 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       discovered = found;
       notAsked = found.notAsked ?? [];
       Object.assign(nameServers, found.nameServers ?? {});
-      if (servers.length === 0) return finish(failed([...asked], zone, cnames, [], name));
+      if (servers.length === 0) {
+        // Every NS is at a non-public address (issue 28): none is asked, but what discovery read
+        // through the resolvers still names the zone's NS and SOA for the owner section.
+        const seen = { nameservers: found.nsNames ?? null, soa: found.soa ?? null };
+        return finish({ ...failed([...asked], zone, cnames, [], name), seen });
+      }
     }
     for (const server of servers) asked.add(server);
     // Every server at once, each asked its SOA beside the PTR (no round trip added in sequence):

@@ -122,15 +122,43 @@ describe("owner: what it costs", () => {
   it("discovered through the resolvers: no question beyond the PTR work's, for a negative and a positive answer", async () => {
     for (const ip of [CASES.nxdomain, CASES.pass]) {
       const { transport, asked } = recording();
-      const report = await check(ip, { authorities: [], authorityPort: lab.authorityPort }, transport);
+      // The lab's NS are on loopback, asked only when the check is told to (issue 28).
+      const report = await check(
+        ip,
+        { authorities: [], authorityPort: lab.authorityPort, askNonPublicNameServers: true },
+        transport,
+      );
       expect(report.owner).toMatchObject({
         zone: "113.0.203.in-addr.arpa",
         nameservers: ["ns.test"],
         contact: "hostmaster@test",
       });
-      // Discovery's SOA and NS at the resolver only; the owner asked nothing of its own.
-      expect(asked.filter((q) => q.type === "SOA").length).toBe(1);
-      expect(asked.filter((q) => q.type === "NS").length).toBe(1);
+      // Discovery's SOA and NS at the resolver, and the SOA the authority work asks beside the
+      // PTR (its serial); the owner asked nothing of its own.
+      const soa = asked.filter((q) => q.type === "SOA");
+      expect(soa.filter((q) => q.recursion).map((q) => q.server)).toEqual([lab.resolver]);
+      expect(soa.filter((q) => !q.recursion).map((q) => q.name)).toEqual([report.reverseName]);
+      expect(asked.filter((q) => q.type === "NS").map((q) => q.recursion)).toEqual([true]);
+    }
+  });
+
+  it("discovered NS at non-public addresses are never asked: the owner reads discovery's NS and SOA", async () => {
+    for (const ip of [CASES.nxdomain, CASES.pass]) {
+      const { transport, asked } = recording();
+      const report = await check(ip, { authorities: [], authorityPort: lab.authorityPort }, transport);
+      expect(report.authority?.notAsked?.map((entry) => entry.nameServer)).toEqual(["ns.test"]);
+      expect(report.owner).toMatchObject({
+        zone: "113.0.203.in-addr.arpa",
+        nameservers: ["ns.test"],
+        contact: "hostmaster@test",
+      });
+      // Only the resolver is asked (RD=1): nothing goes to the NS's loopback address, and the
+      // owner asks nothing of its own beyond discovery's SOA and NS.
+      expect(asked.every((q) => q.server === lab.resolver && q.recursion)).toBe(true);
+      expect(asked.filter((q) => q.type === "SOA" || q.type === "NS").map((q) => q.type)).toEqual([
+        "SOA",
+        "NS",
+      ]);
     }
   });
 
@@ -140,7 +168,8 @@ describe("owner: what it costs", () => {
       const report = await check(ip, { authorities: [lab.authority] }, transport);
       expect(report.owner.contact).not.toBeNull();
       expect(report.owner.nameservers.length).toBeGreaterThan(0);
-      // Two owner questions in all: SOA (first round) and NS (second round).
+      // The SOA the authority work asks beside the PTR (its serial) names the zone and its
+      // contact; the owner's only question is the NS (second round).
       expect(asked.filter((q) => q.type === "SOA").map((q) => q.name)).toEqual([report.reverseName]);
       expect(asked.filter((q) => q.type === "NS").map((q) => q.name)).toEqual([report.owner.zone]);
     }

@@ -13,7 +13,7 @@
 import type { OwnerNetwork, OwnerReport, Problem } from "../../types.js";
 import type { CheckSection } from "../section.js";
 import { analyseOwner } from "./analyse.js";
-import { completeZone, earlySoa, type OwnerZone, ownerZoneCacheFor } from "./zone.js";
+import { completeZone, type OwnerZone, ownerZoneCacheFor } from "./zone.js";
 
 export interface OwnerAsked {
   zone: OwnerZone;
@@ -37,10 +37,6 @@ export const ownerSection = {
     const parent = `${scope}|${ctx.reverseName.slice(ctx.reverseName.indexOf(".") + 1)}`;
     const sibling = hit === null ? cache.pending.get(parent) : undefined;
     const own = hit === null && sibling === undefined;
-    // Listed authorities: their SOA goes out with the PTR question (./zone.ts), unless a check
-    // of an address of the same zone found it or is finding it (a sweep's neighbours).
-    const early = own ? earlySoa(ctx.reverseName, zoneOptions) : null;
-    early?.catch(() => null);
     const lookup = ctx.zone().then(async (seen): Promise<OwnerZone> => {
       const known = hit ?? (sibling === undefined ? null : await sibling.catch(() => null));
       // The known zone holds the name unless a CNAME (RFC 2317) led elsewhere or the answer named another zone.
@@ -51,7 +47,7 @@ export const ownerSection = {
         (seen?.zone ?? known.zone) === known.zone &&
         ctx.reverseName.endsWith(`.${known.zone}`);
       if (same) return known;
-      const found = await completeZone(seen, ctx.reverseName, zoneOptions, early);
+      const found = await completeZone(seen, ctx.reverseName, zoneOptions);
       cache.put(scope, found);
       return found;
     });

@@ -3,11 +3,10 @@
 // 3) and discovery read the NS and SOA through the resolvers, so a check that saw them asks
 // nothing more. What is missing is asked in one parallel round (SOA and NS of the zone at once),
 // of the servers that answered the zone with AA (RD=0), else of the configured authorities,
-// else of the resolvers. With listed authorities a positive answer names no zone, so the SOA of
-// the reverse name is asked of them at once, beside the PTR question (`earlySoa`): the NS then
-// goes out beside the forward lookups, and the check's critical path keeps its two round trips.
-// Only when that SOA is not the final name's zone (an RFC 2317 CNAME into a child zone) does the
-// zone's SOA come after the PTR answer and its NS after that.
+// else of the resolvers. With listed authorities the authority work asks each server the SOA of
+// the (final) reverse name beside its PTR question, for the zone's serial (authority-serials.ts):
+// that SOA names the zone and its contact, so the NS alone goes out, beside the forward lookups,
+// and the check's critical path keeps its two round trips.
 import { ask, type QueryOptions } from "../../lookups.js";
 import type { ZoneSeen } from "../../zone-seen.js";
 
@@ -22,33 +21,16 @@ export interface ZoneAskOptions extends QueryOptions {
   authorities: string[];
 }
 
-/** The SOA of the zone holding `reverseName`, asked of the listed authorities (RD=0) at once. */
-export function earlySoa(reverseName: string, options: ZoneAskOptions): Promise<SoaFound | null> | null {
-  return options.authorities.length === 0 ? null : askSoa(options.authorities, reverseName, false, options);
-}
-
 type SoaFound = { zone: string; soa: { mname: string; rname: string } | null };
 
 export async function completeZone(
   seen: ZoneSeen | null,
   reverseName: string,
   options: ZoneAskOptions,
-  early: Promise<SoaFound | null> | null = null,
 ): Promise<OwnerZone> {
   const finalName = seen?.finalName ?? reverseName;
   let zone = seen?.zone ?? null;
   let soa = seen?.soa ?? null;
-  if (early !== null) {
-    const found = await early;
-    // The early SOA is the final name's zone unless a CNAME led into a zone below it.
-    if (found !== null && (zone === null || zone === found.zone) && encloses(found.zone, finalName)) {
-      const deeper = seen !== null && seen.zone !== null && seen.zone.length > found.zone.length;
-      if (!deeper) {
-        zone = found.zone;
-        soa ??= found.soa;
-      }
-    }
-  }
   const nameservers = seen?.nameservers ?? null;
   if (zone !== null && soa !== null && nameservers !== null && nameservers.length > 0) {
     return { zone, nameservers, soa };
@@ -75,10 +57,6 @@ export async function completeZone(
     soa: soa ?? (soaFound?.zone === zone ? soaFound.soa : null),
     nameservers: nameservers !== null && nameservers.length > 0 ? nameservers : (nsFound ?? []),
   };
-}
-
-function encloses(zone: string, name: string): boolean {
-  return name === zone || name.endsWith(`.${zone}`);
 }
 
 /** The SOA of the zone holding `name`: at the apex it is the answer, below it the negative answer's. */
