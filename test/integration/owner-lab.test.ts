@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { query } from "../../src/check/dns-client.js";
 import type { DnsQuestion, DnsTransport } from "../../src/check/dns-types.js";
 import { runCheck } from "../../src/check/index.js";
+import { OWNER_ZONE_GRACE_MS } from "../../src/check/sections/owner/index.js";
 import { createRdapLookup } from "../../src/check/sections/owner/rdap.js";
 import type { CheckOptions } from "../../src/check/types.js";
 import { type FakeRdap, startFakeRdap } from "../fakes/rdap/server.js";
@@ -160,6 +161,26 @@ describe("owner: what it costs", () => {
         "NS",
       ]);
     }
+  });
+
+  it("an NS answer that is late does not hold the check: after OWNER_ZONE_GRACE_MS the owner keeps what the PTR work saw", async () => {
+    // The NS waits 3 s (a sweep's --qps queue, a slow server); the deadline would allow it.
+    const transport: DnsTransport = async (question) => {
+      if (question.type === "NS") await new Promise((resolve) => setTimeout(resolve, 3000));
+      return query(question);
+    };
+    const started = performance.now();
+    const report = await check(CASES.nxdomain, { authorities: [lab.authority], deadlineMs: 6000 }, transport);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(OWNER_ZONE_GRACE_MS - 50);
+    expect(elapsed).toBeLessThan(2500);
+    expect(report.verdict).toBe("fail");
+    // The zone and its contact came with the PTR work's SOA; the NS is left out, never invented.
+    expect(report.owner).toMatchObject({
+      zone: "113.0.203.in-addr.arpa",
+      nameservers: [],
+      contact: "hostmaster@test",
+    });
   });
 
   it("listed authorities: the SOA of the reverse name goes out with the PTR, the NS with the forward lookups", async () => {
