@@ -16,7 +16,7 @@ import {
   type PtrAnswer,
 } from "./types.js";
 import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
-import type { ZoneNames } from "./zone-seen.js";
+import { namesSeen, type ZoneNames } from "./zone-seen.js";
 
 export interface AuthorityOptions extends QueryOptions {
   reverseName: string;
@@ -193,25 +193,6 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     });
   }
   return finish(failed([...asked], zone, cnames, [], name));
-}
-
-/**
- * The zone's NS and SOA names as far as they were seen: a negative answer carries the SOA
- * (RFC 2308 3), some servers add the NS to an answer, and discovery read both through the
- * resolvers; what none of them showed stays null for the owner section to ask.
- */
-function namesSeen(
-  response: DnsResponse,
-  soa: { mname: string; rname: string } | null,
-  zone: string | null,
-  discovered: ZoneServers | null,
-): ZoneNames {
-  const fromDiscovery = discovered !== null && discovered.zone === zone ? discovered : null;
-  const ns = response.authorityNs.filter((record) => record.name === zone).map((record) => record.data);
-  return {
-    nameservers: ns.length > 0 ? ns : (fromDiscovery?.nsNames ?? null),
-    soa: soa !== null ? { mname: soa.mname, rname: soa.rname } : (fromDiscovery?.soa ?? null),
-  };
 }
 
 /** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */
