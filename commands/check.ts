@@ -12,7 +12,7 @@ import {
   resolveHostForChat,
 } from "../src/app/host-targets.js";
 import { startCheck } from "../src/app/start-check.js";
-import { MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
+import { MAX_NAME, parseOptionalHelo, parsePublicIp } from "../src/app/targets.js";
 
 export default {
   name: "check",
@@ -47,12 +47,12 @@ export default {
       await refuse(respond, ip.problem, example);
       return;
     }
-    const helo = options.helo === undefined ? null : parseHelo(options.helo);
-    if (helo !== null && !helo.ok) {
+    const helo = parseOptionalHelo(options.helo);
+    if (!helo.ok) {
       await refuse(respond, helo.problem, example);
       return;
     }
-    const heloName = helo?.value ?? null;
+    const heloName = helo.value;
     if (ip.ok) {
       await startCheck(input, ip.value, heloName);
       return;

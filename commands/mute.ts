@@ -5,7 +5,7 @@ import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
 import { durationWords, MUTE_BOUNDS, parseDuration } from "../src/app/durations.js";
 import { muteWatch } from "../src/app/mute.js";
-import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
+import { parseWatchTarget, WATCHED_TARGET_OPTION } from "../src/app/targets.js";
 
 export default {
   name: "mute",
@@ -13,14 +13,7 @@ export default {
     "hold a watch's notices for a maintenance window (1m to 7d, or off); they are summed up when it ends",
   dnsWork: false,
   options: [
-    {
-      name: "range",
-      kind: "range",
-      required: true,
-      description: "The IP or range as it was watched, e.g. 203.0.113.0/28",
-      minLength: 2,
-      maxLength: MAX_ADDRESS,
-    },
+    WATCHED_TARGET_OPTION,
     {
       name: "duration",
       kind: "duration",

@@ -6,7 +6,7 @@
 import type { Command } from "../src/app/command.js";
 import { refuse } from "../src/app/command-args.js";
 import { startCheck } from "../src/app/start-check.js";
-import { MAX_ADDRESS, MAX_NAME, parseHelo, parsePublicIp } from "../src/app/targets.js";
+import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parsePublicIp } from "../src/app/targets.js";
 
 export default {
   name: "probe",
@@ -38,11 +38,11 @@ export default {
       await refuse(respond, ip.problem, example);
       return;
     }
-    const helo = options.helo === undefined ? null : parseHelo(options.helo);
-    if (helo !== null && !helo.ok) {
+    const helo = parseOptionalHelo(options.helo);
+    if (!helo.ok) {
       await refuse(respond, helo.problem, example);
       return;
     }
-    await startCheck(input, ip.value, helo?.value ?? null, true);
+    await startCheck(input, ip.value, helo.value, true);
   },
 } satisfies Command;

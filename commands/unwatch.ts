@@ -2,7 +2,7 @@
 // no channel watches it.
 import type { Command } from "../src/app/command.js";
 import { oneArgument, refuse } from "../src/app/command-args.js";
-import { MAX_ADDRESS, parseWatchTarget } from "../src/app/targets.js";
+import { parseWatchTarget, WATCHED_TARGET_OPTION } from "../src/app/targets.js";
 import { unwatch } from "../src/app/unwatch.js";
 
 const example = "/rdns unwatch 203.0.113.0/28";
@@ -11,16 +11,7 @@ export default {
   name: "unwatch",
   summary: "stop watching an IP or range",
   dnsWork: false,
-  options: [
-    {
-      name: "range",
-      kind: "range",
-      required: true,
-      description: "The IP or range as it was watched, e.g. 203.0.113.0/28",
-      minLength: 2,
-      maxLength: MAX_ADDRESS,
-    },
-  ],
+  options: [WATCHED_TARGET_OPTION],
   examples: [{ range: "203.0.113.0/28" }],
   async run({ ctx, request, respond, args }) {
     const text = await oneArgument(args, respond, "name the IP or range to stop watching", example);

@@ -107,6 +107,11 @@ export function storeKeys(prefix: string) {
      * src/store/mail-tokens.ts): the thread that asked for it.
      */
     mailToken: (token: string) => `${base}:mailtoken:${token}`,
+    /**
+     * A pub/sub channel, not a key: a check worker whose result a full Redis refused tells the
+     * bot processes here (PUBLISH is allowed when full), src/app/storage-full-notices.ts.
+     */
+    storageFullChannel: `${base}:storage-full`,
   };
 }
 

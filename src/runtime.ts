@@ -12,6 +12,7 @@ import type { AppContext, BounceReader } from "./app/context.js";
 import { dmarcReaderFor } from "./app/dmarc-paste.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
+import { listenForStorageFull } from "./app/storage-full-notices.js";
 import type { ChatPlatform, InboundHandlers } from "./chat/types.js";
 import { runCheck } from "./check/index.js";
 import type { Config } from "./config.js";
@@ -83,6 +84,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     try {
       await startPlatforms(opened, handlers, options);
       if (ctx.mailtest) opened.mail.push(await startBotMailListener(ctx, config, ctx.mailtest.domain));
+      await listenForStorageFull(opened.subscriber(), opened.keys, opened.platforms, logger);
     } catch (error) {
       // A bot whose front end cannot start must not run on headless: close what was opened so
       // the process can exit and say why (src/cli/serve.ts).
@@ -111,6 +113,9 @@ interface Engine {
   readonly mail: MailListener[];
   /** Keeps a worker for stop(), after handing it to onWorker. */
   add(worker: Worker): void;
+  /** Connections for pub/sub (a subscribed connection runs nothing else), closed at stop. */
+  readonly subscribers: Redis[];
+  subscriber(): Redis;
 }
 
 function openEngine(
@@ -125,6 +130,7 @@ function openEngine(
     connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
   }
   const workers: Worker[] = [];
+  const subscribers: Redis[] = [];
   return {
     settings,
     logger,
@@ -139,6 +145,13 @@ function openEngine(
     add(worker) {
       onWorker?.(worker, { redis: client, settings });
       workers.push(worker);
+    },
+    subscribers,
+    subscriber() {
+      const connection = createRedis(config.REDIS_URL, "worker");
+      connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
+      subscribers.push(connection);
+      return connection;
     },
   };
 }
@@ -227,6 +240,7 @@ async function closeEngine({
   queues,
   client,
   workerRedis,
+  subscribers,
 }: Engine): Promise<void> {
   // Messages in flight finish (their checks are queued) before the workers stop.
   await Promise.allSettled([
@@ -244,7 +258,11 @@ async function closeEngine({
     ),
   );
   await queues.close();
-  await Promise.allSettled([client.quit(), workerRedis.quit()]);
+  await Promise.allSettled([
+    client.quit(),
+    workerRedis.quit(),
+    ...subscribers.map((connection) => connection.quit()),
+  ]);
 }
 
 export { createConsolePlatform };

@@ -4,6 +4,9 @@
 // next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { isStorageFull, newReference } from "../src/app/failure-reply.js";
+import { recordStorageFull } from "../src/app/metrics.js";
+import { publishStorageFull } from "../src/app/storage-full-notices.js";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import { query } from "../src/check/dns-client.js";
 import { pollAuthority } from "../src/check/poll.js";
@@ -14,9 +17,11 @@ import { uniqueOrigins } from "../src/queue/dedup.js";
 import type { CheckJob } from "../src/queue/jobs.js";
 import { CHECK_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
+import { waitForRoom } from "../src/queue/redis-memory.js";
 import { removeLegacyIpScheduler } from "../src/queue/watch-schedulers.js";
 import type { EngineSettings } from "../src/settings.js";
 import { endChain, openChainsOf, readChain, recheckStale } from "../src/store/chains.js";
+import { chainOrigins } from "../src/store/dedup-window.js";
 import { watchersOf } from "../src/store/watches.js";
 import { applyReport, type CheckOutcome, chainThreads } from "./apply-report.js";
 import { planChainFailed } from "./chain-plan.js";
@@ -62,7 +67,7 @@ export { claimWatchStates };
  */
 export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
   try {
-    return await runCheckJob(job, deps);
+    return await runCheckJobWhileFull(job, deps);
   } catch (error) {
     const unrecoverable = error instanceof UnrecoverableError;
     if (unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
@@ -73,6 +78,56 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
       );
     }
     throw error;
+  }
+}
+
+/**
+ * A full Redis (maxmemory, nothing to evict) refuses the job's writes (its result, its next
+ * re-check). Retrying at once would spend the job's attempts in a second and end in a failure
+ * nobody can be told of (the "could not tell" is a write too). So the job waits here, holding
+ * its slot, while Redis's own figures say it is full, at most one lock duration, and runs again
+ * when there is room. Still full after that: the error goes to BullMQ with the job's lock expired
+ * (it cannot be renewed while Redis refuses writes), so BullMQ cannot record the attempt, and its
+ * stalled-job check puts the job back to wait once Redis takes writes again (maxStalledCount).
+ */
+async function runCheckJobWhileFull(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
+  const until = Date.now() + deps.settings.lockDurationMs;
+  let told = false;
+  for (;;) {
+    try {
+      return await runCheckJob(job, deps);
+    } catch (error) {
+      if (!isStorageFull(error) || Date.now() >= until) throw error;
+      if (!told) {
+        told = true;
+        await tellWaiting(job, deps, error);
+      }
+      if (!(await waitForRoom(deps.redis, until - Date.now()))) throw error;
+    }
+  }
+}
+
+/**
+ * Says in each asker's "Checking…" that the answer waits for memory (a command or paste check;
+ * src/app/storage-full-notices.ts): PUBLISH, since a queued delivery would be refused too.
+ */
+async function tellWaiting(job: Job<CheckJob>, deps: CheckWorkerDeps, error: unknown): Promise<void> {
+  const { data } = job;
+  const reference = newReference();
+  recordStorageFull("worker");
+  deps.logger.warn(
+    { job: job.id, ip: data.ip, reference, err: String(error) },
+    "Redis is full; waiting for room",
+  );
+  if (data.reason !== "command" && data.reason !== "paste") return;
+  try {
+    // Read only (chainThreads would close the window, a write): the asker and who joined since.
+    const joined = data.originsKey === null ? [] : await chainOrigins(deps.redis, data.originsKey);
+    const origins = uniqueOrigins([...data.origins, ...joined]);
+    const keys = storeKeys(deps.settings.prefix);
+    await publishStorageFull(deps.redis, keys, { ip: data.ip, helo: data.helo, reference, origins });
+  } catch (publishError) {
+    deps.logger.warn({ job: job.id, reference, err: String(publishError) }, "could not tell the askers");
   }
 }
 

@@ -13,9 +13,10 @@ import { enqueueDeliveries } from "../queue/queues.js";
 import type { Command } from "./command.js";
 import { exampleFor, WORDS } from "./command-syntax.js";
 import type { AppContext } from "./context.js";
-import { failureNotice, newReference } from "./failure-reply.js";
+import { failureCause, failureNotice, newReference } from "./failure-reply.js";
 import { checksFor, readPaste } from "./handle-paste.js";
 import { parseHostName } from "./host-targets.js";
+import { recordStorageFull } from "./metrics.js";
 import { requestCheck } from "./request-check.js";
 import { parseHelo, parsePublicIp } from "./targets.js";
 
@@ -98,9 +99,11 @@ export async function handleAsk(deps: AskDeps, message: AskedMessage, respond: A
     }
   } catch (error) {
     const reference = newReference();
-    log.error({ err: error, reference }, "answering an asked-about message failed");
+    const cause = failureCause(error, ctx.redis.status);
+    if (cause === "storage-full") recordStorageFull("command");
+    log.error({ err: error, reference, cause }, "answering an asked-about message failed");
     await respond
-      .replyPrivately(failureNotice(reference))
+      .replyPrivately(failureNotice(reference, cause))
       .catch((err: unknown) => log.warn({ err, reference }, "could not report the failure"));
   }
 }

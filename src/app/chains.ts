@@ -8,6 +8,7 @@ import { enqueueDeliveries } from "../queue/queues.js";
 import { openChainsWithThreads, threadsOfChain } from "../store/chain-adoption.js";
 import { endChain, openChainsOf, readChain } from "../store/chains.js";
 import type { AppContext } from "./context.js";
+import { isStorageFull } from "./failure-reply.js";
 import { CheckNotQueuedError, requestCheck } from "./request-check.js";
 
 export interface RecheckNowInput {
@@ -38,7 +39,8 @@ export async function recheckNow(ctx: AppContext, input: RecheckNowInput): Promi
     const served = await requestCheck(ctx, { ...input, reason: "command", fresh: true });
     return served === "new" || served === "rerun" ? "queued" : "joined";
   } catch (error) {
-    if (error instanceof CheckNotQueuedError) return "not-queued";
+    // A full Redis is worded by the error boundary (handlers.ts), not as an unreachable queue.
+    if (error instanceof CheckNotQueuedError && !isStorageFull(error)) return "not-queued";
     throw error;
   }
 }

@@ -21,9 +21,10 @@ import { type CommandLimiter, type LimitVerdict, limitNotice } from "./command-l
 import { type CommandSyntax, exampleFor, parseRequest, syntaxOf } from "./command-syntax.js";
 import { completeAddress } from "./complete.js";
 import type { AppContext } from "./context.js";
-import { failureNotice, isQueueUnreachable, newReference } from "./failure-reply.js";
+import { failureCause, failureNotice, isStorageFull, newReference } from "./failure-reply.js";
 import { handlePaste } from "./handle-paste.js";
 import { homeView } from "./home.js";
+import { recordStorageFull } from "./metrics.js";
 
 export interface PipelineOptions {
   /** Per-user and per-channel limits (command-limits.ts); none: unlimited. */
@@ -113,6 +114,7 @@ async function spendLimit(
   if (pipeline.limiter === null) return null;
   const verdict = await pipeline.limiter(request);
   if (verdict.allowed && verdict.uncounted) {
+    if (isStorageFull(verdict.uncounted)) recordStorageFull("limiter");
     log.warn({ err: verdict.uncounted }, "the command limits could not be counted; let through uncounted");
   }
   if (!verdict.allowed) {
@@ -141,9 +143,10 @@ async function handleCommand(
   } catch (error) {
     // Nothing a person types may crash the bot: log it with a reference, say so in one line.
     const reference = newReference();
-    const queueDown = isQueueUnreachable(error, pipeline.ctx.redis.status);
-    log.error({ err: error, reference, queueUnreachable: queueDown }, "command failed");
-    await answerFailure(log, respond, reference, failureNotice(reference, queueDown));
+    const cause = failureCause(error, pipeline.ctx.redis.status);
+    if (cause === "storage-full") recordStorageFull("command");
+    log.error({ err: error, reference, cause }, "command failed");
+    await answerFailure(log, respond, reference, failureNotice(reference, cause));
   }
 }
 
@@ -214,7 +217,9 @@ async function handleButton(
     await runButton(pipeline.ctx, button, respond);
   } catch (error) {
     const reference = newReference();
-    log.error({ err: error, reference }, "button failed");
-    await answerFailure(log, respond, reference, failureNotice(reference));
+    const cause = failureCause(error, pipeline.ctx.redis.status);
+    if (cause === "storage-full") recordStorageFull("button");
+    log.error({ err: error, reference, cause }, "button failed");
+    await answerFailure(log, respond, reference, failureNotice(reference, cause));
   }
 }

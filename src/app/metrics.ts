@@ -55,6 +55,20 @@ const deliveries = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Where a write refused by a full Redis was noticed: a command or button, the command limiter, a worker. */
+export type StorageFullWhere = "command" | "button" | "limiter" | "worker";
+
+const redisFull = new Counter({
+  name: "rdns_redis_full_total",
+  help: "Writes Redis refused because it is full (maxmemory reached, nothing to evict), by where it was noticed (command, button, limiter, worker)",
+  labelNames: ["where"] as const,
+  registers: [metricsRegistry],
+});
+
+export function recordStorageFull(where: StorageFullWhere): void {
+  redisFull.inc({ where });
+}
+
 export function recordCheck(verdict: CheckVerdictLabel, reason: string): void {
   checks.inc({ verdict, reason });
 }

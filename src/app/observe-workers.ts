@@ -8,7 +8,8 @@ import type { StoreKeys } from "../keys.js";
 import type { Logger } from "../log.js";
 import type { CheckJob, DeliveryJob } from "../queue/jobs.js";
 import { CHECK_QUEUE, platformOfDeliveryQueue } from "../queue/names.js";
-import { recordCheck, recordDelivery } from "./metrics.js";
+import { isStorageFull } from "./failure-reply.js";
+import { recordCheck, recordDelivery, recordStorageFull } from "./metrics.js";
 
 /** What the check worker returns (workers/check.ts CheckOutcome), as far as metrics need it. */
 export interface CheckOutcomeSummary {
@@ -56,6 +57,14 @@ export function observeDeliveryWorker(
 /** Attaches the observers to a runtime's workers, telling check and delivery workers apart by queue. */
 export function observeWorkers(workers: readonly Worker[], deps: ObserveDeps): void {
   for (const worker of workers) {
+    // A full Redis refuses the worker's own writes (taking a job, saving a result, moving a job
+    // on): BullMQ emits them as 'error' (its own scripts) or 'failed' (the job's), and retries.
+    worker.on("error", (error) => {
+      if (isStorageFull(error)) recordStorageFull("worker");
+    });
+    worker.on("failed", (_job, error) => {
+      if (isStorageFull(error)) recordStorageFull("worker");
+    });
     // A console's own route counts as the console (src/queue/names.ts).
     const platform = platformOfDeliveryQueue(worker.name);
     if (worker.name === CHECK_QUEUE) observeCheckWorker(worker, deps);

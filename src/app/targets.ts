@@ -7,6 +7,7 @@ import { type ParsedIp, parseIp } from "../check/ip.js";
 import { rangeParts } from "../check/public-parts.js";
 import { asHostName } from "../check/resolve-host.js";
 import { InvalidInputError } from "../check/types.js";
+import type { CommandOption } from "./command.js";
 
 /**
  * Longest textual IPv6 address with an embedded IPv4 (45) in an SMTP address literal
@@ -160,3 +161,13 @@ export function parseOptionalHelo(text: string | null | undefined): Parsed<strin
   if (text === undefined || text === null) return { ok: true, value: null };
   return parseHelo(text);
 }
+
+/** The option naming one of the channel's watches as it was watched (`unwatch`, `mute`). */
+export const WATCHED_TARGET_OPTION: CommandOption = {
+  name: "range",
+  kind: "range",
+  required: true,
+  description: "The IP or range as it was watched, e.g. 203.0.113.0/28",
+  minLength: 2,
+  maxLength: MAX_ADDRESS,
+};

@@ -150,7 +150,8 @@ export type OutboundMessage =
    * result for that chain (Re-check now, Watch this IP, Stop re-checking).
    */
   | { kind: "notice"; text: string; chain?: { ip: string; helo: string | null; chainId: string } }
-  | { kind: "checking"; ip: string; helo: string | null }
+  /** `storageFull`: checked, but Redis is full, so the answer waits (the reference is the log's). */
+  | { kind: "checking"; ip: string; helo: string | null; storageFull?: { reference: string } }
   /**
    * `chainId`: the re-check chain this result belongs to while it is open (the failure will be
    * re-checked), else null or absent; buttons carry it to stop that chain (src/app/chains.ts).
@@ -212,10 +213,11 @@ export type OutboundMessage =
     }
   | { kind: "could-not-tell"; ip: string; detail: string; attempts: number }
   /**
-   * The check was never queued (the bot could not reach its queue): nothing was asked of DNS,
-   * so this says neither "no PTR" nor "DNS did not answer".
+   * The check was never queued (the bot could not reach its queue, or with `storageFull` Redis is
+   * full, and the log line carries the reference): nothing was asked of DNS, so this says neither
+   * "no PTR" nor "DNS did not answer".
    */
-  | { kind: "not-queued"; ip: string }
+  | { kind: "not-queued"; ip: string; storageFull?: { reference: string } }
   | {
       kind: "watch-change";
       target: string;

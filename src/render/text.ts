@@ -42,7 +42,21 @@ function silentNote(servers: readonly string[] | undefined): string {
 }
 
 /** The one wording of a check that never ran (every renderer says the same). */
-export function notQueuedText(ip: string): string {
+/** After "Checking…" when the check ran but a full Redis refused its answer; "" otherwise. */
+export function storageFullWait({ storageFull }: { storageFull?: { reference: string } }): string {
+  if (storageFull === undefined) return "";
+  return ` Checked, but the bot's storage (Redis) is full, so the answer cannot be saved or posted yet; it will replace this line once an operator frees memory (reference ${storageFull.reference}).`;
+}
+
+export function notQueuedText({
+  ip,
+  storageFull,
+}: {
+  ip: string;
+  storageFull?: { reference: string };
+}): string {
+  if (storageFull !== undefined)
+    return `Could not check ${ip}: the bot's storage (Redis) is full, so nothing was checked; an operator has to free memory, then please ask again (reference ${storageFull.reference}).`;
   return `Could not check ${ip}: the check could not be queued (the bot could not reach its queue), so nothing was checked. Please ask again.`;
 }
 
@@ -67,7 +81,7 @@ function renderParts(message: OutboundMessage): string {
     case "notice":
       return plain(shortenQuotedEchoes(message.text));
     case "checking":
-      return `Checking ${value(message.ip)}${message.helo === null ? "" : ` (HELO ${value(message.helo)})`}...`;
+      return `Checking ${value(message.ip)}${message.helo === null ? "" : ` (HELO ${value(message.helo)})`}...${storageFullWait(message)}`;
     case "verdict":
       return `${verdictLine(message.report)}${reusedLine(message, " ")}`;
     case "report":
@@ -94,7 +108,7 @@ function renderParts(message: OutboundMessage): string {
       // final failure is a DNS server's silence.
       return `Could not tell for ${value(message.ip)} after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${value(message.detail)}. This is not a "no PTR"; try again later.`;
     case "not-queued":
-      return notQueuedText(message.ip);
+      return notQueuedText(message);
     case "watch-change": {
       const was =
         message.previousNames.length === 0 ? "" : ` (was ${message.previousNames.map(value).join(", ")})`;

@@ -30,7 +30,13 @@ export async function registerOps(app: FastifyInstance, deps: OpsDeps): Promise<
       .send(
         result.ready
           ? { status: "ready", checks: result.checks }
-          : { status: "not ready", notReady: notReady.map((check) => check.name), checks: result.checks },
+          : {
+              status: "not ready",
+              notReady: notReady.map((check) => check.name),
+              // One line each, for a person reading the probe: "redis: full (used_memory >= maxmemory, noeviction)".
+              reasons: notReady.map((check) => `${check.name}: ${check.error ?? "not ready"}`),
+              checks: result.checks,
+            },
       );
   });
   registerMetrics(app, deps.metrics);

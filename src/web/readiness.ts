@@ -1,7 +1,10 @@
 // Readiness: the process can do its work now. Redis answers a PING within a short timeout, and
 // every started chat platform says it is connected. Each check is bounded by the timeout, so a
-// hung Redis makes /readyz answer 503 quickly instead of hanging the probe.
+// hung Redis makes /readyz answer 503 quickly instead of hanging the probe. A Redis that answers
+// but is full (maxmemory reached and nothing to evict: every write refused) is not ready either,
+// and /readyz says so: restarting the bot would not help, freeing memory in Redis does.
 import type { Redis } from "ioredis";
+import { readRedisFullness } from "../queue/redis-memory.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -47,9 +50,17 @@ export async function evaluateReadiness(
 }
 
 /**
- * Redis answers PING. Give it a connection without an offline queue (createRedisProbe): while
+ * Redis answers PING and is not full (src/queue/redis-memory.ts). Give it a connection without an offline queue (createRedisProbe): while
  * Redis is down a command then fails at once instead of waiting for a reconnect.
  */
 export function redisReadiness(redis: Redis): ReadinessCheck {
-  return { name: "redis", ready: async () => (await redis.ping()) === "PONG" };
+  return {
+    name: "redis",
+    ready: async () => {
+      if ((await redis.ping()) !== "PONG") return false;
+      const full = await readRedisFullness(redis);
+      if (full !== null) throw new Error(full);
+      return true;
+    },
+  };
 }

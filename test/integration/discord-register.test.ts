@@ -34,6 +34,7 @@ describe("registering /rdns", () => {
       "check",
       "mailtest",
       "mute",
+      "probe",
       "recheck",
       "status",
       "stop",

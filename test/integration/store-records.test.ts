@@ -56,7 +56,15 @@ describe("watch records", () => {
     expect(record?.helo).toBeNull();
     expect(await setWatchOrigin(redis, keys, channel, old.target, origin)).toBe(true);
     const stored = JSON.parse((await redis.hget(keys.watches(channel), old.target)) ?? "{}");
-    expect(stored).toEqual({ target: old.target, origin, user: "U", createdAt: "t", helo: null });
+    expect(stored).toEqual({
+      target: old.target,
+      origin,
+      user: "U",
+      createdAt: "t",
+      helo: null,
+      everyMs: null,
+      mutedUntil: null,
+    });
   });
 
   it("that fail their schema are an error naming the key", async () => {

@@ -15,7 +15,7 @@ import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
 import { namedListLine } from "../../render/sections/blocklists.js";
 import { fitStatus } from "../../render/status-text.js";
-import { notQueuedText } from "../../render/text.js";
+import { notQueuedText, storageFullWait } from "../../render/text.js";
 import { isReportView } from "../../render/views.js";
 import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
@@ -165,7 +165,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
       return splitContent(escapeText(shortenQuotedEchoes(message.text)));
     case "checking":
       return splitContent(
-        `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …`,
+        `🔎 Checking ${escapeInline(message.ip)}${message.helo !== null ? ` (HELO ${escapeInline(message.helo)})` : ""} …${escapeText(storageFullWait(message))}`,
       );
     case "verdict":
       return [
@@ -237,9 +237,7 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
         },
       ];
     case "not-queued":
-      return [
-        { embeds: [{ description: escapeText(notQueuedText(message.ip)), color: COLOURS.inconclusive }] },
-      ];
+      return [{ embeds: [{ description: escapeText(notQueuedText(message)), color: COLOURS.inconclusive }] }];
     case "watch-change": {
       const words = {
         broke: "❌ broke",

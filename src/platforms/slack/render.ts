@@ -14,7 +14,7 @@ import { boundedProblem, shortenQuotedEchoes } from "../../render/echo.js";
 import { reusedNote } from "../../render/reused.js";
 import { namedListLine } from "../../render/sections/blocklists.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
-import { notQueuedText } from "../../render/text.js";
+import { notQueuedText, storageFullWait } from "../../render/text.js";
 import { context, limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock, section } from "./blocks.js";
 import { slackActionsBlock } from "./buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./escape.js";
@@ -68,7 +68,7 @@ function renderBody(message: OutboundMessage): SlackRendered {
     }
     case "checking": {
       const helo = message.helo === null ? "" : ` with HELO ${inlineCode(message.helo)}`;
-      const text = `:mag: Checking ${inlineCode(message.ip)}${helo} …`;
+      const text = `:mag: Checking ${inlineCode(message.ip)}${helo} …${slackText(storageFullWait(message))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "verdict": {
@@ -127,7 +127,7 @@ function renderBody(message: OutboundMessage): SlackRendered {
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "not-queued": {
-      const text = `:warning: ${slackText(notQueuedText(message.ip))}`;
+      const text = `:warning: ${slackText(notQueuedText(message))}`;
       return { text: fallback(text), blocks: [section(text)] };
     }
     case "watch-change":
