@@ -3,14 +3,19 @@
 //
 // The check runs as `rdns check 203.0.113.10 --resolver <unbound> --authority <knot>`: the
 // authority is listed, so discovery is not on the path, and its critical path is one PTR round
-// trip (resolver and authority at once) followed by one forward (A) round trip. A check sends 4
-// questions (PTR to the resolver, PTR and SOA to the authority, A to the resolver) against the 2
-// of the raw baseline; each further authority adds its PTR and SOA, in the same round trip.
+// trip (resolver and authority at once, the owner's SOA read from the SOA question asked beside
+// the PTR) followed by one forward (A) round trip (the owner's NS beside it). A check sends 5
+// questions (PTR to the resolver, PTR and SOA to the authority, A to the resolver, NS to the
+// authority: the owner section's only own question) against the 2 of the raw baseline; each
+// further authority adds its PTR and SOA, in the same round trip.
 // BENCH_AUTHORITIES_ONLY=1 runs only that last part (1, 2 and 4 authorities).
 import dgram from "node:dgram";
 import { type DnsResponse, query, type RecordType } from "../src/check/dns-client.js";
 import { runCheck } from "../src/check/index.js";
 import { forgetBlocklistAnswers } from "../src/check/sections/blocklists/ask.js";
+import { createRdapLookup, inProcessRdapCache } from "../src/check/sections/owner/rdap.js";
+import type { CheckOptions } from "../src/check/types.js";
+import { startFakeRdap } from "../test/fakes/rdap/server.js";
 import { startLab } from "../test/lab/lab.js";
 import { BLOCKLIST_ZONES, CASES } from "../test/lab/zones.js";
 
@@ -176,11 +181,63 @@ async function measure(label: string, resolver: string, authority: string, check
   console.log(`  throughput, ${checks} each at concurrency ${CONCURRENCY}:`);
   console.log(`    raw PTR queries      ${rawQps.toFixed(0)} /s`);
   console.log(
-    `    full checks          ${checksPerSecond.toFixed(0)} /s   (ratio ${(checksPerSecond / rawQps).toFixed(3)}; a passing check asks 4 questions)`,
+    `    full checks          ${checksPerSecond.toFixed(0)} /s   (ratio ${(checksPerSecond / rawQps).toFixed(3)}; a passing check asks 4 questions once its zone's NS is known; the first, 5)`,
   );
   console.log(
     `  failed questions/checks: ${failures.length}${failures.length > 0 ? ` (first: ${failures[0]})` : ""}`,
   );
+}
+
+/**
+ * Questions one check asks, by type. With listed authorities the owner section adds only the
+ * zone's NS (beside the forward lookups), once per zone: the zone's SOA (its contact) is read from
+ * the SOA question the authority work asks beside the PTR; with discovery it adds nothing
+ * (discovery's own SOA and NS answers are read).
+ */
+async function questionsPerCheck(label: string, options: CheckOptions): Promise<void> {
+  const types = new Map<string, number>();
+  const transport = (question: Parameters<typeof query>[0]) => {
+    types.set(question.type, (types.get(question.type) ?? 0) + 1);
+    return query(question);
+  };
+  await runCheck(options, { transport });
+  const total = [...types.values()].reduce((a, b) => a + b, 0);
+  console.log(`  ${label}: ${total} questions (${[...types].map(([t, n]) => `${t} ${n}`).join(", ")})`);
+}
+
+/** p50 of a check with RDAP off, on against a loopback RDAP server (every look-up asked), and on with its cache. */
+async function rdapLatency(resolver: string, authority: string, samples: number): Promise<void> {
+  const rdap = await startFakeRdap();
+  try {
+    const base = {
+      ip: CASES.ownerHetzner,
+      resolvers: [resolver],
+      authorities: [authority],
+      timeoutMs: TIMEOUT_MS,
+    };
+    const uncached = createRdapLookup({ baseUrl: rdap.base("ok") });
+    const cached = createRdapLookup({ baseUrl: rdap.base("ok"), cache: inProcessRdapCache() });
+    const series: Array<[string, () => Promise<unknown>]> = [
+      ["RDAP off", () => runCheck(base)],
+      ["RDAP on, loopback server, no cache", () => runCheck({ ...base, rdap: uncached })],
+      ["RDAP on, network cached", () => runCheck({ ...base, rdap: cached })],
+    ];
+    for (const [, task] of series) for (let i = 0; i < 20; i++) await task();
+    const times = new Map<string, number[]>(series.map(([name]) => [name, []]));
+    for (let round = 0; round < 4; round++) {
+      for (const [name, task] of series) times.get(name)?.push(...(await timeSequential(samples / 4, task)));
+    }
+    console.log(
+      `RDAP (${CASES.ownerHetzner}, ${samples} sequential checks each, NO_PTR with listed authority)`,
+    );
+    for (const [name, values] of times) {
+      console.log(
+        `  ${name.padEnd(36)} p50 ${percentile(values, 50).toFixed(3)} ms   p99 ${percentile(values, 99).toFixed(3)} ms`,
+      );
+    }
+  } finally {
+    await rdap.close();
+  }
 }
 
 /**
@@ -235,6 +292,35 @@ try {
       CHECKS,
     );
   }
+  console.log("questions per check (a fresh DNS client each: the first check of its zone)");
+  const common = { resolvers: [lab.resolver], timeoutMs: TIMEOUT_MS };
+  await questionsPerCheck("pass, listed authority", {
+    ip: CASES.pass,
+    authorities: [lab.authority],
+    ...common,
+  });
+  await questionsPerCheck("no PTR, listed authority", {
+    ip: CASES.nxdomain,
+    authorities: [lab.authority],
+    ...common,
+  });
+  await questionsPerCheck("pass, discovered authority", {
+    ip: CASES.pass,
+    authorities: [],
+    authorityPort: lab.authorityPort,
+    // The lab's NS are on loopback, asked only when told to (issue 28).
+    askNonPublicNameServers: true,
+    ...common,
+  });
+  await questionsPerCheck("no PTR, discovered authority", {
+    ip: CASES.nxdomain,
+    authorities: [],
+    authorityPort: lab.authorityPort,
+    // The lab's NS are on loopback, asked only when told to (issue 28).
+    askNonPublicNameServers: true,
+    ...common,
+  });
+  await rdapLatency(lab.resolver, lab.authority, Math.min(SAMPLES, 400));
   const samples = Math.min(SAMPLES, 100);
   console.log(
     `every authority asked (issue 29): ${samples} sequential checks each, every server behind a relay adding ${AUTHORITY_DELAY_MS} ms each way`,

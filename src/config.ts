@@ -185,6 +185,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Write the logs into this file (appended) instead of stderr. */
   LOG_FILE: optionalText,
+  /** RDAP for the owner section's network (RFC 9082/9083): off asks no RDAP server. */
+  RDAP: z
+    .enum(["on", "off", "1", "0", "true", "false"], { message: "on (ask RDAP for the network) or off" })
+    .default("on")
+    .transform((value) => value === "on" || value === "1" || value === "true"),
+  /** One RDAP base URL for every address (`<RDAP_URL>/ip/<address>`); unset: the RIRs' bootstrap ranges. */
+  RDAP_URL: optionalText.refine(
+    (value) => value === undefined || /^https?:\/\/[^\s/]+/i.test(value),
+    "an http(s) URL, e.g. https://rdap.example.net/",
+  ),
   /**
    * DNS blocklists every check asks (src/check/sections/blocklists): zone names, comma-separated;
    * `none` asks no list. Checked as DNS names so a typo stops start-up, not every check.

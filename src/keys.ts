@@ -34,6 +34,11 @@ export function storeKeys(prefix: string) {
      */
     reportRow: (ip: string, helo: string) => `${base}:reportrow:${ipKey(ip)}|${helo}`,
     /**
+     * The RDAP network last found for addresses of one block (/24 IPv4, /48 IPv6) (string, JSON,
+     * expiring with the network's cache lifetime; src/store/rdap-cache.ts).
+     */
+    rdapNetwork: (block: string) => `${base}:rdap:${ipKey(block)}`,
+    /**
      * A de-duplication window for one IP and HELO (hash: job, state; src/store/dedup-window.ts).
      * Each chain's origin list is this key plus ":<chain id>", in the same slot as every key of
      * the deployment (the prefix's hash tag), as the scripts that take both as KEYS need.

@@ -27,7 +27,8 @@ import { claimDeliveryRoute, type RouteClaim, retireRouteQueue } from "./queue/d
 import { migrateUntaggedKeys } from "./queue/migrate-keys.js";
 import { createQueues, type Queues } from "./queue/queues.js";
 import type { RedisClient } from "./redis-client.js";
-import { type EngineSettings, settingsFromConfig } from "./settings.js";
+import { type EngineSettings, rdapFromConfig, settingsFromConfig } from "./settings.js";
+import { redisRdapCache } from "./store/rdap-cache.js";
 
 export interface RuntimeOptions {
   config: Config;
@@ -70,6 +71,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await assertRedisReachable(config.redis);
   await migrateKeys(config, settings, logger);
   const opened = openEngine(config, settings, logger, options.onWorker);
+  // RDAP's networks shared by every worker through Redis (the configuration's own settings only;
+  // settings a caller passes keep what they carry).
+  if (options.settings === undefined && settings.check.rdap) {
+    settings.check.rdap = rdapFromConfig(config, redisRdapCache(opened.client, opened.keys));
+  }
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= closeEngine(opened);

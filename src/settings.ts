@@ -1,7 +1,8 @@
 // The engine's knobs, derived once from the validated configuration (src/config.ts). They sit
 // below the queue, the store, the app and the workers, which all read them; tests build their
 // own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
-import type { BlocklistOptions } from "./check/types.js";
+import { createRdapLookup, inProcessRdapCache, type RdapCache } from "./check/sections/owner/rdap.js";
+import type { BlocklistOptions, RdapLookup } from "./check/types.js";
 import type { Config } from "./config.js";
 import { deploymentPrefix } from "./keys.js";
 
@@ -14,6 +15,8 @@ export interface EngineSettings {
     authorities: string[];
     timeoutMs: number;
     deadlineMs?: number;
+    /** RDAP for the owner section (RDAP, RDAP_URL); absent or null: none. */
+    rdap?: RdapLookup | null;
     /** DNSBL_ZONES and SPAMHAUS_DQS_KEY (absent: no list is asked, as tests' own settings do). */
     blocklists?: BlocklistOptions;
   };
@@ -77,6 +80,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       timeoutMs: config.DNS_TIMEOUT_MS,
       // Unset: the check's own default, 3 x the per-question timeout (src/check/deadline.ts).
       ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
+      rdap: rdapFromConfig(config),
       blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
@@ -103,4 +107,15 @@ export function settingsFromConfig(config: Config): EngineSettings {
     stalledIntervalMs: 30_000,
     authorityLagAlertMs: config.AUTHORITY_LAG_ALERT_MINUTES * MINUTE,
   };
+}
+
+/**
+ * RDAP as the configuration asks (RDAP=off: none; RDAP_URL: one base for every address), its
+ * networks kept in `cache` (default: in this process, bounded; src/check/sections/owner/rdap.ts).
+ */
+export function rdapFromConfig(
+  config: Pick<Config, "RDAP" | "RDAP_URL">,
+  cache: RdapCache = inProcessRdapCache(),
+): RdapLookup | null {
+  return config.RDAP ? createRdapLookup({ baseUrl: config.RDAP_URL ?? null, cache }) : null;
 }

@@ -5,7 +5,14 @@
 import ipaddr from "ipaddr.js";
 import type { StatusRow } from "../chat/types.js";
 import type { HistoryEntry } from "../store/history.js";
-import { blocklistRowsOf, heloRowOf, type ReportRow, reportRowKey, smtpRowOf } from "../store/report-rows.js";
+import {
+  blocklistRowsOf,
+  heloRowOf,
+  ownerRowOf,
+  type ReportRow,
+  reportRowKey,
+  smtpRowOf,
+} from "../store/report-rows.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -85,6 +92,7 @@ export function buildRow(
       ptr: report.ptr.names,
       fcrdns: report.fcrdns,
       helo: heloRowOf(report.helo),
+      owner: ownerRowOf(report.owner),
       verdict: report.verdict,
       problems: uniqueCodes(report),
       checkedAt: report.checkedAt,
@@ -106,6 +114,7 @@ export function buildRow(
       ptr: state.names,
       fcrdns: "unknown",
       helo: heloUnknown,
+      owner: null,
       verdict: state.verdict,
       problems: state.problems ?? [],
       checkedAt: state.checkedAt ?? null,
@@ -123,6 +132,7 @@ export function buildRow(
     ptr: [],
     fcrdns: "unknown",
     helo: heloUnknown,
+    owner: null,
     verdict: "pending",
     problems: [],
     checkedAt: null,

@@ -29,6 +29,9 @@ const HEADER = [
   "blocklists",
   "smtp_greeting",
   "smtp_matches_ptr",
+  "owner_zone",
+  "owner_provider",
+  "owner_contact",
 ];
 
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
@@ -55,6 +58,9 @@ export function rowsToCsv(rows: readonly ServerRow[]): string {
         blocklistRowText(row.blocklists ?? []),
         row.smtp?.bannerName ?? "",
         flag(row.smtp?.matchesPtr),
+        row.owner?.zone ?? "",
+        row.owner?.provider ?? "",
+        row.owner?.contact ?? "",
       ].map((cell) => escapeInvisible(cell)),
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },

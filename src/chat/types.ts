@@ -102,6 +102,8 @@ export interface StatusRow {
   checkedAt: string | null;
   /** The channel's watches are paused: its deliveries kept failing (src/app/paused-watches.ts). */
   paused: boolean;
+  /** Who controls the PTR (the owner section's row facts); absent or null when not known. */
+  owner?: { zone: string | null; provider: string | null; contact: string | null } | null;
   /** The SMTP greeting's name of a watch that probes (`/rdns watch <ip> probe`); absent otherwise. */
   smtp?: { outcome: string; bannerName: string | null; matchesPtr: boolean | null } | null;
   /** The watch's own interval in seconds (`/rdns watch ... every`); null: the deployment's. */

@@ -90,8 +90,6 @@ export function analyseObservations(obs: Observations): Analysis {
   const ptrNames = truth.status === "found" ? truth.names.map(normaliseName) : [];
   const negativeCache = predictNegativeCacheExpiry(obs);
 
-  const provider = providerOf(obs, truth, ptrNames);
-
   const generics = ptrNames.map((name) => ({ name, ...detectGenericName(name, obs.ip) }));
   const isGeneric = (name: string): boolean =>
     generics.find((entry) => entry.name === normaliseName(name))?.generic ??
@@ -109,6 +107,9 @@ export function analyseObservations(obs: Observations): Analysis {
     target,
     generic: genericNames.length > 0,
   });
+  // The PTR names' provider, else the one the reverse zone's NS and SOA reveal (the owner
+  // section): a missing PTR has no name, but its zone still names the operator.
+  const provider = providerOf(obs, truth, ptrNames) ?? (sections.reports.owner.provider as ProviderId | null);
   const heloReport = sections.reports.helo;
   const heloProblems: Problem[] = sections.problems;
   const heloGeneric = heloReport?.fqdn ? detectGenericName(heloReport.name, obs.ip).generic : false;

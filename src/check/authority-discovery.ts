@@ -16,7 +16,14 @@ export async function askSoa(
   server: string,
   name: string,
   options: QueryOptions,
-): Promise<{ zone: string; ttl: number; minimum: number; serial: number | null } | null> {
+): Promise<{
+  zone: string;
+  ttl: number;
+  minimum: number;
+  serial: number | null;
+  mname: string;
+  rname: string;
+} | null> {
   const response = await ask(options.transport, {
     name,
     type: "SOA",
@@ -31,6 +38,9 @@ export async function askSoa(
     ttl: response.soa.ttl,
     minimum: response.soa.minimum,
     serial: response.soa.serial ?? null,
+    // The names too: the owner section reads the zone's contact from them (zone-seen.ts).
+    mname: response.soa.mname,
+    rname: response.soa.rname,
   };
 }
 
@@ -43,6 +53,7 @@ export async function askSoa(
 export async function discoverServers(name: string, options: AuthorityOptions): Promise<ZoneServers | null> {
   let candidate = name;
   let zone: string | null = null;
+  let soaNames: { mname: string; rname: string } | null = null;
   while (zone === null && candidate.includes(".")) {
     const responses = await Promise.all(
       options.resolvers.map((server) =>
@@ -68,6 +79,9 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
     const apex = response.answers.find((record) => record.type === "SOA");
     zone = apex !== undefined ? apex.name : (response.soa?.zone ?? null);
     if (zone === null) return null;
+    if (apex === undefined && response.soa !== null) {
+      soaNames = { mname: response.soa.mname, rname: response.soa.rname };
+    }
   }
   if (zone === null) return null;
   const nsResponses = await Promise.all(
@@ -113,7 +127,7 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
     }
   });
   if (servers.length === 0 && notAsked.length === 0) return null;
-  return { zone, servers, ttl: nsChain?.ttl ?? 0, nameServers, notAsked };
+  return { zone, servers, ttl: nsChain?.ttl ?? 0, nameServers, notAsked, nsNames, soa: soaNames };
 }
 
 function isNotPublic(host: string): boolean {

@@ -105,15 +105,10 @@ export function chooseNewest(candidates: readonly AuthorityCandidate[]): {
 /**
  * The PTR question and the SOA question for the same name, to one server at once: the serial
  * of the zone version the answer came from. A negative PTR answer carries the SOA itself
- * (RFC 2308 3); the SOA question's answer is used when it has one. `withSoa` false asks the PTR
- * alone: with one server there is no other version to compare (a sweep would pay a question per
- * address for nothing), and a negative answer still brings its SOA.
+ * (RFC 2308 3); the SOA question's answer is used when it has one.
  */
-export async function askWithSerial(server: string, name: string, options: QueryOptions, withSoa = true) {
-  const [ptr, soa] = await Promise.all([
-    askPtr(server, name, false, options),
-    withSoa ? askSoa(server, name, options) : Promise.resolve(null),
-  ]);
+export async function askWithSerial(server: string, name: string, options: QueryOptions) {
+  const [ptr, soa] = await Promise.all([askPtr(server, name, false, options), askSoa(server, name, options)]);
   const serial = soa?.serial ?? ptr.response.soa?.serial ?? null;
   return { ...ptr, soa, serial };
 }

@@ -15,7 +15,8 @@ import {
   type NotAskedServer,
   type PtrAnswer,
 } from "./types.js";
-import { type ZoneServerCache, zoneCacheFor } from "./zone-cache.js";
+import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
+import { namesSeen, type ZoneNames } from "./zone-seen.js";
 
 export interface AuthorityOptions extends QueryOptions {
   reverseName: string;
@@ -37,6 +38,8 @@ export interface AuthorityResult {
   /** The name the final answer was for (after CNAMEs) and the servers that answered it with AA. */
   finalName: string;
   answeredBy: string[];
+  /** The zone's NS and SOA names this work already saw (the owner section reads them). */
+  seen?: ZoneNames;
 }
 
 export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
@@ -45,6 +48,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   let name = normaliseName(options.reverseName);
   let zone: string | null = null;
   let rediscovered = false;
+  let discovered: ZoneServers | null = null;
   const cache = options.zoneCache ?? zoneCacheFor(options.transport);
   const scope = `${options.resolvers.join(",")}|${options.authorityPort}|${options.askNonPublicNameServers === true}`;
   const serials = new Map<string, number | null>();
@@ -75,16 +79,20 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       if (found === null) return asked.size === 0 ? null : finish(failed([...asked], zone, cnames, [], name));
       zone = found.zone;
       servers = found.servers;
+      discovered = found;
       notAsked = found.notAsked ?? [];
       Object.assign(nameServers, found.nameServers ?? {});
-      if (servers.length === 0) return finish(failed([...asked], zone, cnames, [], name));
+      if (servers.length === 0) {
+        // Every NS is at a non-public address (issue 28): none is asked, but what discovery read
+        // through the resolvers still names the zone's NS and SOA for the owner section.
+        const seen = { nameservers: found.nsNames ?? null, soa: found.soa ?? null };
+        return finish({ ...failed([...asked], zone, cnames, [], name), seen });
+      }
     }
     for (const server of servers) asked.add(server);
     // Every server at once, each asked its SOA beside the PTR (no round trip added in sequence):
     // servers of one zone may serve different versions of it, and the serial says which is newest.
-    // One server has no other version to disagree with: its PTR alone.
-    const compare = servers.length > 1;
-    const ptrs = await Promise.all(servers.map((server) => askWithSerial(server, name, options, compare)));
+    const ptrs = await Promise.all(servers.map((server) => askWithSerial(server, name, options)));
     for (const result of ptrs) serials.set(result.answer.server, result.serial);
     // Only an authoritative answer (AA) counts; a listed server that does not serve the zone
     // answers REFUSED or with a referral, and another listed server is the right one. Of the
@@ -168,6 +176,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     // asked beside it brings it (completeSoa is left for a result without one).
     const soa = authoritative.response.soa ?? authoritative.soa;
     return finish({
+      seen: namesSeen(authoritative.response, soa, soa?.zone ?? zone, discovered),
       finalName: chain.finalName,
       answeredBy: ptrs
         .filter((result) => result.response.aa && result.response.outcome === "answer")

@@ -165,6 +165,8 @@ export async function confirmFix(
     authority: authority?.report ?? null,
     forward,
     helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
+    // A confirmation asks only what was wrong; the owner is the full check's (the chain keeps it).
+    owner: { zone: { zone: authority?.report.zone ?? null, nameservers: [], soa: null }, network: null },
     // A confirmation asks DNS only: the SMTP probe is the full check's.
     smtp: null,
     // A confirmation looks at the PTR and HELO only: no blocklist is asked, so its report says

@@ -23,6 +23,8 @@ export interface DnsRecord {
    * strings joined (as sent: not normalised, possibly hostile).
    */
   data: string;
+  /** An SOA record's RNAME (its `data` is the MNAME), as SoaRecord.rname. */
+  rname?: string;
 }
 
 export interface SoaRecord {
@@ -31,6 +33,11 @@ export interface SoaRecord {
   ttl: number;
   minimum: number;
   mname: string;
+  /**
+   * The zone's contact mailbox (RFC 1035 3.3.13), as dns-packet reads it: a dot inside the first
+   * label (the local part) escaped as "\\." (owner/contact.ts turns it into an e-mail address).
+   */
+  rname: string;
   /** The zone's version (RFC 1035 3.3.13), compared with RFC 1982 serial arithmetic. */
   serial?: number;
 }

@@ -75,6 +75,7 @@ export function decodeResponse(
             ttl: soaAnswer.ttl ?? 0,
             minimum: soaAnswer.data.minimum ?? 0,
             mname: normaliseName(soaAnswer.data.mname),
+            rname: normaliseName(soaAnswer.data.rname),
             serial: soaAnswer.data.serial ?? 0,
           },
     glue: toRecords(
@@ -102,7 +103,14 @@ function toRecords(answers: dnsPacket.Answer[]): DnsRecord[] {
           : answer.type === "SOA"
             ? normaliseName((data as dnsPacket.SoaData).mname)
             : "";
-    records.push({ name: normaliseName(answer.name), type: answer.type, ttl: answer.ttl ?? 0, data: text });
+    const record: DnsRecord = {
+      name: normaliseName(answer.name),
+      type: answer.type,
+      ttl: answer.ttl ?? 0,
+      data: text,
+    };
+    if (answer.type === "SOA") record.rname = normaliseName((data as dnsPacket.SoaData).rname);
+    records.push(record);
   }
   return records;
 }

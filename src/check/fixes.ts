@@ -58,7 +58,7 @@ export function recordType(family: 4 | 6): "A" | "AAAA" {
 }
 
 /** Each section's report comes under its id (`helo`), for its own fix steps. */
-export interface FixStepsInput extends SectionReports {
+export interface FixStepsInput extends Pick<SectionReports, "helo">, Partial<Omit<SectionReports, "helo">> {
   ctx: FixContext;
   codes: ReadonlySet<ProblemCode>;
   /** The PTR names taken as the truth. */

@@ -17,6 +17,7 @@ import { type ParsedIp, parseIp } from "./ip.js";
 import { ask, askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
 import { askSections, sectionAnswers } from "./sections/ask.js";
+import { NO_OWNER } from "./sections/owner/analyse.js";
 import { formatServer, parseServer } from "./server.js";
 import type {
   Analysis,
@@ -27,6 +28,7 @@ import type {
   ReceiverVerdict,
 } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
+import { deadlineSignal, zoneWaiter } from "./zone-waiter.js";
 
 export interface CheckDependencies {
   /** How one DNS question is asked (the real UDP/TCP client unless a test passes another). */
@@ -73,6 +75,7 @@ export function assembleReport(
     fcrdns: analysis.fcrdns,
     forward: observations.forward,
     helo: analysis.helo,
+    owner: analysis.owner,
     smtp: analysis.smtp,
     resolvers: observations.resolvers,
     authority: observations.authority,
@@ -169,7 +172,10 @@ async function observeWithin(
     }
   };
 
-  // The sections' questions (the HELO's A/AAAA) go out with the PTR questions.
+  // What the authority work learns of the reverse zone, for the owner section (zone-seen.ts).
+  const zone = zoneWaiter();
+  // The sections' questions (the HELO's A/AAAA, the owner's NS/SOA and RDAP, the blocklists) go
+  // out with the PTR questions.
   const sectionTransport = boundedTransport(
     counting(dependencies.transport ?? query, options.onQuestion),
     deadline,
@@ -180,8 +186,16 @@ async function observeWithin(
     options,
     forward,
     unanswered: unansweredLookup,
-    timeLeftMs: () => deadline.at - performance.now(),
+    reverseName: parsed.reverseName,
     resolvers,
+    authorities,
+    // The owner's NS/SOA questions: bounded by the deadline like the others' (sectionTransport),
+    // so what the deadline cuts is the owner's "could not tell", never the PTR's.
+    query: { ...queryOptions, transport: sectionTransport },
+    // Made only when asked for: a timer per check that nobody reads costs a sweep.
+    signal: () => deadlineSignal(deadline),
+    zone: zone.seen,
+    timeLeftMs: () => deadline.at - performance.now(),
     ask: (question) =>
       ask(sectionTransport, {
         ...question,
@@ -215,7 +229,11 @@ async function observeWithin(
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
     zoneCache: zoneCacheFor(dependencies.transport ?? query),
-  }).then((result) => (progress.authority = result));
+  }).then((result) => {
+    progress.authority = result;
+    zone.see(result);
+    return result;
+  });
   const [resolverResults, authorityResult] = await Promise.all([resolverAnswers, authority]);
   // The zone's SOA matters only when a resolver still serves a negative answer the authority
   // no longer gives (CACHED_NEGATIVE); ask for it then, alongside the forward lookups.
@@ -296,6 +314,7 @@ function notPublicReport(parsed: ParsedIp, why: string, startedAt: Date, started
     negativeCache: null,
     blocklists: [],
     provider: null,
+    owner: NO_OWNER,
     receivers: { gmail: NOT_PUBLIC_RECEIVER, microsoft: NOT_PUBLIC_RECEIVER, yahoo: NOT_PUBLIC_RECEIVER },
     problems: [
       {

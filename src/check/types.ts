@@ -250,6 +250,32 @@ export interface NegativeCacheReport {
   clearsBy: string;
 }
 
+/** The network RDAP (RFC 9083) names for the address: its name, registrant and abuse mailbox. */
+export interface OwnerNetwork {
+  name: string | null;
+  /** The registrant entity's name (vCard fn). */
+  org: string | null;
+  /** The abuse contact's e-mail address. */
+  abuse: string | null;
+  source: "rdap";
+}
+
+/** Who controls the PTR: the reverse zone, its servers and contact, the provider, the network. */
+export interface OwnerReport {
+  /** The zone holding the (final, after RFC 2317 CNAMEs) reverse name, when known. */
+  zone: string | null;
+  /** The zone's NS names (never the configured authorities' addresses). */
+  nameservers: string[];
+  /** The SOA RNAME as an e-mail address (RFC 1035 3.3.13). */
+  contact: string | null;
+  /** Provider id (src/check/providers.ts) the NS, SOA or PTR names reveal, else null. */
+  provider: string | null;
+  network: OwnerNetwork | null;
+}
+
+/** An RDAP look-up of one address, bounded by `signal` (the check's deadline); null when none was had. */
+export type RdapLookup = (ip: string, signal: AbortSignal) => Promise<OwnerNetwork | null>;
+
 export interface CheckReport {
   ip: string;
   family: 4 | 6;
@@ -273,6 +299,8 @@ export interface CheckReport {
   /** Provider recognised from the PTR name or network, when any (aws, azure, gcp, hetzner, ...). */
   provider: string | null;
   receivers: Record<ReceiverName, ReceiverVerdict>;
+  /** Who controls the PTR (the owner section), for every verdict. */
+  owner: OwnerReport;
   problems: Problem[];
   /** Ordered steps: A/AAAA first, then the PTR at the IP's owner, then HELO, then wait. */
   fixSteps: string[];
@@ -314,6 +342,8 @@ export interface CheckOptions {
    * its questions for the "cleared" notice). Not called for questions the deadline never sent.
    */
   onQuestion?: (server: string) => void;
+  /** RDAP for the owner section's network (RDAP=off, or a test without it: none). */
+  rdap?: RdapLookup | null;
   /**
    * The SMTP server to probe (the IP's port 25, or the operator's HOST:PORT); null or absent: no
    * probe. Within the deadline; its outcome never fails the check.
@@ -370,6 +400,7 @@ export type Analysis = Pick<
   | "ptr"
   | "fcrdns"
   | "helo"
+  | "owner"
   | "smtp"
   | "blocklists"
   | "negativeCache"

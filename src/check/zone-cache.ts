@@ -10,6 +10,10 @@ export interface ZoneServers {
   servers: string[];
   /** Seconds the answer may be kept (the NS records' TTL). */
   ttl: number;
+  /** The zone's NS names as discovery read them (the owner section reports them). */
+  nsNames?: string[];
+  /** The zone's SOA names when discovery's answer carried them (the owner section's contact). */
+  soa?: { mname: string; rname: string } | null;
   /** Each server's NS name (host:port -> name), for messages. */
   nameServers?: Record<string, string>;
   /** NS found and not asked (non-public addresses, issue 28). */

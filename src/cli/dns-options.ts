@@ -2,8 +2,9 @@
 // to wait for each answer and for the whole check, every one defaulting to the configuration
 // (RESOLVERS, AUTHORITIES, DNS_TIMEOUT_MS, CHECK_DEADLINE_MS).
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { type BlocklistOptions, InvalidInputError } from "../check/types.js";
+import { type BlocklistOptions, InvalidInputError, type RdapLookup } from "../check/types.js";
 import { loadConfig } from "../config.js";
+import { rdapFromConfig } from "../settings.js";
 
 /** For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS` `--deadline MS`. */
 const DNS_OPTIONS = {
@@ -35,6 +36,8 @@ export interface DnsServers {
   timeoutMs: number;
   /** Absent: 3 x timeoutMs (src/check/deadline.ts). */
   deadlineMs?: number;
+  /** RDAP for the owner section (RDAP, RDAP_URL), networks kept in this process. */
+  rdap?: RdapLookup | null;
   /** DNSBL_ZONES and SPAMHAUS_DQS_KEY: the lists a check asks. */
   blocklists: BlocklistOptions;
 }
@@ -62,6 +65,7 @@ export function dnsServers(values: {
         ? config.DNS_TIMEOUT_MS
         : parseMilliseconds("--timeout", values.timeout, 100, 60_000, 2000),
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    rdap: rdapFromConfig(config),
     blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
   };
 }

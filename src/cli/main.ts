@@ -41,6 +41,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<SubComm
       "read DMARC aggregate reports (.xml, .gz, .zip): volume, SPF, DKIM per source IP; --check its rDNS",
     load: async () => (await import("./dmarc.js")).runDmarcCommand,
   },
+  ticket: {
+    summary: "write the request to the IP's owner to set its PTR to a name (or their self-service steps)",
+    load: async () => (await import("./ticket.js")).runTicketCommand,
+  },
   mailtest: {
     summary: "wait for one test message over SMTP and check the IP and HELO it came with",
     load: async () => (await import("./mailtest.js")).runMailtestCommand,

@@ -44,6 +44,9 @@ export interface SweepRow {
   ptr: string;
   fcrdns: string;
   problems: string;
+  /** Who controls the PTR: the reverse zone and the provider its servers reveal ("" when unknown). */
+  ownerZone: string;
+  ownerProvider: string;
 }
 
 export function toRow(report: CheckReport, index: number): SweepRow {
@@ -58,10 +61,13 @@ export function toRow(report: CheckReport, index: number): SweepRow {
         : report.ptr.status,
     fcrdns: report.fcrdns,
     problems: [...new Set(report.problems.map((problem) => problem.code))].join(" "),
+    // From DNS, like PTR names: inert. A report without an owner (an older one) shows nothing.
+    ownerZone: terminalText(report.owner?.zone ?? ""),
+    ownerProvider: report.owner?.provider ?? "",
   };
 }
 
-export const CSV_HEADER = "ip,verdict,ptr,fcrdns,problems\n";
+export const CSV_HEADER = "ip,verdict,ptr,fcrdns,problems,owner_zone,owner_provider\n";
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvField(value: string): string {
@@ -71,7 +77,7 @@ function csvField(value: string): string {
 }
 
 export function csvLine(row: SweepRow): string {
-  return `${[row.ip, row.verdict, row.ptr, row.fcrdns, row.problems].map(csvField).join(",")}\n`;
+  return `${[row.ip, row.verdict, row.ptr, row.fcrdns, row.problems, row.ownerZone, row.ownerProvider].map(csvField).join(",")}\n`;
 }
 
 /** One CheckReport per line, the object `rdns check --json` prints (compact). */

@@ -22,6 +22,7 @@ import { SECTION_IDS } from "../check/sections/index.js";
 import type { LookupStatus, ReceiverName } from "../check/types.js";
 import { disagreeingServers, standingWords } from "./authority-servers.js";
 import { mapStrings, terminalText } from "./inert-text.js";
+import { reportRequest } from "./request-text.js";
 import { TEXT_SECTIONS } from "./sections/index.js";
 
 export interface TextRenderOptions {
@@ -152,6 +153,17 @@ function fcrdnsLines(report: ReportView): string[] {
   return field("FCrDNS", `${report.fcrdns}${details ? `: ${details}` : ""}`);
 }
 
+/** The request to the IP's owner (NO_PTR, DANGLING_CNAME, BROKEN_PAIR, GENERIC_PTR), ready to copy. */
+function requestLines(report: ReportView): string[] {
+  const request = reportRequest(report);
+  if (request === null) return [];
+  const head = request.selfService
+    ? "Request text: none needed, the provider's self-service:"
+    : `Request text (send it to ${request.to ?? "your provider's support"}; copy between the lines):`;
+  const body = request.text.split("\n").flatMap((line) => (line === "" ? [""] : wrap("", line, 0)));
+  return [...wrap("", head, 0), "-".repeat(40), ...body, "-".repeat(40)];
+}
+
 /** Each check section's row (src/render/sections), in the registry's order. */
 function sectionLines(report: ReportView): string[] {
   return SECTION_IDS.flatMap((id) => {
@@ -225,7 +237,9 @@ export function renderReportText(unsafe: ReportView, options: TextRenderOptions 
   const report = mapStrings(unsafe, (text) => terminalText(text));
   const paint = painter(options);
   const label = report.provider ? (PROVIDERS[report.provider as ProviderId]?.label ?? report.provider) : null;
-  const provider = label ? field("Provider", `${label} (recognised from the PTR name)`) : [];
+  const provider = label
+    ? field("Provider", `${label} (recognised from the PTR name or the reverse zone's servers)`)
+    : [];
   const sections = [
     [renderVerdictLine(report, options)],
     [
@@ -238,6 +252,7 @@ export function renderReportText(unsafe: ReportView, options: TextRenderOptions 
     receiverLines(report, paint),
     problemLines(report, paint),
     fixLines(report),
+    requestLines(report),
     [`Checked ${report.checkedAt} in ${report.durationMs} ms`],
   ];
   return `${sections

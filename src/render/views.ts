@@ -4,6 +4,7 @@
 // of a view is the same view, so applying one twice costs nothing and changes nothing.
 import type { OutboundMessage, PlatformName } from "../chat/types.js";
 import type { PtrAnswerView, ReportView, VerdictView } from "../chat/views.js";
+import { EMPTY_OWNER } from "./request-text.js";
 
 function answerView(answer: PtrAnswerView): PtrAnswerView {
   return {
@@ -23,6 +24,8 @@ export function reportView(report: ReportView): ReportView {
   const { resolvers, authority, forward, helo, ...shown } = report;
   return {
     ...shown,
+    // A job queued by a version before the owner section carries none.
+    owner: (shown as Partial<ReportView>).owner ?? EMPTY_OWNER,
     resolvers: resolvers.map(answerView),
     authority:
       authority === null

@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import type { BlocklistRow } from "../chat/types.js";
-import type { CheckReport, HeloReport, Problem, SmtpReport } from "../check/types.js";
+import type { CheckReport, HeloReport, OwnerReport, Problem, SmtpReport } from "../check/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { RedisClient } from "../redis-client.js";
 import { parseStored } from "./record.js";
@@ -24,6 +24,8 @@ export interface ReportRow {
   fcrdns: CheckReport["fcrdns"];
   helo: Pick<HeloReport, "name" | "matchesPtr" | "resolvesToIp"> | null;
   problems: Pick<Problem, "code">[];
+  /** Who controls the PTR; absent in rows written before the owner section. */
+  owner?: Pick<OwnerReport, "zone" | "provider" | "contact"> | null;
   /** Each blocklist's state (absent in rows written before blocklists were asked). */
   blocklists?: BlocklistRow[];
   /** The SMTP greeting's facts, for a probing watch's row (absent: not probed). */
@@ -39,6 +41,10 @@ const reportRowSchema = z.object({
   fcrdns: z.enum(["pass", "fail", "unknown"]),
   helo: z.object({ name: z.string(), matchesPtr: z.boolean(), resolvesToIp: z.boolean() }).nullable(),
   problems: z.array(z.object({ code: z.string() })),
+  owner: z
+    .object({ zone: z.string().nullable(), provider: z.string().nullable(), contact: z.string().nullable() })
+    .nullable()
+    .optional(),
   smtp: z
     .object({ outcome: z.string(), bannerName: z.string().nullable(), matchesPtr: z.boolean().nullable() })
     .nullable()
@@ -53,6 +59,13 @@ const reportRowSchema = z.object({
     )
     .optional(),
 });
+
+/** The owner facts a row shows (zone, provider, contact), or null when the report has none. */
+export function ownerRowOf(owner: ReportRow["owner"] | undefined): ReportRow["owner"] {
+  return owner === undefined || owner === null
+    ? null
+    : { zone: owner.zone, provider: owner.provider, contact: owner.contact };
+}
 
 /** The HELO facts a row shows (name, matches the PTR, resolves to the IP), or null with no HELO. */
 export function heloRowOf(helo: ReportRow["helo"]): ReportRow["helo"] {
@@ -75,6 +88,7 @@ export function reportRowOf(report: CheckReport): ReportRow {
     fcrdns: report.fcrdns,
     helo: heloRowOf(report.helo),
     problems: [...new Set(report.problems.map((problem) => problem.code))].sort().map((code) => ({ code })),
+    owner: ownerRowOf(report.owner),
     blocklists: blocklistRowsOf(report.blocklists),
     ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
   };

@@ -47,7 +47,7 @@ describe("rdns sweep --format csv", () => {
     expect(tableRows[8]?.[0]).toBe("203.0.113.8");
     for (const threads of ["1", "2"]) {
       const csv = await sweep([...TARGETS, ...servers, "--format", "csv", "--threads", threads]);
-      expect(csv.startsWith("ip,verdict,ptr,fcrdns,problems\n")).toBe(true);
+      expect(csv.startsWith("ip,verdict,ptr,fcrdns,problems,owner_zone,owner_provider\n")).toBe(true);
       const rows = (parse(csv, { columns: true }) as { ip: string; verdict: string }[]).map((row) => [
         row.ip,
         row.verdict,

@@ -17,6 +17,7 @@ import {
   CHILD_ZONE,
   childZones,
   DQS_ZONE,
+  OWNER_ZONES,
   parentZones,
   populatedZones,
   SERVFAIL_ZONE,
@@ -314,7 +315,12 @@ async function startUnbound(
 ${TRANSPARENT_ZONES.map((zone) => `    local-zone: "${zone}" transparent`).join("\n")}
 remote-control:
     control-enable: no
-${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${[...BLOCKLIST_ZONES, DQS_ZONE].map((zone) => stub(zone, authorityPort)).join("")}`;
+${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${[...BLOCKLIST_ZONES, DQS_ZONE].map((zone) => stub(zone, authorityPort)).join("")}${Object.values(
+  OWNER_ZONES,
+)
+  .filter((spec) => !spec.zone.endsWith("ip6.arpa"))
+  .map((spec) => stub(spec.zone, authorityPort))
+  .join("")}`;
   await writeFile(join(dir, "unbound.conf"), config);
   const child = spawnLogged(
     binary("unbound"),

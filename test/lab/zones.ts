@@ -37,6 +37,12 @@ export const CASES = {
   ipv6NoPtr: "2001:db8::11", // nothing
   ipv6Broken: "2001:db8::12", // PTR broken6.example.test, AAAA 2001:db8::99
   cachedNegative: "192.0.2.50", // no PTR at start; the check-dns tests add it at runtime
+  // Owner cases (OWNER_ZONES): reverse zones whose SOA and NS name real providers' servers.
+  ownerHetzner: "203.0.130.5", // no PTR; SOA ns1.your-server.de. postmaster.your-server.de.
+  ownerAws: "203.0.131.5", // no PTR; SOA/NS ns-N.awsdns-NN.*, RNAME awsdns-hostmaster.amazon.com
+  ownerOvh: "203.0.132.5", // PTR generic ip5.ip-203-0-132.example.test; RNAME first\.last.ovh.net.
+  ownerIpv6: "2001:db8:0:64::25", // in the delegated /64 (own SOA): PTR mail64.example.test, AAAA back
+  ownerIpv6Missing: "2001:db8:0:64::26", // in the delegated /64: no PTR
 } as const;
 
 /** HELO names for the HELO cases (checked against CASES.pass). */
@@ -82,6 +88,54 @@ export interface ZoneFile {
 
 function soa(zone: string, ns: string, ttl: number, minimum: number): string {
   return `$ORIGIN ${zone}.\n$TTL ${RECORD_TTL}\n@ ${ttl} SOA ${ns}. hostmaster.test. 1 60 30 600 ${minimum}\n@ NS ${ns}.\n`;
+}
+
+/**
+ * The owner cases' reverse zones (test/lab/README.md "Owner"): each one's SOA and NS name a real
+ * provider's servers, as the provider's own reverse zones do. The lab's Knot answers for the zone
+ * itself (list it with --authority: the NS names are not resolvable here, nothing leaves the
+ * machine). The IPv6 /64 is delegated from 8.b.d.0.1.0.0.2.ip6.arpa (NS in the parent) and has
+ * its own SOA.
+ */
+export const OWNER_ZONES = {
+  hetzner: {
+    zone: "130.0.203.in-addr.arpa",
+    mname: "ns1.your-server.de",
+    rname: "postmaster.your-server.de",
+    ns: ["ns1.your-server.de", "ns.second-ns.com", "ns3.second-ns.de"],
+    records: [] as string[],
+  },
+  aws: {
+    zone: "131.0.203.in-addr.arpa",
+    mname: "ns-1146.awsdns-15.org",
+    rname: "awsdns-hostmaster.amazon.com",
+    ns: ["ns-1146.awsdns-15.org", "ns-1622.awsdns-10.co.uk", "ns-277.awsdns-34.com", "ns-975.awsdns-57.net"],
+    records: [] as string[],
+  },
+  ovh: {
+    zone: "132.0.203.in-addr.arpa",
+    mname: "dns10.ovh.net",
+    rname: "first\\.last.ovh.net",
+    ns: ["dns10.ovh.net", "ns10.ovh.net"],
+    records: ["5 PTR ip5.ip-203-0-132.example.test."],
+  },
+  ipv6: {
+    zone: "4.6.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+    mname: "hydrogen.ns.hetzner.com",
+    rname: "dns.hetzner.com",
+    ns: ["hydrogen.ns.hetzner.com", "oxygen.ns.hetzner.com"],
+    records: ["5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR mail64.example.test."],
+  },
+} as const;
+
+function ownerZone(spec: (typeof OWNER_ZONES)[keyof typeof OWNER_ZONES]): ZoneFile {
+  const head = [
+    `$ORIGIN ${spec.zone}.`,
+    `$TTL ${RECORD_TTL}`,
+    `@ ${SOA_TTL} SOA ${spec.mname}. ${spec.rname}. 1 60 30 600 ${SOA_MINIMUM}`,
+    ...spec.ns.map((ns) => `@ NS ${ns}.`),
+  ];
+  return { zone: spec.zone, text: [...head, ...spec.records].join("\n") };
 }
 
 /** Relative owner of an address's reverse name inside `zone`. */
@@ -221,6 +275,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     `mail6.example AAAA ${CASES.ipv6Pass}`,
     "broken6.example AAAA 2001:db8::99",
     `fixed50.example A ${CASES.cachedNegative}`,
+    `mail64.example AAAA ${CASES.ownerIpv6}`,
     `${zoneLabel(HOSTILE_LABEL)}.hostile.example A ${CASES.hostile}`,
     ...spares,
     ...withPtr,
@@ -259,6 +314,8 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     soa(v6, "ns.test", SOA_TTL, SOA_MINIMUM),
     `${owner(CASES.ipv6Pass, v6)} PTR mail6.example.test.`,
     `${owner(CASES.ipv6Broken, v6)} PTR broken6.example.test.`,
+    // The /64 2001:db8:0:64::/64 is delegated (its own zone, OWNER_ZONES.ipv6).
+    ...OWNER_ZONES.ipv6.ns.map((ns) => `${OWNER_ZONES.ipv6.zone.slice(0, -(v6.length + 1))} NS ${ns}.`),
     `${owner(BLOCKLIST_CASES.ipv6, v6)} PTR ${blocklistHostName(BLOCKLIST_CASES.ipv6)}.test.`,
   ];
   const editable = [
@@ -273,6 +330,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     { zone: v4, text: reverse4.join("\n") },
     { zone: v6, text: reverse6.join("\n") },
     { zone: edit, text: editable.join("\n") },
+    ...Object.values(OWNER_ZONES).map(ownerZone),
     ...SWEEP_ZONES.map((zone, i) => ({
       zone,
       text: [

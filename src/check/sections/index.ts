@@ -6,10 +6,12 @@
 import type { CheckReport } from "../types.js";
 import { blocklistsSection } from "./blocklists/index.js";
 import { heloSection } from "./helo/index.js";
+import { ownerSection } from "./owner/index.js";
 import { smtpSection } from "./smtp/index.js";
 
 export const SECTIONS = {
   helo: heloSection,
+  owner: ownerSection,
   smtp: smtpSection,
   blocklists: blocklistsSection,
 } as const;

@@ -9,8 +9,10 @@
 // renderer has one.
 import type { DnsQuestion, DnsResponse } from "../dns-types.js";
 import type { FixContext } from "../fixes.js";
+import type { QueryOptions } from "../lookups.js";
 import type { ProblemMeta } from "../problem-meta.js";
 import type { CheckOptions, ForwardLookup, Problem, ProblemCode } from "../types.js";
+import type { ZoneSeen } from "../zone-seen.js";
 
 /** What a section may ask with: the check's own DNS, within its deadline. */
 export interface AskContext {
@@ -21,6 +23,15 @@ export interface AskContext {
   forward(name: string): Promise<ForwardLookup>;
   /** A lookup the deadline cut: a timeout ("could not tell", src/check/deadline.ts), never "no record". */
   unanswered(name: string): ForwardLookup;
+  reverseName: string;
+  /** The check's configured authorities (host:port, canonical). */
+  authorities: string[];
+  /** The check's DNS (its transport is bounded by the deadline). */
+  query: QueryOptions;
+  /** A signal that aborts a little before the check's deadline: for what is not DNS (RDAP). */
+  signal(): AbortSignal;
+  /** What the PTR work learned of the reverse zone, once it has its answer (src/check/zone-seen.ts). */
+  zone(): Promise<ZoneSeen | null>;
   /** Milliseconds left before the check's deadline (a section's own I/O must end by then). */
   timeLeftMs(): number;
   /**

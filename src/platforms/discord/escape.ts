@@ -45,3 +45,12 @@ export function escapeInline(text: string): string {
 export function code(text: string): string {
   return `\`${neutraliseMentions(escapeInvisible(text.replace(/`/g, "'")))}\``;
 }
+
+/** A multi-line value in a code block (the request text), ready to copy: ``` inside is broken up. */
+export function codeBlock(text: string): string {
+  const body = escapeInvisible(text.replace(/\r\n?/g, "\n"), { multiline: true }).replace(
+    /```/g,
+    "\u02cb\u02cb\u02cb",
+  );
+  return `\`\`\`\n${neutraliseMentions(body)}\n\`\`\``;
+}

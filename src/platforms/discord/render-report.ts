@@ -7,8 +7,10 @@ import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { ReceiverName, Verdict } from "../../check/types.js";
 import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
+import { reportRequest } from "../../render/request-text.js";
+import { ownerFacts } from "../../render/sections/owner.js";
 import { smtpFacts, smtpOf } from "../../render/sections/smtp.js";
-import { escapeInline } from "./escape.js";
+import { codeBlock, escapeInline } from "./escape.js";
 import type { Section } from "./limits.js";
 
 export const COLOURS = {
@@ -119,6 +121,7 @@ export function blocklistLines(report: ReportView): string[] {
 /** Each check section's field (src/check/sections): a new section is a compile error until it has one. */
 export const DISCORD_SECTIONS: Record<SectionId, { name: string; lines(report: ReportView): string[] }> = {
   helo: { name: "HELO", lines: heloLines },
+  owner: { name: "Owner", lines: (report) => ownerFacts(report.owner, escapeInline) },
   smtp: { name: "SMTP", lines: smtpLines },
   blocklists: { name: "Blocklists", lines: blocklistLines },
 };
@@ -181,7 +184,18 @@ export function reportSections(report: ReportView): Section[] {
     ...receivers,
     { name: "Problems", lines: report.problems.length > 0 ? problemLines(report) : ["none"] },
     { name: "Fix", lines: fixLines(report) },
+    ...requestSection(report),
   ];
+}
+
+/** The request to the IP's owner, in a code block ready to copy (one line entry: never split). */
+export function requestSection(report: ReportView): Section[] {
+  const request = reportRequest(report);
+  if (request === null) return [];
+  const to = request.selfService
+    ? "none needed: the provider's self-service"
+    : `send it to ${request.to === null ? "your provider's support" : escapeInline(request.to)}`;
+  return [{ name: "Request text", lines: [to, codeBlock(request.text.slice(0, 900))] }];
 }
 
 export { RECEIVER_NAMES };

@@ -6,8 +6,9 @@ import { SECTION_IDS } from "../../check/sections/index.js";
 import type { LookupStatus, ReceiverName } from "../../check/types.js";
 import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
 import { formatDuration } from "../../render/duration.js";
+import { reportRequest } from "../../render/request-text.js";
 import { context, header, type SlackBlock, section } from "./blocks.js";
-import { codeBlock, inlineCode, slackText } from "./escape.js";
+import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./escape.js";
 import { SLACK_SECTIONS } from "./sections.js";
 
 export const VERDICT_ICON = { pass: ":white_check_mark:", fail: ":x:", inconclusive: ":warning:" } as const;
@@ -130,6 +131,15 @@ export function reportBlocks(report: ReportView): SlackBlock[] {
   if (report.fixSteps.length > 0) {
     const steps = report.fixSteps.map((step, i) => `${i + 1}. ${slackText(step)}`);
     blocks.push(section(`*How to fix*\n${steps.join("\n")}`));
+  }
+  const request = reportRequest(report);
+  if (request !== null) {
+    const to = request.selfService
+      ? " (none needed: the provider's self-service)"
+      : request.to === null
+        ? " (to your provider's support)"
+        : ` (send it to ${inlineCode(request.to)})`;
+    blocks.push(section(truncateMrkdwn(`*Request text*${to}\n${codeBlock(request.text)}`, 3000)));
   }
   const provider = report.provider === null ? "" : ` · network: ${slackText(report.provider)}`;
   blocks.push(

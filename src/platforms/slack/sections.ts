@@ -5,6 +5,7 @@
 import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
 import type { SectionRow } from "../../render/sections/index.js";
+import { ownerFacts } from "../../render/sections/owner.js";
 import { smtpFacts, smtpOf } from "../../render/sections/smtp.js";
 import { inlineCode, slackText } from "./escape.js";
 
@@ -62,6 +63,7 @@ export function blocklistsSlack(report: ReportView): string {
 /** Slack mrkdwn (report.ts), escaped. */
 export const SLACK_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloSlack },
+  owner: { label: "Owner", render: (report) => ownerFacts(report.owner, inlineCode).join(" · ") },
   smtp: { label: "SMTP", render: smtpSlack },
   blocklists: { label: "Blocklists", render: (report) => `\n${blocklistsSlack(report)}` },
 };

@@ -6,6 +6,7 @@ import type { ReportView } from "../../chat/views.js";
 import type { SectionId } from "../../check/sections/index.js";
 import { blocklistsText } from "./blocklists.js";
 import { heloText } from "./helo.js";
+import { ownerText } from "./owner.js";
 import { smtpText } from "./smtp.js";
 
 export interface SectionRow {
@@ -18,6 +19,7 @@ export interface SectionRow {
 /** Plain text (src/render/check-text.ts): terminal-safe text, not escaped for a chat platform. */
 export const TEXT_SECTIONS: Record<SectionId, SectionRow> = {
   helo: { label: "HELO", render: heloText },
+  owner: { label: "Owner", render: ownerText },
   smtp: { label: "SMTP", render: smtpText },
   blocklists: { label: "Lists", render: blocklistsText },
 };

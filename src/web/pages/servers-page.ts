@@ -12,6 +12,7 @@ import {
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import { blocklistRank, blocklistRowText } from "../../render/blocklist-row.js";
 import { formatDuration } from "../../render/duration.js";
+import { providerLabel } from "../../render/sections/owner.js";
 import type { HistoryEntry } from "../../store/history.js";
 import { html, type SafeHtml } from "../html.js";
 import { ago, badge, timeTag, VERDICT_LABEL, VERDICT_RANK } from "./format.js";
@@ -25,6 +26,7 @@ const COLUMNS = [
   ["ptr", "PTR"],
   ["fcrdns", "FCrDNS"],
   ["helo", "HELO"],
+  ["owner", "Owner"],
   ["smtp", "SMTP"],
   ["blocklists", "Blocklists"],
   ["verdict", "Verdict"],
@@ -82,6 +84,7 @@ const SECTION_CELLS: Record<
   { label: string; value(row: ServerRow): string; cell(row: ServerRow): SafeHtml }
 > = {
   helo: { label: "HELO", value: (row) => row.helo?.name ?? "", cell: heloCell },
+  owner: { label: "Owner", value: (row) => row.owner?.provider ?? row.owner?.zone ?? "", cell: ownerCell },
   smtp: { label: "SMTP", value: (row) => row.smtp?.bannerName ?? "", cell: smtpCell },
   blocklists: {
     label: "Blocklists",
@@ -95,6 +98,14 @@ function blocklistCell(row: ServerRow): SafeHtml {
   if (text === "") return html`<span class="muted">not asked</span>`;
   const listed = row.blocklists.some((entry) => entry.status === "listed");
   return listed ? html`<span class="warn-text">${text}</span>` : html`<span class="detail">${text}</span>`;
+}
+
+/** Who controls the PTR: the provider (or the zone), the SOA contact beneath. */
+function ownerCell(row: ServerRow): SafeHtml {
+  const owner = row.owner ?? null;
+  if (owner === null) return html``;
+  const who = providerLabel(owner.provider) ?? owner.zone ?? "";
+  return html`<span class="name">${who}</span><span class="detail">${owner.contact ?? ""}</span>`;
 }
 
 function sectionCells(row: ServerRow): SafeHtml[] {

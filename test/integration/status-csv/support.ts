@@ -75,6 +75,9 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
     "blocklists",
     "smtp_greeting",
     "smtp_matches_ptr",
+    "owner_zone",
+    "owner_provider",
+    "owner_contact",
   ]);
   expect(records).toHaveLength(rows.length);
   records.forEach((record, index) => {
@@ -98,6 +101,9 @@ export function expectCsvMatchesRows(csv: string, rows: readonly ServerRow[]): R
       blocklists: blocklistRowText(row.blocklists),
       smtp_greeting: row.smtp?.bannerName ?? "",
       smtp_matches_ptr: yesNo(row.smtp?.matchesPtr),
+      owner_zone: row.owner?.zone ?? "",
+      owner_provider: row.owner?.provider ?? "",
+      owner_contact: row.owner?.contact ?? "",
     });
   });
   return records;

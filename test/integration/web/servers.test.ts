@@ -21,6 +21,7 @@ const FIELDS = [
   "helo",
   "ip",
   "mutedUntil",
+  "owner",
   "paused",
   "problems",
   "ptr",

@@ -36,6 +36,7 @@ describe("buildRow", () => {
       since: "2026-12-01T09:00:00.000Z",
       checkedAt: "2026-12-01T10:00:00.000Z",
       paused: false,
+      owner: { zone: "113.0.203.in-addr.arpa", provider: null, contact: "hostmaster@example.net" },
       everySeconds: null,
       mutedUntil: null,
       blocklists: [],

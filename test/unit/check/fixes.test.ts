@@ -17,6 +17,15 @@ describe("setPtrInstruction", () => {
     ovh: /POST \/ip\/\{ip\}\/reverse/,
     vultr:
       /vultr-cli instance reverse-dns set-ipv4 <instance-id> 203\.0\.113\.5 -e mail\.example\.test.*6-12 hours/,
+    contabo: /ask Contabo .* set the PTR of 203\.0\.113\.5 to mail\.example\.test/,
+    scaleway: /reverse DNS to mail\.example\.test.*already pointing at 203\.0\.113\.5/,
+    ionos:
+      /reverserecords` with name mail\.example\.test and ip 203\.0\.113\.5; the A record must exist first/,
+    oracle: /support request .* 203\.0\.113\.5 .* mail\.example\.test/,
+    alibaba: /ticket .* 203\.0\.113\.5 .* mail\.example\.test/,
+    upcloud: /set the PTR of 203\.0\.113\.5 to mail\.example\.test/,
+    leaseweb: /ask Leaseweb .* 203\.0\.113\.5 to mail\.example\.test/,
+    hostinger: /ask Hostinger .* 203\.0\.113\.5 to mail\.example\.test/,
   };
   for (const [provider, pattern] of Object.entries(expected) as Array<[ProviderId, RegExp]>) {
     it(`names ${provider}'s own procedure`, () => {

@@ -54,7 +54,13 @@ describe("a forward lookup carries its TTL (a broken pair's let-go is timed by i
       timeoutMs: 100,
       retries: 0,
     });
-  const soa = { zone: "example.test", ttl: 7, minimum: 3, mname: "ns.example.test" };
+  const soa = {
+    zone: "example.test",
+    ttl: 7,
+    minimum: 3,
+    mname: "ns.example.test",
+    rname: "hostmaster.example.test",
+  };
 
   it("a found answer: the lowest TTL of its records (a cache counts each down, RFC 1035 7.3)", async () => {
     const found = await lookup({

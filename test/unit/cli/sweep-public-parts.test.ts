@@ -36,7 +36,9 @@ describe("rdns sweep, non-public blocks inside a range", () => {
     ]);
     const rows = stdout.text().trim().split("\n").slice(1);
     expect(rows).toHaveLength(512);
-    const notPublic = rows.filter((row) => row.endsWith("NOT_PUBLIC")).map((row) => row.split(",")[0]);
+    const notPublic = rows
+      .filter((row) => row.split(",")[4] === "NOT_PUBLIC")
+      .map((row) => row.split(",")[0]);
     expect(notPublic).toHaveLength(256);
     expect(notPublic.every((ip) => ip?.startsWith("192.88.99."))).toBe(true);
   });

@@ -63,9 +63,9 @@ describe("rdns sweep over addresses that need no DNS", () => {
     const { code, stdout, stderr } = await run(["10.9.8.0/28", "--format", "csv"]);
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("ip,verdict,ptr,fcrdns,problems");
+    expect(lines[0]).toBe("ip,verdict,ptr,fcrdns,problems,owner_zone,owner_provider");
     expect(lines.slice(1).sort()).toEqual(
-      Array.from({ length: 16 }, (_, i) => `10.9.8.${i},fail,skipped,unknown,NOT_PUBLIC`).sort(),
+      Array.from({ length: 16 }, (_, i) => `10.9.8.${i},fail,skipped,unknown,NOT_PUBLIC,,`).sort(),
     );
     // Not a terminal: no progress bar, only the summary.
     expect(stderr).toMatch(
@@ -100,7 +100,7 @@ const report = (ip: string, verdict: CheckReport["verdict"], names: string[], co
 describe("sweep output", () => {
   it("csv quotes what needs quoting (RFC 4180)", () => {
     const row = toRow(report("203.0.113.5", "pass", ['odd,"name".test'], []), 0);
-    expect(csvLine(row)).toBe('203.0.113.5,pass,"odd,""name"".test",pass,\n');
+    expect(csvLine(row)).toBe('203.0.113.5,pass,"odd,""name"".test",pass,,,\n');
   });
 
   it("the table is aligned and in address order whatever order checks finished in", () => {

@@ -84,6 +84,7 @@ describe("renderMessage", () => {
       "PTR",
       "FCrDNS",
       "HELO",
+      "Owner",
       "Blocklists",
       "Caches (time left)",
       "Gmail",
@@ -91,7 +92,9 @@ describe("renderMessage", () => {
       "Yahoo",
       "Fix",
     ]);
-    expect(embed?.fields?.[4]?.value).toContain("cached for 4 s more");
+    expect(embed?.fields?.find((f) => f.name === "Caches (time left)")?.value).toContain(
+      "cached for 4 s more",
+    );
   });
 
   it("splits a huge report into several messages, each within the limits, without cutting a line", () => {

@@ -23,6 +23,7 @@ function report(codes: ProblemCode[], clearsInSeconds: number | null = null): Ch
     fcrdns: failing ? "fail" : "pass",
     forward: [],
     helo: null,
+    owner: { zone: null, nameservers: [], contact: null, provider: null, network: null },
     smtp: null,
     blocklists: [],
     resolvers: [

@@ -75,6 +75,7 @@ export function observations(partial: Partial<Observations> = {}): Observations 
     forward: [],
     blocklists: [],
     helo: null,
+    owner: { zone: { zone: null, nameservers: [], soa: null }, network: null },
     smtp: null,
     now: NOW,
     ...partial,

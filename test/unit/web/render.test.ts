@@ -92,7 +92,7 @@ describe("CSV", () => {
     ]);
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,every_seconds,muted_until,blocklists,smtp_greeting,smtp_matches_ptr",
+      "ip,watch,channel,ptr,fcrdns,helo,helo_matches_ptr,helo_resolves_to_ip,verdict,problems,since,checked_at,paused,every_seconds,muted_until,blocklists,smtp_greeting,smtp_matches_ptr,owner_zone,owner_provider,owner_contact",
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`);

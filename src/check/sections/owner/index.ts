@@ -1,0 +1,114 @@
+// The owner section: who controls the PTR (docs/cli.md "owner").
+//
+//   asks      nothing the PTR work already saw: the reverse zone, its NS and SOA names come from
+//             the authority work (src/check/zone-seen.ts); what is missing in one parallel round
+//             (./zone.ts). RDAP (./rdap.ts) for the network, at once, bounded by the deadline.
+//   analyses  ./analyse.ts: the SOA RNAME as an e-mail address, the provider from NS, SOA and PTR
+//             names (src/check/providers.ts)
+//   reports   CheckReport.owner (OwnerReport), for every verdict
+//   problems  none: the owner changes no verdict
+//   fixes     none of its own (the PTR step names the provider's procedure)
+//   renders   src/render/sections/owner.ts (text, Slack), src/platforms/discord/render-report.ts,
+//             src/web/pages/servers-page.ts (from the row), src/app/servers-csv.ts
+import type { OwnerNetwork, OwnerReport, Problem } from "../../types.js";
+import type { ZoneSeen } from "../../zone-seen.js";
+import type { CheckSection } from "../section.js";
+import { analyseOwner } from "./analyse.js";
+import { completeZone, type OwnerZone, ownerZoneCacheFor } from "./zone.js";
+
+export interface OwnerAsked {
+  zone: OwnerZone;
+  network: OwnerNetwork | null;
+}
+
+const NO_ZONE: OwnerZone = { zone: null, nameservers: [], soa: null };
+
+/**
+ * How long the owner's own zone questions (the NS, or an SOA the PTR work did not bring) may take
+ * once the authority work has its answer. Where questions wait their turn (a sweep's --qps), the
+ * first check of a zone asks them behind the others and its siblings share its answer: without
+ * a bound every one of them held its slot that much longer, and a /122 sweep at 40 questions a
+ * second took 6.2 s instead of 2.2 s, some checks cut by the deadline. The owner changes no
+ * verdict, so what is late is left out (the zone and contact the PTR work saw are kept).
+ */
+export const OWNER_ZONE_GRACE_MS = 500;
+
+/** The zone look-up, or what the PTR work saw of the zone when it is still asking GRACE after it. */
+function withinGrace(lookup: Promise<OwnerZone>, seen: Promise<ZoneSeen | null>): Promise<OwnerZone> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    void lookup
+      .catch(() => NO_ZONE)
+      .then((found) => {
+        settled = true;
+        clearTimeout(timer);
+        resolve(found);
+      });
+    void seen.then((zone) => {
+      if (settled) return;
+      timer = setTimeout(
+        () =>
+          resolve({ zone: zone?.zone ?? null, nameservers: zone?.nameservers ?? [], soa: zone?.soa ?? null }),
+        OWNER_ZONE_GRACE_MS,
+      );
+    });
+  });
+}
+
+export const ownerSection = {
+  id: "owner",
+  title: "Owner",
+  questions:
+    "none when the PTR work saw the reverse zone's SOA and NS; else the zone's SOA and NS in one parallel round; RDAP for the network",
+  ask(ctx) {
+    let zone: OwnerZone | undefined;
+    let network: OwnerNetwork | null = null;
+    const zoneOptions = { ...ctx.query, resolvers: ctx.resolvers, authorities: ctx.authorities };
+    const cache = ownerZoneCacheFor(ctx.client);
+    const scope = `${ctx.resolvers.join(",")}|${ctx.authorities.join(",")}`;
+    const hit = cache.find(scope, ctx.reverseName);
+    const parent = `${scope}|${ctx.reverseName.slice(ctx.reverseName.indexOf(".") + 1)}`;
+    const sibling = hit === null ? cache.pending.get(parent) : undefined;
+    const own = hit === null && sibling === undefined;
+    const lookup = ctx.zone().then(async (seen): Promise<OwnerZone> => {
+      const known = hit ?? (sibling === undefined ? null : await sibling.catch(() => null));
+      // The known zone holds the name unless a CNAME (RFC 2317) led elsewhere or the answer named another zone.
+      const same =
+        known !== null &&
+        known.zone !== null &&
+        (seen?.finalName ?? ctx.reverseName) === ctx.reverseName &&
+        (seen?.zone ?? known.zone) === known.zone &&
+        ctx.reverseName.endsWith(`.${known.zone}`);
+      if (same) return known;
+      const found = await completeZone(seen, ctx.reverseName, zoneOptions);
+      cache.put(scope, found);
+      return found;
+    });
+    if (own) {
+      cache.pending.set(parent, lookup);
+      void lookup
+        .catch(() => null)
+        .then(() => {
+          if (cache.pending.get(parent) === lookup) cache.pending.delete(parent);
+        });
+    }
+    const zoneAnswer = withinGrace(lookup, ctx.zone()).then((found) => (zone = found));
+    const rdap = ctx.options.rdap;
+    const networkAnswer =
+      rdap === undefined || rdap === null
+        ? Promise.resolve(null)
+        : rdap(ctx.ip, ctx.signal())
+            .catch(() => null)
+            .then((found) => (network = found));
+    return {
+      answer: Promise.all([zoneAnswer, networkAnswer]).then(([z, n]) => ({ zone: z, network: n })),
+      soFar: () => ({ zone: zone ?? NO_ZONE, network }),
+    };
+  },
+  analyse(asked: OwnerAsked, facts): { report: OwnerReport; problems: Problem[] } {
+    return { report: analyseOwner(asked.zone, asked.network, facts.ptrNames), problems: [] };
+  },
+  problems: {},
+  fixSteps: () => [],
+} satisfies CheckSection<OwnerAsked, OwnerReport, never>;
