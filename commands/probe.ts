@@ -4,9 +4,9 @@
 // the HELO. The address must be public (src/app/targets.ts): chat never makes the bot connect to
 // a private or loopback one.
 import type { Command } from "../src/app/command.js";
-import { refuse } from "../src/app/command-args.js";
+import { publicIpAndHelo } from "../src/app/command-args.js";
 import { startCheck } from "../src/app/start-check.js";
-import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parsePublicIp } from "../src/app/targets.js";
+import { MAX_ADDRESS, MAX_NAME } from "../src/app/targets.js";
 
 export default {
   name: "probe",
@@ -33,16 +33,8 @@ export default {
   examples: [{ ip: "203.0.113.5" }, { ip: "2001:db8::25", helo: "mail.example.com" }],
   async run(input) {
     const { respond, options, example } = input;
-    const ip = parsePublicIp(options.ip ?? "");
-    if (!ip.ok) {
-      await refuse(respond, ip.problem, example);
-      return;
-    }
-    const helo = parseOptionalHelo(options.helo);
-    if (!helo.ok) {
-      await refuse(respond, helo.problem, example);
-      return;
-    }
-    await startCheck(input, ip.value, helo.value, true);
+    const asked = await publicIpAndHelo(options, respond, example);
+    if (asked === null) return;
+    await startCheck(input, asked.ip, asked.helo, true);
   },
 } satisfies Command;

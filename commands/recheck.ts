@@ -4,8 +4,8 @@
 // The pipeline has already counted it against the asker's limits.
 import { chainThreadIn, recheckNow } from "../src/app/chains.js";
 import type { Command } from "../src/app/command.js";
-import { refuse } from "../src/app/command-args.js";
-import { MAX_ADDRESS, MAX_NAME, parseOptionalHelo, parsePublicIp } from "../src/app/targets.js";
+import { publicIpAndHelo } from "../src/app/command-args.js";
+import { MAX_ADDRESS, MAX_NAME } from "../src/app/targets.js";
 
 export default {
   name: "recheck",
@@ -31,30 +31,21 @@ export default {
   ],
   examples: [{ ip: "203.0.113.5" }],
   async run({ ctx, request, respond, options, example, log }) {
-    const ip = parsePublicIp(options.ip ?? "");
-    if (!ip.ok) {
-      await refuse(respond, ip.problem, example);
-      return;
-    }
-    const helo = parseOptionalHelo(options.helo);
-    if (!helo.ok) {
-      await refuse(respond, helo.problem, example);
-      return;
-    }
-    const heloName = helo.value;
-    const where = { ip: ip.value, helo: heloName, platform: request.platform, channel: request.channel };
+    const asked = await publicIpAndHelo(options, respond, example);
+    if (asked === null) return;
+    const { ip, helo: heloName } = asked;
+    const where = { ip, helo: heloName, platform: request.platform, channel: request.channel };
     const chain = await chainThreadIn(ctx, where);
-    const origin =
-      chain?.origin ?? (await respond.openThread({ kind: "checking", ip: ip.value, helo: heloName }));
-    const outcome = await recheckNow(ctx, { ip: ip.value, helo: heloName, origin });
-    log.info({ ip: ip.value, outcome, chain: chain?.chainId ?? null }, "recheck");
+    const origin = chain?.origin ?? (await respond.openThread({ kind: "checking", ip, helo: heloName }));
+    const outcome = await recheckNow(ctx, { ip, helo: heloName, origin });
+    log.info({ ip, outcome, chain: chain?.chainId ?? null }, "recheck");
     if (outcome === "not-queued") {
-      await respond.replyPrivately({ kind: "not-queued", ip: ip.value });
+      await respond.replyPrivately({ kind: "not-queued", ip });
     } else if (chain !== null) {
       const how = outcome === "joined" ? "joined the check already running" : "checking now";
       await respond.replyPrivately({
         kind: "notice",
-        text: `Re-checking ${ip.value}: ${how}; the result goes to the thread of its re-check chain.`,
+        text: `Re-checking ${ip}: ${how}; the result goes to the thread of its re-check chain.`,
       });
     }
   },
