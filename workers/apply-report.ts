@@ -137,8 +137,10 @@ export async function applyReport(input: ReportInput, deps: ApplyDeps, log: Logg
   const { data, jobId, attempt, report, now } = input;
   // Every channel watching this IP is settled, whatever asked for the check (its notices are
   // queued with the chain's deliveries below); the last report is saved with it.
-  const notices = await settleWatchers(redis, keys, [{ report, jobId }], settings.reportTtlSeconds, {
-    ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
+  const notices = await settleWatchers(redis, keys, [{ report, jobId }], {
+    asker: "check",
+    reportTtlSeconds: settings.reportTtlSeconds,
+    notice: settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs },
   });
 
   const origins = await chainThreads(redis, data);

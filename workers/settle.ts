@@ -1,9 +1,15 @@
 // Settling finished checks with the channels watching their IPs, in one place for a single check
 // (workers/apply-report.ts: a batch of one) and a watch chunk (workers/watch.ts: up to 256): each
-// report is saved as its IP's last report, and as the row of the watches it speaks for; each
-// watching channel's state is written by compare-and-set (history with it), and the notices of
-// the writes that won are returned for the caller to enqueue (those of a muted watch are held
-// until its window ends). The decisions are workers/watch-notice.ts's.
+// watching channel's state is written by compare-and-set (history with it, and the servers page's
+// facts of the check: src/store/watch-states.ts `facts`), and the notices of the writes that won
+// are returned for the caller to enqueue (those of a muted watch are held until its window ends).
+// The decisions are workers/watch-notice.ts's.
+//
+// What else is kept depends on who asked (issue 28: a /16 watch kept ~4 KB an address). A
+// person's check (or a chain's) saves its full report as the IP's last report, and a row for each
+// watch it speaks for. A watch run keeps per address only its state: the full report only where
+// it announced a change (the report a person reading the notice opens), and a row key only where
+// it could not tell (a state keeps conclusive results only, and "could not tell" is shown as such).
 //
 // The Redis work goes out in a few pipelines (saves with who watches and what they saw; rows with
 // the compare-and-sets) instead of a read and a write per address one after the other, which took
@@ -17,7 +23,7 @@ import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import type { RedisClient } from "../src/redis-client.js";
 import { holdNotices } from "../src/store/held-notices.js";
-import { askedHelo, reportRowKey, saveReportRows } from "../src/store/report-rows.js";
+import { askedHelo, reportRowKey, saveReportRows, stateFactsOf } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
 import { mutedAt, watchersOfMany } from "../src/store/watches.js";
@@ -77,17 +83,39 @@ async function observeAll(
  * The rows to save: each report as the watches of its IP see it (watchView), once per HELO they
  * check with. A check that says nothing to a watch (a one-off with a HELO the watch does not
  * have, or a bad one) leaves that watch's row as it was, and no row is kept that no watch reads.
+ * A watch run's conclusive views are left out: the state written with them carries their facts.
  */
-function watchRows(reports: readonly CheckReport[], observed: readonly WatchObservation[][]): CheckReport[] {
+function watchRows(
+  reports: readonly CheckReport[],
+  observed: readonly WatchObservation[][],
+  asker: Asker,
+): CheckReport[] {
   const rows = new Map<string, CheckReport>();
   reports.forEach((report, index) => {
     for (const { record } of observed[index] ?? []) {
       const view = watchView(record, report);
-      if (view !== null) rows.set(reportRowKey(view.ip, askedHelo(view)), view);
+      if (view === null || (asker === "watch-run" && view.verdict !== "inconclusive")) continue;
+      rows.set(reportRowKey(view.ip, askedHelo(view)), view);
     }
   });
   return [...rows.values()];
 }
+
+/**
+ * Who asked for the checks being settled: a person or a chain ("check": every report is kept as
+ * the IP's last report), or a watch's run (only the reports that announced a change are).
+ */
+export type Asker = "check" | "watch-run";
+
+/** The decision with the check's facts (as the watch sees it) added to the state it writes. */
+function withFacts(decision: WatchDecision, record: WatchObservation["record"], report: CheckReport): WatchDecision {
+  if (decision.action !== "write") return decision;
+  const view = watchView(record, report);
+  return view === null ? decision : { ...decision, state: { ...decision.state, facts: stateFactsOf(view) } };
+}
+
+/** Whether a decision announces something (a change, or the name servers' lasting disagreement). */
+const announces = (decision: WatchDecision): boolean => noticesOf(decision).length > 0;
 
 /** One watching channel of one address, and what was decided for it. */
 interface Claim {
@@ -104,15 +132,17 @@ async function retryClaim(
   redis: RedisClient,
   keys: StoreKeys,
   claim: Claim,
-  options: WatchNoticeOptions,
+  settle: SettleOptions,
 ): Promise<DeliveryJob[]> {
   const { report, jobId } = claim.check;
   let { watcher } = claim;
   for (let attempt = 1; attempt < MAX_WATCH_WRITES; attempt++) {
     watcher = { ...watcher, stored: await readWatchState(redis, keys, watcher.channel, report.ip) };
-    const decision = planWatchNotice(jobId, report, watcher, options);
+    const decision = withFacts(planWatchNotice(jobId, report, watcher, settle.notice), watcher.record, report);
     if (decision.action === "none") return [];
     if (decision.action === "repeat") return noticesOf(decision);
+    if (settle.asker === "watch-run" && announces(decision))
+      await saveLastReports(redis, keys, [report], settle.reportTtlSeconds);
     const [won] = await compareAndSetWatchStates(redis, keys, [
       {
         channel: watcher.channel,
@@ -133,31 +163,43 @@ function noticesOf(decision: WatchDecision): DeliveryJob[] {
   return [decision.notice, decision.lagNotice ?? null].filter((notice) => notice !== null);
 }
 
+/** How a batch is settled: who asked, how long reports and rows are kept, the watch options. */
+export interface SettleOptions {
+  asker: Asker;
+  reportTtlSeconds: number;
+  notice?: WatchNoticeOptions;
+}
+
 /**
  * Settles `checks` with the channels watching their IPs and returns the notices to enqueue (after
  * this resolves: a job that dies after its writes won finds them when it runs again, and repeats
- * the same notices). The saves and the reads go out together; the rows and the state writes wait
- * for both, so a state is never written before its report is saved.
+ * the same notices). The reads (and a person's reports) go out first; the reports a watch run
+ * keeps, the rows and the state writes wait for them, in that order on the one connection, so a
+ * state is never written before its report is saved.
  */
 export async function settleWatchers(
   redis: RedisClient,
   keys: StoreKeys,
   checks: readonly FinishedCheck[],
-  reportTtlSeconds: number,
-  options: WatchNoticeOptions = {},
+  settle: SettleOptions,
 ): Promise<DeliveryJob[]> {
   if (checks.length === 0) return [];
+  const { asker, reportTtlSeconds } = settle;
   const reports = checks.map((check) => check.report);
   const [, observed] = await Promise.all([
-    saveLastReports(redis, keys, reports, reportTtlSeconds),
+    asker === "check" ? saveLastReports(redis, keys, reports, reportTtlSeconds) : [],
     observeAll(redis, keys, reports),
   ]);
-  const rows = watchRows(reports, observed);
+  const rows = watchRows(reports, observed, asker);
   const claims: Claim[] = checks.flatMap((check, index) =>
     (observed[index] ?? []).map((watcher) => ({
       check,
       watcher,
-      decision: planWatchNotice(check.jobId, check.report, watcher, options),
+      decision: withFacts(
+        planWatchNotice(check.jobId, check.report, watcher, settle.notice),
+        watcher.record,
+        check.report,
+      ),
     })),
   );
   const writes = claims.flatMap(({ check, watcher, decision }) =>
@@ -173,8 +215,13 @@ export async function settleWatchers(
         ]
       : [],
   );
-  // Sent in this order on the one connection: the rows are written before the states.
-  const [, won] = await Promise.all([
+  const announced =
+    asker === "watch-run"
+      ? [...new Set(claims.filter((claim) => announces(claim.decision)).map((claim) => claim.check.report))]
+      : [];
+  // Sent in this order on the one connection: the reports and rows are written before the states.
+  const [, , won] = await Promise.all([
+    saveLastReports(redis, keys, announced, reportTtlSeconds),
     saveReportRows(redis, keys, rows, reportTtlSeconds),
     compareAndSetWatchStates(redis, keys, writes),
   ]);
@@ -190,7 +237,7 @@ export async function settleWatchers(
     else lost.push(claim);
   }
   const retried = await Promise.all(
-    lost.map(async (claim) => claimed(claim, await retryClaim(redis, keys, claim, options))),
+    lost.map(async (claim) => claimed(claim, await retryClaim(redis, keys, claim, settle))),
   );
   return releaseOrHold(redis, keys, [...notices, ...retried.flat()]);
 }
@@ -243,8 +290,7 @@ export function settleChunkReports(
     redis,
     keys,
     reports.map((report) => ({ report, jobId: chunkAddressJobId(chunkId, report.ip) })),
-    reportTtlSeconds,
-    options,
+    { asker: "watch-run", reportTtlSeconds, notice: options },
   );
 }
 
@@ -259,5 +305,5 @@ export function claimWatchStates(
   report: CheckReport,
   reportTtlSeconds = 7 * 24 * 3600,
 ): Promise<DeliveryJob[]> {
-  return settleWatchers(redis, keys, [{ report, jobId }], reportTtlSeconds);
+  return settleWatchers(redis, keys, [{ report, jobId }], { asker: "check", reportTtlSeconds });
 }

@@ -13,6 +13,7 @@ import {
   reportRowKey,
   smtpRowOf,
 } from "../store/report-rows.js";
+import { rowOfState } from "../store/watch-states.js";
 import { sameHelo, type WatchRecord, type WatchState } from "../store/watches.js";
 
 /** "pending": watched, but no check has finished yet. */
@@ -54,8 +55,9 @@ function uniqueCodes(report: ReportRow): string[] {
 }
 
 /**
- * One row. `report` is the row facts of the last check made with the watch's parameters (a
- * CheckReport is one too); it speaks when it is at least as new as the channel's state (the state
+ * One row. `row` is the row facts of the last check made with the watch's parameters (a
+ * CheckReport is one too), kept under its own key (src/store/report-rows.ts); the state's own
+ * facts (`facts`, what a watch run keeps) stand in for it unless it is newer. It speaks when it is at least as new as the channel's state (the state
  * skips inconclusive results, the report does not: "could not tell" is shown as such) and was
  * made with the watch's HELO (a check someone ran with another HELO, or none, does not speak for
  * this watch); otherwise the state's verdict and names stand, with what only a report knows unknown.
@@ -65,7 +67,7 @@ export function buildRow(
   watch: string | Pick<WatchRecord, "target" | "helo" | "everyMs" | "mutedUntil">,
   ip: string,
   state: WatchState | undefined,
-  report: ReportRow | undefined,
+  row: ReportRow | undefined,
   paused = false,
 ): ServerRow {
   const record = typeof watch === "string" ? { target: watch, helo: null } : watch;
@@ -74,10 +76,15 @@ export function buildRow(
   const watchHelo = record.helo ?? null;
   const stateAt = state?.checkedAt ?? "";
   const heloUnknown = watchHelo === null ? null : { name: watchHelo, matchesPtr: null, resolvesToIp: null };
-  const reportFits =
-    report !== undefined &&
-    report.checkedAt >= stateAt &&
-    (watchHelo === null || sameHelo(watchHelo, report.helo?.name ?? null));
+  const fits = (facts: ReportRow | undefined): facts is ReportRow =>
+    facts !== undefined &&
+    facts.checkedAt >= stateAt &&
+    (watchHelo === null || sameHelo(watchHelo, facts.helo?.name ?? null));
+  // The state's own facts (what a watch run keeps), unless a row key holds a newer check of the
+  // address (a person's check, or a run that could not tell).
+  const fromState = rowOfState(state);
+  const report = fits(row) && (fromState === undefined || row.checkedAt > fromState.checkedAt) ? row : fromState;
+  const reportFits = fits(report);
   // Each row is one object literal, not a spread of shared fields plus more: V8 builds `{ ...base,
   // more }` through a slow path, about 3 us a row against 0.05 (3 ms a request at 1,024 rows).
   if (report !== undefined && reportFits) {

@@ -1,7 +1,9 @@
 // A channel's history of one watched IP: its last state changes (time, verdict, PTR names,
-// problem codes), so "since" survives restarts and the servers page can draw a timeline. Entries
-// are appended by the watch state's compare-and-set (src/store/watch-states.ts), in the same Lua script,
-// so a state and its history never disagree.
+// problem codes), so the servers page can draw a timeline. Entries are appended by the watch
+// state's compare-and-set (src/store/watch-states.ts), in the same Lua script, so a state and its
+// history never disagree. Only an address that changed has one (the first sight is the state's
+// `since`, not an entry: a /16 would otherwise keep 65,536 lists of one entry each, issue 28), and
+// each list expires HISTORY_TTL_SECONDS after its last change; unwatch deletes it sooner.
 
 import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
@@ -10,6 +12,9 @@ import { parseStored } from "./record.js";
 
 /** How many state changes each watched IP keeps per channel. */
 export const HISTORY_LIMIT = 100;
+
+/** How long a history outlives its last change (30 days): the timeline's bound in time. */
+export const HISTORY_TTL_SECONDS = 30 * 24 * 3600;
 
 export interface HistoryEntry {
   /** The checkedAt of the report that showed the change. */
@@ -29,8 +34,8 @@ export interface ComparableState {
 
 /**
  * The history entry `after` adds, or null when nothing a person would call a change happened.
- * A state written before history existed (no problem codes) counts as a change once, which is
- * where its history starts.
+ * The first sight is no change (its time is the state's `since`). A state written before history
+ * existed (no problem codes) counts as a change once, which is where its history starts.
  */
 export function historyEntryFor(
   before: ComparableState | null,
@@ -38,7 +43,8 @@ export function historyEntryFor(
   at: string,
 ): HistoryEntry | null {
   const entry: HistoryEntry = { at, verdict: after.verdict, names: after.names, problems: after.problems };
-  if (before === null || before.problems === undefined) return entry;
+  if (before === null) return null;
+  if (before.problems === undefined) return entry;
   const same =
     before.verdict === after.verdict &&
     before.names.join(" ") === after.names.join(" ") &&

@@ -60,6 +60,40 @@ const reportRowSchema = z.object({
     .optional(),
 });
 
+/**
+ * The facts a watch state carries beside its verdict, names and problems (src/store/watch-states.ts
+ * `facts`): the rest of a row, so a watched address costs one entry in its channel's state hash
+ * rather than a state and a row key of its own (issue 28: a /16 at ~4 KB an address). Empty parts
+ * (no HELO, no owner, no lists, not probed) are left out.
+ */
+export type StateFacts = Pick<ReportRow, "fcrdns"> & Partial<Pick<ReportRow, "helo" | "owner" | "blocklists" | "smtp">>;
+
+export const stateFactsSchema = reportRowSchema
+  .pick({ fcrdns: true, helo: true, owner: true, blocklists: true })
+  .partial({ helo: true })
+  .extend({
+    smtp: z
+      .object({
+        outcome: z.enum(["ok", "refused", "timeout", "error"]),
+        bannerName: z.string().nullable(),
+        matchesPtr: z.boolean().nullable(),
+      })
+      .nullable()
+      .optional(),
+  });
+
+/** A report's facts as a state keeps them (the report as the watch sees it: watchView). */
+export function stateFactsOf(report: CheckReport): StateFacts {
+  const blocklists = blocklistRowsOf(report.blocklists);
+  return {
+    fcrdns: report.fcrdns,
+    ...(report.helo === null ? {} : { helo: heloRowOf(report.helo) }),
+    ...(report.owner ? { owner: ownerRowOf(report.owner) } : {}),
+    ...(blocklists.length > 0 ? { blocklists } : {}),
+    ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
+  };
+}
+
 /** The owner facts a row shows (zone, provider, contact), or null when the report has none. */
 export function ownerRowOf(owner: ReportRow["owner"] | undefined): ReportRow["owner"] {
   return owner === undefined || owner === null

@@ -1,13 +1,17 @@
 // What each channel last saw of each IP it watches (a hash per channel: ip -> WatchState JSON),
 // written only by compare-and-set so that of two checks finishing together one announces the
-// change, with the IP's history appended in the same script (src/store/history.ts).
+// change, with the IP's history appended in the same script (src/store/history.ts). The state
+// also carries the servers page's facts of the check that wrote it (`facts`), and is stored
+// without what it does not need (storedStateText), so a watched address costs one entry of a few
+// hundred bytes (issue 28); unwatch deletes it (src/store/watch-removal.ts).
 
 import { z } from "zod";
 import type { WatchChange } from "../chat/types.js";
 import type { StoreKeys } from "../keys.js";
 import type { RedisClient } from "../redis-client.js";
-import { HISTORY_LIMIT, type HistoryEntry } from "./history.js";
+import { HISTORY_LIMIT, HISTORY_TTL_SECONDS, type HistoryEntry } from "./history.js";
 import { parseStored } from "./record.js";
+import { type ReportRow, type StateFacts, stateFactsSchema } from "./report-rows.js";
 import { withScripts } from "./scripts.js";
 
 /** What a channel last saw for one watched IP. */
@@ -34,6 +38,11 @@ export interface WatchState {
   lag?: { since: string; alerted: boolean } | null;
   /** The lag notice this state's job sent (re-sent if that job is re-run). */
   lagNotice?: string | null;
+  /**
+   * The rest of the servers page's row, from the check that wrote this state (FCrDNS, HELO,
+   * owner, lists, greeting). Absent on states written before it was kept.
+   */
+  facts?: StateFacts;
 }
 
 // Older states lack fields, and the absence means something, so it is kept rather than filled:
@@ -68,6 +77,7 @@ const watchStateSchema = z.object({
   greeting: z.string().nullable().optional(),
   lag: z.object({ since: z.string(), alerted: z.boolean() }).nullable().optional(),
   lagNotice: z.string().nullable().optional(),
+  facts: stateFactsSchema.optional(),
 }) satisfies z.ZodType<WatchState, unknown>;
 
 /**
@@ -137,19 +147,58 @@ export async function compareAndSetWatchState(
   return written === 1;
 }
 
+/**
+ * The text stored for a state: what a later check or the page reads of it, and nothing more. The
+ * job id (`by`) and the notice are kept only when something was announced, which is all a re-run
+ * of that job repeats (workers/watch-notice.ts); without them a re-run decides afresh, which
+ * announces nothing twice. No lists is the same as an empty list (listedZones).
+ */
+export function storedStateText(state: WatchState): string {
+  const { by, notice, lagNotice, lists, ...kept } = state;
+  const announced = (notice ?? null) !== null || (lagNotice ?? null) !== null;
+  return JSON.stringify({
+    ...kept,
+    ...(lists !== undefined && lists.length > 0 ? { lists } : {}),
+    ...(announced ? { by, notice: notice ?? null, ...(lagNotice ? { lagNotice } : {}) } : {}),
+  });
+}
+
+/**
+ * A state's servers-page row (src/store/report-rows.ts ReportRow) from the facts it carries, or
+ * undefined for a state written before it kept them (the row then comes from a row key alone).
+ */
+export function rowOfState(state: WatchState | undefined): ReportRow | undefined {
+  if (state?.facts === undefined || state.checkedAt === undefined) return undefined;
+  const { facts } = state;
+  const row: ReportRow = {
+    checkedAt: state.checkedAt,
+    verdict: state.verdict,
+    ptr: { names: state.names },
+    fcrdns: facts.fcrdns,
+    helo: facts.helo ?? null,
+    // The codes are this project's own, written from a report (as a row's: readReportRows).
+    problems: (state.problems ?? []).map((code) => ({ code }) as ReportRow["problems"][number]),
+    owner: facts.owner ?? null,
+    blocklists: facts.blocklists ?? [],
+  };
+  if (facts.smtp) row.smtp = facts.smtp;
+  return row;
+}
+
 /** The watch-state-set script's KEYS and ARGV for one write (src/store/lua/watch-state-set.lua). */
 function setIfUnchanged(
   keys: StoreKeys,
   { channel, ip, expected, state, change }: WatchStateWrite,
-): [string, string, string, string, string, string, string] {
+): [string, string, string, string, string, string, string, string] {
   return [
     keys.watchState(channel),
     keys.watchHistory(channel, ip),
     ip,
     expected ?? "",
-    JSON.stringify(state),
+    storedStateText(state),
     change === null ? "" : JSON.stringify(change),
     String(HISTORY_LIMIT),
+    String(HISTORY_TTL_SECONDS),
   ];
 }
 

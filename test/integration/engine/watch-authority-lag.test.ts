@@ -63,10 +63,7 @@ describe("a watch across a long lag of its zone's secondary", () => {
       redis,
       keys,
       [{ report, jobId: `job-${randomUUID()}` }],
-      3600,
-      {
-        lagAlertMs: ALERT_MS,
-      },
+      { asker: "check", reportTtlSeconds: 3600, notice: { lagAlertMs: ALERT_MS } },
     );
     return {
       report,
