@@ -88,6 +88,12 @@ export function storeKeys(prefix: string) {
     /** What a channel last saw for each watched IP (hash: ip -> WatchState JSON). */
     watchState: (channelKey: string) => `${base}:watchstate:${channelKey}`,
     /**
+     * Who controls the PTRs of each block (/24, /64) of a channel's watched addresses (hash:
+     * block -> owner JSON, src/store/watch-owners.ts): a state whose owner is its block's leaves
+     * it out. Deleted with the channel's last watch.
+     */
+    watchOwners: (channelKey: string) => `${base}:watchowners:${channelKey}`,
+    /**
      * One re-check chain (hash: ip, helo, originsKey, origins, state open|ended, reason, by, next).
      * Kept after the chain ends, so a second "stop" hears "already ended" instead of "unknown".
      */

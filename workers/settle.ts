@@ -25,6 +25,7 @@ import type { RedisClient } from "../src/redis-client.js";
 import { holdNotices } from "../src/store/held-notices.js";
 import { askedHelo, reportRowKey, saveReportRows, stateFactsOf } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
+import { claimBlockOwners, type Owner, ownerBlock, ownerText } from "../src/store/watch-owners.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
 import { mutedAt, watchersOfMany } from "../src/store/watches.js";
 import {
@@ -114,6 +115,34 @@ function withFacts(decision: WatchDecision, record: WatchObservation["record"], 
   return view === null ? decision : { ...decision, state: { ...decision.state, facts: stateFactsOf(view) } };
 }
 
+/**
+ * A watch run's states leave out the owner their block already has (src/store/watch-owners.ts),
+ * offering each block the owner seen in it where it has none (one round trip for the batch).
+ */
+async function shareBlockOwners(redis: RedisClient, keys: StoreKeys, claims: readonly Claim[]): Promise<Claim[]> {
+  const ownerOf = (claim: Claim) =>
+    claim.decision.action === "write" ? (claim.decision.state.facts?.owner ?? null) : null;
+  const offers = new Map<string, Map<string, Owner>>();
+  for (const claim of claims) {
+    const owner = ownerOf(claim);
+    if (owner === null) continue;
+    const blocks = offers.get(claim.watcher.channel) ?? new Map<string, Owner>();
+    const block = ownerBlock(claim.check.report.ip);
+    if (!blocks.has(block)) blocks.set(block, owner);
+    offers.set(claim.watcher.channel, blocks);
+  }
+  const held = await claimBlockOwners(redis, keys, offers);
+  return claims.map((claim) => {
+    const { decision } = claim;
+    const owner = ownerOf(claim);
+    if (decision.action !== "write" || owner === null || decision.state.facts === undefined) return claim;
+    const shared = held.get(claim.watcher.channel)?.get(ownerBlock(claim.check.report.ip));
+    if (shared !== ownerText(owner)) return claim;
+    const { owner: _theBlocks, ...facts } = decision.state.facts;
+    return { ...claim, decision: { ...decision, state: { ...decision.state, facts } } };
+  });
+}
+
 /** Whether a decision announces something (a change, or the name servers' lasting disagreement). */
 const announces = (decision: WatchDecision): boolean => noticesOf(decision).length > 0;
 
@@ -191,7 +220,7 @@ export async function settleWatchers(
     observeAll(redis, keys, reports),
   ]);
   const rows = watchRows(reports, observed, asker);
-  const claims: Claim[] = checks.flatMap((check, index) =>
+  const decided: Claim[] = checks.flatMap((check, index) =>
     (observed[index] ?? []).map((watcher) => ({
       check,
       watcher,
@@ -202,6 +231,7 @@ export async function settleWatchers(
       ),
     })),
   );
+  const claims = asker === "watch-run" ? await shareBlockOwners(redis, keys, decided) : decided;
   const writes = claims.flatMap(({ check, watcher, decision }) =>
     decision.action === "write"
       ? [

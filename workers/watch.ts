@@ -21,7 +21,7 @@ import { WATCH_QUEUE } from "../src/queue/names.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { RedisClient } from "../src/redis-client.js";
 import type { EngineSettings } from "../src/settings.js";
-import { countChunk, openRunTally, readRunTally } from "../src/store/watch-runs.js";
+import { countChunk, forgetRunFindings, openRunTally, readRunTally } from "../src/store/watch-runs.js";
 import { getWatch, watchIntervalOf } from "../src/store/watches.js";
 import type { CheckRunner } from "./check.js";
 import { settleChunkReports } from "./settle.js";
@@ -193,6 +193,7 @@ async function postBaseline(data: WatchChunkJob, deps: WatchWorkerDeps): Promise
   await enqueueDeliveries(queues, [
     { ...threadReply(data.runId, record.origin, message, "baseline"), watchChannel: data.channel },
   ]);
+  await forgetRunFindings(redis, keys, data.runId);
   return true;
 }
 

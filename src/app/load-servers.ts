@@ -86,6 +86,7 @@ export async function loadSnapshotOf(store: StoreAccess, ip: string): Promise<Se
       redis,
       keys,
       channelKeys.map((channel) => ({ channel, ip })),
+      { owners: true },
     ),
     readChannelHealths(redis, keys, channelKeys),
   ]);

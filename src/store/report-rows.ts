@@ -64,7 +64,8 @@ const reportRowSchema = z.object({
  * The facts a watch state carries beside its verdict, names and problems (src/store/watch-states.ts
  * `facts`): the rest of a row, so a watched address costs one entry in its channel's state hash
  * rather than a state and a row key of its own (issue 28: a /16 at ~4 KB an address). Empty parts
- * (no HELO, no owner, no lists, not probed) are left out.
+ * (no HELO, no lists, not probed) are left out; so is an owner that is its block's
+ * (src/store/watch-owners.ts), which the readers fill in (null: no owner known).
  */
 export type StateFacts = Pick<ReportRow, "fcrdns"> & Partial<Pick<ReportRow, "helo" | "owner" | "blocklists" | "smtp">>;
 
@@ -88,7 +89,7 @@ export function stateFactsOf(report: CheckReport): StateFacts {
   return {
     fcrdns: report.fcrdns,
     ...(report.helo === null ? {} : { helo: heloRowOf(report.helo) }),
-    ...(report.owner ? { owner: ownerRowOf(report.owner) } : {}),
+    owner: ownerRowOf(report.owner),
     ...(blocklists.length > 0 ? { blocklists } : {}),
     ...(report.smtp ? { smtp: smtpRowOf(report.smtp) } : {}),
   };

@@ -64,6 +64,8 @@ export async function removeWatch(
         return !remaining.some((prefix) => own.startsWith(prefix));
       });
       await forgetAddresses(redis, keys, channel, forget);
+      // The block owners go with the channel's last watch (a later watch offers them again).
+      if ((await redis.hlen(keys.watches(channel))) === 0) await redis.del(keys.watchOwners(channel));
       return { removed: record };
     }
   }

@@ -92,3 +92,12 @@ export async function readRunTally(
     lines: findings.map((text) => parseStoredOrThrow(lineSchema, text, keys.watchRunFindings(runId))),
   };
 }
+
+/**
+ * Drops a run's findings once its baseline is queued: a /16's failing addresses are megabytes,
+ * needed only to write the baseline (its delivery's id is the run's, so a chunk run again after
+ * this queues nothing twice). The counts stay until they expire.
+ */
+export async function forgetRunFindings(redis: RedisClient, keys: StoreKeys, runId: string): Promise<void> {
+  await redis.del(keys.watchRunFindings(runId));
+}

@@ -12,6 +12,7 @@ import type { RedisClient } from "../redis-client.js";
 import { HISTORY_LIMIT, HISTORY_TTL_SECONDS, type HistoryEntry } from "./history.js";
 import { parseStored } from "./record.js";
 import { type ReportRow, type StateFacts, stateFactsSchema } from "./report-rows.js";
+import { type Owner, ownerBlock, readBlockOwners } from "./watch-owners.js";
 import { withScripts } from "./scripts.js";
 
 /** What a channel last saw for one watched IP. */
@@ -89,6 +90,35 @@ function parseWatchState(text: string | null): WatchState | null {
   return text === null ? null : parseStored(watchStateSchema, text);
 }
 
+/**
+ * The state with its block's owner filled in where it left its own out (src/store/watch-owners.ts);
+ * a block with none known reads as no owner.
+ */
+function withBlockOwner(state: WatchState | null, ip: string, owners: ReadonlyMap<string, Owner>): WatchState | null {
+  if (state?.facts === undefined || state.facts.owner !== undefined) return state;
+  let block: string;
+  try {
+    block = ownerBlock(ip);
+  } catch {
+    return state;
+  }
+  return { ...state, facts: { ...state.facts, owner: owners.get(block) ?? null } };
+}
+
+/** The blocks whose owners the states of `ips` leave out. */
+function blocksLeftOut(entries: readonly { ip: string; state: WatchState | null }[]): string[] {
+  const blocks = new Set<string>();
+  for (const { ip, state } of entries) {
+    if (state?.facts === undefined || state.facts.owner !== undefined) continue;
+    try {
+      blocks.add(ownerBlock(ip));
+    } catch {
+      // Not an address (a field no writer of this version makes): no block to read.
+    }
+  }
+  return [...blocks];
+}
+
 /** The raw stored state (for compareAndSetWatchState), null the first time. */
 export async function readWatchState(
   redis: RedisClient,
@@ -102,12 +132,14 @@ export async function readWatchState(
 
 /**
  * Many channels' raw stored states of many IPs, one HMGET per channel sent together (one round
- * trip), in the order of `pairs`; as readWatchState gives each, for the compare-and-set.
+ * trip), in the order of `pairs`; as readWatchState gives each, for the compare-and-set. With
+ * `owners`, the states' block owners are filled in (a second round trip), as the page reads them.
  */
 export async function readWatchStatesOf(
   redis: RedisClient,
   keys: StoreKeys,
   pairs: readonly { channel: string; ip: string }[],
+  { owners = false }: { owners?: boolean } = {},
 ): Promise<{ text: string | null; state: WatchState | null }[]> {
   const byChannel = new Map<string, Set<string>>();
   for (const { channel, ip } of pairs) {
@@ -122,10 +154,31 @@ export async function readWatchStatesOf(
       texts.set(channel, new Map(unique.map((ip, index) => [ip, values[index] ?? null])));
     }),
   );
-  return pairs.map(({ channel, ip }) => {
+  const read = pairs.map(({ channel, ip }) => {
     const text = texts.get(channel)?.get(ip) ?? null;
-    return { text, state: parseWatchState(text) };
+    return { channel, ip, text, state: parseWatchState(text) };
   });
+  if (!owners) return read.map(({ text, state }) => ({ text, state }));
+  const ownersOf = new Map(
+    await Promise.all(
+      [...byChannel.keys()].map(
+        async (channel) =>
+          [
+            channel,
+            await readBlockOwners(
+              redis,
+              keys,
+              channel,
+              blocksLeftOut(read.filter((entry) => entry.channel === channel)),
+            ),
+          ] as const,
+      ),
+    ),
+  );
+  return read.map(({ channel, ip, text, state }) => ({
+    text,
+    state: withBlockOwner(state, ip, ownersOf.get(channel) ?? new Map()),
+  }));
 }
 
 /**
@@ -230,16 +283,19 @@ export async function compareAndSetWatchStates(
   });
 }
 
-/** Every stored state of a channel's watched IPs (ip -> state). */
+/** Every stored state of a channel's watched IPs (ip -> state), their block owners filled in. */
 export async function readWatchStates(
   redis: RedisClient,
   keys: StoreKeys,
   channel: string,
 ): Promise<Map<string, WatchState>> {
-  const all = await redis.hgetall(keys.watchState(channel));
+  const [all, owners] = await Promise.all([
+    redis.hgetall(keys.watchState(channel)),
+    readBlockOwners(redis, keys, channel),
+  ]);
   const states = new Map<string, WatchState>();
   for (const [ip, text] of Object.entries(all)) {
-    const state = parseWatchState(text);
+    const state = withBlockOwner(parseWatchState(text), ip, owners);
     if (state !== null) states.set(ip, state);
   }
   return states;
