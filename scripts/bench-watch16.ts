@@ -3,8 +3,8 @@
 // even one passing, every odd one failing) and a Redis of its own (a redis-server on a free
 // loopback port, so other clients' keys do not count), with the check and watch workers in one
 // process as `rdns serve` runs them:
-//   1. interactive checks (what `/rdns <ip>` enqueues) one after another while nothing else runs:
-//      p50 / p99 from enqueue to done;
+//   1. interactive checks (what `/rdns <ip>` enqueues) one after another, 100 ms apart
+//      (BENCH_PACE_MS), while nothing else runs: p50 / p99 from enqueue to done;
 //   2. the same while the watch's first run checks all 65,536 addresses;
 //   3. Redis `INFO memory` used_memory after the run against before it, per watched address
 //      (completed check jobs of phases 1-2 removed first; the watch's own chunk jobs stay, as
@@ -13,6 +13,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { runCheck } from "../src/check/index.js";
@@ -32,6 +33,9 @@ import { createCheckWorker } from "../workers/check.js";
 import { createWatchWorker } from "../workers/watch.js";
 
 const IDLE_CHECKS = Number(process.env.BENCH_INTERACTIVE ?? 200);
+/** The pause after each interactive check (BENCH_PACE_MS): a busy chat, not a flood. */
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 100);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ADDRESSES = 65_536;
 const INTERACTIVE_IPS = ["203.0.113.10", "203.0.113.13", "203.0.113.16", "203.0.113.20", "2001:db8::10"];
 const line = (text: string) => process.stdout.write(`${text}\n`);
@@ -146,12 +150,28 @@ async function interactive(): Promise<number> {
     { jobId: id },
   );
   await job.waitUntilFinished(events, 60_000);
-  return performance.now() - started;
+  const took = performance.now() - started;
+  const done = await queues.check.getJob(id);
+  if (done?.processedOn !== undefined && done.finishedOn !== undefined) {
+    phases.waited.push(done.processedOn - done.timestamp);
+    phases.ran.push(done.finishedOn - done.processedOn);
+  }
+  return took;
 }
+
+/** Where an interactive check's time went: waiting to be taken, and running (the current phase's). */
+let phases = { waited: [] as number[], ran: [] as number[] };
+const phaseLine = () => {
+  const waited = summary(phases.waited);
+  const ran = summary(phases.ran);
+  phases = { waited: [], ran: [] };
+  return `queued p50 ${waited.p50} / p99 ${waited.p99} ms, running p50 ${ran.p50} / p99 ${ran.p99} ms`;
+};
 
 async function watchRunDone(): Promise<boolean> {
   const counts = await queues.watch.getJobCounts("active", "waiting", "delayed", "prioritized", "completed");
-  const pending = (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+  const pending =
+    (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
   return pending === 0 && (counts.completed ?? 0) > 1;
 }
 
@@ -160,13 +180,28 @@ try {
   await checkWorker.waitUntilReady();
   await watchWorker.waitUntilReady();
   for (let i = 0; i < 10; i++) await interactive(); // warm the caches and the JIT
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  phases = { waited: [], ran: [] };
+  loop.enable();
   const idle: number[] = [];
-  for (let i = 0; i < IDLE_CHECKS; i++) idle.push(await interactive());
+  for (let i = 0; i < IDLE_CHECKS; i++) {
+    idle.push(await interactive());
+    await sleep(PACE_MS);
+  }
+  loop.disable();
+  const idleLoop = `event loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms`;
+  const idlePhases = phaseLine();
+  loop.reset();
 
   await queues.check.clean(0, 1_000_000, "completed");
   const before = await usedMemory(probe);
   const channel = "console:C-bench16";
-  const origin = { platform: "console" as const, channel: "C-bench16", thread: "console:C-bench16:1", parent: null };
+  const origin = {
+    platform: "console" as const,
+    channel: "C-bench16",
+    thread: "console:C-bench16:1",
+    parent: null,
+  };
   const createdAt = new Date().toISOString();
   await addWatch(
     workerRedis,
@@ -178,7 +213,14 @@ try {
   const runStarted = performance.now();
   await queueFirstWatchRun(queues.watch, { channel, target: POPULATED_RANGE }, createdAt);
   const loaded: number[] = [];
-  while (!(await watchRunDone())) loaded.push(await interactive());
+  loop.enable();
+  while (!(await watchRunDone())) {
+    loaded.push(await interactive());
+    await sleep(PACE_MS);
+  }
+  loop.disable();
+  const loadedLoop = `event loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms`;
+  const loadedPhases = phaseLine();
   const runSeconds = (performance.now() - runStarted) / 1000;
   await queues.check.clean(0, 1_000_000, "completed");
   const after = await usedMemory(probe);
@@ -189,7 +231,11 @@ try {
   line(
     `interactive during /16:  ${b.n} checks, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms (run of ${ADDRESSES} addresses: ${runSeconds.toFixed(1)} s, ${(ADDRESSES / runSeconds).toFixed(0)} checks/s)`,
   );
-  line(`ratio loaded/idle:       p50 ${(b.p50 / a.p50).toFixed(2)}, p99 ${(b.p99 / a.p99).toFixed(2)} (target p99 <= 2)`);
+  line(`  idle:   ${idlePhases}; ${idleLoop}`);
+  line(`  during: ${loadedPhases}; ${loadedLoop}`);
+  line(
+    `ratio loaded/idle:       p50 ${(b.p50 / a.p50).toFixed(2)}, p99 ${(b.p99 / a.p99).toFixed(2)} (target p99 <= 2)`,
+  );
   line(
     `Redis after the run:     ${((after - before) / 1024 / 1024).toFixed(1)} MiB more used_memory = ${((after - before) / ADDRESSES).toFixed(0)} bytes per watched address (target <= 400)`,
   );
@@ -212,4 +258,3 @@ try {
   // Last, once every connection is closed, so none of them reports the server going away.
   redisServer.process.kill("SIGTERM");
 }
-

@@ -2,12 +2,14 @@
 // workers/apply-report.ts, which carries out what workers/check-plan.ts decides (store it, answer
 // every thread that asked and every channel watching the IP, open or end the chain, schedule its
 // next re-check or poll). Poll jobs go to workers/poll.ts. A re-check of an ended chain asks no DNS.
+
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import { isStorageFull, newReference } from "../src/app/failure-reply.js";
 import { recordStorageFull } from "../src/app/metrics.js";
 import { publishStorageFull } from "../src/app/storage-full-notices.js";
 import { ensureWatchSchedulers } from "../src/app/watch-schedulers.js";
 import { query } from "../src/check/dns-client.js";
+import { foreground } from "../src/check/foreground.js";
 import { pollAuthority } from "../src/check/poll.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";
@@ -67,6 +69,8 @@ export { claimWatchStates };
  * to BullMQ: otherwise their "Checking..." line would stay forever.
  */
 export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps): Promise<CheckOutcome> {
+  // A person (or a chain they started) waits for this one: watch runs in this process hold back.
+  const leave = foreground.enter();
   try {
     return await runCheckJobWhileFull(job, deps);
   } catch (error) {
@@ -79,6 +83,8 @@ export async function processCheckJob(job: Job<CheckJob>, deps: CheckWorkerDeps)
       );
     }
     throw error;
+  } finally {
+    leave();
   }
 }
 

@@ -109,7 +109,11 @@ function watchRows(
 export type Asker = "check" | "watch-run";
 
 /** The decision with the check's facts (as the watch sees it) added to the state it writes. */
-function withFacts(decision: WatchDecision, record: WatchObservation["record"], report: CheckReport): WatchDecision {
+function withFacts(
+  decision: WatchDecision,
+  record: WatchObservation["record"],
+  report: CheckReport,
+): WatchDecision {
   if (decision.action !== "write") return decision;
   const view = watchView(record, report);
   return view === null ? decision : { ...decision, state: { ...decision.state, facts: stateFactsOf(view) } };
@@ -119,7 +123,11 @@ function withFacts(decision: WatchDecision, record: WatchObservation["record"], 
  * A watch run's states leave out the owner their block already has (src/store/watch-owners.ts),
  * offering each block the owner seen in it where it has none (one round trip for the batch).
  */
-async function shareBlockOwners(redis: RedisClient, keys: StoreKeys, claims: readonly Claim[]): Promise<Claim[]> {
+async function shareBlockOwners(
+  redis: RedisClient,
+  keys: StoreKeys,
+  claims: readonly Claim[],
+): Promise<Claim[]> {
   const ownerOf = (claim: Claim) =>
     claim.decision.action === "write" ? (claim.decision.state.facts?.owner ?? null) : null;
   const offers = new Map<string, Map<string, Owner>>();
@@ -167,7 +175,11 @@ async function retryClaim(
   let { watcher } = claim;
   for (let attempt = 1; attempt < MAX_WATCH_WRITES; attempt++) {
     watcher = { ...watcher, stored: await readWatchState(redis, keys, watcher.channel, report.ip) };
-    const decision = withFacts(planWatchNotice(jobId, report, watcher, settle.notice), watcher.record, report);
+    const decision = withFacts(
+      planWatchNotice(jobId, report, watcher, settle.notice),
+      watcher.record,
+      report,
+    );
     if (decision.action === "none") return [];
     if (decision.action === "repeat") return noticesOf(decision);
     if (settle.asker === "watch-run" && announces(decision))

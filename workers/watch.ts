@@ -8,6 +8,7 @@
 import { type Job, Worker } from "bullmq";
 import { gateWatchRun } from "../src/app/paused-watches.js";
 import { dropWatchSchedulerIfUnwatched } from "../src/app/watch-schedulers.js";
+import { foreground } from "../src/check/foreground.js";
 import { parseRange } from "../src/check/ranges.js";
 import { sweepAddresses } from "../src/check/sweep.js";
 import type { CheckReport } from "../src/check/types.js";
@@ -127,8 +128,18 @@ async function checkAll(
     concurrency: deps.settings.watchChunkConcurrency,
     // The same options as a single check's job, so each address's report is what `rdns check`
     // (and `/rdns <ip>`) reports for it.
-    check: (ip) =>
-      deps.runCheck({ ip, helo, ...options, ...(probe ? { smtp: { host: ip, port: 25 } } : {}) }),
+    // A background check: it starts when no person's check runs in this process (or after a
+    // second), and its DNS questions queue behind theirs (src/check/foreground.ts).
+    check: async (ip) => {
+      await foreground.idle();
+      return deps.runCheck({
+        ip,
+        helo,
+        ...options,
+        background: true,
+        ...(probe ? { smtp: { host: ip, port: 25 } } : {}),
+      });
+    },
     onReport: (report) => {
       reports.push(report);
     },
@@ -154,6 +165,8 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   if (retry !== null) await queues.watch.add(retry.name, retry.data, retry.opts);
   const settled = reports.filter((report) => !retried.has(report.ip));
 
+  // Settling 256 reports is a burst of work on this process: a person's check goes first.
+  await foreground.idle();
   const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds, {
     ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
   });

@@ -83,7 +83,8 @@ export function buildRow(
   // The state's own facts (what a watch run keeps), unless a row key holds a newer check of the
   // address (a person's check, or a run that could not tell).
   const fromState = rowOfState(state);
-  const report = fits(row) && (fromState === undefined || row.checkedAt > fromState.checkedAt) ? row : fromState;
+  const report =
+    fits(row) && (fromState === undefined || row.checkedAt > fromState.checkedAt) ? row : fromState;
   const reportFits = fits(report);
   // Each row is one object literal, not a spread of shared fields plus more: V8 builds `{ ...base,
   // more }` through a slow path, about 3 us a row against 0.05 (3 ms a request at 1,024 rows).

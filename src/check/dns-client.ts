@@ -37,7 +37,8 @@ export interface DnsClientOptions {
   maxUsesPerSocket?: number;
   /** Questions in flight to one server at most; the rest wait their turn (default 256; more overflows a
    * single-threaded resolver's query list: Unbound's num-queries-per-thread is 1,024 and a
-   * sweep's checks add up). */
+   * sweep's checks add up). Background questions (DnsQuestion.background) take at most three
+   * quarters of them and wait behind the others. */
   maxInFlightPerServer?: number;
   /** Packets per second to one server at most (0: no cap), or a cap per server. */
   qpsPerServer?: number | ((server: string) => number);
@@ -85,7 +86,7 @@ export class DnsClient {
       this.observe(question, response, 0);
       return Promise.resolve(response);
     }
-    const slot = state.inFlight.acquire();
+    const slot = state.inFlight.acquire(question.background === true);
     if (slot !== undefined) return slot.then(() => this.askHolding(question, state));
     return this.askHolding(question, state);
   }
@@ -98,12 +99,12 @@ export class DnsClient {
       this.askUdp(question, state, started, (udp) => {
         this.observe(question, udp, started);
         if (udp.outcome !== "answer" || !udp.truncated) {
-          state.inFlight.release();
+          state.inFlight.release(question.background === true);
           resolve(udp);
           return;
         }
         const done = (response: DnsResponse) => {
-          state.inFlight.release();
+          state.inFlight.release(question.background === true);
           resolve(response);
         };
         this.askTcp(question, state, started).then(done, (err: Error) =>

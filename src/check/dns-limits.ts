@@ -27,27 +27,67 @@ class Fifo {
   }
 }
 
-/** At most `limit` holders at once; the rest wait in order. limit <= 0: no limit. */
+/**
+ * At most `limit` holders at once; the rest wait in order. Background holders (a watch run's
+ * questions) take at most `backgroundLimit` of the slots and wait behind every foreground
+ * waiter, so a question a person waits for never queues behind a /16's (issue 28). limit <= 0:
+ * no limit.
+ */
 export class InFlightLimit {
   private active = 0;
+  private backgroundActive = 0;
   private readonly waiting = new Fifo();
+  private readonly waitingBackground = new Fifo();
+  private readonly backgroundLimit: number;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    /** The share of the slots background holders may take together (default three quarters). */
+    backgroundShare = 0.75,
+  ) {
+    this.backgroundLimit = Math.max(1, Math.floor(limit * backgroundShare));
+  }
 
   /** undefined when a slot was free and is now taken; else a promise that resolves with one. */
-  acquire(): Promise<void> | undefined {
-    if (this.limit <= 0 || this.active < this.limit) {
+  acquire(background = false): Promise<void> | undefined {
+    if (this.limit <= 0) return undefined;
+    if (background) {
+      if (
+        this.waiting.length === 0 &&
+        this.active < this.limit &&
+        this.backgroundActive < this.backgroundLimit
+      ) {
+        this.active++;
+        this.backgroundActive++;
+        return undefined;
+      }
+      return new Promise((resolve) => this.waitingBackground.push(resolve));
+    }
+    if (this.active < this.limit) {
       this.active++;
       return undefined;
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  release(): void {
+  /** Gives back a slot taken by acquire(`background`). */
+  release(background = false): void {
+    if (this.limit <= 0) return;
+    this.active--;
+    if (background) this.backgroundActive--;
+    // The freed slot goes to a foreground waiter first, then to a background one within its share.
     const next = this.waiting.shift();
-    // The slot passes straight to the next waiter; the count only drops when nobody waits.
-    if (next !== undefined) next();
-    else this.active--;
+    if (next !== undefined) {
+      this.active++;
+      next();
+      return;
+    }
+    if (this.backgroundActive >= this.backgroundLimit) return;
+    const waiter = this.waitingBackground.shift();
+    if (waiter === undefined) return;
+    this.active++;
+    this.backgroundActive++;
+    waiter();
   }
 
   get inFlight(): number {
@@ -55,7 +95,7 @@ export class InFlightLimit {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.waitingBackground.length;
   }
 }
 

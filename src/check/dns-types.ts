@@ -12,6 +12,11 @@ export interface DnsQuestion {
   timeoutMs: number;
   /** UDP retransmissions after the first try, with exponential back-off inside the budget. */
   retries?: number;
+  /**
+   * Asked for a background check (a watch run's): it waits behind every other question for its
+   * server's in-flight slots and takes at most a share of them (dns-limits.ts InFlightLimit).
+   */
+  background?: boolean;
 }
 
 export interface DnsRecord {

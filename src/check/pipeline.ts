@@ -13,6 +13,7 @@ import {
   unansweredLookup,
 } from "./deadline.js";
 import { type DnsTransport, query } from "./dns-client.js";
+import { foreground } from "./foreground.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { ask, askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
@@ -121,6 +122,19 @@ export async function observe(
   }
 }
 
+/**
+ * `transport` for a background check: each question waits while a person's check runs in this
+ * process (foreground.ts; at most a second), so a watch's checks already under way pause too,
+ * and is marked as a background one for its server's in-flight slots (DnsQuestion.background).
+ */
+function inBackground(transport: DnsTransport): DnsTransport {
+  return (question) => {
+    const marked = { ...question, background: true };
+    const wait = foreground.idle();
+    return wait === undefined ? transport(marked) : wait.then(() => transport(marked));
+  };
+}
+
 /** `transport`, telling `onQuestion` of each question it asks (unchanged without one). */
 function counting(transport: DnsTransport, onQuestion: ((server: string) => void) | undefined): DnsTransport {
   if (onQuestion === undefined) return transport;
@@ -147,8 +161,11 @@ async function observeWithin(
   progress.parsed = parsed;
   progress.resolverServers = resolvers;
   progress.authorityServers = authorities;
+  // A background check's questions are marked so (every question goes through `asked`).
+  const client = dependencies.transport ?? query;
+  const asked = options.background === true ? inBackground(client) : client;
   const queryOptions: QueryOptions = {
-    transport: deadlineTransport(counting(dependencies.transport ?? query, options.onQuestion), deadline),
+    transport: deadlineTransport(counting(asked, options.onQuestion), deadline),
     timeoutMs: options.timeoutMs,
     retries: options.retries ?? 1,
   };
@@ -176,10 +193,7 @@ async function observeWithin(
   const zone = zoneWaiter();
   // The sections' questions (the HELO's A/AAAA, the owner's NS/SOA and RDAP, the blocklists) go
   // out with the PTR questions.
-  const sectionTransport = boundedTransport(
-    counting(dependencies.transport ?? query, options.onQuestion),
-    deadline,
-  );
+  const sectionTransport = boundedTransport(counting(asked, options.onQuestion), deadline);
   const sections = askSections({
     ip: parsed.ip,
     family: parsed.family,
@@ -203,7 +217,8 @@ async function observeWithin(
         timeoutMs: options.timeoutMs,
         retries: options.retries ?? 1,
       }),
-    client: dependencies.transport ?? query,
+    // The caches' key: the caller's client, shared by background and foreground checks.
+    client,
   });
   progress.sections = sections;
   const resolverAnswers = Promise.all(
@@ -228,7 +243,7 @@ async function observeWithin(
     onNames: seeNames,
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
-    zoneCache: zoneCacheFor(dependencies.transport ?? query),
+    zoneCache: zoneCacheFor(client),
   }).then((result) => {
     progress.authority = result;
     zone.see(result);

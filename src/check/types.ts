@@ -336,6 +336,11 @@ export interface CheckOptions {
    * inside of its own network (issue 28). Configured authorities are always asked.
    */
   askNonPublicNameServers?: boolean;
+  /**
+   * A check nobody waits for (a watch run's): its DNS questions go behind every other check's
+   * (DnsQuestion.background), so a person's check is not slowed by a /16 (issue 28).
+   */
+  background?: boolean;
   now?: () => Date;
   /**
    * Hears every DNS question the check asks, with the server it goes to (a re-check chain counts

@@ -67,7 +67,8 @@ const reportRowSchema = z.object({
  * (no HELO, no lists, not probed) are left out; so is an owner that is its block's
  * (src/store/watch-owners.ts), which the readers fill in (null: no owner known).
  */
-export type StateFacts = Pick<ReportRow, "fcrdns"> & Partial<Pick<ReportRow, "helo" | "owner" | "blocklists" | "smtp">>;
+export type StateFacts = Pick<ReportRow, "fcrdns"> &
+  Partial<Pick<ReportRow, "helo" | "owner" | "blocklists" | "smtp">>;
 
 export const stateFactsSchema = reportRowSchema
   .pick({ fcrdns: true, helo: true, owner: true, blocklists: true })

@@ -12,8 +12,8 @@ import type { RedisClient } from "../redis-client.js";
 import { HISTORY_LIMIT, HISTORY_TTL_SECONDS, type HistoryEntry } from "./history.js";
 import { parseStored } from "./record.js";
 import { type ReportRow, type StateFacts, stateFactsSchema } from "./report-rows.js";
-import { type Owner, ownerBlock, readBlockOwners } from "./watch-owners.js";
 import { withScripts } from "./scripts.js";
+import { type Owner, ownerBlock, readBlockOwners } from "./watch-owners.js";
 
 /** What a channel last saw for one watched IP. */
 export interface WatchState {
@@ -94,7 +94,11 @@ function parseWatchState(text: string | null): WatchState | null {
  * The state with its block's owner filled in where it left its own out (src/store/watch-owners.ts);
  * a block with none known reads as no owner.
  */
-function withBlockOwner(state: WatchState | null, ip: string, owners: ReadonlyMap<string, Owner>): WatchState | null {
+function withBlockOwner(
+  state: WatchState | null,
+  ip: string,
+  owners: ReadonlyMap<string, Owner>,
+): WatchState | null {
   if (state?.facts === undefined || state.facts.owner !== undefined) return state;
   let block: string;
   try {
