@@ -112,7 +112,13 @@ export default {
       },
       announce,
     );
-    if (result.status === "cap") {
+    if (result.status === "cap" && result.scope === "deployment") {
+      await refuse(
+        respond,
+        `the bot's channels watch ${result.watched} addresses together and this deployment allows at most ${result.cap} (WATCH_CAP_TOTAL); unwatch something, or ask the bot's operator to raise it`,
+        "/rdns watches",
+      );
+    } else if (result.status === "cap") {
       await refuse(
         respond,
         `this channel watches ${result.watched} addresses and may watch at most ${result.cap}; unwatch something first`,

@@ -122,6 +122,9 @@ const schema = z.object({
   CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WATCH_INTERVAL_MS: z.coerce.number().int().min(10_000).default(3_600_000),
   WATCH_CAP: z.coerce.number().int().min(1).max(1_048_576).default(65_536),
+  // Every channel's watched addresses together (issue 28: a /16 is ~20 MB of Redis and 65,536
+  // checks a run): 4 /16s by default.
+  WATCH_CAP_TOTAL: z.coerce.number().int().min(1).max(16_777_216).default(262_144),
   RECHECK_MAX_HOURS: z.coerce
     .number()
     .min(0.01)

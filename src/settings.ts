@@ -26,6 +26,8 @@ export interface EngineSettings {
   watchIntervalMs: number;
   /** Most addresses one channel may watch. */
   watchCap: number;
+  /** Most addresses every channel together may watch (each channel's counted on its own). */
+  watchCapTotal: number;
   /** Addresses per chunk job of a watch run: a /16 is 65,536 / 256 = 256 jobs. */
   watchChunkSize: number;
   /** Checks in flight at once within one chunk of a watch run (workers/watch.ts). */
@@ -87,6 +89,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
     dedupWindowMs: config.DEDUP_WINDOW_MS,
     watchIntervalMs: config.WATCH_INTERVAL_MS,
     watchCap: config.WATCH_CAP,
+    watchCapTotal: config.WATCH_CAP_TOTAL,
     watchChunkSize: 256,
     watchChunkConcurrency: 64,
     watchWorkerConcurrency: 4,

@@ -12,7 +12,7 @@ import { type ChainEnd, readChain } from "../store/chains.js";
 import { recheckNow, stopChain } from "./chains.js";
 import type { AppContext } from "./context.js";
 import { parseOptionalHelo, parsePublicIp } from "./targets.js";
-import { watch } from "./watch.js";
+import { capWords, watch } from "./watch.js";
 
 const notice = (text: string): OutboundMessage => ({ kind: "notice", text });
 
@@ -114,11 +114,7 @@ async function watchIp(
   if (result.status === "exists") {
     await respond.replyPrivately(notice(`This channel already watches ${ip.value}; nothing changed.`));
   } else if (result.status === "cap") {
-    await respond.replyPrivately(
-      notice(
-        `This channel watches ${result.watched} addresses and may watch at most ${result.cap}; unwatch something first (/rdns watches lists them).`,
-      ),
-    );
+    await respond.replyPrivately(notice(`${capWords(result)}.`));
   }
 }
 

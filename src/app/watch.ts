@@ -43,8 +43,18 @@ export type WatchResult =
   | { status: "exists"; repaired: string[] }
   /** Already watched at another pace: its interval is now the one asked for. */
   | { status: "repaced"; everyMs: number | null }
-  /** Over the channel's cap: nothing stored. */
-  | { status: "cap"; watched: number; cap: number };
+  /**
+   * Over a cap, nothing stored: the channel's (WATCH_CAP; `watched` is the channel's addresses),
+   * or with `scope: "deployment"` every channel's together (WATCH_CAP_TOTAL; the deployment's).
+   */
+  | { status: "cap"; watched: number; cap: number; scope?: "channel" | "deployment" };
+
+/** What a person hears when a cap refused their watch (no final stop: callers add theirs). */
+export function capWords(result: { watched: number; cap: number; scope?: "channel" | "deployment" }): string {
+  if (result.scope === "deployment")
+    return `The bot's channels watch ${result.watched} addresses together and this deployment allows at most ${result.cap} (WATCH_CAP_TOTAL); unwatch something, or ask the bot's operator to raise it`;
+  return `This channel watches ${result.watched} addresses and may watch at most ${result.cap}; unwatch something first (/rdns watches lists them)`;
+}
 
 /** Watches `request.target`; `announce` posts "Watching…" and returns the thread it opened. */
 export async function watch(
@@ -71,9 +81,12 @@ export async function watch(
       everyMs: request.everyMs ?? null,
     },
     settings.watchCap,
+    settings.watchCapTotal,
   );
   if (!added.ok && added.reason === "cap")
-    return { status: "cap", watched: added.watched, cap: settings.watchCap };
+    return { status: "cap", watched: added.watched, cap: settings.watchCap, scope: "channel" };
+  if (!added.ok && added.reason === "total-cap")
+    return { status: "cap", watched: added.watched, cap: settings.watchCapTotal, scope: "deployment" };
   let record: WatchRecord | null = null;
   if (!added.ok) {
     record = await getWatch(redis, keys, channel, label);

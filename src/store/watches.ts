@@ -32,12 +32,20 @@ export { removeWatch } from "./watch-removal.js";
 export type { WatchState } from "./watch-states.js";
 export { watchersOf, watchersOfMany } from "./watchers.js";
 
-export type AddWatchResult = { ok: true } | { ok: false; reason: "exists" | "cap"; watched: number };
+/**
+ * "cap": the channel's distinct addresses (`watched`) would pass `cap`; "total-cap": every
+ * channel's together (`watched` is the deployment's) would pass the total cap.
+ */
+export type AddWatchResult =
+  | { ok: true }
+  | { ok: false; reason: "exists" | "cap" | "total-cap"; watched: number };
 
 /**
- * Adds a watch unless it exists or would take the channel past `cap` distinct addresses, in one
- * Lua script (atomic in Redis), so concurrent commands can neither both slip under the cap nor
- * both add the same watch.
+ * Adds a watch unless it exists, would take the channel past `cap` distinct addresses, or every
+ * channel's together past `totalCap` (WATCH_CAP_TOTAL; each channel's distinct addresses added
+ * up, since each channel's watches run and keep their states on their own), in one Lua script
+ * (atomic in Redis), so concurrent commands can neither both slip under a cap nor both add the
+ * same watch.
  */
 export async function addWatch(
   redis: RedisClient,
@@ -45,6 +53,7 @@ export async function addWatch(
   channel: string,
   record: Omit<WatchRecord, "ips"> & { ips?: readonly string[] },
   cap: number,
+  totalCap = Number.MAX_SAFE_INTEGER,
 ): Promise<AddWatchResult> {
   await ensurePrefixIndex(redis, keys, channel);
   // The index of channels with watches (the servers page reads it). Never removed again: a
@@ -62,12 +71,13 @@ export async function addWatch(
     String(cap),
     watcherMember(channel, record.target),
     targetPrefix(record.target),
+    String(totalCap),
   );
   if (status === 1) {
     await indexWatchTarget(redis, keys, channel, record.target);
     return { ok: true };
   }
-  return { ok: false, reason: status === 0 ? "exists" : "cap", watched };
+  return { ok: false, reason: status === 0 ? "exists" : status === -1 ? "cap" : "total-cap", watched };
 }
 
 /**
