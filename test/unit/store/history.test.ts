@@ -6,8 +6,8 @@ const AT = "2026-12-01T10:00:00.000Z";
 const pass = { verdict: "pass" as const, names: ["mail.example.test"], problems: [] as string[] };
 
 describe("historyEntryFor", () => {
-  it("records the first state (the baseline)", () => {
-    expect(historyEntryFor(null, pass, AT)).toEqual({ at: AT, ...pass });
+  it("records no entry for the first state: its time is the state's `since`", () => {
+    expect(historyEntryFor(null, pass, AT)).toBeNull();
   });
 
   it("records nothing when verdict, names and problem codes are the same", () => {
