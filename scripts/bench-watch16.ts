@@ -123,6 +123,11 @@ const settings: EngineSettings = {
     blocklists: { zones: config.DNSBL_ZONES, dqsKey: null },
   },
   watchIntervalMs: 24 * 3_600_000,
+  // BENCH_WATCH_WORKERS / BENCH_CHUNK_CONCURRENCY: try other paces than the deployment's.
+  ...(process.env.BENCH_WATCH_WORKERS ? { watchWorkerConcurrency: Number(process.env.BENCH_WATCH_WORKERS) } : {}),
+  ...(process.env.BENCH_CHUNK_CONCURRENCY
+    ? { watchChunkConcurrency: Number(process.env.BENCH_CHUNK_CONCURRENCY) }
+    : {}),
   deliveryRatePerSecond: 100_000,
 };
 const keys = storeKeys(settings.prefix);

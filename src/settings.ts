@@ -91,8 +91,13 @@ export function settingsFromConfig(config: Config): EngineSettings {
     watchCap: config.WATCH_CAP,
     watchCapTotal: config.WATCH_CAP_TOTAL,
     watchChunkSize: 256,
-    watchChunkConcurrency: 64,
-    watchWorkerConcurrency: 4,
+    // 2 chunks of 16 checks: 32 of a watch's checks at once in a process. On the lab, a /16's run
+    // went as fast as with 4 x 64 (the CPU, not the concurrency, bounds it) while a person's
+    // check during it went from p50 55-78 ms to 13-19 ms (issue 28, npm run bench:watch16). The
+    // price is paid when the DNS is slow: a run whose every check waits out its deadline (6 s)
+    // does 32 / 6 s, about 5 checks a second (docs/operations.md "What a watch costs").
+    watchChunkConcurrency: 16,
+    watchWorkerConcurrency: 2,
     recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
     recheckPollMs: config.RECHECK_POLL_SECONDS * 1000,
     safetyCheckMs: 6 * HOUR,
