@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   readBounce?: BounceReader;
   /** Called when a front end asks the process to end (the console's Ctrl-D). */
   onQuit?: () => void;
+  /** Where the console chat writes (default stdout); `rdns serve` holds it until its intro is out. */
+  consoleOutput?: NodeJS.WritableStream;
   /**
    * Called with each worker as soon as it is created, before it can finish a job (metrics
    * observers attach here: a listener attached later would miss jobs that were already queued).
@@ -234,7 +236,7 @@ async function startPlatforms(
     options.platforms ??
     (await createPlatforms(options.config, logger, {
       input: process.stdin,
-      output: process.stdout,
+      output: options.consoleOutput ?? process.stdout,
       ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
     }));
   const deliveryDeps = {
