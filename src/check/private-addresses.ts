@@ -16,7 +16,11 @@ import type { ForwardLookup, Observations } from "./types.js";
  */
 export function isNonPublicAddress(text: string): boolean {
   try {
-    let address = ipaddr.parse(text);
+    // Parsed once, by family (ipaddr.parse validates, then parses again): this runs for every
+    // forward answer of every check, a sweep's included.
+    let address: ipaddr.IPv4 | ipaddr.IPv6 = text.includes(":")
+      ? ipaddr.IPv6.parse(text)
+      : ipaddr.IPv4.parse(text);
     if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress())
       address = (address as ipaddr.IPv6).toIPv4Address();
     return notPublicReason(address) !== null;
