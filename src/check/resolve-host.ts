@@ -111,7 +111,7 @@ function nonPublicWords(count: number): string {
  */
 export function privateOnlyText(found: Extract<HostAddresses, { status: "private" }>): string {
   const only = found.privateAddresses === 1 ? "" : "only ";
-  const text = `${found.name} resolves ${only}to ${nonPublicWords(found.privateAddresses)} (private, loopback or link-local; not shown): receivers never see them, so there is nothing to check; give the public IP your mail leaves from`;
+  const text = `${found.name} resolves ${only}to ${nonPublicWords(found.privateAddresses)} (not shown): receivers never see them, so there is nothing to check; give the public IP your mail leaves from`;
   if (found.failed.length === 0) return text;
   // A family DNS could not answer may still hold a public address: "could not tell", as always.
   const failures = found.failed.map(

@@ -1,5 +1,5 @@
 // `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+// [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--show-private-addresses] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
 import { InvalidInputError, runCheck } from "../check/index.js";
 import {
   asHostName,
@@ -16,7 +16,7 @@ import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]
+export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--show-private-addresses] [--json]
 
   <ip>                 the sending IP (IPv4 or IPv6), e.g. 203.0.113.5
   <host-name>          or the mail server's name, e.g. mail.example.com: each of its A/AAAA

@@ -90,7 +90,7 @@ describe("hiding and naming", () => {
       failed: [],
     });
     expect(text).toBe(
-      "db.corp.internal resolves only to 2 non-public addresses (private, loopback or link-local; not shown): receivers never see them, so there is nothing to check; give the public IP your mail leaves from",
+      "db.corp.internal resolves only to 2 non-public addresses (not shown): receivers never see them, so there is nothing to check; give the public IP your mail leaves from",
     );
     expect(privateAlsoText("mail.example.com", 0)).toBeNull();
     expect(privateAlsoText("mail.example.com", 1)).toBe(
