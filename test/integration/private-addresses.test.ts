@@ -232,6 +232,18 @@ describe("rdns check (built CLI): inside addresses", () => {
     expect(named.stdout).toContain("NOT_PUBLIC");
   });
 
+  it("rdns sweep: ndjson without them, --show-private-addresses with them (one thread and two)", async () => {
+    const range = ["203.0.113.36", "203.0.113.37"];
+    for (const threads of ["1", "2"]) {
+      const args = ["sweep", ...range, ...flags, "--format", "ndjson", "--threads", threads];
+      const hidden = await rdns(args);
+      expect(hidden.stdout.trim().split("\n")).toHaveLength(2);
+      expect(leaked(hidden.stdout), threads).toEqual([]);
+      const shown = await rdns([...args, "--show-private-addresses"]);
+      expect(leaked(shown.stdout), threads).toEqual(["127.0.0.1", "10.1.2.3", "169.254.169.254"]);
+    }
+  });
+
   it("a HELO resolving inside, as the CLI prints it", async () => {
     const { stdout } = await rdns(["check", CASES.pass, "--helo", PRIVATE_NAMES.inside, ...flags]);
     expect(stdout).toContain("HELO_IP_MISMATCH");
