@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Logger } from "../log.js";
-import { inRanges, normalizeIp } from "./addresses.js";
+import { clientOf, inRanges, normalizeIp } from "./addresses.js";
 import { parseProxyHeader } from "./proxy-header.js";
 
 /** What a recipient gets: accepted with the caller's value, or refused with an SMTP reply. */
@@ -44,7 +44,7 @@ export interface MailListenerOptions<T> {
   tls: { key: string | Buffer; cert: string | Buffer } | null;
   /** The SIZE limit (RFC 1870); a longer message is refused with 552. */
   maxBytes: number;
-  /** Connections at once from one client address. */
+  /** Connections at once from one client: an IPv4 address, or an IPv6 /64 (addresses.ts clientOf). */
   maxPerIp: number;
   /** Connections at once in all (PROXY headers still awaited included). */
   maxClients: number;
@@ -110,7 +110,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
     logger: false,
     ...(options.tls === null ? {} : { key: options.tls.key, cert: options.tls.cert }),
     onConnect(session, callback) {
-      const ip = session.remoteAddress;
+      const ip = clientOf(session.remoteAddress);
       const open = perIp.get(ip) ?? 0;
       if (open >= options.maxPerIp) {
         callback(reply(421, `4.7.0 too many connections from ${ip}; try again later`));

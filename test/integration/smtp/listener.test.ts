@@ -262,4 +262,24 @@ describe("abuse", () => {
     fifth.socket.destroy();
     fourth.socket.destroy();
   });
+
+  it("counts IPv6 clients per /64 (one host holds a whole /64): a fourth address of it is refused", async () => {
+    const { listener } = await listen({ maxPerIp: 3, proxyFrom: ["127.0.0.0/8"] });
+    const port = listener.address.port;
+    const from = async (source: string) => {
+      const client = await rawClient("127.0.0.1", port);
+      client.socket.write(`PROXY TCP6 ${source} 2001:db8::25 40000 25\r\n`);
+      return client;
+    };
+    const held = [await from("2001:db8:5::1"), await from("2001:db8:5::2"), await from("2001:db8:5::3")];
+    await until("three greetings", () => held.every((client) => client.said().includes("220 ")));
+    const fourth = await from("2001:db8:5::ffff:4");
+    await until("refusal", () => fourth.said().length > 0);
+    expect(fourth.said()).toMatch(/^421 4\.7\.0 too many connections from 2001:db8:5::\/64/);
+    // Another /64 is another client.
+    const other = await from("2001:db8:6::1");
+    await until("greeting", () => other.said().length > 0);
+    expect(other.said()).toMatch(/^220 /);
+    for (const client of [...held, fourth, other]) client.socket.destroy();
+  });
 });
