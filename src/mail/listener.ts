@@ -70,6 +70,13 @@ export interface MailListener {
 
 export { inRanges, normalizeIp };
 
+/**
+ * Refused recipients one connection may try before it is cut off with 421: each is a look-up in
+ * Redis, and a client guessing addresses should not get to pipeline them without end. Postfix's
+ * smtpd_hard_error_limit (20 errors, then disconnect) is the model.
+ */
+export const MAX_REFUSED_RECIPIENTS = 20;
+
 export const LISTENER_DEFAULTS = {
   maxBytes: 10 * 1024 * 1024,
   maxClients: 2000,
@@ -87,6 +94,8 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
   const perIp = new Map<string, number>();
   /** Sessions counted in perIp (a refused one is not), so each is uncounted once. */
   const counted = new Map<string, string>();
+  /** Each session's refused recipients so far (MAX_REFUSED_RECIPIENTS). */
+  const refused = new Map<string, number>();
   /** Each session's accepted recipients' values, by address. */
   const values = new Map<string, Map<string, T>>();
   /** Sockets of trusted peers whose PROXY header is still awaited. */
@@ -122,6 +131,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
     },
     onClose(session) {
       values.delete(session.id);
+      refused.delete(session.id);
       const ip = counted.get(session.id);
       if (ip === undefined) return;
       counted.delete(session.id);
@@ -140,7 +150,13 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
       }
       options.acceptRecipient(address.address).then(
         (decision) => {
-          if (!decision.accept) return callback(reply(decision.code, decision.message));
+          if (!decision.accept) {
+            const count = (refused.get(session.id) ?? 0) + 1;
+            refused.set(session.id, count);
+            if (count >= MAX_REFUSED_RECIPIENTS)
+              return callback(reply(421, "4.7.0 too many refused recipients; closing the connection"));
+            return callback(reply(decision.code, decision.message));
+          }
           let accepted = values.get(session.id);
           if (accepted === undefined) {
             accepted = new Map();

@@ -4,6 +4,7 @@
 // relay, oversize) and abuse (garbage, pipelining floods, half-open sockets, per-IP caps).
 import nodemailer from "nodemailer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MAX_REFUSED_RECIPIENTS } from "../../../src/mail/listener.js";
 import { until } from "../../support/until.js";
 import { DOMAIN, makeCertificate, type Recorder, rawClient, recordingListener, swaks } from "./support.js";
 
@@ -243,6 +244,26 @@ describe("abuse", () => {
     // Idle and half-closed sockets are closed by the listener, not left to pile up.
     await until("idle sockets closed", () => listener.connections() === 0, 15_000);
     for (const client of [garbage, flood, ...halfOpen]) client.socket.destroy();
+  });
+
+  it("a client refused recipient after recipient is cut off (421), as Postfix's smtpd_hard_error_limit does", async () => {
+    let asked = 0;
+    const { listener } = await listen({
+      acceptRecipient: async () => {
+        asked++;
+        return { accept: false, code: 550, message: "5.1.1 no such test address" };
+      },
+    });
+    const guesser = await rawClient("127.0.0.1", listener.address.port);
+    await until("greeting", () => guesser.said().includes("220 "));
+    guesser.socket.write(`EHLO g.example.test\r\nMAIL FROM:<g@example.test>\r\n`);
+    await until("MAIL accepted", () => /\r\n250 .*\r\n250 /s.test(guesser.said()));
+    guesser.socket.write(
+      Array.from({ length: 200 }, (_, i) => `RCPT TO:<check-guess${i}@${DOMAIN}>\r\n`).join(""),
+    );
+    await guesser.closed;
+    expect(guesser.said()).toMatch(/\r\n421 4\.7\.0 too many refused recipients/);
+    expect(asked).toBe(MAX_REFUSED_RECIPIENTS);
   });
 
   it("caps connections per client IP with 421", async () => {
