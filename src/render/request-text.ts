@@ -52,8 +52,15 @@ export function requestText(unsafe: RequestFacts): RequestText {
     notes.push(`Replace ${NAME_PLACEHOLDER} with your mail server's name (the name it gives in HELO).`);
   }
   if (facts.resolves !== true) {
+    // A look-up that timed out or failed is "could not tell", never "does not resolve".
+    const state =
+      facts.resolves === false
+        ? " (it does not resolve to it now)"
+        : facts.name === null
+          ? ""
+          : " unless it is there already (whether it resolves to it could not be checked now)";
     notes.push(
-      `First publish the ${type} record ${name} -> ${facts.ip}${facts.resolves === false ? " (it does not resolve to it now)" : ""}: providers refuse a PTR whose name does not resolve to the IP.`,
+      `First publish the ${type} record ${name} -> ${facts.ip}${state}: providers refuse a PTR whose name does not resolve to the IP.`,
     );
   }
   if (provider !== null && PROVIDERS[provider].selfService) {

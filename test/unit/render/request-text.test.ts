@@ -129,6 +129,19 @@ describe("request text in every failure shape's answer", () => {
     );
   });
 
+  it("a name whose A/AAAA could not be asked (a timeout) is said to be unknown, not implied missing", () => {
+    const request = requestText({
+      ip: "203.0.113.5",
+      family: 4,
+      name: "mail.example.test",
+      resolves: null,
+      owner: { zone: null, nameservers: [], contact: null, provider: null, network: null },
+    });
+    expect(request.text.split("\n")[0]).toBe(
+      "First publish the A record mail.example.test -> 203.0.113.5 unless it is there already (whether it resolves to it could not be checked now): providers refuse a PTR whose name does not resolve to the IP.",
+    );
+  });
+
   it("a provider with self-service: its procedure instead of a message", () => {
     const request = requestText({
       ip: "203.0.130.5",
