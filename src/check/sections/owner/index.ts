@@ -36,11 +36,12 @@ export const OWNER_ZONE_GRACE_MS = 500;
 /**
  * How long the network (RDAP) may take once the authority work has its answer. RDAP is a third
  * party's HTTPS service (the RIRs'), asked alongside the PTR work: a registry that hangs must not
- * hold every check until its deadline (issue 22: it changes nothing but the owner section). The
- * look-up goes on in the background until the deadline, so a slow registry's answer still
- * reaches the cache for the next check of that network.
+ * hold every check until its deadline (issue 22: it changes nothing but the owner section). Two
+ * seconds leave room for a redirect between RIRs (two HTTPS round trips) for `rdns ticket`, whose
+ * one check has no cache to fall back on. The look-up goes on in the background until the
+ * deadline, so a slow registry's answer still reaches the cache for the next check of that network.
  */
-export const OWNER_RDAP_GRACE_MS = 1000;
+export const OWNER_RDAP_GRACE_MS = 2000;
 
 /** The network look-up, or null when it is still going GRACE after the PTR work's answer. */
 function networkWithinGrace(
