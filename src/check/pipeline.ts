@@ -4,6 +4,7 @@
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
 import { askAuthority, completeSoa } from "./authority.js";
+import type { SerialCache } from "./authority-serial-cache.js";
 import {
   boundedTransport,
   type Deadline,
@@ -35,6 +36,11 @@ export interface CheckDependencies {
   transport?: DnsTransport;
   /** The system's resolvers when none are configured. */
   systemResolvers?: () => string[];
+  /**
+   * A sweep's kept zone SOAs, shared by its checks (authority-serial-cache.ts): one SOA question
+   * per authority and zone a window instead of one beside every PTR. None for an interactive check.
+   */
+  serialCache?: SerialCache;
 }
 
 export type Analyse = (observations: Observations) => Analysis;
@@ -105,9 +111,15 @@ export async function observe(
   const progress: Progress = { resolvers: [], authority: undefined, forward: new Map() };
   let timer: NodeJS.Timeout | undefined;
   // A little after the deadline itself: questions bounded by it end there and the work usually
-  // finishes on its own, with its own (richer) account; this only catches what did not.
+  // finishes on its own, with its own (richer) account; this only catches what did not. A
+  // deadline moved on by the sweep's own pacing (deadline.ts movePastPacing) sets it again.
   const cut = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), deadline.ms + DEADLINE_GRACE_MS);
+    const arm = () => {
+      const left = deadline.at - performance.now();
+      if (left <= 0) resolve(null);
+      else timer = setTimeout(arm, Math.ceil(left) + DEADLINE_GRACE_MS);
+    };
+    timer = setTimeout(arm, deadline.ms + DEADLINE_GRACE_MS);
   });
   try {
     const done = await Promise.race([observeWithin(parsed, options, dependencies, deadline, progress), cut]);
@@ -229,6 +241,7 @@ async function observeWithin(
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
     zoneCache: zoneCacheFor(dependencies.transport ?? query),
+    serialCache: dependencies.serialCache,
   }).then((result) => {
     progress.authority = result;
     zone.see(result);

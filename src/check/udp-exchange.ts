@@ -1,5 +1,5 @@
 // One question's UDP exchange with one server (the DNS client's, dns-client.ts): the first try
-// at once; retransmissions, each with a fresh random id, when the server's measured round trip
+// at once (its packet already paced by the client); retransmissions, each with a fresh random id, when the server's measured round trip
 // says an answer is overdue (rtt.ts), or before its first answer after 1, 3, 7... units of the
 // budget; the first matching answer taken; a timeout at the end of the budget.
 import type { RateLimit } from "./dns-limits.js";
@@ -111,7 +111,9 @@ class UdpExchange implements Waiter {
           ? this.started + this.unit * (2 ** this.sent - 1)
           : now + after;
     this.wakeAt(Math.min(due, this.end), now);
-    const pace = this.rate.take();
+    // The first try's packet was paced before the budget started (dns-client.ts askHolding); a
+    // retransmission's goes before the first tries still waiting (dns-limits.ts: urgent).
+    const pace = this.sent === 1 ? undefined : this.rate.take(true);
     if (pace === undefined) this.transmit();
     else void pace.then(() => this.transmit());
   }
