@@ -95,9 +95,11 @@ export class SerialCache {
       return soa;
     });
     this.pending.set(key, asked);
-    void asked.finally(() => {
-      if (this.pending.get(key) === asked) this.pending.delete(key);
-    });
+    void asked
+      .catch(() => null)
+      .then(() => {
+        if (this.pending.get(key) === asked) this.pending.delete(key);
+      });
     return { soa: asked, kept: false };
   }
 
