@@ -59,6 +59,26 @@ export function movePastPacing(deadline: Deadline, since: number, until: number)
   if (until > deadline.pacedUntil) deadline.pacedUntil = until;
 }
 
+/**
+ * Resolves with null `graceMs` after the deadline, set again each time pacing has moved the
+ * deadline on (movePastPacing) by then; `cancel` stops it.
+ */
+export function afterDeadline(
+  deadline: Deadline,
+  graceMs: number,
+): { passed: Promise<null>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<null>((resolve) => {
+    const arm = () => {
+      const left = deadline.at - performance.now();
+      if (left <= 0) resolve(null);
+      else timer = setTimeout(arm, Math.ceil(left) + graceMs);
+    };
+    timer = setTimeout(arm, deadline.ms + graceMs);
+  });
+  return { passed, cancel: () => clearTimeout(timer) };
+}
+
 export function deadlinePassed(deadline: Deadline): boolean {
   return performance.now() >= deadline.at;
 }

@@ -6,6 +6,7 @@ import { getServers } from "node:dns";
 import { askAuthority, completeSoa } from "./authority.js";
 import type { SerialCache } from "./authority-serial-cache.js";
 import {
+  afterDeadline,
   boundedTransport,
   type Deadline,
   deadlineTransport,
@@ -109,27 +110,21 @@ export async function observe(
 ): Promise<Observations> {
   const deadline = startDeadline(options.deadlineMs ?? defaultDeadlineMs(options.timeoutMs));
   const progress: Progress = { resolvers: [], authority: undefined, forward: new Map() };
-  let timer: NodeJS.Timeout | undefined;
   // A little after the deadline itself: questions bounded by it end there and the work usually
-  // finishes on its own, with its own (richer) account; this only catches what did not. A
-  // deadline moved on by the sweep's own pacing (deadline.ts movePastPacing) sets it again.
-  const cut = new Promise<null>((resolve) => {
-    const arm = () => {
-      const left = deadline.at - performance.now();
-      if (left <= 0) resolve(null);
-      else timer = setTimeout(arm, Math.ceil(left) + DEADLINE_GRACE_MS);
-    };
-    timer = setTimeout(arm, deadline.ms + DEADLINE_GRACE_MS);
-  });
+  // finishes on its own, with its own (richer) account; this only catches what did not.
+  const cut = afterDeadline(deadline, DEADLINE_GRACE_MS);
   try {
-    const done = await Promise.race([observeWithin(parsed, options, dependencies, deadline, progress), cut]);
+    const done = await Promise.race([
+      observeWithin(parsed, options, dependencies, deadline, progress),
+      cut.passed,
+    ]);
     const observations = done ?? snapshot(progress, deadline, options);
     const stopped = done === null || deadline.cut.length > 0;
     return stopped
       ? { ...observations, deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } }
       : observations;
   } finally {
-    clearTimeout(timer);
+    cut.cancel();
   }
 }
 

@@ -3,7 +3,12 @@
 // DNS client against small UDP servers on loopback; the rate limit's order with its own clock.
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { deadlineTransport, movePastPacing, startDeadline } from "../../../src/check/deadline.js";
+import {
+  afterDeadline,
+  deadlineTransport,
+  movePastPacing,
+  startDeadline,
+} from "../../../src/check/deadline.js";
 import { DnsClient } from "../../../src/check/dns-client.js";
 import { RateLimit } from "../../../src/check/dns-limits.js";
 import { pacedConcurrency } from "../../../src/check/sweep.js";
@@ -105,6 +110,17 @@ describe("movePastPacing", () => {
     expect(deadline.at).toBe(1250);
     movePastPacing(deadline, 500, 600); // a later wait of its own: +100
     expect(deadline.at).toBe(1350);
+  });
+});
+
+describe("afterDeadline (the check's backstop)", () => {
+  it("waits for a deadline that pacing moved on", async () => {
+    const started = performance.now();
+    const deadline = startDeadline(100);
+    const cut = afterDeadline(deadline, 10);
+    movePastPacing(deadline, started, started + 200);
+    await cut.passed;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
   });
 });
 
