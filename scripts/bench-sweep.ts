@@ -30,7 +30,7 @@
 //      Knot from /proc: microseconds of CPU per check), and, when `dnsperf` is installed, its PTR
 //      rate against the same Unbound in the same minute: the DNS side's ceiling.
 //   6. a paced sweep (--qps, BENCH_SWEEP_PACED / BENCH_SWEEP_PACED_QPS) of the populated range's
-//      first 256 addresses by the built CLI: its time against the pace's floor, and its problems
+//      first 64 addresses at 40 a second by the built CLI: its time against the pace's floor, and its problems
 //      (a healthy lab: no DNS_ERROR).
 // Targets (issue 13): sweep >= 30 % of the ratio, and >= 10,000 checks/s.
 import { execFile, spawn } from "node:child_process";
@@ -63,8 +63,8 @@ const FLEET = process.env.BENCH_SWEEP_FLEET ?? "2001:db8::/112";
 /** The populated range (every address a PTR, half confirm; "" for none). */
 const POPULATED = process.env.BENCH_SWEEP_POPULATED ?? POPULATED_RANGE;
 /** A paced sweep's range (--qps PACED_QPS, inside the populated range; "" for none). */
-const PACED = process.env.BENCH_SWEEP_PACED ?? (POPULATED === POPULATED_RANGE ? "2001:db8:1::/120" : "");
-const PACED_QPS = process.env.BENCH_SWEEP_PACED_QPS ?? "400";
+const PACED = process.env.BENCH_SWEEP_PACED ?? (POPULATED === POPULATED_RANGE ? "2001:db8:1::/122" : "");
+const PACED_QPS = process.env.BENCH_SWEEP_PACED_QPS ?? "40";
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
 /** --concurrency of the in-process sweep: the CLI's default unless BENCH_SWEEP_CONCURRENCY is set. */
