@@ -124,7 +124,9 @@ const settings: EngineSettings = {
   },
   watchIntervalMs: 24 * 3_600_000,
   // BENCH_WATCH_WORKERS / BENCH_CHUNK_CONCURRENCY: try other paces than the deployment's.
-  ...(process.env.BENCH_WATCH_WORKERS ? { watchWorkerConcurrency: Number(process.env.BENCH_WATCH_WORKERS) } : {}),
+  ...(process.env.BENCH_WATCH_WORKERS
+    ? { watchWorkerConcurrency: Number(process.env.BENCH_WATCH_WORKERS) }
+    : {}),
   ...(process.env.BENCH_CHUNK_CONCURRENCY
     ? { watchChunkConcurrency: Number(process.env.BENCH_CHUNK_CONCURRENCY) }
     : {}),
@@ -260,6 +262,7 @@ try {
   eventsRedis.disconnect();
   probe.disconnect();
   await lab.stop();
-  // Last, once every connection is closed, so none of them reports the server going away.
+  // Last, once every connection has closed, so none of them reports the server going away.
+  await sleep(500);
   redisServer.process.kill("SIGTERM");
 }

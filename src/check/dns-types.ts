@@ -17,6 +17,13 @@ export interface DnsQuestion {
    * server's in-flight slots and takes at most a share of them (dns-limits.ts InFlightLimit).
    */
   background?: boolean;
+  /**
+   * Told when the question waited for its server's packets-per-second cap (a sweep's --qps)
+   * before its first packet went out, from `since` to `until` (performance.now()). That wait is
+   * the asker's own pacing, not the server's slowness: it is not part of `timeoutMs`, and a
+   * check's deadline (deadline.ts) is moved on by it.
+   */
+  onPaced?: (since: number, until: number) => void;
 }
 
 export interface DnsRecord {
