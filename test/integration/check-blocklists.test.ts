@@ -130,7 +130,7 @@ describe("a list that answers NXDOMAIN for everything (RFC 5782 5: its test poin
       [BROKEN_BLOCKLIST_ZONE, "error"],
     ]);
     const broken = report.blocklists.at(-1);
-    expect(broken?.meaning).toMatch(/could not tell: its test point 127\.0\.0\.2.*RFC 5782 5.*means nothing/);
+    expect(broken?.meaning).toMatch(/^its test point 127\.0\.0\.2.*RFC 5782 5.*means nothing/);
     expect(codes(report)).toEqual(["BLOCKLIST_REFUSED:warning"]);
     expect(report.verdict).toBe("pass");
   });
@@ -277,7 +277,7 @@ describe("rdns check (built CLI) with lists", () => {
     const text = await rdns(["check", BLOCKLIST_CASES.clean, ...servers], zones);
     expect(text.stdout).toContain("bl.spamcop.net: not listed");
     expect(text.stdout.replace(/\s+/g, " ")).toContain(
-      `${BROKEN_BLOCKLIST_ZONE}: could not tell (could not tell: its test point 127.0.0.2`,
+      `${BROKEN_BLOCKLIST_ZONE}: could not tell (its test point 127.0.0.2`,
     );
     expect(text.code).toBe(0);
     const json = await rdns(["check", BLOCKLIST_CASES.clean, ...servers, "--json"], zones);
