@@ -20,8 +20,7 @@ export function judgeList(answer: ListAnswer, ip: string): BlocklistResult {
   }
   if (answer.outcome === "nxdomain" || answer.outcome === "nodata") {
     // RFC 5782 5: a list whose test point is not listed answers "not listed" to everything.
-    if (answer.health?.state === "broken")
-      return { ...base, status: "error", meaning: answer.health.reason };
+    if (answer.health?.state === "broken") return { ...base, status: "error", meaning: answer.health.reason };
     return { ...base, status: "clean", meaning: null };
   }
   const outside = answer.addresses.filter((address) => !inLoopback(address));
