@@ -17,6 +17,7 @@ import { namedListLine } from "../../render/sections/blocklists.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText, storageFullWait } from "../../render/text.js";
 import { isReportView } from "../../render/views.js";
+import { summaryBody, summaryTitle } from "../../render/watch-summary.js";
 import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
@@ -280,6 +281,28 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
               description: description.trimEnd(),
               color: colour,
             },
+          ],
+        },
+      ];
+    }
+    case "watch-summary": {
+      // Many changes of one watch in one run: one embed, and every changed address as a CSV file.
+      const markup = { inline: escapeInline, bold: (text: string) => `**${escapeInline(text)}**` };
+      const broke = message.changes.some(({ change }) => change === "broke" || change === "listed");
+      const description = fitLines(summaryBody(message, markup, true), LIMITS.description, (left) =>
+        left > 0 ? `… ${left} more line${left === 1 ? "" : "s"}: every address is in the attached file` : "",
+      );
+      return [
+        {
+          embeds: [
+            {
+              title: truncateName(`Watch ${summaryTitle(message, markup)}`, LIMITS.title),
+              description: description.trimEnd(),
+              color: broke ? COLOURS.fail : COLOURS.inconclusive,
+            },
+          ],
+          files: [
+            { name: message.attachment.filename, data: Buffer.from(message.attachment.content, "utf8") },
           ],
         },
       ];
