@@ -77,7 +77,7 @@ export function summaryBody(
   const left = message.total - message.lines.length;
   if (attached)
     lines.push(
-      `${left > 0 ? `… and ${plural(left, "more", "more")}. ` : ""}Every changed address is in ${markup.inline(message.attachment.filename)}.`,
+      `${left > 0 ? `… and ${plural(left, "more address", "more addresses")}. ` : ""}Every changed address is in ${markup.inline(message.attachment.filename)}.`,
     );
   return lines;
 }
