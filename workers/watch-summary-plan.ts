@@ -4,7 +4,13 @@
 // change and by problem, the first addresses listed and every one in an attached CSV.
 // workers/watch-summary.ts collects the notices per run in Redis and carries this out.
 import ipaddr from "ipaddr.js";
-import type { OutboundMessage, WatchChange, WatchSummaryLine } from "../src/chat/types.js";
+import type {
+  OutboundMessage,
+  PlatformName,
+  ReplyAddress,
+  WatchChange,
+  WatchSummaryLine,
+} from "../src/chat/types.js";
 import type { ReportView } from "../src/chat/views.js";
 import { threadReply } from "../src/queue/deliveries.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
@@ -17,10 +23,47 @@ export const RUN_SUMMARY_AFTER = 5;
 export const SUMMARY_LINES = 10;
 
 type ChangeMessage = Extract<OutboundMessage, { kind: "watch-change" }>;
-type ChangeNotice = DeliveryJob & { message: ChangeMessage };
+type ChangeNotice = DeliveryJob & { message: ChangeMessage; target: { op: "reply" } };
 type SummaryMessage = Extract<OutboundMessage, { kind: "watch-summary" }>;
 
-const isChange = (job: DeliveryJob): job is ChangeNotice => job.message.kind === "watch-change";
+/** A change notice into a thread: what a run collects (any other notice passes as it is). */
+export const isChangeNotice = (job: DeliveryJob): job is ChangeNotice =>
+  job.message.kind === "watch-change" && job.target.op === "reply";
+
+/** The thread a change is told in. */
+export interface ThreadRef {
+  platform: PlatformName;
+  thread: ReplyAddress;
+  watchChannel?: string;
+}
+
+/**
+ * One changed address as a run keeps it: its summary row (a few hundred bytes, for every change)
+ * and, only while its thread has had no more than RUN_SUMMARY_AFTER, the notice itself (a report
+ * view of some kilobytes), which is what is sent when no summary is.
+ */
+export interface RunChange {
+  deliveryId: string;
+  to: ThreadRef;
+  row: SummaryCsvRow;
+  notice: DeliveryJob | null;
+}
+
+/** The key a run counts a thread's changes under. */
+export const threadKeyOf = (to: Pick<ThreadRef, "platform" | "thread">) => `${to.platform}|${to.thread}`;
+
+export function runChangeOf(notice: ChangeNotice): RunChange {
+  return {
+    deliveryId: notice.deliveryId,
+    to: {
+      platform: notice.platform,
+      thread: notice.target.thread,
+      ...(notice.watchChannel === undefined ? {} : { watchChannel: notice.watchChannel }),
+    },
+    row: rowOf(notice.message),
+    notice,
+  };
+}
 
 const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 
@@ -78,10 +121,10 @@ function counted<K extends string>(keys: readonly K[]): { key: K; count: number 
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
-/** The summary of one watch thread's changes in a run (one row per address: its last notice). */
-export function planWatchSummary(notices: readonly ChangeNotice[]): SummaryMessage {
+/** The summary of one watch thread's changes in a run (one row per address: its last one). */
+export function planWatchSummary(changes: readonly Pick<RunChange, "row">[]): SummaryMessage {
   const byIp = new Map<string, SummaryCsvRow>();
-  for (const notice of notices) byIp.set(notice.message.report.ip, rowOf(notice.message));
+  for (const { row } of changes) byIp.set(row.ip, row);
   const rows = inAddressOrder([...byIp.values()]);
   const groups = new Map<string, { problem: string; count: number; ips: string[] }>();
   for (const row of rows) {
@@ -116,38 +159,38 @@ export function planWatchSummary(notices: readonly ChangeNotice[]): SummaryMessa
 }
 
 /**
- * A run's notices as the deliveries to queue. Change notices are taken per watch thread (a run
- * settles every channel watching its addresses, each in its own thread): up to RUN_SUMMARY_AFTER
- * go out as they are, more become one summary whose delivery id derives from `sourceId` (the run,
- * or a late chunk) and the thread, so planning the same notices again queues nothing new. Other
- * notices (the name servers' disagreement) pass as they are.
+ * A run's changes as the deliveries to queue, per watch thread (a run settles every channel
+ * watching its addresses, each in its own thread): up to RUN_SUMMARY_AFTER are sent as the
+ * notices they are, more become one summary whose delivery id derives from `sourceId` (the run,
+ * or a late chunk) and the thread, so planning the same changes again queues nothing new.
  */
-export function planRunNotices(sourceId: string, notices: readonly DeliveryJob[]): DeliveryJob[] {
-  const threads = new Map<string, ChangeNotice[]>();
-  const others: DeliveryJob[] = [];
-  for (const notice of notices) {
-    if (!isChange(notice) || notice.target.op !== "reply") {
-      others.push(notice);
-      continue;
-    }
-    const key = `${notice.platform}|${notice.target.thread}`;
-    threads.set(key, [...(threads.get(key) ?? []), notice]);
+export function planRunChanges(sourceId: string, changes: readonly RunChange[]): DeliveryJob[] {
+  const threads = new Map<string, RunChange[]>();
+  for (const change of changes) {
+    const key = threadKeyOf(change.to);
+    threads.set(key, [...(threads.get(key) ?? []), change]);
   }
-  const planned = [...threads.values()].flatMap((group) => {
+  return [...threads.values()].flatMap((group) => {
+    const sorted = inAddressOrder(group.map((change) => ({ ip: change.row.ip, change })));
+    const notices = sorted.flatMap(({ change }) => (change.notice === null ? [] : [change.notice]));
+    // Every notice is kept while a thread has no more than RUN_SUMMARY_AFTER.
+    if (group.length <= RUN_SUMMARY_AFTER && notices.length === group.length) return notices;
     const [first] = group;
-    if (first === undefined || first.target.op !== "reply" || group.length <= RUN_SUMMARY_AFTER)
-      return inAddressOrder(group.map((notice) => ({ ip: notice.message.report.ip, notice }))).map(
-        ({ notice }) => notice,
-      );
-    const origin = { platform: first.platform, channel: "", thread: first.target.thread, parent: null };
+    if (first === undefined) return [];
+    const origin = { platform: first.to.platform, channel: "", thread: first.to.thread, parent: null };
     return [
       {
         ...threadReply(sourceId, origin, planWatchSummary(group), "watch-summary"),
-        ...(first.watchChannel === undefined ? {} : { watchChannel: first.watchChannel }),
+        ...(first.to.watchChannel === undefined ? {} : { watchChannel: first.to.watchChannel }),
       },
     ];
   });
-  return [...planned, ...others];
+}
+
+/** Notices as the deliveries to queue: the change notices as planRunChanges plans them, the rest as they are. */
+export function planRunNotices(sourceId: string, notices: readonly DeliveryJob[]): DeliveryJob[] {
+  const changes = notices.filter(isChangeNotice).map(runChangeOf);
+  return [...planRunChanges(sourceId, changes), ...notices.filter((notice) => !isChangeNotice(notice))];
 }
 
 /**

@@ -1,85 +1,94 @@
-// The change notices of one watch run, collected while its chunks settle on any worker, so the run
-// says what changed once, when its last chunk ends (workers/watch-summary.ts). Keyed by delivery
-// id, which each notice derives from its chunk and address: a chunk run again (a crash, a stalled
-// job) writes the same ids, and a notice is never counted twice. The run is closed when its
-// messages are planned; a notice arriving after that is handed back to be sent on its own.
+// The changes of one watch run, collected while its chunks settle on any worker, so the run says
+// what changed once, when its last chunk ends (workers/watch-summary.ts). Keyed by delivery id,
+// which each notice derives from its chunk and address: a chunk run again (a crash, a stalled
+// job) brings the same ids, and a change is never counted twice. Every change keeps a small row
+// (what a summary and its CSV say); the whole notice (a report view of some kilobytes) is kept
+// only for the first few of each thread, which is all that is ever sent one by one, so a /16 whose
+// every address broke holds ~65,536 rows, not 65,536 reports. The run is closed when its messages
+// are planned; a change arriving after that is handed back to be sent on its own.
 
-import { z } from "zod";
 import type { StoreKeys } from "../keys.js";
-import type { DeliveryJob } from "../queue/jobs.js";
 import type { RedisClient } from "../redis-client.js";
 import { withScripts } from "./scripts.js";
 
 /**
- * How long a run's notices are kept: longer than any run's wait for its last chunk (its run-end
+ * How long a run's changes are kept: longer than any run waits for its last chunk (its run-end
  * job sends them before then); the ids alone stay as long, so a late re-run adds nothing.
  */
 export const RUN_NOTICES_TTL_SECONDS = 24 * 3600;
 
+/** One change as collected: its delivery id, its thread, its row and its notice (JSON texts). */
+export interface CollectedChange {
+  id: string;
+  thread: string;
+  row: string;
+  notice: string;
+}
+
 /**
- * Collects notices into the run (the run's hash must exist: src/store/watch-runs.ts
- * openRunTally). Returns those the run will not send: none while it is open; once it is closed,
- * the ones it never saw (a chunk that ended after the run-end job gave up waiting).
+ * Collects changes into the run (the run's hash must exist: src/store/watch-runs.ts
+ * openRunTally), keeping the whole notice of the first `keepWhole` of each thread. Returns the ids
+ * the run will not send: none while it is open; once it is closed, those it never saw (a chunk
+ * that ended after the run-end job stopped waiting).
  */
-export async function collectRunNotices(
+export async function collectRunChanges(
   redis: RedisClient,
   keys: StoreKeys,
   runId: string,
-  notices: readonly DeliveryJob[],
-): Promise<DeliveryJob[]> {
-  if (notices.length === 0) return [];
-  const late = await withScripts(redis).rdnsWatchRunCollect(
+  changes: readonly CollectedChange[],
+  keepWhole: number,
+): Promise<string[]> {
+  if (changes.length === 0) return [];
+  return withScripts(redis).rdnsWatchRunCollect(
     keys.watchRun(runId),
+    keys.watchRunRows(runId),
     keys.watchRunNotices(runId),
     keys.watchRunNoticed(runId),
     RUN_NOTICES_TTL_SECONDS,
-    ...notices.flatMap((notice) => [notice.deliveryId, JSON.stringify(notice)]),
+    keepWhole,
+    ...changes.flatMap((change) => [change.id, change.thread, change.row, change.notice]),
   );
-  const lateIds = new Set(late);
-  return notices.filter((notice) => lateIds.has(notice.deliveryId));
 }
 
-// A notice is this project's own DeliveryJob, written above: the schema checks its identity; one
-// that fails it is an error (the run-end is retried), since a summary that silently leaves an
-// address out would say it did not change.
-const noticeSchema = z.looseObject({
-  deliveryId: z.string(),
-  platform: z.string(),
-  target: z.looseObject({ op: z.string() }),
-  message: z.looseObject({ kind: z.string() }),
-});
+/** What a closed run collected: every change's row, and the notices kept whole (by delivery id). */
+export interface ClosedRun {
+  rows: string[];
+  notices: Map<string, string>;
+}
 
 /**
- * Closes the run (notices collected from now on are handed back to their chunk) and returns
- * everything it collected, or null when its messages were already queued (markRunSent). Called
- * again after a crash before markRunSent, it returns the same notices: they do not change once
- * closed, so the same messages (deterministic delivery ids) are planned again.
+ * Closes the run (changes collected from now on are handed back to their chunk) and returns what
+ * it collected, or null when its messages were already queued (markRunSent). Called again after a
+ * crash before markRunSent, it returns the same: nothing is added once closed, so the same
+ * messages (deterministic delivery ids) are planned again.
  */
 export async function closeRun(
   redis: RedisClient,
   keys: StoreKeys,
   runId: string,
-): Promise<DeliveryJob[] | null> {
+): Promise<ClosedRun | null> {
   const result = await redis
     .multi()
     .hset(keys.watchRun(runId), "closed", 1)
     .expire(keys.watchRun(runId), RUN_NOTICES_TTL_SECONDS)
     .hget(keys.watchRun(runId), "sent")
-    .hvals(keys.watchRunNotices(runId))
+    .hvals(keys.watchRunRows(runId))
+    .hgetall(keys.watchRunNotices(runId))
     .exec();
   for (const [error] of result ?? []) if (error) throw error;
   const sent = result?.[2]?.[1];
   if (sent !== null && sent !== undefined) return null;
-  const texts = (result?.[3]?.[1] ?? []) as string[];
-  return texts.map((text) => noticeSchema.parse(JSON.parse(text)) as unknown as DeliveryJob);
+  const rows = (result?.[3]?.[1] ?? []) as string[];
+  const notices = (result?.[4]?.[1] ?? {}) as Record<string, string>;
+  return { rows, notices: new Map(Object.entries(notices)) };
 }
 
-/** The run's messages are queued: its notices are dropped (their ids stay, for late re-runs). */
+/** The run's messages are queued: its rows and notices are dropped (their ids stay, for late re-runs). */
 export async function markRunSent(redis: RedisClient, keys: StoreKeys, runId: string): Promise<void> {
   const result = await redis
     .multi()
     .hset(keys.watchRun(runId), "sent", 1)
-    .del(keys.watchRunNotices(runId))
+    .del(keys.watchRunRows(runId), keys.watchRunNotices(runId))
     .exec();
   for (const [error] of result ?? []) if (error) throw error;
 }

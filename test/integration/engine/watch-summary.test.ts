@@ -110,6 +110,9 @@ describe("a range watch's run with many changes", () => {
     // Nothing is told before the run's last chunk ends.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(messages()).toHaveLength(1);
+    // Every change is a row; only the first five of the thread are kept whole (a report view each).
+    expect(await runtime.redis.hlen(keys.watchRunRows("run-2"))).toBe(8);
+    expect(await runtime.redis.hlen(keys.watchRunNotices("run-2"))).toBe(5);
     const last = (await run(c3?.id ?? "", c3?.data as WatchJob)) as Extract<WatchOutcome, { kind: "chunk" }>;
     expect(last.kind).toBe("chunk");
     await platform.waitFor(() => messages().length >= 2, 15_000);
@@ -142,7 +145,7 @@ describe("a range watch's run with many changes", () => {
         previous: nameOf(broken[index] ?? ""),
       });
     // The run's notices are gone from Redis once sent; its ids stay until they expire.
-    expect(await runtime.redis.exists(keys.watchRunNotices("run-2"))).toBe(0);
+    expect(await runtime.redis.exists(keys.watchRunRows("run-2"), keys.watchRunNotices("run-2"))).toBe(0);
     expect(await runtime.redis.ttl(keys.watchRunNoticed("run-2"))).toBeGreaterThan(0);
   }, 90_000);
 

@@ -8,9 +8,11 @@ import type { Problem } from "../../../src/check/types.js";
 import { threadReply } from "../../../src/queue/deliveries.js";
 import type { DeliveryJob } from "../../../src/queue/jobs.js";
 import {
+  isChangeNotice,
   planRunNotices,
   planWatchSummary,
   RUN_SUMMARY_AFTER,
+  runChangeOf,
   runEndDelayMs,
 } from "../../../workers/watch-summary-plan.js";
 import { makeReport } from "../../fixtures/check-report.js";
@@ -102,7 +104,7 @@ describe("planWatchSummary", () => {
       // One address told twice (a re-run's repeat): counted once.
       notice("203.0.113.2", "recovered", { names: ["mail.example.test"] }),
     ];
-    const summary = planWatchSummary(notices as never);
+    const summary = planWatchSummary(notices.filter(isChangeNotice).map(runChangeOf));
     expect(summary.target).toBe("203.0.113.0/24");
     expect(summary.total).toBe(16);
     expect(summary.changes).toEqual([
@@ -145,7 +147,7 @@ describe("planWatchSummary", () => {
       const { watch: _dropped, ...message } = job.message;
       return { ...job, message };
     });
-    expect(planWatchSummary(old as never).target).toBe("203.0.113.0/24");
+    expect(planWatchSummary(old.filter(isChangeNotice).map(runChangeOf)).target).toBe("203.0.113.0/24");
   });
 });
 

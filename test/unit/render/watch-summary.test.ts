@@ -9,7 +9,7 @@ import { renderMessage } from "../../../src/platforms/discord/render.js";
 import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { threadReply } from "../../../src/queue/deliveries.js";
 import { renderText } from "../../../src/render/text.js";
-import { planWatchSummary } from "../../../workers/watch-summary-plan.js";
+import { isChangeNotice, planWatchSummary, runChangeOf } from "../../../workers/watch-summary-plan.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { assertWithinLimits } from "../discord/within-limits.js";
 
@@ -43,7 +43,7 @@ function summaryOf(count: number, names: string[]): Summary {
       ip,
     );
   });
-  return planWatchSummary(notices as never);
+  return planWatchSummary(notices.filter(isChangeNotice).map(runChangeOf));
 }
 
 // 896 addresses of a /21 with twenty long PTR names each, holding markup and mentions.
