@@ -17,6 +17,13 @@ import { withScripts } from "./scripts.js";
  */
 export const RUN_NOTICES_TTL_SECONDS = 24 * 3600;
 
+/**
+ * How long a run's keys stay once its messages are queued: what a chunk run again (a stalled job,
+ * seconds to minutes later) needs to add nothing. Every range watch's run opens them, so a
+ * deployment of many small ranges on a 5-minute pace keeps an hour of runs, not a day.
+ */
+export const RUN_SENT_TTL_SECONDS = 3600;
+
 /** One change as collected: its delivery id, its thread, its row and its notice (JSON texts). */
 export interface CollectedChange {
   id: string;
@@ -70,25 +77,32 @@ export async function closeRun(
   const result = await redis
     .multi()
     .hset(keys.watchRun(runId), "closed", 1)
-    .expire(keys.watchRun(runId), RUN_NOTICES_TTL_SECONDS)
     .hget(keys.watchRun(runId), "sent")
     .hvals(keys.watchRunRows(runId))
     .hgetall(keys.watchRunNotices(runId))
     .exec();
   for (const [error] of result ?? []) if (error) throw error;
-  const sent = result?.[2]?.[1];
+  const sent = result?.[1]?.[1];
   if (sent !== null && sent !== undefined) return null;
-  const rows = (result?.[3]?.[1] ?? []) as string[];
-  const notices = (result?.[4]?.[1] ?? {}) as Record<string, string>;
+  // The run's hash made again by HSET if it had expired: it must not stay forever.
+  await redis.expire(keys.watchRun(runId), RUN_NOTICES_TTL_SECONDS);
+  const rows = (result?.[2]?.[1] ?? []) as string[];
+  const notices = (result?.[3]?.[1] ?? {}) as Record<string, string>;
   return { rows, notices: new Map(Object.entries(notices)) };
 }
 
-/** The run's messages are queued: its rows and notices are dropped (their ids stay, for late re-runs). */
+/**
+ * The run's messages are queued: its rows and notices are dropped, and the rest (the ids, for a
+ * chunk run again; the run's counts) kept for RUN_SENT_TTL_SECONDS.
+ */
 export async function markRunSent(redis: RedisClient, keys: StoreKeys, runId: string): Promise<void> {
   const result = await redis
     .multi()
     .hset(keys.watchRun(runId), "sent", 1)
     .del(keys.watchRunRows(runId), keys.watchRunNotices(runId))
+    .expire(keys.watchRun(runId), RUN_SENT_TTL_SECONDS)
+    .expire(keys.watchRunCounted(runId), RUN_SENT_TTL_SECONDS)
+    .expire(keys.watchRunNoticed(runId), RUN_SENT_TTL_SECONDS)
     .exec();
   for (const [error] of result ?? []) if (error) throw error;
 }
