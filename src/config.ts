@@ -253,7 +253,7 @@ const schema = z.object({
   /** PEM files for STARTTLS; unset: smtp-server's built-in test certificate (encrypted, not private). */
   SMTP_TLS_CERT: optionalText,
   SMTP_TLS_KEY: optionalText,
-  /** Connections at once from one client address (after the PROXY header). */
+  /** Connections at once from one client (after the PROXY header): an IPv4 address or an IPv6 /64. */
   SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
   // Redis beyond one server (docs/operations.md "Sentinel and Cluster"): Sentinels that name the
   // primary, or a Redis Cluster's seed nodes, instead of REDIS_URL (redisTargetOf below).

@@ -1,6 +1,6 @@
 // `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
 // [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
-import { InvalidInputError, runCheck } from "../check/index.js";
+import { InvalidInputError, parseIp, runCheck } from "../check/index.js";
 import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
 import type { SmtpTarget } from "../check/sections/smtp/probe.js";
 import type { CheckReport } from "../check/types.js";
@@ -79,7 +79,9 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       ip: target,
       helo: args.values.helo ?? null,
       ...servers,
-      ...(smtp === null ? { smtp: { host: target, port: 25 } } : {}),
+      // The address as parsed ("[192.0.2.1]" and "::ffff:192.0.2.1" are 192.0.2.1): the probe
+      // connects to it, and a literal given to connect() would be looked up as a host name.
+      ...(smtp === null ? { smtp: { host: parseIp(target).ip, port: 25 } } : {}),
     });
     process.stdout.write(args.values.json ? `${safeJson(report, 2)}\n` : renderReportText(report));
     return VERDICT_EXIT[report.verdict];
