@@ -137,9 +137,7 @@ function renderParts(message: OutboundMessage): string {
         message.lines.length < message.total
           ? ["Every changed address (CSV):", plain(message.attachment.content).trimEnd()]
           : [];
-      return [`${summaryTitle(message, markup)}.`, ...summaryBody(message, markup, false), ...rest].join(
-        "\n",
-      );
+      return [`${summaryTitle(message, markup)}.`, ...summaryBody(message, markup, []), ...rest].join("\n");
     }
     case "watches":
       return message.targets.length === 0

@@ -63,11 +63,14 @@ export function summaryGroupText(
   return `${markup.bold(group.problem)}: ${plural(group.count, "address", "addresses")} (${group.ips.map(markup.inline).join(", ")}${more})`;
 }
 
-/** The lines after the title: the problems now, the first addresses, and where the rest are. */
+/**
+ * The lines after the title: the problems now, the first addresses, and where the rest are:
+ * `files`, the names of the files sent with it (none on a terminal, which prints them).
+ */
 export function summaryBody(
   message: WatchSummaryMessage,
   markup: SummaryMarkup,
-  attached: boolean,
+  files: readonly string[],
 ): string[] {
   const lines: string[] = [];
   if (message.groups.length > 0)
@@ -75,10 +78,13 @@ export function summaryBody(
   const first = message.lines.length < message.total ? `The first ${message.lines.length}:` : "Each address:";
   lines.push(first, ...message.lines.map((line) => `• ${summaryLineText(line, markup)}`));
   const left = message.total - message.lines.length;
-  if (attached)
+  if (files.length > 0) {
+    const names = files.map((name) => markup.inline(name));
+    const where = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
     lines.push(
-      `${left > 0 ? `… and ${plural(left, "more address", "more addresses")}. ` : ""}Every changed address is in ${markup.inline(message.attachment.filename)}.`,
+      `${left > 0 ? `… and ${plural(left, "more address", "more addresses")}. ` : ""}Every changed address is in ${where}.`,
     );
+  }
   return lines;
 }
 
@@ -121,4 +127,40 @@ export function summaryCsv(rows: readonly SummaryCsvRow[]): string {
     ),
     { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
   );
+}
+
+/**
+ * A CSV cut into files of at most `maxBytes` each (UTF-8), every one with the header, its rows in
+ * order and never cut inside a row (summaryCsv writes line breaks inside a cell out as `\u000a`,
+ * so a record is one line): for a platform whose upload limit a /16's changes can pass.
+ * One part, named as given, when it fits; else `name-1.csv`, `name-2.csv`, ...
+ */
+export function splitCsv(
+  filename: string,
+  content: string,
+  maxBytes: number,
+): { name: string; content: string }[] {
+  if (Buffer.byteLength(content, "utf8") <= maxBytes) return [{ name: filename, content }];
+  const newline = "\r\n";
+  const [header = "", ...rows] = content.split(newline).filter((row) => row !== "");
+  const stem = filename.replace(/\.csv$/i, "");
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let size = Buffer.byteLength(header + newline, "utf8");
+  const start = size;
+  for (const row of rows) {
+    const bytes = Buffer.byteLength(row + newline, "utf8");
+    if (current.length > 0 && size + bytes > maxBytes) {
+      parts.push(current);
+      current = [];
+      size = start;
+    }
+    current.push(row);
+    size += bytes;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts.map((part, index) => ({
+    name: `${stem}-${index + 1}.csv`,
+    content: [header, ...part].join(newline) + newline,
+  }));
 }

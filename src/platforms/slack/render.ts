@@ -251,5 +251,8 @@ function renderWatchSummary(message: WatchSummaryMessage): SlackRendered {
   const markup = { inline: inlineCode, bold: (text: string) => `*${inlineCode(text)}*` };
   const broke = message.changes.some(({ change }) => change === "broke" || change === "listed");
   const title = `${broke ? ":rotating_light:" : ":twisted_rightwards_arrows:"} Watch ${summaryTitle(message, markup)}.`;
-  return { text: fallback(title), blocks: packedSections(title, summaryBody(message, markup, true)) };
+  return {
+    text: fallback(title),
+    blocks: packedSections(title, summaryBody(message, markup, [message.attachment.filename])),
+  };
 }

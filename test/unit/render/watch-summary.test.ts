@@ -5,10 +5,12 @@
 import { describe, expect, it } from "vitest";
 import type { OutboundMessage, WatchChange } from "../../../src/chat/types.js";
 import type { ProblemCode } from "../../../src/check/types.js";
+import { LIMITS } from "../../../src/platforms/discord/limits.js";
 import { renderMessage } from "../../../src/platforms/discord/render.js";
 import { MAX_BLOCKS, MAX_SECTION_TEXT, renderSlackMessage } from "../../../src/platforms/slack/render.js";
 import { threadReply } from "../../../src/queue/deliveries.js";
 import { renderText } from "../../../src/render/text.js";
+import { splitCsv } from "../../../src/render/watch-summary.js";
 import { isChangeNotice, planWatchSummary, runChangeOf } from "../../../workers/watch-summary-plan.js";
 import { makeReport } from "../../fixtures/check-report.js";
 import { assertWithinLimits } from "../discord/within-limits.js";
@@ -102,5 +104,34 @@ describe("watch-summary rendering", () => {
       const rows = (files[0]?.data.toString("utf8") ?? "").trim().split("\r\n");
       expect(rows).toHaveLength(message.total + 1);
     }
+  });
+
+  it("cuts a CSV past Discord's upload limit into files, each with the header, no row lost or cut", () => {
+    const header = "ip,watch,change";
+    const rows = Array.from(
+      { length: 70_000 },
+      (_, i) => `2001:db8::${i.toString(16)},2001:db8::/112,broke,${"x".repeat(100)}`,
+    );
+    const content = `${[header, ...rows].join("\r\n")}\r\n`;
+    const parts = splitCsv("rdns-watch-changes.csv", content, LIMITS.fileBytes);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.map((part) => part.name)).toEqual(parts.map((_, i) => `rdns-watch-changes-${i + 1}.csv`));
+    for (const part of parts) {
+      expect(Buffer.byteLength(part.content)).toBeLessThanOrEqual(LIMITS.fileBytes);
+      expect(part.content.startsWith(`${header}\r\n`)).toBe(true);
+    }
+    expect(parts.flatMap((part) => part.content.trim().split("\r\n").slice(1))).toEqual(rows);
+    expect(splitCsv("a.csv", "h\r\nr\r\n", 100)).toEqual([{ name: "a.csv", content: "h\r\nr\r\n" }]);
+
+    // On Discord: the embed with the first file, then one message per further file; all within limits.
+    const discord = renderMessage({ ...small, attachment: { ...small.attachment, content } });
+    assertWithinLimits(discord);
+    expect(discord).toHaveLength(parts.length);
+    expect(discord.map((payload) => payload.files?.map((file) => file.name))).toEqual(
+      parts.map((part) => [part.name]),
+    );
+    const description = discord[0]?.embeds[0]?.description ?? "";
+    expect(description).toContain(`Every changed address is in ${parts[0]?.name}`);
+    expect(description).toContain(` and ${parts.at(-1)?.name}.`);
   });
 });
