@@ -1,8 +1,9 @@
 // Many changes, one message (issue 28, point 7), against real Redis and the DNS lab: a /28 watched
 // in chunks of 4, its runs taken by hand so a chunk can run twice (a crash's re-run) or end after
 // the run stopped waiting. More than five addresses breaking in one run are one summary whose CSV
-// rows are exactly those addresses; up to five are told one by one; nothing is told twice, and a
-// chunk that ends late still tells its own changes.
+// rows are exactly those addresses; up to five are told one by one; nothing is told twice, a
+// chunk that ends late still tells its own changes, and a run waits for the retry of an address
+// that could not be told (asked of the lab's silent port once).
 import type { Job } from "bullmq";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -23,7 +24,10 @@ const nameOf = (ip: string) => `ws${ip.split(".")[3]}.example.test`;
 const CHANNEL = "C-summary";
 
 describe("a range watch's run with many changes", () => {
-  const control = connectLab(inject("lab"));
+  const lab = inject("lab");
+  const control = connectLab(lab);
+  /** Addresses whose next check asks a server that never answers (could not tell). */
+  const silentOnce = new Set<string>();
   const platform = new RecordingPlatform("console");
   const settings = labSettings("watchsummary", { watchChunkSize: 4, watchIntervalMs: 3_600_000 });
   const keys = storeKeys(settings.prefix);
@@ -35,7 +39,10 @@ describe("a range watch's run with many changes", () => {
     queues: runtime.queues,
     settings,
     logger,
-    runCheck: (options: Parameters<typeof runCheck>[0]) => runCheck(options),
+    runCheck: (options: Parameters<typeof runCheck>[0]) => {
+      if (!silentOnce.delete(options.ip)) return runCheck(options);
+      return runCheck({ ...options, resolvers: [lab.dead], authorities: [lab.dead] });
+    },
   });
   const run = (id: string, data: WatchJob) => processWatchJob({ id, data } as Job<WatchJob>, deps());
   const chunksOf = async (runId: string) =>
@@ -44,6 +51,8 @@ describe("a range watch's run with many changes", () => {
       .sort((a, b) => (a.data.kind === "chunk" && b.data.kind === "chunk" ? a.data.index - b.data.index : 0));
   const messages = () => platform.in(thread).map((item) => item.message);
   const kinds = (list: OutboundMessage[]) => list.map((message) => message.kind);
+  const csvIps = (content: string) =>
+    (parse(content, { columns: true }) as Record<string, string>[]).map((row) => row.ip);
 
   /** Waits until a direct check of each address says `verdict` (the resolver's cache has let go). */
   async function settledAs(ips: readonly string[], verdict: "pass" | "fail"): Promise<void> {
@@ -201,5 +210,30 @@ describe("a range watch's run with many changes", () => {
     expect(told.sort()).toEqual(
       [...broken.map((ip) => `${ip} broke`), ...recovered.map((ip) => `${ip} recovered`)].sort(),
     );
+  }, 60_000);
+
+  it("a chunk's address that could not be told is retried, and the run waits for it: one summary of six", async () => {
+    const before = messages().length;
+    const broken = IPS.slice(10, 16); // chunk 2 (170, 171) and chunk 3 (172-175)
+    await breakAll(broken);
+    silentOnce.add(IPS[12] ?? "");
+    await run("run-5", { kind: "run", channel: `console:${CHANNEL}`, target: RANGE });
+    for (const chunk of await chunksOf("run-5")) await run(chunk.id ?? "", chunk.data);
+    // Chunk 3 queued a retry of 192.0.2.172: the run is not over, nothing is told.
+    const retries = (await chunksOf("run-5")).filter(
+      (job) => job.data.kind === "chunk" && job.data.attempt === 2,
+    );
+    expect(retries.map((job) => (job.data.kind === "chunk" ? job.data.ips : []))).toEqual([[IPS[12]]]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(messages()).toHaveLength(before);
+    for (const retry of retries) await run(retry.id ?? "", retry.data);
+    await platform.waitFor(() => messages().length > before, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const told = messages().slice(before);
+    expect(kinds(told)).toEqual(["watch-summary"]);
+    const [summary] = told;
+    if (summary?.kind !== "watch-summary") throw new Error("no summary");
+    expect(summary.total).toBe(6);
+    expect(csvIps(summary.attachment.content)).toEqual(broken);
   }, 60_000);
 });
