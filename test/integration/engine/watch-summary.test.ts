@@ -236,4 +236,29 @@ describe("a range watch's run with many changes", () => {
     expect(summary.total).toBe(6);
     expect(csvIps(summary.attachment.content)).toEqual(broken);
   }, 60_000);
+
+  it("a muted range holds its changes as before, and sums them up once when the window ends", async () => {
+    const before = messages().length;
+    await platform.command(["mute", RANGE, "1h"], CHANNEL);
+    const recovered = IPS.slice(10, 16);
+    await fix(recovered);
+    await run("run-6", { kind: "run", channel: `console:${CHANNEL}`, target: RANGE });
+    for (const chunk of await chunksOf("run-6")) await run(chunk.id ?? "", chunk.data);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(messages()).toHaveLength(before);
+    expect(await runtime.redis.hlen(keys.heldNotices(`console:${CHANNEL}`, RANGE))).toBe(6);
+
+    await platform.command(["mute", RANGE, "off"], CHANNEL);
+    const unmute = ((await runtime.queues.watch.getJobs(["waiting", "delayed"])) as Job<WatchJob>[]).filter(
+      (job) => job.data.kind === "unmute",
+    );
+    // The 1 h window's end and the early one: only the window's current end sums up.
+    expect(unmute).toHaveLength(2);
+    for (const job of unmute) await run(job.id ?? "", job.data);
+    await platform.waitFor(() => messages().length > before, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const told = messages().slice(before);
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told[0])).toContain("While it was muted: 6 recovered.");
+  }, 60_000);
 });
