@@ -22,6 +22,8 @@ export interface EngineSettings {
     blocklists?: BlocklistOptions;
     /** The SMTP probe's EHLO name (smtpProbeHeloOf); absent: the probe's neutral name. */
     smtpHelo?: string;
+    /** SHOW_PRIVATE_ADDRESSES: reports keep the non-public addresses names resolve to (issue 28). */
+    showPrivateAddresses?: boolean;
   };
   checkConcurrency: number;
   /** Same IP and HELO within this window share one DNS check. */
@@ -86,6 +88,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       rdap: rdapFromConfig(config),
       blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
       smtpHelo: smtpProbeHeloOf(config),
+      showPrivateAddresses: config.SHOW_PRIVATE_ADDRESSES,
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
     dedupWindowMs: config.DEDUP_WINDOW_MS,

@@ -4,12 +4,13 @@
 // sweep-threads.ts), rows on stdout, a summary on stderr.
 // Exit 0 all pass, 1 any fail, 2 only inconclusive left, 64 bad usage.
 import cliProgress from "cli-progress";
+import { SerialCache } from "../check/authority-serial-cache.js";
 import { DnsClient } from "../check/dns-client.js";
 import { RateLimit } from "../check/dns-limits.js";
 import { InvalidInputError, parseServer, runCheck } from "../check/index.js";
 import { type AddressRange, addressesOfAll, parseRange } from "../check/ranges.js";
 import { formatServer } from "../check/server.js";
-import { sweepAddresses } from "../check/sweep.js";
+import { pacedConcurrency, sweepAddresses } from "../check/sweep.js";
 import type { BlocklistOptions, CheckReport } from "../check/types.js";
 import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
@@ -28,6 +29,7 @@ import { sweepInThreads, threadsFor } from "./sweep-threads.js";
 
 export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--resolver H[:P]]... [--authority H[:P]]... [--timeout MS]
                   [--concurrency N] [--qps N] [--threads N] [--only-failing] [--blocklists] [--format table|csv|ndjson]
+                  [--show-private-addresses]
 
   <ip|range>           addresses or ranges: 203.0.113.5, 203.0.113.0/24 (IPv4 up to /16), 2001:db8::/120 (IPv6 up to /112)
   --helo NAME          the name every address's mail server announces in HELO/EHLO
@@ -45,6 +47,9 @@ export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--res
   --format F           table (default; aligned, in address order, at the end), csv (in address
                        order, at the end) or ndjson (one report per line as rdns check --json
                        prints it, streamed as checks finish)
+  --show-private-addresses
+                       show the non-public addresses PTR and HELO names resolve to (default
+                       SHOW_PRIVATE_ADDRESSES; otherwise counted in privateAddresses, not shown)
 
 The summary (counts by verdict and by problem code) goes to stderr, with a progress bar on a terminal.
 exit status: 0 all pass, 1 any fail, 2 none fail but some inconclusive (DNS errors), 64 bad usage
@@ -125,6 +130,8 @@ interface SweepSettings {
   format: SweepFormat;
   /** --blocklists: the lists to ask (DNSBL_ZONES), or null without the flag. */
   blocklists: BlocklistOptions | null;
+  /** --show-private-addresses or SHOW_PRIVATE_ADDRESSES (issue 28). */
+  showPrivateAddresses: boolean;
 }
 
 function readSettings(
@@ -165,6 +172,7 @@ function readSettings(
     onlyFailing: values["only-failing"] ?? false,
     format,
     blocklists: values.blocklists ? servers.blocklists : null,
+    showPrivateAddresses: servers.showPrivateAddresses,
   };
 }
 
@@ -188,6 +196,8 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
       questions++;
     },
   });
+  // Each authority's zone SOA once per zone and window, not beside every PTR (authority-serial-cache.ts).
+  const serialCache = new SerialCache();
   io.stderr.write(notPublicNotes(settings.ranges));
   const total = settings.ranges.reduce((sum, range) => sum + range.size, 0);
   const bar = io.stderr.isTTY
@@ -209,6 +219,7 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
     resolvers: settings.resolvers,
     authorities: settings.authorities,
     timeoutMs: settings.timeoutMs,
+    showPrivateAddresses: settings.showPrivateAddresses,
   };
   // Lists only with --blocklists, at BLOCKLIST_SWEEP_RATE addresses a second, in this thread:
   // each address waits for its turn before its check starts (its deadline starts after the wait).
@@ -251,10 +262,10 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
       );
     } else {
       await sweepAddresses(addressesOfAll(settings.ranges), {
-        concurrency: settings.concurrency,
+        concurrency: pacedConcurrency(settings.concurrency, settings.qps ?? 0),
         check: async (ip) => {
           await pace?.take();
-          return runCheck({ ip, ...listCheck }, { transport: client.query });
+          return runCheck({ ip, ...listCheck }, { transport: client.query, serialCache });
         },
         onReport: (report: CheckReport, index) => {
           tally.add(report);

@@ -15,6 +15,7 @@ import type { ChatPlatform, ChatSender, InboundHandlers } from "../../../src/cha
 import { storeKeys } from "../../../src/keys.js";
 import { createRedis } from "../../../src/queue/connection.js";
 import { createQueues, type Queues } from "../../../src/queue/queues.js";
+import type { EngineSettings } from "../../../src/settings.js";
 import { createDeliveryWorker } from "../../../workers/delivery.js";
 import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
 
@@ -50,9 +51,10 @@ export interface TestApp {
 export async function startTestApp(
   name: string,
   limits: CommandLimits | null,
-  options: { redisUrl?: string } = {},
+  options: { redisUrl?: string; check?: Partial<EngineSettings["check"]> } = {},
 ): Promise<TestApp> {
-  const settings = labSettings(`contract-${name}`);
+  const base = labSettings(`contract-${name}`);
+  const settings = { ...base, check: { ...base.check, ...options.check } };
   const redis = createRedis(options.redisUrl ?? REDIS_URL, "client");
   redis.on("error", () => {}); // an unreachable Redis is the scenario, not a crash
   // Connected before the first command: a command that touches no Redis (help, a failing
