@@ -319,6 +319,33 @@ describe("a check with lists", () => {
     expect(asked?.name.split(".").length).toBe(32 + 3);
   });
 
+  it("IPv6: a list listing only the IPv4 test point serves us (clean); one listing neither could not tell", async () => {
+    // ZEN serves both families from one zone and may list only 127.0.0.2; a zone answering
+    // NXDOMAIN for both points does not serve this resolver at all.
+    const v6Check = async (listsV4Point: boolean) => {
+      const server = await startFakeDns(({ name, type }) =>
+        listsV4Point && type === "A" && name.startsWith("2.0.0.127.")
+          ? { aa: false, answers: [{ type: "A", name, ttl: 30, data: "127.0.0.2" }] }
+          : { aa: false, rcode: "NXDOMAIN" },
+      );
+      servers.push(server);
+      const report = await runCheck({
+        ip: "2001:db8::5",
+        resolvers: [server.address],
+        authorities: [],
+        timeoutMs: 400,
+        deadlineMs: 1500,
+        blocklists: { zones: [ZEN] },
+      });
+      const asked = server.questions.map((question) => question.name);
+      expect(asked.some((name) => name.startsWith("2.0.0.0.0.0.f.7.f.f.f.f."))).toBe(true);
+      expect(asked.some((name) => name.startsWith("2.0.0.127."))).toBe(true);
+      return report.blocklists[0];
+    };
+    expect((await v6Check(true))?.status).toBe("clean");
+    expect((await v6Check(false))?.status).toBe("error");
+  });
+
   it("no lists configured: none asked, an empty list", async () => {
     const server = await resolver(() => ({ aa: false, rcode: "NXDOMAIN" }));
     const report = await check(server, []);

@@ -54,7 +54,13 @@ export function zoneHealth(
   const now = Date.now();
   const found = map.get(key);
   if (found !== undefined && found.expires > now) return found.health;
-  const health = askTestPoint(ctx, list, options);
+  const health =
+    ctx.family === 4
+      ? askTestPoint(ctx, list, options, TEST_POINTS[4])
+      : Promise.all([
+          askTestPoint(ctx, list, options, TEST_POINTS[6]),
+          askTestPoint(ctx, list, options, TEST_POINTS[4]),
+        ]).then(eitherServes);
   map.set(key, { expires: now + HEALTH_TTL_MS, health });
   // "Could not ask" says nothing of the list: the next check asks again.
   void health.then((result) => {
@@ -63,12 +69,26 @@ export function zoneHealth(
   return health;
 }
 
+/**
+ * An IPv6 check's list serves us when either test point is listed. RFC 5782 5 asks an IPv6 list
+ * for ::FFFF:7F00:2, but a list serving both families from one zone (Spamhaus ZEN) may list only
+ * 127.0.0.2, and whether it does could not be read here: the IPv4 point alone still tells a
+ * wrong key or an unregistered resolver (the whole zone answers NXDOMAIN then), and an IPv6-only
+ * list has its own point. Broken only when both points are missing; one that could not be asked
+ leaves the list as it is.
+ */
+function eitherServes([v6, v4]: [ZoneHealth, ZoneHealth]): ZoneHealth {
+  if (v6.state === "ok" || v4.state === "ok") return { state: "ok", reason: null };
+  if (v6.state === "broken" && v4.state === "broken") return v6;
+  return v6.state === "unknown" ? v6 : v4;
+}
+
 async function askTestPoint(
   ctx: AskContext,
   list: BlocklistDefinition,
   options: BlocklistOptions,
+  point: { address: string; reverseName: string },
 ): Promise<ZoneHealth> {
-  const point = TEST_POINTS[ctx.family];
   const name = listQueryName(point.reverseName, queryZone(list.zone, options));
   const response = await askResolvers(ctx, name, "A");
   if (response === null) return { state: "unknown", reason: "no resolver to ask" };
