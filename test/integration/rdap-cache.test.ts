@@ -67,7 +67,7 @@ describe("RDAP networks in Redis", () => {
   });
 
   it("an IPv6 network is filed under the /48", async () => {
-    expect(rdapBlock("2001:db8:0:64::25")).toBe("2001:db8::");
+    expect(rdapBlock("2001:db8:0:64::25")).toBe("2001:db8:0:0:0:0:0:0");
     const cache = redisRdapCache(redis, keys);
     const lookup = createRdapLookup({ baseUrl: rdap.base("ok"), cache });
     expect((await lookup("2001:db8:0:64::25", AbortSignal.timeout(2000)))?.name).toBe("HETZNER-LAB-V6");

@@ -26,12 +26,12 @@ describe("RDAP range keys", () => {
     [
       { start: "2001:db8:0:64::", end: "2001:db8:0:64:ffff:ffff:ffff:ffff" },
       "2001:db8:0:64::25",
-      "2001:db8:0:64::/64",
+      "2001:db8:0:64:0:0:0:0/64",
     ],
     [
       { start: "2001:db8::", end: "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff" },
       "2001:db8:0:64::25",
-      "2001:db8::/32@2001:db8::",
+      "2001:db8:0:0:0:0:0:0/32@2001:db8:0:0:0:0:0:0",
     ],
   ])("%o found for %s is filed under %s", (entry, ip, key) => {
     expect(rdapRangeKey(entry, ip)).toBe(key);
