@@ -6,6 +6,7 @@
 import { askSoa, discoverServers } from "./authority-discovery.js";
 import type { SerialCache } from "./authority-serial-cache.js";
 import { askServersWithSerial, authoritativeCandidates, chooseNewest } from "./authority-serials.js";
+import { inBailiwick } from "./bailiwick.js";
 import { type DnsResponse, normaliseName } from "./dns-client.js";
 import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
 import {
@@ -43,6 +44,12 @@ export interface AuthorityResult {
   answeredBy: string[];
   /** The zone's NS and SOA names this work already saw (the owner section reads them). */
   seen?: ZoneNames;
+  /**
+   * The zone the answering servers were found authoritative for (the delegation discovery
+   * followed); null when they were listed (no delegation known). The owner shares a zone with
+   * other addresses only within it (src/check/sections/owner/).
+   */
+  bailiwick?: string | null;
 }
 
 export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
@@ -72,6 +79,8 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     result.report.serial = newestSerial;
     result.report.disagreement = disagreement;
     result.report.notAsked = notAsked;
+    // Discovered servers speak for the zone their delegation named, listed ones for none known.
+    if (result.bailiwick === undefined) result.bailiwick = options.authorities.length === 0 ? zone : null;
     return result;
   };
   // Each hop follows at least one CNAME, so the chain bound is the hop bound too.
@@ -159,8 +168,12 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
     }
     if (chain.values.length > 0) options.onNames?.(chain.values);
     // A negative answer carries the zone's SOA (RFC 2308 3); for a positive one the SOA question
-    // asked beside it brings it (completeSoa is left for a result without one).
-    const soa = authoritative.response.soa ?? authoritative.soa;
+    // asked beside it brings it (completeSoa is left for a result without one). Its owner is
+    // believed only in bailiwick (bailiwick.ts): a discovered server, at or below the zone it was
+    // found authoritative for; else the delegation's zone stands.
+    const delegation = options.authorities.length === 0 ? zone : null;
+    const claimed = authoritative.response.soa ?? authoritative.soa;
+    const soa = claimed !== null && inBailiwick(claimed.zone, chain.finalName, delegation) ? claimed : null;
     return finish({
       seen: namesSeen(authoritative.response, soa, soa?.zone ?? zone, discovered),
       finalName: chain.finalName,
@@ -225,8 +238,11 @@ export async function completeSoa(result: AuthorityResult, options: QueryOptions
   const soas = await Promise.all(
     result.answeredBy.map((server) => askSoa(server, result.finalName, options)),
   );
-  const soa = soas.find((found) => found !== null);
-  if (soa === undefined) return;
+  // The same bailiwick rule as for the SOA beside the PTR (askAuthority).
+  const soa = soas.find(
+    (found) => found !== null && inBailiwick(found.zone, result.finalName, result.bailiwick ?? null),
+  );
+  if (soa === undefined || soa === null) return;
   result.report.zone = soa.zone;
   result.report.soa = { ttl: soa.ttl, minimum: soa.minimum };
 }
