@@ -23,11 +23,14 @@ import type { StoreKeys } from "../src/keys.js";
 import type { DeliveryJob } from "../src/queue/jobs.js";
 import type { RedisClient } from "../src/redis-client.js";
 import { holdNotices } from "../src/store/held-notices.js";
-import { askedHelo, reportRowKey, saveReportRows, stateFactsOf } from "../src/store/report-rows.js";
+import { askedHelo, reportRowKey, saveReportRows } from "../src/store/report-rows.js";
 import { saveLastReports } from "../src/store/reports.js";
-import { claimBlockOwners, type Owner, ownerBlock, ownerText } from "../src/store/watch-owners.js";
 import { compareAndSetWatchStates, readWatchState, readWatchStatesOf } from "../src/store/watch-states.js";
 import { mutedAt, watchersOfMany } from "../src/store/watches.js";
+import { type Claim, type FinishedCheck, shareBlockOwners, withFacts } from "./settle-facts.js";
+
+export type { FinishedCheck };
+
 import {
   planWatchNotice,
   type WatchDecision,
@@ -38,13 +41,6 @@ import {
 
 /** Compare-and-set tries per watching channel before leaving it to the next check. */
 const MAX_WATCH_WRITES = 5;
-
-/** One finished check: its report, and the job id its state writes and notices derive from. */
-export interface FinishedCheck {
-  report: CheckReport;
-  /** The compare-and-set's "by" and the notice's delivery id derive from it (one per address). */
-  jobId: string;
-}
 
 /**
  * One job id per address within a chunk: a chunk run again repeats its notices instead of
@@ -108,58 +104,8 @@ function watchRows(
  */
 export type Asker = "check" | "watch-run";
 
-/** The decision with the check's facts (as the watch sees it) added to the state it writes. */
-function withFacts(
-  decision: WatchDecision,
-  record: WatchObservation["record"],
-  report: CheckReport,
-): WatchDecision {
-  if (decision.action !== "write") return decision;
-  const view = watchView(record, report);
-  return view === null ? decision : { ...decision, state: { ...decision.state, facts: stateFactsOf(view) } };
-}
-
-/**
- * A watch run's states leave out the owner their block already has (src/store/watch-owners.ts),
- * offering each block the owner seen in it where it has none (one round trip for the batch).
- */
-async function shareBlockOwners(
-  redis: RedisClient,
-  keys: StoreKeys,
-  claims: readonly Claim[],
-): Promise<Claim[]> {
-  const ownerOf = (claim: Claim) =>
-    claim.decision.action === "write" ? (claim.decision.state.facts?.owner ?? null) : null;
-  const offers = new Map<string, Map<string, Owner>>();
-  for (const claim of claims) {
-    const owner = ownerOf(claim);
-    if (owner === null) continue;
-    const blocks = offers.get(claim.watcher.channel) ?? new Map<string, Owner>();
-    const block = ownerBlock(claim.check.report.ip);
-    if (!blocks.has(block)) blocks.set(block, owner);
-    offers.set(claim.watcher.channel, blocks);
-  }
-  const held = await claimBlockOwners(redis, keys, offers);
-  return claims.map((claim) => {
-    const { decision } = claim;
-    const owner = ownerOf(claim);
-    if (decision.action !== "write" || owner === null || decision.state.facts === undefined) return claim;
-    const shared = held.get(claim.watcher.channel)?.get(ownerBlock(claim.check.report.ip));
-    if (shared !== ownerText(owner)) return claim;
-    const { owner: _theBlocks, ...facts } = decision.state.facts;
-    return { ...claim, decision: { ...decision, state: { ...decision.state, facts } } };
-  });
-}
-
 /** Whether a decision announces something (a change, or the name servers' lasting disagreement). */
 const announces = (decision: WatchDecision): boolean => noticesOf(decision).length > 0;
-
-/** One watching channel of one address, and what was decided for it. */
-interface Claim {
-  check: FinishedCheck;
-  watcher: WatchObservation;
-  decision: WatchDecision;
-}
 
 /**
  * A claim that lost its compare-and-set (another check of the address wrote first): decided again
