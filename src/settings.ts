@@ -98,11 +98,11 @@ export function settingsFromConfig(config: Config): EngineSettings {
     watchCap: config.WATCH_CAP,
     watchCapTotal: config.WATCH_CAP_TOTAL,
     watchChunkSize: 256,
-    // 2 chunks of 16 checks: 32 of a watch's checks at once in a process. On the lab, a /16's run
-    // went as fast as with 4 x 64 (the CPU, not the concurrency, bounds it) while a person's
-    // check during it went from p50 55-78 ms to 13-19 ms (issue 28, npm run bench:watch16). The
-    // price is paid when the DNS is slow: a run whose every check waits out its deadline (6 s)
-    // does 32 / 6 s, about 5 checks a second (docs/operations.md "What a watch costs").
+    // 2 chunks of 16 checks: 32 of a watch's checks at once in a process. On the lab a /16's run
+    // went as fast as with 4 x 64 (the CPU, not the concurrency, bounds it) in smaller bursts, so
+    // a person's check during it stays within 2 x its idle time (issue 28, npm run bench:watch16).
+    // The price is paid when the DNS is slow: a run whose every check waits out its deadline
+    // (6 s) does 32 / 6 s, about 5 checks a second (docs/operations.md "What a watch costs").
     watchChunkConcurrency: 16,
     watchWorkerConcurrency: 2,
     recheckMaxMs: config.RECHECK_MAX_HOURS * HOUR,
