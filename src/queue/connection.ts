@@ -142,22 +142,6 @@ function clusterOptions(options: RedisOptions, password: string | undefined): Cl
   } as ClusterOptions;
 }
 
-/** How long a request waits for a replica to acknowledge its writes (Redis WAIT). */
-export const REPLICA_WAIT_MS = 500;
-
-/**
- * Redis replicates asynchronously: a primary killed right after a write may take it with it, and
- * Sentinel then promotes a replica that never saw it. Before the bot tells an asker "checking",
- * WAIT (https://redis.io/docs/latest/commands/wait/) holds until one replica has every write this
- * connection made, or REPLICA_WAIT_MS passed (with no replica left after a failover, the request
- * goes on rather than stalling). Only for Sentinel deployments: one server has no replica to
- * wait for, and a Cluster connection has no single node to ask.
- */
-export async function waitForReplicas(redis: RedisClient): Promise<void> {
-  if (redis instanceof Cluster || (redis.options.sentinels ?? []).length === 0) return;
-  await redis.wait(1, REPLICA_WAIT_MS);
-}
-
 /**
  * Fails fast at start-up: one connection attempt, one PING, within `timeoutMs`. ioredis would
  * otherwise retry forever and the process would sit there saying nothing.
