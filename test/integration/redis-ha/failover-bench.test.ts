@@ -11,6 +11,7 @@
 import type { Worker } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
+import type { RedisClient } from "../../../src/redis-client.js";
 import { startRuntime } from "../../../src/runtime.js";
 import { startSentinelSet } from "../../support/redis-servers.js";
 import { labSettings, logger, type Posted, RecordingPlatform } from "../engine/support.js";
@@ -59,12 +60,53 @@ function jobEffects(): { onWorker: (worker: Worker) => void; refusedFinish: numb
   return effects;
 }
 
+/**
+ * Every connection of the engine's workers and its shared client, with what happened to each
+ * (ioredis's status events, from the kill on): printed for a kill after which nothing answered.
+ */
+function connectionLog(): {
+  onWorker: (worker: Worker) => void;
+  add: (name: string, connection: RedisClient) => void;
+  since: (at: number) => string;
+} {
+  const events: { at: number; line: string }[] = [];
+  const connections: [string, RedisClient][] = [];
+  const add = (name: string, connection: RedisClient) => {
+    if (connections.some(([, known]) => known === connection)) return;
+    connections.push([name, connection]);
+    for (const event of ["close", "reconnecting", "connect", "ready", "end"])
+      connection.on(event, () => events.push({ at: Date.now(), line: `${name} ${event}` }));
+    connection.on("error", (error: Error) =>
+      events.push({ at: Date.now(), line: `${name} error ${error.message.slice(0, 60)}` }),
+    );
+  };
+  return {
+    add,
+    onWorker(worker) {
+      // BullMQ's backend holds the worker's two connections (a Redis-specific escape hatch).
+      const backend = (
+        worker as unknown as {
+          backend: { client: Promise<RedisClient>; blockingClient?: Promise<RedisClient> };
+        }
+      ).backend;
+      void backend.client.then((client) => add(`${worker.name} client`, client));
+      void backend.blockingClient?.then((client) => add(`${worker.name} blocking`, client));
+    },
+    since: (at) =>
+      [
+        ...events.filter((e) => e.at >= at).map((e) => `${seconds(e.at - at)} ${e.line}`),
+        ...connections.map(([name, connection]) => `now: ${name} ${connection.status}`),
+      ].join("\n"),
+  };
+}
+
 const isAnswer = (m: Posted) => m.message.kind === "report" || m.message.kind === "could-not-tell";
 
 async function oneKill(round: number): Promise<KillResult> {
   const servers = await startSentinelSet(1000);
   const platform = new RecordingPlatform("console");
   const effects = jobEffects();
+  const connections = connectionLog();
   const runtime = await startRuntime({
     config: loadConfig({ REDIS_SENTINELS: servers.sentinelList }),
     logger,
@@ -72,8 +114,12 @@ async function oneKill(round: number): Promise<KillResult> {
     worker: true,
     settings: labSettings(`fobench${round}`),
     platforms: [platform],
-    onWorker: effects.onWorker,
+    onWorker: (worker) => {
+      effects.onWorker(worker);
+      connections.onWorker(worker);
+    },
   });
+  connections.add("shared client", runtime.redis);
   try {
     // The engine has answered before the burst (its connections, workers and scripts are up):
     // the kill measures a failover, not a start-up.
@@ -119,6 +165,8 @@ async function oneKill(round: number): Promise<KillResult> {
       const waited = first === undefined ? 0 : first.at - (sent[i]?.at ?? 0);
       return waited > 10_000 ? [`203.0.113.${(i % 200) + 1} after ${seconds(waited)} s`] : [];
     });
+    if (origins.every((o, i) => (sent[i]?.at ?? 0) < killedAt || answers(o?.thread).length === 0))
+      process.stdout.write(`[measure] nothing answered after the kill:\n${connections.since(killedAt)}\n`);
     if (lateOnes.length > 0) process.stdout.write(`[measure] late: ${lateOnes.join(", ")}\n`);
     return {
       failoverS: failoverMs === null ? null : seconds(failoverMs),

@@ -95,7 +95,7 @@ describe("Sentinel failover", () => {
       while (sampling) {
         const at = Date.now();
         const [readiness, primary] = await Promise.all([
-          evaluateReadiness([redisReadiness(probe)], 1000),
+          evaluateReadiness([redisReadiness(probe, settings.prefix)], 1000),
           servers.primaryPort().then(answersPing, () => false),
         ]);
         samples.push({ at, ready: readiness.ready, primary });
