@@ -4,6 +4,7 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import type { RedisTarget } from "../config.js";
 import type { RedisClient } from "../redis-client.js";
+import { followPrimarySwitches } from "./sentinel-switch.js";
 
 export class RedisUnavailableError extends Error {
   override name = "RedisUnavailableError";
@@ -106,18 +107,25 @@ export function createRedis(
   switch (resolved.kind) {
     case "url":
       return new Redis(resolved.url, options);
-    case "sentinel":
-      return new Redis({
+    case "sentinel": {
+      const connection = new Redis({
         ...options,
         sentinels: resolved.sentinels,
         name: resolved.name,
         password: resolved.password,
         sentinelPassword: resolved.sentinelPassword,
-        // Reconnect at once when the Sentinels announce a new primary (+switch-master), instead
-        // of waiting for the old socket to fail.
-        failoverDetector: true,
+        // Not ioredis's own: it can end a reconnecting connection for good (src/queue/sentinel-switch.ts).
+        failoverDetector: false,
         sentinelRetryStrategy: reconnectDelay,
+        // A reconnect ends the old socket and waits for it to close; a primary that hangs never
+        // closes it, and ioredis destroys it only after this (2 s by default).
+        disconnectTimeout: 200,
       });
+      // Reconnect when the Sentinels announce a new primary (+switch-master), instead of waiting
+      // on an old primary that hangs. Not the start-up probe, which is gone in a few seconds.
+      if (!options.lazyConnect || role !== "probe") followPrimarySwitches(connection);
+      return connection;
+    }
     case "cluster":
       return new Cluster(resolved.nodes, clusterOptions(options, resolved.password));
   }
