@@ -51,8 +51,7 @@ export const PRIMARY_WAIT_MS = 30_000;
  * How long a BullMQ worker waits after a failed fetch or finish before trying again (its
  * `runRetryDelay`, 15 s by default). While no primary answers every attempt fails; with 1 s a
  * worker tries again within a second of the new primary (Sentinel names one ~2.4 s after a kill)
- * instead of up to 15 s later. (It did not cure the ~1 minute to the first answer the failover
- * bench measures: docs/operations.md "Sentinel and Cluster".)
+ * instead of up to 15 s later (docs/operations.md "Sentinel and Cluster").
  */
 export const WORKER_RUN_RETRY_DELAY_MS = 1000;
 

@@ -5,12 +5,15 @@
 // total: seconds from the kill until the Sentinels name a new primary, until the first answer
 // posted after that (to any command), until the first answer to a command sent after it, the longest
 // gap between two answers; commands lost (no answer in 60 s), doubled (two answers), late
-// (answered more than 10 s after they were sent); and what the dead primary took with it: jobs
-// whose finish the new primary refused (it never saw them taken) and jobs taken again after
-// their lock lapsed (stalled). Figures: docs/operations.md "Sentinel and Cluster".
+// (answered more than 10 s after they were sent); and what the dead primary took with it: the
+// bytes it had written and the replica had not yet read just before the kill, jobs whose finish
+// the new primary refused (it never saw them taken), jobs taken again after their lock lapsed
+// (stalled) and jobs still active once all was answered (their finish died with the primary).
+// Figures: docs/operations.md "Sentinel and Cluster".
 import type { Worker } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
+import { createRedis } from "../../../src/queue/connection.js";
 import type { RedisClient } from "../../../src/redis-client.js";
 import { startRuntime } from "../../../src/runtime.js";
 import { startSentinelSet } from "../../support/redis-servers.js";
@@ -37,6 +40,22 @@ interface KillResult {
   refusedFinish: number;
   /** Jobs taken again after their lock lapsed. */
   stalled: number;
+  /** Bytes the primary had written and the replica had not yet read, just before the kill. */
+  lagBytes: number;
+  /** Jobs still active once everything was answered: their finish died with the primary. */
+  leftActive: number;
+}
+
+/** The replication offsets of a server (INFO replication): its own, and a replica's read one. */
+async function offsets(port: number): Promise<{ master: number; replica: number }> {
+  const connection = createRedis(`redis://127.0.0.1:${port}`, "client");
+  try {
+    const info = await connection.info("replication");
+    const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
+    return { master: field("master_repl_offset"), replica: field("slave_repl_offset") };
+  } finally {
+    connection.disconnect();
+  }
 }
 
 /** Counts, over every worker of a runtime, what a failover did to the jobs they held. */
@@ -127,10 +146,17 @@ async function oneKill(round: number): Promise<KillResult> {
     const warmAnswered = () => warm !== null && platform.in(warm.thread).some(isAnswer);
     for (const deadline = Date.now() + 30_000; !warmAnswered() && Date.now() < deadline; ) await sleep(100);
     let killedAt = 0;
+    let lagBytes = 0;
     const sent: { at: number; origin: Promise<Awaited<ReturnType<RecordingPlatform["command"]>>> }[] = [];
     for (let i = 0; i < BURST; i++) {
       sent.push({ at: Date.now(), origin: platform.command([`203.0.113.${(i % 200) + 1}`], `C-${i}`) });
       if (i === BURST / 2) {
+        // What asynchronous replication could lose at this instant: written, not yet replicated.
+        const [primary, replica] = await Promise.all([
+          offsets(servers.primary.port),
+          offsets(servers.replica.port),
+        ]);
+        lagBytes = Math.max(0, primary.master - replica.replica);
         servers.primary.child.kill("SIGKILL");
         killedAt = Date.now();
       }
@@ -181,6 +207,12 @@ async function oneKill(round: number): Promise<KillResult> {
       }).length,
       refusedFinish: effects.refusedFinish,
       stalled: effects.stalled,
+      lagBytes,
+      leftActive: (
+        await Promise.all(
+          [runtime.queues.check, runtime.queues.delivery("console")].map((queue) => queue.getActiveCount()),
+        )
+      ).reduce((a, b) => a + b, 0),
     };
   } finally {
     await runtime.stop();
@@ -200,6 +232,8 @@ function table(results: KillResult[]): string {
     ["late", (r) => r.late],
     ["finish refused", (r) => r.refusedFinish],
     ["stalled", (r) => r.stalled],
+    ["left active", (r) => r.leftActive],
+    ["lag at kill B", (r) => r.lagBytes],
   ];
   const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
@@ -233,7 +267,8 @@ describe.runIf(KILLS > 0)(`failover bench: ${KILLS} kills`, () => {
           `failover ${spread((r) => r.failoverS)}; answering again ${spread((r) => r.answeringAgainS)};`,
           `first answer to a new command ${spread((r) => r.firstNewAnswerS)}; longest silence ${spread((r) => r.silenceS)};`,
           `lost ${sum((r) => r.lost)}, doubled ${sum((r) => r.doubled)}, late ${sum((r) => r.late)},`,
-          `finish refused ${sum((r) => r.refusedFinish)}, stalled ${sum((r) => r.stalled)}\n${table(results)}\n`,
+          `finish refused ${sum((r) => r.refusedFinish)}, stalled ${sum((r) => r.stalled)}, left active ${sum((r) => r.leftActive)};`,
+          `replication lag at the kill ${spread((r) => r.lagBytes).replaceAll(" s", " B")}\n${table(results)}\n`,
         ].join(" "),
       );
       expect(results).toHaveLength(KILLS);
