@@ -60,8 +60,9 @@ export default {
     const name = host as string;
     const found = await resolveHostForChat(ctx, name);
     if (found.status !== "found") {
-      // No address is an answer about the name, for the asker; a DNS failure is "could not tell".
-      if (found.status === "none") await refuse(respond, hostNothingToCheck(found), example);
+      // No address (or only non-public ones, refused as a typed private IP is, without naming
+      // them: issue 28) is an answer about the name, for the asker; a DNS failure is "could not tell".
+      if (found.status !== "error") await refuse(respond, hostNothingToCheck(found), example);
       else await respond.replyPrivately({ kind: "notice", text: hostNothingToCheck(found) });
       return;
     }

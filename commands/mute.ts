@@ -12,6 +12,7 @@ export default {
   summary:
     "hold a watch's notices for a maintenance window (1m to 7d, or off); they are summed up when it ends",
   dnsWork: false,
+  changesWatches: true,
   options: [
     WATCHED_TARGET_OPTION,
     {

@@ -11,6 +11,7 @@ export default {
   name: "unwatch",
   summary: "stop watching an IP or range",
   dnsWork: false,
+  changesWatches: true,
   options: [WATCHED_TARGET_OPTION],
   examples: [{ range: "203.0.113.0/28" }],
   async run({ ctx, request, respond, args }) {

@@ -24,6 +24,7 @@ export default {
   name: "watch",
   summary: "watch an IP or a range (up to /16, IPv6 /112) and hear when one breaks, recovers or changes name",
   dnsWork: true,
+  changesWatches: true,
   options: [
     {
       name: "range",

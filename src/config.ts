@@ -86,6 +86,17 @@ const schema = z.object({
   DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** Whole-check deadline (src/check/deadline.ts); unset: 3 x DNS_TIMEOUT_MS. */
   CHECK_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  /**
+   * Show the non-public addresses (loopback, RFC 1918, link-local, unique-local) that PTR, HELO
+   * and typed host names resolve to, in every report, chat answer, page and notice; off: they are
+   * named "a private address" only (issue 28; docs/operations.md says what this exposes).
+   */
+  SHOW_PRIVATE_ADDRESSES: z
+    .enum(["0", "1", "true", "false"], {
+      message: "1 (show non-public addresses in every answer) or 0 (name them only as private)",
+    })
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -253,7 +264,7 @@ const schema = z.object({
   /** PEM files for STARTTLS; unset: smtp-server's built-in test certificate (encrypted, not private). */
   SMTP_TLS_CERT: optionalText,
   SMTP_TLS_KEY: optionalText,
-  /** Connections at once from one client address (after the PROXY header). */
+  /** Connections at once from one client (after the PROXY header): an IPv4 address or an IPv6 /64. */
   SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
   // Redis beyond one server (docs/operations.md "Sentinel and Cluster"): Sentinels that name the
   // primary, or a Redis Cluster's seed nodes, instead of REDIS_URL (redisTargetOf below).

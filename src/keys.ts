@@ -131,6 +131,12 @@ export function storeKeys(prefix: string) {
      * bot processes here (PUBLISH is allowed when full), src/app/storage-full-notices.ts.
      */
     storageFullChannel: `${base}:storage-full`,
+    /**
+     * A pub/sub channel, not a key: a channel's watches or their states changed (a command, a
+     * watch's notice posted), so every bot process refreshes what shows them (Slack's App Home),
+     * src/app/watch-changes.ts. Its messages are channel keys (`slack:C0123`).
+     */
+    watchChangedChannel: `${base}:watch-changed`,
   };
 }
 

@@ -13,6 +13,7 @@ import { dmarcReaderFor } from "./app/dmarc-paste.js";
 import { createInboundHandlers } from "./app/handlers.js";
 import { loadCommands } from "./app/load-commands.js";
 import { listenForStorageFull } from "./app/storage-full-notices.js";
+import { listenForWatchChanges } from "./app/watch-changes.js";
 import type { ChatPlatform, InboundHandlers } from "./chat/types.js";
 import { runCheck } from "./check/index.js";
 import type { Config } from "./config.js";
@@ -46,6 +47,8 @@ export interface RuntimeOptions {
   readBounce?: BounceReader;
   /** Called when a front end asks the process to end (the console's Ctrl-D). */
   onQuit?: () => void;
+  /** Where the console chat writes (default stdout); `rdns serve` holds it until its intro is out. */
+  consoleOutput?: NodeJS.WritableStream;
   /**
    * Called with each worker as soon as it is created, before it can finish a job (metrics
    * observers attach here: a listener attached later would miss jobs that were already queued).
@@ -87,7 +90,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     try {
       await startPlatforms(opened, handlers, options);
       if (ctx.mailtest) opened.mail.push(await startBotMailListener(ctx, config, ctx.mailtest.domain));
-      await listenForStorageFull(opened.subscriber(), opened.keys, opened.platforms, logger);
+      const subscriber = opened.subscriber();
+      await listenForStorageFull(subscriber, opened.keys, opened.platforms, logger);
+      await listenForWatchChanges(subscriber, opened.keys, opened.platforms);
     } catch (error) {
       // A bot whose front end cannot start must not run on headless: close what was opened so
       // the process can exit and say why (src/cli/serve.ts).
@@ -237,7 +242,7 @@ async function startPlatforms(
     options.platforms ??
     (await createPlatforms(options.config, logger, {
       input: process.stdin,
-      output: process.stdout,
+      output: options.consoleOutput ?? process.stdout,
       ...(options.onQuit === undefined ? {} : { onClose: options.onQuit }),
     }));
   const deliveryDeps = {

@@ -19,6 +19,8 @@ export interface EngineSettings {
     rdap?: RdapLookup | null;
     /** DNSBL_ZONES and SPAMHAUS_DQS_KEY (absent: no list is asked, as tests' own settings do). */
     blocklists?: BlocklistOptions;
+    /** SHOW_PRIVATE_ADDRESSES: reports keep the non-public addresses names resolve to (issue 28). */
+    showPrivateAddresses?: boolean;
   };
   checkConcurrency: number;
   /** Same IP and HELO within this window share one DNS check. */
@@ -82,6 +84,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
       rdap: rdapFromConfig(config),
       blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
+      showPrivateAddresses: config.SHOW_PRIVATE_ADDRESSES,
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
     dedupWindowMs: config.DEDUP_WINDOW_MS,

@@ -7,6 +7,7 @@
 // written; the platforms' own de-duplication (Slack event ids, Discord nonces) is the remedy there.
 import { DelayedError, type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import { recordChannelGone, recordChannelReachable } from "../src/app/paused-watches.js";
+import { announceWatchChange } from "../src/app/watch-changes.js";
 import type { ChatSender, DeliveryErrorHints, ReplyAddress } from "../src/chat/types.js";
 import { storeKeys } from "../src/keys.js";
 import type { Logger } from "../src/log.js";
@@ -96,7 +97,11 @@ export async function processDeliveryJob(
     throw error;
   }
   await deps.redis.set(marker, address ?? "", "EX", deps.settings.reportTtlSeconds);
-  if (watchChannel !== undefined) await recordChannelReachable(health, watchChannel);
+  if (watchChannel !== undefined) {
+    await recordChannelReachable(health, watchChannel);
+    // A watch's notice means its state changed: what shows the channel's watches refreshes.
+    await announceWatchChange(deps.redis, keys, watchChannel, deps.logger);
+  }
   return { address, skipped: false };
 }
 

@@ -16,7 +16,14 @@ export function resolversSeen(report: CheckReport): ResolverSeen[] {
   return report.resolvers.map((answer) => {
     const forward: ForwardSeen[] = report.forward
       .filter((lookup) => lookup.server === answer.server)
-      .map(({ name, status, addresses, ttl, confirms }) => ({ name, status, addresses, ttl, confirms }));
+      .map(({ name, status, addresses, privateAddresses, ttl, confirms }) => ({
+        name,
+        status,
+        addresses,
+        ...(privateAddresses ? { privateAddresses } : {}),
+        ttl,
+        confirms,
+      }));
     return {
       server: answer.server,
       status: answer.status,

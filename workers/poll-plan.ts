@@ -3,6 +3,7 @@
 // when a full check is due instead, and what each resolver still holding the old answer is
 // predicted to do. workers/poll.ts carries them out.
 import type { PollResult, PollTarget } from "../src/check/poll.js";
+import { addressesText } from "../src/check/private-addresses.js";
 import { type CheckReport, CONCLUSIVE_STATUSES, type ForwardLookup } from "../src/check/types.js";
 import { hashPhaseMs } from "../src/queue/watch-phase.js";
 import type { EngineSettings } from "../src/settings.js";
@@ -147,11 +148,11 @@ export function predictForwardLetGo(report: CheckReport, now: Date): LetGo[] {
 
 /** What a broken pair's resolver holds: "broken.example.test A 203.0.113.99", "no AAAA for x". */
 export function forwardHolds(
-  lookup: Pick<ForwardLookup, "name" | "status" | "addresses">,
+  lookup: Pick<ForwardLookup, "name" | "status" | "addresses" | "privateAddresses">,
   family: 4 | 6,
 ): string {
   const type = family === 4 ? "A" : "AAAA";
   return lookup.status === "found"
-    ? `${lookup.name} ${type} ${lookup.addresses.join(", ")}`
+    ? `${lookup.name} ${type} ${addressesText(lookup)}`
     : `no ${type} for ${lookup.name}`;
 }

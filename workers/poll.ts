@@ -59,6 +59,7 @@ function defaultConfirm(deps: PollDeps): ConfirmRunner {
       authorities: check.authorities,
       timeoutMs: check.timeoutMs,
       ...(check.deadlineMs === undefined ? {} : { deadlineMs: check.deadlineMs }),
+      ...(check.showPrivateAddresses ? { showPrivateAddresses: true } : {}),
     });
 }
 

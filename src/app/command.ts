@@ -71,5 +71,10 @@ export interface Command {
    * so help, lists, stop and mistyped input never use up someone's allowance.
    */
   dnsWork: boolean;
+  /**
+   * Whether it may add, remove or mute a channel's watches: every bot process is then told
+   * (src/app/watch-changes.ts), so what shows the channel's watches (Slack's App Home) refreshes.
+   */
+  changesWatches?: boolean;
   run(input: CommandInput): Promise<void>;
 }

@@ -13,6 +13,7 @@ import type {
   OutboundMessage,
 } from "../chat/types.js";
 import type { Logger } from "../log.js";
+import { channelKey } from "../store/watch-record.js";
 import { handleAsk } from "./ask.js";
 import { boundedResponder } from "./bounded-responder.js";
 import { runButton } from "./buttons.js";
@@ -25,6 +26,7 @@ import { failureCause, failureNotice, isStorageFull, newReference } from "./fail
 import { handlePaste } from "./handle-paste.js";
 import { homeView } from "./home.js";
 import { recordStorageFull } from "./metrics.js";
+import { announceWatchChange } from "./watch-changes.js";
 
 export interface PipelineOptions {
   /** Per-user and per-channel limits (command-limits.ts); none: unlimited. */
@@ -189,6 +191,8 @@ async function runCommand(
     example: exampleFor(commands, command, syntax),
   });
   if (spent?.allowed === true && counted.refused()) await spent.refund?.();
+  if (command.changesWatches === true)
+    await announceWatchChange(ctx.redis, ctx.keys, channelKey(request.platform, request.channel), log);
 }
 
 /**
@@ -215,6 +219,10 @@ async function handleButton(
     }
     log.debug({ button: button.action?.kind ?? "unreadable" }, "button");
     await runButton(pipeline.ctx, button, respond);
+    if (kind === "watch") {
+      const { ctx } = pipeline;
+      await announceWatchChange(ctx.redis, ctx.keys, channelKey(button.platform, button.channel), log);
+    }
   } catch (error) {
     const reference = newReference();
     const cause = failureCause(error, pipeline.ctx.redis.status);

@@ -1,8 +1,16 @@
 // `/rdns <host-name> [helo]`: people often know their mail host's name, not its IP. The name's A
 // and AAAA come from the check's own resolvers (src/check/resolve-host.ts, as `rdns check
 // <host-name>`), and each address is then checked with the name as HELO unless one was given. As
-// everywhere, a DNS failure resolving the name is "could not tell", never "no address".
-import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
+// everywhere, a DNS failure resolving the name is "could not tell", never "no address". Its
+// non-public addresses are counted, never named in the channel, unless SHOW_PRIVATE_ADDRESSES
+// (issue 28): a name that has only those is refused as a typed private IP is.
+import {
+  asHostName,
+  type HostAddresses,
+  privateAlsoText,
+  privateOnlyText,
+  resolveHostAddresses,
+} from "../check/resolve-host.js";
 import type { AppContext } from "./context.js";
 
 /** `text` as a lower-case host name (the check's rule), or null when it is not one. */
@@ -17,6 +25,7 @@ export function resolveHostForChat(ctx: Pick<AppContext, "settings">, name: stri
   return resolveHostAddresses(name, {
     resolvers: ctx.settings.check.resolvers,
     timeoutMs: ctx.settings.check.timeoutMs,
+    showPrivateAddresses: ctx.settings.check.showPrivateAddresses === true,
   });
 }
 
@@ -29,11 +38,14 @@ export function hostIntro(found: Extract<HostAddresses, { status: "found" }>, he
   const checked = found.addresses.slice(0, MAX_HOST_CHECKS);
   const how =
     helo === null ? "with the name as HELO (no HELO given)" : `with HELO ${helo} (the HELO you gave)`;
+  const hidden = privateAlsoText(found.name, found.privateAddresses);
+  const kind = hidden === null ? "address" : "public address";
   const lines = [
-    `${found.name} has ${plural(found.addresses.length, "address", "addresses")} (${found.addresses.join(", ")}); checking ${checked.length === 1 ? "it" : "each"} ${how}.`,
+    `${found.name} has ${plural(found.addresses.length, kind, `${kind}es`)} (${found.addresses.join(", ")}); checking ${checked.length === 1 ? "it" : "each"} ${how}.`,
   ];
   if (found.addresses.length > checked.length)
     lines.push(`Only the first ${MAX_HOST_CHECKS} are checked here; ask about the others by IP.`);
+  if (hidden !== null) lines.push(`${hidden}.`);
   for (const lookup of found.failed) {
     lines.push(
       `Could not tell whether ${found.name} has IPv${lookup.family} addresses: ${lookup.status} from ${lookup.server ?? "no resolver"} (a DNS failure, not "no address").`,
@@ -42,8 +54,12 @@ export function hostIntro(found: Extract<HostAddresses, { status: "found" }>, he
   return lines.join("\n");
 }
 
-/** The one-line answer when there is nothing to check: no such name, or DNS could not tell. */
+/**
+ * The one-line answer when there is nothing to check: no such name, only non-public addresses,
+ * or DNS could not tell.
+ */
 export function hostNothingToCheck(found: Exclude<HostAddresses, { status: "found" }>): string {
+  if (found.status === "private") return privateOnlyText(found);
   if (found.status === "none") {
     const what =
       found.reason === "nxdomain" ? "does not exist (NXDOMAIN)" : "has no A or AAAA record (NODATA)";

@@ -142,7 +142,12 @@ export function parseNewWatchTarget(text: string): Parsed<WatchTarget> {
 
 /** RFC 5321 4.1.4: an EHLO argument is a domain name or an address literal. */
 export function parseHelo(text: string): Parsed<string> {
-  const helo = text.trim().replace(/\.$/, "");
+  // The "IPv6:" tag is an ABNF string, so any case is the same tag (RFC 5234 2.3); smtp-server
+  // hands the test-mail listener its HELO folded to lower case. Spelled as RFC 5321 4.1.3 does.
+  const helo = text
+    .trim()
+    .replace(/\.$/, "")
+    .replace(/^\[ipv6:/i, "[IPv6:");
   const literal = /^\[(IPv6:)?[0-9A-Fa-f:.]+\]$/.test(helo);
   const name =
     helo.length <= 253 &&

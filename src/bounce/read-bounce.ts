@@ -1,16 +1,22 @@
 // readBounce: pasted text or a whole .eml -> one finding per distinct failure. Pure: no I/O.
 
-import { addressesIn, extractHelo, extractRefusedAddress } from "./address.js";
+import { addressesIn, extractRefusedAddress } from "./address.js";
 import { blocklistNamed } from "./blocklist-named.js";
 import { cutReturnedCopy, findReplyBlocks, type TextBlock } from "./blocks.js";
-import { categorise } from "./categorise.js";
-import { readCodes } from "./codes.js";
-import { parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
+import {
+  blockRecipient,
+  build,
+  focusReply,
+  lineRecipient,
+  recipientIn,
+  richerDiagnostic,
+} from "./build-finding.js";
+import { type DeliveryStatus, parseDeliveryStatus, type RecipientStatus } from "./dsn.js";
 import { bounceByEnvelope, envelopeDiagnostic, notABounce } from "./envelope.js";
 import { explainFinding } from "./explain.js";
 import { jsonToDsn, tableToDsn } from "./exports.js";
 import { FULL_READ_BYTES, MAX_FINDINGS, MAX_INPUT_BYTES, MAX_LINES, MAX_RECIPIENTS } from "./limits.js";
-import { filterLogLines, logRecipient, looksLikeLog } from "./logs.js";
+import { filterLogLines, looksLikeLog } from "./logs.js";
 import { messageTraceFindings } from "./message-trace.js";
 import { fallbackRecipient, looksLikeMessage, type MessageParts, readMessage } from "./mime.js";
 import {
@@ -22,7 +28,6 @@ import {
   withoutControls,
 } from "./normalise.js";
 import { noticeByWords } from "./notice-words.js";
-import { detectReceiver } from "./receiver.js";
 import { receiverLogFindings, withoutRefusals } from "./receiver-findings.js";
 import type { BounceFinding, BounceReading } from "./types.js";
 import { unwrapReply } from "./unwrap.js";
@@ -43,92 +48,6 @@ function messageParts(text: string, lines: string[]): MessageParts | null {
   return readMessage(mbox ? text.slice(text.indexOf("\n") + 1) : text);
 }
 
-/**
- * The recipient a free-text block starts with: Postfix `<a@b>: host ...`, Exim's indented
- * `  a@b` line, Sendmail's `<a@b>` before `(reason: ...)`; or a log line's `to=<a@b>`.
- */
-function blockRecipient(block: TextBlock): string | null {
-  return lineRecipient(block.lines[0] ?? "");
-}
-
-function lineRecipient(line: string): string | null {
-  const first = /^\s{0,8}<?([^\s<>@()]{1,64}@[A-Za-z0-9.-]{1,253}[A-Za-z0-9])>?:?(?:\s|$)/.exec(line);
-  const found = first?.[1] ?? logRecipient(line);
-  return found === null ? null : withoutControls(found);
-}
-
-function recipientIn(block: TextBlock, recipient: string | null): boolean {
-  return recipient !== null && block.lower.includes(recipient.toLowerCase());
-}
-
-/**
- * A DSN's Diagnostic-Code is sometimes only the reply's first line (Sendmail); when a block of the
- * human part holds the same reply at more length, read that instead.
- */
-function richerDiagnostic(diagnostic: string, blocks: TextBlock[]): string {
-  const probe = diagnostic.slice(0, 60).toLowerCase();
-  let best = diagnostic;
-  for (const block of blocks) {
-    const at = block.lower.indexOf(probe);
-    if (at < 0) continue;
-    const candidate = block.text.slice(at);
-    if (candidate.length > best.length) best = candidate;
-  }
-  return best;
-}
-
-/**
- * Exchange and Outlook NDRs quote the receiver's reply: `Remote Server returned '550 5.7.1 ...'`.
- * The quoted reply is the diagnostic; the text around it stays as context.
- */
-function focusReply(text: string): string {
-  const match = /\bremote server returned '/i.exec(text);
-  if (match === null) return text;
-  const start = match.index + match[0].length;
-  const end = text.lastIndexOf("'");
-  return end > start ? text.slice(start, end) : text.slice(start);
-}
-
-function build(
-  file: string | null,
-  diagnostic: string,
-  context: string | null,
-  dsn: RecipientStatus | null,
-  reportingMta: string | null,
-): BounceFinding {
-  const codes = readCodes(diagnostic);
-  const status = dsn?.status ?? null;
-  const enhancedCode =
-    codes.enhancedCode ?? (status !== null && /^[45]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : null);
-  const exclude = addressesIn(dsn?.remoteMta ?? null);
-  // The surrounding text (an Exim or Sendmail human part) names many hosts: from it, only an
-  // address the receiver names as the client is taken.
-  const ip =
-    extractRefusedAddress(diagnostic, exclude) ??
-    (context === null ? null : extractRefusedAddress(context, exclude, true));
-  const { category, rdnsRelated } = categorise(diagnostic, enhancedCode);
-  return {
-    file,
-    ip,
-    helo: extractHelo(diagnostic) ?? (context === null ? null : extractHelo(context)),
-    receiver: detectReceiver(
-      dsn?.remoteMta ?? null,
-      context === null ? diagnostic : `${context} ${diagnostic}`,
-      reportingMta,
-    ),
-    smtpCode: codes.smtpCode,
-    enhancedCode,
-    category,
-    rdnsRelated,
-    diagnostic: withoutControls(diagnostic),
-    recipient:
-      dsn?.finalRecipient === undefined || dsn.finalRecipient === null
-        ? null
-        : withoutControls(dsn.finalRecipient),
-    explanation: "",
-  };
-}
-
 /** Reads a bounce. Never throws for any input; resolves with no findings when there is no bounce. */
 export async function readBounce(
   input: string | Buffer,
@@ -143,19 +62,34 @@ export async function readBounce(
   return { findings, truncated: decoded.truncated || cut, bytesRead: decoded.bytesRead };
 }
 
+interface Reading {
+  findings: BounceFinding[];
+  cut: boolean;
+}
+
+/** What a text holds once its shape is known: the DSN groups, the reply blocks and the lines. */
+interface TextParts {
+  message: MessageParts | null;
+  asLog: boolean;
+  cut: boolean;
+  /** The human-readable lines, the returned copy of the sender's mail cut off. */
+  bodyLines: string[];
+  status: DeliveryStatus;
+  blocks: TextBlock[];
+  /** Refusals a receiver's log names the client in (a partner's Postfix, Exim, ...). */
+  receiverSide: BounceFinding[];
+}
+
 /**
- * Reads one text (a message or a paste). `nesting` is how many attached messages may still be
- * opened: a bounce forwarded as a message/rfc822 attachment is read when the outer text holds none.
+ * The text's parts, or its findings when its shape alone answers (an exported message trace, a
+ * receiver's log pasted as such).
  */
-async function readText(
+function readParts(
   text: string,
   file: string | null,
-  nesting: number,
-  plain = false,
-): Promise<{ findings: BounceFinding[]; cut: boolean }> {
-  const head = splitLinesBounded(text, 201).lines;
-  const parsed = plain ? null : messageParts(text, head);
-  if (notABounce(parsed)) return { findings: [], cut: false };
+  parsed: MessageParts | null,
+  head: string[],
+): TextParts | Reading {
   // Broken MIME (a boundary the body never uses) leaves the walker nothing: read the raw text.
   const empty =
     parsed !== null &&
@@ -190,81 +124,129 @@ async function readText(
       : message === null || message.deliveryStatus === ""
         ? bodyLines
         : splitLines(message.deliveryStatus);
-  const status = parseDeliveryStatus(dsnLines);
   // A receiver's log mailed as a message body: its refusals read from their fields, like a paste.
   const receiverSide = message !== null && exported === null ? receiverLogFindings(message.text, file) : [];
   const blocks = withoutRefusals(findReplyBlocks(cutReturnedCopy(bodyLines)), receiverSide.length > 0);
+  return {
+    message,
+    asLog,
+    cut: split.cut,
+    bodyLines,
+    status: parseDeliveryStatus(dsnLines),
+    blocks,
+    receiverSide,
+  };
+}
 
-  const findings: BounceFinding[] = [];
-  const seen = new Set<string>();
-  const add = (finding: BounceFinding) => {
+/** Findings without repeats, at most MAX_FINDINGS. */
+class FindingList {
+  readonly items: BounceFinding[] = [];
+  private readonly seen = new Set<string>();
+
+  get full(): boolean {
+    return this.items.length >= MAX_FINDINGS;
+  }
+
+  add(finding: BounceFinding): void {
     // Several recipients failing the same way are one finding; failing differently, several.
     // (A Sendmail bounce also states one reply twice: in its summary and in the transcript.)
     const key = [finding.smtpCode, finding.enhancedCode, finding.ip, finding.category, finding.receiver].join(
       "|",
     );
-    if (seen.has(key) || findings.length >= MAX_FINDINGS) return;
-    seen.add(key);
-    findings.push(finding);
-  };
+    if (this.seen.has(key) || this.full) return;
+    this.seen.add(key);
+    this.items.push(finding);
+  }
+}
 
-  const failed = status.recipients.filter((r) => r.action === null || FAILED_ACTIONS.has(r.action));
-  // A DSN that reports only successful deliveries (RFC 3464 `delivered`, `relayed`, `expanded`) is no bounce.
-  if (status.recipients.length > 0 && failed.length === 0) return { findings, cut: split.cut };
+/** The failed DSN groups' findings, else one per reply block, with a receiver log's refusals first. */
+function replyFindings(
+  parts: TextParts,
+  failed: RecipientStatus[],
+  file: string | null,
+  list: FindingList,
+): void {
+  const { blocks, status } = parts;
   // A mass bounce lists many recipients failing alike: the first MAX_RECIPIENTS are enough.
   for (const recipient of failed.slice(0, MAX_RECIPIENTS)) {
-    if (findings.length >= MAX_FINDINGS) break;
+    if (list.full) break;
     const block = blocks.find((b) => recipientIn(b, recipient.finalRecipient)) ?? blocks[0] ?? null;
     if (recipient.diagnosticCode !== null) {
       const diagnostic = richerDiagnostic(unwrapReply([recipient.diagnosticCode]), blocks);
-      add(build(file, diagnostic, block?.text ?? null, recipient, status.reportingMta));
+      list.add(build(file, diagnostic, block?.text ?? null, recipient, status.reportingMta));
     } else if (block !== null) {
-      add(build(file, focusReply(block.text), block.text, recipient, status.reportingMta));
+      list.add(build(file, focusReply(block.text), block.text, recipient, status.reportingMta));
     } else if (recipient.status !== null && /^[45]\./.test(recipient.status)) {
       // A failed DSN group with a status but no reply (queue expiry, unknown host).
-      add(build(file, `Status: ${recipient.status}`, null, recipient, status.reportingMta));
+      list.add(build(file, `Status: ${recipient.status}`, null, recipient, status.reportingMta));
     }
   }
-  if (findings.length === 0) {
+  if (list.items.length === 0) {
     for (const block of blocks) {
-      if (findings.length >= MAX_FINDINGS) break;
+      if (list.full) break;
       const finding = build(file, focusReply(block.text), block.text, null, status.reportingMta);
       finding.recipient = blockRecipient(block);
-      add(finding);
+      list.add(finding);
     }
   }
-  if (receiverSide.length > 0) findings.unshift(...receiverSide.slice(0, MAX_FINDINGS - findings.length));
-  if (findings.length === 0 && nesting > 0 && message !== null && message.attachedMessages.length > 0) {
-    const inner = await readText(message.attachedMessages[0] ?? "", file, nesting - 1);
-    if (inner.findings.length > 0) return inner;
-  }
+  const { receiverSide } = parts;
+  if (receiverSide.length > 0) list.items.unshift(...receiverSide.slice(0, MAX_FINDINGS - list.items.length));
+}
+
+/** When no reply was found: a bounce by its envelope, or a pasted notice, in its own words. */
+function wordedFindings(parts: TextParts, file: string | null, list: FindingList): void {
+  const { message, bodyLines, status } = parts;
   // A bounce by its envelope with no reply in it: its own words are the diagnostic.
-  if (findings.length === 0 && message !== null && bounceByEnvelope(message)) {
+  if (list.items.length === 0 && message !== null && bounceByEnvelope(message)) {
     const diagnostic = envelopeDiagnostic(cutReturnedCopy(bodyLines));
     const recipient = status.recipients[0] ?? null;
     if (diagnostic !== null) {
       const finding = build(file, diagnostic, null, recipient, status.reportingMta);
       // Prose names many hosts (the reporting MTA, the MX it tried): only a named client counts.
       finding.ip = extractRefusedAddress(diagnostic, addressesIn(recipient?.remoteMta ?? null), true);
-      add(finding);
+      list.add(finding);
     }
   }
   // A pasted notice without headers or codes that says in its opening words what it is.
-  const notice = findings.length === 0 && message === null && !asLog ? noticeByWords(bodyLines) : null;
+  const notice =
+    list.items.length === 0 && message === null && !parts.asLog ? noticeByWords(bodyLines) : null;
   const noticeText = notice === null ? null : envelopeDiagnostic(notice);
   if (notice !== null && noticeText !== null) {
     const finding = build(file, noticeText, null, null, status.reportingMta);
     finding.ip = extractRefusedAddress(noticeText, new Set(), true);
     finding.recipient = lineRecipient(notice[0] ?? "");
-    add(finding);
+    list.add(finding);
   }
+}
+
+/**
+ * Reads one text (a message or a paste). `nesting` is how many attached messages may still be
+ * opened: a bounce forwarded as a message/rfc822 attachment is read when the outer text holds none.
+ */
+async function readText(text: string, file: string | null, nesting: number, plain = false): Promise<Reading> {
+  const head = splitLinesBounded(text, 201).lines;
+  const parsed = plain ? null : messageParts(text, head);
+  if (notABounce(parsed)) return { findings: [], cut: false };
+  const parts = readParts(text, file, parsed, head);
+  if ("findings" in parts) return parts;
+  const { message, status } = parts;
+  const list = new FindingList();
+  const failed = status.recipients.filter((r) => r.action === null || FAILED_ACTIONS.has(r.action));
+  // A DSN that reports only successful deliveries (RFC 3464 `delivered`, `relayed`, `expanded`) is no bounce.
+  if (status.recipients.length > 0 && failed.length === 0) return { findings: [], cut: parts.cut };
+  replyFindings(parts, failed, file, list);
+  if (list.items.length === 0 && nesting > 0 && message !== null && message.attachedMessages.length > 0) {
+    const inner = await readText(message.attachedMessages[0] ?? "", file, nesting - 1);
+    if (inner.findings.length > 0) return inner;
+  }
+  wordedFindings(parts, file, list);
   // Broken MIME can hide the report from the walker (a part it does not see): read the raw text.
-  if (findings.length === 0 && message !== null) return readText(text, file, nesting, true);
+  if (list.items.length === 0 && message !== null) return readText(text, file, nesting, true);
   // One failed recipient and none named by the report: the returned headers say who it was.
-  const only = findings.length === 1 ? findings[0] : undefined;
+  const only = list.items.length === 1 ? list.items[0] : undefined;
   if (only !== undefined && only.recipient === null && message !== null) {
     const recipient = fallbackRecipient(message);
     if (recipient !== null) only.recipient = withoutControls(recipient);
   }
-  return { findings, cut: split.cut };
+  return { findings: list.items, cut: parts.cut };
 }

@@ -317,6 +317,12 @@ export interface ChatPlatform extends ChatSender {
    * chat service is open); /readyz reports a started platform that is not.
    */
   ready(): boolean;
+  /**
+   * A watch of this platform's `channel` (its id, no platform prefix) was added, removed, muted or
+   * changed state, in this process or another (src/app/watch-changes.ts): refresh what shows the
+   * channel's watches. Optional: a platform with nothing to refresh leaves it out.
+   */
+  watchesChanged?(channel: string): void;
 }
 
 /**

@@ -1,9 +1,8 @@
 // Finding a zone's authoritative servers through the resolvers: the closest enclosing zone from
 // the SOA they return, then its NS and their addresses (authority.ts asks them, RD=0).
-import ipaddr from "ipaddr.js";
 import type { AuthorityOptions } from "./authority.js";
-import { notPublicReason } from "./ip.js";
 import { ask, lookupAddresses, type QueryOptions, readCnameChain } from "./lookups.js";
+import { isNonPublicAddress } from "./private-addresses.js";
 import { formatServer, parseServer } from "./server.js";
 import type { NotAskedServer } from "./types.js";
 import type { ZoneServers } from "./zone-cache.js";
@@ -115,7 +114,7 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
       const parsed = parseServer(address);
       // Issue 28: an address from DNS data is never a way into the bot's own network (loopback,
       // RFC 1918, link-local metadata services...): the same rule as for addresses users type.
-      if (!options.askNonPublicNameServers && isNotPublic(parsed.host)) {
+      if (!options.askNonPublicNameServers && isNonPublicAddress(parsed.host)) {
         if (!notAsked.some((entry) => entry.nameServer === ns))
           notAsked.push({ nameServer: ns, reason: NOT_ASKED_PRIVATE });
         continue;
@@ -128,12 +127,4 @@ export async function discoverServers(name: string, options: AuthorityOptions): 
   });
   if (servers.length === 0 && notAsked.length === 0) return null;
   return { zone, servers, ttl: nsChain?.ttl ?? 0, nameServers, notAsked, nsNames, soa: soaNames };
-}
-
-function isNotPublic(host: string): boolean {
-  try {
-    return notPublicReason(ipaddr.parse(host)) !== null;
-  } catch {
-    return true;
-  }
 }

@@ -19,6 +19,7 @@ import {
 } from "./lookups.js";
 import { assembleReport } from "./pipeline.js";
 import type { PollTarget } from "./poll.js";
+import { withoutNonPublicAddresses } from "./private-addresses.js";
 import type { CheckReport, ForwardLookup, Observations } from "./types.js";
 import { CONCLUSIVE_STATUSES } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
@@ -38,6 +39,8 @@ export interface ConfirmInput {
   retries?: number;
   deadlineMs?: number;
   authorityPort?: number;
+  /** Keep non-public addresses in the report (CheckOptions.showPrivateAddresses). */
+  showPrivateAddresses?: boolean;
   now?: () => Date;
 }
 
@@ -157,7 +160,7 @@ export async function confirmFix(
     heloName === null || heloName.startsWith("[") || !heloName.includes(".")
       ? null
       : await atAuthority(heloName);
-  const observations: Observations = {
+  const observed: Observations = {
     ip: parsed.ip,
     family: parsed.family,
     reverseName: parsed.reverseName,
@@ -175,6 +178,7 @@ export async function confirmFix(
     now: now(),
     ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
   };
+  const observations = input.showPrivateAddresses ? observed : withoutNonPublicAddresses(observed);
   const report = assembleReport(
     observations,
     analyseObservations(observations),

@@ -10,6 +10,7 @@
 //   multiplePtrProblem(ptrNames, confirming) -> Problem | null   MULTIPLE_PTR (warning)
 
 import { normaliseName } from "./name-parts.js";
+import { addressesText } from "./private-addresses.js";
 import { statusWord } from "./ptr-rules.js";
 import type { FcrdnsResult, ForwardLookup, Observations, Problem } from "./types.js";
 import { CONCLUSIVE_STATUSES } from "./types.js";
@@ -33,10 +34,14 @@ function describeLookup(name: string, lookup: ForwardLookup | null, ip: string, 
   const type = family === 4 ? "A" : "AAAA";
   if (!lookup) return `${name} was not looked up`;
   switch (lookup.status) {
-    case "found":
-      return lookup.addresses.length > 0
-        ? `${name} resolves to ${lookup.addresses.join(", ")}, not ${ip}`
+    case "found": {
+      // A non-public address is named only as "a private address" (issue 28): it never is the
+      // checked (public) IP, so it never confirms it.
+      const addresses = addressesText(lookup);
+      return addresses !== ""
+        ? `${name} resolves to ${addresses}, not ${ip}`
         : `${name} has no ${type} record`;
+    }
     case "nodata":
       return `${name} has no ${type} record`;
     case "nxdomain":

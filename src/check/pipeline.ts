@@ -16,6 +16,7 @@ import { type DnsTransport, query } from "./dns-client.js";
 import { type ParsedIp, parseIp } from "./ip.js";
 import { ask, askPtr, lookupAddresses, type QueryOptions } from "./lookups.js";
 import { forwardKey, type Progress, snapshot } from "./partial-observations.js";
+import { withoutNonPublicAddresses } from "./private-addresses.js";
 import { askSections, sectionAnswers } from "./sections/ask.js";
 import { NO_OWNER } from "./sections/owner/analyse.js";
 import { formatServer, parseServer } from "./server.js";
@@ -49,7 +50,8 @@ export async function runCheckWith(
   const started = performance.now();
   const parsed = parseIp(options.ip);
   if (parsed.notPublic !== null) return notPublicReport(parsed, parsed.notPublic, startedAt, started);
-  const observations = await observe(parsed, options, dependencies);
+  const observed = await observe(parsed, options, dependencies);
+  const observations = options.showPrivateAddresses ? observed : withoutNonPublicAddresses(observed);
   return assembleReport(
     observations,
     analyse(observations),

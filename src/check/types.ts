@@ -167,8 +167,16 @@ export interface AuthorityReport {
 export interface ForwardLookup {
   name: string;
   status: LookupStatus;
-  /** A (IPv4 check) or AAAA (IPv6 check) addresses, normalised. */
+  /**
+   * A (IPv4 check) or AAAA (IPv6 check) addresses, normalised. In a report, non-public ones are
+   * left out (counted in `privateAddresses`) unless `showPrivateAddresses` (issue 28).
+   */
   addresses: string[];
+  /**
+   * How many non-public addresses (loopback, RFC 1918, link-local, unique-local: ip.ts's rule)
+   * the answer held beyond `addresses`, not shown; absent when none was left out.
+   */
+  privateAddresses?: number;
   cnames: string[];
   server: string | null;
   /**
@@ -336,6 +344,13 @@ export interface CheckOptions {
    * inside of its own network (issue 28). Configured authorities are always asked.
    */
   askNonPublicNameServers?: boolean;
+  /**
+   * Keep non-public addresses a PTR or HELO name resolves to in the report (its `forward`, the
+   * HELO lookup, the problems' words). Off: they are left out and counted (`privateAddresses`),
+   * so nothing inside a network reaches a chat channel or the servers page (issue 28;
+   * SHOW_PRIVATE_ADDRESSES, `--show-private-addresses`).
+   */
+  showPrivateAddresses?: boolean;
   now?: () => Date;
   /**
    * Hears every DNS question the check asks, with the server it goes to (a re-check chain counts

@@ -1,7 +1,13 @@
 // `rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]...
-// [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
-import { InvalidInputError, runCheck } from "../check/index.js";
-import { asHostName, type HostAddresses, resolveHostAddresses } from "../check/resolve-host.js";
+// [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--show-private-addresses] [--json]` (docs/cli.md). Exit 0 pass, 1 fail, 2 inconclusive, 64 bad usage.
+import { InvalidInputError, parseIp, runCheck } from "../check/index.js";
+import {
+  asHostName,
+  type HostAddresses,
+  privateAlsoText,
+  privateOnlyText,
+  resolveHostAddresses,
+} from "../check/resolve-host.js";
 import type { SmtpTarget } from "../check/sections/smtp/probe.js";
 import type { CheckReport } from "../check/types.js";
 import { ConfigError } from "../config.js";
@@ -10,7 +16,7 @@ import { safeJson } from "../render/inert-text.js";
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 
-export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--json]
+export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--timeout MS] [--deadline MS] [--smtp [HOST:PORT]] [--show-private-addresses] [--json]
 
   <ip>                 the sending IP (IPv4 or IPv6), e.g. 203.0.113.5
   <host-name>          or the mail server's name, e.g. mail.example.com: each of its A/AAAA
@@ -27,10 +33,14 @@ export const CHECK_USAGE = `usage: rdns check <ip|host-name> [--helo NAME] [--re
                        (EHLO, STARTTLS, QUIT); without --helo the greeting's name is judged as
                        the HELO. Within the deadline; a refused or silent port never fails the check
   --json               print the report as one JSON object
+  --show-private-addresses
+                       show the non-public addresses (10/8, 127/8, 169.254/16, fc00::/7 ...) that
+                       PTR, HELO and host names resolve to; by default they are counted, not shown
+                       (as SHOW_PRIVATE_ADDRESSES=1)
 
 exit status: 0 pass, 1 fail, 2 inconclusive (DNS errors), 64 bad usage or bad input;
 for a host name the worst of its addresses (any fail 1, else any inconclusive 2), 1 when it has
-no address, 2 when resolving it failed
+no address or only non-public ones, 2 when resolving it failed
 `;
 
 /** More addresses than this under one name are not all checked (the output says so). */
@@ -79,7 +89,9 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       ip: target,
       helo: args.values.helo ?? null,
       ...servers,
-      ...(smtp === null ? { smtp: { host: target, port: 25 } } : {}),
+      // The address as parsed ("[192.0.2.1]" and "::ffff:192.0.2.1" are 192.0.2.1): the probe
+      // connects to it, and a literal given to connect() would be looked up as a host name.
+      ...(smtp === null ? { smtp: { host: parseIp(target).ip, port: 25 } } : {}),
     });
     process.stdout.write(args.values.json ? `${safeJson(report, 2)}\n` : renderReportText(report));
     return VERDICT_EXIT[report.verdict];
@@ -112,19 +124,24 @@ async function checkHost(
   const found = await resolveHostAddresses(name, {
     resolvers: servers.resolvers,
     timeoutMs: servers.timeoutMs,
+    showPrivateAddresses: servers.showPrivateAddresses,
   });
   if (found.status !== "found") {
     process.stderr.write(`rdns check: ${describeNoAddress(found)}\n`);
-    return found.status === "none" ? EXIT.fail : EXIT.inconclusive;
+    // Only non-public addresses: refused as a private IP is (its report fails), none named.
+    return found.status === "error" ? EXIT.inconclusive : EXIT.fail;
   }
   const addresses = found.addresses.slice(0, MAX_HOST_ADDRESSES);
   const heloName = helo ?? name;
   const heloSource = helo === null ? "the name as HELO (no --helo given)" : `HELO ${helo}`;
+  const hidden = privateAlsoText(name, found.privateAddresses);
+  const kind = hidden === null ? "address" : "public address";
   const notes = [
-    `${name} has ${plural(found.addresses.length, "address", "addresses")} (${found.addresses.join(", ")}); checking ${addresses.length === 1 ? "it" : "each"} with ${heloSource}`,
+    `${name} has ${plural(found.addresses.length, kind, `${kind}es`)} (${found.addresses.join(", ")}); checking ${addresses.length === 1 ? "it" : "each"} with ${heloSource}`,
     ...(found.addresses.length > addresses.length
       ? [`only the first ${MAX_HOST_ADDRESSES} addresses are checked; check the others by IP`]
       : []),
+    ...(hidden === null ? [] : [hidden]),
     ...found.failed.map(
       (lookup) =>
         `could not tell whether ${name} has IPv${lookup.family} addresses: ${lookup.status} from ${lookup.server ?? "no resolver"} (a DNS failure, not "no address")`,
@@ -155,11 +172,12 @@ async function checkHost(
     : reports.some((report) => report.verdict === "inconclusive") || found.failed.length > 0
       ? EXIT.inconclusive
       : EXIT.ok;
-  if (json && found.failed.length > 0) process.stderr.write(`rdns check: ${notes.slice(1).join("; ")}\n`);
+  if (json && notes.length > 1) process.stderr.write(`rdns check: ${notes.slice(1).join("; ")}\n`);
   return worst;
 }
 
 function describeNoAddress(found: Exclude<HostAddresses, { status: "found" }>): string {
+  if (found.status === "private") return privateOnlyText(found);
   if (found.status === "none") {
     const what =
       found.reason === "nxdomain" ? "does not exist (NXDOMAIN)" : "has no A or AAAA record (NODATA)";

@@ -6,12 +6,16 @@ import { type BlocklistOptions, InvalidInputError, type RdapLookup } from "../ch
 import { loadConfig } from "../config.js";
 import { rdapFromConfig } from "../settings.js";
 
-/** For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS` `--deadline MS`. */
+/**
+ * For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS` `--deadline MS`
+ * `--show-private-addresses`.
+ */
 const DNS_OPTIONS = {
   resolver: { type: "string", multiple: true },
   authority: { type: "string", multiple: true },
   timeout: { type: "string" },
   deadline: { type: "string" },
+  "show-private-addresses": { type: "boolean" },
 } as const;
 
 /**
@@ -40,6 +44,11 @@ export interface DnsServers {
   rdap?: RdapLookup | null;
   /** DNSBL_ZONES and SPAMHAUS_DQS_KEY: the lists a check asks. */
   blocklists: BlocklistOptions;
+  /**
+   * `--show-private-addresses` or SHOW_PRIVATE_ADDRESSES: reports keep the non-public addresses
+   * PTR, HELO and host names resolve to (issue 28); off, they are counted, not shown.
+   */
+  showPrivateAddresses: boolean;
 }
 
 /**
@@ -51,6 +60,7 @@ export function dnsServers(values: {
   authority?: string[];
   timeout?: string;
   deadline?: string;
+  "show-private-addresses"?: boolean;
 }): DnsServers {
   const config = loadConfig();
   const deadlineMs =
@@ -67,6 +77,7 @@ export function dnsServers(values: {
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
     rdap: rdapFromConfig(config),
     blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
+    showPrivateAddresses: values["show-private-addresses"] === true || config.SHOW_PRIVATE_ADDRESSES,
   };
 }
 

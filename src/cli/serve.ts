@@ -1,5 +1,6 @@
 // `rdns serve` (bot + delivery + check workers in one process: what `npm start` runs),
 // `rdns bot` (chat front ends + delivery) and `rdns worker` (check workers). docs/operations.md "Processes".
+import { PassThrough } from "node:stream";
 import { ConfigError, loadConfig } from "../config.js";
 import { storeKeys } from "../keys.js";
 import { createLogger, type Logger } from "../log.js";
@@ -149,6 +150,8 @@ interface Roles {
   worker: boolean;
   /** The runtime asks to quit (the console chat's input ended). */
   onQuit: () => void;
+  /** The console chat's output, when this process has one. */
+  consoleOutput?: NodeJS.WritableStream | undefined;
 }
 
 /** The runtime, and for `rdns serve` the servers page; what was started is stopped if the page fails. */
@@ -156,7 +159,7 @@ async function startServices(
   mode: Mode,
   config: ServeConfig,
   logger: Logger,
-  { bot, worker, onQuit }: Roles,
+  { bot, worker, onQuit, consoleOutput }: Roles,
 ): Promise<{ runtime: StartedRuntime; web: RunningWebServer | null }> {
   // Checked before loading BullMQ, Bolt and discord.js, so a missing Redis is said at once.
   await assertRedisReachable(config.redis);
@@ -174,6 +177,7 @@ async function startServices(
     bot,
     worker,
     onQuit,
+    ...(consoleOutput === undefined ? {} : { consoleOutput }),
     runCheck: timedCheckRunner(runCheck),
     onWorker: (created, { redis, settings }) =>
       observeWorkers([created], { redis, keys: storeKeys(settings.prefix), logger }),
@@ -220,9 +224,13 @@ async function run(mode: Mode, argv: string[]): Promise<number> {
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
+  // The console starts reading piped input while the rest starts, and the servers page's address
+  // is known only once it listens: its answers wait here until the intro is printed, so the
+  // conversation reads top to bottom.
+  const consoleOutput = consoleChat ? new PassThrough() : undefined;
   let started: Awaited<ReturnType<typeof startServices>>;
   try {
-    started = await startServices(mode, config, logger, { bot, worker, onQuit: () => quit() });
+    started = await startServices(mode, config, logger, { bot, worker, onQuit: () => quit(), consoleOutput });
   } catch (error) {
     return startFailed(mode, error);
   }
@@ -235,6 +243,7 @@ async function run(mode: Mode, argv: string[]): Promise<number> {
   if (consoleChat) {
     const page = web === null ? null : { url: web.url, tokenRequired: config.WEB_TOKEN !== undefined };
     process.stdout.write(consoleIntro(page));
+    consoleOutput?.pipe(process.stdout, { end: false });
   }
   logger.info(
     { bot, worker, platforms: runtime.platforms.map((platform) => platform.name), web: web?.url ?? null },

@@ -17,7 +17,7 @@ export interface WorkerSettings {
   ranges: string[];
   part: number;
   parts: number;
-  check: Pick<CheckOptions, "helo" | "resolvers" | "authorities" | "timeoutMs">;
+  check: Pick<CheckOptions, "helo" | "resolvers" | "authorities" | "timeoutMs" | "showPrivateAddresses">;
   /** Checks in flight in the whole sweep (this thread takes its share). */
   concurrency: number;
   qps: number | null;

@@ -28,6 +28,7 @@ import { sweepInThreads, threadsFor } from "./sweep-threads.js";
 
 export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--resolver H[:P]]... [--authority H[:P]]... [--timeout MS]
                   [--concurrency N] [--qps N] [--threads N] [--only-failing] [--blocklists] [--format table|csv|ndjson]
+                  [--show-private-addresses]
 
   <ip|range>           addresses or ranges: 203.0.113.5, 203.0.113.0/24 (IPv4 up to /16), 2001:db8::/120 (IPv6 up to /112)
   --helo NAME          the name every address's mail server announces in HELO/EHLO
@@ -45,6 +46,9 @@ export const SWEEP_USAGE = `usage: rdns sweep <ip|range>... [--helo NAME] [--res
   --format F           table (default; aligned, in address order, at the end), csv (in address
                        order, at the end) or ndjson (one report per line as rdns check --json
                        prints it, streamed as checks finish)
+  --show-private-addresses
+                       show the non-public addresses PTR and HELO names resolve to (default
+                       SHOW_PRIVATE_ADDRESSES; otherwise counted in privateAddresses, not shown)
 
 The summary (counts by verdict and by problem code) goes to stderr, with a progress bar on a terminal.
 exit status: 0 all pass, 1 any fail, 2 none fail but some inconclusive (DNS errors), 64 bad usage
@@ -125,6 +129,8 @@ interface SweepSettings {
   format: SweepFormat;
   /** --blocklists: the lists to ask (DNSBL_ZONES), or null without the flag. */
   blocklists: BlocklistOptions | null;
+  /** --show-private-addresses or SHOW_PRIVATE_ADDRESSES (issue 28). */
+  showPrivateAddresses: boolean;
 }
 
 function readSettings(
@@ -165,6 +171,7 @@ function readSettings(
     onlyFailing: values["only-failing"] ?? false,
     format,
     blocklists: values.blocklists ? servers.blocklists : null,
+    showPrivateAddresses: servers.showPrivateAddresses,
   };
 }
 
@@ -209,6 +216,7 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
     resolvers: settings.resolvers,
     authorities: settings.authorities,
     timeoutMs: settings.timeoutMs,
+    showPrivateAddresses: settings.showPrivateAddresses,
   };
   // Lists only with --blocklists, at BLOCKLIST_SWEEP_RATE addresses a second, in this thread:
   // each address waits for its turn before its check starts (its deadline starts after the wait).

@@ -33,3 +33,20 @@ export function inRanges(ip: string, entries: readonly string[]): boolean {
     }
   });
 }
+
+/**
+ * Whom a connection counts against for the per-client cap: the IPv4 address, or the IPv6
+ * address's /64 (RFC 4291 2.5.4: a /64 is one link's prefix, and one host may hold all of it,
+ * RFC 8981 temporary addresses included), so that one machine cannot take every slot by
+ * connecting from a different address of its /64 each time.
+ */
+export function clientOf(ip: string): string {
+  try {
+    const address = ipaddr.process(ip);
+    if (address.kind() === "ipv4") return address.toString();
+    const prefix = ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/64`);
+    return `${prefix.toString()}/64`;
+  } catch {
+    return ip;
+  }
+}

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Logger } from "../log.js";
-import { inRanges, normalizeIp } from "./addresses.js";
+import { clientOf, inRanges, normalizeIp } from "./addresses.js";
 import { parseProxyHeader } from "./proxy-header.js";
 
 /** What a recipient gets: accepted with the caller's value, or refused with an SMTP reply. */
@@ -44,7 +44,7 @@ export interface MailListenerOptions<T> {
   tls: { key: string | Buffer; cert: string | Buffer } | null;
   /** The SIZE limit (RFC 1870); a longer message is refused with 552. */
   maxBytes: number;
-  /** Connections at once from one client address. */
+  /** Connections at once from one client: an IPv4 address, or an IPv6 /64 (addresses.ts clientOf). */
   maxPerIp: number;
   /** Connections at once in all (PROXY headers still awaited included). */
   maxClients: number;
@@ -70,6 +70,13 @@ export interface MailListener {
 
 export { inRanges, normalizeIp };
 
+/**
+ * Refused recipients one connection may try before it is cut off with 421: each is a look-up in
+ * Redis, and a client guessing addresses should not get to pipeline them without end. Postfix's
+ * smtpd_hard_error_limit (20 errors, then disconnect) is the model.
+ */
+export const MAX_REFUSED_RECIPIENTS = 20;
+
 export const LISTENER_DEFAULTS = {
   maxBytes: 10 * 1024 * 1024,
   maxClients: 2000,
@@ -87,6 +94,8 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
   const perIp = new Map<string, number>();
   /** Sessions counted in perIp (a refused one is not), so each is uncounted once. */
   const counted = new Map<string, string>();
+  /** Each session's refused recipients so far (MAX_REFUSED_RECIPIENTS). */
+  const refused = new Map<string, number>();
   /** Each session's accepted recipients' values, by address. */
   const values = new Map<string, Map<string, T>>();
   /** Sockets of trusted peers whose PROXY header is still awaited. */
@@ -110,7 +119,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
     logger: false,
     ...(options.tls === null ? {} : { key: options.tls.key, cert: options.tls.cert }),
     onConnect(session, callback) {
-      const ip = session.remoteAddress;
+      const ip = clientOf(session.remoteAddress);
       const open = perIp.get(ip) ?? 0;
       if (open >= options.maxPerIp) {
         callback(reply(421, `4.7.0 too many connections from ${ip}; try again later`));
@@ -122,6 +131,7 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
     },
     onClose(session) {
       values.delete(session.id);
+      refused.delete(session.id);
       const ip = counted.get(session.id);
       if (ip === undefined) return;
       counted.delete(session.id);
@@ -140,7 +150,13 @@ export async function startMailListener<T>(options: MailListenerOptions<T>): Pro
       }
       options.acceptRecipient(address.address).then(
         (decision) => {
-          if (!decision.accept) return callback(reply(decision.code, decision.message));
+          if (!decision.accept) {
+            const count = (refused.get(session.id) ?? 0) + 1;
+            refused.set(session.id, count);
+            if (count >= MAX_REFUSED_RECIPIENTS)
+              return callback(reply(421, "4.7.0 too many refused recipients; closing the connection"));
+            return callback(reply(decision.code, decision.message));
+          }
           let accepted = values.get(session.id);
           if (accepted === undefined) {
             accepted = new Map();

@@ -72,7 +72,10 @@ export interface ResolverSeen {
 }
 
 /** One resolver's A/AAAA answer for a PTR name, kept small for the poll's data. */
-export type ForwardSeen = Pick<ForwardLookup, "name" | "status" | "addresses" | "ttl" | "confirms">;
+export type ForwardSeen = Pick<
+  ForwardLookup,
+  "name" | "status" | "addresses" | "privateAddresses" | "ttl" | "confirms"
+>;
 
 /** The one look at the resolvers after the fix was seen: which to ask, and when the fix was seen. */
 export interface FixConfirm {

@@ -16,6 +16,7 @@
 // ESC sequences or U+202E are printed as `\x1b` / `\u202e`, never to the terminal itself.
 
 import type { ForwardView, PtrAnswerView, ReportView, VerdictView } from "../chat/views.js";
+import { addressesText } from "../check/private-addresses.js";
 import { PROVIDERS, type ProviderId } from "../check/providers.js";
 import { failureNote } from "../check/ptr-rules.js";
 import { SECTION_IDS } from "../check/sections/index.js";
@@ -134,8 +135,8 @@ function forwardText(lookup: ForwardView, ip: string, family: 4 | 6): string {
   switch (lookup.status) {
     case "found":
       return lookup.confirms
-        ? `${lookup.name} -> ${lookup.addresses.join(", ")} (confirms ${ip})`
-        : `${lookup.name} -> ${lookup.addresses.join(", ") || `no ${type}`} (not ${ip})`;
+        ? `${lookup.name} -> ${addressesText(lookup)} (confirms ${ip})`
+        : `${lookup.name} -> ${addressesText(lookup) || `no ${type}`} (not ${ip})`;
     case "nxdomain":
       return `${lookup.name} does not exist (NXDOMAIN)`;
     case "nodata":

@@ -52,8 +52,15 @@ export function requestText(unsafe: RequestFacts): RequestText {
     notes.push(`Replace ${NAME_PLACEHOLDER} with your mail server's name (the name it gives in HELO).`);
   }
   if (facts.resolves !== true) {
+    // A look-up that timed out or failed is "could not tell", never "does not resolve".
+    const state =
+      facts.resolves === false
+        ? " (it does not resolve to it now)"
+        : facts.name === null
+          ? ""
+          : " unless it is there already (whether it resolves to it could not be checked now)";
     notes.push(
-      `First publish the ${type} record ${name} -> ${facts.ip}${facts.resolves === false ? " (it does not resolve to it now)" : ""}: providers refuse a PTR whose name does not resolve to the IP.`,
+      `First publish the ${type} record ${name} -> ${facts.ip}${state}: providers refuse a PTR whose name does not resolve to the IP.`,
     );
   }
   if (provider !== null && PROVIDERS[provider].selfService) {
@@ -123,7 +130,8 @@ function knownProvider(id: string | null): ProviderId | null {
 
 /**
  * The request a report's answer carries, when one of REQUEST_CODES is among its problems: the
- * name is the HELO given (when an FQDN), else the PTR's current name, else the placeholder.
+ * name is the HELO given (when an FQDN), else the PTR's current name (not a generic one), else
+ * the placeholder.
  */
 export function reportRequest(report: ReportView): RequestText | null {
   if (!report.problems.some((problem) => REQUEST_CODES.has(problem.code))) return null;
@@ -138,7 +146,10 @@ export function reportRequest(report: ReportView): RequestText | null {
       owner,
     });
   }
-  const ptrName = report.ptr.names[0] ?? null;
+  // A generic PTR name is what the request is to replace: asking for it again would be a ticket
+  // for the provider's default, so the text carries the placeholder instead.
+  const generic = report.problems.some((problem) => problem.code === "GENERIC_PTR");
+  const ptrName = generic ? null : (report.ptr.names[0] ?? null);
   const resolves =
     ptrName === null ? null : (report.forward.find((lookup) => lookup.name === ptrName)?.confirms ?? null);
   return requestText({ ip: report.ip, family: report.family, name: ptrName, resolves, owner });

@@ -45,10 +45,12 @@ export function reportView(report: ReportView): ReportView {
             ...(authority.disagreement ? { disagreement: authority.disagreement } : {}),
             ...(authority.notAsked && authority.notAsked.length > 0 ? { notAsked: authority.notAsked } : {}),
           },
-    forward: forward.map(({ name, status, addresses, server, ttl, confirms }) => ({
+    forward: forward.map(({ name, status, addresses, privateAddresses, server, ttl, confirms }) => ({
       name,
       status,
       addresses,
+      // Issue 28: non-public addresses left out of the report are still counted in the view.
+      ...(privateAddresses ? { privateAddresses } : {}),
       server,
       ttl,
       confirms,

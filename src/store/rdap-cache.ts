@@ -6,13 +6,13 @@
 // 256 look-ups a day at most). A record that
 // fails its schema is treated as absent (it is a cache).
 
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
   type CachedNetwork,
   contains,
   RDAP_CACHE_SECONDS,
   type RdapCache,
+  rdapBlock,
 } from "../check/sections/owner/rdap.js";
 import type { StoreKeys } from "../keys.js";
 import type { RedisClient } from "../redis-client.js";
@@ -28,14 +28,8 @@ const cachedSchema = z.object({
   }),
 });
 
-/** The block an address is filed under: its /24 (IPv4) or /48 (IPv6) network address. */
-export function rdapBlock(ip: string): string {
-  const address = ipaddr.process(ip);
-  const bytes = address.toByteArray();
-  const keep = address.kind() === "ipv4" ? 3 : 6;
-  const masked = bytes.map((byte, i) => (i < keep ? byte : 0));
-  return ipaddr.fromByteArray(masked).toString();
-}
+/** The block an address is filed under (src/check/sections/owner/rdap.ts): its /24 or /48. */
+export { rdapBlock };
 
 export function redisRdapCache(redis: RedisClient, keys: Pick<StoreKeys, "rdapNetwork">): RdapCache {
   return {

@@ -6,6 +6,8 @@ import { performance } from "node:perf_hooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NOTHING_FOUND } from "../../src/app/ask.js";
 import { storeKeys } from "../../src/keys.js";
+import { threadReply } from "../../src/queue/deliveries.js";
+import { enqueueDeliveries } from "../../src/queue/queues.js";
 import { createSlackHarness, SIGNING_SECRET, type SlackHarness } from "../fakes/slack/harness.js";
 import {
   eventCallback,
@@ -31,6 +33,7 @@ describe("Slack: act on any message, App Home", () => {
     h = await createSlackHarness({ env: { SERVERS_PAGE_URL: "https://rdns.example.test/servers" } });
     await h.platform.start(app.handlers);
     app.deliver(h.platform);
+    await app.listen([h.platform]);
   });
   afterEach(async () => {
     await h.close();
@@ -199,4 +202,30 @@ describe("Slack: act on any message, App Home", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(h.fake.published).toHaveLength(2);
   }, 30_000);
+
+  it("refreshes the Home when a watch's notice is posted, or another bot process announces a change", async () => {
+    h.fake.members.set("C0OPS", ["U0HOME"]);
+    const keys = storeKeys(app.prefix);
+    await seedWatches(h.redis, keys, "slack:C0OPS", 3);
+    await event({ type: "app_home_opened", user: "U0HOME", channel: "D0HOME", tab: "home" });
+    await until("the first publish", () => h.fake.published[0]);
+    // A watch run's notice, posted by this process's delivery worker: its state changed.
+    const origin = {
+      platform: "slack",
+      channel: "C0OPS",
+      thread: "slack:C0OPS:1700000900.000100",
+      parent: null,
+    } as const;
+    const notice = threadReply("watch-run-1", origin, { kind: "notice", text: "203.0.113.1 broke" }, "w");
+    await enqueueDeliveries(app.queues, [{ ...notice, watchChannel: "slack:C0OPS" }]);
+    await until("the Home refreshed after the notice", () => h.fake.published[1], 15_000);
+    // Another bot process handled a watch command: only its announcement reaches this one.
+    await h.redis.publish(keys.watchChangedChannel, "slack:C0OPS");
+    await until("the Home refreshed after the announcement", () => h.fake.published[2], 15_000);
+    // A channel the person is not in, or another platform's: no publish.
+    await h.redis.publish(keys.watchChangedChannel, "slack:C0ELSE");
+    await h.redis.publish(keys.watchChangedChannel, "discord:C0OPS");
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    expect(h.fake.published).toHaveLength(3);
+  }, 45_000);
 });

@@ -134,6 +134,35 @@ describe("a resolver that rewrites NXDOMAIN into an advertising address", () => 
   });
 });
 
+describe("Spamhaus's error range (127.255.255.0/24, www.spamhaus.org/news/article/788/)", () => {
+  let fake: FakeDnsServer | null = null;
+  afterEach(async () => {
+    await fake?.close();
+    fake = null;
+  });
+
+  it.each(["127.255.255.250", "127.255.255.1"])(
+    "%s, a code the table does not name, is an error about the query: refused, never LISTED",
+    async (code) => {
+      const ip = BLOCKLIST_CASES.clean;
+      fake = await startFakeDns(({ name, type }) => {
+        if (type === "PTR" && name === "80.2.0.192.in-addr.arpa") {
+          return { aa: false, answers: [{ type: "PTR", name, ttl: 5, data: "list80.example.test" }] };
+        }
+        if (type === "A" && name === "list80.example.test") return { aa: false, answers: [a(name, ip)] };
+        if (type === "A" && name === "80.2.0.192.zen.spamhaus.org")
+          return { aa: false, answers: [a(name, code)] };
+        return { aa: false, rcode: "NXDOMAIN" };
+      });
+      const report = await check(ip, null, [fake.address]);
+      expect(zen(report)).toMatchObject({ status: "refused", codes: [code] });
+      expect(zen(report)?.meaning).toMatch(/error/);
+      expect(codes(report)).toEqual(["BLOCKLIST_REFUSED:warning"]);
+      expect(report.verdict).toBe("pass");
+    },
+  );
+});
+
 describe("a list that never answers", () => {
   let silent: FakeDnsServer | null = null;
   afterEach(async () => {

@@ -194,6 +194,15 @@ describe("rdns check --smtp (built CLI)", () => {
     expect(code).toBe(0);
   });
 
+  it("an address written as an SMTP literal or IPv4-mapped is probed at the address, not looked up as a host name", async () => {
+    for (const written of [`[${CASES.pass}]`, `::ffff:${CASES.pass}`]) {
+      const { stdout } = await rdns(["check", written, "--smtp", ...dns(), "--deadline", "1500", "--json"]);
+      const report = JSON.parse(stdout);
+      expect(report.smtp.server, written).toBe(`${CASES.pass}:25`);
+      expect(report.smtp.note ?? "", written).not.toContain("ENOTFOUND");
+    }
+  });
+
   it("without --smtp the JSON has smtp: null; a bad HOST:PORT is bad usage (64)", async () => {
     const plain = await rdns(["check", CASES.pass, ...dns(), "--json"]);
     expect(JSON.parse(plain.stdout).smtp).toBeNull();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { query } from "../../src/check/dns-client.js";
 import type { DnsQuestion, DnsTransport } from "../../src/check/dns-types.js";
 import { runCheck } from "../../src/check/index.js";
-import { OWNER_ZONE_GRACE_MS } from "../../src/check/sections/owner/index.js";
+import { OWNER_RDAP_GRACE_MS, OWNER_ZONE_GRACE_MS } from "../../src/check/sections/owner/index.js";
 import { createRdapLookup } from "../../src/check/sections/owner/rdap.js";
 import type { CheckOptions } from "../../src/check/types.js";
 import { type FakeRdap, startFakeRdap } from "../fakes/rdap/server.js";
@@ -232,6 +232,19 @@ describe("owner: RDAP from a loopback server", () => {
       expect(bad.owner).toEqual(off.owner);
     },
   );
+  it("a silent RDAP server holds the check at most OWNER_RDAP_GRACE_MS after the PTR work, not its whole deadline", async () => {
+    const deadlineMs = 6000;
+    const started = performance.now();
+    const report = await check(CASES.ownerHetzner, {
+      deadlineMs,
+      rdap: createRdapLookup({ baseUrl: rdap.base("slow") }),
+    });
+    const took = performance.now() - started;
+    expect(report.owner.network).toBeNull();
+    expect(report.owner.zone).not.toBeNull();
+    // The PTR work against the lab takes milliseconds; the grace is 2 s; the deadline 6 s.
+    expect(took).toBeLessThan(OWNER_RDAP_GRACE_MS + 1500);
+  });
 });
 
 describe("rdns ticket (built CLI) against the lab", () => {

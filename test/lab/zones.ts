@@ -43,7 +43,19 @@ export const CASES = {
   ownerOvh: "203.0.132.5", // PTR generic ip5.ip-203-0-132.example.test; RNAME first\.last.ovh.net.
   ownerIpv6: "2001:db8:0:64::25", // in the delegated /64 (own SOA): PTR mail64.example.test, AAAA back
   ownerIpv6Missing: "2001:db8:0:64::26", // in the delegated /64: no PTR
+  // Issue 28: names resolving inside a network (PRIVATE_NAMES); their addresses are never shown.
+  privateForward: "203.0.113.36", // PTR inside.example.test, whose A are 127.0.0.1, 10.1.2.3, 169.254.169.254
+  mixedForward: "203.0.113.37", // PTR mixed.example.test, A 203.0.113.37 (back) and 10.1.2.3
+  ipv6PrivateForward: "2001:db8::36", // PTR inside.example.test, whose AAAA is fd00::1
 } as const;
+
+/**
+ * Names that resolve to non-public addresses (issue 28): `inside` only to them (three A, one
+ * AAAA), `mixed` to its public address and one private one. The addresses, for tests that assert
+ * they never appear unless SHOW_PRIVATE_ADDRESSES.
+ */
+export const PRIVATE_NAMES = { inside: "inside.example.test", mixed: "mixed.example.test" } as const;
+export const INSIDE_ADDRESSES = ["127.0.0.1", "10.1.2.3", "169.254.169.254", "fd00::1"] as const;
 
 /** HELO names for the HELO cases (checked against CASES.pass). */
 export const HELOS = {
@@ -277,6 +289,9 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     `fixed50.example A ${CASES.cachedNegative}`,
     `mail64.example AAAA ${CASES.ownerIpv6}`,
     `${zoneLabel(HOSTILE_LABEL)}.hostile.example A ${CASES.hostile}`,
+    ...INSIDE_ADDRESSES.map((ip) => `inside.example ${ip.includes(":") ? "AAAA" : "A"} ${ip}`),
+    `mixed.example A ${CASES.mixedForward}`,
+    "mixed.example A 10.1.2.3",
     ...spares,
     ...withPtr,
     ...SWEEP_PASSES.map((ip) => `${sweepName(ip)} A ${ip}`),
@@ -305,6 +320,8 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     ...longChain(32, 20, v4, "host32.example.test."),
     `34 CNAME 34.gone.${v4}.`,
     `21 PTR ${zoneLabel(HOSTILE_LABEL)}.hostile.example.test.`,
+    "36 PTR inside.example.test.",
+    "37 PTR mixed.example.test.",
     // RFC 2317 section 4: the /26 is delegated, each address a CNAME into the child zone.
     "64-127 NS child-ns.test.",
     `70 CNAME 70.64-127.${v4}.`,
@@ -314,6 +331,7 @@ export function parentZones(editNegativeTtl?: number): ZoneFile[] {
     soa(v6, "ns.test", SOA_TTL, SOA_MINIMUM),
     `${owner(CASES.ipv6Pass, v6)} PTR mail6.example.test.`,
     `${owner(CASES.ipv6Broken, v6)} PTR broken6.example.test.`,
+    `${owner(CASES.ipv6PrivateForward, v6)} PTR inside.example.test.`,
     // The /64 2001:db8:0:64::/64 is delegated (its own zone, OWNER_ZONES.ipv6).
     ...OWNER_ZONES.ipv6.ns.map((ns) => `${OWNER_ZONES.ipv6.zone.slice(0, -(v6.length + 1))} NS ${ns}.`),
     `${owner(BLOCKLIST_CASES.ipv6, v6)} PTR ${blocklistHostName(BLOCKLIST_CASES.ipv6)}.test.`,

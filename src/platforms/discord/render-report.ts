@@ -3,6 +3,7 @@
 // markup around it is ours.
 
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
+import { addressesText } from "../../check/private-addresses.js";
 import { SECTION_IDS, type SectionId } from "../../check/sections/index.js";
 import type { ReceiverName, Verdict } from "../../check/types.js";
 import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
@@ -70,7 +71,7 @@ export function fcrdnsLines(report: ReportView): string[] {
     head,
     ...report.forward.map(
       (f) =>
-        `${f.confirms ? "✅" : "❌"} ${escapeInline(f.name)} → ${f.addresses.length > 0 ? escapeInline(f.addresses.join(", ")) : escapeInline(f.status)}`,
+        `${f.confirms ? "✅" : "❌"} ${escapeInline(f.name)} → ${escapeInline(addressesText(f) || f.status)}`,
     ),
   ];
 }

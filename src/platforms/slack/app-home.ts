@@ -137,32 +137,3 @@ async function listMembers(client: WebClient, channel: string): Promise<Set<stri
   } while (cursor !== undefined);
   return users;
 }
-
-/** Commands that change a channel's watches (and the Watch button). */
-const WATCH_CHANGES = new Set(["watch", "unwatch"]);
-
-/**
- * The app's handlers, telling the Home when a command or button may have changed a channel's
- * watches. Each entry is delegated by name: the handlers may be a class instance, whose methods
- * a spread would not copy.
- */
-export function homeRefreshing(
-  handlers: InboundHandlers,
-  changed: (channel: string) => void,
-): InboundHandlers {
-  return {
-    onPaste: (message, respond) => handlers.onPaste(message, respond),
-    ...(handlers.onAsk !== undefined ? { onAsk: handlers.onAsk.bind(handlers) } : {}),
-    ...(handlers.onComplete !== undefined ? { onComplete: handlers.onComplete.bind(handlers) } : {}),
-    ...(handlers.onHome !== undefined ? { onHome: handlers.onHome.bind(handlers) } : {}),
-    async onCommand(request, respond) {
-      await handlers.onCommand(request, respond);
-      const name = request.named?.command ?? request.args[0] ?? "";
-      if (WATCH_CHANGES.has(name)) changed(request.channel);
-    },
-    async onButton(press, respond) {
-      await handlers.onButton(press, respond);
-      if (press.action?.kind === "watch") changed(press.channel);
-    },
-  };
-}

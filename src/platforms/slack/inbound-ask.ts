@@ -150,6 +150,29 @@ interface SlackMessage {
   files?: SharedFile[];
 }
 
+/** How one of the three ways of asking reached us, and who asked where. */
+interface Asking {
+  requestId: string;
+  channel: string;
+  user: string;
+  text: string;
+  via: AskedMessage["via"];
+  respond: AskPlace["respond"];
+  direct: boolean;
+}
+
+/** Hands `message` to the app as asked `asking`'s way; its answers go to the message's thread. */
+function handMessage(deps: AskDeps, message: SlackMessage, asking: Asking, log: Logger): Promise<void> {
+  const { requestId, channel, user, text, via, respond, direct } = asking;
+  return hand(
+    deps,
+    { platform: "slack", requestId, channel, user, text, via },
+    message.files ?? [],
+    { channel, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user, respond, direct },
+    log,
+  );
+}
+
 export function registerAsks(app: App, deps: AskDeps): void {
   app.shortcut<MessageShortcut>(
     { callback_id: SHORTCUT_CALLBACK_ID, type: "message_action" },
@@ -157,25 +180,19 @@ export function registerAsks(app: App, deps: AskDeps): void {
       await ack(); // Slack's 3 s clock comes first
       const message = shortcut.message as unknown as SlackMessage;
       const channel = shortcut.channel.id;
-      const log = deps.logger.child({ shortcut: SHORTCUT_CALLBACK_ID, channel, user: shortcut.user.id });
-      await hand(
+      const user = shortcut.user.id;
+      const log = deps.logger.child({ shortcut: SHORTCUT_CALLBACK_ID, channel, user });
+      await handMessage(
         deps,
+        message,
         {
-          platform: "slack",
           requestId: `slack:shortcut:${shortcut.trigger_id}`,
           channel,
-          user: shortcut.user.id,
+          user,
           text: mrkdwnToPlain(message.text ?? ""),
           via: "shortcut",
-        },
-        message.files ?? [],
-        {
-          channel,
-          ts: message.ts,
-          threadTs: message.thread_ts ?? message.ts,
-          user: shortcut.user.id,
           respond,
-          direct: shortcut.channel.id.startsWith("D"),
+          direct: channel.startsWith("D"),
         },
         log,
       );
@@ -183,56 +200,38 @@ export function registerAsks(app: App, deps: AskDeps): void {
   );
   app.event("app_mention", async ({ event, body, context }) => {
     const message = event as unknown as SlackMessage;
-    if (message.bot_id !== undefined || message.user === undefined || message.channel === undefined) return;
-    const eventId = (body as { event_id?: string }).event_id ?? `${message.channel}:${message.ts}`;
-    await hand(
-      deps,
-      {
-        platform: "slack",
-        requestId: `slack:${eventId}`,
-        channel: message.channel,
-        user: message.user,
-        text: withoutMention(message.text ?? "", context.botUserId),
-        via: "mention",
-      },
-      message.files ?? [],
-      {
-        channel: message.channel,
-        ts: message.ts,
-        threadTs: message.thread_ts ?? message.ts,
-        user: message.user,
-        respond: null,
-        direct: false,
-      },
-      deps.logger.child({ eventId, channel: message.channel }),
-    );
+    const { channel, user } = message;
+    if (message.bot_id !== undefined || user === undefined || channel === undefined) return;
+    const eventId = (body as { event_id?: string }).event_id ?? `${channel}:${message.ts}`;
+    const text = withoutMention(message.text ?? "", context.botUserId);
+    const asking = {
+      requestId: `slack:${eventId}`,
+      channel,
+      user,
+      text,
+      via: "mention",
+      respond: null,
+      direct: false,
+    } as const;
+    await handMessage(deps, message, asking, deps.logger.child({ eventId, channel }));
   });
   app.event("message", async ({ event, body, context }) => {
     const message = event as unknown as SlackMessage;
     if (!isDirectAsk(message, context.botUserId)) return;
     const channel = message.channel as string;
     const eventId = (body as { event_id?: string }).event_id ?? `${channel}:${message.ts}`;
-    await hand(
-      deps,
-      {
-        platform: "slack",
-        requestId: `slack:${eventId}`,
-        channel,
-        user: message.user as string,
-        text: withoutMention(message.text ?? "", context.botUserId),
-        via: "direct",
-      },
-      message.files ?? [],
-      {
-        channel,
-        ts: message.ts,
-        threadTs: message.thread_ts ?? message.ts,
-        user: message.user as string,
-        respond: null,
-        direct: true,
-      },
-      deps.logger.child({ eventId, channel }),
-    );
+    const text = withoutMention(message.text ?? "", context.botUserId);
+    const user = message.user as string;
+    const asking = {
+      requestId: `slack:${eventId}`,
+      channel,
+      user,
+      text,
+      via: "direct",
+      respond: null,
+      direct: true,
+    } as const;
+    await handMessage(deps, message, asking, deps.logger.child({ eventId, channel }));
   });
 }
 

@@ -16,7 +16,7 @@ import { createRedis } from "../../queue/connection.js";
 import type { RedisClient } from "../../redis-client.js";
 import { InFlight, STOP_DRAIN_MS } from "../in-flight.js";
 import { supportChannels } from "../support-channels.js";
-import { type HomeTab, homeRefreshing, registerHome } from "./app-home.js";
+import { type HomeTab, registerHome } from "./app-home.js";
 import { toSlackLogger } from "./bolt-logger.js";
 import { slackChannelNames } from "./channel-names.js";
 import { registerActions } from "./inbound-action.js";
@@ -117,6 +117,8 @@ export function createSlackPlatform(
       home.stop(); // no Home refresh after this
       return stopApp(app, inFlight, owned ? redis : null, log);
     },
+    // Announced by any bot process (src/app/watch-changes.ts): the Homes of the channel's members.
+    watchesChanged: (channel: string) => home.changed(channel),
     post: (channel: string, message: OutboundMessage, options?: SendOptions) =>
       sender.post(channel, message, options),
     reply: (thread: ReplyAddress, message: OutboundMessage, options?: SendOptions) =>
@@ -202,8 +204,7 @@ function registerInbound(app: App, wiring: InboundWiring): { inFlight: InFlight;
     serversUrl: config.SERVERS_PAGE_URL ?? null,
     logger: log,
   });
-  // A command or button that adds or removes a watch refreshes the Homes of the channel's members.
-  const handlers = () => homeRefreshing(wiring.handlers(), home.changed);
+  const handlers = wiring.handlers;
   registerCommand(app, { handlers, sender, claimOnce, logger: log });
   registerActions(app, { handlers, sender, claimOnce, logger: log });
   registerAsks(app, { handlers, sender, client, claimOnce, files, logger: log });

@@ -2,6 +2,11 @@
 // Every value from DNS goes through escape.ts.
 
 import type { PtrAnswerView, ReportView, VerdictView } from "../../chat/views.js";
+import {
+  isNonPublicAddress,
+  privateAddressWords,
+  type ShownAddresses,
+} from "../../check/private-addresses.js";
 import { SECTION_IDS } from "../../check/sections/index.js";
 import type { LookupStatus, ReceiverName } from "../../check/types.js";
 import { disagreeingServers, standingWords } from "../../render/authority-servers.js";
@@ -21,6 +26,15 @@ export const RECEIVER_LABEL: Record<ReceiverName, string> = {
 
 export function names(list: string[]): string {
   return list.length === 0 ? "none" : list.map(inlineCode).join(", ");
+}
+
+/** A forward lookup's addresses, each in code, non-public ones counted in words (issue 28); null: none. */
+function forwardAddresses(lookup: ShownAddresses): string | null {
+  const shown = lookup.addresses.map((address) =>
+    isNonPublicAddress(address) ? `${inlineCode(address)} (private)` : inlineCode(address),
+  );
+  if ((lookup.privateAddresses ?? 0) > 0) shown.push(privateAddressWords(lookup.privateAddresses ?? 0));
+  return shown.length > 0 ? shown.join(", ") : null;
 }
 
 function statusWords(status: LookupStatus | "skipped"): string {
@@ -78,8 +92,7 @@ export function reportBlocks(report: ReportView): SlackBlock[] {
         `*PTR* (${inlineCode(report.reverseName)}): ${ptr}`,
         `*FCrDNS*: ${fcrdns}`,
         ...report.forward.map(
-          (f) =>
-            `   ${inlineCode(f.name)} → ${f.addresses.length > 0 ? names(f.addresses) : statusWords(f.status)}`,
+          (f) => `   ${inlineCode(f.name)} → ${forwardAddresses(f) ?? statusWords(f.status)}`,
         ),
         ...SECTION_IDS.flatMap((id) => {
           const row = SLACK_SECTIONS[id].render(report);

@@ -52,6 +52,24 @@ export const RDAP_NETWORKS: Network[] = [
     org: "Example Hosting",
     abuse: "abuse@example.net",
   },
+  // An allocation and a customer's reassignment inside it (ARIN's SWIP /29s): an address of the
+  // /29 is answered the /29, any other address of the /15 the allocation.
+  {
+    start: "198.18.0.0",
+    end: "198.19.255.255",
+    version: "v4",
+    name: "PARENT-ALLOC",
+    org: "Big Carrier",
+    abuse: "abuse@carrier.example",
+  },
+  {
+    start: "198.18.7.0",
+    end: "198.18.7.7",
+    version: "v4",
+    name: "CUSTOMER-REASSIGNED",
+    org: "Small Customer",
+    abuse: "abuse@customer.example",
+  },
 ];
 
 const HOSTILE = "<!channel> @everyone \u202eevil\u202c `x` <b>bold</b> \u0007";
@@ -112,9 +130,10 @@ function toNumber(ip: string): bigint {
 function find(ip: string): Network | undefined {
   const family = ip.includes(":") ? "v6" : "v4";
   const value = toNumber(ip);
-  return RDAP_NETWORKS.find(
+  // The most specific network holding the address, as an RIR answers (RFC 9083 5.4).
+  return RDAP_NETWORKS.filter(
     (n) => n.version === family && toNumber(n.start) <= value && value <= toNumber(n.end),
-  );
+  ).sort((a, b) => Number(toNumber(a.end) - toNumber(a.start) - (toNumber(b.end) - toNumber(b.start))))[0];
 }
 
 export interface FakeRdap {

@@ -65,6 +65,10 @@ describe("rdns serve with piped input (the console chat)", () => {
     expect(result.stdout).toMatch(/waiting up to 30 s for 1 answer/);
     expect(result.stdout).toMatch(/\(updated\) PASS: 203\.0\.113\.10 -> mail\.example\.test/);
     expect(result.stdout).toMatch(/↳ PASS: 203\.0\.113\.10/);
+    // The intro first, however fast the piped command is answered.
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/^rdns-bot console chat\./);
+    expect(lines[1]).toMatch(/^Servers page: /);
     // No log line in the conversation: not JSON, not pretty.
     expect(result.stdout).not.toMatch(/"level":|\bINFO\b|\bWARN\b/);
     // At warn (no LOG_LEVEL): the info lines ("started", "stopped") are not written at all.

@@ -10,10 +10,12 @@ import { type CommandLimits, redisCommandLimiter } from "../../../src/app/comman
 import type { AppContext } from "../../../src/app/context.js";
 import { createInboundHandlers } from "../../../src/app/handlers.js";
 import { loadCommands, validateCommands } from "../../../src/app/load-commands.js";
-import type { ChatSender, InboundHandlers } from "../../../src/chat/types.js";
+import { listenForWatchChanges } from "../../../src/app/watch-changes.js";
+import type { ChatPlatform, ChatSender, InboundHandlers } from "../../../src/chat/types.js";
 import { storeKeys } from "../../../src/keys.js";
 import { createRedis } from "../../../src/queue/connection.js";
-import { createQueues } from "../../../src/queue/queues.js";
+import { createQueues, type Queues } from "../../../src/queue/queues.js";
+import type { EngineSettings } from "../../../src/settings.js";
 import { createDeliveryWorker } from "../../../workers/delivery.js";
 import { cleanupPrefix, labSettings, REDIS_URL } from "../engine/support.js";
 
@@ -36,6 +38,9 @@ export interface TestApp {
   logs: Record<string, unknown>[];
   /** Runs the delivery worker for `sender`'s platform (stopped by close()). */
   deliver(sender: ChatSender): void;
+  /** Tells `platforms` of announced watch changes, as the runtime does (stopped by close()). */
+  listen(platforms: readonly ChatPlatform[]): Promise<void>;
+  queues: Queues;
   close(): Promise<void>;
 }
 
@@ -46,9 +51,10 @@ export interface TestApp {
 export async function startTestApp(
   name: string,
   limits: CommandLimits | null,
-  options: { redisUrl?: string } = {},
+  options: { redisUrl?: string; check?: Partial<EngineSettings["check"]> } = {},
 ): Promise<TestApp> {
-  const settings = labSettings(`contract-${name}`);
+  const base = labSettings(`contract-${name}`);
+  const settings = { ...base, check: { ...base.check, ...options.check } };
   const redis = createRedis(options.redisUrl ?? REDIS_URL, "client");
   redis.on("error", () => {}); // an unreachable Redis is the scenario, not a crash
   // Connected before the first command: a command that touches no Redis (help, a failing
@@ -75,6 +81,7 @@ export async function startTestApp(
     limiter: limits === null ? null : redisCommandLimiter(redis, settings.prefix, limits),
   });
   const workers: { worker: Worker; redis: ReturnType<typeof createRedis> }[] = [];
+  const subscribers: ReturnType<typeof createRedis>[] = [];
   return {
     handlers,
     commands,
@@ -85,7 +92,14 @@ export async function startTestApp(
       const worker = createDeliveryWorker(sender, { redis: workerRedis, queues, settings, logger });
       workers.push({ worker, redis: workerRedis });
     },
+    async listen(platforms) {
+      const subscriber = createRedis(options.redisUrl ?? REDIS_URL, "client");
+      subscribers.push(subscriber);
+      await listenForWatchChanges(subscriber, ctx.keys, platforms);
+    },
+    queues,
     async close() {
+      for (const subscriber of subscribers) await subscriber.quit();
       for (const { worker, redis: workerRedis } of workers) {
         await worker.close();
         await workerRedis.quit();

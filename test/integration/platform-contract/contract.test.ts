@@ -3,6 +3,7 @@
 // pipeline and commands (real Redis). A new platform passes these or is not done.
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { INSIDE_ADDRESSES, PRIVATE_NAMES } from "../../lab/zones.js";
 import { REDIS_URL } from "../engine/support.js";
 import { startTestApp, type TestApp } from "./app.js";
 import { consoleDriver } from "./console-driver.js";
@@ -191,6 +192,38 @@ describe.each([
     expect(driver.privateAnswers()[0]).toMatch(
       /nothere\.example\.test does not exist \(NXDOMAIN\).*nothing to check/,
     );
+  });
+
+  it("refuses a host name that resolves only inside without naming an address; checks a mixed one's public address", async () => {
+    await driver.send(check(PRIVATE_NAMES.inside));
+    await driver.waitForPrivate(1);
+    expect(driver.privateAnswers()[0]).toMatch(
+      /inside\.example\.test resolves only to 4 non-public addresses .*not shown.*nothing to check/,
+    );
+    await driver.send(check(PRIVATE_NAMES.mixed));
+    await expect
+      .poll(() => driver.publicMessages().join("\n"), { timeout: 10_000 })
+      .toMatch(/Checking 203\.0\.113\.37/);
+    const said = [...driver.publicMessages(), ...driver.privateAnswers()].join("\n");
+    expect(said).toContain("mixed.example.test has 1 public address (203.0.113.37)");
+    expect(said).toContain("mixed.example.test also has a non-public address, not checked and not shown");
+    for (const address of INSIDE_ADDRESSES) expect(said).not.toContain(address);
+    expect(said.match(/Checking /g)).toHaveLength(1);
+  });
+
+  it("with SHOW_PRIVATE_ADDRESSES lists a name's non-public addresses, still checking none of them", async () => {
+    await driver.stop();
+    await app.close();
+    app = await startTestApp(name, LIMITS, { check: { showPrivateAddresses: true } });
+    driver = makeDriver();
+    await driver.start(app);
+    await driver.send(check(PRIVATE_NAMES.inside));
+    await expect
+      .poll(() => driver.publicMessages().join("\n"), { timeout: 10_000 })
+      .toMatch(/Not checking: fd00::1 is unique-local/);
+    const said = driver.publicMessages().join("\n");
+    for (const address of INSIDE_ADDRESSES) expect(said).toContain(address);
+    expect(said).not.toMatch(/Checking /);
   });
 
   it("takes an SMTP address literal as the address, and answers a zone id with the parser's word", async () => {

@@ -4,6 +4,7 @@
 // relay, oversize) and abuse (garbage, pipelining floods, half-open sockets, per-IP caps).
 import nodemailer from "nodemailer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MAX_REFUSED_RECIPIENTS } from "../../../src/mail/listener.js";
 import { until } from "../../support/until.js";
 import { DOMAIN, makeCertificate, type Recorder, rawClient, recordingListener, swaks } from "./support.js";
 
@@ -245,6 +246,26 @@ describe("abuse", () => {
     for (const client of [garbage, flood, ...halfOpen]) client.socket.destroy();
   });
 
+  it("a client refused recipient after recipient is cut off (421), as Postfix's smtpd_hard_error_limit does", async () => {
+    let asked = 0;
+    const { listener } = await listen({
+      acceptRecipient: async () => {
+        asked++;
+        return { accept: false, code: 550, message: "5.1.1 no such test address" };
+      },
+    });
+    const guesser = await rawClient("127.0.0.1", listener.address.port);
+    await until("greeting", () => guesser.said().includes("220 "));
+    guesser.socket.write(`EHLO g.example.test\r\nMAIL FROM:<g@example.test>\r\n`);
+    await until("MAIL accepted", () => /\r\n250 .*\r\n250 /s.test(guesser.said()));
+    guesser.socket.write(
+      Array.from({ length: 200 }, (_, i) => `RCPT TO:<check-guess${i}@${DOMAIN}>\r\n`).join(""),
+    );
+    await guesser.closed;
+    expect(guesser.said()).toMatch(/\r\n421 4\.7\.0 too many refused recipients/);
+    expect(asked).toBe(MAX_REFUSED_RECIPIENTS);
+  });
+
   it("caps connections per client IP with 421", async () => {
     const { listener } = await listen({ maxPerIp: 3 });
     const held = await Promise.all(
@@ -261,5 +282,25 @@ describe("abuse", () => {
     expect(fifth.said()).toMatch(/^220 /);
     fifth.socket.destroy();
     fourth.socket.destroy();
+  });
+
+  it("counts IPv6 clients per /64 (one host holds a whole /64): a fourth address of it is refused", async () => {
+    const { listener } = await listen({ maxPerIp: 3, proxyFrom: ["127.0.0.0/8"] });
+    const port = listener.address.port;
+    const from = async (source: string) => {
+      const client = await rawClient("127.0.0.1", port);
+      client.socket.write(`PROXY TCP6 ${source} 2001:db8::25 40000 25\r\n`);
+      return client;
+    };
+    const held = [await from("2001:db8:5::1"), await from("2001:db8:5::2"), await from("2001:db8:5::3")];
+    await until("three greetings", () => held.every((client) => client.said().includes("220 ")));
+    const fourth = await from("2001:db8:5::ffff:4");
+    await until("refusal", () => fourth.said().length > 0);
+    expect(fourth.said()).toMatch(/^421 4\.7\.0 too many connections from 2001:db8:5::\/64/);
+    // Another /64 is another client.
+    const other = await from("2001:db8:6::1");
+    await until("greeting", () => other.said().length > 0);
+    expect(other.said()).toMatch(/^220 /);
+    for (const client of [...held, fourth, other]) client.socket.destroy();
   });
 });

@@ -101,6 +101,16 @@ describe("rdns mailtest", () => {
     expect(code).toBe(1);
   });
 
+  it("an IPv6 address literal in EHLO (smtp-server folds it to [ipv6:...]) is checked, not called malformed", async () => {
+    const run = mailtest(["--listen", "[::1]:0", "--timeout", "30", ...DNS]);
+    const port = await until("the listening line", run.port);
+    const sent = await swaks("::1", port, ["--to", "x@y.example", "--helo", "[IPv6:::1]"]);
+    expect(sent.code, sent.stdout).toBe(0);
+    const { stdout } = await run.done;
+    expect(stdout).toMatch(/^Test mail from ::1: HELO\/EHLO "\[ipv6:::1\]" as sent, without TLS\.\n\n/);
+    expect(stdout).not.toContain("The HELO is not checked");
+  });
+
   it("exits 2 when nothing arrives in time, 64 on bad usage", async () => {
     const quiet = mailtest(["--listen", "127.0.0.1:0", "--timeout", "1", ...DNS]);
     const waited = await quiet.done;

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { runCheck } from "../../../src/check/index.js";
-import type { CheckReport } from "../../../src/check/types.js";
+import type { CheckOptions, CheckReport } from "../../../src/check/types.js";
 import { type StoreKeys, storeKeys } from "../../../src/keys.js";
 import { saveLastReport } from "../../../src/store/reports.js";
 import { addWatch } from "../../../src/store/watches.js";
@@ -19,8 +19,11 @@ export interface WebFixture {
   prefix: string;
   /** Adds a watch of `ips` (the range `target` expanded) in `channel`. */
   watch(channel: string, target: string, ips: string[]): Promise<void>;
-  /** Checks the IP against the lab and records it as the check worker does; returns the report. */
-  check(ip: string): Promise<CheckReport>;
+  /**
+   * Checks the IP against the lab and records it as the check worker does; returns the report.
+   * `options` adds to the check's (a HELO, SHOW_PRIVATE_ADDRESSES).
+   */
+  check(ip: string, options?: Partial<CheckOptions>): Promise<CheckReport>;
   serve(options?: Partial<WebOptions>): Promise<RunningWebServer>;
   close(): Promise<void>;
 }
@@ -50,13 +53,14 @@ export function webFixture(name: string): WebFixture {
       const added = await addWatch(redis, keys, channel, record, 65_536);
       if (!added.ok) throw new Error(`could not add the watch ${target}: ${added.reason}`);
     },
-    async check(ip) {
+    async check(ip, options = {}) {
       const report = await runCheck({
         ip,
         helo: null,
         resolvers: [lab.resolver],
         authorities: [lab.authority],
         timeoutMs: 1000,
+        ...options,
       });
       await saveLastReport(redis, keys, report, 3600);
       await claimWatchStates(redis, keys, `job-${randomUUID()}`, report);

@@ -57,12 +57,43 @@ describe("request text in every failure shape's answer", () => {
     expect(helo?.text).toContain("to mail.example.test.");
     const ptr = reportRequest(
       reportView(
-        shape("GENERIC_PTR", {
+        shape("BROKEN_PAIR", {
           helo: null,
           ptr: { status: "found", names: ["host.example.org"] },
           forward: [
             {
               name: "host.example.org",
+              status: "found",
+              addresses: ["198.51.100.7"],
+              cnames: [],
+              server: null,
+              ttl: 5,
+              confirms: false,
+            },
+          ],
+        }),
+      ),
+    );
+    expect(ptr?.text).toContain("to host.example.org.");
+    expect(ptr?.text).toContain(
+      "First publish the A record host.example.org -> 203.0.113.5 (it does not resolve to it now)",
+    );
+    const none = reportRequest(reportView(shape("NO_PTR", { helo: null })));
+    expect(none?.placeholder).toBe(true);
+    expect(none?.text).toContain(`Replace ${NAME_PLACEHOLDER}`);
+    expect(none?.text).toContain(`to ${NAME_PLACEHOLDER}.`);
+  });
+
+  it("GENERIC_PTR without a HELO: the placeholder, never a request to set the generic name it already has", () => {
+    const generic = "static.5.113.0.203.clients.your-server.de";
+    const request = reportRequest(
+      reportView(
+        shape("GENERIC_PTR", {
+          helo: null,
+          ptr: { status: "found", names: [generic] },
+          forward: [
+            {
+              name: generic,
               status: "found",
               addresses: ["203.0.113.5"],
               cnames: [],
@@ -74,12 +105,10 @@ describe("request text in every failure shape's answer", () => {
         }),
       ),
     );
-    expect(ptr?.text).toContain("to host.example.org.");
-    expect(ptr?.text).toContain("host.example.org already resolves to 203.0.113.5");
-    const none = reportRequest(reportView(shape("NO_PTR", { helo: null })));
-    expect(none?.placeholder).toBe(true);
-    expect(none?.text).toContain(`Replace ${NAME_PLACEHOLDER}`);
-    expect(none?.text).toContain(`to ${NAME_PLACEHOLDER}.`);
+    expect(request?.placeholder).toBe(true);
+    expect(request?.text).toContain(`to ${NAME_PLACEHOLDER}.`);
+    expect(request?.text).not.toContain(`to ${generic}.`);
+    expect(request?.text).not.toContain(`${generic} already resolves`);
   });
 
   it("a name that does not resolve to the IP yet: the first step is its A record", () => {
@@ -97,6 +126,19 @@ describe("request text in every failure shape's answer", () => {
     const request = reportRequest(reportView(report));
     expect(request?.text.split("\n")[0]).toBe(
       "First publish the A record mail.example.test -> 203.0.113.5 (it does not resolve to it now): providers refuse a PTR whose name does not resolve to the IP.",
+    );
+  });
+
+  it("a name whose A/AAAA could not be asked (a timeout) is said to be unknown, not implied missing", () => {
+    const request = requestText({
+      ip: "203.0.113.5",
+      family: 4,
+      name: "mail.example.test",
+      resolves: null,
+      owner: { zone: null, nameservers: [], contact: null, provider: null, network: null },
+    });
+    expect(request.text.split("\n")[0]).toBe(
+      "First publish the A record mail.example.test -> 203.0.113.5 unless it is there already (whether it resolves to it could not be checked now): providers refuse a PTR whose name does not resolve to the IP.",
     );
   });
 

@@ -5,7 +5,7 @@
 import type { BlocklistResult, Problem } from "../../types.js";
 import type { PtrFacts } from "../section.js";
 import type { ListAnswer } from "./ask.js";
-import { definitionOf } from "./lists.js";
+import { definitionOf, errorMeaning } from "./lists.js";
 
 function inLoopback(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
@@ -29,9 +29,12 @@ export function judgeList(answer: ListAnswer, ip: string): BlocklistResult {
       meaning: `the answer ${outside.join(", ")} is outside 127.0.0.0/8: the resolver rewrites "not listed" (NXDOMAIN) into an address, so this list cannot be read through it`,
     };
   }
-  const refusal = answer.addresses.find((address) => address in list.errors);
+  // Spamhaus: any 127.255.255.x is an error about the query, named in its table or not.
+  const refusal = answer.addresses
+    .map((address) => errorMeaning(list, address))
+    .find((why): why is string => why !== null);
   if (refusal !== undefined) {
-    return { ...base, status: "refused", meaning: list.errors[refusal] ?? refusal };
+    return { ...base, status: "refused", meaning: refusal };
   }
   // RFC 5782 5: 127.0.0.1 is the "not listed" test point; a list that answers it lists the world.
   const listings = answer.addresses.filter((address) => address !== "127.0.0.1");

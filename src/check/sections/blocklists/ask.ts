@@ -11,7 +11,7 @@
 import type { DnsResponse } from "../../dns-types.js";
 import type { BlocklistOptions } from "../../types.js";
 import type { AskContext } from "../section.js";
-import { type BlocklistDefinition, definitionOf, dqsZone, SPAMHAUS_ZEN } from "./lists.js";
+import { type BlocklistDefinition, definitionOf, dqsZone, errorMeaning, SPAMHAUS_ZEN } from "./lists.js";
 
 /** What one list answered (the public zone only: a DQS key never appears here). */
 export interface ListAnswer {
@@ -139,7 +139,7 @@ export async function askList(
   }
   const addresses = response.answers.filter((record) => record.type === "A").map((record) => record.data);
   let txt: string | null = null;
-  if (addresses.some((address) => address.startsWith("127.") && !(address in list.errors))) {
+  if (addresses.some((address) => address.startsWith("127.") && errorMeaning(list, address) === null)) {
     txt = txtOf(await askResolvers(ctx, name, "TXT"));
   }
   const answer: ListAnswer = {

@@ -35,6 +35,11 @@ export interface BlocklistDefinition {
   codes: Record<string, CodeMeaning>;
   /** Answers that are errors about the query, never listings (127.255.255.x). */
   errors: Record<string, string>;
+  /**
+   * The prefix of the list's whole error range, when it reserves one (Spamhaus: 127.255.255.0/24,
+   * article 788): a code there that `errors` does not name is an error all the same.
+   */
+  errorPrefix?: string;
   /** The list's own removal procedure, in one sentence (<ip> is replaced). */
   removal: string;
 }
@@ -79,6 +84,7 @@ export const KNOWN_LISTS: Record<string, BlocklistDefinition> = {
       "127.0.0.30": { meaning: "BCL: a botnet controller", policy: false },
     },
     errors: SPAMHAUS_ERRORS,
+    errorPrefix: "127.255.255.",
     removal:
       "Look <ip> up at the Spamhaus Blocklist Removal Center (check.spamhaus.org): it names the list (SBL, XBL, CSS, PBL) and its own removal steps; fix the cause first (XBL: the infected host; PBL: the ISP must mark the range as a mail server's, or you send through its relay).",
   },
@@ -120,6 +126,15 @@ export function definitionOf(zone: string): BlocklistDefinition {
     errors: {},
     removal: `See ${zone}'s own web site for how to be removed.`,
   };
+}
+
+/** What an error answer means, or null when `address` is not in the list's errors (a listing or not). */
+export function errorMeaning(list: BlocklistDefinition, address: string): string | null {
+  const named = list.errors[address];
+  if (named !== undefined) return named;
+  if (list.errorPrefix !== undefined && address.startsWith(list.errorPrefix))
+    return `${list.zone} answered ${address}: a code in its error range (${list.errorPrefix}0/24), an error about the query, never a listing`;
+  return null;
 }
 
 /** The DQS zone Spamhaus answers for a key (the key is a secret: never shown or logged). */

@@ -13,6 +13,7 @@
 // a HELO that resolves to the IP but differs from the PTR name is only a warning.
 
 import { normaliseName } from "../../name-parts.js";
+import { addressesText } from "../../private-addresses.js";
 import type { ForwardLookup, HeloReport, Problem } from "../../types.js";
 import { HELO_PROBLEMS } from "./problems.js";
 import { checkHeloSyntax, sameAddress } from "./syntax.js";
@@ -148,7 +149,7 @@ function lookupProblems(
       {
         code: "HELO_IP_MISMATCH",
         severity: HELO_PROBLEMS.HELO_IP_MISMATCH.severity,
-        message: `HELO ${name} resolves to ${lookup.addresses.join(", ") || "nothing"}, not ${ip} (rspamd HFILTER_HELO_IP_A).`,
+        message: `HELO ${name} resolves to ${addressesText(lookup) || "nothing"}, not ${ip} (rspamd HFILTER_HELO_IP_A).`,
         fix: `Point ${normaliseName(name)}'s ${recordType} record at ${ip}${orInstead(setHelo)}`,
       },
     ];

@@ -33,6 +33,35 @@ const NO_ZONE: OwnerZone = { zone: null, nameservers: [], soa: null };
  */
 export const OWNER_ZONE_GRACE_MS = 500;
 
+/**
+ * How long the network (RDAP) may take once the authority work has its answer. RDAP is a third
+ * party's HTTPS service (the RIRs'), asked alongside the PTR work: a registry that hangs must not
+ * hold every check until its deadline (issue 22: it changes nothing but the owner section). Two
+ * seconds leave room for a redirect between RIRs (two HTTPS round trips) for `rdns ticket`, whose
+ * one check has no cache to fall back on. The look-up goes on in the background until the
+ * deadline, so a slow registry's answer still reaches the cache for the next check of that network.
+ */
+export const OWNER_RDAP_GRACE_MS = 2000;
+
+/** The network look-up, or null when it is still going GRACE after the PTR work's answer. */
+function networkWithinGrace(
+  lookup: Promise<OwnerNetwork | null>,
+  seen: Promise<unknown>,
+): Promise<OwnerNetwork | null> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+    void lookup.then((found) => {
+      settled = true;
+      clearTimeout(timer);
+      resolve(found);
+    });
+    void seen.then(() => {
+      if (!settled) timer = setTimeout(() => resolve(null), OWNER_RDAP_GRACE_MS);
+    });
+  });
+}
+
 /** The zone look-up, or what the PTR work saw of the zone when it is still asking GRACE after it. */
 function withinGrace(lookup: Promise<OwnerZone>, seen: Promise<ZoneSeen | null>): Promise<OwnerZone> {
   return new Promise((resolve) => {
@@ -98,9 +127,12 @@ export const ownerSection = {
     const networkAnswer =
       rdap === undefined || rdap === null
         ? Promise.resolve(null)
-        : rdap(ctx.ip, ctx.signal())
-            .catch(() => null)
-            .then((found) => (network = found));
+        : networkWithinGrace(
+            rdap(ctx.ip, ctx.signal())
+              .catch(() => null)
+              .then((found) => (network = found)),
+            ctx.zone(),
+          );
     return {
       answer: Promise.all([zoneAnswer, networkAnswer]).then(([z, n]) => ({ zone: z, network: n })),
       soFar: () => ({ zone: zone ?? NO_ZONE, network }),

@@ -219,18 +219,37 @@ export function toBigInt(ip: string): bigint {
     .reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
 }
 
-/** Networks kept in this process (the CLI; `rdns serve` without Redis), bounded in number and time. */
+/**
+ * The block an address's network is filed under: its /24 (IPv4) or /48 (IPv6). A cached network
+ * answers only for addresses of the block it was asked for: an RIR answers the most specific
+ * network (RFC 9083 5.4), and a broad allocation found for one address says nothing of a
+ * customer's reassignment elsewhere inside it (ARIN's /29s), which its own address would be told.
+ */
+export function rdapBlock(ip: string): string {
+  const address = ipaddr.process(ip);
+  const bytes = address.toByteArray();
+  const keep = address.kind() === "ipv4" ? 3 : 6;
+  return ipaddr.fromByteArray(bytes.map((byte, i) => (i < keep ? byte : 0))).toString();
+}
+
+/** Networks kept in this process (the CLI; `rdns serve` without Redis), bounded in number and time, by block. */
 export function inProcessRdapCache(max = 1024, now: () => number = Date.now): RdapCache {
-  const entries: Array<CachedNetwork & { expires: number }> = [];
+  const entries = new Map<string, CachedNetwork & { expires: number }>();
   return {
     async get(ip) {
-      const index = entries.findIndex((entry) => entry.expires > now() && contains(entry, ip));
-      return index === -1 ? undefined : entries[index]?.network;
+      const entry = entries.get(rdapBlock(ip));
+      return entry !== undefined && entry.expires > now() && contains(entry, ip) ? entry.network : undefined;
     },
-    async set(_ip, entry) {
-      const live = entries.filter((kept) => kept.expires > now());
-      entries.splice(0, entries.length, ...live.slice(-(max - 1)));
-      entries.push({ ...entry, expires: now() + RDAP_CACHE_SECONDS * 1000 });
+    async set(ip, entry) {
+      const block = rdapBlock(ip);
+      entries.delete(block);
+      if (entries.size >= max) {
+        for (const [key, kept] of entries) if (kept.expires <= now()) entries.delete(key);
+        // Still full: the oldest goes (a Map keeps insertion order).
+        const oldest = entries.keys().next();
+        if (entries.size >= max && !oldest.done) entries.delete(oldest.value);
+      }
+      entries.set(block, { ...entry, expires: now() + RDAP_CACHE_SECONDS * 1000 });
     },
   };
 }

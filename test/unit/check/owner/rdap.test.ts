@@ -50,6 +50,14 @@ describe("RDAP look-up", () => {
     expect(rdap.requests.length - before).toBe(1);
   });
 
+  it("a cached allocation does not stand in for a narrower network inside it (a customer's /29)", async () => {
+    const client = createRdapLookup({ baseUrl: rdap.base("ok"), cache: inProcessRdapCache() });
+    expect((await client("198.18.0.5", AbortSignal.timeout(2000)))?.name).toBe("PARENT-ALLOC");
+    expect((await client("198.18.7.3", AbortSignal.timeout(2000)))?.name).toBe("CUSTOMER-REASSIGNED");
+    // And the narrower one, once cached, is not given to the rest of the allocation.
+    expect((await client("198.19.0.9", AbortSignal.timeout(2000)))?.name).toBe("PARENT-ALLOC");
+  });
+
   it.each(["notfound", "malformed", "wrongshape", "huge", "hugechunked", "redirect-off"] as const)(
     "%s: no network, no error",
     async (mode) => {
