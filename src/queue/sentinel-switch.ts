@@ -56,11 +56,22 @@ class SwitchWatch {
     }
   }
 
-  /** `<name> <old ip> <old port> <new ip> <new port>`, once from each Sentinel. */
+  /**
+   * `<name> <old ip> <old port> <new ip> <new port>`, once from each Sentinel. A connection already
+   * on the new primary is left alone (the Sentinels answer with the promoted replica before they
+   * publish the switch, so a reconnect may have found it): ending a healthy connection can drop
+   * the replies to commands the server ran, which ioredis would then send again.
+   */
   private switched(message: string): void {
-    if (message.split(" ")[0] !== this.options.name || message === this.lastSwitch) return;
+    const [name, , , host, port] = message.split(" ");
+    if (name !== this.options.name || message === this.lastSwitch) return;
     this.lastSwitch = message;
-    for (const connection of this.connections) if (connection.status === "ready") connection.disconnect(true);
+    for (const connection of this.connections) {
+      if (connection.status !== "ready") continue;
+      const remote = connection.stream?.remoteAddress?.replace(/^::ffff:/, "");
+      if (remote === host && String(connection.stream?.remotePort) === port) continue;
+      connection.disconnect(true);
+    }
   }
 }
 
