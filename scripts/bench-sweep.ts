@@ -29,6 +29,9 @@
 //   5. where the CPU goes during the in-process sweep (this process, and the lab's Unbound and
 //      Knot from /proc: microseconds of CPU per check), and, when `dnsperf` is installed, its PTR
 //      rate against the same Unbound in the same minute: the DNS side's ceiling.
+//   6. a paced sweep (--qps, BENCH_SWEEP_PACED / BENCH_SWEEP_PACED_QPS) of the populated range's
+//      first 64 addresses at 40 a second by the built CLI: its time against the pace's floor, and its problems
+//      (a healthy lab: no DNS_ERROR).
 // Targets (issue 13): sweep >= 30 % of the ratio, and >= 10,000 checks/s.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -59,6 +62,9 @@ const COMPARE = process.env.BENCH_SWEEP_COMPARE ?? "2001:db8::/116";
 const FLEET = process.env.BENCH_SWEEP_FLEET ?? "2001:db8::/112";
 /** The populated range (every address a PTR, half confirm; "" for none). */
 const POPULATED = process.env.BENCH_SWEEP_POPULATED ?? POPULATED_RANGE;
+/** A paced sweep's range (--qps PACED_QPS, inside the populated range; "" for none). */
+const PACED = process.env.BENCH_SWEEP_PACED ?? (POPULATED === POPULATED_RANGE ? "2001:db8:1::/122" : "");
+const PACED_QPS = process.env.BENCH_SWEEP_PACED_QPS ?? "40";
 const RAW_QUESTIONS = Number(process.env.BENCH_RAW_QUESTIONS ?? 60_000);
 const RAW_INFLIGHT = Number(process.env.BENCH_RAW_INFLIGHT ?? 256);
 /** --concurrency of the in-process sweep: the CLI's default unless BENCH_SWEEP_CONCURRENCY is set. */
@@ -213,9 +219,10 @@ async function builtSweep(
   resolver: string,
   authority: string,
   threads: string,
+  extra: string[] = [],
 ): Promise<string | null> {
   if (!existsSync("dist/src/cli/sweep.js")) return null;
-  const args = ["bin/rdns.js", "sweep", range, "--resolver", resolver, "--authority", authority];
+  const args = ["bin/rdns.js", "sweep", range, "--resolver", resolver, "--authority", authority, ...extra];
   const child = spawn(process.execPath, [...args, "--format", "csv", "--threads", threads], {
     env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -225,7 +232,28 @@ async function builtSweep(
     stderr += String(data);
   });
   await new Promise((resolve) => child.on("exit", resolve));
-  return /^swept .*$/m.exec(stderr)?.[0] ?? `no summary: ${stderr.slice(0, 200)}`;
+  const summary = /^swept .*$/m.exec(stderr)?.[0];
+  if (summary === undefined) return `no summary: ${stderr.slice(0, 200)}`;
+  const problems = /^problems: .*$/m.exec(stderr)?.[0];
+  return extra.length === 0 || problems === undefined ? summary : `${summary}; ${problems}`;
+}
+
+/**
+ * A paced sweep (--qps) by the built CLI over part of the populated range: every address has a
+ * PTR, so each asks the resolver its PTR and the name's AAAA, and the authority its PTR. The
+ * pace, not the servers, sets its time (the busiest server's questions / qps, less the burst),
+ * and a healthy lab must give no DNS_ERROR: the pacing wait is not the server's silence.
+ */
+async function pacedSweep(resolver: string, authority: string): Promise<void> {
+  if (PACED === "") return;
+  await new Promise((resolve) => setTimeout(resolve, COLD_CACHE_MS)); // cold resolver cache
+  const summary = await builtSweep(PACED, resolver, authority, "1", ["--qps", PACED_QPS]);
+  if (summary === null) return;
+  const addresses = Number(/^swept (\d+)/.exec(summary)?.[1]);
+  const floor = (addresses * 2) / Number(PACED_QPS);
+  line(
+    `paced sweep, built CLI ${PACED} --qps ${PACED_QPS} (about ${floor.toFixed(2)} s at least: 2 questions an address to the resolver): ${summary}`,
+  );
 }
 
 /** Starts a watch worker process; resolves once it takes jobs. */
@@ -545,6 +573,7 @@ try {
     if (built !== null) line(`sweep, built CLI (fresh process) ${FLEET}, --threads 1: ${built}`);
   }
   if (POPULATED !== "") await populated(POPULATED, lab.dir, lab.resolver, lab.authority);
+  await pacedSweep(lab.resolver, lab.authority);
   const queued: number[] = [];
   for (const workers of QUEUE ? [1, 2] : []) {
     const runs = await queueSweep(workers, lab.resolver, lab.authority);

@@ -85,6 +85,18 @@ export function storeKeys(prefix: string) {
     /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
     watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
     /**
+     * A run's changed addresses waiting for its last chunk (hash: delivery id -> summary row JSON;
+     * src/store/run-notices.ts), dropped once the run's messages are queued.
+     */
+    watchRunRows: (runId: string) => `${base}:watchrun:${runId}:rows`,
+    /**
+     * The whole notices of a run's first few changes per thread (hash: delivery id -> DeliveryJob
+     * JSON), sent as they are when a thread has no more; dropped with the rows.
+     */
+    watchRunNotices: (runId: string) => `${base}:watchrun:${runId}:notices`,
+    /** The delivery ids ever collected for a run (set): a chunk run again after the run ended adds none. */
+    watchRunNoticed: (runId: string) => `${base}:watchrun:${runId}:noticed`,
+    /**
      * A muted watch's notices waiting for its window to end (hash: delivery id -> DeliveryJob
      * JSON; src/store/held-notices.ts), summed up in its thread then.
      */

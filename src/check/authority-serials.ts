@@ -7,9 +7,13 @@
 // Exports:
 //   serialNewer(a, b)                  RFC 1982 3.2: whether serial a is newer than b
 //   chooseNewest(candidates)           the answer of the newest serial, and the disagreement
-//   askWithSerial(server, name, options)  the PTR and the SOA question to one server at once
+//   askWithSerial(server, name, options, cache?)  the PTR and the zone's serial from one server
+//   askServersWithSerial(servers, name, options, cache?)  every server at once; serials asked
+//                                      afresh when kept ones would have to settle a disagreement
+//   authoritativeCandidates(results)   the AA answers, as candidates for chooseNewest
 //   interface AuthorityCandidate, AuthorityDisagreement
 import { askSoa } from "./authority-discovery.js";
+import type { SerialCache } from "./authority-serial-cache.js";
 import { askPtr, type QueryOptions } from "./lookups.js";
 import { normaliseName } from "./name-parts.js";
 import type { AuthorityDisagreement, LookupStatus } from "./types.js";
@@ -102,13 +106,89 @@ export function chooseNewest(candidates: readonly AuthorityCandidate[]): {
   };
 }
 
+/** One server's PTR answer with the zone's SOA and serial beside it (askWithSerial). */
+export type SerialAnswer = Awaited<ReturnType<typeof askPtr>> & {
+  soa: Awaited<ReturnType<typeof askSoa>>;
+  serial: number | null;
+  /** The serial is a kept one (SerialCache), not read beside this answer. */
+  keptSerial: boolean;
+};
+
 /**
- * The PTR question and the SOA question for the same name, to one server at once: the serial
- * of the zone version the answer came from. A negative PTR answer carries the SOA itself
- * (RFC 2308 3); the SOA question's answer is used when it has one.
+ * The PTR question to one server, with the serial of the zone version the answer came from.
+ * Without a cache the SOA question goes out beside the PTR (no round trip added in sequence),
+ * for the serial and the zone's names (the owner section reads them); a negative answer's own
+ * SOA (RFC 2308 3) stands in when that question fails. With a sweep's cache the SOA is the one
+ * kept for the zone (authority-serial-cache.ts), asked only when none is, and an authoritative
+ * negative answer's own SOA, from the very packet, gives the serial before the kept one.
  */
-export async function askWithSerial(server: string, name: string, options: QueryOptions) {
-  const [ptr, soa] = await Promise.all([askPtr(server, name, false, options), askSoa(server, name, options)]);
-  const serial = soa?.serial ?? ptr.response.soa?.serial ?? null;
-  return { ...ptr, soa, serial };
+export async function askWithSerial(
+  server: string,
+  name: string,
+  options: QueryOptions,
+  cache?: SerialCache,
+): Promise<SerialAnswer> {
+  if (cache === undefined) {
+    const [ptr, soa] = await Promise.all([
+      askPtr(server, name, false, options),
+      askSoa(server, name, options),
+    ]);
+    return { ...ptr, soa, serial: soa?.serial ?? ptr.response.soa?.serial ?? null, keptSerial: false };
+  }
+  const known = cache.soaFor(server, name, () => askSoa(server, name, options));
+  const [ptr, soa] = await Promise.all([askPtr(server, name, false, options), known.soa]);
+  const own = ptr.response.aa ? ptr.response.soa : null;
+  if (own !== null) cache.noteSerial(server, own.zone, own.serial);
+  const serial = own?.serial ?? soa?.serial ?? null;
+  return { ...ptr, soa, serial, keptSerial: own?.serial === undefined && known.kept };
+}
+
+/** Whether `result` is an authoritative (AA) answer that says what the zone holds. */
+function isAuthoritative(result: SerialAnswer): boolean {
+  const response = result.response;
+  return (
+    response.outcome === "answer" &&
+    response.aa &&
+    (response.rcode === "NOERROR" || response.rcode === "NXDOMAIN")
+  );
+}
+
+/**
+ * Only an authoritative answer (AA) counts; a listed server that does not serve the zone answers
+ * REFUSED or with a referral, and another listed server is the right one.
+ */
+export function authoritativeCandidates(results: readonly SerialAnswer[]): AuthorityCandidate[] {
+  return results.filter(isAuthoritative).map((result) => ({
+    server: result.answer.server,
+    status: result.chain.status,
+    names: result.chain.values,
+    cnames: result.chain.cnames,
+    serial: result.serial,
+  }));
+}
+
+/**
+ * Every server's PTR answer with its serial, at once. When the servers answer differently and a
+ * serial was a kept one, the answer to take is for the serials to say (RFC 1982), and a kept
+ * serial may be older than the answer beside it (the zone changed and a secondary followed,
+ * RFC 1996): those servers' SOA is asked afresh, beside the answers just had, before anything is
+ * compared. So a sweep's cache never hides a lag nor takes a stale answer for the newest.
+ */
+export async function askServersWithSerial(
+  servers: readonly string[],
+  name: string,
+  options: QueryOptions,
+  cache?: SerialCache,
+): Promise<SerialAnswer[]> {
+  const results = await Promise.all(servers.map((server) => askWithSerial(server, name, options, cache)));
+  if (cache === undefined || !results.some((result) => result.keptSerial)) return results;
+  if (chooseNewest(authoritativeCandidates(results))?.disagreement == null) return results;
+  return Promise.all(
+    results.map(async (result) => {
+      if (!result.keptSerial) return result;
+      const soa = await askSoa(result.answer.server, name, options);
+      if (soa !== null) cache.remember(result.answer.server, soa);
+      return { ...result, soa: soa ?? result.soa, serial: soa?.serial ?? null, keptSerial: false };
+    }),
+  );
 }

@@ -4,7 +4,8 @@
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 
 import { askSoa, discoverServers } from "./authority-discovery.js";
-import { askWithSerial, chooseNewest } from "./authority-serials.js";
+import type { SerialCache } from "./authority-serial-cache.js";
+import { askServersWithSerial, authoritativeCandidates, chooseNewest } from "./authority-serials.js";
 import { type DnsResponse, normaliseName } from "./dns-client.js";
 import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
 import {
@@ -31,6 +32,8 @@ export interface AuthorityOptions extends QueryOptions {
   zoneCache?: ZoneServerCache;
   /** Ask discovered name servers at non-public addresses too (the test lab only; CheckOptions). */
   askNonPublicNameServers?: boolean;
+  /** A sweep's kept zone SOAs (authority-serial-cache.ts); none: the SOA beside every PTR. */
+  serialCache?: SerialCache | undefined;
 }
 
 export interface AuthorityResult {
@@ -90,32 +93,15 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
       }
     }
     for (const server of servers) asked.add(server);
-    // Every server at once, each asked its SOA beside the PTR (no round trip added in sequence):
-    // servers of one zone may serve different versions of it, and the serial says which is newest.
-    const ptrs = await Promise.all(servers.map((server) => askWithSerial(server, name, options)));
+    // Every server at once, each with the zone's serial (its SOA beside the PTR, or a sweep's
+    // kept one): servers of one zone may serve different versions of it, and the serial says
+    // which is newest. Of the authoritative (AA) answers the newest serial's is taken, never
+    // simply the first server's.
+    const ptrs = await askServersWithSerial(servers, name, options, options.serialCache);
     for (const result of ptrs) serials.set(result.answer.server, result.serial);
-    // Only an authoritative answer (AA) counts; a listed server that does not serve the zone
-    // answers REFUSED or with a referral, and another listed server is the right one. Of the
-    // authoritative answers the newest serial's is taken, never simply the first server's.
-    const candidates = ptrs.filter(
-      (result) =>
-        result.response.outcome === "answer" &&
-        result.response.aa &&
-        (result.response.rcode === "NOERROR" || result.response.rcode === "NXDOMAIN"),
-    );
-    const newest = chooseNewest(
-      candidates.map((result) => ({
-        server: result.answer.server,
-        status: result.chain.status,
-        names: result.chain.values,
-        cnames: result.chain.cnames,
-        serial: result.serial,
-      })),
-    );
+    const newest = chooseNewest(authoritativeCandidates(ptrs));
     const authoritative =
-      newest === null
-        ? undefined
-        : candidates.find((result) => result.answer.server === newest.chosen.server);
+      newest === null ? undefined : ptrs.find((result) => result.answer.server === newest.chosen.server);
     if (newest !== null) {
       disagreement ??= newest.disagreement;
       newestSerial = newest.chosen.serial;

@@ -22,15 +22,61 @@ export function defaultDeadlineMs(timeoutMs: number): number {
 }
 
 export interface Deadline {
-  /** performance.now() at which the check stops asking. */
+  /** performance.now() at which the check stops asking (moved on by pacing waits: movePastPacing). */
   at: number;
   ms: number;
   /** Questions cut short or never asked because of it ("PTR x.arpa at 127.0.0.1:5300"). */
   cut: string[];
+  /** The end of the latest pacing wait already added to `at`. */
+  pacedUntil: number;
+  /** Hands a question's pacing wait to movePastPacing (one function per deadline, not per question). */
+  onPaced: (since: number, until: number) => void;
 }
 
 export function startDeadline(ms: number): Deadline {
-  return { at: performance.now() + ms, ms, cut: [] };
+  const deadline: Deadline = {
+    at: performance.now() + ms,
+    ms,
+    cut: [],
+    pacedUntil: 0,
+    onPaced: (since, until) => movePastPacing(deadline, since, until),
+  };
+  return deadline;
+}
+
+/**
+ * Moves the deadline on by a wait for the sweep's own pacing (--qps: the DNS client held the
+ * question's first packet back, dns-client.ts). The deadline bounds what servers make a check
+ * wait; time spent in the asker's own queue is not theirs, and counting it turned a paced sweep's
+ * slow turn into "could not tell". Waits overlap (a check's questions wait side by side): each
+ * adds only the part after the end of the waits already added, so the deadline never moves by
+ * more than the time the check spent waiting (less when waits leave gaps between them). Waits
+ * are told in the order they end, which is what makes that sum safe.
+ */
+export function movePastPacing(deadline: Deadline, since: number, until: number): void {
+  const added = until - Math.max(since, deadline.pacedUntil);
+  if (added > 0) deadline.at += added;
+  if (until > deadline.pacedUntil) deadline.pacedUntil = until;
+}
+
+/**
+ * Resolves with null `graceMs` after the deadline, set again each time pacing has moved the
+ * deadline on (movePastPacing) by then; `cancel` stops it.
+ */
+export function afterDeadline(
+  deadline: Deadline,
+  graceMs: number,
+): { passed: Promise<null>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<null>((resolve) => {
+    const arm = () => {
+      const left = deadline.at - performance.now();
+      if (left <= 0) resolve(null);
+      else timer = setTimeout(arm, Math.ceil(left) + graceMs);
+    };
+    timer = setTimeout(arm, deadline.ms + graceMs);
+  });
+  return { passed, cancel: () => clearTimeout(timer) };
 }
 
 export function deadlinePassed(deadline: Deadline): boolean {
@@ -61,10 +107,31 @@ export function deadlineTransport(transport: DnsTransport, deadline: Deadline): 
       return Promise.resolve(notAsked(question.server, deadline));
     }
     try {
-      return left >= question.timeoutMs ? transport(question) : cutShort(transport, question, left, deadline);
+      const paced = withPacing(question, deadline);
+      return left >= question.timeoutMs ? transport(paced) : cutShort(transport, paced, left, deadline);
     } catch (err) {
       return Promise.reject(err);
     }
+  };
+}
+
+/** The question telling its pacing wait to the deadline (and to its own listener, if it has one). */
+function withPacing(question: DnsQuestion, deadline: Deadline): DnsQuestion {
+  const own = question.onPaced;
+  return {
+    name: question.name,
+    type: question.type,
+    server: question.server,
+    recursion: question.recursion,
+    timeoutMs: question.timeoutMs,
+    retries: question.retries,
+    onPaced:
+      own === undefined
+        ? deadline.onPaced
+        : (since, until) => {
+            deadline.onPaced(since, until);
+            own(since, until);
+          },
   };
 }
 
@@ -77,9 +144,8 @@ export function boundedTransport(transport: DnsTransport, deadline: Deadline): D
   return async (question) => {
     const left = Math.floor(deadline.at - performance.now());
     if (left <= 0) return notAsked(question.server, deadline);
-    const response = await transport(
-      left >= question.timeoutMs ? question : { ...question, timeoutMs: left },
-    );
+    const paced = withPacing(question, deadline);
+    const response = await transport(left >= question.timeoutMs ? paced : { ...paced, timeoutMs: left });
     return response.outcome === "timeout" && left < question.timeoutMs
       ? { ...response, error: deadlineNote(deadline) }
       : response;

@@ -90,9 +90,29 @@ export class DnsClient {
     return this.askHolding(question, state);
   }
 
-  /** The question, holding one of its server's in-flight slots until it is done. */
+  /**
+   * The question, holding one of its server's in-flight slots until it is done. Its first packet
+   * waits for the server's packets-per-second cap first: a sweep's --qps queues its own questions,
+   * and a question that waited there past its timeout was reported "no answer" by a server that
+   * was never asked (issue: 24 of 64 addresses DNS_ERROR at --qps 40). So the budget starts when
+   * the first packet may go out, and the wait is told to the asker (onPaced) for its deadline.
+   */
   private askHolding(question: DnsQuestion, state: ServerState): Promise<DnsResponse> {
-    // The budget starts when the question may go out, not while it waited for a slot.
+    const pace = state.rate.take();
+    if (pace === undefined) return this.askPaced(question, state);
+    const since = performance.now();
+    return pace.then(() => {
+      try {
+        question.onPaced?.(since, performance.now());
+      } catch {
+        // The asker's bookkeeping must never fail a DNS question.
+      }
+      return this.askPaced(question, state);
+    });
+  }
+
+  /** The question once its first packet may go out: its budget starts now. */
+  private askPaced(question: DnsQuestion, state: ServerState): Promise<DnsResponse> {
     const started = performance.now();
     return new Promise((resolve) => {
       this.askUdp(question, state, started, (udp) => {
@@ -116,7 +136,8 @@ export class DnsClient {
   /** A truncated answer's question again over TCP (RFC 1035 4.2, RFC 7766), within its budget. */
   private async askTcp(question: DnsQuestion, state: ServerState, started: number): Promise<DnsResponse> {
     const left = question.timeoutMs - (performance.now() - started);
-    const pace = state.rate.take();
+    // Urgent: the question is under way and its budget is running (dns-limits.ts).
+    const pace = state.rate.take(true);
     if (pace !== undefined) await pace;
     const tcpStarted = performance.now();
     const tcp = await queryTcp(

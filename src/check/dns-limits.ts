@@ -61,13 +61,16 @@ export class InFlightLimit {
 
 /**
  * At most `perSecond` takes a second on average, bursts of up to a twentieth of a second's
- * worth (at least 1). perSecond <= 0: no limit.
+ * worth (at least 1). perSecond <= 0: no limit. An urgent take (a retransmission, a TCP retry:
+ * the packet of a question already under way, whose budget is running) goes before every
+ * waiting ordinary one, so a long queue of first tries never eats a question's budget.
  */
 export class RateLimit {
   private tokens: number;
   private last: number;
   private readonly burst: number;
   private readonly waiting = new Fifo();
+  private readonly urgent = new Fifo();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -80,17 +83,23 @@ export class RateLimit {
   }
 
   /** undefined when a token was taken at once; else a promise that resolves when one is. */
-  take(): Promise<void> | undefined {
+  take(urgent = false): Promise<void> | undefined {
     if (this.perSecond <= 0) return undefined;
     this.refill();
-    if (this.waiting.length === 0 && this.tokens >= 1) {
+    const ahead = this.urgent.length + (urgent ? 0 : this.waiting.length);
+    if (ahead === 0 && this.tokens >= 1) {
       this.tokens -= 1;
       return undefined;
     }
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
+      (urgent ? this.urgent : this.waiting).push(resolve);
       this.schedule();
     });
+  }
+
+  /** Takes waiting for a token. */
+  get queued(): number {
+    return this.urgent.length + this.waiting.length;
   }
 
   private refill(): void {
@@ -105,11 +114,11 @@ export class RateLimit {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.refill();
-      while (this.waiting.length > 0 && this.tokens >= 1) {
+      while (this.queued > 0 && this.tokens >= 1) {
         this.tokens -= 1;
-        this.waiting.shift()?.();
+        (this.urgent.shift() ?? this.waiting.shift())?.();
       }
-      if (this.waiting.length > 0) this.schedule();
+      if (this.queued > 0) this.schedule();
     }, wait);
   }
 }

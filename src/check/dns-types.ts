@@ -12,6 +12,13 @@ export interface DnsQuestion {
   timeoutMs: number;
   /** UDP retransmissions after the first try, with exponential back-off inside the budget. */
   retries?: number;
+  /**
+   * Told when the question waited for its server's packets-per-second cap (a sweep's --qps)
+   * before its first packet went out, from `since` to `until` (performance.now()). That wait is
+   * the asker's own pacing, not the server's slowness: it is not part of `timeoutMs`, and a
+   * check's deadline (deadline.ts) is moved on by it.
+   */
+  onPaced?: (since: number, until: number) => void;
 }
 
 export interface DnsRecord {

@@ -4,7 +4,9 @@
 // round trip (each PTR name's A/AAAA starts as soon as any server reveals the name).
 import { getServers } from "node:dns";
 import { askAuthority, completeSoa } from "./authority.js";
+import type { SerialCache } from "./authority-serial-cache.js";
 import {
+  afterDeadline,
   boundedTransport,
   type Deadline,
   deadlineTransport,
@@ -36,6 +38,11 @@ export interface CheckDependencies {
   transport?: DnsTransport;
   /** The system's resolvers when none are configured. */
   systemResolvers?: () => string[];
+  /**
+   * A sweep's kept zone SOAs, shared by its checks (authority-serial-cache.ts): one SOA question
+   * per authority and zone a window instead of one beside every PTR. None for an interactive check.
+   */
+  serialCache?: SerialCache;
 }
 
 export type Analyse = (observations: Observations) => Analysis;
@@ -105,21 +112,21 @@ export async function observe(
 ): Promise<Observations> {
   const deadline = startDeadline(options.deadlineMs ?? defaultDeadlineMs(options.timeoutMs));
   const progress: Progress = { resolvers: [], authority: undefined, forward: new Map() };
-  let timer: NodeJS.Timeout | undefined;
   // A little after the deadline itself: questions bounded by it end there and the work usually
   // finishes on its own, with its own (richer) account; this only catches what did not.
-  const cut = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), deadline.ms + DEADLINE_GRACE_MS);
-  });
+  const cut = afterDeadline(deadline, DEADLINE_GRACE_MS);
   try {
-    const done = await Promise.race([observeWithin(parsed, options, dependencies, deadline, progress), cut]);
+    const done = await Promise.race([
+      observeWithin(parsed, options, dependencies, deadline, progress),
+      cut.passed,
+    ]);
     const observations = done ?? snapshot(progress, deadline, options);
     const stopped = done === null || deadline.cut.length > 0;
     return stopped
       ? { ...observations, deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } }
       : observations;
   } finally {
-    clearTimeout(timer);
+    cut.cancel();
   }
 }
 
@@ -231,6 +238,7 @@ async function observeWithin(
     // Keyed on the caller's transport, not this check's deadline wrapper (a new function per
     // check), so the checks of one zone share its discovered servers.
     zoneCache: zoneCacheFor(dependencies.transport ?? query),
+    serialCache: dependencies.serialCache,
   }).then((result) => {
     progress.authority = result;
     zone.see(result);

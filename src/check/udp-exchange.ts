@@ -1,7 +1,8 @@
 // One question's UDP exchange with one server (the DNS client's, dns-client.ts): the first try
-// at once; retransmissions, each with a fresh random id, when the server's measured round trip
-// says an answer is overdue (rtt.ts), or before its first answer after 1, 3, 7... units of the
-// budget; the first matching answer taken; a timeout at the end of the budget.
+// at once (the client paced it before the budget started); retransmissions, each with a fresh
+// random id, when the server's measured round trip says an answer is overdue (rtt.ts), or before
+// its first answer after 1, 3, 7... units of the budget; the first matching answer taken; a
+// timeout at the end of the budget.
 import type { RateLimit } from "./dns-limits.js";
 import type { DnsOutcome, DnsQuestion, DnsResponse } from "./dns-types.js";
 import { decodeResponse, describeError, emptyResponse, encodeQuery, errorOutcome } from "./dns-wire.js";
@@ -111,7 +112,9 @@ class UdpExchange implements Waiter {
           ? this.started + this.unit * (2 ** this.sent - 1)
           : now + after;
     this.wakeAt(Math.min(due, this.end), now);
-    const pace = this.rate.take();
+    // The first try's packet was paced before the budget started (dns-client.ts askHolding); a
+    // retransmission's goes before the first tries still waiting (dns-limits.ts: urgent).
+    const pace = this.sent === 1 ? undefined : this.rate.take(true);
     if (pace === undefined) this.transmit();
     else void pace.then(() => this.transmit());
   }

@@ -4,10 +4,11 @@
 // It waits for the main thread to acknowledge batches before running far ahead, so a slow reader
 // of stdout slows the checks instead of filling memory with unwritten rows.
 import { parentPort, workerData } from "node:worker_threads";
+import { SerialCache } from "../check/authority-serial-cache.js";
 import { DnsClient } from "../check/dns-client.js";
 import { runCheck } from "../check/index.js";
 import { addressesOfAll, parseRange } from "../check/ranges.js";
-import { sweepAddresses } from "../check/sweep.js";
+import { pacedConcurrency, sweepAddresses } from "../check/sweep.js";
 import {
   BATCH_SIZE,
   BATCHES_AHEAD,
@@ -35,6 +36,9 @@ const client = new DnsClient({
     questions++;
   },
 });
+
+/** This thread's kept zone SOAs (authority-serial-cache.ts). */
+const serialCache = new SerialCache();
 
 let batch: SweepResult[] = [];
 let timer: NodeJS.Timeout | null = null;
@@ -67,8 +71,12 @@ async function add(result: SweepResult): Promise<void> {
 try {
   const ranges = settings.ranges.map(parseRange);
   await sweepAddresses(partOf(addressesOfAll(ranges), settings.part, settings.parts), {
-    concurrency: shareOf(settings.concurrency, settings.part, settings.parts),
-    check: (ip) => runCheck({ ip, ...settings.check }, { transport: client.query }),
+    // This thread's share of the checks in flight, and of them what its share of --qps keeps busy.
+    concurrency: pacedConcurrency(
+      shareOf(settings.concurrency, settings.part, settings.parts),
+      settings.qps === null ? 0 : shareOf(settings.qps, settings.part, settings.parts),
+    ),
+    check: (ip) => runCheck({ ip, ...settings.check }, { transport: client.query, serialCache }),
     // sweepAddresses numbers this thread's reports; the address's place in the whole sweep is
     // part + n * parts.
     onReport: (report, n) => add(sweepResult(report, settings.part + n * settings.parts, settings)),

@@ -4,12 +4,13 @@
 // sweep-threads.ts), rows on stdout, a summary on stderr.
 // Exit 0 all pass, 1 any fail, 2 only inconclusive left, 64 bad usage.
 import cliProgress from "cli-progress";
+import { SerialCache } from "../check/authority-serial-cache.js";
 import { DnsClient } from "../check/dns-client.js";
 import { RateLimit } from "../check/dns-limits.js";
 import { InvalidInputError, parseServer, runCheck } from "../check/index.js";
 import { type AddressRange, addressesOfAll, parseRange } from "../check/ranges.js";
 import { formatServer } from "../check/server.js";
-import { sweepAddresses } from "../check/sweep.js";
+import { pacedConcurrency, sweepAddresses } from "../check/sweep.js";
 import type { BlocklistOptions, CheckReport } from "../check/types.js";
 import { dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
@@ -195,6 +196,8 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
       questions++;
     },
   });
+  // Each authority's zone SOA once per zone and window, not beside every PTR (authority-serial-cache.ts).
+  const serialCache = new SerialCache();
   io.stderr.write(notPublicNotes(settings.ranges));
   const total = settings.ranges.reduce((sum, range) => sum + range.size, 0);
   const bar = io.stderr.isTTY
@@ -259,10 +262,10 @@ async function sweep(settings: SweepSettings, io: SweepIo): Promise<number> {
       );
     } else {
       await sweepAddresses(addressesOfAll(settings.ranges), {
-        concurrency: settings.concurrency,
+        concurrency: pacedConcurrency(settings.concurrency, settings.qps ?? 0),
         check: async (ip) => {
           await pace?.take();
-          return runCheck({ ip, ...listCheck }, { transport: client.query });
+          return runCheck({ ip, ...listCheck }, { transport: client.query, serialCache });
         },
         onReport: (report: CheckReport, index) => {
           tally.add(report);
