@@ -4,7 +4,7 @@
 // that never saw it.
 import { Cluster, type Redis } from "ioredis";
 import type { RedisClient } from "../redis-client.js";
-import { followPrimarySwitches } from "./sentinel-switch.js";
+import { followPrimarySwitches, stopFollowingPrimarySwitches } from "./sentinel-switch.js";
 
 /** How long a round waits for a replica to acknowledge (Redis WAIT's timeout). */
 export const REPLICA_WAIT_MS = 500;
@@ -75,7 +75,10 @@ function waiterOf(redis: Redis, markerKey: string): ReplicaWaiter {
     // The shared connection reports the same failures; this one only has to keep reconnecting.
     connection.on("error", () => undefined);
     followPrimarySwitches(connection);
-    redis.once("end", () => connection.disconnect());
+    redis.once("end", () => {
+      stopFollowingPrimarySwitches(connection);
+      connection.disconnect();
+    });
     waiter = new ReplicaWaiter(connection, markerKey);
     waiters.set(redis, waiter);
   }

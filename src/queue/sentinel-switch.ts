@@ -25,15 +25,16 @@ class SwitchWatch {
     private readonly onEmpty: () => void,
   ) {}
 
+  remove(connection: Redis): void {
+    if (!this.connections.delete(connection) || this.connections.size > 0) return;
+    for (const subscriber of this.subscribers) subscriber.disconnect();
+    this.subscribers = [];
+    this.onEmpty();
+  }
+
   add(connection: Redis): void {
     this.connections.add(connection);
-    connection.once("end", () => {
-      this.connections.delete(connection);
-      if (this.connections.size > 0) return;
-      for (const subscriber of this.subscribers) subscriber.disconnect();
-      this.subscribers = [];
-      this.onEmpty();
-    });
+    connection.once("end", () => this.remove(connection));
     if (this.subscribers.length === 0) this.subscribe();
   }
 
@@ -47,9 +48,12 @@ class SwitchWatch {
         password: this.options.sentinelPassword ?? undefined,
         retryStrategy: retry,
         maxRetriesPerRequest: null,
+        // Closing waits this long at most for the socket to close (2 s by default).
+        disconnectTimeout: 200,
       });
       // A Sentinel that is down only means one fewer to hear from; the others still publish.
       subscriber.on("error", () => undefined);
+      keepsNoProcessAlive(subscriber);
       subscriber.subscribe("+switch-master").catch(() => undefined);
       subscriber.on("message", (_channel: string, message: string) => this.switched(message));
       this.subscribers.push(subscriber);
@@ -75,6 +79,18 @@ class SwitchWatch {
   }
 }
 
+/**
+ * A subscription only listens: its socket and its reconnect timer must not keep a process alive
+ * whose connections are closed (a connection closed while it was reconnecting never says "end").
+ */
+function keepsNoProcessAlive(subscriber: Redis): void {
+  subscriber.on("connect", () => subscriber.stream?.unref());
+  subscriber.on("reconnecting", () => {
+    // ioredis keeps the timer of its next attempt in a private field.
+    (subscriber as unknown as { reconnectTimeout?: NodeJS.Timeout }).reconnectTimeout?.unref();
+  });
+}
+
 const watches = new Map<string, SwitchWatch>();
 
 /** Reconnects `connection` when its Sentinels announce a new primary (a no-op without Sentinels). */
@@ -88,4 +104,9 @@ export function followPrimarySwitches(connection: Redis): void {
     watches.set(key, watch);
   }
   watch.add(connection);
+}
+
+/** Stops following for a connection being closed (one closed while reconnecting never ends). */
+export function stopFollowingPrimarySwitches(connection: Redis): void {
+  for (const watch of watches.values()) watch.remove(connection);
 }
