@@ -1,12 +1,11 @@
 // `rdns dmarc <file>... [--check] [--json] [--resolver H:P]... [--authority H:P]... [--qps N]`
 // (docs/cli.md): DMARC aggregate reports (plain, .gz, .zip) -> one row per source IP, most
 // messages first; --check runs each IP's reverse-DNS check the way `rdns sweep` does (a fixed
-// number in flight, --qps per server). Exit 0 read (with --check: 0 all pass, 1 any fail,
-// 2 only inconclusive), 1 no report found, 64 bad usage or a refused input.
-import { DnsClient } from "../check/dns-client.js";
-import { InvalidInputError, parseServer, runCheck } from "../check/index.js";
+// number in flight, --qps per server with whole addresses let in at its pace, zone SOAs kept).
+// Exit 0 read (with --check: 0 all pass, 1 any fail, 2 only inconclusive), 1 no report found,
+// 64 bad usage or a refused input.
+import { InvalidInputError, parseServer } from "../check/index.js";
 import { formatServer } from "../check/server.js";
-import { sweepAddresses } from "../check/sweep.js";
 import { ConfigError } from "../config.js";
 import {
   type DmarcRecord,
@@ -19,6 +18,7 @@ import { type CheckedRow, jsonLines, renderDmarcSummary, renderDmarcTable } from
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import { InputReadError, readBounded } from "./read-bounded.js";
+import { sweepChecks } from "./sweep-checks.js";
 
 export const DMARC_USAGE = `usage: rdns dmarc <FILE>... [--check] [--json] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--qps N] [--timeout MS]
 
@@ -38,9 +38,8 @@ exit status: 0 read (with --check: 0 all pass, 1 any fail, 2 none fail but some 
 1 no DMARC report in the input, 64 bad usage or a refused input
 `;
 
-/** Checks in flight: a report's sources are tens to thousands of addresses. */
+/** Checks in flight (fewer when --qps paces them): a report's sources are tens to thousands of addresses. */
 const CONCURRENCY = 32;
-const DEFAULT_UNLISTED_QPS = 500;
 
 interface Settings {
   files: string[];
@@ -81,27 +80,25 @@ function readSettings(argv: string[]): Settings | "help" {
   };
 }
 
-/** Runs each row's check through the sweep machinery; each row gains its verdict and problem codes. */
+/**
+ * Runs each row's check as `rdns sweep` runs its checks (sweep-checks.ts: --qps per server, whole
+ * addresses let in at that pace, each authority's zone SOA kept for its window); each row gains
+ * its verdict and problem codes.
+ */
 async function checkRows(rows: CheckedRow[], servers: DnsServers, qps: number | null): Promise<void> {
-  const listed = new Set([...servers.resolvers, ...servers.authorities]);
-  const client = new DnsClient({
-    qpsPerServer: (server) => qps ?? (listed.has(server) ? 0 : DEFAULT_UNLISTED_QPS),
-  });
   const byIp = new Map(rows.map((row) => [row.ip, row]));
-  try {
-    await sweepAddresses(byIp.keys(), {
-      concurrency: CONCURRENCY,
-      check: (ip) => runCheck({ ip, helo: null, ...servers }, { transport: client.query }),
-      onReport: (report) => {
-        const row = byIp.get(report.ip);
-        if (row === undefined) return;
-        row.verdict = report.verdict;
-        row.problems = [...new Set(report.problems.map((problem) => problem.code))];
-      },
-    });
-  } finally {
-    client.close();
-  }
+  await sweepChecks(byIp.keys(), {
+    check: { helo: null, ...servers },
+    concurrency: CONCURRENCY,
+    qps,
+    listed: new Set([...servers.resolvers, ...servers.authorities]),
+    onReport: (report) => {
+      const row = byIp.get(report.ip);
+      if (row === undefined) return;
+      row.verdict = report.verdict;
+      row.problems = [...new Set(report.problems.map((problem) => problem.code))];
+    },
+  });
 }
 
 export async function runDmarcCommand(argv: string[]): Promise<number> {
