@@ -181,7 +181,7 @@ export async function askAuthority(options: AuthorityOptions): Promise<Authority
   return finish(failed([...asked], zone, cnames, [], name));
 }
 
-/** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */
+/** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see ptr-questions.ts startAuthority). */
 function withCnames(answer: PtrAnswer, cnames: string[]): AuthorityAnswer {
   return {
     server: answer.server,

@@ -17,9 +17,9 @@ import {
   type QueryOptions,
   readCnameChain,
 } from "./lookups.js";
-import { assembleReport } from "./pipeline.js";
 import type { PollTarget } from "./poll.js";
 import { withoutNonPublicAddresses } from "./private-addresses.js";
+import { assembleReport } from "./report-assembly.js";
 import type { CheckReport, ForwardLookup, Observations } from "./types.js";
 import { CONCLUSIVE_STATUSES } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
