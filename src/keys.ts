@@ -34,10 +34,11 @@ export function storeKeys(prefix: string) {
      */
     reportRow: (ip: string, helo: string) => `${base}:reportrow:${ipKey(ip)}|${helo}`,
     /**
-     * The RDAP network last found for addresses of one block (/24 IPv4, /48 IPv6) (string, JSON,
-     * expiring with the network's cache lifetime; src/store/rdap-cache.ts).
+     * An RDAP network, filed under its range (`198.18.7.0/29`; one wider than a /24 or /48 for
+     * the block it was found in, `198.18.0.0/15@198.18.7.0`: src/check/sections/owner/rdap-range.ts)
+     * (string, JSON, expiring with the network's cache lifetime; src/store/rdap-cache.ts).
      */
-    rdapNetwork: (block: string) => `${base}:rdap:${ipKey(block)}`,
+    rdapNetwork: (range: string) => `${base}:rdap:${ipKey(range)}`,
     /**
      * A de-duplication window for one IP and HELO (hash: job, state; src/store/dedup-window.ts).
      * Each chain's origin list is this key plus ":<chain id>", in the same slot as every key of
@@ -78,6 +79,18 @@ export function storeKeys(prefix: string) {
     watchRunCounted: (runId: string) => `${base}:watchrun:${runId}:counted`,
     /** The non-passing addresses of a baseline run (hash: ip -> one line's facts as JSON). */
     watchRunFindings: (runId: string) => `${base}:watchrun:${runId}:findings`,
+    /**
+     * A run's changed addresses waiting for its last chunk (hash: delivery id -> summary row JSON;
+     * src/store/run-notices.ts), dropped once the run's messages are queued.
+     */
+    watchRunRows: (runId: string) => `${base}:watchrun:${runId}:rows`,
+    /**
+     * The whole notices of a run's first few changes per thread (hash: delivery id -> DeliveryJob
+     * JSON), sent as they are when a thread has no more; dropped with the rows.
+     */
+    watchRunNotices: (runId: string) => `${base}:watchrun:${runId}:notices`,
+    /** The delivery ids ever collected for a run (set): a chunk run again after the run ended adds none. */
+    watchRunNoticed: (runId: string) => `${base}:watchrun:${runId}:noticed`,
     /**
      * A muted watch's notices waiting for its window to end (hash: delivery id -> DeliveryJob
      * JSON; src/store/held-notices.ts), summed up in its thread then.

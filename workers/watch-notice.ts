@@ -208,6 +208,8 @@ export function planWatchNotice(
       report,
       previousNames,
       ...(lists.length > 0 ? { lists } : {}),
+      // The watch it speaks for, so a run's summary names it (workers/watch-summary-plan.ts).
+      watch: record.target,
     };
     return { ...threadReply(jobId, origin, message, `watch|${channel}|${ip}`), watchChannel: channel };
   };

@@ -2,8 +2,9 @@
 // addresses (workers/watch-plan.ts); a chunk checks its addresses with in-process concurrency and
 // settles them as one batch in the module a single check settles through (workers/settle.ts:
 // last report and row saved, each watching channel's state by compare-and-set, a notice on a
-// change). The last chunk of a new watch's first run posts the
-// baseline. Reading and writing Redis is all that is done here; the decisions are the planners'.
+// change). The last chunk of a new watch's first run posts the baseline; the last chunk of a
+// range's run sends the changes the run collected (workers/watch-summary.ts). Reading and writing
+// Redis is all that is done here; the decisions are the planners'.
 
 import { type Job, Worker } from "bullmq";
 import { gateWatchRun } from "../src/app/paused-watches.js";
@@ -27,6 +28,7 @@ import type { CheckRunner } from "./check.js";
 import { settleChunkReports } from "./settle.js";
 import { runUnmute } from "./watch-mute.js";
 import { baselineLineOf, planBaseline, planChunkRetry, planWatchRun } from "./watch-plan.js";
+import { finishRun, openRunSummary, routeChunkNotices } from "./watch-summary.js";
 
 export interface WatchWorkerDeps {
   /** A connection with `maxRetriesPerRequest: null` (BullMQ's requirement for workers). */
@@ -40,7 +42,8 @@ export interface WatchWorkerDeps {
 export type WatchOutcome =
   | { kind: "run"; chunks: number; baseline: boolean }
   | { kind: "chunk"; checked: number; retried: number; deliveries: number; baselinePosted: boolean }
-  | { kind: "unmute"; summed: number };
+  | { kind: "unmute"; summed: number }
+  | { kind: "run-end"; sent: number };
 
 export function processWatchJob(job: Job<WatchJob>, deps: WatchWorkerDeps): Promise<WatchOutcome> {
   const id = job.id ?? "";
@@ -49,6 +52,10 @@ export function processWatchJob(job: Job<WatchJob>, deps: WatchWorkerDeps): Prom
   if (data.kind === "unmute") {
     const keys = storeKeys(deps.settings.prefix);
     return runUnmute(id, data, { ...deps, keys }).then((summed) => ({ kind: "unmute", summed }));
+  }
+  if (data.kind === "run-end") {
+    const keys = storeKeys(deps.settings.prefix);
+    return finishRun({ ...deps, keys }, data.runId).then((sent) => ({ kind: "run-end", sent }));
   }
   return runChunk(id, data, deps);
 }
@@ -74,7 +81,7 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
   // existed, post none.
   const baseline =
     record.origin !== null && runId === firstWatchRunId(data.channel, data.target, record.createdAt);
-  const chunks = planWatchRun({
+  const planned = planWatchRun({
     runId,
     chunkSize: settings.watchChunkSize,
     channel: data.channel,
@@ -82,7 +89,13 @@ async function runWatch(runId: string, data: WatchRunJob, deps: WatchWorkerDeps)
     baseline,
     intervalMs: watchIntervalOf(record, settings.watchIntervalMs),
   });
-  if (baseline) await openRunTally(redis, keys, runId, chunks.length);
+  if (baseline) await openRunTally(redis, keys, runId, planned.length);
+  // A range's run collects its change notices for its end (many changes, one message).
+  const chunks = await openRunSummary(
+    { redis, keys, queues, settings },
+    { runId, channel: data.channel, target: data.target, addresses: record.ips.length },
+    planned,
+  );
   // Deterministic ids: a run job that runs again adds no chunk twice.
   await queues.watch.addBulk(chunks);
   deps.logger.info(
@@ -157,9 +170,14 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
   const deliveries = await settleChunkReports(redis, keys, chunkId, settled, settings.reportTtlSeconds, {
     ...(settings.authorityLagAlertMs === undefined ? {} : { lagAlertMs: settings.authorityLagAlertMs }),
   });
-  await enqueueDeliveries(queues, deliveries);
+  await enqueueDeliveries(queues, await routeChunkNotices({ redis, keys }, chunkId, data, deliveries));
 
   let baselinePosted = false;
+  if (data.summary === true && !data.baseline) {
+    const tally = { pass: 0, fail: 0, inconclusive: 0, lines: [], added: retry === null ? 0 : 1 };
+    if (await countChunk(redis, keys, data.runId, chunkId, tally))
+      await finishRun({ redis, keys, queues }, data.runId);
+  }
   if (data.baseline) {
     const lines = settled.map(baselineLineOf).filter((line) => line !== null);
     const tally = {
@@ -171,6 +189,7 @@ async function runChunk(chunkId: string, data: WatchChunkJob, deps: WatchWorkerD
     };
     if (await countChunk(redis, keys, data.runId, chunkId, tally)) {
       baselinePosted = await postBaseline(data, deps);
+      if (data.summary === true) await finishRun({ redis, keys, queues }, data.runId);
     }
   }
   return {

@@ -140,6 +140,18 @@ export interface BaselineLine {
   detail: string;
 }
 
+/** One changed address in a watch's run summary. */
+export interface WatchSummaryLine {
+  ip: string;
+  change: WatchChange;
+  verdict: Verdict;
+  ptr: string[];
+  /** What the address showed before (the PTR names, or the SMTP greeting's for "greeting-drifted"). */
+  previousNames: string[];
+  /** Its main problem now (an error before a warning), null when it has none. */
+  problem: string | null;
+}
+
 /**
  * Everything the bot says, as data. Platforms render these (src/render/): Block Kit, embeds or
  * plain text. Text fields hold plain text; renderers escape them, markup is theirs alone.
@@ -226,6 +238,8 @@ export type OutboundMessage =
       previousNames: string[];
       /** For "listed" / "delisted": the blocklists that changed (zone names). */
       lists?: string[];
+      /** The watch's own target (an IP or a range); absent in notices queued before it was carried. */
+      watch?: string;
     }
   /**
    * A new watch's first run, in its thread: how many addresses pass, fail and could not be told,
@@ -241,6 +255,21 @@ export type OutboundMessage =
       groups: { problem: string; count: number; ips: string[] }[];
       lines: BaselineLine[];
       unlisted: number;
+    }
+  /**
+   * More than a few addresses of one watch changed in one run (workers/watch-summary.ts): one
+   * message instead of one per address. `changes` counts them by kind of change, `groups` by the
+   * main problem each has now (a baseline's shape, with a few example addresses), `lines` are the
+   * first addresses in address order, and `attachment` is every changed address as CSV.
+   */
+  | {
+      kind: "watch-summary";
+      target: string;
+      total: number;
+      changes: { change: WatchChange; count: number }[];
+      groups: { problem: string; count: number; ips: string[] }[];
+      lines: WatchSummaryLine[];
+      attachment: ChatAttachment;
     }
   | { kind: "watches"; channel: string; targets: string[] }
   /**

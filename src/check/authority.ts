@@ -19,6 +19,7 @@ import {
   chooseNewest,
   type SerialAnswer,
 } from "./authority-serials.js";
+import { inBailiwick } from "./bailiwick.js";
 import { normaliseName } from "./dns-client.js";
 import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
 import type { AuthorityDisagreement, AuthorityReport, NotAskedServer } from "./types.js";
@@ -49,6 +50,12 @@ export interface AuthorityResult {
   answeredBy: string[];
   /** The zone's NS and SOA names this work already saw (the owner section reads them). */
   seen?: ZoneNames;
+  /**
+   * The zone the answering servers were found authoritative for (the delegation discovery
+   * followed); null when they were listed (no delegation known). The owner shares a zone with
+   * other addresses only within it (src/check/sections/owner/).
+   */
+  bailiwick?: string | null;
 }
 
 /** What one askAuthority call has learned so far, across its hops. */
@@ -189,8 +196,12 @@ function fromAuthoritative(
   }
   if (chain.values.length > 0) walk.options.onNames?.(chain.values);
   // A negative answer carries the zone's SOA (RFC 2308 3); for a positive one the SOA question
-  // asked beside it brings it (completeSoa is left for a result without one).
-  const soa = authoritative.response.soa ?? authoritative.soa;
+  // asked beside it brings it (completeSoa is left for a result without one). Its owner is
+  // believed only in bailiwick (bailiwick.ts): a discovered server, at or below the zone it was
+  // found authoritative for; else the delegation's zone stands.
+  const delegation = walk.options.authorities.length === 0 ? walk.zone : null;
+  const claimed = authoritative.response.soa ?? authoritative.soa;
+  const soa = claimed !== null && inBailiwick(claimed.zone, chain.finalName, delegation) ? claimed : null;
   const report: AuthorityReport = {
     servers: [...walk.asked],
     zone: soa?.zone ?? walk.zone,
@@ -223,6 +234,9 @@ function finish(walk: Walk, result: AuthorityResult): AuthorityResult {
   result.report.serial = walk.newestSerial;
   result.report.disagreement = walk.disagreement;
   result.report.notAsked = walk.notAsked;
+  // Discovered servers speak for the zone their delegation named, listed ones for none known.
+  if (result.bailiwick === undefined)
+    result.bailiwick = walk.options.authorities.length === 0 ? walk.zone : null;
   return result;
 }
 
@@ -234,8 +248,11 @@ export async function completeSoa(result: AuthorityResult, options: QueryOptions
   const soas = await Promise.all(
     result.answeredBy.map((server) => askSoa(server, result.finalName, options)),
   );
-  const soa = soas.find((found) => found !== null);
-  if (soa === undefined) return;
+  // The same bailiwick rule as for the SOA beside the PTR (askAuthority).
+  const soa = soas.find(
+    (found) => found !== null && inBailiwick(found.zone, result.finalName, result.bailiwick ?? null),
+  );
+  if (soa === undefined || soa === null) return;
   result.report.zone = soa.zone;
   result.report.soa = { ttl: soa.ttl, minimum: soa.minimum };
 }

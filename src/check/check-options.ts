@@ -50,6 +50,11 @@ export interface CheckOptions {
    */
   smtp?: { host: string; port: number } | null;
   /**
+   * The name the probe sends in EHLO (SMTP_PROBE_HELO, else SMTP_DOMAIN); absent: the neutral
+   * NEUTRAL_EHLO_NAME (src/check/sections/smtp/probe.ts). Never this machine's own name.
+   */
+  smtpHelo?: string;
+  /**
    * The DNS blocklists to ask (src/check/sections/blocklists/), through `resolvers`; absent or
    * no zones: none are asked (the CLI and the workers pass DNSBL_ZONES).
    */

@@ -65,6 +65,11 @@ export function watchChunkJobId(runId: string, index: number, attempt: number): 
   return `wc-${digest([runId, index, attempt])}-${index}`;
 }
 
+/** The bounded wait of a run's collected notices (workers/watch-summary.ts): one per run. */
+export function watchRunEndJobId(runId: string): string {
+  return `we-${digest([runId])}`;
+}
+
 /** The end of a watch's maintenance window (`/rdns mute`), once per window end. */
 export function watchUnmuteJobId(channel: string, target: string, until: string): string {
   return `wu-${digest([channel, target, until])}`;

@@ -110,6 +110,23 @@ export interface WatchChunkJob {
   probe?: boolean;
   /** The run posts the watch's baseline when its last chunk ends. */
   baseline: boolean;
+  /**
+   * The run's change notices are collected and sent when its last chunk ends, as one summary per
+   * watch thread when more than a few changed (workers/watch-summary.ts). Absent (a watch of a
+   * few addresses, or a chunk queued by an older version): each notice goes out at once.
+   */
+  summary?: boolean;
+}
+
+/**
+ * The latest a run's collected notices wait: queued with the run, delayed past its last chunk's
+ * start and retries, it sends what was collected when a chunk never ends (workers/watch-summary.ts).
+ */
+export interface WatchRunEndJob {
+  kind: "run-end";
+  channel: string;
+  target: string;
+  runId: string;
 }
 
 /** A watch's maintenance window ends (`/rdns mute`): its held notices are summed up in its thread. */
@@ -121,7 +138,7 @@ export interface WatchUnmuteJob {
   until: string;
 }
 
-export type WatchJob = WatchRunJob | WatchChunkJob | WatchUnmuteJob;
+export type WatchJob = WatchRunJob | WatchChunkJob | WatchUnmuteJob | WatchRunEndJob;
 
 /** Where one delivery goes, on one platform. */
 export type DeliveryTarget =

@@ -17,6 +17,7 @@ import { terminalText } from "./inert-text.js";
 import { reusedNote } from "./reused.js";
 import { namedListLine } from "./sections/blocklists.js";
 import { fitStatus } from "./status-text.js";
+import { summaryBody, summaryTitle } from "./watch-summary.js";
 
 /** Untrusted text that may span lines (notices): invisible characters written out, lines kept. */
 export function plain(text: string): string {
@@ -128,6 +129,15 @@ function renderParts(message: OutboundMessage): string {
     case "watch-baseline": {
       const markup = { inline: value, bold: value };
       return [`${baselineTitle(message, markup)}.`, ...baselineBody(message, markup)].join("\n");
+    }
+    case "watch-summary": {
+      // A terminal has no length limit and no attachments: every changed address follows, as CSV.
+      const markup = { inline: value, bold: value };
+      const rest =
+        message.lines.length < message.total
+          ? ["Every changed address (CSV):", plain(message.attachment.content).trimEnd()]
+          : [];
+      return [`${summaryTitle(message, markup)}.`, ...summaryBody(message, markup, []), ...rest].join("\n");
     }
     case "watches":
       return message.targets.length === 0

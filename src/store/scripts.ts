@@ -35,6 +35,7 @@ const SCRIPT_SPECS = {
   rdnsWatchRecordSet: { file: "watch-record-set", keys: 1 },
   rdnsWatchRemove: { file: "watch-remove", keys: 4 },
   rdnsWatchRunCountChunk: { file: "watch-run-count-chunk", keys: 3 },
+  rdnsWatchRunCollect: { file: "watch-run-collect", keys: 4 },
 } as const satisfies Record<string, ScriptSpec>;
 
 export type ScriptName = keyof typeof SCRIPT_SPECS;
@@ -59,6 +60,7 @@ declare module "ioredis" {
     rdnsWatchRecordSet(watches: string, target: string, read: string, next: string): Result<number, Context>;
     rdnsWatchRemove(...args: Arg[]): Result<number, Context>;
     rdnsWatchRunCountChunk(...args: Arg[]): Result<number, Context>;
+    rdnsWatchRunCollect(...args: Arg[]): Result<string[], Context>;
   }
 }
 

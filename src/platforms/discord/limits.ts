@@ -18,6 +18,11 @@ export const LIMITS = {
   footer: 2048,
   embedTotal: 6000,
   embedsPerMessage: 10,
+  /**
+   * Bytes per attached file we send: under a guild's upload limit (10 MiB by default since 2024,
+   * 8 MiB before), with room for the multipart form around it.
+   */
+  fileBytes: 7 * 1024 * 1024,
 } as const;
 
 /** One message as this platform sends it; outbound adds allowed_mentions and the nonce. */

@@ -17,6 +17,7 @@ import { namedListLine } from "../../render/sections/blocklists.js";
 import { fitStatus } from "../../render/status-text.js";
 import { notQueuedText, storageFullWait } from "../../render/text.js";
 import { isReportView } from "../../render/views.js";
+import { splitCsv, summaryBody, summaryTitle } from "../../render/watch-summary.js";
 import { componentsFor } from "./buttons.js";
 import { code, escapeInline, escapeText } from "./escape.js";
 import {
@@ -282,6 +283,35 @@ function renderBody(message: OutboundMessage): DiscordPayload[] {
             },
           ],
         },
+      ];
+    }
+    case "watch-summary": {
+      // Many changes of one watch in one run: one embed, every changed address as CSV, in files
+      // within Discord's upload limit (the first with the embed, any more one message each).
+      const markup = { inline: escapeInline, bold: (text: string) => `**${escapeInline(text)}**` };
+      const broke = message.changes.some(({ change }) => change === "broke" || change === "listed");
+      const files = splitCsv(message.attachment.filename, message.attachment.content, LIMITS.fileBytes);
+      const names = files.map((file) => file.name);
+      const description = fitLines(summaryBody(message, markup, names), LIMITS.description, (left) =>
+        left > 0 ? `… ${left} more line${left === 1 ? "" : "s"}: every address is in the attached file` : "",
+      );
+      const asFile = (file: { name: string; content: string }) => ({
+        name: file.name,
+        data: Buffer.from(file.content, "utf8"),
+      });
+      const [first, ...rest] = files;
+      return [
+        {
+          embeds: [
+            {
+              title: truncateName(`Watch ${summaryTitle(message, markup)}`, LIMITS.title),
+              description: description.trimEnd(),
+              color: broke ? COLOURS.fail : COLOURS.inconclusive,
+            },
+          ],
+          ...(first === undefined ? {} : { files: [asFile(first)] }),
+        },
+        ...rest.map((file) => ({ content: escapeInline(file.name), embeds: [], files: [asFile(file)] })),
       ];
     }
     case "watches": {

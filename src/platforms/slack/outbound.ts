@@ -5,6 +5,7 @@
 // delivery queue re-schedules just that delivery.
 import { webApi } from "@slack/bolt";
 import {
+  type ChatAttachment,
   type ChatSender,
   type DeliveryErrorHints,
   type OutboundMessage,
@@ -92,6 +93,13 @@ export function mightHavePosted(error: unknown): boolean {
   return !(error instanceof SlackApiError || error instanceof RateLimitedError);
 }
 
+/** The file a message brings: a cut status's table, a run summary's every changed address. */
+function attachmentOf(message: OutboundMessage): ChatAttachment | null {
+  if (message.kind === "watch-summary") return message.attachment;
+  if (message.kind === "status" && fitSlackStatus(message).more > 0) return message.attachment;
+  return null;
+}
+
 // Never let Slack turn text into mentions or links: our text is already escaped mrkdwn.
 // chat.update and chat.postEphemeral are sent without the unfurl flags.
 const PLAIN = { link_names: false, parse: "none" } as const;
@@ -133,16 +141,17 @@ export class SlackSender implements ChatSender {
   }
 
   /**
-   * A status table cut for the section's limit: the whole table goes into the message's thread as
-   * a CSV file, through the v2 upload flow (files.getUploadURLExternal, the bytes to the upload
+   * A status table cut for the section's limit, or a watch's run summary: the whole table (every
+   * changed address) goes into the message's thread as a CSV file, through the v2 upload flow (files.getUploadURLExternal, the bytes to the upload
    * URL, files.completeUploadExternal) that @slack/web-api's filesUploadV2 runs. The message is
    * already posted here, so a retry of the whole post() would post it twice: a 429 is waited out
    * for the upload alone (bounded, as for a person's command), and any failure left is final.
    */
   private async attachCut(thread: { channel: string; ts: string }, message: OutboundMessage): Promise<void> {
-    if (message.kind !== "status" || fitSlackStatus(message).more === 0) return;
+    const attachment = attachmentOf(message);
+    if (attachment === null) return;
     const { channel, ts } = thread;
-    const { filename, content } = message.attachment;
+    const { filename, content } = attachment;
     try {
       await withRateLimitWait(async () => {
         try {
@@ -160,7 +169,8 @@ export class SlackSender implements ChatSender {
     } catch (error) {
       const code = error instanceof SlackApiError ? error.code : "upload_failed";
       const why = error instanceof Error ? error.message : String(error);
-      throw new SlackApiError(`posted the status, but not its ${filename}: ${why}`, code, true);
+      const what = message.kind === "status" ? "the status" : "the summary";
+      throw new SlackApiError(`posted ${what}, but not its ${filename}: ${why}`, code, true);
     }
   }
 

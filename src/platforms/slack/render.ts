@@ -15,6 +15,7 @@ import { reusedNote } from "../../render/reused.js";
 import { namedListLine } from "../../render/sections/blocklists.js";
 import { type FittedStatus, fitStatus, statusRowParts } from "../../render/status-text.js";
 import { notQueuedText, storageFullWait } from "../../render/text.js";
+import { summaryBody, summaryTitle, type WatchSummaryMessage } from "../../render/watch-summary.js";
 import { context, limitBlocks, MAX_BLOCKS, MAX_SECTION_TEXT, type SlackBlock, section } from "./blocks.js";
 import { slackActionsBlock } from "./buttons.js";
 import { codeBlock, inlineCode, slackText, truncateMrkdwn } from "./escape.js";
@@ -134,6 +135,8 @@ function renderBody(message: OutboundMessage): SlackRendered {
       return renderWatchChange(message);
     case "watch-baseline":
       return renderBaseline(message);
+    case "watch-summary":
+      return renderWatchSummary(message);
     case "watches": {
       const list =
         message.targets.length === 0
@@ -215,14 +218,12 @@ function renderWatchChange(message: Extract<OutboundMessage, { kind: "watch-chan
   return { text: fallback(text), blocks: limitBlocks(blocks) };
 }
 
-/** The baseline: a title, then its lines packed into sections of at most 3000 characters. */
-function renderBaseline(message: BaselineMessage): SlackRendered {
-  const markup = { inline: inlineCode, bold: (text: string) => `*${slackText(text)}*` };
-  const icon = message.fail > 0 ? ":x:" : message.inconclusive > 0 ? ":warning:" : ":white_check_mark:";
-  const title = `${icon} ${baselineTitle(message, markup)}.`;
-  const blocks: SlackBlock[] = [section(title)];
+/** Lines packed into sections of at most 3000 characters each, after a title section. */
+function packedSections(title: string, body: readonly string[]): SlackBlock[] {
+  const blocks: SlackBlock[] = [section(truncateMrkdwn(title, MAX_SECTION_TEXT))];
   let chunk = "";
-  for (const line of baselineBody(message, markup)) {
+  for (const raw of body) {
+    const line = truncateMrkdwn(raw, MAX_SECTION_TEXT);
     if (chunk !== "" && chunk.length + line.length + 1 > MAX_SECTION_TEXT) {
       blocks.push(section(chunk));
       chunk = "";
@@ -230,5 +231,28 @@ function renderBaseline(message: BaselineMessage): SlackRendered {
     chunk = chunk === "" ? line : `${chunk}\n${line}`;
   }
   if (chunk !== "") blocks.push(section(chunk));
-  return { text: fallback(title), blocks: limitBlocks(blocks) };
+  return limitBlocks(blocks);
+}
+
+/** The baseline: a title, then its lines packed into sections of at most 3000 characters. */
+function renderBaseline(message: BaselineMessage): SlackRendered {
+  const markup = { inline: inlineCode, bold: (text: string) => `*${slackText(text)}*` };
+  const icon = message.fail > 0 ? ":x:" : message.inconclusive > 0 ? ":warning:" : ":white_check_mark:";
+  const title = `${icon} ${baselineTitle(message, markup)}.`;
+  return { text: fallback(title), blocks: packedSections(title, baselineBody(message, markup)) };
+}
+
+/**
+ * Many changes of one watch in one run: counts, the problems, the first addresses; the sender
+ * uploads the CSV of every changed address into the thread (SlackSender.attachFile).
+ */
+function renderWatchSummary(message: WatchSummaryMessage): SlackRendered {
+  // Problem codes bold as plain text would lose their underscores to slackText's look-alike.
+  const markup = { inline: inlineCode, bold: (text: string) => `*${inlineCode(text)}*` };
+  const broke = message.changes.some(({ change }) => change === "broke" || change === "listed");
+  const title = `${broke ? ":rotating_light:" : ":twisted_rightwards_arrows:"} Watch ${summaryTitle(message, markup)}.`;
+  return {
+    text: fallback(title),
+    blocks: packedSections(title, summaryBody(message, markup, [message.attachment.filename])),
+  };
 }
