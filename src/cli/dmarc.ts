@@ -4,6 +4,7 @@
 // number in flight, --qps per server with whole addresses let in at its pace, zone SOAs kept).
 // Exit 0 read (with --check: 0 all pass, 1 any fail, 2 only inconclusive), 1 no report found,
 // 64 bad usage or a refused input.
+import { RateLimit } from "../check/dns-limits.js";
 import { InvalidInputError, parseServer } from "../check/index.js";
 import { formatServer } from "../check/server.js";
 import { ConfigError } from "../config.js";
@@ -18,14 +19,15 @@ import { type CheckedRow, jsonLines, renderDmarcSummary, renderDmarcTable } from
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import { InputReadError, readBounded } from "./read-bounded.js";
-import { sweepChecks } from "./sweep-checks.js";
+import { BLOCKLIST_SWEEP_RATE, sweepChecks } from "./sweep-checks.js";
 
-export const DMARC_USAGE = `usage: rdns dmarc <FILE>... [--check] [--json] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--qps N] [--timeout MS]
+export const DMARC_USAGE = `usage: rdns dmarc <FILE>... [--check] [--blocklists] [--json] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--qps N] [--timeout MS]
 
   FILE                 a DMARC aggregate report (RFC 7489 appendix C XML) as providers send it:
                        plain .xml, .gz or .zip (told by its bytes, not its name); - reads stdin
   --json               one JSON object per source IP, one per line
   --check              check each source IP's reverse DNS and say how much mail failing addresses sent
+  --blocklists         for --check: also ask the DNSBL_ZONES lists, at most 2 addresses per second
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
   --qps N              for --check: DNS packets per second to each server at most; 0 = no cap
@@ -46,12 +48,15 @@ interface Settings {
   json: boolean;
   servers: DnsServers | null;
   qps: number | null;
+  /** --blocklists: ask the lists too, at the sweep's blocklist pace. */
+  blocklists: boolean;
 }
 
 function readSettings(argv: string[]): Settings | "help" {
   const args = parseDnsCommandLine(argv, {
     json: { type: "boolean" },
     check: { type: "boolean" },
+    blocklists: { type: "boolean" },
     qps: { type: "string" },
   });
   if (args.values.help) return "help";
@@ -77,21 +82,32 @@ function readSettings(argv: string[]): Settings | "help" {
             authorities: servers.authorities.map((server) => formatServer(parseServer(server))),
           },
     qps: qps === undefined ? null : Number(qps),
+    blocklists: args.values.blocklists ?? false,
   };
 }
 
 /**
  * Runs each row's check as `rdns sweep` runs its checks (sweep-checks.ts: --qps per server, whole
  * addresses let in at that pace, each authority's zone SOA kept for its window); each row gains
- * its verdict and problem codes.
+ * its verdict and problem codes. Like the sweep, the lists are asked only with --blocklists and
+ * then at BLOCKLIST_SWEEP_RATE addresses a second: a report's thousands of sources asked at DNS
+ * pace would spend a list's daily allowance for the operator's own mail servers in minutes.
  */
-async function checkRows(rows: CheckedRow[], servers: DnsServers, qps: number | null): Promise<void> {
+async function checkRows(
+  rows: CheckedRow[],
+  servers: DnsServers,
+  qps: number | null,
+  withLists: boolean,
+): Promise<void> {
   const byIp = new Map(rows.map((row) => [row.ip, row]));
+  const { blocklists, ...dns } = servers;
+  const pace = withLists ? new RateLimit(BLOCKLIST_SWEEP_RATE) : null;
   await sweepChecks(byIp.keys(), {
-    check: { helo: null, ...servers },
+    check: { helo: null, ...dns, ...(withLists ? { blocklists } : {}) },
     concurrency: CONCURRENCY,
     qps,
     listed: new Set([...servers.resolvers, ...servers.authorities]),
+    before: pace === null ? null : () => pace.take(),
     onReport: (report) => {
       const row = byIp.get(report.ip);
       if (row === undefined) return;
@@ -136,7 +152,7 @@ export async function runDmarcCommand(argv: string[]): Promise<number> {
     return EXIT.fail;
   }
   const rows: CheckedRow[] = rowsBySource(records);
-  if (settings.servers !== null) await checkRows(rows, settings.servers, settings.qps);
+  if (settings.servers !== null) await checkRows(rows, settings.servers, settings.qps, settings.blocklists);
   const checked = settings.servers !== null;
   process.stdout.write(
     settings.json

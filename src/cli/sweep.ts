@@ -11,7 +11,7 @@ import type { CheckReport } from "../check/types.js";
 import { parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import { Output } from "./output.js";
-import { DEFAULT_UNLISTED_QPS, sweepChecks } from "./sweep-checks.js";
+import { BLOCKLIST_SWEEP_RATE, DEFAULT_UNLISTED_QPS, sweepChecks } from "./sweep-checks.js";
 import {
   ndjsonLine,
   notPublicNotes,
@@ -24,17 +24,8 @@ import {
 import { readSettings, SWEEP_OPTIONS, SWEEP_USAGE, type SweepSettings } from "./sweep-settings.js";
 import { sweepInThreads, threadsFor } from "./sweep-threads.js";
 
+export { BLOCKLIST_SWEEP_RATE } from "./sweep-checks.js";
 export { SWEEP_USAGE } from "./sweep-settings.js";
-
-/**
- * Addresses per second a sweep with --blocklists checks: each asks every list one question (two
- * when listed). Spamhaus's free use is under 300,000 queries a day from one resolver
- * (www.spamhaus.org/organization/dnsblusage/), about 3.5 a second, and that budget is shared
- * with the operator's own mail servers: 2 a second keeps even a sweep that runs all day at
- * 172,800, with room left. A /24 then takes about 2 minutes, a /16 about 9 hours, which is the
- * price of not hammering the lists.
- */
-export const BLOCKLIST_SWEEP_RATE = 2;
 
 /** Where the rows and the summary go (the process's own streams, or a benchmark's). */
 export interface SweepIo {

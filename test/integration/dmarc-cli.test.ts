@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { CASES } from "../lab/zones.js";
+import { BLOCKLIST_CASES, CASES } from "../lab/zones.js";
 
 const run = promisify(execFile);
 const lab = inject("lab");
@@ -194,6 +194,35 @@ describe("rdns dmarc (built CLI)", () => {
       `[measure] dmarc --check --qps 40: ${seconds.toFixed(2)} s; sweep: ${sweepSeconds.toFixed(2)} s`,
     );
     expect(seconds / sweepSeconds).toBeLessThan(1.5);
+  });
+
+  it("--check asks the blocklists only with --blocklists, then at 2 addresses a second", async () => {
+    // A report's thousands of sources at DNS pace would spend a list's daily allowance (the
+    // sweep's rule, src/cli/sweep-checks.ts BLOCKLIST_SWEEP_RATE).
+    const sources = file(
+      "listed.xml",
+      Buffer.from(
+        report([
+          [BLOCKLIST_CASES.xbl, 30],
+          [BLOCKLIST_CASES.clean, 20],
+          [BLOCKLIST_CASES.css, 10],
+        ]),
+      ),
+    );
+    const args = ["--check", "--json", "--resolver", lab.resolver, "--authority", lab.authority, sources];
+    const env = { DNSBL_ZONES: "", RDAP: "off" };
+    const without = await rdns(args, env);
+    expect(rows(without.stdout).flatMap((row) => row.problems)).not.toContain("LISTED");
+    const started = performance.now();
+    const withLists = await rdns(["--blocklists", ...args], env);
+    const seconds = (performance.now() - started) / 1000;
+    expect(withLists.code, withLists.stderr).toBe(1);
+    const byIp = new Map(rows(withLists.stdout).map((row) => [row.ip, row.problems]));
+    expect(byIp.get(BLOCKLIST_CASES.xbl)).toContain("LISTED");
+    expect(byIp.get(BLOCKLIST_CASES.css)).toContain("LISTED");
+    expect(byIp.get(BLOCKLIST_CASES.clean)).not.toContain("LISTED");
+    // Three addresses at 2 a second: the third starts a second after the first.
+    expect(seconds).toBeGreaterThanOrEqual(1);
   });
 
   it("exit 1 when no input holds a report; 64 with one line for refused input and bad usage", async () => {
