@@ -56,6 +56,18 @@ function isCidr(text: string): boolean {
   }
 }
 
+/** A fully-qualified domain name: at least two labels, the last not numeric (RFC 1123 2.1). */
+const FQDN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+
+/** `[192.0.2.1]` or `[IPv6:2001:db8::1]` (RFC 5321 4.1.3). */
+function isAddressLiteral(text: string): boolean {
+  const match = /^\[(?:IPv6:([0-9a-f:.]+)|([0-9.]+))\]$/i.exec(text);
+  if (match === null) return false;
+  return match[1] !== undefined
+    ? ipaddr.IPv6.isValid(match[1])
+    : ipaddr.IPv4.isValidFourPartDecimal(match[2] ?? "");
+}
+
 const optionalText = z
   .string()
   .optional()
@@ -248,10 +260,7 @@ const schema = z.object({
   SMTP_DOMAIN: optionalText.pipe(
     z
       .string()
-      .regex(
-        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i,
-        "a domain name, e.g. mailtest.example.com",
-      )
+      .regex(FQDN, "a domain name, e.g. mailtest.example.com")
       .transform((domain) => domain.toLowerCase())
       .optional(),
   ),
@@ -266,6 +275,21 @@ const schema = z.object({
   SMTP_TLS_KEY: optionalText,
   /** Connections at once from one client (after the PROXY header): an IPv4 address or an IPv6 /64. */
   SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * The name the SMTP probe (`--smtp`, `/rdns probe`) sends in EHLO to servers chat users name;
+   * unset: SMTP_DOMAIN, else a neutral name (src/settings.ts smtpProbeHeloOf). An FQDN or an
+   * address literal (RFC 5321 4.1.1.1), checked so that nothing but one name reaches the wire.
+   */
+  SMTP_PROBE_HELO: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (name) => FQDN.test(name) || isAddressLiteral(name),
+        "a full host name or an address literal, e.g. probe.example.com or [192.0.2.1]",
+      )
+      .transform((name) => (name.startsWith("[") ? name : name.toLowerCase()))
+      .optional(),
+  ),
   // Redis beyond one server (docs/operations.md "Sentinel and Cluster"): Sentinels that name the
   // primary, or a Redis Cluster's seed nodes, instead of REDIS_URL (redisTargetOf below).
   REDIS_SENTINELS: hostPortList,

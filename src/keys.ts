@@ -34,10 +34,11 @@ export function storeKeys(prefix: string) {
      */
     reportRow: (ip: string, helo: string) => `${base}:reportrow:${ipKey(ip)}|${helo}`,
     /**
-     * The RDAP network last found for addresses of one block (/24 IPv4, /48 IPv6) (string, JSON,
-     * expiring with the network's cache lifetime; src/store/rdap-cache.ts).
+     * An RDAP network, filed under its range (`198.18.7.0/29`; one wider than a /24 or /48 for
+     * the block it was found in, `198.18.0.0/15@198.18.7.0`: src/check/sections/owner/rdap-range.ts)
+     * (string, JSON, expiring with the network's cache lifetime; src/store/rdap-cache.ts).
      */
-    rdapNetwork: (block: string) => `${base}:rdap:${ipKey(block)}`,
+    rdapNetwork: (range: string) => `${base}:rdap:${ipKey(range)}`,
     /**
      * A de-duplication window for one IP and HELO (hash: job, state; src/store/dedup-window.ts).
      * Each chain's origin list is this key plus ":<chain id>", in the same slot as every key of

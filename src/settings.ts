@@ -2,6 +2,7 @@
 // below the queue, the store, the app and the workers, which all read them; tests build their
 // own (short windows, fast back-offs, a unique prefix) instead of touching the environment.
 import { createRdapLookup, inProcessRdapCache, type RdapCache } from "./check/sections/owner/rdap.js";
+import { NEUTRAL_EHLO_NAME } from "./check/sections/smtp/probe.js";
 import type { BlocklistOptions, RdapLookup } from "./check/types.js";
 import type { Config } from "./config.js";
 import { deploymentPrefix } from "./keys.js";
@@ -19,6 +20,8 @@ export interface EngineSettings {
     rdap?: RdapLookup | null;
     /** DNSBL_ZONES and SPAMHAUS_DQS_KEY (absent: no list is asked, as tests' own settings do). */
     blocklists?: BlocklistOptions;
+    /** The SMTP probe's EHLO name (smtpProbeHeloOf); absent: the probe's neutral name. */
+    smtpHelo?: string;
     /** SHOW_PRIVATE_ADDRESSES: reports keep the non-public addresses names resolve to (issue 28). */
     showPrivateAddresses?: boolean;
   };
@@ -84,6 +87,7 @@ export function settingsFromConfig(config: Config): EngineSettings {
       ...(config.CHECK_DEADLINE_MS === undefined ? {} : { deadlineMs: config.CHECK_DEADLINE_MS }),
       rdap: rdapFromConfig(config),
       blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
+      smtpHelo: smtpProbeHeloOf(config),
       showPrivateAddresses: config.SHOW_PRIVATE_ADDRESSES,
     },
     checkConcurrency: config.CHECK_CONCURRENCY,
@@ -110,6 +114,15 @@ export function settingsFromConfig(config: Config): EngineSettings {
     stalledIntervalMs: 30_000,
     authorityLagAlertMs: config.AUTHORITY_LAG_ALERT_MINUTES * MINUTE,
   };
+}
+
+/**
+ * The name the SMTP probe announces in EHLO: SMTP_PROBE_HELO, else SMTP_DOMAIN (the bot's own
+ * public mail domain, which resolves: RFC 5321 2.3.5), else a neutral `.invalid` name
+ * (NEUTRAL_EHLO_NAME says why). Never os.hostname() or the local address.
+ */
+export function smtpProbeHeloOf(config: Pick<Config, "SMTP_PROBE_HELO" | "SMTP_DOMAIN">): string {
+  return config.SMTP_PROBE_HELO ?? config.SMTP_DOMAIN ?? NEUTRAL_EHLO_NAME;
 }
 
 /**

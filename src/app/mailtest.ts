@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import type { Origin } from "../chat/types.js";
+import { parseIp } from "../check/ip.js";
 import { threadReply } from "../queue/deliveries.js";
 import { enqueueDeliveries } from "../queue/queues.js";
 import { ECHO_MAX, shorten } from "../render/echo.js";
@@ -133,11 +134,16 @@ function sameIp(a: string, b: string): boolean {
   }
 }
 
-function isPublic(ip: string): boolean {
+/**
+ * Why receivers never see `ip`, by the check's one rule (src/check/ip.ts notPublicReason), or
+ * null when they can: the notice must not call 6to4, Teredo or documentation addresses "not
+ * public" while the report below checks them as public (or the other way round).
+ */
+function notPublicLine(ip: string): string | null {
   try {
-    return ipaddr.process(ip).range() === "unicast";
+    return parseIp(ip).notPublic;
   } catch {
-    return false;
+    return `${ip} is not an IP address`;
   }
 }
 
@@ -160,9 +166,10 @@ export function testMailNotice(
       `This is not ${askedIp}, the address you asked about: your mail leaves from ${connection.ip}, so ${connection.ip} is the address whose PTR receivers check.`,
     );
   if (heloProblem !== null) lines.push(`The HELO is not checked: ${heloProblem}.`);
-  if (!isPublic(connection.ip))
+  const notPublic = notPublicLine(connection.ip);
+  if (notPublic !== null)
     lines.push(
-      `${connection.ip} is not a public address: the listener sees a proxy's or a private network's address (its operator can set SMTP_PROXY_FROM for a load balancer that sends a PROXY header).`,
+      `${connection.ip} is not a public address: ${notPublic}. The listener sees a proxy's or a private network's address, not the sender's (its operator can set SMTP_PROXY_FROM for a load balancer that sends a PROXY header).`,
     );
   return lines.join("\n");
 }

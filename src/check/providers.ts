@@ -156,34 +156,88 @@ export const PROVIDERS: Record<ProviderId, ProviderInfo> = {
   },
 };
 
-/** Name patterns per provider; words matched at label/dash boundaries. */
+/**
+ * The domains each provider's own DNS names live under: its name servers (NS, SOA MNAME), its
+ * hostmaster's mailbox (SOA RNAME) and its default PTR names. A name is the provider's only when
+ * it is one of these domains or ends in "." plus one: a word alone is not enough, since customers
+ * name their own hosts after providers (mail.azure-consulting.de is nobody's at Azure), and the
+ * ticket would then hand them another company's self-service steps.
+ */
+const PROVIDER_DOMAINS: Record<ProviderId, readonly string[]> = {
+  // Default PTRs (ec2-X-X-X-X.compute-1.amazonaws.com); Route 53's NS names are matched below.
+  aws: ["amazonaws.com"],
+  // cloudapp.azure.com (cloudapp.net for classic deployments) holds the names Azure gives public
+  // IPs; Azure DNS's name servers are ns1-NN.azure-dns.com/.net/.org/.info.
+  azure: [
+    "cloudapp.azure.com",
+    "cloudapp.net",
+    "azure-dns.com",
+    "azure-dns.net",
+    "azure-dns.org",
+    "azure-dns.info",
+  ],
+  gcp: ["googleusercontent.com", "googledomains.com"],
+  // clients.your-server.de default PTRs; robot DNS ns1.your-server.de, ns1.first-ns.de,
+  // robotns2.second-ns.de, robotns3.second-ns.com; Hetzner DNS hydrogen/oxygen/helium.ns.hetzner.com/.de.
+  hetzner: [
+    "your-server.de",
+    "first-ns.de",
+    "second-ns.de",
+    "second-ns.com",
+    "hetzner.com",
+    "hetzner.de",
+    "hetzner.cloud",
+  ],
+  // A Droplet's PTR is its own name (the customer's); only the name servers are DigitalOcean's.
+  digitalocean: ["digitalocean.com"],
+  // ip.linodeusercontent.com defaults (members.linode.com before them); ns1-5.linode.com.
+  linode: ["linodeusercontent.com", "linode.com"],
+  ovh: ["ovh.net", "ovh.ca", "ovh.us"],
+  vultr: ["vultrusercontent.com", "vultr.com"],
+  contabo: [
+    "contabo.net",
+    "contabo.com",
+    "contabo.de",
+    "contaboserver.net",
+    "contaboserver.com",
+    "contaboserver.de",
+  ],
+  scaleway: ["scaleway.com", "scw.cloud", "online.net"],
+  ionos: [
+    "ui-dns.com",
+    "ui-dns.de",
+    "ui-dns.org",
+    "ui-dns.biz",
+    "ionos.com",
+    "ionos.de",
+    "1and1.com",
+    "1and1.de",
+  ],
+  oracle: ["oraclecloud.com", "oraclecloud.net", "oraclevcn.com"],
+  alibaba: ["alibabadns.com", "alidns.com", "aliyun.com", "alibabacloud.com"],
+  upcloud: ["upcloud.com", "upcloud.host"],
+  leaseweb: ["leaseweb.net", "leaseweb.com", "leaseweb.nl", "leaseweb.de"],
+  hostinger: ["hostinger.com", "hostinger.io", "dns-parking.com"],
+};
+
+/** Providers' names that are a family of registered domains rather than names under one. */
 const PROVIDER_PATTERNS: ReadonlyArray<{ id: ProviderId; pattern: RegExp }> = [
-  { id: "aws", pattern: /(^|\.)amazonaws\.com$/ },
-  { id: "azure", pattern: /(^|\.)(cloudapp\.azure\.com|cloudapp\.net)$|(^|[.-])azure([.-]|$)/ },
-  { id: "gcp", pattern: /(^|\.)googleusercontent\.com$/ },
-  { id: "hetzner", pattern: /(^|\.)your-server\.de$|(^|[.-])hetzner([.-]|$)/ },
-  { id: "digitalocean", pattern: /(^|[.-])digitalocean([.-]|$)/ },
-  { id: "linode", pattern: /(^|\.)linodeusercontent\.com$|(^|[.-])(linode|akamai)([.-]|$)/ },
-  { id: "ovh", pattern: /(^|\.)ovh\.(net|ca|us)$|(^|\.)ip-\d{1,3}-\d{1,3}-\d{1,3}\.(eu|net|us)$/ },
-  { id: "vultr", pattern: /(^|\.)vultrusercontent\.com$|(^|[.-])vultr([.-]|$)/ },
-  // NS and SOA hosts of the providers' reverse zones: AWS's Route 53 (ns-N.awsdns-NN.*), Azure
-  // DNS (azure-dns.*), Google's (googledomains.com).
+  // Route 53 name servers: ns-N.awsdns-NN.com/.net/.org/.co.uk, each awsdns-NN its own domain.
   { id: "aws", pattern: /(^|\.)awsdns-\d+\.(com|net|org|co\.uk)$/ },
-  { id: "azure", pattern: /(^|\.)azure-dns\.(com|net|org|info)$/ },
-  { id: "gcp", pattern: /(^|\.)googledomains\.com$/ },
-  { id: "contabo", pattern: /(^|\.)contabo(server)?\.(net|com|de)$/ },
-  { id: "scaleway", pattern: /(^|\.)(scaleway\.com|scw\.cloud|online\.net)$/ },
-  { id: "ionos", pattern: /(^|\.)(ui-dns\.(com|de|org|biz)|ionos\.(com|de)|1and1\.(com|de))$/ },
-  { id: "oracle", pattern: /(^|\.)(oraclecloud\.(com|net)|oraclevcn\.com)$/ },
-  { id: "alibaba", pattern: /(^|\.)(alibabadns\.com|alidns\.com|aliyun\.com|alibabacloud\.com)$/ },
-  { id: "upcloud", pattern: /(^|\.)upcloud\.(com|host)$/ },
-  { id: "leaseweb", pattern: /(^|\.)leaseweb\.(net|com|nl|de)$/ },
-  { id: "hostinger", pattern: /(^|\.)(hostinger\.(com|io)|dns-parking\.com)$/ },
+  // OVH's default PTR domains: ip-A-B-C.eu (Europe), .net (Canada), .us (US), one per /24.
+  { id: "ovh", pattern: /(^|\.)ip-\d{1,3}-\d{1,3}-\d{1,3}\.(eu|net|us)$/ },
 ];
+
+function underDomain(name: string, domain: string): boolean {
+  return name === domain || name.endsWith(`.${domain}`);
+}
 
 export function detectProvider(names: Iterable<string>): ProviderId | null {
   for (const raw of names) {
     const name = normaliseName(raw);
+    for (const [id, domains] of Object.entries(PROVIDER_DOMAINS) as Array<[ProviderId, readonly string[]]>) {
+      if (domains.some((domain) => underDomain(name, domain))) return id;
+    }
     for (const { id, pattern } of PROVIDER_PATTERNS) {
       if (pattern.test(name)) return id;
     }

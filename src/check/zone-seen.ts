@@ -17,6 +17,12 @@ export interface ZoneSeen extends ZoneNames {
   zone: string | null;
   /** Servers that answered the zone with AA: what is missing is asked of them (RD=0). */
   servers: string[];
+  /**
+   * The zone those servers were found authoritative for (the delegation discovery followed): what
+   * they say of a zone counts only at or below it (src/check/bailiwick.ts). Null: servers listed
+   * by the operator, no delegation known. Absent is read as null.
+   */
+  bailiwick?: string | null;
 }
 
 /**

@@ -25,6 +25,7 @@ export function zoneWaiter(): {
               servers: result.answeredBy,
               nameservers: result.seen?.nameservers ?? null,
               soa: result.seen?.soa ?? null,
+              bailiwick: result.bailiwick ?? null,
             },
       );
     },

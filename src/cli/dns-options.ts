@@ -4,7 +4,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type BlocklistOptions, InvalidInputError, type RdapLookup } from "../check/types.js";
 import { loadConfig } from "../config.js";
-import { rdapFromConfig } from "../settings.js";
+import { rdapFromConfig, smtpProbeHeloOf } from "../settings.js";
 
 /**
  * For parseArgs: `--resolver H[:P]`... `--authority H[:P]`... `--timeout MS` `--deadline MS`
@@ -44,6 +44,8 @@ export interface DnsServers {
   rdap?: RdapLookup | null;
   /** DNSBL_ZONES and SPAMHAUS_DQS_KEY: the lists a check asks. */
   blocklists: BlocklistOptions;
+  /** The SMTP probe's EHLO name (SMTP_PROBE_HELO, else SMTP_DOMAIN, else a neutral name). */
+  smtpHelo: string;
   /**
    * `--show-private-addresses` or SHOW_PRIVATE_ADDRESSES: reports keep the non-public addresses
    * PTR, HELO and host names resolve to (issue 28); off, they are counted, not shown.
@@ -77,6 +79,7 @@ export function dnsServers(values: {
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
     rdap: rdapFromConfig(config),
     blocklists: { zones: config.DNSBL_ZONES, dqsKey: config.SPAMHAUS_DQS_KEY ?? null },
+    smtpHelo: smtpProbeHeloOf(config),
     showPrivateAddresses: values["show-private-addresses"] === true || config.SHOW_PRIVATE_ADDRESSES,
   };
 }

@@ -10,7 +10,13 @@ import { runCheck } from "../../src/check/index.js";
 import { BLOCKLIST_GRACE_MS } from "../../src/check/sections/blocklists/index.js";
 import type { CheckReport } from "../../src/check/types.js";
 import { a, type FakeDnsServer, startFakeDns } from "../fakes/dns/server.js";
-import { BLOCKLIST_CASES, BLOCKLIST_ZONES, HOSTILE_TXT, LAB_DQS_KEY } from "../lab/zones.js";
+import {
+  BLOCKLIST_CASES,
+  BLOCKLIST_ZONES,
+  BROKEN_BLOCKLIST_ZONE,
+  HOSTILE_TXT,
+  LAB_DQS_KEY,
+} from "../lab/zones.js";
 
 const run = promisify(execFile);
 const lab = inject("lab");
@@ -107,6 +113,43 @@ describe("each return code, through the lab's resolver", () => {
   });
 });
 
+describe("a list that answers NXDOMAIN for everything (RFC 5782 5: its test point is missing)", () => {
+  const withBroken = (ip: string) =>
+    runCheck({
+      ip,
+      resolvers: [lab.resolver],
+      authorities: [lab.authority],
+      timeoutMs: 2000,
+      blocklists: { zones: [...BLOCKLIST_ZONES, BROKEN_BLOCKLIST_ZONE] },
+    });
+
+  it("is could not tell with its reason, never clean; the working lists stay clean; the verdict is the PTR's", async () => {
+    const report = await withBroken(BLOCKLIST_CASES.clean);
+    expect(report.blocklists.map((entry) => [entry.zone, entry.status])).toEqual([
+      ...BLOCKLIST_ZONES.map((zone) => [zone, "clean"]),
+      [BROKEN_BLOCKLIST_ZONE, "error"],
+    ]);
+    const broken = report.blocklists.at(-1);
+    expect(broken?.meaning).toMatch(/^its test point 127\.0\.0\.2.*RFC 5782 5.*means nothing/);
+    expect(codes(report)).toEqual(["BLOCKLIST_REFUSED:warning"]);
+    expect(report.verdict).toBe("pass");
+  });
+
+  it("a listing on the working lists is still a listing beside it", async () => {
+    const report = await withBroken(BLOCKLIST_CASES.xbl);
+    expect(zen(report)).toMatchObject({ status: "listed", codes: ["127.0.0.4"] });
+    expect(report.blocklists.at(-1)?.status).toBe("error");
+    expect(report.verdict).toBe("fail");
+  });
+
+  it("IPv6: the working IPv6 list's test point (::FFFF:7F00:2) is listed, so its answer stands", async () => {
+    const report = await withBroken(BLOCKLIST_CASES.ipv6);
+    expect(report.blocklists.map((entry) => [entry.zone, entry.status])).toEqual([
+      ["zen.spamhaus.org", "listed"],
+    ]);
+  });
+});
+
 describe("a resolver that rewrites NXDOMAIN into an advertising address", () => {
   let fake: FakeDnsServer | null = null;
   afterEach(async () => {
@@ -152,6 +195,9 @@ describe("Spamhaus's error range (127.255.255.0/24, www.spamhaus.org/news/articl
         if (type === "A" && name === "list80.example.test") return { aa: false, answers: [a(name, ip)] };
         if (type === "A" && name === "80.2.0.192.zen.spamhaus.org")
           return { aa: false, answers: [a(name, code)] };
+        // Every working list lists its RFC 5782 test point.
+        if (type === "A" && name.startsWith("2.0.0.127."))
+          return { aa: false, answers: [a(name, "127.0.0.2")] };
         return { aa: false, rcode: "NXDOMAIN" };
       });
       const report = await check(ip, null, [fake.address]);
@@ -224,6 +270,21 @@ describe("rdns check (built CLI) with lists", () => {
     expect(stdout).toContain("zen.spamhaus.org: LISTED 127.0.0.2");
     expect(stdout).not.toContain("\u001b[31m");
     expect(stdout).not.toContain("\u202e");
+  });
+
+  it("a list without its test point is 'could not tell' in the text and the JSON, exit by the PTR", async () => {
+    const zones = { DNSBL_ZONES: `bl.spamcop.net,${BROKEN_BLOCKLIST_ZONE}` };
+    const text = await rdns(["check", BLOCKLIST_CASES.clean, ...servers], zones);
+    expect(text.stdout).toContain("bl.spamcop.net: not listed");
+    expect(text.stdout.replace(/\s+/g, " ")).toContain(
+      `${BROKEN_BLOCKLIST_ZONE}: could not tell (its test point 127.0.0.2`,
+    );
+    expect(text.code).toBe(0);
+    const json = await rdns(["check", BLOCKLIST_CASES.clean, ...servers, "--json"], zones);
+    expect(JSON.parse(json.stdout).blocklists[1]).toMatchObject({
+      zone: BROKEN_BLOCKLIST_ZONE,
+      status: "error",
+    });
   });
 
   it("SPAMHAUS_DQS_KEY never reaches stdout or stderr; DNSBL_ZONES=none asks nothing", async () => {

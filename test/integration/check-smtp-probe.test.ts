@@ -2,9 +2,11 @@
 // a greeting that matches or differs from the lab's PTR, one refusing with 554, a closed port, a
 // port that accepts and never speaks, and one that speaks something else. DNS is the lab's.
 import { execFile } from "node:child_process";
+import { hostname } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCheck } from "../../src/check/index.js";
+import { NEUTRAL_EHLO_NAME } from "../../src/check/sections/smtp/probe.js";
 import type { CheckOptions, CheckReport } from "../../src/check/types.js";
 import { CASES, HELOS } from "../lab/zones.js";
 import { buildUnlessBuilt, ROOT } from "../support/built-cli.js";
@@ -25,7 +27,7 @@ function check(ip: string, port: number, options: Partial<CheckOptions> = {}): P
 
 const codes = (report: CheckReport) => report.problems.map((problem) => problem.code).sort();
 const servers: Listening[] = [];
-let matching: Listening;
+let matching: Awaited<ReturnType<typeof smtpServer>>;
 let elsewhere: Listening;
 let refusing: Listening;
 let silent: Listening;
@@ -135,6 +137,19 @@ describe("the SMTP probe against real servers", () => {
     expect(report.verdict).toBe("pass");
   });
 
+  it("announces the configured EHLO name, never this machine's name or its own address", async () => {
+    // A chat user names the server: whatever the bot sends reaches a stranger (issue 28 point 1).
+    const before = matching.ehloHeard.length;
+    await check(CASES.pass, matching.port, { smtpHelo: "probe.bot.example.net" });
+    await expect.poll(() => matching.ehloHeard.slice(before)).toEqual(["probe.bot.example.net"]);
+    await check(CASES.pass, matching.port);
+    await expect.poll(() => matching.ehloHeard.slice(before + 1)).toEqual([NEUTRAL_EHLO_NAME]);
+    for (const heard of matching.ehloHeard) {
+      expect(heard).not.toContain(hostname().toLowerCase());
+      expect(heard).not.toContain("127.0.0.1");
+    }
+  });
+
   it("no probe unless asked: smtp is null", async () => {
     const report = await runCheck({
       ip: CASES.pass,
@@ -147,11 +162,22 @@ describe("the SMTP probe against real servers", () => {
 });
 
 /** The built CLI, run without blocking this process (the SMTP servers answer from it). */
-async function rdns(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function rdns(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ["bin/rdns.js", ...args], {
       cwd: ROOT,
-      env: { ...process.env, RESOLVERS: "", AUTHORITIES: "", LOG_LEVEL: "silent" },
+      env: {
+        ...process.env,
+        RESOLVERS: "",
+        AUTHORITIES: "",
+        LOG_LEVEL: "silent",
+        SMTP_PROBE_HELO: "",
+        SMTP_DOMAIN: "",
+        ...env,
+      },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -201,6 +227,20 @@ describe("rdns check --smtp (built CLI)", () => {
       expect(report.smtp.server, written).toBe(`${CASES.pass}:25`);
       expect(report.smtp.note ?? "", written).not.toContain("ENOTFOUND");
     }
+  });
+
+  it("EHLO names SMTP_PROBE_HELO, else SMTP_DOMAIN, else the neutral name", async () => {
+    const heard = async (env: Record<string, string>): Promise<string> => {
+      const before = matching.ehloHeard.length;
+      await rdns(["check", CASES.pass, "--smtp", `127.0.0.1:${matching.port}`, ...dns(), "--json"], env);
+      await expect.poll(() => matching.ehloHeard.length).toBe(before + 1);
+      return matching.ehloHeard[before] as string;
+    };
+    expect(
+      await heard({ SMTP_PROBE_HELO: "probe.bot.example.net", SMTP_DOMAIN: "mailtest.example.com" }),
+    ).toBe("probe.bot.example.net");
+    expect(await heard({ SMTP_DOMAIN: "mailtest.example.com" })).toBe("mailtest.example.com");
+    expect(await heard({})).toBe(NEUTRAL_EHLO_NAME);
   });
 
   it("without --smtp the JSON has smtp: null; a bad HOST:PORT is bad usage (64)", async () => {

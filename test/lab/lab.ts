@@ -14,6 +14,7 @@ import { query } from "../../src/check/dns-client.js";
 import { parseIp } from "../../src/check/ip.js";
 import {
   BLOCKLIST_ZONES,
+  BROKEN_BLOCKLIST_ZONE,
   CHILD_ZONE,
   childZones,
   DQS_ZONE,
@@ -315,7 +316,7 @@ async function startUnbound(
 ${TRANSPARENT_ZONES.map((zone) => `    local-zone: "${zone}" transparent`).join("\n")}
 remote-control:
     control-enable: no
-${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${[...BLOCKLIST_ZONES, DQS_ZONE].map((zone) => stub(zone, authorityPort)).join("")}${Object.values(
+${stub("test", authorityPort)}${stub("113.0.203.in-addr.arpa", authorityPort)}${stub(CHILD_ZONE, childPort)}${stub("2.0.192.in-addr.arpa", authorityPort)}${stub("8.b.d.0.1.0.0.2.ip6.arpa", authorityPort)}${stub(SERVFAIL_ZONE, deadPort)}${SWEEP_ZONES.map((zone) => stub(zone, authorityPort)).join("")}${[...BLOCKLIST_ZONES, DQS_ZONE, BROKEN_BLOCKLIST_ZONE].map((zone) => stub(zone, authorityPort)).join("")}${Object.values(
   OWNER_ZONES,
 )
   .filter((spec) => !spec.zone.endsWith("ip6.arpa"))

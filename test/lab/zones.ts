@@ -188,6 +188,14 @@ const sweepName = (ip: string) => `mta.sweep${ip.split(".")[2]}.example`;
  * watch test to list and delist at runtime (lab.setRecord / removeRecord on its list name).
  */
 export const BLOCKLIST_ZONES = ["zen.spamhaus.org", "b.barracudacentral.org", "bl.spamcop.net"];
+/**
+ * A list that answers NXDOMAIN for everything, its RFC 5782 test point included: what a wrong
+ * DQS key or a resolver the list does not serve looks like. Not in BLOCKLIST_ZONES.
+ */
+export const BROKEN_BLOCKLIST_ZONE = "broken.dnsbl.example";
+/** RFC 5782 5 test points every working list serves: 127.0.0.2 and, for IPv6 lists, ::FFFF:7F00:2. */
+const TEST_POINT_V4 = "2.0.0.127";
+const TEST_POINT_V6 = [..."00000000000000000000ffff7f000002"].reverse().join(".");
 /** The DQS key the lab's Spamhaus answers for (`<key>.zen.dq.spamhaus.net`). */
 export const LAB_DQS_KEY = "labdqskey0123";
 export const DQS_ZONE = `${LAB_DQS_KEY}.zen.dq.spamhaus.net`;
@@ -240,15 +248,24 @@ function blocklistZones(): ZoneFile[] {
     text: [soa(name, "ns.test", SOA_TTL, SOA_MINIMUM), ...records].join("\n"),
   });
   const zen = ZEN_LISTINGS.flatMap(([ip, codes]) => codes.map((code) => `${listOwner(ip)} A ${code}`));
+  const testPoint = `${TEST_POINT_V4} A 127.0.0.2`;
   return [
-    zone("zen.spamhaus.org", [...zen, `${listOwner(BLOCKLIST_CASES.sbl)} TXT ${HOSTILE_TXT_ZONE}`]),
-    zone("b.barracudacentral.org", [`${listOwner(BLOCKLIST_CASES.barracuda)} A 127.0.0.2`]),
+    zone("zen.spamhaus.org", [
+      ...zen,
+      `${listOwner(BLOCKLIST_CASES.sbl)} TXT ${HOSTILE_TXT_ZONE}`,
+      testPoint,
+      `${TEST_POINT_V6} A 127.0.0.2`,
+    ]),
+    zone("b.barracudacentral.org", [`${listOwner(BLOCKLIST_CASES.barracuda)} A 127.0.0.2`, testPoint]),
     zone("bl.spamcop.net", [
+      testPoint,
       `${listOwner(BLOCKLIST_CASES.spamcop)} A 127.0.0.2`,
       `${listOwner(BLOCKLIST_CASES.spamcop)} TXT "Blocked - see https://www.spamcop.net/bl.shtml?${BLOCKLIST_CASES.spamcop}"`,
     ]),
     // DQS answers 127.0.0.4 where the public mirror says 127.0.0.2: a test can tell which was asked.
-    zone(DQS_ZONE, [`${listOwner(BLOCKLIST_CASES.sbl)} A 127.0.0.4`]),
+    zone(DQS_ZONE, [`${listOwner(BLOCKLIST_CASES.sbl)} A 127.0.0.4`, testPoint]),
+    // No test point, no listing: NXDOMAIN for every question.
+    zone(BROKEN_BLOCKLIST_ZONE, []),
   ];
 }
 

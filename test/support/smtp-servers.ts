@@ -26,7 +26,10 @@ export async function smtpServer(options: {
   banner?: string;
   refuse?: string;
   starttls?: boolean;
-}): Promise<Listening & { server: SMTPServer; setName(name: string): void }> {
+}): Promise<Listening & { server: SMTPServer; setName(name: string): void; ehloHeard: string[] }> {
+  // The EHLO/HELO name each client sent, as received (smtp-server keeps it on the session, which
+  // onClose is handed when the client QUITs or drops the connection).
+  const ehloHeard: string[] = [];
   const server = new SMTPServer({
     name: options.name,
     ...(options.banner === undefined ? {} : { banner: options.banner }),
@@ -37,12 +40,16 @@ export async function smtpServer(options: {
     ...(options.refuse === undefined
       ? {}
       : { onConnect: (_session, callback) => callback(new Error(options.refuse)) }),
+    onClose: (session) => {
+      if (session.hostNameAppearsAs) ehloHeard.push(session.hostNameAppearsAs);
+    },
     logger: false,
   });
   const port = await listen(server);
   return {
     port,
     server,
+    ehloHeard,
     // smtp-server reads its name when each connection greets, so a changed name is a changed greeting.
     setName(name) {
       (server.options as { name: string }).name = name;

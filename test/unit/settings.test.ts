@@ -37,6 +37,21 @@ describe("engine settings", () => {
     });
   });
 
+  it("the SMTP probe's EHLO name: SMTP_PROBE_HELO, else SMTP_DOMAIN, else a neutral name", () => {
+    const helo = (env: Record<string, string>) => settingsFromConfig(loadConfig(env)).check.smtpHelo;
+    expect(helo({ SMTP_PROBE_HELO: "Probe.Example.NET", SMTP_DOMAIN: "mailtest.example.com" })).toBe(
+      "probe.example.net",
+    );
+    expect(helo({ SMTP_PROBE_HELO: "[192.0.2.7]" })).toBe("[192.0.2.7]");
+    expect(helo({ SMTP_DOMAIN: "mailtest.example.com" })).toBe("mailtest.example.com");
+    expect(helo({})).toBe("rdns-probe.invalid");
+  });
+
+  it("refuses an SMTP_PROBE_HELO that is neither an FQDN nor an address literal", () => {
+    for (const bad of ["localhost", "probe.example.net\r\nRCPT TO:<x@y>", "[10.0.0.300]", "a b.example"])
+      expect(() => loadConfig({ SMTP_PROBE_HELO: bad }), bad).toThrow(/SMTP_PROBE_HELO/);
+  });
+
   it("names a bad variable", () => {
     expect(() => loadConfig({ QUEUE_PREFIX: "a:b" })).toThrow(/QUEUE_PREFIX/);
     expect(() => loadConfig({ WATCH_INTERVAL_MS: "5" })).toThrow(/WATCH_INTERVAL_MS/);

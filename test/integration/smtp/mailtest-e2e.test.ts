@@ -138,6 +138,8 @@ describe("test mail end to end", () => {
       .join("\n");
     expect(all).toContain(`This is not ${CASES.pass}, the address you asked about`);
     expect(all).toContain(`${CASES.ipv6Pass} passes`);
+    // Documentation addresses are checked as public (src/check/ip.ts): the notice agrees.
+    expect(all).not.toContain("not a public address");
 
     // An address the bot never made is refused at RCPT.
     const unknown = await sendThroughProxy(

@@ -7,6 +7,7 @@ import { runCheck } from "../../../src/check/index.js";
 import { analyseBlocklists, judgeList } from "../../../src/check/sections/blocklists/analyse.js";
 import type { ListAnswer } from "../../../src/check/sections/blocklists/ask.js";
 import { listQueryName, queryZone } from "../../../src/check/sections/blocklists/ask.js";
+import { BLOCKLIST_GRACE_MS } from "../../../src/check/sections/blocklists/index.js";
 import { type FakeDnsServer, type FakeReply, startFakeDns } from "../../fakes/dns/server.js";
 
 const IP = "203.0.113.5";
@@ -62,6 +63,22 @@ describe("each list's return codes", () => {
       "barracudacentral.org/rbl/removal-request",
     );
     expect(judgeList(listed("bl.spamcop.net", "127.0.0.2"), IP).removal).toContain("spamcop.net/bl.shtml");
+  });
+
+  it("a list whose test point is not listed: its NXDOMAIN is could not tell, with the reason; a listing stands", () => {
+    const health = { state: "broken" as const, reason: "its test point 127.0.0.2 ... says it is not listed" };
+    const nx = judgeList({ ...listed("bl.example.org"), outcome: "nxdomain", health }, IP);
+    expect(nx).toMatchObject({ status: "error", meaning: health.reason });
+    expect(judgeList({ ...listed("bl.example.org"), outcome: "nodata", health }, IP).status).toBe("error");
+    expect(judgeList({ ...listed("bl.example.org", "127.0.0.2"), health }, IP).status).toBe("listed");
+    const ok = { state: "ok" as const, reason: null };
+    expect(judgeList({ ...listed("bl.example.org"), outcome: "nxdomain", health: ok }, IP).status).toBe(
+      "clean",
+    );
+    const unknown = { state: "unknown" as const, reason: "no answer" };
+    expect(judgeList({ ...listed("bl.example.org"), outcome: "nxdomain", health: unknown }, IP).status).toBe(
+      "clean",
+    );
   });
 
   it("NXDOMAIN and NODATA are clean; a failure is could not tell", () => {
@@ -141,6 +158,10 @@ async function resolver(lists: (name: string, type: string) => FakeReply | null)
       return { aa: false, answers: [{ type: "A", name, ttl: 30, data: IP }] };
     if (type === "SOA" || type === "NS") return { aa: false, rcode: "REFUSED" };
     if (name.startsWith(`${REVERSE}.`)) return lists(name, type);
+    // RFC 5782 5: every working list lists its test point 127.0.0.2 ("silent" lists drop it).
+    if (name.startsWith("2.0.0.127.") && name.includes("silent")) return null;
+    if (type === "A" && name.startsWith("2.0.0.127.") && !name.includes("broken"))
+      return { aa: false, answers: [{ type: "A", name, ttl: 30, data: "127.0.0.2" }] };
     return { aa: false, rcode: "NXDOMAIN", authorities: [soa] };
   });
   servers.push(server);
@@ -227,6 +248,47 @@ describe("a check with lists", () => {
     ]);
   });
 
+  it("a list answering NXDOMAIN for its test point is could not tell, never clean; its test point asked once", async () => {
+    const server = await resolver(() => ({ aa: false, rcode: "NXDOMAIN" }));
+    const zones = ["bl.broken.example", "bl.five.example"];
+    const report = await check(server, zones);
+    expect(report.verdict).toBe("pass");
+    expect(report.blocklists.map((entry) => [entry.zone, entry.status])).toEqual([
+      ["bl.broken.example", "error"],
+      ["bl.five.example", "clean"],
+    ]);
+    expect(report.blocklists[0]?.meaning).toMatch(/^its test point 127\.0\.0\.2.*RFC 5782/);
+    const problem = report.problems.find((entry) => entry.code === "BLOCKLIST_REFUSED");
+    expect(problem?.message).toContain("bl.broken.example");
+    expect(problem?.fix).toContain("SPAMHAUS_DQS_KEY");
+    await check(server, zones);
+    const testPoint = (zone: string) =>
+      server.questions.filter((question) => question.name === `2.0.0.127.${zone}`).length;
+    // Once per list per interval, whatever it answered (HEALTH_TTL_MS).
+    expect(testPoint("bl.broken.example")).toBe(1);
+    expect(testPoint("bl.five.example")).toBe(1);
+  });
+
+  it("a test point that never answers slows nothing beyond the grace and changes nothing", async () => {
+    const server = await resolver(() => ({ aa: false, rcode: "NXDOMAIN" }));
+    const started = performance.now();
+    const report = await check(server, ["bl.silent.example"]);
+    const took = performance.now() - started;
+    expect(report.blocklists[0]).toMatchObject({ zone: "bl.silent.example", status: "clean" });
+    // The per-question timeout is 400 ms and the deadline 1,500: the check does not wait for either.
+    expect(took).toBeLessThan(BLOCKLIST_GRACE_MS + 700);
+  });
+
+  it("a wrong SPAMHAUS_DQS_KEY (NXDOMAIN at the test point) says so, without the key", async () => {
+    const key = "wrongdqskey77";
+    const server = await resolver(() => ({ aa: false, rcode: "NXDOMAIN" }));
+    // The DQS zone's test point is NXDOMAIN too: the fake lists it only under names without "broken".
+    const report = await check(server, [ZEN], `broken${key}`);
+    expect(report.blocklists[0]).toMatchObject({ zone: ZEN, status: "error" });
+    expect(report.blocklists[0]?.meaning).toContain("SPAMHAUS_DQS_KEY is wrong");
+    expect(JSON.stringify(report)).not.toContain(key);
+  });
+
   it("answers are kept for their TTL: a second check within it asks the list nothing", async () => {
     const server = await resolver((name) => ({
       aa: false,
@@ -255,6 +317,33 @@ describe("a check with lists", () => {
     expect(report.blocklists.map((entry) => entry.zone)).toEqual([ZEN]);
     const asked = server.questions.find((question) => question.name.endsWith(ZEN));
     expect(asked?.name.split(".").length).toBe(32 + 3);
+  });
+
+  it("IPv6: a list listing only the IPv4 test point serves us (clean); one listing neither could not tell", async () => {
+    // ZEN serves both families from one zone and may list only 127.0.0.2; a zone answering
+    // NXDOMAIN for both points does not serve this resolver at all.
+    const v6Check = async (listsV4Point: boolean) => {
+      const server = await startFakeDns(({ name, type }) =>
+        listsV4Point && type === "A" && name.startsWith("2.0.0.127.")
+          ? { aa: false, answers: [{ type: "A", name, ttl: 30, data: "127.0.0.2" }] }
+          : { aa: false, rcode: "NXDOMAIN" },
+      );
+      servers.push(server);
+      const report = await runCheck({
+        ip: "2001:db8::5",
+        resolvers: [server.address],
+        authorities: [],
+        timeoutMs: 400,
+        deadlineMs: 1500,
+        blocklists: { zones: [ZEN] },
+      });
+      const asked = server.questions.map((question) => question.name);
+      expect(asked.some((name) => name.startsWith("2.0.0.0.0.0.f.7.f.f.f.f."))).toBe(true);
+      expect(asked.some((name) => name.startsWith("2.0.0.127."))).toBe(true);
+      return report.blocklists[0];
+    };
+    expect((await v6Check(true))?.status).toBe("clean");
+    expect((await v6Check(false))?.status).toBe("error");
   });
 
   it("no lists configured: none asked, an empty list", async () => {

@@ -104,7 +104,9 @@ describe("providers", () => {
     expect(detectProvider(["myvm.westeurope.cloudapp.azure.com"])).toBe("azure");
     expect(detectProvider(["5.113.0.203.bc.googleusercontent.com"])).toBe("gcp");
     expect(detectProvider(["static.5.113.0.203.clients.your-server.de"])).toBe("hetzner");
-    expect(detectProvider(["droplet.digitalocean.example"])).toBe("digitalocean");
+    expect(detectProvider(["ns1.digitalocean.com"])).toBe("digitalocean");
+    // A customer's name with a provider's word in it is not the provider's (providers.test.ts).
+    expect(detectProvider(["droplet.digitalocean.example"])).toBeNull();
     expect(detectProvider(["203-0-113-5.ip.linodeusercontent.com"])).toBe("linode");
     expect(detectProvider(["ns1.ip-203-0-113.eu"])).toBe("ovh");
     expect(detectProvider(["203.0.113.5.vultrusercontent.com"])).toBe("vultr");

@@ -1,6 +1,7 @@
 // The pure parts of test mail (src/app/mailtest.ts): tokens, reading an address back, the notice.
 import { describe, expect, it } from "vitest";
 import { mailTokenOf, newMailToken, testMailNotice } from "../../../src/app/mailtest.js";
+import { parseIp } from "../../../src/check/ip.js";
 import { inRanges, normalizeIp } from "../../../src/mail/listener.js";
 
 describe("test-mail tokens", () => {
@@ -54,6 +55,30 @@ describe("the notice before a test mail's report", () => {
     expect(text).not.toContain("\u202e");
     expect(text).toContain("127.0.0.1 is not a public address");
     expect(text).not.toContain("with that HELO");
+  });
+
+  it.each([
+    // Public to the check (it looks them up): 6to4, Teredo, documentation, plain unicast.
+    ["2002:cb00:710a::1", false],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", false],
+    ["203.0.113.10", false],
+    ["2001:db8::10", false],
+    ["198.51.100.7", false],
+    ["8.8.8.8", false],
+    // Not public to the check (NOT_PUBLIC): loopback, private, CGNAT, the 6to4 relay block, ULA.
+    ["127.0.0.1", true],
+    ["10.1.2.3", true],
+    ["100.64.0.1", true],
+    ["192.88.99.1", true],
+    ["fd00::1", true],
+  ])("%s: calls it not public exactly when the check does (notPublic: %s)", (ip, notPublic) => {
+    expect(parseIp(ip).notPublic !== null).toBe(notPublic);
+    const text = testMailNotice({ ip, helo: "mail.example.test", tls: true }, null, null);
+    if (notPublic) {
+      expect(text).toContain(`${ip} is not a public address`);
+      // The check's own reason, the one its NOT_PUBLIC answer gives.
+      expect(text).toContain(parseIp(ip).notPublic?.slice(ip.length + 1) ?? "");
+    } else expect(text).not.toContain("not a public address");
   });
 });
 

@@ -32,6 +32,17 @@ const refused: BlocklistResult = {
   policy: false,
   removal: null,
 };
+/** A list whose RFC 5782 test point is not listed (src/check/sections/blocklists/health.ts). */
+const deaf: BlocklistResult = {
+  zone: "b.barracudacentral.org",
+  status: "error",
+  codes: [],
+  meaning:
+    'its test point 127.0.0.2, which every list must list (RFC 5782 5), says it is not listed: the list does not answer queries from this resolver, so its "not listed" means nothing',
+  txt: null,
+  policy: false,
+  removal: null,
+};
 const clean: BlocklistResult = {
   ...refused,
   zone: "bl.spamcop.net",
@@ -86,6 +97,20 @@ describe("renderings", () => {
     expect(slackText(refusedReport)).not.toContain("not listed");
   });
 
+  it("a list without its test point: could not tell with the reason in text, Slack and Discord", () => {
+    const deafReport = makeReport({ blocklists: [deaf] });
+    expect(renderReportText(deafReport).replace(/\s+/g, " ")).toContain(
+      "b.barracudacentral.org: could not tell (its test point 127.0.0.2",
+    );
+    expect(slackText(deafReport)).toContain(
+      "`b.barracudacentral.org` could not tell: its test point 127.0.0.2",
+    );
+    expect(discordText(deafReport)).toContain(
+      "b.barracudacentral.org could not tell: its test point 127.0.0.2",
+    );
+    expect(slackText(deafReport)).not.toContain("✅");
+  });
+
   it("clean only, and none asked", () => {
     expect(slackText(makeReport({ blocklists: [clean] }))).toContain("✅ `bl.spamcop.net` not listed");
     expect(discordText(makeReport({ blocklists: [] }))).toContain("not asked");
@@ -131,6 +156,10 @@ describe("listed and delisted (workers/watch-notice.ts)", () => {
     const before = state(["zen.spamhaus.org"]);
     expect(listedZones({ blocklists: [refused] }, before)).toEqual(["zen.spamhaus.org"]);
     expect(listedZones({ blocklists: [] }, before)).toEqual(["zen.spamhaus.org"]);
+    // A list that stopped answering us (its test point gone) has not delisted anyone.
+    expect(listedZones({ blocklists: [{ ...deaf, zone: "zen.spamhaus.org" }] }, before)).toEqual([
+      "zen.spamhaus.org",
+    ]);
     expect(listedZones({ blocklists: [{ ...clean, zone: "zen.spamhaus.org" }] }, before)).toEqual([]);
   });
 

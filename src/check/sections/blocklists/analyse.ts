@@ -19,6 +19,8 @@ export function judgeList(answer: ListAnswer, ip: string): BlocklistResult {
     return { ...base, status: "error", meaning: `could not tell: ${answer.error ?? "no answer"}` };
   }
   if (answer.outcome === "nxdomain" || answer.outcome === "nodata") {
+    // RFC 5782 5: a list whose test point is not listed answers "not listed" to everything.
+    if (answer.health?.state === "broken") return { ...base, status: "error", meaning: answer.health.reason };
     return { ...base, status: "clean", meaning: null };
   }
   const outside = answer.addresses.filter((address) => !inLoopback(address));
@@ -82,15 +84,20 @@ function listedProblem(result: BlocklistResult, facts: PtrFacts): Problem {
   };
 }
 
-function refusedProblem(result: BlocklistResult): Problem {
+function refusedFix(result: BlocklistResult, answer: ListAnswer | undefined): string {
+  if (result.status === "refused")
+    return "Ask the lists through a resolver of your own (not a public one), or set SPAMHAUS_DQS_KEY for Spamhaus.";
+  if (answer?.health?.state === "broken" && result.status === "error")
+    return `Make ${result.zone} answer this bot's resolver: for Spamhaus check SPAMHAUS_DQS_KEY (the key of your DQS account) or ask through a resolver of your own; for Barracuda register the resolver's public address (barracudacentral.org/rbl); otherwise check that the zone in DNSBL_ZONES is still served.`;
+  return "Check again; if it persists, use a resolver that answers the list's zone truthfully (one that does not rewrite NXDOMAIN).";
+}
+
+function refusedProblem(result: BlocklistResult, answer: ListAnswer | undefined): Problem {
   return {
     code: "BLOCKLIST_REFUSED",
     severity: "warning",
     message: `${result.zone} could not be read: ${result.meaning}. Whether the IP is listed there is unknown, not "clean".`,
-    fix:
-      result.status === "refused"
-        ? "Ask the lists through a resolver of your own (not a public one), or set SPAMHAUS_DQS_KEY for Spamhaus."
-        : "Check again; if it persists, use a resolver that answers the list's zone truthfully (one that does not rewrite NXDOMAIN).",
+    fix: refusedFix(result, answer),
   };
 }
 
@@ -99,9 +106,10 @@ export function analyseBlocklists(
   facts: PtrFacts,
 ): { report: BlocklistResult[]; problems: Problem[] } {
   const report = answers.map((answer) => judgeList(answer, facts.ip));
-  const problems = report.flatMap((result): Problem[] => {
+  const problems = report.flatMap((result, index): Problem[] => {
     if (result.status === "listed") return [listedProblem(result, facts)];
-    if (result.status === "refused" || result.status === "error") return [refusedProblem(result)];
+    if (result.status === "refused" || result.status === "error")
+      return [refusedProblem(result, answers[index])];
     return [];
   });
   return { report, problems };

@@ -22,6 +22,16 @@ export interface ListAnswer {
   /** Why there is no answer ("SERVFAIL from 127.0.0.1:5301"); null otherwise. */
   error: string | null;
   txt: string | null;
+  /** The list's test point (./health.ts); absent or null: not known when the check ended. */
+  health?: ZoneHealth | null;
+}
+
+/** Whether the list answers us at all, from its RFC 5782 test point (./health.ts). */
+export interface ZoneHealth {
+  /** ok: the test point is listed; broken: it is not (the list's "not listed" means nothing). */
+  state: "ok" | "broken" | "unknown";
+  /** Why, in words for the report (never naming a DQS key); null when ok. */
+  reason: string | null;
 }
 
 export type BlocklistsAsked = ListAnswer[];
@@ -73,7 +83,7 @@ function remember(cache: Map<string, Cached>, key: string, answer: ListAnswer, t
   cache.set(key, { expires: Date.now() + ttl * 1000, answer });
 }
 
-function describeFailure(response: DnsResponse): string {
+export function describeFailure(response: DnsResponse): string {
   if (response.outcome === "answer") return `${response.rcode ?? "an error"} from ${response.server}`;
   if (response.outcome === "timeout") return `no answer from ${response.server} in time`;
   return `could not ask ${response.server}`;
@@ -89,7 +99,11 @@ function ttlOf(response: DnsResponse, addresses: string[]): number | null {
 }
 
 /** One question to every resolver at once; the first conclusive answer wins, else the first failure. */
-async function askResolvers(ctx: AskContext, name: string, type: "A" | "TXT"): Promise<DnsResponse | null> {
+export async function askResolvers(
+  ctx: AskContext,
+  name: string,
+  type: "A" | "TXT",
+): Promise<DnsResponse | null> {
   if (ctx.resolvers.length === 0) return null;
   return new Promise((resolve) => {
     let pending = ctx.resolvers.length;

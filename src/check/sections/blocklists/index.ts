@@ -1,7 +1,8 @@
 // The blocklists section: whether the IP is on the DNS blocklists in DNSBL_ZONES (RFC 5782).
 //
 //   asks      each list's A at <reversed IP>.<zone> through the configured resolvers, alongside the
-//             PTR questions (./ask.ts; the TXT only after a listing; cached for the answer's TTL)
+//             PTR questions (./ask.ts; the TXT only after a listing; cached for the answer's TTL),
+//             and beside it the list's RFC 5782 test point, once per list every 10 min (./health.ts)
 //   analyses  ./analyse.ts with each list's return-code table (./lists.ts, sources cited there)
 //   reports   CheckReport.blocklists (one entry per list asked)
 //   problems  ./problems.ts: LISTED, BLOCKLIST_REFUSED
@@ -14,6 +15,7 @@ import type { CheckSection } from "../section.js";
 import { analyseBlocklists } from "./analyse.js";
 import { askList, type BlocklistsAsked, type ListAnswer, listsFor } from "./ask.js";
 import { blocklistFixSteps } from "./fix.js";
+import { zoneHealth } from "./health.js";
 import { BLOCKLIST_PROBLEMS, type BlocklistProblemCode } from "./problems.js";
 
 export type { BlocklistsAsked };
@@ -33,12 +35,17 @@ export const blocklistsSection = {
     const reverseName = parseIp(ctx.ip).reverseName;
     const got: Array<ListAnswer | undefined> = new Array(lists.length);
     const answer = Promise.all(
-      lists.map((list, index) =>
-        askList(ctx, reverseName, list, options).then((result) => {
+      lists.map((list, index) => {
+        // Both questions go out now; the answer waits for the health within the section's grace
+        // at most: cut before it, the address's own answer stands as it is (soFar).
+        const health = zoneHealth(ctx, list, options);
+        return askList(ctx, reverseName, list, options).then(async (result) => {
           got[index] = result;
-          return result;
-        }),
-      ),
+          const withHealth = { ...result, health: await health };
+          got[index] = withHealth;
+          return withHealth;
+        });
+      }),
     );
     return {
       answer,

@@ -23,6 +23,6 @@ export const BLOCKLIST_PROBLEMS = {
     order: 137,
     rechecks: false,
     lead: null,
-    docs: "a blocklist refused the query (Spamhaus 127.255.255.252-255), answered outside 127.0.0.0/8 or did not answer: unknown for that list, never clean",
+    docs: 'a blocklist refused the query (Spamhaus 127.255.255.252-255), answered outside 127.0.0.0/8, did not answer, or does not list its RFC 5782 test point 127.0.0.2 (it says "not listed" to everything): unknown for that list, never clean',
   },
 } as const satisfies Record<BlocklistProblemCode, ProblemMeta>;

@@ -14,7 +14,7 @@ import type { OwnerNetwork, OwnerReport, Problem } from "../../types.js";
 import type { ZoneSeen } from "../../zone-seen.js";
 import type { CheckSection } from "../section.js";
 import { analyseOwner } from "./analyse.js";
-import { completeZone, type OwnerZone, ownerZoneCacheFor } from "./zone.js";
+import { completeZone, type KeptZone, type OwnerZone, ownerZoneCacheFor } from "./zone.js";
 
 export interface OwnerAsked {
   zone: OwnerZone;
@@ -85,6 +85,19 @@ function withinGrace(lookup: Promise<OwnerZone>, seen: Promise<ZoneSeen | null>)
   });
 }
 
+/**
+ * Whether a zone found for another address holds this one too: not when a CNAME (RFC 2317) led
+ * elsewhere or this check's own answer named another zone. Where this check learned no zone, only
+ * a zone believed within a delegation (KeptZone.bailiwick) is lent: what a listed server said of
+ * its zone stays with the addresses it said it for (RFC 2181 5.4.1).
+ */
+function sharedWith(known: KeptZone, seen: ZoneSeen | null, reverseName: string): boolean {
+  if (known.zone === null || !reverseName.endsWith(`.${known.zone}`)) return false;
+  if ((seen?.finalName ?? reverseName) !== reverseName) return false;
+  const heard = seen?.zone ?? null;
+  return heard === null ? known.bailiwick !== null : heard === known.zone;
+}
+
 export const ownerSection = {
   id: "owner",
   title: "Owner",
@@ -100,16 +113,9 @@ export const ownerSection = {
     const parent = `${scope}|${ctx.reverseName.slice(ctx.reverseName.indexOf(".") + 1)}`;
     const sibling = hit === null ? cache.pending.get(parent) : undefined;
     const own = hit === null && sibling === undefined;
-    const lookup = ctx.zone().then(async (seen): Promise<OwnerZone> => {
+    const lookup = ctx.zone().then(async (seen): Promise<KeptZone> => {
       const known = hit ?? (sibling === undefined ? null : await sibling.catch(() => null));
-      // The known zone holds the name unless a CNAME (RFC 2317) led elsewhere or the answer named another zone.
-      const same =
-        known !== null &&
-        known.zone !== null &&
-        (seen?.finalName ?? ctx.reverseName) === ctx.reverseName &&
-        (seen?.zone ?? known.zone) === known.zone &&
-        ctx.reverseName.endsWith(`.${known.zone}`);
-      if (same) return known;
+      if (known !== null && sharedWith(known, seen, ctx.reverseName)) return known;
       const found = await completeZone(seen, ctx.reverseName, zoneOptions);
       cache.put(scope, found);
       return found;

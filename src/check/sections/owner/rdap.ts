@@ -8,10 +8,12 @@
 // one is followed by hand (fetch's `redirect: "manual"`), at most MAX_REDIRECTS, and only over
 // https to one of the RIRs' hosts (rdap-bootstrap.ts RIR_HOSTS); with RDAP_URL set, only to that
 // URL's own origin. Anything else ends the look-up.
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import type { OwnerNetwork, RdapLookup } from "../../types.js";
 import { RIR_HOSTS, rdapBaseFor } from "./rdap-bootstrap.js";
+import { contains, rdapLookupKeys, rdapRangeKey } from "./rdap-range.js";
+
+export { contains, rdapBlock, rdapLookupKeys, rdapRangeKey, toBigInt } from "./rdap-range.js";
 
 /** Largest answer read; an RIR's network object is a few KiB. */
 export const MAX_RDAP_BYTES = 256 * 1024;
@@ -48,7 +50,7 @@ export interface CachedNetwork {
   network: OwnerNetwork;
 }
 
-/** Networks kept per range (src/store/rdap-cache.ts in Redis; inProcessRdapCache for the CLI). */
+/** Networks kept per range, the smallest holding an address answering it (rdap-range.ts; src/store/rdap-cache.ts in Redis; inProcessRdapCache for the CLI). */
 export interface RdapCache {
   get(ip: string): Promise<OwnerNetwork | null | undefined>;
   /** Keeps `entry`, found for `ip`. */
@@ -200,56 +202,27 @@ function vcardValue(entity: Entity, property: string): string | null {
   return null;
 }
 
-/** The network holds `ip` (an answer for another range is not this address's). */
-export function contains(entry: Pick<CachedNetwork, "start" | "end">, ip: string): boolean {
-  try {
-    const value = toBigInt(ip);
-    const start = toBigInt(entry.start);
-    const end = toBigInt(entry.end);
-    return ipaddr.process(ip).kind() === ipaddr.process(entry.start).kind() && start <= value && value <= end;
-  } catch {
-    return false;
-  }
-}
-
-export function toBigInt(ip: string): bigint {
-  return ipaddr
-    .process(ip)
-    .toByteArray()
-    .reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
-}
-
-/**
- * The block an address's network is filed under: its /24 (IPv4) or /48 (IPv6). A cached network
- * answers only for addresses of the block it was asked for: an RIR answers the most specific
- * network (RFC 9083 5.4), and a broad allocation found for one address says nothing of a
- * customer's reassignment elsewhere inside it (ARIN's /29s), which its own address would be told.
- */
-export function rdapBlock(ip: string): string {
-  const address = ipaddr.process(ip);
-  const bytes = address.toByteArray();
-  const keep = address.kind() === "ipv4" ? 3 : 6;
-  return ipaddr.fromByteArray(bytes.map((byte, i) => (i < keep ? byte : 0))).toString();
-}
-
-/** Networks kept in this process (the CLI; `rdns serve` without Redis), bounded in number and time, by block. */
+/** Networks kept in this process (the CLI; `rdns serve` without Redis), bounded in number and time, by range (rdap-range.ts). */
 export function inProcessRdapCache(max = 1024, now: () => number = Date.now): RdapCache {
   const entries = new Map<string, CachedNetwork & { expires: number }>();
   return {
     async get(ip) {
-      const entry = entries.get(rdapBlock(ip));
-      return entry !== undefined && entry.expires > now() && contains(entry, ip) ? entry.network : undefined;
+      for (const key of rdapLookupKeys(ip)) {
+        const entry = entries.get(key);
+        if (entry !== undefined && entry.expires > now() && contains(entry, ip)) return entry.network;
+      }
+      return undefined;
     },
     async set(ip, entry) {
-      const block = rdapBlock(ip);
-      entries.delete(block);
+      const key = rdapRangeKey(entry, ip);
+      entries.delete(key);
       if (entries.size >= max) {
-        for (const [key, kept] of entries) if (kept.expires <= now()) entries.delete(key);
+        for (const [old, kept] of entries) if (kept.expires <= now()) entries.delete(old);
         // Still full: the oldest goes (a Map keeps insertion order).
         const oldest = entries.keys().next();
         if (entries.size >= max && !oldest.done) entries.delete(oldest.value);
       }
-      entries.set(block, { ...entry, expires: now() + RDAP_CACHE_SECONDS * 1000 });
+      entries.set(key, { ...entry, expires: now() + RDAP_CACHE_SECONDS * 1000 });
     },
   };
 }

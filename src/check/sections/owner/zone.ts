@@ -7,6 +7,7 @@
 // the (final) reverse name beside its PTR question, for the zone's serial (authority-serials.ts):
 // that SOA names the zone and its contact, so the NS alone goes out, beside the forward lookups,
 // and the check's critical path keeps its two round trips.
+import { inBailiwick } from "../../bailiwick.js";
 import { ask, type QueryOptions } from "../../lookups.js";
 import type { ZoneSeen } from "../../zone-seen.js";
 
@@ -16,6 +17,16 @@ export interface OwnerZone {
   soa: { mname: string; rname: string } | null;
 }
 
+/**
+ * A zone as the owner keeps it, with the delegation it was believed under (src/check/bailiwick.ts):
+ * the zone the answering servers were found authoritative for, or the zone itself when a resolver
+ * named it (the resolver applied the rule). Null: servers the operator listed, whose word is taken
+ * for the address asked but shared with no address that did not hear the same zone itself.
+ */
+export interface KeptZone extends OwnerZone {
+  bailiwick: string | null;
+}
+
 export interface ZoneAskOptions extends QueryOptions {
   resolvers: string[];
   authorities: string[];
@@ -23,30 +34,37 @@ export interface ZoneAskOptions extends QueryOptions {
 
 type SoaFound = { zone: string; soa: { mname: string; rname: string } | null };
 
+const NO_ZONE: KeptZone = { zone: null, nameservers: [], soa: null, bailiwick: null };
+
 export async function completeZone(
   seen: ZoneSeen | null,
   reverseName: string,
   options: ZoneAskOptions,
-): Promise<OwnerZone> {
+): Promise<KeptZone> {
   const finalName = seen?.finalName ?? reverseName;
   let zone = seen?.zone ?? null;
   let soa = seen?.soa ?? null;
+  let bailiwick = seen?.bailiwick ?? null;
   const nameservers = seen?.nameservers ?? null;
   if (zone !== null && soa !== null && nameservers !== null && nameservers.length > 0) {
-    return { zone, nameservers, soa };
+    return { zone, nameservers, soa, bailiwick };
   }
-  const recursion = !(seen !== null && seen.servers.length > 0) && options.authorities.length === 0;
-  const servers =
-    seen !== null && seen.servers.length > 0
-      ? seen.servers
-      : options.authorities.length > 0
-        ? options.authorities
-        : options.resolvers;
+  const fromAuthority = seen !== null && seen.servers.length > 0;
+  const recursion = !fromAuthority && options.authorities.length === 0;
+  const servers = fromAuthority
+    ? seen.servers
+    : options.authorities.length > 0
+      ? options.authorities
+      : options.resolvers;
   if (zone === null) {
-    const found = await askSoa(servers, finalName, recursion, options);
-    if (found === null) return { zone: null, nameservers: [], soa: null };
+    // A server's SOA names a zone we believe only in bailiwick; a resolver has applied the rule.
+    const delegation = fromAuthority ? bailiwick : null;
+    const accept = (claimed: string) => inBailiwick(claimed, finalName, delegation);
+    const found = await askSoa(servers, finalName, recursion, options, accept);
+    if (found === null) return NO_ZONE;
     zone = found.zone;
     soa = found.soa;
+    bailiwick = recursion ? found.zone : delegation;
   }
   const [soaFound, nsFound] = await Promise.all([
     soa === null ? askSoa(servers, zone, recursion, options) : null,
@@ -54,6 +72,7 @@ export async function completeZone(
   ]);
   return {
     zone,
+    bailiwick,
     soa: soa ?? (soaFound?.zone === zone ? soaFound.soa : null),
     nameservers: nameservers !== null && nameservers.length > 0 ? nameservers : (nsFound ?? []),
   };
@@ -65,6 +84,7 @@ async function askSoa(
   name: string,
   recursion: boolean,
   options: QueryOptions,
+  accept: (zone: string) => boolean = () => true,
 ): Promise<SoaFound | null> {
   const responses = await Promise.all(
     servers.map((server) =>
@@ -82,13 +102,13 @@ async function askSoa(
     if (response.outcome !== "answer" || (!recursion && !response.aa)) continue;
     if (response.rcode !== "NOERROR" && response.rcode !== "NXDOMAIN") continue;
     const apex = response.answers.find((record) => record.type === "SOA");
-    if (apex !== undefined) {
+    if (apex !== undefined && accept(apex.name)) {
       return {
         zone: apex.name,
         soa: apex.rname === undefined ? null : { mname: apex.data, rname: apex.rname },
       };
     }
-    if (response.soa !== null) {
+    if (response.soa !== null && accept(response.soa.zone)) {
       return { zone: response.soa.zone, soa: { mname: response.soa.mname, rname: response.soa.rname } };
     }
   }
@@ -133,14 +153,14 @@ export const OWNER_ZONE_SECONDS = 300;
 const MAX_ZONES = 1024;
 
 export class OwnerZoneCache {
-  private readonly entries = new Map<string, { zone: OwnerZone; expires: number }>();
+  private readonly entries = new Map<string, { zone: KeptZone; expires: number }>();
   /** Look-ups under way, by the asked name's parent: siblings (a sweep's neighbours) share one. */
-  readonly pending = new Map<string, Promise<OwnerZone>>();
+  readonly pending = new Map<string, Promise<KeptZone>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The cached zone enclosing `name` most closely, or null. */
-  find(scope: string, name: string): OwnerZone | null {
+  find(scope: string, name: string): KeptZone | null {
     let candidate = name;
     for (;;) {
       const entry = this.entries.get(`${scope}|${candidate}`);
@@ -151,7 +171,7 @@ export class OwnerZoneCache {
     }
   }
 
-  put(scope: string, zone: OwnerZone): void {
+  put(scope: string, zone: KeptZone): void {
     if (zone.zone === null || zone.soa === null || zone.nameservers.length === 0) return;
     if (this.entries.size >= MAX_ZONES) this.entries.clear();
     this.entries.set(`${scope}|${zone.zone}`, { zone, expires: this.now() + OWNER_ZONE_SECONDS * 1000 });

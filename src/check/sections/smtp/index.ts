@@ -33,7 +33,8 @@ export const smtpSection = {
     const target = ctx.options.smtp ?? null;
     if (target === null) return { answer: Promise.resolve(null), soFar: () => null };
     let probe: SmtpProbe | undefined;
-    const answer = probeSmtp(target, Math.max(0, ctx.timeLeftMs() - PROBE_MARGIN_MS)).then((result) => {
+    const within = Math.max(0, ctx.timeLeftMs() - PROBE_MARGIN_MS);
+    const answer = probeSmtp(target, within, ctx.options.smtpHelo).then((result) => {
       probe = result;
       return result;
     });

@@ -10,7 +10,6 @@
 // many clouds block outbound port 25), never a thrown error: the probe is part of a check that
 // goes on without it.
 import net from "node:net";
-import { hostname } from "node:os";
 import type { SmtpProbe } from "../../types.js";
 import { announcedName, offersStarttls, type ReadResult, ReplyReader } from "./reply.js";
 
@@ -24,15 +23,19 @@ export function formatTarget(target: SmtpTarget): string {
 }
 
 /**
- * The name we announce: this machine's name when it is an FQDN, otherwise our address as a
- * literal (RFC 5321 4.1.4: "if no FQDN is available, an address literal").
+ * The EHLO name when the operator configured none (SMTP_PROBE_HELO, SMTP_DOMAIN). The probe talks
+ * to servers a chat user names, so it must not announce this machine's name or its own address:
+ * behind NAT or in a container both are internal (issue 28 point 1). RFC 5321 4.1.1.1 asks for
+ * the client's FQDN, else an address literal; the only literal we know is the local one, which is
+ * exactly what must not leak, and no FQDN is ours until the operator names one. A name under
+ * `.invalid` (RFC 2606 2, RFC 6761 6.4) is a syntactically full name (so Postfix's
+ * reject_non_fqdn_helo_hostname and rspamd's HFILTER_HELO_NOT_FQDN do not trip on it), claims no
+ * one's domain (a HELO naming the receiver or a real third party is what Microsoft's 5.7.506
+ * refuses), and says plainly what the connection is. It resolves nowhere, which RFC 5321 2.3.5
+ * wants of a name, but 4.1.4 forbids refusing a session for that alone, and the probe QUITs
+ * after EHLO, before any restriction on the HELO's DNS is applied (Postfix checks it at RCPT).
  */
-export function ourEhloName(localAddress: string | undefined): string {
-  const own = hostname();
-  if (own.includes(".")) return own;
-  const address = localAddress ?? "127.0.0.1";
-  return net.isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
-}
+export const NEUTRAL_EHLO_NAME = "rdns-probe.invalid";
 
 const BLOCKED =
   "port 25 is blocked outbound on many clouds (AWS, Azure, Google Cloud, DigitalOcean among them), which may be where this bot runs, or a firewall in front of the server drops the connection";
@@ -40,9 +43,18 @@ const BLOCKED =
 type Phase = "connect" | "greeting" | "ehlo";
 type Read = Exclude<ReadResult, { kind: "more" }>;
 
-/** Connects to `target` and reads what it announces, within `withinMs` (the check's time left). */
-export function probeSmtp(target: SmtpTarget, withinMs: number): Promise<SmtpProbe> {
-  return new Promise((resolve) => new ProbeSession(target, Math.max(0, Math.floor(withinMs)), resolve));
+/**
+ * Connects to `target` and reads what it announces, within `withinMs` (the check's time left),
+ * introducing itself as `ehloName`.
+ */
+export function probeSmtp(
+  target: SmtpTarget,
+  withinMs: number,
+  ehloName: string = NEUTRAL_EHLO_NAME,
+): Promise<SmtpProbe> {
+  return new Promise(
+    (resolve) => new ProbeSession(target, Math.max(0, Math.floor(withinMs)), ehloName, resolve),
+  );
 }
 
 /** One probe's connection: each socket event moves it on, and it ends exactly once (`finish`). */
@@ -58,6 +70,7 @@ class ProbeSession {
   constructor(
     target: SmtpTarget,
     private readonly ms: number,
+    private readonly ehloName: string,
     private readonly resolve: (probe: SmtpProbe) => void,
   ) {
     this.server = formatTarget(target);
@@ -131,7 +144,7 @@ class ProbeSession {
     this.result.bannerName = announcedName(read.reply.lines[0]);
     this.phase = "ehlo";
     this.reader = new ReplyReader();
-    this.socket.write(`EHLO ${ourEhloName(this.socket.localAddress)}\r\n`);
+    this.socket.write(`EHLO ${this.ehloName}\r\n`);
   }
 
   private onEhlo(read: Read): void {
