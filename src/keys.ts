@@ -51,6 +51,12 @@ export function storeKeys(prefix: string) {
      * askers who arrive after it finished.
      */
     chainResult: (chainId: string) => `${base}:result:${chainId}`,
+    /**
+     * Written just before each WAIT for a replica (string, expiring in a minute): the write that
+     * gives the waiting connection a replication offset past every earlier write of the process
+     * (src/queue/replica-wait.ts).
+     */
+    replicaWait: () => `${base}:replica-wait`,
     /** A channel's watches (hash: target -> WatchRecord JSON, src/store/watch-record.ts). */
     watches: (channelKey: string) => `${base}:watches:${channelKey}`,
     /** Held while one command announces a watch (opens its thread), so it is announced once. */

@@ -170,7 +170,10 @@ function openEngine(
     keys: storeKeys(settings.prefix),
     client,
     workerRedis,
-    queues: createQueues(client, settings),
+    // One line per error, at debug: the connection's own listener above already warns of it.
+    queues: createQueues(client, settings, (queue, error) =>
+      logger.debug({ queue, err: error.message }, "queue error"),
+    ),
     workers,
     platforms: [],
     routes: [],
@@ -181,7 +184,7 @@ function openEngine(
     },
     subscribers,
     subscriber() {
-      const connection = createRedis(config.REDIS_URL, "worker");
+      const connection = createRedis(config.redis, "worker");
       connection.on("error", (error) => logger.warn({ err: error.message }, "Redis connection error"));
       subscribers.push(connection);
       return connection;

@@ -109,7 +109,7 @@ async function runCheckJobWhileFull(job: Job<CheckJob>, deps: CheckWorkerDeps): 
         told = true;
         await tellWaiting(job, deps, error);
       }
-      if (!(await waitForRoom(deps.redis, until - Date.now()))) throw error;
+      if (!(await waitForRoom(deps.redis, deps.settings.prefix, until - Date.now()))) throw error;
     }
   }
 }

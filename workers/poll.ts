@@ -8,9 +8,9 @@
 // check, a moved answer or the chain's deadline still run a full check. Reports are applied to
 // each waiting chain by workers/apply-report.ts.
 import type { Job } from "bullmq";
+import { systemResolvers } from "../src/check/check-servers.js";
 import { type ConfirmResult, confirmFix } from "../src/check/confirm.js";
 import { parseIp } from "../src/check/ip.js";
-import { systemResolvers } from "../src/check/pipeline.js";
 import type { PollResult, PollTarget } from "../src/check/poll.js";
 import type { CheckOptions, CheckReport } from "../src/check/types.js";
 import { storeKeys } from "../src/keys.js";

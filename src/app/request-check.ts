@@ -3,13 +3,13 @@
 
 import type { Origin, OutboundMessage } from "../chat/types.js";
 import type { CheckReport } from "../check/types.js";
-import { waitForReplicas } from "../queue/connection.js";
 import { uniqueOrigins } from "../queue/dedup.js";
 import { parentNotice, resultDeliveries, threadReply } from "../queue/deliveries.js";
 import { checkJobId } from "../queue/ids.js";
 import type { CheckReason, DeliveryJob } from "../queue/jobs.js";
 import { newCheckJob } from "../queue/jobs.js";
 import { enqueueDeliveries } from "../queue/queues.js";
+import { waitForReplicas } from "../queue/replica-wait.js";
 import { joinAdopter } from "../store/chain-adoption.js";
 import { readChainResult } from "../store/chain-results.js";
 import { readChain } from "../store/chains.js";
@@ -93,7 +93,7 @@ export async function requestCheck(
   request: CheckRequest,
 ): Promise<"new" | "joined" | "answered" | "rerun"> {
   const served = await serveCheck(ctx, request);
-  await waitForReplicas(ctx.redis);
+  await waitForReplicas(ctx.redis, ctx.keys.replicaWait());
   return served;
 }
 

@@ -3,8 +3,8 @@
 // contact) cost one SOA question per server and zone every SERIAL_CACHE_SECONDS, not one beside
 // every PTR: a /24 in one reverse zone asks each authority ~1 SOA, not 256.
 //
-// Only sweeps keep one (src/cli/sweep.ts, sweep-worker.ts: CheckDependencies.serialCache). An
-// interactive check (rdns check, the bot, re-checks) has none and asks the SOA beside its PTR
+// Only sweeps keep one: `rdns sweep`, its worker threads and `rdns dmarc --check`, all through
+// src/cli/sweep-checks.ts (CheckDependencies.serialCache). An interactive check (rdns check, the bot, re-checks) has none and asks the SOA beside its PTR
 // every time, as before: a chain waiting for a fix must see the version the answer came from.
 //
 // Exports:

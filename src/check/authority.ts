@@ -3,20 +3,26 @@
 // zone, so a lab on high ports can list the parent's and the child's) or discovered: the closest
 // enclosing zone from the SOA the resolvers return, then its NS and their addresses.
 
+import {
+  brokenChain,
+  crossAnswerDefect,
+  failed,
+  notAuthoritative,
+  relevantAnswers,
+  withCnames,
+} from "./authority-answers.js";
 import { askSoa, discoverServers } from "./authority-discovery.js";
 import type { SerialCache } from "./authority-serial-cache.js";
-import { askServersWithSerial, authoritativeCandidates, chooseNewest } from "./authority-serials.js";
-import { inBailiwick } from "./bailiwick.js";
-import { type DnsResponse, normaliseName } from "./dns-client.js";
-import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
 import {
-  type AuthorityAnswer,
-  type AuthorityDisagreement,
-  type AuthorityReport,
-  CONCLUSIVE_STATUSES,
-  type NotAskedServer,
-  type PtrAnswer,
-} from "./types.js";
+  askServersWithSerial,
+  authoritativeCandidates,
+  chooseNewest,
+  type SerialAnswer,
+} from "./authority-serials.js";
+import { inBailiwick } from "./bailiwick.js";
+import { normaliseName } from "./dns-client.js";
+import { MAX_CNAME_HOPS, type QueryOptions } from "./lookups.js";
+import type { AuthorityDisagreement, AuthorityReport, NotAskedServer } from "./types.js";
 import { type ZoneServerCache, type ZoneServers, zoneCacheFor } from "./zone-cache.js";
 import { namesSeen, type ZoneNames } from "./zone-seen.js";
 
@@ -52,182 +58,186 @@ export interface AuthorityResult {
   bailiwick?: string | null;
 }
 
-export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
-  const asked = new Set<string>();
-  const cnames: string[] = [];
-  let name = normaliseName(options.reverseName);
-  let zone: string | null = null;
-  let rediscovered = false;
-  let discovered: ZoneServers | null = null;
-  const cache = options.zoneCache ?? zoneCacheFor(options.transport);
-  const scope = `${options.resolvers.join(",")}|${options.authorityPort}|${options.askNonPublicNameServers === true}`;
-  const serials = new Map<string, number | null>();
-  let disagreement: AuthorityDisagreement | null = null;
-  let notAsked: NotAskedServer[] = [];
+/** What one askAuthority call has learned so far, across its hops. */
+interface Walk {
+  options: AuthorityOptions;
+  /** Every server asked (host:port), in order. */
+  asked: Set<string>;
+  /** The CNAMEs followed, across answers. */
+  cnames: string[];
+  /** The name this hop asks: the reverse name, then each CNAME target followed. */
+  name: string;
+  zone: string | null;
+  /** The cached zone was forgotten once already (a referral below it). */
+  rediscovered: boolean;
+  discovered: ZoneServers | null;
+  cache: ZoneServerCache;
+  /** The zone cache's scope: which resolvers and port discovered the servers. */
+  scope: string;
+  serials: Map<string, number | null>;
+  disagreement: AuthorityDisagreement | null;
+  notAsked: NotAskedServer[];
   /** Discovered servers' NS names (host:port -> name), for messages. */
-  const nameServers: Record<string, string> = {};
-  let newestSerial: number | null = null;
-  const finish = (result: AuthorityResult): AuthorityResult => {
-    result.report.answers = result.report.answers.map((answer) => {
-      const nameServer = nameServers[answer.server];
-      return {
-        ...answer,
-        serial: serials.get(answer.server) ?? null,
-        ...(nameServer === undefined ? {} : { nameServer }),
-      };
-    });
-    result.report.serial = newestSerial;
-    result.report.disagreement = disagreement;
-    result.report.notAsked = notAsked;
-    // Discovered servers speak for the zone their delegation named, listed ones for none known.
-    if (result.bailiwick === undefined) result.bailiwick = options.authorities.length === 0 ? zone : null;
-    return result;
+  nameServers: Record<string, string>;
+  newestSerial: number | null;
+}
+
+/** The hop ended without a result: ask again (a CNAME followed, or the zone rediscovered). */
+const AGAIN = "again";
+
+export async function askAuthority(options: AuthorityOptions): Promise<AuthorityResult | null> {
+  const walk: Walk = {
+    options,
+    asked: new Set<string>(),
+    cnames: [],
+    name: normaliseName(options.reverseName),
+    zone: null,
+    rediscovered: false,
+    discovered: null,
+    cache: options.zoneCache ?? zoneCacheFor(options.transport),
+    scope: `${options.resolvers.join(",")}|${options.authorityPort}|${options.askNonPublicNameServers === true}`,
+    serials: new Map<string, number | null>(),
+    disagreement: null,
+    notAsked: [],
+    nameServers: {},
+    newestSerial: null,
   };
   // Each hop follows at least one CNAME, so the chain bound is the hop bound too.
   for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
-    let servers = options.authorities;
-    if (servers.length === 0) {
-      const found = await cache.find(scope, name, (wanted) => discoverServers(wanted, options));
-      if (found === null) return asked.size === 0 ? null : finish(failed([...asked], zone, cnames, [], name));
-      zone = found.zone;
-      servers = found.servers;
-      discovered = found;
-      notAsked = found.notAsked ?? [];
-      Object.assign(nameServers, found.nameServers ?? {});
-      if (servers.length === 0) {
-        // Every NS is at a non-public address (issue 28): none is asked, but what discovery read
-        // through the resolvers still names the zone's NS and SOA for the owner section.
-        const seen = { nameservers: found.nsNames ?? null, soa: found.soa ?? null };
-        return finish({ ...failed([...asked], zone, cnames, [], name), seen });
-      }
-    }
-    for (const server of servers) asked.add(server);
-    // Every server at once, each with the zone's serial (its SOA beside the PTR, or a sweep's
-    // kept one): servers of one zone may serve different versions of it, and the serial says
-    // which is newest. Of the authoritative (AA) answers the newest serial's is taken, never
-    // simply the first server's.
-    const ptrs = await askServersWithSerial(servers, name, options, options.serialCache);
-    for (const result of ptrs) serials.set(result.answer.server, result.serial);
-    const newest = chooseNewest(authoritativeCandidates(ptrs));
-    const authoritative =
-      newest === null ? undefined : ptrs.find((result) => result.answer.server === newest.chosen.server);
-    if (newest !== null) {
-      disagreement ??= newest.disagreement;
-      newestSerial = newest.chosen.serial;
-    }
-    const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
-    if (authoritative === undefined) {
-      // A cached zone's server referring us further down: a zone was delegated below the one
-      // cached (or the delegation changed). Forget it and discover this name's zone afresh, once.
-      const referred = ptrs.some((result) => !result.response.aa && result.response.authorityNs.length > 0);
-      if (options.authorities.length === 0 && zone !== null && referred && !rediscovered) {
-        rediscovered = true;
-        cache.forget(scope, zone);
-        for (const server of servers) asked.delete(server);
-        continue;
-      }
-      return finish(failed([...asked], zone, cnames, answers, name));
-    }
-    // Once one server answered with authority, a listed server that refused or referred us
-    // elsewhere simply does not serve this zone (the lab lists parent and child servers
-    // together): not a DNS error. Timeouts and SERVFAILs of the others stay in the detail.
-    const relevant = ptrs
-      .filter(
-        (result) =>
-          !(
-            result.response.outcome === "answer" &&
-            (!result.response.aa || result.response.rcode === "REFUSED")
-          ),
-      )
-      .map((result) => result.answer);
-    const chain = authoritative.chain;
-    const visited = [normaliseName(options.reverseName), ...cnames];
-    cnames.push(...chain.cnames);
-    // RFC 2317: the parent answers with a CNAME into the child zone (and a referral); the PTR
-    // lives at the child's servers, so follow the alias there ourselves. A chain that comes back
-    // to a name already asked, or runs past MAX_CNAME_HOPS across answers, is as broken as one
-    // inside a single answer: "could not tell", never NODATA.
-    if (chain.status === "nodata" && chain.cnames.length > 0) {
-      const server = authoritative.answer.server;
-      const back = chain.cnames.findIndex((target) => visited.includes(target));
-      if (back !== -1) {
-        const target = chain.cnames[back] as string;
-        const loop = [...visited.slice(visited.indexOf(target)), ...chain.cnames.slice(0, back + 1)].join(
-          " -> ",
-        );
-        return finish(
-          brokenChain(asked, zone, cnames, server, `a CNAME loop across answers (${loop})`, name),
-        );
-      }
-      if (cnames.length > MAX_CNAME_HOPS) {
-        const defect = `a CNAME chain longer than ${MAX_CNAME_HOPS} hops across answers (${visited[0]} -> ${cnames[0]} -> ... -> ${chain.finalName})`;
-        return finish(brokenChain(asked, zone, cnames, server, defect, name));
-      }
-      name = chain.finalName;
-      continue;
-    }
-    if (chain.values.length > 0) options.onNames?.(chain.values);
-    // A negative answer carries the zone's SOA (RFC 2308 3); for a positive one the SOA question
-    // asked beside it brings it (completeSoa is left for a result without one). Its owner is
-    // believed only in bailiwick (bailiwick.ts): a discovered server, at or below the zone it was
-    // found authoritative for; else the delegation's zone stands.
-    const delegation = options.authorities.length === 0 ? zone : null;
-    const claimed = authoritative.response.soa ?? authoritative.soa;
-    const soa = claimed !== null && inBailiwick(claimed.zone, chain.finalName, delegation) ? claimed : null;
-    return finish({
-      seen: namesSeen(authoritative.response, soa, soa?.zone ?? zone, discovered),
-      finalName: chain.finalName,
-      answeredBy: ptrs
-        .filter((result) => result.response.aa && result.response.outcome === "answer")
-        .map((result) => result.answer.server),
-      report: {
-        servers: [...asked],
-        zone: soa?.zone ?? zone,
-        status: chain.status,
-        names: chain.values,
-        cnames,
-        answers: relevant.map((answer) => withCnames(answer, cnames)),
-        soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
-      },
-    });
+    const servers = await serversFor(walk);
+    if (servers === null) return null;
+    if (!Array.isArray(servers)) return finish(walk, servers);
+    const step = await askHop(walk, servers);
+    if (step !== AGAIN) return finish(walk, step);
   }
-  return finish(failed([...asked], zone, cnames, [], name));
+  return finish(walk, failed([...walk.asked], walk.zone, walk.cnames, [], walk.name));
 }
 
-/** `answer` with the chain's CNAMEs so far (each its own copy), as one object literal (see pipeline.ts). */
-function withCnames(answer: PtrAnswer, cnames: string[]): AuthorityAnswer {
+/**
+ * The servers this hop asks: the listed ones, or the discovered servers of the name's zone. A
+ * result instead when there are none to ask; null when nothing was ever asked.
+ */
+async function serversFor(walk: Walk): Promise<string[] | AuthorityResult | null> {
+  const { options } = walk;
+  if (options.authorities.length > 0) return options.authorities;
+  const found = await walk.cache.find(walk.scope, walk.name, (wanted) => discoverServers(wanted, options));
+  if (found === null) {
+    return walk.asked.size === 0 ? null : failed([...walk.asked], walk.zone, walk.cnames, [], walk.name);
+  }
+  walk.zone = found.zone;
+  walk.discovered = found;
+  walk.notAsked = found.notAsked ?? [];
+  Object.assign(walk.nameServers, found.nameServers ?? {});
+  if (found.servers.length === 0) {
+    // Every NS is at a non-public address (issue 28): none is asked, but what discovery read
+    // through the resolvers still names the zone's NS and SOA for the owner section.
+    const seen = { nameservers: found.nsNames ?? null, soa: found.soa ?? null };
+    return { ...failed([...walk.asked], walk.zone, walk.cnames, [], walk.name), seen };
+  }
+  return found.servers;
+}
+
+/**
+ * Every server at once, each with the zone's serial (its SOA beside the PTR, or a sweep's kept
+ * one): servers of one zone may serve different versions of it, and the serial says which is
+ * newest. Of the authoritative (AA) answers the newest serial's is taken, never simply the first
+ * server's.
+ */
+async function askHop(walk: Walk, servers: string[]): Promise<AuthorityResult | typeof AGAIN> {
+  for (const server of servers) walk.asked.add(server);
+  const ptrs = await askServersWithSerial(servers, walk.name, walk.options, walk.options.serialCache);
+  for (const result of ptrs) walk.serials.set(result.answer.server, result.serial);
+  const newest = chooseNewest(authoritativeCandidates(ptrs));
+  if (newest === null) return noAuthoritativeAnswer(walk, servers, ptrs);
+  walk.disagreement ??= newest.disagreement;
+  walk.newestSerial = newest.chosen.serial;
+  const authoritative = ptrs.find((result) => result.answer.server === newest.chosen.server);
+  if (authoritative === undefined) return noAuthoritativeAnswer(walk, servers, ptrs);
+  return fromAuthoritative(walk, ptrs, authoritative);
+}
+
+function noAuthoritativeAnswer(
+  walk: Walk,
+  servers: string[],
+  ptrs: SerialAnswer[],
+): AuthorityResult | typeof AGAIN {
+  // A cached zone's server referring us further down: a zone was delegated below the one
+  // cached (or the delegation changed). Forget it and discover this name's zone afresh, once.
+  const referred = ptrs.some((result) => !result.response.aa && result.response.authorityNs.length > 0);
+  if (walk.options.authorities.length === 0 && walk.zone !== null && referred && !walk.rediscovered) {
+    walk.rediscovered = true;
+    walk.cache.forget(walk.scope, walk.zone);
+    for (const server of servers) walk.asked.delete(server);
+    return AGAIN;
+  }
+  const answers = ptrs.map((result) => notAuthoritative(result.response) ?? result.answer);
+  return failed([...walk.asked], walk.zone, walk.cnames, answers, walk.name);
+}
+
+/** The authoritative answer taken: a CNAME to follow into another zone, or the walk's result. */
+function fromAuthoritative(
+  walk: Walk,
+  ptrs: SerialAnswer[],
+  authoritative: SerialAnswer,
+): AuthorityResult | typeof AGAIN {
+  const relevant = relevantAnswers(ptrs);
+  const chain = authoritative.chain;
+  const visited = [normaliseName(walk.options.reverseName), ...walk.cnames];
+  walk.cnames.push(...chain.cnames);
+  // RFC 2317: the parent answers with a CNAME into the child zone (and a referral); the PTR
+  // lives at the child's servers, so follow the alias there ourselves.
+  if (chain.status === "nodata" && chain.cnames.length > 0) {
+    const defect = crossAnswerDefect(chain, visited, walk.cnames);
+    if (defect !== null) {
+      return brokenChain(walk.asked, walk.zone, walk.cnames, authoritative.answer.server, defect, walk.name);
+    }
+    walk.name = chain.finalName;
+    return AGAIN;
+  }
+  if (chain.values.length > 0) walk.options.onNames?.(chain.values);
+  // A negative answer carries the zone's SOA (RFC 2308 3); for a positive one the SOA question
+  // asked beside it brings it (completeSoa is left for a result without one). Its owner is
+  // believed only in bailiwick (bailiwick.ts): a discovered server, at or below the zone it was
+  // found authoritative for; else the delegation's zone stands.
+  const delegation = walk.options.authorities.length === 0 ? walk.zone : null;
+  const claimed = authoritative.response.soa ?? authoritative.soa;
+  const soa = claimed !== null && inBailiwick(claimed.zone, chain.finalName, delegation) ? claimed : null;
+  const report: AuthorityReport = {
+    servers: [...walk.asked],
+    zone: soa?.zone ?? walk.zone,
+    status: chain.status,
+    names: chain.values,
+    cnames: walk.cnames,
+    answers: relevant.map((answer) => withCnames(answer, walk.cnames)),
+    soa: soa === null ? null : { ttl: soa.ttl, minimum: soa.minimum },
+  };
   return {
-    server: answer.server,
-    status: answer.status,
-    names: answer.names,
-    cnames: [...cnames],
-    ttl: answer.ttl,
-    negativeTtlRemaining: answer.negativeTtlRemaining,
-    rttMs: answer.rttMs,
-    error: answer.error,
+    seen: namesSeen(authoritative.response, soa, soa?.zone ?? walk.zone, walk.discovered),
+    finalName: chain.finalName,
+    answeredBy: ptrs
+      .filter((result) => result.response.aa && result.response.outcome === "answer")
+      .map((result) => result.answer.server),
+    report,
   };
 }
 
-/** The authority's chain is broken: "could not tell", naming the defect and the server that sent it. */
-function brokenChain(
-  asked: Set<string>,
-  zone: string | null,
-  cnames: string[],
-  server: string,
-  defect: string,
-  finalName: string,
-): AuthorityResult {
-  const answer: PtrAnswer = {
-    server,
-    status: "servfail",
-    names: [],
-    cnames: [...cnames],
-    ttl: null,
-    negativeTtlRemaining: null,
-    rttMs: null,
-    error: `${server} sent a broken answer: ${defect}; could not tell, counted as SERVFAIL`,
-  };
-  return failed([...asked], zone, cnames, [answer], finalName);
+/** The result with each answer's serial and NS name, and what the walk learned of the zone. */
+function finish(walk: Walk, result: AuthorityResult): AuthorityResult {
+  result.report.answers = result.report.answers.map((answer) => {
+    const nameServer = walk.nameServers[answer.server];
+    return {
+      ...answer,
+      serial: walk.serials.get(answer.server) ?? null,
+      ...(nameServer === undefined ? {} : { nameServer }),
+    };
+  });
+  result.report.serial = walk.newestSerial;
+  result.report.disagreement = walk.disagreement;
+  result.report.notAsked = walk.notAsked;
+  // Discovered servers speak for the zone their delegation named, listed ones for none known.
+  if (result.bailiwick === undefined)
+    result.bailiwick = walk.options.authorities.length === 0 ? walk.zone : null;
+  return result;
 }
 
 /**
@@ -245,67 +255,4 @@ export async function completeSoa(result: AuthorityResult, options: QueryOptions
   if (soa === undefined || soa === null) return;
   result.report.zone = soa.zone;
   result.report.soa = { ttl: soa.ttl, minimum: soa.minimum };
-}
-
-/**
- * A server that answers without AA (a referral, a lame delegation, or a cache) gave no
- * authoritative answer (RFC 1035 4.1.1: AA marks the zone's own data). NOERROR or NXDOMAIN from
- * it is not the zone's word: for the report that is "could not tell" (what a resolver calls a
- * lame server, RFC 1912 2.8), never "no PTR". Failures (SERVFAIL, REFUSED, timeouts) are
- * already "could not tell" and are kept as they are.
- */
-function notAuthoritative(response: DnsResponse): PtrAnswer | null {
-  if (response.outcome !== "answer" || response.aa) return null;
-  if (response.rcode !== "NOERROR" && response.rcode !== "NXDOMAIN") return null;
-  const referral = response.authorityNs.map((record) => record.data);
-  const said = response.rcode === "NXDOMAIN" ? "NXDOMAIN" : "NOERROR";
-  return {
-    server: response.server,
-    status: "servfail",
-    names: [],
-    cnames: [],
-    ttl: null,
-    negativeTtlRemaining: null,
-    rttMs: Math.round(response.rttMs * 10) / 10,
-    error:
-      referral.length > 0
-        ? `${response.server} is not authoritative here: it refers to ${referral.join(", ")}`
-        : `${response.server} answered ${said} without the authoritative (AA) flag (a lame delegation or a cache): not the zone's answer, counted as SERVFAIL`,
-  };
-}
-
-/**
- * No authoritative answer was had: the report says which way asking failed. It never carries a
- * conclusive status (found / NXDOMAIN / NODATA): only an AA answer can say what the zone holds.
- */
-function failed(
-  servers: string[],
-  zone: string | null,
-  cnames: string[],
-  answers: PtrAnswer[],
-  finalName: string,
-): AuthorityResult {
-  const first = answers.find((answer) => !CONCLUSIVE_STATUSES.has(answer.status));
-  return {
-    finalName,
-    answeredBy: [],
-    report: {
-      servers,
-      zone,
-      status: first?.status ?? "servfail",
-      names: [],
-      cnames,
-      answers: answers.map((answer) =>
-        CONCLUSIVE_STATUSES.has(answer.status)
-          ? {
-              ...answer,
-              status: "servfail" as const,
-              names: [],
-              error: answer.error ?? `${answer.server} gave no authoritative answer`,
-            }
-          : answer,
-      ),
-      soa: null,
-    },
-  };
 }

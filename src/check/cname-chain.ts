@@ -52,47 +52,12 @@ export function readCnameChain(response: DnsResponse, name: string, type: Record
     const status = response.rcode === "NXDOMAIN" ? "nxdomain" : "nodata";
     return { status, values: [], ttl: null, cnames: [], finalName: qname, error: null, defect: null };
   }
-  const base = { values: [], ttl: null, cnames: [], finalName: qname, defect: null };
-  if (failed !== null) return { ...base, status: failed.status, error: failed.error };
-  const cnames: string[] = [];
-  const broken = (defect: string, finalName: string): CnameChainResult => ({
-    ...base,
-    cnames,
-    finalName,
-    status: "servfail",
-    defect,
-    error: `${response.server} sent a broken answer: ${defect}; could not tell, counted as SERVFAIL`,
-  });
-  let current = qname;
-  for (;;) {
-    const targets = [
-      ...new Set(
-        response.answers
-          .filter((record) => record.type === "CNAME" && record.name === current)
-          .map((record) => record.data),
-      ),
-    ];
-    if (targets.length === 0) break;
-    if (targets.length > 1) {
-      return broken(
-        `${current} has ${targets.length} CNAMEs (${targets.join(", ")}); a name may have one (RFC 2181 10.1)`,
-        current,
-      );
-    }
-    const target = targets[0] as string;
-    const seen = [qname, ...cnames];
-    if (seen.includes(target)) {
-      return broken(`a CNAME loop (${[...seen.slice(seen.indexOf(target)), target].join(" -> ")})`, current);
-    }
-    if (cnames.length >= MAX_CNAME_HOPS) {
-      return broken(
-        `a CNAME chain longer than ${MAX_CNAME_HOPS} hops (${qname} -> ${cnames[0]} -> ... -> ${current})`,
-        current,
-      );
-    }
-    cnames.push(target);
-    current = target;
+  if (failed !== null) {
+    const { status, error } = failed;
+    return { values: [], ttl: null, cnames: [], finalName: qname, defect: null, status, error };
   }
+  const { cnames, current, defect } = followCnames(response.answers, qname);
+  if (defect !== null) return broken(response, cnames, current, defect);
   const matching = response.answers.filter((record) => record.type === type && record.name === current);
   const values = [
     ...new Set(
@@ -101,21 +66,9 @@ export function readCnameChain(response: DnsResponse, name: string, type: Record
       ),
     ),
   ];
-  const chainNames = new Set([qname, ...cnames]);
-  const stray = response.answers.filter(
-    (record) =>
-      !BESIDE_THE_CHAIN.has(record.type) &&
-      !(chainNames.has(record.name) && (record.type === "CNAME" || record.type === type)),
-  );
-  if (values.length === 0 && stray.length > 0) {
-    // An empty answer is NODATA (RFC 2308 2.2); one that holds only other records is a server
-    // answering another question (or a spoofed one), not a statement about this name.
-    const wrongType = stray.filter((record) => chainNames.has(record.name));
-    const what =
-      wrongType.length > 0
-        ? `a ${type} question answered with ${describeRecords(wrongType)} only`
-        : `a ${type} question for ${current} answered with records for other names only (${describeRecords(stray)})`;
-    return broken(what, current);
+  if (values.length === 0) {
+    const stray = strayDefect(response.answers, type, current, new Set([qname, ...cnames]));
+    if (stray !== null) return broken(response, cnames, current, stray);
   }
   const ttl = matching.length > 0 ? Math.min(...matching.map((record) => record.ttl)) : null;
   let status: LookupStatus;
@@ -123,6 +76,85 @@ export function readCnameChain(response: DnsResponse, name: string, type: Record
   else if (values.length > 0) status = "found";
   else status = "nodata";
   return { status, values, ttl, cnames, finalName: current, error: null, defect: null };
+}
+
+/**
+ * The CNAMEs from `qname` within one answer section, in order, to the name the chain ends on; the
+ * defect when it cannot be followed (two CNAMEs for one name, a loop, past MAX_CNAME_HOPS).
+ */
+function followCnames(
+  answers: readonly DnsRecord[],
+  qname: string,
+): { cnames: string[]; current: string; defect: string | null } {
+  const cnames: string[] = [];
+  let current = qname;
+  for (;;) {
+    const targets = [
+      ...new Set(
+        answers
+          .filter((record) => record.type === "CNAME" && record.name === current)
+          .map((record) => record.data),
+      ),
+    ];
+    if (targets.length === 0) return { cnames, current, defect: null };
+    if (targets.length > 1) {
+      const defect = `${current} has ${targets.length} CNAMEs (${targets.join(", ")}); a name may have one (RFC 2181 10.1)`;
+      return { cnames, current, defect };
+    }
+    const target = targets[0] as string;
+    const seen = [qname, ...cnames];
+    if (seen.includes(target)) {
+      const defect = `a CNAME loop (${[...seen.slice(seen.indexOf(target)), target].join(" -> ")})`;
+      return { cnames, current, defect };
+    }
+    if (cnames.length >= MAX_CNAME_HOPS) {
+      const defect = `a CNAME chain longer than ${MAX_CNAME_HOPS} hops (${qname} -> ${cnames[0]} -> ... -> ${current})`;
+      return { cnames, current, defect };
+    }
+    cnames.push(target);
+    current = target;
+  }
+}
+
+/**
+ * An answer with no data of the wanted type that holds other records: an empty answer is NODATA
+ * (RFC 2308 2.2); one that holds only other records is a server answering another question (or a
+ * spoofed one), not a statement about this name. The defect in words, or null.
+ */
+function strayDefect(
+  answers: readonly DnsRecord[],
+  type: RecordType,
+  current: string,
+  chainNames: ReadonlySet<string>,
+): string | null {
+  const stray = answers.filter(
+    (record) =>
+      !BESIDE_THE_CHAIN.has(record.type) &&
+      !(chainNames.has(record.name) && (record.type === "CNAME" || record.type === type)),
+  );
+  if (stray.length === 0) return null;
+  const wrongType = stray.filter((record) => chainNames.has(record.name));
+  return wrongType.length > 0
+    ? `a ${type} question answered with ${describeRecords(wrongType)} only`
+    : `a ${type} question for ${current} answered with records for other names only (${describeRecords(stray)})`;
+}
+
+/** A broken answer: "could not tell" (SERVFAIL), naming the defect and the server that sent it. */
+function broken(
+  response: DnsResponse,
+  cnames: string[],
+  finalName: string,
+  defect: string,
+): CnameChainResult {
+  return {
+    values: [],
+    ttl: null,
+    cnames,
+    finalName,
+    defect,
+    status: "servfail",
+    error: `${response.server} sent a broken answer: ${defect}; could not tell, counted as SERVFAIL`,
+  };
 }
 
 /** "A 192.0.2.1 for x.example, TXT for y.example" (at most three, then a count). */

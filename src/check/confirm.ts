@@ -5,10 +5,16 @@
 // through the same pure analysis as a full check (analyse.ts), so the report is built from real
 // answers only: a resolver not asked is not in it, rather than copied forward from an older check.
 import { analyseObservations } from "./analyse.js";
-import { askAuthority } from "./authority.js";
-import { deadlineTransport, defaultDeadlineMs, startDeadline, unansweredLookup } from "./deadline.js";
+import { type AuthorityResult, askAuthority } from "./authority.js";
+import {
+  type Deadline,
+  deadlineTransport,
+  defaultDeadlineMs,
+  startDeadline,
+  unansweredLookup,
+} from "./deadline.js";
 import { type DnsTransport, query, type RecordType } from "./dns-client.js";
-import { parseIp } from "./ip.js";
+import { type ParsedIp, parseIp } from "./ip.js";
 import {
   ask,
   askPtr,
@@ -17,9 +23,9 @@ import {
   type QueryOptions,
   readCnameChain,
 } from "./lookups.js";
-import { assembleReport } from "./pipeline.js";
 import type { PollTarget } from "./poll.js";
 import { withoutNonPublicAddresses } from "./private-addresses.js";
+import { assembleReport } from "./report-assembly.js";
 import type { CheckReport, ForwardLookup, Observations } from "./types.js";
 import { CONCLUSIVE_STATUSES } from "./types.js";
 import { zoneCacheFor } from "./zone-cache.js";
@@ -104,13 +110,7 @@ export async function confirmFix(
   const startedAt = now();
   const started = performance.now();
   const parsed = parseIp(input.ip);
-  const byServer: Record<string, number> = {};
-  let questions = 0;
-  const counted: DnsTransport = (question) => {
-    questions++;
-    byServer[question.server] = (byServer[question.server] ?? 0) + 1;
-    return transport(question);
-  };
+  const { counted, tally } = countingQuestions(transport);
   const deadline = startDeadline(input.deadlineMs ?? defaultDeadlineMs(input.timeoutMs));
   const options: QueryOptions = {
     transport: deadlineTransport(counted, deadline),
@@ -133,51 +133,17 @@ export async function confirmFix(
     input.authorities.length > 0
       ? forwardAtAuthority(name, parsed.family, parsed.ip, input.authorities, options)
       : lookupAddresses(name, parsed.family, parsed.ip, input.allResolvers.slice(0, 1), options);
-  let resolvers: Observations["resolvers"] = [];
-  let forward: ForwardLookup[];
-  if (input.target.forward) {
-    // A broken pair: the wrong answer was the PTR name's A/AAAA at the resolvers. The report
-    // shows, per name, the answer of a resolver that does not confirm it (if any does not): the
-    // one that holds on longest, whose TTL times the next look (workers/recheck.ts).
-    forward = await Promise.all(
-      names.map(async (name) => {
-        const answers = await Promise.all(
-          input.resolvers.map((server) => lookupAddresses(name, parsed.family, parsed.ip, [server], options)),
-        );
-        return lastToLetGo(answers) ?? answers[0] ?? (await atAuthority(name));
-      }),
-    );
-  } else {
-    const [ptrs, lookups] = await Promise.all([
-      Promise.all(input.resolvers.map((server) => askPtr(server, parsed.reverseName, true, options))),
-      Promise.all(names.map((name) => atAuthority(name))),
-    ]);
-    resolvers = ptrs.map((result) => result.answer);
-    forward = lookups;
-  }
+  const { resolvers, forward } = await askResolversAgain(input, parsed, names, options, atAuthority);
   const heloName = input.helo?.trim() ? input.helo.trim() : null;
-  const heloLookup =
-    heloName === null || heloName.startsWith("[") || !heloName.includes(".")
-      ? null
-      : await atAuthority(heloName);
-  const observed: Observations = {
-    ip: parsed.ip,
-    family: parsed.family,
-    reverseName: parsed.reverseName,
-    resolvers,
-    authority: authority?.report ?? null,
-    forward,
-    helo: heloName === null ? null : { name: heloName, lookup: heloLookup },
-    // A confirmation asks only what was wrong; the owner is the full check's (the chain keeps it).
-    owner: { zone: { zone: authority?.report.zone ?? null, nameservers: [], soa: null }, network: null },
-    // A confirmation asks DNS only: the SMTP probe is the full check's.
-    smtp: null,
-    // A confirmation looks at the PTR and HELO only: no blocklist is asked, so its report says
-    // nothing of them (an empty list, which watches read as "not asked", never as "delisted").
-    blocklists: [],
-    now: now(),
-    ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
-  };
+  const heloLookup = heloName === null || !heloResolvable(heloName) ? null : await atAuthority(heloName);
+  const observed = confirmationObservations(
+    parsed,
+    authority,
+    { resolvers, forward },
+    heloName === null ? null : { name: heloName, lookup: heloLookup },
+    now(),
+    deadline,
+  );
   const observations = input.showPrivateAddresses ? observed : withoutNonPublicAddresses(observed);
   const report = assembleReport(
     observations,
@@ -185,5 +151,84 @@ export async function confirmFix(
     startedAt,
     Math.round(performance.now() - started),
   );
-  return { report, questions, byServer };
+  return { report, questions: tally.questions, byServer: tally.byServer };
+}
+
+/** What the confirmation saw: the resolvers' answers asked again, the other facts the authority's. */
+function confirmationObservations(
+  parsed: ParsedIp,
+  authority: AuthorityResult | null,
+  looked: { resolvers: Observations["resolvers"]; forward: ForwardLookup[] },
+  helo: Observations["helo"],
+  now: Date,
+  deadline: Deadline,
+): Observations {
+  return {
+    ip: parsed.ip,
+    family: parsed.family,
+    reverseName: parsed.reverseName,
+    resolvers: looked.resolvers,
+    authority: authority?.report ?? null,
+    forward: looked.forward,
+    helo,
+    // A confirmation asks only what was wrong; the owner is the full check's (the chain keeps it).
+    owner: { zone: { zone: authority?.report.zone ?? null, nameservers: [], soa: null }, network: null },
+    // A confirmation asks DNS only: the SMTP probe is the full check's.
+    smtp: null,
+    // A confirmation looks at the PTR and HELO only: no blocklist is asked, so its report says
+    // nothing of them (an empty list, which watches read as "not asked", never as "delisted").
+    blocklists: [],
+    now,
+    ...(deadline.cut.length > 0 ? { deadline: { ms: deadline.ms, unanswered: [...deadline.cut] } } : {}),
+  };
+}
+
+/** `transport`, counting the questions it asks and how many go to each server. */
+function countingQuestions(transport: DnsTransport): {
+  counted: DnsTransport;
+  tally: { questions: number; byServer: Record<string, number> };
+} {
+  const tally = { questions: 0, byServer: {} as Record<string, number> };
+  const counted: DnsTransport = (question) => {
+    tally.questions++;
+    tally.byServer[question.server] = (tally.byServer[question.server] ?? 0) + 1;
+    return transport(question);
+  };
+  return { counted, tally };
+}
+
+/** A HELO name worth an A/AAAA look: not an address literal, and not a single label. */
+function heloResolvable(name: string): boolean {
+  return !name.startsWith("[") && name.includes(".");
+}
+
+/**
+ * The one question per resolver whose answer was wrong. A broken pair: the PTR name's A/AAAA at
+ * each resolver, the report showing per name the answer of a resolver that does not confirm it
+ * (if any does not): the one that holds on longest, whose TTL times the next look
+ * (workers/recheck.ts). Otherwise the PTR at each resolver, the names' A/AAAA at the authority.
+ */
+async function askResolversAgain(
+  input: ConfirmInput,
+  parsed: ParsedIp,
+  names: string[],
+  options: QueryOptions,
+  atAuthority: (name: string) => Promise<ForwardLookup>,
+): Promise<{ resolvers: Observations["resolvers"]; forward: ForwardLookup[] }> {
+  if (input.target.forward) {
+    const forward = await Promise.all(
+      names.map(async (name) => {
+        const answers = await Promise.all(
+          input.resolvers.map((server) => lookupAddresses(name, parsed.family, parsed.ip, [server], options)),
+        );
+        return lastToLetGo(answers) ?? answers[0] ?? (await atAuthority(name));
+      }),
+    );
+    return { resolvers: [], forward };
+  }
+  const [ptrs, lookups] = await Promise.all([
+    Promise.all(input.resolvers.map((server) => askPtr(server, parsed.reverseName, true, options))),
+    Promise.all(names.map((name) => atAuthority(name))),
+  ]);
+  return { resolvers: ptrs.map((result) => result.answer), forward: lookups };
 }

@@ -7,7 +7,8 @@
 // to one resolver, the only way to find the forward zone's servers.
 
 import { chooseNewest } from "./authority-serials.js";
-import { type DnsQuestion, normaliseName, type RecordType } from "./dns-client.js";
+import type { CnameChainResult } from "./cname-chain.js";
+import { type DnsQuestion, type DnsResponse, normaliseName, type RecordType } from "./dns-client.js";
 import { sameAddress } from "./ip.js";
 import { ask, type QueryOptions, readCnameChain } from "./lookups.js";
 import { type CheckReport, CONCLUSIVE_STATUSES, type LookupStatus } from "./types.js";
@@ -80,16 +81,42 @@ export async function pollAuthority(
   servers: { authorities: string[]; resolvers: string[] },
   options: QueryOptions,
 ): Promise<PollResult> {
-  let questions = 0;
-  const question = (name: string, type: RecordType, server: string, recursion: boolean): DnsQuestion => ({
-    name,
-    type,
-    server,
-    recursion,
-    timeoutMs: options.timeoutMs,
-    retries: options.retries,
-  });
-  let ptr: PollResult = {
+  const answers = await Promise.all(
+    target.servers.map(async (server) => {
+      const response = await ask(options.transport, question(options, target.name, "PTR", server, false));
+      return { server, response, chain: readCnameChain(response, target.name, "PTR") };
+    }),
+  );
+  const ptr = readPtrAnswers(target, answers);
+  const first = ptr.names[0];
+  if (!target.forward || ptr.status !== "found" || first === undefined) {
+    return { ...ptr, questions: target.servers.length };
+  }
+  const forward = await askForward(target, first, servers, options);
+  return { ...ptr, forward: forward.lookup, questions: target.servers.length + forward.questions };
+}
+
+/** One poll question, with the poll's timeout and retries. */
+function question(
+  options: QueryOptions,
+  name: string,
+  type: RecordType,
+  server: string,
+  recursion: boolean,
+): DnsQuestion {
+  return { name, type, server, recursion, timeoutMs: options.timeoutMs, retries: options.retries };
+}
+
+/**
+ * What the servers' PTR answers say (pure): the newest authoritative answer (authority-serials.ts
+ * chooseNewest, a PTR over "no PTR") and the servers behind it; with none, the last server's
+ * failure ("could not tell").
+ */
+export function readPtrAnswers(
+  target: PollTarget,
+  answers: ReadonlyArray<{ server: string; response: DnsResponse; chain: CnameChainResult }>,
+): PollResult {
+  const ptr: PollResult = {
     status: "timeout",
     names: [],
     server: null,
@@ -97,13 +124,6 @@ export async function pollAuthority(
     moved: false,
     questions: 0,
   };
-  questions += target.servers.length;
-  const answers = await Promise.all(
-    target.servers.map(async (server) => {
-      const response = await ask(options.transport, question(target.name, "PTR", server, false));
-      return { server, response, chain: readCnameChain(response, target.name, "PTR") };
-    }),
-  );
   const conclusive = answers.filter(
     ({ response, chain }) =>
       response.outcome === "answer" && response.aa && CONCLUSIVE_STATUSES.has(chain.status),
@@ -119,46 +139,50 @@ export async function pollAuthority(
   );
   if (picked === null) {
     const last = answers.at(-1);
-    if (last !== undefined)
-      ptr = {
-        ...ptr,
-        status: last.chain.status === "found" ? "servfail" : last.chain.status,
-        server: last.server,
-      };
-  } else {
-    const { chosen } = picked;
-    ptr = {
+    if (last === undefined) return ptr;
+    return {
       ...ptr,
-      status: chosen.status,
-      names: chosen.names,
-      server: chosen.server,
-      moved: chosen.cnames.length > 0,
-      of: target.servers.length,
-      behind: (picked.disagreement?.others ?? []).map(({ server, status, names }) => ({
-        server,
-        status,
-        names,
-      })),
+      status: last.chain.status === "found" ? "servfail" : last.chain.status,
+      server: last.server,
     };
   }
-  const first = ptr.names[0];
-  if (target.forward && ptr.status === "found" && first !== undefined) {
-    const type: RecordType = target.family === 4 ? "A" : "AAAA";
-    const listed = servers.authorities.length > 0;
-    for (const server of listed ? servers.authorities : servers.resolvers.slice(0, 1)) {
-      questions++;
-      const response = await ask(options.transport, question(first, type, server, !listed));
-      const chain = readCnameChain(response, first, type);
-      if (response.outcome !== "answer" || (listed && !response.aa) || !CONCLUSIVE_STATUSES.has(chain.status))
-        continue;
-      ptr.forward = {
-        name: first,
-        status: chain.status,
-        addresses: chain.values,
-        confirms: chain.values.some((address) => sameAddress(target.ip, address)),
-      };
-      break;
-    }
+  const { chosen } = picked;
+  return {
+    ...ptr,
+    status: chosen.status,
+    names: chosen.names,
+    server: chosen.server,
+    moved: chosen.cnames.length > 0,
+    of: target.servers.length,
+    behind: (picked.disagreement?.others ?? []).map(({ server, status, names }) => ({
+      server,
+      status,
+      names,
+    })),
+  };
+}
+
+/**
+ * The PTR name's A/AAAA at the listed authorities (an AA answer), else at one resolver: the first
+ * conclusive answer, and how many questions it took.
+ */
+async function askForward(
+  target: PollTarget,
+  name: string,
+  servers: { authorities: string[]; resolvers: string[] },
+  options: QueryOptions,
+): Promise<{ lookup: PollResult["forward"]; questions: number }> {
+  const type: RecordType = target.family === 4 ? "A" : "AAAA";
+  const listed = servers.authorities.length > 0;
+  let questions = 0;
+  for (const server of listed ? servers.authorities : servers.resolvers.slice(0, 1)) {
+    questions++;
+    const response = await ask(options.transport, question(options, name, type, server, !listed));
+    const chain = readCnameChain(response, name, type);
+    if (response.outcome !== "answer" || (listed && !response.aa) || !CONCLUSIVE_STATUSES.has(chain.status))
+      continue;
+    const confirms = chain.values.some((address) => sameAddress(target.ip, address));
+    return { lookup: { name, status: chain.status, addresses: chain.values, confirms }, questions };
   }
-  return { ...ptr, questions };
+  return { lookup: null, questions };
 }

@@ -22,9 +22,9 @@ type SectionProblemCodes = {
   [K in keyof typeof SECTIONS]: keyof (typeof SECTIONS)[K]["problems"];
 }[keyof typeof SECTIONS];
 
-/** The codes of the PTR part (ptr-rules.ts, fcrdns-rules.ts, generic.ts, deadline.ts, pipeline.ts). */
+/** The codes of the PTR part (ptr-rules.ts, fcrdns-rules.ts, generic.ts, deadline.ts, report-assembly.ts). */
 const PTR_PROBLEMS = {
-  // pipeline.ts: no DNS is asked; its report carries its own summary.
+  // report-assembly.ts notPublicReport: no DNS is asked; its report carries its own summary.
   NOT_PUBLIC: {
     severity: "error",
     order: 10,

@@ -4,9 +4,10 @@
 // Issue 28: a typed name must not reveal the inside of a network (`db.corp.internal A 10.1.2.3`,
 // a name pointing at 169.254.169.254): its non-public addresses are counted, never listed or
 // checked, unless the operator asks to see them (showPrivateAddresses).
+
+import { systemResolvers } from "./check-servers.js";
 import { query } from "./dns-client.js";
 import { lookupAddresses, type QueryOptions } from "./lookups.js";
-import { systemResolvers } from "./pipeline.js";
 import { isNonPublicAddress } from "./private-addresses.js";
 import { formatServer, parseServer } from "./server.js";
 import { CONCLUSIVE_STATUSES, type ForwardLookup } from "./types.js";

@@ -1,12 +1,12 @@
 // `rdns dmarc <file>... [--check] [--json] [--resolver H:P]... [--authority H:P]... [--qps N]`
 // (docs/cli.md): DMARC aggregate reports (plain, .gz, .zip) -> one row per source IP, most
 // messages first; --check runs each IP's reverse-DNS check the way `rdns sweep` does (a fixed
-// number in flight, --qps per server). Exit 0 read (with --check: 0 all pass, 1 any fail,
-// 2 only inconclusive), 1 no report found, 64 bad usage or a refused input.
-import { DnsClient } from "../check/dns-client.js";
-import { InvalidInputError, parseServer, runCheck } from "../check/index.js";
+// number in flight, --qps per server with whole addresses let in at its pace, zone SOAs kept).
+// Exit 0 read (with --check: 0 all pass, 1 any fail, 2 only inconclusive), 1 no report found,
+// 64 bad usage or a refused input.
+import { RateLimit } from "../check/dns-limits.js";
+import { InvalidInputError, parseServer } from "../check/index.js";
 import { formatServer } from "../check/server.js";
-import { sweepAddresses } from "../check/sweep.js";
 import { ConfigError } from "../config.js";
 import {
   type DmarcRecord,
@@ -19,13 +19,15 @@ import { type CheckedRow, jsonLines, renderDmarcSummary, renderDmarcTable } from
 import { type DnsServers, dnsServers, parseDnsCommandLine } from "./dns-options.js";
 import { EXIT, usageError } from "./main.js";
 import { InputReadError, readBounded } from "./read-bounded.js";
+import { BLOCKLIST_SWEEP_RATE, sweepChecks } from "./sweep-checks.js";
 
-export const DMARC_USAGE = `usage: rdns dmarc <FILE>... [--check] [--json] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--qps N] [--timeout MS]
+export const DMARC_USAGE = `usage: rdns dmarc <FILE>... [--check] [--blocklists] [--json] [--resolver HOST[:PORT]]... [--authority HOST[:PORT]]... [--qps N] [--timeout MS]
 
   FILE                 a DMARC aggregate report (RFC 7489 appendix C XML) as providers send it:
                        plain .xml, .gz or .zip (told by its bytes, not its name); - reads stdin
   --json               one JSON object per source IP, one per line
   --check              check each source IP's reverse DNS and say how much mail failing addresses sent
+  --blocklists         for --check: also ask the DNSBL_ZONES lists, at most 2 addresses per second
   --resolver H[:P]     for --check: a recursive resolver (repeatable; default RESOLVERS)
   --authority H[:P]    for --check: authoritative servers to ask (repeatable; default AUTHORITIES)
   --qps N              for --check: DNS packets per second to each server at most; 0 = no cap
@@ -38,21 +40,23 @@ exit status: 0 read (with --check: 0 all pass, 1 any fail, 2 none fail but some 
 1 no DMARC report in the input, 64 bad usage or a refused input
 `;
 
-/** Checks in flight: a report's sources are tens to thousands of addresses. */
+/** Checks in flight (fewer when --qps paces them): a report's sources are tens to thousands of addresses. */
 const CONCURRENCY = 32;
-const DEFAULT_UNLISTED_QPS = 500;
 
 interface Settings {
   files: string[];
   json: boolean;
   servers: DnsServers | null;
   qps: number | null;
+  /** --blocklists: ask the lists too, at the sweep's blocklist pace. */
+  blocklists: boolean;
 }
 
 function readSettings(argv: string[]): Settings | "help" {
   const args = parseDnsCommandLine(argv, {
     json: { type: "boolean" },
     check: { type: "boolean" },
+    blocklists: { type: "boolean" },
     qps: { type: "string" },
   });
   if (args.values.help) return "help";
@@ -78,30 +82,39 @@ function readSettings(argv: string[]): Settings | "help" {
             authorities: servers.authorities.map((server) => formatServer(parseServer(server))),
           },
     qps: qps === undefined ? null : Number(qps),
+    blocklists: args.values.blocklists ?? false,
   };
 }
 
-/** Runs each row's check through the sweep machinery; each row gains its verdict and problem codes. */
-async function checkRows(rows: CheckedRow[], servers: DnsServers, qps: number | null): Promise<void> {
-  const listed = new Set([...servers.resolvers, ...servers.authorities]);
-  const client = new DnsClient({
-    qpsPerServer: (server) => qps ?? (listed.has(server) ? 0 : DEFAULT_UNLISTED_QPS),
-  });
+/**
+ * Runs each row's check as `rdns sweep` runs its checks (sweep-checks.ts: --qps per server, whole
+ * addresses let in at that pace, each authority's zone SOA kept for its window); each row gains
+ * its verdict and problem codes. Like the sweep, the lists are asked only with --blocklists and
+ * then at BLOCKLIST_SWEEP_RATE addresses a second: a report's thousands of sources asked at DNS
+ * pace would spend a list's daily allowance for the operator's own mail servers in minutes.
+ */
+async function checkRows(
+  rows: CheckedRow[],
+  servers: DnsServers,
+  qps: number | null,
+  withLists: boolean,
+): Promise<void> {
   const byIp = new Map(rows.map((row) => [row.ip, row]));
-  try {
-    await sweepAddresses(byIp.keys(), {
-      concurrency: CONCURRENCY,
-      check: (ip) => runCheck({ ip, helo: null, ...servers }, { transport: client.query }),
-      onReport: (report) => {
-        const row = byIp.get(report.ip);
-        if (row === undefined) return;
-        row.verdict = report.verdict;
-        row.problems = [...new Set(report.problems.map((problem) => problem.code))];
-      },
-    });
-  } finally {
-    client.close();
-  }
+  const { blocklists, ...dns } = servers;
+  const pace = withLists ? new RateLimit(BLOCKLIST_SWEEP_RATE) : null;
+  await sweepChecks(byIp.keys(), {
+    check: { helo: null, ...dns, ...(withLists ? { blocklists } : {}) },
+    concurrency: CONCURRENCY,
+    qps,
+    listed: new Set([...servers.resolvers, ...servers.authorities]),
+    before: pace === null ? null : () => pace.take(),
+    onReport: (report) => {
+      const row = byIp.get(report.ip);
+      if (row === undefined) return;
+      row.verdict = report.verdict;
+      row.problems = [...new Set(report.problems.map((problem) => problem.code))];
+    },
+  });
 }
 
 export async function runDmarcCommand(argv: string[]): Promise<number> {
@@ -139,7 +152,7 @@ export async function runDmarcCommand(argv: string[]): Promise<number> {
     return EXIT.fail;
   }
   const rows: CheckedRow[] = rowsBySource(records);
-  if (settings.servers !== null) await checkRows(rows, settings.servers, settings.qps);
+  if (settings.servers !== null) await checkRows(rows, settings.servers, settings.qps, settings.blocklists);
   const checked = settings.servers !== null;
   process.stdout.write(
     settings.json

@@ -4,11 +4,8 @@
 // It waits for the main thread to acknowledge batches before running far ahead, so a slow reader
 // of stdout slows the checks instead of filling memory with unwritten rows.
 import { parentPort, workerData } from "node:worker_threads";
-import { SerialCache } from "../check/authority-serial-cache.js";
-import { DnsClient } from "../check/dns-client.js";
-import { runCheck } from "../check/index.js";
 import { addressesOfAll, parseRange } from "../check/ranges.js";
-import { pacedConcurrency, sweepAddresses } from "../check/sweep.js";
+import { sweepChecks } from "./sweep-checks.js";
 import {
   BATCH_SIZE,
   BATCHES_AHEAD,
@@ -24,21 +21,6 @@ import {
 const port = parentPort;
 if (port === null) throw new Error("sweep-worker.ts runs as a worker thread only");
 const settings = workerData as WorkerSettings;
-
-let questions = 0;
-const client = new DnsClient({
-  // The per-server cap is shared out, so the threads together stay within it.
-  qpsPerServer: (server) => {
-    const cap = settings.qps ?? (settings.listed.includes(server) ? 0 : settings.unlistedQps);
-    return cap <= 0 ? 0 : shareOf(cap, settings.part, settings.parts);
-  },
-  onQuery: () => {
-    questions++;
-  },
-});
-
-/** This thread's kept zone SOAs (authority-serial-cache.ts). */
-const serialCache = new SerialCache();
 
 let batch: SweepResult[] = [];
 let timer: NodeJS.Timeout | null = null;
@@ -68,22 +50,20 @@ async function add(result: SweepResult): Promise<void> {
   while (unacknowledged >= BATCHES_AHEAD) await new Promise<void>((resolve) => (credit = resolve));
 }
 
-try {
-  const ranges = settings.ranges.map(parseRange);
-  await sweepAddresses(partOf(addressesOfAll(ranges), settings.part, settings.parts), {
-    // This thread's share of the checks in flight, and of them what its share of --qps keeps busy.
-    concurrency: pacedConcurrency(
-      shareOf(settings.concurrency, settings.part, settings.parts),
-      settings.qps === null ? 0 : shareOf(settings.qps, settings.part, settings.parts),
-    ),
-    check: (ip) => runCheck({ ip, ...settings.check }, { transport: client.query, serialCache }),
-    // sweepAddresses numbers this thread's reports; the address's place in the whole sweep is
-    // part + n * parts.
-    onReport: (report, n) => add(sweepResult(report, settings.part + n * settings.parts, settings)),
-  });
-  flush();
-  const done: ToMain = { kind: "done", questions };
-  port.postMessage(done);
-} finally {
-  client.close();
-}
+const ranges = settings.ranges.map(parseRange);
+const { questions } = await sweepChecks(partOf(addressesOfAll(ranges), settings.part, settings.parts), {
+  check: settings.check,
+  concurrency: settings.concurrency,
+  qps: settings.qps,
+  listed: new Set(settings.listed),
+  unlistedQps: settings.unlistedQps,
+  // This thread's share of the checks in flight and of each server's cap, so the threads
+  // together stay within them (and of its checks, what its share of --qps keeps busy).
+  share: (total) => shareOf(total, settings.part, settings.parts),
+  // sweepAddresses numbers this thread's reports; the address's place in the whole sweep is
+  // part + n * parts.
+  onReport: (report, n) => add(sweepResult(report, settings.part + n * settings.parts, settings)),
+});
+flush();
+const done: ToMain = { kind: "done", questions };
+port.postMessage(done);

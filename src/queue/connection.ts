@@ -4,6 +4,7 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import type { RedisTarget } from "../config.js";
 import type { RedisClient } from "../redis-client.js";
+import { followPrimarySwitches } from "./sentinel-switch.js";
 
 export class RedisUnavailableError extends Error {
   override name = "RedisUnavailableError";
@@ -50,8 +51,7 @@ export const PRIMARY_WAIT_MS = 30_000;
  * How long a BullMQ worker waits after a failed fetch or finish before trying again (its
  * `runRetryDelay`, 15 s by default). While no primary answers every attempt fails; with 1 s a
  * worker tries again within a second of the new primary (Sentinel names one ~2.4 s after a kill)
- * instead of up to 15 s later. (It did not cure the ~1 minute to the first answer the failover
- * bench measures: docs/operations.md "Sentinel and Cluster".)
+ * instead of up to 15 s later (docs/operations.md "Sentinel and Cluster").
  */
 export const WORKER_RUN_RETRY_DELAY_MS = 1000;
 
@@ -106,18 +106,25 @@ export function createRedis(
   switch (resolved.kind) {
     case "url":
       return new Redis(resolved.url, options);
-    case "sentinel":
-      return new Redis({
+    case "sentinel": {
+      const connection = new Redis({
         ...options,
         sentinels: resolved.sentinels,
         name: resolved.name,
         password: resolved.password,
         sentinelPassword: resolved.sentinelPassword,
-        // Reconnect at once when the Sentinels announce a new primary (+switch-master), instead
-        // of waiting for the old socket to fail.
-        failoverDetector: true,
+        // Not ioredis's own: it can end a reconnecting connection for good (src/queue/sentinel-switch.ts).
+        failoverDetector: false,
         sentinelRetryStrategy: reconnectDelay,
+        // A reconnect ends the old socket and waits for it to close; a primary that hangs never
+        // closes it, and ioredis destroys it only after this (2 s by default).
+        disconnectTimeout: 200,
       });
+      // Reconnect when the Sentinels announce a new primary (+switch-master), instead of waiting
+      // on an old primary that hangs. Not the start-up probe, which is gone in a few seconds.
+      if (!options.lazyConnect || role !== "probe") followPrimarySwitches(connection);
+      return connection;
+    }
     case "cluster":
       return new Cluster(resolved.nodes, clusterOptions(options, resolved.password));
   }
@@ -140,22 +147,6 @@ function clusterOptions(options: RedisOptions, password: string | undefined): Cl
     maxRedirections: 64,
     slotsRefreshTimeout: 2000,
   } as ClusterOptions;
-}
-
-/** How long a request waits for a replica to acknowledge its writes (Redis WAIT). */
-export const REPLICA_WAIT_MS = 500;
-
-/**
- * Redis replicates asynchronously: a primary killed right after a write may take it with it, and
- * Sentinel then promotes a replica that never saw it. Before the bot tells an asker "checking",
- * WAIT (https://redis.io/docs/latest/commands/wait/) holds until one replica has every write this
- * connection made, or REPLICA_WAIT_MS passed (with no replica left after a failover, the request
- * goes on rather than stalling). Only for Sentinel deployments: one server has no replica to
- * wait for, and a Cluster connection has no single node to ask.
- */
-export async function waitForReplicas(redis: RedisClient): Promise<void> {
-  if (redis instanceof Cluster || (redis.options.sentinels ?? []).length === 0) return;
-  await redis.wait(1, REPLICA_WAIT_MS);
 }
 
 /**

@@ -23,20 +23,37 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(redis: RedisClient, settings: EngineSettings): Queues {
-  const check = new Queue<CheckJob>(CHECK_QUEUE, {
-    connection: redis,
-    prefix: settings.prefix,
-    defaultJobOptions: {
-      // Inconclusive DNS (timeouts, SERVFAIL) throws a plain Error: BullMQ retries with back-off.
-      attempts: settings.checkAttempts,
-      backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
-      // Completed jobs are kept a day so a deterministic id stays taken (a re-run of the job that
-      // scheduled a re-check cannot schedule it again).
-      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 7 * DAY_SECONDS },
-    },
-  });
+/**
+ * What a queue does with a Redis error (a reconnect during a failover: ECONNREFUSED until the new
+ * primary answers). Without a listener BullMQ prints each one to stderr with its stack
+ * (QueueBase.emit falls back to console.error), several lines per reconnect attempt and queue.
+ */
+export type QueueErrorHandler = (queue: string, error: Error) => void;
+
+export function createQueues(
+  redis: RedisClient,
+  settings: EngineSettings,
+  onError?: QueueErrorHandler,
+): Queues {
+  const listen = <Q extends Queue>(queue: Q): Q => {
+    if (onError !== undefined) queue.on("error", (error) => onError(queue.name, error));
+    return queue;
+  };
+  const check = listen(
+    new Queue<CheckJob>(CHECK_QUEUE, {
+      connection: redis,
+      prefix: settings.prefix,
+      defaultJobOptions: {
+        // Inconclusive DNS (timeouts, SERVFAIL) throws a plain Error: BullMQ retries with back-off.
+        attempts: settings.checkAttempts,
+        backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
+        // Completed jobs are kept a day so a deterministic id stays taken (a re-run of the job that
+        // scheduled a re-check cannot schedule it again).
+        removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+        removeOnFail: { age: 7 * DAY_SECONDS },
+      },
+    }),
+  );
   const deliveries = new Map<string, Queue<DeliveryJob>>();
   const keys = storeKeys(settings.prefix);
   // Made on first use, as the delivery queues are: a process that never touches watches (a bot
@@ -45,34 +62,38 @@ export function createQueues(redis: RedisClient, settings: EngineSettings): Queu
   return {
     check,
     get watch() {
-      watch ??= new Queue<WatchJob>(WATCH_QUEUE, {
-        connection: redis,
-        prefix: settings.prefix,
-        defaultJobOptions: {
-          // A chunk retries its own inconclusive addresses (a new chunk job); an attempt here is for
-          // a crash or a Redis error in between, which running the chunk again repairs.
-          attempts: 3,
-          backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
-          removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-          removeOnFail: { age: 7 * DAY_SECONDS },
-        },
-      });
+      watch ??= listen(
+        new Queue<WatchJob>(WATCH_QUEUE, {
+          connection: redis,
+          prefix: settings.prefix,
+          defaultJobOptions: {
+            // A chunk retries its own inconclusive addresses (a new chunk job); an attempt here is for
+            // a crash or a Redis error in between, which running the chunk again repairs.
+            attempts: 3,
+            backoff: { type: "exponential", delay: settings.checkRetryDelayMs },
+            removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+            removeOnFail: { age: 7 * DAY_SECONDS },
+          },
+        }),
+      );
       return watch;
     },
     delivery(platform, route = null) {
       const name = routedDeliveryQueueName(platform, route);
       let queue = deliveries.get(name);
       if (queue === undefined) {
-        queue = new Queue<DeliveryJob>(name, {
-          connection: redis,
-          prefix: settings.prefix,
-          defaultJobOptions: {
-            attempts: settings.deliveryAttempts,
-            backoff: { type: DELIVERY_BACKOFF, delay: settings.deliveryRetryDelayMs },
-            removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-            removeOnFail: { age: 7 * DAY_SECONDS },
-          },
-        });
+        queue = listen(
+          new Queue<DeliveryJob>(name, {
+            connection: redis,
+            prefix: settings.prefix,
+            defaultJobOptions: {
+              attempts: settings.deliveryAttempts,
+              backoff: { type: DELIVERY_BACKOFF, delay: settings.deliveryRetryDelayMs },
+              removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+              removeOnFail: { age: 7 * DAY_SECONDS },
+            },
+          }),
+        );
         deliveries.set(name, queue);
       }
       return queue;

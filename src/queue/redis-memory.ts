@@ -1,6 +1,7 @@
 // Whether Redis refuses writes for memory, from its own figures (`INFO memory`, a read it answers
 // even when full). Used by /readyz to say why it is not ready, and by the check worker to wait for
 // room instead of spending a job's attempts on a Redis that cannot take the result.
+import { Cluster, type Redis } from "ioredis";
 import type { RedisClient } from "../redis-client.js";
 
 function infoField(info: string, name: string): string | undefined {
@@ -24,18 +25,51 @@ export function redisFullness(info: string): string | null {
   return `full (used_memory >= maxmemory, ${policy})`;
 }
 
-export async function readRedisFullness(redis: RedisClient): Promise<string | null> {
-  return redisFullness(await redis.info("memory"));
+/** The slot of each deployment prefix (its hash tag), asked once: it never changes. */
+const slotOfPrefix = new Map<string, number>();
+
+/**
+ * The primary serving the deployment's keys on a Cluster: every key of a deployment is in the
+ * slot of its hash tag (src/keys.ts), and ioredis's slot map names that slot's primary now
+ * (after a resharding, the new owner).
+ */
+async function deploymentPrimary(cluster: Cluster, prefix: string): Promise<{ node: Redis; name: string }> {
+  let slot = slotOfPrefix.get(prefix);
+  if (slot === undefined) {
+    slot = Number(await cluster.cluster("KEYSLOT", prefix));
+    slotOfPrefix.set(prefix, slot);
+  }
+  const name = cluster.slots[slot]?.[0];
+  const node = cluster.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === name);
+  if (name === undefined || node === undefined)
+    throw new Error(`no primary known for slot ${slot} (${prefix})`);
+  return { node, name };
+}
+
+/**
+ * Why the deployment's Redis is full, or null. On a Cluster, a command without a key goes to any
+ * node, whose memory says nothing about the deployment's: the primary holding its slot is asked.
+ */
+export async function readRedisFullness(redis: RedisClient, prefix: string): Promise<string | null> {
+  if (!(redis instanceof Cluster)) return redisFullness(await redis.info("memory"));
+  const { node, name } = await deploymentPrimary(redis, prefix);
+  const full = redisFullness(await node.info("memory"));
+  return full === null ? null : `${full} on ${name}`;
 }
 
 /**
  * Waits until Redis has room again (polling its figures), at most `timeoutMs`. True when it has
  * room; false when it was still full at the end, or could not be asked.
  */
-export async function waitForRoom(redis: RedisClient, timeoutMs: number, pollMs = 500): Promise<boolean> {
+export async function waitForRoom(
+  redis: RedisClient,
+  prefix: string,
+  timeoutMs: number,
+  pollMs = 500,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const full = await readRedisFullness(redis).catch(() => "unknown");
+    const full = await readRedisFullness(redis, prefix).catch(() => "unknown");
     if (full === null) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;

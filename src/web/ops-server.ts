@@ -60,7 +60,7 @@ export function createOpsDeps(options: OpsOptions, probe: RedisClient): OpsDeps 
       queues,
       logger: options.logger,
     },
-    readiness: [redisReadiness(probe), ...(options.platformChecks ?? [])],
+    readiness: [redisReadiness(probe, options.prefix), ...(options.platformChecks ?? [])],
     admin: {
       queues,
       access: token === undefined ? null : requireBearerToken(token),

@@ -50,15 +50,16 @@ export async function evaluateReadiness(
 }
 
 /**
- * Redis answers PING and is not full (src/queue/redis-memory.ts). Give it a connection without an offline queue (createRedisProbe): while
+ * Redis answers PING and is not full (src/queue/redis-memory.ts; on a Cluster, the primary holding
+ * the deployment's slot, `prefix`'s). Give it a connection without an offline queue (createRedisProbe): while
  * Redis is down a command then fails at once instead of waiting for a reconnect.
  */
-export function redisReadiness(redis: RedisClient): ReadinessCheck {
+export function redisReadiness(redis: RedisClient, prefix: string): ReadinessCheck {
   return {
     name: "redis",
     ready: async () => {
       if ((await redis.ping()) !== "PONG") return false;
-      const full = await readRedisFullness(redis);
+      const full = await readRedisFullness(redis, prefix);
       if (full !== null) throw new Error(full);
       return true;
     },

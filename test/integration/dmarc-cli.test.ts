@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { CASES } from "../lab/zones.js";
+import { BLOCKLIST_CASES, CASES } from "../lab/zones.js";
 
 const run = promisify(execFile);
 const lab = inject("lab");
@@ -21,10 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function rdns(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function rdns(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run("node", ["bin/rdns.js", "dmarc", ...args], {
-      env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" },
+      env: { ...process.env, RESOLVERS: "", AUTHORITIES: "", ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -122,6 +125,104 @@ describe("rdns dmarc (built CLI)", () => {
     const { code, stdout } = await rdns(["--check", "--json", ...servers(), unsure]);
     expect(code).toBe(2);
     expect(rows(stdout)[0]).toMatchObject({ ip: CASES.servfail, count: 9, verdict: "inconclusive" });
+  });
+
+  it("--check --qps: a report's 64 addresses paced as rdns sweep paces them, every one NO_PTR, none DNS_ERROR", {
+    timeout: 60_000,
+  }, async () => {
+    // The sweep --qps case (sweep-cli.test.ts) as a report's sources: 64 addresses of
+    // 2001:db8::1:0/122, which the healthy lab gives no PTR, each asking the resolver and the
+    // authority a PTR. Paced as a sweep is (src/check/sweep.ts: whole addresses let in at the
+    // pace, each authority's zone SOA kept SERIAL_CACHE_SECONDS), no question waits out its
+    // timeout in the check's own queue: every row is a real answer, NO_PTR.
+    const addresses = Array.from({ length: 64 }, (_, i) => `2001:db8::1:${i.toString(16)}`);
+    const paced = file("paced.xml", Buffer.from(report(addresses.map((ip, i) => [ip, 200 - i]))));
+    const started = performance.now();
+    const { code, stdout, stderr } = await rdns(
+      [
+        "--check",
+        "--json",
+        "--qps",
+        "40",
+        "--resolver",
+        lab.resolver,
+        "--authority",
+        lab.authority,
+        "--timeout",
+        "1000",
+        paced,
+      ],
+      // The questions `rdns sweep` asks (no blocklists without --blocklists, no RDAP), so the two
+      // differ only in how they pace them.
+      { DNSBL_ZONES: "none", RDAP: "off" },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    expect(code, stderr).toBe(1);
+    const checked = rows(stdout);
+    expect(checked.map((row) => row.ip)).toEqual(addresses);
+    expect(checked.filter((row) => row.problems.includes("DNS_ERROR")).map((row) => row.ip)).toEqual([]);
+    expect(new Set(checked.map((row) => `${row.verdict} ${row.problems.join(",")}`))).toEqual(
+      new Set(["fail NO_PTR"]),
+    );
+    // At the pace asked: 64 PTRs to each server at 40 a second, less the first burst.
+    expect(seconds).toBeGreaterThanOrEqual(1.3);
+    // And no slower than `rdns sweep` of the same addresses at the same pace, measured in this
+    // run: with an SOA beside every PTR the authority had twice the questions to pace.
+    const sweepStarted = performance.now();
+    const swept = await run(
+      "node",
+      [
+        "bin/rdns.js",
+        "sweep",
+        "2001:db8::1:0/122",
+        "--qps",
+        "40",
+        "--resolver",
+        lab.resolver,
+        "--authority",
+        lab.authority,
+        "--timeout",
+        "1000",
+        "--format",
+        "csv",
+      ],
+      { env: { ...process.env, RESOLVERS: "", AUTHORITIES: "" } },
+    ).catch((err: { stderr: string }) => err);
+    const sweepSeconds = (performance.now() - sweepStarted) / 1000;
+    expect(swept.stderr).toMatch(/swept 64 addresses/);
+    console.log(
+      `[measure] dmarc --check --qps 40: ${seconds.toFixed(2)} s; sweep: ${sweepSeconds.toFixed(2)} s`,
+    );
+    expect(seconds / sweepSeconds).toBeLessThan(1.5);
+  });
+
+  it("--check asks the blocklists only with --blocklists, then at 2 addresses a second", async () => {
+    // A report's thousands of sources at DNS pace would spend a list's daily allowance (the
+    // sweep's rule, src/cli/sweep-checks.ts BLOCKLIST_SWEEP_RATE).
+    const sources = file(
+      "listed.xml",
+      Buffer.from(
+        report([
+          [BLOCKLIST_CASES.xbl, 30],
+          [BLOCKLIST_CASES.clean, 20],
+          [BLOCKLIST_CASES.css, 10],
+        ]),
+      ),
+    );
+    const args = ["--check", "--json", "--resolver", lab.resolver, "--authority", lab.authority, sources];
+    const env = { DNSBL_ZONES: "", RDAP: "off" };
+    const without = await rdns(args, env);
+    expect(rows(without.stdout).flatMap((row) => row.problems)).not.toContain("LISTED");
+    const started = performance.now();
+    const withLists = await rdns(["--blocklists", ...args], env);
+    const seconds = (performance.now() - started) / 1000;
+    expect(withLists.code, withLists.stderr).toBe(1);
+    const byIp = new Map(rows(withLists.stdout).map((row) => [row.ip, row.problems]));
+    expect(byIp.get(BLOCKLIST_CASES.xbl)).toContain("LISTED");
+    expect(byIp.get(BLOCKLIST_CASES.css)).toContain("LISTED");
+    expect(byIp.get(BLOCKLIST_CASES.clean)).not.toContain("LISTED");
+    // Three addresses at 2 a second: the third starts a second after the first.
+    expect(seconds).toBeGreaterThanOrEqual(1);
   });
 
   it("exit 1 when no input holds a report; 64 with one line for refused input and bad usage", async () => {

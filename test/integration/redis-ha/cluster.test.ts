@@ -5,6 +5,8 @@
 // Cluster with `npm run test:cluster`; this file is its representative in the CI suite.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
+import { createRedis } from "../../../src/queue/connection.js";
+import { readRedisFullness } from "../../../src/queue/redis-memory.js";
 import { type Runtime, startRuntime } from "../../../src/runtime.js";
 import { type ClusterSet, startCluster } from "../../support/redis-servers.js";
 import { labSettings, logger, RecordingPlatform } from "../engine/support.js";
@@ -74,4 +76,35 @@ describe("Redis Cluster", () => {
     expect(baseline.pass + baseline.fail + baseline.inconclusive).toBe(16);
     expect(platform.in(watch.thread).filter((m) => m.message.kind === "watch-change")).toEqual([]);
   }, 150_000);
+
+  it("reads the memory of the primary holding the deployment's slot, not of any node", async () => {
+    const owner = await cluster.ownerOf(`${settings.prefix}:any`);
+    const probe = createRedis(loadConfig({ REDIS_CLUSTER_NODES: cluster.nodeList }).redis, "probe");
+    probe.on("error", () => undefined);
+    await new Promise((resolve) => probe.once("ready", resolve));
+    const config = (index: number) =>
+      createRedis(`redis://127.0.0.1:${cluster.nodes[index]?.port}`, "client");
+    const fill = async (index: number, maxmemory: string) => {
+      const node = config(index);
+      try {
+        await node.config("SET", "maxmemory-policy", "noeviction");
+        await node.config("SET", "maxmemory", maxmemory);
+      } finally {
+        node.disconnect();
+      }
+    };
+    try {
+      // Every other primary full: the deployment's still takes writes.
+      for (const index of [0, 1, 2].filter((i) => i !== owner.index)) await fill(index, "1");
+      for (let i = 0; i < 10; i++) expect(await readRedisFullness(probe, settings.prefix)).toBeNull();
+      // The deployment's primary full: said, naming it.
+      await fill(owner.index, "1");
+      expect(await readRedisFullness(probe, settings.prefix)).toBe(
+        `full (used_memory >= maxmemory, noeviction) on 127.0.0.1:${cluster.nodes[owner.index]?.port}`,
+      );
+    } finally {
+      for (const index of [0, 1, 2]) await fill(index, "0");
+      probe.disconnect();
+    }
+  });
 });
