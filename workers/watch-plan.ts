@@ -10,11 +10,13 @@ import type { WatchRecord } from "../src/store/watches.js";
 
 /**
  * A baseline run's chunks start this far apart, so a range's DNS questions come in a stream, not
- * a burst, and the baseline still comes promptly.
+ * a burst, and the baseline still comes promptly. 200 ms (a /16 in 51 s): at 100 ms a /16's
+ * first run (26 s, ~2,500 checks/s) pushed the interactive checks' p99 to 1.9-2.6 x idle on two
+ * cores; at 200 ms it measured 1.05 x (npm run bench:watch16, docs/operations.md).
  */
-export const CHUNK_SPACING_MS = 100;
+export const CHUNK_SPACING_MS = 200;
 /** The window a baseline run's chunks are spread over is at most this (and a quarter of the interval). */
-export const MAX_SPREAD_MS = 30_000;
+export const MAX_SPREAD_MS = 60_000;
 /**
  * A scheduled run's chunks start within this share of the interval: spread over it rather than
  * bunched at its start, while the last chunk still has the rest of the interval to finish in, so
