@@ -9,22 +9,12 @@ import { threadReply } from "../src/queue/deliveries.js";
 import type { DeliveryJob, WatchUnmuteJob } from "../src/queue/jobs.js";
 import { enqueueDeliveries, type Queues } from "../src/queue/queues.js";
 import type { RedisClient } from "../src/redis-client.js";
+import { CHANGE_WORDS } from "../src/render/watch-summary.js";
 import { forgetHeldNotices, readHeldNotices } from "../src/store/held-notices.js";
 import { getWatch, type WatchRecord } from "../src/store/watches.js";
 
 /** Addresses named one by one; the rest are counted. */
 const NAMED = 10;
-
-const WORDS: Record<WatchChange, string> = {
-  broke: "broke",
-  recovered: "recovered",
-  drifted: "changed PTR name",
-  "helo-broke": "HELO broke",
-  "helo-recovered": "HELO recovered",
-  "greeting-drifted": "changed SMTP greeting name",
-  listed: "got listed on a blocklist",
-  delisted: "got delisted",
-};
 
 /** The summary of a window's held notices, or null when nothing changed during it. */
 export function planMuteSummary(target: string, held: readonly DeliveryJob[]): string | null {
@@ -40,9 +30,9 @@ export function planMuteSummary(target: string, held: readonly DeliveryJob[]): s
   const last = new Map(changes.map((item) => [item.ip, item]));
   const named = [...last.values()]
     .slice(0, NAMED)
-    .map(({ ip, change, verdict }) => `${ip} ${WORDS[change]} (now ${verdict})`);
+    .map(({ ip, change, verdict }) => `${ip} ${CHANGE_WORDS[change]} (now ${verdict})`);
   const more = last.size > NAMED ? `; and ${last.size - NAMED} more` : "";
-  const tally = [...counts].map(([change, count]) => `${count} ${WORDS[change]}`).join(", ");
+  const tally = [...counts].map(([change, count]) => `${count} ${CHANGE_WORDS[change]}`).join(", ");
   return `The maintenance window of ${target} ended. While it was muted: ${tally}. ${named.join("; ")}${more}. /rdns status ${target} shows every address now.`;
 }
 

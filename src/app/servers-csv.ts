@@ -1,11 +1,7 @@
-// GET /servers.csv: the API's rows as CSV (RFC 4180) for a spreadsheet. Names from DNS can start
-// with "=", "+", "-" or "@", which a spreadsheet runs as a formula (CSV injection): csv-stringify's
-// escape_formulas prefixes such cells with a quote. Control, bidi and other invisible characters
-// are written out (`\u202e`) as the page writes them (src/render/inert-text.ts), so a PTR name
-// cannot reorder or hide a cell's text in a spreadsheet, or a terminal's `cat`.
-import { stringify } from "csv-stringify/sync";
+// GET /servers.csv: the API's rows as CSV for a spreadsheet, every cell made inert (formulas,
+// control and bidi characters: src/render/inert-csv.ts).
 import { blocklistRowText } from "../render/blocklist-row.js";
-import { escapeInvisible } from "../render/inert-text.js";
+import { inertCsv } from "../render/inert-csv.js";
 import type { ServerRow } from "./server-rows.js";
 
 const HEADER = [
@@ -37,32 +33,30 @@ const HEADER = [
 const flag = (value: boolean | null | undefined) => (value === true ? "yes" : value === false ? "no" : "");
 
 export function rowsToCsv(rows: readonly ServerRow[]): string {
-  return stringify(
-    rows.map((row) =>
-      [
-        row.ip,
-        row.watch,
-        row.channel,
-        row.ptr.join(" "),
-        row.fcrdns,
-        row.helo?.name ?? "",
-        flag(row.helo?.matchesPtr),
-        flag(row.helo?.resolvesToIp),
-        row.verdict,
-        row.problems.join(" "),
-        row.since ?? "",
-        row.checkedAt ?? "",
-        row.paused ? "yes" : "no",
-        row.everySeconds === null ? "" : String(row.everySeconds),
-        row.mutedUntil ?? "",
-        blocklistRowText(row.blocklists ?? []),
-        row.smtp?.bannerName ?? "",
-        flag(row.smtp?.matchesPtr),
-        row.owner?.zone ?? "",
-        row.owner?.provider ?? "",
-        row.owner?.contact ?? "",
-      ].map((cell) => escapeInvisible(cell)),
-    ),
-    { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
+  return inertCsv(
+    HEADER,
+    rows.map((row) => [
+      row.ip,
+      row.watch,
+      row.channel,
+      row.ptr.join(" "),
+      row.fcrdns,
+      row.helo?.name ?? "",
+      flag(row.helo?.matchesPtr),
+      flag(row.helo?.resolvesToIp),
+      row.verdict,
+      row.problems.join(" "),
+      row.since ?? "",
+      row.checkedAt ?? "",
+      row.paused ? "yes" : "no",
+      row.everySeconds === null ? "" : String(row.everySeconds),
+      row.mutedUntil ?? "",
+      blocklistRowText(row.blocklists ?? []),
+      row.smtp?.bannerName ?? "",
+      flag(row.smtp?.matchesPtr),
+      row.owner?.zone ?? "",
+      row.owner?.provider ?? "",
+      row.owner?.contact ?? "",
+    ]),
   );
 }

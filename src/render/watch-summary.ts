@@ -2,12 +2,10 @@
 // of text with each platform's escaping and markup, which the plain-text renderer, Block Kit and
 // Discord embeds all build from; and its attachment, every changed address as CSV.
 //
-// The CSV follows GET /servers.csv (src/app/servers-csv.ts): RFC 4180 by csv-stringify, cells a
-// spreadsheet would run as a formula prefixed with a quote (escape_formulas), invisible and bidi
-// characters written out (src/render/inert-text.ts), since PTR names come from DNS.
-import { stringify } from "csv-stringify/sync";
+// The CSV is written as GET /servers.csv is (./inert-csv.ts: formulas, control and bidi
+// characters made inert), since PTR names come from DNS.
 import type { OutboundMessage, WatchChange, WatchSummaryLine } from "../chat/types.js";
-import { escapeInvisible } from "./inert-text.js";
+import { inertCsv } from "./inert-csv.js";
 
 export type WatchSummaryMessage = Extract<OutboundMessage, { kind: "watch-summary" }>;
 
@@ -110,22 +108,20 @@ const HEADER = [
 ];
 
 export function summaryCsv(rows: readonly SummaryCsvRow[]): string {
-  return stringify(
-    rows.map((row) =>
-      [
-        row.ip,
-        row.watch,
-        row.change,
-        row.verdict,
-        row.ptr.join(" "),
-        row.previousNames.join(" "),
-        row.problem ?? "",
-        row.problems.join(" "),
-        row.lists.join(" "),
-        row.checkedAt,
-      ].map((cell) => escapeInvisible(cell)),
-    ),
-    { header: true, columns: HEADER, escape_formulas: true, record_delimiter: "windows" },
+  return inertCsv(
+    HEADER,
+    rows.map((row) => [
+      row.ip,
+      row.watch,
+      row.change,
+      row.verdict,
+      row.ptr.join(" "),
+      row.previousNames.join(" "),
+      row.problem ?? "",
+      row.problems.join(" "),
+      row.lists.join(" "),
+      row.checkedAt,
+    ]),
   );
 }
 
