@@ -185,7 +185,8 @@ describe.each([
     expect(driver.publicMessages().join("\n")).toContain(
       "mail.example.test has 1 address (203.0.113.10); checking it with the name as HELO (no HELO given).",
     );
-    expect(driver.threadsOpened()).toBeGreaterThanOrEqual(1);
+    // Discord opens the thread on the "Checking" message after posting it: wait for it too.
+    await expect.poll(() => driver.threadsOpened(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     // A name with no address is an answer about the name, not a check.
     await driver.send(check("nothere.example.test"));
     await driver.waitForPrivate(1);
