@@ -12,7 +12,7 @@ import type { WatchRecord } from "../src/store/watches.js";
  * A baseline run's chunks start this far apart, so a range's DNS questions come in a stream, not
  * a burst, and the baseline still comes promptly. 200 ms (a /16 in 51 s): at 100 ms a /16's
  * first run (26 s, ~2,500 checks/s) pushed the interactive checks' p99 to 1.9-2.6 x idle on two
- * cores; at 200 ms it measured 1.05 x (npm run bench:watch16, docs/operations.md).
+ * cores; at 200 ms it measured 1.05-1.78 x in three runs (npm run bench:watch16, docs/operations.md).
  */
 export const CHUNK_SPACING_MS = 200;
 /** The window a baseline run's chunks are spread over is at most this (and a quarter of the interval). */
