@@ -1,6 +1,7 @@
 // Finding a zone's authoritative servers through the resolvers: the closest enclosing zone from
 // the SOA they return, then its NS and their addresses (authority.ts asks them, RD=0).
 import type { AuthorityOptions } from "./authority.js";
+import type { ZoneSoa } from "./authority-serial-cache.js";
 import { ask, lookupAddresses, type QueryOptions, readCnameChain } from "./lookups.js";
 import { isNonPublicAddress } from "./private-addresses.js";
 import { formatServer, parseServer } from "./server.js";
@@ -11,18 +12,7 @@ import type { ZoneServers } from "./zone-cache.js";
 export const NOT_ASKED_PRIVATE = "the zone's name server is at a private address: not asked";
 
 /** SOA of the zone holding `name`, from an authoritative negative answer (or the apex's own SOA). */
-export async function askSoa(
-  server: string,
-  name: string,
-  options: QueryOptions,
-): Promise<{
-  zone: string;
-  ttl: number;
-  minimum: number;
-  serial: number | null;
-  mname: string;
-  rname: string;
-} | null> {
+export async function askSoa(server: string, name: string, options: QueryOptions): Promise<ZoneSoa | null> {
   const response = await ask(options.transport, {
     name,
     type: "SOA",
